@@ -1,1 +1,28 @@
+//! rekap-log: an append-only, blake3 hash-chained, ed25519-signed log.
+//!
+//! The log knows nothing of elections: a record carries opaque payload bytes signed by one
+//! author. The byte format is specified in `docs/FORMAT.md`; this crate is its reference
+//! implementation.
+//!
+//! - [`record`]: the record, the signed submission, and their canonical bytes and hashes.
+//! - [`storage`]: the storage trait with a sled and an in-memory implementation.
+//! - [`Log`]: append (durable, all-or-nothing), read, range, head.
+//! - [`verify`]: the chain verifier shared by the store's tail check, `verify --store` and
+//!   `verify --log`.
+//! - [`export`]: the self-contained export file.
 
+pub mod encoding;
+pub mod error;
+pub mod export;
+pub mod frame;
+pub mod limits;
+mod log;
+pub mod record;
+pub mod storage;
+pub mod verify;
+
+pub use error::{AppendError, LogError};
+pub use log::{Head, Log};
+pub use record::{Hash, PublicKey, Record, SignedSubmission, GENESIS_PREV_HASH};
+pub use storage::{memory::MemoryStorage, sled_store::SledStorage, Storage, StorageError};
+pub use verify::{ChainVerifier, Failure, VerifyOptions, VerifyReport};

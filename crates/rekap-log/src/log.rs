@@ -1,0 +1,327 @@
+//! The log: append, read, range and head over a [`Storage`].
+
+use std::collections::BTreeMap;
+
+use crate::error::{AppendError, LogError};
+use crate::frame::{push_frame, Frames};
+use crate::limits::{MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PAYLOAD_BYTES};
+use crate::record::{short_hex, Hash, PublicKey, Record, SignedSubmission, GENESIS_PREV_HASH};
+use crate::storage::{ChunkWrite, Storage, StoredChunk};
+use crate::verify::{ChainVerifier, VerifyOptions, VerifyReport};
+
+/// The end of the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    /// Number of records, which is also the last record's sequence number.
+    pub count: u64,
+    /// Hash of the last record; [`GENESIS_PREV_HASH`] when the log is empty.
+    pub last_hash: Hash,
+    /// Recorded time of the last record; 0 when the log is empty.
+    pub last_recorded_at_ms: u64,
+}
+
+impl Head {
+    pub const EMPTY: Head = Head {
+        count: 0,
+        last_hash: GENESIS_PREV_HASH,
+        last_recorded_at_ms: 0,
+    };
+}
+
+/// An append-only log over a storage.
+pub struct Log<S: Storage> {
+    storage: S,
+    head: Head,
+    /// Why the stored tail does not verify; appends are refused while this is set.
+    tail_problem: Option<String>,
+}
+
+impl<S: Storage> Log<S> {
+    /// Opens the log and checks its last batch (chain links, hashes, signatures, time)
+    /// before any append is allowed.
+    pub fn open(storage: S) -> Result<Self, LogError> {
+        let Some(last_chunk) = storage.last_chunk()? else {
+            return Ok(Self {
+                storage,
+                head: Head::EMPTY,
+                tail_problem: None,
+            });
+        };
+        let (before, before_problem) = match record_before(&storage, last_chunk.first_seq) {
+            Ok(before) => (before, None),
+            Err(error) => (Head::EMPTY, Some(error.to_string())),
+        };
+        let mut verifier = ChainVerifier::resume(
+            VerifyOptions { signatures: true },
+            last_chunk.first_seq,
+            before.last_hash,
+            before.last_recorded_at_ms,
+        );
+        let mut head = before;
+        for frame in Frames::new(&last_chunk.framed_records) {
+            match frame {
+                Ok(bytes) => {
+                    if let Some(record) = verifier.check(bytes) {
+                        head = head_of(&record);
+                    }
+                }
+                Err(error) => verifier.fail(Some(verifier.next_seq()), error.to_string()),
+            }
+        }
+        let report = verifier.finish();
+        let tail_problem = before_problem.or_else(|| {
+            report.first_failure().map(|failure| match failure.seq {
+                Some(seq) => format!("record {seq}: {}", failure.reason),
+                None => failure.reason.clone(),
+            })
+        });
+        Ok(Self {
+            storage,
+            head,
+            tail_problem,
+        })
+    }
+
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    pub fn storage(&self) -> &S {
+        &self.storage
+    }
+
+    pub fn storage_mut(&mut self) -> &mut S {
+        &mut self.storage
+    }
+
+    /// Why appends are refused, if they are.
+    pub fn tail_problem(&self) -> Option<&str> {
+        self.tail_problem.as_deref()
+    }
+
+    /// The counter `author` must use for its next submission.
+    pub fn next_counter(&self, author: &PublicKey) -> Result<u64, LogError> {
+        Ok(self
+            .storage
+            .author_counter(author)?
+            .map_or(1, |last| last + 1))
+    }
+
+    /// Appends a batch of signed submissions at time `now_ms` (clamped so that time never
+    /// goes backwards). All of them are durable when this returns Ok; none are visible
+    /// after an Err or a crash before it returns.
+    pub fn append(
+        &mut self,
+        submissions: Vec<SignedSubmission>,
+        now_ms: u64,
+    ) -> Result<Vec<Record>, AppendError> {
+        if let Some(problem) = &self.tail_problem {
+            return Err(AppendError::TailDoesNotVerify(problem.clone()));
+        }
+        let author_counters = self.check_batch(&submissions)?;
+        let recorded_at_ms = now_ms.max(self.head.last_recorded_at_ms);
+        let mut framed = Vec::new();
+        let mut records = Vec::with_capacity(submissions.len());
+        let mut prev_hash = self.head.last_hash;
+        for (index, submission) in submissions.into_iter().enumerate() {
+            let seq = self.head.count + 1 + index as u64;
+            let (record, bytes) = Record::seal(seq, prev_hash, recorded_at_ms, submission);
+            push_frame(&mut framed, &bytes);
+            if framed.len() > MAX_BATCH_BYTES {
+                return Err(AppendError::BatchTooLarge {
+                    bytes: framed.len(),
+                    limit: MAX_BATCH_BYTES,
+                });
+            }
+            prev_hash = record.hash;
+            records.push(record);
+        }
+        let counters: Vec<(PublicKey, u64)> = author_counters.into_iter().collect();
+        self.storage.append_chunk(ChunkWrite {
+            first_seq: self.head.count + 1,
+            record_count: records.len() as u64,
+            framed_records: &framed,
+            author_counters: &counters,
+        })?;
+        if let Some(last) = records.last() {
+            self.head = head_of(last);
+        }
+        Ok(records)
+    }
+
+    /// Checks limits, signatures and counters; returns each author's last counter.
+    fn check_batch(
+        &self,
+        submissions: &[SignedSubmission],
+    ) -> Result<BTreeMap<PublicKey, u64>, AppendError> {
+        if submissions.is_empty() {
+            return Err(AppendError::EmptyBatch);
+        }
+        if submissions.len() > MAX_BATCH_RECORDS {
+            return Err(AppendError::TooManyRecords {
+                count: submissions.len(),
+                limit: MAX_BATCH_RECORDS,
+            });
+        }
+        let mut counters: BTreeMap<PublicKey, u64> = BTreeMap::new();
+        for (index, submission) in submissions.iter().enumerate() {
+            check_submission(index, submission)?;
+            let last = match counters.get(&submission.author) {
+                Some(last) => *last,
+                None => self
+                    .storage
+                    .author_counter(&submission.author)?
+                    .unwrap_or(0),
+            };
+            if submission.counter <= last {
+                return Err(AppendError::CounterNotIncreasing {
+                    index,
+                    author: short_hex(&submission.author),
+                    counter: submission.counter,
+                    last,
+                });
+            }
+            counters.insert(submission.author, submission.counter);
+        }
+        Ok(counters)
+    }
+
+    /// Reads record `seq`.
+    pub fn read(&self, seq: u64) -> Result<Option<Record>, LogError> {
+        if seq == 0 || seq > self.head.count {
+            return Ok(None);
+        }
+        self.records_from(seq).next().transpose()
+    }
+
+    /// Records from `first_seq` to the head, in order.
+    pub fn records_from(
+        &self,
+        first_seq: u64,
+    ) -> impl Iterator<Item = Result<Record, LogError>> + '_ {
+        let first_seq = first_seq.max(1);
+        self.storage
+            .chunks_from(first_seq)
+            .flat_map(|chunk| decode_chunk(chunk.map_err(LogError::from)))
+            .filter(move |record| match record {
+                Ok(record) => record.seq >= first_seq,
+                Err(_) => true,
+            })
+    }
+
+    /// Records in `range` (inclusive), in order.
+    pub fn range(
+        &self,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> impl Iterator<Item = Result<Record, LogError>> + '_ {
+        let last = *range.end();
+        self.records_from(*range.start())
+            .take_while(move |record| record.as_ref().map_or(true, |record| record.seq <= last))
+    }
+
+    /// Calls `visit` with the canonical bytes of every record, in order, without decoding:
+    /// the fast path for export and verification.
+    pub fn for_each_chunk(
+        &self,
+        mut visit: impl FnMut(&StoredChunk) -> Result<(), LogError>,
+    ) -> Result<(), LogError> {
+        for chunk in self.storage.chunks_from(1) {
+            visit(&chunk?)?;
+        }
+        Ok(())
+    }
+
+    /// Verifies the whole stored log from its first record.
+    pub fn verify(&self, options: VerifyOptions) -> Result<VerifyReport, LogError> {
+        let mut verifier = ChainVerifier::from_genesis(options);
+        self.for_each_chunk(|chunk| {
+            if chunk.first_seq != verifier.next_seq() {
+                verifier.fail(
+                    Some(verifier.next_seq()),
+                    format!(
+                        "stored batch starts at seq {} where {} was expected",
+                        chunk.first_seq,
+                        verifier.next_seq()
+                    ),
+                );
+            }
+            for frame in Frames::new(&chunk.framed_records) {
+                match frame {
+                    Ok(bytes) => {
+                        verifier.check(bytes);
+                    }
+                    Err(error) => verifier.fail(Some(verifier.next_seq()), error.to_string()),
+                }
+            }
+            Ok(())
+        })?;
+        Ok(verifier.finish())
+    }
+}
+
+fn check_submission(index: usize, submission: &SignedSubmission) -> Result<(), AppendError> {
+    if submission.payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(AppendError::PayloadTooLarge {
+            index,
+            bytes: submission.payload.len(),
+            limit: MAX_PAYLOAD_BYTES,
+        });
+    }
+    if !submission.signature_verifies() {
+        return Err(AppendError::BadSignature {
+            index,
+            author: short_hex(&submission.author),
+        });
+    }
+    Ok(())
+}
+
+fn head_of(record: &Record) -> Head {
+    Head {
+        count: record.seq,
+        last_hash: record.hash,
+        last_recorded_at_ms: record.recorded_at_ms,
+    }
+}
+
+/// The head as it was just before record `seq`.
+fn record_before(storage: &impl Storage, seq: u64) -> Result<Head, LogError> {
+    if seq <= 1 {
+        return Ok(Head::EMPTY);
+    }
+    let previous = seq - 1;
+    let Some(chunk) = storage.chunk_containing(previous)? else {
+        return Err(LogError::Corrupt {
+            seq: previous,
+            reason: "the batch holding it is missing".into(),
+        });
+    };
+    for record in decode_chunk(Ok(chunk)) {
+        let record = record?;
+        if record.seq == previous {
+            return Ok(head_of(&record));
+        }
+    }
+    Err(LogError::Corrupt {
+        seq: previous,
+        reason: "not found in the batch that should hold it".into(),
+    })
+}
+
+/// Decodes a chunk's records; a decoding failure is reported at the record's position.
+fn decode_chunk(chunk: Result<StoredChunk, LogError>) -> Vec<Result<Record, LogError>> {
+    let chunk = match chunk {
+        Ok(chunk) => chunk,
+        Err(error) => return vec![Err(error)],
+    };
+    let frames = (chunk.first_seq..).zip(Frames::new(&chunk.framed_records));
+    let mut records = Vec::new();
+    for (seq, frame) in frames {
+        let record = frame
+            .map_err(|error| error.to_string())
+            .and_then(|bytes| Record::decode(bytes).map_err(|error| error.to_string()))
+            .map_err(|reason| LogError::Corrupt { seq, reason });
+        records.push(record);
+    }
+    records
+}

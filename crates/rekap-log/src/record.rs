@@ -1,0 +1,219 @@
+//! The record: one signed submission by one author, placed in the chain.
+//!
+//! Canonical bytes (docs/FORMAT.md): the bincode encoding of [`Record`] with the fields in
+//! declaration order. The hash is the last field, so a record's hash input is its own bytes
+//! minus the last 32, and the signed bytes are a contiguous slice of the record.
+
+use bincode::{Decode, Encode};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+
+use crate::encoding::{canonical, RECORD_DOMAIN, SUBMISSION_DOMAIN};
+use crate::limits::{MAX_PAYLOAD_BYTES, RECORD_OVERHEAD_BYTES};
+
+/// A blake3 hash.
+pub type Hash = [u8; 32];
+/// An ed25519 public key.
+pub type PublicKey = [u8; 32];
+
+/// The previous-hash of the first record.
+pub const GENESIS_PREV_HASH: Hash = [0; 32];
+
+/// Byte offset of the author field in an encoded record: seq 8 + prev_hash 32 +
+/// recorded_at 8. The signed submission bytes start here.
+const SUBMISSION_OFFSET: usize = 48;
+
+/// A record of the log, exactly as encoded.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Record {
+    /// Position in the log; the first record is 1.
+    pub seq: u64,
+    /// Hash of the record before; [`GENESIS_PREV_HASH`] for the first.
+    pub prev_hash: Hash,
+    /// Milliseconds since the Unix epoch (UTC), assigned by the log; never decreases.
+    pub recorded_at_ms: u64,
+    /// The author's ed25519 public key.
+    pub author: PublicKey,
+    /// The author's counter: strictly increasing per author, so a signed submission can be
+    /// appended only once.
+    pub counter: u64,
+    /// Opaque payload bytes (domain events, encoded by the layer above).
+    pub payload: Vec<u8>,
+    /// ed25519 signature over `SUBMISSION_DOMAIN || author || counter || payload`.
+    pub signature: [u8; 64],
+    /// blake3 over `RECORD_DOMAIN || every field above, encoded`.
+    pub hash: Hash,
+}
+
+/// What an author signs before the log assigns a position.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SignedSubmission {
+    pub author: PublicKey,
+    pub counter: u64,
+    pub payload: Vec<u8>,
+    pub signature: [u8; 64],
+}
+
+/// The fields of a submission in canonical order, without the signature.
+#[derive(Encode)]
+struct SubmissionBody<'a> {
+    author: &'a PublicKey,
+    counter: u64,
+    payload: &'a [u8],
+}
+
+impl SignedSubmission {
+    /// Signs `payload` as `key`'s submission number `counter`.
+    pub fn sign(key: &SigningKey, counter: u64, payload: Vec<u8>) -> Self {
+        let author = key.verifying_key().to_bytes();
+        let message = submission_message(&author, counter, &payload);
+        let signature = key.sign(&message).to_bytes();
+        Self {
+            author,
+            counter,
+            payload,
+            signature,
+        }
+    }
+
+    /// Whether the signature verifies (strict ed25519, no malleable signatures).
+    pub fn signature_verifies(&self) -> bool {
+        let message = submission_message(&self.author, self.counter, &self.payload);
+        signature_verifies(&self.author, &message, &self.signature)
+    }
+}
+
+/// The exact bytes an author signs: `SUBMISSION_DOMAIN || author || counter (u64 LE) ||
+/// payload length (u64 LE) || payload`.
+pub fn submission_message(author: &PublicKey, counter: u64, payload: &[u8]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(SUBMISSION_DOMAIN.len() + 48 + payload.len());
+    message.extend_from_slice(SUBMISSION_DOMAIN);
+    let body = SubmissionBody {
+        author,
+        counter,
+        payload,
+    };
+    // Encoding into a Vec cannot fail: the payload is within the limit of the configuration.
+    let encoded = bincode::encode_to_vec(body, canonical()).unwrap_or_default();
+    message.extend_from_slice(&encoded);
+    message
+}
+
+/// Strict ed25519 verification; a key that is not a valid point fails.
+pub fn signature_verifies(author: &PublicKey, message: &[u8], signature: &[u8; 64]) -> bool {
+    let Ok(key) = VerifyingKey::from_bytes(author) else {
+        return false;
+    };
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .is_ok()
+}
+
+impl Record {
+    /// Places a signed submission at `seq` after `prev_hash`, and computes its hash.
+    /// Returns the record and its canonical bytes.
+    pub fn seal(
+        seq: u64,
+        prev_hash: Hash,
+        recorded_at_ms: u64,
+        submission: SignedSubmission,
+    ) -> (Record, Vec<u8>) {
+        debug_assert!(submission.payload.len() <= MAX_PAYLOAD_BYTES);
+        let mut record = Record {
+            seq,
+            prev_hash,
+            recorded_at_ms,
+            author: submission.author,
+            counter: submission.counter,
+            payload: submission.payload,
+            signature: submission.signature,
+            hash: [0; 32],
+        };
+        let mut bytes = record.encode();
+        let hash_start = bytes.len() - 32;
+        record.hash = record_hash(&bytes);
+        bytes[hash_start..].copy_from_slice(&record.hash);
+        (record, bytes)
+    }
+
+    /// The canonical bytes of this record.
+    pub fn encode(&self) -> Vec<u8> {
+        // A record's payload is bounded by MAX_PAYLOAD_BYTES, so the configuration's limit
+        // cannot be hit when encoding into a Vec.
+        bincode::encode_to_vec(self, canonical()).unwrap_or_default()
+    }
+
+    /// Decodes one record that must fill `bytes` exactly.
+    pub fn decode(bytes: &[u8]) -> Result<Record, DecodeRecordError> {
+        if bytes.len() < RECORD_OVERHEAD_BYTES {
+            return Err(DecodeRecordError::TooShort { bytes: bytes.len() });
+        }
+        let declared_payload = read_u64_le(bytes, SUBMISSION_OFFSET + 40);
+        if declared_payload > MAX_PAYLOAD_BYTES as u64 {
+            return Err(DecodeRecordError::PayloadTooLarge {
+                bytes: declared_payload,
+            });
+        }
+        let (record, read): (Record, usize) = bincode::decode_from_slice(bytes, canonical())
+            .map_err(|error| DecodeRecordError::Bincode(error.to_string()))?;
+        if read != bytes.len() {
+            return Err(DecodeRecordError::TrailingBytes {
+                extra: bytes.len() - read,
+            });
+        }
+        Ok(record)
+    }
+
+    /// The author's signed message, rebuilt from the fields.
+    pub fn submission_message(&self) -> Vec<u8> {
+        submission_message(&self.author, self.counter, &self.payload)
+    }
+}
+
+/// The record hash: blake3 over `RECORD_DOMAIN` followed by the record's canonical bytes
+/// without the trailing 32-byte hash field.
+pub fn record_hash(record_bytes: &[u8]) -> Hash {
+    let unhashed = record_bytes.len().saturating_sub(32);
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(RECORD_DOMAIN);
+    hasher.update(&record_bytes[..unhashed]);
+    *hasher.finalize().as_bytes()
+}
+
+/// The signed message of an encoded record, taken from its bytes without decoding.
+pub fn submission_message_of_bytes(record_bytes: &[u8]) -> Option<Vec<u8>> {
+    let end = record_bytes.len().checked_sub(64 + 32)?;
+    let body = record_bytes.get(SUBMISSION_OFFSET..end)?;
+    let mut message = Vec::with_capacity(SUBMISSION_DOMAIN.len() + body.len());
+    message.extend_from_slice(SUBMISSION_DOMAIN);
+    message.extend_from_slice(body);
+    Some(message)
+}
+
+fn read_u64_le(bytes: &[u8], offset: usize) -> u64 {
+    let mut word = [0u8; 8];
+    if let Some(slice) = bytes.get(offset..offset + 8) {
+        word.copy_from_slice(slice);
+    }
+    u64::from_le_bytes(word)
+}
+
+/// Why bytes are not a record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeRecordError {
+    #[error("{bytes} bytes is shorter than the smallest record")]
+    TooShort { bytes: usize },
+    #[error("declared payload of {bytes} bytes exceeds the limit")]
+    PayloadTooLarge { bytes: u64 },
+    #[error("malformed record: {0}")]
+    Bincode(String),
+    #[error("{extra} bytes after the record's end")]
+    TrailingBytes { extra: usize },
+}
+
+/// Short hex of a key or hash for messages.
+pub fn short_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}

@@ -1,0 +1,74 @@
+//! Where the log's bytes live. The log hands storage whole *chunks*: the framed records of
+//! one append batch, keyed by the sequence number of their first record. A chunk is written
+//! atomically and durably, together with the authors' new counters, or not at all.
+//!
+//! Layout was chosen by measurement (docs/PERFORMANCE.md): one key per batch instead of one
+//! key per record, so that a bulk import is a handful of large sequential writes and a scan
+//! reads a few large values.
+
+pub mod memory;
+pub mod sled_store;
+
+use crate::record::PublicKey;
+
+/// One append batch, ready to be made durable.
+pub struct ChunkWrite<'a> {
+    /// Sequence number of the first record in `framed_records`.
+    pub first_seq: u64,
+    /// Number of records in the chunk.
+    pub record_count: u64,
+    /// The records, framed (see [`crate::frame`]).
+    pub framed_records: &'a [u8],
+    /// Each author's last counter after this batch.
+    pub author_counters: &'a [(PublicKey, u64)],
+}
+
+/// A stored chunk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredChunk {
+    pub first_seq: u64,
+    pub framed_records: Vec<u8>,
+}
+
+/// Storage errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("store {path} is locked by another process")]
+    Locked { path: String },
+    #[error("store {path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("store is corrupt: {0}")]
+    Corrupt(String),
+    #[error("injected fault: {0}")]
+    InjectedFault(String),
+}
+
+/// The storage a [`crate::Log`] runs on.
+pub trait Storage {
+    /// Makes the chunk and the counters durable, all or nothing, before returning Ok.
+    fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError>;
+
+    /// The chunk with the highest first sequence number.
+    fn last_chunk(&self) -> Result<Option<StoredChunk>, StorageError>;
+
+    /// The chunk that holds record `seq`: the one with the greatest first_seq <= seq.
+    fn chunk_containing(&self, seq: u64) -> Result<Option<StoredChunk>, StorageError>;
+
+    /// Chunks in order, starting with the one that holds `seq`.
+    fn chunks_from(
+        &self,
+        seq: u64,
+    ) -> Box<dyn Iterator<Item = Result<StoredChunk, StorageError>> + '_>;
+
+    /// The last counter stored for `author`.
+    fn author_counter(&self, author: &PublicKey) -> Result<Option<u64>, StorageError>;
+
+    /// Derived, rebuildable state (projection snapshots): never the source of truth.
+    fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError>;
+
+    /// Reads derived state written by [`Storage::put_derived`].
+    fn get_derived(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// Bytes the store occupies on disk (0 for memory).
+    fn size_on_disk(&self) -> Result<u64, StorageError>;
+}

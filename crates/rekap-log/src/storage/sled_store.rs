@@ -1,0 +1,245 @@
+//! sled storage: one directory, no server.
+//!
+//! Directory layout:
+//! - `REKAP_STORE`: marker file, so that commands never mistake another directory for a store
+//!   and `demo` only ever replaces a store it made.
+//! - `LOCK`: held with an exclusive OS file lock while a process has the store open.
+//! - `sled/`: the sled database. Tree `log`: key `c` + first seq (u64 big-endian) -> framed
+//!   records of one batch; key `a` + author key -> last counter (u64 little-endian). Both are
+//!   written in one sled batch, then flushed (fsync) before the append returns. Tree
+//!   `derived`: rebuildable state such as projection snapshots.
+
+use std::fs::{self, File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use super::{ChunkWrite, Storage, StorageError, StoredChunk};
+use crate::record::PublicKey;
+
+/// Name of the marker file of a store directory.
+pub const MARKER_FILE: &str = "REKAP_STORE";
+const MARKER_CONTENTS: &str = "rekap store, format 1\n";
+const CHUNK_PREFIX: u8 = b'c';
+const COUNTER_PREFIX: u8 = b'a';
+/// sled's page cache; the log is read sequentially, so a small cache suffices.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A store directory backed by sled.
+pub struct SledStorage {
+    path: PathBuf,
+    database: sled::Db,
+    log: sled::Tree,
+    derived: sled::Tree,
+    // Held for the lifetime of the storage: the OS releases the lock when the file closes,
+    // also when the process is killed.
+    _lock: File,
+}
+
+impl SledStorage {
+    /// Creates a new store in `path`, which must not exist or be an empty directory.
+    pub fn create(path: &Path) -> Result<Self, StorageError> {
+        if path.exists() && !is_empty_dir(path)? {
+            return Err(io_error(
+                path,
+                "already exists and is not an empty directory; choose a new path",
+            ));
+        }
+        fs::create_dir_all(path).map_err(|error| io_error(path, &error.to_string()))?;
+        let lock = lock_store(path)?;
+        fs::write(path.join(MARKER_FILE), MARKER_CONTENTS)
+            .map_err(|error| io_error(path, &error.to_string()))?;
+        Self::open_locked(path, lock)
+    }
+
+    /// Opens an existing store.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        if !Self::is_store(path) {
+            return Err(io_error(
+                path,
+                "is not a rekap store (no REKAP_STORE marker); create one with `rekap init`",
+            ));
+        }
+        let lock = lock_store(path)?;
+        Self::open_locked(path, lock)
+    }
+
+    /// Whether `path` holds a rekap store.
+    pub fn is_store(path: &Path) -> bool {
+        fs::read_to_string(path.join(MARKER_FILE))
+            .map(|contents| contents == MARKER_CONTENTS)
+            .unwrap_or(false)
+    }
+
+    fn open_locked(path: &Path, lock: File) -> Result<Self, StorageError> {
+        let database = sled::Config::new()
+            .path(path.join("sled"))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|error| sled_error(path, error))?;
+        let log = database
+            .open_tree("log")
+            .map_err(|error| sled_error(path, error))?;
+        let derived = database
+            .open_tree("derived")
+            .map_err(|error| sled_error(path, error))?;
+        Ok(Self {
+            path: path.to_owned(),
+            database,
+            log,
+            derived,
+            _lock: lock,
+        })
+    }
+
+    fn error(&self, error: sled::Error) -> StorageError {
+        sled_error(&self.path, error)
+    }
+}
+
+fn lock_store(path: &Path) -> Result<File, StorageError> {
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.join("LOCK"))
+        .map_err(|error| io_error(path, &error.to_string()))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(fs::TryLockError::WouldBlock) => Err(StorageError::Locked {
+            path: path.display().to_string(),
+        }),
+        Err(fs::TryLockError::Error(error)) => Err(io_error(path, &error.to_string())),
+    }
+}
+
+fn is_empty_dir(path: &Path) -> Result<bool, StorageError> {
+    let mut entries = fs::read_dir(path).map_err(|error| io_error(path, &error.to_string()))?;
+    Ok(entries.next().is_none())
+}
+
+fn io_error(path: &Path, reason: &str) -> StorageError {
+    StorageError::Io {
+        path: path.display().to_string(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn sled_error(path: &Path, error: sled::Error) -> StorageError {
+    match error {
+        sled::Error::Corruption { .. } => StorageError::Corrupt(error.to_string()),
+        other => io_error(path, &other.to_string()),
+    }
+}
+
+fn chunk_key(first_seq: u64) -> [u8; 9] {
+    let mut key = [CHUNK_PREFIX; 9];
+    key[1..].copy_from_slice(&first_seq.to_be_bytes());
+    key
+}
+
+fn counter_key(author: &PublicKey) -> [u8; 33] {
+    let mut key = [COUNTER_PREFIX; 33];
+    key[1..].copy_from_slice(author);
+    key
+}
+
+fn decode_chunk(key: &[u8], value: sled::IVec) -> Result<StoredChunk, StorageError> {
+    let seq_bytes: [u8; 8] = key
+        .get(1..9)
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| StorageError::Corrupt(format!("malformed chunk key {key:?}")))?;
+    Ok(StoredChunk {
+        first_seq: u64::from_be_bytes(seq_bytes),
+        framed_records: value.to_vec(),
+    })
+}
+
+impl Storage for SledStorage {
+    fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
+        let mut batch = sled::Batch::default();
+        batch.insert(&chunk_key(chunk.first_seq)[..], chunk.framed_records);
+        for (author, counter) in chunk.author_counters {
+            batch.insert(&counter_key(author)[..], &counter.to_le_bytes()[..]);
+        }
+        self.log
+            .apply_batch(batch)
+            .map_err(|error| self.error(error))?;
+        // Durable before success is reported: sled's flush writes and fsyncs its log.
+        self.database.flush().map_err(|error| self.error(error))?;
+        Ok(())
+    }
+
+    fn last_chunk(&self) -> Result<Option<StoredChunk>, StorageError> {
+        let mut chunks = self.log.range(chunk_key(0)..=chunk_key(u64::MAX));
+        match chunks.next_back() {
+            None => Ok(None),
+            Some(entry) => {
+                let (key, value) = entry.map_err(|error| self.error(error))?;
+                decode_chunk(&key, value).map(Some)
+            }
+        }
+    }
+
+    fn chunk_containing(&self, seq: u64) -> Result<Option<StoredChunk>, StorageError> {
+        let mut chunks = self.log.range(chunk_key(0)..=chunk_key(seq));
+        match chunks.next_back() {
+            None => Ok(None),
+            Some(entry) => {
+                let (key, value) = entry.map_err(|error| self.error(error))?;
+                decode_chunk(&key, value).map(Some)
+            }
+        }
+    }
+
+    fn chunks_from(
+        &self,
+        seq: u64,
+    ) -> Box<dyn Iterator<Item = Result<StoredChunk, StorageError>> + '_> {
+        let start = match self.chunk_containing(seq) {
+            Ok(Some(chunk)) => chunk.first_seq,
+            Ok(None) => seq,
+            Err(error) => return Box::new(std::iter::once(Err(error))),
+        };
+        let chunks = self.log.range(chunk_key(start)..=chunk_key(u64::MAX));
+        Box::new(chunks.map(move |entry| {
+            let (key, value) = entry.map_err(|error| self.error(error))?;
+            decode_chunk(&key, value)
+        }))
+    }
+
+    fn author_counter(&self, author: &PublicKey) -> Result<Option<u64>, StorageError> {
+        let value = self
+            .log
+            .get(counter_key(author))
+            .map_err(|error| self.error(error))?;
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let bytes: [u8; 8] = value
+            .as_ref()
+            .try_into()
+            .map_err(|_| StorageError::Corrupt("malformed author counter".into()))?;
+        Ok(Some(u64::from_le_bytes(bytes)))
+    }
+
+    fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError> {
+        self.derived
+            .insert(key.as_bytes(), value)
+            .map_err(|error| self.error(error))?;
+        self.database.flush().map_err(|error| self.error(error))?;
+        Ok(())
+    }
+
+    fn get_derived(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        let value = self
+            .derived
+            .get(key.as_bytes())
+            .map_err(|error| self.error(error))?;
+        Ok(value.map(|bytes| bytes.to_vec()))
+    }
+
+    fn size_on_disk(&self) -> Result<u64, StorageError> {
+        self.database
+            .size_on_disk()
+            .map_err(|error| self.error(error))
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests of rekap-log: one test binary, modules by subject.
+
+mod append;
+mod crash;
+mod decode;
+mod export;
+mod harness;
+mod vector;
