@@ -1,1 +1,6 @@
+//! The integration tests of the `rekap` binary: one test binary, a small harness, a module
+//! per command.
 
+mod demo;
+mod harness;
+mod verify;

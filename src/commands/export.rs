@@ -1,0 +1,30 @@
+use std::fs::OpenOptions;
+
+use anyhow::Context;
+use rekap_log::export::write_export;
+use rekap_log::{Log, SledStorage};
+
+use crate::cli::ExportArgs;
+use crate::exit::Outcome;
+use crate::output::print;
+
+pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
+    let storage = SledStorage::open(&args.store)?;
+    let log = Log::open(storage)?;
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let summary = write_export(&log, &file)?;
+    file.sync_all()
+        .with_context(|| format!("cannot sync {}", args.out.display()))?;
+    print(&format!(
+        "exported {} records ({} bytes) to {}\nhead {}\n",
+        summary.records,
+        summary.bytes,
+        args.out.display(),
+        hex::encode(summary.head)
+    ))?;
+    Ok(Outcome::Success)
+}

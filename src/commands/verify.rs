@@ -1,0 +1,91 @@
+use std::fs::File;
+
+use anyhow::Context;
+use rekap_log::export::verify_export;
+use rekap_log::{Log, SledStorage, VerifyOptions, VerifyReport};
+use serde::Serialize;
+
+use crate::cli::VerifyArgs;
+use crate::exit::Outcome;
+use crate::output::print;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    ok: bool,
+    events: u64,
+    head: String,
+    failures: Vec<JsonFailure<'a>>,
+    failures_not_listed: u64,
+}
+
+#[derive(Serialize)]
+struct JsonFailure<'a> {
+    seq: Option<u64>,
+    reason: &'a str,
+}
+
+pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
+    let options = VerifyOptions {
+        signatures: !args.no_signatures,
+    };
+    let report = match (&args.log, &args.store) {
+        (Some(path), _) => {
+            let file =
+                File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            verify_export(file, options).with_context(|| format!("reading {}", path.display()))?
+        }
+        (None, Some(store)) => Log::open(SledStorage::open(store)?)?.verify(options)?,
+        (None, None) => anyhow::bail!("give --log FILE or --store DIR"),
+    };
+    if args.json {
+        print(&(json(&report)? + "\n"))?;
+    } else {
+        print(&human(&report))?;
+    }
+    Ok(if report.ok() {
+        Outcome::Success
+    } else {
+        Outcome::Rejected
+    })
+}
+
+fn json(report: &VerifyReport) -> anyhow::Result<String> {
+    let failures = report
+        .failures
+        .iter()
+        .map(|failure| JsonFailure {
+            seq: failure.seq,
+            reason: &failure.reason,
+        })
+        .collect();
+    Ok(serde_json::to_string(&JsonReport {
+        ok: report.ok(),
+        events: report.records,
+        head: hex::encode(report.head),
+        failures,
+        failures_not_listed: report.failures_not_listed,
+    })?)
+}
+
+fn human(report: &VerifyReport) -> String {
+    let mut text = if report.ok() {
+        format!("ok: {} records verify\n", report.records)
+    } else {
+        format!(
+            "FAILED: {} records read, {} failures\n",
+            report.records,
+            report.failures.len() as u64 + report.failures_not_listed
+        )
+    };
+    text += &format!("head {}\n", hex::encode(report.head));
+    for failure in &report.failures {
+        match failure.seq {
+            Some(seq) => text += &format!("  record {seq}: {}\n", failure.reason),
+            None => text += &format!("  file: {}\n", failure.reason),
+        }
+    }
+    if report.failures_not_listed > 0 {
+        text += &format!("  ... and {} more\n", report.failures_not_listed);
+    }
+    text
+}
