@@ -1,1 +1,144 @@
-fn main() {}
+//! Log benchmark: durable appends, scan, and export verification beside plain blake3 over
+//! the same bytes (the baseline). Run: `cargo bench -p rekap-log --bench log`.
+//! Figures and the machine are recorded in docs/PERFORMANCE.md.
+
+use std::cell::Cell;
+use std::sync::LazyLock;
+
+use divan::counter::{BytesCount, ItemsCount};
+use divan::Bencher;
+use ed25519_dalek::SigningKey;
+use rekap_log::export::{verify_export, write_export};
+use rekap_log::{Log, MemoryStorage, SignedSubmission, SledStorage, VerifyOptions};
+
+fn main() {
+    divan::main();
+}
+
+const PAYLOAD_BYTES: usize = 200;
+
+fn key() -> SigningKey {
+    SigningKey::from_bytes(&[7; 32])
+}
+
+fn submissions(first_counter: u64, count: usize, payload_bytes: usize) -> Vec<SignedSubmission> {
+    let key = key();
+    (0..count as u64)
+        .map(|index| {
+            let payload = vec![(index % 251) as u8; payload_bytes];
+            SignedSubmission::sign(&key, first_counter + index, payload)
+        })
+        .collect()
+}
+
+/// Durable append of one batch of `batch` records of 200-byte payloads to a sled store,
+/// signature checks included (the log checks every signature before it appends).
+#[divan::bench(args = [1, 100, 10_000], sample_count = 12, sample_size = 1)]
+fn append_durable(bencher: Bencher, batch: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open(SledStorage::create(&dir.path().join("s")).unwrap()).unwrap();
+    let next_counter = Cell::new(1u64);
+    bencher
+        .counter(BytesCount::new(batch * PAYLOAD_BYTES))
+        .counter(ItemsCount::new(batch))
+        .with_inputs(|| {
+            let first = next_counter.get();
+            next_counter.set(first + batch as u64);
+            submissions(first, batch, PAYLOAD_BYTES)
+        })
+        .bench_local_values(|batch| log.append(batch, 0).unwrap());
+}
+
+/// The bulk-import shape: one batch of 16 records, each a 256 KiB payload of many events.
+#[divan::bench(sample_count = 12, sample_size = 1)]
+fn append_durable_bulk_payloads(bencher: Bencher) {
+    const RECORDS: usize = 16;
+    const BYTES: usize = 256 * 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open(SledStorage::create(&dir.path().join("s")).unwrap()).unwrap();
+    let next_counter = Cell::new(1u64);
+    bencher
+        .counter(BytesCount::new(RECORDS * BYTES))
+        .with_inputs(|| {
+            let first = next_counter.get();
+            next_counter.set(first + RECORDS as u64);
+            submissions(first, RECORDS, BYTES)
+        })
+        .bench_local_values(|batch| log.append(batch, 0).unwrap());
+}
+
+const SCAN_BATCHES: usize = 50;
+const SCAN_BATCH_RECORDS: usize = 1_000;
+
+/// A sled store of 50,000 records of 200-byte payloads, in batches of 1,000.
+static SCAN_STORE: LazyLock<(tempfile::TempDir, u64)> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open(SledStorage::create(&dir.path().join("s")).unwrap()).unwrap();
+    let mut bytes = 0u64;
+    for batch in 0..SCAN_BATCHES {
+        let first = (batch * SCAN_BATCH_RECORDS) as u64 + 1;
+        for record in log
+            .append(submissions(first, SCAN_BATCH_RECORDS, PAYLOAD_BYTES), 0)
+            .unwrap()
+        {
+            bytes += record.encode().len() as u64;
+        }
+    }
+    (dir, bytes)
+});
+
+/// Reads and decodes every record of the sled store.
+#[divan::bench(sample_count = 20)]
+fn scan_sled(bencher: Bencher) {
+    let (dir, bytes) = &*SCAN_STORE;
+    let log = Log::open(SledStorage::open(&dir.path().join("s")).unwrap()).unwrap();
+    bencher
+        .counter(BytesCount::new(*bytes))
+        .bench_local(|| log.records_from(1).filter(Result::is_ok).count());
+}
+
+/// An export of 50,000 records of 200-byte payloads, in memory.
+static EXPORT: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut log = Log::open(MemoryStorage::new()).unwrap();
+    for batch in 0..SCAN_BATCHES {
+        let first = (batch * SCAN_BATCH_RECORDS) as u64 + 1;
+        log.append(submissions(first, SCAN_BATCH_RECORDS, PAYLOAD_BYTES), 0)
+            .unwrap();
+    }
+    let mut bytes = Vec::new();
+    write_export(&log, &mut bytes).unwrap();
+    bytes
+});
+
+/// Baseline: plain blake3 over the export's bytes.
+#[divan::bench(sample_count = 20)]
+fn baseline_blake3_of_export(bencher: Bencher) {
+    let bytes = &*EXPORT;
+    bencher
+        .counter(BytesCount::new(bytes.len()))
+        .bench_local(|| blake3::hash(bytes));
+}
+
+/// Chain verification of the export: framing, decoding, hashes, links, time, counters.
+#[divan::bench(sample_count = 20)]
+fn verify_export_chain_only(bencher: Bencher) {
+    let bytes = &*EXPORT;
+    let options = VerifyOptions { signatures: false };
+    bencher
+        .counter(BytesCount::new(bytes.len()))
+        .bench_local(|| verify_export(bytes.as_slice(), options).unwrap().ok());
+}
+
+/// Full verification of the export, signatures included (both cores).
+#[divan::bench(sample_count = 5)]
+fn verify_export_with_signatures(bencher: Bencher) {
+    let bytes = &*EXPORT;
+    bencher
+        .counter(BytesCount::new(bytes.len()))
+        .counter(ItemsCount::new(SCAN_BATCHES * SCAN_BATCH_RECORDS))
+        .bench_local(|| {
+            verify_export(bytes.as_slice(), VerifyOptions::default())
+                .unwrap()
+                .ok()
+        });
+}

@@ -110,47 +110,93 @@ fn read_header(input: &mut impl Read) -> io::Result<Result<u64, String>> {
     Ok(Ok(u64::from_le_bytes(count)))
 }
 
+/// Records read before they are checked together (hashes computed on every core).
+const BLOCK_BYTES: usize = 4 * 1024 * 1024;
+
 /// Reads `declared` frames; returns whether all of them were read whole.
 fn read_frames(
     input: &mut impl Read,
     verifier: &mut ChainVerifier,
     declared: u64,
 ) -> io::Result<bool> {
-    let mut record = Vec::new();
+    let mut block = RecordBlock::default();
     for index in 0..declared {
-        let seq = verifier.next_seq();
-        let mut length_bytes = [0u8; 4];
-        if !read_full(input, &mut length_bytes)? {
-            verifier.fail(
-                None,
-                format!("header declares {declared} records but the file ends after {index}"),
-            );
-            return Ok(false);
-        }
-        if &length_bytes == b"REKA" {
-            verifier.fail(
-                None,
-                format!(
-                    "header declares {declared} records but the trailer follows record {index}"
-                ),
-            );
-            return Ok(false);
-        }
-        let length = match check_frame_length(u32::from_le_bytes(length_bytes)) {
-            Ok(length) => length,
-            Err(error) => {
-                verifier.fail(Some(seq), error.to_string());
+        let seq = verifier.next_seq() + block.len() as u64;
+        match read_frame(input, declared, index, &mut block.bytes)? {
+            Ok(()) => block.ends.push(block.bytes.len()),
+            Err((failure_seq, reason)) => {
+                block.check(verifier);
+                verifier.fail(failure_seq.then_some(seq), reason);
                 return Ok(false);
             }
-        };
-        record.resize(length, 0);
-        if !read_full(input, &mut record)? {
-            verifier.fail(Some(seq), "record is cut off: the file ends inside it");
-            return Ok(false);
         }
-        verifier.check(&record);
+        if block.bytes.len() >= BLOCK_BYTES {
+            block.check(verifier);
+        }
     }
+    block.check(verifier);
     Ok(true)
+}
+
+/// Consecutive records held in one buffer.
+#[derive(Default)]
+struct RecordBlock {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl RecordBlock {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn check(&mut self, verifier: &mut ChainVerifier) {
+        let mut start = 0;
+        let records: Vec<&[u8]> = self
+            .ends
+            .iter()
+            .map(|end| {
+                let record = &self.bytes[start..*end];
+                start = *end;
+                record
+            })
+            .collect();
+        verifier.check_many(&records);
+        self.bytes.clear();
+        self.ends.clear();
+    }
+}
+
+/// Reads one frame's record onto the end of `buffer`. The inner error is (whether it
+/// belongs to a record, reason); `buffer` may then hold a partial record.
+fn read_frame(
+    input: &mut impl Read,
+    declared: u64,
+    index: u64,
+    buffer: &mut Vec<u8>,
+) -> io::Result<Result<(), (bool, String)>> {
+    let mut length_bytes = [0u8; 4];
+    if !read_full(input, &mut length_bytes)? {
+        let reason = format!("header declares {declared} records but the file ends after {index}");
+        return Ok(Err((false, reason)));
+    }
+    if &length_bytes == b"REKA" {
+        let reason =
+            format!("header declares {declared} records but the trailer follows record {index}");
+        return Ok(Err((false, reason)));
+    }
+    let length = match check_frame_length(u32::from_le_bytes(length_bytes)) {
+        Ok(length) => length,
+        Err(error) => return Ok(Err((true, error.to_string()))),
+    };
+    let start = buffer.len();
+    buffer.resize(start + length, 0);
+    if !read_full(input, &mut buffer[start..])? {
+        buffer.truncate(start);
+        let reason = "record is cut off: the file ends inside it".to_owned();
+        return Ok(Err((true, reason)));
+    }
+    Ok(Ok(()))
 }
 
 fn check_trailer(input: &mut impl Read, verifier: &mut ChainVerifier) -> io::Result<()> {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::error::{AppendError, LogError};
 use crate::frame::{push_frame, Frames};
 use crate::limits::{MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PAYLOAD_BYTES};
+use crate::parallel::parallel_map;
 use crate::record::{short_hex, Hash, PublicKey, Record, SignedSubmission, GENESIS_PREV_HASH};
 use crate::storage::{ChunkWrite, Storage, StoredChunk};
 use crate::verify::{ChainVerifier, VerifyOptions, VerifyReport};
@@ -61,8 +62,12 @@ impl<S: Storage> Log<S> {
         for frame in Frames::new(&last_chunk.framed_records) {
             match frame {
                 Ok(bytes) => {
-                    if let Some(record) = verifier.check(bytes) {
-                        head = head_of(&record);
+                    if let Some(checked) = verifier.check(bytes) {
+                        head = Head {
+                            count: checked.seq,
+                            last_hash: checked.hash,
+                            last_recorded_at_ms: checked.recorded_at_ms,
+                        };
                     }
                 }
                 Err(error) => verifier.fail(Some(verifier.next_seq()), error.to_string()),
@@ -163,9 +168,10 @@ impl<S: Storage> Log<S> {
                 limit: MAX_BATCH_RECORDS,
             });
         }
+        let signatures_verify = parallel_map(submissions, SignedSubmission::signature_verifies);
         let mut counters: BTreeMap<PublicKey, u64> = BTreeMap::new();
         for (index, submission) in submissions.iter().enumerate() {
-            check_submission(index, submission)?;
+            check_submission(index, submission, signatures_verify[index])?;
             let last = match counters.get(&submission.author) {
                 Some(last) => *last,
                 None => self
@@ -245,21 +251,29 @@ impl<S: Storage> Log<S> {
                     ),
                 );
             }
+            let mut records = Vec::new();
             for frame in Frames::new(&chunk.framed_records) {
                 match frame {
-                    Ok(bytes) => {
-                        verifier.check(bytes);
+                    Ok(bytes) => records.push(bytes),
+                    Err(error) => {
+                        verifier.check_many(&records);
+                        records.clear();
+                        verifier.fail(Some(verifier.next_seq()), error.to_string());
                     }
-                    Err(error) => verifier.fail(Some(verifier.next_seq()), error.to_string()),
                 }
             }
+            verifier.check_many(&records);
             Ok(())
         })?;
         Ok(verifier.finish())
     }
 }
 
-fn check_submission(index: usize, submission: &SignedSubmission) -> Result<(), AppendError> {
+fn check_submission(
+    index: usize,
+    submission: &SignedSubmission,
+    signature_verifies: bool,
+) -> Result<(), AppendError> {
     if submission.payload.len() > MAX_PAYLOAD_BYTES {
         return Err(AppendError::PayloadTooLarge {
             index,
@@ -267,7 +281,7 @@ fn check_submission(index: usize, submission: &SignedSubmission) -> Result<(), A
             limit: MAX_PAYLOAD_BYTES,
         });
     }
-    if !submission.signature_verifies() {
+    if !signature_verifies {
         return Err(AppendError::BadSignature {
             index,
             author: short_hex(&submission.author),

@@ -146,7 +146,7 @@ impl Record {
         if bytes.len() < RECORD_OVERHEAD_BYTES {
             return Err(DecodeRecordError::TooShort { bytes: bytes.len() });
         }
-        let declared_payload = read_u64_le(bytes, SUBMISSION_OFFSET + 40);
+        let declared_payload = read_u64_le(bytes, 88);
         if declared_payload > MAX_PAYLOAD_BYTES as u64 {
             return Err(DecodeRecordError::PayloadTooLarge {
                 bytes: declared_payload,
@@ -216,4 +216,65 @@ pub fn short_hex(bytes: &[u8]) -> String {
         .take(8)
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// A record read in place from its canonical bytes, without copying the payload: the fast
+/// path of verification. Accepts exactly the byte strings [`Record::decode`] accepts (the
+/// layout is fixed: see docs/FORMAT.md), which a property test checks.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordView<'a> {
+    pub seq: u64,
+    pub prev_hash: &'a Hash,
+    pub recorded_at_ms: u64,
+    pub author: &'a PublicKey,
+    pub counter: u64,
+    pub payload: &'a [u8],
+    pub signature: &'a [u8; 64],
+    pub hash: &'a Hash,
+}
+
+impl<'a> RecordView<'a> {
+    /// Reads the fields of one record that must fill `bytes` exactly.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, DecodeRecordError> {
+        if bytes.len() < RECORD_OVERHEAD_BYTES {
+            return Err(DecodeRecordError::TooShort { bytes: bytes.len() });
+        }
+        let payload_length = read_u64_le(bytes, 88);
+        if payload_length > MAX_PAYLOAD_BYTES as u64 {
+            return Err(DecodeRecordError::PayloadTooLarge {
+                bytes: payload_length,
+            });
+        }
+        let payload_end = 96 + payload_length as usize;
+        let expected = payload_end + 64 + 32;
+        if bytes.len() < expected {
+            return Err(DecodeRecordError::Bincode(format!(
+                "record needs {expected} bytes but has {}",
+                bytes.len()
+            )));
+        }
+        if bytes.len() > expected {
+            return Err(DecodeRecordError::TrailingBytes {
+                extra: bytes.len() - expected,
+            });
+        }
+        Ok(Self {
+            seq: read_u64_le(bytes, 0),
+            prev_hash: fixed(bytes, 8),
+            recorded_at_ms: read_u64_le(bytes, 40),
+            author: fixed(bytes, 48),
+            counter: read_u64_le(bytes, 80),
+            payload: &bytes[96..payload_end],
+            signature: fixed(bytes, payload_end),
+            hash: fixed(bytes, payload_end + 64),
+        })
+    }
+}
+
+/// A fixed-size array at `offset`; callers have checked the length.
+fn fixed<const N: usize>(bytes: &[u8], offset: usize) -> &[u8; N] {
+    bytes
+        .get(offset..offset + N)
+        .and_then(|slice| slice.try_into().ok())
+        .unwrap_or(&[0; N])
 }

@@ -4,10 +4,19 @@
 use std::collections::HashMap;
 
 use crate::limits::MAX_REPORTED_FAILURES;
+use crate::parallel::parallel_map;
 use crate::record::{
     record_hash, short_hex, signature_verifies, submission_message_of_bytes, Hash, PublicKey,
-    Record, GENESIS_PREV_HASH,
+    RecordView, GENESIS_PREV_HASH,
 };
+
+/// What the head becomes after a record that decodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub seq: u64,
+    pub hash: Hash,
+    pub recorded_at_ms: u64,
+}
 
 /// What to check besides the chain.
 #[derive(Clone, Copy, Debug)]
@@ -126,12 +135,27 @@ impl ChainVerifier {
         });
     }
 
-    /// Checks the next record's canonical bytes. Returns the decoded record when it decodes.
-    pub fn check(&mut self, record_bytes: &[u8]) -> Option<Record> {
+    /// Checks the next record's canonical bytes. Returns what the head becomes when the
+    /// record decodes.
+    pub fn check(&mut self, record_bytes: &[u8]) -> Option<Checked> {
+        self.check_with_hash(record_bytes, record_hash(record_bytes))
+    }
+
+    /// Checks several consecutive records, hashing them on every core first.
+    pub fn check_many(&mut self, records: &[&[u8]]) -> Option<Checked> {
+        let hashes = parallel_map(records, |bytes| record_hash(bytes));
+        let mut last = None;
+        for (bytes, hash) in records.iter().zip(hashes) {
+            last = self.check_with_hash(bytes, hash).or(last);
+        }
+        last
+    }
+
+    fn check_with_hash(&mut self, record_bytes: &[u8], computed_hash: Hash) -> Option<Checked> {
         let position = self.next_seq;
         self.next_seq += 1;
         self.records += 1;
-        let record = match Record::decode(record_bytes) {
+        let record = match RecordView::parse(record_bytes) {
             Ok(record) => record,
             Err(error) => {
                 self.fail(Some(position), format!("record does not decode: {error}"));
@@ -139,18 +163,22 @@ impl ChainVerifier {
                 return None;
             }
         };
-        self.check_links(position, &record, record_bytes);
+        self.check_links(position, &record, computed_hash);
         self.check_counter(position, &record);
         if self.options.signatures {
             self.queue_signature(position, &record, record_bytes);
         }
-        self.prev_hash = Some(record.hash);
-        self.head = record.hash;
+        self.prev_hash = Some(*record.hash);
+        self.head = *record.hash;
         self.last_recorded_at_ms = self.last_recorded_at_ms.max(record.recorded_at_ms);
-        Some(record)
+        Some(Checked {
+            seq: record.seq,
+            hash: *record.hash,
+            recorded_at_ms: record.recorded_at_ms,
+        })
     }
 
-    fn check_links(&mut self, position: u64, record: &Record, record_bytes: &[u8]) {
+    fn check_links(&mut self, position: u64, record: &RecordView<'_>, computed_hash: Hash) {
         if record.seq != position {
             self.fail(
                 Some(position),
@@ -158,19 +186,19 @@ impl ChainVerifier {
             );
         }
         if let Some(prev_hash) = self.prev_hash {
-            if record.prev_hash != prev_hash {
+            if *record.prev_hash != prev_hash {
                 self.fail(
                     Some(position),
                     format!(
                         "previous-hash {} does not match the hash {} of record {}",
-                        short_hex(&record.prev_hash),
+                        short_hex(record.prev_hash),
                         short_hex(&prev_hash),
                         position.saturating_sub(1)
                     ),
                 );
             }
         }
-        if record_hash(record_bytes) != record.hash {
+        if computed_hash != *record.hash {
             self.fail(Some(position), "record hash does not match its contents");
         }
         if record.recorded_at_ms < self.last_recorded_at_ms {
@@ -184,18 +212,18 @@ impl ChainVerifier {
         }
     }
 
-    fn check_counter(&mut self, position: u64, record: &Record) {
+    fn check_counter(&mut self, position: u64, record: &RecordView<'_>) {
         let Some(counters) = self.counters.as_mut() else {
             return;
         };
-        let last = counters.insert(record.author, record.counter);
+        let last = counters.insert(*record.author, record.counter);
         if let Some(last) = last {
             if record.counter <= last {
                 self.fail(
                     Some(position),
                     format!(
                         "author {} counter {} is not above its previous {} (replayed submission)",
-                        short_hex(&record.author),
+                        short_hex(record.author),
                         record.counter,
                         last
                     ),
@@ -204,16 +232,16 @@ impl ChainVerifier {
         }
     }
 
-    fn queue_signature(&mut self, position: u64, record: &Record, record_bytes: &[u8]) {
+    fn queue_signature(&mut self, position: u64, record: &RecordView<'_>, record_bytes: &[u8]) {
         let Some(message) = submission_message_of_bytes(record_bytes) else {
             self.fail(Some(position), "record too short to hold a signature");
             return;
         };
         self.pending_signatures.push(PendingSignature {
             seq: position,
-            author: record.author,
+            author: *record.author,
             message,
-            signature: record.signature,
+            signature: *record.signature,
         });
         if self.pending_signatures.len() >= SIGNATURE_BATCH {
             self.check_pending_signatures();
@@ -247,32 +275,13 @@ impl ChainVerifier {
 
 /// Verifies signatures on all available cores; returns the positions that fail.
 fn bad_signatures(pending: &[PendingSignature]) -> Vec<u64> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_thread = pending.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = pending
-            .chunks(per_thread)
-            .map(|slice| {
-                let worker = scope.spawn(move || {
-                    slice
-                        .iter()
-                        .filter(|item| {
-                            !signature_verifies(&item.author, &item.message, &item.signature)
-                        })
-                        .map(|item| item.seq)
-                        .collect::<Vec<_>>()
-                });
-                (slice, worker)
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|(slice, worker)| {
-                // A worker that died proved nothing: count its whole slice as unverified.
-                worker
-                    .join()
-                    .unwrap_or_else(|_| slice.iter().map(|item| item.seq).collect())
-            })
-            .collect()
-    })
+    let verdicts = parallel_map(pending, |item| {
+        signature_verifies(&item.author, &item.message, &item.signature)
+    });
+    pending
+        .iter()
+        .zip(verdicts)
+        .filter(|(_, verifies)| !verifies)
+        .map(|(item, _)| item.seq)
+        .collect()
 }
