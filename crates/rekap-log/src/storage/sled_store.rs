@@ -11,6 +11,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::record::PublicKey;
@@ -70,11 +71,7 @@ impl SledStorage {
     }
 
     fn open_locked(path: &Path, lock: File) -> Result<Self, StorageError> {
-        let database = sled::Config::new()
-            .path(path.join("sled"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|error| sled_error(path, error))?;
+        let database = open_sled(path)?;
         let log = database
             .open_tree("log")
             .map_err(|error| sled_error(path, error))?;
@@ -92,6 +89,32 @@ impl SledStorage {
 
     fn error(&self, error: sled::Error) -> StorageError {
         sled_error(&self.path, error)
+    }
+}
+
+/// How long to wait for a sled database this process closed a moment ago.
+const SLED_RELEASE_WAIT: Duration = Duration::from_secs(5);
+
+/// Opens the sled database. We already hold the store's `LOCK`, so no other process has it
+/// open; sled's own file lock can still be held for a moment by the background flusher of a
+/// database this same process just dropped (sled 0.34 releases it asynchronously), so a
+/// lock conflict is retried for a bounded time.
+fn open_sled(path: &Path) -> Result<sled::Db, StorageError> {
+    let started = Instant::now();
+    loop {
+        let opened = sled::Config::new()
+            .path(path.join("sled"))
+            .cache_capacity(CACHE_BYTES)
+            .open();
+        match opened {
+            Err(sled::Error::Io(error))
+                if error.to_string().contains("could not acquire lock")
+                    && started.elapsed() < SLED_RELEASE_WAIT =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other.map_err(|error| sled_error(path, error)),
+        }
     }
 }
 
