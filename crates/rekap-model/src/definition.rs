@@ -1,0 +1,499 @@
+//! The election definition: its canonical form (hashed, carried by the genesis payload), the
+//! validated runtime form [`Election`], and the Indonesian preset.
+
+use bincode::{Decode, Encode};
+
+use crate::encoding::{hash_of, DEFINITION_DOMAIN};
+use crate::error::DefinitionError;
+use crate::error::Refusal;
+use crate::limits::*;
+use crate::regions::{
+    format_station_code, split_station_code, Place, RegionIdx, RegionTree, StationId,
+};
+
+/// Version of the canonical definition layout.
+pub const DEFINITION_FORMAT_VERSION: u32 = 1;
+
+/// One level of the region tree, top to leaf. The last level is always the polling station.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Level {
+    /// Stable key, e.g. `province`.
+    pub key: String,
+    /// Display name in English, e.g. `Province`.
+    pub name_en: String,
+    /// Display name in Bahasa Indonesia, e.g. `Provinsi`.
+    pub name_id: String,
+    /// Whether regions of this level hold plenary approvals.
+    pub holds_plenary: bool,
+}
+
+/// One region (not a station) in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct RegionEntry {
+    pub code: String,
+    /// Parent's code; `None` exactly for regions of the top level.
+    pub parent: Option<String>,
+    /// Index into [`ElectionDefinition::levels`].
+    pub level: u32,
+    pub name: String,
+    /// Number of polling stations; non-zero only for regions of the level just above the
+    /// station level (villages in Indonesia). Stations are implicit: see [`crate::regions`].
+    pub stations: u32,
+}
+
+/// One candidate pair (paslon) with its ballot number (nomor urut).
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct CandidatePair {
+    /// Ballot number; the pairs of a contest are numbered 1..=n without gaps.
+    pub number: u32,
+    pub name: String,
+}
+
+/// One contest: what a station's sheet counts votes for.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Contest {
+    pub id: String,
+    pub name: String,
+    /// Region whose voters vote in this contest; its level is the contest's final level.
+    pub scope: String,
+    /// Sorted by ballot number, 1..=n.
+    pub pairs: Vec<CandidatePair>,
+}
+
+/// Role of an officer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub enum Role {
+    /// Enters tally sheets (Model C.Hasil) of stations in scope.
+    Operator,
+    /// A member of a committee: corrects sheets, voids stations, resolves objections,
+    /// approves plenaries of its scope region.
+    Official,
+    /// A witness (saksi) of candidate pair `pair` in contest `contest`.
+    Witness { contest: String, pair: u32 },
+    /// Reads; may do nothing in the log.
+    Auditor,
+}
+
+/// An officer listed in the definition, registered at genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct InitialOfficer {
+    pub key: [u8; 32],
+    pub role: Role,
+    /// Region code of the officer's scope.
+    pub scope: String,
+}
+
+/// Thresholds of the soft rules (flags, not refusals), all integer, per mille where a share.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SoftRules {
+    /// Flag when voters who voted * 1000 > registered * this.
+    pub max_turnout_permille: u32,
+    /// Flag "one pair has every valid vote" only when valid votes are at least this.
+    pub one_pair_min_valid: u32,
+    /// Flag when invalid * 1000 > (valid + invalid) * this.
+    pub max_invalid_permille: u32,
+    /// Flag when at least this many current sheets of a contest carry the same numbers.
+    pub same_sheet_min_stations: u32,
+    /// ... counting only sheets with at least this many valid votes.
+    pub same_sheet_min_valid: u32,
+    /// Compare a sheet with its village's other sheets only when there are at least this many.
+    pub neighbour_min_sheets: u32,
+    /// Flag when a pair's share differs from the neighbours' by more than this (per mille).
+    pub neighbour_max_deviation_permille: u32,
+}
+
+impl Default for SoftRules {
+    fn default() -> Self {
+        SoftRules {
+            max_turnout_permille: 950,
+            one_pair_min_valid: 20,
+            max_invalid_permille: 100,
+            same_sheet_min_stations: 3,
+            same_sheet_min_valid: 10,
+            neighbour_min_sheets: 3,
+            neighbour_max_deviation_permille: 400,
+        }
+    }
+}
+
+/// The canonical election definition: the genesis payload. Regions sorted by code,
+/// contests by id, initial officers by key; [`Election::new`] refuses any other order.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct ElectionDefinition {
+    pub format_version: u32,
+    pub name: String,
+    /// Top to leaf; the last is the polling station level.
+    pub levels: Vec<Level>,
+    pub regions: Vec<RegionEntry>,
+    pub contests: Vec<Contest>,
+    /// Most registered voters (all lists) at one station (600 for the 2024 regional
+    /// elections, 300 for the general election).
+    pub station_capacity: u32,
+    pub soft_rules: SoftRules,
+    /// The key that alone registers and revokes officers, and signs the genesis.
+    pub registrar: [u8; 32],
+    pub initial_officers: Vec<InitialOfficer>,
+}
+
+impl ElectionDefinition {
+    /// `blake3("rekap/v1/definition" || bincode(self))`: bound into every later payload.
+    pub fn hash(&self) -> [u8; 32] {
+        hash_of(DEFINITION_DOMAIN, self)
+    }
+}
+
+/// The Indonesian levels: province/Provinsi, regency/Kabupaten/Kota, district/Kecamatan,
+/// village/Kelurahan/Desa, station/TPS; plenaries at district, regency and province.
+pub fn indonesia_levels() -> Vec<Level> {
+    let level = |key: &str, en: &str, id: &str, plenary: bool| Level {
+        key: key.to_string(),
+        name_en: en.to_string(),
+        name_id: id.to_string(),
+        holds_plenary: plenary,
+    };
+    vec![
+        level("province", "Province", "Provinsi", true),
+        level("regency", "Regency/City", "Kabupaten/Kota", true),
+        level("district", "District", "Kecamatan", true),
+        level("village", "Village", "Kelurahan/Desa", false),
+        level("station", "Polling station", "TPS", false),
+    ]
+}
+
+/// Index of a contest in [`ElectionDefinition::contests`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct ContestIdx(pub u32);
+
+/// A validated definition with its region tree and hash. Built once at genesis.
+#[derive(Debug, Clone)]
+pub struct Election {
+    definition: ElectionDefinition,
+    hash: [u8; 32],
+    tree: RegionTree,
+    contest_scopes: Vec<RegionIdx>,
+    lowest_plenary_level: u32,
+}
+
+pub(crate) fn check_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<(), DefinitionError> {
+    if value.is_empty() {
+        return Err(DefinitionError::Empty { field });
+    }
+    if value.len() > max {
+        return Err(DefinitionError::TooLong {
+            field,
+            bytes: value.len() as u64,
+            limit: max as u64,
+        });
+    }
+    Ok(())
+}
+
+fn check_count(field: &'static str, count: usize, max: usize) -> Result<(), DefinitionError> {
+    if count > max {
+        return Err(DefinitionError::TooMany {
+            field,
+            count: count as u64,
+            limit: max as u64,
+        });
+    }
+    Ok(())
+}
+
+/// Whether `id` is a well-formed contest id: ASCII letters, digits, `-`, `_`, `.`.
+pub fn is_valid_contest_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_CONTEST_ID_BYTES
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+}
+
+impl Election {
+    /// Validates a canonical definition and builds its region tree.
+    pub fn new(definition: ElectionDefinition) -> Result<Election, DefinitionError> {
+        let d = &definition;
+        if d.format_version != DEFINITION_FORMAT_VERSION {
+            return Err(DefinitionError::UnsupportedFormat {
+                version: d.format_version,
+            });
+        }
+        check_text("election name", &d.name, MAX_NAME_BYTES)?;
+        // Levels.
+        if d.levels.len() < MIN_LEVELS {
+            return Err(DefinitionError::TooFewLevels {
+                count: d.levels.len() as u64,
+                least: MIN_LEVELS as u64,
+            });
+        }
+        check_count("levels", d.levels.len(), MAX_LEVELS)?;
+        for (i, level) in d.levels.iter().enumerate() {
+            check_text("level key", &level.key, MAX_LEVEL_KEY_BYTES)?;
+            if !level
+                .key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(DefinitionError::BadLevelKey {
+                    key: level.key.clone(),
+                });
+            }
+            check_text("level name (en)", &level.name_en, MAX_NAME_BYTES)?;
+            check_text("level name (id)", &level.name_id, MAX_NAME_BYTES)?;
+            if d.levels[..i].iter().any(|l| l.key == level.key) {
+                return Err(DefinitionError::DuplicateLevel {
+                    key: level.key.clone(),
+                });
+            }
+        }
+        let station_level = d.levels.len() - 1;
+        if d.levels.last().is_some_and(|l| l.holds_plenary) {
+            return Err(DefinitionError::PlenaryAtStationLevel);
+        }
+        // Lowest (deepest) plenary level.
+        let lowest_plenary_level = d
+            .levels
+            .iter()
+            .rposition(|l| l.holds_plenary)
+            .ok_or(DefinitionError::NoPlenaryLevel)? as u32;
+        let _ = station_level;
+        if d.station_capacity == 0 || d.station_capacity > MAX_STATION_CAPACITY {
+            return Err(DefinitionError::BadCapacity {
+                capacity: d.station_capacity,
+                limit: MAX_STATION_CAPACITY,
+            });
+        }
+        if ed25519_dalek::VerifyingKey::from_bytes(&d.registrar).is_err() {
+            return Err(DefinitionError::BadKey {
+                what: "registrar",
+                key: hex::encode(d.registrar),
+            });
+        }
+        let tree = RegionTree::build(&d.levels, &d.regions)?;
+        // Contests.
+        check_count("contests", d.contests.len(), MAX_CONTESTS)?;
+        let mut contest_scopes = Vec::with_capacity(d.contests.len());
+        for (i, contest) in d.contests.iter().enumerate() {
+            if !is_valid_contest_id(&contest.id) {
+                return Err(DefinitionError::BadContestId {
+                    id: contest.id.clone(),
+                });
+            }
+            if i > 0 && d.contests[i - 1].id >= contest.id {
+                return Err(DefinitionError::NotCanonical {
+                    what: "contests (sorted by id, unique)",
+                    at: contest.id.clone(),
+                });
+            }
+            check_text("contest name", &contest.name, MAX_NAME_BYTES)?;
+            let scope = tree.lookup(&d.regions, &contest.scope).ok_or_else(|| {
+                DefinitionError::UnknownRegion {
+                    what: "contest scope",
+                    code: contest.scope.clone(),
+                }
+            })?;
+            if contest.pairs.is_empty() {
+                return Err(DefinitionError::NoPairs {
+                    contest: contest.id.clone(),
+                });
+            }
+            check_count("candidate pairs", contest.pairs.len(), MAX_PAIRS)?;
+            for (n, pair) in contest.pairs.iter().enumerate() {
+                if pair.number as usize != n + 1 {
+                    return Err(DefinitionError::PairNumbering {
+                        contest: contest.id.clone(),
+                        expected: n as u32 + 1,
+                        found: pair.number,
+                    });
+                }
+                check_text("pair name", &pair.name, MAX_NAME_BYTES)?;
+            }
+            contest_scopes.push(scope);
+        }
+        let election = Election {
+            hash: definition.hash(),
+            tree,
+            contest_scopes,
+            lowest_plenary_level,
+            definition,
+        };
+        // Initial officers.
+        let officers = &election.definition.initial_officers;
+        check_count("initial officers", officers.len(), MAX_INITIAL_OFFICERS)?;
+        for (i, officer) in officers.iter().enumerate() {
+            if i > 0 && officers[i - 1].key >= officer.key {
+                return Err(DefinitionError::NotCanonical {
+                    what: "initial officers (sorted by key, unique)",
+                    at: hex::encode(officer.key),
+                });
+            }
+            election
+                .check_registration(&officer.key, &officer.role, &officer.scope)
+                .map_err(|refusal| DefinitionError::BadOfficer {
+                    key: hex::encode(officer.key),
+                    reason: refusal.to_string(),
+                })?;
+        }
+        Ok(election)
+    }
+
+    pub fn definition(&self) -> &ElectionDefinition {
+        &self.definition
+    }
+    /// The definition hash every later payload must carry.
+    pub fn hash(&self) -> [u8; 32] {
+        self.hash
+    }
+    pub fn tree(&self) -> &RegionTree {
+        &self.tree
+    }
+    pub fn levels(&self) -> &[Level] {
+        &self.definition.levels
+    }
+    /// Index of the polling-station level (the last).
+    pub fn station_level(&self) -> u32 {
+        self.definition.levels.len().saturating_sub(1) as u32
+    }
+    /// Index of the deepest level that holds plenaries (district in Indonesia): officials
+    /// correct sheets and void stations only with a scope at this level or above.
+    pub fn lowest_plenary_level(&self) -> u32 {
+        self.lowest_plenary_level
+    }
+    pub fn level(&self, index: u32) -> Option<&Level> {
+        self.definition.levels.get(index as usize)
+    }
+    pub fn contests(&self) -> &[Contest] {
+        &self.definition.contests
+    }
+    pub fn contest(&self, idx: ContestIdx) -> Option<&Contest> {
+        self.definition.contests.get(idx.0 as usize)
+    }
+    /// Looks a contest up by id (binary search; contests are sorted by id).
+    pub fn contest_by_id(&self, id: &str) -> Option<ContestIdx> {
+        self.definition
+            .contests
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+            .map(|i| ContestIdx(i as u32))
+    }
+    /// Region whose voters vote in the contest.
+    pub fn contest_scope(&self, idx: ContestIdx) -> Option<RegionIdx> {
+        self.contest_scopes.get(idx.0 as usize).copied()
+    }
+    pub fn registrar(&self) -> [u8; 32] {
+        self.definition.registrar
+    }
+    pub fn station_capacity(&self) -> u32 {
+        self.definition.station_capacity
+    }
+    pub fn soft_rules(&self) -> &SoftRules {
+        &self.definition.soft_rules
+    }
+}
+
+/// Lookups between codes and indices.
+impl Election {
+    /// A region by code (binary search).
+    pub fn find_region(&self, code: &str) -> Option<RegionIdx> {
+        self.tree.lookup(&self.definition.regions, code)
+    }
+    /// A polling station by code `<region code>-<nnn>`.
+    pub fn find_station(&self, code: &str) -> Option<StationId> {
+        let (region_code, number) = split_station_code(code)?;
+        let region = self.find_region(region_code)?;
+        let entry = self.region_entry(region)?;
+        if number > entry.stations {
+            return None;
+        }
+        let range = self.tree.stations_under(region);
+        Some(StationId(range.start + number - 1))
+    }
+    /// A region or station by code.
+    pub fn locate(&self, code: &str) -> Option<Place> {
+        if code.contains('-') {
+            self.find_station(code).map(Place::Station)
+        } else {
+            self.find_region(code).map(Place::Region)
+        }
+    }
+    /// A region's canonical entry (code, parent, level, name, stations).
+    pub fn region_entry(&self, region: RegionIdx) -> Option<&RegionEntry> {
+        self.definition.regions.get(region.0 as usize)
+    }
+    /// A region's code.
+    pub fn region_code(&self, region: RegionIdx) -> Option<&str> {
+        self.region_entry(region).map(|r| r.code.as_str())
+    }
+    /// A station's code.
+    pub fn station_code(&self, station: StationId) -> Option<String> {
+        let (region, number) = self.tree.station_holder(station)?;
+        Some(format_station_code(self.region_code(region)?, number))
+    }
+    /// A place's code (empty if the place does not exist).
+    pub fn place_code(&self, place: Place) -> String {
+        match place {
+            Place::Region(r) => self.region_code(r).unwrap_or_default().to_string(),
+            Place::Station(s) => self.station_code(s).unwrap_or_default(),
+        }
+    }
+    /// The key of a level (empty if out of range).
+    pub fn level_key(&self, level: u32) -> &str {
+        self.level(level)
+            .map(|l| l.key.as_str())
+            .unwrap_or_default()
+    }
+    /// Whether the contest is voted at the place (the contest's scope covers it).
+    pub fn contest_covers(&self, contest: ContestIdx, place: Place) -> bool {
+        self.contest_scope(contest)
+            .is_some_and(|scope| self.tree.covers(scope, place))
+    }
+
+    /// Checks an officer registration against the definition (not against the officers
+    /// already registered): returns the scope region.
+    pub fn check_registration(
+        &self,
+        key: &[u8; 32],
+        role: &Role,
+        scope: &str,
+    ) -> Result<RegionIdx, Refusal> {
+        if *key == self.definition.registrar {
+            return Err(Refusal::RegistrarCannotHoldRole);
+        }
+        if ed25519_dalek::VerifyingKey::from_bytes(key).is_err() {
+            return Err(Refusal::InvalidPublicKey { key: *key });
+        }
+        let region = self
+            .find_region(scope)
+            .ok_or_else(|| Refusal::UnknownRegion {
+                code: scope.to_string(),
+            })?;
+        if let Role::Witness { contest, pair } = role {
+            let c = self
+                .contest_by_id(contest)
+                .ok_or_else(|| Refusal::UnknownContest {
+                    id: contest.clone(),
+                })?;
+            let pairs = self.contest(c).map(|c| c.pairs.len()).unwrap_or(0) as u32;
+            if *pair == 0 || *pair > pairs {
+                return Err(Refusal::UnknownPair {
+                    contest: contest.clone(),
+                    pair: *pair,
+                });
+            }
+            let contest_scope = self.contest_scope(c).unwrap_or(region);
+            if !self.tree.region_covers(contest_scope, region)
+                && !self.tree.region_covers(region, contest_scope)
+            {
+                return Err(Refusal::WitnessScopeOutsideContest {
+                    scope: scope.to_string(),
+                    contest: contest.clone(),
+                });
+            }
+        }
+        Ok(region)
+    }
+}

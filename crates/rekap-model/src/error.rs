@@ -1,0 +1,397 @@
+//! Every way the model refuses something, each a specific variant naming the numbers.
+
+use crate::event::{Act, EventId};
+use crate::sheet::VoterList;
+
+fn short(key: &[u8; 32]) -> String {
+    hex::encode(key)
+}
+
+/// A string or collection over its limit (see [`crate::limits`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    #[error("{field} has {bytes} bytes; the limit is {limit}")]
+    TooLong {
+        field: &'static str,
+        bytes: u64,
+        limit: u64,
+    },
+    #[error("{count} {field}; the limit is {limit}")]
+    TooMany {
+        field: &'static str,
+        count: u64,
+        limit: u64,
+    },
+}
+
+/// Payload bytes that do not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("payload of {bytes} bytes exceeds the limit of {limit}")]
+    TooLarge { bytes: u64, limit: u64 },
+    #[error("payload does not decode: {0}")]
+    Bincode(String),
+    #[error("payload has {extra} bytes after its end")]
+    TrailingBytes { extra: u64 },
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    #[error("event {index}: {limit}")]
+    Event { index: u64, limit: LimitError },
+}
+
+/// A definition (file, CSV or genesis) that is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DefinitionError {
+    #[error("definition format version {version} is not supported")]
+    UnsupportedFormat { version: u32 },
+    #[error("definition file format {found:?} is not supported (expected {expected:?})")]
+    UnsupportedFileFormat {
+        found: String,
+        expected: &'static str,
+    },
+    #[error("{field} is empty")]
+    Empty { field: &'static str },
+    #[error("{field} has {bytes} bytes; the limit is {limit}")]
+    TooLong {
+        field: &'static str,
+        bytes: u64,
+        limit: u64,
+    },
+    #[error("{count} {field}; the limit is {limit}")]
+    TooMany {
+        field: &'static str,
+        count: u64,
+        limit: u64,
+    },
+    #[error("{count} levels; at least {least} are needed (regions and stations)")]
+    TooFewLevels { count: u64, least: u64 },
+    #[error("level key {key:?} is not lowercase ASCII letters, digits and _")]
+    BadLevelKey { key: String },
+    #[error("level {key:?} is listed twice")]
+    DuplicateLevel { key: String },
+    #[error("unknown level {key:?}")]
+    UnknownLevel { key: String },
+    #[error("the station level cannot hold plenaries")]
+    PlenaryAtStationLevel,
+    #[error("no level holds plenaries")]
+    NoPlenaryLevel,
+    #[error("station capacity {capacity} is not within 1..={limit}")]
+    BadCapacity { capacity: u32, limit: u32 },
+    #[error("{what} key {key} is not a valid ed25519 public key")]
+    BadKey { what: &'static str, key: String },
+    #[error("contest id {id:?} is not 1..=64 ASCII letters, digits, '-', '_', '.'")]
+    BadContestId { id: String },
+    #[error("{what} are not in canonical order at {at:?}")]
+    NotCanonical { what: &'static str, at: String },
+    #[error("{what} {code:?} is not a region")]
+    UnknownRegion { what: &'static str, code: String },
+    #[error("contest {contest:?} has no candidate pairs")]
+    NoPairs { contest: String },
+    #[error("contest {contest:?}: pair number {found} where {expected} was expected (1..=n)")]
+    PairNumbering {
+        contest: String,
+        expected: u32,
+        found: u32,
+    },
+    #[error("officer {key}: {reason}")]
+    BadOfficer { key: String, reason: String },
+    #[error("region code {code:?} is not 1..=32 ASCII letters, digits, '.', '_'")]
+    BadRegionCode { code: String },
+    #[error("region {code:?} is listed twice")]
+    DuplicateRegion { code: String },
+    #[error("region {code:?} has level {level}, but only levels 0..{region_levels} hold regions")]
+    RegionLevelOutOfRange {
+        code: String,
+        level: u32,
+        region_levels: u32,
+    },
+    #[error("region {code:?} is at the top level but has a parent")]
+    TopLevelWithParent { code: String },
+    #[error("region {code:?} is below the top level but has no parent")]
+    MissingParent { code: String },
+    #[error("region {code:?} has parent {parent:?}, which is not a region")]
+    UnknownParent { code: String, parent: String },
+    #[error("region {code:?} (level {level}) has parent {parent:?} at level {parent_level}")]
+    ParentLevelMismatch {
+        code: String,
+        level: u32,
+        parent: String,
+        parent_level: u32,
+    },
+    #[error(
+        "region {code:?} at level {level} has stations; only the level above the stations may"
+    )]
+    StationsAtWrongLevel { code: String, level: u32 },
+    #[error("region {code:?} has {stations} stations; the limit is {limit}")]
+    TooManyStationsInRegion {
+        code: String,
+        stations: u32,
+        limit: u32,
+    },
+    #[error("regions CSV line {line}: {problem}")]
+    Csv { line: u64, problem: String },
+    #[error("definition JSON: {0}")]
+    Json(String),
+    #[error("the definition gives its regions both inline and as CSV")]
+    RegionsGivenTwice,
+    #[error("the definition gives no regions (neither inline nor as CSV)")]
+    NoRegions,
+    #[error("the definition names regions CSV {name:?}, but no CSV was passed")]
+    RegionsCsvMissing { name: String },
+    #[error("reading the regions CSV failed: {0}")]
+    Read(String),
+}
+
+/// A hard rule the tally sheet breaks: the sheet is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HardRuleViolation {
+    #[error("rule pair-count: the sheet has votes for {given} pairs, the contest has {pairs}")]
+    WrongPairCount { given: u64, pairs: u32 },
+    #[error("rule pair-votes=valid: the pairs' votes add up to {sum}, valid votes are {valid}")]
+    PairVotesNotValid { sum: u64, valid: u32 },
+    #[error(
+        "rule valid+invalid=ballots-used: {valid} valid + {invalid} invalid != {used} ballots used"
+    )]
+    CastNotBallotsUsed { valid: u32, invalid: u32, used: u32 },
+    #[error("rule ballots-used=voted: {used} ballots used, {voted} voters voted")]
+    BallotsUsedNotVoted { used: u32, voted: u64 },
+    #[error(
+        "rule voted<=registered: {voted} voted from {list}, only {registered} registered in it"
+    )]
+    VotedOverRegistered {
+        list: VoterList,
+        voted: u32,
+        registered: u32,
+    },
+    #[error("rule male+female=total: {list} {male} male + {female} female != {total} total")]
+    MaleFemaleNotTotal {
+        list: VoterList,
+        male: u32,
+        female: u32,
+        total: u32,
+    },
+    #[error(
+        "rule ballots-received: {received} received != {used} used + {damaged} damaged + {unused} unused"
+    )]
+    BallotsUnbalanced {
+        received: u32,
+        used: u32,
+        damaged: u32,
+        unused: u32,
+    },
+    #[error("rule capacity: {registered} registered voters, the station capacity is {capacity}")]
+    OverCapacity { registered: u64, capacity: u32 },
+}
+
+/// Why the projection refuses a plenary approval's digest (issue 4 computes these).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApprovalCheckFailure {
+    #[error("digest {} claimed, the projection computes {}", hex::encode(.claimed), hex::encode(.computed))]
+    DigestMismatch {
+        claimed: [u8; 32],
+        computed: [u8; 32],
+    },
+    #[error("child region {child} is not approved")]
+    ChildNotApproved { child: String },
+    #[error("child region {child}'s approval is stale since record {since_seq}")]
+    ChildStale { child: String, since_seq: u64 },
+    #[error("{missing} stations have neither a sheet nor a void, e.g. {example}")]
+    StationsMissing { missing: u64, example: String },
+    #[error("{reason}")]
+    Other { reason: String },
+}
+
+/// The role an author acts in, to name it in a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RoleKind {
+    Registrar,
+    Operator,
+    Official,
+    Witness,
+    Auditor,
+}
+
+impl std::fmt::Display for RoleKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RoleKind::Registrar => "the registrar",
+            RoleKind::Operator => "an operator",
+            RoleKind::Official => "an official",
+            RoleKind::Witness => "a witness",
+            RoleKind::Auditor => "an auditor",
+        })
+    }
+}
+
+/// Why an event (or a whole payload) is refused. The audit re-runs the same decision and
+/// must reach the same refusal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    // --- payload and genesis ---
+    #[error("no genesis yet: the first record must carry the election definition")]
+    NoGenesis,
+    #[error("the genesis is already applied; a definition cannot be replaced")]
+    GenesisAlreadyApplied,
+    #[error("the genesis must be record 1, not record {seq}")]
+    GenesisNotFirst { seq: u64 },
+    #[error("the genesis is signed by {}, not by the definition's registrar {}", short(.author), short(.registrar))]
+    GenesisNotByRegistrar {
+        author: [u8; 32],
+        registrar: [u8; 32],
+    },
+    #[error("invalid definition: {0}")]
+    InvalidDefinition(DefinitionError),
+    #[error("the payload is bound to definition {}, this log's is {}", short(.found), short(.expected))]
+    DefinitionHashMismatch { expected: [u8; 32], found: [u8; 32] },
+    #[error("record {seq} is not after the last applied record {last}")]
+    SeqNotIncreasing { seq: u64, last: u64 },
+    #[error("the payload has no events")]
+    EmptyPayload,
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+
+    // --- authority ---
+    #[error("author {} is not a registered officer", short(.author))]
+    UnknownAuthor { author: [u8; 32] },
+    #[error("author {} was revoked at record {revoked_at}", short(.author))]
+    AuthorRevoked { author: [u8; 32], revoked_at: u64 },
+    #[error("only the registrar may {act}; {} is not the registrar", short(.author))]
+    NotRegistrar { act: Act, author: [u8; 32] },
+    #[error("{role} may not {act}")]
+    RoleNotPermitted { act: Act, role: RoleKind },
+    #[error("the registrar's key cannot also hold an officer role")]
+    RegistrarCannotHoldRole,
+    #[error("{} is already registered", short(.key))]
+    AlreadyRegistered { key: [u8; 32] },
+    #[error("{} was revoked at record {revoked_at} and cannot be registered again", short(.key))]
+    KeyWasRevoked { key: [u8; 32], revoked_at: u64 },
+    #[error("{} is not a registered officer", short(.key))]
+    UnknownOfficer { key: [u8; 32] },
+    #[error("{} is already revoked (at record {revoked_at})", short(.key))]
+    AlreadyRevoked { key: [u8; 32], revoked_at: u64 },
+    #[error("{} is not a valid ed25519 public key", short(.key))]
+    InvalidPublicKey { key: [u8; 32] },
+
+    // --- references ---
+    #[error("{code:?} is not a region of this election")]
+    UnknownRegion { code: String },
+    #[error("{code:?} is not a polling station of this election")]
+    UnknownStation { code: String },
+    #[error("{code:?} is neither a region nor a polling station of this election")]
+    UnknownPlace { code: String },
+    #[error("{id:?} is not a contest of this election")]
+    UnknownContest { id: String },
+    #[error("contest {contest:?} has no candidate pair {pair}")]
+    UnknownPair { contest: String, pair: u32 },
+
+    // --- scope ---
+    #[error("scope {scope:?} does not cover {target:?}")]
+    OutOfScope { scope: String, target: String },
+    #[error(
+        "an official with scope {scope:?} (level {level:?}) is below the lowest plenary level {lowest:?}"
+    )]
+    OfficialScopeTooLow {
+        scope: String,
+        level: String,
+        lowest: String,
+    },
+    #[error("{place:?} does not vote in contest {contest:?}")]
+    NotInContest { place: String, contest: String },
+    #[error("witness scope {scope:?} does not overlap contest {contest:?}")]
+    WitnessScopeOutsideContest { scope: String, contest: String },
+    #[error("a witness of contest {witness_contest:?} cannot act on contest {contest:?}")]
+    WitnessOfOtherContest {
+        witness_contest: String,
+        contest: String,
+    },
+    #[error("an official of {scope:?} is not an official of {region:?}")]
+    NotOfficialOfRegion { scope: String, region: String },
+    #[error("{region:?} is at level {level:?}, which holds no plenaries")]
+    LevelHoldsNoPlenary { region: String, level: String },
+
+    // --- stations and sheets ---
+    #[error(
+        "{station} already has a sheet for {contest} (record {since_seq}); correct it instead"
+    )]
+    SheetAlreadySubmitted {
+        station: String,
+        contest: String,
+        since_seq: u64,
+    },
+    #[error("{station} has no current sheet for {contest} to correct")]
+    NoSheetToCorrect { station: String, contest: String },
+    #[error("{station} is voided for {contest} (record {voided_at})")]
+    StationIsVoided {
+        station: String,
+        contest: String,
+        voided_at: u64,
+    },
+    #[error("a re-vote at {station} for {contest} is already pending (record {since_seq})")]
+    RevoteAlreadyPending {
+        station: String,
+        contest: String,
+        since_seq: u64,
+    },
+    #[error("the correction of {station} for {contest} changes no number")]
+    CorrectionChangesNothing { station: String, contest: String },
+    #[error("{field} is required")]
+    MissingReason { field: &'static str },
+    #[error("{station} {contest}: {violation}")]
+    HardRule {
+        station: String,
+        contest: String,
+        violation: HardRuleViolation,
+    },
+
+    // --- objections ---
+    #[error("no objection {id}")]
+    UnknownObjection { id: EventId },
+    #[error("objection {id} is already resolved (record {resolved_at})")]
+    ObjectionNotOpen { id: EventId, resolved_at: u64 },
+    #[error("objection {id} is about contest {objection_contest:?}, not {contest:?}")]
+    ObjectionContestMismatch {
+        id: EventId,
+        objection_contest: String,
+        contest: String,
+    },
+    #[error("station {station} is outside objection {id}'s place {place:?}")]
+    OutsideObjection {
+        id: EventId,
+        station: String,
+        place: String,
+    },
+    #[error("no correction {id}")]
+    UnknownCorrection { id: EventId },
+    #[error("correction {correction} was made before objection {objection} was filed")]
+    CorrectionPredatesObjection {
+        objection: EventId,
+        correction: EventId,
+    },
+
+    // --- approvals ---
+    #[error("{} is not a registered witness", short(.key))]
+    NotAWitness { key: [u8; 32] },
+    #[error("witness {} was revoked at record {revoked_at}", short(.key))]
+    WitnessRevoked { key: [u8; 32], revoked_at: u64 },
+    #[error("witness {} is listed twice on the approval", short(.key))]
+    DuplicateWitness { key: [u8; 32] },
+    #[error("witness {}'s signature does not verify over the approval statement", short(.key))]
+    BadWitnessSignature { key: [u8; 32] },
+    #[error("witness {} has scope {scope:?}, which does not cover {region:?}", short(.key))]
+    WitnessOutOfScope {
+        key: [u8; 32],
+        scope: String,
+        region: String,
+    },
+    #[error("the projection refuses the approval: {0}")]
+    ApprovalCheck(ApprovalCheckFailure),
+}
+
+/// A payload refused: the first refused event (or the payload itself, `index: None`).
+/// Nothing of the payload was applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{refusal}", .index.map(|i| format!("event {i}: ")).unwrap_or_default())]
+pub struct PayloadRefusal {
+    pub index: Option<u32>,
+    pub refusal: Refusal,
+}

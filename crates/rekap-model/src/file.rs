@@ -1,0 +1,527 @@
+//! The definition file (`rekap init --election FILE`): JSON, with the region tree either
+//! inline (`regions`) or as a CSV the caller reads and passes in (`regions_csv` names it; the
+//! model never opens a path).
+//!
+//! ```json
+//! {
+//!   "format": "rekap-election/1",
+//!   "name": "Pilkada Kalimantan Timur 2024",
+//!   "levels": "indonesia",
+//!   "station_capacity": 600,
+//!   "registrar": "<64 hex digits>",
+//!   "contests": [
+//!     { "id": "gubernur-64", "name": "Gubernur Kalimantan Timur", "scope": "64",
+//!       "pairs": [ { "number": 1, "name": "Isran Noor - Hadi Mulyadi" },
+//!                  { "number": 2, "name": "Rudy Mas'ud - Seno Aji" } ] }
+//!   ],
+//!   "regions_csv": "indonesia-regions-2024.csv",
+//!   "include_regions": ["64"],
+//!   "officers": [
+//!     { "key": "<hex>", "role": "operator", "scope": "6472" },
+//!     { "key": "<hex>", "role": { "witness": { "contest": "gubernur-64", "pair": 1 } },
+//!       "scope": "64" }
+//!   ]
+//! }
+//! ```
+//!
+//! - `levels`: `"indonesia"` (the preset) or a list of `{key, name_en, name_id}` top to leaf,
+//!   the last being the polling station; `plenary_levels` (keys) is required for a list and
+//!   overrides the preset's (district, regency, province) when given.
+//! - `regions`: a list of `{code, parent, level, name, stations}` (`parent` null at the top,
+//!   `stations` only on the level above the stations); or a CSV with the header
+//!   `code,parent,level,name,stations` (RFC 4180 quoting, one record per line).
+//! - `include_regions`: keep only these regions, everything under them, and their ancestors
+//!   (e.g. one province out of the national CSV).
+//! - `soft_rules`: optional, any subset of [`SoftRules`]' fields.
+//! - `officers`: registered at genesis; roles `operator`, `official`, `auditor`,
+//!   `{"witness": {"contest", "pair"}}`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+
+use crate::definition::{
+    indonesia_levels, CandidatePair, Contest, Election, ElectionDefinition, InitialOfficer, Level,
+    RegionEntry, Role, SoftRules, DEFINITION_FORMAT_VERSION,
+};
+use crate::error::DefinitionError;
+use crate::limits::*;
+
+/// The `format` a definition file must state.
+pub const DEFINITION_FILE_FORMAT: &str = "rekap-election/1";
+/// The header a regions CSV must have.
+pub const REGIONS_CSV_HEADER: &str = "code,parent,level,name,stations";
+
+/// The definition file as written by people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefinitionFile {
+    pub format: String,
+    pub name: String,
+    pub levels: LevelsSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plenary_levels: Option<Vec<String>>,
+    pub station_capacity: u32,
+    /// Hex of the registrar's ed25519 public key.
+    pub registrar: String,
+    #[serde(default)]
+    pub soft_rules: SoftRules,
+    pub contests: Vec<ContestSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<RegionSpec>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions_csv: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_regions: Option<Vec<String>>,
+    #[serde(default)]
+    pub officers: Vec<OfficerSpec>,
+}
+
+/// A preset name (`"indonesia"`) or explicit levels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LevelsSpec {
+    Preset(String),
+    Levels(Vec<LevelSpec>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelSpec {
+    pub key: String,
+    pub name_en: String,
+    pub name_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContestSpec {
+    pub id: String,
+    pub name: String,
+    pub scope: String,
+    pub pairs: Vec<PairSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairSpec {
+    pub number: u32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSpec {
+    pub code: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    pub level: String,
+    pub name: String,
+    #[serde(default)]
+    pub stations: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficerSpec {
+    pub key: String,
+    pub role: RoleSpec,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RoleSpec {
+    Operator,
+    Official,
+    Auditor,
+    Witness { contest: String, pair: u32 },
+}
+
+fn parse_key(what: &'static str, text: &str) -> Result<[u8; 32], DefinitionError> {
+    let bad = || DefinitionError::BadKey {
+        what,
+        key: text.chars().take(80).collect(),
+    };
+    let bytes = hex::decode(text.trim()).map_err(|_| bad())?;
+    bytes.try_into().map_err(|_| bad())
+}
+
+fn level_index(levels: &[Level], key: &str) -> Result<u32, DefinitionError> {
+    levels
+        .iter()
+        .position(|l| l.key == key)
+        .map(|i| i as u32)
+        .ok_or_else(|| DefinitionError::UnknownLevel {
+            key: key.chars().take(MAX_LEVEL_KEY_BYTES + 1).collect(),
+        })
+}
+
+impl DefinitionFile {
+    /// Parses the JSON text of a definition file.
+    pub fn from_json(text: &str) -> Result<DefinitionFile, DefinitionError> {
+        if text.len() > MAX_DEFINITION_JSON_BYTES {
+            return Err(DefinitionError::TooLong {
+                field: "definition JSON",
+                bytes: text.len() as u64,
+                limit: MAX_DEFINITION_JSON_BYTES as u64,
+            });
+        }
+        serde_json::from_str(text).map_err(|e| DefinitionError::Json(e.to_string()))
+    }
+
+    /// Builds and validates the election: regions from `regions` inline or from
+    /// `regions_csv` (a reader the caller opened), never both.
+    pub fn build<R: Read>(self, regions_csv: Option<R>) -> Result<Election, DefinitionError> {
+        Election::new(self.into_definition(regions_csv)?)
+    }
+
+    /// Builds the canonical definition (sorted) without validating it; see [`Self::build`].
+    pub fn into_definition<R: Read>(
+        self,
+        regions_csv: Option<R>,
+    ) -> Result<ElectionDefinition, DefinitionError> {
+        if self.format != DEFINITION_FILE_FORMAT {
+            return Err(DefinitionError::UnsupportedFileFormat {
+                found: self.format.chars().take(80).collect(),
+                expected: DEFINITION_FILE_FORMAT,
+            });
+        }
+        let mut levels = match &self.levels {
+            LevelsSpec::Preset(name) if name == "indonesia" => indonesia_levels(),
+            LevelsSpec::Preset(name) => {
+                return Err(DefinitionError::UnknownLevel {
+                    key: format!("preset {}", name.chars().take(40).collect::<String>()),
+                })
+            }
+            LevelsSpec::Levels(specs) => {
+                if specs.len() > MAX_LEVELS {
+                    return Err(DefinitionError::TooMany {
+                        field: "levels",
+                        count: specs.len() as u64,
+                        limit: MAX_LEVELS as u64,
+                    });
+                }
+                if self.plenary_levels.is_none() {
+                    return Err(DefinitionError::NoPlenaryLevel);
+                }
+                specs
+                    .iter()
+                    .map(|s| Level {
+                        key: s.key.clone(),
+                        name_en: s.name_en.clone(),
+                        name_id: s.name_id.clone(),
+                        holds_plenary: false,
+                    })
+                    .collect()
+            }
+        };
+        if let Some(plenary) = &self.plenary_levels {
+            for level in levels.iter_mut() {
+                level.holds_plenary = false;
+            }
+            for key in plenary {
+                let i = level_index(&levels, key)?;
+                if let Some(level) = levels.get_mut(i as usize) {
+                    level.holds_plenary = true;
+                }
+            }
+        }
+        let mut regions = match (self.regions, regions_csv) {
+            (Some(_), Some(_)) => return Err(DefinitionError::RegionsGivenTwice),
+            (Some(specs), None) => {
+                if specs.len() > MAX_REGIONS {
+                    return Err(DefinitionError::TooMany {
+                        field: "regions",
+                        count: specs.len() as u64,
+                        limit: MAX_REGIONS as u64,
+                    });
+                }
+                specs
+                    .into_iter()
+                    .map(|r| {
+                        Ok(RegionEntry {
+                            level: level_index(&levels, &r.level)?,
+                            code: r.code,
+                            parent: r.parent.filter(|p| !p.is_empty()),
+                            name: r.name,
+                            stations: r.stations.unwrap_or(0),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DefinitionError>>()?
+            }
+            (None, Some(reader)) => parse_regions_csv(reader, &levels)?,
+            (None, None) => {
+                return Err(match self.regions_csv {
+                    Some(name) => DefinitionError::RegionsCsvMissing { name },
+                    None => DefinitionError::NoRegions,
+                })
+            }
+        };
+        if let Some(include) = &self.include_regions {
+            regions = keep_subtrees(regions, include)?;
+        }
+        regions.sort_by(|a, b| a.code.cmp(&b.code));
+        for pair in regions.windows(2) {
+            if let [a, b] = pair {
+                if a.code == b.code {
+                    return Err(DefinitionError::DuplicateRegion {
+                        code: a.code.clone(),
+                    });
+                }
+            }
+        }
+        if self.contests.len() > MAX_CONTESTS {
+            return Err(DefinitionError::TooMany {
+                field: "contests",
+                count: self.contests.len() as u64,
+                limit: MAX_CONTESTS as u64,
+            });
+        }
+        let mut contests: Vec<Contest> = self
+            .contests
+            .into_iter()
+            .map(|c| {
+                let mut pairs: Vec<CandidatePair> = c
+                    .pairs
+                    .into_iter()
+                    .map(|p| CandidatePair {
+                        number: p.number,
+                        name: p.name,
+                    })
+                    .collect();
+                pairs.sort_by_key(|p| p.number);
+                Contest {
+                    id: c.id,
+                    name: c.name,
+                    scope: c.scope,
+                    pairs,
+                }
+            })
+            .collect();
+        contests.sort_by(|a, b| a.id.cmp(&b.id));
+        if self.officers.len() > MAX_INITIAL_OFFICERS {
+            return Err(DefinitionError::TooMany {
+                field: "initial officers",
+                count: self.officers.len() as u64,
+                limit: MAX_INITIAL_OFFICERS as u64,
+            });
+        }
+        let mut officers = self
+            .officers
+            .into_iter()
+            .map(|o| {
+                Ok(InitialOfficer {
+                    key: parse_key("officer", &o.key)?,
+                    role: match o.role {
+                        RoleSpec::Operator => Role::Operator,
+                        RoleSpec::Official => Role::Official,
+                        RoleSpec::Auditor => Role::Auditor,
+                        RoleSpec::Witness { contest, pair } => Role::Witness { contest, pair },
+                    },
+                    scope: o.scope,
+                })
+            })
+            .collect::<Result<Vec<_>, DefinitionError>>()?;
+        officers.sort_by_key(|a| a.key);
+        Ok(ElectionDefinition {
+            format_version: DEFINITION_FORMAT_VERSION,
+            name: self.name,
+            levels,
+            regions,
+            contests,
+            station_capacity: self.station_capacity,
+            soft_rules: self.soft_rules,
+            registrar: parse_key("registrar", &self.registrar)?,
+            initial_officers: officers,
+        })
+    }
+}
+
+/// Keeps the listed regions, everything under them, and their ancestors.
+fn keep_subtrees(
+    regions: Vec<RegionEntry>,
+    include: &[String],
+) -> Result<Vec<RegionEntry>, DefinitionError> {
+    let parents: BTreeMap<&str, Option<&str>> = regions
+        .iter()
+        .map(|r| (r.code.as_str(), r.parent.as_deref()))
+        .collect();
+    let listed: BTreeSet<&str> = include.iter().map(String::as_str).collect();
+    let mut ancestors: BTreeSet<&str> = BTreeSet::new();
+    for code in &listed {
+        if !parents.contains_key(code) {
+            return Err(DefinitionError::UnknownRegion {
+                what: "included region",
+                code: code.to_string(),
+            });
+        }
+        let mut current = parents.get(code).copied().flatten();
+        let mut steps = 0;
+        while let Some(p) = current {
+            ancestors.insert(p);
+            current = parents.get(p).copied().flatten();
+            steps += 1;
+            if steps > MAX_LEVELS {
+                break;
+            }
+        }
+    }
+    let keep = |code: &str| -> bool {
+        if ancestors.contains(code) {
+            return true;
+        }
+        let mut current = Some(code);
+        let mut steps = 0;
+        while let Some(c) = current {
+            if listed.contains(c) {
+                return true;
+            }
+            current = parents.get(c).copied().flatten();
+            steps += 1;
+            if steps > MAX_LEVELS {
+                return false;
+            }
+        }
+        false
+    };
+    let kept: Vec<bool> = regions.iter().map(|r| keep(&r.code)).collect();
+    Ok(regions
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect())
+}
+
+fn csv_error(line: u64, problem: impl Into<String>) -> DefinitionError {
+    DefinitionError::Csv {
+        line,
+        problem: problem.into(),
+    }
+}
+
+/// Splits one CSV line into fields (RFC 4180 quoting; no newlines inside fields).
+fn split_csv_line(line: &str, number: u64) -> Result<Vec<String>, DefinitionError> {
+    let mut fields = Vec::with_capacity(5);
+    let mut chars = line.chars().peekable();
+    loop {
+        let mut field = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => field.push(c),
+                    None => return Err(csv_error(number, "unterminated quoted field")),
+                }
+            }
+            match chars.next() {
+                None => {
+                    fields.push(field);
+                    return Ok(fields);
+                }
+                Some(',') => fields.push(field),
+                Some(_) => return Err(csv_error(number, "text after a closing quote")),
+            }
+        } else {
+            loop {
+                match chars.next() {
+                    None => {
+                        fields.push(field);
+                        return Ok(fields);
+                    }
+                    Some(',') => break,
+                    Some('"') => return Err(csv_error(number, "quote inside an unquoted field")),
+                    Some(c) => field.push(c),
+                }
+            }
+            fields.push(field);
+        }
+        if fields.len() > 16 {
+            return Err(csv_error(number, "too many fields"));
+        }
+    }
+}
+
+/// Reads a regions CSV (`code,parent,level,name,stations`) into entries in file order. The
+/// `level` column holds level keys of `levels`; `stations` is empty or a count.
+pub fn parse_regions_csv<R: Read>(
+    reader: R,
+    levels: &[Level],
+) -> Result<Vec<RegionEntry>, DefinitionError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_CSV_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| DefinitionError::Read(e.to_string()))?;
+    if bytes.len() > MAX_CSV_BYTES {
+        return Err(DefinitionError::TooLong {
+            field: "regions CSV",
+            bytes: bytes.len() as u64,
+            limit: MAX_CSV_BYTES as u64,
+        });
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        csv_error(
+            1 + bytes
+                .get(..e.valid_up_to())
+                .map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64)
+                .unwrap_or(0),
+            "not UTF-8",
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split('\n').enumerate();
+    let header = lines.next().map(|(_, l)| l.trim_end_matches('\r'));
+    if header != Some(REGIONS_CSV_HEADER) {
+        return Err(csv_error(
+            1,
+            format!("the header must be {REGIONS_CSV_HEADER:?}"),
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, line) in lines {
+        let number = i as u64 + 1;
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            continue;
+        }
+        if line.len() > MAX_CSV_LINE_BYTES {
+            return Err(csv_error(
+                number,
+                format!("line longer than {MAX_CSV_LINE_BYTES} bytes"),
+            ));
+        }
+        if out.len() >= MAX_REGIONS {
+            return Err(DefinitionError::TooMany {
+                field: "regions",
+                count: out.len() as u64 + 1,
+                limit: MAX_REGIONS as u64,
+            });
+        }
+        let fields = split_csv_line(line, number)?;
+        let [code, parent, level, name, stations] = <[String; 5]>::try_from(fields)
+            .map_err(|f| csv_error(number, format!("{} fields, expected 5", f.len())))?;
+        let level = level_index(levels, &level).map_err(|e| csv_error(number, e.to_string()))?;
+        let stations = if stations.is_empty() {
+            0
+        } else {
+            stations
+                .parse::<u32>()
+                .map_err(|_| csv_error(number, format!("stations {stations:?} is not a count")))?
+        };
+        out.push(RegionEntry {
+            code,
+            parent: (!parent.is_empty()).then_some(parent),
+            level,
+            name,
+            stations,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,44 @@
+//! rekap-model: the election domain of rekap. Pure: no IO, no clock, no randomness, no
+//! floats; everything hashed is canonical bincode (see [`encoding`]).
+//!
+//! - [`definition`]: the election definition (levels, regions, contests, registrar), its
+//!   hash, and the validated [`Election`].
+//! - [`file`]: the JSON definition file and the regions CSV.
+//! - [`regions`]: the region tree with implicit polling stations and their codes.
+//! - [`sheet`]: the tally sheet, its hard rules and soft-rule flags.
+//! - [`event`]: events, payloads, ids, the approval statement witnesses sign.
+//! - [`state`]: authority and recap state, the decision function, all-or-none payloads.
+//! - [`limits`]: every limit.
+
+pub mod definition;
+pub mod encoding;
+pub mod error;
+pub mod event;
+pub mod file;
+pub mod limits;
+pub mod regions;
+pub mod sheet;
+pub mod state;
+
+pub use definition::{
+    indonesia_levels, CandidatePair, Contest, ContestIdx, Election, ElectionDefinition,
+    InitialOfficer, Level, RegionEntry, Role, SoftRules,
+};
+pub use encoding::canonical;
+pub use error::{
+    ApprovalCheckFailure, DecodeError, DefinitionError, HardRuleViolation, LimitError,
+    PayloadRefusal, Refusal, RoleKind,
+};
+pub use event::{
+    decode_payload, encode_payload, Act, ApprovalStatement, Envelope, Event, EventId, Payload,
+    Resolution, WitnessRefusal, WitnessSignature,
+};
+pub use file::{parse_regions_csv, DefinitionFile};
+pub use regions::{Place, RegionIdx, RegionTree, StationId};
+pub use sheet::{
+    sheet_hash, Ballots, Flag, TallySheet, Turnout, VotedLists, VoterList, VoterLists,
+};
+pub use state::{
+    Approval, ApprovalCheck, ApprovalIdx, Change, Decision, Effect, EntryIdx, EntryKind, Objection,
+    ObjectionStatus, Officer, State, StationEntry, StationStatus, Transaction,
+};

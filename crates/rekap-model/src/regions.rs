@@ -1,0 +1,377 @@
+//! The region tree, with polling stations represented implicitly.
+//!
+//! Regions (every level but the last) are listed in the definition, sorted by code; a
+//! region's index in that list is its [`RegionIdx`] and lookups by code are a binary search.
+//!
+//! **Station codes.** Polling stations are not listed: a region of the level just above the
+//! stations (a village in Indonesia) states how many stations it has, and its stations are
+//! numbered 1..=n with the code `<region code>-<nnn>`, the number zero-padded to exactly three
+//! digits (e.g. `6472010001-001`; at most [`MAX_STATIONS_PER_REGION`] = 999 per region, so the
+//! code order of a region's stations is their number order). Any other spelling (`-1`,
+//! `-0001`) is not a station code. Region codes never contain `-`.
+//!
+//! **Station ids.** Each station also has a dense [`StationId`]: stations are numbered
+//! 0..total in depth-first order of the tree, children visited in code order. So the stations
+//! under any region form one contiguous range, "region R covers station S" is a range check,
+//! and a projection can keep per-station data in flat vectors. "R covers region X" is an
+//! O(depth) walk up from X.
+
+use bincode::{Decode, Encode};
+
+use crate::definition::{Level, RegionEntry};
+use crate::error::DefinitionError;
+use crate::limits::*;
+
+/// Index of a region in [`crate::ElectionDefinition::regions`] (sorted by code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct RegionIdx(pub u32);
+
+/// Dense index of a polling station, depth-first in code order (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct StationId(pub u32);
+
+/// A region or a polling station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub enum Place {
+    Region(RegionIdx),
+    Station(StationId),
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+struct Node {
+    parent: u32,
+    level: u32,
+    child_start: u32,
+    child_end: u32,
+    /// Stations under this region: `first_station..end_station`.
+    first_station: u32,
+    end_station: u32,
+}
+
+/// The region structure of a definition (codes and names stay in the definition).
+#[derive(Debug, Clone)]
+pub struct RegionTree {
+    nodes: Vec<Node>,
+    children: Vec<RegionIdx>,
+    roots: Vec<RegionIdx>,
+    /// Regions that have stations, by their first station (ascending).
+    holders: Vec<(u32, RegionIdx)>,
+    station_count: u32,
+    station_level: u32,
+}
+
+/// Whether `code` is a well-formed region code: 1..=32 bytes of ASCII letters, digits, `.`, `_`.
+pub fn is_valid_region_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= MAX_REGION_CODE_BYTES
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+}
+
+/// Formats a station code: `<region code>-<nnn>`.
+pub fn format_station_code(region_code: &str, number: u32) -> String {
+    format!("{region_code}-{number:03}")
+}
+
+/// Splits a station code into its region code and station number, if well-formed (the
+/// number exactly three digits, 001..=999). Does not check that the station exists.
+pub fn split_station_code(code: &str) -> Option<(&str, u32)> {
+    let (region, number) = code.rsplit_once('-')?;
+    if number.len() != 3 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = number.parse().ok()?;
+    if n == 0 || !is_valid_region_code(region) {
+        return None;
+    }
+    Some((region, n))
+}
+
+impl RegionTree {
+    /// Validates the regions (sorted by code, levels and parents consistent, stations only on
+    /// the level above the stations) and builds the tree.
+    pub(crate) fn build(
+        levels: &[Level],
+        regions: &[RegionEntry],
+    ) -> Result<RegionTree, DefinitionError> {
+        if regions.len() > MAX_REGIONS {
+            return Err(DefinitionError::TooMany {
+                field: "regions",
+                count: regions.len() as u64,
+                limit: MAX_REGIONS as u64,
+            });
+        }
+        let station_level = levels.len().saturating_sub(1) as u32;
+        let holder_level = station_level.saturating_sub(1);
+        let mut nodes = Vec::with_capacity(regions.len());
+        let mut child_counts = vec![0u32; regions.len()];
+        let mut roots = Vec::new();
+        let mut previous: Option<&str> = None;
+        for (i, region) in regions.iter().enumerate() {
+            if !is_valid_region_code(&region.code) {
+                return Err(DefinitionError::BadRegionCode {
+                    code: region.code.clone(),
+                });
+            }
+            if previous.is_some_and(|p| p >= region.code.as_str()) {
+                return Err(DefinitionError::NotCanonical {
+                    what: "regions (sorted by code, unique)",
+                    at: region.code.clone(),
+                });
+            }
+            previous = Some(&region.code);
+            crate::definition::check_text("region name", &region.name, MAX_NAME_BYTES)?;
+            if region.level >= station_level {
+                return Err(DefinitionError::RegionLevelOutOfRange {
+                    code: region.code.clone(),
+                    level: region.level,
+                    region_levels: station_level,
+                });
+            }
+            let parent = match (&region.parent, region.level) {
+                (None, 0) => {
+                    roots.push(RegionIdx(i as u32));
+                    NO_PARENT
+                }
+                (Some(_), 0) => {
+                    return Err(DefinitionError::TopLevelWithParent {
+                        code: region.code.clone(),
+                    })
+                }
+                (None, _) => {
+                    return Err(DefinitionError::MissingParent {
+                        code: region.code.clone(),
+                    })
+                }
+                (Some(parent), level) => {
+                    let p = regions
+                        .binary_search_by(|r| r.code.as_str().cmp(parent))
+                        .map_err(|_| DefinitionError::UnknownParent {
+                            code: region.code.clone(),
+                            parent: parent.clone(),
+                        })?;
+                    let parent_level = regions.get(p).map(|r| r.level).unwrap_or(u32::MAX);
+                    if parent_level.checked_add(1) != Some(level) {
+                        return Err(DefinitionError::ParentLevelMismatch {
+                            code: region.code.clone(),
+                            level,
+                            parent: parent.clone(),
+                            parent_level,
+                        });
+                    }
+                    if let Some(c) = child_counts.get_mut(p) {
+                        *c += 1;
+                    }
+                    p as u32
+                }
+            };
+            if region.stations > 0 && region.level != holder_level {
+                return Err(DefinitionError::StationsAtWrongLevel {
+                    code: region.code.clone(),
+                    level: region.level,
+                });
+            }
+            if region.stations > MAX_STATIONS_PER_REGION {
+                return Err(DefinitionError::TooManyStationsInRegion {
+                    code: region.code.clone(),
+                    stations: region.stations,
+                    limit: MAX_STATIONS_PER_REGION,
+                });
+            }
+            nodes.push(Node {
+                parent,
+                level: region.level,
+                child_start: 0,
+                child_end: 0,
+                first_station: 0,
+                end_station: 0,
+            });
+        }
+        // Children lists (CSR), each in code order because regions are sorted by code.
+        let mut offset = 0u32;
+        for (node, count) in nodes.iter_mut().zip(&child_counts) {
+            node.child_start = offset;
+            node.child_end = offset;
+            offset += count;
+        }
+        let mut children = vec![RegionIdx(0); offset as usize];
+        for i in 0..nodes.len() {
+            let parent = nodes.get(i).map(|n| n.parent).unwrap_or(NO_PARENT);
+            if let Some(p) = nodes.get_mut(parent as usize) {
+                if let Some(slot) = children.get_mut(p.child_end as usize) {
+                    *slot = RegionIdx(i as u32);
+                }
+                p.child_end += 1;
+            }
+        }
+        // Depth-first station numbering.
+        let mut next_station: u64 = 0;
+        let mut holders = Vec::new();
+        let mut stack: Vec<(u32, u32)> = Vec::new();
+        for root in &roots {
+            stack.push((root.0, u32::MAX));
+            while let Some(top) = stack.last_mut() {
+                let (node, mut next) = *top;
+                let Some(n) = nodes.get_mut(node as usize) else {
+                    stack.pop();
+                    continue;
+                };
+                if next == u32::MAX {
+                    // First visit: the region's stations come before its children's.
+                    n.first_station = next_station as u32;
+                    let stations = regions.get(node as usize).map(|r| r.stations).unwrap_or(0);
+                    if stations > 0 {
+                        holders.push((next_station as u32, RegionIdx(node)));
+                        next_station += u64::from(stations);
+                        if next_station > MAX_STATIONS {
+                            return Err(DefinitionError::TooMany {
+                                field: "stations",
+                                count: next_station,
+                                limit: MAX_STATIONS,
+                            });
+                        }
+                    }
+                    next = n.child_start;
+                }
+                if next < n.child_end {
+                    top.1 = next + 1;
+                    let child = children.get(next as usize).map(|c| c.0).unwrap_or(u32::MAX);
+                    stack.push((child, u32::MAX));
+                } else {
+                    n.end_station = next_station as u32;
+                    stack.pop();
+                }
+            }
+        }
+        Ok(RegionTree {
+            nodes,
+            children,
+            roots,
+            holders,
+            station_count: next_station as u32,
+            station_level,
+        })
+    }
+
+    /// Looks a region up by code in the definition's (sorted) regions.
+    pub(crate) fn lookup(&self, regions: &[RegionEntry], code: &str) -> Option<RegionIdx> {
+        regions
+            .binary_search_by(|r| r.code.as_str().cmp(code))
+            .ok()
+            .map(|i| RegionIdx(i as u32))
+    }
+
+    /// Number of regions.
+    pub fn region_count(&self) -> u32 {
+        self.nodes.len() as u32
+    }
+    /// Number of polling stations.
+    pub fn station_count(&self) -> u32 {
+        self.station_count
+    }
+    /// Top-level regions in code order.
+    pub fn roots(&self) -> &[RegionIdx] {
+        &self.roots
+    }
+    /// A region's parent region.
+    pub fn parent(&self, region: RegionIdx) -> Option<RegionIdx> {
+        let p = self.nodes.get(region.0 as usize)?.parent;
+        (p != NO_PARENT).then_some(RegionIdx(p))
+    }
+    /// A region's level index.
+    pub fn level(&self, region: RegionIdx) -> Option<u32> {
+        Some(self.nodes.get(region.0 as usize)?.level)
+    }
+    /// A place's level index (stations are at the last level).
+    pub fn place_level(&self, place: Place) -> Option<u32> {
+        match place {
+            Place::Region(r) => self.level(r),
+            Place::Station(s) => (s.0 < self.station_count).then_some(self.station_level),
+        }
+    }
+    /// A region's child regions in code order (empty for the level above the stations).
+    pub fn children(&self, region: RegionIdx) -> &[RegionIdx] {
+        self.nodes
+            .get(region.0 as usize)
+            .and_then(|n| {
+                self.children
+                    .get(n.child_start as usize..n.child_end as usize)
+            })
+            .unwrap_or(&[])
+    }
+    /// The stations under a region (all of them, at any depth), as a range of ids.
+    pub fn stations_under(&self, region: RegionIdx) -> std::ops::Range<u32> {
+        self.nodes
+            .get(region.0 as usize)
+            .map(|n| n.first_station..n.end_station)
+            .unwrap_or(0..0)
+    }
+    /// The region holding a station, and the station's number within it (1-based).
+    pub fn station_holder(&self, station: StationId) -> Option<(RegionIdx, u32)> {
+        if station.0 >= self.station_count {
+            return None;
+        }
+        let i = self
+            .holders
+            .partition_point(|(first, _)| *first <= station.0);
+        let (first, region) = *self.holders.get(i.checked_sub(1)?)?;
+        Some((region, station.0 - first + 1))
+    }
+    /// The parent region of a place (a station's holder).
+    pub fn place_parent(&self, place: Place) -> Option<RegionIdx> {
+        match place {
+            Place::Region(r) => self.parent(r),
+            Place::Station(s) => self.station_holder(s).map(|(r, _)| r),
+        }
+    }
+    /// Whether `scope` is `region` or one of its ancestors: an O(depth) walk.
+    pub fn region_covers(&self, scope: RegionIdx, region: RegionIdx) -> bool {
+        let Some(scope_level) = self.level(scope) else {
+            return false;
+        };
+        let mut current = region;
+        loop {
+            if current == scope {
+                return true;
+            }
+            match (self.level(current), self.parent(current)) {
+                (Some(level), Some(parent)) if level > scope_level => current = parent,
+                _ => return false,
+            }
+        }
+    }
+    /// Whether `scope` covers a place: is it, or is an ancestor of it.
+    pub fn covers(&self, scope: RegionIdx, place: Place) -> bool {
+        match place {
+            Place::Region(r) => self.region_covers(scope, r),
+            Place::Station(s) => self.stations_under(scope).contains(&s.0),
+        }
+    }
+    /// Whether a place (a region, or a station itself) covers a station.
+    pub fn covers_place(&self, place: Place, station: StationId) -> bool {
+        match place {
+            Place::Region(r) => self.covers(r, Place::Station(station)),
+            Place::Station(s) => s == station,
+        }
+    }
+    /// The ancestor of `place` at `level`, if the place lies at or below that level.
+    pub fn ancestor_at(&self, place: Place, level: u32) -> Option<RegionIdx> {
+        let mut region = match place {
+            Place::Region(r) => r,
+            Place::Station(s) => self.station_holder(s)?.0,
+        };
+        loop {
+            let l = self.level(region)?;
+            if l == level {
+                return Some(region);
+            }
+            if l < level {
+                return None;
+            }
+            region = self.parent(region)?;
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! The tally sheet (Model C.Hasil) of one station and one contest, its hard rules (which
+//! refuse it) and its soft rules (which flag it). All arithmetic is integer and widened to
+//! u64, so no count can overflow.
+
+use bincode::{Decode, Encode};
+
+use crate::definition::SoftRules;
+use crate::encoding::{hash_of, SHEET_DOMAIN, SHEET_NUMBERS_DOMAIN};
+use crate::error::HardRuleViolation;
+
+/// Registered voters by list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Encode, Decode)]
+pub struct VoterLists {
+    /// DPT: the permanent voter list of the station.
+    pub dpt: u32,
+    /// DPPh: voters transferred in (pindahan).
+    pub dpph: u32,
+    /// DPTb: other additional voters (tambahan).
+    pub dptb: u32,
+}
+
+/// Voters who voted from one list: male and female where the sheet gives them, and the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Encode, Decode)]
+pub struct Turnout {
+    pub male: Option<u32>,
+    pub female: Option<u32>,
+    pub total: u32,
+}
+
+/// Voters who voted, by list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Encode, Decode)]
+pub struct VotedLists {
+    pub dpt: Turnout,
+    pub dpph: Turnout,
+    pub dptb: Turnout,
+}
+
+/// Ballot papers at the station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Encode, Decode)]
+pub struct Ballots {
+    pub received: u32,
+    pub used: u32,
+    /// Returned as damaged or wrongly marked.
+    pub damaged: u32,
+    pub unused: u32,
+}
+
+/// The numbers of one station's sheet for one contest.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Encode, Decode)]
+pub struct TallySheet {
+    pub registered: VoterLists,
+    pub voted: VotedLists,
+    pub ballots: Ballots,
+    /// Votes per candidate pair, in ballot-number order (index 0 is pair 1).
+    pub votes: Vec<u32>,
+    pub valid: u32,
+    pub invalid: u32,
+}
+
+/// A voter list, to name it in a rule violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub enum VoterList {
+    Dpt,
+    Dpph,
+    Dptb,
+}
+
+impl std::fmt::Display for VoterList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            VoterList::Dpt => "DPT",
+            VoterList::Dpph => "DPPh",
+            VoterList::Dptb => "DPTb",
+        })
+    }
+}
+
+impl TallySheet {
+    /// Registered voters, all lists.
+    pub fn registered_total(&self) -> u64 {
+        let r = &self.registered;
+        u64::from(r.dpt) + u64::from(r.dpph) + u64::from(r.dptb)
+    }
+    /// Voters who voted, all lists.
+    pub fn voted_total(&self) -> u64 {
+        let v = &self.voted;
+        u64::from(v.dpt.total) + u64::from(v.dpph.total) + u64::from(v.dptb.total)
+    }
+    /// Sum of the pairs' votes.
+    pub fn votes_sum(&self) -> u64 {
+        self.votes.iter().map(|&v| u64::from(v)).sum()
+    }
+    /// Valid plus invalid votes.
+    pub fn cast(&self) -> u64 {
+        u64::from(self.valid) + u64::from(self.invalid)
+    }
+
+    fn lists(&self) -> [(VoterList, Turnout, u32); 3] {
+        [
+            (VoterList::Dpt, self.voted.dpt, self.registered.dpt),
+            (VoterList::Dpph, self.voted.dpph, self.registered.dpph),
+            (VoterList::Dptb, self.voted.dptb, self.registered.dptb),
+        ]
+    }
+
+    /// Every hard rule this sheet breaks, in the fixed order of [`HardRuleViolation`].
+    pub fn hard_rule_violations(&self, pairs: u32, capacity: u32) -> Vec<HardRuleViolation> {
+        let mut out = Vec::new();
+        if self.votes.len() as u64 != u64::from(pairs) {
+            out.push(HardRuleViolation::WrongPairCount {
+                given: self.votes.len() as u64,
+                pairs,
+            });
+        }
+        let sum = self.votes_sum();
+        if sum != u64::from(self.valid) {
+            out.push(HardRuleViolation::PairVotesNotValid {
+                sum,
+                valid: self.valid,
+            });
+        }
+        if self.cast() != u64::from(self.ballots.used) {
+            out.push(HardRuleViolation::CastNotBallotsUsed {
+                valid: self.valid,
+                invalid: self.invalid,
+                used: self.ballots.used,
+            });
+        }
+        let voted = self.voted_total();
+        if u64::from(self.ballots.used) != voted {
+            out.push(HardRuleViolation::BallotsUsedNotVoted {
+                used: self.ballots.used,
+                voted,
+            });
+        }
+        for (list, turnout, registered) in self.lists() {
+            if turnout.total > registered {
+                out.push(HardRuleViolation::VotedOverRegistered {
+                    list,
+                    voted: turnout.total,
+                    registered,
+                });
+            }
+        }
+        for (list, turnout, _) in self.lists() {
+            if let (Some(male), Some(female)) = (turnout.male, turnout.female) {
+                if u64::from(male) + u64::from(female) != u64::from(turnout.total) {
+                    out.push(HardRuleViolation::MaleFemaleNotTotal {
+                        list,
+                        male,
+                        female,
+                        total: turnout.total,
+                    });
+                }
+            }
+        }
+        let b = &self.ballots;
+        let accounted = u64::from(b.used) + u64::from(b.damaged) + u64::from(b.unused);
+        if u64::from(b.received) != accounted {
+            out.push(HardRuleViolation::BallotsUnbalanced {
+                received: b.received,
+                used: b.used,
+                damaged: b.damaged,
+                unused: b.unused,
+            });
+        }
+        let registered = self.registered_total();
+        if registered > u64::from(capacity) {
+            out.push(HardRuleViolation::OverCapacity {
+                registered,
+                capacity,
+            });
+        }
+        out
+    }
+
+    /// The first hard rule this sheet breaks, if any.
+    pub fn check_hard_rules(&self, pairs: u32, capacity: u32) -> Result<(), HardRuleViolation> {
+        match self
+            .hard_rule_violations(pairs, capacity)
+            .into_iter()
+            .next()
+        {
+            Some(violation) => Err(violation),
+            None => Ok(()),
+        }
+    }
+
+    /// Fingerprint of the numbers alone (no station, no contest): equal for identical sheets.
+    pub fn numbers_fingerprint(&self) -> [u8; 32] {
+        hash_of(SHEET_NUMBERS_DOMAIN, self)
+    }
+
+    /// Soft-rule flags that depend on this sheet alone: turnout, one pair with every valid
+    /// vote, invalid share.
+    pub fn own_flags(&self, rules: &SoftRules) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        let voted = self.voted_total();
+        let registered = self.registered_total();
+        if u128::from(voted) * 1000
+            > u128::from(registered) * u128::from(rules.max_turnout_permille)
+        {
+            flags.push(Flag::HighTurnout {
+                voted,
+                registered,
+                threshold_permille: rules.max_turnout_permille,
+            });
+        }
+        if self.votes.len() >= 2 && self.valid > 0 && self.valid >= rules.one_pair_min_valid {
+            if let Some(i) = self.votes.iter().position(|&v| v == self.valid) {
+                flags.push(Flag::OnePairAllVotes {
+                    pair: i as u32 + 1,
+                    valid: self.valid,
+                });
+            }
+        }
+        let cast = self.cast();
+        if cast > 0
+            && u128::from(self.invalid) * 1000
+                > u128::from(cast) * u128::from(rules.max_invalid_permille)
+        {
+            flags.push(Flag::HighInvalidShare {
+                invalid: self.invalid,
+                cast,
+                threshold_permille: rules.max_invalid_permille,
+            });
+        }
+        flags
+    }
+}
+
+/// `blake3("rekap/v1/sheet" || bincode((station code, contest id, sheet)))`: the hash of one
+/// station's sheet, a leaf of the projection's Merkle tree.
+pub fn sheet_hash(station_code: &str, contest_id: &str, sheet: &TallySheet) -> [u8; 32] {
+    hash_of(SHEET_DOMAIN, &(station_code, contest_id, sheet))
+}
+
+/// A soft-rule flag: the sheet is accepted, and status and audit list the flag.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub enum Flag {
+    /// Voters who voted * 1000 > registered * threshold.
+    HighTurnout {
+        voted: u64,
+        registered: u64,
+        threshold_permille: u32,
+    },
+    /// One pair has every valid vote.
+    OnePairAllVotes { pair: u32, valid: u32 },
+    /// Invalid * 1000 > (valid + invalid) * threshold.
+    HighInvalidShare {
+        invalid: u32,
+        cast: u64,
+        threshold_permille: u32,
+    },
+    /// This many current sheets of the contest (this one included) carry identical numbers.
+    SameSheetAtManyStations { stations: u32, threshold: u32 },
+    /// A pair's share here (per mille, rounded down) differs from its share over the other
+    /// current sheets of the same village by more than the threshold.
+    FarFromNeighbours {
+        pair: u32,
+        share_permille: u32,
+        neighbours_permille: u32,
+        neighbour_sheets: u32,
+        threshold_permille: u32,
+    },
+}
+
+/// The current sheets of one contest in one village (the region holding the stations),
+/// summed: what "far from its neighbours" compares against.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Neighbourhood {
+    pub sheets: u32,
+    pub valid: u64,
+    pub votes: Vec<u64>,
+}
+
+impl Neighbourhood {
+    pub(crate) fn add(&mut self, sheet: &TallySheet) {
+        self.sheets += 1;
+        self.valid += u64::from(sheet.valid);
+        if self.votes.len() < sheet.votes.len() {
+            self.votes.resize(sheet.votes.len(), 0);
+        }
+        for (sum, &v) in self.votes.iter_mut().zip(&sheet.votes) {
+            *sum += u64::from(v);
+        }
+    }
+    pub(crate) fn remove(&mut self, sheet: &TallySheet) {
+        self.sheets = self.sheets.saturating_sub(1);
+        self.valid = self.valid.saturating_sub(u64::from(sheet.valid));
+        for (sum, &v) in self.votes.iter_mut().zip(&sheet.votes) {
+            *sum = sum.saturating_sub(u64::from(v));
+        }
+    }
+
+    /// The flag for `sheet` against these neighbours (which must not include it), if a pair's
+    /// share differs by more than the threshold. The lowest such pair number is named.
+    pub fn flag(&self, sheet: &TallySheet, rules: &SoftRules) -> Option<Flag> {
+        if self.sheets < rules.neighbour_min_sheets
+            || self.sheets == 0
+            || self.valid == 0
+            || sheet.valid == 0
+        {
+            return None;
+        }
+        for (i, &v) in sheet.votes.iter().enumerate() {
+            let share = u64::from(v) * 1000 / u64::from(sheet.valid);
+            let theirs = (u128::from(self.votes.get(i).copied().unwrap_or(0)) * 1000
+                / u128::from(self.valid))
+            .min(u128::from(u32::MAX)) as u64;
+            if share.abs_diff(theirs) > u64::from(rules.neighbour_max_deviation_permille) {
+                return Some(Flag::FarFromNeighbours {
+                    pair: i as u32 + 1,
+                    share_permille: share as u32,
+                    neighbours_permille: theirs as u32,
+                    neighbour_sheets: self.sheets,
+                    threshold_permille: rules.neighbour_max_deviation_permille,
+                });
+            }
+        }
+        None
+    }
+}
