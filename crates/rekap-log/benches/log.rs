@@ -129,6 +129,35 @@ fn verify_export_chain_only(bencher: Bencher) {
         .bench_local(|| verify_export(bytes.as_slice(), options).unwrap().ok());
 }
 
+/// The export written to a file, as an auditor receives it.
+static EXPORT_FILE: LazyLock<tempfile::NamedTempFile> = LazyLock::new(|| {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut file, &EXPORT).unwrap();
+    file
+});
+
+/// Baseline for `rekap verify --log FILE`: read the file and blake3 it.
+#[divan::bench(sample_count = 20)]
+fn baseline_blake3_of_export_file(bencher: Bencher) {
+    let path = EXPORT_FILE.path();
+    bencher
+        .counter(BytesCount::new(EXPORT.len()))
+        .bench_local(|| blake3::hash(&std::fs::read(path).unwrap()));
+}
+
+/// `rekap verify --log FILE --no-signatures`: chain verification streamed from the file.
+#[divan::bench(sample_count = 20)]
+fn verify_export_file_chain_only(bencher: Bencher) {
+    let path = EXPORT_FILE.path();
+    let options = VerifyOptions { signatures: false };
+    bencher
+        .counter(BytesCount::new(EXPORT.len()))
+        .bench_local(|| {
+            let file = std::fs::File::open(path).unwrap();
+            verify_export(file, options).unwrap().ok()
+        });
+}
+
 /// Full verification of the export, signatures included (both cores).
 #[divan::bench(sample_count = 5)]
 fn verify_export_with_signatures(bencher: Bencher) {
@@ -141,4 +170,39 @@ fn verify_export_with_signatures(bencher: Bencher) {
                 .unwrap()
                 .ok()
         });
+}
+
+/// Layout baseline: 10,000 records of 200 bytes as one sled key each, then one flush.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn layout_sled_key_per_record(bencher: Bencher) {
+    const RECORDS: usize = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    let database = sled::open(dir.path()).unwrap();
+    let next = Cell::new(0u64);
+    bencher.counter(ItemsCount::new(RECORDS)).bench_local(|| {
+        let mut batch = sled::Batch::default();
+        for _ in 0..RECORDS {
+            let seq = next.get();
+            next.set(seq + 1);
+            batch.insert(&seq.to_be_bytes()[..], &[1u8; PAYLOAD_BYTES][..]);
+        }
+        database.apply_batch(batch).unwrap();
+        database.flush().unwrap();
+    });
+}
+
+/// Layout chosen: the same 10,000 records packed in one sled value, then one flush.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn layout_sled_key_per_batch(bencher: Bencher) {
+    const RECORDS: usize = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    let database = sled::open(dir.path()).unwrap();
+    let next = Cell::new(0u64);
+    let packed = vec![1u8; RECORDS * PAYLOAD_BYTES];
+    bencher.counter(ItemsCount::new(RECORDS)).bench_local(|| {
+        let seq = next.get();
+        next.set(seq + 1);
+        database.insert(seq.to_be_bytes(), &packed[..]).unwrap();
+        database.flush().unwrap();
+    });
 }

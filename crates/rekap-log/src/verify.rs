@@ -10,6 +10,92 @@ use crate::record::{
     RecordView, GENESIS_PREV_HASH,
 };
 
+/// What the next record is checked against.
+#[derive(Clone, Copy, Debug)]
+struct Previous {
+    hash: Hash,
+    recorded_at_ms: u64,
+}
+
+fn previous_of(bytes: &[u8]) -> Option<Previous> {
+    RecordView::parse(bytes).ok().map(|record| Previous {
+        hash: *record.hash,
+        recorded_at_ms: record.recorded_at_ms,
+    })
+}
+
+/// The verdict on one record from its own bytes and the record before it.
+struct Judged {
+    /// The fields the in-order pass needs, copied while the record is in this core's cache.
+    summary: Option<Summary>,
+    failures: Vec<String>,
+}
+
+struct Summary {
+    hash: Hash,
+    recorded_at_ms: u64,
+    author: PublicKey,
+    counter: u64,
+}
+
+/// Checks what one record can be checked for alone: it decodes, its seq is its position,
+/// it links to the previous record's hash, its hash matches its bytes, its time does not go
+/// backwards, and (if asked) its signature verifies.
+fn judge(position: u64, bytes: &[u8], previous: Option<Previous>, signatures: bool) -> Judged {
+    let record = match RecordView::parse(bytes) {
+        Ok(record) => record,
+        Err(error) => {
+            return Judged {
+                summary: None,
+                failures: vec![format!("record does not decode: {error}")],
+            }
+        }
+    };
+    let mut failures = Vec::new();
+    if record.seq != position {
+        failures.push(format!(
+            "record at position {position} says seq {}",
+            record.seq
+        ));
+    }
+    if let Some(previous) = previous {
+        if *record.prev_hash != previous.hash {
+            failures.push(format!(
+                "previous-hash {} does not match the hash {} of record {}",
+                short_hex(record.prev_hash),
+                short_hex(&previous.hash),
+                position.saturating_sub(1)
+            ));
+        }
+        if record.recorded_at_ms < previous.recorded_at_ms {
+            failures.push(format!(
+                "recorded time {} ms goes backwards from {} ms",
+                record.recorded_at_ms, previous.recorded_at_ms
+            ));
+        }
+    }
+    if record_hash(bytes) != *record.hash {
+        failures.push("record hash does not match its contents".to_owned());
+    }
+    if signatures && !record_signature_verifies(&record, bytes) {
+        failures.push("signature does not verify".to_owned());
+    }
+    Judged {
+        summary: Some(Summary {
+            hash: *record.hash,
+            recorded_at_ms: record.recorded_at_ms,
+            author: *record.author,
+            counter: record.counter,
+        }),
+        failures,
+    }
+}
+
+fn record_signature_verifies(record: &RecordView<'_>, bytes: &[u8]) -> bool {
+    submission_message_of_bytes(bytes)
+        .is_some_and(|message| signature_verifies(record.author, &message, record.signature))
+}
+
 /// What the head becomes after a record that decodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Checked {
@@ -62,37 +148,25 @@ impl VerifyReport {
     }
 }
 
-/// A signature still to be checked; checks are batched to use every core.
-struct PendingSignature {
-    seq: u64,
-    author: PublicKey,
-    message: Vec<u8>,
-    signature: [u8; 64],
-}
-
-/// Signatures checked together, so both cores work on them.
-const SIGNATURE_BATCH: usize = 512;
-
 /// Verifies records fed in log order.
 pub struct ChainVerifier {
     options: VerifyOptions,
     next_seq: u64,
-    /// `None` after a record that could not be decoded: the next link cannot be checked.
-    prev_hash: Option<Hash>,
-    last_recorded_at_ms: u64,
+    /// The record before the next one; `None` after a record that could not be decoded,
+    /// whose successor's link and time cannot be checked.
+    previous: Option<Previous>,
     /// Counters are checked only when verifying from the first record.
-    counters: Option<HashMap<PublicKey, u64>>,
+    counters: Option<Counters>,
     records: u64,
     head: Hash,
     failures: Vec<Failure>,
-    pending_signatures: Vec<PendingSignature>,
 }
 
 impl ChainVerifier {
     /// A verifier that expects the first record of a log.
     pub fn from_genesis(options: VerifyOptions) -> Self {
         let mut verifier = Self::resume(options, 1, GENESIS_PREV_HASH, 0);
-        verifier.counters = Some(HashMap::new());
+        verifier.counters = Some(Counters::default());
         verifier
     }
 
@@ -107,13 +181,14 @@ impl ChainVerifier {
         Self {
             options,
             next_seq,
-            prev_hash: Some(prev_hash),
-            last_recorded_at_ms,
+            previous: Some(Previous {
+                hash: prev_hash,
+                recorded_at_ms: last_recorded_at_ms,
+            }),
             counters: None,
             records: 0,
             head: prev_hash,
             failures: Vec::new(),
-            pending_signatures: Vec::new(),
         }
     }
 
@@ -138,93 +213,74 @@ impl ChainVerifier {
     /// Checks the next record's canonical bytes. Returns what the head becomes when the
     /// record decodes.
     pub fn check(&mut self, record_bytes: &[u8]) -> Option<Checked> {
-        self.check_with_hash(record_bytes, record_hash(record_bytes))
+        self.check_many(&[record_bytes])
     }
 
-    /// Checks several consecutive records, hashing them on every core first.
+    /// Checks consecutive records. Everything that concerns one record and the one before
+    /// it (decoding, hash, seq, link, time) is judged on every core; then, in order, the
+    /// author counters, the signature queue and the head.
     pub fn check_many(&mut self, records: &[&[u8]]) -> Option<Checked> {
-        let hashes = parallel_map(records, |bytes| record_hash(bytes));
+        let first_position = self.next_seq;
+        let before_first = self.previous;
+        let signatures = self.options.signatures;
+        let indices: Vec<usize> = (0..records.len()).collect();
+        let judged = parallel_map(&indices, |&index| {
+            let previous = match index.checked_sub(1) {
+                None => before_first,
+                Some(before) => records.get(before).and_then(|bytes| previous_of(bytes)),
+            };
+            judge(
+                first_position + index as u64,
+                records[index],
+                previous,
+                signatures,
+            )
+        });
         let mut last = None;
-        for (bytes, hash) in records.iter().zip(hashes) {
-            last = self.check_with_hash(bytes, hash).or(last);
+        for judged in judged {
+            last = self.accept(judged).or(last);
         }
         last
     }
 
-    fn check_with_hash(&mut self, record_bytes: &[u8], computed_hash: Hash) -> Option<Checked> {
+    /// Records the verdict on the next record and advances.
+    fn accept(&mut self, judged: Judged) -> Option<Checked> {
         let position = self.next_seq;
         self.next_seq += 1;
         self.records += 1;
-        let record = match RecordView::parse(record_bytes) {
-            Ok(record) => record,
-            Err(error) => {
-                self.fail(Some(position), format!("record does not decode: {error}"));
-                self.prev_hash = None;
-                return None;
-            }
-        };
-        self.check_links(position, &record, computed_hash);
-        self.check_counter(position, &record);
-        if self.options.signatures {
-            self.queue_signature(position, &record, record_bytes);
+        for reason in judged.failures {
+            self.fail(Some(position), reason);
         }
-        self.prev_hash = Some(*record.hash);
-        self.head = *record.hash;
-        self.last_recorded_at_ms = self.last_recorded_at_ms.max(record.recorded_at_ms);
+        let Some(summary) = judged.summary else {
+            self.previous = None;
+            return None;
+        };
+        self.check_counter(position, &summary.author, summary.counter);
+        self.previous = Some(Previous {
+            hash: summary.hash,
+            recorded_at_ms: summary.recorded_at_ms,
+        });
+        self.head = summary.hash;
         Some(Checked {
-            seq: record.seq,
-            hash: *record.hash,
-            recorded_at_ms: record.recorded_at_ms,
+            seq: position,
+            hash: summary.hash,
+            recorded_at_ms: summary.recorded_at_ms,
         })
     }
 
-    fn check_links(&mut self, position: u64, record: &RecordView<'_>, computed_hash: Hash) {
-        if record.seq != position {
-            self.fail(
-                Some(position),
-                format!("record at position {position} says seq {}", record.seq),
-            );
-        }
-        if let Some(prev_hash) = self.prev_hash {
-            if *record.prev_hash != prev_hash {
-                self.fail(
-                    Some(position),
-                    format!(
-                        "previous-hash {} does not match the hash {} of record {}",
-                        short_hex(record.prev_hash),
-                        short_hex(&prev_hash),
-                        position.saturating_sub(1)
-                    ),
-                );
-            }
-        }
-        if computed_hash != *record.hash {
-            self.fail(Some(position), "record hash does not match its contents");
-        }
-        if record.recorded_at_ms < self.last_recorded_at_ms {
-            self.fail(
-                Some(position),
-                format!(
-                    "recorded time {} ms goes backwards from {} ms",
-                    record.recorded_at_ms, self.last_recorded_at_ms
-                ),
-            );
-        }
-    }
-
-    fn check_counter(&mut self, position: u64, record: &RecordView<'_>) {
+    fn check_counter(&mut self, position: u64, author: &PublicKey, counter: u64) {
         let Some(counters) = self.counters.as_mut() else {
             return;
         };
-        let last = counters.insert(*record.author, record.counter);
+        let last = counters.last_and_set(author, counter);
         if let Some(last) = last {
-            if record.counter <= last {
+            if counter <= last {
                 self.fail(
                     Some(position),
                     format!(
                         "author {} counter {} is not above its previous {} (replayed submission)",
-                        short_hex(record.author),
-                        record.counter,
+                        short_hex(author),
+                        counter,
                         last
                     ),
                 );
@@ -232,32 +288,8 @@ impl ChainVerifier {
         }
     }
 
-    fn queue_signature(&mut self, position: u64, record: &RecordView<'_>, record_bytes: &[u8]) {
-        let Some(message) = submission_message_of_bytes(record_bytes) else {
-            self.fail(Some(position), "record too short to hold a signature");
-            return;
-        };
-        self.pending_signatures.push(PendingSignature {
-            seq: position,
-            author: *record.author,
-            message,
-            signature: *record.signature,
-        });
-        if self.pending_signatures.len() >= SIGNATURE_BATCH {
-            self.check_pending_signatures();
-        }
-    }
-
-    fn check_pending_signatures(&mut self) {
-        let pending = std::mem::take(&mut self.pending_signatures);
-        for seq in bad_signatures(&pending) {
-            self.fail(Some(seq), "signature does not verify");
-        }
-    }
-
-    /// Finishes: checks the signatures still queued and sorts failures by position.
+    /// Finishes: sorts failures by position.
     pub fn finish(mut self) -> VerifyReport {
-        self.check_pending_signatures();
         // Records by sequence number, then file-level failures (often a consequence of a
         // record's failure, such as a trailer that no longer matches the last hash).
         self.failures
@@ -273,15 +305,24 @@ impl ChainVerifier {
     }
 }
 
-/// Verifies signatures on all available cores; returns the positions that fail.
-fn bad_signatures(pending: &[PendingSignature]) -> Vec<u64> {
-    let verdicts = parallel_map(pending, |item| {
-        signature_verifies(&item.author, &item.message, &item.signature)
-    });
-    pending
-        .iter()
-        .zip(verdicts)
-        .filter(|(_, verifies)| !verifies)
-        .map(|(item, _)| item.seq)
-        .collect()
+/// Each author's last counter. Consecutive records usually share an author (one batch), so
+/// the current author is kept aside and the map is touched only when the author changes.
+#[derive(Default)]
+struct Counters {
+    current: Option<(PublicKey, u64)>,
+    others: HashMap<PublicKey, u64>,
+}
+
+impl Counters {
+    /// Sets `author`'s counter; returns the one it replaces.
+    fn last_and_set(&mut self, author: &PublicKey, counter: u64) -> Option<u64> {
+        if let Some((current_author, current_counter)) = self.current.as_mut() {
+            if current_author == author {
+                return Some(std::mem::replace(current_counter, counter));
+            }
+            self.others.insert(*current_author, *current_counter);
+        }
+        self.current = Some((*author, counter));
+        self.others.remove(author)
+    }
 }
