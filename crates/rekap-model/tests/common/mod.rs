@@ -140,7 +140,18 @@ pub fn envelope(seq: u64, author: u8) -> Envelope {
 
 impl World {
     pub fn new() -> World {
-        let state = State::genesis(&envelope(1, REGISTRAR), &Payload::Genesis(definition()))
+        World::with_json(definition_json())
+    }
+
+    /// A world from a changed test definition.
+    pub fn with_json(json: serde_json::Value) -> World {
+        let definition = DefinitionFile::from_json(&json.to_string())
+            .expect("JSON parses")
+            .build(None::<&[u8]>)
+            .expect("definition is valid")
+            .definition()
+            .clone();
+        let state = State::genesis(&envelope(1, REGISTRAR), &Payload::Genesis(definition))
             .expect("genesis is accepted");
         World {
             state,

@@ -1,0 +1,311 @@
+//! Payload bytes: decoding never panics, encoding round-trips, limits hold, and deciding
+//! arbitrary events never panics.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use rekap_model::*;
+
+fn code() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("64".to_string()),
+        Just("6472".to_string()),
+        Just("647201".to_string()),
+        Just("6472010001".to_string()),
+        Just("6472010001-001".to_string()),
+        Just("6472010002-002".to_string()),
+        Just("6471010001-001".to_string()),
+        Just("6472010001-009".to_string()),
+        "[0-9a-z.-]{0,16}",
+    ]
+}
+
+fn contest() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(GUBERNUR.to_string()),
+        Just(WALIKOTA.to_string()),
+        "[a-z-]{0,12}"
+    ]
+}
+
+fn turnout() -> impl Strategy<Value = Turnout> {
+    (any::<Option<u32>>(), any::<Option<u32>>(), any::<u32>()).prop_map(|(male, female, total)| {
+        Turnout {
+            male,
+            female,
+            total,
+        }
+    })
+}
+
+fn tally() -> impl Strategy<Value = TallySheet> {
+    let random = (
+        any::<[u32; 3]>(),
+        [turnout(), turnout(), turnout()],
+        any::<[u32; 4]>(),
+        prop::collection::vec(any::<u32>(), 0..5),
+        any::<(u32, u32)>(),
+    )
+        .prop_map(|(r, [a, b, c], bl, votes, (valid, invalid))| TallySheet {
+            registered: VoterLists {
+                dpt: r[0],
+                dpph: r[1],
+                dptb: r[2],
+            },
+            voted: VotedLists {
+                dpt: a,
+                dpph: b,
+                dptb: c,
+            },
+            ballots: Ballots {
+                received: bl[0],
+                used: bl[1],
+                damaged: bl[2],
+                unused: bl[3],
+            },
+            votes,
+            valid,
+            invalid,
+        });
+    // Half of them consistent, so that deciding reaches past the hard rules.
+    prop_oneof![
+        random,
+        prop::collection::vec(0u32..300, 2..=3).prop_map(|v| sheet(&v))
+    ]
+}
+
+fn key() -> impl Strategy<Value = [u8; 32]> {
+    prop_oneof![(1u8..=14).prop_map(pk), any::<[u8; 32]>()]
+}
+
+fn role() -> impl Strategy<Value = Role> {
+    prop_oneof![
+        Just(Role::Operator),
+        Just(Role::Official),
+        Just(Role::Auditor),
+        (contest(), 0u32..4).prop_map(|(contest, pair)| Role::Witness { contest, pair }),
+    ]
+}
+
+fn event_id() -> impl Strategy<Value = EventId> {
+    (1u64..12, 0u32..3).prop_map(|(seq, index)| EventId { seq, index })
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    prop_oneof![
+        (key(), role(), code()).prop_map(|(key, role, scope)| Event::OfficerRegistered {
+            key,
+            role,
+            scope
+        }),
+        (key(), ".{0,8}").prop_map(|(key, reason)| Event::OfficerRevoked { key, reason }),
+        (code(), contest(), tally()).prop_map(|(station, contest, sheet)| Event::SheetSubmitted {
+            station,
+            contest,
+            sheet
+        }),
+        (
+            code(),
+            contest(),
+            tally(),
+            ".{0,8}",
+            prop::option::of(event_id())
+        )
+            .prop_map(
+                |(station, contest, sheet, reason, answers)| Event::SheetCorrected {
+                    station,
+                    contest,
+                    sheet,
+                    reason,
+                    answers
+                }
+            ),
+        (code(), contest(), ".{0,8}").prop_map(|(station, contest, reason)| {
+            Event::RevoteRecorded {
+                station,
+                contest,
+                reason,
+            }
+        }),
+        (code(), contest(), ".{0,8}").prop_map(|(station, contest, reason)| Event::StationVoided {
+            station,
+            contest,
+            reason
+        }),
+        (code(), contest(), ".{0,8}").prop_map(|(place, contest, text)| Event::ObjectionFiled {
+            place,
+            contest,
+            text
+        }),
+        (event_id(), prop::option::of(event_id()), ".{0,8}").prop_map(|(objection, c, reason)| {
+            Event::ObjectionResolved {
+                objection,
+                resolution: match c {
+                    Some(correction) => Resolution::Accepted { correction },
+                    None => Resolution::Rejected,
+                },
+                reason,
+            }
+        }),
+        (
+            code(),
+            contest(),
+            prop_oneof![Just(DIGEST), any::<[u8; 32]>()],
+            prop::collection::vec((key(), prop::collection::vec(any::<u8>(), 64)), 0..3),
+            prop::collection::vec((key(), ".{0,8}"), 0..2),
+        )
+            .prop_map(
+                |(region, contest, digest, sigs, refusals)| Event::PlenaryApproved {
+                    region,
+                    contest,
+                    digest,
+                    signatures: sigs
+                        .into_iter()
+                        .map(|(witness, s)| WitnessSignature {
+                            witness,
+                            signature: s.try_into().unwrap_or([0; 64]),
+                        })
+                        .collect(),
+                    refusals: refusals
+                        .into_iter()
+                        .map(|(witness, reason)| WitnessRefusal { witness, reason })
+                        .collect(),
+                }
+            ),
+    ]
+}
+
+fn payload() -> impl Strategy<Value = Payload> {
+    (any::<[u8; 32]>(), prop::collection::vec(event(), 0..6)).prop_map(
+        |(definition_hash, events)| Payload::Events {
+            definition_hash,
+            events,
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn decode_never_panics_on_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = decode_payload(&bytes);
+    }
+
+    #[test]
+    fn decode_never_panics_on_damaged_payloads(
+        p in payload(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let mut bytes = encode_payload(&p);
+        for (at, byte) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        let _ = decode_payload(&bytes);
+        let end = cut.index(bytes.len() + 1);
+        let _ = decode_payload(&bytes[..end]);
+    }
+
+    #[test]
+    fn encode_then_decode_round_trips(p in payload()) {
+        let bytes = encode_payload(&p);
+        prop_assert_eq!(decode_payload(&bytes), Ok(p));
+    }
+
+    #[test]
+    fn deciding_arbitrary_payloads_never_panics_and_refusals_change_nothing(
+        records in prop::collection::vec((1u8..=14, prop::collection::vec(event(), 1..4)), 1..8)
+    ) {
+        let mut world = World::new();
+        for (author, events) in records {
+            let before = (world.state.last_seq(), world.state.entries().len(), world.state.approvals().len());
+            match world.run(author, events) {
+                Ok(effects) => prop_assert!(!effects.is_empty()),
+                Err(_) => prop_assert_eq!(
+                    before,
+                    (world.state.last_seq(), world.state.entries().len(), world.state.approvals().len())
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_genesis_round_trips() {
+    let p = Payload::Genesis(definition());
+    assert_eq!(decode_payload(&encode_payload(&p)), Ok(p));
+}
+
+#[test]
+fn trailing_bytes_and_truncation_are_refused() {
+    let p = Payload::Events {
+        definition_hash: [1; 32],
+        events: vec![submit("6472010001-001", GUBERNUR, sheet(&[1, 2]))],
+    };
+    let mut bytes = encode_payload(&p);
+    bytes.push(0);
+    assert_eq!(
+        decode_payload(&bytes),
+        Err(DecodeError::TrailingBytes { extra: 1 })
+    );
+    bytes.truncate(bytes.len() - 2);
+    assert!(matches!(
+        decode_payload(&bytes),
+        Err(DecodeError::Bincode(_))
+    ));
+}
+
+#[test]
+fn canonical_bytes_are_fixed_width_little_endian() {
+    // Events { definition_hash, events: [] }: discriminant u32 = 1, 32 hash bytes, u64 length 0.
+    let bytes = encode_payload(&Payload::Events {
+        definition_hash: [0xab; 32],
+        events: vec![],
+    });
+    let mut expected = vec![1, 0, 0, 0];
+    expected.extend([0xab; 32]);
+    expected.extend([0; 8]);
+    assert_eq!(bytes, expected);
+}
+
+#[test]
+fn a_full_bulk_payload_decodes_and_one_event_more_is_refused() {
+    let events: Vec<Event> = (0..limits::MAX_EVENTS_PER_PAYLOAD)
+        .map(|i| {
+            submit(
+                &format!(
+                    "{:010}-{:03}",
+                    6_472_010_001u64 + (i / 999) as u64,
+                    i % 999 + 1
+                ),
+                "pilgub-kalimantan-timur-2024",
+                sheet(&[100, 90, 80, 70, 60, 50, 40, 30]),
+            )
+        })
+        .collect();
+    let mut p = Payload::Events {
+        definition_hash: [1; 32],
+        events,
+    };
+    let bytes = encode_payload(&p);
+    assert!(
+        bytes.len() < limits::MAX_CANONICAL_BYTES,
+        "{} bytes",
+        bytes.len()
+    );
+    assert!(decode_payload(&bytes).is_ok());
+    if let Payload::Events { events, .. } = &mut p {
+        events.push(submit("6472010001-001", GUBERNUR, sheet(&[1, 2])));
+    }
+    assert_eq!(
+        decode_payload(&encode_payload(&p)),
+        Err(DecodeError::Limit(LimitError::TooMany {
+            field: "events per payload",
+            count: limits::MAX_EVENTS_PER_PAYLOAD as u64 + 1,
+            limit: limits::MAX_EVENTS_PER_PAYLOAD as u64
+        }))
+    );
+}
