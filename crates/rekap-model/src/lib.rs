@@ -36,9 +36,10 @@ pub use event::{
 pub use file::{parse_regions_csv, DefinitionFile};
 pub use regions::{Place, RegionIdx, RegionTree, StationId};
 pub use sheet::{
-    sheet_hash, Ballots, Flag, TallySheet, Turnout, VotedLists, VoterList, VoterLists,
+    sheet_hash, Ballots, Flag, PackedSheet, TallySheet, Turnout, VotedLists, VoterList, VoterLists,
 };
 pub use state::{
-    Approval, ApprovalCheck, ApprovalIdx, Change, Decision, Effect, EntryIdx, EntryKind, Objection,
-    ObjectionStatus, Officer, State, StationEntry, StationStatus, Transaction,
+    Approval, ApprovalCheck, ApprovalIdx, Change, Decision, Effect, EntryIdx, EntryKind, EntryNote,
+    Objection, ObjectionStatus, Officer, OfficerIdx, State, StationEntry, StationStatus,
+    Transaction,
 };

@@ -186,9 +186,15 @@ impl TallySheet {
         }
     }
 
-    /// Fingerprint of the numbers alone (no station, no contest): equal for identical sheets.
-    pub fn numbers_fingerprint(&self) -> [u8; 32] {
-        hash_of(SHEET_NUMBERS_DOMAIN, self)
+    /// Fingerprint of the numbers alone (no station, no contest), equal for identical
+    /// sheets: the first 8 bytes (little-endian) of
+    /// `blake3("rekap/v1/sheet-numbers" || bincode(sheet))`. Used only for the "same sheet at
+    /// many stations" flag.
+    pub fn numbers_fingerprint(&self) -> u64 {
+        let hash = hash_of(SHEET_NUMBERS_DOMAIN, self);
+        let mut first = [0u8; 8];
+        first.copy_from_slice(hash.get(..8).unwrap_or(&[0; 8]));
+        u64::from_le_bytes(first)
     }
 
     /// Soft-rule flags that depend on this sheet alone: turnout, one pair with every valid
@@ -275,20 +281,21 @@ pub struct Neighbourhood {
 }
 
 impl Neighbourhood {
-    pub(crate) fn add(&mut self, sheet: &TallySheet) {
+    pub(crate) fn add(&mut self, sheet: &PackedSheet) {
+        let votes = sheet.votes();
         self.sheets += 1;
-        self.valid += u64::from(sheet.valid);
-        if self.votes.len() < sheet.votes.len() {
-            self.votes.resize(sheet.votes.len(), 0);
+        self.valid += u64::from(sheet.valid());
+        if self.votes.len() < votes.len() {
+            self.votes.resize(votes.len(), 0);
         }
-        for (sum, &v) in self.votes.iter_mut().zip(&sheet.votes) {
+        for (sum, &v) in self.votes.iter_mut().zip(votes) {
             *sum += u64::from(v);
         }
     }
-    pub(crate) fn remove(&mut self, sheet: &TallySheet) {
+    pub(crate) fn remove(&mut self, sheet: &PackedSheet) {
         self.sheets = self.sheets.saturating_sub(1);
-        self.valid = self.valid.saturating_sub(u64::from(sheet.valid));
-        for (sum, &v) in self.votes.iter_mut().zip(&sheet.votes) {
+        self.valid = self.valid.saturating_sub(u64::from(sheet.valid()));
+        for (sum, &v) in self.votes.iter_mut().zip(sheet.votes()) {
             *sum = sum.saturating_sub(u64::from(v));
         }
     }
@@ -319,5 +326,100 @@ impl Neighbourhood {
             }
         }
         None
+    }
+}
+
+/// A tally sheet as the state keeps it: its numbers in one boxed slice (about half the
+/// memory of a [`TallySheet`]). Layout: registered DPT, DPPh, DPTb; voted male, female, total
+/// for DPT, DPPh, DPTb; ballots received, used, damaged, unused; valid; invalid; a mask of
+/// which male/female counts are given; then the votes per pair.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PackedSheet(Box<[u32]>);
+
+const PACKED_FIXED: usize = 19;
+
+impl PackedSheet {
+    pub fn pack(sheet: &TallySheet) -> PackedSheet {
+        let v = &sheet.voted;
+        let mut mask = 0u32;
+        for (bit, given) in [
+            v.dpt.male,
+            v.dpt.female,
+            v.dpph.male,
+            v.dpph.female,
+            v.dptb.male,
+            v.dptb.female,
+        ]
+        .iter()
+        .enumerate()
+        {
+            if given.is_some() {
+                mask |= 1 << bit;
+            }
+        }
+        let r = &sheet.registered;
+        let b = &sheet.ballots;
+        let mut out = Vec::with_capacity(PACKED_FIXED + sheet.votes.len());
+        out.extend([r.dpt, r.dpph, r.dptb]);
+        for t in [v.dpt, v.dpph, v.dptb] {
+            out.extend([t.male.unwrap_or(0), t.female.unwrap_or(0), t.total]);
+        }
+        out.extend([b.received, b.used, b.damaged, b.unused]);
+        out.extend([sheet.valid, sheet.invalid, mask]);
+        out.extend_from_slice(&sheet.votes);
+        PackedSheet(out.into_boxed_slice())
+    }
+
+    fn at(&self, i: usize) -> u32 {
+        self.0.get(i).copied().unwrap_or(0)
+    }
+
+    /// The sheet back.
+    pub fn unpack(&self) -> TallySheet {
+        let mask = self.at(18);
+        let turnout = |i: usize, bit: u32| Turnout {
+            male: (mask & (1 << bit) != 0).then(|| self.at(i)),
+            female: (mask & (1 << (bit + 1)) != 0).then(|| self.at(i + 1)),
+            total: self.at(i + 2),
+        };
+        TallySheet {
+            registered: VoterLists {
+                dpt: self.at(0),
+                dpph: self.at(1),
+                dptb: self.at(2),
+            },
+            voted: VotedLists {
+                dpt: turnout(3, 0),
+                dpph: turnout(6, 2),
+                dptb: turnout(9, 4),
+            },
+            ballots: Ballots {
+                received: self.at(12),
+                used: self.at(13),
+                damaged: self.at(14),
+                unused: self.at(15),
+            },
+            votes: self.votes().to_vec(),
+            valid: self.at(16),
+            invalid: self.at(17),
+        }
+    }
+    /// Votes per pair, in ballot-number order.
+    pub fn votes(&self) -> &[u32] {
+        self.0.get(PACKED_FIXED..).unwrap_or(&[])
+    }
+    pub fn valid(&self) -> u32 {
+        self.at(16)
+    }
+    pub fn invalid(&self) -> u32 {
+        self.at(17)
+    }
+    /// Registered voters, all lists.
+    pub fn registered_total(&self) -> u64 {
+        u64::from(self.at(0)) + u64::from(self.at(1)) + u64::from(self.at(2))
+    }
+    /// Voters who voted, all lists.
+    pub fn voted_total(&self) -> u64 {
+        u64::from(self.at(5)) + u64::from(self.at(8)) + u64::from(self.at(11))
     }
 }

@@ -16,7 +16,7 @@ use crate::event::{
 };
 use crate::limits::MAX_EVENTS_PER_PAYLOAD;
 use crate::regions::{Place, RegionIdx, StationId};
-use crate::sheet::{Flag, Neighbourhood, TallySheet};
+use crate::sheet::{Flag, Neighbourhood, PackedSheet, TallySheet};
 
 /// The projection's check of a plenary approval's digest (issue 4): the digest equals the
 /// region's digest at the head, every child at a plenary level is approved and not stale,
@@ -32,9 +32,14 @@ pub trait ApprovalCheck {
     ) -> Result<(), ApprovalCheckFailure>;
 }
 
+/// Index of an officer in registration order (initial officers first, by key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OfficerIdx(pub u32);
+
 /// An officer and the authority in force for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Officer {
+    pub index: OfficerIdx,
     pub key: [u8; 32],
     pub role: Role,
     pub scope: RegionIdx,
@@ -52,45 +57,38 @@ pub struct EntryIdx(pub u32);
 pub struct ApprovalIdx(pub u32);
 
 /// What happened to a station's result for a contest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntryKind {
-    Submitted {
-        sheet: TallySheet,
-    },
-    Corrected {
-        sheet: TallySheet,
-        reason: String,
-        answers: Option<EventId>,
-    },
-    RevoteRecorded {
-        reason: String,
-    },
-    Voided {
-        reason: String,
-    },
+    Submitted,
+    Corrected,
+    RevoteRecorded,
+    Voided,
 }
 
-/// One entry of a station's history for a contest; earlier entries are never removed.
+/// The reason of a correction, re-vote or void, and the objection a correction answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryNote {
+    pub reason: String,
+    pub answers: Option<EventId>,
+}
+
+/// One entry of a station's history for a contest; earlier entries are never removed. Kept
+/// compact (about 80 bytes plus the packed sheet) for national-scale logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StationEntry {
     pub id: EventId,
     pub recorded_at_ms: u64,
-    pub author: [u8; 32],
+    /// The officer who made it: [`State::officer_by_index`].
+    pub author: OfficerIdx,
     pub station: StationId,
     pub contest: ContestIdx,
     pub kind: EntryKind,
+    /// The sheet of a submission or correction.
+    pub sheet: Option<PackedSheet>,
+    /// The reason (corrections, re-votes, voids).
+    pub note: Option<Box<EntryNote>>,
     /// The entry before this one for the same station and contest.
     pub previous: Option<EntryIdx>,
-}
-
-impl StationEntry {
-    /// The sheet this entry carries (submission or correction).
-    pub fn sheet(&self) -> Option<&TallySheet> {
-        match &self.kind {
-            EntryKind::Submitted { sheet } | EntryKind::Corrected { sheet, .. } => Some(sheet),
-            _ => None,
-        }
-    }
 }
 
 /// A station's status for one contest.
@@ -227,12 +225,16 @@ enum Plan {
         station: StationId,
         contest: ContestIdx,
         kind: EntryKind,
+        sheet: PackedSheet,
+        fingerprint: u64,
+        note: Option<Box<EntryNote>>,
         flags: Vec<Flag>,
     },
     Clear {
         station: StationId,
         contest: ContestIdx,
         kind: EntryKind,
+        note: Box<EntryNote>,
     },
     File {
         place: Place,
@@ -296,13 +298,14 @@ pub struct State {
     election: Election,
     last_seq: u64,
     officers: BTreeMap<[u8; 32], Officer>,
+    officer_keys: Vec<[u8; 32]>,
     contests: Vec<ContestState>,
     entries: Vec<StationEntry>,
     corrections: BTreeMap<EventId, EntryIdx>,
     objections: BTreeMap<EventId, Objection>,
     approvals: Vec<Approval>,
     latest_approval: BTreeMap<(RegionIdx, ContestIdx), ApprovalIdx>,
-    fingerprints: BTreeMap<(ContestIdx, [u8; 32]), u32>,
+    fingerprints: BTreeMap<(ContestIdx, u64), u32>,
     neighbourhoods: BTreeMap<(RegionIdx, ContestIdx), Neighbourhood>,
 }
 
@@ -344,6 +347,7 @@ impl State {
             })
             .collect();
         let mut officers = BTreeMap::new();
+        let mut officer_keys = Vec::new();
         for officer in &election.definition().initial_officers {
             // Already validated by Election::new.
             let scope = election
@@ -354,6 +358,7 @@ impl State {
             officers.insert(
                 officer.key,
                 Officer {
+                    index: OfficerIdx(officer_keys.len() as u32),
                     key: officer.key,
                     role: officer.role.clone(),
                     scope,
@@ -364,11 +369,13 @@ impl State {
                     revoked_at: None,
                 },
             );
+            officer_keys.push(officer.key);
         }
         Ok(State {
             election,
             last_seq: envelope.seq,
             officers,
+            officer_keys,
             contests,
             entries: Vec::new(),
             corrections: BTreeMap::new(),
@@ -395,6 +402,10 @@ impl State {
     pub fn officer(&self, key: &[u8; 32]) -> Option<&Officer> {
         self.officers.get(key)
     }
+    /// An officer by registration index.
+    pub fn officer_by_index(&self, index: OfficerIdx) -> Option<&Officer> {
+        self.officers.get(self.officer_keys.get(index.0 as usize)?)
+    }
     /// All officers ever registered, by key.
     pub fn officers(&self) -> impl Iterator<Item = &Officer> {
         self.officers.values()
@@ -416,9 +427,9 @@ impl State {
         &self,
         station: StationId,
         contest: ContestIdx,
-    ) -> Option<(EntryIdx, &TallySheet)> {
+    ) -> Option<(EntryIdx, &PackedSheet)> {
         match self.station_status(station, contest)? {
-            StationStatus::Counted(e) => Some((e, self.entry(e)?.sheet()?)),
+            StationStatus::Counted(e) => Some((e, self.entry(e)?.sheet.as_ref()?)),
             _ => None,
         }
     }
@@ -478,9 +489,9 @@ impl State {
     }
     /// How many current sheets of the contest carry these numbers (see
     /// [`TallySheet::numbers_fingerprint`]).
-    pub fn same_sheet_count(&self, contest: ContestIdx, fingerprint: &[u8; 32]) -> u32 {
+    pub fn same_sheet_count(&self, contest: ContestIdx, fingerprint: u64) -> u32 {
         self.fingerprints
-            .get(&(contest, *fingerprint))
+            .get(&(contest, fingerprint))
             .copied()
             .unwrap_or(0)
     }
@@ -689,14 +700,14 @@ impl State {
         station: StationId,
         contest: ContestIdx,
         sheet: &TallySheet,
-        old: Option<&TallySheet>,
+        fingerprint: u64,
+        old: Option<&PackedSheet>,
     ) -> Vec<Flag> {
         let rules = self.election.soft_rules();
         let mut flags = sheet.own_flags(rules);
         if sheet.valid >= rules.same_sheet_min_valid {
-            let fp = sheet.numbers_fingerprint();
-            let mut others = self.same_sheet_count(contest, &fp);
-            if old.is_some_and(|o| o.numbers_fingerprint() == fp) {
+            let mut others = self.same_sheet_count(contest, fingerprint);
+            if old.is_some_and(|o| o.unpack().numbers_fingerprint() == fingerprint) {
                 others = others.saturating_sub(1);
             }
             let stations = others.saturating_add(1);
@@ -708,16 +719,16 @@ impl State {
             }
         }
         if let Some((holder, _)) = self.election.tree().station_holder(station) {
-            let mut neighbours = self
-                .neighbourhoods
-                .get(&(holder, contest))
-                .cloned()
-                .unwrap_or_default();
-            if let Some(old) = old {
-                neighbours.remove(old);
-            }
-            if let Some(flag) = neighbours.flag(sheet, rules) {
-                flags.push(flag);
+            if let Some(neighbours) = self.neighbourhoods.get(&(holder, contest)) {
+                let flag = match old {
+                    Some(old) => {
+                        let mut without = neighbours.clone();
+                        without.remove(old);
+                        without.flag(sheet, rules)
+                    }
+                    None => neighbours.flag(sheet, rules),
+                };
+                flags.extend(flag);
             }
         }
         flags
@@ -805,13 +816,15 @@ impl State {
                     _ => {}
                 }
                 self.check_sheet(station, contest, c, sheet)?;
+                let fingerprint = sheet.numbers_fingerprint();
                 Plan::SetSheet {
                     station: s,
                     contest: c,
-                    flags: self.flags_for(s, c, sheet, None),
-                    kind: EntryKind::Submitted {
-                        sheet: sheet.clone(),
-                    },
+                    flags: self.flags_for(s, c, sheet, fingerprint, None),
+                    kind: EntryKind::Submitted,
+                    sheet: PackedSheet::pack(sheet),
+                    fingerprint,
+                    note: None,
                 }
             }
             Event::SheetCorrected {
@@ -829,7 +842,7 @@ impl State {
                 let old = match self.station_status(s, c) {
                     Some(StationStatus::Counted(e)) => self
                         .entry(e)
-                        .and_then(|e| e.sheet())
+                        .and_then(|e| e.sheet.as_ref())
                         .ok_or_else(|| Refusal::NoSheetToCorrect {
                             station: station.clone(),
                             contest: contest.clone(),
@@ -852,22 +865,26 @@ impl State {
                     let objection = self.open_objection(*id)?;
                     self.objection_matches(objection, s, c)?;
                 }
-                if old == sheet {
+                let packed = PackedSheet::pack(sheet);
+                if *old == packed {
                     return Err(Refusal::CorrectionChangesNothing {
                         station: station.clone(),
                         contest: contest.clone(),
                     });
                 }
                 self.check_sheet(station, contest, c, sheet)?;
+                let fingerprint = sheet.numbers_fingerprint();
                 Plan::SetSheet {
                     station: s,
                     contest: c,
-                    flags: self.flags_for(s, c, sheet, Some(old)),
-                    kind: EntryKind::Corrected {
-                        sheet: sheet.clone(),
+                    flags: self.flags_for(s, c, sheet, fingerprint, Some(old)),
+                    kind: EntryKind::Corrected,
+                    sheet: packed,
+                    fingerprint,
+                    note: Some(Box::new(EntryNote {
                         reason: reason.clone(),
                         answers: *answers,
-                    },
+                    })),
                 }
             }
             Event::RevoteRecorded {
@@ -894,9 +911,7 @@ impl State {
                             voided_at: self.entry_seq(e),
                         });
                     }
-                    EntryKind::Voided {
-                        reason: reason.clone(),
-                    }
+                    EntryKind::Voided
                 } else {
                     if let Some(StationStatus::RevotePending(e)) = status {
                         return Err(Refusal::RevoteAlreadyPending {
@@ -905,14 +920,16 @@ impl State {
                             since_seq: self.entry_seq(e),
                         });
                     }
-                    EntryKind::RevoteRecorded {
-                        reason: reason.clone(),
-                    }
+                    EntryKind::RevoteRecorded
                 };
                 Plan::Clear {
                     station: s,
                     contest: c,
                     kind,
+                    note: Box::new(EntryNote {
+                        reason: reason.clone(),
+                        answers: None,
+                    }),
                 }
             }
             Event::ObjectionFiled {
@@ -1178,7 +1195,7 @@ enum Undo {
     ObjectionInserted(EventId),
     ObjectionStatus(EventId, ObjectionStatus),
     LatestApproval((RegionIdx, ContestIdx), Option<ApprovalIdx>),
-    Fingerprint((ContestIdx, [u8; 32]), Option<u32>),
+    Fingerprint((ContestIdx, u64), Option<u32>),
     Neighbourhood((RegionIdx, ContestIdx), Option<Neighbourhood>),
 }
 
@@ -1239,10 +1256,11 @@ impl Transaction<'_> {
         &mut self,
         station: StationId,
         contest: ContestIdx,
-        sheet: &TallySheet,
+        sheet: &PackedSheet,
+        fingerprint: u64,
         add: bool,
     ) {
-        let key = (contest, sheet.numbers_fingerprint());
+        let key = (contest, fingerprint);
         let old = self.state.fingerprints.get(&key).copied();
         self.journal.push(Undo::Fingerprint(key, old));
         let new = if add {
@@ -1257,19 +1275,18 @@ impl Transaction<'_> {
         }
         if let Some((holder, _)) = self.state.election.tree().station_holder(station) {
             let key = (holder, contest);
-            let old = self.state.neighbourhoods.get(&key).cloned();
-            let mut n = old.clone().unwrap_or_default();
+            let entry = self.state.neighbourhoods.entry(key).or_default();
+            let old = entry.clone();
             if add {
-                n.add(sheet);
+                entry.add(sheet);
             } else {
-                n.remove(sheet);
+                entry.remove(sheet);
             }
-            self.journal.push(Undo::Neighbourhood(key, old));
-            if n.sheets == 0 {
+            if entry.sheets == 0 {
                 self.state.neighbourhoods.remove(&key);
-            } else {
-                self.state.neighbourhoods.insert(key, n);
             }
+            self.journal
+                .push(Undo::Neighbourhood(key, (old.sheets > 0).then_some(old)));
         }
     }
 
@@ -1279,28 +1296,43 @@ impl Transaction<'_> {
         station: StationId,
         contest: ContestIdx,
         kind: EntryKind,
-    ) -> (EntryIdx, Slot) {
-        let slot = self
+        sheet: Option<PackedSheet>,
+        note: Option<Box<EntryNote>>,
+    ) -> EntryIdx {
+        let previous = self.state.slot(station, contest).and_then(|s| s.head);
+        let author = self
             .state
-            .slot(station, contest)
-            .copied()
-            .unwrap_or_default();
+            .officers
+            .get(&self.envelope.author)
+            .map(|o| o.index)
+            .unwrap_or(OfficerIdx(u32::MAX));
         let entry = EntryIdx(self.state.entries.len() as u32);
         self.state.entries.push(StationEntry {
             id,
             recorded_at_ms: self.envelope.recorded_at_ms,
-            author: self.envelope.author,
+            author,
             station,
             contest,
             kind,
-            previous: slot.head,
+            sheet,
+            note,
+            previous,
         });
-        (entry, slot)
+        entry
     }
 
-    fn current_sheet_clone(&self, slot: &Slot) -> Option<(EntryIdx, TallySheet)> {
-        match slot.status {
-            StationStatus::Counted(e) => Some((e, self.state.entry(e)?.sheet()?.clone())),
+    /// The sheet counting for a station now, and its fingerprint.
+    fn counted(
+        &self,
+        station: StationId,
+        contest: ContestIdx,
+    ) -> Option<(EntryIdx, PackedSheet, u64)> {
+        match self.state.slot(station, contest)?.status {
+            StationStatus::Counted(e) => {
+                let sheet = self.state.entry(e)?.sheet.clone()?;
+                let fingerprint = sheet.unpack().numbers_fingerprint();
+                Some((e, sheet, fingerprint))
+            }
             _ => None,
         }
     }
@@ -1308,9 +1340,12 @@ impl Transaction<'_> {
     fn apply(&mut self, id: EventId, plan: Plan) -> Change {
         match plan {
             Plan::Register { key, role, scope } => {
+                let index = OfficerIdx(self.state.officer_keys.len() as u32);
+                self.state.officer_keys.push(key);
                 self.state.officers.insert(
                     key,
                     Officer {
+                        index,
                         key,
                         role,
                         scope,
@@ -1332,24 +1367,18 @@ impl Transaction<'_> {
                 station,
                 contest,
                 kind,
+                sheet,
+                fingerprint,
+                note,
                 flags,
             } => {
-                let is_correction = matches!(kind, EntryKind::Corrected { .. });
-                let new_sheet = match &kind {
-                    EntryKind::Submitted { sheet } | EntryKind::Corrected { sheet, .. } => {
-                        Some(sheet.clone())
-                    }
-                    _ => None,
-                };
-                let (entry, slot) = self.push_entry(id, station, contest, kind);
-                let old = self.current_sheet_clone(&slot);
-                if let Some((_, old_sheet)) = &old {
-                    self.count_sheet(station, contest, old_sheet, false);
+                let old = self.counted(station, contest);
+                if let Some((_, old_sheet, old_fingerprint)) = &old {
+                    self.count_sheet(station, contest, old_sheet, *old_fingerprint, false);
                 }
-                if let Some(sheet) = &new_sheet {
-                    self.count_sheet(station, contest, sheet, true);
-                }
-                if is_correction {
+                self.count_sheet(station, contest, &sheet, fingerprint, true);
+                let entry = self.push_entry(id, station, contest, kind, Some(sheet), note);
+                if kind == EntryKind::Corrected {
                     self.state.corrections.insert(id, entry);
                     self.journal.push(Undo::CorrectionInserted(id));
                 }
@@ -1365,7 +1394,7 @@ impl Transaction<'_> {
                     station,
                     contest,
                     entry,
-                    replaced: old.map(|(e, _)| e),
+                    replaced: old.map(|(e, _, _)| e),
                     flags,
                 }
             }
@@ -1373,14 +1402,14 @@ impl Transaction<'_> {
                 station,
                 contest,
                 kind,
+                note,
             } => {
-                let voided = matches!(kind, EntryKind::Voided { .. });
-                let (entry, slot) = self.push_entry(id, station, contest, kind);
-                let old = self.current_sheet_clone(&slot);
-                if let Some((_, old_sheet)) = &old {
-                    self.count_sheet(station, contest, old_sheet, false);
+                let old = self.counted(station, contest);
+                if let Some((_, old_sheet, old_fingerprint)) = &old {
+                    self.count_sheet(station, contest, old_sheet, *old_fingerprint, false);
                 }
-                let status = if voided {
+                let entry = self.push_entry(id, station, contest, kind, None, Some(note));
+                let status = if kind == EntryKind::Voided {
                     StationStatus::Voided(entry)
                 } else {
                     StationStatus::RevotePending(entry)
@@ -1397,7 +1426,7 @@ impl Transaction<'_> {
                     station,
                     contest,
                     entry,
-                    removed: old.map(|(e, _)| e),
+                    removed: old.map(|(e, _, _)| e),
                 }
             }
             Plan::File {
@@ -1463,6 +1492,7 @@ impl Transaction<'_> {
             match undo {
                 Undo::OfficerInserted(key) => {
                     s.officers.remove(&key);
+                    s.officer_keys.pop();
                 }
                 Undo::OfficerRevoked(key) => {
                     if let Some(o) = s.officers.get_mut(&key) {

@@ -105,7 +105,12 @@ fn operator_submits_a_sheet_that_then_counts() {
         StationStatus::Counted(entry)
     );
     let e = world.state.entry(entry).expect("entry");
-    assert_eq!(e.author, pk(OPERATOR));
+    assert_eq!(
+        world.state.officer_by_index(e.author).map(|o| o.key),
+        Some(pk(OPERATOR))
+    );
+    assert_eq!(e.kind, EntryKind::Submitted);
+    assert_eq!(e.note, None);
     assert_eq!(e.id, effect.id);
     assert_eq!(
         e.recorded_at_ms,
@@ -159,11 +164,18 @@ fn official_corrects_a_sheet_and_the_earlier_version_stays_in_history() {
         .state
         .history(world.station("6472010001-002"), world.contest(GUBERNUR));
     assert_eq!(history.len(), 2);
-    assert_eq!(history[0].sheet(), Some(&sheet(&[100, 90])));
-    assert!(matches!(
-        &history[1].kind,
-        EntryKind::Corrected { reason, answers: None, .. } if reason == "recount in plenary"
-    ));
+    assert_eq!(
+        history[0].sheet.as_ref().map(|s| s.unpack()),
+        Some(sheet(&[100, 90]))
+    );
+    assert_eq!(history[1].kind, EntryKind::Corrected);
+    assert_eq!(
+        history[1].note.as_deref(),
+        Some(&EntryNote {
+            reason: "recount in plenary".into(),
+            answers: None
+        })
+    );
     // A regency or province official may correct too (district or above).
     world.ok(
         OFFICIAL_PROVINCE,
@@ -452,7 +464,7 @@ fn a_payload_applies_all_or_none() {
     assert_eq!(
         world.state.same_sheet_count(
             world.contest(GUBERNUR),
-            &sheet(&[10, 12]).numbers_fingerprint()
+            sheet(&[10, 12]).numbers_fingerprint()
         ),
         0
     );

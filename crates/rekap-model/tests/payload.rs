@@ -210,6 +210,16 @@ proptest! {
     }
 
     #[test]
+    fn packed_sheets_unpack_to_the_same_sheet(s in tally()) {
+        let packed = PackedSheet::pack(&s);
+        prop_assert_eq!(packed.votes(), s.votes.as_slice());
+        prop_assert_eq!(packed.valid(), s.valid);
+        prop_assert_eq!(packed.voted_total(), s.voted_total());
+        prop_assert_eq!(packed.registered_total(), s.registered_total());
+        prop_assert_eq!(packed.unpack(), s);
+    }
+
+    #[test]
     fn encode_then_decode_round_trips(p in payload()) {
         let bytes = encode_payload(&p);
         prop_assert_eq!(decode_payload(&bytes), Ok(p));

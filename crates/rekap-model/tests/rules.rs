@@ -408,7 +408,7 @@ fn soft_rule_same_sheet_at_many_stations() {
     );
     let c = world.contest(GUBERNUR);
     assert_eq!(
-        world.state.same_sheet_count(c, &same.numbers_fingerprint()),
+        world.state.same_sheet_count(c, same.numbers_fingerprint()),
         3
     );
     // Correcting one away lowers the count; the mayor's race is counted apart.
@@ -417,7 +417,7 @@ fn soft_rule_same_sheet_at_many_stations() {
         correct("6472010001-001", GUBERNUR, sheet(&[77, 67]), "recount"),
     );
     assert_eq!(
-        world.state.same_sheet_count(c, &same.numbers_fingerprint()),
+        world.state.same_sheet_count(c, same.numbers_fingerprint()),
         2
     );
     let other = flags_of(world.ok(

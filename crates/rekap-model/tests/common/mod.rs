@@ -219,7 +219,7 @@ impl World {
     pub fn current(&self, station: &str, contest: &str) -> Option<TallySheet> {
         self.state
             .current_sheet(self.station(station), self.contest(contest))
-            .map(|(_, s)| s.clone())
+            .map(|(_, s)| s.unpack())
     }
     /// The id the next record's event `index` will get.
     pub fn next_id(&self, index: u32) -> EventId {
