@@ -250,7 +250,6 @@ impl Election {
                 });
             }
         }
-        let station_level = d.levels.len() - 1;
         if d.levels.last().is_some_and(|l| l.holds_plenary) {
             return Err(DefinitionError::PlenaryAtStationLevel);
         }
@@ -260,7 +259,6 @@ impl Election {
             .iter()
             .rposition(|l| l.holds_plenary)
             .ok_or(DefinitionError::NoPlenaryLevel)? as u32;
-        let _ = station_level;
         if d.station_capacity == 0 || d.station_capacity > MAX_STATION_CAPACITY {
             return Err(DefinitionError::BadCapacity {
                 capacity: d.station_capacity,
