@@ -1,0 +1,212 @@
+//! Totals and digests of one contest, per region and station, computed lazily from the
+//! state and kept exact by [`ContestCache::touch`]: a touched station is recomputed from the
+//! state, and every region above it too. Nothing here is trusted over the state: the cache
+//! only remembers what was computed from it.
+
+use rekap_model::{
+    regions::{RegionIdx, StationId},
+    sheet::sheet_hash,
+    ContestIdx, Election, State, StationStatus,
+};
+
+use crate::merkle::{self, Hash};
+use crate::totals::Totals;
+
+/// The digest of a station that has no counting sheet and is not voided.
+pub const NO_SHEET_DIGEST: Hash = [0; 32];
+/// Domain of a voided station's digest.
+pub const VOIDED_DOMAIN: &[u8] = b"rekap/v1/station-voided";
+
+pub struct ContestCache {
+    pub contest: ContestIdx,
+    pub contest_id: String,
+    pub pairs: usize,
+    region_totals: Vec<Option<Totals>>,
+    region_digests: Vec<Option<Hash>>,
+    /// Allocated on the first digest request: totals alone need no station digests.
+    station_digests: Vec<Option<Hash>>,
+}
+
+impl ContestCache {
+    pub fn new(election: &Election, contest: ContestIdx) -> ContestCache {
+        let (contest_id, pairs) = election
+            .contest(contest)
+            .map(|c| (c.id.clone(), c.pairs.len()))
+            .unwrap_or_default();
+        let regions = election.tree().region_count() as usize;
+        ContestCache {
+            contest,
+            contest_id,
+            pairs,
+            region_totals: vec![None; regions],
+            region_digests: vec![None; regions],
+            station_digests: Vec::new(),
+        }
+    }
+
+    /// Forgets what was computed for `station` and every region above it.
+    pub fn touch(&mut self, election: &Election, station: StationId) {
+        if let Some(digest) = self.station_digests.get_mut(station.0 as usize) {
+            *digest = None;
+        }
+        let tree = election.tree();
+        let mut region = tree.station_holder(station).map(|(holder, _)| holder);
+        while let Some(current) = region {
+            let index = current.0 as usize;
+            if let Some(totals) = self.region_totals.get_mut(index) {
+                *totals = None;
+            }
+            if let Some(digest) = self.region_digests.get_mut(index) {
+                *digest = None;
+            }
+            region = tree.parent(current);
+        }
+    }
+
+    /// The totals of a region.
+    pub fn totals(&mut self, election: &Election, state: &State, region: RegionIdx) -> Totals {
+        if let Some(Some(totals)) = self.region_totals.get(region.0 as usize) {
+            return totals.clone();
+        }
+        let tree = election.tree();
+        let mut totals = Totals::zero(self.pairs);
+        let children = tree.children(region);
+        if children.is_empty() {
+            for station in tree.stations_under(region) {
+                self.add_station(state, StationId(station), &mut totals);
+            }
+        } else {
+            for child in children {
+                totals.add(&self.totals(election, state, *child));
+            }
+        }
+        if let Some(slot) = self.region_totals.get_mut(region.0 as usize) {
+            *slot = Some(totals.clone());
+        }
+        totals
+    }
+
+    fn add_station(&self, state: &State, station: StationId, totals: &mut Totals) {
+        match state.station_status(station, self.contest) {
+            None => {}
+            Some(StationStatus::Counted(_)) => {
+                if let Some((_, sheet)) = state.current_sheet(station, self.contest) {
+                    for (total, count) in totals.votes.iter_mut().zip(sheet.votes()) {
+                        *total += u64::from(*count);
+                    }
+                    totals.valid += u64::from(sheet.valid());
+                    totals.invalid += u64::from(sheet.invalid());
+                    totals.registered += sheet.registered_total();
+                    totals.voted += sheet.voted_total();
+                    totals.stations_reported += 1;
+                }
+                totals.stations_expected += 1;
+            }
+            Some(StationStatus::Voided(_)) => {
+                totals.stations_voided += 1;
+                totals.stations_expected += 1;
+            }
+            Some(StationStatus::Awaiting | StationStatus::RevotePending(_)) => {
+                totals.stations_expected += 1;
+            }
+        }
+    }
+
+    /// The totals and digest of one station.
+    pub fn station(
+        &mut self,
+        election: &Election,
+        state: &State,
+        station: StationId,
+    ) -> (Totals, Hash) {
+        let mut totals = Totals::zero(self.pairs);
+        self.add_station(state, station, &mut totals);
+        let digest = self.station_digest(election, state, station);
+        (totals, digest)
+    }
+
+    fn station_digest(&mut self, election: &Election, state: &State, station: StationId) -> Hash {
+        if self.station_digests.is_empty() {
+            self.station_digests = vec![None; election.tree().station_count() as usize];
+        }
+        if let Some(Some(digest)) = self.station_digests.get(station.0 as usize) {
+            return *digest;
+        }
+        let code = election.station_code(station).unwrap_or_default();
+        let digest = match state.station_status(station, self.contest) {
+            Some(StationStatus::Counted(_)) => state
+                .current_sheet(station, self.contest)
+                .map_or(NO_SHEET_DIGEST, |(_, sheet)| {
+                    sheet_hash(&code, &self.contest_id, &sheet.unpack())
+                }),
+            Some(StationStatus::Voided(_)) => voided_digest(&code, &self.contest_id),
+            _ => NO_SHEET_DIGEST,
+        };
+        if let Some(slot) = self.station_digests.get_mut(station.0 as usize) {
+            *slot = Some(digest);
+        }
+        digest
+    }
+
+    /// The digest of a region: the Merkle root over its children's leaves in code order.
+    pub fn digest(&mut self, election: &Election, state: &State, region: RegionIdx) -> Hash {
+        if let Some(Some(digest)) = self.region_digests.get(region.0 as usize) {
+            return *digest;
+        }
+        let leaves: Vec<Hash> = self
+            .child_leaves(election, state, region)
+            .iter()
+            .map(|(code, totals, digest)| merkle::leaf_hash(code, totals, digest))
+            .collect();
+        let digest = merkle::root(&leaves);
+        if let Some(slot) = self.region_digests.get_mut(region.0 as usize) {
+            *slot = Some(digest);
+        }
+        digest
+    }
+
+    /// The leaves under a region, in code order: (code, totals, digest) per child region,
+    /// or per station for a region that holds stations.
+    pub fn child_leaves(
+        &mut self,
+        election: &Election,
+        state: &State,
+        region: RegionIdx,
+    ) -> Vec<(String, Totals, Hash)> {
+        let tree = election.tree();
+        let children = tree.children(region);
+        if children.is_empty() {
+            tree.stations_under(region)
+                .map(|station| {
+                    let station = StationId(station);
+                    let (totals, digest) = self.station(election, state, station);
+                    (
+                        election.station_code(station).unwrap_or_default(),
+                        totals,
+                        digest,
+                    )
+                })
+                .collect()
+        } else {
+            children
+                .iter()
+                .map(|child| {
+                    let totals = self.totals(election, state, *child);
+                    let digest = self.digest(election, state, *child);
+                    let code = election.region_code(*child).unwrap_or_default().to_owned();
+                    (code, totals, digest)
+                })
+                .collect()
+        }
+    }
+}
+
+/// `blake3("rekap/v1/station-voided" || bincode((station code, contest id)))`.
+pub fn voided_digest(station_code: &str, contest_id: &str) -> Hash {
+    let bytes = bincode::encode_to_vec((station_code, contest_id), rekap_model::canonical())
+        .unwrap_or_default();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(VOIDED_DOMAIN);
+    hasher.update(&bytes);
+    *hasher.finalize().as_bytes()
+}

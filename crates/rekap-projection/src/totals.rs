@@ -1,0 +1,76 @@
+//! The totals of one station or region for one contest. Canonical (bincode, see
+//! docs/FORMAT.md) because they are part of every Merkle leaf.
+
+use bincode::Encode;
+use rekap_model::sheet::PackedSheet;
+use serde::Serialize;
+
+/// Votes and counts, summed over stations. u64 so no national sum can overflow.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Serialize)]
+pub struct Totals {
+    /// Votes per candidate pair, in ballot-number order (index 0 is the first pair).
+    pub votes: Vec<u64>,
+    pub valid: u64,
+    pub invalid: u64,
+    /// Registered voters (DPT + DPPh + DPTb).
+    pub registered: u64,
+    /// Voters who voted (all lists).
+    pub voted: u64,
+    /// Stations whose sheet counts.
+    pub stations_reported: u32,
+    /// Stations voided.
+    pub stations_voided: u32,
+    /// Stations that vote in the contest.
+    pub stations_expected: u32,
+}
+
+impl Totals {
+    /// Zero totals for a contest with `pairs` candidate pairs.
+    pub fn zero(pairs: usize) -> Totals {
+        Totals {
+            votes: vec![0; pairs],
+            ..Totals::default()
+        }
+    }
+
+    /// The totals of one station whose sheet counts.
+    pub fn of_sheet(sheet: &PackedSheet, pairs: usize) -> Totals {
+        let mut votes = vec![0u64; pairs];
+        for (total, count) in votes.iter_mut().zip(sheet.votes()) {
+            *total = u64::from(*count);
+        }
+        Totals {
+            votes,
+            valid: u64::from(sheet.valid()),
+            invalid: u64::from(sheet.invalid()),
+            registered: sheet.registered_total(),
+            voted: sheet.voted_total(),
+            stations_reported: 1,
+            stations_voided: 0,
+            stations_expected: 1,
+        }
+    }
+
+    /// Adds `other` into `self`.
+    pub fn add(&mut self, other: &Totals) {
+        if self.votes.len() < other.votes.len() {
+            self.votes.resize(other.votes.len(), 0);
+        }
+        for (total, votes) in self.votes.iter_mut().zip(&other.votes) {
+            *total += votes;
+        }
+        self.valid += other.valid;
+        self.invalid += other.invalid;
+        self.registered += other.registered;
+        self.voted += other.voted;
+        self.stations_reported += other.stations_reported;
+        self.stations_voided += other.stations_voided;
+        self.stations_expected += other.stations_expected;
+    }
+
+    /// Stations with neither a counting sheet nor a void.
+    pub fn stations_missing(&self) -> u32 {
+        self.stations_expected
+            .saturating_sub(self.stations_reported + self.stations_voided)
+    }
+}

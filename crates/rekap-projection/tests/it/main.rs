@@ -1,0 +1,7 @@
+//! Integration tests of rekap-projection: one test binary, modules by subject.
+
+mod approvals;
+mod proofs;
+mod replay;
+mod totals;
+mod world;

@@ -1,0 +1,158 @@
+//! Replay equals incremental: the projection kept in sync payload by payload equals one
+//! built from scratch over the same state, and one rebuilt by replaying the same payloads.
+
+use proptest::prelude::*;
+use rekap_model::{Event, State};
+use rekap_projection::Projection;
+
+use crate::world::*;
+
+#[derive(Clone, Debug)]
+enum Step {
+    Submit { station: usize, votes: [u32; 2] },
+    Correct { station: usize, votes: [u32; 2] },
+    Void { station: usize },
+    Revote { station: usize },
+    Approve { region: usize },
+}
+
+const PLENARY: [&str; 6] = ["647101", "647201", "647202", "6471", "6472", "64"];
+
+fn district_of(station: &str) -> &'static str {
+    match &station[..6] {
+        "647101" => "647101",
+        "647201" => "647201",
+        _ => "647202",
+    }
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let votes = [0u32..200, 0u32..200];
+    prop_oneof![
+        3 => (0..9usize, votes.clone()).prop_map(|(station, votes)| Step::Submit { station, votes }),
+        2 => (0..9usize, votes).prop_map(|(station, votes)| Step::Correct { station, votes }),
+        1 => (0..9usize).prop_map(|station| Step::Void { station }),
+        1 => (0..9usize).prop_map(|station| Step::Revote { station }),
+        3 => (0..6usize).prop_map(|region| Step::Approve { region }),
+    ]
+}
+
+/// Runs a step; refused steps (e.g. a correction of a station without a sheet) are simply
+/// not recorded, as an operator's refused command is not.
+fn run(world: &mut World, step: &Step) {
+    let _ = match step {
+        Step::Submit { station, votes } => {
+            world.run(OPERATOR, vec![submit(STATIONS[*station], votes)])
+        }
+        Step::Correct { station, votes } => {
+            let code = STATIONS[*station];
+            world.run(official_of(district_of(code)), vec![correct(code, votes)])
+        }
+        Step::Void { station } => {
+            let code = STATIONS[*station];
+            world.run(
+                official_of(district_of(code)),
+                vec![Event::StationVoided {
+                    station: code.into(),
+                    contest: GUBERNUR.into(),
+                    reason: "destroyed".into(),
+                }],
+            )
+        }
+        Step::Revote { station } => {
+            let code = STATIONS[*station];
+            world.run(
+                official_of(district_of(code)),
+                vec![Event::RevoteRecorded {
+                    station: code.into(),
+                    contest: GUBERNUR.into(),
+                    reason: "PSU ordered".into(),
+                }],
+            )
+        }
+        Step::Approve { region } => world.approve(PLENARY[*region]),
+    };
+}
+
+/// Everything the projection shows, for comparison.
+fn view(
+    state: &State,
+    projection: &Projection,
+) -> Vec<(String, rekap_projection::Totals, [u8; 32], &'static str)> {
+    let election = state.election();
+    let contest = election.contest_by_id(GUBERNUR).unwrap();
+    [
+        "64",
+        "6471",
+        "6472",
+        "647101",
+        "647201",
+        "647202",
+        "6471010001",
+        "6472010001",
+        "6472010002",
+        "6472020001",
+    ]
+    .iter()
+    .map(|code| {
+        let region = election.find_region(code).unwrap();
+        (
+            code.to_string(),
+            projection.totals(state, contest, region),
+            projection.digest(state, contest, region),
+            projection.approval_state(state, contest, region).label(),
+        )
+    })
+    .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn replay_equals_incremental(
+        submit_first in any::<bool>(),
+        steps in prop::collection::vec(step(), 1..40),
+    ) {
+        let mut world = World::new();
+        if submit_first {
+            world.submit_all();
+        }
+        for step in &steps {
+            run(&mut world, step);
+            // Query between steps so that the caches are warm and must be invalidated.
+            let _ = world.digest("64");
+        }
+        let accepted = world.recorded.len() - 1;
+        prop_assert!(!submit_first || accepted >= 1);
+        let incremental = view(&world.state, &world.projection);
+        let fresh = Projection::new(&world.state);
+        prop_assert_eq!(&incremental, &view(&world.state, &fresh));
+        prop_assert_eq!(
+            world.projection.projection_digest(&world.state),
+            fresh.projection_digest(&world.state)
+        );
+
+        // Replay the recorded payloads into a new state and projection.
+        let (genesis_envelope, genesis) = &world.recorded[0];
+        let mut state = State::genesis(genesis_envelope, genesis).unwrap();
+        let mut projection = Projection::new(&state);
+        for (envelope, payload) in &world.recorded[1..] {
+            projection.execute_payload(&mut state, envelope, payload).unwrap();
+        }
+        prop_assert_eq!(&incremental, &view(&state, &projection));
+        prop_assert_eq!(
+            world.projection.projection_digest(&world.state),
+            projection.projection_digest(&state)
+        );
+    }
+}
+
+#[test]
+fn the_projection_digest_changes_with_any_sheet() {
+    let mut world = World::new();
+    world.submit_all();
+    let before = world.projection.projection_digest(&world.state);
+    world.ok(official_of("647202"), vec![correct(STATIONS[7], &[1, 1])]);
+    assert_ne!(world.projection.projection_digest(&world.state), before);
+}

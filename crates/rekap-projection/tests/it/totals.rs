@@ -1,0 +1,67 @@
+use crate::world::*;
+
+#[test]
+fn every_level_is_the_sum_of_its_sheets() {
+    let mut world = World::new();
+    world.submit_all();
+    let province = world.totals("64");
+    let expected_one: u64 = (0..9).map(|n| 10 + n).sum();
+    let expected_two: u64 = (0..9).map(|n| 20 + 2 * n).sum();
+    assert_eq!(province.votes, vec![expected_one, expected_two]);
+    assert_eq!(province.valid, expected_one + expected_two);
+    assert_eq!(province.invalid, 2 * 9);
+    assert_eq!(province.stations_reported, 9);
+    assert_eq!(province.stations_expected, 9);
+    let regencies: Vec<_> = REGENCIES.iter().map(|code| world.totals(code)).collect();
+    assert_eq!(regencies[0].votes[0] + regencies[1].votes[0], expected_one);
+    assert_eq!(world.totals("6471").stations_reported, 2);
+    assert_eq!(
+        world.totals("6472010001").votes,
+        vec![12 + 13 + 14, 24 + 26 + 28]
+    );
+}
+
+#[test]
+fn progress_counts_reported_of_expected() {
+    let mut world = World::new();
+    world.ok(OPERATOR, vec![submit(STATIONS[0], &[5, 6])]);
+    let province = world.totals("64");
+    assert_eq!(province.stations_reported, 1);
+    assert_eq!(province.stations_expected, 9);
+    assert_eq!(province.stations_missing(), 8);
+    assert_eq!(province.votes, vec![5, 6]);
+}
+
+#[test]
+fn a_correction_replaces_the_sheet_in_every_total() {
+    let mut world = World::new();
+    world.submit_all();
+    let before = world.totals("64");
+    world.ok(
+        official_of("647201"),
+        vec![correct(STATIONS[2], &[100, 24])],
+    );
+    let after = world.totals("64");
+    assert_eq!(after.votes[0], before.votes[0] - 12 + 100);
+    assert_eq!(after.votes[1], before.votes[1]);
+    assert_eq!(after.stations_reported, 9);
+}
+
+#[test]
+fn a_voided_station_counts_as_accounted_for_without_votes() {
+    let mut world = World::new();
+    world.submit_all();
+    world.ok(
+        official_of("647202"),
+        vec![rekap_model::Event::StationVoided {
+            station: STATIONS[8].into(),
+            contest: GUBERNUR.into(),
+            reason: "ballot box destroyed".into(),
+        }],
+    );
+    let district = world.totals("647202");
+    assert_eq!(district.stations_reported, 1);
+    assert_eq!(district.stations_voided, 1);
+    assert_eq!(district.stations_missing(), 0);
+    assert_eq!(district.votes, vec![17, 34]);
+}
