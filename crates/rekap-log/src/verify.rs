@@ -237,14 +237,14 @@ impl ChainVerifier {
             )
         });
         let mut last = None;
-        for judged in judged {
-            last = self.accept(judged).or(last);
+        for (bytes, judged) in records.iter().zip(judged) {
+            last = self.accept(bytes, judged).or(last);
         }
         last
     }
 
     /// Records the verdict on the next record and advances.
-    fn accept(&mut self, judged: Judged) -> Option<Checked> {
+    fn accept(&mut self, record_bytes: &[u8], judged: Judged) -> Option<Checked> {
         let position = self.next_seq;
         self.next_seq += 1;
         self.records += 1;
@@ -252,6 +252,10 @@ impl ChainVerifier {
             self.fail(Some(position), reason);
         }
         let Some(summary) = judged.summary else {
+            // The head of an export is the hash field of its last frame, decodable or not.
+            if let Some(hash) = record_bytes.last_chunk::<32>() {
+                self.head = *hash;
+            }
             self.previous = None;
             return None;
         };

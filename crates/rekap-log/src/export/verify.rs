@@ -121,8 +121,14 @@ fn fill_next_frame(
     read: u64,
 ) -> io::Result<bool> {
     if !window.fill(FRAME_HEADER_BYTES)? {
-        let reason = format!("header declares {declared} records but the file ends after {read}");
-        verifier.fail(None, reason);
+        if window.available().is_empty() {
+            let reason =
+                format!("header declares {declared} records but the file ends after {read}");
+            verifier.fail(None, reason);
+        } else {
+            let reason = "record is cut off: the file ends inside its length";
+            verifier.fail(Some(verifier.next_seq()), reason);
+        }
         return Ok(false);
     }
     let available = window.available();

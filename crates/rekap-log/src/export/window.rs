@@ -55,9 +55,9 @@ impl<R: Read> Window<R> {
         Ok(true)
     }
 
-    /// Whether the input holds nothing beyond the available bytes.
+    /// Whether nothing is left: no unconsumed bytes and nothing more in the input.
     pub fn at_end(&mut self) -> io::Result<bool> {
-        Ok(!self.fill(self.end - self.start + 1)?)
+        Ok(self.end == self.start && !self.fill(1)?)
     }
 
     /// Moves unconsumed bytes to the front and grows the buffer to hold `wanted` plus a read.

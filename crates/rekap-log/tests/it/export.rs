@@ -231,3 +231,28 @@ fn stored_log_verifies_like_its_export() {
     assert_eq!(stored.head, exported.head);
     assert_eq!(stored.records, exported.records);
 }
+
+#[test]
+fn bytes_after_the_trailer_are_detected() {
+    let log = build_log(&[vec![5, 6], vec![7]]);
+    let clean = export_bytes(&log);
+    for extra in [&b"x"[..], &[0u8; 100][..], &clean[..]] {
+        let mut bytes = clean.clone();
+        bytes.extend_from_slice(extra);
+        let report = verify(&bytes);
+        assert!(!report.ok(), "{} extra bytes went unnoticed", extra.len());
+        assert_eq!(report.first_failure().unwrap().seq, None);
+    }
+}
+
+#[test]
+fn a_file_ending_inside_a_length_prefix_blames_that_record() {
+    let log = build_log(&[vec![5, 6], vec![7]]);
+    let bytes = export_bytes(&log);
+    let ranges = frame_ranges(&bytes, 3);
+    let cut = ranges[2].0 + 2;
+    let report = verify(&bytes[..cut]);
+    assert_eq!(report.first_failure().unwrap().seq, Some(3));
+    let at_boundary = verify(&bytes[..ranges[2].0]);
+    assert_eq!(at_boundary.first_failure().unwrap().seq, None);
+}

@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""Independent verifier of a rekap export file, written from docs/FORMAT.md alone.
+
+Usage: python3 tools/verify_export.py FILE [--json]
+
+Checks the header, every frame, the per-record checks 1-7 of FORMAT.md (in that order),
+the trailer, and that nothing follows the trailer. Prints one JSON object with --json
+({"ok", "events", "head", "failures": [{"seq", "reason"}]}), a short summary otherwise.
+Exit status: 0 verified, 1 not verified (or unreadable), 2 usage error.
+
+Dependencies: the Python 3 standard library, `blake3` and `cryptography`.
+"""
+
+import json
+import struct
+import sys
+
+import blake3
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+MAGIC = b"REKAPLOG"
+END_MAGIC = b"REKAPEND"
+VERSION = 1
+MAX_PAYLOAD = 16 * 1024 * 1024  # 16,777,216
+RECORD_OVERHEAD = 192
+MIN_FRAME = RECORD_OVERHEAD
+MAX_FRAME = MAX_PAYLOAD + RECORD_OVERHEAD  # 16,777,408
+SUBMISSION_PREFIX = b"rekap/v1/submission"
+RECORD_PREFIX = b"rekap/v1/record"
+ZERO32 = bytes(32)
+
+# ---------------------------------------------------------------------------------------
+# Ed25519, as close to ed25519-dalek 2 `verify_strict` as the `cryptography` package allows.
+#
+# `cryptography` (OpenSSL) implements RFC 8032 verification: it rejects a non-canonical S
+# (S >= L) and checks the cofactorless equation [S]B = R + [k]A by comparing the encoding of
+# the computed R with the signature's R bytes. It does NOT reject small-order public keys or
+# small-order R, which verify_strict does. We add that rule here with a small pure-Python
+# Edwards25519 decompression and [8]P == identity test (the same test as curve25519-dalek's
+# `is_small_order`). Remaining possible differences from verify_strict, not emulated:
+#  - non-canonical encodings of the public key (y >= p, or x = 0 with the sign bit set):
+#    curve25519-dalek decompresses them leniently; OpenSSL's treatment may differ, so such a
+#    key could be accepted by one and rejected by the other;
+#  - any other corner where OpenSSL's point decoding differs from curve25519-dalek's.
+# No honest signer produces such keys or signatures; the difference only matters for
+# deliberately crafted inputs.
+# ---------------------------------------------------------------------------------------
+_P = 2**255 - 19
+_D = (-121665 * pow(121666, _P - 2, _P)) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _decompress(enc):
+    """Decode a 32-byte Edwards25519 point leniently (like curve25519-dalek): y is taken
+    modulo p, the sign bit selects x. Returns extended coordinates or None."""
+    v = int.from_bytes(enc, "little")
+    sign = v >> 255
+    y = (v & ((1 << 255) - 1)) % _P
+    u = (y * y - 1) % _P
+    w = (_D * y * y + 1) % _P
+    # x = sqrt(u / w)
+    x = (u * pow(w, 3, _P) * pow(u * pow(w, 7, _P), (_P - 5) // 8, _P)) % _P
+    if (w * x * x - u) % _P != 0:
+        x = (x * _SQRT_M1) % _P
+        if (w * x * x - u) % _P != 0:
+            return None
+    if (x & 1) != sign:
+        x = (-x) % _P
+    return (x, y, 1, (x * y) % _P)
+
+
+def _double(pt):
+    x1, y1, z1, _ = pt
+    a = x1 * x1 % _P
+    b = y1 * y1 % _P
+    c = 2 * z1 * z1 % _P
+    h = (a + b) % _P
+    e = (h - (x1 + y1) * (x1 + y1)) % _P
+    g = (a - b) % _P
+    f = (c + g) % _P
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _is_small_order(pt):
+    q = _double(_double(_double(pt)))
+    x, y, z, _ = q
+    return x % _P == 0 and (y - z) % _P == 0
+
+
+def verify_signature(public_key, signature, message):
+    """Returns None if valid, else a short reason."""
+    a = _decompress(public_key)
+    if a is None:
+        return "author public key is not a valid curve point"
+    r = _decompress(signature[:32])
+    if r is None:
+        return "signature R is not a valid curve point"
+    if _is_small_order(a):
+        return "author public key has small order (rejected by strict verification)"
+    if _is_small_order(r):
+        return "signature R has small order (rejected by strict verification)"
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except InvalidSignature:
+        return "signature does not verify"
+    except Exception as exc:  # e.g. a key OpenSSL refuses to load
+        return "signature cannot be checked: %s" % (exc.__class__.__name__,)
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Export file
+# ---------------------------------------------------------------------------------------
+
+
+class Result:
+    def __init__(self):
+        self.failures = []
+        self.events = 0
+        self.head = ZERO32
+
+    def fail(self, seq, reason):
+        self.failures.append({"seq": seq, "reason": reason})
+
+
+def _read_exact(f, n):
+    data = f.read(n)
+    return data if data is not None else b""
+
+
+def check_record(pos, rec, state, res):
+    """Per-record checks 1-7 of FORMAT.md, in order. `pos` is the 1-based position of the
+    record in the file; every failure is reported at `pos`. Returns the record's hash
+    field (used as the previous hash of the next record) or None if it did not decode."""
+    # 1. The record decodes.
+    if len(rec) < RECORD_OVERHEAD:
+        res.fail(pos, "record is %d bytes, less than 192" % len(rec))
+        return None
+    (plen,) = struct.unpack_from("<Q", rec, 88)
+    if plen > MAX_PAYLOAD:
+        res.fail(pos, "payload length %d exceeds 16 MiB" % plen)
+        return None
+    if RECORD_OVERHEAD + plen != len(rec):
+        res.fail(pos, "payload length %d does not match frame length %d (expected %d)"
+                 % (plen, len(rec), RECORD_OVERHEAD + plen))
+        return None
+    (seq,) = struct.unpack_from("<Q", rec, 0)
+    prev_hash = rec[8:40]
+    (recorded_at,) = struct.unpack_from("<Q", rec, 40)
+    author = rec[48:80]
+    (counter,) = struct.unpack_from("<Q", rec, 80)
+    signature = rec[96 + plen:160 + plen]
+    stored_hash = rec[160 + plen:192 + plen]
+
+    # 2. seq equals its position.
+    if seq != pos:
+        res.fail(pos, "seq is %d, expected %d" % (seq, pos))
+    # 3. prev_hash equals the previous record's hash (zeros for the first).
+    if state["prev_hash"] is not None and prev_hash != state["prev_hash"]:
+        res.fail(pos, "prev_hash %s does not match hash of previous record %s"
+                 % (prev_hash.hex(), state["prev_hash"].hex()))
+    # 4. hash equals the record hash.
+    computed = blake3.blake3(RECORD_PREFIX + rec[:160 + plen]).digest()
+    if computed != stored_hash:
+        res.fail(pos, "record hash %s does not match computed %s"
+                 % (stored_hash.hex(), computed.hex()))
+    # 5. recorded_at_ms is not less than the previous record's.
+    if state["time"] is not None and recorded_at < state["time"]:
+        res.fail(pos, "recorded_at_ms %d is less than previous record's %d"
+                 % (recorded_at, state["time"]))
+    # 6. counter is greater than the last counter seen for the same author.
+    last = state["counters"].get(author)
+    if last is not None and counter <= last:
+        res.fail(pos, "counter %d of author %s is not greater than its last counter %d"
+                 % (counter, author.hex(), last))
+    # 7. signature verifies for author over the submission message.
+    message = SUBMISSION_PREFIX + rec[48:96 + plen]
+    why = verify_signature(author, signature, message)
+    if why is not None:
+        res.fail(pos, why)
+
+    # State for the next record: the values as read, even if this record failed (so a
+    # single bad byte in this record is not reported again at the next one, except where
+    # the next record genuinely disagrees with what this record says).
+    state["time"] = recorded_at
+    if last is None or counter > last:
+        state["counters"][author] = counter
+    return stored_hash
+
+
+def verify_file(f, res):
+    # Header
+    hdr = _read_exact(f, 20)
+    if len(hdr) < 20:
+        res.fail(None, "file too short for a header (%d bytes, need 20)" % len(hdr))
+        return
+    if hdr[:8] != MAGIC:
+        res.fail(None, "bad header magic %s (expected %s)" % (hdr[:8].hex(), MAGIC.hex()))
+        return
+    (version,) = struct.unpack_from("<I", hdr, 8)
+    if version != VERSION:
+        res.fail(None, "unsupported version %d (expected %d)" % (version, VERSION))
+        return
+    (count,) = struct.unpack_from("<Q", hdr, 12)
+
+    state = {"prev_hash": ZERO32, "time": None, "counters": {}}
+    pos = 0
+    while pos < count:
+        pos += 1
+        lb = _read_exact(f, 4)
+        if len(lb) == 0:
+            # A whole log cut at a frame boundary: no record holds the fault, so (like a
+            # header or trailer failure) it is reported without a sequence number.
+            res.fail(None, "header count is %d but the file ends after %d records"
+                     % (count, pos - 1))
+            return
+        if len(lb) < 4:
+            res.fail(pos, "file ends inside the frame length of record %d" % pos)
+            return
+        (flen,) = struct.unpack("<I", lb)
+        if flen < MIN_FRAME or flen > MAX_FRAME:
+            if lb == END_MAGIC[:4]:
+                more = _read_exact(f, 4)
+                if lb + more == END_MAGIC:
+                    # "REKA" is never a valid frame length: this is the trailer, so the
+                    # header's count is wrong (a header fault, reported without seq).
+                    res.fail(None, "trailer found after %d records but header count is %d"
+                             % (pos - 1, count))
+                    return
+            res.fail(pos, "frame length %d outside %d..=%d" % (flen, MIN_FRAME, MAX_FRAME))
+            return
+        rec = _read_exact(f, flen)
+        if len(rec) < flen:
+            res.fail(pos, "file ends inside the frame of record %d (%d of %d bytes)"
+                     % (pos, len(rec), flen))
+            return
+        res.events = pos
+        h = check_record(pos, rec, state, res)
+        if h is None:
+            # Record did not decode; its frame is still delimited, so continue. Its hash
+            # field cannot be trusted to be where the frame ends, but the frame length says
+            # the hash is the last 32 bytes of the frame: use that for the next link.
+            h = rec[-32:]
+        state["prev_hash"] = h
+        res.head = h
+
+    # Trailer
+    tr = _read_exact(f, 40)
+    if len(tr) < 40:
+        res.fail(None, "file too short for the trailer (%d of 40 bytes)" % len(tr))
+        return
+    if tr[:8] != END_MAGIC:
+        # Either the trailer is damaged or the header's count is too small; either way the
+        # end of the log cannot be located, so stop here (like a framing error).
+        res.fail(None, "no trailer after the %d records the header declares "
+                       "(found %s, expected magic %s)" % (count, tr[:8].hex(), END_MAGIC.hex()))
+        return
+    head = tr[8:40]
+    if head != res.head:
+        res.fail(None, "trailer head %s does not match hash of last record %s"
+                 % (head.hex(), res.head.hex()))
+    extra = f.read(1)
+    if extra:
+        rest = 1 + len(f.read())
+        res.fail(None, "%d bytes follow the trailer" % rest)
+
+
+def main(argv):
+    args = argv[1:]
+    as_json = False
+    files = []
+    for a in args:
+        if a == "--json":
+            as_json = True
+        elif a in ("-h", "--help"):
+            print(__doc__.strip())
+            return 0
+        elif a.startswith("-") and a != "-":
+            sys.stderr.write("unknown option %s\nusage: verify_export.py FILE [--json]\n" % a)
+            return 2
+        else:
+            files.append(a)
+    if len(files) != 1:
+        sys.stderr.write("usage: verify_export.py FILE [--json]\n")
+        return 2
+
+    res = Result()
+    try:
+        with open(files[0], "rb") as f:
+            verify_file(f, res)
+    except OSError as exc:
+        res.fail(None, "cannot read %s: %s" % (files[0], exc.strerror or exc))
+    except Exception as exc:  # never a traceback on malformed input
+        res.fail(None, "internal error: %s: %s" % (exc.__class__.__name__, exc))
+
+    ok = not res.failures
+    if as_json:
+        print(json.dumps({"ok": ok, "events": res.events, "head": res.head.hex(),
+                          "failures": res.failures}))
+    else:
+        if ok:
+            print("OK: %d records, head %s" % (res.events, res.head.hex()))
+        else:
+            print("FAILED: %d failure(s) in %d records read, head %s"
+                  % (len(res.failures), res.events, res.head.hex()))
+            for fl in res.failures[:20]:
+                where = "record %d" % fl["seq"] if fl["seq"] is not None else "file"
+                print("  %s: %s" % (where, fl["reason"]))
+            if len(res.failures) > 20:
+                print("  ... and %d more" % (len(res.failures) - 20))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
