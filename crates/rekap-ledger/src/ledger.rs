@@ -1,0 +1,205 @@
+//! The ledger: a log with its replayed state and projection.
+
+use ed25519_dalek::SigningKey;
+use rekap_log::{Head, Log, Record, SignedSubmission, Storage};
+use rekap_model::{
+    decode_payload, encode_payload, ElectionDefinition, Envelope, Event, Payload, State,
+};
+use rekap_projection::Projection;
+
+use crate::error::LedgerError;
+
+/// A log, the state every record was decided into, and its projection.
+pub struct Ledger<S: Storage> {
+    log: Log<S>,
+    state: State,
+    projection: Projection,
+}
+
+/// What an append made durable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// Sequence numbers of the appended records, in order.
+    pub seqs: Vec<u64>,
+    /// The log head after the append.
+    pub head: Head,
+}
+
+impl<S: Storage> Ledger<S> {
+    /// Writes the genesis record (the election definition, signed by its registrar) to an
+    /// empty log.
+    pub fn create(
+        storage: S,
+        definition: ElectionDefinition,
+        registrar: &SigningKey,
+        now_ms: u64,
+    ) -> Result<Self, LedgerError> {
+        let mut log = Log::open(storage)?;
+        if log.head().count > 0 {
+            return Err(LedgerError::NotEmpty {
+                records: log.head().count,
+            });
+        }
+        let payload = Payload::Genesis(definition);
+        let envelope = Envelope {
+            seq: 1,
+            recorded_at_ms: now_ms.max(log.head().last_recorded_at_ms),
+            author: registrar.verifying_key().to_bytes(),
+        };
+        // Decide before anything is written: a definition the model refuses never lands.
+        let state = State::genesis(&envelope, &payload).map_err(LedgerError::GenesisRefused)?;
+        let counter = log.next_counter(&envelope.author)?;
+        let submission = SignedSubmission::sign(registrar, counter, encode_payload(&payload));
+        log.append(vec![submission], envelope.recorded_at_ms)?;
+        let projection = Projection::new(&state);
+        Ok(Self {
+            log,
+            state,
+            projection,
+        })
+    }
+
+    /// Opens a log and replays every record.
+    pub fn open(storage: S) -> Result<Self, LedgerError> {
+        Self::open_until(storage, u64::MAX)
+    }
+
+    /// Opens a log and replays the records up to `last_seq`: the ledger as it was then.
+    /// Such a ledger is for reading; appending to it is refused by the log's counters and
+    /// sequence only if it is behind, so callers must not append to it.
+    pub fn open_until(storage: S, last_seq: u64) -> Result<Self, LedgerError> {
+        let log = Log::open(storage)?;
+        let (mut state, mut projection) = replay_genesis(&log)?;
+        for record in log.range(2..=last_seq.min(log.head().count)) {
+            apply_record(&mut state, &mut projection, &record?)?;
+        }
+        Ok(Self {
+            log,
+            state,
+            projection,
+        })
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn projection(&self) -> &Projection {
+        &self.projection
+    }
+
+    pub fn log(&self) -> &Log<S> {
+        &self.log
+    }
+
+    pub fn head(&self) -> Head {
+        self.log.head()
+    }
+
+    /// Decides `payloads` (each a list of events, one record each) in order against the
+    /// current state; if the model allows every event of every payload, signs them with
+    /// `key` and appends them as one durable batch. All or nothing: a refusal or a failed
+    /// append leaves the log, state and projection as they were.
+    pub fn submit(
+        &mut self,
+        key: &SigningKey,
+        payloads: Vec<Vec<Event>>,
+        now_ms: u64,
+    ) -> Result<Receipt, LedgerError> {
+        let author = key.verifying_key().to_bytes();
+        let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);
+        let first_counter = self.log.next_counter(&author)?;
+        let mut submissions = Vec::with_capacity(payloads.len());
+        for (offset, events) in payloads.into_iter().enumerate() {
+            let payload = Payload::Events {
+                definition_hash: self.state.definition_hash(),
+                events,
+            };
+            let envelope = Envelope {
+                seq: self.log.head().count + 1 + offset as u64,
+                recorded_at_ms,
+                author,
+            };
+            let decided = self
+                .projection
+                .execute_payload(&mut self.state, &envelope, &payload);
+            if let Err(refusal) = decided {
+                self.rebuild_if_changed(offset)?;
+                return Err(LedgerError::Refused(refusal));
+            }
+            let counter = first_counter + offset as u64;
+            submissions.push(SignedSubmission::sign(
+                key,
+                counter,
+                encode_payload(&payload),
+            ));
+        }
+        let count = submissions.len();
+        match self.log.append(submissions, recorded_at_ms) {
+            Ok(records) => Ok(Receipt {
+                seqs: records.iter().map(|record| record.seq).collect(),
+                head: self.log.head(),
+            }),
+            Err(error) => {
+                self.rebuild_if_changed(count)?;
+                Err(error.into())
+            }
+        }
+    }
+
+    /// After `applied` payloads were applied to the state but not appended, rebuilds the
+    /// state and projection from the log: the log is the truth.
+    fn rebuild_if_changed(&mut self, applied: usize) -> Result<(), LedgerError> {
+        if applied == 0 {
+            return Ok(());
+        }
+        let (mut state, mut projection) = replay_genesis(&self.log)?;
+        for record in self.log.records_from(2) {
+            apply_record(&mut state, &mut projection, &record?)?;
+        }
+        self.state = state;
+        self.projection = projection;
+        Ok(())
+    }
+}
+
+/// Decodes record 1 as the genesis.
+fn replay_genesis<S: Storage>(log: &Log<S>) -> Result<(State, Projection), LedgerError> {
+    let record = log.read(1)?.ok_or(LedgerError::Empty)?;
+    let payload = decode_payload(&record.payload)
+        .map_err(|error| LedgerError::Undecodable { seq: 1, error })?;
+    if !matches!(payload, Payload::Genesis(_)) {
+        return Err(LedgerError::NoGenesis);
+    }
+    let state =
+        State::genesis(&envelope_of(&record), &payload).map_err(LedgerError::GenesisRefused)?;
+    let projection = Projection::new(&state);
+    Ok((state, projection))
+}
+
+/// Replays one record through the model.
+fn apply_record(
+    state: &mut State,
+    projection: &mut Projection,
+    record: &Record,
+) -> Result<(), LedgerError> {
+    let payload = decode_payload(&record.payload).map_err(|error| LedgerError::Undecodable {
+        seq: record.seq,
+        error,
+    })?;
+    projection
+        .execute_payload(state, &envelope_of(record), &payload)
+        .map_err(|refusal| LedgerError::InvalidRecord {
+            seq: record.seq,
+            refusal,
+        })?;
+    Ok(())
+}
+
+fn envelope_of(record: &Record) -> Envelope {
+    Envelope {
+        seq: record.seq,
+        recorded_at_ms: record.recorded_at_ms,
+        author: record.author,
+    }
+}

@@ -1,0 +1,14 @@
+//! rekap-ledger: what a command works on. It opens a log, replays every record through the
+//! model's decision code into a [`State`] and a [`Projection`], and appends new signed
+//! payloads only after the model has allowed every event in them.
+//!
+//! The log stays the only source of truth: the state and projection are rebuilt from it on
+//! every open (and after any failed append), never trusted from elsewhere.
+
+mod error;
+mod ledger;
+
+pub use error::LedgerError;
+pub use ledger::{Ledger, Receipt};
+pub use rekap_model::{PayloadRefusal, State};
+pub use rekap_projection::Projection;
