@@ -14,5 +14,5 @@ mod projection;
 pub mod proof;
 pub mod totals;
 
-pub use projection::{ApprovalState, Projection, RegionReport};
+pub use projection::{ApprovalState, Projection, RaisedFlag, RegionReport};
 pub use totals::Totals;

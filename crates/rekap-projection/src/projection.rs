@@ -6,7 +6,8 @@ use std::cell::{Cell, RefCell};
 use rekap_model::{
     event::{Envelope, EventId, Payload},
     regions::{RegionIdx, StationId},
-    ApprovalCheck, ApprovalCheckFailure, ContestIdx, Effect, PayloadRefusal, State, StationStatus,
+    ApprovalCheck, ApprovalCheckFailure, Change, ContestIdx, Effect, Flag, PayloadRefusal, State,
+    StationStatus,
 };
 use serde::Serialize;
 
@@ -68,6 +69,17 @@ pub struct Projection {
     /// again when the payload commits or rolls back.
     provisional: RefCell<Vec<(StationId, ContestIdx)>>,
     provisional_until: Cell<usize>,
+    /// Soft-rule flags raised by accepted sheets, in log order.
+    flags: Vec<RaisedFlag>,
+}
+
+/// A soft-rule flag raised by an accepted sheet: listed by status and audit, not a failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaisedFlag {
+    pub id: EventId,
+    pub station: StationId,
+    pub contest: ContestIdx,
+    pub flag: Flag,
 }
 
 impl Projection {
@@ -82,6 +94,7 @@ impl Projection {
             synced_entries: Cell::new(0),
             provisional: RefCell::new(Vec::new()),
             provisional_until: Cell::new(0),
+            flags: Vec::new(),
         };
         projection.sync(state);
         projection
@@ -97,7 +110,15 @@ impl Projection {
     ) -> Result<Vec<Effect>, PayloadRefusal> {
         let result = state.execute_payload(envelope, payload, &*self);
         self.sync(state);
+        if let Ok(effects) = &result {
+            self.flags.extend(effects.iter().flat_map(raised_flags));
+        }
         result
+    }
+
+    /// Soft-rule flags raised so far, in log order.
+    pub fn flags(&self) -> &[RaisedFlag] {
+        &self.flags
     }
 
     /// Recomputes whatever changed in `state` since the last sync.
@@ -346,6 +367,26 @@ impl ApprovalCheck for Projection {
             });
         }
         Ok(())
+    }
+}
+
+fn raised_flags(effect: &Effect) -> Vec<RaisedFlag> {
+    match &effect.change {
+        Change::SheetSet {
+            station,
+            contest,
+            flags,
+            ..
+        } => flags
+            .iter()
+            .map(|flag| RaisedFlag {
+                id: effect.id,
+                station: *station,
+                contest: *contest,
+                flag: flag.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -65,3 +65,23 @@ fn a_voided_station_counts_as_accounted_for_without_votes() {
     assert_eq!(district.stations_missing(), 0);
     assert_eq!(district.votes, vec![17, 34]);
 }
+
+#[test]
+fn soft_flags_of_accepted_sheets_are_listed_in_log_order() {
+    let mut world = World::new();
+    // Every valid vote for one pair: accepted, flagged.
+    world.ok(
+        OPERATOR,
+        vec![
+            submit(STATIONS[0], &[0, 50]),
+            submit(STATIONS[1], &[50, 60]),
+        ],
+    );
+    let flags = world.projection.flags();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert!(matches!(
+        flags[0].flag,
+        rekap_model::Flag::OnePairAllVotes { pair: 2, .. }
+    ));
+    assert_eq!(flags[0].id.index, 0);
+}
