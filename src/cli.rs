@@ -1,18 +1,32 @@
-//! Command-line arguments (clap derive).
+//! Command-line arguments (clap derive). Each command's own arguments live beside its code
+//! in `commands/`.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-const EXIT_CODES: &str = "\
+use crate::commands::{
+    approve::{ApproveArgs, SignArgs},
+    history::HistoryArgs,
+    init::InitArgs,
+    keygen::{KeygenArgs, PubkeyArgs},
+    prove::{ProveArgs, VerifyProofArgs},
+    status::StatusArgs,
+    submit::{CorrectArgs, ObjectArgs, ResolveArgs, StationActArgs, SubmitArgs},
+    totals::TotalsArgs,
+};
+
+pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  verification failed, or input rejected
+  1  verification failed, or input rejected (nothing was appended)
   2  usage error
   3  a file or store could not be read or written
   4  the store is locked by another process";
 
 /// rekap: an append-only, hash-chained, signed ledger for election vote recapitulation.
+///
+/// The store defaults to ./rekap-store (or $REKAP_STORE).
 #[derive(Parser)]
 #[command(name = "rekap", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -23,13 +37,42 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Build a demonstration log in a fresh store, verify it and export it.
-    #[command(after_help = EXIT_CODES)]
     Demo(DemoArgs),
+    /// Create a key file (ed25519; the secret is never printed).
+    Keygen(KeygenArgs),
+    /// Print the public key of a key file.
+    Pubkey(PubkeyArgs),
+    /// Create a store whose first record is an election definition (signed by its registrar).
+    Init(InitArgs),
+    /// Submit one station's tally sheet (Model C.Hasil), as an operator.
+    Submit(SubmitArgs),
+    /// Correct a station's sheet (pembetulan), as an official, with a reason.
+    Correct(CorrectArgs),
+    /// Void a station's result for a contest, as an official, with the legal reason.
+    Void(StationActArgs),
+    /// Order a re-vote (PSU) at a station, as an official, with the legal reason.
+    Revote(StationActArgs),
+    /// File an objection (keberatan), as a witness.
+    Object(ObjectArgs),
+    /// Resolve an objection, as an official: accept (pointing at the correction) or reject.
+    Resolve(ResolveArgs),
+    /// Sign a plenary's approval statement, as a witness, for the official to attach.
+    Sign(SignArgs),
+    /// Record a plenary approval (D.Hasil) with the witnesses' signatures, as an official.
+    Approve(ApproveArgs),
+    /// Show every level's totals.
+    Totals(TotalsArgs),
+    /// Show progress per level, approvals, open objections and flags.
+    Status(StatusArgs),
+    /// Show every event touching a region or station.
+    History(HistoryArgs),
+    /// Write a proof that a station's sheet is inside the contest's final approval.
+    Prove(ProveArgs),
+    /// Check a proof offline.
+    VerifyProof(VerifyProofArgs),
     /// Write the whole log of a store to one self-contained export file.
-    #[command(after_help = EXIT_CODES)]
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
-    #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
 }
 

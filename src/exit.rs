@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use rekap_ledger::LedgerError;
 use rekap_log::StorageError;
 
 /// Success.
@@ -34,11 +35,25 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
     }
 }
 
+/// Locked store: 4. A file or store that could not be read or written: 3. Anything else
+/// is input the product refused (a rule, an unknown code, a bad key file): 1.
 fn code_of(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if let Some(StorageError::Locked { .. }) = cause.downcast_ref::<StorageError>() {
             return LOCKED;
         }
     }
-    IO_ERROR
+    let unreadable = error.chain().any(|cause| {
+        cause.is::<std::io::Error>()
+            || cause.is::<StorageError>()
+            || matches!(
+                cause.downcast_ref::<LedgerError>(),
+                Some(LedgerError::Log(_) | LedgerError::Storage(_) | LedgerError::Empty)
+            )
+    });
+    if unreadable {
+        IO_ERROR
+    } else {
+        REJECTED
+    }
 }

@@ -5,16 +5,42 @@
 mod cli;
 mod commands;
 mod exit;
+mod keys;
+mod lang;
 mod output;
+mod sheet_args;
+mod store;
+mod table;
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    let result = match cli.command {
-        cli::Command::Demo(args) => commands::demo::run(args),
-        cli::Command::Export(args) => commands::export::run(args),
-        cli::Command::Verify(args) => commands::verify::run(args),
-    };
-    exit::finish(result)
+    exit::finish(run(cli.command))
+}
+
+fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
+    use cli::Command;
+    use commands::*;
+    match command {
+        Command::Demo(args) => demo::run(args),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Pubkey(args) => keygen::pubkey(args),
+        Command::Init(args) => init::run(args),
+        Command::Submit(args) => submit::submit(args),
+        Command::Correct(args) => submit::correct(args),
+        Command::Void(args) => submit::void(args),
+        Command::Revote(args) => submit::revote(args),
+        Command::Object(args) => submit::object(args),
+        Command::Resolve(args) => submit::resolve(args),
+        Command::Sign(args) => approve::sign(args),
+        Command::Approve(args) => approve::approve(args),
+        Command::Totals(args) => totals::run(args),
+        Command::Status(args) => status::run(args),
+        Command::History(args) => history::run(args),
+        Command::Prove(args) => prove::prove(args),
+        Command::VerifyProof(args) => prove::verify_proof(args),
+        Command::Export(args) => export::run(args),
+        Command::Verify(args) => verify::run(args),
+    }
 }

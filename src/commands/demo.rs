@@ -94,10 +94,11 @@ fn export_path_for(store: &Path) -> PathBuf {
 fn replace_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
     if store.exists() {
         if !SledStorage::is_store(store) || !store.join(DEMO_MARKER).exists() {
-            bail!(
+            let reason = format!(
                 "{} exists and was not made by `rekap demo`; choose another --store",
                 store.display()
             );
+            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
         }
         fs::remove_dir_all(store)
             .with_context(|| format!("cannot remove the earlier demo {}", store.display()))?;

@@ -1,3 +1,11 @@
+pub mod approve;
 pub mod demo;
 pub mod export;
+pub mod history;
+pub mod init;
+pub mod keygen;
+pub mod prove;
+pub mod status;
+pub mod submit;
+pub mod totals;
 pub mod verify;

@@ -2,5 +2,6 @@
 //! per command.
 
 mod demo;
+mod flow;
 mod harness;
 mod verify;

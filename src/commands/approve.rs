@@ -1,0 +1,215 @@
+//! `approve` (an official records a plenary approval with the witnesses' signatures) and
+//! `sign` (a witness signs the approval statement with their own key, offline from the
+//! official).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use ed25519_dalek::Signer;
+use rekap_model::{ApprovalStatement, Event, WitnessRefusal, WitnessSignature};
+use serde::{Deserialize, Serialize};
+
+use crate::commands::submit::append_one;
+use crate::exit::Outcome;
+use crate::keys;
+use crate::output::print;
+use crate::store::{self, StoreArg};
+
+const SIGNATURE_FORMAT: &str = "rekap-witness-signature/1";
+
+/// A witness's signature file.
+#[derive(Serialize, Deserialize)]
+struct SignatureFile {
+    format: String,
+    witness: String,
+    definition_hash: String,
+    region: String,
+    contest: String,
+    digest: String,
+    signature: String,
+}
+
+#[derive(Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The witness's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    #[arg(long)]
+    pub region: String,
+    #[arg(long)]
+    pub contest: String,
+    /// The digest read out in the plenary; refused if the store computes another.
+    #[arg(long)]
+    pub digest: Option<String>,
+    /// Signature file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ApproveArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The official's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    #[arg(long)]
+    pub region: String,
+    #[arg(long)]
+    pub contest: String,
+    /// A witness's signature file from `rekap sign` (repeat for each witness).
+    #[arg(long = "signature")]
+    pub signatures: Vec<PathBuf>,
+    /// A witness who refused to sign: PUBLICKEYHEX=REASON (repeatable).
+    #[arg(long = "refusal")]
+    pub refusals: Vec<String>,
+}
+
+/// The statement of `region` and `contest` at the head of the store.
+fn statement(
+    args_store: &StoreArg,
+    region: &str,
+    contest: &str,
+) -> anyhow::Result<ApprovalStatement> {
+    let ledger = store::open(&args_store.store)?;
+    let state = ledger.state();
+    let election = state.election();
+    let Some(contest_idx) = election.contest_by_id(contest) else {
+        bail!("unknown contest {contest}");
+    };
+    let Some(region_idx) = election.find_region(region) else {
+        bail!("unknown region {region}");
+    };
+    let digest = ledger.projection().digest(state, contest_idx, region_idx);
+    Ok(ApprovalStatement {
+        definition_hash: state.definition_hash(),
+        region: region.to_owned(),
+        contest: contest.to_owned(),
+        digest,
+    })
+}
+
+pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
+    let key = keys::read_key(&args.key)?;
+    let statement = statement(&args.store, &args.region, &args.contest)?;
+    if let Some(expected) = &args.digest {
+        if *expected != hex::encode(statement.digest) {
+            bail!(
+                "the store computes digest {} for {}, not {expected}: not signed",
+                hex::encode(statement.digest),
+                args.region
+            );
+        }
+    }
+    let file = SignatureFile {
+        format: SIGNATURE_FORMAT.to_owned(),
+        witness: keys::public_hex(&key),
+        definition_hash: hex::encode(statement.definition_hash),
+        region: statement.region.clone(),
+        contest: statement.contest.clone(),
+        digest: hex::encode(statement.digest),
+        signature: hex::encode(key.sign(&statement.bytes()).to_bytes()),
+    };
+    let text = serde_json::to_string_pretty(&file)?;
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.out)
+        .and_then(|mut out| std::io::Write::write_all(&mut out, text.as_bytes()))
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    print(&format!(
+        "signed {} {} digest {}\nwrote {}\n",
+        file.region,
+        file.contest,
+        file.digest,
+        args.out.display()
+    ))?;
+    Ok(Outcome::Success)
+}
+
+pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
+    let statement = statement(&args.store, &args.region, &args.contest)?;
+    let signatures = args
+        .signatures
+        .iter()
+        .map(|path| read_signature(path, &statement))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let refusals = args
+        .refusals
+        .iter()
+        .map(|text| parse_refusal(text))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let event = Event::PlenaryApproved {
+        region: args.region.clone(),
+        contest: args.contest.clone(),
+        digest: statement.digest,
+        signatures,
+        refusals,
+    };
+    print(&format!(
+        "approving {} {} digest {}\n",
+        args.region,
+        args.contest,
+        hex::encode(statement.digest)
+    ))?;
+    append_one(&args.store, &args.key, event)
+}
+
+fn read_signature(path: &Path, statement: &ApprovalStatement) -> anyhow::Result<WitnessSignature> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file: SignatureFile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a signature file", path.display()))?;
+    if file.format != SIGNATURE_FORMAT {
+        bail!(
+            "{}: format {:?} is not {SIGNATURE_FORMAT}",
+            path.display(),
+            file.format
+        );
+    }
+    if file.region != statement.region
+        || file.contest != statement.contest
+        || file.digest != hex::encode(statement.digest)
+        || file.definition_hash != hex::encode(statement.definition_hash)
+    {
+        bail!(
+            "{} signs {} {} digest {}, but the store's statement is {} {} digest {}",
+            path.display(),
+            file.region,
+            file.contest,
+            file.digest,
+            statement.region,
+            statement.contest,
+            hex::encode(statement.digest)
+        );
+    }
+    Ok(WitnessSignature {
+        witness: decode_array(&file.witness, "witness key", path)?,
+        signature: decode_array(&file.signature, "signature", path)?,
+    })
+}
+
+fn decode_array<const N: usize>(text: &str, field: &str, path: &Path) -> anyhow::Result<[u8; N]> {
+    hex::decode(text)
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .with_context(|| format!("{}: {field} is not {N} bytes of hex", path.display()))
+}
+
+fn parse_refusal(text: &str) -> anyhow::Result<WitnessRefusal> {
+    let Some((key, reason)) = text.split_once('=') else {
+        bail!("--refusal {text:?} is not PUBLICKEYHEX=REASON");
+    };
+    let witness = hex::decode(key)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .with_context(|| format!("--refusal: {key:?} is not a 32-byte public key in hex"))?;
+    Ok(WitnessRefusal {
+        witness,
+        reason: reason.to_owned(),
+    })
+}

@@ -1,0 +1,73 @@
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use rekap_ledger::Ledger;
+use rekap_log::SledStorage;
+use rekap_model::DefinitionFile;
+
+use crate::exit::Outcome;
+use crate::keys;
+use crate::output::print;
+use crate::store::{now_ms, StoreArg};
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Election definition (JSON, format rekap-election/1).
+    #[arg(long)]
+    pub election: PathBuf,
+    /// The registrar's key file: the genesis is signed by the definition's registrar.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Regions CSV, when the definition names one (default: its `regions_csv`, relative to
+    /// the definition file).
+    #[arg(long)]
+    pub regions: Option<PathBuf>,
+}
+
+pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
+    let text = fs::read_to_string(&args.election)
+        .with_context(|| format!("cannot read {}", args.election.display()))?;
+    let file = DefinitionFile::from_json(&text).with_context(|| {
+        format!(
+            "{} is not a valid election definition",
+            args.election.display()
+        )
+    })?;
+    let regions = regions_path(&args, &file);
+    let reader = match &regions {
+        Some(path) => {
+            Some(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
+        }
+        None => None,
+    };
+    let election = file.build(reader).with_context(|| {
+        format!(
+            "{} is not a valid election definition",
+            args.election.display()
+        )
+    })?;
+    let registrar = keys::read_key(&args.key)?;
+    let storage = SledStorage::create(&args.store.store)?;
+    let ledger = Ledger::create(storage, election.definition().clone(), &registrar, now_ms())?;
+    print(&format!(
+        "created store {} for \"{}\"\ndefinition {}\nhead {}\n",
+        args.store.store.display(),
+        election.definition().name,
+        hex::encode(election.hash()),
+        hex::encode(ledger.head().last_hash)
+    ))?;
+    Ok(Outcome::Success)
+}
+
+fn regions_path(args: &InitArgs, file: &DefinitionFile) -> Option<PathBuf> {
+    if let Some(path) = &args.regions {
+        return Some(path.clone());
+    }
+    let named = file.regions_csv.as_ref()?;
+    let base = args.election.parent().unwrap_or(Path::new("."));
+    Some(base.join(named))
+}

@@ -1,0 +1,39 @@
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::exit::Outcome;
+use crate::keys;
+use crate::output::print;
+
+#[derive(Args)]
+pub struct KeygenArgs {
+    /// Key file to create (mode 0600); refused if it exists.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run(args: KeygenArgs) -> anyhow::Result<Outcome> {
+    let key = keys::generate()?;
+    keys::write_key(&args.out, &key)?;
+    print(&format!(
+        "wrote {} (secret, mode 0600)\npublic key {}\n",
+        args.out.display(),
+        keys::public_hex(&key)
+    ))?;
+    Ok(Outcome::Success)
+}
+
+#[derive(Args)]
+pub struct PubkeyArgs {
+    /// Key file.
+    #[arg(long)]
+    pub key: PathBuf,
+}
+
+/// Prints the public key of a key file (never the secret).
+pub fn pubkey(args: PubkeyArgs) -> anyhow::Result<Outcome> {
+    let key = keys::read_key(&args.key)?;
+    print(&format!("{}\n", keys::public_hex(&key)))?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,179 @@
+//! `status`: how far the count is, level by level.
+
+use clap::Args;
+use rekap_model::{Election, RegionIdx, State};
+use rekap_projection::{ApprovalState, Projection};
+
+use crate::commands::totals::level_name;
+use crate::exit::Outcome;
+use crate::lang::Lang;
+use crate::output::print;
+use crate::store::{self, StoreArg};
+
+/// Most flags listed one by one.
+const LISTED_FLAGS: usize = 10;
+
+#[derive(Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Contest id (default: the first contest).
+    #[arg(long)]
+    pub contest: Option<String>,
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
+    let lang = Lang::resolve(args.lang);
+    let ledger = store::open(&args.store.store)?;
+    let state = ledger.state();
+    let projection = ledger.projection();
+    let election = state.election();
+    let selection = crate::commands::totals::select(election, args.contest.as_deref(), None, None)?;
+    let contest = selection.contest;
+    let mut out = format!(
+        "{}\n{} {}, head {}\n",
+        election.definition().name,
+        lang.pick("records", "catatan"),
+        lang.number(ledger.head().count),
+        hex::encode(ledger.head().last_hash)
+    );
+    for scope in &selection.regions {
+        let totals = projection.totals(state, contest, *scope);
+        out += &format!(
+            "{}: {} {} {} ({})",
+            lang.pick("Stations reported", "TPS masuk"),
+            lang.number(u64::from(totals.stations_reported)),
+            lang.pick("of", "dari"),
+            lang.number(u64::from(totals.stations_expected)),
+            lang.percent(
+                u64::from(totals.stations_reported),
+                u64::from(totals.stations_expected)
+            ),
+        );
+        if totals.stations_voided > 0 {
+            out += &format!(
+                ", {} {}",
+                lang.number(u64::from(totals.stations_voided)),
+                lang.pick("voided", "dibatalkan")
+            );
+        }
+        out.push('\n');
+        for level in 0..election.station_level() {
+            out += &level_line(state, projection, *scope, contest, level, lang);
+        }
+    }
+    let open = state
+        .objections()
+        .filter(|objection| {
+            objection.contest == contest && objection.status == rekap_model::ObjectionStatus::Open
+        })
+        .count();
+    out += &format!(
+        "{}: {}\n",
+        lang.pick("Open objections", "Keberatan terbuka"),
+        lang.number(open as u64)
+    );
+    out += &flags_text(state, projection, lang);
+    print(&out)?;
+    Ok(Outcome::Success)
+}
+
+/// One level: regions complete, and for plenary levels the approvals.
+fn level_line(
+    state: &State,
+    projection: &Projection,
+    scope: RegionIdx,
+    contest: rekap_model::ContestIdx,
+    level: u32,
+    lang: Lang,
+) -> String {
+    let election = state.election();
+    let mut regions = Vec::new();
+    collect(election, scope, level, &mut regions);
+    if regions.is_empty() {
+        return String::new();
+    }
+    let complete = regions
+        .iter()
+        .filter(|region| {
+            projection
+                .totals(state, contest, **region)
+                .stations_missing()
+                == 0
+        })
+        .count();
+    let mut line = format!(
+        "  {:<16} {} {} {} {}",
+        level_name(election, level, lang),
+        lang.number(complete as u64),
+        lang.pick("of", "dari"),
+        lang.number(regions.len() as u64),
+        lang.pick("complete", "lengkap"),
+    );
+    let holds_plenary = election
+        .level(level)
+        .is_some_and(|level| level.holds_plenary);
+    if holds_plenary {
+        let (mut approved, mut stale, mut pending) = (0u64, 0u64, 0u64);
+        for region in &regions {
+            match projection.approval_state(state, contest, *region) {
+                ApprovalState::Approved { .. } => approved += 1,
+                ApprovalState::Stale { .. } => stale += 1,
+                _ => pending += 1,
+            }
+        }
+        line += &format!(
+            "; {}: {} {}, {} {}, {} {}",
+            lang.pick("approvals", "pengesahan"),
+            lang.number(approved),
+            lang.pick("approved", "disahkan"),
+            lang.number(stale),
+            lang.pick("stale", "usang"),
+            lang.number(pending),
+            lang.pick("pending", "menunggu"),
+        );
+    }
+    line + "\n"
+}
+
+fn collect(election: &Election, region: RegionIdx, level: u32, out: &mut Vec<RegionIdx>) {
+    let tree = election.tree();
+    match tree.level(region) {
+        Some(current) if current == level => out.push(region),
+        Some(current) if current < level => {
+            for child in tree.children(region) {
+                collect(election, *child, level, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {
+    let flags = projection.flags();
+    let mut out = format!(
+        "{}: {}\n",
+        lang.pick(
+            "Flags (accepted, to look at)",
+            "Tanda (diterima, perlu dicek)"
+        ),
+        lang.number(flags.len() as u64)
+    );
+    for raised in flags.iter().take(LISTED_FLAGS) {
+        let station = state
+            .election()
+            .station_code(raised.station)
+            .unwrap_or_default();
+        out += &format!("  {} {station}: {:?}\n", raised.id, raised.flag);
+    }
+    if flags.len() > LISTED_FLAGS {
+        out += &format!(
+            "  ... {} {}\n",
+            lang.number((flags.len() - LISTED_FLAGS) as u64),
+            lang.pick("more", "lagi")
+        );
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! `submit`, `correct`, `object`, `resolve`, `void`, `revote`: one event, signed and appended.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use rekap_model::{Event, EventId, Resolution};
+
+use crate::exit::Outcome;
+use crate::keys;
+use crate::output::print;
+use crate::sheet_args::SheetArgs;
+use crate::store::{self, now_ms, StoreArg};
+
+#[derive(Args)]
+pub struct SubmitArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The operator's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+}
+
+#[derive(Args)]
+pub struct CorrectArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The official's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    /// Why the sheet is corrected (required).
+    #[arg(long)]
+    pub reason: String,
+    /// The objection this correction answers, as SEQ.INDEX (e.g. 42.0).
+    #[arg(long, value_parser = parse_event_id)]
+    pub answers: Option<EventId>,
+}
+
+#[derive(Args)]
+pub struct ObjectArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The witness's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Region or station code the objection is about.
+    #[arg(long)]
+    pub place: String,
+    #[arg(long)]
+    pub contest: String,
+    /// The objection's text.
+    #[arg(long)]
+    pub text: String,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("verdict").required(true).args(["accept", "reject"])))]
+pub struct ResolveArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The official's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The objection, as SEQ.INDEX.
+    #[arg(long, value_parser = parse_event_id)]
+    pub objection: EventId,
+    /// Accept: the correction (SEQ.INDEX) that answers it.
+    #[arg(long, value_parser = parse_event_id)]
+    pub accept: Option<EventId>,
+    /// Reject the objection.
+    #[arg(long)]
+    pub reject: bool,
+    /// The reason (required).
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Args)]
+pub struct StationActArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The official's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    #[arg(long)]
+    pub station: String,
+    #[arg(long)]
+    pub contest: String,
+    /// The legal reason (required).
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// Parses SEQ.INDEX.
+pub fn parse_event_id(text: &str) -> Result<EventId, String> {
+    let (seq, index) = text
+        .split_once('.')
+        .ok_or_else(|| format!("{text:?} is not SEQ.INDEX (e.g. 42.0)"))?;
+    Ok(EventId {
+        seq: seq
+            .parse()
+            .map_err(|_| format!("{seq:?} is not a sequence number"))?,
+        index: index
+            .parse()
+            .map_err(|_| format!("{index:?} is not an index"))?,
+    })
+}
+
+/// Signs `event` with the key file and appends it as one record.
+pub fn append_one(
+    store: &StoreArg,
+    key: &std::path::Path,
+    event: Event,
+) -> anyhow::Result<Outcome> {
+    let key = keys::read_key(key)?;
+    let mut ledger = store::open(&store.store)?;
+    let receipt = ledger.submit(&key, vec![vec![event]], now_ms())?;
+    let seq = receipt.seqs.first().copied().unwrap_or_default();
+    print(&format!(
+        "appended record {seq} (event id {seq}.0)\nhead {}\n",
+        hex::encode(receipt.head.last_hash)
+    ))?;
+    Ok(Outcome::Success)
+}
+
+pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
+    let event = Event::SheetSubmitted {
+        station: args.sheet.station.clone(),
+        contest: args.sheet.contest.clone(),
+        sheet: args.sheet.sheet(),
+    };
+    append_one(&args.store, &args.key, event)
+}
+
+pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
+    let event = Event::SheetCorrected {
+        station: args.sheet.station.clone(),
+        contest: args.sheet.contest.clone(),
+        sheet: args.sheet.sheet(),
+        reason: args.reason,
+        answers: args.answers,
+    };
+    append_one(&args.store, &args.key, event)
+}
+
+pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
+    let event = Event::ObjectionFiled {
+        place: args.place,
+        contest: args.contest,
+        text: args.text,
+    };
+    append_one(&args.store, &args.key, event)
+}
+
+pub fn resolve(args: ResolveArgs) -> anyhow::Result<Outcome> {
+    let resolution = match args.accept {
+        Some(correction) => Resolution::Accepted { correction },
+        None => Resolution::Rejected,
+    };
+    let event = Event::ObjectionResolved {
+        objection: args.objection,
+        resolution,
+        reason: args.reason,
+    };
+    append_one(&args.store, &args.key, event)
+}
+
+pub fn void(args: StationActArgs) -> anyhow::Result<Outcome> {
+    let event = Event::StationVoided {
+        station: args.station,
+        contest: args.contest,
+        reason: args.reason,
+    };
+    append_one(&args.store, &args.key, event)
+}
+
+pub fn revote(args: StationActArgs) -> anyhow::Result<Outcome> {
+    let event = Event::RevoteRecorded {
+        station: args.station,
+        contest: args.contest,
+        reason: args.reason,
+    };
+    append_one(&args.store, &args.key, event)
+}

@@ -1,0 +1,74 @@
+//! Key files: one ed25519 secret key per file, readable by its owner only. Secrets are
+//! never printed or logged; only public keys are shown.
+//!
+//! Format (text): `rekap-secret-key/1` on the first line, the 32-byte secret seed as 64 hex
+//! digits on the second.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use ed25519_dalek::SigningKey;
+
+const HEADER: &str = "rekap-secret-key/1";
+
+/// Writes `key` to a new file `path` with mode 0600; refuses to overwrite.
+pub fn write_key(path: &Path, key: &SigningKey) -> anyhow::Result<()> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "cannot create key file {} (it must not exist)",
+                path.display()
+            )
+        })?;
+    let text = format!("{HEADER}\n{}\n", hex::encode(key.to_bytes()));
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Reads a key file.
+pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read key file {}", path.display()))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        bail!(
+            "{} is not a rekap key file (first line must be {HEADER})",
+            path.display()
+        );
+    }
+    let seed = lines
+        .next()
+        .and_then(|line| hex::decode(line.trim()).ok())
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
+    let Some(seed) = seed else {
+        bail!("{}: the second line must be 64 hex digits", path.display());
+    };
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// A fresh key from the operating system's random source.
+pub fn generate() -> anyhow::Result<SigningKey> {
+    let mut seed = [0u8; 32];
+    getrandom::getrandom(&mut seed).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// The public key of `key`, as hex.
+pub fn public_hex(key: &SigningKey) -> String {
+    hex::encode(key.verifying_key().to_bytes())
+}
