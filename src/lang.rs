@@ -67,6 +67,7 @@ mod tests {
         assert_eq!(Lang::En.number(999), "999");
         assert_eq!(Lang::En.number(0), "0");
         assert_eq!(Lang::Id.percent(6_048, 6_274), "96,40%");
-        assert_eq!(Lang::En.percent(1, 3), "0.33%");
+        assert_eq!(Lang::En.percent(1, 3), "33.33%");
+        assert_eq!(Lang::En.percent(5, 0), "0.00%");
     }
 }

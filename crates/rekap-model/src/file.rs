@@ -29,7 +29,8 @@
 //!   overrides the preset's (district, regency, province) when given.
 //! - `regions`: a list of `{code, parent, level, name, stations}` (`parent` null at the top,
 //!   `stations` only on the level above the stations); or a CSV with the header
-//!   `code,parent,level,name,stations` (RFC 4180 quoting, one record per line).
+//!   `code,parent,level,name,stations` (read with the `csv` crate: RFC 4180 quoting, see
+//!   [`parse_regions_csv`]).
 //! - `include_regions`: keep only these regions, everything under them, and their ancestors
 //!   (e.g. one province out of the national CSV).
 //! - `soft_rules`: optional, any subset of [`SoftRules`]' fields.
@@ -401,55 +402,30 @@ fn csv_error(line: u64, problem: impl Into<String>) -> DefinitionError {
     }
 }
 
-/// Splits one CSV line into fields (RFC 4180 quoting; no newlines inside fields).
-fn split_csv_line(line: &str, number: u64) -> Result<Vec<String>, DefinitionError> {
-    let mut fields = Vec::with_capacity(5);
-    let mut chars = line.chars().peekable();
-    loop {
-        let mut field = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            loop {
-                match chars.next() {
-                    Some('"') if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    Some('"') => break,
-                    Some(c) => field.push(c),
-                    None => return Err(csv_error(number, "unterminated quoted field")),
-                }
-            }
-            match chars.next() {
-                None => {
-                    fields.push(field);
-                    return Ok(fields);
-                }
-                Some(',') => fields.push(field),
-                Some(_) => return Err(csv_error(number, "text after a closing quote")),
-            }
-        } else {
-            loop {
-                match chars.next() {
-                    None => {
-                        fields.push(field);
-                        return Ok(fields);
-                    }
-                    Some(',') => break,
-                    Some('"') => return Err(csv_error(number, "quote inside an unquoted field")),
-                    Some(c) => field.push(c),
-                }
-            }
-            fields.push(field);
-        }
-        if fields.len() > 16 {
-            return Err(csv_error(number, "too many fields"));
-        }
-    }
+/// The columns of a regions CSV, in order (the fields of [`REGIONS_CSV_HEADER`]).
+const REGIONS_CSV_COLUMNS: [&str; 5] = ["code", "parent", "level", "name", "stations"];
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Field `index` of a record as text; the error names the line, the column and the reason.
+fn csv_field(record: &csv::ByteRecord, index: usize, line: u64) -> Result<&str, DefinitionError> {
+    std::str::from_utf8(record.get(index).unwrap_or_default()).map_err(|_| {
+        let column = REGIONS_CSV_COLUMNS.get(index).copied().unwrap_or("?");
+        csv_error(line, format!("field {column:?}: not UTF-8"))
+    })
 }
 
 /// Reads a regions CSV (`code,parent,level,name,stations`) into entries in file order. The
 /// `level` column holds level keys of `levels`; `stations` is empty or a count.
+///
+/// Parsing is the `csv` crate's (RFC 4180: quoted fields may hold commas, doubled quotes and
+/// line breaks; LF, CRLF and CR end a record; blank lines are skipped); a UTF-8 byte order
+/// mark is ignored. At most [`MAX_CSV_BYTES`] are read (so nothing allocates beyond that),
+/// a record may span at most [`MAX_CSV_LINE_BYTES`] and there may be at most
+/// [`MAX_REGIONS`] records. Errors name the line a record starts on (the header is line 1),
+/// the field and the reason.
 pub fn parse_regions_csv<R: Read>(
     reader: R,
     levels: &[Level],
@@ -466,36 +442,59 @@ pub fn parse_regions_csv<R: Read>(
             limit: MAX_CSV_BYTES as u64,
         });
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        csv_error(
-            1 + bytes
-                .get(..e.valid_up_to())
-                .map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64)
-                .unwrap_or(0),
-            "not UTF-8",
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.split('\n').enumerate();
-    let header = lines.next().map(|(_, l)| l.trim_end_matches('\r'));
-    if header != Some(REGIONS_CSV_HEADER) {
-        return Err(csv_error(
-            1,
-            format!("the header must be {REGIONS_CSV_HEADER:?}"),
-        ));
-    }
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
+    let mut record = csv::ByteRecord::new();
     let mut out = Vec::new();
-    for (i, line) in lines {
-        let number = i as u64 + 1;
-        let line = line.trim_end_matches('\r');
-        if line.is_empty() {
-            continue;
+    // The line the parser stands on: 1 + the line breaks it has consumed.
+    let mut line: u64 = 1;
+    let mut header = true;
+    loop {
+        let before = reader.position().byte();
+        let more = reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(line, e.to_string()))?;
+        if !more {
+            break;
         }
-        if line.len() > MAX_CSV_LINE_BYTES {
+        // The bytes this read consumed: the previous record's line break and blank lines,
+        // then the record and its line break. The csv crate counts the first part into the
+        // record's own position, so the line it starts on is counted here.
+        let span = usize::try_from(before)
+            .ok()
+            .zip(usize::try_from(reader.position().byte()).ok())
+            .and_then(|(from, to)| text.get(from..to))
+            .unwrap_or_default();
+        let skipped = span
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let (breaks, body) = span.split_at(skipped.min(span.len()));
+        line += count_newlines(breaks);
+        let number = line;
+        line += count_newlines(body);
+        let length = body
+            .iter()
+            .rposition(|&b| b != b'\r' && b != b'\n')
+            .map_or(0, |last| last + 1);
+        if length > MAX_CSV_LINE_BYTES {
             return Err(csv_error(
                 number,
-                format!("line longer than {MAX_CSV_LINE_BYTES} bytes"),
+                format!("record longer than {MAX_CSV_LINE_BYTES} bytes"),
             ));
+        }
+        if header {
+            header = false;
+            if !record.iter().eq(REGIONS_CSV_COLUMNS.iter().map(|c| c.as_bytes())) {
+                return Err(csv_error(
+                    number,
+                    format!("the header must be {REGIONS_CSV_HEADER:?}"),
+                ));
+            }
+            continue;
         }
         if out.len() >= MAX_REGIONS {
             return Err(DefinitionError::TooMany {
@@ -504,24 +503,45 @@ pub fn parse_regions_csv<R: Read>(
                 limit: MAX_REGIONS as u64,
             });
         }
-        let fields = split_csv_line(line, number)?;
-        let [code, parent, level, name, stations] = <[String; 5]>::try_from(fields)
-            .map_err(|f| csv_error(number, format!("{} fields, expected 5", f.len())))?;
-        let level = level_index(levels, &level).map_err(|e| csv_error(number, e.to_string()))?;
+        if record.len() != REGIONS_CSV_COLUMNS.len() {
+            return Err(csv_error(
+                number,
+                format!(
+                    "{} fields, expected 5 ({REGIONS_CSV_HEADER})",
+                    record.len()
+                ),
+            ));
+        }
+        let code = csv_field(&record, 0, number)?;
+        let parent = csv_field(&record, 1, number)?;
+        let level = csv_field(&record, 2, number)?;
+        let name = csv_field(&record, 3, number)?;
+        let stations = csv_field(&record, 4, number)?;
+        let level = level_index(levels, level)
+            .map_err(|e| csv_error(number, format!("field \"level\": {e}")))?;
         let stations = if stations.is_empty() {
             0
         } else {
-            stations
-                .parse::<u32>()
-                .map_err(|_| csv_error(number, format!("stations {stations:?} is not a count")))?
+            stations.parse::<u32>().map_err(|_| {
+                csv_error(
+                    number,
+                    format!("field \"stations\": {stations:?} is not a count"),
+                )
+            })?
         };
         out.push(RegionEntry {
-            code,
-            parent: (!parent.is_empty()).then_some(parent),
+            code: code.to_owned(),
+            parent: (!parent.is_empty()).then(|| parent.to_owned()),
             level,
-            name,
+            name: name.to_owned(),
             stations,
         });
+    }
+    if header {
+        return Err(csv_error(
+            1,
+            format!("the header must be {REGIONS_CSV_HEADER:?}"),
+        ));
     }
     Ok(out)
 }

@@ -54,7 +54,8 @@ pub const MAX_WITNESS_SIGNATURES: usize = 64;
 pub const MAX_WITNESS_REFUSALS: usize = 64;
 /// Bytes of a regions CSV.
 pub const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
-/// Bytes of one CSV line.
+/// Bytes of one CSV record without its line break (one line, unless a quoted field holds a
+/// line break).
 pub const MAX_CSV_LINE_BYTES: usize = 1_024;
 /// Bytes of a definition JSON file (its regions inline).
 pub const MAX_DEFINITION_JSON_BYTES: usize = 64 * 1024 * 1024;
