@@ -4,4 +4,5 @@
 mod demo;
 mod flow;
 mod harness;
+mod keys;
 mod verify;
