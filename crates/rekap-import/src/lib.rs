@@ -1,0 +1,28 @@
+//! rekap-import: plans a bulk import of tally sheets (`rekap import`). It reads a sheets CSV
+//! against a [`rekap_model::State`] and returns either the `SheetSubmitted` events to append
+//! ([`ImportPlan`]) or every problem of the file ([`ImportError::Rejected`]). It never
+//! touches a store: the caller appends the plan with `Ledger::submit`, split by
+//! [`payloads`], all or nothing.
+//!
+//! - [`columns`]: the CSV columns and how they map to the model's `TallySheet`.
+//! - [`plan`]: [`plan_import`], the row checks, and what counts as already imported.
+//! - [`payloads`](mod@payloads): chunking the plan into payloads for the log.
+//! - [`limits`]: every limit of an import.
+//! - [`problem`] and [`error`]: what is reported.
+
+pub mod columns;
+pub mod error;
+pub mod limits;
+mod number;
+pub mod payloads;
+pub mod plan;
+pub mod problem;
+mod reader;
+mod row;
+
+pub use columns::{COLUMNS, OPTIONAL_COLUMNS, VOTES_COLUMN_PREFIX};
+pub use error::ImportError;
+pub use limits::{ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
+pub use payloads::payloads;
+pub use plan::{plan_import, ImportPlan};
+pub use problem::RowProblem;
