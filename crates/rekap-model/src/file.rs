@@ -409,12 +409,16 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Field `index` of a record as text; the error names the line, the column and the reason.
-fn csv_field(record: &csv::ByteRecord, index: usize, line: u64) -> Result<&str, DefinitionError> {
-    std::str::from_utf8(record.get(index).unwrap_or_default()).map_err(|_| {
-        let column = REGIONS_CSV_COLUMNS.get(index).copied().unwrap_or("?");
-        csv_error(line, format!("field {column:?}: not UTF-8"))
-    })
+/// A csv crate error as a [`DefinitionError::Csv`] naming the record's line and, for text
+/// that is not UTF-8, the field.
+fn csv_read_error(error: &csv::Error, line: u64) -> DefinitionError {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let column = REGIONS_CSV_COLUMNS.get(err.field()).copied().unwrap_or("?");
+            csv_error(line, format!("field {column:?}: not UTF-8"))
+        }
+        _ => csv_error(line, error.to_string()),
+    }
 }
 
 /// Reads a regions CSV (`code,parent,level,name,stations`) into entries in file order. The
@@ -422,7 +426,7 @@ fn csv_field(record: &csv::ByteRecord, index: usize, line: u64) -> Result<&str, 
 ///
 /// Parsing is the `csv` crate's (RFC 4180: quoted fields may hold commas, doubled quotes and
 /// line breaks; LF, CRLF and CR end a record; blank lines are skipped); a UTF-8 byte order
-/// mark is ignored. At most [`MAX_CSV_BYTES`] are read (so nothing allocates beyond that),
+/// mark is ignored. At most [`MAX_CSV_BYTES`] + 1 bytes are read into memory (`Read::take`),
 /// a record may span at most [`MAX_CSV_LINE_BYTES`] and there may be at most
 /// [`MAX_REGIONS`] records. Errors name the line a record starts on (the header is line 1),
 /// the field and the reason.
@@ -447,19 +451,14 @@ pub fn parse_regions_csv<R: Read>(
         .has_headers(false)
         .flexible(true)
         .from_reader(text);
-    let mut record = csv::ByteRecord::new();
+    let mut record = csv::StringRecord::new();
     let mut out = Vec::new();
     // The line the parser stands on: 1 + the line breaks it has consumed.
     let mut line: u64 = 1;
     let mut header = true;
     loop {
         let before = reader.position().byte();
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(line, e.to_string()))?;
-        if !more {
-            break;
-        }
+        let read = reader.read_record(&mut record);
         // The bytes this read consumed: the previous record's line break and blank lines,
         // then the record and its line break. The csv crate counts the first part into the
         // record's own position, so the line it starts on is counted here.
@@ -486,9 +485,14 @@ pub fn parse_regions_csv<R: Read>(
                 format!("record longer than {MAX_CSV_LINE_BYTES} bytes"),
             ));
         }
+        match read {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_read_error(&e, number)),
+        }
         if header {
             header = false;
-            if !record.iter().eq(REGIONS_CSV_COLUMNS.iter().map(|c| c.as_bytes())) {
+            if !record.iter().eq(REGIONS_CSV_COLUMNS) {
                 return Err(csv_error(
                     number,
                     format!("the header must be {REGIONS_CSV_HEADER:?}"),
@@ -506,17 +510,12 @@ pub fn parse_regions_csv<R: Read>(
         if record.len() != REGIONS_CSV_COLUMNS.len() {
             return Err(csv_error(
                 number,
-                format!(
-                    "{} fields, expected 5 ({REGIONS_CSV_HEADER})",
-                    record.len()
-                ),
+                format!("{} fields, expected 5 ({REGIONS_CSV_HEADER})", record.len()),
             ));
         }
-        let code = csv_field(&record, 0, number)?;
-        let parent = csv_field(&record, 1, number)?;
-        let level = csv_field(&record, 2, number)?;
-        let name = csv_field(&record, 3, number)?;
-        let stations = csv_field(&record, 4, number)?;
+        let field = |i: usize| record.get(i).unwrap_or_default();
+        let (code, parent, level, name, stations) =
+            (field(0), field(1), field(2), field(3), field(4));
         let level = level_index(levels, level)
             .map_err(|e| csv_error(number, format!("field \"level\": {e}")))?;
         let stations = if stations.is_empty() {

@@ -411,6 +411,93 @@ fn invalid_definitions_are_refused_with_specific_errors() {
     ));
 }
 
+/// The line and the problem of a CSV error (panics on any other error).
+fn csv_problem(text: &[u8]) -> (u64, String) {
+    match parse_regions_csv(text, &indonesia_levels()) {
+        Err(DefinitionError::Csv { line, problem }) => (line, problem),
+        other => panic!("a CSV error expected, got {other:?}"),
+    }
+}
+
+#[test]
+fn csv_fields_may_hold_what_csv_allows_and_lines_are_counted_exactly() {
+    let levels = indonesia_levels();
+    // A byte order mark, CRLF, blank lines, doubled quotes and a line break inside a field.
+    let csv = "\u{feff}code,parent,level,name,stations\r\n\r\n64,,province,\"KALIMANTAN \"\"TIMUR\"\"\nBARU\",\r\n\n6472,64,regency,SAMARINDA,\n";
+    let entries = parse_regions_csv(csv.as_bytes(), &levels).expect("parses");
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].name, "KALIMANTAN \"TIMUR\"\nBARU");
+    assert_eq!(entries[0].parent, None);
+    assert_eq!(entries[1].parent.as_deref(), Some("64"));
+    // The line an error names is the one its record starts on, after CRLF line breaks,
+    // blank lines and line breaks inside quoted fields.
+    let (line, problem) = csv_problem(
+        b"code,parent,level,name,stations\r\n\r\n64,,province,\"A\nB\",\r\n\r\n6401,64,county,C,\r\n",
+    );
+    assert_eq!(line, 6);
+    assert!(
+        problem.contains("\"level\"") && problem.contains("county"),
+        "{problem}"
+    );
+    // Each error names the field and the reason.
+    let (line, problem) = csv_problem(b"code,parent,level,name,stations\n64,,province,A,-3\n");
+    assert_eq!(line, 2);
+    assert!(
+        problem.contains("\"stations\"") && problem.contains("\"-3\""),
+        "{problem}"
+    );
+    let (line, problem) = csv_problem(b"code,parent,level,name,stations\n64,,province,A\xff,\n");
+    assert_eq!(line, 2);
+    assert!(
+        problem.contains("\"name\"") && problem.contains("UTF-8"),
+        "{problem}"
+    );
+    let (line, problem) = csv_problem(b"code,parent,level,name,stations\n\n\n64,,province,A\n");
+    assert_eq!(line, 4);
+    assert!(problem.contains("4 fields"), "{problem}");
+    // No header at all, or another one.
+    assert_eq!(csv_problem(b"").0, 1);
+    assert_eq!(csv_problem(b"code,parent,level,name\n").0, 1);
+}
+
+#[test]
+fn csv_limits_hold() {
+    let levels = indonesia_levels();
+    // A record longer than the limit, here spread over lines by a quoted field.
+    let long = format!(
+        "code,parent,level,name,stations\n64,,province,\"{}\",\n",
+        "A\n".repeat(limits::MAX_CSV_LINE_BYTES / 2)
+    );
+    let (line, problem) = csv_problem(long.as_bytes());
+    assert_eq!(line, 2);
+    assert!(problem.contains("longer than"), "{problem}");
+    // An endless input is read only up to the size limit.
+    assert_eq!(
+        parse_regions_csv(
+            std::io::Read::take(std::io::repeat(b'a'), u64::MAX),
+            &levels
+        ),
+        Err(DefinitionError::TooLong {
+            field: "regions CSV",
+            bytes: limits::MAX_CSV_BYTES as u64 + 1,
+            limit: limits::MAX_CSV_BYTES as u64,
+        })
+    );
+    // One region more than the limit.
+    let mut many = String::from("code,parent,level,name,stations\n");
+    for i in 0..=limits::MAX_REGIONS {
+        many.push_str(&format!("{i},,province,A,\n"));
+    }
+    assert_eq!(
+        parse_regions_csv(many.as_bytes(), &levels),
+        Err(DefinitionError::TooMany {
+            field: "regions",
+            count: limits::MAX_REGIONS as u64 + 1,
+            limit: limits::MAX_REGIONS as u64,
+        })
+    );
+}
+
 #[test]
 fn election_new_refuses_a_non_canonical_definition() {
     // A genesis decoded from a log is validated again: unsorted regions are refused.
