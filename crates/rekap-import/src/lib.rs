@@ -19,6 +19,7 @@ pub mod plan;
 pub mod problem;
 mod reader;
 mod row;
+mod seen;
 
 pub use columns::{COLUMNS, OPTIONAL_COLUMNS, VOTES_COLUMN_PREFIX};
 pub use error::ImportError;

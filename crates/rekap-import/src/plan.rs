@@ -16,7 +16,6 @@
 //! submitted one a correction has since replaced) is already imported: skipped and counted.
 //! So re-running an import that stopped half-way plans only what is missing.
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use csv::ByteRecord;
@@ -32,6 +31,7 @@ use crate::limits::ImportLimits;
 use crate::problem::Problems;
 use crate::reader::{limit_of, LimitExceeded, LimitedReader};
 use crate::row::{read_sheet, Cells, ContestShape};
+use crate::seen::SeenRows;
 
 /// What an import would append.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub fn plan_import(
             author: *operator,
         },
         columns: &columns,
-        seen: HashMap::new(),
+        seen: SeenRows::new(state.election()),
         plan: ImportPlan {
             to_submit: Vec::new(),
             already_imported: 0,
@@ -181,7 +181,7 @@ struct Planner<'a> {
     envelope: Envelope,
     columns: &'a Columns,
     /// First line of each station and contest in the file.
-    seen: HashMap<(StationId, ContestIdx), u64>,
+    seen: SeenRows,
     plan: ImportPlan,
 }
 
@@ -244,9 +244,7 @@ impl Planner<'_> {
         let (Some((code, station)), Some((contest_index, contest))) = (station, contest) else {
             return;
         };
-        if let Some(first) = self.seen.insert((station, contest_index), line) {
-            // Keep the first line for any further repeat.
-            self.seen.insert((station, contest_index), first);
+        if let Some(first) = self.seen.first_line(election, station, contest_index, line) {
             problems.push(line, Some("station"), || {
                 format!(
                     "{code} already has a row for contest {} on line {first}",
