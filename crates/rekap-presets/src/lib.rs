@@ -6,7 +6,7 @@
 //!   districts and villages, the two real pairs, 6,264 stations spread over the villages, and
 //!   sheets that add up, regency by regency, exactly to the official result
 //!   ([`OfficialResult`]); see [`kaltim`] for how every figure is distributed.
-//! - [`national`]: the whole country (818,339 stations, one contest) for benchmarks; see
+//! - [`national()`]: the whole country (818,339 stations, one contest) for benchmarks; see
 //!   [`national`](mod@national) for the shape of the tree.
 //!
 //! The registrar and the initial officers are the caller's: it passes the registrar's public

@@ -195,3 +195,31 @@ pub fn regency_targets(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::official::kaltim_official;
+
+    #[test]
+    fn the_official_figures_fit_600_a_station_but_not_300() {
+        let official = kaltim_official().expect("official");
+        let rules = SoftRules::default();
+        let targets = regency_targets(&official, official.stations(), 600, &rules).expect("fits");
+        let registered: u64 = targets.iter().map(RegencyTarget::registered).sum();
+        assert_eq!(registered, 2_821_202 + 6_776 + 22_317);
+        for target in &targets {
+            assert!(
+                target.registered() <= target.stations * 600,
+                "{}",
+                target.code
+            );
+        }
+        // At the general election's 300 a station, 2.85 million voters need 9,500 stations.
+        let error = regency_targets(&official, official.stations(), 300, &rules);
+        assert!(
+            matches!(error, Err(PresetError::DoesNotFit { .. })),
+            "{error:?}"
+        );
+    }
+}
