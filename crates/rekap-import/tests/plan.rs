@@ -347,3 +347,19 @@ fn limits_on_rows_line_length_and_file_size() {
 }
 
 use std::io::Read as _;
+
+#[test]
+fn the_example_in_the_operator_guide_plans() {
+    let guide = include_str!("../../../docs/OPERATOR.md");
+    let section = guide
+        .split("## Sheets CSV (rekap import)")
+        .nth(1)
+        .expect("the guide has the section");
+    let example = section
+        .split("```csv\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a CSV example");
+    let plan = plan(&state(), example).expect("the example is a good file");
+    assert_eq!(plan.to_submit.len(), 1);
+}
