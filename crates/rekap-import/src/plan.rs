@@ -12,8 +12,9 @@
 //! - anything else the model refuses for a `SheetSubmitted` by the importing operator
 //!   (scope, a voided station, ...), as `State::decide` says.
 //!
-//! A row whose station already has a sheet with identical numbers (the current one, or the
-//! submitted one a correction has since replaced) is already imported: skipped and counted.
+//! A row whose station already has a sheet with identical numbers (the current one, or a
+//! submitted one a correction or a pending re-vote has since set aside) is already
+//! imported: skipped and counted.
 //! So re-running an import that stopped half-way plans only what is missing.
 
 use std::io::Read;
@@ -323,15 +324,18 @@ impl Planner<'_> {
     }
 
     fn existing(&self, station: StationId, contest: ContestIdx, sheet: &TallySheet) -> Existing {
-        let Some(StationStatus::Counted(current)) = self.state.station_status(station, contest)
-        else {
-            return Existing::None;
+        let current = match self.state.station_status(station, contest) {
+            Some(StationStatus::Counted(current)) => Some(current),
+            // A re-vote is pending: the old sheet no longer counts, but a row with its
+            // numbers is the old import, not the re-vote's result; never submit it again.
+            Some(StationStatus::RevotePending(_)) => None,
+            _ => return Existing::None,
         };
         let packed = PackedSheet::pack(sheet);
-        let current_entry = self.state.entry(current);
+        let current_entry = current.and_then(|current| self.state.entry(current));
         let same_as_current = current_entry.and_then(|entry| entry.sheet.as_ref()) == Some(&packed);
-        // The sheet this file submitted may since have been corrected or re-voted: the row
-        // was imported all the same.
+        // The sheet this file submitted may since have been corrected or set aside for a
+        // re-vote: the row was imported all the same.
         let same_as_submitted = || {
             self.state.history(station, contest).iter().any(|entry| {
                 entry.kind == EntryKind::Submitted && entry.sheet.as_ref() == Some(&packed)
@@ -340,8 +344,11 @@ impl Planner<'_> {
         if same_as_current || same_as_submitted() {
             return Existing::Same;
         }
-        Existing::Different {
-            since_seq: current_entry.map_or(0, |entry| entry.id.seq),
+        match current_entry {
+            Some(entry) => Existing::Different {
+                since_seq: entry.id.seq,
+            },
+            None => Existing::None,
         }
     }
 }

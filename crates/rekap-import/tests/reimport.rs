@@ -95,3 +95,27 @@ fn a_voided_station_is_refused_as_the_model_says() {
     );
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
+
+#[test]
+fn after_a_revote_is_ordered_the_old_rows_are_not_submitted_again() {
+    let mut state = state();
+    let rows = good_rows();
+    let events = plan(&state, &file(&rows)).expect("good").to_submit;
+    apply(&mut state, OPERATOR, events);
+    apply(
+        &mut state,
+        OFFICIAL,
+        vec![Event::RevoteRecorded {
+            station: STATIONS[0].into(),
+            contest: GUBERNUR.into(),
+            reason: "PSU ordered by Bawaslu".into(),
+        }],
+    );
+    let again = plan(&state, &file(&rows)).expect("the old file is still fine");
+    assert_eq!((again.to_submit.len(), again.already_imported), (0, 10));
+    // The re-vote's own sheet is submitted.
+    let mut rows = rows;
+    rows[0] = row(STATIONS[0], GUBERNUR, &sheet(&[90, 95]));
+    let revote = plan(&state, &file(&rows)).expect("the re-vote sheet is fine");
+    assert_eq!(revote.to_submit.len(), 1);
+}
