@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
+    demo::DemoArgs,
     history::HistoryArgs,
+    import::ImportArgs,
     init::InitArgs,
     keygen::{KeygenArgs, PubkeyArgs},
     prove::{ProveArgs, VerifyProofArgs},
@@ -36,7 +38,7 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Build a demonstration log in a fresh store, verify it and export it.
+    /// Run the Kaltim 2024 governor's race end to end in a fresh store and print the tables.
     Demo(DemoArgs),
     /// Create a key file (ed25519; the secret is never printed).
     Keygen(KeygenArgs),
@@ -46,6 +48,8 @@ pub enum Command {
     Init(InitArgs),
     /// Submit one station's tally sheet (Model C.Hasil), as an operator.
     Submit(SubmitArgs),
+    /// Import many sheets from a CSV file: every row checked first, all or nothing.
+    Import(ImportArgs),
     /// Correct a station's sheet (pembetulan), as an official, with a reason.
     Correct(CorrectArgs),
     /// Void a station's result for a contest, as an official, with the legal reason.
@@ -74,14 +78,6 @@ pub enum Command {
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
     Verify(VerifyArgs),
-}
-
-#[derive(Args)]
-pub struct DemoArgs {
-    /// Store directory to create. A store an earlier demo made there is replaced; anything
-    /// else there is left alone and the demo refuses to run.
-    #[arg(long, default_value = "rekap-demo-store")]
-    pub store: PathBuf,
 }
 
 #[derive(Args)]

@@ -8,6 +8,7 @@ mod exit;
 mod keys;
 mod lang;
 mod output;
+mod progress;
 mod sheet_args;
 mod store;
 mod table;
@@ -28,6 +29,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Pubkey(args) => keygen::pubkey(args),
         Command::Init(args) => init::run(args),
         Command::Submit(args) => submit::submit(args),
+        Command::Import(args) => import::run(args),
         Command::Correct(args) => submit::correct(args),
         Command::Void(args) => submit::void(args),
         Command::Revote(args) => submit::revote(args),

@@ -2,6 +2,7 @@ pub mod approve;
 pub mod demo;
 pub mod export;
 pub mod history;
+pub mod import;
 pub mod init;
 pub mod keygen;
 pub mod prove;

@@ -1,26 +1,75 @@
+use serde_json::Value;
+
 use crate::harness::{code, stderr, stdout, Sandbox};
 
+fn head(text: &str) -> Option<String> {
+    text.lines()
+        .find(|line| line.trim_start().starts_with("head "))
+        .map(str::to_owned)
+}
+
 #[test]
-fn demo_builds_verifies_and_exports_and_can_run_twice() {
+fn the_kaltim_demo_ends_at_the_official_result_and_is_deterministic() {
     let sandbox = Sandbox::new();
-    let first = sandbox.run(&["demo"]);
+    let first = sandbox.run(&["demo", "--lang", "en"]);
     assert_eq!(code(&first), 0, "{}", stderr(&first));
-    assert!(stdout(&first).contains("verified 10101 records"));
-    let second = sandbox.run(&["demo"]);
-    assert_eq!(code(&second), 0, "{}", stderr(&second));
-    let head = |text: String| {
-        text.lines()
-            .find(|line| line.starts_with("head "))
-            .map(str::to_owned)
-    };
-    assert_eq!(
-        head(stdout(&first)),
-        head(stdout(&second)),
-        "the demo is deterministic"
+    let text = stdout(&first);
+    assert!(
+        text.contains("793,793") && text.contains("996,399"),
+        "{text}"
     );
-    let export = sandbox.path("rekap-demo-store.rekap");
-    let verify = sandbox.run(&["verify", "--log", export.to_str().unwrap()]);
+    assert!(text.contains("matches the official KPU result"), "{text}");
+    assert!(
+        text.contains("approved again"),
+        "an objection led to a re-approval: {text}"
+    );
+    let second = sandbox.run(&["demo", "--lang", "en"]);
+    assert_eq!(code(&second), 0, "{}", stderr(&second));
+    assert_eq!(head(&text), head(&stdout(&second)), "same seed, same head");
+    let other = sandbox.run(&["demo", "--seed", "7", "--store", "other"]);
+    assert_ne!(head(&text), head(&stdout(&other)));
+
+    let verify = sandbox.run(&["verify", "--log", "rekap-demo-store.rekap", "--json"]);
     assert_eq!(code(&verify), 0, "{}", stdout(&verify));
+    let totals = sandbox.run(&[
+        "totals",
+        "--store",
+        "rekap-demo-store",
+        "--level",
+        "regency",
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_str(&stdout(&totals)).unwrap();
+    assert_eq!(json["regions"].as_array().unwrap().len(), 10);
+    assert!(json["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|region| region["approval"] == "approved"));
+    let indonesian = sandbox.run(&["totals", "--store", "rekap-demo-store", "--lang", "id"]);
+    assert!(
+        stdout(&indonesian).contains("1.790.192"),
+        "{}",
+        stdout(&indonesian)
+    );
+}
+
+#[test]
+fn the_demo_scales_and_proves_a_station() {
+    let sandbox = Sandbox::new();
+    let output = sandbox.run(&["demo", "--stations", "300", "--lang", "en"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    let prove_line = text
+        .lines()
+        .find(|line| line.contains("rekap prove"))
+        .unwrap();
+    let args: Vec<&str> = prove_line.split_whitespace().skip(1).collect();
+    let proved = sandbox.run(&args);
+    assert_eq!(code(&proved), 0, "{}", stderr(&proved));
+    let verified = sandbox.run(&["verify-proof", "--proof", "proof.json"]);
+    assert_eq!(code(&verified), 0, "{}", stdout(&verified));
 }
 
 #[test]

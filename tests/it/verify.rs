@@ -46,7 +46,10 @@ fn tampered_export_fails_at_the_right_record_with_exit_1() {
 #[test]
 fn store_export_and_verify_round_trip() {
     let sandbox = Sandbox::new();
-    assert_eq!(code(&sandbox.run(&["demo", "--store", "s"])), 0);
+    assert_eq!(
+        code(&sandbox.run(&["demo", "--store", "s", "--stations", "200"])),
+        0
+    );
     let verify_store = sandbox.run(&["verify", "--store", "s", "--json"]);
     assert_eq!(code(&verify_store), 0, "{}", stderr(&verify_store));
     let store_json: Value = serde_json::from_str(&stdout(&verify_store)).unwrap();
@@ -60,6 +63,7 @@ fn store_export_and_verify_round_trip() {
         std::fs::read(sandbox.path("s.rekap")).unwrap(),
         "exporting a store twice gives the same bytes"
     );
+    assert_eq!(store_json["ok"], true);
     let again = sandbox.run(&["export", "--store", "s", "--out", "copy.rekap"]);
     assert_eq!(code(&again), 3, "export never overwrites");
 }
@@ -89,7 +93,10 @@ fn missing_inputs_exit_3_with_a_clear_message() {
 #[test]
 fn a_locked_store_exits_4() {
     let sandbox = Sandbox::new();
-    assert_eq!(code(&sandbox.run(&["demo", "--store", "s"])), 0);
+    assert_eq!(
+        code(&sandbox.run(&["demo", "--store", "s", "--stations", "200"])),
+        0
+    );
     let _held = rekap_log::SledStorage::open(&sandbox.path("s")).unwrap();
     let output = sandbox.run(&["verify", "--store", "s"]);
     assert_eq!(code(&output), 4);

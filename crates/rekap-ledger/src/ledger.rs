@@ -1,5 +1,7 @@
 //! The ledger: a log with its replayed state and projection.
 
+use std::collections::BTreeMap;
+
 use ed25519_dalek::SigningKey;
 use rekap_log::{Head, Log, Record, SignedSubmission, Storage};
 use rekap_model::{
@@ -106,11 +108,24 @@ impl<S: Storage> Ledger<S> {
         payloads: Vec<Vec<Event>>,
         now_ms: u64,
     ) -> Result<Receipt, LedgerError> {
-        let author = key.verifying_key().to_bytes();
+        self.submit_signed(
+            payloads.into_iter().map(|events| (key, events)).collect(),
+            now_ms,
+        )
+    }
+
+    /// Like [`Ledger::submit`], each payload signed by its own key: one atomic batch of
+    /// records by several authors (e.g. every district plenary's approval).
+    pub fn submit_signed(
+        &mut self,
+        payloads: Vec<(&SigningKey, Vec<Event>)>,
+        now_ms: u64,
+    ) -> Result<Receipt, LedgerError> {
         let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);
-        let first_counter = self.log.next_counter(&author)?;
+        let mut counters: BTreeMap<[u8; 32], u64> = BTreeMap::new();
         let mut submissions = Vec::with_capacity(payloads.len());
-        for (offset, events) in payloads.into_iter().enumerate() {
+        for (offset, (key, events)) in payloads.into_iter().enumerate() {
+            let author = key.verifying_key().to_bytes();
             let payload = Payload::Events {
                 definition_hash: self.state.definition_hash(),
                 events,
@@ -127,7 +142,11 @@ impl<S: Storage> Ledger<S> {
                 self.rebuild_if_changed(offset)?;
                 return Err(LedgerError::Refused(refusal));
             }
-            let counter = first_counter + offset as u64;
+            let counter = match counters.get(&author) {
+                Some(last) => last + 1,
+                None => self.log.next_counter(&author)?,
+            };
+            counters.insert(author, counter);
             submissions.push(SignedSubmission::sign(
                 key,
                 counter,

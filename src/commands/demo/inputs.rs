@@ -1,0 +1,97 @@
+//! `demo --inputs DIR`: the files the demo's operator used, so a newcomer can replay the
+//! work by hand (docs/TUTORIAL.md): the definition and its regions, every sheet as an import
+//! CSV, and the registrar's, operator's and a witness's keys.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use rekap_model::{TallySheet, Turnout};
+use rekap_presets::{Preset, REGIONS_CSV_FILE_NAME};
+
+use super::cast::Cast;
+use crate::keys::write_key;
+
+pub fn write(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<()> {
+    if dir.exists() && fs::read_dir(dir)?.next().is_some() {
+        bail!(
+            "{} is not empty; --inputs writes into a new or empty directory",
+            dir.display()
+        );
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fs::write(dir.join("election.json"), &preset.definition_json)?;
+    fs::write(dir.join(REGIONS_CSV_FILE_NAME), &preset.regions_csv)?;
+    fs::write(dir.join("sheets.csv"), sheets_csv(preset)?)?;
+    write_key(&dir.join("keys/registrar.key"), &cast.registrar)?;
+    write_key(&dir.join("keys/operator.key"), &cast.operator)?;
+    write_key(&dir.join("keys/witness-1.key"), &cast.witness(1))?;
+    Ok(())
+}
+
+/// Every sheet in the columns `rekap import` reads (docs/OPERATOR.md).
+fn sheets_csv(preset: &Preset) -> anyhow::Result<Vec<u8>> {
+    let pairs = preset
+        .sheets
+        .first()
+        .map_or(0, |(_, sheet)| sheet.votes.len());
+    let mut header: Vec<String> = [
+        "station",
+        "contest",
+        "dpt",
+        "dpph",
+        "dptb",
+        "voted_dpt",
+        "voted_dpph",
+        "voted_dptb",
+        "voted_dpt_male",
+        "voted_dpt_female",
+        "voted_dpph_male",
+        "voted_dpph_female",
+        "voted_dptb_male",
+        "voted_dptb_female",
+        "ballots_received",
+        "ballots_used",
+        "ballots_damaged",
+        "ballots_unused",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    header.extend((1..=pairs).map(|pair| format!("votes_{pair}")));
+    header.extend(["valid".to_owned(), "invalid".to_owned()]);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header)?;
+    for (station, sheet) in &preset.sheets {
+        writer.write_record(row(station, &preset.contest_id, sheet))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("{error}"))
+}
+
+fn row(station: &str, contest: &str, sheet: &TallySheet) -> Vec<String> {
+    let optional = |value: Option<u32>| value.map(|v| v.to_string()).unwrap_or_default();
+    let voted = |turnout: &Turnout| [optional(turnout.male), optional(turnout.female)];
+    let mut row = vec![
+        station.to_owned(),
+        contest.to_owned(),
+        sheet.registered.dpt.to_string(),
+        sheet.registered.dpph.to_string(),
+        sheet.registered.dptb.to_string(),
+        sheet.voted.dpt.total.to_string(),
+        sheet.voted.dpph.total.to_string(),
+        sheet.voted.dptb.total.to_string(),
+    ];
+    row.extend(voted(&sheet.voted.dpt));
+    row.extend(voted(&sheet.voted.dpph));
+    row.extend(voted(&sheet.voted.dptb));
+    row.extend([
+        sheet.ballots.received.to_string(),
+        sheet.ballots.used.to_string(),
+        sheet.ballots.damaged.to_string(),
+        sheet.ballots.unused.to_string(),
+    ]);
+    row.extend(sheet.votes.iter().map(u32::to_string));
+    row.extend([sheet.valid.to_string(), sheet.invalid.to_string()]);
+    row
+}

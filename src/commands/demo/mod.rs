@@ -1,0 +1,175 @@
+//! `demo`: the Kaltim 2024 governor's race (or the national preset) built end to end in a
+//! fresh store: registrar, operator, officials and witnesses; every sheet imported in bulk;
+//! every plenary from the districts to the province, witness-signed; one objection that
+//! leads to a correction and a re-approval; the whole log verified and replayed; the final
+//! tables. Deterministic: time is a simulated clock from voting day, keys come from the
+//! seed, so the same seed gives the same head hash.
+
+mod cast;
+mod clock;
+mod inputs;
+mod walk;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use rekap_log::export::{write_export, EXPORT_MAGIC};
+use rekap_log::SledStorage;
+use rekap_presets::{Preset, PresetOptions};
+
+use crate::exit::Outcome;
+use crate::lang::Lang;
+use crate::output::print;
+use crate::progress::Stage;
+
+/// Marker file: this store was made by `rekap demo` and may be replaced by it.
+const DEMO_MARKER: &str = "MADE_BY_REKAP_DEMO";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PresetName {
+    /// The real 2024 East Kalimantan governor's race (6,264 stations).
+    #[value(name = "kaltim-2024")]
+    Kaltim2024,
+    /// The whole country from the region file (818,339 stations, one contest).
+    National,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Store directory to create. A store an earlier demo made there is replaced; anything
+    /// else there is left alone and the demo refuses to run.
+    #[arg(long, default_value = "rekap-demo-store")]
+    pub store: PathBuf,
+    #[arg(long, value_enum, default_value_t = PresetName::Kaltim2024)]
+    pub preset: PresetName,
+    /// Scale the preset to this many polling stations.
+    #[arg(long)]
+    pub stations: Option<u32>,
+    /// Seed of the generated sheets and keys.
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// Also write the files the operator used (definition, regions, sheets.csv, keys) here.
+    #[arg(long)]
+    pub inputs: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
+    let lang = Lang::resolve(args.lang);
+    let export_path = export_path_for(&args.store);
+    replace_earlier_demo(&args.store, &export_path)?;
+    let stage = Stage::start("generating the election");
+    let options = PresetOptions {
+        seed: args.seed,
+        stations: args.stations,
+    };
+    let cast = cast::Cast::new(args.seed);
+    let preset = build_preset(args.preset, &options, &cast)?;
+    if let Some(dir) = &args.inputs {
+        inputs::write(dir, &preset, &cast)?;
+    }
+    let storage = SledStorage::create(&args.store)?;
+    fs::write(args.store.join(DEMO_MARKER), "made by rekap demo\n")?;
+    let story = walk::run(storage, &preset, &cast, &stage, lang)?;
+    let mut out = story.text;
+    let file = fs::File::create(&export_path)
+        .with_context(|| format!("cannot create {}", export_path.display()))?;
+    let ledger = crate::store::open(&args.store)?;
+    let summary = write_export(ledger.log(), &file)?;
+    file.sync_all()?;
+    stage.finish();
+    let station = story
+        .corrected_station
+        .unwrap_or_else(|| "<station>".to_owned());
+    out += &next_steps(
+        &args,
+        &export_path,
+        summary.bytes,
+        &preset.contest_id,
+        &station,
+        lang,
+    );
+    print(&out)?;
+    Ok(Outcome::Success)
+}
+
+fn build_preset(
+    name: PresetName,
+    options: &PresetOptions,
+    cast: &cast::Cast,
+) -> anyhow::Result<Preset> {
+    // The officials depend on the regions, so the preset is made once to learn them, then
+    // its definition gets the officers.
+    let bare = match name {
+        PresetName::Kaltim2024 => {
+            rekap_presets::kaltim_2024(options, &cast.registrar_public(), &[])?
+        }
+        PresetName::National => rekap_presets::national(options, &cast.registrar_public(), &[])?,
+    };
+    let election = bare.election()?;
+    let officers = cast.officers(&election, &bare.contest_id);
+    let mut preset = bare;
+    let mut definition: serde_json::Value = serde_json::from_str(&preset.definition_json)?;
+    definition["officers"] = serde_json::to_value(&officers)?;
+    preset.definition_json = serde_json::to_string_pretty(&definition)?;
+    Ok(preset)
+}
+
+fn next_steps(
+    args: &DemoArgs,
+    export: &Path,
+    bytes: u64,
+    contest: &str,
+    station: &str,
+    lang: Lang,
+) -> String {
+    let store = args.store.display();
+    format!(
+        "\n{} {} ({} bytes)\n\n{}\n  rekap status --store {store}\n  rekap totals --store {store} --level district --lang {}\n  rekap history --store {store} {station}\n  rekap prove --store {store} --contest {contest} --station {station} --out proof.json\n  rekap verify-proof --proof proof.json\n  rekap verify --log {}\n  (with --inputs DIR the demo also writes the files to replay the operator's work: docs/TUTORIAL.md)\n",
+        lang.pick("exported the whole log to", "seluruh log diekspor ke"),
+        export.display(),
+        lang.number(bytes),
+        lang.pick("Where to look next:", "Selanjutnya:"),
+        match lang {
+            Lang::Id => "id",
+            Lang::En => "en",
+        },
+        export.display(),
+    )
+}
+
+fn export_path_for(store: &Path) -> PathBuf {
+    let mut name = store.file_name().unwrap_or_default().to_os_string();
+    name.push(".rekap");
+    store.with_file_name(name)
+}
+
+/// Removes a store and export an earlier demo made; refuses to touch anything else.
+fn replace_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
+    if store.exists() {
+        if !SledStorage::is_store(store) || !store.join(DEMO_MARKER).exists() {
+            let reason = format!(
+                "{} exists and was not made by `rekap demo`; choose another --store",
+                store.display()
+            );
+            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
+        }
+        fs::remove_dir_all(store)
+            .with_context(|| format!("cannot remove the earlier demo {}", store.display()))?;
+    }
+    if export.exists() {
+        let head = fs::read(export).unwrap_or_default();
+        if !head.starts_with(EXPORT_MAGIC) {
+            let reason = format!(
+                "{} exists and is not a rekap export; move it away",
+                export.display()
+            );
+            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
+        }
+        fs::remove_file(export)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `import`: many sheets from a CSV file, all or nothing.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use rekap_import::{payloads, plan_import, ImportError, ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
+
+use crate::exit::Outcome;
+use crate::keys;
+use crate::lang::Lang;
+use crate::output::print;
+use crate::progress::Stage;
+use crate::store::{self, now_ms, StoreArg};
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The operator's key file; its scope must cover every station in the file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Sheets CSV (columns in docs/OPERATOR.md).
+    pub sheets: PathBuf,
+    /// Check every row and report; append nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
+    let lang = Lang::resolve(None);
+    let key = keys::read_key(&args.key)?;
+    let stage = Stage::start("opening the store");
+    let mut ledger = store::open(&args.store.store)?;
+    stage.next("checking every row");
+    let file = File::open(&args.sheets)
+        .with_context(|| format!("cannot open {}", args.sheets.display()))?;
+    let planned = plan_import(
+        ledger.state(),
+        &key.verifying_key().to_bytes(),
+        BufReader::new(file),
+        &ImportLimits::default(),
+    );
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(ImportError::Rejected { problems, unlisted }) => {
+            stage.finish();
+            let mut text = format!(
+                "{}: {} problems, nothing imported\n",
+                args.sheets.display(),
+                problems.len() as u64 + unlisted
+            );
+            for problem in &problems {
+                text += &format!("  {problem}\n");
+            }
+            if unlisted > 0 {
+                text += &format!("  ... and {unlisted} more\n");
+            }
+            eprint!("{text}");
+            return Ok(Outcome::Rejected);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let summary = format!(
+        "{} rows: {} to append, {} already imported",
+        lang.number(plan.rows as u64),
+        lang.number(plan.to_submit.len() as u64),
+        lang.number(plan.already_imported as u64)
+    );
+    if args.dry_run || plan.to_submit.is_empty() {
+        stage.finish();
+        let verdict = if args.dry_run {
+            "dry run, nothing appended"
+        } else {
+            "nothing to append"
+        };
+        print(&format!("{summary} ({verdict})\n"))?;
+        return Ok(Outcome::Success);
+    }
+    stage.next("deciding, signing and appending");
+    let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
+    let receipt = ledger.submit(&key, batches, now_ms())?;
+    stage.finish();
+    print(&format!(
+        "{summary}\nappended records {}..={} (durable)\nhead {}\n",
+        receipt.seqs.first().copied().unwrap_or_default(),
+        receipt.seqs.last().copied().unwrap_or_default(),
+        hex::encode(receipt.head.last_hash)
+    ))?;
+    Ok(Outcome::Success)
+}
