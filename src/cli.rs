@@ -14,7 +14,9 @@ use crate::commands::{
     keygen::{KeygenArgs, PubkeyArgs},
     prove::{ProveArgs, VerifyProofArgs},
     status::StatusArgs,
-    submit::{CorrectArgs, ObjectArgs, ResolveArgs, StationActArgs, SubmitArgs},
+    submit::{
+        CorrectArgs, ObjectArgs, RegisterArgs, ResolveArgs, RevokeArgs, StationActArgs, SubmitArgs,
+    },
     totals::TotalsArgs,
 };
 
@@ -46,6 +48,10 @@ pub enum Command {
     Pubkey(PubkeyArgs),
     /// Create a store whose first record is an election definition (signed by its registrar).
     Init(InitArgs),
+    /// Register an officer (operator, official, witness, auditor), as the registrar.
+    Register(RegisterArgs),
+    /// Revoke an officer's key for good, as the registrar.
+    Revoke(RevokeArgs),
     /// Submit one station's tally sheet (Model C.Hasil), as an operator.
     Submit(SubmitArgs),
     /// Import many sheets from a CSV file: every row checked first, all or nothing.

@@ -2,7 +2,7 @@
 //! never printed or logged; only public keys are shown.
 //!
 //! Format (text): `rekap-secret-key/1` on the first line, the 32-byte secret seed as 64 hex
-//! digits on the second.
+//! digits on the second. The public key is written beside it as `FILE.pub` (hex).
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -37,7 +37,34 @@ pub fn write_key(path: &Path, key: &SigningKey) -> anyhow::Result<()> {
     let text = format!("{HEADER}\n{}\n", hex::encode(key.to_bytes()));
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
+    let public = public_path(path);
+    fs::write(&public, public_hex(key) + "\n")
+        .with_context(|| format!("cannot write {}", public.display()))?;
     Ok(())
+}
+
+/// Where the public key of a key file is written: `FILE.pub`.
+pub fn public_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".pub");
+    std::path::PathBuf::from(name)
+}
+
+/// A public key given as hex, or as the path of a file holding it (e.g. `FILE.pub`).
+pub fn public_key_argument(text: &str) -> anyhow::Result<[u8; 32]> {
+    let hex_text = if Path::new(text).is_file() {
+        fs::read_to_string(text).with_context(|| format!("cannot read {text}"))?
+    } else {
+        text.to_owned()
+    };
+    hex::decode(hex_text.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{text:?} is neither a 32-byte public key in hex nor a file holding one"
+            )
+        })
 }
 
 /// Reads a key file.

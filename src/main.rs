@@ -28,6 +28,8 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Keygen(args) => keygen::run(args),
         Command::Pubkey(args) => keygen::pubkey(args),
         Command::Init(args) => init::run(args),
+        Command::Register(args) => submit::register(args),
+        Command::Revoke(args) => submit::revoke(args),
         Command::Submit(args) => submit::submit(args),
         Command::Import(args) => import::run(args),
         Command::Correct(args) => submit::correct(args),

@@ -185,3 +185,80 @@ pub fn revote(args: StationActArgs) -> anyhow::Result<Outcome> {
     };
     append_one(&args.store, &args.key, event)
 }
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum RoleName {
+    Operator,
+    Official,
+    Witness,
+    Auditor,
+}
+
+#[derive(Args)]
+pub struct RegisterArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The registrar's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The officer's public key: hex, or a file holding it (e.g. the `KEYFILE.pub` that
+    /// `keygen` writes).
+    #[arg(long)]
+    pub officer: String,
+    #[arg(long, value_enum)]
+    pub role: RoleName,
+    /// The region the officer acts for.
+    #[arg(long)]
+    pub scope: String,
+    /// For a witness: the contest.
+    #[arg(long, required_if_eq("role", "witness"))]
+    pub contest: Option<String>,
+    /// For a witness: the candidate pair's ballot number.
+    #[arg(long, required_if_eq("role", "witness"))]
+    pub pair: Option<u32>,
+}
+
+#[derive(Args)]
+pub struct RevokeArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The registrar's key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The officer's public key (hex).
+    #[arg(long)]
+    pub officer: String,
+    /// Why (required).
+    #[arg(long)]
+    pub reason: String,
+}
+
+fn public_key(text: &str) -> anyhow::Result<[u8; 32]> {
+    crate::keys::public_key_argument(text)
+}
+
+pub fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
+    let role = match args.role {
+        RoleName::Operator => rekap_model::Role::Operator,
+        RoleName::Official => rekap_model::Role::Official,
+        RoleName::Auditor => rekap_model::Role::Auditor,
+        RoleName::Witness => rekap_model::Role::Witness {
+            contest: args.contest.clone().unwrap_or_default(),
+            pair: args.pair.unwrap_or_default(),
+        },
+    };
+    let event = Event::OfficerRegistered {
+        key: public_key(&args.officer)?,
+        role,
+        scope: args.scope,
+    };
+    append_one(&args.store, &args.key, event)
+}
+
+pub fn revoke(args: RevokeArgs) -> anyhow::Result<Outcome> {
+    let event = Event::OfficerRevoked {
+        key: public_key(&args.officer)?,
+        reason: args.reason,
+    };
+    append_one(&args.store, &args.key, event)
+}

@@ -5,4 +5,5 @@ mod demo;
 mod flow;
 mod harness;
 mod keys;
+mod tutorial;
 mod verify;

@@ -1,6 +1,6 @@
 //! `demo --inputs DIR`: the files the demo's operator used, so a newcomer can replay the
 //! work by hand (docs/TUTORIAL.md): the definition and its regions, every sheet as an import
-//! CSV, and the registrar's, operator's and a witness's keys.
+//! CSV, and the registrar's, operator's, a witness's and the top official's keys.
 
 use std::fs;
 use std::path::Path;
@@ -26,6 +26,12 @@ pub fn write(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<()> {
     write_key(&dir.join("keys/registrar.key"), &cast.registrar)?;
     write_key(&dir.join("keys/operator.key"), &cast.operator)?;
     write_key(&dir.join("keys/witness-1.key"), &cast.witness(1))?;
+    if let Some(top) = top_region(preset) {
+        write_key(
+            &dir.join(format!("keys/official-{top}.key")),
+            &cast.official(&top),
+        )?;
+    }
     Ok(())
 }
 
@@ -94,4 +100,12 @@ fn row(station: &str, contest: &str, sheet: &TallySheet) -> Vec<String> {
     row.extend(sheet.votes.iter().map(u32::to_string));
     row.extend([sheet.valid.to_string(), sheet.invalid.to_string()]);
     row
+}
+
+/// The code of the contest's scope region (the top official's region).
+fn top_region(preset: &Preset) -> Option<String> {
+    let election = preset.election().ok()?;
+    let contest = election.contest_by_id(&preset.contest_id)?;
+    let scope = election.contest_scope(contest)?;
+    election.region_code(scope).map(str::to_owned)
 }
