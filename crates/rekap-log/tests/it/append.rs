@@ -179,3 +179,25 @@ fn create_refuses_a_non_empty_directory_and_open_refuses_a_non_store() {
     assert!(SledStorage::open(dir.path()).is_err());
     assert!(dir.path().join("precious.txt").exists());
 }
+
+#[test]
+fn a_batch_larger_than_a_sled_value_part_reads_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let mut log = Log::open(SledStorage::create(&path).unwrap()).unwrap();
+    let first: Vec<_> = (0..5)
+        .map(|index| submission(&log, &key(2), index, payload(index, 100_000)))
+        .collect();
+    log.append(first, 1).unwrap();
+    let second = vec![submission(&log, &key(2), 0, payload(9, 10))];
+    log.append(second, 2).unwrap();
+    let head = log.head();
+    drop(log);
+    let log = Log::open(SledStorage::open(&path).unwrap()).unwrap();
+    assert_eq!(log.head(), head);
+    assert!(log.tail_problem().is_none());
+    assert_eq!(log.read(3).unwrap().unwrap().payload, payload(2, 100_000));
+    assert_eq!(log.records_from(1).count(), 6);
+    assert_eq!(log.range(4..=6).count(), 3);
+    assert!(log.verify(VerifyOptions::default()).unwrap().ok());
+}
