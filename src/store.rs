@@ -14,14 +14,6 @@ pub fn open(path: &Path) -> anyhow::Result<Ledger<SledStorage>> {
     Ok(Ledger::open(SledStorage::open(path)?)?)
 }
 
-/// Opens the store as it was at record `seq`.
-pub fn open_at(path: &Path, seq: Option<u64>) -> anyhow::Result<Ledger<SledStorage>> {
-    match seq {
-        None => open(path),
-        Some(seq) => Ok(Ledger::open_until(SledStorage::open(path)?, seq)?),
-    }
-}
-
 /// Now, in milliseconds since the Unix epoch: the only clock the product reads.
 pub fn now_ms() -> u64 {
     SystemTime::now()

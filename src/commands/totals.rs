@@ -9,8 +9,11 @@ use serde_json::json;
 use crate::exit::Outcome;
 use crate::lang::Lang;
 use crate::output::print;
-use crate::store::{self, StoreArg};
+use crate::store::StoreArg;
 use crate::table::Table;
+use rekap_ledger::snapshot::read_snapshot;
+use rekap_ledger::Ledger;
+use rekap_log::{Log, SledStorage};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -126,21 +129,48 @@ fn collect_at_level(election: &Election, region: RegionIdx, level: u32, out: &mu
 }
 
 pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
-    let lang = Lang::resolve(args.lang);
-    let ledger = store::open_at(&args.store.store, args.at)?;
-    let state = ledger.state();
-    let election = state.election();
-    let selection = select(
+    let log = Log::open(SledStorage::open(&args.store.store)?)?;
+    if args.at.is_none() {
+        if let Some(view) = read_snapshot(&log)? {
+            let selection = select_for(&args, &view.election)?;
+            let reports = selection
+                .regions
+                .iter()
+                .filter_map(|region| view.region_report(selection.contest, *region))
+                .collect::<Vec<_>>();
+            return print_reports(&args, &view.election, &selection, &reports);
+        }
+    }
+    let mut ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
+    let election = ledger.state().election().clone();
+    let selection = select_for(&args, &election)?;
+    let reports = reports(ledger.state(), ledger.projection(), &selection);
+    // The next totals of this head answer from the snapshot, without a replay.
+    ledger.save_snapshot()?;
+    print_reports(&args, &election, &selection, &reports)
+}
+
+fn select_for(args: &TotalsArgs, election: &Election) -> anyhow::Result<Selection> {
+    select(
         election,
         args.contest.as_deref(),
         args.level.as_deref(),
         args.region.as_deref(),
-    )?;
-    let reports = reports(state, ledger.projection(), &selection);
+    )
+}
+
+fn print_reports(
+    args: &TotalsArgs,
+    election: &Election,
+    selection: &Selection,
+    reports: &[RegionReport],
+) -> anyhow::Result<Outcome> {
+    let lang = Lang::resolve(args.lang);
+    let (selection, reports) = (selection, reports);
     let text = match args.format {
-        Format::Json => json_text(election, &selection, &reports)? + "\n",
-        Format::Csv => csv_text(election, &selection, &reports),
-        Format::Table => table_text(election, &selection, &reports, lang),
+        Format::Json => json_text(election, selection, reports)? + "\n",
+        Format::Csv => csv_text(election, selection, reports),
+        Format::Table => table_text(election, selection, reports, lang),
     };
     print(&text)?;
     Ok(Outcome::Success)

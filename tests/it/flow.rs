@@ -237,8 +237,13 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
         CONTEST,
     ]);
 
-    let totals: Value =
-        serde_json::from_str(&election.ok(&["totals", "--format", "json"])).unwrap();
+    let replayed = election.ok(&["totals", "--format", "json"]);
+    let from_snapshot = election.ok(&["totals", "--format", "json"]);
+    assert_eq!(
+        replayed, from_snapshot,
+        "the snapshot answers as the replay did"
+    );
+    let totals: Value = serde_json::from_str(&from_snapshot).unwrap();
     assert_eq!(totals["contest"], CONTEST);
     assert_eq!(totals["level"], "province");
     let province = &totals["regions"][0];
@@ -299,6 +304,20 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
         1
     );
     assert_eq!(election.head()["ok"], true);
+
+    // A change after the snapshot: totals must not answer from the old snapshot.
+    let recount = election.with_sheet(
+        "correct",
+        "district",
+        STATIONS[0],
+        101,
+        50,
+        &["--reason", "second recount"],
+    );
+    assert_eq!(code(&recount), 0, "{}", stderr(&recount));
+    let after: Value = serde_json::from_str(&election.ok(&["totals", "--format", "json"])).unwrap();
+    assert_eq!(after["regions"][0]["votes"]["1"], 101 + 111 + 102);
+    assert_eq!(after["regions"][0]["approval"], "stale");
 }
 
 fn totals_digest(election: &Election) -> String {

@@ -70,7 +70,11 @@ impl<S: Storage> Ledger<S> {
     /// Such a ledger is for reading; appending to it is refused by the log's counters and
     /// sequence only if it is behind, so callers must not append to it.
     pub fn open_until(storage: S, last_seq: u64) -> Result<Self, LedgerError> {
-        let log = Log::open(storage)?;
+        Self::replay(Log::open(storage)?, last_seq)
+    }
+
+    /// Replays an already opened log.
+    pub fn replay(log: Log<S>, last_seq: u64) -> Result<Self, LedgerError> {
         let (mut state, mut projection) = replay_genesis(&log)?;
         for record in log.range(2..=last_seq.min(log.head().count)) {
             apply_record(&mut state, &mut projection, &record?)?;
@@ -92,6 +96,10 @@ impl<S: Storage> Ledger<S> {
 
     pub fn log(&self) -> &Log<S> {
         &self.log
+    }
+
+    pub(crate) fn log_mut(&mut self) -> &mut Log<S> {
+        &mut self.log
     }
 
     pub fn head(&self) -> Head {

@@ -7,6 +7,7 @@
 
 mod error;
 mod ledger;
+pub mod snapshot;
 
 pub use error::LedgerError;
 pub use ledger::{Ledger, Receipt};

@@ -1,12 +1,12 @@
 //! The totals of one station or region for one contest. Canonical (bincode, see
 //! docs/FORMAT.md) because they are part of every Merkle leaf.
 
-use bincode::Encode;
+use bincode::{Decode, Encode};
 use rekap_model::sheet::PackedSheet;
 use serde::Serialize;
 
 /// Votes and counts, summed over stations. u64 so no national sum can overflow.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, Serialize)]
 pub struct Totals {
     /// Votes per candidate pair, in ballot-number order (index 0 is the first pair).
     pub votes: Vec<u64>,

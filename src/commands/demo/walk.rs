@@ -140,6 +140,8 @@ pub fn run(
     );
     out += &tables(&ledger, &election, contest, lang)?;
     out += &official_check(&ledger, &election, contest, scope, preset, lang)?;
+    // So that the first `rekap totals` on the demo store answers without a replay.
+    ledger.save_snapshot()?;
     Ok(Story {
         text: out,
         corrected_station: misentry.map(|index| preset.sheets[index].0.clone()),
