@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
+    bench::BenchArgs,
     demo::DemoArgs,
     history::HistoryArgs,
     import::ImportArgs,
@@ -84,6 +85,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
     Verify(VerifyArgs),
+    /// Measure the national scale against SQLite and blake3 baselines (docs/PERFORMANCE.md).
+    Bench(BenchArgs),
 }
 
 #[derive(Args)]

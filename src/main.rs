@@ -46,5 +46,6 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::VerifyProof(args) => prove::verify_proof(args),
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

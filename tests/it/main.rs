@@ -4,6 +4,7 @@
 mod demo;
 mod flow;
 mod harness;
+mod import;
 mod keys;
 mod tutorial;
 mod verify;

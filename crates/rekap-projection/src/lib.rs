@@ -12,6 +12,7 @@ mod contest_cache;
 pub mod merkle;
 mod projection;
 pub mod proof;
+pub mod rollup;
 pub mod totals;
 
 pub use projection::{ApprovalState, Projection, RaisedFlag, RegionReport};

@@ -5,7 +5,7 @@
 //! tables. Deterministic: time is a simulated clock from voting day, keys come from the
 //! seed, so the same seed gives the same head hash.
 
-mod cast;
+pub(crate) mod cast;
 mod clock;
 mod inputs;
 mod walk;

@@ -1,0 +1,355 @@
+//! `bench`: national-scale measurements with their baselines in the same run (issues 4 and
+//! 6): bulk import, rebuilding every tier from the log (fast rollup and full replay), the
+//! same rollup in SQLite, export, verification beside plain blake3, and totals from a
+//! snapshot. Medians of `--runs`; figures go to docs/PERFORMANCE.md. Not part of CI.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use rekap_import::{payloads, DEFAULT_SHEETS_PER_PAYLOAD};
+use rekap_ledger::Ledger;
+use rekap_log::export::{verify_export, write_export};
+use rekap_log::{Log, SledStorage, VerifyOptions};
+use rekap_model::{decode_payload, Event, Payload};
+use rekap_presets::{Preset, PresetOptions};
+
+use crate::commands::demo::cast::Cast;
+use crate::exit::Outcome;
+use crate::output::print;
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Polling stations (default: all 818,339 of the national preset).
+    #[arg(long)]
+    pub stations: Option<u32>,
+    /// Runs of each repeated measurement; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Working directory (a fresh one under the system's temporary directory by default).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+struct Row {
+    what: &'static str,
+    median: Duration,
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("rekap-bench-{}", std::process::id()))
+    });
+    if dir.exists() {
+        bail!("{} exists; give a new --dir", dir.display());
+    }
+    fs::create_dir_all(&dir)?;
+    let cast = Cast::new(2024);
+    let preset = national(&cast, args.stations)?;
+    let sheets = preset.sheets.len();
+    let mut rows = Vec::new();
+    let store = dir.join("store");
+    rows.push(Row {
+        what: "bulk import (decide, sign, chain, fsync, project)",
+        median: import(&store, &preset, &cast)?,
+    });
+    rows.push(Row {
+        what: "rebuild every tier from the log: fast rollup",
+        median: median(args.runs, || rollup(&store))?,
+    });
+    rows.push(Row {
+        what: "rebuild from the log: full replay (every decision)",
+        median: median(args.runs, || replay(&store))?,
+    });
+    let export = dir.join("national.rekap");
+    rows.push(Row {
+        what: "export",
+        median: time(|| export_store(&store, &export))?,
+    });
+    rows.push(Row {
+        what: "verify export, chain only",
+        median: median(args.runs, || verify(&export, false))?,
+    });
+    rows.push(Row {
+        what: "verify export, with signatures",
+        median: median(args.runs, || verify(&export, true))?,
+    });
+    rows.push(Row {
+        what: "baseline: read export + blake3",
+        median: median(args.runs, || hash_file(&export))?,
+    });
+    match sqlite(&dir, &preset, args.runs) {
+        Ok(mut sqlite_rows) => rows.append(&mut sqlite_rows),
+        Err(error) => eprintln!("SQLite baseline skipped: {error:#}"),
+    }
+    let store_bytes = directory_bytes(&store);
+    let export_bytes = fs::metadata(&export).map(|meta| meta.len()).unwrap_or(0);
+    let mut out = format!(
+        "rekap bench: {sheets} sheets, {} runs, medians\n",
+        args.runs
+    );
+    for row in &rows {
+        out += &format!("  {:<58} {:>10.3} s\n", row.what, row.median.as_secs_f64());
+    }
+    out += &format!(
+        "  store {:.1} MB, export {:.1} MB ({:.2}x); peak resident memory {} MB\n  working directory {}\n",
+        store_bytes as f64 / 1e6,
+        export_bytes as f64 / 1e6,
+        store_bytes as f64 / export_bytes.max(1) as f64,
+        peak_resident_mb(),
+        dir.display()
+    );
+    print(&out)?;
+    Ok(Outcome::Success)
+}
+
+fn national(cast: &Cast, stations: Option<u32>) -> anyhow::Result<Preset> {
+    let options = PresetOptions {
+        seed: 2024,
+        stations,
+    };
+    let bare = rekap_presets::national(&options, &cast.registrar_public(), &[])?;
+    let election = bare.election()?;
+    let officers = cast.officers(&election, &bare.contest_id);
+    Ok(rekap_presets::national(
+        &options,
+        &cast.registrar_public(),
+        &officers,
+    )?)
+}
+
+fn time(work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    work()?;
+    Ok(start.elapsed())
+}
+
+fn median(runs: usize, mut work: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+    let mut times = Vec::with_capacity(runs.max(1));
+    for _ in 0..runs.max(1) {
+        times.push(time(&mut work)?);
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration> {
+    let election = preset.election()?;
+    let mut ledger = Ledger::create(
+        SledStorage::create(store)?,
+        election.definition().clone(),
+        &cast.registrar,
+        0,
+    )?;
+    let events: Vec<Event> = preset
+        .sheets
+        .iter()
+        .map(|(station, sheet)| Event::SheetSubmitted {
+            station: station.clone(),
+            contest: preset.contest_id.clone(),
+            sheet: sheet.clone(),
+        })
+        .collect();
+    let start = Instant::now();
+    ledger.submit(
+        &cast.operator,
+        payloads(events, DEFAULT_SHEETS_PER_PAYLOAD),
+        1,
+    )?;
+    Ok(start.elapsed())
+}
+
+fn rollup(store: &Path) -> anyhow::Result<()> {
+    let log = Log::open(SledStorage::open(store)?)?;
+    let records = log.records_from(1).collect::<Result<Vec<_>, _>>()?;
+    let decoded = decode_all(&records)?;
+    let Some(Payload::Genesis(definition)) = decoded.first() else {
+        bail!("record 1 is not a genesis");
+    };
+    let election = rekap_model::Election::new(definition.clone())?;
+    let totals = rekap_projection::rollup::rollup(&election, &decoded);
+    std::hint::black_box(totals);
+    Ok(())
+}
+
+/// Decodes every record's payload, records spread over the cores.
+fn decode_all(records: &[rekap_log::Record]) -> anyhow::Result<Vec<Payload>> {
+    let per_thread = records.len().div_ceil(2).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = records
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|record| decode_payload(&record.payload))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut decoded = Vec::with_capacity(records.len());
+        for worker in workers {
+            match worker.join() {
+                Ok(Ok(payloads)) => decoded.extend(payloads),
+                Ok(Err(error)) => bail!("a payload does not decode: {error}"),
+                Err(_) => bail!("a decoding thread panicked"),
+            }
+        }
+        Ok(decoded)
+    })
+}
+
+fn replay(store: &Path) -> anyhow::Result<()> {
+    let ledger = Ledger::open(SledStorage::open(store)?)?;
+    let state = ledger.state();
+    let contest = rekap_model::ContestIdx(0);
+    for region in 0..state.election().tree().region_count() {
+        std::hint::black_box(ledger.projection().totals(
+            state,
+            contest,
+            rekap_model::RegionIdx(region),
+        ));
+    }
+    Ok(())
+}
+
+fn export_store(store: &Path, out: &Path) -> anyhow::Result<()> {
+    let log = Log::open(SledStorage::open(store)?)?;
+    let file = fs::File::create(out)?;
+    write_export(&log, &file)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+fn verify(export: &Path, signatures: bool) -> anyhow::Result<()> {
+    let report = verify_export(fs::File::open(export)?, VerifyOptions { signatures })?;
+    if !report.ok() {
+        bail!("the export does not verify: {:?}", report.first_failure());
+    }
+    Ok(())
+}
+
+fn hash_file(path: &Path) -> anyhow::Result<()> {
+    std::hint::black_box(blake3::hash(&fs::read(path)?));
+    Ok(())
+}
+
+/// SQLite: `.import` of the same sheets as CSV into a typed table, then GROUP BY per level.
+fn sqlite(dir: &Path, preset: &Preset, runs: usize) -> anyhow::Result<Vec<Row>> {
+    let csv_path = dir.join("sheets-with-regions.csv");
+    write_sqlite_csv(&csv_path, preset)?;
+    let db = dir.join("bench.sqlite");
+    let create = "CREATE TABLE sheets(station TEXT, village TEXT, district TEXT, regency TEXT, province TEXT, votes_1 INTEGER, votes_2 INTEGER, valid INTEGER, invalid INTEGER);";
+    let import = format!(
+        "{create}\n.mode csv\n.import --skip 1 {} sheets\n",
+        csv_path.display()
+    );
+    let import_time = time(|| sqlite3(&db, &import))?;
+    let levels = ["village", "district", "regency", "province"];
+    let rollup: String = levels
+        .iter()
+        .map(|level| format!("SELECT {level}, SUM(votes_1), SUM(votes_2), SUM(valid), SUM(invalid), COUNT(*) FROM sheets GROUP BY {level};\n"))
+        .chain(std::iter::once("SELECT SUM(votes_1), SUM(votes_2), SUM(valid), SUM(invalid), COUNT(*) FROM sheets;\n".to_owned()))
+        .collect();
+    let group_by = median(runs, || sqlite3(&db, &rollup))?;
+    Ok(vec![
+        Row {
+            what: "baseline: SQLite .import of the sheets CSV",
+            median: import_time,
+        },
+        Row {
+            what: "baseline: SQLite GROUP BY per level (loaded table)",
+            median: group_by,
+        },
+        Row {
+            what: "baseline: SQLite .import + GROUP BY",
+            median: import_time + group_by,
+        },
+    ])
+}
+
+fn sqlite3(db: &Path, script: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut child = Command::new("sqlite3")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("sqlite3 is not installed (apt install sqlite3)")?;
+    child
+        .stdin
+        .take()
+        .context("sqlite3 stdin")?
+        .write_all(script.as_bytes())?;
+    if !child.wait()?.success() {
+        bail!("sqlite3 failed");
+    }
+    Ok(())
+}
+
+fn write_sqlite_csv(path: &Path, preset: &Preset) -> anyhow::Result<()> {
+    let election = preset.election()?;
+    let tree = election.tree();
+    let mut writer = csv::Writer::from_path(path)?;
+    writer.write_record([
+        "station", "village", "district", "regency", "province", "votes_1", "votes_2", "valid",
+        "invalid",
+    ])?;
+    for (station, sheet) in &preset.sheets {
+        let Some(id) = election.find_station(station) else {
+            continue;
+        };
+        let place = rekap_model::Place::Station(id);
+        let level = |depth: u32| {
+            tree.ancestor_at(place, depth)
+                .and_then(|region| election.region_code(region))
+                .unwrap_or("")
+                .to_owned()
+        };
+        let station_level = election.station_level();
+        let votes = |index: usize| sheet.votes.get(index).copied().unwrap_or(0).to_string();
+        writer.write_record([
+            station.clone(),
+            level(station_level - 1),
+            level(station_level - 2),
+            level(station_level - 3),
+            level(station_level - 4),
+            votes(0),
+            votes(1),
+            sheet.valid.to_string(),
+            sheet.invalid.to_string(),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn directory_bytes(path: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(meta) if meta.is_dir() => directory_bytes(&entry.path()),
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn peak_resident_mb() -> u64 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
