@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
+    audit::AuditArgs,
     bench::BenchArgs,
     demo::DemoArgs,
     history::HistoryArgs,
@@ -85,6 +86,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
     Verify(VerifyArgs),
+    /// Audit a store or an export from the log alone: numbered checks 1-9, first failures.
+    Audit(AuditArgs),
     /// Measure the national scale against SQLite and blake3 baselines (docs/PERFORMANCE.md).
     Bench(BenchArgs),
 }

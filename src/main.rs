@@ -46,6 +46,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::VerifyProof(args) => prove::verify_proof(args),
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Bench(args) => bench::run(args),
     }
 }

@@ -81,6 +81,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         what: "baseline: read export + blake3",
         median: median(args.runs, || hash_file(&export))?,
     });
+    rows.push(Row {
+        what: "full audit of the export (checks 1-9)",
+        median: median(args.runs, || full_audit(&export))?,
+    });
     match sqlite(&dir, &preset, args.runs) {
         Ok(mut sqlite_rows) => rows.append(&mut sqlite_rows),
         Err(error) => eprintln!("SQLite baseline skipped: {error:#}"),
@@ -228,6 +232,19 @@ fn verify(export: &Path, signatures: bool) -> anyhow::Result<()> {
     let report = verify_export(fs::File::open(export)?, VerifyOptions { signatures })?;
     if !report.ok() {
         bail!("the export does not verify: {:?}", report.first_failure());
+    }
+    Ok(())
+}
+
+fn full_audit(export: &Path) -> anyhow::Result<()> {
+    let bytes = fs::read(export)?;
+    let chain = verify_export(bytes.as_slice(), VerifyOptions::default())?;
+    let report = rekap_audit::audit(&chain, &rekap_log::export::records_in_export(&bytes), None);
+    if !report.ok {
+        bail!(
+            "the national log fails its audit: {:?}",
+            report.first_failure()
+        );
     }
     Ok(())
 }

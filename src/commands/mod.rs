@@ -1,4 +1,5 @@
 pub mod approve;
+pub mod audit;
 pub mod bench;
 pub mod demo;
 pub mod export;

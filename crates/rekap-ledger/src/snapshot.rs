@@ -141,3 +141,18 @@ pub fn read_snapshot<S: Storage>(log: &Log<S>) -> Result<Option<SnapshotView>, L
         head,
     }))
 }
+
+/// The projection digest a store's saved snapshot claims, if the snapshot is for the log's
+/// head (the audit compares it with the digest it recomputes).
+pub fn read_snapshot_digest<S: Storage>(log: &Log<S>) -> Result<Option<[u8; 32]>, LedgerError> {
+    let Some(bytes) = log.storage().get_derived(SNAPSHOT_KEY)? else {
+        return Ok(None);
+    };
+    let decoded = bincode::decode_from_slice::<TotalsSnapshot, _>(&bytes, rekap_model::canonical());
+    let Ok((snapshot, _)) = decoded else {
+        return Ok(None);
+    };
+    let head = log.head();
+    let current = snapshot.head_count == head.count && snapshot.head_hash == head.last_hash;
+    Ok(current.then_some(snapshot.projection_digest))
+}

@@ -78,7 +78,7 @@ fn judge(position: u64, bytes: &[u8], previous: Option<Previous>, signatures: bo
         failures.push("record hash does not match its contents".to_owned());
     }
     if signatures && !record_signature_verifies(&record, bytes) {
-        failures.push("signature does not verify".to_owned());
+        failures.push(SIGNATURE_FAILURE.to_owned());
     }
     Judged {
         summary: Some(Summary {
@@ -103,6 +103,9 @@ pub struct Checked {
     pub hash: Hash,
     pub recorded_at_ms: u64,
 }
+
+/// The reason of a record whose signature does not verify (an audit counts these apart).
+pub const SIGNATURE_FAILURE: &str = "signature does not verify";
 
 /// What to check besides the chain.
 #[derive(Clone, Copy, Debug)]

@@ -73,3 +73,18 @@ pub fn write_export<S: Storage>(
         bytes,
     })
 }
+
+/// The records of an export held in memory, in order; stops at the first frame or record
+/// that cannot be read (verify the export first to know why).
+pub fn records_in_export(bytes: &[u8]) -> Vec<crate::record::Record> {
+    let Some(frames) = bytes.get(HEADER_BYTES..bytes.len().saturating_sub(TRAILER_BYTES)) else {
+        return Vec::new();
+    };
+    crate::frame::Frames::new(frames)
+        .map_while(|frame| {
+            frame
+                .ok()
+                .and_then(|bytes| crate::record::Record::decode(bytes).ok())
+        })
+        .collect()
+}

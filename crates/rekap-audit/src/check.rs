@@ -1,0 +1,93 @@
+//! The report: numbered checks.
+
+use serde::Serialize;
+
+/// The names of checks 1 to 9.
+pub const CHECK_NAMES: [&str; 9] = [
+    "chain: hashes, links, sequence, time, counters",
+    "signatures of every record",
+    "genesis: definition well formed and bound by every payload",
+    "authority: every event allowed for its author at its position",
+    "decisions: every event judged again by the model",
+    "sheets: every hard rule holds for every version",
+    "approvals: digests, witness signatures, fresh children",
+    "final state: every level is the sum of its sheets",
+    "soft-rule flags (listed, not failures)",
+];
+
+/// Where and why a check failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub seq: Option<u64>,
+    pub reason: String,
+}
+
+/// One numbered check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    pub number: u8,
+    pub name: &'static str,
+    pub passed: bool,
+    /// Items the check looked at (records, events, sheets, approvals, regions, flags).
+    pub checked: u64,
+    /// How many items failed.
+    pub failed: u64,
+    pub first_failure: Option<Failure>,
+}
+
+/// The whole audit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub ok: bool,
+    pub records: u64,
+    pub head: String,
+    pub projection_digest: Option<String>,
+    pub checks: Vec<CheckResult>,
+    /// The soft-rule flags of check 9, as text (at most 1,000).
+    pub flags: Vec<String>,
+}
+
+impl AuditReport {
+    /// The first failing check, with its first failure.
+    pub fn first_failure(&self) -> Option<(&CheckResult, &Failure)> {
+        self.checks
+            .iter()
+            .filter(|check| !check.passed)
+            .find_map(|check| check.first_failure.as_ref().map(|failure| (check, failure)))
+    }
+}
+
+/// Accumulates one check.
+pub(crate) struct Tally {
+    pub checked: u64,
+    pub failed: u64,
+    pub first_failure: Option<Failure>,
+}
+
+impl Tally {
+    pub fn new() -> Tally {
+        Tally {
+            checked: 0,
+            failed: 0,
+            first_failure: None,
+        }
+    }
+
+    pub fn fail(&mut self, seq: Option<u64>, reason: String) {
+        self.failed += 1;
+        if self.first_failure.is_none() {
+            self.first_failure = Some(Failure { seq, reason });
+        }
+    }
+
+    pub fn result(self, number: u8) -> CheckResult {
+        CheckResult {
+            number,
+            name: CHECK_NAMES[(number - 1) as usize],
+            passed: self.failed == 0,
+            checked: self.checked,
+            failed: self.failed,
+            first_failure: self.first_failure,
+        }
+    }
+}
