@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, Context};
+use rekap_import::{COLUMNS, OPTIONAL_COLUMNS, VOTES_COLUMN_PREFIX};
 use rekap_model::{TallySheet, Turnout};
 use rekap_presets::{Preset, REGIONS_CSV_FILE_NAME};
 
@@ -41,30 +42,18 @@ fn sheets_csv(preset: &Preset) -> anyhow::Result<Vec<u8>> {
         .sheets
         .first()
         .map_or(0, |(_, sheet)| sheet.votes.len());
-    let mut header: Vec<String> = [
-        "station",
-        "contest",
-        "dpt",
-        "dpph",
-        "dptb",
-        "voted_dpt",
-        "voted_dpph",
-        "voted_dptb",
-        "voted_dpt_male",
-        "voted_dpt_female",
-        "voted_dpph_male",
-        "voted_dpph_female",
-        "voted_dptb_male",
-        "voted_dptb_female",
-        "ballots_received",
-        "ballots_used",
-        "ballots_damaged",
-        "ballots_unused",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    header.extend((1..=pairs).map(|pair| format!("votes_{pair}")));
-    header.extend(["valid".to_owned(), "invalid".to_owned()]);
+    // The columns `rekap import` reads, in the order the rows below are written.
+    let columns = |names: &[&str]| {
+        names
+            .iter()
+            .map(|name| name.to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut header = columns(&COLUMNS[..8]);
+    header.extend(columns(&OPTIONAL_COLUMNS));
+    header.extend(columns(&COLUMNS[8..12]));
+    header.extend((1..=pairs).map(|pair| format!("{VOTES_COLUMN_PREFIX}{pair}")));
+    header.extend(columns(&COLUMNS[12..]));
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&header)?;
     for (station, sheet) in &preset.sheets {
