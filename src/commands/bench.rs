@@ -85,6 +85,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         what: "full audit of the export (checks 1-9)",
         median: median(args.runs, || full_audit(&export))?,
     });
+    rows.push(Row {
+        what: "rekap totals process on the national store (snapshot)",
+        median: totals_process(&store, args.runs)?,
+    });
     match sqlite(&dir, &preset, args.runs) {
         Ok(mut sqlite_rows) => rows.append(&mut sqlite_rows),
         Err(error) => eprintln!("SQLite baseline skipped: {error:#}"),
@@ -236,6 +240,26 @@ fn verify(export: &Path, signatures: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `rekap totals` as a user runs it, after a first run has saved the snapshot.
+fn totals_process(store: &Path, runs: usize) -> anyhow::Result<Duration> {
+    let binary = std::env::current_exe()?;
+    let run = || -> anyhow::Result<()> {
+        let status = Command::new(&binary)
+            .arg("totals")
+            .arg("--store")
+            .arg(store)
+            .args(["--level", "province", "--format", "json"])
+            .stdout(std::process::Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("rekap totals failed");
+        }
+        Ok(())
+    };
+    run()?;
+    median(runs, run)
+}
+
 fn full_audit(export: &Path) -> anyhow::Result<()> {
     let bytes = fs::read(export)?;
     let chain = verify_export(bytes.as_slice(), VerifyOptions::default())?;
@@ -272,7 +296,14 @@ fn sqlite(dir: &Path, preset: &Preset, runs: usize) -> anyhow::Result<Vec<Row>> 
         .chain(std::iter::once("SELECT SUM(votes_1), SUM(votes_2), SUM(valid), SUM(invalid), COUNT(*) FROM sheets;\n".to_owned()))
         .collect();
     let group_by = median(runs, || sqlite3(&db, &rollup))?;
+    let prebuilt = "CREATE TABLE rollup_province AS SELECT province, SUM(votes_1), SUM(votes_2), SUM(valid), SUM(invalid), COUNT(*) FROM sheets GROUP BY province;";
+    sqlite3(&db, prebuilt)?;
+    let answer = median(runs, || sqlite3(&db, "SELECT * FROM rollup_province;"))?;
     Ok(vec![
+        Row {
+            what: "baseline: sqlite3 process answering from a prebuilt rollup",
+            median: answer,
+        },
         Row {
             what: "baseline: SQLite .import of the sheets CSV",
             median: import_time,
