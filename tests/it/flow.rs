@@ -398,3 +398,75 @@ fn refused_input_exits_1_names_the_rule_and_leaves_the_store_unchanged() {
     assert_eq!(election.head(), middle);
     assert_ne!(before, middle);
 }
+
+#[test]
+fn an_official_voids_a_station_and_orders_a_revote() {
+    let election = set_up();
+    for (n, station) in STATIONS.iter().enumerate() {
+        let output = election.with_sheet("submit", "operator", station, 40 + n as u32, 50, &[]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+    }
+    election.ok(&[
+        "void",
+        "--key",
+        "keys/district.key",
+        "--station",
+        STATIONS[2],
+        "--contest",
+        CONTEST,
+        "--reason",
+        "ballot box burned",
+    ]);
+    let totals: Value =
+        serde_json::from_str(&election.ok(&["totals", "--format", "json"])).unwrap();
+    assert_eq!(totals["regions"][0]["votes"]["1"], 40 + 41);
+    election.ok(&[
+        "revote",
+        "--key",
+        "keys/district.key",
+        "--station",
+        STATIONS[0],
+        "--contest",
+        CONTEST,
+        "--reason",
+        "PSU ordered by Bawaslu",
+    ]);
+    let totals: Value =
+        serde_json::from_str(&election.ok(&["totals", "--format", "json"])).unwrap();
+    assert_eq!(totals["regions"][0]["votes"]["1"], 41);
+    assert_eq!(totals["regions"][0]["stations_reported"], 1);
+    // Without a reason the model refuses; an operator may not void.
+    assert_eq!(
+        code(&election.run(&[
+            "void",
+            "--key",
+            "keys/district.key",
+            "--station",
+            STATIONS[1],
+            "--contest",
+            CONTEST,
+            "--reason",
+            " "
+        ])),
+        1
+    );
+    assert_eq!(
+        code(&election.run(&[
+            "void",
+            "--key",
+            "keys/operator.key",
+            "--station",
+            STATIONS[1],
+            "--contest",
+            CONTEST,
+            "--reason",
+            "x"
+        ])),
+        1
+    );
+    let history = election.ok(&["history", STATIONS[0]]);
+    assert!(
+        history.contains("re-vote ordered") && history.contains("PSU ordered by Bawaslu"),
+        "{history}"
+    );
+}
