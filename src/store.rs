@@ -4,14 +4,14 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rekap_ledger::Ledger;
-use rekap_log::SledStorage;
+use rekap_log::DefaultStorage;
 
 /// The default store directory: `$REKAP_STORE`, else `./rekap-store` (clap fills it in).
 pub const DEFAULT_STORE: &str = "rekap-store";
 
 /// Opens and replays the store at `path`.
-pub fn open(path: &Path) -> anyhow::Result<Ledger<SledStorage>> {
-    Ok(Ledger::open(SledStorage::open(path)?)?)
+pub fn open(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
+    Ok(Ledger::open(DefaultStorage::open(path)?)?)
 }
 
 /// Now, in milliseconds since the Unix epoch: the only clock the product reads.

@@ -8,7 +8,7 @@ use clap::Args;
 use rekap_audit::{audit, AuditReport};
 use rekap_ledger::snapshot::read_snapshot_digest;
 use rekap_log::export::{records_in_export, verify_export};
-use rekap_log::{Log, SledStorage, VerifyOptions};
+use rekap_log::{DefaultStorage, Log, VerifyOptions};
 
 use crate::exit::Outcome;
 use crate::output::print;
@@ -39,7 +39,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
             audit(&chain, &records_in_export(&bytes), None)
         }
         (None, Some(store)) => {
-            let log = Log::open(SledStorage::open(store)?)?;
+            let log = Log::open(DefaultStorage::open(store)?)?;
             let chain = log.verify(VerifyOptions::default())?;
             stage.next("replaying every decision");
             let records = log

@@ -13,7 +13,7 @@ use clap::Args;
 use rekap_import::{payloads, DEFAULT_SHEETS_PER_PAYLOAD};
 use rekap_ledger::Ledger;
 use rekap_log::export::{verify_export, write_export};
-use rekap_log::{Log, SledStorage, VerifyOptions};
+use rekap_log::{DefaultStorage, Log, VerifyOptions};
 use rekap_model::{decode_payload, Event, Payload};
 use rekap_presets::{Preset, PresetOptions};
 
@@ -147,7 +147,7 @@ fn median(runs: usize, mut work: impl FnMut() -> anyhow::Result<()>) -> anyhow::
 fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration> {
     let election = preset.election()?;
     let mut ledger = Ledger::create(
-        SledStorage::create(store)?,
+        DefaultStorage::create(store)?,
         election.definition().clone(),
         &cast.registrar,
         0,
@@ -171,7 +171,7 @@ fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration
 }
 
 fn rollup(store: &Path) -> anyhow::Result<()> {
-    let log = Log::open(SledStorage::open(store)?)?;
+    let log = Log::open(DefaultStorage::open(store)?)?;
     let records = log.records_from(1).collect::<Result<Vec<_>, _>>()?;
     let decoded = decode_all(&records)?;
     let Some(Payload::Genesis(definition)) = decoded.first() else {
@@ -211,7 +211,7 @@ fn decode_all(records: &[rekap_log::Record]) -> anyhow::Result<Vec<Payload>> {
 }
 
 fn replay(store: &Path) -> anyhow::Result<()> {
-    let ledger = Ledger::open(SledStorage::open(store)?)?;
+    let ledger = Ledger::open(DefaultStorage::open(store)?)?;
     let state = ledger.state();
     let contest = rekap_model::ContestIdx(0);
     for region in 0..state.election().tree().region_count() {
@@ -225,7 +225,7 @@ fn replay(store: &Path) -> anyhow::Result<()> {
 }
 
 fn export_store(store: &Path, out: &Path) -> anyhow::Result<()> {
-    let log = Log::open(SledStorage::open(store)?)?;
+    let log = Log::open(DefaultStorage::open(store)?)?;
     let file = fs::File::create(out)?;
     write_export(&log, &file)?;
     file.sync_all()?;

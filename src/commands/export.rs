@@ -2,14 +2,14 @@ use std::fs::OpenOptions;
 
 use anyhow::Context;
 use rekap_log::export::write_export;
-use rekap_log::{Log, SledStorage};
+use rekap_log::{DefaultStorage, Log};
 
 use crate::cli::ExportArgs;
 use crate::exit::Outcome;
 use crate::output::print;
 
 pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
-    let storage = SledStorage::open(&args.store)?;
+    let storage = DefaultStorage::open(&args.store)?;
     let log = Log::open(storage)?;
     let file = OpenOptions::new()
         .write(true)

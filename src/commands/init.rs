@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use rekap_ledger::Ledger;
-use rekap_log::SledStorage;
+use rekap_log::DefaultStorage;
 use rekap_model::DefinitionFile;
 
 use crate::exit::Outcome;
@@ -51,7 +51,7 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
         )
     })?;
     let registrar = keys::read_key(&args.key)?;
-    let storage = SledStorage::create(&args.store.store)?;
+    let storage = DefaultStorage::create(&args.store.store)?;
     let ledger = Ledger::create(storage, election.definition().clone(), &registrar, now_ms())?;
     print(&format!(
         "created store {} for \"{}\"\ndefinition {}\nhead {}\n",

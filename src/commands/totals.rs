@@ -13,7 +13,7 @@ use crate::store::StoreArg;
 use crate::table::Table;
 use rekap_ledger::snapshot::read_snapshot;
 use rekap_ledger::Ledger;
-use rekap_log::{Log, SledStorage};
+use rekap_log::{DefaultStorage, Log};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -129,7 +129,7 @@ fn collect_at_level(election: &Election, region: RegionIdx, level: u32, out: &mu
 }
 
 pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
-    let log = Log::open(SledStorage::open(&args.store.store)?)?;
+    let log = Log::open(DefaultStorage::open(&args.store.store)?)?;
     if args.at.is_none() {
         if let Some(view) = read_snapshot(&log)? {
             let selection = select_for(&args, &view.election)?;

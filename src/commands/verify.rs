@@ -2,7 +2,7 @@ use std::fs::File;
 
 use anyhow::Context;
 use rekap_log::export::verify_export;
-use rekap_log::{Log, SledStorage, VerifyOptions, VerifyReport};
+use rekap_log::{DefaultStorage, Log, VerifyOptions, VerifyReport};
 use serde::Serialize;
 
 use crate::cli::VerifyArgs;
@@ -34,7 +34,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
                 File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
             verify_export(file, options).with_context(|| format!("reading {}", path.display()))?
         }
-        (None, Some(store)) => Log::open(SledStorage::open(store)?)?.verify(options)?,
+        (None, Some(store)) => Log::open(DefaultStorage::open(store)?)?.verify(options)?,
         (None, None) => anyhow::bail!("give --log FILE or --store DIR"),
     };
     if args.json {

@@ -97,7 +97,7 @@ fn a_locked_store_exits_4() {
         code(&sandbox.run(&["demo", "--store", "s", "--stations", "200"])),
         0
     );
-    let _held = rekap_log::SledStorage::open(&sandbox.path("s")).unwrap();
+    let _held = rekap_log::DefaultStorage::open(&sandbox.path("s")).unwrap();
     let output = sandbox.run(&["verify", "--store", "s"]);
     assert_eq!(code(&output), 4);
     assert!(stderr(&output).contains("locked by another process"));

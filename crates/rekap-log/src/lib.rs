@@ -25,5 +25,11 @@ pub mod verify;
 pub use error::{AppendError, LogError};
 pub use log::{Head, Log};
 pub use record::{Hash, PublicKey, Record, SignedSubmission, GENESIS_PREV_HASH};
-pub use storage::{memory::MemoryStorage, sled_store::SledStorage, Storage, StorageError};
+pub use storage::{
+    memory::MemoryStorage, segment::SegmentStorage, sled_store::SledStorage, Storage, StorageError,
+};
+
+/// The storage commands use: the log in an append-only segment file (see
+/// [`storage::segment`] for why not sled).
+pub type DefaultStorage = SegmentStorage;
 pub use verify::{ChainVerifier, Checked, Failure, VerifyOptions, VerifyReport};

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use rekap_log::export::{write_export, EXPORT_MAGIC};
-use rekap_log::SledStorage;
+use rekap_log::DefaultStorage;
 use rekap_presets::{Preset, PresetOptions};
 
 use crate::exit::Outcome;
@@ -71,7 +71,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     if let Some(dir) = &args.inputs {
         inputs::write(dir, &preset, &cast)?;
     }
-    let storage = SledStorage::create(&args.store)?;
+    let storage = DefaultStorage::create(&args.store)?;
     fs::write(args.store.join(DEMO_MARKER), "made by rekap demo\n")?;
     let story = walk::run(storage, &preset, &cast, &stage, lang)?;
     let mut out = story.text;
@@ -150,7 +150,7 @@ fn export_path_for(store: &Path) -> PathBuf {
 /// Removes a store and export an earlier demo made; refuses to touch anything else.
 fn replace_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
     if store.exists() {
-        if !SledStorage::is_store(store) || !store.join(DEMO_MARKER).exists() {
+        if !DefaultStorage::is_store(store) || !store.join(DEMO_MARKER).exists() {
             let reason = format!(
                 "{} exists and was not made by `rekap demo`; choose another --store",
                 store.display()

@@ -4,7 +4,7 @@ use anyhow::bail;
 use ed25519_dalek::{Signer, SigningKey};
 use rekap_import::{payloads, DEFAULT_SHEETS_PER_PAYLOAD};
 use rekap_ledger::Ledger;
-use rekap_log::{SledStorage, VerifyOptions};
+use rekap_log::{DefaultStorage, VerifyOptions};
 use rekap_model::{
     ApprovalStatement, ContestIdx, Election, Event, EventId, RegionIdx, Resolution, Role,
     TallySheet, WitnessSignature,
@@ -28,7 +28,7 @@ pub struct Story {
 }
 
 pub fn run(
-    storage: SledStorage,
+    storage: DefaultStorage,
     preset: &Preset,
     cast: &Cast,
     stage: &Stage,
@@ -161,7 +161,7 @@ fn approved_line(election: &Election, level: u32, count: usize, lang: Lang) -> S
 }
 
 fn register_witnesses(
-    ledger: &mut Ledger<SledStorage>,
+    ledger: &mut Ledger<DefaultStorage>,
     election: &Election,
     cast: &Cast,
     contest_id: &str,
@@ -198,7 +198,7 @@ fn misentered(sheet: &TallySheet) -> TallySheet {
 }
 
 fn import_sheets(
-    ledger: &mut Ledger<SledStorage>,
+    ledger: &mut Ledger<DefaultStorage>,
     preset: &Preset,
     cast: &Cast,
     misentry: Option<usize>,
@@ -239,7 +239,7 @@ fn plenary_levels(election: &Election, scope: RegionIdx) -> Vec<u32> {
 /// Every region of `level` approves, signed by every witness, in one atomic batch.
 #[allow(clippy::too_many_arguments)]
 fn approve_level(
-    ledger: &mut Ledger<SledStorage>,
+    ledger: &mut Ledger<DefaultStorage>,
     election: &Election,
     cast: &Cast,
     contest: ContestIdx,
@@ -267,7 +267,7 @@ fn approve_level(
 
 /// The approval of `region` at the head, with every witness's signature.
 fn approval(
-    ledger: &Ledger<SledStorage>,
+    ledger: &Ledger<DefaultStorage>,
     election: &Election,
     cast: &Cast,
     contest: ContestIdx,
@@ -308,7 +308,7 @@ fn approval(
 /// Pair 1's witness objects to the mis-entered sheet; the district corrects it, accepts the
 /// objection and approves again.
 fn objection_story(
-    ledger: &mut Ledger<SledStorage>,
+    ledger: &mut Ledger<DefaultStorage>,
     election: &Election,
     cast: &Cast,
     contest: ContestIdx,
@@ -382,7 +382,7 @@ fn objection_story(
 }
 
 fn tables(
-    ledger: &Ledger<SledStorage>,
+    ledger: &Ledger<DefaultStorage>,
     election: &Election,
     contest: ContestIdx,
     lang: Lang,
@@ -414,7 +414,7 @@ fn tables(
 }
 
 fn official_check(
-    ledger: &Ledger<SledStorage>,
+    ledger: &Ledger<DefaultStorage>,
     election: &Election,
     contest: ContestIdx,
     scope: RegionIdx,

@@ -7,6 +7,7 @@
 //! reads a few large values.
 
 pub mod memory;
+pub mod segment;
 pub mod sled_store;
 
 use crate::record::PublicKey;

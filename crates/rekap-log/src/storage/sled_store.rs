@@ -126,7 +126,7 @@ fn open_sled(path: &Path) -> Result<sled::Db, StorageError> {
     }
 }
 
-fn lock_store(path: &Path) -> Result<File, StorageError> {
+pub(crate) fn lock_store(path: &Path) -> Result<File, StorageError> {
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -147,7 +147,7 @@ fn is_empty_dir(path: &Path) -> Result<bool, StorageError> {
     Ok(entries.next().is_none())
 }
 
-fn io_error(path: &Path, reason: &str) -> StorageError {
+pub(crate) fn io_error(path: &Path, reason: &str) -> StorageError {
     StorageError::Io {
         path: path.display().to_string(),
         reason: reason.to_owned(),

@@ -201,3 +201,79 @@ fn a_batch_larger_than_a_sled_value_part_reads_back_whole() {
     assert_eq!(log.range(4..=6).count(), 3);
     assert!(log.verify(VerifyOptions::default()).unwrap().ok());
 }
+
+#[test]
+fn segment_store_persists_reopens_and_cuts_a_torn_last_append() {
+    use rekap_log::SegmentStorage;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let head = {
+        let mut log = Log::open(SegmentStorage::create(&path).unwrap()).unwrap();
+        for round in 0..3u64 {
+            let batch = (0..4)
+                .map(|index| submission(&log, &key(1), index, payload(round * 10 + index, 70_000)))
+                .collect();
+            log.append(batch, round).unwrap();
+        }
+        log.head()
+    };
+    assert!(matches!(SegmentStorage::open(&path).map(|_| ()), Ok(())));
+    let log = Log::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    assert_eq!(log.head(), head);
+    assert_eq!(
+        log.next_counter(&key(1).verifying_key().to_bytes())
+            .unwrap(),
+        13
+    );
+    assert_eq!(log.read(7).unwrap().unwrap().seq, 7);
+    assert!(log.verify(VerifyOptions::default()).unwrap().ok());
+    drop(log);
+
+    // A torn append: half a chunk at the end, as a crash before fsync can leave.
+    let segment = path.join("log.segment");
+    let whole = std::fs::read(&segment).unwrap();
+    let mut torn = whole.clone();
+    torn.extend_from_slice(&whole[..whole.len() / 6]);
+    std::fs::write(&segment, &torn).unwrap();
+    let log = Log::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    assert_eq!(log.head(), head, "the torn tail is cut off");
+    assert!(log.tail_problem().is_none());
+    assert_eq!(std::fs::read(&segment).unwrap(), whole);
+    drop(log);
+
+    // A zero-filled last chunk of full length (delayed allocation): its checksum fails.
+    let mut zeroed = whole.clone();
+    let last_chunk_start = whole.len() - (60 + 4 * (192 + 70_000 + 4));
+    for byte in &mut zeroed[last_chunk_start + 60..] {
+        *byte = 0;
+    }
+    std::fs::write(&segment, &zeroed).unwrap();
+    let mut log = Log::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    assert_eq!(
+        log.head().count,
+        8,
+        "the unacknowledged last batch is dropped"
+    );
+    let next = submission(&log, &key(1), 0, payload(99, 10));
+    log.append(vec![next], 9).unwrap();
+    assert!(log.verify(VerifyOptions::default()).unwrap().ok());
+}
+
+#[test]
+fn segment_store_is_locked_for_a_second_opener_and_keeps_derived_state() {
+    use rekap_log::{SegmentStorage, Storage};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let mut first = SegmentStorage::create(&path).unwrap();
+    assert!(matches!(
+        SegmentStorage::open(&path),
+        Err(StorageError::Locked { .. })
+    ));
+    first.put_derived("totals-snapshot/1", b"snapshot").unwrap();
+    first.put_derived("totals-snapshot/1", b"newer").unwrap();
+    assert_eq!(
+        first.get_derived("totals-snapshot/1").unwrap().unwrap(),
+        b"newer"
+    );
+    assert_eq!(first.get_derived("absent").unwrap(), None);
+}

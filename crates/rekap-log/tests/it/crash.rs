@@ -10,13 +10,14 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use rekap_log::{Log, SledStorage, VerifyOptions};
+use rekap_log::{Log, SegmentStorage, SledStorage, Storage, VerifyOptions};
 
 use crate::harness::{key, payload, submission};
 
 const CHILD_STORE_VARIABLE: &str = "REKAP_CRASH_CHILD_STORE";
+const CHILD_KIND_VARIABLE: &str = "REKAP_CRASH_CHILD_KIND";
 
-/// Runs only as the child of `killed_appender_never_loses_acknowledged_batches`.
+/// Runs only as the child of the `killed_appender_*` tests.
 #[test]
 #[ignore = "child process of the crash test; not a test on its own"]
 fn crash_child_appends_until_killed() {
@@ -24,12 +25,24 @@ fn crash_child_appends_until_killed() {
         return;
     };
     let path = Path::new(&store);
-    let storage = if SledStorage::is_store(path) {
-        SledStorage::open(path)
+    if std::env::var(CHILD_KIND_VARIABLE).as_deref() == Ok("segment") {
+        let storage = if SegmentStorage::is_store(path) {
+            SegmentStorage::open(path)
+        } else {
+            SegmentStorage::create(path)
+        };
+        append_forever(Log::open(storage.expect("child opens store")).expect("child opens log"));
     } else {
-        SledStorage::create(path)
-    };
-    let mut log = Log::open(storage.expect("child opens store")).expect("child opens log");
+        let storage = if SledStorage::is_store(path) {
+            SledStorage::open(path)
+        } else {
+            SledStorage::create(path)
+        };
+        append_forever(Log::open(storage.expect("child opens store")).expect("child opens log"));
+    }
+}
+
+fn append_forever<S: Storage>(mut log: Log<S>) {
     let mut stdout = std::io::stdout().lock();
     for round in 0u64.. {
         let size = 1 + (round * 7919 % 40);
@@ -52,7 +65,20 @@ fn iterations() -> u64 {
 }
 
 #[test]
-fn killed_appender_never_loses_acknowledged_batches() {
+fn killed_appender_never_loses_acknowledged_batches_sled() {
+    crash_loop("sled", |path| {
+        Log::open(SledStorage::open(path).expect("store opens after kill")).expect("log opens")
+    });
+}
+
+#[test]
+fn killed_appender_never_loses_acknowledged_batches_segment() {
+    crash_loop("segment", |path| {
+        Log::open(SegmentStorage::open(path).expect("store opens after kill")).expect("log opens")
+    });
+}
+
+fn crash_loop<S: Storage>(kind: &str, open: impl Fn(&Path) -> Log<S>) {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let mut random = 0x9e37_79b9_7f4a_7c15u64;
@@ -62,21 +88,24 @@ fn killed_appender_never_loses_acknowledged_batches() {
         random ^= random >> 7;
         random ^= random << 17;
         let run_for = Duration::from_millis(20 + random % 300);
-        let last_ack = run_child_and_kill(&store, run_for);
+        let last_ack = run_child_and_kill(&store, kind, run_for);
         acknowledged = acknowledged.max(last_ack.unwrap_or(0));
 
-        let log = Log::open(SledStorage::open(&store).expect("store opens after kill"))
-            .expect("log opens after kill");
+        let log = open(&store);
         assert!(
             log.tail_problem().is_none(),
-            "iteration {iteration}: tail does not verify: {:?}",
+            "{kind} iteration {iteration}: tail does not verify: {:?}",
             log.tail_problem()
         );
         let report = log.verify(VerifyOptions::default()).unwrap();
-        assert!(report.ok(), "iteration {iteration}: {:?}", report.failures);
+        assert!(
+            report.ok(),
+            "{kind} iteration {iteration}: {:?}",
+            report.failures
+        );
         assert!(
             log.head().count >= acknowledged,
-            "iteration {iteration}: acknowledged {acknowledged} records but only {} survived",
+            "{kind} iteration {iteration}: acknowledged {acknowledged} records but only {} survived",
             log.head().count
         );
     }
@@ -84,7 +113,7 @@ fn killed_appender_never_loses_acknowledged_batches() {
 }
 
 /// Runs the child for `run_for`, kills it with SIGKILL, returns the last acknowledged seq.
-fn run_child_and_kill(store: &Path, run_for: Duration) -> Option<u64> {
+fn run_child_and_kill(store: &Path, kind: &str, run_for: Duration) -> Option<u64> {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "crash::crash_child_appends_until_killed",
@@ -94,6 +123,7 @@ fn run_child_and_kill(store: &Path, run_for: Duration) -> Option<u64> {
             "--test-threads=1",
         ])
         .env(CHILD_STORE_VARIABLE, store)
+        .env(CHILD_KIND_VARIABLE, kind)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
