@@ -1,12 +1,15 @@
 //! The log: append, read, range and head over a [`Storage`].
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::error::{AppendError, LogError};
 use crate::frame::{push_frame, Frames};
 use crate::limits::{MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PAYLOAD_BYTES};
 use crate::parallel::parallel_map;
-use crate::record::{short_hex, Hash, PublicKey, Record, SignedSubmission, GENESIS_PREV_HASH};
+use crate::record::{
+    short_hex, Hash, PublicKey, Record, RecordView, SignedSubmission, GENESIS_PREV_HASH,
+};
 use crate::storage::{ChunkWrite, Storage, StoredChunk};
 use crate::verify::{ChainVerifier, VerifyOptions, VerifyReport};
 
@@ -33,24 +36,37 @@ impl Head {
 pub struct Log<S: Storage> {
     storage: S,
     head: Head,
-    /// Why the stored tail does not verify; appends are refused while this is set.
-    tail_problem: Option<String>,
+    /// Why the stored tail does not verify (`Some(None)`: it verifies). Checked on first
+    /// need, so that a reading command does not pay for checking a large last batch.
+    tail_problem: OnceLock<Option<String>>,
 }
 
 impl<S: Storage> Log<S> {
-    /// Opens the log and checks its last batch (chain links, hashes, signatures, time)
-    /// before any append is allowed.
+    /// Opens the log: reads where its last record is. Its last batch (links, hashes,
+    /// signatures, time) is checked before any append is allowed, or when asked by
+    /// [`Log::tail_problem`].
     pub fn open(storage: S) -> Result<Self, LogError> {
-        let Some(last_chunk) = storage.last_chunk()? else {
-            return Ok(Self {
-                storage,
-                head: Head::EMPTY,
-                tail_problem: None,
-            });
+        let head = match storage.last_chunk()? {
+            None => Head::EMPTY,
+            Some(last_chunk) => head_of_chunk(&storage, &last_chunk)?,
         };
-        let (before, before_problem) = match record_before(&storage, last_chunk.first_seq) {
-            Ok(before) => (before, None),
-            Err(error) => (Head::EMPTY, Some(error.to_string())),
+        Ok(Self {
+            storage,
+            head,
+            tail_problem: OnceLock::new(),
+        })
+    }
+
+    /// Checks the last batch: chain links, hashes, signatures, time.
+    fn check_tail(&self) -> Option<String> {
+        let last_chunk = match self.storage.last_chunk() {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return None,
+            Err(error) => return Some(error.to_string()),
+        };
+        let before = match record_before(&self.storage, last_chunk.first_seq) {
+            Ok(before) => before,
+            Err(error) => return Some(error.to_string()),
         };
         let mut verifier = ChainVerifier::resume(
             VerifyOptions { signatures: true },
@@ -58,33 +74,21 @@ impl<S: Storage> Log<S> {
             before.last_hash,
             before.last_recorded_at_ms,
         );
-        let mut head = before;
         for frame in Frames::new(&last_chunk.framed_records) {
             match frame {
                 Ok(bytes) => {
-                    if let Some(checked) = verifier.check(bytes) {
-                        head = Head {
-                            count: checked.seq,
-                            last_hash: checked.hash,
-                            last_recorded_at_ms: checked.recorded_at_ms,
-                        };
-                    }
+                    verifier.check(bytes);
                 }
                 Err(error) => verifier.fail(Some(verifier.next_seq()), error.to_string()),
             }
         }
-        let report = verifier.finish();
-        let tail_problem = before_problem.or_else(|| {
-            report.first_failure().map(|failure| match failure.seq {
+        verifier
+            .finish()
+            .first_failure()
+            .map(|failure| match failure.seq {
                 Some(seq) => format!("record {seq}: {}", failure.reason),
                 None => failure.reason.clone(),
             })
-        });
-        Ok(Self {
-            storage,
-            head,
-            tail_problem,
-        })
     }
 
     pub fn head(&self) -> Head {
@@ -99,9 +103,11 @@ impl<S: Storage> Log<S> {
         &mut self.storage
     }
 
-    /// Why appends are refused, if they are.
+    /// Why appends are refused, if they are (checks the last batch on first call).
     pub fn tail_problem(&self) -> Option<&str> {
-        self.tail_problem.as_deref()
+        self.tail_problem
+            .get_or_init(|| self.check_tail())
+            .as_deref()
     }
 
     /// The counter `author` must use for its next submission.
@@ -120,8 +126,8 @@ impl<S: Storage> Log<S> {
         submissions: Vec<SignedSubmission>,
         now_ms: u64,
     ) -> Result<Vec<Record>, AppendError> {
-        if let Some(problem) = &self.tail_problem {
-            return Err(AppendError::TailDoesNotVerify(problem.clone()));
+        if let Some(problem) = self.tail_problem() {
+            return Err(AppendError::TailDoesNotVerify(problem.to_owned()));
         }
         let author_counters = self.check_batch(&submissions)?;
         let recorded_at_ms = now_ms.max(self.head.last_recorded_at_ms);
@@ -295,6 +301,24 @@ fn head_of(record: &Record) -> Head {
         count: record.seq,
         last_hash: record.hash,
         last_recorded_at_ms: record.recorded_at_ms,
+    }
+}
+
+/// The head after the last readable record of the last batch (or before it, if none).
+fn head_of_chunk(storage: &impl Storage, chunk: &StoredChunk) -> Result<Head, LogError> {
+    let mut head = None;
+    for bytes in Frames::new(&chunk.framed_records).map_while(Result::ok) {
+        if let Ok(record) = RecordView::parse(bytes) {
+            head = Some(Head {
+                count: record.seq,
+                last_hash: *record.hash,
+                last_recorded_at_ms: record.recorded_at_ms,
+            });
+        }
+    }
+    match head {
+        Some(head) => Ok(head),
+        None => record_before(storage, chunk.first_seq),
     }
 }
 

@@ -107,7 +107,7 @@ const SLED_RELEASE_WAIT: Duration = Duration::from_secs(5);
 /// open; sled's own file lock can still be held for a moment by the background flusher of a
 /// database this same process just dropped (sled 0.34 releases it asynchronously), so a
 /// lock conflict is retried for a bounded time.
-fn open_sled(path: &Path) -> Result<sled::Db, StorageError> {
+pub(crate) fn open_sled(path: &Path) -> Result<sled::Db, StorageError> {
     let started = Instant::now();
     loop {
         let opened = sled::Config::new()
