@@ -147,13 +147,46 @@ impl SegmentStorage {
             offset = end;
         }
         if offset < length {
-            // A torn, never-acknowledged last append: cut it off.
+            // Cut only a torn last append. Unreadable bytes followed by another chunk's magic
+            // are damage in the middle of the log: refuse rather than lose what follows.
+            if self.magic_after(offset + 1, length)? {
+                return Err(StorageError::Corrupt(format!(
+                    "the chunk at byte {offset} of {SEGMENT_FILE} is damaged and chunks follow \
+                     it; not cutting the log (recover the records from an export)"
+                )));
+            }
             self.file.set_len(offset).map_err(|e| self.io(e))?;
             self.file.sync_all().map_err(|e| self.io(e))?;
         }
         self.end = offset;
         self.chunks = chunks;
         Ok(())
+    }
+
+    /// Whether a chunk magic appears anywhere in `from..length` (read in blocks).
+    fn magic_after(&self, from: u64, length: u64) -> Result<bool, StorageError> {
+        const BLOCK: u64 = 1 << 20;
+        let overlap = (CHUNK_MAGIC.len() - 1) as u64;
+        let mut start = from;
+        let mut block = Vec::new();
+        while start < length {
+            let size = BLOCK.min(length - start);
+            block.resize(size as usize, 0);
+            self.file
+                .read_exact_at(&mut block, start)
+                .map_err(|e| self.io(e))?;
+            if block
+                .windows(CHUNK_MAGIC.len())
+                .any(|window| window == CHUNK_MAGIC)
+            {
+                return Ok(true);
+            }
+            if start + size >= length {
+                break;
+            }
+            start += size - overlap.min(size);
+        }
+        Ok(false)
     }
 
     /// The header at `offset`, if a whole chunk follows it within `length`.

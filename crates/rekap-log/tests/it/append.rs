@@ -277,3 +277,27 @@ fn segment_store_is_locked_for_a_second_opener_and_keeps_derived_state() {
     );
     assert_eq!(first.get_derived("absent").unwrap(), None);
 }
+
+#[test]
+fn segment_store_refuses_to_cut_damage_in_the_middle() {
+    use rekap_log::SegmentStorage;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    {
+        let mut log = Log::open(SegmentStorage::create(&path).unwrap()).unwrap();
+        for round in 0..3u64 {
+            let batch = vec![submission(&log, &key(1), 0, payload(round, 500))];
+            log.append(batch, round).unwrap();
+        }
+    }
+    let segment = path.join("log.segment");
+    let mut bytes = std::fs::read(&segment).unwrap();
+    bytes[0] ^= 0xff; // the first chunk's magic
+    std::fs::write(&segment, &bytes).unwrap();
+    let opened = SegmentStorage::open(&path);
+    assert!(
+        matches!(opened, Err(StorageError::Corrupt(_))),
+        "must not open by cutting"
+    );
+    assert_eq!(std::fs::read(&segment).unwrap(), bytes, "nothing was cut");
+}
