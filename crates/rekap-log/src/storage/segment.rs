@@ -73,9 +73,10 @@ impl SegmentStorage {
         }
         fs::create_dir_all(path).map_err(|e| io_error(path, &e.to_string()))?;
         let lock = lock_store(path)?;
+        File::create(path.join(SEGMENT_FILE)).map_err(|e| io_error(path, &e.to_string()))?;
+        // The marker last: a directory with a marker always has its segment file.
         fs::write(path.join(MARKER_FILE), MARKER_CONTENTS)
             .map_err(|e| io_error(path, &e.to_string()))?;
-        File::create(path.join(SEGMENT_FILE)).map_err(|e| io_error(path, &e.to_string()))?;
         sync_directory(path)?;
         Self::open_locked(path, lock)
     }
