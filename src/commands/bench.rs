@@ -18,6 +18,7 @@ use rekap_model::{decode_payload, Event, Payload};
 use rekap_presets::{Preset, PresetOptions};
 
 use crate::commands::demo::cast::Cast;
+use crate::commands::demo::{build_preset, PresetName};
 use crate::exit::Outcome;
 use crate::output::print;
 
@@ -119,14 +120,7 @@ fn national(cast: &Cast, stations: Option<u32>) -> anyhow::Result<Preset> {
         seed: 2024,
         stations,
     };
-    let bare = rekap_presets::national(&options, &cast.registrar_public(), &[])?;
-    let election = bare.election()?;
-    let officers = cast.officers(&election, &bare.contest_id);
-    Ok(rekap_presets::national(
-        &options,
-        &cast.registrar_public(),
-        &officers,
-    )?)
+    build_preset(PresetName::National, &options, cast)
 }
 
 fn time(work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Duration> {

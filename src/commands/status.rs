@@ -1,10 +1,10 @@
 //! `status`: how far the count is, level by level.
 
 use clap::Args;
-use rekap_model::{Election, RegionIdx, State};
+use rekap_model::{RegionIdx, State};
 use rekap_projection::{ApprovalState, Projection};
 
-use crate::commands::totals::level_name;
+use crate::commands::totals::{collect_at_level, level_name};
 use crate::exit::Outcome;
 use crate::lang::Lang;
 use crate::output::print;
@@ -91,7 +91,7 @@ fn level_line(
 ) -> String {
     let election = state.election();
     let mut regions = Vec::new();
-    collect(election, scope, level, &mut regions);
+    collect_at_level(election, scope, level, &mut regions);
     if regions.is_empty() {
         return String::new();
     }
@@ -136,19 +136,6 @@ fn level_line(
         );
     }
     line + "\n"
-}
-
-fn collect(election: &Election, region: RegionIdx, level: u32, out: &mut Vec<RegionIdx>) {
-    let tree = election.tree();
-    match tree.level(region) {
-        Some(current) if current == level => out.push(region),
-        Some(current) if current < level => {
-            for child in tree.children(region) {
-                collect(election, *child, level, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {

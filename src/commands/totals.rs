@@ -115,7 +115,12 @@ fn region_level_keys(election: &Election) -> String {
 }
 
 /// Regions at `level` under `region`, in code order.
-fn collect_at_level(election: &Election, region: RegionIdx, level: u32, out: &mut Vec<RegionIdx>) {
+pub fn collect_at_level(
+    election: &Election,
+    region: RegionIdx,
+    level: u32,
+    out: &mut Vec<RegionIdx>,
+) {
     let tree = election.tree();
     match tree.level(region) {
         Some(current) if current == level => out.push(region),

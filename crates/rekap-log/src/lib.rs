@@ -5,9 +5,9 @@
 //! implementation.
 //!
 //! - [`record`]: the record, the signed submission, and their canonical bytes and hashes.
-//! - [`storage`]: the storage trait with a sled and an in-memory implementation.
+//! - [`storage`]: the storage trait: a segment file (default), sled, and memory.
 //! - [`Log`]: append (durable, all-or-nothing), read, range, head.
-//! - [`verify`]: the chain verifier shared by the store's tail check, `verify --store` and
+//! - [`verify`]: the chain verifier shared by the tail check, `verify --store` and
 //!   `verify --log`.
 //! - [`export`]: the self-contained export file.
 

@@ -1,5 +1,5 @@
 //! The chain verifier: one pass over records in order, checking everything the log alone
-//! can prove. Shared by the store's tail check on open, `verify --store` and `verify --log`.
+//! can prove. Shared by the tail check before the first append, `verify --store` and `verify --log`.
 
 use std::collections::HashMap;
 

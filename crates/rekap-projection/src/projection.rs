@@ -201,19 +201,6 @@ impl Projection {
         .unwrap_or_default()
     }
 
-    /// A station's totals and digest.
-    pub fn station(
-        &self,
-        state: &State,
-        contest: ContestIdx,
-        station: StationId,
-    ) -> (Totals, Hash) {
-        self.with_cache(contest, |cache| {
-            cache.station(state.election(), state, station)
-        })
-        .unwrap_or_default()
-    }
-
     /// Where a region stands in the plenary ladder.
     pub fn approval_state(
         &self,

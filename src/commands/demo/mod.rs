@@ -77,8 +77,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let mut out = story.text;
     let file = fs::File::create(&export_path)
         .with_context(|| format!("cannot create {}", export_path.display()))?;
-    let ledger = crate::store::open(&args.store)?;
-    let summary = write_export(ledger.log(), &file)?;
+    // Only the log is needed to export: no replay.
+    let log = rekap_log::Log::open(DefaultStorage::open(&args.store)?)?;
+    let summary = write_export(&log, &file)?;
     file.sync_all()?;
     stage.finish();
     let station = story
@@ -96,7 +97,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn build_preset(
+pub(crate) fn build_preset(
     name: PresetName,
     options: &PresetOptions,
     cast: &cast::Cast,
