@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use rekap_audit::{audit, AuditReport};
-use rekap_ledger::snapshot::read_snapshot_digest;
+use rekap_ledger::view::read_totals_view;
 use rekap_log::export::{records_in_export, verify_export};
 use rekap_log::{DefaultStorage, Log, VerifyOptions};
 
@@ -46,7 +46,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
                 .records_from(1)
                 .filter_map(Result::ok)
                 .collect::<Vec<_>>();
-            audit(&chain, &records, read_snapshot_digest(&log)?)
+            audit(&chain, &records, claimed_digest(&log)?)
         }
         (None, None) => anyhow::bail!("give --log FILE or --store DIR"),
     };
@@ -61,6 +61,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Rejected
     })
+}
+
+/// The projection digest the store's saved totals view claims for the head, if it has one.
+fn claimed_digest(log: &Log<DefaultStorage>) -> anyhow::Result<Option<[u8; 32]>> {
+    Ok(read_totals_view(log)?.map(|view| view.projection_digest()))
 }
 
 fn human(report: &AuditReport) -> String {

@@ -1,10 +1,11 @@
 //! `status`: how far the count is, level by level.
 
 use clap::Args;
-use rekap_model::{RegionIdx, State};
-use rekap_projection::{ApprovalState, Projection};
+use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
+use rekap_model::{ContestIdx, State};
+use rekap_projection::Projection;
 
-use crate::commands::totals::{collect_at_level, level_name};
+use crate::commands::totals::level_name;
 use crate::exit::Outcome;
 use crate::lang::Lang;
 use crate::output::print;
@@ -26,11 +27,14 @@ pub struct StatusArgs {
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(args.lang);
-    let ledger = store::open(&args.store.store)?;
+    let mut ledger = store::open(&args.store.store)?;
+    let view = ledger.totals_view();
+    // Status replayed the log anyway: the next `totals` answers from this view.
+    ledger.save_totals_view(&view)?;
     let state = ledger.state();
     let projection = ledger.projection();
     let election = state.election();
-    let selection = crate::commands::totals::select(election, args.contest.as_deref(), None, None)?;
+    let selection = view.select(args.contest.as_deref(), None, None)?;
     let contest = selection.contest;
     let mut out = format!(
         "{}\n{} {}, head {}\n",
@@ -39,8 +43,8 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         lang.number(ledger.head().count),
         hex::encode(ledger.head().last_hash)
     );
-    for scope in &selection.regions {
-        let totals = projection.totals(state, contest, *scope);
+    for (scope, report) in selection.rows.clone().zip(view.reports(&selection)?) {
+        let totals = report.totals;
         out += &format!(
             "{}: {} {} {} ({})",
             lang.pick("Stations reported", "TPS masuk"),
@@ -60,8 +64,8 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             );
         }
         out.push('\n');
-        for level in 0..election.station_level() {
-            out += &level_line(state, projection, *scope, contest, level, lang);
+        for level in 0..view.station_level() {
+            out += &level_line(&view, ViewRegion(scope), contest, level, lang)?;
         }
     }
     let open = state
@@ -82,48 +86,46 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
 
 /// One level: regions complete, and for plenary levels the approvals.
 fn level_line(
-    state: &State,
-    projection: &Projection,
-    scope: RegionIdx,
-    contest: rekap_model::ContestIdx,
+    view: &TotalsView,
+    scope: ViewRegion,
+    contest: ContestIdx,
     level: u32,
     lang: Lang,
-) -> String {
-    let election = state.election();
-    let mut regions = Vec::new();
-    collect_at_level(election, scope, level, &mut regions);
-    if regions.is_empty() {
-        return String::new();
+) -> anyhow::Result<String> {
+    let rows = view.regions_at(scope, level)?;
+    let reports = view.reports(&Selection {
+        contest,
+        level,
+        rows,
+    })?;
+    if reports.is_empty() {
+        return Ok(String::new());
     }
-    let complete = regions
+    let complete = reports
         .iter()
-        .filter(|region| {
-            projection
-                .totals(state, contest, **region)
-                .stations_missing()
-                == 0
-        })
+        .filter(|report| report.totals.stations_missing() == 0)
         .count();
     let mut line = format!(
         "  {:<16} {} {} {} {}",
-        level_name(election, level, lang),
+        level_name(view, level, lang),
         lang.number(complete as u64),
         lang.pick("of", "dari"),
-        lang.number(regions.len() as u64),
+        lang.number(reports.len() as u64),
         lang.pick("complete", "lengkap"),
     );
-    let holds_plenary = election
-        .level(level)
+    let holds_plenary = view
+        .levels()
+        .get(level as usize)
         .is_some_and(|level| level.holds_plenary);
     if holds_plenary {
-        let (mut approved, mut stale, mut pending) = (0u64, 0u64, 0u64);
-        for region in &regions {
-            match projection.approval_state(state, contest, *region) {
-                ApprovalState::Approved { .. } => approved += 1,
-                ApprovalState::Stale { .. } => stale += 1,
-                _ => pending += 1,
-            }
-        }
+        let count = |label: &str| {
+            reports
+                .iter()
+                .filter(|report| report.approval == label)
+                .count() as u64
+        };
+        let (approved, stale) = (count("approved"), count("stale"));
+        let pending = reports.len() as u64 - approved - stale;
         line += &format!(
             "; {}: {} {}, {} {}, {} {}",
             lang.pick("approvals", "pengesahan"),
@@ -135,7 +137,7 @@ fn level_line(
             lang.pick("pending", "menunggu"),
         );
     }
-    line + "\n"
+    Ok(line + "\n")
 }
 
 fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {

@@ -2,8 +2,8 @@
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use rekap_model::{ContestIdx, Election, RegionIdx, State};
-use rekap_projection::{Projection, RegionReport};
+use rekap_model::ContestIdx;
+use rekap_projection::RegionReport;
 use serde_json::json;
 
 use crate::exit::Outcome;
@@ -11,7 +11,10 @@ use crate::lang::Lang;
 use crate::output::print;
 use crate::store::StoreArg;
 use crate::table::Table;
-use rekap_ledger::snapshot::read_snapshot;
+use rekap_ledger::view::Selection;
+use rekap_ledger::view::{
+    open_totals_view_unopened, read_totals_view, SelectError, TotalsView, ViewError,
+};
 use rekap_ledger::Ledger;
 use rekap_log::{DefaultStorage, Log};
 
@@ -46,162 +49,75 @@ pub struct TotalsArgs {
     pub lang: Option<Lang>,
 }
 
-/// The regions a totals command lists, and their level's index.
-pub struct Selection {
-    pub contest: ContestIdx,
-    pub level: u32,
-    pub regions: Vec<RegionIdx>,
-}
-
-pub fn select(
-    election: &Election,
-    contest: Option<&str>,
-    level: Option<&str>,
-    region: Option<&str>,
-) -> anyhow::Result<Selection> {
-    let contest = match contest {
-        Some(id) => match election.contest_by_id(id) {
-            Some(contest) => contest,
-            None => bail!("unknown contest {id}"),
-        },
-        None => ContestIdx(0),
-    };
-    let Some(scope) = election.contest_scope(contest) else {
-        bail!("the definition has no contests");
-    };
-    let tree = election.tree();
-    if let Some(code) = region {
-        let Some(region) = election.find_region(code) else {
-            bail!("unknown region {code}");
-        };
-        let children = tree.children(region).to_vec();
-        let (level, regions) = if children.is_empty() {
-            (tree.level(region).unwrap_or(0), vec![region])
-        } else {
-            (tree.level(region).unwrap_or(0) + 1, children)
-        };
-        return Ok(Selection {
-            contest,
-            level,
-            regions,
-        });
-    }
-    let level = match level {
-        Some(key) => match election.levels().iter().position(|level| level.key == key) {
-            Some(index) if (index as u32) < election.station_level() => index as u32,
-            _ => bail!(
-                "unknown level {key}; levels with regions: {}",
-                region_level_keys(election)
-            ),
-        },
-        None => tree.level(scope).unwrap_or(0),
-    };
-    let mut regions = Vec::new();
-    collect_at_level(election, scope, level, &mut regions);
-    Ok(Selection {
-        contest,
-        level,
-        regions,
-    })
-}
-
-fn region_level_keys(election: &Election) -> String {
-    let levels = election.levels();
-    levels[..levels.len().saturating_sub(1)]
-        .iter()
-        .map(|level| level.key.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Regions at `level` under `region`, in code order.
-pub fn collect_at_level(
-    election: &Election,
-    region: RegionIdx,
-    level: u32,
-    out: &mut Vec<RegionIdx>,
-) {
-    let tree = election.tree();
-    match tree.level(region) {
-        Some(current) if current == level => out.push(region),
-        Some(current) if current < level => {
-            for child in tree.children(region) {
-                collect_at_level(election, *child, level, out);
+pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
+    let path = &args.store.store;
+    if args.at.is_none() {
+        // The fast path: the saved view, if the log still ends where it did; no lock taken.
+        if let Some(view) = open_totals_view_unopened(path)? {
+            // A view damaged where this answer reads is recomputed like a missing one.
+            if let Some(outcome) = answer_from_saved(&args, &view)? {
+                return Ok(outcome);
             }
         }
-        _ => {}
     }
-}
-
-pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
-    let log = Log::open(DefaultStorage::open(&args.store.store)?)?;
+    let log = Log::open(DefaultStorage::open(path)?)?;
     if args.at.is_none() {
-        if let Some(view) = read_snapshot(&log)? {
-            let selection = select_for(&args, &view.election)?;
-            let reports = selection
-                .regions
-                .iter()
-                .filter_map(|region| view.region_report(selection.contest, *region))
-                .collect::<Vec<_>>();
-            return print_reports(&args, &view.election, &selection, &reports);
+        // Opening may have cut a torn, never-acknowledged append; the view can match again.
+        if let Some(view) = read_totals_view(&log)? {
+            if let Some(outcome) = answer_from_saved(&args, &view)? {
+                return Ok(outcome);
+            }
         }
     }
     let mut ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
-    let election = ledger.state().election().clone();
-    let selection = select_for(&args, &election)?;
-    let reports = reports(ledger.state(), ledger.projection(), &selection);
-    // The next totals of this head answer from the snapshot, without a replay.
-    ledger.save_snapshot()?;
-    print_reports(&args, &election, &selection, &reports)
+    let view = ledger.totals_view();
+    // The next totals of this head answer from the view, without a replay.
+    ledger.save_totals_view(&view)?;
+    answer(&args, &view)
 }
 
-fn select_for(args: &TotalsArgs, election: &Election) -> anyhow::Result<Selection> {
-    select(
-        election,
+/// The answer from a saved view; `None` if the view turns out damaged.
+fn answer_from_saved(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Option<Outcome>> {
+    match answer(args, view) {
+        Ok(outcome) => Ok(Some(outcome)),
+        Err(error) if error.downcast_ref::<ViewError>().is_some() => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+fn answer(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Outcome> {
+    let selection = match view.select(
         args.contest.as_deref(),
         args.level.as_deref(),
         args.region.as_deref(),
-    )
-}
-
-fn print_reports(
-    args: &TotalsArgs,
-    election: &Election,
-    selection: &Selection,
-    reports: &[RegionReport],
-) -> anyhow::Result<Outcome> {
+    ) {
+        Ok(selection) => selection,
+        Err(SelectError::View(error)) => return Err(error.into()),
+        Err(error) => bail!("{error}"),
+    };
+    let reports = view.reports(&selection)?;
     let lang = Lang::resolve(args.lang);
-    let (selection, reports) = (selection, reports);
     let text = match args.format {
-        Format::Json => json_text(election, selection, reports)? + "\n",
-        Format::Csv => csv_text(election, selection, reports),
-        Format::Table => table_text(election, selection, reports, lang),
+        Format::Json => json_text(view, &selection, &reports)? + "\n",
+        Format::Csv => csv_text(view, &selection, &reports),
+        Format::Table => table_text(view, &selection, &reports, lang),
     };
     print(&text)?;
     Ok(Outcome::Success)
 }
 
-pub fn reports(state: &State, projection: &Projection, selection: &Selection) -> Vec<RegionReport> {
-    selection
-        .regions
-        .iter()
-        .map(|region| projection.region_report(state, selection.contest, *region))
-        .collect()
-}
-
-fn pair_numbers(election: &Election, contest: ContestIdx) -> Vec<u32> {
-    election
-        .contest(contest)
-        .map(|contest| contest.pairs.iter().map(|pair| pair.number).collect())
+fn pair_numbers(view: &TotalsView, contest: ContestIdx) -> Vec<u32> {
+    view.contest(contest)
+        .map(|column| column.pair_numbers.clone())
         .unwrap_or_default()
 }
 
 fn json_text(
-    election: &Election,
+    view: &TotalsView,
     selection: &Selection,
     reports: &[RegionReport],
 ) -> anyhow::Result<String> {
-    let numbers = pair_numbers(election, selection.contest);
+    let numbers = pair_numbers(view, selection.contest);
     let regions: Vec<_> = reports
         .iter()
         .map(|report| {
@@ -222,19 +138,24 @@ fn json_text(
             })
         })
         .collect();
-    let contest = election
+    let contest = view
         .contest(selection.contest)
-        .map(|c| c.id.clone())
+        .map(|column| column.id.clone())
+        .unwrap_or_default();
+    let level = view
+        .levels()
+        .get(selection.level as usize)
+        .map(|level| level.key.as_str())
         .unwrap_or_default();
     Ok(serde_json::to_string(&json!({
         "contest": contest,
-        "level": election.level_key(selection.level),
+        "level": level,
         "regions": regions,
     }))?)
 }
 
-fn csv_text(election: &Election, selection: &Selection, reports: &[RegionReport]) -> String {
-    let numbers = pair_numbers(election, selection.contest);
+fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) -> String {
+    let numbers = pair_numbers(view, selection.contest);
     let mut header = vec!["code".to_owned(), "name".to_owned()];
     header.extend(numbers.iter().map(|number| format!("votes_{number}")));
     header.extend(
@@ -264,9 +185,9 @@ fn csv_text(election: &Election, selection: &Selection, reports: &[RegionReport]
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-pub fn level_name(election: &Election, level: u32, lang: Lang) -> String {
-    election
-        .level(level)
+pub fn level_name(view: &TotalsView, level: u32, lang: Lang) -> String {
+    view.levels()
+        .get(level as usize)
         .map(|level| match lang {
             Lang::Id => level.name_id.clone(),
             Lang::En => level.name_en.clone(),
@@ -275,15 +196,15 @@ pub fn level_name(election: &Election, level: u32, lang: Lang) -> String {
 }
 
 pub fn table_text(
-    election: &Election,
+    view: &TotalsView,
     selection: &Selection,
     reports: &[RegionReport],
     lang: Lang,
 ) -> String {
-    let numbers = pair_numbers(election, selection.contest);
+    let numbers = pair_numbers(view, selection.contest);
     let mut header = vec![
         lang.pick("Code", "Kode").to_owned(),
-        level_name(election, selection.level, lang),
+        level_name(view, selection.level, lang),
     ];
     header.extend(
         numbers

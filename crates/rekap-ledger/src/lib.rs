@@ -7,7 +7,7 @@
 
 mod error;
 mod ledger;
-pub mod snapshot;
+pub mod view;
 
 pub use error::LedgerError;
 pub use ledger::{Ledger, Receipt};

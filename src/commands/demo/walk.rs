@@ -3,6 +3,7 @@
 use anyhow::bail;
 use ed25519_dalek::{Signer, SigningKey};
 use rekap_import::{payloads, DEFAULT_SHEETS_PER_PAYLOAD};
+use rekap_ledger::view::{TotalsView, ViewRegion};
 use rekap_ledger::Ledger;
 use rekap_log::{DefaultStorage, VerifyOptions};
 use rekap_model::{
@@ -13,7 +14,7 @@ use rekap_presets::Preset;
 
 use super::cast::{plenary_regions, Cast};
 use super::clock::at;
-use crate::commands::totals::{reports, select, table_text};
+use crate::commands::totals::table_text;
 use crate::lang::Lang;
 use crate::progress::Stage;
 
@@ -138,10 +139,11 @@ pub fn run(
         ),
         hex::encode(report.head)
     );
-    out += &tables(&ledger, &election, contest, lang)?;
+    let view = ledger.totals_view();
+    out += &tables(&view, &election, contest, lang)?;
     out += &official_check(&ledger, &election, contest, scope, preset, lang)?;
     // So that the first `rekap totals` on the demo store answers without a replay.
-    ledger.save_snapshot()?;
+    ledger.save_totals_view(&view)?;
     Ok(Story {
         text: out,
         corrected_station: misentry.map(|index| preset.sheets[index].0.clone()),
@@ -151,7 +153,10 @@ pub fn run(
 fn approved_line(election: &Election, level: u32, count: usize, lang: Lang) -> String {
     format!(
         "  {}: {} {}\n",
-        crate::commands::totals::level_name(election, level, lang),
+        election.level(level).map_or("", |level| match lang {
+            Lang::En => level.name_en.as_str(),
+            Lang::Id => level.name_id.as_str(),
+        }),
         lang.number(count as u64),
         lang.pick(
             "plenaries approved, witness-signed",
@@ -382,7 +387,7 @@ fn objection_story(
 }
 
 fn tables(
-    ledger: &Ledger<DefaultStorage>,
+    view: &TotalsView,
     election: &Election,
     contest: ContestIdx,
     lang: Lang,
@@ -391,24 +396,14 @@ fn tables(
         .contest(contest)
         .map(|c| c.id.clone())
         .unwrap_or_default();
-    let top = select(election, Some(&contest_id), None, None)?;
+    let top = view.select(Some(&contest_id), None, None)?;
     let mut out = String::from("\n");
-    out += &table_text(
-        election,
-        &top,
-        &reports(ledger.state(), ledger.projection(), &top),
-        lang,
-    );
-    if let Some(scope) = top.regions.first() {
-        let code = election.region_code(*scope).unwrap_or_default();
-        let below = select(election, Some(&contest_id), None, Some(code))?;
+    out += &table_text(view, &top, &view.reports(&top)?, lang);
+    if let Some(scope) = top.rows.clone().next() {
+        let code = view.code(ViewRegion(scope))?;
+        let below = view.select(Some(&contest_id), None, Some(&code))?;
         out.push('\n');
-        out += &table_text(
-            election,
-            &below,
-            &reports(ledger.state(), ledger.projection(), &below),
-            lang,
-        );
+        out += &table_text(view, &below, &view.reports(&below)?, lang);
     }
     Ok(out)
 }

@@ -5,6 +5,8 @@ use rekap_ledger::{Ledger, LedgerError};
 use rekap_log::{MemoryStorage, SledStorage};
 use rekap_model::*;
 
+mod view;
+
 const REGISTRAR: u8 = 1;
 const OPERATOR: u8 = 2;
 const OFFICIAL: u8 = 3;

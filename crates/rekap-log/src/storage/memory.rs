@@ -99,10 +99,6 @@ impl Storage for MemoryStorage {
     fn get_derived(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(self.lock().derived.get(key).cloned())
     }
-
-    fn size_on_disk(&self) -> Result<u64, StorageError> {
-        Ok(0)
-    }
 }
 
 fn to_stored((first_seq, bytes): (&u64, &Vec<u8>)) -> StoredChunk {

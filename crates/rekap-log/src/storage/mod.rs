@@ -9,6 +9,7 @@
 pub mod memory;
 pub mod segment;
 pub mod sled_store;
+pub mod view_file;
 
 use crate::record::PublicKey;
 
@@ -70,6 +71,16 @@ pub trait Storage {
     /// Reads derived state written by [`Storage::put_derived`].
     fn get_derived(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError>;
 
-    /// Bytes the store occupies on disk (0 for memory).
-    fn size_on_disk(&self) -> Result<u64, StorageError>;
+    /// Saves `body` as view `name`: derived state valid exactly while the log ends where it
+    /// ends now. The default keeps it with the derived state; a segment store writes a file
+    /// that readers check without opening the store (see [`view_file`]).
+    fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
+        self.put_derived(&format!("view/{name}"), body)
+    }
+
+    /// The body of view `name`. A store that can tell checks that the log has not changed
+    /// since (the segment store); otherwise the caller checks the head the body names.
+    fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        self.get_derived(&format!("view/{name}"))
+    }
 }

@@ -6,8 +6,11 @@
 //! - `log.segment`: the chunks, one per append batch, back to back:
 //!   `magic "RKCH" (4) | first seq u64 LE | record count u64 LE | frames length u64 LE |
 //!   blake3 of the frames (32) | frames` (the frames exactly as in an export).
-//! - `sled/`: a sled database holding the derived, rebuildable state (snapshots), never the
-//!   log's truth.
+//! - `<name>.view`: views (the totals of every region at the head), stamped with where the
+//!   segment file ended when they were saved, so `rekap totals` reads one without opening
+//!   the store: see [`super::view_file`].
+//! - `sled/`: a sled database for other derived, rebuildable key-values, never the log's
+//!   truth; opened only when first used, since opening it costs tens of milliseconds.
 //!
 //! Why not sled for the log: measured at national scale, sled's open (its recovery pass)
 //! took 643 ms and its store was 2.6x the export; here opening reads only the chunk
@@ -27,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::sled_store::{io_error, lock_store, open_sled, MARKER_FILE};
+use super::view_file::{self, EndMark, ViewReader, CHUNK_HEADER_BYTES};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
 use crate::limits::MAX_BATCH_BYTES;
@@ -35,7 +39,6 @@ use crate::record::{PublicKey, RecordView};
 const MARKER_CONTENTS: &str = "rekap store, format 3\n";
 const SEGMENT_FILE: &str = "log.segment";
 const CHUNK_MAGIC: &[u8; 4] = b"RKCH";
-const CHUNK_HEADER_BYTES: usize = 4 + 8 + 8 + 8 + 32;
 
 /// Where one chunk's frames are in the file.
 #[derive(Clone, Copy, Debug)]
@@ -53,7 +56,8 @@ pub struct SegmentStorage {
     chunks: Vec<ChunkEntry>,
     /// Each author's last counter, read from the records on first use.
     counters: OnceLock<std::collections::BTreeMap<PublicKey, u64>>,
-    derived: sled::Db,
+    /// Opened on first use.
+    derived: OnceLock<sled::Db>,
     _lock: File,
 }
 
@@ -104,18 +108,54 @@ impl SegmentStorage {
             .write(true)
             .open(path.join(SEGMENT_FILE))
             .map_err(|e| io_error(path, &e.to_string()))?;
-        let derived = open_sled(path)?;
         let mut storage = SegmentStorage {
             path: path.to_owned(),
             file,
             end: 0,
             chunks: Vec::new(),
             counters: OnceLock::new(),
-            derived,
+            derived: OnceLock::new(),
             _lock: lock,
         };
         storage.scan()?;
         Ok(storage)
+    }
+
+    /// View `name` of the store at `path`, read without opening the store: no lock, no
+    /// scan, no sled. `Ok(None)` if there is no such view or the log has changed since it
+    /// was saved (then open the store and recompute it).
+    pub fn open_view_unopened(path: &Path, name: &str) -> Result<Option<ViewReader>, StorageError> {
+        if !Self::is_store(path) {
+            return Ok(None);
+        }
+        let segment =
+            File::open(path.join(SEGMENT_FILE)).map_err(|e| io_error(path, &e.to_string()))?;
+        ViewReader::open(path, name, &segment)
+    }
+
+    /// Where the segment file ends now.
+    fn end_mark(&self) -> Result<EndMark, StorageError> {
+        let Some(last) = self.chunks.last() else {
+            return Ok(EndMark::EMPTY);
+        };
+        let offset = last.offset - CHUNK_HEADER_BYTES as u64;
+        let mut header = [0u8; CHUNK_HEADER_BYTES];
+        self.file
+            .read_exact_at(&mut header, offset)
+            .map_err(|e| self.io(e))?;
+        Ok(EndMark {
+            segment_length: self.end,
+            last_header_offset: offset,
+            last_header: header,
+        })
+    }
+
+    fn derived(&self) -> Result<&sled::Db, StorageError> {
+        if let Some(database) = self.derived.get() {
+            return Ok(database);
+        }
+        let database = open_sled(&self.path)?;
+        Ok(self.derived.get_or_init(|| database))
     }
 
     fn io(&self, error: std::io::Error) -> StorageError {
@@ -352,29 +392,35 @@ impl Storage for SegmentStorage {
     }
 
     fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError> {
-        self.derived
-            .insert(key.as_bytes(), value)
-            .map_err(|error| io_error(&self.path, &error.to_string()))?;
-        self.derived
-            .flush()
-            .map_err(|error| io_error(&self.path, &error.to_string()))?;
+        let sled_error = |error: sled::Error| io_error(&self.path, &error.to_string());
+        let derived = self.derived()?;
+        derived.insert(key.as_bytes(), value).map_err(sled_error)?;
+        derived.flush().map_err(sled_error)?;
         Ok(())
     }
 
     fn get_derived(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
         let value = self
-            .derived
+            .derived()?
             .get(key.as_bytes())
             .map_err(|error| io_error(&self.path, &error.to_string()))?;
         Ok(value.map(|bytes| bytes.to_vec()))
     }
 
-    fn size_on_disk(&self) -> Result<u64, StorageError> {
-        let derived = self
-            .derived
-            .size_on_disk()
-            .map_err(|error| io_error(&self.path, &error.to_string()))?;
-        Ok(self.end + derived)
+    fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
+        view_file::write_view(&self.path, name, &self.end_mark()?, body)
+    }
+
+    fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        match ViewReader::open(&self.path, name, &self.file)? {
+            // A damaged view is only a reason to recompute it, like a missing one.
+            Some(reader) => match reader.read(0, reader.body_length()) {
+                Ok(body) => Ok(Some(body)),
+                Err(StorageError::Corrupt(_)) => Ok(None),
+                Err(error) => Err(error),
+            },
+            None => Ok(None),
+        }
     }
 }
 

@@ -290,12 +290,6 @@ impl Storage for SledStorage {
             .map_err(|error| self.error(error))?;
         Ok(value.map(|bytes| bytes.to_vec()))
     }
-
-    fn size_on_disk(&self) -> Result<u64, StorageError> {
-        self.database
-            .size_on_disk()
-            .map_err(|error| self.error(error))
-    }
 }
 
 /// Joins consecutive parts of the same chunk while scanning.

@@ -1,0 +1,280 @@
+//! The totals view: everything `rekap totals` shows (every region's code, name, level,
+//! totals and approval label, per contest) with the region tree and level names it needs
+//! to select and label them, at one head.
+//!
+//! It is laid out so that an answer costs what it shows, not what the country has: rows are
+//! grouped by level, each level in tree order, so the children of any region, and the
+//! regions of any level under any region, are one contiguous range of rows; their names and
+//! their numbers are then one contiguous range of bytes each. Read through
+//! `rekap_log::storage::view_file`, which checks only the 16 KiB blocks a read touches, a
+//! province table out of a national view reads a few blocks. No genesis definition (5 MB
+//! nationally), no election index (7,831 officer keys to decompress), no replay.
+//!
+//! A view is derived state, never a source of truth: it is saved after a replay that
+//! reached the head and read only while the log still ends there. Every value read is
+//! checked before use; anything missing, stale or malformed means "replay and save a new
+//! one". The byte layout is in docs/FORMAT.md ("Totals view").
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use bincode::{Decode, Encode};
+use rekap_log::storage::view_file::ViewReader;
+use rekap_log::{Head, Log, SegmentStorage, Storage, StorageError};
+use rekap_model::{ContestIdx, State};
+use rekap_projection::Projection;
+
+use crate::error::LedgerError;
+use crate::ledger::Ledger;
+
+/// Name of the totals view in a store.
+pub const TOTALS_VIEW: &str = "totals";
+/// Bumped whenever the layout changes; a view of another format is ignored.
+const VIEW_FORMAT: u32 = 2;
+/// Labels of [`rekap_projection::ApprovalState::label`], in the order the view stores them.
+const APPROVAL_LABELS: [&str; 4] = ["none", "pending", "approved", "stale"];
+/// Preamble: the directory's offset and length.
+const PREAMBLE_BYTES: u64 = 16;
+/// A row: code start, name start, name end, level, first child row, child count (u32 each).
+const ROW_BYTES: u64 = 24;
+/// A line besides its votes: valid, invalid, registered, voted (u64); stations reported,
+/// voided, expected, open objections, approval (u32).
+const LINE_FIXED_BYTES: u64 = 4 * 8 + 5 * 4;
+/// Largest directory: levels, contests and their pair numbers are few.
+const MAX_DIRECTORY_BYTES: u64 = 1 << 20;
+const DIRECTORY_CONFIG: bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Fixint,
+    bincode::config::Limit<{ MAX_DIRECTORY_BYTES as usize }>,
+> = bincode::config::standard()
+    .with_fixed_int_encoding()
+    .with_little_endian()
+    .with_limit::<{ MAX_DIRECTORY_BYTES as usize }>();
+
+/// A view that does not hold together: read past its end, a block that fails its checksum,
+/// an index out of range. Callers recompute the view.
+#[derive(Debug, thiserror::Error)]
+#[error("the totals view is damaged: {0}")]
+pub struct ViewError(String);
+
+impl From<StorageError> for ViewError {
+    fn from(error: StorageError) -> Self {
+        ViewError(error.to_string())
+    }
+}
+
+/// Where a view's bytes come from.
+pub trait ViewSource {
+    fn length(&self) -> u64;
+    /// `length` bytes from `offset`, or an error if they are not all there and intact.
+    fn read(&self, offset: u64, length: u64) -> Result<Cow<'_, [u8]>, ViewError>;
+    /// The whole body, if it is in memory (a view just computed, about to be saved).
+    fn whole(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+impl ViewSource for Vec<u8> {
+    fn length(&self) -> u64 {
+        self.len() as u64
+    }
+
+    fn read(&self, offset: u64, length: u64) -> Result<Cow<'_, [u8]>, ViewError> {
+        let end = offset.checked_add(length);
+        end.and_then(|end| self.get(offset as usize..end as usize))
+            .map(Cow::Borrowed)
+            .ok_or_else(|| ViewError(format!("no bytes {offset}+{length}")))
+    }
+
+    fn whole(&self) -> Option<&[u8]> {
+        Some(self)
+    }
+}
+
+impl ViewSource for ViewReader {
+    fn length(&self) -> u64 {
+        self.body_length()
+    }
+
+    fn read(&self, offset: u64, length: u64) -> Result<Cow<'_, [u8]>, ViewError> {
+        Ok(Cow::Owned(ViewReader::read(self, offset, length)?))
+    }
+}
+
+/// One level of the region tree, as the view names it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct LevelNames {
+    pub key: String,
+    pub name_en: String,
+    pub name_id: String,
+    pub holds_plenary: bool,
+}
+
+/// One contest: its id, its scope's row, its pairs, and where its lines are.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ContestEntry {
+    pub id: String,
+    pub scope: u32,
+    /// Ballot numbers of the pairs, in ballot order.
+    pub pair_numbers: Vec<u32>,
+    lines_offset: u64,
+}
+
+impl ContestEntry {
+    fn line_bytes(&self) -> u64 {
+        8 * self.pair_numbers.len() as u64 + LINE_FIXED_BYTES
+    }
+}
+
+/// What the view holds, and where; encoded with bincode at the end of the body.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+struct Directory {
+    format: u32,
+    head_count: u64,
+    head_hash: [u8; 32],
+    projection_digest: [u8; 32],
+    /// Top to leaf; the last level is the polling station.
+    levels: Vec<LevelNames>,
+    region_count: u32,
+    rows_offset: u64,
+    text_offset: u64,
+    text_length: u64,
+    /// Row numbers sorted by region code (u32 each).
+    code_index_offset: u64,
+    contests: Vec<ContestEntry>,
+}
+
+/// One region's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Row {
+    code_start: u32,
+    name_start: u32,
+    name_end: u32,
+    level: u32,
+    first_child: u32,
+    child_count: u32,
+}
+
+/// A region of the view, by its row number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewRegion(pub u32);
+
+/// The regions an answer lists: a contiguous range of rows, all of one level.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub contest: ContestIdx,
+    pub level: u32,
+    pub rows: Range<u32>,
+}
+
+/// Why a selection cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    #[error("unknown contest {0}")]
+    UnknownContest(String),
+    #[error("the definition has no contests")]
+    NoContests,
+    #[error("unknown region {0}")]
+    UnknownRegion(String),
+    #[error("unknown level {key}; levels with regions: {known}")]
+    UnknownLevel { key: String, known: String },
+    #[error(transparent)]
+    View(#[from] ViewError),
+}
+
+/// Totals of every region of every contest at one head.
+pub struct TotalsView {
+    source: Box<dyn ViewSource>,
+    directory: Directory,
+}
+
+mod build;
+mod read;
+
+pub use build::encode_view;
+
+impl TotalsView {
+    /// The view of `state` and `projection` (synced with each other) at `head`, in memory.
+    pub fn of(state: &State, projection: &Projection, head: &Head) -> TotalsView {
+        let body = encode_view(state, projection, head);
+        match TotalsView::from_source(Box::new(body)) {
+            Ok(view) => view,
+            // Unreachable unless `encode_view` and `from_source` disagree: a bug, not input.
+            Err(error) => panic!("a view just encoded does not read back: {error}"),
+        }
+    }
+
+    pub fn head_count(&self) -> u64 {
+        self.directory.head_count
+    }
+
+    pub fn head_hash(&self) -> [u8; 32] {
+        self.directory.head_hash
+    }
+
+    pub fn projection_digest(&self) -> [u8; 32] {
+        self.directory.projection_digest
+    }
+
+    pub fn levels(&self) -> &[LevelNames] {
+        &self.directory.levels
+    }
+
+    /// Index of the station level (the last level).
+    pub fn station_level(&self) -> u32 {
+        self.directory.levels.len().saturating_sub(1) as u32
+    }
+
+    pub fn contest(&self, contest: ContestIdx) -> Option<&ContestEntry> {
+        self.directory.contests.get(contest.0 as usize)
+    }
+
+    pub fn contest_by_id(&self, id: &str) -> Option<ContestIdx> {
+        let index = self.directory.contests.iter().position(|c| c.id == id)?;
+        Some(ContestIdx(index as u32))
+    }
+}
+
+impl<S: Storage> Ledger<S> {
+    /// The totals view of the current state, in memory.
+    pub fn totals_view(&self) -> TotalsView {
+        TotalsView::of(self.state(), self.projection(), &self.head())
+    }
+
+    /// Saves `view` so that the next `totals` answers without a replay. Nothing is saved
+    /// for a ledger replayed only up to an earlier record, or a view of another head.
+    pub fn save_totals_view(&mut self, view: &TotalsView) -> Result<(), LedgerError> {
+        let head = self.head();
+        let current = self.state().last_seq() == head.count
+            && view.head_count() == head.count
+            && view.head_hash() == head.last_hash;
+        let Some(body) = view.source.whole().filter(|_| current) else {
+            return Ok(());
+        };
+        self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
+        Ok(())
+    }
+}
+
+/// The saved totals view of an open log, if it is intact and for the log's head.
+pub fn read_totals_view<S: Storage>(log: &Log<S>) -> Result<Option<TotalsView>, LedgerError> {
+    let Some(body) = log.storage().get_view(TOTALS_VIEW)? else {
+        return Ok(None);
+    };
+    let head = log.head();
+    Ok(TotalsView::from_source(Box::new(body))
+        .ok()
+        .filter(|view| view.head_count() == head.count && view.head_hash() == head.last_hash))
+}
+
+/// The saved totals view of the default store at `path`, opened without opening the store
+/// (no lock, no replay): `None` if there is none, it is damaged, or the log has changed
+/// since it was saved.
+pub fn open_totals_view_unopened(
+    path: &std::path::Path,
+) -> Result<Option<TotalsView>, LedgerError> {
+    let Some(reader) = SegmentStorage::open_view_unopened(path, TOTALS_VIEW)? else {
+        return Ok(None);
+    };
+    Ok(TotalsView::from_source(Box::new(reader)).ok())
+}

@@ -1,0 +1,214 @@
+//! Encoding a totals view from a replayed state (layout: docs/FORMAT.md, "Totals view").
+
+use std::collections::VecDeque;
+
+use rekap_log::Head;
+use rekap_model::{ContestIdx, RegionIdx, State};
+use rekap_projection::Projection;
+
+use super::{
+    ContestEntry, Directory, LevelNames, APPROVAL_LABELS, DIRECTORY_CONFIG, PREAMBLE_BYTES,
+    VIEW_FORMAT,
+};
+
+/// The body of the totals view of `state` and `projection` at `head`.
+pub fn encode_view(state: &State, projection: &Projection, head: &Head) -> Vec<u8> {
+    let election = state.election();
+    let order = level_order(state);
+    let mut body = vec![0u8; PREAMBLE_BYTES as usize];
+    let rows_offset = body.len() as u64;
+    let text = text_of(state, &order);
+    body.extend(rows_of(state, &order, &text.bounds));
+    let text_offset = body.len() as u64;
+    body.extend_from_slice(text.text.as_bytes());
+    let code_index_offset = body.len() as u64;
+    body.extend(code_index(state, &order));
+    let mut contests = Vec::new();
+    for contest in (0..election.contests().len() as u32).map(ContestIdx) {
+        let lines_offset = body.len() as u64;
+        body.extend(lines_of(state, projection, contest, &order));
+        contests.push(contest_entry(state, contest, &order, lines_offset));
+    }
+    let directory = Directory {
+        format: VIEW_FORMAT,
+        head_count: head.count,
+        head_hash: head.last_hash,
+        projection_digest: projection.projection_digest(state),
+        levels: level_names(state),
+        region_count: order.regions.len() as u32,
+        rows_offset,
+        text_offset,
+        text_length: text.text.len() as u64,
+        code_index_offset,
+        contests,
+    };
+    let directory_offset = body.len() as u64;
+    let encoded = bincode::encode_to_vec(&directory, DIRECTORY_CONFIG).unwrap_or_default();
+    body.extend_from_slice(&encoded);
+    body[..8].copy_from_slice(&directory_offset.to_le_bytes());
+    body[8..16].copy_from_slice(&(encoded.len() as u64).to_le_bytes());
+    body
+}
+
+/// Regions grouped by level, each level in tree order (breadth first from the roots).
+struct LevelOrder {
+    regions: Vec<RegionIdx>,
+    /// Row of each region, by region index.
+    row_of: Vec<u32>,
+}
+
+fn level_order(state: &State) -> LevelOrder {
+    let tree = state.election().tree();
+    let mut regions = Vec::with_capacity(tree.region_count() as usize);
+    let mut queue: VecDeque<RegionIdx> = tree.roots().iter().copied().collect();
+    while let Some(region) = queue.pop_front() {
+        regions.push(region);
+        queue.extend(tree.children(region).iter().copied());
+    }
+    let mut row_of = vec![0u32; tree.region_count() as usize];
+    for (row, region) in regions.iter().enumerate() {
+        if let Some(slot) = row_of.get_mut(region.0 as usize) {
+            *slot = row as u32;
+        }
+    }
+    LevelOrder { regions, row_of }
+}
+
+struct Text {
+    text: String,
+    /// Per row: code start, name start, name end.
+    bounds: Vec<[u32; 3]>,
+}
+
+fn text_of(state: &State, order: &LevelOrder) -> Text {
+    let election = state.election();
+    let mut text = Text {
+        text: String::new(),
+        bounds: Vec::with_capacity(order.regions.len()),
+    };
+    for region in &order.regions {
+        let entry = election.region_entry(*region);
+        let code_start = text.text.len() as u32;
+        text.text
+            .push_str(entry.map_or("", |entry| entry.code.as_str()));
+        let name_start = text.text.len() as u32;
+        text.text
+            .push_str(entry.map_or("", |entry| entry.name.as_str()));
+        text.bounds
+            .push([code_start, name_start, text.text.len() as u32]);
+    }
+    text
+}
+
+fn rows_of(state: &State, order: &LevelOrder, bounds: &[[u32; 3]]) -> Vec<u8> {
+    let tree = state.election().tree();
+    let mut rows = Vec::with_capacity(order.regions.len() * super::ROW_BYTES as usize);
+    // Breadth first: the children of the rows in order are the rows after the roots, in
+    // order, so a row's first child is a running count (also for a row without children).
+    let mut next_child = tree.roots().len() as u32;
+    for (region, [code_start, name_start, name_end]) in order.regions.iter().zip(bounds) {
+        let child_count = tree.children(*region).len() as u32;
+        let level = tree.level(*region).unwrap_or(0);
+        for word in [
+            *code_start,
+            *name_start,
+            *name_end,
+            level,
+            next_child,
+            child_count,
+        ] {
+            rows.extend_from_slice(&word.to_le_bytes());
+        }
+        next_child += child_count;
+    }
+    rows
+}
+
+fn code_index(state: &State, order: &LevelOrder) -> Vec<u8> {
+    let election = state.election();
+    let code = |region: &RegionIdx| election.region_code(*region).unwrap_or("");
+    let mut by_code: Vec<RegionIdx> = order.regions.clone();
+    by_code.sort_by(|left, right| code(left).cmp(code(right)));
+    by_code
+        .iter()
+        .flat_map(|region| order.row_of[region.0 as usize].to_le_bytes())
+        .collect()
+}
+
+fn lines_of(
+    state: &State,
+    projection: &Projection,
+    contest: ContestIdx,
+    order: &LevelOrder,
+) -> Vec<u8> {
+    let pairs = state
+        .election()
+        .contest(contest)
+        .map_or(0, |contest| contest.pairs.len());
+    let mut lines = Vec::new();
+    for region in &order.regions {
+        let report = projection.region_report(state, contest, *region);
+        let totals = &report.totals;
+        for pair in 0..pairs {
+            let votes = totals.votes.get(pair).copied().unwrap_or(0);
+            lines.extend_from_slice(&votes.to_le_bytes());
+        }
+        for value in [
+            totals.valid,
+            totals.invalid,
+            totals.registered,
+            totals.voted,
+        ] {
+            lines.extend_from_slice(&value.to_le_bytes());
+        }
+        let approval = APPROVAL_LABELS
+            .iter()
+            .position(|label| *label == report.approval)
+            .unwrap_or(0) as u32;
+        for value in [
+            totals.stations_reported,
+            totals.stations_voided,
+            totals.stations_expected,
+            report.open_objections as u32,
+            approval,
+        ] {
+            lines.extend_from_slice(&value.to_le_bytes());
+        }
+    }
+    lines
+}
+
+fn contest_entry(
+    state: &State,
+    contest: ContestIdx,
+    order: &LevelOrder,
+    lines_offset: u64,
+) -> ContestEntry {
+    let election = state.election();
+    let definition = election.contest(contest);
+    let scope = election
+        .contest_scope(contest)
+        .map_or(0, |scope| order.row_of[scope.0 as usize]);
+    ContestEntry {
+        id: definition.map(|c| c.id.clone()).unwrap_or_default(),
+        scope,
+        pair_numbers: definition
+            .map(|c| c.pairs.iter().map(|pair| pair.number).collect())
+            .unwrap_or_default(),
+        lines_offset,
+    }
+}
+
+fn level_names(state: &State) -> Vec<LevelNames> {
+    state
+        .election()
+        .levels()
+        .iter()
+        .map(|level| LevelNames {
+            key: level.key.clone(),
+            name_en: level.name_en.clone(),
+            name_id: level.name_id.clone(),
+            holds_plenary: level.holds_plenary,
+        })
+        .collect()
+}
