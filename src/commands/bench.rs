@@ -1,7 +1,7 @@
 //! `bench`: national-scale measurements with their baselines in the same run (issues 4 and
 //! 6): bulk import, rebuilding every tier from the log (fast rollup and full replay), the
 //! same rollup in SQLite, export, verification beside plain blake3, and totals from a
-//! snapshot. Medians of `--runs`; figures go to docs/PERFORMANCE.md. Not part of CI.
+//! the totals view. Medians of `--runs`; figures go to docs/PERFORMANCE.md. Not part of CI.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -87,7 +87,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         median: median(args.runs, || full_audit(&export))?,
     });
     rows.push(Row {
-        what: "rekap totals process on the national store (snapshot)",
+        what: "rekap totals process on the national store (view file)",
         median: totals_process(&store, args.runs)?,
     });
     match sqlite(&dir, &preset, args.runs) {
@@ -234,7 +234,7 @@ fn verify(export: &Path, signatures: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `rekap totals` as a user runs it, after a first run has saved the snapshot.
+/// `rekap totals` as a user runs it, after a first run has saved the totals view.
 fn totals_process(store: &Path, runs: usize) -> anyhow::Result<Duration> {
     let binary = std::env::current_exe()?;
     let run = || -> anyhow::Result<()> {
