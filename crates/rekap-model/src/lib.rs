@@ -15,6 +15,7 @@ pub mod encoding;
 pub mod error;
 pub mod event;
 pub mod file;
+mod fingerprints;
 pub mod limits;
 pub mod regions;
 pub mod sheet;

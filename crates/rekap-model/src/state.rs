@@ -14,6 +14,7 @@ use crate::error::{ApprovalCheckFailure, PayloadRefusal, Refusal, RoleKind};
 use crate::event::{
     Act, ApprovalStatement, Envelope, Event, EventId, Payload, Resolution, WitnessRefusal,
 };
+use crate::fingerprints::FingerprintCounts;
 use crate::limits::MAX_EVENTS_PER_PAYLOAD;
 use crate::regions::{Place, RegionIdx, StationId};
 use crate::sheet::{Flag, Neighbourhood, PackedSheet, TallySheet};
@@ -305,7 +306,7 @@ pub struct State {
     objections: BTreeMap<EventId, Objection>,
     approvals: Vec<Approval>,
     latest_approval: BTreeMap<(RegionIdx, ContestIdx), ApprovalIdx>,
-    fingerprints: BTreeMap<(ContestIdx, u64), u32>,
+    fingerprints: FingerprintCounts,
     neighbourhoods: BTreeMap<(RegionIdx, ContestIdx), Neighbourhood>,
 }
 
@@ -334,7 +335,7 @@ impl State {
             });
         }
         let election = Election::new(definition).map_err(Refusal::InvalidDefinition)?;
-        let contests = (0..election.contests().len() as u32)
+        let contests: Vec<ContestState> = (0..election.contests().len() as u32)
             .map(|c| {
                 let range = election
                     .contest_scope(ContestIdx(c))
@@ -346,6 +347,7 @@ impl State {
                 }
             })
             .collect();
+        let sheets = contests.iter().map(|c| c.slots.len() as u64).sum();
         let mut officers = BTreeMap::new();
         let mut officer_keys = Vec::new();
         for officer in &election.definition().initial_officers {
@@ -382,7 +384,7 @@ impl State {
             objections: BTreeMap::new(),
             approvals: Vec::new(),
             latest_approval: BTreeMap::new(),
-            fingerprints: BTreeMap::new(),
+            fingerprints: FingerprintCounts::with_expected(sheets),
             neighbourhoods: BTreeMap::new(),
         })
     }
@@ -490,10 +492,7 @@ impl State {
     /// How many current sheets of the contest carry these numbers (see
     /// [`TallySheet::numbers_fingerprint`]).
     pub fn same_sheet_count(&self, contest: ContestIdx, fingerprint: u64) -> u32 {
-        self.fingerprints
-            .get(&(contest, fingerprint))
-            .copied()
-            .unwrap_or(0)
+        self.fingerprints.get(contest, fingerprint).unwrap_or(0)
     }
 
     // ------------------------------------------------------------------ transactions
@@ -1260,19 +1259,9 @@ impl Transaction<'_> {
         fingerprint: u64,
         add: bool,
     ) {
-        let key = (contest, fingerprint);
-        let old = self.state.fingerprints.get(&key).copied();
-        self.journal.push(Undo::Fingerprint(key, old));
-        let new = if add {
-            old.unwrap_or(0).saturating_add(1)
-        } else {
-            old.unwrap_or(0).saturating_sub(1)
-        };
-        if new == 0 {
-            self.state.fingerprints.remove(&key);
-        } else {
-            self.state.fingerprints.insert(key, new);
-        }
+        let old = self.state.fingerprints.step(contest, fingerprint, add);
+        self.journal
+            .push(Undo::Fingerprint((contest, fingerprint), old));
         if let Some((holder, _)) = self.state.election.tree().station_holder(station) {
             let key = (holder, contest);
             let entry = self.state.neighbourhoods.entry(key).or_default();
@@ -1527,14 +1516,9 @@ impl Transaction<'_> {
                         s.latest_approval.remove(&key);
                     }
                 },
-                Undo::Fingerprint(key, old) => match old {
-                    Some(n) => {
-                        s.fingerprints.insert(key, n);
-                    }
-                    None => {
-                        s.fingerprints.remove(&key);
-                    }
-                },
+                Undo::Fingerprint((contest, fingerprint), old) => {
+                    s.fingerprints.set(contest, fingerprint, old);
+                }
                 Undo::Neighbourhood(key, old) => match old {
                     Some(n) => {
                         s.neighbourhoods.insert(key, n);
