@@ -520,11 +520,20 @@ impl State {
         let approvals_len = self.approvals.len();
         let last_seq = self.last_seq;
         self.last_seq = envelope.seq;
+        // The author's officer index, for its history entries. It cannot change during the
+        // transaction: an officer is registered only by the registrar, who holds no role.
+        let author = self
+            .officers
+            .get(&envelope.author)
+            .map(|o| o.index)
+            .unwrap_or(OfficerIdx(u32::MAX));
         Ok(Transaction {
             state: self,
             envelope,
+            author,
             next_index: 0,
             journal: Vec::new(),
+            neighbourhood_journaled: None,
             entries_len,
             approvals_len,
             last_seq,
@@ -1203,8 +1212,13 @@ enum Undo {
 pub struct Transaction<'a> {
     state: &'a mut State,
     envelope: Envelope,
+    /// The author's officer index (`u32::MAX` for the registrar).
+    author: OfficerIdx,
     next_index: u32,
     journal: Vec<Undo>,
+    /// The neighbourhood whose change was journaled last: its value from before this
+    /// transaction is already in the journal, so changing it again needs no second copy.
+    neighbourhood_journaled: Option<(RegionIdx, ContestIdx)>,
     entries_len: usize,
     approvals_len: usize,
     last_seq: u64,
@@ -1264,8 +1278,12 @@ impl Transaction<'_> {
             .push(Undo::Fingerprint((contest, fingerprint), old));
         if let Some((holder, _)) = self.state.election.tree().station_holder(station) {
             let key = (holder, contest);
+            // Undo runs backwards, so the first copy of a neighbourhood's value is the one
+            // that counts; a bulk payload changes one village's neighbourhood many times in
+            // a row.
+            let journaled = self.neighbourhood_journaled == Some(key);
             let entry = self.state.neighbourhoods.entry(key).or_default();
-            let old = entry.clone();
+            let old = (!journaled).then(|| entry.clone());
             if add {
                 entry.add(sheet);
             } else {
@@ -1274,8 +1292,11 @@ impl Transaction<'_> {
             if entry.sheets == 0 {
                 self.state.neighbourhoods.remove(&key);
             }
-            self.journal
-                .push(Undo::Neighbourhood(key, (old.sheets > 0).then_some(old)));
+            if let Some(old) = old {
+                self.journal
+                    .push(Undo::Neighbourhood(key, (old.sheets > 0).then_some(old)));
+                self.neighbourhood_journaled = Some(key);
+            }
         }
     }
 
@@ -1289,12 +1310,7 @@ impl Transaction<'_> {
         note: Option<Box<EntryNote>>,
     ) -> EntryIdx {
         let previous = self.state.slot(station, contest).and_then(|s| s.head);
-        let author = self
-            .state
-            .officers
-            .get(&self.envelope.author)
-            .map(|o| o.index)
-            .unwrap_or(OfficerIdx(u32::MAX));
+        let author = self.author;
         let entry = EntryIdx(self.state.entries.len() as u32);
         self.state.entries.push(StationEntry {
             id,
