@@ -45,6 +45,29 @@ pub enum StorageError {
     InjectedFault(String),
 }
 
+/// Why `path` cannot be opened as a store whose marker reads `expected`: no marker at all,
+/// or the marker of another store format (stores written by an earlier rekap).
+pub(crate) fn not_a_store(path: &std::path::Path, expected: &str) -> StorageError {
+    let marker = std::fs::read_to_string(path.join(sled_store::MARKER_FILE)).ok();
+    let format_of = |marker: &str| {
+        marker
+            .trim_end()
+            .strip_prefix("rekap store, format ")
+            .map(str::to_owned)
+    };
+    let reason = match (marker.as_deref().and_then(format_of), format_of(expected)) {
+        (Some(found), Some(wanted)) => format!(
+            "is a rekap store of format {found}; this rekap reads format {wanted}. Export its \
+             log with the rekap that wrote it (`rekap export`); this one verifies and audits \
+             the export (`rekap verify --log`, `rekap audit --log`)"
+        ),
+        _ => {
+            "is not a rekap store (no REKAP_STORE marker); create one with `rekap init`".to_owned()
+        }
+    };
+    sled_store::io_error(path, &reason)
+}
+
 /// The storage a [`crate::Log`] runs on.
 pub trait Storage {
     /// Makes the chunk and the counters durable, all or nothing, before returning Ok.

@@ -62,10 +62,7 @@ impl SledStorage {
     /// Opens an existing store.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
         if !Self::is_store(path) {
-            return Err(io_error(
-                path,
-                "is not a rekap store (no REKAP_STORE marker); create one with `rekap init`",
-            ));
+            return Err(super::not_a_store(path, MARKER_CONTENTS));
         }
         let lock = lock_store(path)?;
         Self::open_locked(path, lock)

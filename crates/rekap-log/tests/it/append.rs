@@ -181,6 +181,27 @@ fn create_refuses_a_non_empty_directory_and_open_refuses_a_non_store() {
 }
 
 #[test]
+fn a_store_of_another_format_is_named_not_called_a_stranger() {
+    let dir = tempfile::tempdir().unwrap();
+    let sled_store = dir.path().join("sled-store");
+    drop(SledStorage::create(&sled_store).unwrap());
+    let message = rekap_log::SegmentStorage::open(&sled_store)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("is a rekap store of format 2; this rekap reads format 3"),
+        "{message}"
+    );
+    assert!(message.contains("rekap export"), "{message}");
+    let message = rekap_log::SegmentStorage::open(dir.path())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("is not a rekap store"), "{message}");
+}
+
+#[test]
 fn a_batch_larger_than_a_sled_value_part_reads_back_whole() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store");
