@@ -6,7 +6,7 @@ Usage: python3 tools/verify_export.py FILE [--json]
 Checks the header, every frame, the per-record checks 1-7 of FORMAT.md (in that order),
 the trailer, and that nothing follows the trailer. Prints one JSON object with --json
 ({"ok", "events", "head", "failures": [{"seq", "reason"}]}), a short summary otherwise.
-Exit status: 0 verified, 1 not verified (or unreadable), 2 usage error.
+Exit status: 0 verified, 1 not verified, 2 usage error, 3 file unreadable (as `rekap verify`).
 
 Dependencies: the Python 3 standard library, `blake3` and `cryptography`.
 """
@@ -290,7 +290,8 @@ def main(argv):
         with open(files[0], "rb") as f:
             verify_file(f, res)
     except OSError as exc:
-        res.fail(None, "cannot read %s: %s" % (files[0], exc.strerror or exc))
+        sys.stderr.write("cannot read %s: %s\n" % (files[0], exc.strerror or exc))
+        return 3
     except Exception as exc:  # never a traceback on malformed input
         res.fail(None, "internal error: %s: %s" % (exc.__class__.__name__, exc))
 
