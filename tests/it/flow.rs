@@ -238,12 +238,25 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
     ]);
 
     let replayed = election.ok(&["totals", "--format", "json"]);
-    let from_snapshot = election.ok(&["totals", "--format", "json"]);
-    assert_eq!(
-        replayed, from_snapshot,
-        "the snapshot answers as the replay did"
-    );
-    let totals: Value = serde_json::from_str(&from_snapshot).unwrap();
+    let view = election.sandbox.path("rekap-store/totals.view");
+    assert!(view.exists(), "the replay saved the totals view");
+    let from_view = election.ok(&["totals", "--format", "json"]);
+    assert_eq!(replayed, from_view, "the view answers as the replay did");
+    // The view is read without opening the store: totals answers while another process
+    // holds the store, where a replaying command gets exit 4.
+    let lock = std::fs::File::open(election.sandbox.path("rekap-store/LOCK")).unwrap();
+    lock.lock().unwrap();
+    assert_eq!(election.ok(&["totals", "--format", "json"]), from_view);
+    assert_eq!(code(&election.run(&["status"])), 4);
+    lock.unlock().unwrap();
+    // A damaged view is recomputed, never misread.
+    let mut bytes = std::fs::read(&view).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(&view, &bytes).unwrap();
+    assert_eq!(election.ok(&["totals", "--format", "json"]), from_view);
+    assert_ne!(std::fs::read(&view).unwrap(), bytes, "the damaged view was replaced");
+    let totals: Value = serde_json::from_str(&from_view).unwrap();
     assert_eq!(totals["contest"], CONTEST);
     assert_eq!(totals["level"], "province");
     let province = &totals["regions"][0];
@@ -305,7 +318,7 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
     );
     assert_eq!(election.head()["ok"], true);
 
-    // A change after the snapshot: totals must not answer from the old snapshot.
+    // A change after the view was saved: totals must not answer from the old view.
     let recount = election.with_sheet(
         "correct",
         "district",

@@ -10,8 +10,8 @@
 //! 6. Sheets: every hard rule holds for every version of every sheet.
 //! 7. Approvals: digests recomputed, witness signatures, parents over fresh children.
 //! 8. Final state: every level's totals, rebuilt independently from the payloads, equal the
-//!    projection's, and each region is the sum of its children; a stored snapshot's
-//!    projection digest equals the recomputed one.
+//!    projection's, and each region is the sum of its children; the store's saved
+//!    totals view claims the recomputed projection digest.
 //! 9. Soft-rule flags, listed (not failures).
 
 mod check;

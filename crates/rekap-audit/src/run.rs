@@ -12,11 +12,11 @@ use crate::classify::check_of;
 const LISTED_FLAGS: usize = 1_000;
 
 /// Audits `records` (all of a log, in order) whose chain was checked into `chain`.
-/// `snapshot_digest` is the projection digest a store's snapshot claims for this head.
+/// `view_digest` is the projection digest a store's saved totals view claims for this head.
 pub fn audit(
     chain: &VerifyReport,
     records: &[Record],
-    snapshot_digest: Option<[u8; 32]>,
+    view_digest: Option<[u8; 32]>,
 ) -> AuditReport {
     let mut tallies: Vec<Tally> = (0..9).map(|_| Tally::new()).collect();
     chain_checks(chain, &mut tallies);
@@ -26,10 +26,10 @@ pub fn audit(
         sheet_versions(state, &mut tallies[5]);
         final_state(state, projection, accepted, &mut tallies[7]);
         let digest = projection.projection_digest(state);
-        if let Some(claimed) = snapshot_digest {
+        if let Some(claimed) = view_digest {
             tallies[7].checked += 1;
             if claimed != digest {
-                let reason = "the store's snapshot claims another projection digest".to_owned();
+                let reason = "the store's totals view claims another projection digest".to_owned();
                 tallies[7].fail(None, reason);
             }
         }

@@ -311,12 +311,12 @@ impl Harness {
     }
 
     /// The audit of the whole log: chain report from `Log::verify`, records from 1.
-    pub fn audit(&self, snapshot_digest: Option<[u8; 32]>) -> AuditReport {
+    pub fn audit(&self, view_digest: Option<[u8; 32]>) -> AuditReport {
         let chain = self
             .log
             .verify(VerifyOptions::default())
             .expect("log verifies");
-        rekap_audit::audit(&chain, &self.records(), snapshot_digest)
+        rekap_audit::audit(&chain, &self.records(), view_digest)
     }
 }
 

@@ -1,4 +1,4 @@
-//! An honest log passes every check; a snapshot claiming another projection digest fails
+//! An honest log passes every check; a totals view claiming another projection digest fails
 //! check 8.
 
 use rekap_audit::{AuditReport, CHECK_NAMES};
@@ -81,7 +81,7 @@ fn honest_log_passes_every_check() {
 }
 
 #[test]
-fn snapshot_with_the_recomputed_digest_passes_check_8() {
+fn a_totals_view_with_the_recomputed_digest_passes_check_8() {
     let h = honest();
     let digest = h.projection.projection_digest(&h.state);
     let without = h.audit(None);
@@ -91,7 +91,7 @@ fn snapshot_with_the_recomputed_digest_passes_check_8() {
 }
 
 #[test]
-fn snapshot_claiming_another_projection_digest_fails_check_8() {
+fn a_totals_view_claiming_another_projection_digest_fails_check_8() {
     let h = honest();
     let mut claimed = h.projection.projection_digest(&h.state);
     claimed[0] ^= 1;
@@ -104,8 +104,8 @@ fn snapshot_claiming_another_projection_digest_fails_check_8() {
     assert!(!state.passed);
     assert_eq!(state.failed, 1);
     let failure = state.first_failure.as_ref().expect("a failure");
-    assert_eq!(failure.seq, None, "a snapshot is not a record");
-    assert!(failure.reason.contains("snapshot"), "{failure:?}");
+    assert_eq!(failure.seq, None, "a view is not a record");
+    assert!(failure.reason.contains("totals view"), "{failure:?}");
     assert_eq!(
         report.first_failure().map(|(check, _)| check.number),
         Some(8)
