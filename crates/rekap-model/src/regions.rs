@@ -60,6 +60,21 @@ pub struct RegionTree {
     holders: Vec<(u32, RegionIdx)>,
     station_count: u32,
     station_level: u32,
+    /// Per region, in the same (code) order, the first 16 bytes of its code as a big-endian
+    /// number, zero-padded: sorted like the codes, so a look-up by code binary-searches
+    /// these numbers in one flat array instead of following every probed region's `String`.
+    code_keys: Vec<u128>,
+}
+
+/// The first 16 bytes of `code`, zero-padded, as a big-endian number. `a <= b` for codes
+/// `a <= b` (bytewise): equal up to 16 bytes, or the first difference decides, or a code
+/// that is a prefix of the other pads with zeros, which sort first.
+fn code_key(code: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    for (slot, byte) in bytes.iter_mut().zip(code.bytes()) {
+        *slot = byte;
+    }
+    u128::from_be_bytes(bytes)
 }
 
 /// Whether `code` is a well-formed region code: 1..=32 bytes of ASCII letters, digits, `.`, `_`.
@@ -253,15 +268,32 @@ impl RegionTree {
             holders,
             station_count: next_station as u32,
             station_level,
+            code_keys: regions.iter().map(|r| code_key(&r.code)).collect(),
         })
     }
 
     /// Looks a region up by code in the definition's (sorted) regions.
     pub(crate) fn lookup(&self, regions: &[RegionEntry], code: &str) -> Option<RegionIdx> {
+        let key = code_key(code);
+        let start = self.code_keys.partition_point(|k| *k < key);
+        // Codes sharing their first 16 bytes (rare): a binary search over the full codes.
+        let same = self
+            .code_keys
+            .get(start..)?
+            .iter()
+            .take(2)
+            .take_while(|k| **k == key)
+            .count();
+        let end = match same {
+            0 => return None,
+            1 => start + 1,
+            _ => start + self.code_keys.get(start..)?.partition_point(|k| *k == key),
+        };
         regions
+            .get(start..end)?
             .binary_search_by(|r| r.code.as_str().cmp(code))
             .ok()
-            .map(|i| RegionIdx(i as u32))
+            .map(|i| RegionIdx((start + i) as u32))
     }
 
     /// Number of regions.
@@ -372,6 +404,68 @@ impl RegionTree {
                 return None;
             }
             region = self.parent(region)?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(key: &str) -> Level {
+        Level {
+            key: key.into(),
+            name_en: key.into(),
+            name_id: key.into(),
+            holds_plenary: false,
+        }
+    }
+
+    /// Every code, and near misses, found by the keyed look-up exactly as by a plain binary
+    /// search, including codes sharing their first 16 bytes and codes that prefix others.
+    #[test]
+    fn lookup_by_code_agrees_with_a_binary_search() {
+        let long = "A".repeat(16);
+        let mut codes: Vec<String> = vec![
+            "A".into(),
+            "A0".into(),
+            "AB".into(),
+            "B_".into(),
+            long.clone(),
+            format!("{long}0"),
+            format!("{long}1"),
+            format!("{long}12"),
+            format!("{long}2"),
+            format!("{long}{long}"),
+            "A".repeat(15),
+            "Z".repeat(32),
+        ];
+        codes.sort();
+        let regions: Vec<RegionEntry> = codes
+            .iter()
+            .map(|code| RegionEntry {
+                code: code.clone(),
+                parent: None,
+                level: 0,
+                name: code.clone(),
+                stations: 1,
+            })
+            .collect();
+        let tree = RegionTree::build(&[level("region"), level("station")], &regions)
+            .expect("a valid tree");
+        let mut probes: Vec<String> = codes.clone();
+        for code in &codes {
+            probes.push(format!("{code}0"));
+            probes.push(format!("{code}\0"));
+            probes.push(code[..code.len() - 1].to_string());
+        }
+        probes.extend(["", "0", "AA", "Z", "\u{7f}"].map(String::from));
+        for probe in &probes {
+            let expected = regions
+                .binary_search_by(|r| r.code.as_str().cmp(probe))
+                .ok()
+                .map(|i| RegionIdx(i as u32));
+            assert_eq!(tree.lookup(&regions, probe), expected, "{probe:?}");
         }
     }
 }
