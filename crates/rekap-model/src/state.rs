@@ -19,6 +19,9 @@ use crate::limits::MAX_EVENTS_PER_PAYLOAD;
 use crate::regions::{Place, RegionIdx, StationId};
 use crate::sheet::{Flag, Neighbourhood, PackedSheet, TallySheet};
 
+/// Sheets whose fingerprint counts are fetched together (see [`State::execute_payload`]).
+const FINGERPRINTS_AHEAD: usize = 32;
+
 /// The projection's check of a plenary approval's digest (issue 4): the digest equals the
 /// region's digest at the head, every child at a plenary level is approved and not stale,
 /// every station under the region has a sheet or is voided. `state` is the state the
@@ -571,14 +574,30 @@ impl State {
         }
         let mut tx = self.begin(*envelope, definition_hash).map_err(whole)?;
         let mut effects = Vec::with_capacity(events.len());
-        for (index, event) in events.iter().enumerate() {
-            let effect = tx
-                .execute(event, approvals)
-                .map_err(|refusal| PayloadRefusal {
-                    index: Some(index as u32),
-                    refusal,
-                })?;
-            effects.push(effect);
+        // Sheets' fingerprints are computed a block ahead and their count buckets read
+        // together, so that the cache misses of a block overlap instead of each sheet's
+        // decision waiting for its own (the counts are spread at random over memory).
+        let mut fingerprints = Vec::with_capacity(FINGERPRINTS_AHEAD);
+        let mut index = 0u32;
+        for block in events.chunks(FINGERPRINTS_AHEAD) {
+            fingerprints.clear();
+            fingerprints.extend(block.iter().map(|event| match event {
+                Event::SheetSubmitted { sheet, .. } | Event::SheetCorrected { sheet, .. } => {
+                    Some(sheet.numbers_fingerprint())
+                }
+                _ => None,
+            }));
+            tx.state.fingerprints.warm(fingerprints.iter().flatten());
+            for (event, fingerprint) in block.iter().zip(&fingerprints) {
+                let effect =
+                    tx.execute_with(event, approvals, *fingerprint)
+                        .map_err(|refusal| PayloadRefusal {
+                            index: Some(index),
+                            refusal,
+                        })?;
+                effects.push(effect);
+                index = index.saturating_add(1);
+            }
         }
         tx.commit();
         Ok(effects)
@@ -751,6 +770,19 @@ impl State {
         event: &Event,
         approvals: &dyn ApprovalCheck,
     ) -> Result<Decision, Refusal> {
+        self.decide_with(envelope, index, event, approvals, None)
+    }
+
+    /// [`State::decide`], given the numbers fingerprint of the event's sheet if it was
+    /// computed already (it must be that sheet's [`TallySheet::numbers_fingerprint`]).
+    fn decide_with(
+        &self,
+        envelope: &Envelope,
+        index: u32,
+        event: &Event,
+        approvals: &dyn ApprovalCheck,
+        known_fingerprint: Option<u64>,
+    ) -> Result<Decision, Refusal> {
         event.check_limits()?;
         let author = &envelope.author;
         let act = event.act();
@@ -824,7 +856,7 @@ impl State {
                     _ => {}
                 }
                 self.check_sheet(station, contest, c, sheet)?;
-                let fingerprint = sheet.numbers_fingerprint();
+                let fingerprint = known_fingerprint.unwrap_or_else(|| sheet.numbers_fingerprint());
                 Plan::SetSheet {
                     station: s,
                     contest: c,
@@ -881,7 +913,7 @@ impl State {
                     });
                 }
                 self.check_sheet(station, contest, c, sheet)?;
-                let fingerprint = sheet.numbers_fingerprint();
+                let fingerprint = known_fingerprint.unwrap_or_else(|| sheet.numbers_fingerprint());
                 Plan::SetSheet {
                     station: s,
                     contest: c,
@@ -1238,8 +1270,20 @@ impl Transaction<'_> {
         event: &Event,
         approvals: &dyn ApprovalCheck,
     ) -> Result<Effect, Refusal> {
+        self.execute_with(event, approvals, None)
+    }
+
+    /// [`Transaction::execute`] with the sheet's fingerprint if already known.
+    fn execute_with(
+        &mut self,
+        event: &Event,
+        approvals: &dyn ApprovalCheck,
+        fingerprint: Option<u64>,
+    ) -> Result<Effect, Refusal> {
         let index = self.next_index;
-        let decision = self.state.decide(&self.envelope, index, event, approvals)?;
+        let decision =
+            self.state
+                .decide_with(&self.envelope, index, event, approvals, fingerprint)?;
         self.next_index = self.next_index.saturating_add(1);
         let id = EventId {
             seq: self.envelope.seq,
