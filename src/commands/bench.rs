@@ -1,7 +1,8 @@
 //! `bench`: national-scale measurements with their baselines in the same run (issues 4 and
 //! 6): bulk import, rebuilding every tier from the log (fast rollup and full replay), the
-//! same rollup in SQLite, export, verification beside plain blake3, and totals from a
-//! the totals view. Medians of `--runs`; figures go to docs/PERFORMANCE.md. Not part of CI.
+//! same rollup in SQLite, export, verification beside plain blake3, and totals from the
+//! totals view. Medians of `--runs` (imports too, each into a fresh store or database);
+//! figures go to docs/PERFORMANCE.md. Not part of CI.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -55,7 +56,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
     let store = dir.join("store");
     rows.push(Row {
         what: "bulk import (decide, sign, chain, fsync, project)",
-        median: import(&store, &preset, &cast)?,
+        median: import_runs(&dir, &store, &preset, &cast, args.runs)?,
     });
     rows.push(Row {
         what: "rebuild every tier from the log: fast rollup",
@@ -134,6 +135,26 @@ fn median(runs: usize, mut work: impl FnMut() -> anyhow::Result<()>) -> anyhow::
     for _ in 0..runs.max(1) {
         times.push(time(&mut work)?);
     }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// The median of `runs` imports, each into a fresh store; the last one stays at `store` for
+/// the measurements that follow.
+fn import_runs(
+    dir: &Path,
+    store: &Path,
+    preset: &Preset,
+    cast: &Cast,
+    runs: usize,
+) -> anyhow::Result<Duration> {
+    let mut times = Vec::new();
+    for run in 1..runs.max(1) {
+        let scratch = dir.join(format!("store-run-{run}"));
+        times.push(import(&scratch, preset, cast)?);
+        fs::remove_dir_all(&scratch)?;
+    }
+    times.push(import(store, preset, cast)?);
     times.sort();
     Ok(times[times.len() / 2])
 }
@@ -282,7 +303,13 @@ fn sqlite(dir: &Path, preset: &Preset, runs: usize) -> anyhow::Result<Vec<Row>> 
         "{create}\n.mode csv\n.import --skip 1 {} sheets\n",
         csv_path.display()
     );
-    let import_time = time(|| sqlite3(&db, &import))?;
+    // Each run imports into a fresh database, as rekap's runs import into fresh stores.
+    let import_time = median(runs, || {
+        if db.exists() {
+            fs::remove_file(&db)?;
+        }
+        sqlite3(&db, &import)
+    })?;
     let levels = ["village", "district", "regency", "province"];
     let rollup: String = levels
         .iter()
