@@ -131,7 +131,7 @@ impl<S: Storage> Ledger<S> {
     ) -> Result<Receipt, LedgerError> {
         let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);
         let mut counters: BTreeMap<[u8; 32], u64> = BTreeMap::new();
-        let mut submissions = Vec::with_capacity(payloads.len());
+        let mut unsigned = Vec::with_capacity(payloads.len());
         for (offset, (key, events)) in payloads.into_iter().enumerate() {
             let author = key.verifying_key().to_bytes();
             let payload = Payload::Events {
@@ -155,13 +155,10 @@ impl<S: Storage> Ledger<S> {
                 None => self.log.next_counter(&author)?,
             };
             counters.insert(author, counter);
-            submissions.push(SignedSubmission::sign(
-                key,
-                counter,
-                encode_payload(&payload),
-            ));
+            unsigned.push((key, counter, encode_payload(&payload)));
         }
-        let count = submissions.len();
+        let count = unsigned.len();
+        let submissions = SignedSubmission::sign_many(unsigned);
         match self.log.append(submissions, recorded_at_ms) {
             Ok(records) => Ok(Receipt {
                 seqs: records.iter().map(|record| record.seq).collect(),

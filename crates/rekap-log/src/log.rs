@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::error::{AppendError, LogError};
 use crate::frame::{push_frame, Frames};
-use crate::limits::{MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PAYLOAD_BYTES};
+use crate::limits::{MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PAYLOAD_BYTES, RECORD_OVERHEAD_BYTES};
 use crate::parallel::parallel_map;
 use crate::record::{
     short_hex, Hash, PublicKey, Record, RecordView, SignedSubmission, GENESIS_PREV_HASH,
@@ -131,7 +131,13 @@ impl<S: Storage> Log<S> {
         }
         let author_counters = self.check_batch(&submissions)?;
         let recorded_at_ms = now_ms.max(self.head.last_recorded_at_ms);
-        let mut framed = Vec::new();
+        // Reserved whole: a bulk import's batch is over 100 MB, and growing it by doubling
+        // copies it several times.
+        let framed_bytes: usize = submissions
+            .iter()
+            .map(|submission| 4 + RECORD_OVERHEAD_BYTES + submission.payload.len())
+            .sum();
+        let mut framed = Vec::with_capacity(framed_bytes.min(MAX_BATCH_BYTES));
         let mut records = Vec::with_capacity(submissions.len());
         let mut prev_hash = self.head.last_hash;
         for (index, submission) in submissions.into_iter().enumerate() {
@@ -174,7 +180,11 @@ impl<S: Storage> Log<S> {
                 limit: MAX_BATCH_RECORDS,
             });
         }
-        let signatures_verify = parallel_map(submissions, SignedSubmission::signature_verifies);
+        let signatures_verify = parallel_map(
+            submissions,
+            |submission| submission.payload.len(),
+            SignedSubmission::signature_verifies,
+        );
         let mut counters: BTreeMap<PublicKey, u64> = BTreeMap::new();
         for (index, submission) in submissions.iter().enumerate() {
             check_submission(index, submission, signatures_verify[index])?;

@@ -4,6 +4,7 @@
 //! declaration order. The hash is the last field, so a record's hash input is its own bytes
 //! minus the last 32, and the signed bytes are a contiguous slice of the record.
 
+use crate::parallel::parallel_map;
 use bincode::{Decode, Encode};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
@@ -64,15 +65,33 @@ struct SubmissionBody<'a> {
 impl SignedSubmission {
     /// Signs `payload` as `key`'s submission number `counter`.
     pub fn sign(key: &SigningKey, counter: u64, payload: Vec<u8>) -> Self {
-        let author = key.verifying_key().to_bytes();
-        let message = submission_message(&author, counter, &payload);
-        let signature = key.sign(&message).to_bytes();
+        let signature = signature_of(key, counter, &payload);
         Self {
-            author,
+            author: key.verifying_key().to_bytes(),
             counter,
             payload,
             signature,
         }
+    }
+
+    /// Signs every `(key, counter, payload)`, spread over the cores: a bulk import signs
+    /// about 80 payloads of 1.4 MB, and ed25519 hashes each twice.
+    pub fn sign_many(unsigned: Vec<(&SigningKey, u64, Vec<u8>)>) -> Vec<Self> {
+        let signatures = parallel_map(
+            &unsigned,
+            |(_, _, payload)| payload.len(),
+            |(key, counter, payload)| signature_of(key, *counter, payload),
+        );
+        unsigned
+            .into_iter()
+            .zip(signatures)
+            .map(|((key, counter, payload), signature)| Self {
+                author: key.verifying_key().to_bytes(),
+                counter,
+                payload,
+                signature,
+            })
+            .collect()
     }
 
     /// Whether the signature verifies (strict ed25519, no malleable signatures).
@@ -80,6 +99,12 @@ impl SignedSubmission {
         let message = submission_message(&self.author, self.counter, &self.payload);
         signature_verifies(&self.author, &message, &self.signature)
     }
+}
+
+fn signature_of(key: &SigningKey, counter: u64, payload: &[u8]) -> [u8; 64] {
+    let author = key.verifying_key().to_bytes();
+    key.sign(&submission_message(&author, counter, payload))
+        .to_bytes()
 }
 
 /// The exact bytes an author signs: `SUBMISSION_DOMAIN || author || counter (u64 LE) ||

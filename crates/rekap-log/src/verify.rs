@@ -227,7 +227,8 @@ impl ChainVerifier {
         let before_first = self.previous;
         let signatures = self.options.signatures;
         let indices: Vec<usize> = (0..records.len()).collect();
-        let judged = parallel_map(&indices, |&index| {
+        let size = |index: &usize| records.get(*index).map_or(0, |bytes| bytes.len());
+        let judged = parallel_map(&indices, size, |&index| {
             let previous = match index.checked_sub(1) {
                 None => before_first,
                 Some(before) => records.get(before).and_then(|bytes| previous_of(bytes)),

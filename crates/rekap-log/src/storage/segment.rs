@@ -319,16 +319,19 @@ impl SegmentStorage {
 
 impl Storage for SegmentStorage {
     fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
-        let mut bytes = Vec::with_capacity(CHUNK_HEADER_BYTES + chunk.framed_records.len());
-        bytes.extend_from_slice(CHUNK_MAGIC);
-        bytes.extend_from_slice(&chunk.first_seq.to_le_bytes());
-        bytes.extend_from_slice(&chunk.record_count.to_le_bytes());
-        bytes.extend_from_slice(&(chunk.framed_records.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(blake3::hash(chunk.framed_records).as_bytes());
-        bytes.extend_from_slice(chunk.framed_records);
+        let mut header = Vec::with_capacity(CHUNK_HEADER_BYTES);
+        header.extend_from_slice(CHUNK_MAGIC);
+        header.extend_from_slice(&chunk.first_seq.to_le_bytes());
+        header.extend_from_slice(&chunk.record_count.to_le_bytes());
+        header.extend_from_slice(&(chunk.framed_records.len() as u64).to_le_bytes());
+        header.extend_from_slice(blake3::hash(chunk.framed_records).as_bytes());
+        debug_assert_eq!(header.len(), CHUNK_HEADER_BYTES);
+        let chunk_bytes = (header.len() + chunk.framed_records.len()) as u64;
         let write = (|| {
             self.file.seek(SeekFrom::Start(self.end))?;
-            self.file.write_all(&bytes)?;
+            // Two writes, not one copy of a batch that can be 256 MB.
+            self.file.write_all(&header)?;
+            self.file.write_all(chunk.framed_records)?;
             // Durable before success is reported.
             self.file.sync_data()
         })();
@@ -342,7 +345,7 @@ impl Storage for SegmentStorage {
             offset: self.end + CHUNK_HEADER_BYTES as u64,
             length: chunk.framed_records.len() as u64,
         });
-        self.end += bytes.len() as u64;
+        self.end += chunk_bytes;
         if let Some(counters) = self.counters.get_mut() {
             for (author, counter) in chunk.author_counters {
                 counters.insert(*author, *counter);
