@@ -9,10 +9,36 @@ use divan::counter::{BytesCount, ItemsCount};
 use divan::Bencher;
 use ed25519_dalek::SigningKey;
 use rekap_log::export::{verify_export, write_export};
-use rekap_log::{Log, MemoryStorage, SignedSubmission, SledStorage, VerifyOptions};
+use rekap_log::{
+    Log, MemoryStorage, SegmentStorage, SignedSubmission, SledStorage, Storage, VerifyOptions,
+};
 
 fn main() {
     divan::main();
+}
+
+/// The two disk stores: the default segment file and the sled-only layout.
+trait DiskStore: Storage + Sized {
+    fn create(path: &std::path::Path) -> Self;
+    fn open(path: &std::path::Path) -> Self;
+}
+
+impl DiskStore for SegmentStorage {
+    fn create(path: &std::path::Path) -> Self {
+        SegmentStorage::create(path).unwrap()
+    }
+    fn open(path: &std::path::Path) -> Self {
+        SegmentStorage::open(path).unwrap()
+    }
+}
+
+impl DiskStore for SledStorage {
+    fn create(path: &std::path::Path) -> Self {
+        SledStorage::create(path).unwrap()
+    }
+    fn open(path: &std::path::Path) -> Self {
+        SledStorage::open(path).unwrap()
+    }
 }
 
 const PAYLOAD_BYTES: usize = 200;
@@ -31,12 +57,12 @@ fn submissions(first_counter: u64, count: usize, payload_bytes: usize) -> Vec<Si
         .collect()
 }
 
-/// Durable append of one batch of `batch` records of 200-byte payloads to a sled store,
-/// signature checks included (the log checks every signature before it appends).
-#[divan::bench(args = [1, 100, 10_000], sample_count = 12, sample_size = 1)]
-fn append_durable(bencher: Bencher, batch: usize) {
+/// Durable append of one batch of `batch` records of 200-byte payloads, signature checks
+/// included (the log checks every signature before it appends).
+#[divan::bench(types = [SegmentStorage, SledStorage], args = [1, 100, 10_000], sample_count = 12, sample_size = 1)]
+fn append_durable<S: DiskStore>(bencher: Bencher, batch: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let mut log = Log::open(SledStorage::create(&dir.path().join("s")).unwrap()).unwrap();
+    let mut log = Log::open(S::create(&dir.path().join("s"))).unwrap();
     let next_counter = Cell::new(1u64);
     bencher
         .counter(BytesCount::new(batch * PAYLOAD_BYTES))
@@ -50,12 +76,12 @@ fn append_durable(bencher: Bencher, batch: usize) {
 }
 
 /// The bulk-import shape: one batch of 16 records, each a 256 KiB payload of many events.
-#[divan::bench(sample_count = 12, sample_size = 1)]
-fn append_durable_bulk_payloads(bencher: Bencher) {
+#[divan::bench(types = [SegmentStorage, SledStorage], sample_count = 12, sample_size = 1)]
+fn append_durable_bulk_payloads<S: DiskStore>(bencher: Bencher) {
     const RECORDS: usize = 16;
     const BYTES: usize = 256 * 1024;
     let dir = tempfile::tempdir().unwrap();
-    let mut log = Log::open(SledStorage::create(&dir.path().join("s")).unwrap()).unwrap();
+    let mut log = Log::open(S::create(&dir.path().join("s"))).unwrap();
     let next_counter = Cell::new(1u64);
     bencher
         .counter(BytesCount::new(RECORDS * BYTES))
@@ -70,30 +96,28 @@ fn append_durable_bulk_payloads(bencher: Bencher) {
 const SCAN_BATCHES: usize = 50;
 const SCAN_BATCH_RECORDS: usize = 1_000;
 
-/// A sled store of 50,000 records of 200-byte payloads, in batches of 1,000.
-static SCAN_STORE: LazyLock<(tempfile::TempDir, u64)> = LazyLock::new(|| {
+/// Reads and decodes every record of a store of 50,000 records of 200-byte payloads, in
+/// batches of 1,000.
+#[divan::bench(types = [SegmentStorage, SledStorage], sample_count = 20)]
+fn scan<S: DiskStore>(bencher: Bencher) {
     let dir = tempfile::tempdir().unwrap();
-    let mut log = Log::open(SledStorage::create(&dir.path().join("s")).unwrap()).unwrap();
+    let path = dir.path().join("s");
     let mut bytes = 0u64;
-    for batch in 0..SCAN_BATCHES {
-        let first = (batch * SCAN_BATCH_RECORDS) as u64 + 1;
-        for record in log
-            .append(submissions(first, SCAN_BATCH_RECORDS, PAYLOAD_BYTES), 0)
-            .unwrap()
-        {
-            bytes += record.encode().len() as u64;
+    {
+        let mut log = Log::open(S::create(&path)).unwrap();
+        for batch in 0..SCAN_BATCHES {
+            let first = (batch * SCAN_BATCH_RECORDS) as u64 + 1;
+            for record in log
+                .append(submissions(first, SCAN_BATCH_RECORDS, PAYLOAD_BYTES), 0)
+                .unwrap()
+            {
+                bytes += record.encode().len() as u64;
+            }
         }
     }
-    (dir, bytes)
-});
-
-/// Reads and decodes every record of the sled store.
-#[divan::bench(sample_count = 20)]
-fn scan_sled(bencher: Bencher) {
-    let (dir, bytes) = &*SCAN_STORE;
-    let log = Log::open(SledStorage::open(&dir.path().join("s")).unwrap()).unwrap();
+    let log = Log::open(S::open(&path)).unwrap();
     bencher
-        .counter(BytesCount::new(*bytes))
+        .counter(BytesCount::new(bytes))
         .bench_local(|| log.records_from(1).filter(Result::is_ok).count());
 }
 
