@@ -7,17 +7,18 @@
 
 use bincode::config::{Configuration, Fixint, Limit, LittleEndian};
 
-use crate::limits::MAX_CANONICAL_BYTES;
+use crate::limits::DECODE_BUDGET_BYTES;
 
 /// The canonical configuration's type.
-pub type CanonicalConfig = Configuration<LittleEndian, Fixint, Limit<MAX_CANONICAL_BYTES>>;
+pub type CanonicalConfig = Configuration<LittleEndian, Fixint, Limit<DECODE_BUDGET_BYTES>>;
 
-/// The canonical bincode configuration.
+/// The canonical bincode configuration. Its limit is the decoder's allocation budget (see
+/// [`crate::limits`]); the length limit of a payload is checked before decoding.
 pub const fn canonical() -> CanonicalConfig {
     bincode::config::standard()
         .with_fixed_int_encoding()
         .with_little_endian()
-        .with_limit::<MAX_CANONICAL_BYTES>()
+        .with_limit::<DECODE_BUDGET_BYTES>()
 }
 
 /// Prefix of the definition hash: `blake3(DEFINITION_DOMAIN || bincode(definition))`.

@@ -2,13 +2,22 @@
 //! CSV or decoded payload can make it allocate without bound. Each violation is a specific
 //! error naming the limit.
 //!
-//! The decode limit of the canonical configuration (16 MiB) bounds the *in-memory* size
-//! bincode may claim while decoding, so the limits on regions and events per payload are
-//! chosen such that a payload at the limit still decodes (see the tests in
-//! `tests/payload.rs`).
+//! A payload is at most [`MAX_CANONICAL_BYTES`] long. Decoding, bincode also bounds what it
+//! may allocate: a running count of the bytes read plus every list element announced but
+//! not yet read, counted at its *in-memory* size. Large events followed by many small ones
+//! push that count past the payload's length, so the count's budget,
+//! [`DECODE_BUDGET_BYTES`], is twice the length limit: every payload within the limits
+//! decodes (`tests/payload.rs` builds the worst case; `tests/format.rs` checks the bound).
 
-/// Decode limit of the canonical bincode configuration, in bytes.
+/// Longest canonical byte string (payload) the model encodes or decodes.
 pub const MAX_CANONICAL_BYTES: usize = 16 * 1024 * 1024;
+
+/// bincode's allocation budget while decoding: at most the bytes read plus the in-memory
+/// size of the list elements announced and not yet read. At most
+/// `MAX_CANONICAL_BYTES + MAX_EVENTS_PER_PAYLOAD × size_of::<Event>()` (25.4 MB) for any
+/// payload within the limits, so a toolchain could grow `Event` to 419 bytes before a valid
+/// payload failed; `tests/format.rs` fails long before that.
+pub const DECODE_BUDGET_BYTES: usize = 2 * MAX_CANONICAL_BYTES;
 
 /// Bytes of an election name, contest name, pair name, region name or level display name.
 pub const MAX_NAME_BYTES: usize = 200;

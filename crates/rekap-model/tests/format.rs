@@ -331,8 +331,34 @@ fn the_variant_indices_of_format_md_are_the_declaration_order() {
 
 /// The decoder's byte budget counts pending list elements at their in-memory size; the
 /// sizes FORMAT.md lists are checked here. They are the compiler's, not the format's: should
-/// a toolchain change one, the document must change with it (a payload near the 16 MiB limit
-/// might decode on one side of the change and not on the other).
+/// a toolchain change one, the document must change with it (and
+/// `every_payload_within_the_limits_fits_the_decode_budget` says whether the budget still
+/// holds).
+/// The budget bounds bytes read plus list elements pending at their in-memory size. Summing
+/// every list a payload can have pending at once, at its limit, on top of the longest
+/// payload, must stay within it, or a payload the limits allow could fail to decode.
+#[test]
+fn every_payload_within_the_limits_fits_the_decode_budget() {
+    use rekap_model::limits::*;
+    use std::mem::size_of;
+    let events = MAX_EVENTS_PER_PAYLOAD * size_of::<Event>()
+        + MAX_WITNESS_SIGNATURES * size_of::<WitnessSignature>()
+        + MAX_WITNESS_REFUSALS * size_of::<WitnessRefusal>()
+        + MAX_PAIRS * size_of::<u32>();
+    let genesis = MAX_LEVELS * size_of::<Level>()
+        + MAX_REGIONS * size_of::<RegionEntry>()
+        + MAX_CONTESTS * size_of::<Contest>()
+        + MAX_PAIRS * size_of::<CandidatePair>()
+        + MAX_INITIAL_OFFICERS * size_of::<InitialOfficer>();
+    for (payload, pending) in [("events", events), ("genesis", genesis)] {
+        assert!(
+            MAX_CANONICAL_BYTES + pending <= DECODE_BUDGET_BYTES,
+            "{payload}: {} + {pending} pending > {DECODE_BUDGET_BYTES}",
+            MAX_CANONICAL_BYTES
+        );
+    }
+}
+
 #[test]
 #[cfg(target_pointer_width = "64")]
 fn the_in_memory_sizes_of_format_md_are_the_compilers() {

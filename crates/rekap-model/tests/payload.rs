@@ -281,6 +281,54 @@ fn canonical_bytes_are_fixed_width_little_endian() {
     assert_eq!(bytes, expected);
 }
 
+/// The decoder counts the events not yet read at their in-memory size. Large events first
+/// and small ones after push that count past the payload's own length: every payload
+/// within the encoded limit must still decode, or an allowed append would leave a log that
+/// no rekap can replay.
+#[test]
+fn large_events_then_small_ones_within_the_limit_decode() {
+    let objection = |i: usize| Event::ObjectionFiled {
+        place: format!("{:010}", 6_472_010_001u64 + i as u64),
+        contest: GUBERNUR.into(),
+        text: "x".repeat(limits::MAX_OBJECTION_TEXT_BYTES),
+    };
+    let void = |i: usize| Event::StationVoided {
+        station: format!("{:03}", i % 1000),
+        contest: "c".into(),
+        reason: String::new(),
+    };
+    let encoded = |events: Vec<Event>| {
+        encode_payload(&Payload::Events {
+            definition_hash: [1; 32],
+            events,
+        })
+    };
+    let small = encoded(vec![void(0)]).len() - encoded(Vec::new()).len();
+    let large = encoded(vec![objection(0)]).len() - encoded(Vec::new()).len();
+    // As many large events as fit beside small ones filling the event count.
+    let budget = limits::MAX_CANONICAL_BYTES - encoded(Vec::new()).len();
+    let larges = (budget - limits::MAX_EVENTS_PER_PAYLOAD * small) / (large - small);
+    let events: Vec<Event> = (0..larges)
+        .map(objection)
+        .chain((larges..limits::MAX_EVENTS_PER_PAYLOAD).map(void))
+        .collect();
+    let bytes = encoded(events);
+    assert!(
+        bytes.len() <= limits::MAX_CANONICAL_BYTES,
+        "{} bytes",
+        bytes.len()
+    );
+    assert!(
+        std::mem::size_of::<Event>() > small,
+        "the case needs events smaller in bytes than in memory"
+    );
+    assert!(
+        decode_payload(&bytes).is_ok(),
+        "{:?}",
+        decode_payload(&bytes).err()
+    );
+}
+
 #[test]
 fn a_full_bulk_payload_decodes_and_one_event_more_is_refused() {
     let events: Vec<Event> = (0..limits::MAX_EVENTS_PER_PAYLOAD)
