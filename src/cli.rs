@@ -73,6 +73,10 @@ pub enum Command {
     /// Record a plenary approval (D.Hasil) with the witnesses' signatures, as an official.
     Approve(ApproveArgs),
     /// Show every level's totals.
+    ///
+    /// Answers from the store's saved totals view while the log has not changed since it
+    /// was saved (milliseconds, no lock taken); otherwise replays the log and saves a new
+    /// view. `--at` always replays.
     Totals(TotalsArgs),
     /// Show progress per level, approvals, open objections and flags.
     Status(StatusArgs),
