@@ -1,7 +1,7 @@
 //! `status`: how far the count is, level by level.
 
 use clap::Args;
-use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
+use rekap_ledger::view::{read_totals_view, Selection, TotalsView, ViewRegion};
 use rekap_model::{ContestIdx, State};
 use rekap_projection::Projection;
 
@@ -29,8 +29,11 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(args.lang);
     let mut ledger = store::open(&args.store.store)?;
     let view = ledger.totals_view();
-    // Status replayed the log anyway: the next `totals` answers from this view.
-    ledger.save_totals_view(&view)?;
+    // Status replayed the log anyway: unless a current view is saved, save this one so
+    // that the next `totals` answers from it.
+    if !matches!(read_totals_view(ledger.log()), Ok(Some(_))) {
+        crate::commands::totals::save_view(&mut ledger, &view);
+    }
     let state = ledger.state();
     let projection = ledger.projection();
     let election = state.election();

@@ -53,7 +53,8 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     let path = &args.store.store;
     if args.at.is_none() {
         // The fast path: the saved view, if the log still ends where it did; no lock taken.
-        if let Some(view) = open_totals_view_unopened(path)? {
+        // Any trouble with it (unreadable, damaged) only means replaying instead.
+        if let Ok(Some(view)) = open_totals_view_unopened(path) {
             // A view damaged where this answer reads is recomputed like a missing one.
             if let Some(outcome) = answer_from_saved(&args, &view)? {
                 return Ok(outcome);
@@ -63,7 +64,7 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     let log = Log::open(DefaultStorage::open(path)?)?;
     if args.at.is_none() {
         // Opening may have cut a torn, never-acknowledged append; the view can match again.
-        if let Some(view) = read_totals_view(&log)? {
+        if let Ok(Some(view)) = read_totals_view(&log) {
             if let Some(outcome) = answer_from_saved(&args, &view)? {
                 return Ok(outcome);
             }
@@ -71,9 +72,17 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     }
     let mut ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
     let view = ledger.totals_view();
+    let outcome = answer(&args, &view)?;
     // The next totals of this head answer from the view, without a replay.
-    ledger.save_totals_view(&view)?;
-    answer(&args, &view)
+    save_view(&mut ledger, &view);
+    Ok(outcome)
+}
+
+/// Saves `view` for the next command; failing to costs only speed, so it is a warning.
+pub fn save_view(ledger: &mut Ledger<DefaultStorage>, view: &TotalsView) {
+    if let Err(error) = ledger.save_totals_view(view) {
+        eprintln!("warning: the totals view was not saved ({error}); the next totals replays");
+    }
 }
 
 /// The answer from a saved view; `None` if the view turns out damaged.

@@ -13,7 +13,7 @@
 //! A view is derived state, never a source of truth: it is saved after a replay that
 //! reached the head and read only while the log still ends there. Every value read is
 //! checked before use; anything missing, stale or malformed means "replay and save a new
-//! one". The byte layout is in docs/FORMAT.md ("Totals view").
+//! one". The byte layout is in docs/FORMAT.md ("Totals view body").
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -30,7 +30,9 @@ use crate::ledger::Ledger;
 /// Name of the totals view in a store.
 pub const TOTALS_VIEW: &str = "totals";
 /// Bumped whenever the layout changes; a view of another format is ignored.
-const VIEW_FORMAT: u32 = 2;
+const VIEW_FORMAT: u32 = 3;
+/// Stamped into every view; a view computed by another version is ignored.
+const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
 /// Labels of [`rekap_projection::ApprovalState::label`], in the order the view stores them.
 const APPROVAL_LABELS: [&str; 4] = ["none", "pending", "approved", "stale"];
 /// Preamble: the directory's offset and length.
@@ -110,19 +112,42 @@ pub struct LevelNames {
     pub holds_plenary: bool,
 }
 
-/// One contest: its id, its scope's row, its pairs, and where its lines are.
+/// The rows of one level under a contest's scope (one contiguous range), and where their
+/// lines are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+struct ScopedRows {
+    first_row: u32,
+    row_count: u32,
+    lines_offset: u64,
+}
+
+/// One contest: its id, its scope's row, its pairs, and its lines. Lines exist only for
+/// the regions under the scope (a regency's contest has no line for another province), so
+/// a definition with hundreds of regional contests stays the size of its regions.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct ContestEntry {
     pub id: String,
     pub scope: u32,
     /// Ballot numbers of the pairs, in ballot order.
     pub pair_numbers: Vec<u32>,
-    lines_offset: u64,
+    /// From the scope's level down to the last region level.
+    levels: Vec<ScopedRows>,
 }
 
 impl ContestEntry {
     fn line_bytes(&self) -> u64 {
         8 * self.pair_numbers.len() as u64 + LINE_FIXED_BYTES
+    }
+
+    /// Where the lines of `rows` (all of one level, `level`) start, if they are all under
+    /// the scope.
+    fn lines_offset(&self, scope_level: u32, level: u32, rows: &Range<u32>) -> Option<u64> {
+        let scoped = self.levels.get(level.checked_sub(scope_level)? as usize)?;
+        let end = scoped.first_row.checked_add(scoped.row_count)?;
+        let inside = rows.start >= scoped.first_row && rows.end <= end;
+        inside.then(|| {
+            scoped.lines_offset + u64::from(rows.start - scoped.first_row) * self.line_bytes()
+        })
     }
 }
 
@@ -130,6 +155,9 @@ impl ContestEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 struct Directory {
     format: u32,
+    /// The rekap-ledger version that computed it: another version may count differently,
+    /// so its views are recomputed rather than trusted.
+    computed_by: String,
     head_count: u64,
     head_hash: [u8; 32],
     projection_digest: [u8; 32],
@@ -176,6 +204,12 @@ pub enum SelectError {
     NoContests,
     #[error("unknown region {0}")]
     UnknownRegion(String),
+    #[error("region {region} is not in contest {contest}, whose scope is {scope}")]
+    OutsideScope {
+        region: String,
+        contest: String,
+        scope: String,
+    },
     #[error("unknown level {key}; levels with regions: {known}")]
     UnknownLevel { key: String, known: String },
     #[error(transparent)]

@@ -131,25 +131,30 @@ impl<S: Storage> Log<S> {
         }
         let author_counters = self.check_batch(&submissions)?;
         let recorded_at_ms = now_ms.max(self.head.last_recorded_at_ms);
-        // Reserved whole: a bulk import's batch is over 100 MB, and growing it by doubling
-        // copies it several times.
+        // Every record's framed size is known before sealing: refuse an oversized batch
+        // before allocating, and reserve the rest whole (a bulk import's batch is over
+        // 100 MB; growing it by doubling would copy it several times).
         let framed_bytes: usize = submissions
             .iter()
             .map(|submission| 4 + RECORD_OVERHEAD_BYTES + submission.payload.len())
-            .sum();
-        let mut framed = Vec::with_capacity(framed_bytes.min(MAX_BATCH_BYTES));
+            .fold(0, usize::saturating_add);
+        if framed_bytes > MAX_BATCH_BYTES {
+            return Err(AppendError::BatchTooLarge {
+                bytes: framed_bytes,
+                limit: MAX_BATCH_BYTES,
+            });
+        }
+        let mut framed = Vec::with_capacity(framed_bytes);
         let mut records = Vec::with_capacity(submissions.len());
         let mut prev_hash = self.head.last_hash;
         for (index, submission) in submissions.into_iter().enumerate() {
             let seq = self.head.count + 1 + index as u64;
             let (record, bytes) = Record::seal(seq, prev_hash, recorded_at_ms, submission);
             push_frame(&mut framed, &bytes);
-            if framed.len() > MAX_BATCH_BYTES {
-                return Err(AppendError::BatchTooLarge {
-                    bytes: framed.len(),
-                    limit: MAX_BATCH_BYTES,
-                });
-            }
+            debug_assert!(
+                framed.len() <= framed_bytes,
+                "a record's framed size was misjudged"
+            );
             prev_hash = record.hash;
             records.push(record);
         }

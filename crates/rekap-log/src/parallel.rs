@@ -7,8 +7,9 @@ const MINIMUM_BYTES_PER_THREAD: usize = 64 * 1024;
 const BYTES_PER_ITEM: usize = 1024;
 
 /// Maps `items` with `work` on every available core; results are in the order of `items`.
-/// `bytes_of` sizes an item's work, so that a batch of a few large payloads (a bulk
-/// import: 82 records of 1.4 MB) is spread as well as many small ones.
+/// `bytes_of` sizes an item's work to decide whether threads are worth starting, so that a
+/// batch of a few large payloads (a bulk import: 82 records of 1.4 MB) is spread like many
+/// small ones. Items are split evenly by count, which suits batches of similar items.
 /// A worker that panics cannot happen for the pure functions used here; if it did, the
 /// panic is propagated rather than silently dropping results.
 pub fn parallel_map<T: Sync, R: Send>(

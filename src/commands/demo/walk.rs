@@ -143,7 +143,7 @@ pub fn run(
     out += &tables(&view, &election, contest, lang)?;
     out += &official_check(&ledger, &election, contest, scope, preset, lang)?;
     // So that the first `rekap totals` on the demo store answers without a replay.
-    ledger.save_totals_view(&view)?;
+    crate::commands::totals::save_view(&mut ledger, &view);
     Ok(Story {
         text: out,
         corrected_station: misentry.map(|index| preset.sheets[index].0.clone()),

@@ -7,8 +7,8 @@ use rekap_model::{ContestIdx, RegionIdx, State};
 use rekap_projection::Projection;
 
 use super::{
-    ContestEntry, Directory, LevelNames, APPROVAL_LABELS, DIRECTORY_CONFIG, PREAMBLE_BYTES,
-    VIEW_FORMAT,
+    ContestEntry, Directory, LevelNames, ScopedRows, APPROVAL_LABELS, COMPUTED_BY,
+    DIRECTORY_CONFIG, PREAMBLE_BYTES, VIEW_FORMAT,
 };
 
 /// The body of the totals view of `state` and `projection` at `head`.
@@ -25,12 +25,25 @@ pub fn encode_view(state: &State, projection: &Projection, head: &Head) -> Vec<u
     body.extend(code_index(state, &order));
     let mut contests = Vec::new();
     for contest in (0..election.contests().len() as u32).map(ContestIdx) {
-        let lines_offset = body.len() as u64;
-        body.extend(lines_of(state, projection, contest, &order));
-        contests.push(contest_entry(state, contest, &order, lines_offset));
+        let mut levels = Vec::new();
+        for rows in scoped_ranges(state, contest, &order) {
+            levels.push(ScopedRows {
+                first_row: rows.start,
+                row_count: rows.end - rows.start,
+                lines_offset: body.len() as u64,
+            });
+            body.extend(lines_of(
+                state,
+                projection,
+                contest,
+                &order.regions[range_of(&rows)],
+            ));
+        }
+        contests.push(contest_entry(state, contest, &order, levels));
     }
     let directory = Directory {
         format: VIEW_FORMAT,
+        computed_by: COMPUTED_BY.to_owned(),
         head_count: head.count,
         head_hash: head.last_hash,
         projection_digest: projection.projection_digest(state),
@@ -55,6 +68,43 @@ struct LevelOrder {
     regions: Vec<RegionIdx>,
     /// Row of each region, by region index.
     row_of: Vec<u32>,
+    /// Per row: its first child's row (where its children would start if it has none),
+    /// and how many children it has.
+    children: Vec<(u32, u32)>,
+}
+
+fn range_of(rows: &std::ops::Range<u32>) -> std::ops::Range<usize> {
+    rows.start as usize..rows.end as usize
+}
+
+/// The rows under a contest's scope, level by level from the scope's own level down: one
+/// range per level, because rows are grouped by level in tree order.
+fn scoped_ranges(
+    state: &State,
+    contest: ContestIdx,
+    order: &LevelOrder,
+) -> Vec<std::ops::Range<u32>> {
+    let tree = state.election().tree();
+    let Some(scope) = state.election().contest_scope(contest) else {
+        return Vec::new();
+    };
+    let scope_row = order.row_of[scope.0 as usize];
+    let mut ranges = Vec::new();
+    ranges.push(scope_row..scope_row + 1);
+    let levels = tree.level(scope).unwrap_or(0)..state.election().station_level();
+    for _ in levels.skip(1) {
+        let Some(rows) = ranges.last() else { break };
+        let next = match (rows.clone().next(), rows.clone().next_back()) {
+            (Some(first), Some(last)) => {
+                let (start, _) = order.children[first as usize];
+                let (last_start, last_count) = order.children[last as usize];
+                start..last_start + last_count
+            }
+            _ => rows.end..rows.end,
+        };
+        ranges.push(next);
+    }
+    ranges
 }
 
 fn level_order(state: &State) -> LevelOrder {
@@ -71,7 +121,22 @@ fn level_order(state: &State) -> LevelOrder {
             *slot = row as u32;
         }
     }
-    LevelOrder { regions, row_of }
+    // Breadth first: the children of the rows in order are the rows after the roots, in
+    // order, so a row's first child is a running count (also for a row without children).
+    let mut next_child = tree.roots().len() as u32;
+    let children = regions
+        .iter()
+        .map(|region| {
+            let count = tree.children(*region).len() as u32;
+            next_child += count;
+            (next_child - count, count)
+        })
+        .collect();
+    LevelOrder {
+        regions,
+        row_of,
+        children,
+    }
 }
 
 struct Text {
@@ -103,23 +168,21 @@ fn text_of(state: &State, order: &LevelOrder) -> Text {
 fn rows_of(state: &State, order: &LevelOrder, bounds: &[[u32; 3]]) -> Vec<u8> {
     let tree = state.election().tree();
     let mut rows = Vec::with_capacity(order.regions.len() * super::ROW_BYTES as usize);
-    // Breadth first: the children of the rows in order are the rows after the roots, in
-    // order, so a row's first child is a running count (also for a row without children).
-    let mut next_child = tree.roots().len() as u32;
-    for (region, [code_start, name_start, name_end]) in order.regions.iter().zip(bounds) {
-        let child_count = tree.children(*region).len() as u32;
+    let regions = order.regions.iter().zip(&order.children);
+    for ((region, (first_child, child_count)), [code_start, name_start, name_end]) in
+        regions.zip(bounds)
+    {
         let level = tree.level(*region).unwrap_or(0);
         for word in [
             *code_start,
             *name_start,
             *name_end,
             level,
-            next_child,
-            child_count,
+            *first_child,
+            *child_count,
         ] {
             rows.extend_from_slice(&word.to_le_bytes());
         }
-        next_child += child_count;
     }
     rows
 }
@@ -139,14 +202,14 @@ fn lines_of(
     state: &State,
     projection: &Projection,
     contest: ContestIdx,
-    order: &LevelOrder,
+    regions: &[RegionIdx],
 ) -> Vec<u8> {
     let pairs = state
         .election()
         .contest(contest)
         .map_or(0, |contest| contest.pairs.len());
     let mut lines = Vec::new();
-    for region in &order.regions {
+    for region in regions {
         let report = projection.region_report(state, contest, *region);
         let totals = &report.totals;
         for pair in 0..pairs {
@@ -163,14 +226,14 @@ fn lines_of(
         }
         let approval = APPROVAL_LABELS
             .iter()
-            .position(|label| *label == report.approval)
-            .unwrap_or(0) as u32;
+            .position(|label| *label == report.approval);
+        debug_assert!(approval.is_some(), "unknown label {}", report.approval);
         for value in [
             totals.stations_reported,
             totals.stations_voided,
             totals.stations_expected,
-            report.open_objections as u32,
-            approval,
+            u32::try_from(report.open_objections).unwrap_or(u32::MAX),
+            approval.unwrap_or(0) as u32,
         ] {
             lines.extend_from_slice(&value.to_le_bytes());
         }
@@ -182,7 +245,7 @@ fn contest_entry(
     state: &State,
     contest: ContestIdx,
     order: &LevelOrder,
-    lines_offset: u64,
+    levels: Vec<ScopedRows>,
 ) -> ContestEntry {
     let election = state.election();
     let definition = election.contest(contest);
@@ -195,7 +258,7 @@ fn contest_entry(
         pair_numbers: definition
             .map(|c| c.pairs.iter().map(|pair| pair.number).collect())
             .unwrap_or_default(),
-        lines_offset,
+        levels,
     }
 }
 

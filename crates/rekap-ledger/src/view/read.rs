@@ -8,8 +8,8 @@ use rekap_projection::{RegionReport, Totals};
 
 use super::{
     ContestEntry, Directory, Row, SelectError, Selection, TotalsView, ViewError, ViewRegion,
-    ViewSource, APPROVAL_LABELS, DIRECTORY_CONFIG, MAX_DIRECTORY_BYTES, PREAMBLE_BYTES, ROW_BYTES,
-    VIEW_FORMAT,
+    ViewSource, APPROVAL_LABELS, COMPUTED_BY, DIRECTORY_CONFIG, MAX_DIRECTORY_BYTES,
+    PREAMBLE_BYTES, ROW_BYTES, VIEW_FORMAT,
 };
 
 fn damaged(reason: impl Into<String>) -> ViewError {
@@ -159,9 +159,9 @@ impl TotalsView {
         Ok(rows)
     }
 
-    /// The regions a totals command lists: with `region`, the regions directly under it (or
-    /// the region itself if it has none); with `level`, every region of that level in the
-    /// contest; otherwise the contest's scope.
+    /// The regions a totals command lists: with `region` (which must be in the contest's
+    /// scope), the regions directly under it (or the region itself if it has none); with
+    /// `level`, every region of that level in the contest; otherwise the contest's scope.
     pub fn select(
         &self,
         contest: Option<&str>,
@@ -180,6 +180,17 @@ impl TotalsView {
                 .find_region(code)?
                 .ok_or_else(|| SelectError::UnknownRegion(code.to_owned()))?;
             let row = self.row(found.0)?;
+            if !self
+                .regions_at(ViewRegion(scope), row.level)?
+                .contains(&found.0)
+            {
+                let entry = self.contest(contest).ok_or(SelectError::NoContests)?;
+                return Err(SelectError::OutsideScope {
+                    region: code.to_owned(),
+                    contest: entry.id.clone(),
+                    scope: self.code(ViewRegion(scope))?,
+                });
+            }
             let (level, rows) = if row.child_count == 0 {
                 (row.level, found.0..found.0 + 1)
             } else {
@@ -228,13 +239,18 @@ impl TotalsView {
         let contest = self
             .contest(selection.contest)
             .ok_or_else(|| damaged("no such contest"))?;
+        if selection.rows.is_empty() {
+            // A level above the contest's scope has no regions in it.
+            return Ok(Vec::new());
+        }
         let rows = self.rows(selection.rows.clone())?;
         let texts = self.texts(&rows)?;
         let line_bytes = contest.line_bytes();
-        let lines = self.source.read(
-            contest.lines_offset + u64::from(selection.rows.start) * line_bytes,
-            rows.len() as u64 * line_bytes,
-        )?;
+        let scope_level = self.row(contest.scope)?.level;
+        let offset = contest
+            .lines_offset(scope_level, selection.level, &selection.rows)
+            .ok_or_else(|| damaged("rows outside the contest's scope"))?;
+        let lines = self.source.read(offset, rows.len() as u64 * line_bytes)?;
         rows.iter()
             .zip(texts)
             .zip(lines.chunks_exact(line_bytes as usize))
@@ -303,12 +319,16 @@ fn directory_fits(directory: &Directory, length: u64) -> bool {
     };
     let contests_fit = directory.contests.iter().all(|contest| {
         contest.scope < directory.region_count
-            && inside(
-                contest.lines_offset,
-                regions.checked_mul(contest.line_bytes()),
-            )
+            && contest.levels.iter().all(|scoped| {
+                u64::from(scoped.first_row) + u64::from(scoped.row_count) <= regions
+                    && inside(
+                        scoped.lines_offset,
+                        u64::from(scoped.row_count).checked_mul(contest.line_bytes()),
+                    )
+            })
     });
     directory.format == VIEW_FORMAT
+        && directory.computed_by == COMPUTED_BY
         && !directory.levels.is_empty()
         && inside(directory.rows_offset, regions.checked_mul(ROW_BYTES))
         && inside(directory.text_offset, Some(directory.text_length))

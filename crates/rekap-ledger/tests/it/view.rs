@@ -3,7 +3,7 @@
 //! and a damaged view is refused, never read as other numbers.
 
 use proptest::prelude::*;
-use rekap_ledger::view::{open_totals_view_unopened, read_totals_view, TotalsView};
+use rekap_ledger::view::{open_totals_view_unopened, read_totals_view, SelectError, TotalsView};
 use rekap_ledger::Ledger;
 use rekap_log::{Log, SegmentStorage, Storage};
 use rekap_model::*;
@@ -171,6 +171,15 @@ fn assert_view_answers_as_the_projection<S: Storage>(view: &TotalsView, ledger: 
         let scope = election.contest_scope(contest_idx).unwrap();
         for region in (0..election.tree().region_count()).map(RegionIdx) {
             let code = election.region_code(region).unwrap();
+            if !election.tree().region_covers(scope, region) {
+                let refused = view.select(Some(&contest.id), None, Some(code));
+                assert!(
+                    matches!(refused, Err(SelectError::OutsideScope { .. })),
+                    "--region {code} is outside {}: {refused:?}",
+                    contest.id
+                );
+                continue;
+            }
             let selection = view.select(Some(&contest.id), None, Some(code)).unwrap();
             let children = election.tree().children(region);
             let regions = if children.is_empty() {

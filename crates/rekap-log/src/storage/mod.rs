@@ -88,7 +88,7 @@ pub trait Storage {
     /// The last counter stored for `author`.
     fn author_counter(&self, author: &PublicKey) -> Result<Option<u64>, StorageError>;
 
-    /// Derived, rebuildable state (projection snapshots): never the source of truth.
+    /// Derived, rebuildable key-values: never the source of truth.
     fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError>;
 
     /// Reads derived state written by [`Storage::put_derived`].

@@ -9,7 +9,7 @@
 //!   the concatenation of its parts in key order); key `a` + author key -> last counter (u64
 //!   little-endian). All of a batch's keys are written in one sled batch, then flushed
 //!   (fsync) before the append returns. Tree `derived`: rebuildable state such as
-//!   projection snapshots.
+//!   views (see [`super::Storage::put_view`]).
 //!
 //! Why parts: sled stores a value above about a quarter of its 512 KiB segment as a separate
 //! blob file, and rewrote a 120 MB national import blob eight times (941 MB on disk for a
