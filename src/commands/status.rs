@@ -28,7 +28,7 @@ pub struct StatusArgs {
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(args.lang);
     let mut ledger = store::open(&args.store.store)?;
-    let view = ledger.totals_view();
+    let view = ledger.totals_view(args.contest.as_deref());
     // Status replayed the log anyway: unless a current view is saved, save this one so
     // that the next `totals` answers from it.
     if !matches!(read_totals_view(ledger.log()), Ok(Some(_))) {

@@ -71,7 +71,7 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
         }
     }
     let mut ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
-    let view = ledger.totals_view();
+    let view = ledger.totals_view(args.contest.as_deref());
     let outcome = answer(&args, &view)?;
     // The next totals of this head answer from the view, without a replay.
     save_view(&mut ledger, &view);

@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use bincode::{Decode, Encode};
-use rekap_log::storage::view_file::ViewReader;
+use rekap_log::storage::view_file::{ViewReader, MAX_VIEW_BYTES};
 use rekap_log::{Head, Log, SegmentStorage, Storage, StorageError};
 use rekap_model::{ContestIdx, State};
 use rekap_projection::Projection;
@@ -220,6 +220,9 @@ pub enum SelectError {
 pub struct TotalsView {
     source: Box<dyn ViewSource>,
     directory: Directory,
+    /// Whether it holds every contest: a view of one contest, made because all of them
+    /// would not fit the file limit, answers but is never saved.
+    complete: bool,
 }
 
 mod build;
@@ -228,14 +231,38 @@ mod read;
 pub use build::encode_view;
 
 impl TotalsView {
-    /// The view of `state` and `projection` (synced with each other) at `head`, in memory.
-    pub fn of(state: &State, projection: &Projection, head: &Head) -> TotalsView {
-        let body = encode_view(state, projection, head);
+    /// The view of `state` and `projection` (synced with each other) at `head`, in memory:
+    /// every contest, or, if all of them would not fit a view file, only `wanted`.
+    pub fn of(
+        state: &State,
+        projection: &Projection,
+        head: &Head,
+        wanted: Option<&str>,
+    ) -> TotalsView {
+        TotalsView::of_within(state, projection, head, wanted, MAX_VIEW_BYTES)
+    }
+
+    /// [`TotalsView::of`] with another size limit (for tests of the limit).
+    pub fn of_within(
+        state: &State,
+        projection: &Projection,
+        head: &Head,
+        wanted: Option<&str>,
+        limit_bytes: u64,
+    ) -> TotalsView {
+        let contests = build::contests_within(state, wanted, limit_bytes);
+        let complete = contests.len() == state.election().contests().len();
+        let body = encode_view(state, projection, head, &contests);
         match TotalsView::from_source(Box::new(body)) {
-            Ok(view) => view,
+            Ok(view) => TotalsView { complete, ..view },
             // Unreachable unless `encode_view` and `from_source` disagree: a bug, not input.
             Err(error) => panic!("a view just encoded does not read back: {error}"),
         }
+    }
+
+    /// Whether the view holds every contest of the definition (only such a view is saved).
+    pub fn is_complete(&self) -> bool {
+        self.complete
     }
 
     pub fn head_count(&self) -> u64 {
@@ -270,16 +297,17 @@ impl TotalsView {
 }
 
 impl<S: Storage> Ledger<S> {
-    /// The totals view of the current state, in memory.
-    pub fn totals_view(&self) -> TotalsView {
-        TotalsView::of(self.state(), self.projection(), &self.head())
+    /// The totals view of the current state, in memory (see [`TotalsView::of`]).
+    pub fn totals_view(&self, wanted: Option<&str>) -> TotalsView {
+        TotalsView::of(self.state(), self.projection(), &self.head(), wanted)
     }
 
     /// Saves `view` so that the next `totals` answers without a replay. Nothing is saved
     /// for a ledger replayed only up to an earlier record, or a view of another head.
     pub fn save_totals_view(&mut self, view: &TotalsView) -> Result<(), LedgerError> {
         let head = self.head();
-        let current = self.state().last_seq() == head.count
+        let current = view.complete
+            && self.state().last_seq() == head.count
             && view.head_count() == head.count
             && view.head_hash() == head.last_hash;
         let Some(body) = view.source.whole().filter(|_| current) else {

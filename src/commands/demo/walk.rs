@@ -139,7 +139,7 @@ pub fn run(
         ),
         hex::encode(report.head)
     );
-    let view = ledger.totals_view();
+    let view = ledger.totals_view(None);
     out += &tables(&view, &election, contest, lang)?;
     out += &official_check(&ledger, &election, contest, scope, preset, lang)?;
     // So that the first `rekap totals` on the demo store answers without a replay.

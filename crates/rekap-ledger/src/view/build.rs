@@ -11,9 +11,51 @@ use super::{
     DIRECTORY_CONFIG, PREAMBLE_BYTES, VIEW_FORMAT,
 };
 
-/// The body of the totals view of `state` and `projection` at `head`.
-pub fn encode_view(state: &State, projection: &Projection, head: &Head) -> Vec<u8> {
+/// The contests of a view of at most `limit_bytes`: all of them if they fit, else only
+/// `wanted` (the first contest if `None` or unknown).
+pub fn contests_within(state: &State, wanted: Option<&str>, limit_bytes: u64) -> Vec<ContestIdx> {
     let election = state.election();
+    let order = level_order(state);
+    let all: Vec<ContestIdx> = (0..election.contests().len() as u32)
+        .map(ContestIdx)
+        .collect();
+    let text_bytes: u64 = (0..election.tree().region_count())
+        .filter_map(|region| election.region_entry(RegionIdx(region)))
+        .map(|entry| (entry.code.len() + entry.name.len()) as u64)
+        .sum();
+    let regions = order.regions.len() as u64;
+    let fixed = PREAMBLE_BYTES + regions * (super::ROW_BYTES + 4) + text_bytes;
+    let lines: u64 = all
+        .iter()
+        .map(|contest| {
+            let pairs = election.contest(*contest).map_or(0, |c| c.pairs.len()) as u64;
+            let rows: u64 = scoped_ranges(state, *contest, &order)
+                .iter()
+                .map(|rows| u64::from(rows.end - rows.start))
+                .sum();
+            rows * (8 * pairs + super::LINE_FIXED_BYTES)
+        })
+        .sum();
+    // The directory: levels, contest ids and pair numbers, a few bytes per contest.
+    let directory = 1024 + 256 * all.len() as u64;
+    if fixed + lines + directory <= limit_bytes {
+        return all;
+    }
+    let asked = wanted.and_then(|id| election.contest_by_id(id));
+    all.into_iter()
+        .filter(|c| Some(*c) == asked)
+        .chain([ContestIdx(0)])
+        .take(1)
+        .collect()
+}
+
+/// The body of the totals view of `state` and `projection` at `head`, for `contests`.
+pub fn encode_view(
+    state: &State,
+    projection: &Projection,
+    head: &Head,
+    contests: &[ContestIdx],
+) -> Vec<u8> {
     let order = level_order(state);
     let mut body = vec![0u8; PREAMBLE_BYTES as usize];
     let rows_offset = body.len() as u64;
@@ -23,8 +65,9 @@ pub fn encode_view(state: &State, projection: &Projection, head: &Head) -> Vec<u
     body.extend_from_slice(text.text.as_bytes());
     let code_index_offset = body.len() as u64;
     body.extend(code_index(state, &order));
+    let chosen = contests;
     let mut contests = Vec::new();
-    for contest in (0..election.contests().len() as u32).map(ContestIdx) {
+    for contest in chosen.iter().copied() {
         let mut levels = Vec::new();
         for rows in scoped_ranges(state, contest, &order) {
             levels.push(ScopedRows {

@@ -36,7 +36,11 @@ impl TotalsView {
     /// lies inside the body.
     pub fn from_source(source: Box<dyn ViewSource>) -> Result<TotalsView, ViewError> {
         let directory = read_directory(source.as_ref())?;
-        Ok(TotalsView { source, directory })
+        Ok(TotalsView {
+            source,
+            directory,
+            complete: true,
+        })
     }
 
     pub fn region_count(&self) -> u32 {

@@ -238,7 +238,7 @@ proptest! {
         let store = directory.path().join("store");
         let world = world(&shape);
         let mut ledger = ledger(&world, &reported, &store);
-        let view = ledger.totals_view();
+        let view = ledger.totals_view(None);
         assert_view_answers_as_the_projection(&view, &ledger);
         ledger.save_totals_view(&view).unwrap();
         drop(ledger);
@@ -254,7 +254,7 @@ fn a_view_is_read_only_while_the_log_ends_where_it_was_saved() {
     let store = directory.path().join("store");
     let world = world(&vec![vec![vec![vec![2]]]]);
     let mut ledger = ledger(&world, &[true], &store);
-    let view = ledger.totals_view();
+    let view = ledger.totals_view(None);
     ledger.save_totals_view(&view).unwrap();
     assert!(read_totals_view(ledger.log()).unwrap().is_some());
     let (operator, station, contest) = &world.stations[1];
@@ -281,7 +281,7 @@ fn a_damaged_view_is_refused_not_misread() {
     let world = world(&vec![vec![vec![vec![3, 2], vec![1]]; 2]; 2]);
     let all = vec![true; world.stations.len()];
     let mut ledger = ledger(&world, &all, &store);
-    let view = ledger.totals_view();
+    let view = ledger.totals_view(None);
     ledger.save_totals_view(&view).unwrap();
     let honest: Vec<_> = ["province", "regency", "district", "village"]
         .iter()
@@ -322,4 +322,39 @@ fn a_damaged_view_is_refused_not_misread() {
         read_totals_view(&log).unwrap().is_some(),
         "the intact view reads again"
     );
+}
+
+#[test]
+fn a_view_too_large_for_the_file_holds_the_asked_contest_and_is_not_saved() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = directory.path().join("store");
+    let world = world(&vec![vec![vec![vec![2, 1]; 2]; 2]; 2]);
+    let all = vec![true; world.stations.len()];
+    let mut ledger = ledger(&world, &all, &store);
+    let (state, projection, head) = (ledger.state(), ledger.projection(), ledger.head());
+    let whole = TotalsView::of(state, projection, &head, None);
+    assert!(whole.is_complete());
+    let small = TotalsView::of_within(state, projection, &head, Some(CONTEST_B), 1_000);
+    assert!(!small.is_complete());
+    let selection = small
+        .select(Some(CONTEST_B), Some("village"), None)
+        .unwrap();
+    let from_whole = whole
+        .select(Some(CONTEST_B), Some("village"), None)
+        .unwrap();
+    assert_eq!(
+        small.reports(&selection).unwrap(),
+        whole.reports(&from_whole).unwrap()
+    );
+    assert!(matches!(
+        small.select(Some(CONTEST_A), None, None),
+        Err(SelectError::UnknownContest(_))
+    ));
+    ledger.save_totals_view(&small).unwrap();
+    assert!(
+        read_totals_view(ledger.log()).unwrap().is_none(),
+        "never saved"
+    );
+    ledger.save_totals_view(&whole).unwrap();
+    assert!(read_totals_view(ledger.log()).unwrap().is_some());
 }
