@@ -358,3 +358,52 @@ fn a_view_too_large_for_the_file_holds_the_asked_contest_and_is_not_saved() {
     ledger.save_totals_view(&whole).unwrap();
     assert!(read_totals_view(ledger.log()).unwrap().is_some());
 }
+
+/// The reader takes no lock: while a writer appends and saves a new view after each
+/// append, every view a reader opens must show exactly the totals of the head it names.
+#[test]
+fn a_reader_without_the_lock_sees_only_views_true_to_their_head() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let world = world(&vec![vec![vec![vec![3, 3]; 2]; 2]]);
+    // Contest A's votes for pair 1 and stations reported after the first k sheets.
+    let mut expected = vec![(0u64, 0u32)];
+    for (index, (_, _, contest)) in world.stations.iter().enumerate() {
+        let (votes, reported) = expected[index];
+        expected.push(if *contest == CONTEST_A {
+            (votes + (index % 50) as u64, reported + 1)
+        } else {
+            (votes, reported)
+        });
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let store = directory.path().join("store");
+    let mut ledger = ledger(&world, &[], &store);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut views_read = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let Ok(Some(view)) = open_totals_view_unopened(&store) else {
+                    continue;
+                };
+                let sheets = view.head_count() as usize - 1;
+                let selection = view.select(Some(CONTEST_A), None, None).unwrap();
+                let scope = &view.reports(&selection).unwrap()[0];
+                let seen = (scope.totals.votes[0], scope.totals.stations_reported);
+                assert_eq!(seen, expected[sheets], "the view of head {}", sheets + 1);
+                views_read += 1;
+            }
+            views_read
+        });
+        for (index, (operator, station, contest)) in world.stations.iter().enumerate() {
+            let event = sheet_event(station, contest, index as u32 % 50);
+            ledger
+                .submit(&key(*operator), vec![vec![event]], T0 + 1_000)
+                .unwrap();
+            let view = ledger.totals_view(None);
+            ledger.save_totals_view(&view).unwrap();
+        }
+        stop.store(true, Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0, "the reader read no view at all");
+    });
+}
