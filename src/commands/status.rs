@@ -39,6 +39,11 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let election = state.election();
     let selection = view.select(args.contest.as_deref(), None, None)?;
     let contest = selection.contest;
+    // The view numbers its contests itself (it may hold only this one); the state numbers
+    // them in definition order.
+    let model_contest = view
+        .contest(contest)
+        .and_then(|entry| election.contest_by_id(&entry.id));
     let mut out = format!(
         "{}\n{} {}, head {}\n",
         election.definition().name,
@@ -74,7 +79,8 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let open = state
         .objections()
         .filter(|objection| {
-            objection.contest == contest && objection.status == rekap_model::ObjectionStatus::Open
+            Some(objection.contest) == model_contest
+                && objection.status == rekap_model::ObjectionStatus::Open
         })
         .count();
     out += &format!(

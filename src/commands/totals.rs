@@ -11,9 +11,8 @@ use crate::lang::Lang;
 use crate::output::print;
 use crate::store::StoreArg;
 use crate::table::Table;
-use rekap_ledger::view::Selection;
 use rekap_ledger::view::{
-    open_totals_view_unopened, read_totals_view, SelectError, TotalsView, ViewError,
+    open_totals_view_unopened, read_totals_view, SelectError, Selection, TotalsView, ViewError,
 };
 use rekap_ledger::Ledger;
 use rekap_log::{DefaultStorage, Log};
