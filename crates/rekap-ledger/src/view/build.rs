@@ -1,4 +1,5 @@
-//! Encoding a totals view from a replayed state (layout: docs/FORMAT.md, "Totals view").
+//! Encoding a totals view from a replayed state (layout: docs/FORMAT.md, "Totals view
+//! body").
 
 use std::collections::VecDeque;
 
@@ -49,12 +50,13 @@ pub fn contests_within(state: &State, wanted: Option<&str>, limit_bytes: u64) ->
         .collect()
 }
 
-/// The body of the totals view of `state` and `projection` at `head`, for `contests`.
+/// The body of the totals view of `state` and `projection` at `head`, for the contests
+/// `chosen` (all of them, unless they would not fit: see [`contests_within`]).
 pub fn encode_view(
     state: &State,
     projection: &Projection,
     head: &Head,
-    contests: &[ContestIdx],
+    chosen: &[ContestIdx],
 ) -> Vec<u8> {
     let order = level_order(state);
     let mut body = vec![0u8; PREAMBLE_BYTES as usize];
@@ -65,7 +67,6 @@ pub fn encode_view(
     body.extend_from_slice(text.text.as_bytes());
     let code_index_offset = body.len() as u64;
     body.extend(code_index(state, &order));
-    let chosen = contests;
     let mut contests = Vec::new();
     for contest in chosen.iter().copied() {
         let mut levels = Vec::new();
