@@ -1,7 +1,7 @@
 //! `status`: how far the count is, level by level.
 
 use clap::Args;
-use rekap_ledger::view::{read_totals_view, Selection, TotalsView, ViewRegion};
+use rekap_ledger::view::{open_totals_view_unopened, Selection, TotalsView, ViewRegion};
 use rekap_model::{ContestIdx, State};
 use rekap_projection::Projection;
 
@@ -31,7 +31,8 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let view = ledger.totals_view(args.contest.as_deref());
     // Status replayed the log anyway: unless a current view is saved, save this one so
     // that the next `totals` answers from it.
-    if !matches!(read_totals_view(ledger.log()), Ok(Some(_))) {
+    // (Opening the saved view reads its header and directory, not the whole body.)
+    if !matches!(open_totals_view_unopened(&args.store.store), Ok(Some(_))) {
         crate::commands::totals::save_view(&mut ledger, &view);
     }
     let state = ledger.state();

@@ -266,6 +266,24 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
             "the view was recomputed"
         );
     }
+    // A view that cannot be read or saved (here a directory in its place) costs only speed:
+    // the answer comes from the replay, with a warning.
+    std::fs::remove_file(&view).unwrap();
+    std::fs::create_dir_all(view.join("in-the-way")).unwrap();
+    let blocked = election.run(&["totals", "--format", "json"]);
+    assert_eq!(code(&blocked), 0, "{}", stderr(&blocked));
+    assert_eq!(String::from_utf8_lossy(&blocked.stdout), from_view);
+    assert!(
+        stderr(&blocked).contains("warning: the totals view was not saved"),
+        "{}",
+        stderr(&blocked)
+    );
+    std::fs::remove_dir_all(&view).unwrap();
+    election.ok(&["totals"]);
+    assert!(
+        std::fs::read(&view).unwrap() == intact,
+        "saved again once it can be"
+    );
     let totals: Value = serde_json::from_str(&from_view).unwrap();
     assert_eq!(totals["contest"], CONTEST);
     assert_eq!(totals["level"], "province");

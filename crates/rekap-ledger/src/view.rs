@@ -228,8 +228,6 @@ pub struct TotalsView {
 mod build;
 mod read;
 
-pub use build::encode_view;
-
 impl TotalsView {
     /// The view of `state` and `projection` (synced with each other) at `head`, in memory:
     /// every contest, or, if all of them would not fit a view file, only `wanted`.
@@ -250,12 +248,10 @@ impl TotalsView {
         wanted: Option<&str>,
         limit_bytes: u64,
     ) -> TotalsView {
-        let contests = build::contests_within(state, wanted, limit_bytes);
-        let complete = contests.len() == state.election().contests().len();
-        let body = encode_view(state, projection, head, &contests);
+        let (body, complete) = build::encode_view(state, projection, head, wanted, limit_bytes);
         match TotalsView::from_source(Box::new(body)) {
             Ok(view) => TotalsView { complete, ..view },
-            // Unreachable unless `encode_view` and `from_source` disagree: a bug, not input.
+            // Unreachable unless the encoder and `from_source` disagree: a bug, not input.
             Err(error) => panic!("a view just encoded does not read back: {error}"),
         }
     }

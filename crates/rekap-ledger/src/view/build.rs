@@ -2,6 +2,7 @@
 //! body").
 
 use std::collections::VecDeque;
+use std::ops::Range;
 
 use rekap_log::Head;
 use rekap_model::{ContestIdx, RegionIdx, State};
@@ -12,25 +13,53 @@ use super::{
     DIRECTORY_CONFIG, PREAMBLE_BYTES, VIEW_FORMAT,
 };
 
-/// The contests of a view of at most `limit_bytes`: all of them if they fit, else only
-/// `wanted` (the first contest if `None` or unknown).
-pub fn contests_within(state: &State, wanted: Option<&str>, limit_bytes: u64) -> Vec<ContestIdx> {
-    let election = state.election();
+/// The body of the totals view of `state` and `projection` at `head`, and whether it holds
+/// every contest: all of them if the view fits `limit_bytes`, else only `wanted` (the
+/// first contest if `None` or unknown).
+pub(super) fn encode_view(
+    state: &State,
+    projection: &Projection,
+    head: &Head,
+    wanted: Option<&str>,
+    limit_bytes: u64,
+) -> (Vec<u8>, bool) {
     let order = level_order(state);
-    let all: Vec<ContestIdx> = (0..election.contests().len() as u32)
-        .map(ContestIdx)
+    let every: Vec<(ContestIdx, Vec<Range<u32>>)> = (0..state.election().contests().len())
+        .map(|index| ContestIdx(index as u32))
+        .map(|contest| (contest, scoped_ranges(state, contest, &order)))
         .collect();
-    let text_bytes: u64 = (0..election.tree().region_count())
-        .filter_map(|region| election.region_entry(RegionIdx(region)))
+    let complete = estimated_bytes(state, &order, &every) <= limit_bytes;
+    let asked = wanted.and_then(|id| state.election().contest_by_id(id));
+    let chosen: Vec<&(ContestIdx, Vec<Range<u32>>)> = if complete {
+        every.iter().collect()
+    } else {
+        // The asked contest, else the first: the one the command will answer for.
+        let one = every.iter().find(|(contest, _)| Some(*contest) == asked);
+        one.or(every.first()).into_iter().collect()
+    };
+    (encode(state, projection, head, &order, &chosen), complete)
+}
+
+/// The size of a view of every contest in `every`, before building it.
+fn estimated_bytes(
+    state: &State,
+    order: &LevelOrder,
+    every: &[(ContestIdx, Vec<Range<u32>>)],
+) -> u64 {
+    let election = state.election();
+    let text_bytes: u64 = order
+        .regions
+        .iter()
+        .filter_map(|region| election.region_entry(*region))
         .map(|entry| (entry.code.len() + entry.name.len()) as u64)
         .sum();
     let regions = order.regions.len() as u64;
     let fixed = PREAMBLE_BYTES + regions * (super::ROW_BYTES + 4) + text_bytes;
-    let lines: u64 = all
+    let lines: u64 = every
         .iter()
-        .map(|contest| {
+        .map(|(contest, ranges)| {
             let pairs = election.contest(*contest).map_or(0, |c| c.pairs.len()) as u64;
-            let rows: u64 = scoped_ranges(state, *contest, &order)
+            let rows: u64 = ranges
                 .iter()
                 .map(|rows| u64::from(rows.end - rows.start))
                 .sum();
@@ -38,39 +67,29 @@ pub fn contests_within(state: &State, wanted: Option<&str>, limit_bytes: u64) ->
         })
         .sum();
     // The directory: levels, contest ids and pair numbers, a few bytes per contest.
-    let directory = 1024 + 256 * all.len() as u64;
-    if fixed + lines + directory <= limit_bytes {
-        return all;
-    }
-    let asked = wanted.and_then(|id| election.contest_by_id(id));
-    all.into_iter()
-        .filter(|c| Some(*c) == asked)
-        .chain([ContestIdx(0)])
-        .take(1)
-        .collect()
+    let directory = 1024 + 256 * every.len() as u64;
+    fixed + lines + directory
 }
 
-/// The body of the totals view of `state` and `projection` at `head`, for the contests
-/// `chosen` (all of them, unless they would not fit: see [`contests_within`]).
-pub fn encode_view(
+fn encode(
     state: &State,
     projection: &Projection,
     head: &Head,
-    chosen: &[ContestIdx],
+    order: &LevelOrder,
+    chosen: &[&(ContestIdx, Vec<Range<u32>>)],
 ) -> Vec<u8> {
-    let order = level_order(state);
     let mut body = vec![0u8; PREAMBLE_BYTES as usize];
     let rows_offset = body.len() as u64;
-    let text = text_of(state, &order);
-    body.extend(rows_of(state, &order, &text.bounds));
+    let text = text_of(state, order);
+    body.extend(rows_of(state, order, &text.bounds));
     let text_offset = body.len() as u64;
     body.extend_from_slice(text.text.as_bytes());
     let code_index_offset = body.len() as u64;
-    body.extend(code_index(state, &order));
+    body.extend(code_index(state, order));
     let mut contests = Vec::new();
-    for contest in chosen.iter().copied() {
+    for (contest, ranges) in chosen.iter().map(|entry| (entry.0, &entry.1)) {
         let mut levels = Vec::new();
-        for rows in scoped_ranges(state, contest, &order) {
+        for rows in ranges {
             levels.push(ScopedRows {
                 first_row: rows.start,
                 row_count: rows.end - rows.start,
@@ -80,10 +99,10 @@ pub fn encode_view(
                 state,
                 projection,
                 contest,
-                &order.regions[range_of(&rows)],
+                &order.regions[range_of(rows)],
             ));
         }
-        contests.push(contest_entry(state, contest, &order, levels));
+        contests.push(contest_entry(state, contest, order, levels));
     }
     let directory = Directory {
         format: VIEW_FORMAT,
@@ -117,17 +136,13 @@ struct LevelOrder {
     children: Vec<(u32, u32)>,
 }
 
-fn range_of(rows: &std::ops::Range<u32>) -> std::ops::Range<usize> {
+fn range_of(rows: &Range<u32>) -> Range<usize> {
     rows.start as usize..rows.end as usize
 }
 
 /// The rows under a contest's scope, level by level from the scope's own level down: one
 /// range per level, because rows are grouped by level in tree order.
-fn scoped_ranges(
-    state: &State,
-    contest: ContestIdx,
-    order: &LevelOrder,
-) -> Vec<std::ops::Range<u32>> {
+fn scoped_ranges(state: &State, contest: ContestIdx, order: &LevelOrder) -> Vec<Range<u32>> {
     let tree = state.election().tree();
     let Some(scope) = state.election().contest_scope(contest) else {
         return Vec::new();
