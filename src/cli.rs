@@ -15,6 +15,7 @@ use crate::commands::{
     init::InitArgs,
     keygen::{KeygenArgs, PubkeyArgs},
     prove::{ProveArgs, VerifyProofArgs},
+    repair::RepairArgs,
     status::StatusArgs,
     submit::{
         CorrectArgs, ObjectArgs, RegisterArgs, ResolveArgs, RevokeArgs, StationActArgs, SubmitArgs,
@@ -75,8 +76,9 @@ pub enum Command {
     /// Show every level's totals.
     ///
     /// Answers from the store's saved totals view while the log has not changed since it
-    /// was saved (milliseconds, no lock taken); otherwise replays the log and saves a new
-    /// view. `--at` always replays.
+    /// was saved (milliseconds, no lock taken); otherwise replays the log. Reading commands
+    /// save nothing: every appending command saves the view of its new head. `--at` always
+    /// replays.
     Totals(TotalsArgs),
     /// Show progress per level, approvals, open objections and flags.
     Status(StatusArgs),
@@ -92,6 +94,12 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Audit a store or an export from the log alone: numbered checks 1-9, first failures.
     Audit(AuditArgs),
+    /// Copy every record of a damaged store that still verifies into a new store.
+    ///
+    /// The damaged store is only read. Records are copied byte for byte, up to the first
+    /// one that does not verify; the report names it and the records lost after it. Exit 0
+    /// when nothing was lost, 1 when records were lost (the new store is written either way).
+    Repair(RepairArgs),
     /// Measure the national scale against SQLite and blake3 baselines (docs/PERFORMANCE.md).
     Bench(BenchArgs),
 }

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use rekap_ledger::LedgerError;
-use rekap_log::StorageError;
+use rekap_log::{LogError, StorageError};
 
 /// Success.
 pub const OK: u8 = 0;
@@ -46,6 +46,7 @@ fn code_of(error: &anyhow::Error) -> u8 {
     let unreadable = error.chain().any(|cause| {
         cause.is::<std::io::Error>()
             || cause.is::<StorageError>()
+            || cause.is::<LogError>()
             || matches!(
                 cause.downcast_ref::<LedgerError>(),
                 Some(LedgerError::Log(_) | LedgerError::Storage(_) | LedgerError::Empty)

@@ -47,6 +47,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Repair(args) => repair::run(args),
         Command::Bench(args) => bench::run(args),
     }
 }

@@ -9,9 +9,28 @@ use rekap_log::DefaultStorage;
 /// The default store directory: `$REKAP_STORE`, else `./rekap-store` (clap fills it in).
 pub const DEFAULT_STORE: &str = "rekap-store";
 
-/// Opens and replays the store at `path`.
+/// Opens the store at `path` to read it, and replays it. No file of the store is
+/// changed; an incomplete append or damage after the last committed chunk is an error
+/// (exit 3) that names the byte offset, never an answer from fewer records.
 pub fn open(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
-    Ok(Ledger::open(DefaultStorage::open(path)?)?)
+    Ok(Ledger::open(DefaultStorage::open_read_only(path)?)?)
+}
+
+/// Opens the store at `path` to append to it, and replays it. An incomplete last append
+/// (never acknowledged) is moved to the store's `quarantine/` first, and the user is told.
+pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
+    let storage = DefaultStorage::open(path)?;
+    if let Some(moved) = storage.quarantined() {
+        eprintln!("note: {moved}");
+    }
+    Ok(Ledger::open(storage)?)
+}
+
+/// After an append: saves the totals view of the new head, so that the next `totals`
+/// answers without a replay (reading commands never write to the store).
+pub fn save_view_after_append(ledger: &mut Ledger<DefaultStorage>) {
+    let view = ledger.totals_view(None);
+    crate::commands::totals::save_view(ledger, &view);
 }
 
 /// Now, in milliseconds since the Unix epoch: the only clock the product reads.

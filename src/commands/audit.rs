@@ -39,7 +39,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
             audit(&chain, &records_in_export(&bytes), None)
         }
         (None, Some(store)) => {
-            let log = Log::open(DefaultStorage::open(store)?)?;
+            let log = Log::open_for_verification(DefaultStorage::open_read_only(store)?)?;
             let chain = log.verify(VerifyOptions::default())?;
             stage.next("replaying every decision");
             let records = log

@@ -186,7 +186,7 @@ fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration
 }
 
 fn rollup(store: &Path) -> anyhow::Result<()> {
-    let log = Log::open(DefaultStorage::open(store)?)?;
+    let log = Log::open(DefaultStorage::open_read_only(store)?)?;
     let records = log.records_from(1).collect::<Result<Vec<_>, _>>()?;
     let decoded = decode_all(&records)?;
     let Some(Payload::Genesis(definition)) = decoded.first() else {
@@ -226,7 +226,7 @@ fn decode_all(records: &[rekap_log::Record]) -> anyhow::Result<Vec<Payload>> {
 }
 
 fn replay(store: &Path) -> anyhow::Result<()> {
-    let ledger = Ledger::open(DefaultStorage::open(store)?)?;
+    let ledger = Ledger::open(DefaultStorage::open_read_only(store)?)?;
     let state = ledger.state();
     let contest = rekap_model::ContestIdx(0);
     for region in 0..state.election().tree().region_count() {
@@ -240,7 +240,7 @@ fn replay(store: &Path) -> anyhow::Result<()> {
 }
 
 fn export_store(store: &Path, out: &Path) -> anyhow::Result<()> {
-    let log = Log::open(DefaultStorage::open(store)?)?;
+    let log = Log::open(DefaultStorage::open_read_only(store)?)?;
     let file = fs::File::create(out)?;
     write_export(&log, &file)?;
     file.sync_all()?;

@@ -9,7 +9,7 @@ use crate::exit::Outcome;
 use crate::output::print;
 
 pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
-    let storage = DefaultStorage::open(&args.store)?;
+    let storage = DefaultStorage::open_read_only(&args.store)?;
     let log = Log::open(storage)?;
     let file = OpenOptions::new()
         .write(true)

@@ -33,7 +33,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(None);
     let key = keys::read_key(&args.key)?;
     let stage = Stage::start("opening the store");
-    let mut ledger = store::open(&args.store.store)?;
+    let mut ledger = store::open_for_append(&args.store.store)?;
     stage.next("checking every row");
     let file = File::open(&args.sheets)
         .with_context(|| format!("cannot open {}", args.sheets.display()))?;
@@ -82,6 +82,8 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
     stage.next("deciding, signing and appending");
     let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
     let receipt = ledger.submit(&key, batches, now_ms())?;
+    stage.next("saving the totals view");
+    store::save_view_after_append(&mut ledger);
     stage.finish();
     print(&format!(
         "{summary}\nappended records {}..={} (durable)\nhead {}\n",

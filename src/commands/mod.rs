@@ -8,6 +8,7 @@ pub mod import;
 pub mod init;
 pub mod keygen;
 pub mod prove;
+pub mod repair;
 pub mod status;
 pub mod submit;
 pub mod totals;

@@ -1,7 +1,7 @@
 //! `status`: how far the count is, level by level.
 
 use clap::Args;
-use rekap_ledger::view::{open_totals_view_unopened, Selection, TotalsView, ViewRegion};
+use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
 use rekap_model::{ContestIdx, State};
 use rekap_projection::Projection;
 
@@ -27,14 +27,8 @@ pub struct StatusArgs {
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(args.lang);
-    let mut ledger = store::open(&args.store.store)?;
+    let ledger = store::open(&args.store.store)?;
     let view = ledger.totals_view(args.contest.as_deref());
-    // Status replayed the log anyway: unless a current view is saved, save this one so
-    // that the next `totals` answers from it.
-    // (Opening the saved view reads its header and directory, not the whole body.)
-    if !matches!(open_totals_view_unopened(&args.store.store), Ok(Some(_))) {
-        crate::commands::totals::save_view(&mut ledger, &view);
-    }
     let state = ledger.state();
     let projection = ledger.projection();
     let election = state.election();

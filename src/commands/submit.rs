@@ -116,8 +116,9 @@ pub fn append_one(
     event: Event,
 ) -> anyhow::Result<Outcome> {
     let key = keys::read_key(key)?;
-    let mut ledger = store::open(&store.store)?;
+    let mut ledger = store::open_for_append(&store.store)?;
     let receipt = ledger.submit(&key, vec![vec![event]], now_ms())?;
+    store::save_view_after_append(&mut ledger);
     let seq = receipt.seqs.first().copied().unwrap_or_default();
     print(&format!(
         "appended record {seq} (event id {seq}.0)\nhead {}\n",

@@ -12,7 +12,7 @@ use crate::output::print;
 use crate::store::StoreArg;
 use crate::table::Table;
 use rekap_ledger::view::{
-    open_totals_view_unopened, read_totals_view, SelectError, Selection, TotalsView, ViewError,
+    open_totals_view_unopened, SelectError, Selection, TotalsView, ViewError,
 };
 use rekap_ledger::Ledger;
 use rekap_log::{DefaultStorage, Log};
@@ -60,21 +60,12 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-    let log = Log::open(DefaultStorage::open(path)?)?;
-    if args.at.is_none() {
-        // Opening may have cut a torn, never-acknowledged append; the view can match again.
-        if let Ok(Some(view)) = read_totals_view(&log) {
-            if let Some(outcome) = answer_from_saved(&args, &view)? {
-                return Ok(outcome);
-            }
-        }
-    }
-    let mut ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
+    // Read-only: an incomplete append or damage at the end is an error, never an answer
+    // from fewer records; and reading saves nothing (appending commands save the view).
+    let log = Log::open(DefaultStorage::open_read_only(path)?)?;
+    let ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
     let view = ledger.totals_view(args.contest.as_deref());
-    let outcome = answer(&args, &view)?;
-    // The next totals of this head answer from the view, without a replay.
-    save_view(&mut ledger, &view);
-    Ok(outcome)
+    answer(&args, &view)
 }
 
 /// Saves `view` for the next command; failing to costs only speed, so it is a warning.

@@ -2,7 +2,8 @@ use std::fs::File;
 
 use anyhow::Context;
 use rekap_log::export::verify_export;
-use rekap_log::{DefaultStorage, Log, VerifyOptions, VerifyReport};
+use rekap_log::{DefaultStorage, Failure, Log, Record, VerifyOptions, VerifyReport};
+use rekap_model::{decode_payload, Payload};
 use serde::Serialize;
 
 use crate::cli::VerifyArgs;
@@ -32,9 +33,15 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         (Some(path), _) => {
             let file =
                 File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            // An export is judged as bytes (FORMAT.md); `audit --log` judges the election.
             verify_export(file, options).with_context(|| format!("reading {}", path.display()))?
         }
-        (None, Some(store)) => Log::open(DefaultStorage::open(store)?)?.verify(options)?,
+        (None, Some(store)) => {
+            let log = Log::open_for_verification(DefaultStorage::open_read_only(store)?)?;
+            let report = log.verify(options)?;
+            let first = log.read(1).ok().flatten();
+            with_genesis_check(report, first.as_ref())
+        }
         (None, None) => anyhow::bail!("give --log FILE or --store DIR"),
     };
     if args.json {
@@ -47,6 +54,34 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Rejected
     })
+}
+
+/// A store's log starts with its genesis: the definition, signed by the registrar. A store
+/// whose log is empty, or whose first record is anything else, is not an election's
+/// store, however well its chain verifies.
+fn with_genesis_check(mut report: VerifyReport, first: Option<&Record>) -> VerifyReport {
+    let problem = match first {
+        None if report.records == 0 => Some((None, "the log is empty: it holds no genesis")),
+        None => None,
+        Some(record) => match decode_payload(&record.payload) {
+            Ok(Payload::Genesis(_)) => None,
+            Ok(_) => Some((
+                Some(1),
+                "record 1 is not a genesis (the election definition)",
+            )),
+            Err(_) => Some((Some(1), "record 1 does not decode as a genesis")),
+        },
+    };
+    if let Some((seq, reason)) = problem {
+        report.failures.insert(
+            0,
+            Failure {
+                seq,
+                reason: reason.to_owned(),
+            },
+        );
+    }
+    report
 }
 
 fn json(report: &VerifyReport) -> anyhow::Result<String> {

@@ -2,6 +2,7 @@
 //! per command.
 
 mod audit;
+mod damage;
 mod demo;
 mod flow;
 mod harness;

@@ -19,6 +19,7 @@ pub mod limits;
 mod log;
 mod parallel;
 pub mod record;
+pub mod repair;
 pub mod storage;
 pub mod verify;
 

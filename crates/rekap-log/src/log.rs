@@ -10,7 +10,7 @@ use crate::parallel::parallel_map;
 use crate::record::{
     short_hex, Hash, PublicKey, Record, RecordView, SignedSubmission, GENESIS_PREV_HASH,
 };
-use crate::storage::{ChunkWrite, Storage, StoredChunk};
+use crate::storage::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::verify::{ChainVerifier, VerifyOptions, VerifyReport};
 
 /// The end of the log.
@@ -44,8 +44,19 @@ pub struct Log<S: Storage> {
 impl<S: Storage> Log<S> {
     /// Opens the log: reads where its last record is. Its last batch (links, hashes,
     /// signatures, time) is checked before any append is allowed, or when asked by
-    /// [`Log::tail_problem`].
+    /// [`Log::tail_problem`]. A storage that cannot vouch for its end (a read-only open
+    /// that found an incomplete append or damage after its last chunk) is refused: a
+    /// reader must never answer from fewer records than were acknowledged.
     pub fn open(storage: S) -> Result<Self, LogError> {
+        if let Some(damage) = storage.tail_damage() {
+            return Err(damage.into());
+        }
+        Self::open_for_verification(storage)
+    }
+
+    /// Opens the log even if its storage reports damage after the last committed chunk, so
+    /// that [`Log::verify`] can check what is there and report the damage as a failure.
+    pub fn open_for_verification(storage: S) -> Result<Self, LogError> {
         let head = match storage.last_chunk()? {
             None => Head::EMPTY,
             Some(last_chunk) => head_of_chunk(&storage, &last_chunk)?,
@@ -258,9 +269,24 @@ impl<S: Storage> Log<S> {
         Ok(())
     }
 
-    /// Verifies the whole stored log from its first record.
+    /// Verifies the whole stored log from its first record. Damage the storage reports
+    /// (a chunk whose records do not match its checksum, bytes after the last chunk) is a
+    /// failure of the report, at the position where it was found.
     pub fn verify(&self, options: VerifyOptions) -> Result<VerifyReport, LogError> {
         let mut verifier = ChainVerifier::from_genesis(options);
+        let verified = self.verify_chunks(&mut verifier);
+        let damage = match verified {
+            Err(LogError::Storage(damage @ StorageError::Damaged { .. })) => Some(damage),
+            Err(error) => return Err(error),
+            Ok(()) => self.storage.tail_damage(),
+        };
+        if let Some(damage) = damage {
+            verifier.fail(Some(verifier.next_seq()), damage.to_string());
+        }
+        Ok(verifier.finish())
+    }
+
+    fn verify_chunks(&self, verifier: &mut ChainVerifier) -> Result<(), LogError> {
         self.for_each_chunk(|chunk| {
             if chunk.first_seq != verifier.next_seq() {
                 verifier.fail(
@@ -285,8 +311,7 @@ impl<S: Storage> Log<S> {
             }
             verifier.check_many(&records);
             Ok(())
-        })?;
-        Ok(verifier.finish())
+        })
     }
 }
 

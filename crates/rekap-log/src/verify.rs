@@ -205,6 +205,17 @@ impl ChainVerifier {
         self.next_seq
     }
 
+    /// Failures found so far: a caller checking one record at a time compares this before
+    /// and after.
+    pub fn failures_so_far(&self) -> usize {
+        self.failures.len()
+    }
+
+    /// The failure found last, if any.
+    pub fn last_failure(&self) -> Option<&Failure> {
+        self.failures.last()
+    }
+
     /// Records a failure found outside the verifier (framing, file structure).
     pub fn fail(&mut self, seq: Option<u64>, reason: impl Into<String>) {
         self.failures.push(Failure {

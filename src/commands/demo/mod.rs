@@ -78,7 +78,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let file = fs::File::create(&export_path)
         .with_context(|| format!("cannot create {}", export_path.display()))?;
     // Only the log is needed to export: no replay.
-    let log = rekap_log::Log::open(DefaultStorage::open(&args.store)?)?;
+    let log = rekap_log::Log::open(DefaultStorage::open_read_only(&args.store)?)?;
     let summary = write_export(&log, &file)?;
     file.sync_all()?;
     stage.finish();

@@ -6,7 +6,9 @@
 //! key per record, so that a bulk import is a handful of large sequential writes and a scan
 //! reads a few large values.
 
+pub mod chunk;
 pub mod memory;
+pub mod quarantine;
 pub mod segment;
 pub mod sled_store;
 pub mod view_file;
@@ -41,6 +43,13 @@ pub enum StorageError {
     Io { path: String, reason: String },
     #[error("store is corrupt: {0}")]
     Corrupt(String),
+    /// Bytes of the log that no crash leaves, or an incomplete append seen by a reader.
+    #[error("store {path} is damaged: byte {offset} of log.segment: {reason}")]
+    Damaged {
+        path: String,
+        offset: u64,
+        reason: String,
+    },
     #[error("injected fault: {0}")]
     InjectedFault(String),
 }
@@ -72,6 +81,12 @@ pub(crate) fn not_a_store(path: &std::path::Path, expected: &str) -> StorageErro
 pub trait Storage {
     /// Makes the chunk and the counters durable, all or nothing, before returning Ok.
     fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError>;
+
+    /// What a read-only open found after the last committed chunk, if anything: such a
+    /// storage must not be believed to hold the whole log.
+    fn tail_damage(&self) -> Option<StorageError> {
+        None
+    }
 
     /// The chunk with the highest first sequence number.
     fn last_chunk(&self) -> Result<Option<StoredChunk>, StorageError>;

@@ -1,11 +1,12 @@
 //! Segment-file storage: the log's bytes in one append-only file, fsynced per append.
 //!
 //! Directory layout:
-//! - `REKAP_STORE`: marker file (`rekap store, format 3`).
+//! - `REKAP_STORE`: marker file (`rekap store, format 4`).
 //! - `LOCK`: held with an exclusive OS file lock while a process has the store open.
-//! - `log.segment`: the chunks, one per append batch, back to back:
-//!   `magic "RKCH" (4) | first seq u64 LE | record count u64 LE | frames length u64 LE |
-//!   blake3 of the frames (32) | frames` (the frames exactly as in an export).
+//! - `log.segment`: the chunks, one per append batch, back to back, each a header, the
+//!   frames (exactly as in an export) and a commit trailer: see [`super::chunk`].
+//! - `quarantine/`: the bytes of incomplete appends that an appending command moved out of
+//!   `log.segment` (never deleted; see below).
 //! - `<name>.view`: views (the totals of every region at the head), stamped with where the
 //!   segment file ended when they were saved, so `rekap totals` reads one without opening
 //!   the store: see [`super::view_file`].
@@ -14,48 +15,77 @@
 //!
 //! Why not sled for the log: measured at national scale, sled's open (its recovery pass)
 //! took 643 ms and its store was 2.6x the export; here opening reads only the chunk
-//! headers and the file is the export's size plus 60 bytes per batch. sled keeps what it is
-//! good at: small, rewritable, derived values.
+//! headers and trailers, and the file is the export's size plus 132 bytes per batch.
 //!
-//! Failure cases of an append: the chunk is written after the last one and fsynced before
-//! the append returns. A crash before the fsync completes can leave a torn or zero-filled
-//! last chunk; it was never acknowledged, so on open a last chunk that is short or whose
-//! checksum does not match is cut off. A chunk before the last is never cut: damage there
-//! is reported by verification.
+//! Failure cases of an append, step by step:
+//! 1. Header and frames are written after the last committed chunk. A crash here leaves a
+//!    short chunk, or one whose unwritten pages read back as zeros: no trailer.
+//! 2. fsync. A crash before it completes leaves the same.
+//! 3. The 40-byte commit trailer is written. A crash leaves the file ending inside it, or
+//!    zeros where it should be.
+//! 4. fsync; only now is the append reported as successful. A crash before it completes
+//!    leaves the chunk with or without its trailer; both are consistent (a committed chunk
+//!    that nobody was told about is kept, as any log keeps a record whose reply was lost).
+//! 5. A failed write or fsync (disk full, file too large) cuts the file back to where it
+//!    was; if even that fails, the uncommitted bytes have no trailer and are handled as 1.
+//!
+//! Opening tells the cases apart ([`super::chunk::scan`]). An uncommitted tail (steps 1-3)
+//! was never acknowledged: opening for appending moves its bytes to `quarantine/`, fsyncs
+//! that, then cuts `log.segment` back and fsyncs it, and reports what it moved. A crash
+//! between the two leaves the bytes in both places; the next open moves them again under a
+//! new name. Opening read-only changes nothing and reports the tail instead. Anything a
+//! crash cannot leave (a flipped bit anywhere, a damaged header or trailer) is damage:
+//! every open reports it and nothing is cut, quarantined or appended.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
+use super::quarantine::{self, Quarantined};
 use super::sled_store::{io_error, lock_store, open_sled, MARKER_FILE};
-use super::view_file::{self, EndMark, ViewReader, CHUNK_HEADER_BYTES};
+use super::view_file::{self, EndMark, ViewReader};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
-use crate::limits::MAX_BATCH_BYTES;
 use crate::record::{PublicKey, RecordView};
 
-const MARKER_CONTENTS: &str = "rekap store, format 3\n";
-const SEGMENT_FILE: &str = "log.segment";
-const CHUNK_MAGIC: &[u8; 4] = b"RKCH";
+const MARKER_CONTENTS: &str = "rekap store, format 4\n";
+pub(crate) const SEGMENT_FILE: &str = "log.segment";
 
 /// Where one chunk's frames are in the file.
 #[derive(Clone, Copy, Debug)]
 struct ChunkEntry {
-    first_seq: u64,
-    offset: u64,
-    length: u64,
+    chunk: CommittedChunk,
+    /// Whether its frames were already checked against its header (the last chunk at open,
+    /// and chunks this process wrote); the others are checked each time they are read.
+    checked: bool,
+}
+
+/// How a store was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Appends allowed; an uncommitted tail was moved to quarantine on open.
+    Append,
+    /// Nothing is ever written; the tail is reported, not cut.
+    ReadOnly,
 }
 
 /// A store directory whose log is one append-only segment file.
 pub struct SegmentStorage {
     path: PathBuf,
     file: File,
+    mode: Mode,
     end: u64,
     chunks: Vec<ChunkEntry>,
+    /// What follows the last committed chunk (always clean for an appending open).
+    tail: Tail,
+    /// What opening moved to quarantine, if anything.
+    quarantined: Option<Quarantined>,
     /// Each author's last counter, read from the records on first use.
-    counters: OnceLock<std::collections::BTreeMap<PublicKey, u64>>,
+    counters: OnceLock<BTreeMap<PublicKey, u64>>,
     /// Opened on first use.
     derived: OnceLock<sled::Db>,
     _lock: File,
@@ -82,16 +112,28 @@ impl SegmentStorage {
         fs::write(path.join(MARKER_FILE), MARKER_CONTENTS)
             .map_err(|e| io_error(path, &e.to_string()))?;
         sync_directory(path)?;
-        Self::open_locked(path, lock)
+        Self::open_locked(path, lock, Mode::Append)
     }
 
-    /// Opens an existing store.
+    /// Opens an existing store for appending. An uncommitted last append (never
+    /// acknowledged) is moved to `quarantine/` first: see [`Self::quarantined`]. Damage is
+    /// an error, and nothing is changed.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
+        Self::open_as(path, Mode::Append)
+    }
+
+    /// Opens an existing store to read it: no file of the store is ever changed. Whatever
+    /// follows the last committed chunk is reported by [`Storage::tail_damage`].
+    pub fn open_read_only(path: &Path) -> Result<Self, StorageError> {
+        Self::open_as(path, Mode::ReadOnly)
+    }
+
+    fn open_as(path: &Path, mode: Mode) -> Result<Self, StorageError> {
         if !Self::is_store(path) {
             return Err(super::not_a_store(path, MARKER_CONTENTS));
         }
         let lock = lock_store(path)?;
-        Self::open_locked(path, lock)
+        Self::open_locked(path, lock, mode)
     }
 
     /// Whether `path` holds a store of this format.
@@ -99,17 +141,25 @@ impl SegmentStorage {
         fs::read_to_string(path.join(MARKER_FILE)).is_ok_and(|contents| contents == MARKER_CONTENTS)
     }
 
-    fn open_locked(path: &Path, lock: File) -> Result<Self, StorageError> {
+    /// What opening for appending moved to quarantine: the caller tells the user.
+    pub fn quarantined(&self) -> Option<&Quarantined> {
+        self.quarantined.as_ref()
+    }
+
+    fn open_locked(path: &Path, lock: File, mode: Mode) -> Result<Self, StorageError> {
         let file = OpenOptions::new()
             .read(true)
-            .write(true)
+            .write(mode == Mode::Append)
             .open(path.join(SEGMENT_FILE))
             .map_err(|e| io_error(path, &e.to_string()))?;
         let mut storage = SegmentStorage {
             path: path.to_owned(),
             file,
+            mode,
             end: 0,
             chunks: Vec::new(),
+            tail: Tail::Clean,
+            quarantined: None,
             counters: OnceLock::new(),
             derived: OnceLock::new(),
             _lock: lock,
@@ -131,25 +181,23 @@ impl SegmentStorage {
     }
 
     /// Where the segment file ends now.
-    fn end_mark(&self) -> Result<EndMark, StorageError> {
-        let Some(last) = self.chunks.last() else {
-            return Ok(EndMark::EMPTY);
-        };
-        let offset = last.offset - CHUNK_HEADER_BYTES as u64;
-        let mut header = [0u8; CHUNK_HEADER_BYTES];
-        self.file
-            .read_exact_at(&mut header, offset)
-            .map_err(|e| self.io(e))?;
-        Ok(EndMark {
-            segment_length: self.end,
-            last_header_offset: offset,
-            last_header: header,
-        })
+    fn end_mark(&self) -> EndMark {
+        match self.chunks.last() {
+            None => EndMark::EMPTY,
+            Some(last) => EndMark {
+                segment_length: self.end,
+                last_header_offset: last.chunk.offset,
+                last_header: last.chunk.header.encode(),
+            },
+        }
     }
 
     fn derived(&self) -> Result<&sled::Db, StorageError> {
         if let Some(database) = self.derived.get() {
             return Ok(database);
+        }
+        if self.mode == Mode::ReadOnly {
+            return Err(io_error(&self.path, "opened read-only"));
         }
         let database = open_sled(&self.path)?;
         Ok(self.derived.get_or_init(|| database))
@@ -159,151 +207,95 @@ impl SegmentStorage {
         io_error(&self.path, &error.to_string())
     }
 
-    /// Reads the chunk headers; cuts off a torn last chunk (see the module docs).
+    fn damaged(&self, offset: u64, reason: &str) -> StorageError {
+        StorageError::Damaged {
+            path: self.path.display().to_string(),
+            offset,
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// Reads the chunk headers and trailers; moves an uncommitted tail aside if appending.
     fn scan(&mut self) -> Result<(), StorageError> {
         let length = self.file.metadata().map_err(|e| self.io(e))?.len();
-        let mut offset = 0u64;
-        let mut chunks = Vec::new();
-        let mut expected_seq = 1u64;
-        while offset < length {
-            let Some((entry, checksum, count)) = self.read_header(offset, length)? else {
-                break;
-            };
-            if entry.first_seq != expected_seq {
-                return Err(StorageError::Corrupt(format!(
-                    "chunk at byte {offset} starts at seq {} where {expected_seq} was expected",
-                    entry.first_seq
-                )));
+        let scan = chunk::scan(&self.file, length).map_err(|e| self.io(e))?;
+        let last = scan.chunks.len().saturating_sub(1);
+        self.chunks = (scan.chunks.iter().enumerate())
+            .map(|(index, chunk)| ChunkEntry {
+                chunk: *chunk,
+                checked: index == last,
+            })
+            .collect();
+        self.end = scan.end;
+        let tail = match scan.tail {
+            Tail::Damaged { offset, why } => Tail::Damaged { offset, why },
+            tail => self.shorter_than_a_view(scan.end).unwrap_or(tail),
+        };
+        match (self.mode, tail) {
+            (_, Tail::Clean) => {}
+            (Mode::Append, Tail::Damaged { offset, why }) => {
+                return Err(self.damaged(offset, &why));
             }
-            let end = entry.offset + entry.length;
-            let is_last = end >= length;
-            if is_last && !self.checksum_matches(&entry, &checksum)? {
-                break;
+            (Mode::Append, Tail::Torn { offset, bytes, why }) => {
+                let moved = quarantine::move_aside(&self.path, &self.file, offset, bytes, &why)?;
+                self.quarantined = Some(moved);
             }
-            chunks.push(entry);
-            expected_seq = entry.first_seq + count;
-            offset = end;
+            (Mode::ReadOnly, tail) => self.tail = tail,
         }
-        if offset < length {
-            // Cut only a torn last append. Unreadable bytes followed by another chunk's magic
-            // are damage in the middle of the log: refuse rather than lose what follows.
-            if self.magic_after(offset + 1, length)? {
-                return Err(StorageError::Corrupt(format!(
-                    "the chunk at byte {offset} of {SEGMENT_FILE} is damaged and chunks follow \
-                     it; not cutting the log (recover the records from an export)"
-                )));
-            }
-            self.file.set_len(offset).map_err(|e| self.io(e))?;
-            self.file.sync_all().map_err(|e| self.io(e))?;
-        }
-        self.end = offset;
-        self.chunks = chunks;
         Ok(())
     }
 
-    /// Whether a chunk magic appears anywhere in `from..length` (read in blocks).
-    fn magic_after(&self, from: u64, length: u64) -> Result<bool, StorageError> {
-        const BLOCK: u64 = 1 << 20;
-        let overlap = (CHUNK_MAGIC.len() - 1) as u64;
-        let mut start = from;
-        let mut block = Vec::new();
-        while start < length {
-            let size = BLOCK.min(length - start);
-            block.resize(size as usize, 0);
-            self.file
-                .read_exact_at(&mut block, start)
-                .map_err(|e| self.io(e))?;
-            if block
-                .windows(CHUNK_MAGIC.len())
-                .any(|window| window == CHUNK_MAGIC)
-            {
-                return Ok(true);
-            }
-            if start + size >= length {
-                break;
-            }
-            start += size - overlap.min(size);
-        }
-        Ok(false)
-    }
-
-    /// The header at `offset`, if a whole chunk follows it within `length`.
-    fn read_header(
-        &self,
-        offset: u64,
-        length: u64,
-    ) -> Result<Option<(ChunkEntry, [u8; 32], u64)>, StorageError> {
-        if length - offset < CHUNK_HEADER_BYTES as u64 {
-            return Ok(None);
-        }
-        let mut header = [0u8; CHUNK_HEADER_BYTES];
-        self.file
-            .read_exact_at(&mut header, offset)
-            .map_err(|e| self.io(e))?;
-        if &header[..4] != CHUNK_MAGIC {
-            return Ok(None);
-        }
-        let word = |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().unwrap_or([0; 8]));
-        let (first_seq, count, frames) = (word(4), word(12), word(20));
-        let mut checksum = [0u8; 32];
-        checksum.copy_from_slice(&header[28..60]);
-        let start = offset + CHUNK_HEADER_BYTES as u64;
-        if frames > MAX_BATCH_BYTES as u64 || frames > length - start || count == 0 {
-            return Ok(None);
-        }
-        let entry = ChunkEntry {
-            first_seq,
-            offset: start,
-            length: frames,
-        };
-        Ok(Some((entry, checksum, count)))
+    /// A view saved when the committed chunks reached further than `committed_end` is
+    /// evidence that committed chunks were cut (by hand or by a disk): without it, a cut
+    /// exactly at a chunk boundary leaves a shorter log that is whole by itself, and a cut
+    /// inside the last chunk looks like a torn append.
+    fn shorter_than_a_view(&self, committed_end: u64) -> Option<Tail> {
+        let (name, mark) = view_file::saved_end_marks(&self.path)
+            .into_iter()
+            .find(|(_, mark)| mark.segment_length > committed_end)?;
+        Some(Tail::Damaged {
+            offset: committed_end,
+            why: format!(
+                "the committed chunks end at byte {committed_end}, but reached byte {} when \
+                 {name}.view was saved: committed records are missing",
+                mark.segment_length
+            ),
+        })
     }
 
     fn read_frames(&self, entry: &ChunkEntry) -> Result<Vec<u8>, StorageError> {
-        let mut frames = vec![0u8; entry.length as usize];
+        let chunk = &entry.chunk;
+        let mut frames = vec![0u8; chunk.header.frames_length as usize];
         self.file
-            .read_exact_at(&mut frames, entry.offset)
+            .read_exact_at(&mut frames, chunk.frames_offset())
             .map_err(|e| self.io(e))?;
-        Ok(frames)
-    }
-
-    fn checksum_matches(
-        &self,
-        entry: &ChunkEntry,
-        checksum: &[u8; 32],
-    ) -> Result<bool, StorageError> {
-        // In blocks, so a large last batch costs no large buffer.
-        const BLOCK: u64 = 1 << 20;
-        let mut hasher = blake3::Hasher::new();
-        let mut block = vec![0u8; BLOCK.min(entry.length) as usize];
-        let mut done = 0u64;
-        while done < entry.length {
-            let size = BLOCK.min(entry.length - done) as usize;
-            let buffer = &mut block[..size];
-            self.file
-                .read_exact_at(buffer, entry.offset + done)
-                .map_err(|e| self.io(e))?;
-            hasher.update(buffer);
-            done += size as u64;
+        if !entry.checked && blake3::hash(&frames).as_bytes() != &chunk.header.frames_hash {
+            return Err(self.damaged(
+                chunk.frames_offset(),
+                &format!(
+                    "the records of the chunk from seq {} do not match its checksum",
+                    chunk.header.first_seq
+                ),
+            ));
         }
-        Ok(hasher.finalize().as_bytes() == checksum)
+        Ok(frames)
     }
 
     fn stored(&self, entry: &ChunkEntry) -> Result<StoredChunk, StorageError> {
         Ok(StoredChunk {
-            first_seq: entry.first_seq,
+            first_seq: entry.chunk.header.first_seq,
             framed_records: self.read_frames(entry)?,
         })
     }
 
     fn index_containing(&self, seq: u64) -> Option<usize> {
         self.chunks
-            .partition_point(|entry| entry.first_seq <= seq)
+            .partition_point(|entry| entry.chunk.header.first_seq <= seq)
             .checked_sub(1)
     }
 
-    fn load_counters(&self) -> Result<std::collections::BTreeMap<PublicKey, u64>, StorageError> {
-        let mut counters = std::collections::BTreeMap::new();
+    fn load_counters(&self) -> Result<BTreeMap<PublicKey, u64>, StorageError> {
+        let mut counters = BTreeMap::new();
         for entry in &self.chunks {
             let frames = self.read_frames(entry)?;
             for frame in Frames::new(&frames) {
@@ -315,43 +307,67 @@ impl SegmentStorage {
         }
         Ok(counters)
     }
+
+    /// Writes one chunk after the last: steps 1-4 of the module docs.
+    fn write_chunk(&mut self, header: &ChunkHeader, frames: &[u8]) -> std::io::Result<()> {
+        self.file.seek(SeekFrom::Start(self.end))?;
+        // Separate writes, not one copy of a batch that can be 256 MB.
+        self.file.write_all(&header.encode())?;
+        self.file.write_all(frames)?;
+        self.file.sync_data()?;
+        self.file.write_all(&header.trailer())?;
+        // Durable before success is reported.
+        self.file.sync_data()
+    }
 }
 
 impl Storage for SegmentStorage {
     fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
-        let mut header = Vec::with_capacity(CHUNK_HEADER_BYTES);
-        header.extend_from_slice(CHUNK_MAGIC);
-        header.extend_from_slice(&chunk.first_seq.to_le_bytes());
-        header.extend_from_slice(&chunk.record_count.to_le_bytes());
-        header.extend_from_slice(&(chunk.framed_records.len() as u64).to_le_bytes());
-        header.extend_from_slice(blake3::hash(chunk.framed_records).as_bytes());
-        debug_assert_eq!(header.len(), CHUNK_HEADER_BYTES);
-        let chunk_bytes = (header.len() + chunk.framed_records.len()) as u64;
-        let write = (|| {
-            self.file.seek(SeekFrom::Start(self.end))?;
-            // Two writes, not one copy of a batch that can be 256 MB.
-            self.file.write_all(&header)?;
-            self.file.write_all(chunk.framed_records)?;
-            // Durable before success is reported.
-            self.file.sync_data()
-        })();
-        if let Err(error) = write {
-            // Leave nothing of a failed append behind.
+        if self.mode == Mode::ReadOnly {
+            return Err(io_error(
+                &self.path,
+                "opened read-only; nothing is appended",
+            ));
+        }
+        let header =
+            ChunkHeader::for_frames(chunk.first_seq, chunk.record_count, chunk.framed_records);
+        if let Err(error) = self.write_chunk(&header, chunk.framed_records) {
+            // Leave nothing of a failed append behind (step 5).
             let _ = self.file.set_len(self.end);
+            let _ = self.file.sync_data();
             return Err(self.io(error));
         }
+        let committed = CommittedChunk {
+            offset: self.end,
+            header,
+        };
+        debug_assert_eq!(committed.frames_offset(), self.end + HEADER_BYTES as u64);
+        self.end = committed.end();
         self.chunks.push(ChunkEntry {
-            first_seq: chunk.first_seq,
-            offset: self.end + CHUNK_HEADER_BYTES as u64,
-            length: chunk.framed_records.len() as u64,
+            chunk: committed,
+            checked: true,
         });
-        self.end += chunk_bytes;
         if let Some(counters) = self.counters.get_mut() {
             for (author, counter) in chunk.author_counters {
                 counters.insert(*author, *counter);
             }
         }
         Ok(())
+    }
+
+    fn tail_damage(&self) -> Option<StorageError> {
+        match &self.tail {
+            Tail::Clean => None,
+            Tail::Damaged { offset, why } => Some(self.damaged(*offset, why)),
+            Tail::Torn { offset, bytes, why } => Some(self.damaged(
+                *offset,
+                &format!(
+                    "{bytes} bytes of an incomplete append ({why}): never acknowledged, or \
+                     the file was cut short. An appending command moves them to quarantine/; \
+                     `rekap repair` copies every record that verifies to a new store"
+                ),
+            )),
+        }
     }
 
     fn last_chunk(&self) -> Result<Option<StoredChunk>, StorageError> {
@@ -400,6 +416,10 @@ impl Storage for SegmentStorage {
     }
 
     fn get_derived(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        if self.mode == Mode::ReadOnly && self.derived.get().is_none() {
+            // Opening sled writes to its directory; derived state is only ever a shortcut.
+            return Ok(None);
+        }
         let value = self
             .derived()?
             .get(key.as_bytes())
@@ -408,7 +428,10 @@ impl Storage for SegmentStorage {
     }
 
     fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
-        view_file::write_view(&self.path, name, &self.end_mark()?, body)
+        if self.mode == Mode::ReadOnly || self.tail != Tail::Clean {
+            return Err(io_error(&self.path, "opened read-only; no view is saved"));
+        }
+        view_file::write_view(&self.path, name, &self.end_mark(), body)
     }
 
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {

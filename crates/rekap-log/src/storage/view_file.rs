@@ -4,7 +4,7 @@
 //! segment file, stamped with the segment file's *end mark*: its length and its last chunk's
 //! header. The segment file is append-only and a chunk header carries the blake3 of its
 //! records, so while the file still has that length and ends with that header, the log is
-//! the one the view was computed from. Checking that costs one `stat` and one 60-byte read;
+//! the one the view was computed from. Checking that costs one `stat` and one 92-byte read;
 //! no lock, no sled, no replay. The moment anything is appended (even an unacknowledged,
 //! torn write) the mark no longer matches and readers fall back to opening the store.
 //!
@@ -15,10 +15,10 @@
 //!
 //! | bytes | field |
 //! |---|---|
-//! | 8 | magic `RKVIEW02` |
+//! | 8 | magic `RKVIEW03` |
 //! | 8 | segment file length at saving |
 //! | 8 | byte offset of the last chunk's header (0 for an empty log) |
-//! | 60 | the last chunk's header, copied (zeros for an empty log) |
+//! | 92 | the last chunk's header, copied (zeros for an empty log) |
 //! | 8 | body length n |
 //! | 32 × ceil(n / 16384) | blake3 of each 16 KiB block of the body (the last may be shorter) |
 //! | 32 | blake3 of everything above |
@@ -39,9 +39,9 @@ use std::path::{Path, PathBuf};
 use super::sled_store::io_error;
 use super::StorageError;
 
-const VIEW_MAGIC: &[u8; 8] = b"RKVIEW02";
+const VIEW_MAGIC: &[u8; 8] = b"RKVIEW03";
 /// Bytes of a chunk header in the segment file.
-pub(crate) const CHUNK_HEADER_BYTES: usize = 4 + 8 + 8 + 8 + 32;
+pub(crate) const CHUNK_HEADER_BYTES: usize = super::chunk::HEADER_BYTES;
 /// Magic, end mark, body length.
 const FIXED_HEADER_BYTES: usize = 8 + 8 + 8 + CHUNK_HEADER_BYTES + 8;
 /// Bytes of the body one checksum covers.
@@ -139,6 +139,34 @@ pub fn write_view(
     File::open(directory)
         .and_then(|directory| directory.sync_all())
         .map_err(io)
+}
+
+/// The end mark of every view file in `directory` that has an intact header, by name: the
+/// lengths the segment file had when they were saved, evidence that it was at least that
+/// long then.
+pub fn saved_end_marks(directory: &Path) -> Vec<(String, EndMark)> {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return Vec::new();
+    };
+    let mut marks = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = file_name.strip_suffix(".view") else {
+            continue;
+        };
+        let path = entry.path();
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        let Ok(length) = file.metadata().map(|metadata| metadata.len()) else {
+            continue;
+        };
+        if let Ok(Some((mark, _))) = ViewReader::read_header(file, &path, length) {
+            marks.push((name.to_owned(), mark));
+        }
+    }
+    marks.sort_by(|left, right| left.0.cmp(&right.0));
+    marks
 }
 
 /// An open, current view: its body read block by block, each block checked on first read.
