@@ -7,5 +7,6 @@ mod flow;
 mod harness;
 mod import;
 mod keys;
+mod proof;
 mod tutorial;
 mod verify;
