@@ -20,8 +20,8 @@ pub struct ProveArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// Prove from an export file instead of a store (verified and replayed first, as
-    /// `audit --log` does).
-    #[arg(long, conflicts_with = "store")]
+    /// `audit --log` does); --store and REKAP_STORE are then not read.
+    #[arg(long)]
     pub log: Option<PathBuf>,
     #[arg(long)]
     pub contest: String,
