@@ -84,7 +84,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Show every event touching a region or station.
     History(HistoryArgs),
-    /// Write a proof that a station's sheet is inside the contest's final approval.
+    /// Write a proof that a station's sheet is inside a plenary approval (district, regency
+    /// or province).
     Prove(ProveArgs),
     /// Check a proof offline.
     VerifyProof(VerifyProofArgs),

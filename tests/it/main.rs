@@ -8,5 +8,6 @@ mod flow;
 mod harness;
 mod import;
 mod keys;
+mod proof;
 mod tutorial;
 mod verify;

@@ -51,6 +51,7 @@ fn the_tutorial_runs_as_written() {
         "pair-votes=valid",
         "recounted in the plenary",
         "\"ok\":true",
+        "inside the approval of 640101 pilgub-kaltim-2024",
     ] {
         assert!(
             outputs.contains(promised),

@@ -187,16 +187,30 @@ impl<S: Storage> Ledger<S> {
     }
 }
 
+/// Replays records read from elsewhere (an export file, verified first), the genesis
+/// first: the state and projection a ledger over them would hold. For reading only.
+pub fn replay_records(records: &[Record]) -> Result<(State, Projection), LedgerError> {
+    let (genesis, rest) = records.split_first().ok_or(LedgerError::Empty)?;
+    let (mut state, mut projection) = genesis_state(genesis)?;
+    for record in rest {
+        apply_record(&mut state, &mut projection, record)?;
+    }
+    Ok((state, projection))
+}
+
 /// Decodes record 1 as the genesis.
 fn replay_genesis<S: Storage>(log: &Log<S>) -> Result<(State, Projection), LedgerError> {
-    let record = log.read(1)?.ok_or(LedgerError::Empty)?;
+    genesis_state(&log.read(1)?.ok_or(LedgerError::Empty)?)
+}
+
+fn genesis_state(record: &Record) -> Result<(State, Projection), LedgerError> {
     let payload = decode_payload(&record.payload)
         .map_err(|error| LedgerError::Undecodable { seq: 1, error })?;
     if !matches!(payload, Payload::Genesis(_)) {
         return Err(LedgerError::NoGenesis);
     }
     let state =
-        State::genesis(&envelope_of(&record), &payload).map_err(LedgerError::GenesisRefused)?;
+        State::genesis(&envelope_of(record), &payload).map_err(LedgerError::GenesisRefused)?;
     let projection = Projection::new(&state);
     Ok((state, projection))
 }

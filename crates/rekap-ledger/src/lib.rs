@@ -7,9 +7,10 @@
 
 mod error;
 mod ledger;
+pub mod proof;
 pub mod view;
 
 pub use error::LedgerError;
-pub use ledger::{Ledger, Receipt};
+pub use ledger::{replay_records, Ledger, Receipt};
 pub use rekap_model::{PayloadRefusal, State};
 pub use rekap_projection::Projection;
