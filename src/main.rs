@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod input;
 mod keys;
 mod lang;
 mod output;

@@ -1,4 +1,4 @@
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -29,8 +29,7 @@ pub struct InitArgs {
 }
 
 pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
-    let text = fs::read_to_string(&args.election)
-        .with_context(|| format!("cannot read {}", args.election.display()))?;
+    let text = crate::input::read_text(&args.election)?;
     let file = DefinitionFile::from_json(&text).with_context(|| {
         format!(
             "{} is not a valid election definition",
@@ -50,7 +49,7 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
             args.election.display()
         )
     })?;
-    let registrar = keys::read_key(&args.key)?;
+    let registrar = keys::read_signing_key(&args.key)?;
     let storage = DefaultStorage::create(&args.store.store)?;
     let ledger = Ledger::create(storage, election.definition().clone(), &registrar, now_ms())?;
     print(&format!(

@@ -115,7 +115,7 @@ pub fn append_one(
     key: &std::path::Path,
     event: Event,
 ) -> anyhow::Result<Outcome> {
-    let key = keys::read_key(key)?;
+    let key = keys::read_signing_key(key)?;
     let mut ledger = store::open(&store.store)?;
     let receipt = ledger.submit(&key, vec![vec![event]], now_ms())?;
     let seq = receipt.seqs.first().copied().unwrap_or_default();

@@ -3,9 +3,11 @@
 
 mod audit;
 mod demo;
+mod exit_codes;
 mod flow;
 mod harness;
 mod import;
 mod keys;
+mod totals;
 mod tutorial;
 mod verify;
