@@ -8,6 +8,7 @@ mod exit;
 mod input;
 mod keys;
 mod lang;
+mod new_store;
 mod output;
 mod progress;
 mod sheet_args;

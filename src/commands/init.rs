@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use rekap_ledger::Ledger;
-use rekap_log::DefaultStorage;
 use rekap_model::DefinitionFile;
 
 use crate::exit::Outcome;
 use crate::keys;
+use crate::new_store;
 use crate::output::print;
 use crate::store::{now_ms, StoreArg};
 
@@ -50,14 +50,18 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
         )
     })?;
     let registrar = keys::read_signing_key(&args.key)?;
-    let storage = DefaultStorage::create(&args.store.store)?;
-    let ledger = Ledger::create(storage, election.definition().clone(), &registrar, now_ms())?;
+    // Everything is checked before the store is made; the genesis is decided as it is
+    // written, in a hidden directory that becomes the store only once complete.
+    let head = new_store::create_atomically(&args.store.store, |storage| {
+        let definition = election.definition().clone();
+        Ok(Ledger::create(storage, definition, &registrar, now_ms())?)
+    })?;
     print(&format!(
         "created store {} for \"{}\"\ndefinition {}\nhead {}\n",
         args.store.store.display(),
         election.definition().name,
         hex::encode(election.hash()),
-        hex::encode(ledger.head().last_hash)
+        hex::encode(head.last_hash)
     ))?;
     Ok(Outcome::Success)
 }

@@ -7,6 +7,7 @@ mod exit_codes;
 mod flow;
 mod harness;
 mod import;
+mod init;
 mod keys;
 mod totals;
 mod tutorial;
