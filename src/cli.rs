@@ -26,9 +26,10 @@ use crate::commands::{
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  verification failed, or input rejected (nothing was appended)
+  1  verification failed, or input rejected (nothing was appended): also a file that
+     is not UTF-8, and a key file its group or others may read (`chmod 600` it)
   2  usage error
-  3  a file or store could not be read or written
+  3  a file or store could not be read or written (also a full disk, a file too large)
   4  the store is locked by another process";
 
 /// rekap: an append-only, hash-chained, signed ledger for election vote recapitulation.
@@ -50,6 +51,10 @@ pub enum Command {
     /// Print the public key of a key file.
     Pubkey(PubkeyArgs),
     /// Create a store whose first record is an election definition (signed by its registrar).
+    ///
+    /// All or nothing: the store is built beside the target and renamed into place once
+    /// complete, so a refusal or a crash leaves no store or a whole one. The target must not
+    /// exist or be an empty directory.
     Init(InitArgs),
     /// Register an officer (operator, official, witness, auditor), as the registrar.
     Register(RegisterArgs),

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use rekap_ledger::LedgerError;
-use rekap_log::{LogError, StorageError};
+use rekap_log::{AppendError, LogError, StorageError};
 
 /// Success.
 pub const OK: u8 = 0;
@@ -35,26 +35,125 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
     }
 }
 
-/// Locked store: 4. A file or store that could not be read or written: 3. Anything else
-/// is input the product refused (a rule, an unknown code, a bad key file): 1.
+/// Locked store: 4. A file or store that could not be read or written (disk full and file
+/// too large included): 3. Anything else is input the product refused (a rule, an unknown
+/// code, a bad key file, a file that is not UTF-8): 1.
 fn code_of(error: &anyhow::Error) -> u8 {
-    for cause in error.chain() {
-        if let Some(StorageError::Locked { .. }) = cause.downcast_ref::<StorageError>() {
-            return LOCKED;
-        }
+    let storage_errors = || error.chain().filter_map(storage_error_of);
+    if storage_errors().any(|cause| matches!(cause, StorageError::Locked { .. })) {
+        return LOCKED;
     }
-    let unreadable = error.chain().any(|cause| {
-        cause.is::<std::io::Error>()
-            || cause.is::<StorageError>()
-            || cause.is::<LogError>()
-            || matches!(
-                cause.downcast_ref::<LedgerError>(),
-                Some(LedgerError::Log(_) | LedgerError::Storage(_) | LedgerError::Empty)
-            )
-    });
+    let unreadable = storage_errors().next().is_some()
+        || error.chain().any(|cause| {
+            cause.is::<std::io::Error>()
+                || cause.is::<LogError>()
+                || matches!(
+                    cause.downcast_ref::<LedgerError>(),
+                    Some(LedgerError::Log(_) | LedgerError::Empty)
+                )
+        });
     if unreadable {
         IO_ERROR
     } else {
         REJECTED
+    }
+}
+
+/// The storage error inside `cause`, however it was wrapped. The wrappers are
+/// `#[error(transparent)]`, whose inner error is not part of the chain, so each is looked
+/// into here: an append that failed on a full disk is an `AppendError::Storage` inside a
+/// `LedgerError::Append`.
+fn storage_error_of<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a StorageError> {
+    if let Some(storage) = cause.downcast_ref::<StorageError>() {
+        return Some(storage);
+    }
+    let from_append = |append: &'a AppendError| match append {
+        AppendError::Storage(storage) => Some(storage),
+        _ => None,
+    };
+    let from_log = |log: &'a LogError| match log {
+        LogError::Storage(storage) => Some(storage),
+        LogError::Corrupt { .. } => None,
+    };
+    if let Some(append) = cause.downcast_ref::<AppendError>() {
+        return from_append(append);
+    }
+    if let Some(log) = cause.downcast_ref::<LogError>() {
+        return from_log(log);
+    }
+    match cause.downcast_ref::<LedgerError>()? {
+        LedgerError::Storage(storage) => Some(storage),
+        LedgerError::Append(append) => from_append(append),
+        LedgerError::Log(log) => from_log(log),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn storage_io(reason: &str) -> StorageError {
+        StorageError::Io {
+            path: "store".to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// An append that fails on the disk comes out of the ledger as
+    /// `LedgerError::Append(AppendError::Storage(StorageError::Io))`, its io::Error kept only
+    /// as text: the classification must look through the wrappers.
+    #[test]
+    fn a_full_disk_or_a_file_too_large_during_an_append_is_an_io_error() {
+        for reason in [
+            "No space left on device (os error 28)",
+            "File too large (os error 27)",
+        ] {
+            let error = anyhow::Error::new(LedgerError::Append(AppendError::Storage(storage_io(
+                reason,
+            ))))
+            .context("cannot import");
+            assert_eq!(code_of(&error), IO_ERROR, "{reason}");
+            let error = anyhow::Error::new(LedgerError::Log(LogError::Storage(storage_io(reason))));
+            assert_eq!(code_of(&error), IO_ERROR, "{reason}");
+        }
+        for kind in [
+            std::io::ErrorKind::StorageFull,
+            std::io::ErrorKind::FileTooLarge,
+        ] {
+            let error = anyhow::Error::new(std::io::Error::from(kind)).context("cannot write");
+            assert_eq!(code_of(&error), IO_ERROR, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_locked_store_is_four_however_it_is_wrapped() {
+        let locked = || StorageError::Locked {
+            path: "store".to_owned(),
+        };
+        for error in [
+            anyhow::Error::new(locked()),
+            anyhow::Error::new(LedgerError::Storage(locked())),
+            anyhow::Error::new(LedgerError::Log(LogError::Storage(locked()))),
+            anyhow::Error::new(LedgerError::Append(AppendError::Storage(locked()))),
+        ] {
+            assert_eq!(code_of(&error), LOCKED, "{error:#}");
+        }
+    }
+
+    #[test]
+    fn refused_input_is_one() {
+        let refused = AppendError::BadSignature {
+            index: 0,
+            author: "00".to_owned(),
+        };
+        assert_eq!(
+            code_of(&anyhow::Error::new(LedgerError::Append(refused))),
+            REJECTED
+        );
+        assert_eq!(
+            code_of(&anyhow::anyhow!("k.key is not UTF-8 text")),
+            REJECTED
+        );
     }
 }

@@ -1,12 +1,14 @@
 //! Key files: one ed25519 secret key per file, readable by its owner only. Secrets are
-//! never printed or logged; only public keys are shown.
+//! never printed or logged; only public keys are shown. A key file that its group or
+//! others may read or write is refused for signing (as ssh refuses such a private key):
+//! anyone who could read it could sign as its officer.
 //!
 //! Format (text): `rekap-secret-key/1` on the first line, the 32-byte secret seed as 64 hex
 //! digits on the second. The public key is written beside it as `FILE.pub` (hex).
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 use anyhow::{bail, Context};
@@ -53,7 +55,7 @@ pub fn public_path(path: &Path) -> std::path::PathBuf {
 /// A public key given as hex, or as the path of a file holding it (e.g. `FILE.pub`).
 pub fn public_key_argument(text: &str) -> anyhow::Result<[u8; 32]> {
     let hex_text = if Path::new(text).is_file() {
-        fs::read_to_string(text).with_context(|| format!("cannot read {text}"))?
+        crate::input::read_text(Path::new(text))?
     } else {
         text.to_owned()
     };
@@ -67,10 +69,27 @@ pub fn public_key_argument(text: &str) -> anyhow::Result<[u8; 32]> {
         })
 }
 
-/// Reads a key file.
+/// Reads a key file to sign with: refused unless only its owner may read and write it.
+pub fn read_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
+    let mode = fs::metadata(path)
+        .with_context(|| format!("cannot read key file {}", path.display()))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        bail!(
+            "key file {} is readable or writable by others than its owner (mode {:04o}); \
+             run `chmod 600 {}`",
+            path.display(),
+            mode & 0o7777,
+            shell_word(&path.display().to_string())
+        );
+    }
+    read_key(path)
+}
+
+/// Reads a key file, whatever its mode: only for showing its public key.
 pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
-    let text = fs::read_to_string(path)
-        .with_context(|| format!("cannot read key file {}", path.display()))?;
+    let text = crate::input::read_text(path)?;
     let mut lines = text.lines();
     if lines.next() != Some(HEADER) {
         bail!(
@@ -86,6 +105,19 @@ pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
         bail!("{}: the second line must be 64 hex digits", path.display());
     };
     Ok(SigningKey::from_bytes(&seed))
+}
+
+/// `word` as one shell word, quoted only when it needs to be.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// A fresh key from the operating system's random source.

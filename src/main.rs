@@ -5,8 +5,10 @@
 mod cli;
 mod commands;
 mod exit;
+mod input;
 mod keys;
 mod lang;
+mod new_store;
 mod output;
 mod progress;
 mod sheet_args;

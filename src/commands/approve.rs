@@ -94,7 +94,7 @@ fn statement(
 }
 
 pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
-    let key = keys::read_key(&args.key)?;
+    let key = keys::read_signing_key(&args.key)?;
     let statement = statement(&args.store, &args.region, &args.contest)?;
     if let Some(expected) = &args.digest {
         if *expected != hex::encode(statement.digest) {
@@ -160,8 +160,7 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
 }
 
 fn read_signature(path: &Path, statement: &ApprovalStatement) -> anyhow::Result<WitnessSignature> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::input::read_text(path)?;
     let file: SignatureFile = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a signature file", path.display()))?;
     if file.format != SIGNATURE_FORMAT {

@@ -31,7 +31,7 @@ pub struct ImportArgs {
 
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(None);
-    let key = keys::read_key(&args.key)?;
+    let key = keys::read_signing_key(&args.key)?;
     let stage = Stage::start("opening the store");
     let mut ledger = store::open_for_append(&args.store.store)?;
     stage.next("checking every row");

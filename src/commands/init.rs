@@ -1,14 +1,14 @@
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
 use rekap_ledger::Ledger;
-use rekap_log::DefaultStorage;
 use rekap_model::DefinitionFile;
 
 use crate::exit::Outcome;
 use crate::keys;
+use crate::new_store;
 use crate::output::print;
 use crate::store::{now_ms, StoreArg};
 
@@ -29,8 +29,7 @@ pub struct InitArgs {
 }
 
 pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
-    let text = fs::read_to_string(&args.election)
-        .with_context(|| format!("cannot read {}", args.election.display()))?;
+    let text = crate::input::read_text(&args.election)?;
     let file = DefinitionFile::from_json(&text).with_context(|| {
         format!(
             "{} is not a valid election definition",
@@ -50,15 +49,19 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
             args.election.display()
         )
     })?;
-    let registrar = keys::read_key(&args.key)?;
-    let storage = DefaultStorage::create(&args.store.store)?;
-    let ledger = Ledger::create(storage, election.definition().clone(), &registrar, now_ms())?;
+    let registrar = keys::read_signing_key(&args.key)?;
+    // Everything is checked before the store is made; the genesis is decided as it is
+    // written, in a hidden directory that becomes the store only once complete.
+    let head = new_store::create_atomically(&args.store.store, |storage| {
+        let definition = election.definition().clone();
+        Ok(Ledger::create(storage, definition, &registrar, now_ms())?)
+    })?;
     print(&format!(
         "created store {} for \"{}\"\ndefinition {}\nhead {}\n",
         args.store.store.display(),
         election.definition().name,
         hex::encode(election.hash()),
-        hex::encode(ledger.head().last_hash)
+        hex::encode(head.last_hash)
     ))?;
     Ok(Outcome::Success)
 }

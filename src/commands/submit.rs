@@ -115,7 +115,7 @@ pub fn append_one(
     key: &std::path::Path,
     event: Event,
 ) -> anyhow::Result<Outcome> {
-    let key = keys::read_key(key)?;
+    let key = keys::read_signing_key(key)?;
     let mut ledger = store::open_for_append(&store.store)?;
     let receipt = ledger.submit(&key, vec![vec![event]], now_ms())?;
     store::save_view_after_append(&mut ledger);

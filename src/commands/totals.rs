@@ -38,7 +38,7 @@ pub struct TotalsArgs {
     /// The regions directly under this region.
     #[arg(long)]
     pub region: Option<String>,
-    /// The totals as they were after record SEQ.
+    /// The totals as they were after record SEQ (1, the genesis, to the head).
     #[arg(long)]
     pub at: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -63,9 +63,25 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     // Read-only: an incomplete append or damage at the end is an error, never an answer
     // from fewer records; and reading saves nothing (appending commands save the view).
     let log = Log::open(DefaultStorage::open_read_only(path)?)?;
+    // An empty log is reported by the replay (not a store made by init).
+    if let (Some(at), count @ 1..) = (args.at, log.head().count) {
+        check_at(at, count)?;
+    }
     let ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
     let view = ledger.totals_view(args.contest.as_deref());
     answer(&args, &view)
+}
+
+/// `--at` names a record of the log: 1 (the genesis) to the head. Anything else is refused
+/// rather than quietly answered with the genesis's or the head's totals.
+fn check_at(at: u64, head: u64) -> anyhow::Result<()> {
+    if at == 0 {
+        bail!("--at 0: records are numbered from 1 (the genesis); this log holds 1 to {head}");
+    }
+    if at > head {
+        bail!("--at {at} is beyond the head: this log holds records 1 to {head}");
+    }
+    Ok(())
 }
 
 /// Saves `view` for the next command; failing to costs only speed, so it is a warning.

@@ -33,6 +33,42 @@ impl Sandbox {
     }
 }
 
+/// The built `rekap` binary.
+pub fn rekap_binary() -> &'static str {
+    env!("CARGO_BIN_EXE_rekap")
+}
+
+impl Sandbox {
+    /// Runs `script` with `sh -c` in the sandbox; `$REKAP` is the rekap binary.
+    pub fn shell(&self, script: &str) -> Output {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(self.dir.path())
+            .env_remove("REKAP_STORE")
+            .env("REKAP", rekap_binary())
+            .output()
+            .expect("sh runs")
+    }
+
+    /// A Kaltim store `rekap-store` holding only its genesis, and the demo's inputs (the
+    /// definition, sheets and owner-only key files) in `in/`.
+    pub fn kaltim_genesis_store(&self) {
+        let demo = self.run(&["demo", "--store", "demo-store", "--inputs", "in"]);
+        assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+        let init = self.run(&[
+            "init",
+            "--store",
+            "rekap-store",
+            "--election",
+            "in/election.json",
+            "--key",
+            "in/keys/registrar.key",
+        ]);
+        assert_eq!(code(&init), 0, "{}", stderr(&init));
+    }
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -4,10 +4,13 @@
 mod audit;
 mod damage;
 mod demo;
+mod exit_codes;
 mod flow;
 mod harness;
 mod import;
+mod init;
 mod keys;
 mod proof;
+mod totals;
 mod tutorial;
 mod verify;
