@@ -6,6 +6,7 @@
 //! key per record, so that a bulk import is a handful of large sequential writes and a scan
 //! reads a few large values.
 
+pub mod last_record;
 pub mod memory;
 pub mod segment;
 pub mod sled_store;

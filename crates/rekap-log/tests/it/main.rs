@@ -5,4 +5,5 @@ mod crash;
 mod decode;
 mod export;
 mod harness;
+mod last_record;
 mod vector;
