@@ -9,3 +9,4 @@ mod import;
 mod keys;
 mod tutorial;
 mod verify;
+mod views;
