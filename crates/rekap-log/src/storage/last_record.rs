@@ -9,9 +9,9 @@
 //! last chunk's frames ending exactly at the end of the file (no trailer after them).
 //!
 //! Given the offset of the last chunk's header (a view stamps it), the frames are walked by
-//! their length prefixes alone, reading the chunk in windows of [`WINDOW_BYTES`], so a
-//! 117 MB bulk import of 82 records costs 82 prefix reads and one read of the last record,
-//! not 117 MB. The last record is then parsed and its hash recomputed: its bytes must hash
+//! their length prefixes alone, reading the chunk in windows of [`WINDOW_BYTES`] while
+//! records are small and a prefix alone after a large one, so a 117 MB bulk import of 82
+//! records costs 82 small reads and one read of the last record, not 117 MB. The last record is then parsed and its hash recomputed: its bytes must hash
 //! to its own hash field, and it must be the record the header's first seq and count place
 //! last. The chunk's own checksum is not recomputed (that would read the whole chunk);
 //! that is left to verification. A forger who wants another record taken as the last one
@@ -132,6 +132,9 @@ struct FrameWalk<'a> {
     /// Bytes of the file from `window_start`.
     window: Vec<u8>,
     window_start: u64,
+    /// Whether the last frame stepped over was larger than a window: the next prefix is
+    /// then read alone, not with a window of record bytes nobody needs.
+    large_frames: bool,
 }
 
 impl<'a> FrameWalk<'a> {
@@ -142,6 +145,7 @@ impl<'a> FrameWalk<'a> {
             end,
             window: Vec::new(),
             window_start: start,
+            large_frames: false,
         }
     }
 
@@ -169,7 +173,12 @@ impl<'a> FrameWalk<'a> {
         let inside = at >= self.window_start
             && at + FRAME_HEADER_BYTES as u64 <= self.window_start + self.window.len() as u64;
         if !inside {
-            let size = WINDOW_BYTES.min(self.end - at) as usize;
+            let wanted = if self.large_frames {
+                FRAME_HEADER_BYTES as u64
+            } else {
+                WINDOW_BYTES
+            };
+            let size = wanted.min(self.end - at) as usize;
             self.window.resize(size, 0);
             self.file.read_exact_at(&mut self.window, at)?;
             self.window_start = at;
@@ -191,6 +200,7 @@ impl<'a> FrameWalk<'a> {
                 ));
             }
             self.position = next;
+            self.large_frames = length > WINDOW_BYTES;
             Ok(())
         }))
     }
