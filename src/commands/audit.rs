@@ -23,7 +23,7 @@ pub struct AuditArgs {
     /// A store directory to audit.
     #[arg(long)]
     pub store: Option<PathBuf>,
-    /// Print one JSON object: {"ok", "records", "head", "projection_digest", "checks": [...], "flags": [...]}.
+    /// Print one JSON object: {"ok", "records", "head", "projection_digest", "judged_records", "unauthenticated_record", "checks": [...], "flags": [...]}.
     #[arg(long)]
     pub json: bool,
 }
@@ -42,11 +42,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
             let log = Log::open_for_verification(DefaultStorage::open_read_only(store)?)?;
             let chain = log.verify(VerifyOptions::default())?;
             stage.next("replaying every decision");
+            // Up to the first record that does not read: positions must stay positions.
             let records = log
                 .records_from(1)
-                .filter_map(Result::ok)
+                .map_while(Result::ok)
                 .collect::<Vec<_>>();
-            audit(&chain, &records, claimed_digest(&log)?)
+            audit(&chain, &records, read_totals_view(&log)?.as_ref())
         }
         (None, None) => anyhow::bail!("give --log FILE or --store DIR"),
     };
@@ -63,11 +64,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The projection digest the store's saved totals view claims for the head, if it has one.
-fn claimed_digest(log: &Log<DefaultStorage>) -> anyhow::Result<Option<[u8; 32]>> {
-    Ok(read_totals_view(log)?.map(|view| view.projection_digest()))
-}
-
 fn human(report: &AuditReport) -> String {
     let mut out = format!(
         "{}: {} records, head {}\n",
@@ -79,8 +75,20 @@ fn human(report: &AuditReport) -> String {
         report.records,
         report.head
     );
+    if let Some(position) = report.unauthenticated_record {
+        let judged = match report.judged_records {
+            0 => "no records".to_owned(),
+            last => format!("records 1..{last}"),
+        };
+        out += &format!(
+            "  checks 3-9 judged {judged} only; record {position} is not authenticated \
+             (checks 1-2), so nothing after it was judged and no projection digest is given\n"
+        );
+    }
     for check in &report.checks {
-        let verdict = if check.number == 9 {
+        let verdict = if check.stopped_at.is_some() {
+            "STOPPED"
+        } else if check.number == 9 {
             "listed"
         } else if check.passed {
             "passed"

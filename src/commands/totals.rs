@@ -12,7 +12,7 @@ use crate::output::print;
 use crate::store::StoreArg;
 use crate::table::Table;
 use rekap_ledger::view::{
-    open_totals_view_unopened, SelectError, Selection, TotalsView, ViewError,
+    open_saved_totals_view, SavedView, SelectError, Selection, TotalsView, ViewError,
 };
 use rekap_ledger::Ledger;
 use rekap_log::{DefaultStorage, Log};
@@ -51,13 +51,19 @@ pub struct TotalsArgs {
 pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     let path = &args.store.store;
     if args.at.is_none() {
-        // The fast path: the saved view, if the log still ends where it did; no lock taken.
-        // Any trouble with it (unreadable, damaged) only means replaying instead.
-        if let Ok(Some(view)) = open_totals_view_unopened(path) {
-            // A view damaged where this answer reads is recomputed like a missing one.
-            if let Some(outcome) = answer_from_saved(&args, &view)? {
-                return Ok(outcome);
+        // The fast path: the saved view, if the log still ends where it did and its last
+        // record is the one the view was computed at; no lock taken. Any trouble with it
+        // (unreadable, damaged) only means replaying instead.
+        match open_saved_totals_view(path) {
+            Ok(SavedView::Current(view)) => {
+                if let Some(outcome) = answer_from_saved(&args, &view)? {
+                    return Ok(outcome);
+                }
             }
+            Ok(SavedView::LogDisagrees(reason)) => {
+                eprintln!("warning: {reason}; not answering from the saved totals view");
+            }
+            Ok(SavedView::NotCurrent) | Err(_) => {}
         }
     }
     // Read-only: an incomplete append or damage at the end is an error, never an answer
@@ -91,12 +97,25 @@ pub fn save_view(ledger: &mut Ledger<DefaultStorage>, view: &TotalsView) {
     }
 }
 
-/// The answer from a saved view; `None` if the view turns out damaged.
+/// The answer from a saved view, said on stderr; `None` if the view turns out damaged or
+/// its lines do not hold together with their digests (then it is recomputed).
 fn answer_from_saved(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Option<Outcome>> {
     match answer(args, view) {
-        Ok(outcome) => Ok(Some(outcome)),
-        Err(error) if error.downcast_ref::<ViewError>().is_some() => Ok(None),
-        Err(error) => Err(error),
+        Ok(outcome) => {
+            eprintln!(
+                "(answered from the saved totals view of record {}, the log's last record; \
+                 `rekap audit` checks it against the whole log)",
+                view.head_count()
+            );
+            Ok(Some(outcome))
+        }
+        Err(error) => match error.downcast_ref::<ViewError>() {
+            Some(damage) => {
+                eprintln!("warning: {damage}; recomputing the totals from the log");
+                Ok(None)
+            }
+            None => Err(error),
+        },
     }
 }
 

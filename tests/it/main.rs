@@ -14,3 +14,4 @@ mod proof;
 mod totals;
 mod tutorial;
 mod verify;
+mod views;

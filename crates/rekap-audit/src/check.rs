@@ -33,6 +33,9 @@ pub struct CheckResult {
     /// How many items failed.
     pub failed: u64,
     pub first_failure: Option<Failure>,
+    /// For checks 3 to 9: the position of the first record checks 1-2 could not
+    /// authenticate. The check judged only the records before it and does not pass.
+    pub stopped_at: Option<u64>,
 }
 
 /// The whole audit.
@@ -41,7 +44,13 @@ pub struct AuditReport {
     pub ok: bool,
     pub records: u64,
     pub head: String,
+    /// Only when every record was authenticated and judged.
     pub projection_digest: Option<String>,
+    /// Records checks 3 to 9 judged: records 1 to this, all authenticated by checks 1-2.
+    pub judged_records: u64,
+    /// The position of the first record checks 1-2 could not authenticate, where checks 3
+    /// to 9 stopped.
+    pub unauthenticated_record: Option<u64>,
     pub checks: Vec<CheckResult>,
     /// The soft-rule flags of check 9, as text (at most 1,000).
     pub flags: Vec<String>,
@@ -88,6 +97,7 @@ impl Tally {
             checked: self.checked,
             failed: self.failed,
             first_failure: self.first_failure,
+            stopped_at: None,
         }
     }
 }

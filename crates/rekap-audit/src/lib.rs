@@ -10,9 +10,13 @@
 //! 6. Sheets: every hard rule holds for every version of every sheet.
 //! 7. Approvals: digests recomputed, witness signatures, parents over fresh children.
 //! 8. Final state: every level's totals, rebuilt independently from the payloads, equal the
-//!    projection's, and each region is the sum of its children; the store's saved
-//!    totals view claims the recomputed projection digest.
+//!    projection's, and each region is the sum of its children; every line of the store's
+//!    saved totals view is what the view recomputed from the log holds.
 //! 9. Soft-rule flags, listed (not failures).
+//!
+//! Records are named by their position in the log. Checks 3 to 9 judge only the records
+//! before the first one checks 1-2 did not authenticate; they then do not pass, and no
+//! projection digest is given.
 
 mod check;
 mod classify;

@@ -1,7 +1,8 @@
 //! Running the audit over a verified chain's records.
 
+use rekap_ledger::view::TotalsView;
 use rekap_log::verify::SIGNATURE_FAILURE;
-use rekap_log::{Record, VerifyReport};
+use rekap_log::{Head, Record, VerifyReport};
 use rekap_model::{decode_payload, ContestIdx, Envelope, Event, Payload, RegionIdx, State};
 use rekap_projection::{rollup::rollup, Projection, Totals};
 
@@ -12,28 +13,34 @@ use crate::classify::check_of;
 const LISTED_FLAGS: usize = 1_000;
 
 /// Audits `records` (all of a log, in order) whose chain was checked into `chain`.
-/// `view_digest` is the projection digest a store's saved totals view claims for this head.
-pub fn audit(
-    chain: &VerifyReport,
-    records: &[Record],
-    view_digest: Option<[u8; 32]>,
-) -> AuditReport {
+/// `view` is the store's saved totals view for this head, if it has one: check 8 holds
+/// every line of it against the view recomputed from the log.
+///
+/// Records are named by their position in the log (1, 2, 3, ...), never by the `seq` they
+/// store. Checks 3 to 9 judge only the records checks 1-2 authenticated: they stop before
+/// the first record with a chain or signature failure, say so, and do not pass; no
+/// projection digest is given then, nor when the file itself does not verify.
+pub fn audit(chain: &VerifyReport, records: &[Record], view: Option<&TotalsView>) -> AuditReport {
     let mut tallies: Vec<Tally> = (0..9).map(|_| Tally::new()).collect();
     chain_checks(chain, &mut tallies);
-    let replayed = replay(records, &mut tallies);
+    let (judged, stopped_at) = authenticated(chain, records.len());
+    let records = &records[..judged as usize];
+    // Nothing to judge before an unauthenticated first record (not even its absence).
+    let replayed = (judged > 0 || stopped_at.is_none())
+        .then(|| replay(records, &mut tallies))
+        .flatten();
     let mut projection_digest = None;
     if let Some((state, projection, accepted)) = &replayed {
         sheet_versions(state, &mut tallies[5]);
         final_state(state, projection, accepted, &mut tallies[7]);
-        let digest = projection.projection_digest(state);
-        if let Some(claimed) = view_digest {
-            tallies[7].checked += 1;
-            if claimed != digest {
-                let reason = "the store's totals view claims another projection digest".to_owned();
-                tallies[7].fail(None, reason);
+        if stopped_at.is_none() {
+            if let Some(view) = view {
+                compare_view(view, state, projection, records, &mut tallies[7]);
+            }
+            if chain.ok() {
+                projection_digest = Some(hex(&projection.projection_digest(state)));
             }
         }
-        projection_digest = Some(hex(&digest));
     }
     let flags = replayed
         .as_ref()
@@ -43,16 +50,60 @@ pub fn audit(
     let checks: Vec<_> = tallies
         .into_iter()
         .enumerate()
-        .map(|(index, tally)| tally.result(index as u8 + 1))
+        .map(|(index, tally)| {
+            let mut check = tally.result(index as u8 + 1);
+            if check.number >= 3 && stopped_at.is_some() {
+                check.stopped_at = stopped_at;
+                check.passed = false;
+            }
+            check
+        })
         .collect();
     AuditReport {
         ok: checks.iter().all(|check| check.passed),
         records: chain.records,
         head: hex(&chain.head),
         projection_digest,
+        judged_records: judged,
+        unauthenticated_record: stopped_at,
         checks,
         flags: flags.into_iter().take(LISTED_FLAGS).collect(),
     }
+}
+
+/// How many records from the first checks 1-2 authenticated, and the position of the
+/// first they did not (the first failure at a record), if any.
+fn authenticated(chain: &VerifyReport, available: usize) -> (u64, Option<u64>) {
+    let readable = chain.records.min(available as u64);
+    // Failures are sorted by position, those of no record last.
+    let first_bad = chain.failures.first().and_then(|failure| failure.seq);
+    match first_bad {
+        Some(position) if position <= readable => (position - 1, Some(position)),
+        _ if readable < chain.records => (readable, Some(readable + 1)),
+        _ => (readable, None),
+    }
+}
+
+/// Check 8 on the store's saved totals view: every line of it, as the log gives it.
+fn compare_view(
+    view: &TotalsView,
+    state: &State,
+    projection: &Projection,
+    records: &[Record],
+    tally: &mut Tally,
+) {
+    let head = records.last().map_or(Head::EMPTY, |last| Head {
+        count: records.len() as u64,
+        last_hash: last.hash,
+        last_recorded_at_ms: last.recorded_at_ms,
+    });
+    let truth = TotalsView::of(state, projection, &head, None);
+    let comparison = view.compare_with(&truth);
+    tally.checked += comparison.lines_checked.max(1);
+    for difference in comparison.differences {
+        tally.fail(None, format!("the store's totals view: {difference}"));
+    }
+    tally.failed += comparison.differences_not_listed;
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
@@ -90,35 +141,35 @@ fn replay(records: &[Record], tallies: &mut [Tally]) -> Option<Replayed> {
     let genesis = match decode_payload(&first.payload) {
         Ok(payload @ Payload::Genesis(_)) => payload,
         Ok(_) => {
-            tallies[2].fail(Some(first.seq), "record 1 is not a genesis".to_owned());
+            tallies[2].fail(Some(1), "record 1 is not a genesis".to_owned());
             return None;
         }
         Err(error) => {
-            tallies[2].fail(
-                Some(first.seq),
-                format!("record 1 does not decode: {error}"),
-            );
+            tallies[2].fail(Some(1), format!("record 1 does not decode: {error}"));
             return None;
         }
     };
-    let mut state = match State::genesis(&envelope(first), &genesis) {
+    let mut state = match State::genesis(&envelope(1, first), &genesis) {
         Ok(state) => state,
         Err(refusal) => {
-            tallies[2].fail(Some(first.seq), refusal.to_string());
+            tallies[2].fail(Some(1), refusal.to_string());
             return None;
         }
     };
     let mut projection = Projection::new(&state);
     let mut accepted = vec![genesis];
-    for record in &records[1..] {
-        if let Some(payload) = judge(record, &mut state, &mut projection, tallies) {
+    for (index, record) in records.iter().enumerate().skip(1) {
+        let position = index as u64 + 1;
+        if let Some(payload) = judge(position, record, &mut state, &mut projection, tallies) {
             accepted.push(payload);
         }
     }
     Some((state, projection, accepted))
 }
 
+/// Judges the record at `position` (which, being authenticated, stores that seq).
 fn judge(
+    position: u64,
     record: &Record,
     state: &mut State,
     projection: &mut Projection,
@@ -129,22 +180,19 @@ fn judge(
         Ok(payload) => payload,
         Err(error) => {
             tallies[4].checked += 1;
-            tallies[4].fail(
-                Some(record.seq),
-                format!("payload does not decode: {error}"),
-            );
+            tallies[4].fail(Some(position), format!("payload does not decode: {error}"));
             return None;
         }
     };
     count_events(&payload, tallies);
-    match projection.execute_payload(state, &envelope(record), &payload) {
+    match projection.execute_payload(state, &envelope(position, record), &payload) {
         Ok(_) => Some(payload),
         Err(refused) => {
             let check = check_of(&refused.refusal) as usize;
             let event = refused
                 .index
                 .map_or_else(|| "payload".to_owned(), |index| format!("event {index}"));
-            tallies[check - 1].fail(Some(record.seq), format!("{event}: {}", refused.refusal));
+            tallies[check - 1].fail(Some(position), format!("{event}: {}", refused.refusal));
             None
         }
     }
@@ -165,9 +213,9 @@ fn count_events(payload: &Payload, tallies: &mut [Tally]) {
     }
 }
 
-fn envelope(record: &Record) -> Envelope {
+fn envelope(position: u64, record: &Record) -> Envelope {
     Envelope {
-        seq: record.seq,
+        seq: position,
         recorded_at_ms: record.recorded_at_ms,
         author: record.author,
     }

@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use bincode::{Decode, Encode};
+use rekap_log::storage::last_record::LogEnd;
 use rekap_log::storage::view_file::{ViewReader, MAX_VIEW_BYTES};
 use rekap_log::{Head, Log, SegmentStorage, Storage, StorageError};
 use rekap_model::{ContestIdx, State};
@@ -30,7 +31,7 @@ use crate::ledger::Ledger;
 /// Name of the totals view in a store.
 pub const TOTALS_VIEW: &str = "totals";
 /// Bumped whenever the layout changes; a view of another format is ignored.
-const VIEW_FORMAT: u32 = 3;
+const VIEW_FORMAT: u32 = 4;
 /// Stamped into every view; a view computed by another version is ignored.
 const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
 /// Labels of [`rekap_projection::ApprovalState::label`], in the order the view stores them.
@@ -40,8 +41,9 @@ const PREAMBLE_BYTES: u64 = 16;
 /// A row: code start, name start, name end, level, first child row, child count (u32 each).
 const ROW_BYTES: u64 = 24;
 /// A line besides its votes: valid, invalid, registered, voted (u64); stations reported,
-/// voided, expected, open objections, approval (u32).
-const LINE_FIXED_BYTES: u64 = 4 * 8 + 5 * 4;
+/// voided, expected, open objections, approval (u32); the region's digest (32), which binds
+/// every line to its parent's digest and so to the log (see `check.rs`).
+const LINE_FIXED_BYTES: u64 = 4 * 8 + 5 * 4 + 32;
 /// Largest directory: levels, contests and their pair numbers are few.
 const MAX_DIRECTORY_BYTES: u64 = 1 << 20;
 const DIRECTORY_CONFIG: bincode::config::Configuration<
@@ -226,7 +228,11 @@ pub struct TotalsView {
 }
 
 mod build;
+mod check;
+mod compare;
 mod read;
+
+pub use compare::ViewComparison;
 
 impl TotalsView {
     /// The view of `state` and `projection` (synced with each other) at `head`, in memory:
@@ -254,6 +260,11 @@ impl TotalsView {
             // Unreachable unless the encoder and `from_source` disagree: a bug, not input.
             Err(error) => panic!("a view just encoded does not read back: {error}"),
         }
+    }
+
+    /// The body, if the view is in memory (one just computed), as it would be saved.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.source.whole()
     }
 
     /// Whether the view holds every contest of the definition (only such a view is saved).
@@ -325,14 +336,64 @@ pub fn read_totals_view<S: Storage>(log: &Log<S>) -> Result<Option<TotalsView>, 
         .filter(|view| view.head_count() == head.count && view.head_hash() == head.last_hash))
 }
 
+/// What a lock-free reader finds for the default store at `path`.
+pub enum SavedView {
+    /// No saved view, or one saved before the log's last append, or one that is damaged or
+    /// of another version: recompute it.
+    NotCurrent,
+    /// The log ends where the view was saved, but its last record there does not read, or
+    /// is not the record the view was computed at (a view of another log, or a damaged
+    /// log): said on stderr, and the store is opened instead.
+    LogDisagrees(String),
+    /// The view, computed at the log's last record (seq and hash checked).
+    Current(TotalsView),
+}
+
 /// The saved totals view of the default store at `path`, opened without opening the store
-/// (no lock, no replay): `None` if there is none, it is damaged, or the log has changed
-/// since it was saved.
+/// (no lock, no replay), checked to be of the log's last record as the segment file holds
+/// it (see `rekap_log::storage::last_record`).
+pub fn open_saved_totals_view(path: &std::path::Path) -> Result<SavedView, LedgerError> {
+    let Some((reader, end)) = SegmentStorage::open_view_at_log_end(path, TOTALS_VIEW)? else {
+        return Ok(SavedView::NotCurrent);
+    };
+    let Ok(view) = TotalsView::from_source(Box::new(reader)) else {
+        return Ok(SavedView::NotCurrent);
+    };
+    let (seq, hash) = match end {
+        LogEnd::Empty => (0, rekap_log::GENESIS_PREV_HASH),
+        LogEnd::Last(last) => (last.seq, last.hash),
+        LogEnd::Damaged(reason) => {
+            return Ok(SavedView::LogDisagrees(format!(
+                "the log's last record does not check: {reason}"
+            )))
+        }
+    };
+    if (view.head_count(), view.head_hash()) != (seq, hash) {
+        return Ok(SavedView::LogDisagrees(format!(
+            "the saved totals view was computed at record {} (hash {}), but the log's last \
+             record is {seq} (hash {})",
+            view.head_count(),
+            short_hex(&view.head_hash()),
+            short_hex(&hash)
+        )));
+    }
+    Ok(SavedView::Current(view))
+}
+
+/// The saved totals view of the default store at `path` if it is current and of this log
+/// ([`open_saved_totals_view`]); `None` otherwise.
 pub fn open_totals_view_unopened(
     path: &std::path::Path,
 ) -> Result<Option<TotalsView>, LedgerError> {
-    let Some(reader) = SegmentStorage::open_view_unopened(path, TOTALS_VIEW)? else {
-        return Ok(None);
-    };
-    Ok(TotalsView::from_source(Box::new(reader)).ok())
+    Ok(match open_saved_totals_view(path)? {
+        SavedView::Current(view) => Some(view),
+        SavedView::NotCurrent | SavedView::LogDisagrees(_) => None,
+    })
+}
+
+fn short_hex(bytes: &[u8; 32]) -> String {
+    bytes[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use ed25519_dalek::SigningKey;
 use rekap_audit::{AuditReport, CheckResult};
+use rekap_ledger::view::TotalsView;
 use rekap_log::{Log, MemoryStorage, Record, SignedSubmission, VerifyOptions};
 use rekap_model::*;
 use rekap_projection::Projection;
@@ -275,6 +276,11 @@ impl Harness {
         self.state.election().find_region(code).expect("region")
     }
 
+    /// The totals view of the honest records at the head, as a store would save it.
+    pub fn totals_view(&self) -> TotalsView {
+        TotalsView::of(&self.state, &self.projection, &self.log.head(), None)
+    }
+
     /// The region's digest as the projection computes it over the honest records.
     pub fn digest(&self, region: &str) -> [u8; 32] {
         self.projection
@@ -311,12 +317,12 @@ impl Harness {
     }
 
     /// The audit of the whole log: chain report from `Log::verify`, records from 1.
-    pub fn audit(&self, view_digest: Option<[u8; 32]>) -> AuditReport {
+    pub fn audit(&self, view: Option<&TotalsView>) -> AuditReport {
         let chain = self
             .log
             .verify(VerifyOptions::default())
             .expect("log verifies");
-        rekap_audit::audit(&chain, &self.records(), view_digest)
+        rekap_audit::audit(&chain, &self.records(), view)
     }
 }
 

@@ -1,7 +1,8 @@
-//! An honest log passes every check; a totals view claiming another projection digest fails
-//! check 8.
+//! An honest log passes every check; a totals view that is not what the log gives (another
+//! projection digest, a forged line) fails check 8.
 
-use rekap_audit::{AuditReport, CHECK_NAMES};
+use rekap_audit::{AuditReport, Failure, CHECK_NAMES};
+use rekap_ledger::view::TotalsView;
 use rekap_model::Role;
 
 use crate::harness::*;
@@ -81,33 +82,77 @@ fn honest_log_passes_every_check() {
 }
 
 #[test]
-fn a_totals_view_with_the_recomputed_digest_passes_check_8() {
+fn a_totals_view_as_the_log_gives_it_passes_check_8_line_by_line() {
     let h = honest();
-    let digest = h.projection.projection_digest(&h.state);
+    let view = h.totals_view();
     let without = h.audit(None);
-    let report = h.audit(Some(digest));
+    let report = h.audit(Some(&view));
     assert_all_pass(&report);
-    assert_eq!(check(&report, 8).checked, check(&without, 8).checked + 1);
+    // One line per region under the contest's scope (the province and its 9 regions).
+    assert_eq!(check(&report, 8).checked, check(&without, 8).checked + 10);
+}
+
+/// The view of `bytes` with the first occurrence of `pattern` changed by `change`.
+fn forged(bytes: &[u8], pattern: &[u8], change: impl Fn(&mut [u8])) -> TotalsView {
+    let at = (0..bytes.len() - pattern.len())
+        .find(|at| bytes[*at..*at + pattern.len()] == *pattern)
+        .expect("the pattern is in the view");
+    let mut forged = bytes.to_vec();
+    change(&mut forged[at..at + pattern.len()]);
+    TotalsView::from_source(Box::new(forged)).expect("the directory still reads")
+}
+
+fn assert_only_check_8_fails(report: &AuditReport) -> &Failure {
+    assert!(!report.ok);
+    for number in (1..=9).filter(|number| *number != 8) {
+        assert!(check(report, number).passed, "check {number}: {report:#?}");
+    }
+    let state = check(report, 8);
+    assert!(!state.passed, "{report:#?}");
+    assert_eq!(
+        report.first_failure().map(|(check, _)| check.number),
+        Some(8)
+    );
+    let failure = state.first_failure.as_ref().expect("a failure");
+    assert_eq!(failure.seq, None, "a view is not a record");
+    assert!(failure.reason.contains("totals view"), "{failure:?}");
+    failure
 }
 
 #[test]
 fn a_totals_view_claiming_another_projection_digest_fails_check_8() {
     let h = honest();
-    let mut claimed = h.projection.projection_digest(&h.state);
-    claimed[0] ^= 1;
-    let report = h.audit(Some(claimed));
-    assert!(!report.ok);
-    for number in (1..=9).filter(|number| *number != 8) {
-        assert!(check(&report, number).passed, "check {number}: {report:#?}");
+    let view = h.totals_view();
+    let digest = h.projection.projection_digest(&h.state);
+    let claimed = forged(view.body().unwrap(), &digest, |bytes| bytes[0] ^= 1);
+    let report = h.audit(Some(&claimed));
+    let failure = assert_only_check_8_fails(&report);
+    assert!(failure.reason.contains("projection digest"), "{failure:?}");
+}
+
+/// Issue 10, section 2: the province's line raised by 1,000 votes for pair 1 (its
+/// directory, and so its projection digest, untouched): check 8 names the region.
+#[test]
+fn a_totals_view_with_a_forged_line_fails_check_8_naming_the_region() {
+    let h = honest();
+    let view = h.totals_view();
+    let province = h.projection.totals(&h.state, h.contest(), h.region("64"));
+    let mut line = Vec::new();
+    for word in province
+        .votes
+        .iter()
+        .chain([&province.valid, &province.invalid])
+    {
+        line.extend_from_slice(&word.to_le_bytes());
     }
-    let state = check(&report, 8);
-    assert!(!state.passed);
-    assert_eq!(state.failed, 1);
-    let failure = state.first_failure.as_ref().expect("a failure");
-    assert_eq!(failure.seq, None, "a view is not a record");
-    assert!(failure.reason.contains("totals view"), "{failure:?}");
-    assert_eq!(
-        report.first_failure().map(|(check, _)| check.number),
-        Some(8)
+    let raised = forged(view.body().unwrap(), &line, |bytes| {
+        let votes = u64::from_le_bytes(bytes[..8].try_into().unwrap()) + 1_000;
+        bytes[..8].copy_from_slice(&votes.to_le_bytes());
+    });
+    let report = h.audit(Some(&raised));
+    let failure = assert_only_check_8_fails(&report);
+    assert!(
+        failure.reason.contains("region 64:") && failure.reason.contains("votes for pair 1"),
+        "{failure:?}"
     );
 }

@@ -296,6 +296,7 @@ fn lines_of(
         ] {
             lines.extend_from_slice(&value.to_le_bytes());
         }
+        lines.extend_from_slice(&projection.digest(state, contest, *region));
     }
     lines
 }

@@ -47,7 +47,7 @@ impl TotalsView {
         self.directory.region_count
     }
 
-    fn rows(&self, rows: Range<u32>) -> Result<Vec<Row>, ViewError> {
+    pub(super) fn rows(&self, rows: Range<u32>) -> Result<Vec<Row>, ViewError> {
         if rows.start > rows.end || rows.end > self.region_count() {
             return Err(damaged(format!("no rows {rows:?}")));
         }
@@ -62,7 +62,7 @@ impl TotalsView {
             .collect()
     }
 
-    fn row(&self, row: u32) -> Result<Row, ViewError> {
+    pub(super) fn row(&self, row: u32) -> Result<Row, ViewError> {
         let rows = self.rows(row..row.saturating_add(1))?;
         rows.first().copied().ok_or_else(|| damaged("no row"))
     }
@@ -92,7 +92,7 @@ impl TotalsView {
     }
 
     /// Code and name of each of `rows`, read as one range of text.
-    fn texts(&self, rows: &[Row]) -> Result<Vec<(String, String)>, ViewError> {
+    pub(super) fn texts(&self, rows: &[Row]) -> Result<Vec<(String, String)>, ViewError> {
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
             return Ok(Vec::new());
         };
@@ -247,26 +247,23 @@ impl TotalsView {
             // A level above the contest's scope has no regions in it.
             return Ok(Vec::new());
         }
+        // Nothing is shown that does not hold together with the digests above it.
+        self.check_selection(contest, selection)?;
         let rows = self.rows(selection.rows.clone())?;
         let texts = self.texts(&rows)?;
-        let line_bytes = contest.line_bytes();
         let scope_level = self.row(contest.scope)?.level;
-        let offset = contest
-            .lines_offset(scope_level, selection.level, &selection.rows)
-            .ok_or_else(|| damaged("rows outside the contest's scope"))?;
-        let lines = self.source.read(offset, rows.len() as u64 * line_bytes)?;
+        let lines = self.lines(contest, scope_level, selection.level, &selection.rows)?;
         rows.iter()
             .zip(texts)
-            .zip(lines.chunks_exact(line_bytes as usize))
+            .zip(lines)
             .map(|((row, (code, name)), line)| {
-                let (totals, approval, open_objections) = parse_line(contest, line)?;
                 Ok(RegionReport {
                     code,
                     name,
                     level: self.levels()[row.level as usize].key.clone(),
-                    totals,
-                    approval,
-                    open_objections,
+                    totals: line.totals,
+                    approval: line.approval,
+                    open_objections: line.open_objections,
                 })
             })
             .collect()
@@ -289,12 +286,20 @@ fn read_directory(source: &dyn ViewSource) -> Result<Directory, ViewError> {
     Ok(directory)
 }
 
-fn parse_line(
-    contest: &ContestEntry,
-    line: &[u8],
-) -> Result<(Totals, &'static str, usize), ViewError> {
+/// One region's line of one contest, as the view stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Line {
+    pub totals: Totals,
+    pub approval: &'static str,
+    pub open_objections: usize,
+    pub digest: [u8; 32],
+}
+
+/// Parses a line of `contest.line_bytes()` bytes.
+pub(super) fn parse_line(contest: &ContestEntry, line: &[u8]) -> Result<Line, ViewError> {
     let pairs = contest.pair_numbers.len();
-    let (wide, narrow) = line.split_at(8 * (pairs + 4));
+    let (wide, rest) = line.split_at(8 * (pairs + 4));
+    let (narrow, digest) = rest.split_at(4 * 5);
     let wide: Vec<u64> = u64_words(wide).collect();
     let narrow: Vec<u32> = u32_words(narrow).collect();
     let approval = APPROVAL_LABELS
@@ -310,7 +315,12 @@ fn parse_line(
         stations_voided: narrow[1],
         stations_expected: narrow[2],
     };
-    Ok((totals, approval, narrow[3] as usize))
+    Ok(Line {
+        totals,
+        approval,
+        open_objections: narrow[3] as usize,
+        digest: digest.try_into().map_err(|_| damaged("a short line"))?,
+    })
 }
 
 /// Whether every section the directory names lies inside a body of `length` bytes.

@@ -3,7 +3,10 @@
 //! and a damaged view is refused, never read as other numbers.
 
 use proptest::prelude::*;
-use rekap_ledger::view::{open_totals_view_unopened, read_totals_view, SelectError, TotalsView};
+use rekap_ledger::view::{
+    open_saved_totals_view, open_totals_view_unopened, read_totals_view, SavedView, SelectError,
+    TotalsView,
+};
 use rekap_ledger::Ledger;
 use rekap_log::{Log, SegmentStorage, Storage};
 use rekap_model::*;
@@ -406,4 +409,164 @@ fn a_reader_without_the_lock_sees_only_views_true_to_their_head() {
         stop.store(true, Ordering::Relaxed);
         assert!(reader.join().unwrap() > 0, "the reader read no view at all");
     });
+}
+
+/// Bytes before the block checksums of a view file: magic, segment length, last header
+/// offset, last chunk header (92), body length (docs/FORMAT.md, "View files").
+const VIEW_FIXED_BYTES: usize = 8 + 8 + 8 + 92 + 8;
+
+/// Where a view file's body starts.
+fn body_start(file: &[u8]) -> usize {
+    let body_length = u64::from_le_bytes(file[116..124].try_into().unwrap());
+    VIEW_FIXED_BYTES + 32 * (body_length.div_ceil(16 * 1024) as usize + 1)
+}
+
+/// Recomputes a view file's block checksums and header checksum exactly as the writer
+/// does, as anyone who can write the store directory can.
+fn reseal(file: &mut [u8]) {
+    let start = body_start(file);
+    let body = file[start..].to_vec();
+    let mut at = VIEW_FIXED_BYTES;
+    for block in body.chunks(16 * 1024) {
+        file[at..at + 32].copy_from_slice(blake3::hash(block).as_bytes());
+        at += 32;
+    }
+    let checksum = blake3::hash(&file[..at]);
+    file[at..at + 32].copy_from_slice(checksum.as_bytes());
+}
+
+fn all_levels(view: &TotalsView) -> Vec<Result<Vec<RegionReport>, String>> {
+    ["province", "regency", "district", "village"]
+        .iter()
+        .map(|level| {
+            view.select(Some(CONTEST_A), Some(level), None)
+                .map_err(|error| error.to_string())
+                .and_then(|selection| view.reports(&selection).map_err(|e| e.to_string()))
+        })
+        .collect()
+}
+
+/// Issue 10, section 2: a number rewritten in any line of contest A, with every checksum
+/// recomputed, is never shown by a lock-free reader: the digests above the line disagree.
+/// The audit's comparison with the log names the forged region.
+#[test]
+fn a_forged_line_with_recomputed_checksums_is_never_shown() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = directory.path().join("store");
+    let world = world(&vec![vec![vec![vec![3, 2], vec![1]]; 2]; 2]);
+    let all = vec![true; world.stations.len()];
+    let mut ledger = ledger(&world, &all, &store);
+    let truth = ledger.totals_view(None);
+    ledger.save_totals_view(&truth).unwrap();
+    let honest = all_levels(&truth);
+    drop(ledger);
+    let path = store.join("totals.view");
+    let intact = std::fs::read(&path).unwrap();
+    let start = body_start(&intact);
+    let mut forged_lines = 0;
+    for report in honest.iter().flat_map(|level| level.as_ref().unwrap()) {
+        let totals = &report.totals;
+        let mut pattern = Vec::new();
+        for word in totals.votes.iter().chain([&totals.valid, &totals.invalid]) {
+            pattern.extend_from_slice(&word.to_le_bytes());
+        }
+        let found: Vec<usize> = (start..intact.len() - pattern.len())
+            .filter(|at| intact[*at..*at + pattern.len()] == pattern[..])
+            .collect();
+        for at in found {
+            // Votes for pair 1 and the valid total, both raised by 1,000.
+            let mut forged = intact.clone();
+            for word in [at, at + 16] {
+                let value = u64::from_le_bytes(forged[word..word + 8].try_into().unwrap());
+                forged[word..word + 8].copy_from_slice(&(value + 1_000).to_le_bytes());
+            }
+            reseal(&mut forged);
+            std::fs::write(&path, &forged).unwrap();
+            let view = open_totals_view_unopened(&store)
+                .unwrap()
+                .expect("header intact");
+            for (answer, honest) in all_levels(&view).iter().zip(&honest) {
+                if let Ok(answer) = answer {
+                    assert_eq!(Ok(answer), honest.as_ref(), "a forged line at byte {at}");
+                }
+            }
+            let comparison = view.compare_with(&truth);
+            assert!(
+                !comparison.matches(),
+                "the audit's comparison missed byte {at}"
+            );
+            // (A pattern of zeros also matches inside other lines and sections.)
+            let named = &comparison.differences[0];
+            if named.contains("votes for pair 1") && named.contains(&report.code) {
+                forged_lines += 1;
+            }
+        }
+    }
+    assert!(
+        forged_lines >= 8,
+        "only {forged_lines} lines forged and named"
+    );
+    std::fs::write(&path, &intact).unwrap();
+    let view = open_totals_view_unopened(&store).unwrap().unwrap();
+    assert!(view.compare_with(&truth).matches());
+    assert_eq!(all_levels(&view), honest);
+}
+
+/// Issue 10, section 2: a view of another log, stamped with this store's end mark (so the
+/// segment file's length and last chunk header match), is not read as this store's, and
+/// a damaged last record behind a view is reported, not answered past.
+#[test]
+fn a_view_of_another_log_or_over_a_damaged_tail_is_not_used() {
+    let directory = tempfile::tempdir().unwrap();
+    let world = world(&vec![vec![vec![vec![3, 2]; 2]; 2]]);
+    let stores: Vec<_> = [true, false]
+        .iter()
+        .map(|first| {
+            let store = directory.path().join(format!("store-{first}"));
+            let reported: Vec<bool> = (0..world.stations.len())
+                .map(|i| (i % 2 == 0) == *first)
+                .collect();
+            let mut ledger = ledger(&world, &reported, &store);
+            let view = ledger.totals_view(None);
+            ledger.save_totals_view(&view).unwrap();
+            store
+        })
+        .collect();
+    let (ours, theirs) = (&stores[0], &stores[1]);
+    let our_view = std::fs::read(ours.join("totals.view")).unwrap();
+    let mut foreign = std::fs::read(theirs.join("totals.view")).unwrap();
+    // Their view, with our segment length, last header offset and last chunk header.
+    foreign[8..84].copy_from_slice(&our_view[8..84]);
+    reseal(&mut foreign);
+    std::fs::write(ours.join("totals.view"), &foreign).unwrap();
+    match open_saved_totals_view(ours).unwrap() {
+        SavedView::LogDisagrees(reason) => assert!(reason.contains("last record"), "{reason}"),
+        _ => panic!("a view of another log was taken as current"),
+    }
+    assert!(open_totals_view_unopened(ours).unwrap().is_none());
+    let log = Log::open(SegmentStorage::open(ours).unwrap()).unwrap();
+    assert!(
+        read_totals_view(&log).unwrap().is_none(),
+        "nor once the store is open"
+    );
+    drop(log);
+
+    // Our own view again, over a last record with one byte changed.
+    std::fs::write(ours.join("totals.view"), &our_view).unwrap();
+    assert!(matches!(
+        open_saved_totals_view(ours).unwrap(),
+        SavedView::Current(_)
+    ));
+    let segment = ours.join("log.segment");
+    let intact = std::fs::read(&segment).unwrap();
+    let mut damaged = intact.clone();
+    let near_end = damaged.len() - 100;
+    damaged[near_end] ^= 0x01;
+    std::fs::write(&segment, &damaged).unwrap();
+    // The chunk header still matches (its checksum is not recomputed by a lock-free reader).
+    match open_saved_totals_view(ours).unwrap() {
+        SavedView::LogDisagrees(reason) => assert!(reason.contains("does not check"), "{reason}"),
+        _ => panic!("a view was answered past a damaged last record"),
+    }
+    std::fs::write(&segment, &intact).unwrap();
 }

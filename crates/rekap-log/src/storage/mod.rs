@@ -7,6 +7,7 @@
 //! reads a few large values.
 
 pub mod chunk;
+pub mod last_record;
 pub mod memory;
 pub mod quarantine;
 pub mod segment;

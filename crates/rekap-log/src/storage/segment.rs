@@ -45,6 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
+use super::last_record::{read_log_end, LogEnd};
 use super::quarantine::{self, Quarantined};
 use super::sled_store::{io_error, lock_store, open_sled, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
@@ -178,6 +179,27 @@ impl SegmentStorage {
         let segment =
             File::open(path.join(SEGMENT_FILE)).map_err(|e| io_error(path, &e.to_string()))?;
         ViewReader::open(path, name, &segment)
+    }
+
+    /// [`Self::open_view_unopened`], with what the segment file holds as the log's last
+    /// record where the view says the log ends, for the caller to check that the view is of
+    /// this log (see [`super::last_record`]).
+    pub fn open_view_at_log_end(
+        path: &Path,
+        name: &str,
+    ) -> Result<Option<(ViewReader, LogEnd)>, StorageError> {
+        if !Self::is_store(path) {
+            return Ok(None);
+        }
+        let segment =
+            File::open(path.join(SEGMENT_FILE)).map_err(|e| io_error(path, &e.to_string()))?;
+        let Some(reader) = ViewReader::open(path, name, &segment)? else {
+            return Ok(None);
+        };
+        let mark = reader.mark();
+        let end = read_log_end(&segment, mark.last_header_offset, mark.segment_length)
+            .map_err(|e| io_error(path, &e.to_string()))?;
+        Ok(Some((reader, end)))
     }
 
     /// Where the segment file ends now.

@@ -172,6 +172,8 @@ pub fn saved_end_marks(directory: &Path) -> Vec<(String, EndMark)> {
 /// An open, current view: its body read block by block, each block checked on first read.
 pub struct ViewReader {
     file: File,
+    /// Where the log ended when the view was saved (and still ends, or it was not opened).
+    mark: EndMark,
     path: PathBuf,
     body_offset: u64,
     body_length: u64,
@@ -244,6 +246,7 @@ impl ViewReader {
         };
         let reader = ViewReader {
             file,
+            mark,
             path: path.to_owned(),
             body_offset,
             body_length,
@@ -258,6 +261,11 @@ impl ViewReader {
 
     pub fn body_length(&self) -> u64 {
         self.body_length
+    }
+
+    /// Where the log ended when the view was saved; it still did when the view was opened.
+    pub fn mark(&self) -> EndMark {
+        self.mark
     }
 
     /// `length` bytes of the body from `offset`, every block they touch checked against its

@@ -5,5 +5,6 @@ mod crash;
 mod decode;
 mod export;
 mod harness;
+mod last_record;
 mod tail;
 mod vector;
