@@ -2,7 +2,9 @@
 
 use rekap_log::verify::SIGNATURE_FAILURE;
 use rekap_log::{Record, VerifyReport};
-use rekap_model::{decode_payload, ContestIdx, Envelope, Event, Payload, RegionIdx, State};
+use rekap_model::{
+    decode_payload, ContestIdx, Envelope, Event, Payload, Refusal, RegionIdx, State,
+};
 use rekap_projection::{rollup::rollup, Projection, Totals};
 
 use crate::check::{AuditReport, Tally};
@@ -90,13 +92,15 @@ fn replay(records: &[Record], tallies: &mut [Tally]) -> Option<Replayed> {
     let genesis = match decode_payload(&first.payload) {
         Ok(payload @ Payload::Genesis(_)) => payload,
         Ok(_) => {
-            tallies[2].fail(Some(first.seq), "record 1 is not a genesis".to_owned());
+            let reason = "record 1 is not a genesis".to_owned();
+            tallies[2].fail_rule(Some(first.seq), reason, Some(Refusal::NoGenesis.rule()));
             return None;
         }
         Err(error) => {
-            tallies[2].fail(
+            tallies[2].fail_rule(
                 Some(first.seq),
                 format!("record 1 does not decode: {error}"),
+                Some(error.rule()),
             );
             return None;
         }
@@ -104,7 +108,7 @@ fn replay(records: &[Record], tallies: &mut [Tally]) -> Option<Replayed> {
     let mut state = match State::genesis(&envelope(first), &genesis) {
         Ok(state) => state,
         Err(refusal) => {
-            tallies[2].fail(Some(first.seq), refusal.to_string());
+            tallies[2].fail_rule(Some(first.seq), refusal.to_string(), Some(refusal.rule()));
             return None;
         }
     };
@@ -129,9 +133,10 @@ fn judge(
         Ok(payload) => payload,
         Err(error) => {
             tallies[4].checked += 1;
-            tallies[4].fail(
+            tallies[4].fail_rule(
                 Some(record.seq),
                 format!("payload does not decode: {error}"),
+                Some(error.rule()),
             );
             return None;
         }
@@ -144,7 +149,8 @@ fn judge(
             let event = refused
                 .index
                 .map_or_else(|| "payload".to_owned(), |index| format!("event {index}"));
-            tallies[check - 1].fail(Some(record.seq), format!("{event}: {}", refused.refusal));
+            let reason = format!("{event}: {}", refused.refusal);
+            tallies[check - 1].fail_rule(Some(record.seq), reason, Some(refused.refusal.rule()));
             None
         }
     }
@@ -187,9 +193,10 @@ fn sheet_versions(state: &State, tally: &mut Tally) {
             .unpack()
             .check_hard_rules(pairs, election.station_capacity())
         {
-            tally.fail(
+            tally.fail_rule(
                 Some(entry.id.seq),
                 format!("sheet {}: {violation}", entry.id),
+                Some(violation.rule()),
             );
         }
     }
