@@ -169,7 +169,8 @@ def check_record(pos, rec, state, res):
     if state["time"] is not None and recorded_at < state["time"]:
         res.fail(pos, "recorded_at_ms %d is less than previous record's %d"
                  % (recorded_at, state["time"]))
-    # 6. counter is greater than the last counter seen for the same author.
+    # 6. counter is greater than the counter of the same author's previous decoded record
+    #    (failed or not; FORMAT.md, "Counters").
     last = state["counters"].get(author)
     if last is not None and counter <= last:
         res.fail(pos, "counter %d of author %s is not greater than its last counter %d"
@@ -184,8 +185,7 @@ def check_record(pos, rec, state, res):
     # single bad byte in this record is not reported again at the next one, except where
     # the next record genuinely disagrees with what this record says).
     state["time"] = recorded_at
-    if last is None or counter > last:
-        state["counters"][author] = counter
+    state["counters"][author] = counter
     return stored_hash
 
 

@@ -382,7 +382,9 @@ fn refused_input_exits_1_names_the_rule_and_leaves_the_store_unchanged() {
     let output = election.run(&refs);
     assert_eq!(code(&output), 1);
     assert!(
-        stderr(&output).contains("pair-votes=valid") && stderr(&output).contains("866"),
+        stderr(&output).contains("R40: ")
+            && stderr(&output).contains("pair-votes=valid")
+            && stderr(&output).contains("866"),
         "{}",
         stderr(&output)
     );
@@ -424,7 +426,8 @@ fn refused_input_exits_1_names_the_rule_and_leaves_the_store_unchanged() {
     ]);
     assert_eq!(code(&approve), 1);
     assert!(
-        stderr(&approve).contains("stations have neither a sheet nor a void"),
+        stderr(&approve).contains("R59: ")
+            && stderr(&approve).contains("stations have neither a sheet nor a void"),
         "{}",
         stderr(&approve)
     );

@@ -1,5 +1,6 @@
 //! The report: numbered checks.
 
+use rekap_model::Rule;
 use serde::Serialize;
 
 /// The names of checks 1 to 9.
@@ -20,6 +21,8 @@ pub const CHECK_NAMES: [&str; 9] = [
 pub struct Failure {
     pub seq: Option<u64>,
     pub reason: String,
+    /// The rule of docs/RULES.md broken (`"R26"`), for a failure of the model's rules.
+    pub rule: Option<String>,
 }
 
 /// One numbered check.
@@ -83,9 +86,18 @@ impl Tally {
     }
 
     pub fn fail(&mut self, seq: Option<u64>, reason: String) {
+        self.fail_rule(seq, reason, None);
+    }
+
+    /// A failure of one of the model's numbered rules.
+    pub fn fail_rule(&mut self, seq: Option<u64>, reason: String, rule: Option<Rule>) {
         self.failed += 1;
         if self.first_failure.is_none() {
-            self.first_failure = Some(Failure { seq, reason });
+            self.first_failure = Some(Failure {
+                seq,
+                reason,
+                rule: rule.map(|rule| rule.to_string()),
+            });
         }
     }
 

@@ -26,6 +26,7 @@ pub fn check_of(refusal: &Refusal) -> u8 {
         HardRule { .. } => 6,
         ApprovalCheck(_)
         | LevelHoldsNoPlenary { .. }
+        | RegionHasNoStations { .. }
         | NotAWitness { .. }
         | WitnessRevoked { .. }
         | DuplicateWitness { .. }

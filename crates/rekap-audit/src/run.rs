@@ -3,7 +3,9 @@
 use rekap_ledger::view::TotalsView;
 use rekap_log::verify::SIGNATURE_FAILURE;
 use rekap_log::{Head, Record, VerifyReport};
-use rekap_model::{decode_payload, ContestIdx, Envelope, Event, Payload, RegionIdx, State};
+use rekap_model::{
+    decode_payload, ContestIdx, Envelope, Event, Payload, Refusal, RegionIdx, State,
+};
 use rekap_projection::{rollup::rollup, Projection, Totals};
 
 use crate::check::{AuditReport, Tally};
@@ -141,18 +143,23 @@ fn replay(records: &[Record], tallies: &mut [Tally]) -> Option<Replayed> {
     let genesis = match decode_payload(&first.payload) {
         Ok(payload @ Payload::Genesis(_)) => payload,
         Ok(_) => {
-            tallies[2].fail(Some(1), "record 1 is not a genesis".to_owned());
+            let reason = "record 1 is not a genesis".to_owned();
+            tallies[2].fail_rule(Some(1), reason, Some(Refusal::NoGenesis.rule()));
             return None;
         }
         Err(error) => {
-            tallies[2].fail(Some(1), format!("record 1 does not decode: {error}"));
+            tallies[2].fail_rule(
+                Some(1),
+                format!("record 1 does not decode: {error}"),
+                Some(error.rule()),
+            );
             return None;
         }
     };
     let mut state = match State::genesis(&envelope(1, first), &genesis) {
         Ok(state) => state,
         Err(refusal) => {
-            tallies[2].fail(Some(1), refusal.to_string());
+            tallies[2].fail_rule(Some(1), refusal.to_string(), Some(refusal.rule()));
             return None;
         }
     };
@@ -180,7 +187,11 @@ fn judge(
         Ok(payload) => payload,
         Err(error) => {
             tallies[4].checked += 1;
-            tallies[4].fail(Some(position), format!("payload does not decode: {error}"));
+            tallies[4].fail_rule(
+                Some(position),
+                format!("payload does not decode: {error}"),
+                Some(error.rule()),
+            );
             return None;
         }
     };
@@ -192,7 +203,8 @@ fn judge(
             let event = refused
                 .index
                 .map_or_else(|| "payload".to_owned(), |index| format!("event {index}"));
-            tallies[check - 1].fail(Some(position), format!("{event}: {}", refused.refusal));
+            let reason = format!("{event}: {}", refused.refusal);
+            tallies[check - 1].fail_rule(Some(position), reason, Some(refused.refusal.rule()));
             None
         }
     }
@@ -235,9 +247,10 @@ fn sheet_versions(state: &State, tally: &mut Tally) {
             .unpack()
             .check_hard_rules(pairs, election.station_capacity())
         {
-            tally.fail(
+            tally.fail_rule(
                 Some(entry.id.seq),
                 format!("sheet {}: {violation}", entry.id),
+                Some(violation.rule()),
             );
         }
     }

@@ -6,6 +6,7 @@ use bincode::{Decode, Encode};
 use crate::encoding::{hash_of, DEFINITION_DOMAIN};
 use crate::error::DefinitionError;
 use crate::error::Refusal;
+use crate::keys::{check_key, UnusableKey};
 use crate::limits::*;
 use crate::regions::{
     format_station_code, split_station_code, Place, RegionIdx, RegionTree, StationId,
@@ -265,11 +266,20 @@ impl Election {
                 limit: MAX_STATION_CAPACITY,
             });
         }
-        if ed25519_dalek::VerifyingKey::from_bytes(&d.registrar).is_err() {
-            return Err(DefinitionError::BadKey {
-                what: "registrar",
-                key: hex::encode(d.registrar),
-            });
+        match check_key(&d.registrar) {
+            Ok(()) => {}
+            Err(UnusableKey::NotAPoint) => {
+                return Err(DefinitionError::BadKey {
+                    what: "registrar",
+                    key: hex::encode(d.registrar),
+                })
+            }
+            Err(UnusableKey::Weak) => {
+                return Err(DefinitionError::WeakKey {
+                    what: "registrar",
+                    key: hex::encode(d.registrar),
+                })
+            }
         }
         let tree = RegionTree::build(&d.levels, &d.regions)?;
         // Contests.
@@ -461,8 +471,10 @@ impl Election {
         if *key == self.definition.registrar {
             return Err(Refusal::RegistrarCannotHoldRole);
         }
-        if ed25519_dalek::VerifyingKey::from_bytes(key).is_err() {
-            return Err(Refusal::InvalidPublicKey { key: *key });
+        match check_key(key) {
+            Ok(()) => {}
+            Err(UnusableKey::NotAPoint) => return Err(Refusal::InvalidPublicKey { key: *key }),
+            Err(UnusableKey::Weak) => return Err(Refusal::WeakPublicKey { key: *key }),
         }
         let region = self
             .find_region(scope)

@@ -79,6 +79,10 @@ pub enum DefinitionError {
     BadCapacity { capacity: u32, limit: u32 },
     #[error("{what} key {key} is not a valid ed25519 public key")]
     BadKey { what: &'static str, key: String },
+    #[error(
+        "{what} key {key} is the identity or a point of small order, a key that can never sign"
+    )]
+    WeakKey { what: &'static str, key: String },
     #[error("contest id {id:?} is not 1..=64 ASCII letters, digits, '-', '_', '.'")]
     BadContestId { id: String },
     #[error("{what} are not in canonical order at {at:?}")]
@@ -224,119 +228,118 @@ impl std::fmt::Display for RoleKind {
 }
 
 /// Why an event (or a whole payload) is refused. The audit re-runs the same decision and
-/// must reach the same refusal.
+/// must reach the same refusal. Every refusal names the rule of docs/RULES.md it enforces,
+/// in its message (`R26: ...`) and as [`Refusal::rule`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     // --- payload and genesis ---
-    #[error("no genesis yet: the first record must carry the election definition")]
+    #[error("{}: no genesis yet: the first record must carry the election definition", self.rule())]
     NoGenesis,
-    #[error("the genesis is already applied; a definition cannot be replaced")]
+    #[error("{}: the genesis is already applied; a definition cannot be replaced", self.rule())]
     GenesisAlreadyApplied,
-    #[error("the genesis must be record 1, not record {seq}")]
+    #[error("{}: the genesis must be record 1, not record {seq}", self.rule())]
     GenesisNotFirst { seq: u64 },
-    #[error("the genesis is signed by {}, not by the definition's registrar {}", short(.author), short(.registrar))]
+    #[error("{}: the genesis is signed by {}, not by the definition's registrar {}", self.rule(), short(.author), short(.registrar))]
     GenesisNotByRegistrar {
         author: [u8; 32],
         registrar: [u8; 32],
     },
-    #[error("invalid definition: {0}")]
+    #[error("{rule}: invalid definition: {0}", rule = self.rule())]
     InvalidDefinition(DefinitionError),
-    #[error("the payload is bound to definition {}, this log's is {}", short(.found), short(.expected))]
+    #[error("{}: the payload is bound to definition {}, this log's is {}", self.rule(), short(.found), short(.expected))]
     DefinitionHashMismatch { expected: [u8; 32], found: [u8; 32] },
-    #[error("record {seq} is not after the last applied record {last}")]
+    #[error("{}: record {seq} is not after the last applied record {last}", self.rule())]
     SeqNotIncreasing { seq: u64, last: u64 },
-    #[error("the payload has no events")]
+    #[error("{}: the payload has no events", self.rule())]
     EmptyPayload,
-    #[error(transparent)]
+    #[error("{rule}: {0}", rule = self.rule())]
     Limit(#[from] LimitError),
 
     // --- authority ---
-    #[error("author {} is not a registered officer", short(.author))]
+    #[error("{}: author {} is not a registered officer", self.rule(), short(.author))]
     UnknownAuthor { author: [u8; 32] },
-    #[error("author {} was revoked at record {revoked_at}", short(.author))]
+    #[error("{}: author {} was revoked at record {revoked_at}", self.rule(), short(.author))]
     AuthorRevoked { author: [u8; 32], revoked_at: u64 },
-    #[error("only the registrar may {act}; {} is not the registrar", short(.author))]
+    #[error("{}: only the registrar may {act}; {} is not the registrar", self.rule(), short(.author))]
     NotRegistrar { act: Act, author: [u8; 32] },
-    #[error("{role} may not {act}")]
+    #[error("{}: {role} may not {act}", self.rule())]
     RoleNotPermitted { act: Act, role: RoleKind },
-    #[error("the registrar's key cannot also hold an officer role")]
+    #[error("{}: the registrar's key cannot also hold an officer role", self.rule())]
     RegistrarCannotHoldRole,
-    #[error("{} is already registered", short(.key))]
+    #[error("{}: {} is already registered", self.rule(), short(.key))]
     AlreadyRegistered { key: [u8; 32] },
-    #[error("{} was revoked at record {revoked_at} and cannot be registered again", short(.key))]
+    #[error("{}: {} was revoked at record {revoked_at} and cannot be registered again", self.rule(), short(.key))]
     KeyWasRevoked { key: [u8; 32], revoked_at: u64 },
-    #[error("{} is not a registered officer", short(.key))]
+    #[error("{}: {} is not a registered officer", self.rule(), short(.key))]
     UnknownOfficer { key: [u8; 32] },
-    #[error("{} is already revoked (at record {revoked_at})", short(.key))]
+    #[error("{}: {} is already revoked (at record {revoked_at})", self.rule(), short(.key))]
     AlreadyRevoked { key: [u8; 32], revoked_at: u64 },
-    #[error("{} is not a valid ed25519 public key", short(.key))]
+    #[error("{}: {} is not a valid ed25519 public key", self.rule(), short(.key))]
     InvalidPublicKey { key: [u8; 32] },
+    #[error("{}: {} is the identity or a point of small order, a key that can never sign", self.rule(), short(.key))]
+    WeakPublicKey { key: [u8; 32] },
 
     // --- references ---
-    #[error("{code:?} is not a region of this election")]
+    #[error("{}: {code:?} is not a region of this election", self.rule())]
     UnknownRegion { code: String },
-    #[error("{code:?} is not a polling station of this election")]
+    #[error("{}: {code:?} is not a polling station of this election", self.rule())]
     UnknownStation { code: String },
-    #[error("{code:?} is neither a region nor a polling station of this election")]
+    #[error("{}: {code:?} is neither a region nor a polling station of this election", self.rule())]
     UnknownPlace { code: String },
-    #[error("{id:?} is not a contest of this election")]
+    #[error("{}: {id:?} is not a contest of this election", self.rule())]
     UnknownContest { id: String },
-    #[error("contest {contest:?} has no candidate pair {pair}")]
+    #[error("{}: contest {contest:?} has no candidate pair {pair}", self.rule())]
     UnknownPair { contest: String, pair: u32 },
 
     // --- scope ---
-    #[error("scope {scope:?} does not cover {target:?}")]
+    #[error("{}: scope {scope:?} does not cover {target:?}", self.rule())]
     OutOfScope { scope: String, target: String },
-    #[error(
-        "an official with scope {scope:?} (level {level:?}) is below the lowest plenary level {lowest:?}"
-    )]
+    #[error("{}: an official with scope {scope:?} (level {level:?}) is below the lowest plenary level {lowest:?}", self.rule())]
     OfficialScopeTooLow {
         scope: String,
         level: String,
         lowest: String,
     },
-    #[error("{place:?} does not vote in contest {contest:?}")]
+    #[error("{}: {place:?} does not vote in contest {contest:?}", self.rule())]
     NotInContest { place: String, contest: String },
-    #[error("witness scope {scope:?} does not overlap contest {contest:?}")]
+    #[error("{}: witness scope {scope:?} does not overlap contest {contest:?}", self.rule())]
     WitnessScopeOutsideContest { scope: String, contest: String },
-    #[error("a witness of contest {witness_contest:?} cannot act on contest {contest:?}")]
+    #[error("{}: a witness of contest {witness_contest:?} cannot act on contest {contest:?}", self.rule())]
     WitnessOfOtherContest {
         witness_contest: String,
         contest: String,
     },
-    #[error("an official of {scope:?} is not an official of {region:?}")]
+    #[error("{}: an official of {scope:?} is not an official of {region:?}", self.rule())]
     NotOfficialOfRegion { scope: String, region: String },
-    #[error("{region:?} is at level {level:?}, which holds no plenaries")]
+    #[error("{}: {region:?} is at level {level:?}, which holds no plenaries", self.rule())]
     LevelHoldsNoPlenary { region: String, level: String },
 
     // --- stations and sheets ---
-    #[error(
-        "{station} already has a sheet for {contest} (record {since_seq}); correct it instead"
-    )]
+    #[error("{}: {station} already has a sheet for {contest} (record {since_seq}); correct it instead", self.rule())]
     SheetAlreadySubmitted {
         station: String,
         contest: String,
         since_seq: u64,
     },
-    #[error("{station} has no current sheet for {contest} to correct")]
+    #[error("{}: {station} has no current sheet for {contest} to correct", self.rule())]
     NoSheetToCorrect { station: String, contest: String },
-    #[error("{station} is voided for {contest} (record {voided_at})")]
+    #[error("{}: {station} is voided for {contest} (record {voided_at})", self.rule())]
     StationIsVoided {
         station: String,
         contest: String,
         voided_at: u64,
     },
-    #[error("a re-vote at {station} for {contest} is already pending (record {since_seq})")]
+    #[error("{}: a re-vote at {station} for {contest} is already pending (record {since_seq})", self.rule())]
     RevoteAlreadyPending {
         station: String,
         contest: String,
         since_seq: u64,
     },
-    #[error("the correction of {station} for {contest} changes no number")]
+    #[error("{}: the correction of {station} for {contest} changes no number", self.rule())]
     CorrectionChangesNothing { station: String, contest: String },
-    #[error("{field} is required")]
+    #[error("{}: {field} is required", self.rule())]
     MissingReason { field: &'static str },
-    #[error("{station} {contest}: {violation}")]
+    #[error("{}: {station} {contest}: {violation}", self.rule())]
     HardRule {
         station: String,
         contest: String,
@@ -344,46 +347,48 @@ pub enum Refusal {
     },
 
     // --- objections ---
-    #[error("no objection {id}")]
+    #[error("{}: no objection {id}", self.rule())]
     UnknownObjection { id: EventId },
-    #[error("objection {id} is already resolved (record {resolved_at})")]
+    #[error("{}: objection {id} is already resolved (record {resolved_at})", self.rule())]
     ObjectionNotOpen { id: EventId, resolved_at: u64 },
-    #[error("objection {id} is about contest {objection_contest:?}, not {contest:?}")]
+    #[error("{}: objection {id} is about contest {objection_contest:?}, not {contest:?}", self.rule())]
     ObjectionContestMismatch {
         id: EventId,
         objection_contest: String,
         contest: String,
     },
-    #[error("station {station} is outside objection {id}'s place {place:?}")]
+    #[error("{}: station {station} is outside objection {id}'s place {place:?}", self.rule())]
     OutsideObjection {
         id: EventId,
         station: String,
         place: String,
     },
-    #[error("no correction {id}")]
+    #[error("{}: no correction {id}", self.rule())]
     UnknownCorrection { id: EventId },
-    #[error("correction {correction} was made before objection {objection} was filed")]
+    #[error("{}: correction {correction} was made before objection {objection} was filed", self.rule())]
     CorrectionPredatesObjection {
         objection: EventId,
         correction: EventId,
     },
 
     // --- approvals ---
-    #[error("{} is not a registered witness", short(.key))]
+    #[error("{}: {region:?} has no polling stations under it; there is nothing to approve", self.rule())]
+    RegionHasNoStations { region: String },
+    #[error("{}: {} is not a registered witness", self.rule(), short(.key))]
     NotAWitness { key: [u8; 32] },
-    #[error("witness {} was revoked at record {revoked_at}", short(.key))]
+    #[error("{}: witness {} was revoked at record {revoked_at}", self.rule(), short(.key))]
     WitnessRevoked { key: [u8; 32], revoked_at: u64 },
-    #[error("witness {} is listed twice on the approval", short(.key))]
+    #[error("{}: witness {} is listed twice on the approval", self.rule(), short(.key))]
     DuplicateWitness { key: [u8; 32] },
-    #[error("witness {}'s signature does not verify over the approval statement", short(.key))]
+    #[error("{}: witness {}'s signature does not verify over the approval statement", self.rule(), short(.key))]
     BadWitnessSignature { key: [u8; 32] },
-    #[error("witness {} has scope {scope:?}, which does not cover {region:?}", short(.key))]
+    #[error("{}: witness {} has scope {scope:?}, which does not cover {region:?}", self.rule(), short(.key))]
     WitnessOutOfScope {
         key: [u8; 32],
         scope: String,
         region: String,
     },
-    #[error("the projection refuses the approval: {0}")]
+    #[error("{rule}: the projection refuses the approval: {0}", rule = self.rule())]
     ApprovalCheck(ApprovalCheckFailure),
 }
 

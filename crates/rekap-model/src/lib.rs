@@ -8,6 +8,7 @@
 //! - [`sheet`]: the tally sheet, its hard rules and soft-rule flags.
 //! - [`event`]: events, payloads, ids, the approval statement witnesses sign.
 //! - [`state`]: authority and recap state, the decision function, all-or-none payloads.
+//! - [`rule`]: the numbered rules of docs/RULES.md each refusal names.
 //! - [`limits`]: every limit.
 
 pub mod definition;
@@ -16,8 +17,11 @@ pub mod error;
 pub mod event;
 pub mod file;
 mod fingerprints;
+mod keys;
 pub mod limits;
 pub mod regions;
+mod requirements;
+pub mod rule;
 pub mod sheet;
 pub mod state;
 
@@ -36,6 +40,7 @@ pub use event::{
 };
 pub use file::{parse_regions_csv, DefinitionFile};
 pub use regions::{Place, RegionIdx, RegionTree, StationId};
+pub use rule::Rule;
 pub use sheet::{
     sheet_hash, Ballots, Flag, PackedSheet, TallySheet, Turnout, VotedLists, VoterList, VoterLists,
 };

@@ -17,6 +17,7 @@ use crate::event::{
 use crate::fingerprints::FingerprintCounts;
 use crate::limits::MAX_EVENTS_PER_PAYLOAD;
 use crate::regions::{Place, RegionIdx, StationId};
+use crate::requirements::{require_reason, require_resolution_reason, require_stations};
 use crate::sheet::{Flag, Neighbourhood, PackedSheet, TallySheet};
 
 /// Sheets whose fingerprint counts are fetched together (see [`State::execute_payload`]).
@@ -287,13 +288,6 @@ fn role_kind(role: &Role) -> RoleKind {
         Role::Witness { .. } => RoleKind::Witness,
         Role::Auditor => RoleKind::Auditor,
     }
-}
-
-fn require_reason(field: &'static str, reason: &str) -> Result<(), Refusal> {
-    if reason.trim().is_empty() {
-        return Err(Refusal::MissingReason { field });
-    }
-    Ok(())
 }
 
 /// The state every event is decided against.
@@ -1043,14 +1037,12 @@ impl State {
                             reason: reason.clone(),
                         }
                     }
-                    Resolution::Rejected => {
-                        require_reason("rejection reason", reason)?;
-                        ObjectionStatus::Rejected {
-                            resolved_by,
-                            reason: reason.clone(),
-                        }
-                    }
+                    Resolution::Rejected => ObjectionStatus::Rejected {
+                        resolved_by,
+                        reason: reason.clone(),
+                    },
                 };
+                require_resolution_reason(resolution, reason)?;
                 Plan::Resolve {
                     id: *objection,
                     status,
@@ -1090,6 +1082,7 @@ impl State {
                         region: region.clone(),
                     });
                 }
+                require_stations(&self.election, r, region)?;
                 let statement = ApprovalStatement {
                     definition_hash: self.election.hash(),
                     region: region.clone(),

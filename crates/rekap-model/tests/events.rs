@@ -343,7 +343,7 @@ fn witness_files_an_objection_and_an_official_accepts_it_pointing_at_the_correct
             resolution: Resolution::Accepted {
                 correction: correction.id,
             },
-            reason: String::new(),
+            reason: "the plano shows 85 for pair 2".into(),
         },
     );
     // then the objection is accepted, pointing at the correction.
@@ -353,7 +353,7 @@ fn witness_files_an_objection_and_an_official_accepts_it_pointing_at_the_correct
         Some(ObjectionStatus::Accepted {
             correction: correction.id,
             resolved_by: resolved.id,
-            reason: String::new()
+            reason: "the plano shows 85 for pair 2".into()
         })
     );
     assert_eq!(

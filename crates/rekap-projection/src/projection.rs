@@ -306,6 +306,11 @@ impl Projection {
     ) -> Result<(), ApprovalCheckFailure> {
         let election = state.election();
         for child in election.tree().children(region) {
+            // A region with no stations can never be approved (R53) and has nothing to
+            // approve: it holds up no parent.
+            if election.tree().stations_under(*child).is_empty() {
+                continue;
+            }
             match self.approval_state(state, contest, *child) {
                 ApprovalState::NotPlenary => self.check_children(state, contest, *child)?,
                 ApprovalState::Approved { .. } => {}

@@ -15,6 +15,13 @@ fn operator_signing_a_plenary_approval_fails_check_4_at_its_record() {
     assert_eq!(forged, 3);
     let report = h.audit(None);
     assert_fails_only(&report, 4, forged, "an operator may not approve a plenary");
+    // The failure names the rule of docs/RULES.md, in its text and as a field of the JSON.
+    let failure = check(&report, 4).first_failure.clone().expect("a failure");
+    assert_eq!(failure.rule.as_deref(), Some("R14"));
+    assert!(failure.reason.contains("R14: "), "{}", failure.reason);
+    let json = serde_json::to_value(&report).expect("the report serializes");
+    assert_eq!(json["checks"][3]["first_failure"]["rule"], "R14");
+    assert!(json["checks"][0]["first_failure"].is_null());
     // The sheets before it were judged and kept.
     assert_eq!(check(&report, 6).checked, STATIONS.len() as u64);
     assert_eq!(check(&report, 7).checked, 1);

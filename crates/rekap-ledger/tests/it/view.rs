@@ -536,7 +536,7 @@ fn a_view_of_another_log_or_over_a_damaged_tail_is_not_used() {
     let our_view = std::fs::read(ours.join("totals.view")).unwrap();
     let mut foreign = std::fs::read(theirs.join("totals.view")).unwrap();
     // Their view, with our segment length, last header offset and last chunk header.
-    foreign[8..84].copy_from_slice(&our_view[8..84]);
+    foreign[8..116].copy_from_slice(&our_view[8..116]);
     reseal(&mut foreign);
     std::fs::write(ours.join("totals.view"), &foreign).unwrap();
     match open_saved_totals_view(ours).unwrap() {

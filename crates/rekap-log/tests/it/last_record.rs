@@ -11,8 +11,10 @@ use rekap_log::{Log, SegmentStorage};
 
 use crate::harness::{key, payload, submission};
 
-/// Bytes of a chunk header in `log.segment` (docs/FORMAT.md, "Store layout").
-const HEADER: usize = 60;
+/// Bytes of a chunk header and of its commit trailer in `log.segment` (docs/FORMAT.md,
+/// "Store layout").
+const HEADER: usize = 92;
+const TRAILER: usize = 40;
 
 /// A store whose batches have records of the given payload lengths.
 fn store(path: &Path, batches: &[Vec<usize>]) -> Log<SegmentStorage> {
@@ -40,7 +42,7 @@ fn last_header_offset(bytes: &[u8]) -> usize {
         assert_eq!(&bytes[offset..offset + 4], b"RKCH");
         let frames = u64::from_le_bytes(bytes[offset + 20..offset + 28].try_into().unwrap());
         last = offset;
-        offset += HEADER + frames as usize;
+        offset += HEADER + frames as usize + TRAILER;
     }
     assert_eq!(offset, bytes.len());
     last
@@ -94,8 +96,8 @@ fn any_change_to_the_last_chunk_that_is_read_is_damage() {
     let segment = path.join("log.segment");
     let intact = std::fs::read(&segment).unwrap();
     let offset = last_header_offset(&intact);
-    // Magic, first seq, count, frames length (the checksum after them is not read); the
-    // three frame prefixes; every byte of the last record.
+    // Every header byte (its checksum covers the fields); the three frame prefixes; every
+    // byte of the last record and of the commit trailer.
     let frames = offset + HEADER;
     let prefixes = [frames, frames + 4 + 232, frames + 2 * 4 + 232 + 242];
     for (prefix, length) in prefixes.iter().zip([232u32, 242, 252]) {
@@ -106,7 +108,7 @@ fn any_change_to_the_last_chunk_that_is_read_is_damage() {
         );
     }
     let last_record = prefixes[2] + 4;
-    let mut positions: Vec<usize> = (offset..offset + 28).collect();
+    let mut positions: Vec<usize> = (offset..offset + HEADER).collect();
     for prefix in prefixes {
         positions.extend(prefix..prefix + 4);
     }

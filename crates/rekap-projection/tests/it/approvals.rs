@@ -36,6 +36,7 @@ fn an_approval_with_another_digest_is_refused() {
     let mut wrong = world.digest("647201");
     wrong[0] ^= 1;
     let refusal = refusal_of(world.run(official_of("647201"), vec![approve("647201", wrong)]));
+    assert_eq!(refusal.rule().to_string(), "R61");
     assert!(matches!(
         check_failure(refusal),
         ApprovalCheckFailure::DigestMismatch { .. }
@@ -47,6 +48,7 @@ fn an_approval_with_stations_missing_is_refused() {
     let mut world = World::new();
     world.ok(OPERATOR, vec![submit(STATIONS[2], &[1, 2])]);
     let refusal = refusal_of(world.approve("647201"));
+    assert_eq!(refusal.rule().to_string(), "R59");
     match check_failure(refusal) {
         ApprovalCheckFailure::StationsMissing { missing, example } => {
             assert_eq!(missing, 4);
@@ -62,6 +64,7 @@ fn a_regency_cannot_be_approved_before_its_districts() {
     world.submit_all();
     world.approve("647201").expect("district approved");
     let refusal = refusal_of(world.approve("6472"));
+    assert_eq!(refusal.rule().to_string(), "R60");
     match check_failure(refusal) {
         ApprovalCheckFailure::ChildNotApproved { child } => assert_eq!(child, "647202"),
         other => panic!("{other:?}"),
