@@ -29,7 +29,8 @@ Exit codes:
   1  verification failed, or input rejected (nothing was appended): also a file that
      is not UTF-8, and a key file its group or others may read (`chmod 600` it)
   2  usage error
-  3  a file or store could not be read or written (also a full disk, a file too large)
+  3  a file or store could not be read or written (also a full disk, a file too large),
+     or the store is damaged (the message names the byte)
   4  the store is locked by another process";
 
 /// rekap: an append-only, hash-chained, signed ledger for election vote recapitulation.

@@ -44,6 +44,7 @@ fn code_of(error: &anyhow::Error) -> u8 {
         return LOCKED;
     }
     let unreadable = storage_errors().next().is_some()
+        || error.chain().any(refuses_a_damaged_tail)
         || error.chain().any(|cause| {
             cause.is::<std::io::Error>()
                 || cause.is::<LogError>()
@@ -56,6 +57,16 @@ fn code_of(error: &anyhow::Error) -> u8 {
         IO_ERROR
     } else {
         REJECTED
+    }
+}
+
+/// An append refused because the store's last records do not verify: the store is
+/// damaged (3), not the input (1).
+fn refuses_a_damaged_tail(cause: &(dyn std::error::Error + 'static)) -> bool {
+    let tail = |append: &AppendError| matches!(append, AppendError::TailDoesNotVerify(_));
+    match cause.downcast_ref::<LedgerError>() {
+        Some(LedgerError::Append(append)) => tail(append),
+        _ => cause.downcast_ref::<AppendError>().is_some_and(tail),
     }
 }
 
@@ -138,6 +149,24 @@ mod tests {
             anyhow::Error::new(LedgerError::Append(AppendError::Storage(locked()))),
         ] {
             assert_eq!(code_of(&error), LOCKED, "{error:#}");
+        }
+    }
+
+    #[test]
+    fn a_damaged_store_is_three_however_it_is_wrapped() {
+        let tail = || AppendError::TailDoesNotVerify("record 9: signature".to_owned());
+        let damaged = || StorageError::Damaged {
+            path: "store".to_owned(),
+            offset: 60,
+            reason: "the chunk header does not match its checksum".to_owned(),
+        };
+        for error in [
+            anyhow::Error::new(LedgerError::Append(tail())),
+            anyhow::Error::new(tail()),
+            anyhow::Error::new(LedgerError::Log(LogError::Storage(damaged()))),
+            anyhow::Error::new(LogError::Storage(damaged())),
+        ] {
+            assert_eq!(code_of(&error), IO_ERROR, "{error:#}");
         }
     }
 

@@ -127,8 +127,8 @@ fn prove_from_export(
 }
 
 pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
-    let text = fs::read_to_string(&args.proof)
-        .with_context(|| format!("cannot read {}", args.proof.display()))?;
+    // Not UTF-8 is bad input (exit 1), like any other malformed proof file.
+    let text = crate::input::read_text(&args.proof)?;
     let published = match &args.digest {
         Some(text) => match hex::decode(text)
             .ok()
