@@ -39,10 +39,11 @@ fn human(args: &RepairArgs, report: &SalvageReport) -> String {
         None => text += "nothing lost: every record of the original verifies\n",
         Some(lost) => {
             let range = match lost.last_seq_claimed {
-                Some(last) => format!(
-                    "records {}..={} (as far as chunk headers tell)",
+                Some(last) if last > lost.first_seq => format!(
+                    "records {}..={} (as far as the chunk headers tell)",
                     lost.first_seq, last
                 ),
+                Some(_) => format!("record {}", lost.first_seq),
                 None => format!("record {} and any after it", lost.first_seq),
             };
             text += &format!(

@@ -80,7 +80,9 @@ fn authenticated(chain: &VerifyReport, available: usize) -> (u64, Option<u64>) {
     // Failures are sorted by position, those of no record last.
     let first_bad = chain.failures.first().and_then(|failure| failure.seq);
     match first_bad {
-        Some(position) if position <= readable => (position - 1, Some(position)),
+        // A failure just past the readable records is a record that could not be read at
+        // all (damage after them): it is unauthenticated too, and ends the judgement.
+        Some(position) if position <= readable + 1 => (position - 1, Some(position)),
         _ if readable < chain.records => (readable, Some(readable + 1)),
         _ => (readable, None),
     }
