@@ -104,6 +104,13 @@ fn readers_report_and_change_nothing(sandbox: &Sandbox) {
             "{args:?}: {said}"
         );
     }
+    // The audit judges nothing past the damage and gives no projection digest.
+    let audit = stdout(&sandbox.run(&["audit", "--store", "s"]));
+    assert!(audit.contains("is not authenticated"), "{audit}");
+    let digest_given = audit
+        .lines()
+        .any(|line| line.trim_start().starts_with("projection digest "));
+    assert!(!digest_given, "{audit}");
     assert!(
         files(&store) == before,
         "a reading command changed the store"
