@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use rekap_import::{payloads, plan_import, ImportError, ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
 
+use super::import_report::{report, Rejection, MAX_PROBLEMS_FOR_A_FILE};
 use crate::exit::Outcome;
 use crate::keys;
 use crate::lang::Lang;
@@ -27,6 +28,10 @@ pub struct ImportArgs {
     /// Check every row and report; append nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// If the file is refused, write every problem to this CSV file (line, station, column,
+    /// rule, reason); stderr then shows the summary and the first ones.
+    #[arg(long, value_name = "FILE")]
+    pub problems: Option<PathBuf>,
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
@@ -37,28 +42,31 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
     stage.next("checking every row");
     let file = File::open(&args.sheets)
         .with_context(|| format!("cannot open {}", args.sheets.display()))?;
+    let mut limits = ImportLimits::default();
+    if args.problems.is_some() {
+        limits.max_listed_problems = MAX_PROBLEMS_FOR_A_FILE;
+    }
     let planned = plan_import(
         ledger.state(),
         &key.verifying_key().to_bytes(),
         BufReader::new(file),
-        &ImportLimits::default(),
+        &limits,
     );
     let plan = match planned {
         Ok(plan) => plan,
-        Err(ImportError::Rejected { problems, unlisted }) => {
+        Err(ImportError::Rejected {
+            problems,
+            unlisted,
+            by_kind,
+        }) => {
             stage.finish();
-            let mut text = format!(
-                "{}: {} problems, nothing imported\n",
-                args.sheets.display(),
-                problems.len() as u64 + unlisted
-            );
-            for problem in &problems {
-                text += &format!("  {problem}\n");
-            }
-            if unlisted > 0 {
-                text += &format!("  ... and {unlisted} more\n");
-            }
-            eprint!("{text}");
+            let rejection = Rejection {
+                sheets: &args.sheets,
+                problems: &problems,
+                unlisted,
+                by_kind: &by_kind,
+            };
+            eprint!("{}", report(&rejection, args.problems.as_deref())?);
             return Ok(Outcome::Rejected);
         }
         Err(error) => return Err(error.into()),

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod export;
 pub mod history;
 pub mod import;
+mod import_report;
 pub mod init;
 pub mod keygen;
 pub mod prove;

@@ -10,7 +10,7 @@ fn head(sandbox: &Sandbox) -> Value {
     serde_json::from_str(&stdout(&output)).unwrap()
 }
 
-fn set_up() -> Sandbox {
+pub(crate) fn set_up() -> Sandbox {
     let sandbox = Sandbox::new();
     let demo = sandbox.run(&[
         "demo",

@@ -8,6 +8,7 @@ mod exit_codes;
 mod flow;
 mod harness;
 mod import;
+mod import_problems;
 mod init;
 mod keys;
 mod proof;

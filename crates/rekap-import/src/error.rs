@@ -13,6 +13,9 @@ pub enum ImportError {
     Rejected {
         problems: Vec<RowProblem>,
         unlisted: u64,
+        /// How many problems of each kind (a rule of docs/RULES.md, else the column, else
+        /// `row`), listed or not: the summary a user reads first.
+        by_kind: std::collections::BTreeMap<String, u64>,
     },
     /// The importing key may not submit sheets at all.
     #[error("this key cannot import sheets: {0}")]

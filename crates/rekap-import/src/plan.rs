@@ -92,9 +92,11 @@ pub fn plan_import(
                 limit: limits.max_rows,
             });
         }
-        let line = record
-            .position()
-            .map_or(planner.plan.rows as u64 + 1, |position| position.line());
+        // The parser's own line numbers are one short per CRLF line before the record.
+        let line = match record.position() {
+            Some(position) => csv.get_mut().line_of(position.byte()),
+            None => planner.plan.rows as u64 + 1,
+        };
         planner.row(&record, line, &mut problems);
     }
     if problems.is_empty() {
@@ -105,8 +107,12 @@ pub fn plan_import(
 }
 
 fn rejected(problems: Problems) -> ImportError {
-    let (problems, unlisted) = problems.into_parts();
-    ImportError::Rejected { problems, unlisted }
+    let (problems, unlisted, by_kind) = problems.into_parts();
+    ImportError::Rejected {
+        problems,
+        unlisted,
+        by_kind,
+    }
 }
 
 fn next_record<R: Read>(
@@ -210,6 +216,11 @@ impl Planner<'_> {
             record,
             line,
         };
+        problems.start_row(
+            self.columns
+                .position(Column::Station)
+                .map(|_| cells.text(Column::Station)),
+        );
         let election = self.state.election();
         let station = self
             .text(&cells, Column::Station, problems)
@@ -261,7 +272,8 @@ impl Planner<'_> {
         let broken = !violations.is_empty();
         for violation in violations {
             let field = rule_field(&violation);
-            problems.push(line, field, || violation.to_string());
+            let rule = Some(violation.rule());
+            problems.push_rule(line, field, rule, || violation.to_string());
         }
         match self.existing(station, contest_index, &sheet) {
             Existing::Same => {
@@ -291,7 +303,8 @@ impl Planner<'_> {
             Err(Refusal::HardRule { .. }) => {}
             Err(refusal) => {
                 let field = refusal_field(&refusal);
-                problems.push(line, field, || refusal.to_string());
+                let rule = Some(refusal.rule());
+                problems.push_rule(line, field, rule, || refusal.to_string());
             }
         }
     }

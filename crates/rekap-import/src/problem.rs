@@ -1,12 +1,28 @@
 //! One problem of the file, and the capped list they are collected in.
 
+use std::collections::BTreeMap;
+
 /// A problem with the file: its line (as an editor shows it, the header being line 1), the
-/// column it is about (if one), and why.
+/// station the row names (as written, if any), the column it is about (if one), the rule of
+/// docs/RULES.md it breaks (if it is one of the model's), and why (with the numbers).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RowProblem {
     pub line: u64,
+    pub station: Option<String>,
     pub field: Option<String>,
+    pub rule: Option<String>,
     pub reason: String,
+}
+
+impl RowProblem {
+    /// What the summary counts it under: its rule, else the column, else the row's shape.
+    pub fn kind(&self) -> String {
+        match (&self.rule, &self.field) {
+            (Some(rule), _) => rule.clone(),
+            (None, Some(field)) => format!("column {field}"),
+            (None, None) => "row".to_owned(),
+        }
+    }
 }
 
 impl std::fmt::Display for RowProblem {
@@ -18,12 +34,16 @@ impl std::fmt::Display for RowProblem {
     }
 }
 
-/// Problems found so far: the first `cap` are kept, the rest only counted.
+/// Problems found so far: the first `cap` are kept, the rest only counted (by kind too).
 #[derive(Debug)]
 pub(crate) struct Problems {
     listed: Vec<RowProblem>,
     unlisted: u64,
     cap: usize,
+    /// Problems of every kind, listed or not.
+    by_kind: BTreeMap<String, u64>,
+    /// The station cell of the row being checked, as written.
+    station: Option<String>,
 }
 
 impl Problems {
@@ -32,16 +52,43 @@ impl Problems {
             listed: Vec::new(),
             unlisted: 0,
             cap,
+            by_kind: BTreeMap::new(),
+            station: None,
         }
+    }
+
+    /// The row being checked names this station (its problems carry it).
+    pub(crate) fn start_row(&mut self, station: Option<&[u8]>) {
+        self.station = station
+            .filter(|cell| !cell.is_empty())
+            .map(|cell| String::from_utf8_lossy(cell).into_owned());
     }
 
     /// Records a problem; `reason` is only formatted if the problem is listed.
     pub(crate) fn push(&mut self, line: u64, field: Option<&str>, reason: impl FnOnce() -> String) {
+        self.push_rule(line, field, None, reason);
+    }
+
+    /// Records a problem that breaks `rule` of docs/RULES.md.
+    pub(crate) fn push_rule(
+        &mut self,
+        line: u64,
+        field: Option<&str>,
+        rule: Option<rekap_model::Rule>,
+        reason: impl FnOnce() -> String,
+    ) {
+        let problem = RowProblem {
+            line,
+            station: self.station.clone(),
+            field: field.map(str::to_string),
+            rule: rule.map(|rule| rule.to_string()),
+            reason: String::new(),
+        };
+        *self.by_kind.entry(problem.kind()).or_insert(0) += 1;
         if self.listed.len() < self.cap {
             self.listed.push(RowProblem {
-                line,
-                field: field.map(str::to_string),
                 reason: reason(),
+                ..problem
             });
         } else {
             self.unlisted += 1;
@@ -56,7 +103,7 @@ impl Problems {
         self.total() == 0
     }
 
-    pub(crate) fn into_parts(self) -> (Vec<RowProblem>, u64) {
-        (self.listed, self.unlisted)
+    pub(crate) fn into_parts(self) -> (Vec<RowProblem>, u64, BTreeMap<String, u64>) {
+        (self.listed, self.unlisted, self.by_kind)
     }
 }

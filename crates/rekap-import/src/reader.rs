@@ -1,6 +1,7 @@
 //! A reader that enforces the file-size and line-length limits while the CSV parser reads,
 //! so that neither a huge file nor one endless line is ever buffered.
 
+use std::collections::VecDeque;
 use std::io::{self, Read, Take};
 
 /// Which limit a read ran into; carried inside the `io::Error` the CSV parser returns.
@@ -21,6 +22,46 @@ pub(crate) struct LimitedReader<R> {
     line_bytes: u64,
     /// The current line, 1-based.
     line: u64,
+    lines: LineIndex,
+    /// Whether the last byte read was a `\r`.
+    after_carriage_return: bool,
+}
+
+/// Where lines start, for the lines the parser has not passed yet, so that a record's
+/// byte offset gives the line an editor shows. The CSV parser's own line count is one short
+/// per `\r\n` before the record, so the lines are counted here: `\n`, `\r\n` and a lone
+/// `\r` each end one. Only the starts ahead of the last record asked about are kept: about
+/// one parser buffer's worth.
+#[derive(Debug)]
+struct LineIndex {
+    /// Byte offsets of line starts, ascending; the first is the start of line `passed + 1`.
+    starts: VecDeque<u64>,
+    passed: u64,
+}
+
+impl LineIndex {
+    fn new() -> LineIndex {
+        LineIndex {
+            starts: VecDeque::from([0]),
+            passed: 0,
+        }
+    }
+
+    /// The line (1-based) of a record the parser says starts at byte `offset`; offsets must
+    /// not decrease between calls. After a `\r\n` the parser places the record at the `\n`
+    /// (it ended the line at the `\r`): a byte just before a line start is a line break,
+    /// never a record's first byte (empty lines are skipped), so it belongs to the next line.
+    fn line_of(&mut self, offset: u64) -> u64 {
+        let offset = match self.starts.binary_search(&(offset + 1)) {
+            Ok(_) => offset + 1,
+            Err(_) => offset,
+        };
+        while self.starts.get(1).is_some_and(|next| *next <= offset) {
+            self.starts.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
 }
 
 impl<R: Read> LimitedReader<R> {
@@ -33,7 +74,15 @@ impl<R: Read> LimitedReader<R> {
             total: 0,
             line_bytes: 0,
             line: 1,
+            lines: LineIndex::new(),
+            after_carriage_return: false,
         }
+    }
+
+    /// The line (1-based, as an editor counts) of byte `offset` of the file. Asked in file
+    /// order (one record after another).
+    pub(crate) fn line_of(&mut self, offset: u64) -> u64 {
+        self.lines.line_of(offset)
     }
 }
 
@@ -44,27 +93,50 @@ fn exceeded(limit: LimitExceeded) -> io::Error {
 impl<R: Read> Read for LimitedReader<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buffer)?;
+        let offset = self.total;
         self.total += read as u64;
         if self.total > self.file_limit {
             return Err(exceeded(LimitExceeded::File {
                 limit: self.file_limit,
             }));
         }
-        let mut segments = buffer.get(..read).unwrap_or(&[]).split(|&b| b == b'\n');
-        if let Some(first) = segments.next() {
-            self.line_bytes += first.len() as u64;
-            for segment in segments {
-                self.check_line()?;
-                self.line += 1;
-                self.line_bytes = segment.len() as u64;
-            }
-            self.check_line()?;
-        }
+        self.scan_lines(buffer.get(..read).unwrap_or(&[]), offset)?;
         Ok(read)
     }
 }
 
 impl<R> LimitedReader<R> {
+    /// Counts lines and their lengths in `bytes` (at byte `offset` of the file): `\n`, `\r`
+    /// and `\r\n` each end a line.
+    fn scan_lines(&mut self, bytes: &[u8], offset: u64) -> io::Result<()> {
+        let mut start = 0;
+        let is_break = |byte: &u8| *byte == b'\n' || *byte == b'\r';
+        while let Some(found) = bytes[start..].iter().position(is_break) {
+            let at = start + found;
+            self.line_bytes += found as u64;
+            let after_return = found == 0 && self.after_carriage_return;
+            let next_line_start = offset + at as u64 + 1;
+            if bytes[at] == b'\n' && after_return {
+                // The `\n` of a `\r\n`: the line ended at the `\r`, and starts after this.
+                if let Some(last) = self.lines.starts.back_mut() {
+                    *last = next_line_start;
+                }
+            } else {
+                self.check_line()?;
+                self.line += 1;
+                self.line_bytes = 0;
+                self.lines.starts.push_back(next_line_start);
+            }
+            self.after_carriage_return = bytes[at] == b'\r';
+            start = at + 1;
+        }
+        if start < bytes.len() {
+            self.line_bytes += (bytes.len() - start) as u64;
+            self.after_carriage_return = false;
+        }
+        self.check_line()
+    }
+
     fn check_line(&self) -> io::Result<()> {
         if self.line_bytes > self.line_limit {
             return Err(exceeded(LimitExceeded::Line {

@@ -289,7 +289,9 @@ fn the_problem_list_is_capped_and_counts_the_rest() {
         ..ImportLimits::default()
     };
     match plan_import(&state, &pk(OPERATOR), file(&rows).as_bytes(), &limits) {
-        Err(ImportError::Rejected { problems, unlisted }) => {
+        Err(ImportError::Rejected {
+            problems, unlisted, ..
+        }) => {
             assert_eq!(problems.len(), 5);
             assert!(unlisted > 25, "{unlisted}");
         }

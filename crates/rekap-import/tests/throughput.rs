@@ -90,7 +90,9 @@ fn national_plan() {
     let elapsed = start.elapsed();
     let plan = match plan {
         Ok(plan) => plan,
-        Err(rekap_import::ImportError::Rejected { problems, unlisted }) => {
+        Err(rekap_import::ImportError::Rejected {
+            problems, unlisted, ..
+        }) => {
             panic!("{unlisted} more; {:#?}", &problems[..problems.len().min(5)])
         }
         Err(other) => panic!("{other}"),

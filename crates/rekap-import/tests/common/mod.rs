@@ -224,7 +224,9 @@ pub fn plan(state: &State, text: &str) -> Result<ImportPlan, ImportError> {
 /// The problems of a file that must be rejected.
 pub fn problems(state: &State, text: &str) -> Vec<RowProblem> {
     match plan(state, text) {
-        Err(ImportError::Rejected { problems, unlisted }) => {
+        Err(ImportError::Rejected {
+            problems, unlisted, ..
+        }) => {
             assert_eq!(unlisted, 0);
             problems
         }

@@ -1,0 +1,86 @@
+//! What `import` says about a file it refused: a summary by rule, the problems on stderr,
+//! and with `--problems FILE` every problem as CSV.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use rekap_import::RowProblem;
+
+/// Problems listed on stderr when they also go to a file.
+const SHOWN_WITH_A_FILE: usize = 20;
+/// Problems kept for `--problems FILE`: every problem of a national file (818k rows, a few
+/// problems per bad row) fits; memory stays bounded (about 100 bytes each).
+pub const MAX_PROBLEMS_FOR_A_FILE: usize = 5_000_000;
+
+/// A refused file's problems.
+pub struct Rejection<'a> {
+    pub sheets: &'a Path,
+    pub problems: &'a [RowProblem],
+    pub unlisted: u64,
+    pub by_kind: &'a BTreeMap<String, u64>,
+}
+
+/// Writes the problems file (if asked) and returns the text for stderr.
+pub fn report(rejection: &Rejection<'_>, problems_file: Option<&Path>) -> anyhow::Result<String> {
+    let total = rejection.problems.len() as u64 + rejection.unlisted;
+    let mut text = format!(
+        "{}: {total} problems, nothing imported\n",
+        rejection.sheets.display()
+    );
+    text += "by rule or column:\n";
+    let mut kinds: Vec<_> = rejection.by_kind.iter().collect();
+    kinds.sort_by(|left, right| right.1.cmp(left.1).then(left.0.cmp(right.0)));
+    for (kind, count) in kinds {
+        text += &format!("  {count:>9}  {kind}\n");
+    }
+    let shown = match problems_file {
+        Some(path) => {
+            write_problems(path, rejection)?;
+            text += &format!("every problem is in {}; the first ones:\n", path.display());
+            SHOWN_WITH_A_FILE
+        }
+        None => rejection.problems.len(),
+    };
+    for problem in rejection.problems.iter().take(shown) {
+        text += &format!("  {problem}\n");
+    }
+    let more = total - shown.min(rejection.problems.len()) as u64;
+    if more > 0 {
+        text += &format!("  ... and {more} more");
+        if problems_file.is_none() {
+            text += " (`--problems FILE` writes every one)";
+        }
+        text += "\n";
+    }
+    Ok(text)
+}
+
+/// `line,station,column,rule,reason`, one row per problem, in file order.
+fn write_problems(path: &Path, rejection: &Rejection<'_>) -> anyhow::Result<()> {
+    let write = || -> anyhow::Result<()> {
+        let mut out = csv::Writer::from_path(path)?;
+        out.write_record(["line", "station", "column", "rule", "reason"])?;
+        for problem in rejection.problems {
+            let line = problem.line.to_string();
+            let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+            out.write_record([
+                line,
+                optional(&problem.station),
+                optional(&problem.field),
+                optional(&problem.rule),
+                problem.reason.clone(),
+            ])?;
+        }
+        if rejection.unlisted > 0 {
+            let reason = format!(
+                "{} more problems not listed (the limit is {MAX_PROBLEMS_FOR_A_FILE})",
+                rejection.unlisted
+            );
+            out.write_record(["", "", "", "", &reason])?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    write().with_context(|| format!("cannot write {}", path.display()))
+}
