@@ -10,6 +10,7 @@ mod harness;
 mod import;
 mod init;
 mod keys;
+mod layers;
 mod proof;
 mod totals;
 mod tutorial;
