@@ -123,7 +123,7 @@ fn shell_word(word: &str) -> String {
 /// A fresh key from the operating system's random source.
 pub fn generate() -> anyhow::Result<SigningKey> {
     let mut seed = [0u8; 32];
-    getrandom::getrandom(&mut seed).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    getrandom::fill(&mut seed).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
     Ok(SigningKey::from_bytes(&seed))
 }
 

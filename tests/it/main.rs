@@ -11,6 +11,7 @@ mod import;
 mod import_problems;
 mod init;
 mod keys;
+mod layers;
 mod proof;
 mod totals;
 mod tutorial;
