@@ -265,3 +265,122 @@ impl Tree {
 fn largest_power_of_two_below(n: u64) -> u64 {
     1 << (63 - (n - 1).leading_zeros())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::{verify_consistency, verify_inclusion};
+    use proptest::prelude::*;
+
+    /// MTH straight from RFC 6962's recursive definition, over leaf hashes.
+    fn naive_root(leaves: &[Hash]) -> Hash {
+        match leaves.len() {
+            0 => empty_root(),
+            1 => leaves[0],
+            n => {
+                let k = largest_power_of_two_below(n as u64) as usize;
+                node_hash(&naive_root(&leaves[..k]), &naive_root(&leaves[k..]))
+            }
+        }
+    }
+
+    fn entries(count: u64) -> Vec<[u8; 32]> {
+        (0..count)
+            .map(|i| {
+                let mut entry = [0u8; 32];
+                entry[..8].copy_from_slice(&i.to_be_bytes());
+                entry
+            })
+            .collect()
+    }
+
+    #[test]
+    fn roots_at_every_size_across_tile_edges_match_the_recursive_definition() {
+        let entries = entries(600);
+        let tree = Tree::from_entries(&entries);
+        let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
+        for size in 0..=600u64 {
+            assert_eq!(tree.root(size), Ok(naive_root(&leaves[..size as usize])));
+        }
+    }
+
+    #[test]
+    fn levels_are_the_tiles_of_tlog_tiles() {
+        let tree = Tree::from_entries(&entries(70_000));
+        // The spec's example: 273 full level-0 tiles and one of width 112, one full level-1
+        // tile and one of width 17, one level-2 tile of width 1.
+        assert_eq!(tree.levels[0].len(), 70_000);
+        assert_eq!(tree.levels[1].len(), 273);
+        assert_eq!(tree.levels[2].len(), 1);
+        assert_eq!(tree.tile(0, 273, 70_000).map(<[Hash]>::len), Ok(112));
+        assert_eq!(tree.tile(1, 0, 70_000).map(<[Hash]>::len), Ok(256));
+        assert_eq!(tree.tile(1, 1, 70_000).map(<[Hash]>::len), Ok(17));
+        assert_eq!(tree.tile(2, 0, 70_000).map(<[Hash]>::len), Ok(1));
+        assert!(tree.tile(2, 1, 70_000).is_err());
+        assert!(tree.tile(3, 0, 70_000).is_err());
+        // A level-1 hash is the root of the 256 entries under it.
+        assert_eq!(tree.levels[1][5], tree.range_hash(5 * 256, 6 * 256));
+        assert_eq!(tree.check(), Ok(()));
+    }
+
+    #[test]
+    fn a_flipped_hash_in_a_stored_level_is_found_by_check() {
+        let mut tree = Tree::from_entries(&entries(1000));
+        tree.levels[0][300][7] ^= 1;
+        assert_eq!(tree.check(), Err((0, 1)));
+    }
+
+    #[test]
+    fn truncate_gives_the_tree_of_the_shorter_log() {
+        let all = entries(70_000);
+        let mut tree = Tree::from_entries(&all);
+        tree.truncate(65_535);
+        assert_eq!(tree, Tree::from_entries(&all[..65_535]));
+        tree.truncate(0);
+        assert_eq!(tree, Tree::new());
+    }
+
+    #[test]
+    fn questions_beyond_the_tree_are_errors() {
+        let tree = Tree::from_entries(&entries(10));
+        assert!(tree.root(11).is_err());
+        assert!(tree.inclusion_proof(10, 10).is_err());
+        assert!(tree.inclusion_proof(0, 11).is_err());
+        assert!(tree.consistency_proof(5, 11).is_err());
+        assert!(tree.consistency_proof(6, 5).is_err());
+        assert!(tree.leaf(10).is_err());
+        assert!(tree.tile(0, u64::MAX, 10).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn every_proof_at_every_past_size_verifies_and_fails_for_other_sizes(
+            size in 1u64..700, picks in prop::collection::vec((0u64..700, 0u64..700), 8)
+        ) {
+            let tree = Tree::from_entries(&entries(size));
+            for (a, b) in picks {
+                let (n, i) = (1 + b % size, a % size);
+                let i = i % n;
+                let proof = tree.inclusion_proof(i, n).unwrap();
+                let root = tree.root(n).unwrap();
+                let leaf = tree.leaf(i).unwrap();
+                prop_assert_eq!(verify_inclusion(i, n, &leaf, &proof, &root), Ok(()));
+                if n > i + 1 {
+                    // The same proof claimed for a smaller tree fails.
+                    let smaller = tree.root(n - 1).unwrap();
+                    prop_assert!(verify_inclusion(i, n - 1, &leaf, &proof, &smaller).is_err());
+                }
+                let m = 1 + a % n;
+                let proof = tree.consistency_proof(m, n).unwrap();
+                let old = tree.root(m).unwrap();
+                prop_assert_eq!(verify_consistency(m, n, &proof, &old, &root), Ok(()));
+                if m < n {
+                    let mut forged = proof.clone();
+                    forged[0][0] ^= 1;
+                    prop_assert!(verify_consistency(m, n, &forged, &old, &root).is_err());
+                }
+            }
+        }
+    }
+}

@@ -8,7 +8,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn vector_files(directory: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors").join(directory);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(directory);
     let mut pending = vec![root];
     let mut files = Vec::new();
     while let Some(directory) = pending.pop() {
@@ -16,7 +18,10 @@ fn vector_files(directory: &str) -> Vec<PathBuf> {
             let path = item.expect("directory entry").path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|extension| extension == "json") {
+            } else if path
+                .extension()
+                .is_some_and(|extension| extension == "json")
+            {
                 files.push(path);
             }
         }
@@ -42,7 +47,12 @@ fn hash(value: &Value) -> Result<Hash, String> {
 fn proof(value: &Value) -> Result<Vec<Hash>, String> {
     match value {
         Value::Null => Ok(Vec::new()),
-        value => value.as_array().expect("proof array").iter().map(hash).collect(),
+        value => value
+            .as_array()
+            .expect("proof array")
+            .iter()
+            .map(hash)
+            .collect(),
     }
 }
 
@@ -90,7 +100,11 @@ fn check_probes(directory: &str, outcome: fn(&Value) -> Result<(), String>) -> (
             (result, _) => wrong.push(format!("{}: {result:?}", path.display())),
         }
     }
-    assert!(wrong.is_empty(), "probes not as the vectors say:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "probes not as the vectors say:\n{}",
+        wrong.join("\n")
+    );
     (accepted, rejected)
 }
 
@@ -176,9 +190,15 @@ fn happy_path_proofs_are_the_proofs_the_tree_produces() {
             continue;
         }
         let (index, size) = (number(&probe["leafIdx"]), number(&probe["treeSize"]));
-        assert_eq!(tree.inclusion_proof(index, size).map_err(|e| e.to_string()), proof(&probe["proof"]));
+        assert_eq!(
+            tree.inclusion_proof(index, size).map_err(|e| e.to_string()),
+            proof(&probe["proof"])
+        );
         assert_eq!(Ok(tree.root(size).expect("root")), hash(&probe["root"]));
-        assert_eq!(Ok(tree.leaf(index).expect("leaf")), hash(&probe["leafHash"]));
+        assert_eq!(
+            Ok(tree.leaf(index).expect("leaf")),
+            hash(&probe["leafHash"])
+        );
         checked += 1;
     }
     for path in vector_files("consistency") {
@@ -187,7 +207,10 @@ fn happy_path_proofs_are_the_proofs_the_tree_produces() {
             continue;
         }
         let (old, new) = (number(&probe["size1"]), number(&probe["size2"]));
-        assert_eq!(tree.consistency_proof(old, new).map_err(|e| e.to_string()), proof(&probe["proof"]));
+        assert_eq!(
+            tree.consistency_proof(old, new).map_err(|e| e.to_string()),
+            proof(&probe["proof"])
+        );
         checked += 1;
     }
     assert_eq!(checked, 10);
