@@ -102,7 +102,7 @@ impl Tree {
             }
             let row = &mut self.levels[level];
             row.push(hash);
-            if row.len() as u64 % TILE_WIDTH != 0 {
+            if !(row.len() as u64).is_multiple_of(TILE_WIDTH) {
                 return;
             }
             hash = perfect_root(&row[row.len() - TILE_WIDTH as usize..]);
