@@ -279,8 +279,11 @@ impl Planner<'_> {
             }
             Existing::None => {}
         }
+        // The definition's spelling, whichever the file used (`6401012009001` or `-001`).
         let event = Event::SheetSubmitted {
-            station: code.to_string(),
+            station: election
+                .station_code(station)
+                .unwrap_or_else(|| code.to_string()),
             contest: contest.id.clone(),
             sheet,
         };

@@ -31,7 +31,8 @@ impl DecodeError {
             | DecodeError::Bincode(_)
             | DecodeError::TrailingBytes { .. }
             | DecodeError::Limit(_)
-            | DecodeError::Event { .. } => Rule(2),
+            | DecodeError::Event { .. }
+            | DecodeError::DefinitionVersion { .. } => Rule(2),
         }
     }
 }

@@ -145,7 +145,7 @@ fn cases() -> Vec<(&'static str, Refusal)> {
     case("R3", genesis_refusal(2, REGISTRAR, definition()));
     case("R4", genesis_refusal(1, OPERATOR, definition()));
     let mut bad = definition();
-    bad.format_version = 2;
+    bad.format_version = 1;
     case("R5", genesis_refusal(1, REGISTRAR, bad));
     let mut w = World::new();
     let env = w.next_envelope(REGISTRAR);
