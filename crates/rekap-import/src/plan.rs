@@ -375,6 +375,7 @@ fn rule_field(violation: &HardRuleViolation) -> Option<&'static str> {
         HardRuleViolation::MaleFemaleNotTotal { list, .. } => list_total(*list),
         HardRuleViolation::BallotsUnbalanced { .. } => "ballots_received",
         HardRuleViolation::OverCapacity { .. } => "dpt",
+        HardRuleViolation::AbsentSectionHasNumbers => "dpt",
     })
 }
 

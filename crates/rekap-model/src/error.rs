@@ -169,6 +169,11 @@ pub enum DefinitionError {
 /// A hard rule the tally sheet breaks: the sheet is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HardRuleViolation {
+    #[error(
+        "rule votes-only: the sheet carries only its vote section but gives voter, turnout or \
+         ballot numbers; leave them absent or give the whole sheet"
+    )]
+    AbsentSectionHasNumbers,
     #[error("rule pair-count: the sheet has votes for {given} pairs, the contest has {pairs}")]
     WrongPairCount { given: u64, pairs: u32 },
     #[error("rule pair-votes=valid: the pairs' votes add up to {sum}, valid votes are {valid}")]

@@ -93,7 +93,10 @@ pub enum LevelsSpec {
 pub struct LevelSpec {
     pub key: String,
     pub name_en: String,
-    pub name_id: String,
+    /// The Indonesian name; an election elsewhere may leave it out (the English name is
+    /// then used for both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,7 +216,7 @@ impl DefinitionFile {
                     .map(|s| Level {
                         key: s.key.clone(),
                         name_en: s.name_en.clone(),
-                        name_id: s.name_id.clone(),
+                        name_id: s.name_id.clone().unwrap_or_else(|| s.name_en.clone()),
                         holds_plenary: false,
                     })
                     .collect()
