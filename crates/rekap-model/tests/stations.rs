@@ -211,3 +211,25 @@ fn a_region_without_stations_is_accepted_its_approval_is_r53s_refusal() {
     let empty = election.find_region("647203").expect("region");
     assert!(election.tree().stations_under(empty).is_empty());
 }
+
+/// A genesis of definition format version 1 (stores made before listed stations) is refused
+/// at decoding with both versions named, not as bytes that happen not to decode.
+#[test]
+fn a_genesis_of_an_older_definition_version_is_refused_by_its_version() {
+    let mut bytes = encode_payload(&Payload::Genesis(definition()));
+    assert_eq!(bytes.get(4..8), Some(&2u32.to_le_bytes()[..]));
+    bytes[4..8].copy_from_slice(&1u32.to_le_bytes());
+    let refused = decode_payload(&bytes).expect_err("version 1 is refused");
+    assert_eq!(
+        refused,
+        DecodeError::DefinitionVersion {
+            found: 1,
+            supported: 2
+        }
+    );
+    assert_eq!(refused.rule().to_string(), "R2");
+    assert!(
+        refused.to_string().contains("format version 1"),
+        "{refused}"
+    );
+}
