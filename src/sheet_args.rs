@@ -72,6 +72,7 @@ impl SheetArgs {
             votes: self.votes.clone(),
             valid: self.valid,
             invalid: self.invalid,
+            votes_only: false,
         }
     }
 }

@@ -78,6 +78,9 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
                 && objection.status == rekap_model::ObjectionStatus::Open
         })
         .count();
+    if let Some(contest) = model_contest {
+        out += &votes_only_line(state, contest, lang);
+    }
     out += &format!(
         "{}: {}\n",
         lang.pick("Open objections", "Keberatan terbuka"),
@@ -169,4 +172,25 @@ fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {
         );
     }
     out
+}
+
+/// How many counted sheets of the contest carry only their vote section (no voter, turnout
+/// or ballot numbers): their totals have no turnout. Nothing when there are none.
+fn votes_only_line(state: &rekap_model::State, contest: ContestIdx, lang: Lang) -> String {
+    let stations = state.election().tree().station_count();
+    let count = (0..stations)
+        .filter_map(|s| state.current_sheet(rekap_model::StationId(s), contest))
+        .filter(|(_, sheet)| sheet.votes_only())
+        .count();
+    if count == 0 {
+        return String::new();
+    }
+    format!(
+        "{}: {}\n",
+        lang.pick(
+            "Votes-only sheets (no voter, turnout or ballot numbers)",
+            "Lembar hanya suara (tanpa data pemilih, kehadiran, surat suara)"
+        ),
+        lang.number(count as u64)
+    )
 }

@@ -4,6 +4,7 @@
 mod audit;
 mod damage;
 mod demo;
+mod examples;
 mod exit_codes;
 mod flow;
 mod harness;

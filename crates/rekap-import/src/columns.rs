@@ -130,6 +130,15 @@ impl Column {
     fn required(self) -> bool {
         !OPTIONAL_COLUMNS.contains(&self.name())
     }
+
+    /// A column of the administrative section (voter lists, voters, ballots): a file may
+    /// leave the whole section out (votes-only sheets, as most published results are).
+    pub(crate) fn administrative(self) -> bool {
+        !matches!(
+            self,
+            Column::Station | Column::Contest | Column::Valid | Column::Invalid
+        )
+    }
 }
 
 /// Where each column is in the file.
@@ -142,6 +151,9 @@ pub(crate) struct Columns {
     pub(crate) width: usize,
     /// Every required column is present.
     pub(crate) complete: bool,
+    /// Whether the header has the administrative section's columns (all of them, or it is
+    /// reported incomplete); without them every row is a votes-only sheet.
+    pub(crate) administrative: bool,
 }
 
 /// The UTF-8 byte order mark some spreadsheets write before the first header name.
@@ -165,6 +177,7 @@ impl Columns {
             votes: [None; MAX_PAIRS],
             width: header.len(),
             complete: true,
+            administrative: false,
         };
         for (position, raw) in header.iter().enumerate() {
             let name = if position == 0 {
@@ -196,8 +209,14 @@ impl Columns {
                 }
             }
         }
+        // The administrative columns come all (the optional male/female ones aside) or none.
+        let has_administration = ALL.iter().enumerate().any(|(index, c)| {
+            c.administrative() && columns.fixed.get(index).copied().flatten().is_some()
+        });
+        columns.administrative = has_administration;
         for (index, column) in ALL.iter().enumerate() {
-            if column.required() && columns.fixed.get(index).copied().flatten().is_none() {
+            let needed = column.required() && (has_administration || !column.administrative());
+            if needed && columns.fixed.get(index).copied().flatten().is_none() {
                 columns.complete = false;
                 problems.push(1, Some(column.name()), || {
                     format!("missing column {:?}", column.name())

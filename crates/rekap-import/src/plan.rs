@@ -291,8 +291,11 @@ impl Planner<'_> {
             }
             Existing::None => {}
         }
+        // The definition's spelling, whichever the file used (`6401012009001` or `-001`).
         let event = Event::SheetSubmitted {
-            station: code.to_string(),
+            station: election
+                .station_code(station)
+                .unwrap_or_else(|| code.to_string()),
             contest: contest.id.clone(),
             sheet,
         };
@@ -385,6 +388,7 @@ fn rule_field(violation: &HardRuleViolation) -> Option<&'static str> {
         HardRuleViolation::MaleFemaleNotTotal { list, .. } => list_total(*list),
         HardRuleViolation::BallotsUnbalanced { .. } => "ballots_received",
         HardRuleViolation::OverCapacity { .. } => "dpt",
+        HardRuleViolation::AbsentSectionHasNumbers => "dpt",
     })
 }
 

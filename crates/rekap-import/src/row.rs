@@ -164,6 +164,18 @@ pub(crate) fn read_sheet(
         problems,
         complete: true,
     };
+    if votes_only(cells) {
+        let votes = reader.votes(contest);
+        let valid = reader.required(Column::Valid);
+        let invalid = reader.required(Column::Invalid);
+        return reader.complete.then_some(TallySheet {
+            votes,
+            valid,
+            invalid,
+            votes_only: true,
+            ..TallySheet::default()
+        });
+    }
     let registered = VoterLists {
         dpt: reader.required(Column::Dpt),
         dpph: reader.required(Column::Dpph),
@@ -202,5 +214,35 @@ pub(crate) fn read_sheet(
         votes,
         valid,
         invalid,
+        votes_only: false,
     })
 }
+
+/// Whether the row is a votes-only sheet: the header has no administrative columns, or every
+/// administrative cell of this row is empty.
+fn votes_only(cells: &Cells<'_>) -> bool {
+    !cells.columns.administrative
+        || ALL_ADMINISTRATIVE
+            .iter()
+            .all(|column| cells.text(*column).is_empty())
+}
+
+/// Every column of the administrative section.
+const ALL_ADMINISTRATIVE: [Column; 16] = [
+    Column::Dpt,
+    Column::Dpph,
+    Column::Dptb,
+    Column::VotedDpt,
+    Column::VotedDpph,
+    Column::VotedDptb,
+    Column::VotedDptMale,
+    Column::VotedDptFemale,
+    Column::VotedDpphMale,
+    Column::VotedDpphFemale,
+    Column::VotedDptbMale,
+    Column::VotedDptbFemale,
+    Column::BallotsReceived,
+    Column::BallotsUsed,
+    Column::BallotsDamaged,
+    Column::BallotsUnused,
+];

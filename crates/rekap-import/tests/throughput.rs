@@ -34,10 +34,11 @@ fn national_state() -> State {
     let mut regions = parse_regions_csv(csv.as_bytes(), &levels).expect("regions csv");
     regions.sort_by(|a, b| a.code.cmp(&b.code));
     let definition = ElectionDefinition {
-        format_version: 1,
+        format_version: rekap_model::definition::DEFINITION_FORMAT_VERSION,
         name: "Pemilu 2024".into(),
         levels,
         regions,
+        stations: Vec::new(),
         contests: vec![Contest {
             id: "ppwp".into(),
             name: "Presiden".into(),

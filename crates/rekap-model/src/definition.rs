@@ -11,9 +11,10 @@ use crate::limits::*;
 use crate::regions::{
     format_station_code, split_station_code, Place, RegionIdx, RegionTree, StationId,
 };
+use crate::stations::{alternative_spelling, ListedStation};
 
 /// Version of the canonical definition layout.
-pub const DEFINITION_FORMAT_VERSION: u32 = 1;
+pub const DEFINITION_FORMAT_VERSION: u32 = 2;
 
 /// One level of the region tree, top to leaf. The last level is always the polling station.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
@@ -127,6 +128,9 @@ pub struct ElectionDefinition {
     /// Top to leaf; the last is the polling station level.
     pub levels: Vec<Level>,
     pub regions: Vec<RegionEntry>,
+    /// Stations listed explicitly, sorted by code (see [`crate::stations`]); holders with
+    /// counted stations have none here.
+    pub stations: Vec<ListedStation>,
     pub contests: Vec<Contest>,
     /// Most registered voters (all lists) at one station (600 for the 2024 regional
     /// elections, 300 for the general election).
@@ -281,7 +285,7 @@ impl Election {
                 })
             }
         }
-        let tree = RegionTree::build(&d.levels, &d.regions)?;
+        let tree = RegionTree::build(&d.levels, &d.regions, &d.stations)?;
         // Contests.
         check_count("contests", d.contests.len(), MAX_CONTESTS)?;
         let mut contest_scopes = Vec::with_capacity(d.contests.len());
@@ -329,6 +333,7 @@ impl Election {
             lowest_plenary_level,
             definition,
         };
+        election.check_station_spellings()?;
         // Initial officers.
         let officers = &election.definition.initial_officers;
         check_count("initial officers", officers.len(), MAX_INITIAL_OFFICERS)?;
@@ -347,6 +352,24 @@ impl Election {
                 })?;
         }
         Ok(election)
+    }
+
+    /// A listed station's other spelling must not name another station, so every spelling
+    /// a user may type finds exactly one.
+    fn check_station_spellings(&self) -> Result<(), DefinitionError> {
+        for (entry, station) in self.definition.stations.iter().enumerate() {
+            let Some(other) = alternative_spelling(&station.code) else {
+                continue;
+            };
+            let found = self.find_station_as_spelled(&other);
+            if found.is_some() && found != self.tree.listed_id(entry) {
+                return Err(DefinitionError::StationSpelledTwice {
+                    code: station.code.clone(),
+                    other,
+                });
+            }
+        }
+        Ok(())
     }
 
     pub fn definition(&self) -> &ElectionDefinition {
@@ -409,8 +432,25 @@ impl Election {
     pub fn find_region(&self, code: &str) -> Option<RegionIdx> {
         self.tree.lookup(&self.definition.regions, code)
     }
-    /// A polling station by code `<region code>-<nnn>`.
+    /// A polling station by code: a listed station's code, or `<region code>-<nnn>` for a
+    /// counted one, or the other spelling of either (`<region code><nnn>`, see
+    /// [`crate::stations`]).
     pub fn find_station(&self, code: &str) -> Option<StationId> {
+        self.find_station_as_spelled(code).or_else(|| {
+            let other = alternative_spelling(code)?;
+            self.find_station_as_spelled(&other)
+        })
+    }
+    fn find_station_as_spelled(&self, code: &str) -> Option<StationId> {
+        if !self.definition.stations.is_empty() {
+            if let Ok(entry) = self
+                .definition
+                .stations
+                .binary_search_by(|s| s.code.as_str().cmp(code))
+            {
+                return self.tree.listed_id(entry);
+            }
+        }
         let (region_code, number) = split_station_code(code)?;
         let region = self.find_region(region_code)?;
         let entry = self.region_entry(region)?;
@@ -422,10 +462,9 @@ impl Election {
     }
     /// A region or station by code.
     pub fn locate(&self, code: &str) -> Option<Place> {
-        if code.contains('-') {
-            self.find_station(code).map(Place::Station)
-        } else {
-            self.find_region(code).map(Place::Region)
+        match self.find_region(code) {
+            Some(region) => Some(Place::Region(region)),
+            None => self.find_station(code).map(Place::Station),
         }
     }
     /// A region's canonical entry (code, parent, level, name, stations).
@@ -438,8 +477,20 @@ impl Election {
     }
     /// A station's code.
     pub fn station_code(&self, station: StationId) -> Option<String> {
+        if let Some(entry) = self.listed_station(station) {
+            return Some(entry.code.clone());
+        }
         let (region, number) = self.tree.station_holder(station)?;
         Some(format_station_code(self.region_code(region)?, number))
+    }
+    /// A listed station's entry (code, holder, name); `None` for a counted station.
+    pub fn listed_station(&self, station: StationId) -> Option<&ListedStation> {
+        let entry = self.tree.listed_entry(station)?;
+        self.definition.stations.get(entry)
+    }
+    /// A station's display name: the listed name, or `None` for a counted station.
+    pub fn station_name(&self, station: StationId) -> Option<&str> {
+        self.listed_station(station).map(|s| s.name.as_str())
     }
     /// A place's code (empty if the place does not exist).
     pub fn place_code(&self, place: Place) -> String {

@@ -37,12 +37,20 @@ pub enum DecodeError {
     Limit(#[from] LimitError),
     #[error("event {index}: {limit}")]
     Event { index: u64, limit: LimitError },
+    #[error(
+        "the genesis holds a definition of format version {found}; this rekap reads version \
+         {supported} only (the store was made by another version of rekap)"
+    )]
+    DefinitionVersion { found: u32, supported: u32 },
 }
 
 /// A definition (file, CSV or genesis) that is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DefinitionError {
-    #[error("definition format version {version} is not supported")]
+    #[error(
+        "definition format version {version} is not supported (this rekap reads version {})",
+        crate::definition::DEFINITION_FORMAT_VERSION
+    )]
     UnsupportedFormat { version: u32 },
     #[error("definition file format {found:?} is not supported (expected {expected:?})")]
     UnsupportedFileFormat {
@@ -132,6 +140,18 @@ pub enum DefinitionError {
         stations: u32,
         limit: u32,
     },
+    #[error("station code {code:?} is not 1..=36 ASCII letters, digits, '.', '_', '-'")]
+    BadStationCode { code: String },
+    #[error(
+        "station {code:?} has parent {parent:?}, which is not at the level just above the stations"
+    )]
+    StationParentLevel { code: String, parent: String },
+    #[error("region {code:?} both counts its stations and lists them; give one form")]
+    StationsCountedAndListed { code: String },
+    #[error("station {code:?} is also station {other:?} spelled another way; codes must differ")]
+    StationSpelledTwice { code: String, other: String },
+    #[error("{problem}")]
+    BadStationRow { problem: String },
     #[error("regions CSV line {line}: {problem}")]
     Csv { line: u64, problem: String },
     #[error("definition JSON: {0}")]
@@ -149,6 +169,11 @@ pub enum DefinitionError {
 /// A hard rule the tally sheet breaks: the sheet is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HardRuleViolation {
+    #[error(
+        "rule votes-only: the sheet carries only its vote section but gives voter, turnout or \
+         ballot numbers; leave them absent or give the whole sheet"
+    )]
+    AbsentSectionHasNumbers,
     #[error("rule pair-count: the sheet has votes for {given} pairs, the contest has {pairs}")]
     WrongPairCount { given: u64, pairs: u32 },
     #[error("rule pair-votes=valid: the pairs' votes add up to {sum}, valid votes are {valid}")]

@@ -309,6 +309,25 @@ pub fn encode_payload(payload: &Payload) -> Vec<u8> {
     encode(payload)
 }
 
+/// A genesis (variant 0) carries the definition's `format_version` at offset 4 whatever the
+/// layout after it, so a genesis of another version is named as such instead of failing
+/// somewhere in a layout it does not have.
+fn check_definition_version(bytes: &[u8]) -> Result<(), DecodeError> {
+    let word = |at: usize| -> Option<u32> {
+        let four: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(u32::from_le_bytes(four))
+    };
+    match (word(0), word(4)) {
+        (Some(0), Some(found)) if found != crate::definition::DEFINITION_FORMAT_VERSION => {
+            Err(DecodeError::DefinitionVersion {
+                found,
+                supported: crate::definition::DEFINITION_FORMAT_VERSION,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Decodes payload bytes: never panics; refuses trailing bytes and anything over a limit.
 /// (A genesis definition is validated further by [`crate::Election::new`].)
 pub fn decode_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
@@ -318,6 +337,7 @@ pub fn decode_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
             limit: MAX_CANONICAL_BYTES as u64,
         });
     }
+    check_definition_version(bytes)?;
     let (payload, read): (Payload, usize) = bincode::decode_from_slice(bytes, canonical())
         .map_err(|e| DecodeError::Bincode(e.to_string()))?;
     if read != bytes.len() {

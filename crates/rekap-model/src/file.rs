@@ -48,6 +48,7 @@ use crate::definition::{
 };
 use crate::error::DefinitionError;
 use crate::limits::*;
+use crate::stations::ListedStation;
 
 /// The `format` a definition file must state.
 pub const DEFINITION_FILE_FORMAT: &str = "rekap-election/1";
@@ -92,7 +93,10 @@ pub enum LevelsSpec {
 pub struct LevelSpec {
     pub key: String,
     pub name_en: String,
-    pub name_id: String,
+    /// The Indonesian name; an election elsewhere may leave it out (the English name is
+    /// then used for both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,7 +216,7 @@ impl DefinitionFile {
                     .map(|s| Level {
                         key: s.key.clone(),
                         name_en: s.name_en.clone(),
-                        name_id: s.name_id.clone(),
+                        name_id: s.name_id.clone().unwrap_or_else(|| s.name_en.clone()),
                         holds_plenary: false,
                     })
                     .collect()
@@ -229,7 +233,7 @@ impl DefinitionFile {
                 }
             }
         }
-        let mut regions = match (self.regions, regions_csv) {
+        let rows = match (self.regions, regions_csv) {
             (Some(_), Some(_)) => return Err(DefinitionError::RegionsGivenTwice),
             (Some(specs), None) => {
                 if specs.len() > MAX_REGIONS {
@@ -239,20 +243,24 @@ impl DefinitionFile {
                         limit: MAX_REGIONS as u64,
                     });
                 }
-                specs
-                    .into_iter()
-                    .map(|r| {
-                        Ok(RegionEntry {
-                            level: level_index(&levels, &r.level)?,
+                let mut rows = RegionRows::default();
+                for r in specs {
+                    let level = level_index(&levels, &r.level)?;
+                    rows.push(
+                        &levels,
+                        RegionEntry {
+                            level,
                             code: r.code,
                             parent: r.parent.filter(|p| !p.is_empty()),
                             name: r.name,
                             stations: r.stations.unwrap_or(0),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, DefinitionError>>()?
+                        },
+                    )
+                    .map_err(|problem| DefinitionError::BadStationRow { problem })?;
+                }
+                rows
             }
-            (None, Some(reader)) => parse_regions_csv(reader, &levels)?,
+            (None, Some(reader)) => parse_region_rows(reader, &levels)?,
             (None, None) => {
                 return Err(match self.regions_csv {
                     Some(name) => DefinitionError::RegionsCsvMissing { name },
@@ -260,10 +268,26 @@ impl DefinitionFile {
                 })
             }
         };
+        let RegionRows {
+            mut regions,
+            mut stations,
+        } = rows;
         if let Some(include) = &self.include_regions {
             regions = keep_subtrees(regions, include)?;
+            let kept: BTreeSet<&str> = regions.iter().map(|r| r.code.as_str()).collect();
+            stations.retain(|s| kept.contains(s.parent.as_str()));
         }
         regions.sort_by(|a, b| a.code.cmp(&b.code));
+        stations.sort_by(|a, b| a.code.cmp(&b.code));
+        for pair in stations.windows(2) {
+            if let [a, b] = pair {
+                if a.code == b.code {
+                    return Err(DefinitionError::DuplicateRegion {
+                        code: a.code.clone(),
+                    });
+                }
+            }
+        }
         for pair in regions.windows(2) {
             if let [a, b] = pair {
                 if a.code == b.code {
@@ -331,6 +355,7 @@ impl DefinitionFile {
             name: self.name,
             levels,
             regions,
+            stations,
             contests,
             station_capacity: self.station_capacity,
             soft_rules: self.soft_rules,
@@ -434,6 +459,59 @@ pub fn parse_regions_csv<R: Read>(
     reader: R,
     levels: &[Level],
 ) -> Result<Vec<RegionEntry>, DefinitionError> {
+    let rows = parse_region_rows(reader, levels)?;
+    match rows.stations.first() {
+        None => Ok(rows.regions),
+        Some(station) => Err(DefinitionError::BadStationRow {
+            problem: format!(
+                "station {:?}: only regions are read here, not stations",
+                station.code
+            ),
+        }),
+    }
+}
+
+/// The rows of a regions CSV or inline list: regions, and the stations listed as rows of the
+/// station level.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegionRows {
+    pub regions: Vec<RegionEntry>,
+    pub stations: Vec<ListedStation>,
+}
+
+impl RegionRows {
+    /// Files a row as a region, or as a listed station when its level is the station level
+    /// (then it needs a parent and no station count).
+    fn push(&mut self, levels: &[Level], row: RegionEntry) -> Result<(), String> {
+        let station_level = levels.len().saturating_sub(1) as u32;
+        if row.level != station_level {
+            self.regions.push(row);
+            return Ok(());
+        }
+        if row.stations != 0 {
+            return Err(format!(
+                "station {:?} has a station count; only its holder region may",
+                row.code
+            ));
+        }
+        let Some(parent) = row.parent else {
+            return Err(format!("station {:?} has no parent", row.code));
+        };
+        self.stations.push(ListedStation {
+            code: row.code,
+            parent,
+            name: row.name,
+        });
+        Ok(())
+    }
+}
+
+/// Reads a regions CSV like [`parse_regions_csv`], keeping rows of the station level as
+/// listed stations (code, parent, name; `stations` empty).
+pub fn parse_region_rows<R: Read>(
+    reader: R,
+    levels: &[Level],
+) -> Result<RegionRows, DefinitionError> {
     let mut bytes = Vec::new();
     reader
         .take(MAX_CSV_BYTES as u64 + 1)
@@ -452,7 +530,7 @@ pub fn parse_regions_csv<R: Read>(
         .flexible(true)
         .from_reader(text);
     let mut record = csv::StringRecord::new();
-    let mut out = Vec::new();
+    let mut out = RegionRows::default();
     // The line the parser stands on: 1 + the line breaks it has consumed.
     let mut line: u64 = 1;
     let mut header = true;
@@ -500,10 +578,10 @@ pub fn parse_regions_csv<R: Read>(
             }
             continue;
         }
-        if out.len() >= MAX_REGIONS {
+        if out.regions.len() >= MAX_REGIONS {
             return Err(DefinitionError::TooMany {
                 field: "regions",
-                count: out.len() as u64 + 1,
+                count: out.regions.len() as u64 + 1,
                 limit: MAX_REGIONS as u64,
             });
         }
@@ -528,13 +606,24 @@ pub fn parse_regions_csv<R: Read>(
                 )
             })?
         };
-        out.push(RegionEntry {
-            code: code.to_owned(),
-            parent: (!parent.is_empty()).then(|| parent.to_owned()),
-            level,
-            name: name.to_owned(),
-            stations,
-        });
+        if out.stations.len() >= MAX_LISTED_STATIONS {
+            return Err(DefinitionError::TooMany {
+                field: "listed stations",
+                count: out.stations.len() as u64 + 1,
+                limit: MAX_LISTED_STATIONS as u64,
+            });
+        }
+        out.push(
+            levels,
+            RegionEntry {
+                code: code.to_owned(),
+                parent: (!parent.is_empty()).then(|| parent.to_owned()),
+                level,
+                name: name.to_owned(),
+                stations,
+            },
+        )
+        .map_err(|problem| csv_error(number, problem))?;
     }
     if header {
         return Err(csv_error(

@@ -5,6 +5,7 @@
 //!   hash, and the validated [`Election`].
 //! - [`file`]: the JSON definition file and the regions CSV.
 //! - [`regions`]: the region tree with implicit polling stations and their codes.
+//! - [`stations`]: stations listed in the definition; the spellings of a station code.
 //! - [`sheet`]: the tally sheet, its hard rules and soft-rule flags.
 //! - [`event`]: events, payloads, ids, the approval statement witnesses sign.
 //! - [`state`]: authority and recap state, the decision function, all-or-none payloads.
@@ -24,6 +25,7 @@ mod requirements;
 pub mod rule;
 pub mod sheet;
 pub mod state;
+pub mod stations;
 
 pub use definition::{
     indonesia_levels, CandidatePair, Contest, ContestIdx, Election, ElectionDefinition,
@@ -38,7 +40,7 @@ pub use event::{
     decode_payload, encode_payload, Act, ApprovalStatement, Envelope, Event, EventId, Payload,
     Resolution, WitnessRefusal, WitnessSignature,
 };
-pub use file::{parse_regions_csv, DefinitionFile};
+pub use file::{parse_region_rows, parse_regions_csv, DefinitionFile, RegionRows};
 pub use regions::{Place, RegionIdx, RegionTree, StationId};
 pub use rule::Rule;
 pub use sheet::{
@@ -49,3 +51,4 @@ pub use state::{
     Objection, ObjectionStatus, Officer, OfficerIdx, State, StationEntry, StationStatus,
     Transaction,
 };
+pub use stations::ListedStation;

@@ -42,6 +42,12 @@ pub const MAX_REGIONS: usize = 110_000;
 pub const MAX_STATIONS_PER_REGION: u32 = 999;
 /// Polling stations in one election (Indonesia 2024 general election: about 820,000).
 pub const MAX_STATIONS: u64 = 2_000_000;
+/// Stations listed explicitly in one definition (a US state: Texas about 9,000 precincts,
+/// California about 20,000). Bounded by the genesis payload: a listed station takes at least
+/// 27 encoded bytes and 72 in memory, and with every other list at its limit this many
+/// still decode within [`DECODE_BUDGET_BYTES`]. A national Indonesian list (about 820,000
+/// TPS) does not fit one genesis; such an election counts its stations per village.
+pub const MAX_LISTED_STATIONS: usize = 90_000;
 /// Contests in one definition (2024 regional elections: 545).
 pub const MAX_CONTESTS: usize = 1_000;
 /// Candidate pairs in one contest.

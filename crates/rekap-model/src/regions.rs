@@ -1,9 +1,10 @@
-//! The region tree, with polling stations represented implicitly.
+//! The region tree, with polling stations counted (implicit) or listed (see
+//! [`crate::stations`]).
 //!
 //! Regions (every level but the last) are listed in the definition, sorted by code; a
 //! region's index in that list is its [`RegionIdx`] and lookups by code are a binary search.
 //!
-//! **Station codes.** Polling stations are not listed: a region of the level just above the
+//! **Station codes.** Counted stations are not listed: a region of the level just above the
 //! stations (a village in Indonesia) states how many stations it has, and its stations are
 //! numbered 1..=n with the code `<region code>-<nnn>`, the number zero-padded to exactly three
 //! digits (e.g. `6472010001-001`; at most [`MAX_STATIONS_PER_REGION`] = 999 per region, so the
@@ -21,6 +22,7 @@ use bincode::{Decode, Encode};
 use crate::definition::{Level, RegionEntry};
 use crate::error::DefinitionError;
 use crate::limits::*;
+use crate::stations::{ListedStation, ListedStations};
 
 /// Index of a region in [`crate::ElectionDefinition::regions`] (sorted by code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
@@ -64,6 +66,8 @@ pub struct RegionTree {
     /// number, zero-padded: sorted like the codes, so a look-up by code binary-searches
     /// these numbers in one flat array instead of following every probed region's `String`.
     code_keys: Vec<u128>,
+    /// Stations listed in the definition (empty when every station is counted).
+    listed: ListedStations,
 }
 
 /// The first 16 bytes of `code`, zero-padded, as a big-endian number. `a <= b` for codes
@@ -111,6 +115,7 @@ impl RegionTree {
     pub(crate) fn build(
         levels: &[Level],
         regions: &[RegionEntry],
+        stations: &[ListedStation],
     ) -> Result<RegionTree, DefinitionError> {
         if regions.len() > MAX_REGIONS {
             return Err(DefinitionError::TooMany {
@@ -223,6 +228,7 @@ impl RegionTree {
             }
         }
         // Depth-first station numbering.
+        let mut listed = ListedStations::group(regions, stations, holder_level)?;
         let mut next_station: u64 = 0;
         let mut holders = Vec::new();
         let mut stack: Vec<(u32, u32)> = Vec::new();
@@ -237,8 +243,10 @@ impl RegionTree {
                 if next == u32::MAX {
                     // First visit: the region's stations come before its children's.
                     n.first_station = next_station as u32;
-                    let stations = regions.get(node as usize).map(|r| r.stations).unwrap_or(0);
+                    let counted = regions.get(node as usize).map(|r| r.stations).unwrap_or(0);
+                    let stations = counted + listed.count(node);
                     if stations > 0 {
+                        listed.number(node, next_station as u32);
                         holders.push((next_station as u32, RegionIdx(node)));
                         next_station += u64::from(stations);
                         if next_station > MAX_STATIONS {
@@ -261,7 +269,9 @@ impl RegionTree {
                 }
             }
         }
+        listed.finish(next_station as u32);
         Ok(RegionTree {
+            listed,
             nodes,
             children,
             roots,
@@ -299,6 +309,14 @@ impl RegionTree {
     /// Number of regions.
     pub fn region_count(&self) -> u32 {
         self.nodes.len() as u32
+    }
+    /// The definition index of a listed station (`None` for a counted one).
+    pub(crate) fn listed_entry(&self, station: StationId) -> Option<usize> {
+        self.listed.entry(station)
+    }
+    /// The id of the definition's listed station `entry`.
+    pub(crate) fn listed_id(&self, entry: usize) -> Option<StationId> {
+        self.listed.id(entry)
     }
     /// Number of polling stations.
     pub fn station_count(&self) -> u32 {
@@ -451,7 +469,7 @@ mod tests {
                 stations: 1,
             })
             .collect();
-        let tree = RegionTree::build(&[level("region"), level("station")], &regions)
+        let tree = RegionTree::build(&[level("region"), level("station")], &regions, &[])
             .expect("a valid tree");
         let mut probes: Vec<String> = codes.clone();
         for code in &codes {

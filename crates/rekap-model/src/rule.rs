@@ -31,13 +31,14 @@ impl DecodeError {
             | DecodeError::Bincode(_)
             | DecodeError::TrailingBytes { .. }
             | DecodeError::Limit(_)
-            | DecodeError::Event { .. } => Rule(2),
+            | DecodeError::Event { .. }
+            | DecodeError::DefinitionVersion { .. } => Rule(2),
         }
     }
 }
 
 impl HardRuleViolation {
-    /// The hard tally-sheet rule broken (R39 to R46).
+    /// The hard tally-sheet rule broken (R39 to R46, R62).
     pub fn rule(&self) -> Rule {
         match self {
             HardRuleViolation::WrongPairCount { .. } => Rule(39),
@@ -48,6 +49,7 @@ impl HardRuleViolation {
             HardRuleViolation::MaleFemaleNotTotal { .. } => Rule(44),
             HardRuleViolation::BallotsUnbalanced { .. } => Rule(45),
             HardRuleViolation::OverCapacity { .. } => Rule(46),
+            HardRuleViolation::AbsentSectionHasNumbers => Rule(62),
         }
     }
 }

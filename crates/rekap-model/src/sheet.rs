@@ -55,6 +55,10 @@ pub struct TallySheet {
     pub votes: Vec<u32>,
     pub valid: u32,
     pub invalid: u32,
+    /// The sheet carries only its vote section (pair votes, valid, invalid), as tally photos
+    /// and most published results do: voter lists, voters and ballots are absent, not zero.
+    /// They must then be left at zero and unset (R62); the rules that need them are skipped.
+    pub votes_only: bool,
 }
 
 /// A voter list, to name it in a rule violation.
@@ -103,7 +107,21 @@ impl TallySheet {
         ]
     }
 
-    /// Every hard rule this sheet breaks, in the fixed order of [`HardRuleViolation`].
+    /// Whether any number of the administrative section is given (non-zero, or a male or
+    /// female count set).
+    fn has_administrative_numbers(&self) -> bool {
+        let genders = self
+            .lists()
+            .iter()
+            .any(|(_, t, _)| t.male.is_some() || t.female.is_some());
+        genders
+            || self.registered_total() > 0
+            || self.voted_total() > 0
+            || self.ballots != Ballots::default()
+    }
+
+    /// Every hard rule this sheet breaks, in the fixed order of [`HardRuleViolation`]; for a
+    /// votes-only sheet only those of the vote section (and R62).
     pub fn hard_rule_violations(&self, pairs: u32, capacity: u32) -> Vec<HardRuleViolation> {
         let mut out = Vec::new();
         if self.votes.len() as u64 != u64::from(pairs) {
@@ -118,6 +136,12 @@ impl TallySheet {
                 sum,
                 valid: self.valid,
             });
+        }
+        if self.votes_only {
+            if self.has_administrative_numbers() {
+                out.push(HardRuleViolation::AbsentSectionHasNumbers);
+            }
+            return out;
         }
         if self.cast() != u64::from(self.ballots.used) {
             out.push(HardRuleViolation::CastNotBallotsUsed {
@@ -203,8 +227,10 @@ impl TallySheet {
         let mut flags = Vec::new();
         let voted = self.voted_total();
         let registered = self.registered_total();
-        if u128::from(voted) * 1000
-            > u128::from(registered) * u128::from(rules.max_turnout_permille)
+        // Turnout exists only where the administrative section does.
+        if !self.votes_only
+            && u128::from(voted) * 1000
+                > u128::from(registered) * u128::from(rules.max_turnout_permille)
         {
             flags.push(Flag::HighTurnout {
                 voted,
@@ -332,11 +358,14 @@ impl Neighbourhood {
 /// A tally sheet as the state keeps it: its numbers in one boxed slice (about half the
 /// memory of a [`TallySheet`]). Layout: registered DPT, DPPh, DPTb; voted male, female, total
 /// for DPT, DPPh, DPTb; ballots received, used, damaged, unused; valid; invalid; a mask of
-/// which male/female counts are given; then the votes per pair.
+/// which male/female counts are given (bits 0-5) and whether the sheet is votes-only (bit 6);
+/// then the votes per pair.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PackedSheet(Box<[u32]>);
 
 const PACKED_FIXED: usize = 19;
+/// The bit of the mask word set for a votes-only sheet (bits 0-5 are male/female given).
+const VOTES_ONLY_BIT: u32 = 1 << 6;
 
 impl PackedSheet {
     pub fn pack(sheet: &TallySheet) -> PackedSheet {
@@ -356,6 +385,9 @@ impl PackedSheet {
             if given.is_some() {
                 mask |= 1 << bit;
             }
+        }
+        if sheet.votes_only {
+            mask |= VOTES_ONLY_BIT;
         }
         let r = &sheet.registered;
         let b = &sheet.ballots;
@@ -402,6 +434,7 @@ impl PackedSheet {
             votes: self.votes().to_vec(),
             valid: self.at(16),
             invalid: self.at(17),
+            votes_only: mask & VOTES_ONLY_BIT != 0,
         }
     }
     /// Votes per pair, in ballot-number order.
@@ -421,5 +454,9 @@ impl PackedSheet {
     /// Voters who voted, all lists.
     pub fn voted_total(&self) -> u64 {
         u64::from(self.at(5)) + u64::from(self.at(8)) + u64::from(self.at(11))
+    }
+    /// Whether the sheet carries only its vote section.
+    pub fn votes_only(&self) -> bool {
+        self.at(18) & VOTES_ONLY_BIT != 0
     }
 }

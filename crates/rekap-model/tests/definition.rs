@@ -514,10 +514,10 @@ fn election_new_refuses_a_non_canonical_definition() {
         Err(DefinitionError::NotCanonical { .. })
     ));
     let mut d = definition();
-    d.format_version = 2;
+    d.format_version = 1;
     assert_eq!(
         Election::new(d).map(|_| ()),
-        Err(DefinitionError::UnsupportedFormat { version: 2 })
+        Err(DefinitionError::UnsupportedFormat { version: 1 })
     );
     // And through the genesis, as a refusal.
     let mut d = definition();

@@ -20,7 +20,7 @@ fn demo_definition() -> ElectionDefinition {
         holds_plenary: plenary,
     };
     ElectionDefinition {
-        format_version: 1,
+        format_version: 2,
         name: "Demo".into(),
         levels: vec![
             level("regency", "Regency", "Kab", true),
@@ -43,6 +43,7 @@ fn demo_definition() -> ElectionDefinition {
                 stations: 2,
             },
         ],
+        stations: vec![],
         contests: vec![Contest {
             id: "c".into(),
             name: "C".into(),
@@ -100,6 +101,7 @@ fn demo_sheet() -> TallySheet {
         votes: vec![200],
         valid: 200,
         invalid: 6,
+        votes_only: false,
     }
 }
 
@@ -176,7 +178,7 @@ fn the_worked_example_of_format_md_is_what_the_model_encodes() {
         Ok(Payload::Genesis(definition.clone()))
     );
     let election = Election::new(definition.clone()).expect("the demo definition is valid");
-    assert_eq!(genesis.len(), 414);
+    assert_eq!(genesis.len(), 422);
 
     // The definition hash: blake3 over the prefix and the payload from offset 4.
     let definition_hash = blake3_of(&[b"rekap/v1/definition", &genesis[4..]]);
@@ -187,7 +189,7 @@ fn the_worked_example_of_format_md_is_what_the_model_encodes() {
     let payload = demo_events(definition_hash);
     assert_eq!(hex::encode(encode_payload(&payload)), hex::encode(events));
     assert_eq!(decode_payload(events), Ok(payload));
-    assert_eq!(events.len(), 146);
+    assert_eq!(events.len(), 147);
     assert!(demo_sheet().hard_rule_violations(1, 300).is_empty());
 
     // The sheet hash: blake3 over the prefix and the event's fields (offset 48 to the end).
@@ -347,6 +349,7 @@ fn every_payload_within_the_limits_fits_the_decode_budget() {
         + MAX_PAIRS * size_of::<u32>();
     let genesis = MAX_LEVELS * size_of::<Level>()
         + MAX_REGIONS * size_of::<RegionEntry>()
+        + MAX_LISTED_STATIONS * size_of::<ListedStation>()
         + MAX_CONTESTS * size_of::<Contest>()
         + MAX_PAIRS * size_of::<CandidatePair>()
         + MAX_INITIAL_OFFICERS * size_of::<InitialOfficer>();
@@ -367,6 +370,7 @@ fn the_in_memory_sizes_of_format_md_are_the_compilers() {
     for (name, size) in [
         ("Level", size_of::<Level>()),
         ("RegionEntry", size_of::<RegionEntry>()),
+        ("ListedStation", size_of::<ListedStation>()),
         ("Contest", size_of::<Contest>()),
         ("CandidatePair", size_of::<CandidatePair>()),
         ("InitialOfficer", size_of::<InitialOfficer>()),

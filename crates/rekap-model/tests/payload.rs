@@ -67,6 +67,7 @@ fn tally() -> impl Strategy<Value = TallySheet> {
             votes,
             valid,
             invalid,
+            votes_only: false,
         });
     // Half of them consistent, so that deciding reaches past the hard rules.
     prop_oneof![

@@ -194,6 +194,7 @@ fn every_broken_rule_is_listed_in_a_fixed_order_and_extremes_do_not_overflow() {
         votes: vec![max, max],
         valid: max,
         invalid: max,
+        votes_only: false,
     };
     let names: Vec<&str> = violations(&s)
         .iter()
@@ -206,6 +207,7 @@ fn every_broken_rule_is_listed_in_a_fixed_order_and_extremes_do_not_overflow() {
             HardRuleViolation::MaleFemaleNotTotal { .. } => "sex",
             HardRuleViolation::BallotsUnbalanced { .. } => "ballots",
             HardRuleViolation::OverCapacity { .. } => "capacity",
+            HardRuleViolation::AbsentSectionHasNumbers => "absent",
         })
         .collect();
     assert_eq!(names, vec!["sum", "cast", "sex", "ballots", "capacity"]);
@@ -500,4 +502,54 @@ fn soft_rule_thresholds_come_from_the_definition() {
             threshold_permille: 800
         }]
     );
+}
+
+/// A votes-only sheet: the vote section's rules hold (pair votes = valid), the rules that
+/// need voters or ballots are skipped, turnout is not flagged, and numbers in the absent
+/// section are refused (R62).
+#[test]
+fn a_votes_only_sheet_is_held_to_the_rules_of_what_it_carries() {
+    let only = TallySheet {
+        votes: vec![120, 80],
+        valid: 200,
+        invalid: 7,
+        votes_only: true,
+        ..TallySheet::default()
+    };
+    assert_eq!(only.hard_rule_violations(2, 300), vec![]);
+    assert!(!only
+        .own_flags(&SoftRules::default())
+        .iter()
+        .any(|f| matches!(f, Flag::HighTurnout { .. })));
+    let wrong_sum = TallySheet {
+        valid: 201,
+        ..only.clone()
+    };
+    assert_eq!(
+        wrong_sum.hard_rule_violations(2, 300),
+        vec![HardRuleViolation::PairVotesNotValid {
+            sum: 200,
+            valid: 201
+        }]
+    );
+    let with_ballots = TallySheet {
+        ballots: Ballots {
+            used: 207,
+            ..Ballots::default()
+        },
+        ..only.clone()
+    };
+    let violations = with_ballots.hard_rule_violations(2, 300);
+    assert_eq!(violations, vec![HardRuleViolation::AbsentSectionHasNumbers]);
+    assert_eq!(violations[0].rule().to_string(), "R62");
+    // The same numbers as a full sheet are refused: ballots used 0 != 207 cast.
+    let full = TallySheet {
+        votes_only: false,
+        ..only.clone()
+    };
+    assert!(!full.hard_rule_violations(2, 300).is_empty());
+    // Packed and unpacked, the sheet stays votes-only.
+    let packed = PackedSheet::pack(&only);
+    assert!(packed.votes_only());
+    assert_eq!(packed.unpack(), only);
 }

@@ -80,7 +80,7 @@ pub fn national(
                 .map(|l| LevelSpec {
                     key: l.key.clone(),
                     name_en: l.name_en.clone(),
-                    name_id: l.name_id.clone(),
+                    name_id: Some(l.name_id.clone()),
                 })
                 .collect(),
         ),
@@ -238,5 +238,6 @@ fn station_sheet(random: &mut SplitMix64, share: u32) -> TallySheet {
         votes: vec![first.min(valid), valid - first.min(valid)],
         valid,
         invalid,
+        votes_only: false,
     }
 }

@@ -69,6 +69,7 @@ fn sheet(one: u32, two: u32) -> TallySheet {
         votes: vec![one, two],
         valid,
         invalid: 1,
+        votes_only: false,
     }
 }
 

@@ -263,6 +263,7 @@ pub fn sheet(votes: &[u32]) -> TallySheet {
         votes: votes.to_vec(),
         valid,
         invalid,
+        votes_only: false,
     }
 }
 

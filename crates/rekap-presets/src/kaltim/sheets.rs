@@ -130,6 +130,7 @@ pub fn regency_sheets(
                 .collect::<Result<_, _>>()?,
             valid: field("valid votes", valid[s])?,
             invalid: field("invalid votes", invalid[s])?,
+            votes_only: false,
         });
     }
     Ok(sheets)

@@ -116,6 +116,7 @@ pub fn sheet(votes: &[u32]) -> TallySheet {
         votes: votes.to_vec(),
         valid,
         invalid: 2,
+        votes_only: false,
     }
 }
 

@@ -1,0 +1,119 @@
+//! The three worked examples of docs/DEFINITION.md (docs/examples/): `init` accepts each
+//! definition, and `import` takes a few sheets into each: full Indonesian sheets, votes-only
+//! sheets with both spellings of a TPS code, and US precincts with free-form codes.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::harness::{code, stderr, stdout, Sandbox};
+
+fn example(name: &str) -> String {
+    format!("{}/docs/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The examples' registrar (seed 32 x 01) and operator (seed 32 x 08): demo keys only.
+fn demo_keys(sandbox: &Sandbox) {
+    for (name, seed) in [("registrar", "01"), ("operator", "08")] {
+        let path = sandbox.path(&format!("{name}.key"));
+        std::fs::write(&path, format!("rekap-secret-key/1\n{}\n", seed.repeat(32))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
+/// Inits the example's store and imports its sheets; returns `status` for `contest`.
+fn init_and_import(definition: &str, sheets: &str, contest: &str) -> String {
+    let sandbox = Sandbox::new();
+    demo_keys(&sandbox);
+    let election = example(definition);
+    let init = sandbox.run(&[
+        "init",
+        "--store",
+        "store",
+        "--election",
+        &election,
+        "--key",
+        "registrar.key",
+    ]);
+    assert_eq!(code(&init), 0, "{definition}: {}", stderr(&init));
+    let sheets = example(sheets);
+    let import = sandbox.run(&[
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "operator.key",
+        &sheets,
+    ]);
+    assert_eq!(
+        code(&import),
+        0,
+        "{sheets}: {}{}",
+        stdout(&import),
+        stderr(&import)
+    );
+    let status = sandbox.run(&["status", "--store", "store", "--contest", contest]);
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    stdout(&status)
+}
+
+#[test]
+fn the_kaltim_2024_example_takes_full_sheets() {
+    let status = init_and_import(
+        "kaltim-2024.json",
+        "kaltim-2024-sheets.csv",
+        "pilgub-kaltim-2024",
+    );
+    assert!(status.contains("Stations reported: 2 of"), "{status}");
+    assert!(!status.contains("Votes-only"), "{status}");
+}
+
+#[test]
+fn the_national_example_lists_its_stations_and_takes_votes_only_sheets() {
+    let status = init_and_import("national.json", "national-sheets.csv", "pilpres");
+    // Five listed stations (with gaps: TPS 149 alone in its village), three reported.
+    assert!(status.contains("Stations reported: 3 of 5"), "{status}");
+    assert!(
+        status.contains("Votes-only sheets (no voter, turnout or ballot numbers): 3"),
+        "{status}"
+    );
+}
+
+#[test]
+fn the_us_state_example_has_free_form_precincts_and_a_county_contest() {
+    let status = init_and_import("us-state.json", "us-state-sheets.csv", "governor");
+    assert!(status.contains("Stations reported: 3 of 5"), "{status}");
+    let sandbox = Sandbox::new();
+    demo_keys(&sandbox);
+    let election = example("us-state.json");
+    let init = sandbox.run(&[
+        "init",
+        "--store",
+        "store",
+        "--election",
+        &election,
+        "--key",
+        "registrar.key",
+    ]);
+    assert_eq!(code(&init), 0, "{}", stderr(&init));
+    // The sheriff's race is voted only in King County: a Pierce precinct is refused (R28).
+    let wrong = sandbox.path("wrong.csv");
+    std::fs::write(
+        &wrong,
+        "station,contest,votes_1,votes_2,valid,invalid\nPIERCE-0001,king-sheriff,1,1,2,0\n",
+    )
+    .unwrap();
+    let import = sandbox.run(&[
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "operator.key",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&import), 1, "{}", stdout(&import));
+    assert!(
+        stdout(&import).contains("R28") || stderr(&import).contains("R28"),
+        "{}{}",
+        stdout(&import),
+        stderr(&import)
+    );
+}
