@@ -12,6 +12,7 @@ mod import_problems;
 mod init;
 mod keys;
 mod proof;
+mod server;
 mod totals;
 mod tutorial;
 mod verify;

@@ -57,6 +57,16 @@ impl CounterIndex {
         self.seqs.get(&(*author, counter)).copied()
     }
 
+    /// Each author's highest counter: the counters a server answers `next = last + 1` from.
+    pub fn last_counters(&self) -> BTreeMap<PublicKey, u64> {
+        let mut last: BTreeMap<PublicKey, u64> = BTreeMap::new();
+        for (author, counter) in self.seqs.keys() {
+            let entry = last.entry(*author).or_default();
+            *entry = (*entry).max(*counter);
+        }
+        last
+    }
+
     pub fn len(&self) -> usize {
         self.seqs.len()
     }

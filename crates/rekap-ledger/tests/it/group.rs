@@ -44,7 +44,9 @@ fn a_refused_submission_among_accepted_ones_is_answered_alone_without_a_replay()
     assert!(refusal.rule().is_some());
     let rule = refusal.rule().unwrap().to_string();
     assert!(
-        refusal.to_string().starts_with(&format!("event 0: {rule}: ")),
+        refusal
+            .to_string()
+            .starts_with(&format!("event 0: {rule}: ")),
         "{refusal}"
     );
     assert_eq!(appended(&outcome.verdicts[2]).seq, 3);
