@@ -16,6 +16,8 @@ use crate::commands::{
     keygen::{KeygenArgs, PubkeyArgs},
     prove::{ProveArgs, VerifyProofArgs},
     repair::RepairArgs,
+    send::SendArgs,
+    serve::ServeArgs,
     status::StatusArgs,
     submit::{
         CorrectArgs, ObjectArgs, RegisterArgs, ResolveArgs, RevokeArgs, StationActArgs, SubmitArgs,
@@ -109,6 +111,14 @@ pub enum Command {
     Repair(RepairArgs),
     /// Measure the national scale against SQLite and blake3 baselines (docs/PERFORMANCE.md).
     Bench(BenchArgs),
+    /// Serve the store over HTTP to many operators, officials and witnesses (docs/API.md).
+    ///
+    /// Holds the store (other commands on it get exit 4: use --server), replays it once,
+    /// and group-commits signed submissions. Stops on SIGTERM/SIGINT after the batch in
+    /// flight is durable, with exit 0.
+    Serve(ServeArgs),
+    /// Post signed submissions written with --offline to a server, in counter order.
+    Send(SendArgs),
 }
 
 #[derive(Args)]

@@ -30,7 +30,14 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
         Err(error) if crate::output::is_broken_pipe(&error) => ExitCode::from(OK),
         Err(error) => {
             eprintln!("error: {error:#}");
-            ExitCode::from(code_of(&error))
+            let code = code_of(&error);
+            if code == LOCKED {
+                eprintln!(
+                    "hint: if `rekap serve` holds this store, send the command to it with \
+                     --server URL (or REKAP_SERVER)"
+                );
+            }
+            ExitCode::from(code)
         }
     }
 }

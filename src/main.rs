@@ -3,6 +3,7 @@
 //! `rekap --help` and docs/OPERATOR.md.
 
 mod cli;
+mod client;
 mod commands;
 mod exit;
 mod input;
@@ -51,5 +52,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Audit(args) => audit::run(args),
         Command::Repair(args) => repair::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Send(args) => send::run(args),
     }
 }

@@ -10,6 +10,8 @@ pub mod init;
 pub mod keygen;
 pub mod prove;
 pub mod repair;
+pub mod send;
+pub mod serve;
 pub mod status;
 pub mod submit;
 pub mod totals;

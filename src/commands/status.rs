@@ -23,9 +23,15 @@ pub struct StatusArgs {
     pub contest: Option<String>,
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Ask the `rekap serve` at URL instead of reading --store.
+    #[arg(long, env = "REKAP_SERVER")]
+    pub server: Option<String>,
 }
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
+    if let Some(url) = &args.server {
+        return crate::client::reads::status(url, args.contest.as_deref());
+    }
     let lang = Lang::resolve(args.lang);
     let ledger = store::open(&args.store.store)?;
     let view = ledger.totals_view(args.contest.as_deref());

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use rekap_model::{Event, EventId, Resolution};
 
+use crate::client::RemoteArgs;
 use crate::exit::Outcome;
 use crate::keys;
 use crate::output::print;
@@ -15,6 +16,8 @@ use crate::store::{self, now_ms, StoreArg};
 pub struct SubmitArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The operator's key file.
     #[arg(long)]
     pub key: PathBuf,
@@ -26,6 +29,8 @@ pub struct SubmitArgs {
 pub struct CorrectArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The official's key file.
     #[arg(long)]
     pub key: PathBuf,
@@ -43,6 +48,8 @@ pub struct CorrectArgs {
 pub struct ObjectArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The witness's key file.
     #[arg(long)]
     pub key: PathBuf,
@@ -61,6 +68,8 @@ pub struct ObjectArgs {
 pub struct ResolveArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The official's key file.
     #[arg(long)]
     pub key: PathBuf,
@@ -82,6 +91,8 @@ pub struct ResolveArgs {
 pub struct StationActArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The official's key file.
     #[arg(long)]
     pub key: PathBuf,
@@ -112,9 +123,13 @@ pub fn parse_event_id(text: &str) -> Result<EventId, String> {
 /// Signs `event` with the key file and appends it as one record.
 pub fn append_one(
     store: &StoreArg,
+    remote: &RemoteArgs,
     key: &std::path::Path,
     event: Event,
 ) -> anyhow::Result<Outcome> {
+    if let Some(outcome) = crate::client::append_remote(remote, key, event.clone())? {
+        return Ok(outcome);
+    }
     let key = keys::read_signing_key(key)?;
     let mut ledger = store::open_for_append(&store.store)?;
     let receipt = ledger.submit(&key, vec![vec![event]], now_ms())?;
@@ -133,7 +148,7 @@ pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
         contest: args.sheet.contest.clone(),
         sheet: args.sheet.sheet(),
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
@@ -144,7 +159,7 @@ pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
         reason: args.reason,
         answers: args.answers,
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
@@ -153,7 +168,7 @@ pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
         contest: args.contest,
         text: args.text,
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn resolve(args: ResolveArgs) -> anyhow::Result<Outcome> {
@@ -166,7 +181,7 @@ pub fn resolve(args: ResolveArgs) -> anyhow::Result<Outcome> {
         resolution,
         reason: args.reason,
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn void(args: StationActArgs) -> anyhow::Result<Outcome> {
@@ -175,7 +190,7 @@ pub fn void(args: StationActArgs) -> anyhow::Result<Outcome> {
         contest: args.contest,
         reason: args.reason,
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn revote(args: StationActArgs) -> anyhow::Result<Outcome> {
@@ -184,7 +199,7 @@ pub fn revote(args: StationActArgs) -> anyhow::Result<Outcome> {
         contest: args.contest,
         reason: args.reason,
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -199,6 +214,8 @@ pub enum RoleName {
 pub struct RegisterArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The registrar's key file.
     #[arg(long)]
     pub key: PathBuf,
@@ -223,6 +240,8 @@ pub struct RegisterArgs {
 pub struct RevokeArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The registrar's key file.
     #[arg(long)]
     pub key: PathBuf,
@@ -253,7 +272,7 @@ pub fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
         role,
         scope: args.scope,
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn revoke(args: RevokeArgs) -> anyhow::Result<Outcome> {
@@ -261,5 +280,5 @@ pub fn revoke(args: RevokeArgs) -> anyhow::Result<Outcome> {
         key: public_key(&args.officer)?,
         reason: args.reason,
     };
-    append_one(&args.store, &args.key, event)
+    append_one(&args.store, &args.remote, &args.key, event)
 }

@@ -46,9 +46,16 @@ pub struct TotalsArgs {
     /// Language of headings and level names (default from LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Ask the `rekap serve` at URL instead of reading --store (not with --at).
+    #[arg(long, env = "REKAP_SERVER", conflicts_with = "at")]
+    pub server: Option<String>,
 }
 
 pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
+    if let Some(url) = &args.server {
+        let json = matches!(args.format, Format::Json);
+        return crate::client::reads::totals(url, &args, json);
+    }
     let path = &args.store.store;
     if args.at.is_none() {
         // The fast path: the saved view, if the log still ends where it did and its last

@@ -29,10 +29,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "rekap-server",
+        &[
+            "rekap-log",
+            "rekap-model",
+            "rekap-projection",
+            "rekap-ledger",
+        ],
+    ),
+    (
         "rekap",
         &[
             "rekap-log",
             "rekap-tlog",
+            "rekap-server",
             "rekap-model",
             "rekap-projection",
             "rekap-import",

@@ -14,6 +14,7 @@ mod init;
 mod keys;
 mod layers;
 mod proof;
+mod server;
 mod totals;
 mod tutorial;
 mod verify;

@@ -16,6 +16,9 @@ pub struct Ledger<S: Storage> {
     log: Log<S>,
     state: State,
     projection: Projection,
+    /// How many times the state was rebuilt from the log after a failed append or a refused
+    /// batch; a group commit's refusals must never add to it (tests hold it).
+    rebuilds: u64,
 }
 
 /// What an append made durable.
@@ -58,6 +61,7 @@ impl<S: Storage> Ledger<S> {
             log,
             state,
             projection,
+            rebuilds: 0,
         })
     }
 
@@ -83,6 +87,7 @@ impl<S: Storage> Ledger<S> {
             log,
             state,
             projection,
+            rebuilds: 0,
         })
     }
 
@@ -102,8 +107,18 @@ impl<S: Storage> Ledger<S> {
         &mut self.log
     }
 
+    /// The log, state and projection at once, for the group commit (`group.rs`).
+    pub(crate) fn parts_mut(&mut self) -> (&mut Log<S>, &mut State, &mut Projection) {
+        (&mut self.log, &mut self.state, &mut self.projection)
+    }
+
     pub fn head(&self) -> Head {
         self.log.head()
+    }
+
+    /// How many times the state was rebuilt from the log since this ledger was opened.
+    pub fn rebuilds(&self) -> u64 {
+        self.rebuilds
     }
 
     /// Decides `payloads` (each a list of events, one record each) in order against the
@@ -173,7 +188,7 @@ impl<S: Storage> Ledger<S> {
 
     /// After `applied` payloads were applied to the state but not appended, rebuilds the
     /// state and projection from the log: the log is the truth.
-    fn rebuild_if_changed(&mut self, applied: usize) -> Result<(), LedgerError> {
+    pub(crate) fn rebuild_if_changed(&mut self, applied: usize) -> Result<(), LedgerError> {
         if applied == 0 {
             return Ok(());
         }
@@ -183,6 +198,7 @@ impl<S: Storage> Ledger<S> {
         }
         self.state = state;
         self.projection = projection;
+        self.rebuilds += 1;
         Ok(())
     }
 }

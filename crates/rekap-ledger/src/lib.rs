@@ -6,11 +6,13 @@
 //! every open (and after any failed append), never trusted from elsewhere.
 
 mod error;
+pub mod group;
 mod ledger;
 pub mod proof;
 pub mod view;
 
 pub use error::LedgerError;
+pub use group::{CounterIndex, GroupLedger, GroupOutcome, Placed, SubmissionRefusal, Verdict};
 pub use ledger::{replay_records, Ledger, Receipt};
 pub use rekap_model::{PayloadRefusal, State};
 pub use rekap_projection::Projection;

@@ -68,7 +68,7 @@ impl From<StorageError> for ViewError {
 }
 
 /// Where a view's bytes come from.
-pub trait ViewSource {
+pub trait ViewSource: Send {
     fn length(&self) -> u64;
     /// `length` bytes from `offset`, or an error if they are not all there and intact.
     fn read(&self, offset: u64, length: u64) -> Result<Cow<'_, [u8]>, ViewError>;

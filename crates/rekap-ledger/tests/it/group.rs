@@ -1,0 +1,163 @@
+//! Group commit: many signed submissions decided one by one, appended as one chunk.
+
+use rekap_ledger::{GroupLedger, Ledger, LedgerError, SubmissionRefusal, Verdict};
+use rekap_log::{MemoryStorage, SignedSubmission, Storage};
+use rekap_model::{encode_payload, Event, Payload};
+
+use super::{definition, digest, key, province_totals, submit, OPERATOR, REGISTRAR, T0};
+
+fn signed(ledger: &GroupLedger<MemoryStorage>, counter: u64, event: Event) -> SignedSubmission {
+    let payload = Payload::Events {
+        definition_hash: ledger.ledger().state().definition_hash(),
+        events: vec![event],
+    };
+    SignedSubmission::sign(&key(OPERATOR), counter, encode_payload(&payload))
+}
+
+fn fresh() -> (MemoryStorage, GroupLedger<MemoryStorage>) {
+    let storage = MemoryStorage::new();
+    let ledger = Ledger::create(storage.clone(), definition(), &key(REGISTRAR), T0).unwrap();
+    (storage, GroupLedger::new(ledger).unwrap())
+}
+
+fn appended(verdict: &Verdict) -> rekap_ledger::Placed {
+    match verdict {
+        Verdict::Appended(placed) => *placed,
+        other => panic!("expected appended, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_refused_submission_among_accepted_ones_is_answered_alone_without_a_replay() {
+    let (storage, mut group) = fresh();
+    let batch = vec![
+        signed(&group, 1, submit("6472010001-001", 10, 20)),
+        // The same station again: refused by the model (R35, a second sheet), alone.
+        signed(&group, 2, submit("6472010001-001", 5, 5)),
+        signed(&group, 3, submit("6472010001-002", 1, 2)),
+    ];
+    let outcome = group.commit(batch, T0 + 1).unwrap();
+    assert_eq!(appended(&outcome.verdicts[0]).seq, 2);
+    let Verdict::Refused(refusal @ SubmissionRefusal::Refused(_)) = &outcome.verdicts[1] else {
+        panic!("{:?}", outcome.verdicts[1]);
+    };
+    assert!(refusal.rule().is_some());
+    let rule = refusal.rule().unwrap().to_string();
+    assert!(
+        refusal
+            .to_string()
+            .starts_with(&format!("event 0: {rule}: ")),
+        "{refusal}"
+    );
+    assert_eq!(appended(&outcome.verdicts[2]).seq, 3);
+    assert_eq!(outcome.head.count, 3);
+    assert_eq!(
+        group.ledger().rebuilds(),
+        0,
+        "a refusal must not replay the log"
+    );
+    assert_eq!(province_totals(group.ledger()), vec![11, 22]);
+    // Both accepted records are one chunk: one commit.
+    let last_chunk = storage.last_chunk().unwrap().unwrap();
+    let records = rekap_log::frame::Frames::new(&last_chunk.framed_records).count();
+    assert_eq!((last_chunk.first_seq, records), (2, 2));
+    let reopened = Ledger::open(storage).unwrap();
+    assert_eq!(digest(&reopened), digest(group.ledger()));
+}
+
+#[test]
+fn a_retry_gets_the_same_receipt_before_and_after_a_reopen() {
+    let (storage, mut group) = fresh();
+    let submission = signed(&group, 1, submit("6472010001-001", 10, 20));
+    let first = group.commit(vec![submission.clone()], T0).unwrap();
+    let placed = appended(&first.verdicts[0]);
+    let again = group.commit(vec![submission.clone()], T0).unwrap();
+    assert_eq!(again.verdicts, vec![Verdict::AlreadyAppended(placed)]);
+    assert_eq!(again.head, first.head);
+    let mut reopened = GroupLedger::new(Ledger::open(storage).unwrap()).unwrap();
+    let after = reopened.commit(vec![submission], T0).unwrap();
+    assert_eq!(after.verdicts, vec![Verdict::AlreadyAppended(placed)]);
+    assert_eq!(after.head.count, 2);
+}
+
+#[test]
+fn the_same_submission_twice_in_one_group_is_one_record() {
+    let (_, mut group) = fresh();
+    let submission = signed(&group, 1, submit("6472010001-001", 10, 20));
+    let outcome = group
+        .commit(vec![submission.clone(), submission], T0)
+        .unwrap();
+    let placed = appended(&outcome.verdicts[0]);
+    assert_eq!(outcome.verdicts[1], Verdict::AlreadyAppended(placed));
+    assert_eq!(outcome.head.count, 2);
+}
+
+#[test]
+fn a_used_counter_with_other_bytes_is_refused_and_a_lower_one_too() {
+    let (_, mut group) = fresh();
+    let first = signed(&group, 2, submit("6472010001-001", 10, 20));
+    group.commit(vec![first], T0).unwrap();
+    let other = signed(&group, 2, submit("6472010001-002", 1, 2));
+    let lower = signed(&group, 1, submit("6472010001-002", 1, 2));
+    let outcome = group.commit(vec![other, lower], T0).unwrap();
+    assert!(
+        matches!(
+            &outcome.verdicts[0],
+            Verdict::Refused(SubmissionRefusal::CounterUsed { seq: 2, .. })
+        ),
+        "{:?}",
+        outcome.verdicts[0]
+    );
+    assert!(
+        matches!(
+            &outcome.verdicts[1],
+            Verdict::Refused(SubmissionRefusal::CounterNotIncreasing { last: 2, .. })
+        ),
+        "{:?}",
+        outcome.verdicts[1]
+    );
+    assert_eq!(outcome.head.count, 2);
+    assert_eq!(
+        group
+            .next_counter(&key(OPERATOR).verifying_key().to_bytes())
+            .unwrap(),
+        3
+    );
+}
+
+#[test]
+fn a_bad_signature_or_undecodable_payload_is_refused_alone() {
+    let (_, mut group) = fresh();
+    let mut forged = signed(&group, 1, submit("6472010001-001", 10, 20));
+    forged.signature[0] ^= 1;
+    let garbage = SignedSubmission::sign(&key(OPERATOR), 2, vec![0xff; 7]);
+    let good = signed(&group, 3, submit("6472010001-002", 1, 2));
+    let outcome = group.commit(vec![forged, garbage, good], T0).unwrap();
+    assert!(matches!(
+        &outcome.verdicts[0],
+        Verdict::Refused(SubmissionRefusal::BadSignature { .. })
+    ));
+    let Verdict::Refused(undecodable @ SubmissionRefusal::Undecodable(_)) = &outcome.verdicts[1]
+    else {
+        panic!("{:?}", outcome.verdicts[1]);
+    };
+    assert_eq!(undecodable.rule().map(|rule| rule.number()), Some(2));
+    assert_eq!(appended(&outcome.verdicts[2]).seq, 2);
+    assert_eq!(group.ledger().rebuilds(), 0);
+}
+
+#[test]
+fn a_failed_append_rebuilds_from_the_log_and_answers_nothing() {
+    let (storage, mut group) = fresh();
+    let before = (group.ledger().head(), digest(group.ledger()));
+    storage.fail_after(0);
+    let batch = vec![
+        signed(&group, 1, submit("6472010001-001", 10, 20)),
+        signed(&group, 2, submit("6472010001-002", 1, 2)),
+    ];
+    let error = group.commit(batch.clone(), T0).unwrap_err();
+    assert!(matches!(error, LedgerError::Append(_)), "{error}");
+    assert_eq!(group.ledger().rebuilds(), 1);
+    assert_eq!((group.ledger().head(), digest(group.ledger())), before);
+    assert_eq!(province_totals(group.ledger()), vec![0, 0]);
+}

@@ -1,0 +1,171 @@
+//! rekap-server: `rekap serve`. One writer thread owns the ledger and drains a bounded
+//! queue of signed submissions (group commit: decided one by one by the model, appended
+//! as one durable chunk, answered after); readers are answered from an immutable snapshot
+//! of a committed head. Holds no domain logic: every decision is the model's, through
+//! `rekap_ledger::GroupLedger`. The API is docs/API.md.
+
+pub mod api;
+pub mod metrics;
+pub mod problem;
+pub mod rate;
+pub mod reads;
+pub mod snapshot;
+pub mod wire;
+pub mod writer;
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rekap_ledger::{GroupLedger, Ledger, LedgerError};
+use rekap_log::DefaultStorage;
+
+pub use api::HttpLimits;
+pub use writer::WriterConfig;
+
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    pub listen: String,
+    /// Submissions waiting for the writer before a 503.
+    pub queue_capacity: usize,
+    pub writer: WriterConfig,
+    pub http: HttpLimits,
+    /// Worker threads of the runtime (the writer is a thread of its own).
+    pub worker_threads: usize,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            queue_capacity: 8192,
+            writer: WriterConfig {
+                max_batch: 4096,
+                publish_interval: Duration::from_millis(200),
+            },
+            http: HttpLimits {
+                // The largest payload (16 MiB) as hex, with room for the other fields.
+                body_bytes: 33 << 20,
+                request_timeout: Duration::from_secs(30),
+                concurrent_requests: 1024,
+                per_key: (50, 200),
+                per_address: (2000, 4000),
+            },
+            worker_threads: 2,
+        }
+    }
+}
+
+/// Why serving stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {address}: {error}")]
+    Listen {
+        address: String,
+        error: std::io::Error,
+    },
+    #[error("starting the runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("the writer thread stopped unexpectedly")]
+    WriterPanicked,
+}
+
+/// Serves the store opened (and locked) as `storage` until SIGTERM or SIGINT, then
+/// finishes the batch in flight, saves the totals view and returns. `on_listening` is
+/// told the bound address once the socket listens (before the replay ends: `/readyz`
+/// says when it has).
+pub fn serve(
+    storage: DefaultStorage,
+    config: ServeConfig,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.worker_threads.max(1))
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    let listener =
+        std::net::TcpListener::bind(&config.listen).map_err(|error| ServeError::Listen {
+            address: config.listen.clone(),
+            error,
+        })?;
+    let address = listener.local_addr().map_err(ServeError::Runtime)?;
+    listener
+        .set_nonblocking(true)
+        .map_err(ServeError::Runtime)?;
+    on_listening(address);
+
+    let shared = Arc::new(writer::Shared::default());
+    let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
+    let failure: Arc<Mutex<Option<LedgerError>>> = Arc::default();
+    let (started, started_receiver) = tokio::sync::oneshot::channel::<()>();
+    let writer = {
+        let (shared, failure, writer_config) = (shared.clone(), failure.clone(), config.writer);
+        std::thread::Builder::new()
+            .name("rekap-writer".into())
+            .spawn(move || {
+                let group = Ledger::open(storage).and_then(GroupLedger::new);
+                match group {
+                    Ok(group) => Some(writer::run(group, receiver, shared, writer_config)),
+                    Err(error) => {
+                        if let Ok(mut failure) = failure.lock() {
+                            *failure = Some(error);
+                        }
+                        drop(started);
+                        None
+                    }
+                }
+            })
+            .map_err(ServeError::Runtime)?
+    };
+    let app = Arc::new(api::App::new(shared.clone(), sender, &config.http));
+    let router = api::router(app, &config.http);
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop_signal(started_receiver))
+        .await
+        .map_err(ServeError::Runtime)
+    })?;
+    // Every request was answered; the writer finishes what is queued and returns.
+    shared.stopping.store(true, Ordering::SeqCst);
+    let group = writer.join().map_err(|_| ServeError::WriterPanicked)?;
+    if let Some(error) = failure.lock().ok().and_then(|mut failure| failure.take()) {
+        return Err(error.into());
+    }
+    if let Some(group) = group {
+        let mut ledger = group.into_ledger();
+        let view = ledger.totals_view(None);
+        // Costs only speed if it fails: the next `totals` replays.
+        let _ = ledger.save_totals_view(&view);
+    }
+    Ok(())
+}
+
+/// SIGTERM, SIGINT, or the writer failing to start (its `started` sender dropped).
+async fn stop_signal(writer_failed: tokio::sync::oneshot::Receiver<()>) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+        _ = writer_failed => {}
+    }
+}

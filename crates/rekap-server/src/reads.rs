@@ -1,0 +1,537 @@
+//! Read routes: answered from the published snapshot (a committed head), never by the
+//! writer; record ranges and exports are read from the log in pages between commits.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::stream;
+use rekap_ledger::view::{SelectError, Selection, TotalsView, ViewRegion};
+use rekap_log::frame::{push_frame, Frames};
+use rekap_log::{Head, Record};
+use rekap_model::{
+    ContestIdx, EntryKind, ObjectionStatus, State as ModelState, StationEntry, StationStatus,
+};
+use rekap_projection::RegionReport;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+use crate::api::App;
+use crate::problem::Problem;
+use crate::snapshot::Snapshot;
+use crate::wire::HeadJson;
+use crate::writer::Request;
+
+fn snapshot(app: &App) -> Result<Arc<Snapshot>, Problem> {
+    app.shared.published.get().ok_or_else(Problem::not_ready)
+}
+
+fn head_json(head: Head) -> Value {
+    json!(HeadJson::from(head))
+}
+
+#[derive(Deserialize)]
+pub struct TotalsQuery {
+    contest: Option<String>,
+    level: Option<String>,
+    region: Option<String>,
+}
+
+/// `GET /v1/totals`: the JSON of `rekap totals --format json`, plus `head`.
+pub async fn totals(
+    State(app): State<Arc<App>>,
+    Query(query): Query<TotalsQuery>,
+) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let view = &*snapshot.totals();
+    let selection = select(
+        view,
+        query.contest.as_deref(),
+        query.level.as_deref(),
+        query.region.as_deref(),
+    )?;
+    let reports = view
+        .reports(&selection)
+        .map_err(|error| Problem::internal(error.to_string()))?;
+    let mut answer = totals_json(view, &selection, &reports);
+    answer["head"] = head_json(snapshot.head);
+    Ok(Json(answer))
+}
+
+fn select(
+    view: &TotalsView,
+    contest: Option<&str>,
+    level: Option<&str>,
+    region: Option<&str>,
+) -> Result<Selection, Problem> {
+    view.select(contest, level, region)
+        .map_err(|error| match error {
+            SelectError::View(error) => Problem::internal(error.to_string()),
+            SelectError::UnknownRegion(_) | SelectError::UnknownContest(_) => {
+                Problem::not_found(error.to_string())
+            }
+            other => Problem::bad_request(other.to_string()),
+        })
+}
+
+/// Exactly the object `rekap totals --format json` prints (src/commands/totals.rs); the
+/// integration tests hold the two equal.
+pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) -> Value {
+    let numbers = view
+        .contest(selection.contest)
+        .map(|column| column.pair_numbers.clone())
+        .unwrap_or_default();
+    let regions: Vec<Value> = reports
+        .iter()
+        .map(|report| {
+            let votes: serde_json::Map<String, Value> = numbers
+                .iter()
+                .zip(&report.totals.votes)
+                .map(|(number, votes)| (number.to_string(), json!(votes)))
+                .collect();
+            json!({
+                "code": report.code,
+                "name": report.name,
+                "votes": votes,
+                "valid": report.totals.valid,
+                "invalid": report.totals.invalid,
+                "stations_reported": report.totals.stations_reported,
+                "stations_expected": report.totals.stations_expected,
+                "approval": report.approval,
+            })
+        })
+        .collect();
+    let contest = view
+        .contest(selection.contest)
+        .map(|column| column.id.clone())
+        .unwrap_or_default();
+    let level = view
+        .levels()
+        .get(selection.level as usize)
+        .map(|level| level.key.as_str())
+        .unwrap_or_default();
+    json!({"contest": contest, "level": level, "regions": regions})
+}
+
+#[derive(Deserialize)]
+pub struct ContestQuery {
+    contest: Option<String>,
+}
+
+/// `GET /v1/status`: what `rekap status` shows, as JSON.
+pub async fn status(
+    State(app): State<Arc<App>>,
+    Query(query): Query<ContestQuery>,
+) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let view = &*snapshot.totals();
+    let internal = |error: rekap_ledger::view::ViewError| Problem::internal(error.to_string());
+    let selection = select(view, query.contest.as_deref(), None, None)?;
+    let contest_id = view
+        .contest(selection.contest)
+        .map(|c| c.id.clone())
+        .unwrap_or_default();
+    let mut scopes = Vec::new();
+    for (scope, report) in selection
+        .rows
+        .clone()
+        .zip(view.reports(&selection).map_err(internal)?)
+    {
+        let mut levels = Vec::new();
+        for level in 0..view.station_level() {
+            let rows = view
+                .regions_at(ViewRegion(scope), level)
+                .map_err(internal)?;
+            let reports = view
+                .reports(&Selection {
+                    contest: selection.contest,
+                    level,
+                    rows,
+                })
+                .map_err(internal)?;
+            let count = |label: &str| reports.iter().filter(|r| r.approval == label).count();
+            let holds_plenary = view
+                .levels()
+                .get(level as usize)
+                .is_some_and(|l| l.holds_plenary);
+            levels.push(json!({
+                "level": view.levels().get(level as usize).map(|l| l.key.clone()),
+                "regions": reports.len(),
+                "complete": reports.iter().filter(|r| r.totals.stations_missing() == 0).count(),
+                "approvals": holds_plenary.then(|| json!({
+                    "approved": count("approved"),
+                    "stale": count("stale"),
+                    "pending": reports.len() - count("approved") - count("stale"),
+                })),
+            }));
+        }
+        scopes.push(json!({
+            "code": report.code,
+            "stations_reported": report.totals.stations_reported,
+            "stations_expected": report.totals.stations_expected,
+            "stations_voided": report.totals.stations_voided,
+            "levels": levels,
+        }));
+    }
+    let state = &snapshot.state;
+    let model_contest = state.election().contest_by_id(&contest_id);
+    let open = state
+        .objections()
+        .filter(|o| Some(o.contest) == model_contest && o.status == ObjectionStatus::Open)
+        .count();
+    Ok(Json(json!({
+        "name": state.election().definition().name,
+        "head": head_json(snapshot.head),
+        "contest": contest_id,
+        "scopes": scopes,
+        "open_objections": open,
+        "flags": snapshot.flags.len(),
+    })))
+}
+
+fn contest_of(state: &ModelState, contest: Option<&str>) -> Result<ContestIdx, Problem> {
+    match contest {
+        Some(id) => state
+            .election()
+            .contest_by_id(id)
+            .ok_or_else(|| Problem::not_found(format!("unknown contest {id}"))),
+        None if state.election().contests().is_empty() => {
+            Err(Problem::not_found("the definition has no contests"))
+        }
+        None => Ok(ContestIdx(0)),
+    }
+}
+
+fn contest_id(state: &ModelState, contest: ContestIdx) -> String {
+    state
+        .election()
+        .contest(contest)
+        .map(|c| c.id.clone())
+        .unwrap_or_default()
+}
+
+fn entry_json(state: &ModelState, entry: &StationEntry) -> Value {
+    let kind = match entry.kind {
+        EntryKind::Submitted => "submitted",
+        EntryKind::Corrected => "corrected",
+        EntryKind::RevoteRecorded => "revote-recorded",
+        EntryKind::Voided => "voided",
+    };
+    json!({
+        "id": entry.id.to_string(),
+        "recorded_at_ms": entry.recorded_at_ms,
+        "author": state.officer_by_index(entry.author).map(|officer| hex::encode(officer.key)),
+        "kind": kind,
+        "sheet": entry.sheet.as_ref().map(|sheet| json!({
+            "votes": sheet.votes(),
+            "valid": sheet.valid(),
+            "invalid": sheet.invalid(),
+            "registered": sheet.registered_total(),
+            "voted": sheet.voted_total(),
+        })),
+        "reason": entry.note.as_ref().map(|note| note.reason.clone()),
+        "answers": entry.note.as_ref().and_then(|note| note.answers).map(|id| id.to_string()),
+    })
+}
+
+/// `GET /v1/stations/{code}`: the station's status and the sheet that counts.
+pub async fn station(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    Query(query): Query<ContestQuery>,
+) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let state = &snapshot.state;
+    let contest = contest_of(state, query.contest.as_deref())?;
+    let station = state
+        .election()
+        .find_station(&code)
+        .ok_or_else(|| Problem::not_found(format!("unknown station {code}")))?;
+    let status = state.station_status(station, contest);
+    let (label, entry) = match status {
+        None => {
+            return Err(Problem::not_found(format!(
+                "station {code} does not vote in this contest"
+            )))
+        }
+        Some(StationStatus::Awaiting) => ("awaiting", None),
+        Some(StationStatus::Counted(entry)) => ("counted", state.entry(entry)),
+        Some(StationStatus::Voided(entry)) => ("voided", state.entry(entry)),
+        Some(StationStatus::RevotePending(entry)) => ("revote-pending", state.entry(entry)),
+    };
+    Ok(Json(json!({
+        "station": code,
+        "contest": contest_id(state, contest),
+        "status": label,
+        "current": entry.map(|entry| entry_json(state, entry)),
+        "head": head_json(snapshot.head),
+    })))
+}
+
+/// `GET /v1/stations/{code}/history`: every entry, oldest first.
+pub async fn station_history(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    Query(query): Query<ContestQuery>,
+) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let state = &snapshot.state;
+    let contest = contest_of(state, query.contest.as_deref())?;
+    let station = state
+        .election()
+        .find_station(&code)
+        .ok_or_else(|| Problem::not_found(format!("unknown station {code}")))?;
+    let entries: Vec<Value> = state
+        .history(station, contest)
+        .into_iter()
+        .map(|entry| entry_json(state, entry))
+        .collect();
+    Ok(Json(json!({
+        "station": code,
+        "contest": contest_id(state, contest),
+        "entries": entries,
+        "head": head_json(snapshot.head),
+    })))
+}
+
+/// `GET /v1/objections`: every objection of the contest (all contests if none is named).
+pub async fn objections(
+    State(app): State<Arc<App>>,
+    Query(query): Query<ContestQuery>,
+) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let state = &snapshot.state;
+    let wanted = match query.contest.as_deref() {
+        Some(id) => Some(contest_of(state, Some(id))?),
+        None => None,
+    };
+    let list: Vec<Value> = state
+        .objections()
+        .filter(|objection| wanted.is_none_or(|contest| objection.contest == contest))
+        .map(|objection| {
+            let (status, correction, resolved_by, reason) = match &objection.status {
+                ObjectionStatus::Open => ("open", None, None, None),
+                ObjectionStatus::Accepted {
+                    correction,
+                    resolved_by,
+                    reason,
+                } => (
+                    "accepted",
+                    Some(correction.to_string()),
+                    Some(resolved_by.to_string()),
+                    Some(reason.clone()),
+                ),
+                ObjectionStatus::Rejected {
+                    resolved_by,
+                    reason,
+                } => (
+                    "rejected",
+                    None,
+                    Some(resolved_by.to_string()),
+                    Some(reason.clone()),
+                ),
+            };
+            json!({
+                "id": objection.id.to_string(),
+                "author": hex::encode(objection.author),
+                "place": state.election().place_code(objection.place),
+                "contest": contest_id(state, objection.contest),
+                "text": objection.text,
+                "status": status,
+                "correction": correction,
+                "resolved_by": resolved_by,
+                "reason": reason,
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({"objections": list, "head": head_json(snapshot.head)}),
+    ))
+}
+
+/// `GET /v1/approvals`: every plenary approval, with the witnesses whose signatures
+/// verified and the refusals.
+pub async fn approvals(
+    State(app): State<Arc<App>>,
+    Query(query): Query<ContestQuery>,
+) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let state = &snapshot.state;
+    let wanted = match query.contest.as_deref() {
+        Some(id) => Some(contest_of(state, Some(id))?),
+        None => None,
+    };
+    let list: Vec<Value> = state
+        .approvals()
+        .iter()
+        .filter(|approval| wanted.is_none_or(|contest| approval.contest == contest))
+        .map(|approval| {
+            json!({
+                "id": approval.id.to_string(),
+                "recorded_at_ms": approval.recorded_at_ms,
+                "official": hex::encode(approval.official),
+                "region": state.election().region_code(approval.region),
+                "contest": contest_id(state, approval.contest),
+                "digest": hex::encode(approval.digest),
+                "witness_signatures": approval.signers.iter().map(hex::encode).collect::<Vec<_>>(),
+                "refusals": approval.refusals.iter().map(|refusal| json!({
+                    "witness": hex::encode(refusal.witness),
+                    "reason": refusal.reason,
+                })).collect::<Vec<_>>(),
+                "open_objections": approval.open_objections.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({"approvals": list, "head": head_json(snapshot.head)}),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RecordsQuery {
+    from: Option<u64>,
+    to: Option<u64>,
+    format: Option<String>,
+}
+
+/// `GET /v1/records?from=N&to=M&format=frames|json`: records `N..=M` of the snapshot's
+/// head, streamed: length-prefixed frames as in an export, or one JSON object per line.
+pub async fn records(
+    State(app): State<Arc<App>>,
+    Query(query): Query<RecordsQuery>,
+) -> Result<Response, Problem> {
+    let head = snapshot(&app)?.head;
+    let from = query.from.unwrap_or(1);
+    let to = query.to.unwrap_or(head.count);
+    if from == 0 || from > to || to > head.count {
+        return Err(Problem::bad_request(format!(
+            "records {from} to {to}: this log holds records 1 to {}",
+            head.count
+        )));
+    }
+    let json = match query.format.as_deref() {
+        None | Some("frames") => false,
+        Some("json") => true,
+        Some(other) => {
+            return Err(Problem::bad_request(format!(
+                "format {other}: frames or json"
+            )))
+        }
+    };
+    let content_type = if json {
+        "application/x-ndjson"
+    } else {
+        "application/octet-stream"
+    };
+    let body = Body::from_stream(page_stream(app, from, to, json));
+    Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
+}
+
+/// `GET /v1/export`: the export file of the snapshot's head (docs/FORMAT.md), streamed.
+pub async fn export(State(app): State<Arc<App>>) -> Result<Response, Problem> {
+    let head = snapshot(&app)?.head;
+    let mut header = Vec::new();
+    header.extend_from_slice(rekap_log::export::EXPORT_MAGIC);
+    header.extend_from_slice(&rekap_log::export::EXPORT_VERSION.to_le_bytes());
+    header.extend_from_slice(&head.count.to_le_bytes());
+    let mut trailer = Vec::new();
+    trailer.extend_from_slice(rekap_log::export::TRAILER_MAGIC);
+    trailer.extend_from_slice(&head.last_hash);
+    use futures_util::StreamExt;
+    let body = stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from(header))])
+        .chain(page_stream(app, 1, head.count, false))
+        .chain(stream::iter([Ok(Bytes::from(trailer))]));
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+/// Pages of records `from..=to`, each read by the writer between two commits.
+fn page_stream(
+    app: Arc<App>,
+    from: u64,
+    to: u64,
+    json: bool,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    stream::unfold(Some(from), move |next| {
+        let app = app.clone();
+        async move {
+            let next = next.filter(|next| *next <= to)?;
+            match read_page(&app, next, to, json).await {
+                Ok((bytes, last)) if last >= next => Some((Ok(Bytes::from(bytes)), Some(last + 1))),
+                Ok(_) => None,
+                Err(error) => Some((Err(std::io::Error::other(error)), None)),
+            }
+        }
+    })
+}
+
+async fn read_page(app: &App, from: u64, to: u64, json: bool) -> Result<(Vec<u8>, u64), String> {
+    let chunks = loop {
+        let (reply, answer) = oneshot::channel();
+        match app.enqueue(Request::Chunks { from, to, reply }) {
+            Ok(()) => {
+                break answer
+                    .await
+                    .map_err(|_| "the writer stopped".to_owned())??
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(5)).await,
+        }
+        if app
+            .shared
+            .stopping
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err("the server is stopping".into());
+        }
+    };
+    let mut out = Vec::new();
+    let mut last = from - 1;
+    for chunk in &chunks {
+        for (seq, frame) in (chunk.first_seq..).zip(Frames::new(&chunk.framed_records)) {
+            let bytes = frame.map_err(|error| error.to_string())?;
+            if seq < from {
+                continue;
+            }
+            if seq > to {
+                break;
+            }
+            if json {
+                let record = Record::decode(bytes).map_err(|error| error.to_string())?;
+                let line = json!({
+                    "seq": record.seq,
+                    "prev_hash": hex::encode(record.prev_hash),
+                    "recorded_at_ms": record.recorded_at_ms,
+                    "author": hex::encode(record.author),
+                    "counter": record.counter,
+                    "payload": hex::encode(&record.payload),
+                    "signature": hex::encode(record.signature),
+                    "hash": hex::encode(record.hash),
+                });
+                out.extend_from_slice(line.to_string().as_bytes());
+                out.push(b'\n');
+            } else {
+                push_frame(&mut out, bytes);
+            }
+            last = seq;
+        }
+    }
+    Ok((out, last))
+}
+
+/// `GET /v1/election`: the definition's name and hash (what every payload binds).
+pub async fn election(State(app): State<Arc<App>>) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let state = &snapshot.state;
+    Ok(Json(json!({
+        "name": state.election().definition().name,
+        "definition_hash": hex::encode(state.definition_hash()),
+        "head": head_json(snapshot.head),
+    })))
+}

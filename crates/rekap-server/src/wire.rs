@@ -1,0 +1,118 @@
+//! The JSON a client and the server exchange (docs/API.md), without any HTTP: the binary's
+//! client uses the same types.
+
+use rekap_log::{Head, SignedSubmission};
+use serde::{Deserialize, Serialize};
+
+/// One signed submission: what `POST /v1/submissions` takes. Every byte field is lowercase
+/// hex (the payload too: no second encoding to document, and payloads of one event are
+/// small).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionJson {
+    pub author: String,
+    pub counter: u64,
+    pub payload: String,
+    pub signature: String,
+}
+
+impl SubmissionJson {
+    pub fn of(submission: &SignedSubmission) -> Self {
+        Self {
+            author: hex::encode(submission.author),
+            counter: submission.counter,
+            payload: hex::encode(&submission.payload),
+            signature: hex::encode(submission.signature),
+        }
+    }
+
+    /// The submission, or which field is not what it must be.
+    pub fn decode(&self) -> Result<SignedSubmission, String> {
+        Ok(SignedSubmission {
+            author: fixed_hex("author", &self.author)?,
+            counter: self.counter,
+            payload: hex::decode(&self.payload)
+                .map_err(|error| format!("payload: not hex ({error})"))?,
+            signature: fixed_hex("signature", &self.signature)?,
+        })
+    }
+}
+
+/// `N` bytes as hex, or why not.
+pub fn fixed_hex<const N: usize>(field: &str, text: &str) -> Result<[u8; N], String> {
+    let bytes = hex::decode(text).map_err(|error| format!("{field}: not hex ({error})"))?;
+    bytes
+        .try_into()
+        .map_err(|bytes: Vec<u8>| format!("{field}: {} bytes where {N} are needed", bytes.len()))
+}
+
+/// A log head as JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadJson {
+    /// Records in the log (the last one's seq).
+    pub count: u64,
+    /// The last record's hash, hex.
+    #[serde(with = "hex_32")]
+    pub hash: [u8; 32],
+    pub recorded_at_ms: u64,
+}
+
+impl From<Head> for HeadJson {
+    fn from(head: Head) -> Self {
+        Self {
+            count: head.count,
+            hash: head.last_hash,
+            recorded_at_ms: head.last_recorded_at_ms,
+        }
+    }
+}
+
+/// What an accepted submission gets: where it is, and the head that holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptJson {
+    pub seq: u64,
+    /// The first (and for one-event payloads only) event's id, `SEQ.0`.
+    pub event_id: String,
+    #[serde(with = "hex_32")]
+    pub record_hash: [u8; 32],
+    /// True when the submission was already in the log (a retry): nothing was appended.
+    pub repeated: bool,
+    /// The head right after the commit that appended it (for a retry: the current head).
+    pub head: HeadJson,
+    /// Reserved for the transparency log (issue 12): the signed checkpoint and the record's
+    /// inclusion proof. Always `null` until that lands.
+    pub transparency: Option<serde_json::Value>,
+}
+
+/// `GET /v1/counters/{key}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterJson {
+    pub key: String,
+    pub next_counter: u64,
+}
+
+/// An RFC 9457 problem: every error the API answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemJson {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// The message the CLI prints for the same failure.
+    pub detail: String,
+    /// The rule of docs/RULES.md (`R35`), when the model refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+mod hex_32 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex::encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[u8; 32], D::Error> {
+        let text = String::deserialize(deserializer)?;
+        super::fixed_hex("hash", &text).map_err(serde::de::Error::custom)
+    }
+}

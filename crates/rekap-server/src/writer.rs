@@ -1,0 +1,270 @@
+//! The writer: the one thread that owns the ledger. It drains the bounded queue (group
+//! commit: everything queued when it wakes, up to a limit), answers every submission after
+//! the durable append, and publishes a snapshot of the committed head for the readers.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rekap_ledger::{GroupLedger, Placed, SubmissionRefusal, Verdict};
+use rekap_log::storage::StoredChunk;
+use rekap_log::{Head, PublicKey, SignedSubmission, Storage};
+use tokio::sync::oneshot;
+
+use crate::metrics::Metrics;
+use crate::snapshot::{Published, Snapshot};
+
+/// What the queue carries.
+pub enum Request {
+    Submit {
+        submission: SignedSubmission,
+        reply: oneshot::Sender<Answer>,
+    },
+    /// Stored chunks holding records `from..=to`, for the streamed ranges and exports:
+    /// read between two commits, at most about [`CHUNK_PAGE_BYTES`] at a time.
+    Chunks {
+        from: u64,
+        to: u64,
+        reply: oneshot::Sender<Result<Vec<StoredChunk>, String>>,
+    },
+}
+
+/// How much of the log one `Chunks` request reads (at least one chunk).
+pub const CHUNK_PAGE_BYTES: usize = 8 << 20;
+
+/// The answer to one submission.
+#[derive(Debug)]
+pub enum Answer {
+    Placed {
+        placed: Placed,
+        repeated: bool,
+        head: Head,
+    },
+    Refused(SubmissionRefusal),
+    /// The append failed (nothing of the group was appended); a retry is safe.
+    Failed(String),
+}
+
+/// What the writer shares with the HTTP side.
+pub struct Shared {
+    pub metrics: Metrics,
+    pub published: Published,
+    /// Each author's last counter in the log, updated after every append and before the
+    /// answers, so `GET /v1/counters` never lags a receipt.
+    pub last_counters: RwLock<HashMap<PublicKey, u64>>,
+    pub ready: AtomicBool,
+    /// Set once the HTTP side has stopped and answered every request: the writer then
+    /// finishes what is queued and returns.
+    pub stopping: AtomicBool,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self {
+            metrics: Metrics::default(),
+            published: Published::default(),
+            last_counters: RwLock::new(HashMap::new()),
+            ready: AtomicBool::new(false),
+            stopping: AtomicBool::new(false),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct WriterConfig {
+    /// Most submissions decided and appended as one group.
+    pub max_batch: usize,
+    /// Snapshots are published at most this often (and when the queue goes idle).
+    pub publish_interval: Duration,
+}
+
+/// Now, in milliseconds since the Unix epoch: the time the log records.
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+}
+
+/// Publishes the first snapshot, then serves the queue until `shared.stopping` is set and
+/// the queue is empty. Returns the ledger (for a last saved totals view).
+pub fn run<S: Storage>(
+    mut group: GroupLedger<S>,
+    queue: Receiver<Request>,
+    shared: Arc<Shared>,
+    config: WriterConfig,
+) -> GroupLedger<S> {
+    if let Ok(mut counters) = shared.last_counters.write() {
+        counters.extend(group.counters().last_counters());
+    }
+    publish(&group, &shared);
+    shared.ready.store(true, Ordering::SeqCst);
+    let mut dirty = false;
+    let mut last_publish = Instant::now();
+    loop {
+        let wait = if dirty {
+            config
+                .publish_interval
+                .saturating_sub(last_publish.elapsed())
+        } else {
+            Duration::from_millis(50)
+        };
+        let first = match queue.recv_timeout(wait) {
+            Ok(request) => request,
+            Err(RecvTimeoutError::Timeout) => {
+                if dirty {
+                    publish(&group, &shared);
+                    (dirty, last_publish) = (false, Instant::now());
+                } else if shared.stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let (submits, reads) = drain(first, &queue, config.max_batch, &shared);
+        if !submits.is_empty() {
+            commit(&mut group, submits, &shared);
+            dirty = true;
+        }
+        for (from, to, reply) in reads {
+            let _ = reply.send(read_chunks(&group, from, to));
+        }
+        if dirty && last_publish.elapsed() >= config.publish_interval {
+            publish(&group, &shared);
+            (dirty, last_publish) = (false, Instant::now());
+        }
+    }
+    if dirty {
+        publish(&group, &shared);
+    }
+    group
+}
+
+type Submits = Vec<(SignedSubmission, oneshot::Sender<Answer>)>;
+type Reads = Vec<(u64, u64, oneshot::Sender<Result<Vec<StoredChunk>, String>>)>;
+
+/// `first` and whatever else is queued, up to `max_batch` submissions.
+fn drain(
+    first: Request,
+    queue: &Receiver<Request>,
+    max_batch: usize,
+    shared: &Shared,
+) -> (Submits, Reads) {
+    let (mut submits, mut reads) = (Vec::new(), Vec::new());
+    let mut next = Some(first);
+    while let Some(request) = next.take() {
+        shared.metrics.queue_depth.fetch_sub(1, Ordering::Relaxed);
+        match request {
+            Request::Submit { submission, reply } => submits.push((submission, reply)),
+            Request::Chunks { from, to, reply } => reads.push((from, to, reply)),
+        }
+        if submits.len() < max_batch {
+            next = queue.try_recv().ok();
+        }
+    }
+    (submits, reads)
+}
+
+/// Decides and appends one group, then answers each submission.
+fn commit<S: Storage>(group: &mut GroupLedger<S>, submits: Submits, shared: &Shared) {
+    let started = Instant::now();
+    let (submissions, replies): (Vec<_>, Vec<_>) = submits.into_iter().unzip();
+    let authors: Vec<(PublicKey, u64)> = submissions
+        .iter()
+        .map(|submission| (submission.author, submission.counter))
+        .collect();
+    shared
+        .metrics
+        .batch_size
+        .observe_micros(submissions.len() as u64 * 1_000_000);
+    let outcome = group.commit(submissions, now_ms());
+    shared
+        .metrics
+        .commit_seconds
+        .observe_micros(started.elapsed().as_micros() as u64);
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            for reply in replies {
+                let _ = reply.send(Answer::Failed(error.to_string()));
+            }
+            return;
+        }
+    };
+    if let Ok(mut counters) = shared.last_counters.write() {
+        for ((author, counter), verdict) in authors.iter().zip(&outcome.verdicts) {
+            if matches!(verdict, Verdict::Appended(_)) {
+                let entry = counters.entry(*author).or_default();
+                *entry = (*entry).max(*counter);
+            }
+        }
+    }
+    let metrics = &shared.metrics;
+    metrics
+        .log_records
+        .store(outcome.head.count, Ordering::Relaxed);
+    for (verdict, reply) in outcome.verdicts.into_iter().zip(replies) {
+        let answer = match verdict {
+            Verdict::Appended(placed) => {
+                metrics.accepted.fetch_add(1, Ordering::Relaxed);
+                Answer::Placed {
+                    placed,
+                    repeated: false,
+                    head: outcome.head,
+                }
+            }
+            Verdict::AlreadyAppended(placed) => {
+                metrics.repeated.fetch_add(1, Ordering::Relaxed);
+                Answer::Placed {
+                    placed,
+                    repeated: true,
+                    head: outcome.head,
+                }
+            }
+            Verdict::Refused(refusal) => {
+                metrics.refused.fetch_add(1, Ordering::Relaxed);
+                Answer::Refused(refusal)
+            }
+        };
+        let _ = reply.send(answer);
+    }
+}
+
+/// Publishes a snapshot of the ledger's (committed) head.
+fn publish<S: Storage>(group: &GroupLedger<S>, shared: &Shared) {
+    let started = Instant::now();
+    let snapshot = Snapshot::of(group.ledger());
+    let records = snapshot.head.count;
+    shared.published.set(snapshot);
+    let metrics = &shared.metrics;
+    metrics.snapshot_records.store(records, Ordering::Relaxed);
+    metrics
+        .log_records
+        .store(group.ledger().head().count, Ordering::Relaxed);
+    metrics
+        .publish_seconds
+        .observe_micros(started.elapsed().as_micros() as u64);
+}
+
+/// Stored chunks from the one holding `from`, while they start at or before `to`, up to
+/// about [`CHUNK_PAGE_BYTES`].
+fn read_chunks<S: Storage>(
+    group: &GroupLedger<S>,
+    from: u64,
+    to: u64,
+) -> Result<Vec<StoredChunk>, String> {
+    let storage = group.ledger().log().storage();
+    let mut chunks = Vec::new();
+    let mut bytes = 0;
+    for chunk in storage.chunks_from(from.max(1)) {
+        let chunk = chunk.map_err(|error| error.to_string())?;
+        if chunk.first_seq > to || (bytes >= CHUNK_PAGE_BYTES && !chunks.is_empty()) {
+            break;
+        }
+        bytes += chunk.framed_records.len();
+        chunks.push(chunk);
+    }
+    Ok(chunks)
+}

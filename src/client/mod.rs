@@ -1,0 +1,389 @@
+//! The HTTP client of `--server`, `--offline` and `send`: signs locally (the server never
+//! sees a secret key), posts, retries the same signed bytes, prints the receipt as a local
+//! append does. The wire types are rekap-server's (`rekap_server::wire`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use clap::Args;
+use ed25519_dalek::SigningKey;
+use rekap_log::SignedSubmission;
+use rekap_model::{encode_payload, Event, Payload};
+use rekap_server::wire::{fixed_hex, CounterJson, ProblemJson, ReceiptJson, SubmissionJson};
+use serde_json::Value;
+
+pub mod reads;
+
+use crate::exit::Outcome;
+use crate::keys;
+use crate::output::print;
+
+/// Where an appending command sends its signed submission instead of a local store.
+#[derive(Args, Clone, Debug, Default)]
+pub struct RemoteArgs {
+    /// Send it to the `rekap serve` at URL (e.g. http://127.0.0.1:8080) instead of --store.
+    #[arg(long, env = "REKAP_SERVER", conflicts_with = "offline")]
+    pub server: Option<String>,
+    /// Write the signed submission to FILE (one JSON line, appended) for `rekap send`.
+    #[arg(long)]
+    pub offline: Option<PathBuf>,
+    /// With --offline: a copy of the genesis (an export of the store) or the JSON of
+    /// `GET /v1/election`, for the definition hash the payload binds.
+    #[arg(long, requires = "offline")]
+    pub election: Option<PathBuf>,
+}
+
+/// How many times one signed submission is sent before giving up.
+const ATTEMPTS: u32 = 10;
+/// How many times a fresh counter is asked for when another client used ours.
+const COUNTER_ATTEMPTS: u32 = 5;
+
+/// A blocking client of one server.
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+}
+
+/// Why a post did not give a receipt.
+enum PostError {
+    /// The counter was used by other bytes: ask for a new one and sign again.
+    Counter(String),
+    Other(anyhow::Error),
+}
+
+fn network(error: impl std::fmt::Display, url: &str) -> anyhow::Error {
+    // An io::Error: exit 3, like a store that cannot be read.
+    anyhow::Error::new(std::io::Error::other(format!("{url}: {error}")))
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(60)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            agent,
+        }
+    }
+
+    /// GET `path` as JSON; a problem answer is an error carrying its detail.
+    pub fn get_json(&self, path: &str) -> anyhow::Result<Value> {
+        let url = format!("{}{path}", self.base);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.agent.get(&url).call();
+            let mut response = match result {
+                Ok(response) => response,
+                Err(error) if attempt < ATTEMPTS => {
+                    pause(attempt, None);
+                    let _ = error;
+                    continue;
+                }
+                Err(error) => return Err(network(error, &url)),
+            };
+            let status = response.status().as_u16();
+            let retry_after = retry_after(&response);
+            let text = response
+                .body_mut()
+                .with_config()
+                .limit(256 << 20)
+                .read_to_string()
+                .map_err(|error| network(error, &url))?;
+            if (status == 503 || status == 429) && attempt < ATTEMPTS {
+                pause(attempt, retry_after);
+                continue;
+            }
+            if status >= 400 {
+                return Err(problem_error(status, &text));
+            }
+            return serde_json::from_str(&text).map_err(|error| network(error, &url));
+        }
+    }
+
+    pub fn next_counter(&self, author: &[u8; 32]) -> anyhow::Result<u64> {
+        let json = self.get_json(&format!("/v1/counters/{}", hex::encode(author)))?;
+        let counter: CounterJson = serde_json::from_value(json)?;
+        Ok(counter.next_counter)
+    }
+
+    pub fn definition_hash(&self) -> anyhow::Result<[u8; 32]> {
+        let json = self.get_json("/v1/election")?;
+        let text = json["definition_hash"].as_str().unwrap_or_default();
+        fixed_hex("definition_hash", text).map_err(|error| anyhow!(error))
+    }
+
+    /// Posts one signed submission, resending the same bytes after a lost answer, a full
+    /// queue or a rate limit: a retry of an appended submission gets its receipt.
+    fn post(&self, submission: &SubmissionJson) -> Result<ReceiptJson, PostError> {
+        let url = format!("{}/v1/submissions", self.base);
+        let body = serde_json::to_string(submission).map_err(|e| PostError::Other(e.into()))?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .agent
+                .post(&url)
+                .header("content-type", "application/json")
+                .send(body.as_str());
+            let mut response = match result {
+                Ok(response) => response,
+                Err(_) if attempt < ATTEMPTS => {
+                    pause(attempt, None);
+                    continue;
+                }
+                Err(error) => return Err(PostError::Other(network(error, &url))),
+            };
+            let status = response.status().as_u16();
+            let retry_after = retry_after(&response);
+            let text = response
+                .body_mut()
+                .read_to_string()
+                .map_err(|error| PostError::Other(network(error, &url)))?;
+            match status {
+                200 | 201 => {
+                    return serde_json::from_str(&text)
+                        .map_err(|error| PostError::Other(network(error, &url)))
+                }
+                409 => return Err(PostError::Counter(text)),
+                408 | 429 | 500 | 503 if attempt < ATTEMPTS => pause(attempt, retry_after),
+                _ => return Err(PostError::Other(problem_error(status, &text))),
+            }
+        }
+    }
+}
+
+fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<u64> {
+    response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+}
+
+/// Waits before attempt `attempt + 1`: the server's Retry-After, else a growing backoff.
+fn pause(attempt: u32, retry_after: Option<u64>) {
+    let backoff = Duration::from_millis(50u64 << attempt.min(6));
+    std::thread::sleep(retry_after.map_or(backoff, |seconds| {
+        Duration::from_secs(seconds.min(10)).min(backoff * 4)
+    }));
+}
+
+/// A problem answer as the error the CLI prints: its detail (a refusal: exit 1).
+fn problem_error(status: u16, text: &str) -> anyhow::Error {
+    match serde_json::from_str::<ProblemJson>(text) {
+        Ok(problem) if problem.status >= 500 => network(problem.detail, "server"),
+        Ok(problem) => anyhow!(problem.detail),
+        Err(_) => network(format!("status {status}: {}", text.trim()), "server"),
+    }
+}
+
+/// The one-event payload an appending command signs.
+fn payload_of(definition_hash: [u8; 32], event: Event) -> Vec<u8> {
+    encode_payload(&Payload::Events {
+        definition_hash,
+        events: vec![event],
+    })
+}
+
+/// `KEY.counter`: the last counter this key signed with, kept beside the key file.
+fn counter_path(key: &Path) -> PathBuf {
+    let mut name = key.as_os_str().to_owned();
+    name.push(".counter");
+    PathBuf::from(name)
+}
+
+fn last_counter(key: &Path) -> anyhow::Result<u64> {
+    match std::fs::read_to_string(counter_path(key)) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .with_context(|| format!("{} is not a counter", counter_path(key).display())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn save_counter(key: &Path, counter: u64) -> anyhow::Result<()> {
+    if counter > last_counter(key)? {
+        std::fs::write(counter_path(key), format!("{counter}\n"))?;
+    }
+    Ok(())
+}
+
+/// Appends through a server or to an offline file, if asked to; `None`: use the store.
+pub fn append_remote(
+    remote: &RemoteArgs,
+    key_path: &Path,
+    event: Event,
+) -> anyhow::Result<Option<Outcome>> {
+    if let Some(file) = &remote.offline {
+        return write_offline(remote, file, key_path, event).map(Some);
+    }
+    let Some(url) = &remote.server else {
+        return Ok(None);
+    };
+    let key = keys::read_signing_key(key_path)?;
+    let client = Client::new(url);
+    let payload = payload_of(client.definition_hash()?, event);
+    let receipt = submit_fresh(&client, &key, payload)?;
+    save_counter(key_path, receipt.1)?;
+    print_receipt(&receipt.0)?;
+    Ok(Some(Outcome::Success))
+}
+
+/// Signs `payload` with the server's next counter and posts it; if another client of the
+/// same key took that counter first, asks again and signs again.
+fn submit_fresh(
+    client: &Client,
+    key: &SigningKey,
+    payload: Vec<u8>,
+) -> anyhow::Result<(ReceiptJson, u64)> {
+    let author = key.verifying_key().to_bytes();
+    for _ in 0..COUNTER_ATTEMPTS {
+        let counter = client.next_counter(&author)?;
+        let signed = SignedSubmission::sign(key, counter, payload.clone());
+        match client.post(&SubmissionJson::of(&signed)) {
+            Ok(receipt) => return Ok((receipt, counter)),
+            Err(PostError::Counter(_)) => continue,
+            Err(PostError::Other(error)) => return Err(error),
+        }
+    }
+    bail!("the key's counter kept being taken by another client; try again")
+}
+
+pub fn print_receipt(receipt: &ReceiptJson) -> anyhow::Result<()> {
+    if receipt.repeated {
+        eprintln!("(already in the log: the receipt of the first time it was sent)");
+    }
+    print(&format!(
+        "appended record {} (event id {})\nhead {}\n",
+        receipt.seq,
+        receipt.event_id,
+        hex::encode(receipt.head.hash)
+    ))
+}
+
+fn write_offline(
+    remote: &RemoteArgs,
+    file: &Path,
+    key_path: &Path,
+    event: Event,
+) -> anyhow::Result<Outcome> {
+    let Some(election) = &remote.election else {
+        bail!(
+            "--offline needs --election FILE (an export of the store, or `GET /v1/election` saved)"
+        );
+    };
+    let key = keys::read_signing_key(key_path)?;
+    let counter = last_counter(key_path)? + 1;
+    let signed = SignedSubmission::sign(
+        &key,
+        counter,
+        payload_of(definition_hash_of(election)?, event),
+    );
+    let mut line = serde_json::to_string(&SubmissionJson::of(&signed))?;
+    line.push('\n');
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .with_context(|| format!("opening {}", file.display()))?;
+    out.write_all(line.as_bytes())?;
+    out.sync_all()?;
+    // Only after the submission is safely written: a crash before leaves the counter unused.
+    save_counter(key_path, counter)?;
+    print(&format!(
+        "signed submission {counter} of key {} written to {}; send it with `rekap send`\n",
+        hex::encode(&signed.author[..8]),
+        file.display()
+    ))?;
+    Ok(Outcome::Success)
+}
+
+/// The definition hash of a genesis copy: an export file (its first record), or JSON with
+/// a `definition_hash` (what `GET /v1/election` answers).
+fn definition_hash_of(path: &Path) -> anyhow::Result<[u8; 32]> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if bytes.starts_with(rekap_log::export::EXPORT_MAGIC) {
+        let frames = bytes
+            .get(rekap_log::export::HEADER_BYTES..)
+            .unwrap_or_default();
+        let first = rekap_log::frame::Frames::new(frames)
+            .next()
+            .ok_or_else(|| anyhow!("{}: the export holds no record", path.display()))?
+            .map_err(|error| anyhow!("{}: {error}", path.display()))?;
+        let record = rekap_log::Record::decode(first)?;
+        let payload = rekap_model::decode_payload(&record.payload)?;
+        let Payload::Genesis(definition) = payload else {
+            bail!("{}: record 1 is not a genesis", path.display());
+        };
+        return Ok(rekap_model::Election::new(definition)?.hash());
+    }
+    let json: Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: neither an export nor JSON", path.display()))?;
+    let text = json["definition_hash"].as_str().unwrap_or_default();
+    fixed_hex("definition_hash", text).map_err(|error| anyhow!("{}: {error}", path.display()))
+}
+
+/// `rekap send`: posts offline submissions in counter order (per key), each receipt
+/// printed; a refused one is reported and the rest still sent.
+pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
+    let mut submissions = Vec::new();
+    for file in files {
+        let text = crate::input::read_text(file)?;
+        for (number, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let json: SubmissionJson = serde_json::from_str(line)
+                .with_context(|| format!("{} line {}", file.display(), number + 1))?;
+            json.decode()
+                .map_err(|error| anyhow!("{} line {}: {error}", file.display(), number + 1))?;
+            submissions.push(json);
+        }
+    }
+    submissions.sort_by(|a, b| (&a.author, a.counter).cmp(&(&b.author, b.counter)));
+    let client = Client::new(url);
+    let mut refused = 0;
+    for submission in &submissions {
+        let label = format!(
+            "{}#{}",
+            &submission.author[..16.min(submission.author.len())],
+            submission.counter
+        );
+        match client.post(submission) {
+            Ok(receipt) => print(&format!(
+                "{label}: appended record {} (event id {}){}\n",
+                receipt.seq,
+                receipt.event_id,
+                if receipt.repeated {
+                    " (already in the log)"
+                } else {
+                    ""
+                }
+            ))?,
+            Err(PostError::Counter(text)) => {
+                refused += 1;
+                eprintln!("{label}: {}", problem_error(409, &text));
+            }
+            Err(PostError::Other(error)) if error.is::<std::io::Error>() => return Err(error),
+            Err(PostError::Other(error)) => {
+                refused += 1;
+                eprintln!("{label}: {error:#}");
+            }
+        }
+    }
+    print(&format!("{} sent, {refused} refused\n", submissions.len()))?;
+    Ok(if refused == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Rejected
+    })
+}

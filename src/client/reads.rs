@@ -1,0 +1,123 @@
+//! `totals --server` and `status --server`: the server's JSON, printed.
+
+use crate::commands::totals::TotalsArgs;
+use crate::exit::Outcome;
+use crate::output::print;
+use crate::table::Table;
+
+use super::Client;
+
+/// Query string of the given parameters (values percent-encoded).
+fn query(pairs: &[(&str, Option<&str>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(name, value)| value.map(|value| format!("{name}={}", encode(value))))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// With `json`, the server's answer as is (the JSON of `totals --format json` plus
+/// `head`); otherwise a plain table of it.
+pub fn totals(url: &str, args: &TotalsArgs, json: bool) -> anyhow::Result<Outcome> {
+    let path = format!(
+        "/v1/totals{}",
+        query(&[
+            ("contest", args.contest.as_deref()),
+            ("level", args.level.as_deref()),
+            ("region", args.region.as_deref()),
+        ])
+    );
+    let answer = Client::new(url).get_json(&path)?;
+    if json {
+        print(&(serde_json::to_string(&answer)? + "\n"))?;
+        return Ok(Outcome::Success);
+    }
+    let regions = answer["regions"].as_array().cloned().unwrap_or_default();
+    let pairs: Vec<String> = regions
+        .first()
+        .and_then(|region| region["votes"].as_object())
+        .map(|votes| votes.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut header = vec![
+        "Code".to_owned(),
+        answer["level"].as_str().unwrap_or("").to_owned(),
+    ];
+    header.extend(pairs.iter().map(|pair| format!("Pair {pair}")));
+    header.extend(["Valid", "Invalid", "Stations", "Approval"].map(str::to_owned));
+    let mut table = Table::new(header);
+    for region in &regions {
+        let text = |field: &str| match &region[field] {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let mut row = vec![text("code"), text("name")];
+        row.extend(pairs.iter().map(|pair| region["votes"][pair].to_string()));
+        row.extend([
+            text("valid"),
+            text("invalid"),
+            format!(
+                "{}/{}",
+                text("stations_reported"),
+                text("stations_expected")
+            ),
+            text("approval"),
+        ]);
+        table.push(row);
+    }
+    print(&(table.render() + &format!("(head {})\n", answer["head"]["count"])))?;
+    Ok(Outcome::Success)
+}
+
+pub fn status(url: &str, contest: Option<&str>) -> anyhow::Result<Outcome> {
+    let answer =
+        Client::new(url).get_json(&format!("/v1/status{}", query(&[("contest", contest)])))?;
+    let mut out = format!(
+        "{}\nrecords {}, head {}\n",
+        answer["name"].as_str().unwrap_or_default(),
+        answer["head"]["count"],
+        answer["head"]["hash"].as_str().unwrap_or_default()
+    );
+    for scope in answer["scopes"].as_array().cloned().unwrap_or_default() {
+        out += &format!(
+            "Stations reported: {} of {}\n",
+            scope["stations_reported"], scope["stations_expected"]
+        );
+        for level in scope["levels"].as_array().cloned().unwrap_or_default() {
+            out += &format!(
+                "  {:<16} {} of {} complete",
+                level["level"].as_str().unwrap_or_default(),
+                level["complete"],
+                level["regions"]
+            );
+            if let Some(approvals) = level["approvals"].as_object() {
+                out += &format!(
+                    "; approvals: {} approved, {} stale, {} pending",
+                    approvals["approved"], approvals["stale"], approvals["pending"]
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out += &format!(
+        "Open objections: {}\nFlags (accepted, to look at): {}\n",
+        answer["open_objections"], answer["flags"]
+    );
+    print(&out)?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,68 @@
+//! `serve`: the store over HTTP (crates/rekap-server; docs/API.md, docs/OPERATOR.md).
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Args;
+use rekap_log::DefaultStorage;
+use rekap_server::{ServeConfig, WriterConfig};
+
+use crate::exit::Outcome;
+use crate::store::StoreArg;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Address to listen on (port 0: any free port, printed on the first line).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Submissions waiting for the writer before new ones get 503.
+    #[arg(long, default_value_t = 8192)]
+    pub queue: usize,
+    /// Most submissions decided and appended as one group (one durable chunk).
+    #[arg(long, default_value_t = 4096)]
+    pub max_batch: usize,
+    /// Readers' snapshot published at most this often, in milliseconds.
+    #[arg(long, default_value_t = 200)]
+    pub publish_interval_ms: u64,
+    /// Submissions per second one key may send (0: no limit); bursts of 4x.
+    #[arg(long, default_value_t = 50)]
+    pub key_rate: u32,
+    /// Requests per second one client address may send (0: no limit); bursts of 2x.
+    #[arg(long, default_value_t = 2000)]
+    pub address_rate: u32,
+    /// Largest request body in bytes (larger: 413).
+    #[arg(long, default_value_t = 33 << 20)]
+    pub body_limit: usize,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+    // Opened (and locked) here so a locked or missing store is the usual exit 4 or 3.
+    let storage = DefaultStorage::open(&args.store.store)?;
+    if let Some(moved) = storage.quarantined() {
+        eprintln!("note: {moved}");
+    }
+    let defaults = ServeConfig::default();
+    let config = ServeConfig {
+        listen: args.listen,
+        queue_capacity: args.queue,
+        writer: WriterConfig {
+            max_batch: args.max_batch.max(1),
+            publish_interval: Duration::from_millis(args.publish_interval_ms),
+        },
+        http: rekap_server::HttpLimits {
+            per_key: (args.key_rate, args.key_rate.saturating_mul(4)),
+            per_address: (args.address_rate, args.address_rate.saturating_mul(2)),
+            body_bytes: args.body_limit,
+            ..defaults.http
+        },
+        ..defaults
+    };
+    rekap_server::serve(storage, config, |address| {
+        println!("listening on http://{address}");
+        let _ = std::io::stdout().flush();
+    })?;
+    eprintln!("stopped: every answered submission is durable");
+    Ok(Outcome::Success)
+}
