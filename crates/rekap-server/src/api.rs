@@ -91,6 +91,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route("/v1/status", get(reads::status))
         .route("/v1/stations/{code}", get(reads::station))
         .route("/v1/stations/{code}/history", get(reads::station_history))
+        .route("/v1/stations/{code}/proof", get(reads::station_proof))
         .route("/v1/objections", get(reads::objections))
         .route("/v1/approvals", get(reads::approvals))
         .route("/v1/records", get(reads::records))
@@ -98,6 +99,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_address));
     Router::new()
         .merge(v1)
+        .merge(crate::portal::router())
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))

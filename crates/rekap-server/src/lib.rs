@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod metrics;
+pub mod portal;
 pub mod problem;
 pub mod rate;
 pub mod reads;

@@ -535,3 +535,34 @@ pub async fn election(State(app): State<Arc<App>>) -> Result<Json<Value>, Proble
         "head": head_json(snapshot.head),
     })))
 }
+
+#[derive(Deserialize)]
+pub struct ProofQuery {
+    contest: Option<String>,
+    level: Option<String>,
+}
+
+/// `GET /v1/stations/{code}/proof?contest=&level=`: the station's proof file, exactly as
+/// `rekap prove` writes it (format rekap-proof/2), built by the writer between commits.
+pub async fn station_proof(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    Query(query): Query<ProofQuery>,
+) -> Result<Json<Value>, Problem> {
+    let snapshot = snapshot(&app)?;
+    let contest = contest_of(&snapshot.state, query.contest.as_deref())?;
+    let (reply, answer) = oneshot::channel();
+    app.enqueue(Request::Prove {
+        contest: contest_id(&snapshot.state, contest),
+        station: code,
+        level: query.level,
+        reply,
+    })?;
+    let proof = answer
+        .await
+        .map_err(|_| Problem::internal("the writer stopped before answering"))?
+        .map_err(Problem::not_found)?;
+    let value =
+        serde_json::to_value(&proof).map_err(|error| Problem::internal(error.to_string()))?;
+    Ok(Json(value))
+}

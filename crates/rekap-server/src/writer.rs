@@ -29,6 +29,14 @@ pub enum Request {
         to: u64,
         reply: oneshot::Sender<Result<Vec<StoredChunk>, String>>,
     },
+    /// A station's inclusion proof (`rekap prove`), built from the ledger between commits
+    /// because the projection lives only there; `Err` is a not-found message.
+    Prove {
+        contest: String,
+        station: String,
+        level: Option<String>,
+        reply: oneshot::Sender<Result<rekap_ledger::proof::ProofFile, String>>,
+    },
 }
 
 /// How much of the log one `Chunks` request reads (at least one chunk).
@@ -123,13 +131,16 @@ pub fn run<S: Storage>(
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let (submits, reads) = drain(first, &queue, config.max_batch, &shared);
+        let (submits, reads, proves) = drain(first, &queue, config.max_batch, &shared);
         if !submits.is_empty() {
             commit(&mut group, submits, &shared);
             dirty = true;
         }
         for (from, to, reply) in reads {
             let _ = reply.send(read_chunks(&group, from, to));
+        }
+        for (contest, station, level, reply) in proves {
+            let _ = reply.send(prove(&group, &contest, &station, level.as_deref()));
         }
         if dirty && last_publish.elapsed() >= config.publish_interval {
             publish(&group, &shared);
@@ -144,6 +155,31 @@ pub fn run<S: Storage>(
 
 type Submits = Vec<(SignedSubmission, oneshot::Sender<Answer>)>;
 type Reads = Vec<(u64, u64, oneshot::Sender<Result<Vec<StoredChunk>, String>>)>;
+type ProofReply = oneshot::Sender<Result<rekap_ledger::proof::ProofFile, String>>;
+type Proves = Vec<(String, String, Option<String>, ProofReply)>;
+
+/// `rekap prove` on the writer's ledger (the state and projection of the committed head).
+fn prove<S: Storage>(
+    group: &GroupLedger<S>,
+    contest: &str,
+    station: &str,
+    level: Option<&str>,
+) -> Result<rekap_ledger::proof::ProofFile, String> {
+    let ledger = group.ledger();
+    let level = match level {
+        Some(key) => rekap_projection::proof::ProofLevel::Key(key),
+        None => rekap_projection::proof::ProofLevel::Highest,
+    };
+    rekap_ledger::proof::prove(
+        ledger.state(),
+        ledger.projection(),
+        contest,
+        station,
+        level,
+        |seq| Ok(ledger.log().read(seq)?),
+    )
+    .map_err(|error| error.to_string())
+}
 
 /// `first` and whatever else is queued, up to `max_batch` submissions.
 fn drain(
@@ -151,20 +187,26 @@ fn drain(
     queue: &Receiver<Request>,
     max_batch: usize,
     shared: &Shared,
-) -> (Submits, Reads) {
-    let (mut submits, mut reads) = (Vec::new(), Vec::new());
+) -> (Submits, Reads, Proves) {
+    let (mut submits, mut reads, mut proves) = (Vec::new(), Vec::new(), Vec::new());
     let mut next = Some(first);
     while let Some(request) = next.take() {
         shared.metrics.queue_depth.fetch_sub(1, Ordering::Relaxed);
         match request {
             Request::Submit { submission, reply } => submits.push((submission, reply)),
             Request::Chunks { from, to, reply } => reads.push((from, to, reply)),
+            Request::Prove {
+                contest,
+                station,
+                level,
+                reply,
+            } => proves.push((contest, station, level, reply)),
         }
         if submits.len() < max_batch {
             next = queue.try_recv().ok();
         }
     }
-    (submits, reads)
+    (submits, reads, proves)
 }
 
 /// Decides and appends one group, then answers each submission.

@@ -1,0 +1,412 @@
+//! The overview of a contest and the drill-down by region, from the totals view (the same
+//! numbers `rekap totals` prints) and the model's state (approvals, stations).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use maud::{html, Markup};
+use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
+use rekap_model::{ContestIdx, State as ModelState, StationStatus};
+use rekap_projection::RegionReport;
+
+use super::format::{group_digits, share, short_hex, time, Lang};
+use super::{internal, layout, not_found, snapshot_or_wait, Asked, Page, RawQuery};
+use crate::api::App;
+use crate::snapshot::Snapshot;
+
+/// `/`: the overview of the first contest.
+pub async fn first_contest(State(app): State<Arc<App>>, query: RawQuery) -> Page {
+    let asked = Asked::of(query);
+    render(&app, &asked, |snapshot| {
+        let id = snapshot
+            .state
+            .election()
+            .contests()
+            .first()
+            .map(|contest| contest.id.clone());
+        match id {
+            Some(id) => overview(snapshot, &asked, &id),
+            None => Err(not_found(
+                &asked,
+                asked.lang.pick(
+                    "Definisi ini tidak memuat pemilihan.",
+                    "The definition has no contests.",
+                ),
+            )),
+        }
+    })
+}
+
+/// `/c/{contest}`.
+pub async fn contest(
+    State(app): State<Arc<App>>,
+    Path(contest): Path<String>,
+    query: RawQuery,
+) -> Page {
+    let asked = Asked::of(query);
+    render(&app, &asked, |snapshot| {
+        overview(snapshot, &asked, &contest)
+    })
+}
+
+/// `/c/{contest}/r/{region}`.
+pub async fn region(
+    State(app): State<Arc<App>>,
+    Path((contest, region)): Path<(String, String)>,
+    query: RawQuery,
+) -> Page {
+    let asked = Asked::of(query);
+    render(&app, &asked, |snapshot| {
+        region_page(snapshot, &asked, &contest, &region)
+    })
+}
+
+fn render(app: &App, asked: &Asked, build: impl FnOnce(&Snapshot) -> Result<Page, Page>) -> Page {
+    match snapshot_or_wait(app, asked) {
+        Ok(snapshot) => build(&snapshot).unwrap_or_else(|page| page),
+        Err(page) => page,
+    }
+}
+
+fn unknown_contest(asked: &Asked, id: &str) -> Page {
+    let text = match asked.lang {
+        Lang::Id => format!("Tidak ada pemilihan dengan kode {id}."),
+        Lang::En => format!("There is no contest with the id {id}."),
+    };
+    not_found(asked, &text)
+}
+
+/// The contest's index in the model and the view, or a 404 page.
+pub(crate) fn find_contest(
+    snapshot: &Snapshot,
+    asked: &Asked,
+    id: &str,
+) -> Result<ContestIdx, Page> {
+    snapshot
+        .state
+        .election()
+        .contest_by_id(id)
+        .ok_or_else(|| unknown_contest(asked, id))
+}
+
+fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> {
+    let contest = find_contest(snapshot, asked, id)?;
+    let view = &*snapshot.totals();
+    let failed = |error: rekap_ledger::view::ViewError| internal(asked, &error.to_string());
+    let selection = view
+        .select(Some(id), None, None)
+        .map_err(|error| internal(asked, &error.to_string()))?;
+    let reports = view.reports(&selection).map_err(failed)?;
+    let lang = asked.lang;
+    let state = &snapshot.state;
+    let name = state
+        .election()
+        .contest(contest)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let scope = selection.rows.start;
+    let mut levels = Vec::new();
+    for level in 0..view.station_level() {
+        let holds = view
+            .levels()
+            .get(level as usize)
+            .filter(|l| l.holds_plenary);
+        let Some(names) = holds else { continue };
+        let rows = view.regions_at(ViewRegion(scope), level).map_err(failed)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let level_reports = view
+            .reports(&Selection {
+                contest,
+                level,
+                rows,
+            })
+            .map_err(failed)?;
+        let count = |label: &str| level_reports.iter().filter(|r| r.approval == label).count();
+        let (approved, stale) = (count("approved"), count("stale"));
+        levels.push((
+            lang.pick(&names.name_id, &names.name_en).to_owned(),
+            approved,
+            stale,
+            level_reports.len() - approved - stale,
+        ));
+    }
+    let body = html! {
+        @for report in &reports {
+            p { (lang.pick("Wilayah", "Region")) ": "
+                a href=(asked.link(&format!("/c/{id}/r/{}", report.code))) { (report.name) " (" (report.code) ")" } }
+            (pair_table(state, contest, report, lang))
+            (progress(report, lang))
+        }
+        h2 { (lang.pick("Rapat pleno per tingkat", "Plenaries by level")) }
+        table {
+            caption { (lang.pick("Jumlah wilayah per keadaan persetujuan", "Regions by approval state")) }
+            thead { tr {
+                th scope="col" { (lang.pick("Tingkat", "Level")) }
+                th scope="col" { (lang.pick("Disetujui", "Approved")) }
+                th scope="col" { (lang.pick("Kedaluwarsa", "Stale")) }
+                th scope="col" { (lang.pick("Menunggu", "Pending")) }
+            } }
+            tbody {
+                @for (level, approved, stale, pending) in &levels {
+                    tr { th scope="row" { (level) }
+                        td.number { (group_digits(*approved as u64, lang)) }
+                        td.number { (group_digits(*stale as u64, lang)) }
+                        td.number { (group_digits(*pending as u64, lang)) } }
+                }
+            }
+        }
+        (head_block(snapshot, lang))
+    };
+    Ok(Page {
+        status: StatusCode::OK,
+        body: layout(asked, &format!("/c/{id}"), &name, body),
+    })
+}
+
+/// The head the page answers at, and the checkpoint (not served yet).
+pub(crate) fn head_block(snapshot: &Snapshot, lang: Lang) -> Markup {
+    html! {
+        section.head aria-label=(lang.pick("Kepala log", "Log head")) {
+            p { (lang.pick("Halaman ini menjawab pada rekaman ke-", "This page answers at record "))
+                span #head-count { (snapshot.head.count) } ", "
+                (lang.pick("hash kepala ", "head hash ")) code #head-hash { (hex::encode(snapshot.head.last_hash)) } "." }
+            p { (lang.pick("Checkpoint bertanda tangan: belum tersedia di server ini.", "Signed checkpoint: not yet served by this server.")) }
+        }
+    }
+}
+
+/// Votes per pair with names and shares of valid votes.
+pub(crate) fn pair_table(
+    state: &ModelState,
+    contest: ContestIdx,
+    report: &RegionReport,
+    lang: Lang,
+) -> Markup {
+    let pairs = state
+        .election()
+        .contest(contest)
+        .map(|c| c.pairs.clone())
+        .unwrap_or_default();
+    let valid = report.totals.valid;
+    html! {
+        table.pairs {
+            caption { (lang.pick("Perolehan suara per pasangan", "Votes per pair")) " — " (report.name) }
+            thead { tr {
+                th scope="col" { (lang.pick("No.", "No.")) }
+                th scope="col" { (lang.pick("Pasangan", "Pair")) }
+                th scope="col" { (lang.pick("Suara", "Votes")) }
+                th scope="col" { (lang.pick("Persentase", "Share")) }
+            } }
+            tbody {
+                @for (pair, votes) in pairs.iter().zip(&report.totals.votes) {
+                    tr { td { (pair.number) } th scope="row" { (pair.name) }
+                        td.number data-pair=(pair.number) { (group_digits(*votes, lang)) }
+                        td.number { (share(*votes, valid, lang)) } }
+                }
+            }
+            tfoot {
+                tr { th scope="row" colspan="2" { (lang.pick("Suara sah", "Valid votes")) } td.number data-valid { (group_digits(valid, lang)) } td {} }
+                tr { th scope="row" colspan="2" { (lang.pick("Suara tidak sah", "Invalid votes")) } td.number { (group_digits(report.totals.invalid, lang)) } td {} }
+            }
+        }
+    }
+}
+
+fn progress(report: &RegionReport, lang: Lang) -> Markup {
+    let totals = &report.totals;
+    html! {
+        p.progress { (lang.pick("TPS masuk", "Stations reported")) ": "
+            span data-reported { (group_digits(u64::from(totals.stations_reported), lang)) }
+            (lang.pick(" dari ", " of ")) (group_digits(u64::from(totals.stations_expected), lang))
+            " (" (share(u64::from(totals.stations_reported), u64::from(totals.stations_expected), lang)) ")"
+            @if totals.stations_voided > 0 { "; " (lang.pick("dibatalkan", "voided")) ": " (totals.stations_voided) } }
+    }
+}
+
+pub(crate) fn approval_label(label: &str, lang: Lang) -> &'static str {
+    match label {
+        "approved" => lang.pick("disetujui", "approved"),
+        "stale" => lang.pick("kedaluwarsa", "stale"),
+        "pending" => lang.pick("menunggu", "pending"),
+        _ => lang.pick("tidak ada pleno", "no plenary"),
+    }
+}
+
+fn region_page(snapshot: &Snapshot, asked: &Asked, id: &str, code: &str) -> Result<Page, Page> {
+    let contest = find_contest(snapshot, asked, id)?;
+    let lang = asked.lang;
+    let state = &snapshot.state;
+    let missing = || {
+        let text = match lang {
+            Lang::Id => format!("Wilayah {code} tidak ada dalam pemilihan {id}."),
+            Lang::En => format!("There is no region {code} in the contest {id}."),
+        };
+        not_found(asked, &text)
+    };
+    let region = state.election().find_region(code).ok_or_else(missing)?;
+    let view = &*snapshot.totals();
+    let children = view
+        .select(Some(id), None, Some(code))
+        .map_err(|_| missing())?;
+    let found = view.find_region(code).ok().flatten().ok_or_else(missing)?;
+    let level = state
+        .election()
+        .region_entry(region)
+        .map(|r| r.level)
+        .unwrap_or_default();
+    let own = view
+        .reports(&Selection {
+            contest,
+            level,
+            rows: found.0..found.0 + 1,
+        })
+        .map_err(|error| internal(asked, &error.to_string()))?;
+    let Some(report) = own.first() else {
+        return Err(missing());
+    };
+    let station_children = level + 1 == view.station_level();
+    let rows = if station_children {
+        html! {}
+    } else {
+        child_table(view, &children, asked, id)?
+    };
+    let body = html! {
+        (breadcrumbs(state, region, asked, id))
+        (pair_table(state, contest, report, lang))
+        (progress(report, lang))
+        p { (lang.pick("Keadaan pleno", "Plenary state")) ": " strong data-approval=(report.approval) { (approval_label(report.approval, lang)) } }
+        (approval_details(state, region, contest, asked))
+        @if station_children { (station_table(state, region, contest, asked, id)) } @else { (rows) }
+        (head_block(snapshot, lang))
+    };
+    let title = format!("{} ({code})", report.name);
+    Ok(Page {
+        status: StatusCode::OK,
+        body: layout(asked, &format!("/c/{id}/r/{code}"), &title, body),
+    })
+}
+
+pub(crate) fn breadcrumbs(
+    state: &ModelState,
+    region: rekap_model::RegionIdx,
+    asked: &Asked,
+    id: &str,
+) -> Markup {
+    let mut chain = vec![region];
+    while let Some(parent) = chain
+        .last()
+        .and_then(|r| state.election().tree().parent(*r))
+    {
+        chain.push(parent);
+    }
+    chain.reverse();
+    html! {
+        nav aria-label=(asked.lang.pick("Jejak wilayah", "Breadcrumbs")) { ol.crumbs {
+            li { a href=(asked.link(&format!("/c/{id}"))) { (asked.lang.pick("Ringkasan", "Overview")) } }
+            @for step in chain {
+                @if let Some(entry) = state.election().region_entry(step) {
+                    li { a href=(asked.link(&format!("/c/{id}/r/{}", entry.code))) { (entry.name) } }
+                }
+            }
+        } }
+    }
+}
+
+fn child_table(
+    view: &TotalsView,
+    children: &Selection,
+    asked: &Asked,
+    id: &str,
+) -> Result<Markup, Page> {
+    let lang = asked.lang;
+    let reports = view
+        .reports(children)
+        .map_err(|error| internal(asked, &error.to_string()))?;
+    let numbers = view
+        .contest(children.contest)
+        .map(|c| c.pair_numbers.clone())
+        .unwrap_or_default();
+    Ok(html! {
+        table.children {
+            caption { (lang.pick("Wilayah di bawahnya", "Regions below")) }
+            thead { tr {
+                th scope="col" { (lang.pick("Wilayah", "Region")) }
+                @for number in &numbers { th scope="col" { (lang.pick("Paslon ", "Pair ")) (number) } }
+                th scope="col" { (lang.pick("Suara sah", "Valid")) }
+                th scope="col" { (lang.pick("TPS masuk", "Reported")) }
+                th scope="col" { (lang.pick("Pleno", "Plenary")) }
+            } }
+            tbody { @for report in &reports {
+                tr { th scope="row" { a href=(asked.link(&format!("/c/{id}/r/{}", report.code))) { (report.name) " (" (report.code) ")" } }
+                    @for votes in &report.totals.votes {
+                        td.number { (group_digits(*votes, lang)) br; small { (share(*votes, report.totals.valid, lang)) } } }
+                    td.number { (group_digits(report.totals.valid, lang)) }
+                    td.number { (report.totals.stations_reported) " / " (report.totals.stations_expected) }
+                    td { (approval_label(report.approval, lang)) } }
+            } }
+        }
+    })
+}
+
+fn station_table(
+    state: &ModelState,
+    region: rekap_model::RegionIdx,
+    contest: ContestIdx,
+    asked: &Asked,
+    id: &str,
+) -> Markup {
+    let lang = asked.lang;
+    let stations = state.election().tree().stations_under(region);
+    html! {
+        table.stations {
+            caption { (lang.pick("TPS di wilayah ini", "Polling stations here")) }
+            thead { tr { th scope="col" { "TPS" } th scope="col" { (lang.pick("Keadaan", "Status")) } th scope="col" { (lang.pick("Suara sah", "Valid")) } } }
+            tbody { @for number in stations {
+                @let station = rekap_model::StationId(number);
+                @if let Some(code) = state.election().station_code(station) {
+                    tr { th scope="row" { a href=(asked.link(&format!("/c/{id}/tps/{code}"))) { (code) } }
+                        @match state.station_status(station, contest) {
+                            Some(StationStatus::Counted(entry)) => {
+                                td { (lang.pick("masuk", "counted")) }
+                                td.number { (state.entry(entry).and_then(|e| e.sheet.as_ref()).map(|s| group_digits(u64::from(s.valid()), lang)).unwrap_or_default()) } }
+                            Some(StationStatus::Voided(_)) => { td { (lang.pick("dibatalkan", "voided")) } td {} }
+                            Some(StationStatus::RevotePending(_)) => { td { (lang.pick("menunggu pemungutan ulang", "re-vote pending")) } td {} }
+                            _ => { td { (lang.pick("belum masuk", "awaiting")) } td {} }
+                        } }
+                }
+            } }
+        }
+    }
+}
+
+/// Who approved, when, which witnesses signed, who refused and why, open objections.
+pub(crate) fn approval_details(
+    state: &ModelState,
+    region: rekap_model::RegionIdx,
+    contest: ContestIdx,
+    asked: &Asked,
+) -> Markup {
+    let lang = asked.lang;
+    let Some(approval) = state.latest_approval(region, contest) else {
+        return html! { p { (lang.pick("Belum ada persetujuan pleno.", "No plenary approval yet.")) } };
+    };
+    html! {
+        section.approval aria-label=(lang.pick("Persetujuan pleno", "Plenary approval")) {
+            h2 { (lang.pick("Persetujuan pleno", "Plenary approval")) " " (approval.id.to_string()) }
+            dl {
+                dt { (lang.pick("Disetujui oleh", "Approved by")) } dd { code title=(hex::encode(approval.official)) { (short_hex(&approval.official)) } }
+                dt { (lang.pick("Waktu", "When")) } dd { (time(approval.recorded_at_ms)) }
+                dt { (lang.pick("Digest", "Digest")) } dd { code { (hex::encode(approval.digest)) } }
+                dt { (lang.pick("Saksi yang menandatangani", "Witnesses who signed")) }
+                dd { @if approval.signers.is_empty() { "–" } @for key in &approval.signers { code title=(hex::encode(key)) { (short_hex(key)) } " " } }
+                dt { (lang.pick("Saksi yang menolak", "Witnesses who refused")) }
+                dd { @if approval.refusals.is_empty() { "–" } @for refusal in &approval.refusals { code { (short_hex(&refusal.witness)) } ": " (refusal.reason) br; } }
+                dt { (lang.pick("Keberatan terbuka saat disetujui", "Objections open when approved")) }
+                dd { @if approval.open_objections.is_empty() { "–" } @for objection in &approval.open_objections { (objection.to_string()) " " } }
+            }
+        }
+    }
+}
