@@ -11,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rekap_ledger::{GroupLedger, Placed, SubmissionRefusal, Verdict};
 use rekap_log::storage::StoredChunk;
 use rekap_log::{Head, PublicKey, SignedSubmission, Storage};
+use rekap_model::ApprovalStatement;
 use tokio::sync::oneshot;
 
 use crate::metrics::Metrics;
@@ -28,6 +29,14 @@ pub enum Request {
         from: u64,
         to: u64,
         reply: oneshot::Sender<Result<Vec<StoredChunk>, String>>,
+    },
+    /// The approval statement of a region and contest at the writer's head (what a witness
+    /// signs): the digest needs the projection, which only the writer holds. Between two
+    /// commits the writer's head is committed.
+    Statement {
+        region: String,
+        contest: String,
+        reply: oneshot::Sender<Result<(ApprovalStatement, Head), String>>,
     },
 }
 
@@ -128,8 +137,8 @@ pub fn run<S: Storage>(
             commit(&mut group, submits, &shared);
             dirty = true;
         }
-        for (from, to, reply) in reads {
-            let _ = reply.send(read_chunks(&group, from, to));
+        for read in reads {
+            answer_read(&group, read);
         }
         if dirty && last_publish.elapsed() >= config.publish_interval {
             publish(&group, &shared);
@@ -143,7 +152,7 @@ pub fn run<S: Storage>(
 }
 
 type Submits = Vec<(SignedSubmission, oneshot::Sender<Answer>)>;
-type Reads = Vec<(u64, u64, oneshot::Sender<Result<Vec<StoredChunk>, String>>)>;
+type Reads = Vec<Request>;
 
 /// `first` and whatever else is queued, up to `max_batch` submissions.
 fn drain(
@@ -158,7 +167,7 @@ fn drain(
         shared.metrics.queue_depth.fetch_sub(1, Ordering::Relaxed);
         match request {
             Request::Submit { submission, reply } => submits.push((submission, reply)),
-            Request::Chunks { from, to, reply } => reads.push((from, to, reply)),
+            read => reads.push(read),
         }
         if submits.len() < max_batch {
             next = queue.try_recv().ok();
@@ -246,6 +255,47 @@ fn publish<S: Storage>(group: &GroupLedger<S>, shared: &Shared) {
     metrics
         .publish_seconds
         .observe_micros(started.elapsed().as_micros() as u64);
+}
+
+/// Answers a read the writer serves (chunks, a statement).
+fn answer_read<S: Storage>(group: &GroupLedger<S>, read: Request) {
+    match read {
+        Request::Chunks { from, to, reply } => {
+            let _ = reply.send(read_chunks(group, from, to));
+        }
+        Request::Statement {
+            region,
+            contest,
+            reply,
+        } => {
+            let _ = reply.send(statement(group, &region, &contest));
+        }
+        Request::Submit { .. } => {}
+    }
+}
+
+/// The statement `rekap sign` signs for `region` and `contest`, at the writer's head.
+fn statement<S: Storage>(
+    group: &GroupLedger<S>,
+    region: &str,
+    contest: &str,
+) -> Result<(ApprovalStatement, Head), String> {
+    let ledger = group.ledger();
+    let state = ledger.state();
+    let election = state.election();
+    let contest_idx = election
+        .contest_by_id(contest)
+        .ok_or_else(|| format!("unknown contest {contest}"))?;
+    let region_idx = election
+        .find_region(region)
+        .ok_or_else(|| format!("unknown region {region}"))?;
+    let statement = ApprovalStatement {
+        definition_hash: state.definition_hash(),
+        region: region.to_owned(),
+        contest: contest.to_owned(),
+        digest: ledger.projection().digest(state, contest_idx, region_idx),
+    };
+    Ok((statement, ledger.head()))
 }
 
 /// Stored chunks from the one holding `from`, while they start at or before `to`, up to
