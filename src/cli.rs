@@ -9,6 +9,7 @@ use crate::commands::{
     approve::{ApproveArgs, SignArgs},
     audit::AuditArgs,
     bench::BenchArgs,
+    bench_server::BenchServerArgs,
     demo::DemoArgs,
     history::HistoryArgs,
     import::ImportArgs,
@@ -111,6 +112,8 @@ pub enum Command {
     Repair(RepairArgs),
     /// Measure the national scale against SQLite and blake3 baselines (docs/PERFORMANCE.md).
     Bench(BenchArgs),
+    /// Measure `rekap serve` under N concurrent signed-submission clients (docs/PERFORMANCE.md).
+    BenchServer(BenchServerArgs),
     /// Serve the store over HTTP to many operators, officials and witnesses (docs/API.md).
     ///
     /// Holds the store (other commands on it get exit 4: use --server), replays it once,

@@ -52,6 +52,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Audit(args) => audit::run(args),
         Command::Repair(args) => repair::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::BenchServer(args) => commands::bench_server::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Send(args) => send::run(args),
     }

@@ -10,10 +10,11 @@ use anyhow::{anyhow, bail, Context};
 use clap::Args;
 use ed25519_dalek::SigningKey;
 use rekap_log::SignedSubmission;
-use rekap_model::{encode_payload, Event, Payload};
+use rekap_model::{encode_payload, ApprovalStatement, Event, Payload};
 use rekap_server::wire::{fixed_hex, CounterJson, ProblemJson, ReceiptJson, SubmissionJson};
 use serde_json::Value;
 
+pub mod import;
 pub mod reads;
 
 use crate::exit::Outcome;
@@ -110,6 +111,48 @@ impl Client {
         let json = self.get_json(&format!("/v1/counters/{}", hex::encode(author)))?;
         let counter: CounterJson = serde_json::from_value(json)?;
         Ok(counter.next_counter)
+    }
+
+    /// The approval statement of `region` and `contest` at the server's head: what a
+    /// witness signs and an approval binds (`GET /v1/statement`).
+    pub fn statement(&self, region: &str, contest: &str) -> anyhow::Result<ApprovalStatement> {
+        let path = format!(
+            "/v1/statement?region={}&contest={}",
+            reads::encode(region),
+            reads::encode(contest)
+        );
+        let json = self.get_json(&path)?;
+        let field = |name: &str| {
+            fixed_hex(name, json[name].as_str().unwrap_or_default())
+                .map_err(|error| anyhow!("the server's statement: {error}"))
+        };
+        Ok(ApprovalStatement {
+            definition_hash: field("definition_hash")?,
+            region: region.to_owned(),
+            contest: contest.to_owned(),
+            digest: field("digest")?,
+        })
+    }
+
+    /// GET `path` as bytes (an export), up to `limit` bytes.
+    pub fn get_bytes(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
+        let url = format!("{}{path}", self.base);
+        let mut response = self
+            .agent
+            .get(&url)
+            .call()
+            .map_err(|error| network(error, &url))?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|error| network(error, &url))?;
+        if status >= 400 {
+            return Err(problem_error(status, &String::from_utf8_lossy(&bytes)));
+        }
+        Ok(bytes)
     }
 
     pub fn definition_hash(&self) -> anyhow::Result<[u8; 32]> {
@@ -287,15 +330,7 @@ fn write_offline(
         counter,
         payload_of(definition_hash_of(election)?, event),
     );
-    let mut line = serde_json::to_string(&SubmissionJson::of(&signed))?;
-    line.push('\n');
-    let mut out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(file)
-        .with_context(|| format!("opening {}", file.display()))?;
-    out.write_all(line.as_bytes())?;
-    out.sync_all()?;
+    append_line(file, &signed)?;
     // Only after the submission is safely written: a crash before leaves the counter unused.
     save_counter(key_path, counter)?;
     print(&format!(
@@ -306,9 +341,23 @@ fn write_offline(
     Ok(Outcome::Success)
 }
 
+/// Appends one signed submission to an offline file as a JSON line, durably.
+fn append_line(file: &Path, signed: &SignedSubmission) -> anyhow::Result<()> {
+    let mut line = serde_json::to_string(&SubmissionJson::of(signed))?;
+    line.push('\n');
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .with_context(|| format!("opening {}", file.display()))?;
+    out.write_all(line.as_bytes())?;
+    out.sync_all()?;
+    Ok(())
+}
+
 /// The definition hash of a genesis copy: an export file (its first record), or JSON with
 /// a `definition_hash` (what `GET /v1/election` answers).
-fn definition_hash_of(path: &Path) -> anyhow::Result<[u8; 32]> {
+pub fn definition_hash_of(path: &Path) -> anyhow::Result<[u8; 32]> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     if bytes.starts_with(rekap_log::export::EXPORT_MAGIC) {
         let frames = bytes

@@ -20,7 +20,7 @@ fn query(pairs: &[(&str, Option<&str>)]) -> String {
     }
 }
 
-fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|byte| match byte {

@@ -11,6 +11,7 @@ use ed25519_dalek::Signer;
 use rekap_model::{ApprovalStatement, Event, WitnessRefusal, WitnessSignature};
 use serde::{Deserialize, Serialize};
 
+use crate::client::{definition_hash_of, Client, RemoteArgs};
 use crate::commands::submit::append_one;
 use crate::exit::Outcome;
 use crate::keys;
@@ -45,6 +46,10 @@ pub struct SignArgs {
     /// The digest read out in the plenary; refused if the store computes another.
     #[arg(long)]
     pub digest: Option<String>,
+    /// Read the statement from the `rekap serve` at URL instead of --store (a witness
+    /// signing remotely: `GET /v1/statement`).
+    #[arg(long, env = "REKAP_SERVER")]
+    pub server: Option<String>,
     /// Signature file to write.
     #[arg(long)]
     pub out: PathBuf,
@@ -67,6 +72,43 @@ pub struct ApproveArgs {
     /// A witness who refused to sign: PUBLICKEYHEX=REASON (repeatable).
     #[arg(long = "refusal")]
     pub refusals: Vec<String>,
+    /// With --offline: the digest read out in the plenary (no store to compute it from).
+    #[arg(long, requires = "offline")]
+    pub digest: Option<String>,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// Where the statement comes from: the store, a server, or (offline) the election copy
+/// and the digest read out in the plenary.
+fn statement_of(
+    store: &StoreArg,
+    remote: &RemoteArgs,
+    digest: Option<&str>,
+    region: &str,
+    contest: &str,
+) -> anyhow::Result<ApprovalStatement> {
+    if let Some(url) = &remote.server {
+        return Client::new(url).statement(region, contest);
+    }
+    let Some(offline) = &remote.offline else {
+        return statement(store, region, contest);
+    };
+    let (Some(election), Some(digest)) = (&remote.election, digest) else {
+        bail!(
+            "--offline approve needs --election COPY and --digest HEX (the digest read out in the plenary); {} gets neither",
+            offline.display()
+        );
+    };
+    Ok(ApprovalStatement {
+        definition_hash: definition_hash_of(election)?,
+        region: region.to_owned(),
+        contest: contest.to_owned(),
+        digest: hex::decode(digest)
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .with_context(|| format!("--digest {digest:?} is not 32 bytes of hex"))?,
+    })
 }
 
 /// The statement of `region` and `contest` at the head of the store.
@@ -95,11 +137,14 @@ fn statement(
 
 pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
     let key = keys::read_signing_key(&args.key)?;
-    let statement = statement(&args.store, &args.region, &args.contest)?;
+    let statement = match &args.server {
+        Some(url) => Client::new(url).statement(&args.region, &args.contest)?,
+        None => statement(&args.store, &args.region, &args.contest)?,
+    };
     if let Some(expected) = &args.digest {
         if *expected != hex::encode(statement.digest) {
             bail!(
-                "the store computes digest {} for {}, not {expected}: not signed",
+                "the store (or server) computes digest {} for {}, not {expected}: not signed",
                 hex::encode(statement.digest),
                 args.region
             );
@@ -132,7 +177,13 @@ pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
-    let statement = statement(&args.store, &args.region, &args.contest)?;
+    let statement = statement_of(
+        &args.store,
+        &args.remote,
+        args.digest.as_deref(),
+        &args.region,
+        &args.contest,
+    )?;
     let signatures = args
         .signatures
         .iter()
@@ -156,13 +207,7 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
         args.contest,
         hex::encode(statement.digest)
     ))?;
-    // Approving through a server needs the region's digest from it: not yet (docs/API.md).
-    append_one(
-        &args.store,
-        &crate::client::RemoteArgs::default(),
-        &args.key,
-        event,
-    )
+    append_one(&args.store, &args.remote, &args.key, event)
 }
 
 fn read_signature(path: &Path, statement: &ApprovalStatement) -> anyhow::Result<WitnessSignature> {

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use rekap_import::{payloads, plan_import, ImportError, ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
+use ed25519_dalek::SigningKey;
+use rekap_import::{
+    payloads, plan_import, ImportError, ImportLimits, ImportPlan, DEFAULT_SHEETS_PER_PAYLOAD,
+};
 
 use super::import_report::{report, Rejection, MAX_PROBLEMS_FOR_A_FILE};
 use crate::exit::Outcome;
@@ -28,6 +31,8 @@ pub struct ImportArgs {
     /// Check every row and report; append nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub remote: crate::client::RemoteArgs,
     /// If the file is refused, write every problem to this CSV file (line, station, column,
     /// rule, reason); stderr then shows the summary and the first ones.
     #[arg(long, value_name = "FILE")]
@@ -37,9 +42,65 @@ pub struct ImportArgs {
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(None);
     let key = keys::read_signing_key(&args.key)?;
+    if args.remote.server.is_some() || args.remote.offline.is_some() {
+        return run_remote(&args, &key);
+    }
     let stage = Stage::start("opening the store");
     let mut ledger = store::open_for_append(&args.store.store)?;
     stage.next("checking every row");
+    let Some(plan) = plan(&args, ledger.state(), &key, &stage)? else {
+        return Ok(Outcome::Rejected);
+    };
+    let Some(summary) = summary(&args, &plan, &lang, &stage)? else {
+        return Ok(Outcome::Success);
+    };
+    stage.next("deciding, signing and appending");
+    let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
+    let receipt = ledger.submit(&key, batches, now_ms())?;
+    stage.next("saving the totals view");
+    store::save_view_after_append(&mut ledger);
+    stage.finish();
+    print(&format!(
+        "{summary}\nappended records {}..={} (durable)\nhead {}\n",
+        receipt.seqs.first().copied().unwrap_or_default(),
+        receipt.seqs.last().copied().unwrap_or_default(),
+        hex::encode(receipt.head.last_hash)
+    ))?;
+    Ok(Outcome::Success)
+}
+
+/// Over `--server` or `--offline`: checked against the export's state, then one signed
+/// submission per payload (not all or nothing; a rerun skips what is in the log).
+fn run_remote(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
+    let lang = Lang::resolve(None);
+    let stage = Stage::start("reading the export to check the rows against");
+    let state = crate::client::import::remote_state(&args.remote)?;
+    stage.next("checking every row");
+    let Some(plan) = plan(args, &state, key, &stage)? else {
+        return Ok(Outcome::Rejected);
+    };
+    let Some(summary) = summary(args, &plan, &lang, &stage)? else {
+        return Ok(Outcome::Success);
+    };
+    stage.finish();
+    print(&format!("{summary}\n"))?;
+    let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
+    crate::client::import::send_payloads(
+        &args.remote,
+        &args.key,
+        state.definition_hash(),
+        batches,
+    )?;
+    Ok(Outcome::Success)
+}
+
+/// The checked rows, or `None` after reporting why the file is refused.
+fn plan(
+    args: &ImportArgs,
+    state: &rekap_model::State,
+    key: &SigningKey,
+    stage: &Stage,
+) -> anyhow::Result<Option<ImportPlan>> {
     let file = File::open(&args.sheets)
         .with_context(|| format!("cannot open {}", args.sheets.display()))?;
     let mut limits = ImportLimits::default();
@@ -47,13 +108,13 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
         limits.max_listed_problems = MAX_PROBLEMS_FOR_A_FILE;
     }
     let planned = plan_import(
-        ledger.state(),
+        state,
         &key.verifying_key().to_bytes(),
         BufReader::new(file),
         &limits,
     );
-    let plan = match planned {
-        Ok(plan) => plan,
+    match planned {
+        Ok(plan) => Ok(Some(plan)),
         Err(ImportError::Rejected {
             problems,
             unlisted,
@@ -67,10 +128,19 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
                 by_kind: &by_kind,
             };
             eprint!("{}", report(&rejection, args.problems.as_deref())?);
-            return Ok(Outcome::Rejected);
+            Ok(None)
         }
-        Err(error) => return Err(error.into()),
-    };
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The summary line, or `None` after printing it when nothing is to be appended.
+fn summary(
+    args: &ImportArgs,
+    plan: &ImportPlan,
+    lang: &Lang,
+    stage: &Stage,
+) -> anyhow::Result<Option<String>> {
     let summary = format!(
         "{} rows: {} to append, {} already imported",
         lang.number(plan.rows as u64),
@@ -85,19 +155,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
             "nothing to append"
         };
         print(&format!("{summary} ({verdict})\n"))?;
-        return Ok(Outcome::Success);
+        return Ok(None);
     }
-    stage.next("deciding, signing and appending");
-    let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
-    let receipt = ledger.submit(&key, batches, now_ms())?;
-    stage.next("saving the totals view");
-    store::save_view_after_append(&mut ledger);
-    stage.finish();
-    print(&format!(
-        "{summary}\nappended records {}..={} (durable)\nhead {}\n",
-        receipt.seqs.first().copied().unwrap_or_default(),
-        receipt.seqs.last().copied().unwrap_or_default(),
-        hex::encode(receipt.head.last_hash)
-    ))?;
-    Ok(Outcome::Success)
+    Ok(Some(summary))
 }

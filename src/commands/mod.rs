@@ -1,6 +1,7 @@
 pub mod approve;
 pub mod audit;
 pub mod bench;
+pub mod bench_server;
 pub mod demo;
 pub mod export;
 pub mod history;

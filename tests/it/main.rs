@@ -16,6 +16,7 @@ mod layers;
 mod portal;
 mod proof;
 mod server;
+mod server_remote;
 mod totals;
 mod tutorial;
 mod verify;

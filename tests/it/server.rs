@@ -10,12 +10,12 @@ use serde_json::{json, Value};
 
 use crate::harness::{code, rekap_binary, stderr, stdout, Sandbox};
 
-const CONTEST: &str = "gubernur-64";
+pub(crate) const CONTEST: &str = "gubernur-64";
 const CLIENTS: usize = 4;
 
 /// A sandbox with keys, a definition of 2 x 150 stations and `CLIENTS` operators, and a
 /// store holding its genesis.
-fn election() -> Sandbox {
+pub(crate) fn election() -> Sandbox {
     let sandbox = Sandbox::new();
     let key = |name: &str| {
         let out = sandbox.run(&["keygen", "--out", &format!("keys/{name}.key")]);
@@ -58,7 +58,7 @@ fn election() -> Sandbox {
     sandbox
 }
 
-fn station(n: usize) -> String {
+pub(crate) fn station(n: usize) -> String {
     format!("647201000{}-{:03}", 1 + n / 150, 1 + n % 150)
 }
 
@@ -83,13 +83,13 @@ fn sheet_args(station: &str, one: u32) -> Vec<String> {
 }
 
 /// A running `rekap serve` on an ephemeral loopback port.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Server {
-    fn start(sandbox: &Sandbox, extra: &[&str]) -> Server {
+    pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> Server {
         let mut child = Command::new(rekap_binary())
             .current_dir(sandbox.path(""))
             .env_remove("REKAP_STORE")
@@ -120,7 +120,7 @@ impl Server {
     }
 
     /// SIGTERM, then the exit code.
-    fn stop(mut self) -> i32 {
+    pub(crate) fn stop(mut self) -> i32 {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -163,7 +163,7 @@ fn answer(
     }
 }
 
-fn get(url: &str) -> (u16, String) {
+pub(crate) fn get(url: &str) -> (u16, String) {
     let (status, body, _) = answer(agent().get(url).call());
     (status, body)
 }
@@ -177,7 +177,7 @@ fn post(url: &str, body: &str) -> (u16, String, Option<String>) {
     )
 }
 
-fn json_of(text: &str) -> Value {
+pub(crate) fn json_of(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|error| panic!("{error}: {text}"))
 }
 
@@ -556,4 +556,14 @@ fn kill_9_under_load_loses_no_acknowledged_submission() {
     assert_eq!(code(&verify), 0, "{}", stderr(&verify));
     let audit = sandbox.run(&["audit", "--store", "rekap-store"]);
     assert_eq!(code(&audit), 0, "{}", stdout(&audit));
+}
+
+pub(crate) fn get_bytes(url: &str) -> Vec<u8> {
+    let mut response = agent().get(url).call().unwrap();
+    response
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_vec()
+        .unwrap()
 }

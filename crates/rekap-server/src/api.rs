@@ -94,6 +94,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route("/v1/stations/{code}/proof", get(reads::station_proof))
         .route("/v1/objections", get(reads::objections))
         .route("/v1/approvals", get(reads::approvals))
+        .route("/v1/statement", get(reads::statement))
         .route("/v1/records", get(reads::records))
         .route("/v1/export", get(reads::export))
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_address));

@@ -566,3 +566,38 @@ pub async fn station_proof(
         serde_json::to_value(&proof).map_err(|error| Problem::internal(error.to_string()))?;
     Ok(Json(value))
 }
+
+#[derive(Deserialize)]
+pub struct StatementQuery {
+    region: Option<String>,
+    contest: Option<String>,
+}
+
+/// `GET /v1/statement?region=&contest=`: the approval statement `rekap sign` signs (its
+/// digest is computed by the writer, which holds the projection), at the writer's head.
+pub async fn statement(
+    State(app): State<Arc<App>>,
+    Query(query): Query<StatementQuery>,
+) -> Result<Json<Value>, Problem> {
+    let (Some(region), Some(contest)) = (query.region, query.contest) else {
+        return Err(Problem::bad_request("give region= and contest="));
+    };
+    let (reply, answer) = oneshot::channel();
+    app.enqueue(Request::Statement {
+        region,
+        contest,
+        reply,
+    })?;
+    let (statement, head) = answer
+        .await
+        .map_err(|_| Problem::internal("the writer stopped"))?
+        .map_err(Problem::not_found)?;
+    Ok(Json(json!({
+        "definition_hash": hex::encode(statement.definition_hash),
+        "region": statement.region,
+        "contest": statement.contest,
+        "digest": hex::encode(statement.digest),
+        "signed_bytes": hex::encode(statement.bytes()),
+        "head": head_json(head),
+    })))
+}

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rekap_ledger::{GroupLedger, Placed, SubmissionRefusal, Verdict};
 use rekap_log::storage::StoredChunk;
 use rekap_log::{Head, PublicKey, SignedSubmission, Storage};
+use rekap_model::ApprovalStatement;
 use tokio::sync::oneshot;
 
 use crate::metrics::Metrics;
@@ -36,6 +37,14 @@ pub enum Request {
         station: String,
         level: Option<String>,
         reply: oneshot::Sender<Result<rekap_ledger::proof::ProofFile, String>>,
+    },
+    /// The approval statement of a region and contest at the writer's head (what a witness
+    /// signs): the digest needs the projection, which only the writer holds. Between two
+    /// commits the writer's head is committed.
+    Statement {
+        region: String,
+        contest: String,
+        reply: oneshot::Sender<Result<(ApprovalStatement, Head), String>>,
     },
 }
 
@@ -131,16 +140,13 @@ pub fn run<S: Storage>(
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let (submits, reads, proves) = drain(first, &queue, config.max_batch, &shared);
+        let (submits, reads) = drain(first, &queue, config.max_batch, &shared);
         if !submits.is_empty() {
             commit(&mut group, submits, &shared);
             dirty = true;
         }
-        for (from, to, reply) in reads {
-            let _ = reply.send(read_chunks(&group, from, to));
-        }
-        for (contest, station, level, reply) in proves {
-            let _ = reply.send(prove(&group, &contest, &station, level.as_deref()));
+        for read in reads {
+            answer_read(&group, read);
         }
         if dirty && last_publish.elapsed() >= config.publish_interval {
             publish(&group, &shared);
@@ -154,32 +160,7 @@ pub fn run<S: Storage>(
 }
 
 type Submits = Vec<(SignedSubmission, oneshot::Sender<Answer>)>;
-type Reads = Vec<(u64, u64, oneshot::Sender<Result<Vec<StoredChunk>, String>>)>;
-type ProofReply = oneshot::Sender<Result<rekap_ledger::proof::ProofFile, String>>;
-type Proves = Vec<(String, String, Option<String>, ProofReply)>;
-
-/// `rekap prove` on the writer's ledger (the state and projection of the committed head).
-fn prove<S: Storage>(
-    group: &GroupLedger<S>,
-    contest: &str,
-    station: &str,
-    level: Option<&str>,
-) -> Result<rekap_ledger::proof::ProofFile, String> {
-    let ledger = group.ledger();
-    let level = match level {
-        Some(key) => rekap_projection::proof::ProofLevel::Key(key),
-        None => rekap_projection::proof::ProofLevel::Highest,
-    };
-    rekap_ledger::proof::prove(
-        ledger.state(),
-        ledger.projection(),
-        contest,
-        station,
-        level,
-        |seq| Ok(ledger.log().read(seq)?),
-    )
-    .map_err(|error| error.to_string())
-}
+type Reads = Vec<Request>;
 
 /// `first` and whatever else is queued, up to `max_batch` submissions.
 fn drain(
@@ -187,26 +168,20 @@ fn drain(
     queue: &Receiver<Request>,
     max_batch: usize,
     shared: &Shared,
-) -> (Submits, Reads, Proves) {
-    let (mut submits, mut reads, mut proves) = (Vec::new(), Vec::new(), Vec::new());
+) -> (Submits, Reads) {
+    let (mut submits, mut reads) = (Vec::new(), Vec::new());
     let mut next = Some(first);
     while let Some(request) = next.take() {
         shared.metrics.queue_depth.fetch_sub(1, Ordering::Relaxed);
         match request {
             Request::Submit { submission, reply } => submits.push((submission, reply)),
-            Request::Chunks { from, to, reply } => reads.push((from, to, reply)),
-            Request::Prove {
-                contest,
-                station,
-                level,
-                reply,
-            } => proves.push((contest, station, level, reply)),
+            read => reads.push(read),
         }
         if submits.len() < max_batch {
             next = queue.try_recv().ok();
         }
     }
-    (submits, reads, proves)
+    (submits, reads)
 }
 
 /// Decides and appends one group, then answers each submission.
@@ -288,6 +263,78 @@ fn publish<S: Storage>(group: &GroupLedger<S>, shared: &Shared) {
     metrics
         .publish_seconds
         .observe_micros(started.elapsed().as_micros() as u64);
+}
+
+/// Answers a read the writer serves (chunks, a statement).
+fn answer_read<S: Storage>(group: &GroupLedger<S>, read: Request) {
+    match read {
+        Request::Chunks { from, to, reply } => {
+            let _ = reply.send(read_chunks(group, from, to));
+        }
+        Request::Statement {
+            region,
+            contest,
+            reply,
+        } => {
+            let _ = reply.send(statement(group, &region, &contest));
+        }
+        Request::Prove {
+            contest,
+            station,
+            level,
+            reply,
+        } => {
+            let _ = reply.send(prove(group, &contest, &station, level.as_deref()));
+        }
+        Request::Submit { .. } => {}
+    }
+}
+
+/// `rekap prove` on the writer's ledger (the state and projection of the committed head).
+fn prove<S: Storage>(
+    group: &GroupLedger<S>,
+    contest: &str,
+    station: &str,
+    level: Option<&str>,
+) -> Result<rekap_ledger::proof::ProofFile, String> {
+    let ledger = group.ledger();
+    let level = match level {
+        Some(key) => rekap_projection::proof::ProofLevel::Key(key),
+        None => rekap_projection::proof::ProofLevel::Highest,
+    };
+    rekap_ledger::proof::prove(
+        ledger.state(),
+        ledger.projection(),
+        contest,
+        station,
+        level,
+        |seq| Ok(ledger.log().read(seq)?),
+    )
+    .map_err(|error| error.to_string())
+}
+
+/// The statement `rekap sign` signs for `region` and `contest`, at the writer's head.
+fn statement<S: Storage>(
+    group: &GroupLedger<S>,
+    region: &str,
+    contest: &str,
+) -> Result<(ApprovalStatement, Head), String> {
+    let ledger = group.ledger();
+    let state = ledger.state();
+    let election = state.election();
+    let contest_idx = election
+        .contest_by_id(contest)
+        .ok_or_else(|| format!("unknown contest {contest}"))?;
+    let region_idx = election
+        .find_region(region)
+        .ok_or_else(|| format!("unknown region {region}"))?;
+    let statement = ApprovalStatement {
+        definition_hash: state.definition_hash(),
+        region: region.to_owned(),
+        contest: contest.to_owned(),
+        digest: ledger.projection().digest(state, contest_idx, region_idx),
+    };
+    Ok((statement, ledger.head()))
 }
 
 /// Stored chunks from the one holding `from`, while they start at or before `to`, up to
