@@ -10,6 +10,8 @@
 //! - `<name>.view`: views (the totals of every region at the head), stamped with where the
 //!   segment file ended when they were saved, so `rekap totals` reads one without opening
 //!   the store: see [`super::view_file`].
+//! - `tree/`: the transparency tree's node files, derived state checked against the log
+//!   before it is believed and updated after each append: see [`crate::tree`].
 //! - `sled/`: a sled database for other derived, rebuildable key-values, never the log's
 //!   truth; opened only when first used, since opening it costs tens of milliseconds.
 //!
@@ -344,6 +346,10 @@ impl SegmentStorage {
 }
 
 impl Storage for SegmentStorage {
+    fn tree_directory(&self) -> Option<PathBuf> {
+        Some(self.path.join(crate::tree::TREE_DIRECTORY))
+    }
+
     fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
         if self.mode == Mode::ReadOnly {
             return Err(io_error(
