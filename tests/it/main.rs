@@ -15,6 +15,7 @@ mod keys;
 mod layers;
 mod proof;
 mod server;
+mod tlog;
 mod totals;
 mod tutorial;
 mod verify;

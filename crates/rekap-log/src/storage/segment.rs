@@ -144,6 +144,11 @@ impl SegmentStorage {
         fs::read_to_string(path.join(MARKER_FILE)).is_ok_and(|contents| contents == MARKER_CONTENTS)
     }
 
+    /// The store's directory.
+    pub fn directory(&self) -> &Path {
+        &self.path
+    }
+
     /// What opening for appending moved to quarantine: the caller tells the user.
     pub fn quarantined(&self) -> Option<&Quarantined> {
         self.quarantined.as_ref()
