@@ -23,6 +23,9 @@ use crate::commands::{
     submit::{
         CorrectArgs, ObjectArgs, RegisterArgs, ResolveArgs, RevokeArgs, StationActArgs, SubmitArgs,
     },
+    tlog::{
+        CheckpointArgs, LogKeyArgs, ProveConsistencyArgs, ProveRecordArgs, VerifyConsistencyArgs,
+    },
     totals::TotalsArgs,
 };
 
@@ -98,6 +101,20 @@ pub enum Command {
     Prove(ProveArgs),
     /// Check a proof offline.
     VerifyProof(VerifyProofArgs),
+    /// Print the log's verifier key (C2SP vkey: `<origin>+<hex key id>+<base64 key>`).
+    LogKey(LogKeyArgs),
+    /// Print the latest signed checkpoint (C2SP signed note).
+    ///
+    /// Appending commands sign one after each append. If the log grew since the last one
+    /// (an append by `rekap serve`), this signs a new one first: a write, which takes the
+    /// store's lock. A checkpoint inconsistent with the last one is never signed.
+    Checkpoint(CheckpointArgs),
+    /// Print an inclusion proof of a record in a signed checkpoint (C2SP tlog-proof).
+    ProveRecord(ProveRecordArgs),
+    /// Print a consistency proof between two tree sizes (format rekap-consistency/1).
+    ProveConsistency(ProveConsistencyArgs),
+    /// Check that checkpoint NEW extends checkpoint OLD with a consistency proof (exit 0/1).
+    VerifyConsistency(VerifyConsistencyArgs),
     /// Write the whole log of a store to one self-contained export file.
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.

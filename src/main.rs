@@ -15,6 +15,7 @@ mod progress;
 mod sheet_args;
 mod store;
 mod table;
+mod transparency;
 
 use clap::Parser;
 
@@ -47,6 +48,11 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::History(args) => history::run(args),
         Command::Prove(args) => prove::prove(args),
         Command::VerifyProof(args) => prove::verify_proof(args),
+        Command::LogKey(args) => tlog::log_key(args),
+        Command::Checkpoint(args) => tlog::checkpoint(args),
+        Command::ProveRecord(args) => tlog::prove_record(args),
+        Command::ProveConsistency(args) => tlog::prove_consistency(args),
+        Command::VerifyConsistency(args) => tlog::verify_consistency(args),
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),

@@ -59,6 +59,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
     let receipt = ledger.submit(&key, batches, now_ms())?;
     stage.next("saving the totals view");
     store::save_view_after_append(&mut ledger);
+    crate::transparency::sign_after_append(&args.store.store, &ledger);
     stage.finish();
     print(&format!(
         "{summary}\nappended records {}..={} (durable)\nhead {}\n",

@@ -11,6 +11,7 @@ use crate::keys;
 use crate::new_store;
 use crate::output::print;
 use crate::store::{now_ms, StoreArg};
+use crate::transparency;
 
 #[derive(Args)]
 pub struct InitArgs {
@@ -26,6 +27,10 @@ pub struct InitArgs {
     /// the definition file).
     #[arg(long)]
     pub regions: Option<PathBuf>,
+    /// The log key that signs the store's checkpoints (a rekap key file, mode 0600); copied
+    /// into the store as `log.key`. Default: a new key made for this store.
+    #[arg(long)]
+    pub log_key: Option<PathBuf>,
 }
 
 pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
@@ -50,11 +55,19 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
         )
     })?;
     let registrar = keys::read_signing_key(&args.key)?;
+    let log_key = match &args.log_key {
+        Some(path) => keys::read_signing_key(path)?,
+        None => keys::generate()?,
+    };
     // Everything is checked before the store is made; the genesis is decided as it is
     // written, in a hidden directory that becomes the store only once complete.
     let head = new_store::create_atomically(&args.store.store, |storage| {
         let definition = election.definition().clone();
-        Ok(Ledger::create(storage, definition, &registrar, now_ms())?)
+        let directory = storage.directory().to_owned();
+        keys::write_key(&directory.join(transparency::LOG_KEY_FILE), &log_key)?;
+        let ledger = Ledger::create(storage, definition, &registrar, now_ms())?;
+        transparency::sign_current(&directory, &ledger)?;
+        Ok(ledger)
     })?;
     print(&format!(
         "created store {} for \"{}\"\ndefinition {}\nhead {}\n",

@@ -15,5 +15,6 @@ pub mod send;
 pub mod serve;
 pub mod status;
 pub mod submit;
+pub mod tlog;
 pub mod totals;
 pub mod verify;

@@ -134,6 +134,7 @@ pub fn append_one(
     let mut ledger = store::open_for_append(&store.store)?;
     let receipt = ledger.submit(&key, vec![vec![event]], now_ms())?;
     store::save_view_after_append(&mut ledger);
+    crate::transparency::sign_after_append(&store.store, &ledger);
     let seq = receipt.seqs.first().copied().unwrap_or_default();
     print(&format!(
         "appended record {seq} (event id {seq}.0)\nhead {}\n",

@@ -17,6 +17,7 @@ mod portal;
 mod proof;
 mod server;
 mod server_remote;
+mod tlog;
 mod totals;
 mod tutorial;
 mod verify;

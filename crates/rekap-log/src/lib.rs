@@ -10,6 +10,7 @@
 //! - [`verify`]: the chain verifier shared by the tail check, `verify --store` and
 //!   `verify --log`.
 //! - [`export`]: the self-contained export file.
+//! - [`tree`]: the transparency tree over the records' hashes (derived state).
 
 pub mod encoding;
 pub mod error;
@@ -21,6 +22,7 @@ mod parallel;
 pub mod record;
 pub mod repair;
 pub mod storage;
+pub mod tree;
 pub mod verify;
 
 pub use error::{AppendError, LogError};

@@ -11,6 +11,7 @@ use crate::record::{
     short_hex, Hash, PublicKey, Record, RecordView, SignedSubmission, GENESIS_PREV_HASH,
 };
 use crate::storage::{ChunkWrite, Storage, StorageError, StoredChunk};
+use crate::tree::{self, MaintainedTree};
 use crate::verify::{ChainVerifier, VerifyOptions, VerifyReport};
 
 /// The end of the log.
@@ -39,6 +40,9 @@ pub struct Log<S: Storage> {
     /// Why the stored tail does not verify (`Some(None)`: it verifies). Checked on first
     /// need, so that a reading command does not pay for checking a large last batch.
     tail_problem: OnceLock<Option<String>>,
+    /// The transparency tree's node files, opened on the first append (see [`crate::tree`]);
+    /// `None` also after an update failed, so the next append reconciles them with the log.
+    tree: Option<MaintainedTree>,
 }
 
 impl<S: Storage> Log<S> {
@@ -65,6 +69,7 @@ impl<S: Storage> Log<S> {
             storage,
             head,
             tail_problem: OnceLock::new(),
+            tree: None,
         })
     }
 
@@ -179,7 +184,41 @@ impl<S: Storage> Log<S> {
         if let Some(last) = records.last() {
             self.head = head_of(last);
         }
+        self.maintain_tree(&records);
         Ok(records)
+    }
+
+    /// Adds durable records to the transparency tree's files. Never fails the append: a
+    /// failure leaves the files stale, to be reconciled with the log by the next append.
+    fn maintain_tree(&mut self, records: &[Record]) {
+        let Some(directory) = self.storage.tree_directory() else {
+            return;
+        };
+        let Some(first_seq) = records.first().map(|record| record.seq) else {
+            return;
+        };
+        let entries: Vec<[u8; 32]> = records.iter().map(|record| record.hash).collect();
+        let updated = match self.tree.as_mut() {
+            Some(maintained) => maintained.append(first_seq, &entries),
+            None => MaintainedTree::open(&self.storage, &directory, &self.head)
+                .map(|maintained| self.tree = Some(maintained)),
+        };
+        if updated.is_err() {
+            self.tree = None;
+        }
+    }
+
+    /// The transparency tree of the whole log (see [`crate::tree`]): the one this process
+    /// maintains, else the store's files if they match the log, else computed from the
+    /// records. Writes nothing.
+    pub fn tree(&self) -> Result<rekap_tlog::Tree, LogError> {
+        if let Some(maintained) = &self.tree {
+            if tree::matches_head(maintained.tree(), &self.head) {
+                return Ok(maintained.tree().clone());
+            }
+        }
+        let directory = self.storage.tree_directory();
+        tree::read(&self.storage, directory.as_deref(), &self.head)
     }
 
     /// Checks limits, signatures and counters; returns each author's last counter.

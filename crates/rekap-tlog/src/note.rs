@@ -371,14 +371,11 @@ impl Verifier {
     }
 }
 
-/// Splits `name+id+key`: a name holds no `+`, so exactly three parts.
+/// Splits `name+id+key`: a name and an id hold no `+`, but standard base64 does, so the key
+/// is everything after the second `+`.
 fn split_key_text(text: &str) -> Option<(&str, &str, &str)> {
-    let mut parts = text.split('+');
-    let parts = (parts.next()?, parts.next()?, parts.next()?, parts.next());
-    match parts {
-        (name, id, key, None) => Some((name, id, key)),
-        _ => None,
-    }
+    let mut parts = text.splitn(3, '+');
+    Some((parts.next()?, parts.next()?, parts.next()?))
 }
 
 /// Exactly 8 lowercase hex digits (the spec's fixed-length lowercase hex).

@@ -290,3 +290,18 @@ fn a_tlog_proof_round_trips_and_verifies_only_its_entry() {
         .verify(&leaf_hash(&entries[6]), "rekap.example/log", &verifier)
         .is_err());
 }
+
+/// Standard base64 holds `+`: a vkey and a private key text whose key encodes with one
+/// must round trip (the key is everything after the second `+`).
+#[test]
+fn keys_whose_base64_holds_a_plus_round_trip() {
+    let with_plus = (0u8..=255)
+        .map(|seed| Signer::new("rekap/example", SigningKey::from_bytes(&[seed; 32])).unwrap())
+        .find(|signer| signer.verifier().to_vkey().matches('+').count() > 2)
+        .expect("some key's base64 holds a plus");
+    let vkey = with_plus.verifier().to_vkey();
+    assert_eq!(Verifier::from_vkey(&vkey).expect("reads").to_vkey(), vkey);
+    let private = with_plus.to_private_text();
+    let reread = Signer::from_private_text(&private).expect("reads private text");
+    assert_eq!(reread.verifier().to_vkey(), vkey);
+}

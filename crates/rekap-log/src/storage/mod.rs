@@ -117,6 +117,12 @@ pub trait Storage {
         self.put_derived(&format!("view/{name}"), body)
     }
 
+    /// Where the transparency tree's node files live ([`crate::tree`]); `None`: the tree
+    /// is computed in memory when asked for.
+    fn tree_directory(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+
     /// The body of view `name`. A store that can tell checks that the log has not changed
     /// since (the segment store); otherwise the caller checks the head the body names.
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {

@@ -10,6 +10,8 @@
 //! - `<name>.view`: views (the totals of every region at the head), stamped with where the
 //!   segment file ended when they were saved, so `rekap totals` reads one without opening
 //!   the store: see [`super::view_file`].
+//! - `tree/`: the transparency tree's node files, derived state checked against the log
+//!   before it is believed and updated after each append: see [`crate::tree`].
 //! - `sled/`: a sled database for other derived, rebuildable key-values, never the log's
 //!   truth; opened only when first used, since opening it costs tens of milliseconds.
 //!
@@ -140,6 +142,11 @@ impl SegmentStorage {
     /// Whether `path` holds a store of this format.
     pub fn is_store(path: &Path) -> bool {
         fs::read_to_string(path.join(MARKER_FILE)).is_ok_and(|contents| contents == MARKER_CONTENTS)
+    }
+
+    /// The store's directory.
+    pub fn directory(&self) -> &Path {
+        &self.path
     }
 
     /// What opening for appending moved to quarantine: the caller tells the user.
@@ -344,6 +351,10 @@ impl SegmentStorage {
 }
 
 impl Storage for SegmentStorage {
+    fn tree_directory(&self) -> Option<PathBuf> {
+        Some(self.path.join(crate::tree::TREE_DIRECTORY))
+    }
+
     fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
         if self.mode == Mode::ReadOnly {
             return Err(io_error(

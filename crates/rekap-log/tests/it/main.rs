@@ -7,4 +7,5 @@ mod export;
 mod harness;
 mod last_record;
 mod tail;
+mod tree;
 mod vector;
