@@ -58,7 +58,17 @@ pub fn totals(url: &str, args: &TotalsArgs, json: bool) -> anyhow::Result<Outcom
         "Code".to_owned(),
         answer["level"].as_str().unwrap_or("").to_owned(),
     ];
-    header.extend(pairs.iter().map(|pair| format!("Pair {pair}")));
+    let names = answer["pairs"].as_array().cloned().unwrap_or_default();
+    header.extend(pairs.iter().map(|pair| {
+        let name = names
+            .iter()
+            .find(|named| {
+                named["number"].as_u64().map(|n| n.to_string()).as_deref() == Some(pair.as_str())
+            })
+            .and_then(|named| named["name"].as_str())
+            .unwrap_or_default();
+        format!("{pair} {name}")
+    }));
     header.extend(["Valid", "Invalid", "Stations", "Approval"].map(str::to_owned));
     let mut table = Table::new(header);
     for region in &regions {

@@ -73,6 +73,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             );
         }
         out.push('\n');
+        out += &pairs_text(&view, contest, &totals, lang);
         for level in 0..view.station_level() {
             out += &level_line(&view, ViewRegion(scope), contest, level, lang)?;
         }
@@ -95,6 +96,28 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     out += &flags_text(state, projection, lang);
     print(&out)?;
     Ok(Outcome::Success)
+}
+
+/// Each pair (candidate, selection) by ballot number and name, with its votes and share.
+fn pairs_text(
+    view: &rekap_ledger::view::TotalsView,
+    contest: ContestIdx,
+    totals: &rekap_projection::Totals,
+    lang: Lang,
+) -> String {
+    let Some(entry) = view.contest(contest) else {
+        return String::new();
+    };
+    let pairs = entry.pair_numbers.iter().zip(&entry.pair_names);
+    let mut out = String::new();
+    for ((number, name), votes) in pairs.zip(&totals.votes) {
+        out += &format!(
+            "  {number} {name}: {} ({})\n",
+            lang.number(*votes),
+            lang.percent(*votes, totals.valid)
+        );
+    }
+    out
 }
 
 /// One level: regions complete, and for plenary levels the approvals.

@@ -153,6 +153,24 @@ fn pair_numbers(view: &TotalsView, contest: ContestIdx) -> Vec<u32> {
         .unwrap_or_default()
 }
 
+/// The pairs' (candidates', selections') names in ballot order.
+fn pair_names(view: &TotalsView, contest: ContestIdx) -> Vec<String> {
+    view.contest(contest)
+        .map(|column| column.pair_names.clone())
+        .unwrap_or_default()
+}
+
+/// `[{number, name}]` in ballot order: what the `votes` keys of each region stand for.
+pub fn pairs_json(view: &TotalsView, contest: ContestIdx) -> serde_json::Value {
+    let names = pair_names(view, contest);
+    let pairs: Vec<_> = pair_numbers(view, contest)
+        .iter()
+        .zip(&names)
+        .map(|(number, name)| json!({ "number": number, "name": name }))
+        .collect();
+    json!(pairs)
+}
+
 fn json_text(
     view: &TotalsView,
     selection: &Selection,
@@ -191,6 +209,7 @@ fn json_text(
     Ok(serde_json::to_string(&json!({
         "contest": contest,
         "level": level,
+        "pairs": pairs_json(view, selection.contest),
         "regions": regions,
     }))?)
 }
@@ -209,6 +228,9 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
         ]
         .map(str::to_owned),
     );
+    // The names last, so every column before them keeps its place for existing scripts.
+    header.extend(numbers.iter().map(|number| format!("name_{number}")));
+    let names = pair_names(view, selection.contest);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&header);
     for report in reports {
@@ -221,6 +243,7 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
             report.totals.stations_expected.to_string(),
             report.approval.to_owned(),
         ]);
+        row.extend(names.iter().cloned());
         let _ = writer.write_record(&row);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -250,7 +273,8 @@ pub fn table_text(
     header.extend(
         numbers
             .iter()
-            .map(|number| format!("{} {number}", lang.pick("Pair", "Paslon"))),
+            .zip(pair_names(view, selection.contest))
+            .map(|(number, name)| format!("{number} {name}")),
     );
     header.extend([
         lang.pick("Valid", "Sah").to_owned(),

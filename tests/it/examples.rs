@@ -21,6 +21,14 @@ fn demo_keys(sandbox: &Sandbox) {
 
 /// Inits the example's store and imports its sheets; returns `status` for `contest`.
 fn init_and_import(definition: &str, sheets: &str, contest: &str) -> String {
+    let sandbox = imported(definition, sheets);
+    let status = sandbox.run(&["status", "--store", "store", "--contest", contest]);
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    stdout(&status)
+}
+
+/// A sandbox whose `store` holds the example's definition and its sheets.
+fn imported(definition: &str, sheets: &str) -> Sandbox {
     let sandbox = Sandbox::new();
     demo_keys(&sandbox);
     let election = example(definition);
@@ -50,9 +58,44 @@ fn init_and_import(definition: &str, sheets: &str, contest: &str) -> String {
         stdout(&import),
         stderr(&import)
     );
-    let status = sandbox.run(&["status", "--store", "store", "--contest", contest]);
-    assert_eq!(code(&status), 0, "{}", stderr(&status));
-    stdout(&status)
+    sandbox
+}
+
+/// `totals` (table, CSV, JSON) and `status` name each pair, not only its ballot number.
+#[test]
+fn totals_and_status_name_the_pairs() {
+    let sandbox = imported("national.json", "national-sheets.csv");
+    let run = |args: &[&str]| {
+        let output = sandbox.run(args);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        stdout(&output)
+    };
+    let table = run(&["totals", "--store", "store", "--lang", "en"]);
+    assert!(table.contains("1 Pasangan 01"), "{table}");
+    assert!(table.contains("3 Pasangan 03"), "{table}");
+    let csv = run(&["totals", "--store", "store", "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or_default();
+    assert!(
+        header.starts_with("code,name,votes_1,votes_2,votes_3,valid,")
+            && header.ends_with(",approval,name_1,name_2,name_3"),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap_or_default()
+            .ends_with(",Pasangan 01,Pasangan 02,Pasangan 03"),
+        "{csv}"
+    );
+    let json = run(&["totals", "--store", "store", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["pairs"][1]["number"], 2);
+    assert_eq!(json["pairs"][1]["name"], "Pasangan 02");
+    // The existing fields stay: votes keyed by ballot number.
+    assert_eq!(json["regions"][0]["votes"]["2"], 100 + 90 + 20);
+    let status = run(&["status", "--store", "store", "--lang", "en"]);
+    assert!(status.contains("2 Pasangan 02: 210"), "{status}");
 }
 
 #[test]

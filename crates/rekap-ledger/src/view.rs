@@ -31,7 +31,7 @@ use crate::ledger::Ledger;
 /// Name of the totals view in a store.
 pub const TOTALS_VIEW: &str = "totals";
 /// Bumped whenever the layout changes; a view of another format is ignored.
-const VIEW_FORMAT: u32 = 4;
+const VIEW_FORMAT: u32 = 5;
 /// Stamped into every view; a view computed by another version is ignored.
 const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
 /// Labels of [`rekap_projection::ApprovalState::label`], in the order the view stores them.
@@ -132,6 +132,8 @@ pub struct ContestEntry {
     pub scope: u32,
     /// Ballot numbers of the pairs, in ballot order.
     pub pair_numbers: Vec<u32>,
+    /// The pairs' (candidates', selections') names, in the same order: shown by `totals`.
+    pub pair_names: Vec<String>,
     /// From the scope's level down to the last region level.
     levels: Vec<ScopedRows>,
 }

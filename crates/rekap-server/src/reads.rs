@@ -114,7 +114,17 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
         .get(selection.level as usize)
         .map(|level| level.key.as_str())
         .unwrap_or_default();
-    json!({"contest": contest, "level": level, "regions": regions})
+    let pairs: Vec<Value> = view
+        .contest(selection.contest)
+        .map(|column| {
+            let numbers = column.pair_numbers.iter();
+            numbers
+                .zip(&column.pair_names)
+                .map(|(number, name)| json!({ "number": number, "name": name }))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({"contest": contest, "level": level, "pairs": pairs, "regions": regions})
 }
 
 #[derive(Deserialize)]

@@ -318,6 +318,9 @@ fn contest_entry(
         pair_numbers: definition
             .map(|c| c.pairs.iter().map(|pair| pair.number).collect())
             .unwrap_or_default(),
+        pair_names: definition
+            .map(|c| c.pairs.iter().map(|pair| pair.name.clone()).collect())
+            .unwrap_or_default(),
         levels,
     }
 }

@@ -333,6 +333,7 @@ fn directory_fits(directory: &Directory, length: u64) -> bool {
     };
     let contests_fit = directory.contests.iter().all(|contest| {
         contest.scope < directory.region_count
+            && contest.pair_names.len() == contest.pair_numbers.len()
             && contest.levels.iter().all(|scoped| {
                 u64::from(scoped.first_row) + u64::from(scoped.row_count) <= regions
                     && inside(
