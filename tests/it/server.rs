@@ -455,6 +455,12 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap()
             .to_owned();
+        // Ready first (a loaded machine replays slowly; before that every answer is 503).
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while ![200, 429].contains(&get(&format!("{url}/readyz")).0) {
+            assert!(Instant::now() < deadline, "not ready");
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let statuses: Vec<u16> = (0..6).map(|_| get(&format!("{url}/v1/status")).0).collect();
         let _ = limited.kill();
         let _ = limited.wait();
