@@ -191,7 +191,7 @@ fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {
             .election()
             .station_code(raised.station)
             .unwrap_or_default();
-        out += &format!("  {} {station}: {:?}\n", raised.id, raised.flag);
+        out += &format!("  {} {station}: {}\n", raised.id, raised.flag);
     }
     if flags.len() > LISTED_FLAGS {
         out += &format!(

@@ -301,7 +301,7 @@ fn flag_lines(state: &State, projection: &Projection) -> Vec<String> {
                 .election()
                 .station_code(raised.station)
                 .unwrap_or_default();
-            format!("{} {station}: {:?}", raised.id, raised.flag)
+            format!("{} {station}: {}", raised.id, raised.flag)
         })
         .collect()
 }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod event;
 pub mod file;
 mod fingerprints;
+mod flag_text;
 mod keys;
 pub mod limits;
 pub mod regions;

@@ -109,7 +109,7 @@ pub async fn station(
         } }
         h2 { (lang.pick("Tanda peringatan", "Soft flags")) }
         @if flags.is_empty() { p { "–" } }
-        ul { @for flag in &flags { li { (flag.id.to_string()) ": " (format!("{:?}", flag.flag)) } } }
+        ul { @for flag in &flags { li { (flag.id.to_string()) ": " (flag.flag.to_string()) } } }
         p { (lang.pick("Persetujuan di atasnya: lihat halaman wilayah pada jejak di atas.", "Approvals above it: see the region pages in the breadcrumbs above.")) }
         (head_block(&snapshot, lang))
     };
