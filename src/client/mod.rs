@@ -227,10 +227,10 @@ fn problem_error(status: u16, text: &str) -> anyhow::Error {
 }
 
 /// The one-event payload an appending command signs.
-fn payload_of(definition_hash: [u8; 32], event: Event) -> Vec<u8> {
+fn payload_of(definition_hash: [u8; 32], events: Vec<Event>) -> Vec<u8> {
     encode_payload(&Payload::Events {
         definition_hash,
-        events: vec![event],
+        events,
     })
 }
 
@@ -263,17 +263,17 @@ fn save_counter(key: &Path, counter: u64) -> anyhow::Result<()> {
 pub fn append_remote(
     remote: &RemoteArgs,
     key_path: &Path,
-    event: Event,
+    events: Vec<Event>,
 ) -> anyhow::Result<Option<Outcome>> {
     if let Some(file) = &remote.offline {
-        return write_offline(remote, file, key_path, event).map(Some);
+        return write_offline(remote, file, key_path, events).map(Some);
     }
     let Some(url) = &remote.server else {
         return Ok(None);
     };
     let key = keys::read_signing_key(key_path)?;
     let client = Client::new(url);
-    let payload = payload_of(client.definition_hash()?, event);
+    let payload = payload_of(client.definition_hash()?, events);
     let receipt = submit_fresh(&client, &key, payload)?;
     save_counter(key_path, receipt.1)?;
     print_receipt(&receipt.0)?;
@@ -316,7 +316,7 @@ fn write_offline(
     remote: &RemoteArgs,
     file: &Path,
     key_path: &Path,
-    event: Event,
+    events: Vec<Event>,
 ) -> anyhow::Result<Outcome> {
     let Some(election) = &remote.election else {
         bail!(
@@ -328,7 +328,7 @@ fn write_offline(
     let signed = SignedSubmission::sign(
         &key,
         counter,
-        payload_of(definition_hash_of(election)?, event),
+        payload_of(definition_hash_of(election)?, events),
     );
     append_line(file, &signed)?;
     // Only after the submission is safely written: a crash before leaves the counter unused.

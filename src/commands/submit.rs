@@ -96,13 +96,52 @@ pub struct StationActArgs {
     /// The official's key file.
     #[arg(long)]
     pub key: PathBuf,
-    #[arg(long)]
-    pub station: String,
+    /// The station, e.g. 6401012009-001 (or 6401012009001).
+    #[arg(
+        long,
+        required_unless_present = "stations",
+        conflicts_with = "stations"
+    )]
+    pub station: Option<String>,
+    /// A file of station codes, one per line (blank lines and `#` comments skipped): every
+    /// one in one signed payload, all or none.
+    #[arg(long, value_name = "FILE")]
+    pub stations: Option<PathBuf>,
     #[arg(long)]
     pub contest: String,
     /// The legal reason (required).
     #[arg(long)]
     pub reason: String,
+}
+
+/// Most stations one `--stations FILE` may name: a payload's event limit.
+const MAX_STATIONS_IN_A_FILE: usize = rekap_model::limits::MAX_EVENTS_PER_PAYLOAD;
+
+/// The stations an act names: `--station`, or every line of `--stations FILE`.
+fn stations_of(args: &StationActArgs) -> anyhow::Result<Vec<String>> {
+    let Some(path) = &args.stations else {
+        return Ok(args.station.iter().cloned().collect());
+    };
+    let text = crate::input::read_text(path)?;
+    let mut stations = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let code = line.trim();
+        if code.is_empty() || code.starts_with('#') {
+            continue;
+        }
+        if stations.len() == MAX_STATIONS_IN_A_FILE {
+            anyhow::bail!(
+                "{}: more than {MAX_STATIONS_IN_A_FILE} stations (line {})",
+                path.display(),
+                index + 1
+            );
+        }
+        stations.push(code.to_owned());
+    }
+    if stations.is_empty() {
+        anyhow::bail!("{}: no station codes in the file", path.display());
+    }
+    Ok(stations)
 }
 
 /// Parses SEQ.INDEX.
@@ -127,12 +166,22 @@ pub fn append_one(
     key: &std::path::Path,
     event: Event,
 ) -> anyhow::Result<Outcome> {
-    if let Some(outcome) = crate::client::append_remote(remote, key, event.clone())? {
+    append_events(store, remote, key, vec![event])
+}
+
+/// Signs `events` with the key file and appends them as one record: all or none.
+pub fn append_events(
+    store: &StoreArg,
+    remote: &RemoteArgs,
+    key: &std::path::Path,
+    events: Vec<Event>,
+) -> anyhow::Result<Outcome> {
+    if let Some(outcome) = crate::client::append_remote(remote, key, events.clone())? {
         return Ok(outcome);
     }
     let key = keys::read_signing_key(key)?;
     let mut ledger = store::open_for_append(&store.store)?;
-    let receipt = ledger.submit(&key, vec![vec![event]], now_ms())?;
+    let receipt = ledger.submit(&key, vec![events], now_ms())?;
     store::save_view_after_append(&mut ledger);
     crate::transparency::sign_after_append(&store.store, &ledger);
     let seq = receipt.seqs.first().copied().unwrap_or_default();
@@ -186,21 +235,27 @@ pub fn resolve(args: ResolveArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn void(args: StationActArgs) -> anyhow::Result<Outcome> {
-    let event = Event::StationVoided {
-        station: args.station,
-        contest: args.contest,
-        reason: args.reason,
-    };
-    append_one(&args.store, &args.remote, &args.key, event)
+    let events = stations_of(&args)?
+        .into_iter()
+        .map(|station| Event::StationVoided {
+            station,
+            contest: args.contest.clone(),
+            reason: args.reason.clone(),
+        })
+        .collect();
+    append_events(&args.store, &args.remote, &args.key, events)
 }
 
 pub fn revote(args: StationActArgs) -> anyhow::Result<Outcome> {
-    let event = Event::RevoteRecorded {
-        station: args.station,
-        contest: args.contest,
-        reason: args.reason,
-    };
-    append_one(&args.store, &args.remote, &args.key, event)
+    let events = stations_of(&args)?
+        .into_iter()
+        .map(|station| Event::RevoteRecorded {
+            station,
+            contest: args.contest.clone(),
+            reason: args.reason.clone(),
+        })
+        .collect();
+    append_events(&args.store, &args.remote, &args.key, events)
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

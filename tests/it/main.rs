@@ -2,6 +2,7 @@
 //! per command.
 
 mod audit;
+mod bulk_void;
 mod damage;
 mod demo;
 mod examples;
