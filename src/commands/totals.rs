@@ -4,7 +4,6 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use rekap_model::ContestIdx;
 use rekap_projection::RegionReport;
-use serde_json::json;
 
 use crate::exit::Outcome;
 use crate::lang::Lang;
@@ -160,58 +159,15 @@ fn pair_names(view: &TotalsView, contest: ContestIdx) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `[{number, name}]` in ballot order: what the `votes` keys of each region stand for.
-pub fn pairs_json(view: &TotalsView, contest: ContestIdx) -> serde_json::Value {
-    let names = pair_names(view, contest);
-    let pairs: Vec<_> = pair_numbers(view, contest)
-        .iter()
-        .zip(&names)
-        .map(|(number, name)| json!({ "number": number, "name": name }))
-        .collect();
-    json!(pairs)
-}
-
+/// The JSON the server's `GET /v1/totals` answers too (one builder for both, so they
+/// cannot drift apart).
 fn json_text(
     view: &TotalsView,
     selection: &Selection,
     reports: &[RegionReport],
 ) -> anyhow::Result<String> {
-    let numbers = pair_numbers(view, selection.contest);
-    let regions: Vec<_> = reports
-        .iter()
-        .map(|report| {
-            let votes: serde_json::Map<String, serde_json::Value> = numbers
-                .iter()
-                .zip(&report.totals.votes)
-                .map(|(number, votes)| (number.to_string(), json!(votes)))
-                .collect();
-            json!({
-                "code": report.code,
-                "name": report.name,
-                "votes": votes,
-                "valid": report.totals.valid,
-                "invalid": report.totals.invalid,
-                "stations_reported": report.totals.stations_reported,
-                "stations_expected": report.totals.stations_expected,
-                "approval": report.approval,
-            })
-        })
-        .collect();
-    let contest = view
-        .contest(selection.contest)
-        .map(|column| column.id.clone())
-        .unwrap_or_default();
-    let level = view
-        .levels()
-        .get(selection.level as usize)
-        .map(|level| level.key.as_str())
-        .unwrap_or_default();
-    Ok(serde_json::to_string(&json!({
-        "contest": contest,
-        "level": level,
-        "pairs": pairs_json(view, selection.contest),
-        "regions": regions,
-    }))?)
+    let value = rekap_server::reads::totals_json(view, selection, reports);
+    Ok(serde_json::to_string(&value)?)
 }
 
 fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) -> String {

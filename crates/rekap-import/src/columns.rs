@@ -47,6 +47,12 @@ pub(crate) enum Column {
     Invalid,
 }
 
+/// The administrative section's columns: [`ALL`] between the codes and the vote counts.
+pub(crate) const ADMINISTRATIVE: &[Column] = {
+    let (_, rest) = ALL.split_at(2);
+    let (administrative, _) = rest.split_at(16);
+    administrative
+};
 const ALL: [Column; 20] = [
     Column::Station,
     Column::Contest,

@@ -227,22 +227,5 @@ fn votes_only(cells: &Cells<'_>) -> bool {
             .all(|column| cells.text(*column).is_empty())
 }
 
-/// Every column of the administrative section.
-const ALL_ADMINISTRATIVE: [Column; 16] = [
-    Column::Dpt,
-    Column::Dpph,
-    Column::Dptb,
-    Column::VotedDpt,
-    Column::VotedDpph,
-    Column::VotedDptb,
-    Column::VotedDptMale,
-    Column::VotedDptFemale,
-    Column::VotedDpphMale,
-    Column::VotedDpphFemale,
-    Column::VotedDptbMale,
-    Column::VotedDptbFemale,
-    Column::BallotsReceived,
-    Column::BallotsUsed,
-    Column::BallotsDamaged,
-    Column::BallotsUnused,
-];
+/// Every column of the administrative section (the voter lists, voters and ballots).
+const ALL_ADMINISTRATIVE: &[Column] = crate::columns::ADMINISTRATIVE;

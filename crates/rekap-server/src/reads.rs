@@ -248,6 +248,14 @@ fn entry_json(state: &ModelState, entry: &StationEntry) -> Value {
     })
 }
 
+/// The station a path names, in either spelling of its code; 404 if there is none.
+fn station_of(state: &rekap_model::State, code: &str) -> Result<rekap_model::StationId, Problem> {
+    state
+        .election()
+        .find_station(code)
+        .ok_or_else(|| Problem::not_found(format!("unknown station {code}")))
+}
+
 /// `GET /v1/stations/{code}`: the station's status and the sheet that counts.
 pub async fn station(
     State(app): State<Arc<App>>,
@@ -257,10 +265,7 @@ pub async fn station(
     let snapshot = snapshot(&app)?;
     let state = &snapshot.state;
     let contest = contest_of(state, query.contest.as_deref())?;
-    let station = state
-        .election()
-        .find_station(&code)
-        .ok_or_else(|| Problem::not_found(format!("unknown station {code}")))?;
+    let station = station_of(state, &code)?;
     let status = state.station_status(station, contest);
     let (label, entry) = match status {
         None => {
@@ -291,10 +296,7 @@ pub async fn station_history(
     let snapshot = snapshot(&app)?;
     let state = &snapshot.state;
     let contest = contest_of(state, query.contest.as_deref())?;
-    let station = state
-        .election()
-        .find_station(&code)
-        .ok_or_else(|| Problem::not_found(format!("unknown station {code}")))?;
+    let station = station_of(state, &code)?;
     let entries: Vec<Value> = state
         .history(station, contest)
         .into_iter()
