@@ -15,6 +15,7 @@ use crate::commands::{
     import::ImportArgs,
     init::InitArgs,
     keygen::{KeygenArgs, PubkeyArgs},
+    mirror::MirrorArgs,
     prove::{ProveArgs, VerifyProofArgs},
     repair::RepairArgs,
     send::SendArgs,
@@ -27,6 +28,7 @@ use crate::commands::{
         CheckpointArgs, LogKeyArgs, ProveConsistencyArgs, ProveRecordArgs, VerifyConsistencyArgs,
     },
     totals::TotalsArgs,
+    witness::{VerifyEvidenceArgs, WitnessArgs},
 };
 
 pub const EXIT_CODES: &str = "\
@@ -139,6 +141,24 @@ pub enum Command {
     Serve(ServeArgs),
     /// Post signed submissions written with --offline to a server, in counter order.
     Send(SendArgs),
+    /// Run a C2SP tlog-witness for the logs given: POST /add-checkpoint (docs/API.md).
+    ///
+    /// Cosigns a checkpoint only if it is consistent with the last one it cosigned for that
+    /// log (kept durably in --state). One that is not is refused (422) and leaves an
+    /// evidence file in --state/evidence/ and an ALARM line on stderr. Stops on
+    /// SIGTERM/SIGINT with exit 0.
+    Witness(WitnessArgs),
+    /// Follow a rekap server into a store of one's own, every record and checkpoint verified.
+    ///
+    /// Each new record is checked as the audit does (chain, signatures, every decision
+    /// replayed by the model) and each new checkpoint against every record held. A
+    /// checkpoint that contradicts one accepted is refused: an evidence file in
+    /// STORE/mirror/evidence/, an ALARM line, exit 1. Survives restarts (resumes from its
+    /// head) and a server that is down (retries with backoff).
+    Mirror(MirrorArgs),
+    /// Check an evidence file offline: exit 0 when it proves that one log key signed two
+    /// checkpoints that cannot both be true, 1 when it does not.
+    VerifyEvidence(VerifyEvidenceArgs),
 }
 
 #[derive(Args)]

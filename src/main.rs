@@ -61,5 +61,8 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::BenchServer(args) => commands::bench_server::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Send(args) => send::run(args),
+        Command::Witness(args) => witness::witness(args),
+        Command::Mirror(args) => mirror::run(args),
+        Command::VerifyEvidence(args) => witness::verify_evidence(args),
     }
 }
