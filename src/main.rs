@@ -16,6 +16,7 @@ mod sheet_args;
 mod store;
 mod table;
 mod transparency;
+mod words;
 
 use clap::Parser;
 

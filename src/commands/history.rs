@@ -63,8 +63,8 @@ fn author(state: &State, key: &[u8; 32]) -> String {
     let short = hex::encode(&key[..6]);
     match state.officer(key) {
         Some(officer) => format!(
-            "{short} ({:?} of {})",
-            officer.role,
+            "{short} ({} of {})",
+            crate::words::role(&officer.role, crate::lang::Lang::En),
             state
                 .election()
                 .region_code(officer.scope)
@@ -95,8 +95,8 @@ fn sheet_lines(state: &State, place: Place) -> Vec<(EventId, String)> {
                 .as_ref()
                 .map(|sheet| {
                     format!(
-                        " votes {:?} valid {} invalid {}",
-                        sheet.votes(),
+                        " votes {} valid {} invalid {}",
+                        crate::words::votes(sheet.votes()),
                         sheet.valid(),
                         sheet.invalid()
                     )

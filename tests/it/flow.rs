@@ -319,7 +319,7 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
     ]);
     let digest = totals_digest(&election);
     let verified = election.ok(&["verify-proof", "--proof", "proof.json", "--digest", &digest]);
-    assert!(verified.contains("[111, 50]"), "{verified}");
+    assert!(verified.contains("votes 1: 111, 2: 50,"), "{verified}");
     let mut proof: Value = serde_json::from_str(
         &std::fs::read_to_string(election.sandbox.path("proof.json")).unwrap(),
     )

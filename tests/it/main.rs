@@ -14,6 +14,7 @@ mod import_problems;
 mod init;
 mod keys;
 mod layers;
+mod plain_text;
 mod portal;
 mod proof;
 mod server;
