@@ -212,11 +212,38 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     }
     assert!(overview.contains(&grouped(province["valid"].as_u64().unwrap_or_default())));
     browser.screenshot(&shots.join("overview.png"));
+    // The pages are small and their charts and map the same bytes on every render.
+    for path in [format!("/c/{CONTEST}"), format!("/c/{CONTEST}/r/64")] {
+        let fetch = || {
+            ureq::get(&format!("{}{path}", server.url))
+                .call()
+                .expect("the page")
+                .body_mut()
+                .read_to_string()
+                .expect("page text")
+        };
+        let (first, second) = (fetch(), fetch());
+        assert_eq!(first, second, "{path} renders the same bytes twice");
+        assert!(first.len() < 150_000, "{path} is {} bytes", first.len());
+        assert!(first.contains("id=\"map\"") && first.contains("id=\"chart-fingerprint\""));
+    }
+    browser.screenshot_of("#map", &shots.join("overview-map.png"));
+    browser.screenshot_of("#chart-turnout", &shots.join("overview-turnout.png"));
 
     // Down from the province, always into a child region, until a station (a scaled demo
     // leaves some villages without stations: those are dead ends, and the walk goes on).
     browser.open(&format!("{}/c/{CONTEST}/r/64", server.url));
     browser.screenshot(&shots.join("province.png"));
+    browser.screenshot_of("#map", &shots.join("province-map.png"));
+    browser.screenshot_of(
+        "#chart-fingerprint",
+        &shots.join("province-fingerprint.png"),
+    );
+    browser.open(&format!(
+        "{}/c/{CONTEST}/r/64?peta=progress&lang=en",
+        server.url
+    ));
+    browser.screenshot_of("#map", &shots.join("province-map-progress.png"));
     let mut pending = vec!["64".to_owned()];
     let mut visited = 0;
     let station = loop {

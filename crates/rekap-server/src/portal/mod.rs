@@ -4,7 +4,10 @@
 //! English with `?lang=en`. Addresses: docs/PORTAL.md.
 
 mod cek;
+mod charts;
+mod distribution;
 mod format;
+mod map;
 mod pages;
 mod station;
 
