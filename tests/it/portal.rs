@@ -32,6 +32,10 @@ impl Drop for Served {
 }
 
 fn serve(sandbox: &Sandbox) -> Served {
+    serve_with(sandbox, &[])
+}
+
+fn serve_with(sandbox: &Sandbox, extra: &[&str]) -> Served {
     let mut child = Command::new(rekap_binary())
         .current_dir(sandbox.path(""))
         .env_remove("REKAP_STORE")
@@ -42,6 +46,7 @@ fn serve(sandbox: &Sandbox) -> Served {
             "--listen",
             "127.0.0.1:0",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -327,4 +332,136 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     assert_eq!(ok, "false", "a proof altered in transit must not verify");
     assert!(!step.is_empty());
     browser.screenshot(&shots.join("cek-tampered.png"));
+}
+
+/// One GET with `target` sent byte for byte (no client-side URL checks): the status and
+/// the body.
+fn raw_get(url: &str, target: &str) -> (u16, String) {
+    let address = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("request");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned());
+    (status, body.unwrap_or_default())
+}
+
+#[test]
+fn odd_addresses_and_queries_never_fail_the_server() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "--stations", "40"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let server = serve(&sandbox);
+    let url = &server.url;
+
+    // What does not exist answers 404 with a page that says so, in the page's language.
+    let missing = [
+        (format!("/c/{CONTEST}/r/99"), "Wilayah 99 tidak ada"),
+        (format!("/c/{CONTEST}/r/6472?lang=en"), ""),
+        (
+            format!("/c/{CONTEST}/tps/6472010001-999"),
+            "TPS 6472010001-999 tidak ada",
+        ),
+        (
+            format!("/c/{CONTEST}/tps/nothing?lang=en"),
+            "There is no polling station nothing",
+        ),
+        (
+            "/c/no-such-contest".to_owned(),
+            "Tidak ada pemilihan dengan kode no-such-contest",
+        ),
+        (format!("/c/{CONTEST}/x/y/z"), "Alamat ini tidak ada"),
+    ];
+    for (path, says) in &missing {
+        let (status, body) = raw_get(url, path);
+        if path.contains("6472?") {
+            assert_eq!(status, 200, "{path} is a real region");
+            continue;
+        }
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            body.contains("<h1>") && body.contains(says),
+            "{path}: {body}"
+        );
+    }
+
+    let routes = [
+        "/".to_owned(),
+        format!("/c/{CONTEST}"),
+        format!("/c/{CONTEST}/r/64"),
+        format!("/c/{CONTEST}/r/6472"),
+        format!("/c/{CONTEST}/tps/6472010001-001"),
+        "/cek".to_owned(),
+        "/static/cek.js".to_owned(),
+        "/static/portal.css".to_owned(),
+        "/static/noble-hashes/2.4.0/blake3.js".to_owned(),
+        format!("/v1/stations/6472010001-001/proof"),
+    ];
+    let long = "9".repeat(4000);
+    let queries = [
+        "".to_owned(),
+        "?".to_owned(),
+        "?lang=en".to_owned(),
+        "?lang=".to_owned(),
+        "?lang=en&lang=id&lang=xx".to_owned(),
+        "?%ZZ=%".to_owned(),
+        "?a=%FF%FE%00".to_owned(),
+        "?&&&=&==&".to_owned(),
+        "?paslon=99999999999999999999999".to_owned(),
+        "?paslon=-1".to_owned(),
+        "?paslon=2&peta=progress".to_owned(),
+        "?peta=progress&peta=%3Cscript%3E".to_owned(),
+        "?tps=%3Cscript%3Ealert(1)%3C/script%3E&suara=1,,2,-3&sah=x&tidak_sah=".to_owned(),
+        "?contest=nope&level=99999999999".to_owned(),
+        format!("?paslon={long}&lang=en"),
+        "?nama=%E2%9C%93%F0%9F%87%AE%F0%9F%87%A9".to_owned(),
+    ];
+    let paths = [
+        "/c/%00",
+        "/c/%2e%2e/r/%2e%2e",
+        "/c/pilgub-kaltim-2024/r/%FF",
+        "/c/pilgub-kaltim-2024/tps/%20",
+        "/static/noble-hashes/2.4.0/..%2F..%2FCargo.toml",
+        "/c/pilgub-kaltim-2024/r/64/",
+    ];
+    let every = routes
+        .iter()
+        .flat_map(|route| queries.iter().map(move |query| format!("{route}{query}")))
+        .chain(paths.iter().map(|path| (*path).to_owned()))
+        .chain([format!("/c/{CONTEST}/r/{long}")]);
+    for target in every {
+        let (status, body) = raw_get(url, &target);
+        assert!(
+            (200..500).contains(&status),
+            "{target} answered {status}: {body}"
+        );
+        assert!(
+            !body.contains("<script>alert"),
+            "{target} echoed a script unescaped"
+        );
+    }
+}
+
+#[test]
+fn the_portal_is_under_the_per_address_rate_limit() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "--stations", "40"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let server = serve_with(&sandbox, &["--address-rate", "1"]);
+    let statuses: Vec<u16> = (0..8)
+        .map(|_| raw_get(&server.url, &format!("/c/{CONTEST}")).0)
+        .collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
 }
