@@ -407,7 +407,7 @@ fn odd_addresses_and_queries_never_fail_the_server() {
         "/static/cek.js".to_owned(),
         "/static/portal.css".to_owned(),
         "/static/noble-hashes/2.4.0/blake3.js".to_owned(),
-        format!("/v1/stations/6472010001-001/proof"),
+        "/v1/stations/6472010001-001/proof".to_owned(),
     ];
     let long = "9".repeat(4000);
     let queries = [
