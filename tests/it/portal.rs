@@ -317,6 +317,21 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
         "the true numbers verify"
     );
     browser.screenshot(&shots.join("cek-true.png"));
+    // In-browser verification time (fetch and every check), median of five loads: the
+    // number docs/PERFORMANCE.md records (printed, not asserted: the machine is shared).
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            browser.open(&cek(&server.url, &votes));
+            verdict(&browser);
+            let ms = browser.run("return document.getElementById('verdict').dataset.ms;");
+            ms.as_str().and_then(|t| t.parse().ok()).unwrap_or(f64::NAN)
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    eprintln!(
+        "in-browser verification of a station proof: median {} ms of {times:?}",
+        times[2]
+    );
     let mut changed = votes.clone();
     changed[0] += 1;
     browser.open(&cek(&server.url, &changed));
