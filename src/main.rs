@@ -17,6 +17,7 @@ mod store;
 mod table;
 mod transparency;
 mod words;
+mod zone;
 
 use clap::Parser;
 

@@ -37,6 +37,16 @@ pub fn role(role: &Role, lang: Lang) -> String {
     }
 }
 
+/// The role's one word, for JSON and CSV: `operator`, `official`, `witness`, `auditor`.
+pub fn role_key(role: &Role) -> &'static str {
+    match role {
+        Role::Operator => "operator",
+        Role::Official => "official",
+        Role::Witness { .. } => "witness",
+        Role::Auditor => "auditor",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

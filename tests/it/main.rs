@@ -9,6 +9,7 @@ mod examples;
 mod exit_codes;
 mod flow;
 mod harness;
+mod history;
 mod import;
 mod import_problems;
 mod init;

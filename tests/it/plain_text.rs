@@ -115,8 +115,14 @@ fn no_command_of_the_demo_prints_rust_debug_text() {
         for level in ["province", "regency", "district", "village"] {
             commands.push(with_store(&["totals", "--level", level, "--lang", lang]));
         }
-        commands.push(with_store(&["history", "64"]));
-        commands.push(with_store(&["history", &station]));
+        commands.push(with_store(&["history", "--region", "64", "--lang", lang]));
+        commands.push(with_store(&[
+            "history",
+            "--station",
+            &station,
+            "--lang",
+            lang,
+        ]));
     }
     commands.push(with_store(&["totals", "--format", "csv"]));
     commands.push(with_store(&["audit"]));
@@ -147,7 +153,7 @@ fn no_command_of_the_demo_prints_rust_debug_text() {
         "p.json".into(),
     ]);
     // Refusals: unknown codes, a forged export, an out-of-range record.
-    commands.push(with_store(&["history", "9999999999-999"]));
+    commands.push(with_store(&["history", "--station", "9999999999-999"]));
     commands.push(with_store(&["totals", "--at", "0"]));
     commands.push(with_store(&["totals", "--region", "nowhere"]));
     for command in &commands {
