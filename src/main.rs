@@ -16,6 +16,8 @@ mod sheet_args;
 mod store;
 mod table;
 mod transparency;
+mod words;
+mod zone;
 
 use clap::Parser;
 

@@ -79,10 +79,10 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
         .and_then(|mut out| std::io::Write::write_all(&mut out, text.as_bytes()))
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     print(&format!(
-        "wrote {}: station {} votes {:?} inside the approval of {} (record {}), digest {}\n",
+        "wrote {}: station {} votes {} inside the approval of {} (record {}), digest {}\n",
         args.out.display(),
         proof.station,
-        proof.sheet.votes,
+        crate::words::votes(&proof.sheet.votes),
         proof.approval.region,
         proof.approval.seq,
         hex::encode(proof.approval.digest.0)
@@ -163,18 +163,18 @@ fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String
         "compare it with the published one"
     };
     let mut out = format!(
-        "ok: station {} with votes {:?}, valid {}, invalid {} is inside the approval of {} {}\n",
+        "ok: station {} with votes {}, valid {}, invalid {} is inside the approval of {} {}\n",
         proof.station,
-        verified.sheet.votes,
+        crate::words::votes(&verified.sheet.votes),
         verified.sheet.valid,
         verified.sheet.invalid,
         end.region,
         proof.contest,
     );
     out += &format!(
-        "{} totals: votes {:?}, valid {}, invalid {}, stations reported {} voided {} of {}\n",
+        "{} totals: votes {}, valid {}, invalid {}, stations reported {} voided {} of {}\n",
         end.region,
-        end.totals.votes,
+        crate::words::votes(&end.totals.votes),
         end.totals.valid,
         end.totals.invalid,
         end.totals.stations_reported,

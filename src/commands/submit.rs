@@ -45,6 +45,7 @@ pub struct CorrectArgs {
 }
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("about").required(true).args(["station", "region", "place"])))]
 pub struct ObjectArgs {
     #[command(flatten)]
     pub store: StoreArg,
@@ -53,10 +54,17 @@ pub struct ObjectArgs {
     /// The witness's key file.
     #[arg(long)]
     pub key: PathBuf,
-    /// Region or station code the objection is about.
-    #[arg(long)]
-    pub place: String,
-    #[arg(long)]
+    /// The station the objection is about.
+    #[arg(long, value_name = "STATION")]
+    pub station: Option<String>,
+    /// The region the objection is about (a plenary's recap, or everything under it).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The older spelling of --station and --region: either code.
+    #[arg(long, hide = true, value_name = "CODE")]
+    pub place: Option<String>,
+    /// Contest id.
+    #[arg(long, value_name = "CONTEST")]
     pub contest: String,
     /// The objection's text.
     #[arg(long)]
@@ -213,8 +221,13 @@ pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
+    let place = [args.station, args.region, args.place]
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or_default();
     let event = Event::ObjectionFiled {
-        place: args.place,
+        place,
         contest: args.contest,
         text: args.text,
     };
