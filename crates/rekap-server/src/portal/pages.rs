@@ -147,9 +147,19 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
             spread.add(&distribution::cached(snapshot, contest, region));
         }
     }
+    // One region in scope (a province, the nation): the map shows the regions below it.
+    let below = match reports.as_slice() {
+        [only] => match view.select(Some(id), None, Some(&only.code)) {
+            Ok(children) => view.reports(&children).map_err(failed)?,
+            // Nothing below it to select (a contest of one level): the map shows it alone.
+            Err(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let drawn = if below.is_empty() { &reports } else { &below };
     let on_map: BTreeMap<String, &RegionReport> =
-        reports.iter().map(|r| (r.code.clone(), r)).collect();
-    let shapes = map::shapes_for(reports.iter().map(|r| r.code.as_str()));
+        drawn.iter().map(|r| (r.code.clone(), r)).collect();
+    let shapes = map::shapes_for(drawn.iter().map(|r| r.code.as_str()));
     let path = format!("/c/{id}");
     let body = html! {
         @for report in &reports {
