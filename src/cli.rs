@@ -28,6 +28,7 @@ use crate::commands::{
     },
     totals::TotalsArgs,
 };
+use crate::commands::{list::ListArgs, sheet::SheetArgs};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -96,6 +97,11 @@ pub enum Command {
     Status(StatusArgs),
     /// Show every event touching a region or station.
     History(HistoryArgs),
+    /// Show one station's full current sheet: every field, a partial (votes-only) sheet
+    /// marked.
+    Sheet(SheetArgs),
+    /// List contests, regions, officers, objections or flags, with filters.
+    List(ListArgs),
     /// Write a proof that a station's sheet is inside a plenary approval (district, regency
     /// or province).
     Prove(ProveArgs),

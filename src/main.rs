@@ -9,6 +9,7 @@ mod exit;
 mod input;
 mod keys;
 mod lang;
+mod listing;
 mod new_store;
 mod output;
 mod progress;
@@ -48,6 +49,8 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Totals(args) => totals::run(args),
         Command::Status(args) => status::run(args),
         Command::History(args) => history::run(args),
+        Command::Sheet(args) => sheet::run(args),
+        Command::List(args) => list::run(args),
         Command::Prove(args) => prove::prove(args),
         Command::VerifyProof(args) => prove::verify_proof(args),
         Command::LogKey(args) => tlog::log_key(args),

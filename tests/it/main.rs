@@ -15,6 +15,7 @@ mod import_problems;
 mod init;
 mod keys;
 mod layers;
+mod listings;
 mod plain_text;
 mod portal;
 mod proof;
