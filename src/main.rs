@@ -24,6 +24,7 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
+    progress::set_quiet(cli.quiet);
     exit::finish(run(cli.command))
 }
 

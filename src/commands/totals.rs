@@ -164,6 +164,7 @@ pub fn save_view(ledger: &mut Ledger<DefaultStorage>, view: &TotalsView) {
 /// its lines do not hold together with their digests (then it is recomputed).
 fn answer_from_saved(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Option<Outcome>> {
     match answer(args, view) {
+        Ok(outcome) if crate::progress::quiet() => Ok(Some(outcome)),
         Ok(outcome) => {
             eprintln!(
                 "(answered from the saved totals view of record {}, the log's last record; \
