@@ -30,6 +30,7 @@ use crate::commands::{
     totals::TotalsArgs,
     witness::{VerifyEvidenceArgs, WitnessArgs},
 };
+use crate::commands::{list::ListArgs, sheet::SheetArgs};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -47,6 +48,9 @@ Exit codes:
 #[derive(Parser)]
 #[command(name = "rekap", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
+    /// Quiet: no progress and no notes on stderr (warnings and errors still are).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -98,6 +102,11 @@ pub enum Command {
     Status(StatusArgs),
     /// Show every event touching a region or station.
     History(HistoryArgs),
+    /// Show one station's full current sheet: every field, a partial (votes-only) sheet
+    /// marked.
+    Sheet(SheetArgs),
+    /// List contests, regions, officers, objections or flags, with filters.
+    List(ListArgs),
     /// Write a proof that a station's sheet is inside a plenary approval (district, regency
     /// or province).
     Prove(ProveArgs),
@@ -120,8 +129,14 @@ pub enum Command {
     /// Write the whole log of a store to one self-contained export file.
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
+    ///
+    /// JSON (-f json, or --json): {"ok", "records", "events" (the older name of records),
+    /// "head", "failures": [{"seq", "reason"}], "failures_not_listed"}.
     Verify(VerifyArgs),
     /// Audit a store or an export from the log alone: numbered checks 1-9, first failures.
+    ///
+    /// JSON (-f json, or --json): {"ok", "records", "head", "projection_digest",
+    /// "judged_records", "unauthenticated_record", "checks": [...], "flags": [...]}.
     Audit(AuditArgs),
     /// Copy every record of a damaged store that still verifies into a new store.
     ///
@@ -164,25 +179,28 @@ pub enum Command {
 #[derive(Args)]
 pub struct ExportArgs {
     /// Store directory.
-    #[arg(long, env = "REKAP_STORE", default_value = "rekap-store")]
+    #[arg(long, short = 's', env = "REKAP_STORE", default_value = crate::store::DEFAULT_STORE, value_name = "DIR")]
     pub store: PathBuf,
     /// File to write; refused if it exists.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// JSON and CSV: records, bytes, out, head.
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
 }
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["log", "store"])))]
 pub struct VerifyArgs {
-    /// An export file to verify offline.
-    #[arg(long)]
+    /// An export file to verify offline (then --store is not read).
+    #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
-    /// A store directory to verify.
-    #[arg(long)]
+    /// The store directory to verify [default: $REKAP_STORE, else rekap-store].
+    #[arg(long, short = 's', value_name = "DIR", conflicts_with = "log")]
     pub store: Option<PathBuf>,
-    /// Print one JSON object: {"ok", "events", "head", "failures": [{"seq", "reason"}]}.
-    #[arg(long)]
-    pub json: bool,
+    /// JSON is one object: {"ok", "records", "head", "failures": [{"seq", "reason"}],
+    /// "failures_not_listed"} ("events", the older name of "records", is kept).
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
     /// Skip signature checks (chain and hashes only; faster).
     #[arg(long)]
     pub no_signatures: bool,

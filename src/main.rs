@@ -9,6 +9,7 @@ mod exit;
 mod input;
 mod keys;
 mod lang;
+mod listing;
 mod new_store;
 mod output;
 mod progress;
@@ -23,6 +24,7 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
+    progress::set_quiet(cli.quiet);
     exit::finish(run(cli.command))
 }
 
@@ -48,6 +50,8 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Totals(args) => totals::run(args),
         Command::Status(args) => status::run(args),
         Command::History(args) => history::run(args),
+        Command::Sheet(args) => sheet::run(args),
+        Command::List(args) => list::run(args),
         Command::Prove(args) => prove::prove(args),
         Command::VerifyProof(args) => prove::verify_proof(args),
         Command::LogKey(args) => tlog::log_key(args),

@@ -19,7 +19,7 @@ pub struct SubmitArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The operator's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -32,7 +32,7 @@ pub struct CorrectArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -52,7 +52,7 @@ pub struct ObjectArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The witness's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The station the objection is about.
     #[arg(long, value_name = "STATION")]
@@ -79,7 +79,7 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The objection, as SEQ.INDEX.
     #[arg(long, value_parser = parse_event_id)]
@@ -102,7 +102,7 @@ pub struct StationActArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The station, e.g. 6401012009-001 (or 6401012009001).
     #[arg(
@@ -286,7 +286,7 @@ pub struct RegisterArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The officer's public key: hex, or a file holding it (e.g. the `KEYFILE.pub` that
     /// `keygen` writes).
@@ -312,7 +312,7 @@ pub struct RevokeArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The officer's public key (hex).
     #[arg(long)]
