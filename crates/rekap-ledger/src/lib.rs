@@ -5,6 +5,7 @@
 //! The log stays the only source of truth: the state and projection are rebuilt from it on
 //! every open (and after any failed append), never trusted from elsewhere.
 
+pub mod checkpoints;
 mod error;
 pub mod group;
 mod ledger;
