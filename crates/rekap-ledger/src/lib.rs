@@ -10,6 +10,7 @@ mod error;
 pub mod group;
 mod ledger;
 pub mod proof;
+pub mod tiles;
 pub mod view;
 
 pub use error::LedgerError;

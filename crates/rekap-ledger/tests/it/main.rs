@@ -7,6 +7,7 @@ use rekap_model::*;
 
 mod checkpoints;
 mod group;
+mod tiles;
 mod view;
 
 const REGISTRAR: u8 = 1;
