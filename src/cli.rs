@@ -16,6 +16,7 @@ use crate::commands::{
     init::InitArgs,
     keygen::{KeygenArgs, PubkeyArgs},
     prove::{ProveArgs, VerifyProofArgs},
+    publish::PublishArgs,
     repair::RepairArgs,
     send::SendArgs,
     serve::ServeArgs,
@@ -115,6 +116,12 @@ pub enum Command {
     ProveConsistency(ProveConsistencyArgs),
     /// Check that checkpoint NEW extends checkpoint OLD with a consistency proof (exit 0/1).
     VerifyConsistency(VerifyConsistencyArgs),
+    /// Write the log as a C2SP tlog-tiles tree of static files (docs/OPERATOR.md).
+    ///
+    /// Publishes the latest signed checkpoint with every tile, entry bundle and record
+    /// bundle it names; a second run writes only what changed, the checkpoint last. Reads
+    /// the store only (no lock).
+    Publish(PublishArgs),
     /// Write the whole log of a store to one self-contained export file.
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
@@ -152,7 +159,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["log", "store"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["log", "store", "tiles"])))]
 pub struct VerifyArgs {
     /// An export file to verify offline.
     #[arg(long)]
@@ -160,6 +167,15 @@ pub struct VerifyArgs {
     /// A store directory to verify.
     #[arg(long)]
     pub store: Option<PathBuf>,
+    /// A published tile tree (`rekap publish`, or `/tlog/` of `rekap serve`) to fetch and
+    /// verify: a directory, a file:// URL or an http(s) URL of its root.
+    #[arg(long, value_name = "URL_OR_DIR")]
+    pub tiles: Option<String>,
+    /// With --tiles: the log's verifier key (vkey text, or a file holding it) that must have
+    /// signed the tree's checkpoint. Without it the signature is not checked, and the output
+    /// says so.
+    #[arg(long, value_name = "VKEY", requires = "tiles")]
+    pub log_key: Option<String>,
     /// Print one JSON object: {"ok", "events", "head", "failures": [{"seq", "reason"}]}.
     #[arg(long)]
     pub json: bool,

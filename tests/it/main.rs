@@ -16,6 +16,7 @@ mod keys;
 mod layers;
 mod portal;
 mod proof;
+mod publish;
 mod server;
 mod server_remote;
 mod tlog;
