@@ -17,6 +17,7 @@ use crate::commands::{
     keygen::{KeygenArgs, PubkeyArgs},
     mirror::MirrorArgs,
     prove::{ProveArgs, VerifyProofArgs},
+    publish::PublishArgs,
     repair::RepairArgs,
     send::SendArgs,
     serve::ServeArgs,
@@ -126,6 +127,12 @@ pub enum Command {
     ProveConsistency(ProveConsistencyArgs),
     /// Check that checkpoint NEW extends checkpoint OLD with a consistency proof (exit 0/1).
     VerifyConsistency(VerifyConsistencyArgs),
+    /// Write the log as a C2SP tlog-tiles tree of static files (docs/OPERATOR.md).
+    ///
+    /// Publishes the latest signed checkpoint with every tile, entry bundle and record
+    /// bundle it names; a second run writes only what changed, the checkpoint last. Reads
+    /// the store only (no lock).
+    Publish(PublishArgs),
     /// Write the whole log of a store to one self-contained export file.
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
@@ -197,6 +204,15 @@ pub struct VerifyArgs {
     /// The store directory to verify [default: $REKAP_STORE, else rekap-store].
     #[arg(long, short = 's', value_name = "DIR", conflicts_with = "log")]
     pub store: Option<PathBuf>,
+    /// A published tile tree (`rekap publish`, or `/tlog/` of `rekap serve`) to fetch and
+    /// verify: a directory, a file:// URL or an http(s) URL of its root.
+    #[arg(long, value_name = "URL_OR_DIR", conflicts_with_all = ["log", "store"])]
+    pub tiles: Option<String>,
+    /// With --tiles: the log's verifier key (vkey text, or a file holding it) that must have
+    /// signed the tree's checkpoint. Without it the signature is not checked, and the output
+    /// says so.
+    #[arg(long, value_name = "VKEY", requires = "tiles")]
+    pub log_key: Option<String>,
     /// JSON is one object: {"ok", "records", "head", "failures": [{"seq", "reason"}],
     /// "failures_not_listed"} ("events", the older name of "records", is kept).
     #[command(flatten)]

@@ -59,6 +59,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::ProveRecord(args) => tlog::prove_record(args),
         Command::ProveConsistency(args) => tlog::prove_consistency(args),
         Command::VerifyConsistency(args) => tlog::verify_consistency(args),
+        Command::Publish(args) => publish::run(args),
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),

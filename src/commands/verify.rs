@@ -32,6 +32,9 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let options = VerifyOptions {
         signatures: !args.no_signatures,
     };
+    if let Some(source) = &args.tiles {
+        return verify_tiles(&args, source, options);
+    }
     let report = match &args.log {
         Some(path) => {
             let file =
@@ -52,6 +55,43 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         Format::Json => print(&(json(&report)? + "\n"))?,
         Format::Csv => print(&csv(&report))?,
         Format::Table => print(&human(&report))?,
+    }
+    Ok(if report.ok() {
+        Outcome::Success
+    } else {
+        Outcome::Rejected
+    })
+}
+
+/// `verify --tiles`: the report of the records, then what was checked of the tree.
+fn verify_tiles(
+    args: &VerifyArgs,
+    source: &str,
+    options: VerifyOptions,
+) -> anyhow::Result<Outcome> {
+    let log_key = args
+        .log_key
+        .as_deref()
+        .map(super::tlog::vkey_argument)
+        .transpose()?;
+    let source_tree = super::verify_tiles::TileSource::new(source);
+    let checked = super::verify_tiles::verify(&source_tree, log_key.as_ref(), options)
+        .with_context(|| format!("verifying the tile tree at {source}"))?;
+    let report = &checked.report;
+    if matches!(args.format.chosen(), Format::Json) {
+        print(&(json(report)? + "\n"))?;
+    } else {
+        let signature = if checked.signature_checked {
+            "signed by the log key"
+        } else {
+            "signature not checked: no --log-key"
+        };
+        print(&format!(
+            "{}checkpoint {} size {}: entries, tiles and root verified ({signature})\n",
+            human(report),
+            checked.checkpoint.origin,
+            checked.checkpoint.size
+        ))?;
     }
     Ok(if report.ok() {
         Outcome::Success

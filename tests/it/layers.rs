@@ -18,7 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-presets", &["rekap-model"]),
     (
         "rekap-ledger",
-        &["rekap-log", "rekap-model", "rekap-projection"],
+        &["rekap-log", "rekap-tlog", "rekap-model", "rekap-projection"],
     ),
     (
         "rekap-audit",
@@ -33,6 +33,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "rekap-server",
         &[
             "rekap-log",
+            "rekap-tlog",
             "rekap-model",
             "rekap-projection",
             "rekap-ledger",

@@ -21,6 +21,7 @@ mod mirror;
 mod plain_text;
 mod portal;
 mod proof;
+mod publish;
 mod server;
 mod server_remote;
 mod tlog;

@@ -5,7 +5,9 @@ use rekap_ledger::{Ledger, LedgerError};
 use rekap_log::{MemoryStorage, SledStorage};
 use rekap_model::*;
 
+mod checkpoints;
 mod group;
+mod tiles;
 mod view;
 
 const REGISTRAR: u8 = 1;
