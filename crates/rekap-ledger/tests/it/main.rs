@@ -5,6 +5,7 @@ use rekap_ledger::{Ledger, LedgerError};
 use rekap_log::{MemoryStorage, SledStorage};
 use rekap_model::*;
 
+mod follow;
 mod group;
 mod view;
 
