@@ -6,6 +6,7 @@ use rekap_log::{MemoryStorage, SledStorage};
 use rekap_model::*;
 
 mod checkpoints;
+mod follow;
 mod group;
 mod tiles;
 mod view;
