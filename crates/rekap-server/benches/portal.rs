@@ -34,20 +34,29 @@ fn portal() -> Option<&'static Portal> {
             let snapshot = Snapshot::of(&ledger);
             let election = snapshot.state.election();
             let contest = election.contests().first()?.id.clone();
-            let province = election
-                .tree()
-                .roots()
-                .first()
-                .and_then(|root| election.region_entry(*root))?
+            // The first province: the first top region, or its first child when the top
+            // is the nation (code "ID", not a number).
+            let root = *election.tree().roots().first()?;
+            let numbered = election
+                .region_entry(root)?
                 .code
-                .clone();
+                .bytes()
+                .all(|b| b.is_ascii_digit());
+            let region = match numbered {
+                true => root,
+                false => *election.tree().children(root).first()?,
+            };
+            let province = election.region_entry(region)?.code.clone();
             let shared = Arc::new(writer::Shared::default());
             shared.published.set(snapshot);
             let (sender, _receiver) = std::sync::mpsc::sync_channel(1);
             let limits = ServeConfig::default().http;
             let app = Arc::new(api::App::new(shared, sender, &limits));
             let portal = Portal {
-                runtime: tokio::runtime::Builder::new_current_thread().build().ok()?,
+                runtime: tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?,
                 router: api::router(app, &limits),
                 overview: format!("/c/{contest}"),
                 province: format!("/c/{contest}/r/{province}"),

@@ -4,11 +4,11 @@
 //! per snapshot, contest and region (a national overview walks 818,339 stations), and kept
 //! in a small cache keyed by the head it was computed at.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rekap_model::{ContestIdx, PackedSheet, RegionIdx, State, StationId};
 
+use super::cache::Cache;
 use crate::snapshot::Snapshot;
 
 /// Bins of the one-dimensional histograms (2 percentage points each).
@@ -148,32 +148,17 @@ impl Distribution {
     }
 }
 
-type Key = ([u8; 32], u64, u32, u32);
-
-/// Distributions already computed, for the newest heads only.
-static CACHE: Mutex<BTreeMap<Key, Arc<Distribution>>> = Mutex::new(BTreeMap::new());
-/// More entries than this and the cache starts over (every page can rebuild its own).
-const CACHE_ENTRIES: usize = 512;
+static CACHE: Cache<Distribution> = Cache::new();
 
 /// The distribution of `region` in `contest` at the snapshot's head, computed at most once.
 pub fn cached(snapshot: &Snapshot, contest: ContestIdx, region: RegionIdx) -> Arc<Distribution> {
-    let key = (
-        snapshot.head.last_hash,
-        snapshot.head.count,
-        contest.0,
-        region.0,
-    );
-    if let Some(found) = CACHE.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
-        return found;
+    let made = CACHE.get_or(snapshot, (contest.0, region.0), || {
+        Ok::<_, std::convert::Infallible>(Distribution::of(&snapshot.state, contest, region))
+    });
+    match made {
+        Ok(distribution) => distribution,
+        Err(never) => match never {},
     }
-    let computed = Arc::new(Distribution::of(&snapshot.state, contest, region));
-    if let Ok(mut cache) = CACHE.lock() {
-        if cache.len() >= CACHE_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(key, computed.clone());
-    }
-    computed
 }
 
 #[cfg(test)]
