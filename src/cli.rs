@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands::completions::{CompletionsArgs, ManArgs};
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
     audit::AuditArgs,
@@ -154,6 +155,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Post signed submissions written with --offline to a server, in counter order.
     Send(SendArgs),
+    /// Print a shell completion script: `rekap completions bash > /etc/bash_completion.d/rekap`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `rekap man | man -l -`; `--out DIR` writes one per command.
+    Man(ManArgs),
 }
 
 #[derive(Args)]

@@ -67,5 +67,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::BenchServer(args) => commands::bench_server::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Send(args) => send::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }

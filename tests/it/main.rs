@@ -3,6 +3,7 @@
 
 mod audit;
 mod bulk_void;
+mod completions;
 mod damage;
 mod demo;
 mod examples;
