@@ -288,8 +288,8 @@ pub struct RegisterArgs {
     /// The registrar's key file.
     #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key: hex, or a file holding it (e.g. the `KEYFILE.pub` that
-    /// `keygen` writes).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519 AAAA...` line, a PEM PUBLIC
+    /// KEY, or a file holding one (e.g. the `KEYFILE.pub` that `keygen` writes).
     #[arg(long)]
     pub officer: String,
     #[arg(long, value_enum)]
@@ -314,7 +314,8 @@ pub struct RevokeArgs {
     /// The registrar's key file.
     #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key (hex).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519` line, a PEM PUBLIC KEY, or
+    /// a file holding one.
     #[arg(long)]
     pub officer: String,
     /// Why (required).

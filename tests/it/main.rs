@@ -15,6 +15,7 @@ mod history;
 mod import;
 mod import_problems;
 mod init;
+mod key_forms;
 mod keys;
 mod layers;
 mod listings;
