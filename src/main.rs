@@ -25,6 +25,7 @@ use clap::Parser;
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     progress::set_quiet(cli.quiet);
+    store::set_wait_seconds(cli.wait);
     exit::finish(run(cli.command))
 }
 

@@ -29,4 +29,5 @@ mod totals;
 mod tutorial;
 mod verify;
 mod views;
+mod wait_and_correct;
 mod webdriver;
