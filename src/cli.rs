@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands::completions::{CompletionsArgs, ManArgs};
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
     audit::AuditArgs,
@@ -52,6 +53,10 @@ pub struct Cli {
     /// Quiet: no progress and no notes on stderr (warnings and errors still are).
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// Wait up to SECONDS for the store's lock (held by a writer) instead of failing at
+    /// once with exit 4. Readers share the lock and never wait for each other.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
+    pub wait: u64,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -181,6 +186,10 @@ pub enum Command {
     /// Check an evidence file offline: exit 0 when it proves that one log key signed two
     /// checkpoints that cannot both be true, 1 when it does not.
     VerifyEvidence(VerifyEvidenceArgs),
+    /// Print a shell completion script: `rekap completions bash > /etc/bash_completion.d/rekap`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `rekap man | man -l -`; `--out DIR` writes one per command.
+    Man(ManArgs),
 }
 
 #[derive(Args)]

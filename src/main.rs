@@ -25,6 +25,7 @@ use clap::Parser;
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     progress::set_quiet(cli.quiet);
+    store::set_wait_seconds(cli.wait);
     exit::finish(run(cli.command))
 }
 
@@ -71,5 +72,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Witness(args) => witness::witness(args),
         Command::Mirror(args) => mirror::run(args),
         Command::VerifyEvidence(args) => witness::verify_evidence(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }

@@ -204,20 +204,42 @@ pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
     let event = Event::SheetSubmitted {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet(),
+        sheet: args.sheet.sheet()?,
     };
     append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
+    let current = current_sheet(&args)?;
     let event = Event::SheetCorrected {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet(),
+        sheet: args.sheet.sheet_over(current.as_ref())?,
         reason: args.reason,
         answers: args.answers,
     };
     append_one(&args.store, &args.remote, &args.key, event)
+}
+
+/// The station's current sheet, for a correction to start from: only from a local store
+/// (over --server or --offline every field is given).
+fn current_sheet(args: &CorrectArgs) -> anyhow::Result<Option<rekap_model::TallySheet>> {
+    if args.remote.server.is_some() || args.remote.offline.is_some() {
+        return Ok(None);
+    }
+    let ledger = store::open(&args.store.store)?;
+    let state = ledger.state();
+    let election = state.election();
+    let station = match election.locate(&args.sheet.station) {
+        Some(rekap_model::Place::Station(station)) => station,
+        _ => return Ok(None),
+    };
+    let Some(contest) = election.contest_by_id(&args.sheet.contest) else {
+        return Ok(None);
+    };
+    Ok(state
+        .current_sheet(station, contest)
+        .map(|(_, sheet)| sheet.unpack()))
 }
 
 pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
@@ -288,8 +310,8 @@ pub struct RegisterArgs {
     /// The registrar's key file.
     #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key: hex, or a file holding it (e.g. the `KEYFILE.pub` that
-    /// `keygen` writes).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519 AAAA...` line, a PEM PUBLIC
+    /// KEY, or a file holding one (e.g. the `KEYFILE.pub` that `keygen` writes).
     #[arg(long)]
     pub officer: String,
     #[arg(long, value_enum)]
@@ -314,7 +336,8 @@ pub struct RevokeArgs {
     /// The registrar's key file.
     #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key (hex).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519` line, a PEM PUBLIC KEY, or
+    /// a file holding one.
     #[arg(long)]
     pub officer: String,
     /// Why (required).

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bulk_void;
+mod completions;
 mod damage;
 mod demo;
 mod examples;
@@ -14,6 +15,7 @@ mod history;
 mod import;
 mod import_problems;
 mod init;
+mod key_forms;
 mod keys;
 mod layers;
 mod listings;
@@ -29,4 +31,5 @@ mod totals;
 mod tutorial;
 mod verify;
 mod views;
+mod wait_and_correct;
 mod webdriver;
