@@ -207,6 +207,11 @@ pub enum Change {
     PlenaryApproved {
         approval: ApprovalIdx,
     },
+    /// A sheet's source document was noted; no number changed.
+    SheetSourceNoted {
+        station: StationId,
+        contest: ContestIdx,
+    },
 }
 
 /// An applied event and its change.
@@ -257,6 +262,10 @@ enum Plan {
         signers: Vec<[u8; 32]>,
         refusals: Vec<WitnessRefusal>,
         open_objections: Vec<EventId>,
+    },
+    NoteSource {
+        station: StationId,
+        contest: ContestIdx,
     },
 }
 
@@ -1048,6 +1057,15 @@ impl State {
                     status,
                 }
             }
+            Event::SheetSource {
+                station, contest, ..
+            } => {
+                // The operator who may submit the station's sheet may say where it came from.
+                let officer = self.require(author, act, RoleKind::Operator)?;
+                let (station, contest) = self.station_in_contest(station, contest)?;
+                self.require_covers(officer, Place::Station(station))?;
+                Plan::NoteSource { station, contest }
+            }
             Event::PlenaryApproved {
                 region,
                 contest,
@@ -1525,6 +1543,7 @@ impl Transaction<'_> {
                 self.journal.push(Undo::LatestApproval(key, old));
                 Change::PlenaryApproved { approval }
             }
+            Plan::NoteSource { station, contest } => Change::SheetSourceNoted { station, contest },
         }
     }
 
