@@ -16,6 +16,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-import", &["rekap-model"]),
     ("rekap-presets", &["rekap-model"]),
     (
+        "rekap-formats",
+        &["rekap-model", "rekap-import", "rekap-projection"],
+    ),
+    (
         "rekap-ledger",
         &["rekap-log", "rekap-model", "rekap-projection"],
     ),
@@ -49,6 +53,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-presets",
             "rekap-ledger",
             "rekap-audit",
+            "rekap-formats",
         ],
     ),
 ];

@@ -8,6 +8,7 @@ mod demo;
 mod examples;
 mod exit_codes;
 mod flow;
+mod formats;
 mod harness;
 mod import;
 mod import_problems;
