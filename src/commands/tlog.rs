@@ -106,7 +106,8 @@ fn kept_checkpoint(store: &Path, size: Option<u64>) -> anyhow::Result<(String, C
     }
     match size {
         Some(size) => bail!(
-            "the log signed no checkpoint of size {size} (signed sizes, newest first: {sizes:?})"
+            "the log signed no checkpoint of size {size} (signed sizes, newest first: {})",
+            crate::words::numbers(&sizes)
         ),
         None => bail!("the log has signed no checkpoint yet: run `rekap checkpoint`"),
     }

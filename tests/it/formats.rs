@@ -1,45 +1,10 @@
-//! `import --from`, `compare` and the standard exports through the binary (docs/FORMATS.md),
-//! on the national worked example of docs/DEFINITION.md.
+//! One output switch and one set of names (issue 17): `-f table|json|csv` on every reading
+//! command, `--json` kept, `records` in verify as in audit, `--store`/`REKAP_STORE` for
+//! verify and audit, short flags.
 
-use std::os::unix::fs::PermissionsExt;
+use serde_json::Value;
 
 use crate::harness::{code, stderr, stdout, Sandbox};
-
-fn example(name: &str) -> String {
-    format!("{}/docs/examples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> String {
-    format!(
-        "{}/crates/rekap-formats/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
-/// A store of the national example holding only its genesis; the operator's demo key.
-fn national() -> Sandbox {
-    let sandbox = Sandbox::new();
-    for (name, seed) in [("registrar", "01"), ("operator", "08")] {
-        let path = sandbox.path(&format!("{name}.key"));
-        std::fs::write(&path, format!("rekap-secret-key/1\n{}\n", seed.repeat(32))).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    let init = sandbox.run(&[
-        "init",
-        "--store",
-        "store",
-        "--election",
-        &example("national.json"),
-        "--key",
-        "registrar.key",
-    ]);
-    assert_eq!(code(&init), 0, "{}", stderr(&init));
-    sandbox
-}
-
-fn head(sandbox: &Sandbox) -> String {
-    stdout(&sandbox.run(&["verify", "--store", "store", "--json"]))
-}
 
 fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
     let output = sandbox.run(args);
@@ -53,131 +18,102 @@ fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
     stdout(&output)
 }
 
-fn import_sirekap(sandbox: &Sandbox) -> String {
-    run_ok(
-        sandbox,
-        &[
-            "import",
-            "--store",
-            "store",
-            "--key",
-            "operator.key",
-            "--from",
-            "sirekap",
-            "--candidates",
-            &fixture("sirekap/ppwp.json"),
-            &fixture("sirekap/tree"),
-        ],
-    )
+fn parsed(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|error| panic!("{error}: {text}"))
 }
 
 #[test]
-fn a_portal_tree_is_imported_with_its_documents_and_a_rerun_appends_nothing() {
-    let sandbox = national();
-    let out = import_sirekap(&sandbox);
-    assert!(out.contains("3 rows: 3 to append"), "{out}");
-    let totals = run_ok(
+fn every_reading_command_speaks_table_json_and_csv_with_one_set_of_names() {
+    let sandbox = Sandbox::new();
+    assert_eq!(
+        code(&sandbox.run(&["demo", "--stations", "300", "--store", "rekap-store"])),
+        0
+    );
+
+    // verify and audit read ./rekap-store by default, like every other command.
+    let verify = parsed(&run_ok(&sandbox, &["verify", "-f", "json"]));
+    assert_eq!(verify["ok"], true);
+    assert_eq!(
+        verify["records"], verify["events"],
+        "the older name is kept"
+    );
+    let audit = parsed(&run_ok(&sandbox, &["audit", "-f", "json"]));
+    assert_eq!(audit["records"], verify["records"]);
+    assert_eq!(audit["head"], verify["head"]);
+    assert_eq!(
+        run_ok(&sandbox, &["verify", "--json"]),
+        run_ok(&sandbox, &["verify", "-f", "json"])
+    );
+    let status = parsed(&run_ok(
         &sandbox,
-        &[
-            "totals", "--store", "store", "--level", "nation", "--format", "csv",
-        ],
+        &["status", "-s", "rekap-store", "-f", "json"],
+    ));
+    assert_eq!(status["head"]["count"], verify["records"]);
+    assert_eq!(status["head"]["hash"], verify["head"]);
+    assert!(run_ok(&sandbox, &["status", "-f", "csv"]).starts_with("scope,level,regions,"));
+    assert!(run_ok(&sandbox, &["audit", "-f", "csv"]).starts_with("number,name,passed,"));
+    assert!(run_ok(&sandbox, &["verify", "-f", "csv"]).starts_with("ok,records,head,"));
+
+    // REKAP_STORE for verify and audit.
+    std::fs::rename(sandbox.path("rekap-store"), sandbox.path("elsewhere")).unwrap();
+    let moved = sandbox.shell("REKAP_STORE=elsewhere \"$REKAP\" verify -f json");
+    assert_eq!(code(&moved), 0, "{}", stderr(&moved));
+    assert_eq!(parsed(&stdout(&moved))["head"], verify["head"]);
+    let audited = sandbox.shell("REKAP_STORE=elsewhere \"$REKAP\" audit -q");
+    assert_eq!(code(&audited), 0);
+    assert_eq!(
+        code(&sandbox.run(&["verify"])),
+        3,
+        "no store at ./rekap-store"
     );
-    assert!(
-        totals.contains("ID,INDONESIA,100,210,145,455,5,3,"),
-        "{totals}"
-    );
-    // Each document's blake3 hash and photo URLs are in the signed log, beside its sheet.
-    run_ok(
+
+    let store = ["-s", "elsewhere"];
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .chain(&store)
+            .map(|arg| (*arg).to_owned())
+            .collect()
+    };
+    let exported = parsed(&run_ok(
         &sandbox,
-        &["export", "--store", "store", "--out", "log.rekap"],
-    );
-    let log = std::fs::read(sandbox.path("log.rekap")).unwrap();
-    let document = std::fs::read(fixture(
-        "sirekap/tree/64/6401/640101/6401012009/6401012009001.json",
-    ))
-    .unwrap();
-    let hash = blake3::hash(&document);
-    assert!(
-        log.windows(32).any(|window| window == hash.as_bytes()),
-        "the document's hash is in the log"
-    );
-    let photo = b"6401012009001-20240214-181500--a1.jpg";
-    assert!(log.windows(photo.len()).any(|window| window == photo));
-    let again = import_sirekap(&sandbox);
-    assert!(again.contains("nothing to append"), "{again}");
+        &as_str(&with(&["export", "--out", "e.rekap", "-f", "json"])),
+    ));
+    assert_eq!(exported["records"], verify["records"]);
+    assert_eq!(exported["head"], verify["head"]);
+    let station = parsed(&run_ok(
+        &sandbox,
+        &as_str(&with(&["totals", "--level", "station", "-f", "json"])),
+    ));
+    let code_of = station["stations"][0]["code"].as_str().unwrap().to_owned();
+    let proved = parsed(&run_ok(
+        &sandbox,
+        &as_str(&with(&[
+            "prove",
+            "--contest",
+            "pilgub-kaltim-2024",
+            "--station",
+            &code_of,
+            "--out",
+            "p.json",
+            "-f",
+            "json",
+        ])),
+    ));
+    assert_eq!(proved["station"], code_of.as_str());
+    let checked = parsed(&run_ok(
+        &sandbox,
+        &["verify-proof", "--proof", "p.json", "-f", "json"],
+    ));
+    assert_eq!(checked["ok"], true);
+    assert_eq!(checked["digest"], proved["digest"]);
+    assert_eq!(checked["votes"], proved["votes"]);
+
+    // -q: no note on stderr from a totals answered by the saved view.
+    let quiet = sandbox.run(&as_str(&with(&["-q", "totals"])));
+    assert_eq!(code(&quiet), 0);
+    assert_eq!(stderr(&quiet), "");
 }
 
-#[test]
-fn a_malformed_portal_document_is_refused_with_file_pointer_and_reason() {
-    let sandbox = national();
-    let before = head(&sandbox);
-    let output = sandbox.run(&[
-        "import",
-        "--store",
-        "store",
-        "--key",
-        "operator.key",
-        "--from",
-        "sirekap",
-        "--candidates",
-        &fixture("sirekap/ppwp.json"),
-        "--problems",
-        "problems.csv",
-        &fixture("sirekap/bad/6401012009001.json"),
-        &fixture("sirekap/tree/64/6401/640101/6401012009/6401012009002.json"),
-    ]);
-    assert_eq!(code(&output), 1, "{}", stderr(&output));
-    let report = stderr(&output);
-    assert!(report.contains("nothing imported"), "{report}");
-    assert!(
-        report.contains("6401012009001.json: /chart/100026: expected a count"),
-        "{report}"
-    );
-    let problems = std::fs::read_to_string(sandbox.path("problems.csv")).unwrap();
-    assert!(
-        problems.starts_with("file,at,station,field,rule,reason\n"),
-        "{problems}"
-    );
-    assert!(
-        problems.contains("/administrasi/suara_tidak_sah"),
-        "{problems}"
-    );
-    assert_eq!(head(&sandbox), before, "the store is unchanged");
-}
-
-#[test]
-fn a_volunteers_file_and_a_mapped_csv_from_standard_input_are_imported() {
-    let sandbox = national();
-    std::fs::write(
-        sandbox.path("kawal.csv"),
-        "tps,pas1,pas2,pas3,sah,tidakSah\r\n6401012009001,40,100,60,200,4\r\n6401012010149,10,20,30,60,1\r\n",
-    )
-    .unwrap();
-    let out = run_ok(
-        &sandbox,
-        &[
-            "import",
-            "--store",
-            "store",
-            "--key",
-            "operator.key",
-            "--from",
-            "kawalpemilu",
-            "kawal.csv",
-        ],
-    );
-    assert!(out.contains("2 rows: 2 to append"), "{out}");
-    let script = "printf 'kode_tps,suara_01,suara_02,suara_03,sah,tidak_sah\\n1101012001001,1,2,3,6,0\\n1101012001003,1,1,x,2,0\\n' | \
-        $REKAP import --store store --key operator.key --from csv \
-        --columns station=kode_tps,votes_1=suara_01,votes_2=suara_02,votes_3=suara_03,valid=sah,invalid=tidak_sah -";
-    let refused = sandbox.shell(script);
-    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
-    let report = stderr(&refused);
-    assert!(
-        report.contains("-: line 3, suara_03:"),
-        "the source's line and column: {report}"
-    );
-    let fixed = script.replace(",x,2,0", ",0,2,0");
-    let accepted = sandbox.shell(&fixed);
-    assert_eq!(code(&accepted), 0, "{}", stderr(&accepted));
+fn as_str(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }

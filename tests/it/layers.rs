@@ -10,6 +10,7 @@ use std::process::Command;
 /// table fails the check, so a new crate is placed in the layers when it is added.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-tlog", &[]),
+    ("rekap-witness", &["rekap-tlog"]),
     ("rekap-log", &["rekap-tlog"]),
     ("rekap-model", &[]),
     ("rekap-projection", &["rekap-model"]),
@@ -42,6 +43,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "rekap-mirror",
+        &[
+            "rekap-log",
+            "rekap-tlog",
+            "rekap-model",
+            "rekap-projection",
+            "rekap-ledger",
+            "rekap-witness",
+        ],
+    ),
+    (
         "rekap",
         &[
             "rekap-log",
@@ -54,6 +66,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-ledger",
             "rekap-audit",
             "rekap-formats",
+            "rekap-witness",
+            "rekap-mirror",
         ],
     ),
 ];

@@ -6,6 +6,7 @@
 //! every open (and after any failed append), never trusted from elsewhere.
 
 mod error;
+pub mod follow;
 pub mod group;
 mod ledger;
 pub mod proof;
