@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::completions::{CompletionsArgs, ManArgs};
+use crate::commands::compare::CompareArgs;
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
     audit::AuditArgs,
@@ -104,6 +105,11 @@ pub enum Command {
     /// save nothing: every appending command saves the view of its new head. `--at` always
     /// replays.
     Totals(TotalsArgs),
+    /// Compare the totals of one level with another source's (the portal's aggregate JSON,
+    /// a volunteers' per-TPS file, or a CSV of region totals): per region both figures per
+    /// pair, the difference, the source's coverage, regions on one side only. Exit 0 when
+    /// all are equal, 1 when any differ.
+    Compare(CompareArgs),
     /// Show progress per level, approvals, open objections and flags.
     Status(StatusArgs),
     /// Show every event touching a region or station.

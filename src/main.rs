@@ -49,6 +49,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Sign(args) => approve::sign(args),
         Command::Approve(args) => approve::approve(args),
         Command::Totals(args) => totals::run(args),
+        Command::Compare(args) => commands::compare::run(args),
         Command::Status(args) => status::run(args),
         Command::History(args) => history::run(args),
         Command::Sheet(args) => sheet::run(args),

@@ -17,6 +17,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-import", &["rekap-model"]),
     ("rekap-presets", &["rekap-model"]),
     (
+        "rekap-formats",
+        &["rekap-model", "rekap-import", "rekap-projection"],
+    ),
+    (
         "rekap-ledger",
         &["rekap-log", "rekap-tlog", "rekap-model", "rekap-projection"],
     ),
@@ -62,6 +66,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-presets",
             "rekap-ledger",
             "rekap-audit",
+            "rekap-formats",
             "rekap-witness",
             "rekap-mirror",
         ],

@@ -26,6 +26,7 @@ mod proof;
 mod publish;
 mod server;
 mod server_remote;
+mod source_formats;
 mod tlog;
 mod totals;
 mod tutorial;
