@@ -9,6 +9,7 @@ mod exit;
 mod input;
 mod keys;
 mod lang;
+mod listing;
 mod new_store;
 mod output;
 mod progress;
@@ -16,11 +17,14 @@ mod sheet_args;
 mod store;
 mod table;
 mod transparency;
+mod words;
+mod zone;
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
+    progress::set_quiet(cli.quiet);
     exit::finish(run(cli.command))
 }
 
@@ -46,6 +50,8 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Totals(args) => totals::run(args),
         Command::Status(args) => status::run(args),
         Command::History(args) => history::run(args),
+        Command::Sheet(args) => sheet::run(args),
+        Command::List(args) => list::run(args),
         Command::Prove(args) => prove::prove(args),
         Command::VerifyProof(args) => prove::verify_proof(args),
         Command::LogKey(args) => tlog::log_key(args),
@@ -62,5 +68,8 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::BenchServer(args) => commands::bench_server::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Send(args) => send::run(args),
+        Command::Witness(args) => witness::witness(args),
+        Command::Mirror(args) => mirror::run(args),
+        Command::VerifyEvidence(args) => witness::verify_evidence(args),
     }
 }

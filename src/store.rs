@@ -21,6 +21,7 @@ pub fn open(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
 pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
     let storage = DefaultStorage::open(path)?;
     if let Some(moved) = storage.quarantined() {
+        // Said even with -q: bytes were moved aside.
         eprintln!("note: {moved}");
     }
     Ok(Ledger::open(storage)?)
@@ -31,6 +32,16 @@ pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
 pub fn save_view_after_append(ledger: &mut Ledger<DefaultStorage>) {
     let view = ledger.totals_view(None);
     crate::commands::totals::save_view(ledger, &view);
+}
+
+/// `--store` where `--log FILE` is the alternative (verify, audit): given, else
+/// `$REKAP_STORE`, else `./rekap-store`, as every other command. (Not clap's `env`: a
+/// store from the environment must not conflict with `--log`.)
+pub fn store_or_default(store: &Option<PathBuf>) -> PathBuf {
+    store
+        .clone()
+        .or_else(|| std::env::var_os("REKAP_STORE").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_STORE))
 }
 
 /// Now, in milliseconds since the Unix epoch: the only clock the product reads.
@@ -44,6 +55,6 @@ pub fn now_ms() -> u64 {
 #[derive(clap::Args, Clone, Debug)]
 pub struct StoreArg {
     /// Store directory.
-    #[arg(long, env = "REKAP_STORE", default_value = DEFAULT_STORE)]
+    #[arg(long, short = 's', env = "REKAP_STORE", default_value = DEFAULT_STORE, value_name = "DIR")]
     pub store: PathBuf,
 }

@@ -24,7 +24,7 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// The operator's key file; its scope must cover every station in the file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// Sheets CSV (columns in docs/OPERATOR.md).
     pub sheets: PathBuf,

@@ -27,7 +27,7 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<Outcome> {
 #[derive(Args)]
 pub struct PubkeyArgs {
     /// Key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
 }
 

@@ -19,7 +19,7 @@ pub struct SubmitArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The operator's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -32,7 +32,7 @@ pub struct CorrectArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -45,18 +45,26 @@ pub struct CorrectArgs {
 }
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("about").required(true).args(["station", "region", "place"])))]
 pub struct ObjectArgs {
     #[command(flatten)]
     pub store: StoreArg,
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The witness's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// Region or station code the objection is about.
-    #[arg(long)]
-    pub place: String,
-    #[arg(long)]
+    /// The station the objection is about.
+    #[arg(long, value_name = "STATION")]
+    pub station: Option<String>,
+    /// The region the objection is about (a plenary's recap, or everything under it).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The older spelling of --station and --region: either code.
+    #[arg(long, hide = true, value_name = "CODE")]
+    pub place: Option<String>,
+    /// Contest id.
+    #[arg(long, value_name = "CONTEST")]
     pub contest: String,
     /// The objection's text.
     #[arg(long)]
@@ -71,7 +79,7 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The objection, as SEQ.INDEX.
     #[arg(long, value_parser = parse_event_id)]
@@ -94,7 +102,7 @@ pub struct StationActArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The station, e.g. 6401012009-001 (or 6401012009001).
     #[arg(
@@ -213,8 +221,13 @@ pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
+    let place = [args.station, args.region, args.place]
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or_default();
     let event = Event::ObjectionFiled {
-        place: args.place,
+        place,
         contest: args.contest,
         text: args.text,
     };
@@ -273,7 +286,7 @@ pub struct RegisterArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The officer's public key: hex, or a file holding it (e.g. the `KEYFILE.pub` that
     /// `keygen` writes).
@@ -299,7 +312,7 @@ pub struct RevokeArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The officer's public key (hex).
     #[arg(long)]

@@ -109,7 +109,8 @@ fn kept_checkpoint(store: &Path, size: Option<u64>) -> anyhow::Result<(String, C
                 sizes.push(transparency::SignedCheckpoint::parse(note)?.checkpoint.size);
             }
             bail!(
-                "the log signed no checkpoint of size {size} (signed sizes, newest first: {sizes:?})"
+                "the log signed no checkpoint of size {size} (signed sizes, newest first: {})",
+                crate::words::numbers(&sizes)
             )
         }
         None => bail!("the log has signed no checkpoint yet: run `rekap checkpoint`"),

@@ -10,6 +10,7 @@ use std::process::Command;
 /// table fails the check, so a new crate is placed in the layers when it is added.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-tlog", &[]),
+    ("rekap-witness", &["rekap-tlog"]),
     ("rekap-log", &["rekap-tlog"]),
     ("rekap-model", &[]),
     ("rekap-projection", &["rekap-model"]),
@@ -39,6 +40,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "rekap-mirror",
+        &[
+            "rekap-log",
+            "rekap-tlog",
+            "rekap-model",
+            "rekap-projection",
+            "rekap-ledger",
+            "rekap-witness",
+        ],
+    ),
+    (
         "rekap",
         &[
             "rekap-log",
@@ -50,6 +62,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-presets",
             "rekap-ledger",
             "rekap-audit",
+            "rekap-witness",
+            "rekap-mirror",
         ],
     ),
 ];

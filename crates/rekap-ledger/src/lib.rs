@@ -7,6 +7,7 @@
 
 pub mod checkpoints;
 mod error;
+pub mod follow;
 pub mod group;
 mod ledger;
 pub mod proof;

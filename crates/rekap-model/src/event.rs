@@ -339,7 +339,7 @@ pub fn decode_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
     }
     check_definition_version(bytes)?;
     let (payload, read): (Payload, usize) = bincode::decode_from_slice(bytes, canonical())
-        .map_err(|e| DecodeError::Bincode(e.to_string()))?;
+        .map_err(|error| DecodeError::Bincode(crate::encoding::decode_error_text(&error)))?;
     if read != bytes.len() {
         return Err(DecodeError::TrailingBytes {
             extra: (bytes.len() - read.min(bytes.len())) as u64,
