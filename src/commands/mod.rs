@@ -2,6 +2,7 @@ pub mod approve;
 pub mod audit;
 pub mod bench;
 pub mod bench_server;
+mod bench_tlog;
 pub mod demo;
 pub mod export;
 pub mod history;
