@@ -1,17 +1,27 @@
 #!/usr/bin/env python3
 """Independent verifier of a rekap export file, written from docs/FORMAT.md alone.
 
-Usage: python3 tools/verify_export.py FILE [--json]
+Usage: python3 tools/verify_export.py FILE [--json] [--checkpoint NOTE [--log-key VKEY]]
 
 Checks the header, every frame, the per-record checks 1-7 of FORMAT.md (in that order),
-the trailer, and that nothing follows the trailer. Prints one JSON object with --json
-({"ok", "events", "head", "failures": [{"seq", "reason"}]}), a short summary otherwise.
+the trailer, and that nothing follows the trailer. Computes the RFC 6962 SHA-256 tree over
+the records (FORMAT.md "Transparency log": entry i is record i+1's blake3 hash) and prints
+its root. With --checkpoint (a C2SP signed note, as `rekap checkpoint` prints or a tile
+tree's `checkpoint`), the tree of the checkpoint's size must have the checkpoint's root;
+with --log-key (the C2SP vkey `rekap log-key` prints, or a file holding it) the checkpoint
+must be signed by that key, whose name is the checkpoint's origin. Prints one JSON object
+with --json ({"ok", "events", "head", "tree_root", "failures": [{"seq", "reason"}]}), a
+short summary otherwise.
 Exit status: 0 verified, 1 not verified, 2 usage error, 3 file unreadable (as `rekap verify`).
 
 Dependencies: the Python 3 standard library, `blake3` and `cryptography`.
 """
 
+import base64
+import binascii
+import hashlib
 import json
+import os
 import struct
 import sys
 
@@ -119,6 +129,8 @@ class Result:
         self.failures = []
         self.events = 0
         self.head = ZERO32
+        # The record hashes in order: the transparency tree's entries.
+        self.entries = []
 
     def fail(self, seq, reason):
         self.failures.append({"seq": seq, "reason": reason})
@@ -244,6 +256,7 @@ def verify_file(f, res):
             h = rec[-32:]
         state["prev_hash"] = h
         res.head = h
+        res.entries.append(h)
 
     # Trailer
     tr = _read_exact(f, 40)
@@ -266,24 +279,158 @@ def verify_file(f, res):
         res.fail(None, "%d bytes follow the trailer" % rest)
 
 
+# ---------------------------------------------------------------------------------------
+# Transparency tree and checkpoints (FORMAT.md "Transparency log": RFC 6962, C2SP notes)
+# ---------------------------------------------------------------------------------------
+
+
+def _sha256(data):
+    return hashlib.sha256(data).digest()
+
+
+def tree_root(entries):
+    """RFC 6962 MTH over 32-byte entries: leaf SHA-256(0x00||e), node SHA-256(0x01||l||r).
+
+    Perfect subtrees are merged as they complete, then folded right to left: the same as
+    splitting at the largest power of two below n, recursively."""
+    if not entries:
+        return _sha256(b"")
+    stack = []  # (height, hash) of perfect subtrees, left to right
+    for entry in entries:
+        height, node = 0, _sha256(b"\x00" + entry)
+        while stack and stack[-1][0] == height:
+            _, left = stack.pop()
+            height, node = height + 1, _sha256(b"\x01" + left + node)
+        stack.append((height, node))
+    root = stack.pop()[1]
+    while stack:
+        root = _sha256(b"\x01" + stack.pop()[1] + root)
+    return root
+
+
+def _b64(text):
+    """Strict standard base64 with padding (canonical: re-encodes to the same text)."""
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise ValueError("non-canonical base64")
+    return raw
+
+
+def parse_vkey(text):
+    """`<name>+<8 hex key id>+base64(0x01 || key)` -> (name, key id, public key)."""
+    parts = text.strip().split("+", 2)
+    if len(parts) != 3:
+        raise ValueError("a vkey is name+id+key")
+    name, key_id, key = parts[0], parts[1], _b64(parts[2])
+    if len(key) != 33 or key[0] != 1:
+        raise ValueError("the key is not an Ed25519 key (type 0x01, 32 bytes)")
+    expected = _sha256(name.encode() + b"\n\x01" + key[1:])[:4]
+    if len(key_id) != 8 or bytes.fromhex(key_id) != expected:
+        raise ValueError("the key id is not the id of the name and key")
+    return name, expected, key[1:]
+
+
+def check_checkpoint(note, vkey, res):
+    """Checks a signed checkpoint note against the export's tree (and the key, if any)."""
+    try:
+        text = note.decode("utf-8")
+    except UnicodeDecodeError:
+        res.fail(None, "the checkpoint is not UTF-8")
+        return
+    if "\n\n" not in text:
+        res.fail(None, "the checkpoint is not a signed note (no empty line before signatures)")
+        return
+    body, signatures = text.rsplit("\n\n", 1)
+    body += "\n"
+    lines = body[:-1].split("\n")
+    if len(lines) < 3 or not lines[0]:
+        res.fail(None, "the checkpoint has no origin, size and root lines")
+        return
+    origin, size_text, root_text = lines[0], lines[1], lines[2]
+    if not size_text.isdigit() or (len(size_text) > 1 and size_text[0] == "0"):
+        res.fail(None, "checkpoint line 2: the size is not a decimal number")
+        return
+    size = int(size_text)
+    try:
+        root = _b64(root_text)
+    except (ValueError, binascii.Error):
+        root = b""
+    if len(root) != 32:
+        res.fail(None, "checkpoint line 3: the root is not base64 of 32 bytes")
+        return
+    if size > len(res.entries):
+        res.fail(None, "the checkpoint is of size %d but the export holds %d records"
+                 % (size, len(res.entries)))
+    elif tree_root(res.entries[:size]) != root:
+        res.fail(None, "the tree of the export's first %d records is not the checkpoint's root"
+                 % size)
+    res.checkpoint = (origin, size)
+    if vkey is None:
+        return
+    name, key_id, key = vkey
+    if name != origin:
+        res.fail(None, "the log key is named %r but the checkpoint's origin is %r"
+                 % (name, origin))
+        return
+    for line in signatures.split("\n"):
+        prefix = "\u2014 " + name + " "
+        if not line.startswith(prefix):
+            continue
+        try:
+            blob = _b64(line[len(prefix):])
+        except (ValueError, binascii.Error):
+            continue
+        if len(blob) == 68 and blob[:4] == key_id:
+            reason = verify_signature(key, blob[4:], body.encode("utf-8"))
+            if reason is not None:
+                res.fail(None, "the checkpoint's signature by the log key: %s" % reason)
+            else:
+                res.checkpoint_signed = True
+            return
+    res.fail(None, "the checkpoint has no signature by the log key")
+
+
+def _text_argument(value):
+    """A value given as text or as the path of a file holding it."""
+    if os.path.isfile(value):
+        with open(value, "rb") as f:
+            return f.read().decode("utf-8", "replace").strip()
+    return value
+
+
 def main(argv):
     args = argv[1:]
     as_json = False
     files = []
-    for a in args:
-        if a == "--json":
+    options = {"--checkpoint": None, "--log-key": None}
+    usage = "usage: verify_export.py FILE [--json] [--checkpoint NOTE [--log-key VKEY]]\n"
+    while args:
+        a = args.pop(0)
+        if a in options:
+            if not args:
+                sys.stderr.write("%s needs a value\n%s" % (a, usage))
+                return 2
+            options[a] = args.pop(0)
+        elif a == "--json":
             as_json = True
         elif a in ("-h", "--help"):
             print(__doc__.strip())
             return 0
         elif a.startswith("-") and a != "-":
-            sys.stderr.write("unknown option %s\nusage: verify_export.py FILE [--json]\n" % a)
+            sys.stderr.write("unknown option %s\n%s" % (a, usage))
             return 2
         else:
             files.append(a)
-    if len(files) != 1:
-        sys.stderr.write("usage: verify_export.py FILE [--json]\n")
+    if len(files) != 1 or (options["--log-key"] and not options["--checkpoint"]):
+        sys.stderr.write(usage)
         return 2
+    vkey = None
+    if options["--log-key"]:
+        try:
+            vkey = parse_vkey(_text_argument(options["--log-key"]))
+        except (ValueError, binascii.Error) as exc:
+            sys.stderr.write("--log-key is not a log vkey: %s\n" % exc)
+            return 1
 
     res = Result()
     try:
@@ -294,14 +441,31 @@ def main(argv):
         return 3
     except Exception as exc:  # never a traceback on malformed input
         res.fail(None, "internal error: %s: %s" % (exc.__class__.__name__, exc))
+    res.checkpoint, res.checkpoint_signed = None, False
+    if options["--checkpoint"]:
+        try:
+            with open(options["--checkpoint"], "rb") as f:
+                note = f.read()
+        except OSError as exc:
+            sys.stderr.write("cannot read %s: %s\n" % (options["--checkpoint"],
+                                                      exc.strerror or exc))
+            return 3
+        check_checkpoint(note, vkey, res)
+    root = tree_root(res.entries).hex()
 
     ok = not res.failures
     if as_json:
         print(json.dumps({"ok": ok, "events": res.events, "head": res.head.hex(),
-                          "failures": res.failures}))
+                          "tree_root": root, "failures": res.failures}))
     else:
         if ok:
             print("OK: %d records, head %s" % (res.events, res.head.hex()))
+            print("tree root %s" % root)
+            if res.checkpoint:
+                signed = ("signed by the log key" if res.checkpoint_signed
+                          else "signature not checked: no --log-key")
+                print("checkpoint %s size %d: root verified (%s)"
+                      % (res.checkpoint[0], res.checkpoint[1], signed))
         else:
             print("FAILED: %d failure(s) in %d records read, head %s"
                   % (len(res.failures), res.events, res.head.hex()))

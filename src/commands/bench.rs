@@ -91,6 +91,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         what: "rekap totals process on the national store (view file)",
         median: totals_process(&store, args.runs)?,
     });
+    for (what, median) in super::bench_tlog::rows(&dir, &store, sheets, args.runs)? {
+        rows.push(Row { what, median });
+    }
     match sqlite(&dir, &preset, args.runs) {
         Ok(mut sqlite_rows) => rows.append(&mut sqlite_rows),
         Err(error) => eprintln!("SQLite baseline skipped: {error:#}"),
@@ -124,13 +127,16 @@ fn national(cast: &Cast, stations: Option<u32>) -> anyhow::Result<Preset> {
     build_preset(PresetName::National, &options, cast)
 }
 
-fn time(work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+pub(super) fn time(work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
     let start = Instant::now();
     work()?;
     Ok(start.elapsed())
 }
 
-fn median(runs: usize, mut work: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+pub(super) fn median(
+    runs: usize,
+    mut work: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<Duration> {
     let mut times = Vec::with_capacity(runs.max(1));
     for _ in 0..runs.max(1) {
         times.push(time(&mut work)?);

@@ -2,6 +2,7 @@ pub mod approve;
 pub mod audit;
 pub mod bench;
 pub mod bench_server;
+mod bench_tlog;
 pub mod compare;
 pub mod completions;
 pub mod demo;

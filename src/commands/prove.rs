@@ -24,6 +24,10 @@ pub struct ProveArgs {
     /// `audit --log` does); --store and REKAP_STORE are then not read.
     #[arg(long)]
     pub log: Option<PathBuf>,
+    /// With --log: the signed checkpoint (`rekap checkpoint`, or a tile tree's `checkpoint`)
+    /// the approval's record is proved included in; from a store, its latest kept one.
+    #[arg(long, value_name = "FILE", requires = "log")]
+    pub checkpoint: Option<PathBuf>,
     #[arg(long)]
     pub contest: String,
     /// Station code, e.g. 6472010001-001.
@@ -48,6 +52,11 @@ pub struct VerifyProofArgs {
     /// Proof file from `rekap prove`.
     #[arg(long)]
     pub proof: PathBuf,
+    /// The log's verifier key (vkey text, or a file holding it; `rekap log-key`): the
+    /// checkpoint the approval is included in must be signed by it. Without it the
+    /// inclusion is checked but not the checkpoint's signature, and the output says so.
+    #[arg(long, value_name = "VKEY")]
+    pub log_key: Option<String>,
     /// The approval's digest as published (hex). Without it the digest signed in the
     /// proof's approval record is used: compare it with the published one.
     #[arg(long)]
@@ -70,6 +79,8 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
         },
         None => {
             let ledger = store::open(&args.store.store)?;
+            let latest = crate::transparency::latest(&args.store.store)?;
+            let tree = ledger.log().tree()?;
             proof::prove(
                 ledger.state(),
                 ledger.projection(),
@@ -77,6 +88,10 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
                 &args.station,
                 level,
                 |seq| Ok(ledger.log().read(seq)?),
+                |seq| match &latest {
+                    Some(latest) => proof::log_proof(&tree, latest, seq),
+                    None => Ok(None),
+                },
             )?
         }
     };
@@ -133,6 +148,11 @@ fn prove_from_export(
     }
     let records = records_in_export(&bytes);
     let (state, projection) = replay_records(&records)?;
+    let tree = rekap_tlog::Tree::from_entries(records.iter().map(|record| &record.hash));
+    let checkpoint = match &args.checkpoint {
+        Some(path) => Some(export_checkpoint(path, &tree)?),
+        None => None,
+    };
     let proof = proof::prove(
         &state,
         &projection,
@@ -143,8 +163,38 @@ fn prove_from_export(
             let index = usize::try_from(seq.saturating_sub(1)).unwrap_or(usize::MAX);
             Ok(records.get(index).cloned())
         },
+        |seq| match &checkpoint {
+            Some(checkpoint) => proof::log_proof(&tree, checkpoint, seq),
+            None => bail_not_in_checkpoint(seq),
+        },
     )?;
     Ok(Some(proof))
+}
+
+/// Without --checkpoint an export proves no inclusion: say how to give one.
+fn bail_not_in_checkpoint(seq: u64) -> Result<Option<String>, proof::ProveFailure> {
+    Err(proof::ProveFailure::Checkpoints(format!(
+        "record {seq} must be shown included in a signed checkpoint: give --checkpoint FILE \
+         (`rekap checkpoint` on the store, or a published tree's checkpoint)"
+    )))
+}
+
+/// A checkpoint file given with --log, whose root must be the export's tree at its size.
+fn export_checkpoint(
+    path: &Path,
+    tree: &rekap_tlog::Tree,
+) -> anyhow::Result<rekap_ledger::checkpoints::SignedCheckpoint> {
+    let note = crate::input::read_text(path)?;
+    let signed = rekap_ledger::checkpoints::SignedCheckpoint::parse(note)
+        .with_context(|| format!("{} is not a signed checkpoint", path.display()))?;
+    let size = signed.checkpoint.size;
+    if size > tree.size() || tree.root(size)? != signed.checkpoint.root {
+        bail!(
+            "{}: the export's records do not make the tree of this checkpoint (size {size})",
+            path.display()
+        );
+    }
+    Ok(signed)
 }
 
 pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
@@ -160,8 +210,14 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
         },
         None => None,
     };
+    let log_key = args
+        .log_key
+        .as_deref()
+        .map(crate::commands::tlog::vkey_argument)
+        .transpose()?;
     let verified = parse_proof(&text).and_then(|proof| {
-        proof::verify_proof(&proof, published.as_ref()).map(|verified| (proof, verified))
+        proof::verify_proof(&proof, published.as_ref(), log_key.as_ref())
+            .map(|verified| (proof, verified))
     });
     match verified {
         Ok((proof, verified)) => {
@@ -177,6 +233,8 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
                 "digest_published": published.is_some(),
                 "seq": verified.seq,
                 "author": hex::encode(verified.author),
+                "checkpoint_size": verified.checkpoint.size,
+                "checkpoint_signed": verified.checkpoint_signed,
             });
             print(&match args.format.chosen() {
                 Format::Json => value.to_string() + "\n",
@@ -232,12 +290,22 @@ fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String
         keys(&verified.witnesses),
         keys(&verified.refusals),
     );
+    let signed = if verified.checkpoint_signed {
+        "signed by the log key"
+    } else {
+        "signature not checked: no --log-key"
+    };
     out += &format!(
-        "not shown by the proof alone: that {} is an official of {} (see the genesis), and that record {} of the log has hash {}\n",
-        hex::encode(verified.author),
-        end.region,
+        "record {} (hash {}) is included in checkpoint {} size {} ({signed})\n",
         verified.seq,
         hex::encode(verified.record_hash),
+        verified.checkpoint.origin,
+        verified.checkpoint.size,
+    );
+    out += &format!(
+        "not shown by the proof alone: that {} is an official of {} (see the genesis)\n",
+        hex::encode(verified.author),
+        end.region,
     );
     out
 }

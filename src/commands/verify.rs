@@ -51,10 +51,15 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
             with_genesis_check(report, first.as_ref())
         }
     };
-    match args.format.chosen() {
-        Format::Json => print(&(json(&report)? + "\n"))?,
-        Format::Csv => print(&csv(&report))?,
-        Format::Table => print(&human(&report))?,
+    finish(&report, args.format.chosen())
+}
+
+/// Prints the report in `format` and gives its outcome.
+fn finish(report: &VerifyReport, format: Format) -> anyhow::Result<Outcome> {
+    match format {
+        Format::Json => print(&(json(report)? + "\n"))?,
+        Format::Csv => print(&csv(report))?,
+        Format::Table => print(&human(report))?,
     }
     Ok(if report.ok() {
         Outcome::Success
@@ -78,9 +83,11 @@ fn verify_tiles(
     let checked = super::verify_tiles::verify(&source_tree, log_key.as_ref(), options)
         .with_context(|| format!("verifying the tile tree at {source}"))?;
     let report = &checked.report;
-    if matches!(args.format.chosen(), Format::Json) {
-        print(&(json(report)? + "\n"))?;
-    } else {
+    let format = args.format.chosen();
+    if !matches!(format, Format::Table) {
+        return finish(report, format);
+    }
+    {
         let signature = if checked.signature_checked {
             "signed by the log key"
         } else {

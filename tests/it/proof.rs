@@ -2,6 +2,7 @@
 //! and every field of the proof file bound (each mutated in turn must fail).
 
 use rekap_ledger::proof::{parse_proof, verify_proof};
+use rekap_tlog::note::Verifier;
 use serde_json::Value;
 
 use crate::harness::{code, stderr, stdout, Sandbox};
@@ -20,7 +21,18 @@ fn demo() -> (Sandbox, String) {
         .and_then(|rest| rest.split_whitespace().next())
         .expect("the demo names a station to prove")
         .to_owned();
+    // The log's key and checkpoint, for proofs from the export and for verify-proof.
+    for (command, file) in [("checkpoint", "demo.cp"), ("log-key", "log.vkey")] {
+        let output = sandbox.run(&[command, "--store", "rekap-demo-store"]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        std::fs::write(sandbox.path(file), stdout(&output)).unwrap();
+    }
     (sandbox, station)
+}
+
+fn log_key(sandbox: &Sandbox) -> Verifier {
+    let text = std::fs::read_to_string(sandbox.path("log.vkey")).unwrap();
+    Verifier::from_vkey(text.trim()).unwrap()
 }
 
 fn prove(sandbox: &Sandbox, source: &[&str], station: &str, level: &[&str], out: &str) -> String {
@@ -34,7 +46,8 @@ fn prove(sandbox: &Sandbox, source: &[&str], station: &str, level: &[&str], out:
 }
 
 const STORE: [&str; 2] = ["--store", "rekap-demo-store"];
-const EXPORT: [&str; 2] = ["--log", "rekap-demo-store.rekap"];
+const EXPORT: [&str; 4] = ["--log", "rekap-demo-store.rekap", "--checkpoint", "demo.cp"];
+const KEY: [&str; 2] = ["--log-key", "log.vkey"];
 
 #[test]
 fn a_proof_ends_at_every_plenary_level_from_a_store_or_an_export() {
@@ -51,8 +64,13 @@ fn a_proof_ends_at_every_plenary_level_from_a_store_or_an_export() {
         );
         let proof = parse_proof(&from_store).unwrap();
         assert_eq!(proof.approval.region, station[..region_length], "{level}");
-        let verified = sandbox.run(&["verify-proof", "--proof", &out]);
+        let verified = sandbox.run(&["verify-proof", "--proof", &out, KEY[0], KEY[1]]);
         assert_eq!(code(&verified), 0, "{}", stdout(&verified));
+        assert!(
+            stdout(&verified).contains("(signed by the log key)"),
+            "{}",
+            stdout(&verified)
+        );
         assert!(
             stdout(&verified).contains(&format!(
                 "inside the approval of {}",
@@ -124,7 +142,8 @@ fn every_field_of_a_proof_file_is_bound() {
         let out = format!("{level}.json");
         let text = prove(&sandbox, &STORE, &station, &["--level", level], &out);
         let original: Value = serde_json::from_str(&text).unwrap();
-        assert!(verify_proof(&parse_proof(&text).unwrap(), None).is_ok());
+        let key = log_key(&sandbox);
+        assert!(verify_proof(&parse_proof(&text).unwrap(), None, Some(&key)).is_ok());
         let mut forgeries = Vec::new();
         for_each_leaf(&original, &mut Vec::new(), &mut |path, leaf| {
             for changed in mutants(leaf) {
@@ -154,9 +173,23 @@ fn every_field_of_a_proof_file_is_bound() {
             forged["approval"]["record"] = Value::from(hex::encode(bytes));
             forgeries.push((format!("record byte {index}"), forged));
         }
+        // Every character of the inclusion proof and its checkpoint, signature included.
+        let log_proof = original["approval"]["log_proof"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (index, c) in log_proof.char_indices() {
+            let mut changed = log_proof.clone();
+            let other = if next_char(c) == c { 'y' } else { next_char(c) };
+            changed.replace_range(index..index + c.len_utf8(), &other.to_string());
+            let mut forged = original.clone();
+            forged["approval"]["log_proof"] = Value::from(changed);
+            forgeries.push((format!("log proof character {index}"), forged));
+        }
         assert!(forgeries.len() > 500, "{} forgeries", forgeries.len());
         for (what, forged) in &forgeries {
-            let verdict = parse_proof(&forged.to_string()).and_then(|p| verify_proof(&p, None));
+            let verdict =
+                parse_proof(&forged.to_string()).and_then(|p| verify_proof(&p, None, Some(&key)));
             assert!(verdict.is_err(), "{level}: {what} still verifies");
         }
         // Through the CLI: the two forgeries and a spread of the others.
@@ -175,7 +208,7 @@ fn every_field_of_a_proof_file_is_bound() {
             .map(|(_, f)| f);
         for forged in [&raised, &resized].into_iter().chain(spread) {
             std::fs::write(sandbox.path("forged.json"), forged.to_string()).unwrap();
-            let output = sandbox.run(&["verify-proof", "--proof", "forged.json"]);
+            let output = sandbox.run(&["verify-proof", "--proof", "forged.json", KEY[0], KEY[1]]);
             assert_eq!(code(&output), 1, "{}", stdout(&output));
             assert!(
                 stdout(&output).starts_with("FAILED: "),
@@ -298,4 +331,45 @@ fn next_char(c: char) -> char {
         '9' | 'f' => '0',
         _ => 'x',
     }
+}
+
+#[test]
+fn verify_proof_needs_only_the_log_key_and_refuses_another() {
+    let (sandbox, station) = demo();
+    prove(&sandbox, &STORE, &station, &[], "proof.json");
+    let unsigned = sandbox.run(&["verify-proof", "--proof", "proof.json"]);
+    assert_eq!(code(&unsigned), 0, "{}", stdout(&unsigned));
+    assert!(
+        stdout(&unsigned).contains("signature not checked: no --log-key"),
+        "{}",
+        stdout(&unsigned)
+    );
+    let name = log_key(&sandbox).name().to_owned();
+    let other_key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key();
+    let other = Verifier::new(&name, other_key).unwrap().to_vkey();
+    let refused = sandbox.run(&["verify-proof", "--proof", "proof.json", "--log-key", &other]);
+    assert_eq!(code(&refused), 1, "{}", stdout(&refused));
+    assert!(
+        stdout(&refused).contains("inclusion in the log"),
+        "{}",
+        stdout(&refused)
+    );
+    // From an export, a proof needs the checkpoint it is included in.
+    let output = sandbox.run(&[
+        "prove",
+        "--log",
+        "rekap-demo-store.rekap",
+        "--contest",
+        CONTEST,
+        "--station",
+        &station,
+        "--out",
+        "x.json",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--checkpoint FILE"),
+        "{}",
+        stderr(&output)
+    );
 }

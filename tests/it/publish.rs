@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
+use base64ct::Encoding;
 use ed25519_dalek::SigningKey;
 use rekap_tlog::note::Verifier;
 
@@ -336,6 +337,85 @@ fn verify_tiles_fetches_over_http() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(
         stdout(&output).contains("ok: 2 records verify"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// tools/verify_export.py (the independent Python verifier) computes the same tree root and
+/// checks the checkpoint's root and signature; run when python3 has its two modules.
+#[test]
+fn the_python_verifier_checks_the_tree_and_the_checkpoint() {
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import blake3, cryptography"])
+        .output();
+    if !probe.is_ok_and(|output| output.status.success()) {
+        eprintln!("skipped: python3 with blake3 and cryptography is not installed");
+        return;
+    }
+    let sandbox = store(2);
+    let export = sandbox.run(&["export", "--store", "rekap-store", "--out", "log.rekap"]);
+    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    let checkpoint = stdout(&sandbox.run(&["checkpoint", "--store", "rekap-store"]));
+    std::fs::write(sandbox.path("log.cp"), &checkpoint).unwrap();
+    std::fs::write(sandbox.path("log.vkey"), vkey(&sandbox)).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/verify_export.py");
+    let python = |args: &[&str]| {
+        std::process::Command::new("python3")
+            .arg(script)
+            .args(args)
+            .current_dir(sandbox.path("."))
+            .output()
+            .unwrap()
+    };
+    let output = python(&[
+        "log.rekap",
+        "--checkpoint",
+        "log.cp",
+        "--log-key",
+        "log.vkey",
+    ]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("size 3: root verified (signed by the log key)"));
+    let root = checkpoint.lines().nth(2).unwrap();
+    let root = base64ct::Base64::decode_vec(root).unwrap();
+    assert!(
+        stdout(&output).contains(&format!("tree root {}", hex::encode(root))),
+        "{}",
+        stdout(&output)
+    );
+    // Another root (a signature that no longer verifies), another key: exit 1 each.
+    let mut lines: Vec<String> = checkpoint.lines().map(str::to_owned).collect();
+    lines[2] = base64ct::Base64::encode_string(&[0u8; 32]);
+    std::fs::write(sandbox.path("bad.cp"), lines.join("\n") + "\n").unwrap();
+    let output = python(&[
+        "log.rekap",
+        "--checkpoint",
+        "bad.cp",
+        "--log-key",
+        "log.vkey",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("not the checkpoint's root"),
+        "{}",
+        stdout(&output)
+    );
+    let name = Verifier::from_vkey(&vkey(&sandbox))
+        .unwrap()
+        .name()
+        .to_owned();
+    let other = Verifier::new(&name, SigningKey::from_bytes(&[7; 32]).verifying_key()).unwrap();
+    let output = python(&[
+        "log.rekap",
+        "--checkpoint",
+        "log.cp",
+        "--log-key",
+        &other.to_vkey(),
+    ]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("no signature by the log key"),
         "{}",
         stdout(&output)
     );

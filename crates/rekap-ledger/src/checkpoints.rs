@@ -215,9 +215,16 @@ impl CheckpointSigner {
         store: &Path,
         ledger: &Ledger<S>,
     ) -> Result<CheckpointSigner, CheckpointsError> {
+        CheckpointSigner::for_origin(store, &origin_of(ledger))
+    }
+
+    /// The same for a log whose origin is known without replaying it (`rekap demo`, which
+    /// knows its definition).
+    pub fn for_origin(store: &Path, origin: &str) -> Result<CheckpointSigner, CheckpointsError> {
+        let key = read_signing_key_file(&store.join(LOG_KEY_FILE))?;
         Ok(CheckpointSigner {
             store: store.to_owned(),
-            signer: signer(store, ledger)?,
+            signer: Signer::new(origin, key)?,
             last: latest(store)?,
         })
     }

@@ -1,12 +1,12 @@
-//! The proof file of `rekap prove` (format `rekap-proof/2`, docs/FORMAT.md "Proof file"):
-//! the projection's branch from one station's sheet to a region's digest, and the signed
-//! log record that approved that digest. Every field of the file is authenticated: either
-//! an input of a hash or signature the verifier recomputes, or checked equal to one.
+//! The proof file of `rekap prove` (format `rekap-proof/3`, docs/FORMAT.md "Proof file"):
+//! the projection's branch from one station's sheet to a region's digest, the signed log
+//! record that approved that digest, and that record's inclusion in a checkpoint the log
+//! signed (C2SP tlog-proof). Every field of the file is authenticated: either an input of a
+//! hash or signature the verifier recomputes, or checked equal to one.
 //!
 //! What the proof alone cannot show, and the verifier says so: that the record's author
-//! is the registered official of the region (that is in the genesis), and that the record
-//! is at its position in the log (its seq and hash are not signed; compare the record hash
-//! with the log's).
+//! is the registered official of the region (that is in the genesis). With the log's key,
+//! the record's position and hash are shown by the signed checkpoint.
 
 use rekap_log::record::{record_hash, signature_verifies, Record};
 use rekap_model::{decode_payload, ApprovalStatement, Event, Payload, State};
@@ -16,8 +16,13 @@ use rekap_projection::proof::{
     SheetNumbers,
 };
 use rekap_projection::Projection;
+use rekap_tlog::checkpoint::Checkpoint;
+use rekap_tlog::note::{Note, Verifier};
+use rekap_tlog::tlog_proof::TlogProof;
+use rekap_tlog::Tree;
 use serde::{Deserialize, Serialize};
 
+use crate::checkpoints::{self, SignedCheckpoint};
 use crate::LedgerError;
 
 /// The approval a proof ends at: the signed log record holding the `PlenaryApproved` event,
@@ -39,6 +44,9 @@ pub struct ApprovalRecord {
     pub record_hash: HexHash,
     /// The record's canonical bytes (lowercase hex).
     pub record: String,
+    /// The record's inclusion in a checkpoint the log signed: C2SP tlog-proof text (index
+    /// `seq - 1`, the inclusion hashes, the signed checkpoint note).
+    pub log_proof: String,
 }
 
 /// A proof file as it is written and read.
@@ -51,6 +59,17 @@ pub enum ProveFailure {
     Prove(#[from] ProveError),
     #[error("record {0}, which holds the approval, is not in the log")]
     RecordMissing(u64),
+    #[error(
+        "record {0}, which holds the approval, is in no checkpoint the log signed: run \
+         `rekap checkpoint` on the store"
+    )]
+    NotInCheckpoint(u64),
+    #[error("the log's tree: {0}")]
+    Tree(#[from] rekap_tlog::TreeError),
+    #[error("the log's checkpoints: {0}")]
+    Checkpoints(String),
+    #[error(transparent)]
+    Log(#[from] rekap_log::LogError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
@@ -83,6 +102,8 @@ pub enum ProofFailure {
     NotAnApproval(u32),
     #[error("witness {0}'s signature on the approval does not verify")]
     WitnessSignature(String),
+    #[error("the approval record's inclusion in the log: {0}")]
+    LogProof(String),
     #[error("the proof computes digest {computed} but the published digest is {published}")]
     NotPublished { computed: String, published: String },
 }
@@ -100,13 +121,18 @@ pub struct VerifiedProof {
     pub witnesses: Vec<[u8; 32]>,
     /// Witnesses who refused to sign (recorded by the official).
     pub refusals: Vec<[u8; 32]>,
-    /// Bound by the record hash only: check them against the log.
+    /// The record's position and hash, included in `checkpoint`.
     pub seq: u64,
     pub record_hash: Hash,
+    /// The checkpoint the record is included in (its origin is the election's).
+    pub checkpoint: Checkpoint,
+    /// Whether the log's key was given and signed the checkpoint.
+    pub checkpoint_signed: bool,
 }
 
 /// A proof that `station`'s sheet is inside the approval at `level`, from a replayed state
-/// and projection; `record_at(seq)` reads a record of the same log.
+/// and projection; `record_at(seq)` reads a record of the same log, `log_proof_at(seq)`
+/// gives its tlog-proof in a signed checkpoint ([`log_proof`]), `None` if none holds it.
 pub fn prove(
     state: &State,
     projection: &Projection,
@@ -114,10 +140,12 @@ pub fn prove(
     station: &str,
     level: ProofLevel<'_>,
     record_at: impl Fn(u64) -> Result<Option<Record>, LedgerError>,
+    log_proof_at: impl Fn(u64) -> Result<Option<String>, ProveFailure>,
 ) -> Result<ProofFile, ProveFailure> {
     let proof = projection.prove(state, contest, station, level)?;
     let ApprovedAt { region, digest, id } = proof.approval.clone();
     let record = record_at(id.seq)?.ok_or(ProveFailure::RecordMissing(id.seq))?;
+    let log_proof = log_proof_at(id.seq)?.ok_or(ProveFailure::NotInCheckpoint(id.seq))?;
     let approval = ApprovalRecord {
         region,
         digest: HexHash(digest),
@@ -126,6 +154,7 @@ pub fn prove(
         author: HexHash(record.author),
         record_hash: HexHash(record.hash),
         record: hex::encode(record.encode()),
+        log_proof,
     };
     Ok(Proof {
         format: proof.format,
@@ -136,6 +165,28 @@ pub fn prove(
         steps: proof.steps,
         approval,
     })
+}
+
+/// The tlog-proof text of record `seq` in `checkpoint` (signed by the log, of the log whose
+/// tree is `tree`), or `None` if the checkpoint is older than the record.
+pub fn log_proof(
+    tree: &Tree,
+    checkpoint: &SignedCheckpoint,
+    seq: u64,
+) -> Result<Option<String>, ProveFailure> {
+    let size = checkpoint.checkpoint.size;
+    if seq == 0 || seq > size {
+        return Ok(None);
+    }
+    Ok(Some(
+        TlogProof {
+            extra: None,
+            index: seq - 1,
+            proof: tree.inclusion_proof(seq - 1, size)?,
+            checkpoint: checkpoint.note.clone(),
+        }
+        .to_text(),
+    ))
 }
 
 /// Reads a proof file: refuses unknown fields and anything not written exactly as
@@ -154,11 +205,13 @@ pub fn parse_proof(text: &str) -> Result<ProofFile, ProofFailure> {
 }
 
 /// Verifies a proof from its own bytes: the branch (sheet to digest), then the approval
-/// record (hash, signature, the event it holds, every witness signature), then, if given,
-/// the published digest. The steps are in docs/FORMAT.md, "Verifying a proof".
+/// record (hash, signature, the event it holds, every witness signature), then its
+/// inclusion in the checkpoint (signed by `log_key` when given), then, if given, the
+/// published digest. The steps are in docs/FORMAT.md, "Verifying a proof".
 pub fn verify_proof(
     proof: &ProofFile,
     published: Option<&Hash>,
+    log_key: Option<&Verifier>,
 ) -> Result<VerifiedProof, ProofFailure> {
     let end = proof.verify_branch()?;
     let approval = &proof.approval;
@@ -191,6 +244,7 @@ pub fn verify_proof(
             return Err(ProofFailure::WitnessSignature(hex::encode(witness.witness)));
         }
     }
+    let checkpoint = included(approval, &record, &definition_hash, log_key)?;
     if let Some(published) = published {
         if *published != end.digest {
             return Err(ProofFailure::NotPublished {
@@ -208,7 +262,48 @@ pub fn verify_proof(
         refusals: refusals.iter().map(|refusal| refusal.witness).collect(),
         seq: record.seq,
         record_hash: record.hash,
+        checkpoint,
+        checkpoint_signed: log_key.is_some(),
     })
+}
+
+/// The approval record's inclusion: `approval.log_proof` is a tlog-proof of entry
+/// `seq - 1`, the record hash, in a checkpoint of the election's origin, signed by
+/// `log_key` when given.
+fn included(
+    approval: &ApprovalRecord,
+    record: &Record,
+    definition_hash: &Hash,
+    log_key: Option<&Verifier>,
+) -> Result<Checkpoint, ProofFailure> {
+    let failed = |error: &dyn std::fmt::Display| ProofFailure::LogProof(error.to_string());
+    let parsed = TlogProof::parse(approval.log_proof.as_bytes()).map_err(|e| failed(&e))?;
+    if parsed.to_text() != approval.log_proof {
+        return Err(ProofFailure::NotCanonical);
+    }
+    same("seq", &(parsed.index + 1), &record.seq, "log proof's index")?;
+    let origin = checkpoints::origin(definition_hash);
+    let leaf = rekap_tlog::leaf_hash(&record.hash);
+    if let Some(key) = log_key {
+        return parsed.verify(&leaf, &origin, key).map_err(|e| failed(&e));
+    }
+    let note = Note::parse(parsed.checkpoint.as_bytes()).map_err(|e| failed(&e))?;
+    let checkpoint = Checkpoint::from_text(&note.text).map_err(|e| failed(&e))?;
+    if checkpoint.origin != origin {
+        return Err(failed(&format!(
+            "the checkpoint is of origin {:?}, not the election's {origin:?}",
+            checkpoint.origin
+        )));
+    }
+    rekap_tlog::verify_inclusion(
+        parsed.index,
+        checkpoint.size,
+        &leaf,
+        &parsed.proof,
+        &checkpoint.root,
+    )
+    .map_err(|e| failed(&e))?;
+    Ok(checkpoint)
 }
 
 /// The record of the approval, checked against its bytes and what the file shows.

@@ -27,7 +27,7 @@ use crate::merkle::{leaf_hash, root, Hash, HexHash};
 use crate::projection::{ApprovalState, Projection};
 use crate::totals::Totals;
 
-pub const PROOF_FORMAT: &str = "rekap-proof/2";
+pub const PROOF_FORMAT: &str = "rekap-proof/3";
 
 /// The sheet's numbers as a person reads them; checked against the exact bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -309,8 +309,27 @@ fn prove<S: Storage>(
         station,
         level,
         |seq| Ok(ledger.log().read(seq)?),
+        |seq| log_proof(ledger, seq),
     )
     .map_err(|error| error.to_string())
+}
+
+/// The approval record's tlog-proof in the latest checkpoint kept in the store's directory
+/// (`None` when no kept checkpoint holds it yet).
+fn log_proof<S: Storage>(
+    ledger: &rekap_ledger::Ledger<S>,
+    seq: u64,
+) -> Result<Option<String>, rekap_ledger::proof::ProveFailure> {
+    let tree_directory = ledger.log().storage().tree_directory();
+    let Some(store) = tree_directory.as_deref().and_then(std::path::Path::parent) else {
+        return Ok(None);
+    };
+    let latest = rekap_ledger::checkpoints::latest(store)
+        .map_err(|error| rekap_ledger::proof::ProveFailure::Checkpoints(error.to_string()))?;
+    match latest {
+        Some(latest) => rekap_ledger::proof::log_proof(&ledger.log().tree()?, &latest, seq),
+        None => Ok(None),
+    }
 }
 
 /// The statement `rekap sign` signs for `region` and `contest`, at the writer's head.

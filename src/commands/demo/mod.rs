@@ -74,6 +74,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let storage = DefaultStorage::create(&args.store)?;
     fs::write(args.store.join(DEMO_MARKER), "made by rekap demo\n")?;
     let story = walk::run(storage, &preset, &cast, &stage, lang)?;
+    sign_checkpoint(&args.store, &preset)?;
     let mut out = story.text;
     let file = fs::File::create(&export_path)
         .with_context(|| format!("cannot create {}", export_path.display()))?;
@@ -95,6 +96,18 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     );
     print(&out)?;
     Ok(Outcome::Success)
+}
+
+/// The demo store gets a log key and a signed checkpoint of its whole log, as a store made
+/// by `rekap init` and appended to by the CLI has (proofs and `publish` need one).
+fn sign_checkpoint(store: &Path, preset: &Preset) -> anyhow::Result<()> {
+    let log_key = crate::keys::generate()?;
+    crate::keys::write_key(&store.join(crate::transparency::LOG_KEY_FILE), &log_key)?;
+    let origin = rekap_ledger::checkpoints::origin(&preset.election()?.hash());
+    let log = rekap_log::Log::open(DefaultStorage::open_read_only(store)?)?;
+    let mut signer = rekap_ledger::checkpoints::CheckpointSigner::for_origin(store, &origin)?;
+    signer.sign(&log.tree()?)?;
+    Ok(())
 }
 
 pub(crate) fn build_preset(
