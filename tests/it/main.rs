@@ -18,6 +18,7 @@ mod portal;
 mod proof;
 mod server;
 mod server_remote;
+mod server_snapshot;
 mod tlog;
 mod totals;
 mod tutorial;

@@ -206,7 +206,7 @@ fn offline(sandbox: &Sandbox, key: &str, station: &str, one: u32) -> String {
         .to_owned()
 }
 
-fn submit_cli(
+pub(crate) fn submit_cli(
     sandbox: &Sandbox,
     url: &str,
     key: &str,

@@ -186,6 +186,10 @@ async fn submit(
         )
         .retry_after(seconds));
     }
+    // The signature check is most of a submission's cost: done here, on the request
+    // threads (every core), so the one writer only decides and appends.
+    let submission =
+        rekap_ledger::admit(submission).map_err(|refusal| Problem::refused(&refusal))?;
     let (reply, answer) = oneshot::channel();
     app.enqueue(Request::Submit { submission, reply })?;
     match answer.await {

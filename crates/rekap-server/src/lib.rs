@@ -8,6 +8,7 @@ pub mod api;
 pub mod metrics;
 pub mod portal;
 pub mod problem;
+pub mod publisher;
 pub mod rate;
 pub mod reads;
 pub mod snapshot;

@@ -1,6 +1,9 @@
 //! The writer: the one thread that owns the ledger. It drains the bounded queue (group
 //! commit: everything queued when it wakes, up to a limit), answers every submission after
-//! the durable append, and publishes a snapshot of the committed head for the readers.
+//! the durable append, and sends the appended records to the publisher (`publisher.rs`),
+//! which keeps the readers' snapshots on a thread of its own. Signatures were checked
+//! before the queue (`rekap_ledger::admit`, on the request threads): the writer decides
+//! and appends.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,17 +13,18 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rekap_ledger::{GroupLedger, Placed, SubmissionRefusal, Verdict};
 use rekap_log::storage::StoredChunk;
-use rekap_log::{Head, PublicKey, SignedSubmission, Storage};
+use rekap_log::{Head, PublicKey, Storage, VerifiedSubmission};
 use rekap_model::ApprovalStatement;
 use tokio::sync::oneshot;
 
 use crate::metrics::Metrics;
-use crate::snapshot::{Published, Snapshot};
+use crate::publisher::{self, Committed};
+use crate::snapshot::Published;
 
 /// What the queue carries.
 pub enum Request {
     Submit {
-        submission: SignedSubmission,
+        submission: VerifiedSubmission,
         reply: oneshot::Sender<Answer>,
     },
     /// Stored chunks holding records `from..=to`, for the streamed ranges and exports:
@@ -115,25 +119,34 @@ pub fn run<S: Storage>(
     if let Ok(mut counters) = shared.last_counters.write() {
         counters.extend(group.counters().last_counters());
     }
-    publish(&group, &shared);
-    shared.ready.store(true, Ordering::SeqCst);
-    let mut dirty = false;
-    let mut last_publish = Instant::now();
+    shared
+        .metrics
+        .log_records
+        .store(group.ledger().head().count, Ordering::Relaxed);
+    let (commits, committed) = std::sync::mpsc::channel();
+    let publisher = {
+        let ledger = group.ledger();
+        let (head, state) = (ledger.head(), ledger.state().clone());
+        let flags = ledger.projection().flags().to_vec();
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("rekap-publisher".into())
+            .spawn(move || {
+                publisher::run(
+                    head,
+                    state,
+                    flags,
+                    committed,
+                    shared,
+                    config.publish_interval,
+                )
+            })
+    };
     loop {
-        let wait = if dirty {
-            config
-                .publish_interval
-                .saturating_sub(last_publish.elapsed())
-        } else {
-            Duration::from_millis(50)
-        };
-        let first = match queue.recv_timeout(wait) {
+        let first = match queue.recv_timeout(Duration::from_millis(50)) {
             Ok(request) => request,
             Err(RecvTimeoutError::Timeout) => {
-                if dirty {
-                    publish(&group, &shared);
-                    (dirty, last_publish) = (false, Instant::now());
-                } else if shared.stopping.load(Ordering::SeqCst) {
+                if shared.stopping.load(Ordering::SeqCst) {
                     break;
                 }
                 continue;
@@ -142,24 +155,24 @@ pub fn run<S: Storage>(
         };
         let (submits, reads) = drain(first, &queue, config.max_batch, &shared);
         if !submits.is_empty() {
-            commit(&mut group, submits, &shared);
-            dirty = true;
+            if let Some(appended) = commit(&mut group, submits, &shared) {
+                // The publisher outlives the writer's sends; if it stopped, readers stay at
+                // its last snapshot and /readyz says so.
+                let _ = commits.send(appended);
+            }
         }
         for read in reads {
             answer_read(&group, read);
         }
-        if dirty && last_publish.elapsed() >= config.publish_interval {
-            publish(&group, &shared);
-            (dirty, last_publish) = (false, Instant::now());
-        }
     }
-    if dirty {
-        publish(&group, &shared);
+    drop(commits);
+    if let Ok(publisher) = publisher {
+        let _ = publisher.join();
     }
     group
 }
 
-type Submits = Vec<(SignedSubmission, oneshot::Sender<Answer>)>;
+type Submits = Vec<(VerifiedSubmission, oneshot::Sender<Answer>)>;
 type Reads = Vec<Request>;
 
 /// `first` and whatever else is queued, up to `max_batch` submissions.
@@ -184,19 +197,29 @@ fn drain(
     (submits, reads)
 }
 
-/// Decides and appends one group, then answers each submission.
-fn commit<S: Storage>(group: &mut GroupLedger<S>, submits: Submits, shared: &Shared) {
+/// Decides and appends one group, then answers each submission. Returns what was appended,
+/// for the publisher (`None` if the append failed).
+fn commit<S: Storage>(
+    group: &mut GroupLedger<S>,
+    submits: Submits,
+    shared: &Shared,
+) -> Option<Committed> {
     let started = Instant::now();
     let (submissions, replies): (Vec<_>, Vec<_>) = submits.into_iter().unzip();
     let authors: Vec<(PublicKey, u64)> = submissions
         .iter()
-        .map(|submission| (submission.author, submission.counter))
+        .map(|submission| {
+            (
+                submission.submission().author,
+                submission.submission().counter,
+            )
+        })
         .collect();
     shared
         .metrics
         .batch_size
         .observe_micros(submissions.len() as u64 * 1_000_000);
-    let outcome = group.commit(submissions, now_ms());
+    let outcome = group.commit_admitted(submissions.into_iter().map(Ok).collect(), now_ms());
     shared
         .metrics
         .commit_seconds
@@ -207,7 +230,7 @@ fn commit<S: Storage>(group: &mut GroupLedger<S>, submits: Submits, shared: &Sha
             for reply in replies {
                 let _ = reply.send(Answer::Failed(error.to_string()));
             }
-            return;
+            return None;
         }
     };
     if let Ok(mut counters) = shared.last_counters.write() {
@@ -247,22 +270,10 @@ fn commit<S: Storage>(group: &mut GroupLedger<S>, submits: Submits, shared: &Sha
         };
         let _ = reply.send(answer);
     }
-}
-
-/// Publishes a snapshot of the ledger's (committed) head.
-fn publish<S: Storage>(group: &GroupLedger<S>, shared: &Shared) {
-    let started = Instant::now();
-    let snapshot = Snapshot::of(group.ledger());
-    let records = snapshot.head.count;
-    shared.published.set(snapshot);
-    let metrics = &shared.metrics;
-    metrics.snapshot_records.store(records, Ordering::Relaxed);
-    metrics
-        .log_records
-        .store(group.ledger().head().count, Ordering::Relaxed);
-    metrics
-        .publish_seconds
-        .observe_micros(started.elapsed().as_micros() as u64);
+    Some(Committed {
+        head: outcome.head,
+        records: outcome.appended,
+    })
 }
 
 /// Answers a read the writer serves (chunks, a statement).
