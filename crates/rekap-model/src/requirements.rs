@@ -1,5 +1,5 @@
 //! Small conditions [`crate::State::decide`] shares between event kinds, kept out of
-//! `state.rs` (each names its rule of docs/RULES.md).
+//! `state/` (each names its rule of docs/RULES.md).
 
 use crate::definition::Election;
 use crate::error::Refusal;
