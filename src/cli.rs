@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::completions::{CompletionsArgs, ManArgs};
 use crate::commands::compare::CompareArgs;
+use crate::commands::completions::{CompletionsArgs, ManArgs};
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
     audit::AuditArgs,

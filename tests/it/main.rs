@@ -27,6 +27,7 @@ mod publish;
 mod server;
 mod server_remote;
 mod server_snapshot;
+mod server_tiles;
 mod source_formats;
 mod tlog;
 mod totals;

@@ -241,7 +241,7 @@ fn publish(shared: &Shared, replica: Replica) -> Published {
     let mut flags = flags_before.clone();
     flags.extend_from_slice(projection.flags());
     let snapshot = Arc::new(Snapshot::new(head, state, totals, flags));
-    shared.published.set(snapshot.clone());
+    shared.published.set_shared(snapshot.clone());
     shared
         .metrics
         .snapshot_records

@@ -29,6 +29,17 @@ impl Snapshot {
         }
     }
 
+    /// A copy of `ledger` as it is now (benches and tests; the server's publisher keeps
+    /// replicas instead of copying); call only when the head is committed.
+    pub fn of<S: rekap_log::Storage>(ledger: &rekap_ledger::Ledger<S>) -> Snapshot {
+        Snapshot::new(
+            ledger.head(),
+            ledger.state().clone(),
+            ledger.totals_view(None),
+            ledger.projection().flags().to_vec(),
+        )
+    }
+
     /// The head and state back, for the publisher to bring up to date (crate::publisher).
     pub(crate) fn into_head_and_state(self) -> (Head, State) {
         (self.head, self.state)
@@ -55,7 +66,13 @@ impl Published {
         self.current.read().ok().and_then(|current| current.clone())
     }
 
-    pub fn set(&self, snapshot: Arc<Snapshot>) {
+    pub fn set(&self, snapshot: Snapshot) {
+        self.set_shared(Arc::new(snapshot));
+    }
+
+    /// Publishes a snapshot the caller keeps a handle on (the publisher takes it back once
+    /// no reader holds it).
+    pub fn set_shared(&self, snapshot: Arc<Snapshot>) {
         if let Ok(mut current) = self.current.write() {
             *current = Some(snapshot);
         }
