@@ -2,7 +2,7 @@
 //! default, national with `--national`) with one operator key per client registered; the
 //! server runs as a child on 127.0.0.1; N client threads each submit signed single sheets
 //! for stations of their own (so every submission is accepted; refusals are counted) as fast
-//! as the server answers, beside a reader asking for province totals. Per N: accepted/s,
+//! as the server answers, beside four readers asking for province totals. Per N: accepted/s,
 //! latency p50/p99/max, reads/s, mean batch size and the server's peak RSS. Not part of CI.
 
 use std::io::{BufRead, BufReader};
@@ -52,7 +52,7 @@ struct Measured {
     seconds: f64,
     latencies_us: Vec<u64>,
     reads: u64,
-    mean_batch: f64,
+    means: ServerMeans,
     peak_rss_mb: u64,
 }
 
@@ -76,7 +76,7 @@ pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
     };
     let preset = build_preset(name, &options, &cast)?;
     let mut out = format!(
-        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|\n",
+        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         preset.sheets.len(),
         args.seconds
     );
@@ -100,7 +100,7 @@ fn row(m: &Measured) -> String {
             .map_or(0.0, |us| *us as f64 / 1000.0)
     };
     format!(
-        "| {} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {} |\n",
+        "| {} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} |\n",
         m.clients,
         m.accepted as f64 / m.seconds,
         m.refused,
@@ -108,7 +108,10 @@ fn row(m: &Measured) -> String {
         at(990),
         sorted.last().map_or(0.0, |us| *us as f64 / 1000.0),
         m.reads as f64 / m.seconds,
-        m.mean_batch,
+        m.means.batch,
+        m.means.commit_ms,
+        m.means.publish_ms,
+        m.means.totals_view_ms,
         m.peak_rss_mb
     )
 }
@@ -191,6 +194,12 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// Threads asking for province totals beside the writers, one request at a time each.
+const READERS: usize = 4;
+
+/// Submissions signed before the clock starts, over all clients.
+const PRESIGNED_TOTAL: usize = 100_000;
+
 fn measure(
     store: &Path,
     preset: &Preset,
@@ -202,22 +211,31 @@ fn measure(
     let clients = keys.len();
     let stop = Arc::new(AtomicBool::new(false));
     let refused = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let reader = {
-        let (url, stop) = (url.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let agent = agent();
-            let mut reads = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                let answer = agent.get(format!("{url}/v1/totals?level=province")).call();
-                if let Ok(mut response) = answer {
-                    let _ = response.body_mut().read_to_vec();
-                    reads += u64::from(response.status() == 200);
+    let reader_go = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..READERS)
+        .map(|_| {
+            let (url, stop, reader_go) = (url.clone(), stop.clone(), reader_go.clone());
+            std::thread::spawn(move || {
+                let agent = agent();
+                let mut reads = 0u64;
+                while !reader_go.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(1));
                 }
-            }
-            reads
+                while !stop.load(Ordering::Relaxed) {
+                    let answer = agent.get(format!("{url}/v1/totals?level=province")).call();
+                    if let Ok(mut response) = answer {
+                        let _ = response.body_mut().read_to_vec();
+                        reads += u64::from(response.status() == 200);
+                    }
+                }
+                reads
+            })
         })
-    };
+        .collect();
+    // Clients sign before the clock starts (a real client signs on its own machine): the
+    // first submissions of each client are signed up front, the rest on the fly.
+    let presigned_per_client = (PRESIGNED_TOTAL / clients.max(1)).max(500);
+    let go = Arc::new(std::sync::Barrier::new(clients + 1));
     let writers: Vec<_> = keys
         .into_iter()
         .enumerate()
@@ -229,15 +247,10 @@ fn measure(
                 .step_by(clients)
                 .cloned()
                 .collect();
-            let (url, stop, refused) = (url.clone(), stop.clone(), refused.clone());
+            let (url, stop, refused, go) = (url.clone(), stop.clone(), refused.clone(), go.clone());
             let contest = preset.contest_id.clone();
             std::thread::spawn(move || {
-                let agent = agent();
-                let mut latencies = Vec::new();
-                for (counter, (station, sheet)) in (1u64..).zip(stations) {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
+                let sign = |counter: u64, (station, sheet)| {
                     let payload = encode_payload(&Payload::Events {
                         definition_hash,
                         events: vec![Event::SheetSubmitted {
@@ -247,8 +260,24 @@ fn measure(
                         }],
                     });
                     let signed = SignedSubmission::sign(&key, counter, payload);
-                    let body =
-                        serde_json::to_string(&SubmissionJson::of(&signed)).unwrap_or_default();
+                    serde_json::to_string(&SubmissionJson::of(&signed)).unwrap_or_default()
+                };
+                let mut stations = (1u64..).zip(stations);
+                let presigned: Vec<String> = stations
+                    .by_ref()
+                    .take(presigned_per_client)
+                    .map(|(counter, station)| sign(counter, station))
+                    .collect();
+                go.wait();
+                let bodies = presigned
+                    .into_iter()
+                    .chain(stations.map(|(counter, station)| sign(counter, station)));
+                let agent = agent();
+                let mut latencies = Vec::new();
+                for body in bodies {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let sent = Instant::now();
                     let answer = agent
                         .post(format!("{url}/v1/submissions"))
@@ -268,6 +297,9 @@ fn measure(
             })
         })
         .collect();
+    go.wait();
+    let started = Instant::now();
+    reader_go.store(true, Ordering::Relaxed);
     std::thread::sleep(length);
     stop.store(true, Ordering::Relaxed);
     let mut latencies_us = Vec::new();
@@ -275,8 +307,11 @@ fn measure(
         latencies_us.extend(writer.join().map_err(|_| anyhow!("a client panicked"))?);
     }
     let seconds = started.elapsed().as_secs_f64();
-    let reads = reader.join().map_err(|_| anyhow!("the reader panicked"))?;
-    let mean_batch = mean_batch(&url);
+    let mut reads = 0;
+    for reader in readers {
+        reads += reader.join().map_err(|_| anyhow!("a reader panicked"))?;
+    }
+    let means = server_means(&url);
     let peak_rss_mb = peak_rss_mb(child.id());
     let _ = Command::new("kill")
         .arg("-TERM")
@@ -290,13 +325,20 @@ fn measure(
         seconds,
         latencies_us,
         reads,
-        mean_batch,
+        means,
         peak_rss_mb,
     })
 }
 
-/// `rekap_batch_size` sum over count, from /metrics.
-fn mean_batch(url: &str) -> f64 {
+/// Means of the server's histograms, from /metrics: batch size, commit and publish time.
+struct ServerMeans {
+    batch: f64,
+    commit_ms: f64,
+    publish_ms: f64,
+    totals_view_ms: f64,
+}
+
+fn server_means(url: &str) -> ServerMeans {
     let text = agent()
         .get(format!("{url}/metrics"))
         .call()
@@ -309,7 +351,14 @@ fn mean_batch(url: &str) -> f64 {
             .and_then(|rest| rest.trim().parse::<f64>().ok())
             .unwrap_or(0.0)
     };
-    value("rekap_batch_size_sum") / value("rekap_batch_size_count").max(1.0)
+    let mean =
+        |name: &str| value(&format!("{name}_sum")) / value(&format!("{name}_count")).max(1.0);
+    ServerMeans {
+        batch: mean("rekap_batch_size"),
+        commit_ms: mean("rekap_commit_seconds") * 1000.0,
+        publish_ms: mean("rekap_snapshot_publish_seconds") * 1000.0,
+        totals_view_ms: mean("rekap_snapshot_totals_view_seconds") * 1000.0,
+    }
 }
 
 /// VmHWM of a process, in MiB.

@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// Readers' snapshot published at most this often, in milliseconds.
     #[arg(long, default_value_t = 200)]
     pub publish_interval_ms: u64,
+    /// A checkpoint signed with the store's log key after a commit at most this often, in
+    /// milliseconds (and at start and stop).
+    #[arg(long, default_value_t = 1000)]
+    pub checkpoint_interval_ms: u64,
     /// Submissions per second one key may send (0: no limit); bursts of 4x.
     #[arg(long, default_value_t = 50)]
     pub key_rate: u32,
@@ -46,10 +50,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let defaults = ServeConfig::default();
     let config = ServeConfig {
         listen: args.listen,
+        store: args.store.store.clone(),
         queue_capacity: args.queue,
         writer: WriterConfig {
             max_batch: args.max_batch.max(1),
             publish_interval: Duration::from_millis(args.publish_interval_ms),
+            checkpoint_interval: Duration::from_millis(args.checkpoint_interval_ms),
         },
         http: rekap_server::HttpLimits {
             per_key: (args.key_rate, args.key_rate.saturating_mul(4)),

@@ -26,6 +26,8 @@ mod proof;
 mod publish;
 mod server;
 mod server_remote;
+mod server_snapshot;
+mod server_tiles;
 mod source_formats;
 mod tlog;
 mod totals;

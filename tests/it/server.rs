@@ -206,7 +206,7 @@ fn offline(sandbox: &Sandbox, key: &str, station: &str, one: u32) -> String {
         .to_owned()
 }
 
-fn submit_cli(
+pub(crate) fn submit_cli(
     sandbox: &Sandbox,
     url: &str,
     key: &str,
@@ -470,7 +470,7 @@ impl Server {
 
 /// Submits `count` sheets through the CLI client from `CLIENTS` threads at once; returns
 /// every (station, record seq) whose receipt a client received.
-fn load(sandbox: &Sandbox, url: &str, first: usize, count: usize) -> Vec<(String, u64)> {
+pub(crate) fn load(sandbox: &Sandbox, url: &str, first: usize, count: usize) -> Vec<(String, u64)> {
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..CLIENTS)
             .map(|client| {

@@ -19,8 +19,8 @@ use rekap_log::limits::{
     MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PAYLOAD_BYTES, RECORD_OVERHEAD_BYTES,
 };
 use rekap_log::record::{short_hex, RecordView};
-use rekap_log::{Hash, Head, PublicKey, SignedSubmission, Storage};
-use rekap_model::{decode_payload, DecodeError, Envelope, PayloadRefusal, Rule};
+use rekap_log::{Hash, Head, PublicKey, SignedSubmission, Storage, VerifiedSubmission};
+use rekap_model::{decode_payload, DecodeError, Envelope, Payload, PayloadRefusal, Rule};
 
 use crate::error::LedgerError;
 use crate::ledger::Ledger;
@@ -106,6 +106,9 @@ pub enum Verdict {
 pub struct GroupOutcome {
     pub verdicts: Vec<Verdict>,
     pub head: Head,
+    /// Every appended record's envelope and decoded payload, in log order: what a replica
+    /// of the state runs to follow the log without reading it back (a server's snapshots).
+    pub appended: Vec<(Envelope, Payload)>,
 }
 
 /// Why a submission of a group was refused.
@@ -168,7 +171,9 @@ impl SubmissionRefusal {
 
 /// The accepted submissions of the chunk being gathered.
 struct Pending {
-    submissions: Vec<SignedSubmission>,
+    submissions: Vec<VerifiedSubmission>,
+    /// Their payloads, decoded.
+    payloads: Vec<Payload>,
     /// For each: its position in the group.
     positions: Vec<usize>,
     bytes: usize,
@@ -207,35 +212,59 @@ impl<S: Storage> GroupLedger<S> {
         submissions: Vec<SignedSubmission>,
         now_ms: u64,
     ) -> Result<GroupOutcome, LedgerError> {
-        let signatures = verify_signatures(&submissions);
-        let mut verdicts: Vec<Option<Verdict>> = vec![None; submissions.len()];
+        let admitted = VerifiedSubmission::verify_many(submissions)
+            .into_iter()
+            .map(|verified| match verified {
+                Ok(verified) => too_large(verified.submission()).map_or(Ok(verified), Err),
+                Err(forged) => Err(too_large(&forged).unwrap_or_else(|| bad_signature(&forged))),
+            })
+            .collect();
+        self.commit_admitted(admitted, now_ms)
+    }
+
+    /// [`GroupLedger::commit`] of submissions already through [`admit`] (a server admits
+    /// them on its request threads, so that the signature checks use every core and the
+    /// one writer only decides and appends). A refused admission is answered in its place.
+    pub fn commit_admitted(
+        &mut self,
+        admitted: Vec<Result<VerifiedSubmission, SubmissionRefusal>>,
+        now_ms: u64,
+    ) -> Result<GroupOutcome, LedgerError> {
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; admitted.len()];
+        let mut appended = Vec::new();
         let mut pending = Pending::new();
         let mut batch_counters: BTreeMap<PublicKey, (u64, usize)> = BTreeMap::new();
         let mut repeats = Vec::new();
         let recorded_at_ms = now_ms.max(self.ledger.head().last_recorded_at_ms);
-        for (position, (submission, signature_verifies)) in
-            submissions.into_iter().zip(signatures).enumerate()
-        {
-            let framed = 4 + RECORD_OVERHEAD_BYTES + submission.payload.len();
+        for (position, submission) in admitted.into_iter().enumerate() {
+            let submission = match submission {
+                Ok(submission) => submission,
+                Err(refusal) => {
+                    verdicts[position] = Some(Verdict::Refused(refusal));
+                    continue;
+                }
+            };
+            let framed = 4 + RECORD_OVERHEAD_BYTES + submission.submission().payload.len();
             if pending.is_full(framed) {
-                self.append(&mut pending, &mut verdicts, recorded_at_ms)?;
+                self.append(&mut pending, &mut verdicts, &mut appended, recorded_at_ms)?;
             }
-            match self.decide(
-                &submission,
-                signature_verifies,
+            let decided = self.decide(
+                submission.submission(),
                 &batch_counters,
                 &pending,
                 recorded_at_ms,
-            )? {
-                Decision::Accept => {
-                    batch_counters.insert(submission.author, (submission.counter, position));
-                    pending.push(submission, position, framed);
+            )?;
+            match decided {
+                Decision::Accept(payload) => {
+                    let signed = submission.submission();
+                    batch_counters.insert(signed.author, (signed.counter, position));
+                    pending.push(submission, payload, position, framed);
                 }
                 Decision::SameAsInBatch(earlier) => repeats.push((position, earlier)),
                 Decision::Answer(verdict) => verdicts[position] = Some(verdict),
             }
         }
-        self.append(&mut pending, &mut verdicts, recorded_at_ms)?;
+        self.append(&mut pending, &mut verdicts, &mut appended, recorded_at_ms)?;
         // A submission sent twice in one group: the second gets the first's record.
         for (position, earlier) in repeats {
             if let Some(Verdict::Appended(placed)) = verdicts[earlier] {
@@ -245,6 +274,7 @@ impl<S: Storage> GroupLedger<S> {
         Ok(GroupOutcome {
             verdicts: verdicts.into_iter().flatten().collect(),
             head: self.ledger.head(),
+            appended,
         })
     }
 
@@ -253,22 +283,12 @@ impl<S: Storage> GroupLedger<S> {
     fn decide(
         &mut self,
         submission: &SignedSubmission,
-        signature_verifies: bool,
         batch_counters: &BTreeMap<PublicKey, (u64, usize)>,
         pending: &Pending,
         recorded_at_ms: u64,
     ) -> Result<Decision, LedgerError> {
         let refuse = |refusal| Ok(Decision::Answer(Verdict::Refused(refusal)));
         let author = short_hex(&submission.author);
-        if submission.payload.len() > MAX_PAYLOAD_BYTES {
-            return refuse(SubmissionRefusal::PayloadTooLarge {
-                bytes: submission.payload.len(),
-                limit: MAX_PAYLOAD_BYTES,
-            });
-        }
-        if !signature_verifies {
-            return refuse(SubmissionRefusal::BadSignature { author });
-        }
         if let Some(seq) = self.counters.seq_of(&submission.author, submission.counter) {
             return match self.placed_if_same(seq, submission)? {
                 Some(placed) => Ok(Decision::Answer(Verdict::AlreadyAppended(placed))),
@@ -283,7 +303,7 @@ impl<S: Storage> GroupLedger<S> {
             Some(&(counter, position)) => {
                 if counter == submission.counter {
                     let earlier = pending.submission_at(position);
-                    if earlier == Some(submission) {
+                    if earlier.map(VerifiedSubmission::submission) == Some(submission) {
                         return Ok(Decision::SameAsInBatch(position));
                     }
                 }
@@ -315,7 +335,7 @@ impl<S: Storage> GroupLedger<S> {
         };
         // A refused payload is undone by the model's transaction alone; the others stay.
         match projection.execute_payload(state, &envelope, &payload) {
-            Ok(_) => Ok(Decision::Accept),
+            Ok(_) => Ok(Decision::Accept(payload)),
             Err(refusal) => refuse(SubmissionRefusal::Refused(refusal)),
         }
     }
@@ -345,6 +365,7 @@ impl<S: Storage> GroupLedger<S> {
         &mut self,
         pending: &mut Pending,
         verdicts: &mut [Option<Verdict>],
+        appended: &mut Vec<(Envelope, Payload)>,
         recorded_at_ms: u64,
     ) -> Result<(), LedgerError> {
         if pending.submissions.is_empty() {
@@ -352,11 +373,24 @@ impl<S: Storage> GroupLedger<S> {
         }
         let submissions = std::mem::take(&mut pending.submissions);
         let positions = std::mem::take(&mut pending.positions);
+        let payloads = std::mem::take(&mut pending.payloads);
         pending.bytes = 0;
         let applied = submissions.len();
-        match self.ledger.log_mut().append(submissions, recorded_at_ms) {
+        match self
+            .ledger
+            .log_mut()
+            .append_verified(submissions, recorded_at_ms)
+        {
             Ok(records) => {
-                for (record, position) in records.iter().zip(positions) {
+                for ((record, position), payload) in records.iter().zip(positions).zip(payloads) {
+                    appended.push((
+                        Envelope {
+                            seq: record.seq,
+                            recorded_at_ms: record.recorded_at_ms,
+                            author: record.author,
+                        },
+                        payload,
+                    ));
                     self.counters
                         .insert(record.author, record.counter, record.seq);
                     verdicts[position] = Some(Verdict::Appended(Placed {
@@ -375,7 +409,8 @@ impl<S: Storage> GroupLedger<S> {
 }
 
 enum Decision {
-    Accept,
+    /// Accepted and applied; its decoded payload.
+    Accept(Payload),
     /// The same bytes as the submission at this position of the group, accepted already.
     SameAsInBatch(usize),
     Answer(Verdict),
@@ -385,6 +420,7 @@ impl Pending {
     fn new() -> Self {
         Self {
             submissions: Vec::new(),
+            payloads: Vec::new(),
             positions: Vec::new(),
             bytes: 0,
         }
@@ -396,48 +432,44 @@ impl Pending {
             || self.bytes.saturating_add(framed) > MAX_BATCH_BYTES
     }
 
-    fn push(&mut self, submission: SignedSubmission, position: usize, framed: usize) {
+    fn push(
+        &mut self,
+        submission: VerifiedSubmission,
+        payload: Payload,
+        position: usize,
+        framed: usize,
+    ) {
         self.submissions.push(submission);
+        self.payloads.push(payload);
         self.positions.push(position);
         self.bytes = self.bytes.saturating_add(framed);
     }
 
-    fn submission_at(&self, position: usize) -> Option<&SignedSubmission> {
+    fn submission_at(&self, position: usize) -> Option<&VerifiedSubmission> {
         let at = self.positions.iter().position(|p| *p == position)?;
         self.submissions.get(at)
     }
 }
 
-/// Each submission's signature check, spread over two threads for a large group: the
-/// checks are most of a small submission's cost.
-fn verify_signatures(submissions: &[SignedSubmission]) -> Vec<bool> {
-    const MINIMUM_PER_THREAD: usize = 32;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || submissions.len() < 2 * MINIMUM_PER_THREAD {
-        return submissions
-            .iter()
-            .map(SignedSubmission::signature_verifies)
-            .collect();
+/// Checks what the log checks of a submission on its own, before any decision: its size
+/// and its signature (strict ed25519, the costly part). Needs no ledger, so a server runs
+/// it on any thread.
+pub fn admit(submission: SignedSubmission) -> Result<VerifiedSubmission, SubmissionRefusal> {
+    if let Some(refusal) = too_large(&submission) {
+        return Err(refusal);
     }
-    let per_thread = submissions.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = submissions
-            .chunks(per_thread)
-            .map(|slice| {
-                scope.spawn(move || {
-                    slice
-                        .iter()
-                        .map(SignedSubmission::signature_verifies)
-                        .collect::<Vec<bool>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(results) => results,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
+    VerifiedSubmission::verify(submission).map_err(|submission| bad_signature(&submission))
+}
+
+fn too_large(submission: &SignedSubmission) -> Option<SubmissionRefusal> {
+    (submission.payload.len() > MAX_PAYLOAD_BYTES).then_some(SubmissionRefusal::PayloadTooLarge {
+        bytes: submission.payload.len(),
+        limit: MAX_PAYLOAD_BYTES,
     })
+}
+
+fn bad_signature(submission: &SignedSubmission) -> SubmissionRefusal {
+    SubmissionRefusal::BadSignature {
+        author: short_hex(&submission.author),
+    }
 }

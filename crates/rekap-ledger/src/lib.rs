@@ -15,7 +15,9 @@ pub mod tiles;
 pub mod view;
 
 pub use error::LedgerError;
-pub use group::{CounterIndex, GroupLedger, GroupOutcome, Placed, SubmissionRefusal, Verdict};
+pub use group::{
+    admit, CounterIndex, GroupLedger, GroupOutcome, Placed, SubmissionRefusal, Verdict,
+};
 pub use ledger::{replay_records, Ledger, Receipt};
 pub use rekap_model::{PayloadRefusal, State};
 pub use rekap_projection::Projection;

@@ -27,7 +27,9 @@ pub mod verify;
 
 pub use error::{AppendError, LogError};
 pub use log::{Head, Log};
-pub use record::{Hash, PublicKey, Record, SignedSubmission, GENESIS_PREV_HASH};
+pub use record::{
+    Hash, PublicKey, Record, SignedSubmission, VerifiedSubmission, GENESIS_PREV_HASH,
+};
 pub use storage::{
     memory::MemoryStorage, segment::SegmentStorage, sled_store::SledStorage, Storage, StorageError,
 };

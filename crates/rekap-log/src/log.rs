@@ -8,7 +8,8 @@ use crate::frame::{push_frame, Frames};
 use crate::limits::{MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PAYLOAD_BYTES, RECORD_OVERHEAD_BYTES};
 use crate::parallel::parallel_map;
 use crate::record::{
-    short_hex, Hash, PublicKey, Record, RecordView, SignedSubmission, GENESIS_PREV_HASH,
+    short_hex, Hash, PublicKey, Record, RecordView, SignedSubmission, VerifiedSubmission,
+    GENESIS_PREV_HASH,
 };
 use crate::storage::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::tree::{self, MaintainedTree};
@@ -142,10 +143,40 @@ impl<S: Storage> Log<S> {
         submissions: Vec<SignedSubmission>,
         now_ms: u64,
     ) -> Result<Vec<Record>, AppendError> {
+        let signatures_verify = parallel_map(
+            &submissions,
+            |submission| submission.payload.len(),
+            SignedSubmission::signature_verifies,
+        );
+        self.append_checked(submissions, &signatures_verify, now_ms)
+    }
+
+    /// [`Log::append`] of submissions whose signatures were checked already.
+    pub fn append_verified(
+        &mut self,
+        submissions: Vec<VerifiedSubmission>,
+        now_ms: u64,
+    ) -> Result<Vec<Record>, AppendError> {
+        let verified = vec![true; submissions.len()];
+        let submissions = submissions
+            .into_iter()
+            .map(VerifiedSubmission::into_submission)
+            .collect();
+        self.append_checked(submissions, &verified, now_ms)
+    }
+
+    /// Appends `submissions`, `signatures_verify[i]` saying whether the i-th one's
+    /// signature verifies.
+    fn append_checked(
+        &mut self,
+        submissions: Vec<SignedSubmission>,
+        signatures_verify: &[bool],
+        now_ms: u64,
+    ) -> Result<Vec<Record>, AppendError> {
         if let Some(problem) = self.tail_problem() {
             return Err(AppendError::TailDoesNotVerify(problem.to_owned()));
         }
-        let author_counters = self.check_batch(&submissions)?;
+        let author_counters = self.check_batch(&submissions, signatures_verify)?;
         let recorded_at_ms = now_ms.max(self.head.last_recorded_at_ms);
         // Every record's framed size is known before sealing: refuse an oversized batch
         // before allocating, and reserve the rest whole (a bulk import's batch is over
@@ -225,6 +256,7 @@ impl<S: Storage> Log<S> {
     fn check_batch(
         &self,
         submissions: &[SignedSubmission],
+        signatures_verify: &[bool],
     ) -> Result<BTreeMap<PublicKey, u64>, AppendError> {
         if submissions.is_empty() {
             return Err(AppendError::EmptyBatch);
@@ -235,14 +267,10 @@ impl<S: Storage> Log<S> {
                 limit: MAX_BATCH_RECORDS,
             });
         }
-        let signatures_verify = parallel_map(
-            submissions,
-            |submission| submission.payload.len(),
-            SignedSubmission::signature_verifies,
-        );
         let mut counters: BTreeMap<PublicKey, u64> = BTreeMap::new();
         for (index, submission) in submissions.iter().enumerate() {
-            check_submission(index, submission, signatures_verify[index])?;
+            let verifies = signatures_verify.get(index).copied().unwrap_or(false);
+            check_submission(index, submission, verifies)?;
             let last = match counters.get(&submission.author) {
                 Some(last) => *last,
                 None => self

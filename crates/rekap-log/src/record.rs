@@ -101,6 +101,54 @@ impl SignedSubmission {
     }
 }
 
+/// A submission whose signature was checked (strictly) when it was made. The only way to
+/// get one is [`VerifiedSubmission::verify`], so [`crate::Log::append_verified`] does not
+/// check it again: a server verifies on its request threads, in parallel, and its single
+/// writer only decides and appends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedSubmission(SignedSubmission);
+
+impl VerifiedSubmission {
+    /// The submission, if its signature verifies; else the submission back.
+    pub fn verify(submission: SignedSubmission) -> Result<Self, Box<SignedSubmission>> {
+        if submission.signature_verifies() {
+            Ok(Self(submission))
+        } else {
+            Err(Box::new(submission))
+        }
+    }
+
+    /// [`VerifiedSubmission::verify`] of each, spread over the cores.
+    pub fn verify_many(
+        submissions: Vec<SignedSubmission>,
+    ) -> Vec<Result<Self, Box<SignedSubmission>>> {
+        let verifies = parallel_map(
+            &submissions,
+            |submission| submission.payload.len(),
+            SignedSubmission::signature_verifies,
+        );
+        submissions
+            .into_iter()
+            .zip(verifies)
+            .map(|(submission, verifies)| {
+                if verifies {
+                    Ok(Self(submission))
+                } else {
+                    Err(Box::new(submission))
+                }
+            })
+            .collect()
+    }
+
+    pub fn submission(&self) -> &SignedSubmission {
+        &self.0
+    }
+
+    pub fn into_submission(self) -> SignedSubmission {
+        self.0
+    }
+}
+
 fn signature_of(key: &SigningKey, counter: u64, payload: &[u8]) -> [u8; 64] {
     let author = key.verifying_key().to_bytes();
     key.sign(&submission_message(&author, counter, payload))

@@ -22,7 +22,8 @@ use crate::problem::Problem;
 use crate::rate::RateLimiter;
 use crate::reads;
 use crate::wire::{fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson};
-use crate::writer::{Answer, Request, Shared};
+use crate::writer::{Answer, Request, Shared, TileAnswer};
+use rekap_ledger::tiles::Resource;
 
 /// Limits of the HTTP side.
 #[derive(Clone, Copy, Debug)]
@@ -97,6 +98,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route("/v1/statement", get(reads::statement))
         .route("/v1/records", get(reads::records))
         .route("/v1/export", get(reads::export))
+        .route("/tlog/{*path}", get(tile))
         // The portal's pages and files under the same per-address limit as the API.
         .merge(crate::portal::router())
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_address));
@@ -187,6 +189,10 @@ async fn submit(
         )
         .retry_after(seconds));
     }
+    // The signature check is most of a submission's cost: done here, on the request
+    // threads (every core), so the one writer only decides and appends.
+    let submission =
+        rekap_ledger::admit(submission).map_err(|refusal| Problem::refused(&refusal))?;
     let (reply, answer) = oneshot::channel();
     app.enqueue(Request::Submit { submission, reply })?;
     match answer.await {
@@ -244,4 +250,41 @@ async fn counter(
         key: hex::encode(author),
         next_counter: last + 1,
     }))
+}
+
+/// `GET /tlog/<path>`: the tile tree of the latest signed checkpoint (C2SP tlog-tiles,
+/// docs/API.md). Full tiles and bundles never change: cached for a year, immutable; the
+/// checkpoint and partial tiles change as the log grows.
+async fn tile(State(app): State<Arc<App>>, Path(path): Path<String>) -> Result<Response, Problem> {
+    let resource = Resource::parse(&path)
+        .map_err(|error| Problem::not_found(format!("{error}; see docs/API.md")))?;
+    let (reply, answer) = oneshot::channel();
+    app.enqueue(Request::Tile { resource, reply })?;
+    let bytes = match answer.await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(TileAnswer::NotFound(why))) => return Err(Problem::not_found(why)),
+        Ok(Err(TileAnswer::Unsigned(why))) => {
+            return Err(Problem::not_found(format!("no tile tree is served: {why}")))
+        }
+        Ok(Err(TileAnswer::Failed(why))) => return Err(Problem::internal(why)),
+        Err(_) => return Err(Problem::internal("the writer stopped before answering")),
+    };
+    let (content_type, cache) = if resource == Resource::Checkpoint {
+        ("text/plain; charset=utf-8", "no-cache")
+    } else if resource.is_partial() {
+        ("application/octet-stream", "no-cache")
+    } else {
+        (
+            "application/octet-stream",
+            "public, max-age=31536000, immutable",
+        )
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, cache),
+        ],
+        bytes,
+    )
+        .into_response())
 }

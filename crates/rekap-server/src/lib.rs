@@ -8,6 +8,7 @@ pub mod api;
 pub mod metrics;
 pub mod portal;
 pub mod problem;
+pub mod publisher;
 pub mod rate;
 pub mod reads;
 pub mod snapshot;
@@ -19,6 +20,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use rekap_ledger::checkpoints::CheckpointSigner;
 use rekap_ledger::{GroupLedger, Ledger, LedgerError};
 use rekap_log::DefaultStorage;
 
@@ -29,6 +31,8 @@ pub use writer::WriterConfig;
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
     pub listen: String,
+    /// The store's directory: its log key signs checkpoints, which are kept beside it.
+    pub store: std::path::PathBuf,
     /// Submissions waiting for the writer before a 503.
     pub queue_capacity: usize,
     pub writer: WriterConfig,
@@ -41,10 +45,12 @@ impl Default for ServeConfig {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
+            store: std::path::PathBuf::new(),
             queue_capacity: 8192,
             writer: WriterConfig {
                 max_batch: 4096,
                 publish_interval: Duration::from_millis(200),
+                checkpoint_interval: Duration::from_millis(1000),
             },
             http: HttpLimits {
                 // The largest payload (16 MiB) as hex, with room for the other fields.
@@ -106,12 +112,18 @@ pub fn serve(
     let (started, started_receiver) = tokio::sync::oneshot::channel::<()>();
     let writer = {
         let (shared, failure, writer_config) = (shared.clone(), failure.clone(), config.writer);
+        let store = config.store.clone();
         std::thread::Builder::new()
             .name("rekap-writer".into())
             .spawn(move || {
                 let group = Ledger::open(storage).and_then(GroupLedger::new);
                 match group {
-                    Ok(group) => Some(writer::run(group, receiver, shared, writer_config)),
+                    Ok(group) => {
+                        let signer = CheckpointSigner::open(&store, group.ledger())
+                            .map_err(|error| error.to_string());
+                        let signing = writer::Signing::new(signer);
+                        Some(writer::run(group, signing, receiver, shared, writer_config))
+                    }
                     Err(error) => {
                         if let Ok(mut failure) = failure.lock() {
                             *failure = Some(error);

@@ -66,6 +66,7 @@ pub struct Metrics {
     pub batch_size: Histogram,
     pub commit_seconds: Histogram,
     pub publish_seconds: Histogram,
+    pub totals_view_seconds: Histogram,
     pub accepted: AtomicU64,
     pub repeated: AtomicU64,
     pub refused: AtomicU64,
@@ -81,6 +82,7 @@ impl Default for Metrics {
             batch_size: Histogram::new(BATCH_BOUNDS),
             commit_seconds: Histogram::new(SECONDS_BOUNDS),
             publish_seconds: Histogram::new(SECONDS_BOUNDS),
+            totals_view_seconds: Histogram::new(SECONDS_BOUNDS),
             accepted: AtomicU64::new(0),
             repeated: AtomicU64::new(0),
             refused: AtomicU64::new(0),
@@ -163,7 +165,12 @@ impl Metrics {
         self.publish_seconds.write(
             &mut out,
             "rekap_snapshot_publish_seconds",
-            "Building the readers' snapshot.",
+            "Bringing the readers' spare snapshot up to date and publishing it.",
+        );
+        self.totals_view_seconds.write(
+            &mut out,
+            "rekap_snapshot_totals_view_seconds",
+            "Building the totals view of a published snapshot (part of the publish).",
         );
         let _ = writeln!(out, "# HELP rekap_http_requests_total Requests answered, by status.\n# TYPE rekap_http_requests_total counter");
         if let Ok(requests) = self.requests.lock() {

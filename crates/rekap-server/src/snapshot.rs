@@ -1,11 +1,10 @@
-//! What readers are answered from: an immutable copy of the state and the totals view at
-//! one committed head, published by the writer after a commit.
+//! What readers are answered from: an immutable state and its totals view at one
+//! committed head, published by the publisher (`publisher.rs`) after commits.
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rekap_ledger::view::TotalsView;
-use rekap_ledger::Ledger;
-use rekap_log::{Head, Storage};
+use rekap_log::Head;
 use rekap_model::State;
 use rekap_projection::RaisedFlag;
 
@@ -20,15 +19,30 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// A copy of `ledger` as it is now; call only right after a durable append (or the
-    /// replay), so the head is committed.
-    pub fn of<S: Storage>(ledger: &Ledger<S>) -> Snapshot {
+    /// A snapshot of `state` at `head`, which must be committed (the log holds it durably).
+    pub fn new(head: Head, state: State, totals: TotalsView, flags: Vec<RaisedFlag>) -> Self {
         Snapshot {
-            head: ledger.head(),
-            state: ledger.state().clone(),
-            totals: Mutex::new(ledger.totals_view(None)),
-            flags: ledger.projection().flags().to_vec(),
+            head,
+            state,
+            totals: Mutex::new(totals),
+            flags,
         }
+    }
+
+    /// A copy of `ledger` as it is now (benches and tests; the server's publisher keeps
+    /// replicas instead of copying); call only when the head is committed.
+    pub fn of<S: rekap_log::Storage>(ledger: &rekap_ledger::Ledger<S>) -> Snapshot {
+        Snapshot::new(
+            ledger.head(),
+            ledger.state().clone(),
+            ledger.totals_view(None),
+            ledger.projection().flags().to_vec(),
+        )
+    }
+
+    /// The head and state back, for the publisher to bring up to date (crate::publisher).
+    pub(crate) fn into_head_and_state(self) -> (Head, State) {
+        (self.head, self.state)
     }
 }
 
@@ -53,7 +67,12 @@ impl Published {
     }
 
     pub fn set(&self, snapshot: Snapshot) {
-        let snapshot = Arc::new(snapshot);
+        self.set_shared(Arc::new(snapshot));
+    }
+
+    /// Publishes a snapshot the caller keeps a handle on (the publisher takes it back once
+    /// no reader holds it).
+    pub fn set_shared(&self, snapshot: Arc<Snapshot>) {
         if let Ok(mut current) = self.current.write() {
             *current = Some(snapshot);
         }

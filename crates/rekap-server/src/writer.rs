@@ -1,6 +1,9 @@
 //! The writer: the one thread that owns the ledger. It drains the bounded queue (group
 //! commit: everything queued when it wakes, up to a limit), answers every submission after
-//! the durable append, and publishes a snapshot of the committed head for the readers.
+//! the durable append, and sends the appended records to the publisher (`publisher.rs`),
+//! which keeps the readers' snapshots on a thread of its own. Signatures were checked
+//! before the queue (`rekap_ledger::admit`, on the request threads): the writer decides
+//! and appends.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,19 +11,24 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use rekap_ledger::checkpoints::{CheckpointSigner, SignedCheckpoint};
+use rekap_ledger::tiles::{self, Resource, TilesError};
 use rekap_ledger::{GroupLedger, Placed, SubmissionRefusal, Verdict};
 use rekap_log::storage::StoredChunk;
-use rekap_log::{Head, PublicKey, SignedSubmission, Storage};
+use rekap_log::{Head, PublicKey, Storage, VerifiedSubmission};
 use rekap_model::ApprovalStatement;
+use rekap_tlog::tile_path::TilePath;
+use rekap_tlog::Tree;
 use tokio::sync::oneshot;
 
 use crate::metrics::Metrics;
-use crate::snapshot::{Published, Snapshot};
+use crate::publisher::{self, Committed};
+use crate::snapshot::Published;
 
 /// What the queue carries.
 pub enum Request {
     Submit {
-        submission: SignedSubmission,
+        submission: VerifiedSubmission,
         reply: oneshot::Sender<Answer>,
     },
     /// Stored chunks holding records `from..=to`, for the streamed ranges and exports:
@@ -46,6 +54,23 @@ pub enum Request {
         contest: String,
         reply: oneshot::Sender<Result<(ApprovalStatement, Head), String>>,
     },
+    /// A resource of the tile tree of the last signed checkpoint (`/tlog/...`): hash tiles
+    /// from the tree kept with it, entry and record bundles from the log.
+    Tile {
+        resource: Resource,
+        reply: oneshot::Sender<Result<Vec<u8>, TileAnswer>>,
+    },
+}
+
+/// Why a tile is not answered.
+#[derive(Debug)]
+pub enum TileAnswer {
+    /// Not in the tree of the latest checkpoint, or a partial tile whose full tile is
+    /// (the spec's readers then ask for the full one).
+    NotFound(String),
+    /// The store has no log key: nothing is signed, so there is no tree to serve.
+    Unsigned(String),
+    Failed(String),
 }
 
 /// How much of the log one `Chunks` request reads (at least one chunk).
@@ -72,6 +97,8 @@ pub struct Shared {
     /// answers, so `GET /v1/counters` never lags a receipt.
     pub last_counters: RwLock<HashMap<PublicKey, u64>>,
     pub ready: AtomicBool,
+    /// The latest signed checkpoint (`GET /tlog/checkpoint`), if the store has a log key.
+    pub checkpoint: RwLock<Option<Arc<SignedCheckpoint>>>,
     /// Set once the HTTP side has stopped and answered every request: the writer then
     /// finishes what is queued and returns.
     pub stopping: AtomicBool,
@@ -84,6 +111,7 @@ impl Default for Shared {
             published: Published::default(),
             last_counters: RwLock::new(HashMap::new()),
             ready: AtomicBool::new(false),
+            checkpoint: RwLock::new(None),
             stopping: AtomicBool::new(false),
         }
     }
@@ -95,6 +123,8 @@ pub struct WriterConfig {
     pub max_batch: usize,
     /// Snapshots are published at most this often (and when the queue goes idle).
     pub publish_interval: Duration,
+    /// A checkpoint is signed after a commit at most this often (and at start and stop).
+    pub checkpoint_interval: Duration,
 }
 
 /// Now, in milliseconds since the Unix epoch: the time the log records.
@@ -108,32 +138,43 @@ fn now_ms() -> u64 {
 /// the queue is empty. Returns the ledger (for a last saved totals view).
 pub fn run<S: Storage>(
     mut group: GroupLedger<S>,
+    mut signing: Signing,
     queue: Receiver<Request>,
     shared: Arc<Shared>,
     config: WriterConfig,
 ) -> GroupLedger<S> {
+    signing.sign(&group, &shared);
     if let Ok(mut counters) = shared.last_counters.write() {
         counters.extend(group.counters().last_counters());
     }
-    publish(&group, &shared);
-    shared.ready.store(true, Ordering::SeqCst);
-    let mut dirty = false;
-    let mut last_publish = Instant::now();
+    shared
+        .metrics
+        .log_records
+        .store(group.ledger().head().count, Ordering::Relaxed);
+    let (commits, committed) = std::sync::mpsc::channel();
+    let publisher = {
+        let ledger = group.ledger();
+        let (head, state) = (ledger.head(), ledger.state().clone());
+        let flags = ledger.projection().flags().to_vec();
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("rekap-publisher".into())
+            .spawn(move || {
+                publisher::run(
+                    head,
+                    state,
+                    flags,
+                    committed,
+                    shared,
+                    config.publish_interval,
+                )
+            })
+    };
     loop {
-        let wait = if dirty {
-            config
-                .publish_interval
-                .saturating_sub(last_publish.elapsed())
-        } else {
-            Duration::from_millis(50)
-        };
-        let first = match queue.recv_timeout(wait) {
+        let first = match queue.recv_timeout(Duration::from_millis(50)) {
             Ok(request) => request,
             Err(RecvTimeoutError::Timeout) => {
-                if dirty {
-                    publish(&group, &shared);
-                    (dirty, last_publish) = (false, Instant::now());
-                } else if shared.stopping.load(Ordering::SeqCst) {
+                if shared.stopping.load(Ordering::SeqCst) {
                     break;
                 }
                 continue;
@@ -142,24 +183,33 @@ pub fn run<S: Storage>(
         };
         let (submits, reads) = drain(first, &queue, config.max_batch, &shared);
         if !submits.is_empty() {
-            commit(&mut group, submits, &shared);
-            dirty = true;
+            if let Some(appended) = commit(&mut group, submits, &shared) {
+                // The publisher outlives the writer's sends; if it stopped, readers stay at
+                // its last snapshot and /readyz says so.
+                let _ = commits.send(appended);
+            }
+            if signing.last.elapsed() >= config.checkpoint_interval {
+                signing.sign(&group, &shared);
+            }
         }
         for read in reads {
-            answer_read(&group, read);
-        }
-        if dirty && last_publish.elapsed() >= config.publish_interval {
-            publish(&group, &shared);
-            (dirty, last_publish) = (false, Instant::now());
+            match read {
+                Request::Tile { resource, reply } => {
+                    let _ = reply.send(signing.tile(&group, &resource));
+                }
+                read => answer_read(&group, read),
+            }
         }
     }
-    if dirty {
-        publish(&group, &shared);
+    signing.sign(&group, &shared);
+    drop(commits);
+    if let Ok(publisher) = publisher {
+        let _ = publisher.join();
     }
     group
 }
 
-type Submits = Vec<(SignedSubmission, oneshot::Sender<Answer>)>;
+type Submits = Vec<(VerifiedSubmission, oneshot::Sender<Answer>)>;
 type Reads = Vec<Request>;
 
 /// `first` and whatever else is queued, up to `max_batch` submissions.
@@ -184,19 +234,29 @@ fn drain(
     (submits, reads)
 }
 
-/// Decides and appends one group, then answers each submission.
-fn commit<S: Storage>(group: &mut GroupLedger<S>, submits: Submits, shared: &Shared) {
+/// Decides and appends one group, then answers each submission. Returns what was appended,
+/// for the publisher (`None` if the append failed).
+fn commit<S: Storage>(
+    group: &mut GroupLedger<S>,
+    submits: Submits,
+    shared: &Shared,
+) -> Option<Committed> {
     let started = Instant::now();
     let (submissions, replies): (Vec<_>, Vec<_>) = submits.into_iter().unzip();
     let authors: Vec<(PublicKey, u64)> = submissions
         .iter()
-        .map(|submission| (submission.author, submission.counter))
+        .map(|submission| {
+            (
+                submission.submission().author,
+                submission.submission().counter,
+            )
+        })
         .collect();
     shared
         .metrics
         .batch_size
         .observe_micros(submissions.len() as u64 * 1_000_000);
-    let outcome = group.commit(submissions, now_ms());
+    let outcome = group.commit_admitted(submissions.into_iter().map(Ok).collect(), now_ms());
     shared
         .metrics
         .commit_seconds
@@ -207,7 +267,7 @@ fn commit<S: Storage>(group: &mut GroupLedger<S>, submits: Submits, shared: &Sha
             for reply in replies {
                 let _ = reply.send(Answer::Failed(error.to_string()));
             }
-            return;
+            return None;
         }
     };
     if let Ok(mut counters) = shared.last_counters.write() {
@@ -247,22 +307,10 @@ fn commit<S: Storage>(group: &mut GroupLedger<S>, submits: Submits, shared: &Sha
         };
         let _ = reply.send(answer);
     }
-}
-
-/// Publishes a snapshot of the ledger's (committed) head.
-fn publish<S: Storage>(group: &GroupLedger<S>, shared: &Shared) {
-    let started = Instant::now();
-    let snapshot = Snapshot::of(group.ledger());
-    let records = snapshot.head.count;
-    shared.published.set(snapshot);
-    let metrics = &shared.metrics;
-    metrics.snapshot_records.store(records, Ordering::Relaxed);
-    metrics
-        .log_records
-        .store(group.ledger().head().count, Ordering::Relaxed);
-    metrics
-        .publish_seconds
-        .observe_micros(started.elapsed().as_micros() as u64);
+    Some(Committed {
+        head: outcome.head,
+        records: outcome.appended,
+    })
 }
 
 /// Answers a read the writer serves (chunks, a statement).
@@ -286,7 +334,7 @@ fn answer_read<S: Storage>(group: &GroupLedger<S>, read: Request) {
         } => {
             let _ = reply.send(prove(group, &contest, &station, level.as_deref()));
         }
-        Request::Submit { .. } => {}
+        Request::Submit { .. } | Request::Tile { .. } => {}
     }
 }
 
@@ -375,4 +423,107 @@ fn read_chunks<S: Storage>(
         chunks.push(chunk);
     }
     Ok(chunks)
+}
+
+/// The writer's checkpoint signing: the store's log key and last kept checkpoint, and the
+/// tree of the last signed size (what `/tlog/` serves).
+pub struct Signing {
+    signer: Result<CheckpointSigner, String>,
+    signed: Option<(Arc<SignedCheckpoint>, Tree)>,
+    last: Instant,
+}
+
+impl Signing {
+    /// `signer` is `Err` (why) for a store without a usable log key: then nothing is
+    /// signed and `/tlog/` answers 404 saying why.
+    pub fn new(signer: Result<CheckpointSigner, String>) -> Self {
+        Signing {
+            signer,
+            signed: None,
+            last: Instant::now(),
+        }
+    }
+
+    /// Signs (and keeps, durably) a checkpoint of the log's tree, which holds durable
+    /// records only: the writer calls this between commits. Refused if inconsistent with
+    /// the last kept one (then the previous checkpoint stays served).
+    fn sign<S: Storage>(&mut self, group: &GroupLedger<S>, shared: &Shared) {
+        self.last = Instant::now();
+        let Ok(signer) = self.signer.as_mut() else {
+            return;
+        };
+        let size = group.ledger().head().count;
+        if self
+            .signed
+            .as_ref()
+            .is_some_and(|(signed, _)| signed.checkpoint.size == size)
+        {
+            return;
+        }
+        let signed = group
+            .ledger()
+            .log()
+            .tree()
+            .map_err(|error| error.to_string())
+            .and_then(|tree| {
+                signer
+                    .sign(&tree)
+                    .map(|signed| (Arc::new(signed), tree))
+                    .map_err(|error| error.to_string())
+            });
+        match signed {
+            Ok((signed, tree)) => {
+                if let Ok(mut checkpoint) = shared.checkpoint.write() {
+                    *checkpoint = Some(signed.clone());
+                }
+                self.signed = Some((signed, tree));
+            }
+            Err(error) => eprintln!("rekap serve: no checkpoint signed: {error}"),
+        }
+    }
+
+    /// The bytes of a tile-tree resource at the last signed checkpoint.
+    fn tile<S: Storage>(
+        &self,
+        group: &GroupLedger<S>,
+        resource: &Resource,
+    ) -> Result<Vec<u8>, TileAnswer> {
+        if let Err(why) = &self.signer {
+            return Err(TileAnswer::Unsigned(why.clone()));
+        }
+        let Some((signed, tree)) = &self.signed else {
+            return Err(TileAnswer::Unsigned("no checkpoint is signed yet".into()));
+        };
+        let size = signed.checkpoint.size;
+        if superseded(resource, size) {
+            return Err(TileAnswer::NotFound(format!(
+                "{} is partial and its full tile is in the tree of size {size}",
+                resource.to_path()
+            )));
+        }
+        tiles::read(group.ledger().log(), tree, signed, resource).map_err(|error| match error {
+            TilesError::NotFound { .. } | TilesError::BadPath(_) => {
+                TileAnswer::NotFound(error.to_string())
+            }
+            other => TileAnswer::Failed(other.to_string()),
+        })
+    }
+}
+
+/// Whether `resource` is a partial tile whose full tile exists in the tree of `size`.
+fn superseded(resource: &Resource, size: u64) -> bool {
+    const WIDTH: u64 = 256;
+    let (level, index) = match *resource {
+        Resource::Tile(TilePath::Hashes { level, index, .. }) => (u32::from(level), index),
+        Resource::Tile(TilePath::Entries { index, .. }) | Resource::Records { index, .. } => {
+            (0, index)
+        }
+        Resource::Checkpoint => return false,
+    };
+    if !resource.is_partial() {
+        return false;
+    }
+    // Entries at `level`: the tree's size divided by 256 per level above 0.
+    let entries_at_level = (0..level).fold(size, |entries, _| entries / WIDTH);
+    entries_at_level >= (index + 1).saturating_mul(WIDTH)
 }

@@ -161,3 +161,68 @@ fn a_failed_append_rebuilds_from_the_log_and_answers_nothing() {
     assert_eq!((group.ledger().head(), digest(group.ledger())), before);
     assert_eq!(province_totals(group.ledger()), vec![0, 0]);
 }
+
+/// A server's snapshot replicas follow the log by running each outcome's `appended`
+/// records: run on a copy of the state from before, they must give the writer's state.
+#[test]
+fn the_appended_records_of_each_outcome_bring_a_copy_of_the_state_to_the_writers() {
+    let (_, mut group) = fresh();
+    let mut replica = group.ledger().state().clone();
+    let mut projection = rekap_projection::Projection::new(&replica);
+    let groups = vec![
+        vec![
+            signed(&group, 1, submit("6472010001-001", 10, 20)),
+            signed(&group, 2, submit("6472010001-001", 5, 5)), // refused: not appended
+            signed(&group, 3, submit("6472010001-002", 1, 2)),
+        ],
+        vec![signed(&group, 4, submit("6472010001-003", 7, 8))],
+    ];
+    for batch in groups {
+        let outcome = group.commit(batch, T0 + 1).unwrap();
+        let seqs: Vec<u64> = outcome.appended.iter().map(|(e, _)| e.seq).collect();
+        let placed: Vec<u64> = outcome
+            .verdicts
+            .iter()
+            .filter_map(|verdict| match verdict {
+                Verdict::Appended(placed) => Some(placed.seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seqs, placed, "appended lists exactly the records appended");
+        for (envelope, payload) in &outcome.appended {
+            projection
+                .execute_payload(&mut replica, envelope, payload)
+                .unwrap();
+        }
+        assert_eq!(replica.last_seq(), outcome.head.count);
+        assert_eq!(
+            projection.projection_digest(&replica),
+            digest(group.ledger())
+        );
+    }
+}
+
+/// Signatures checked before the writer (`admit`, on a server's request threads): a
+/// forged one is refused in its place, the others are decided and appended.
+#[test]
+fn admitted_submissions_are_decided_without_a_second_signature_check() {
+    let (_, mut group) = fresh();
+    let good = signed(&group, 1, submit("6472010001-001", 10, 20));
+    let mut forged = signed(&group, 2, submit("6472010001-002", 1, 2));
+    forged.signature[0] ^= 1;
+    let admitted = vec![
+        rekap_ledger::admit(forged),
+        rekap_ledger::admit(good.clone()),
+    ];
+    assert!(matches!(
+        admitted[0],
+        Err(SubmissionRefusal::BadSignature { .. })
+    ));
+    let outcome = group.commit_admitted(admitted, T0 + 1).unwrap();
+    assert!(matches!(
+        outcome.verdicts[0],
+        Verdict::Refused(SubmissionRefusal::BadSignature { .. })
+    ));
+    assert_eq!(appended(&outcome.verdicts[1]).seq, 2);
+    assert_eq!(group.ledger().head().count, 2);
+}
