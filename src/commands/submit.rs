@@ -19,7 +19,7 @@ pub struct SubmitArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The operator's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -32,7 +32,7 @@ pub struct CorrectArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -52,7 +52,7 @@ pub struct ObjectArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The witness's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The station the objection is about.
     #[arg(long, value_name = "STATION")]
@@ -79,7 +79,7 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The objection, as SEQ.INDEX.
     #[arg(long, value_parser = parse_event_id)]
@@ -102,7 +102,7 @@ pub struct StationActArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The station, e.g. 6401012009-001 (or 6401012009001).
     #[arg(
@@ -204,20 +204,42 @@ pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
     let event = Event::SheetSubmitted {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet(),
+        sheet: args.sheet.sheet()?,
     };
     append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
+    let current = current_sheet(&args)?;
     let event = Event::SheetCorrected {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet(),
+        sheet: args.sheet.sheet_over(current.as_ref())?,
         reason: args.reason,
         answers: args.answers,
     };
     append_one(&args.store, &args.remote, &args.key, event)
+}
+
+/// The station's current sheet, for a correction to start from: only from a local store
+/// (over --server or --offline every field is given).
+fn current_sheet(args: &CorrectArgs) -> anyhow::Result<Option<rekap_model::TallySheet>> {
+    if args.remote.server.is_some() || args.remote.offline.is_some() {
+        return Ok(None);
+    }
+    let ledger = store::open(&args.store.store)?;
+    let state = ledger.state();
+    let election = state.election();
+    let station = match election.locate(&args.sheet.station) {
+        Some(rekap_model::Place::Station(station)) => station,
+        _ => return Ok(None),
+    };
+    let Some(contest) = election.contest_by_id(&args.sheet.contest) else {
+        return Ok(None);
+    };
+    Ok(state
+        .current_sheet(station, contest)
+        .map(|(_, sheet)| sheet.unpack()))
 }
 
 pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
@@ -286,10 +308,10 @@ pub struct RegisterArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key: hex, or a file holding it (e.g. the `KEYFILE.pub` that
-    /// `keygen` writes).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519 AAAA...` line, a PEM PUBLIC
+    /// KEY, or a file holding one (e.g. the `KEYFILE.pub` that `keygen` writes).
     #[arg(long)]
     pub officer: String,
     #[arg(long, value_enum)]
@@ -312,9 +334,10 @@ pub struct RevokeArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key (hex).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519` line, a PEM PUBLIC KEY, or
+    /// a file holding one.
     #[arg(long)]
     pub officer: String,
     /// Why (required).

@@ -17,8 +17,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-import", &["rekap-model"]),
     ("rekap-presets", &["rekap-model"]),
     (
+        "rekap-formats",
+        &["rekap-model", "rekap-import", "rekap-projection"],
+    ),
+    (
         "rekap-ledger",
-        &["rekap-log", "rekap-model", "rekap-projection"],
+        &["rekap-log", "rekap-tlog", "rekap-model", "rekap-projection"],
     ),
     (
         "rekap-audit",
@@ -33,6 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "rekap-server",
         &[
             "rekap-log",
+            "rekap-tlog",
             "rekap-model",
             "rekap-projection",
             "rekap-ledger",
@@ -61,6 +66,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-presets",
             "rekap-ledger",
             "rekap-audit",
+            "rekap-formats",
             "rekap-witness",
             "rekap-mirror",
         ],

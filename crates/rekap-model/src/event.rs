@@ -119,6 +119,17 @@ pub enum Event {
         signatures: Vec<WitnessSignature>,
         refusals: Vec<WitnessRefusal>,
     },
+    /// Where a station's sheet came from: the blake3 hash of the source document an import
+    /// read it from (a portal's JSON file, a volunteers' CSV) and the photo URLs the document
+    /// names, so an auditor can trace each number to its document. Written by an importer
+    /// right after the sheet, in the same payload; it changes no number. Appended as the last
+    /// variant so that no earlier event's bytes change.
+    SheetSource {
+        station: String,
+        contest: String,
+        document: [u8; 32],
+        photos: Vec<String>,
+    },
 }
 
 /// What an act is, to name it in a refusal.
@@ -133,6 +144,7 @@ pub enum Act {
     FileObjection,
     ResolveObjection,
     ApprovePlenary,
+    NoteSheetSource,
 }
 
 impl std::fmt::Display for Act {
@@ -147,6 +159,7 @@ impl std::fmt::Display for Act {
             Act::FileObjection => "file an objection",
             Act::ResolveObjection => "resolve an objection",
             Act::ApprovePlenary => "approve a plenary",
+            Act::NoteSheetSource => "note a sheet's source document",
         })
     }
 }
@@ -190,6 +203,7 @@ impl Event {
             Event::ObjectionFiled { .. } => Act::FileObjection,
             Event::ObjectionResolved { .. } => Act::ResolveObjection,
             Event::PlenaryApproved { .. } => Act::ApprovePlenary,
+            Event::SheetSource { .. } => Act::NoteSheetSource,
         }
     }
 
@@ -266,6 +280,20 @@ impl Event {
                 count("witness refusals", refusals.len(), MAX_WITNESS_REFUSALS)?;
                 for refusal in refusals {
                     text("refusal reason", &refusal.reason, MAX_REASON_BYTES)?;
+                }
+                Ok(())
+            }
+            Event::SheetSource {
+                station,
+                contest,
+                photos,
+                ..
+            } => {
+                text("station", station, MAX_STATION_CODE_BYTES)?;
+                text("contest", contest, MAX_CONTEST_ID_BYTES)?;
+                count("photos", photos.len(), MAX_SOURCE_PHOTOS)?;
+                for photo in photos {
+                    text("photo URL", photo, MAX_PHOTO_URL_BYTES)?;
                 }
                 Ok(())
             }

@@ -60,6 +60,11 @@ pub enum What {
         signatures: usize,
         refusals: usize,
     },
+    /// The document an import read the station's sheet from (docs/FORMATS.md).
+    SheetSource {
+        document: [u8; 32],
+        photos: Vec<String>,
+    },
 }
 
 impl What {
@@ -80,6 +85,7 @@ impl What {
             } => "objection_accepted",
             What::ObjectionResolved { .. } => "objection_rejected",
             What::PlenaryApproved { .. } => "plenary_approved",
+            What::SheetSource { .. } => "sheet_source",
         }
     }
 }
@@ -292,6 +298,16 @@ fn describe(
                 signatures: signatures.len(),
                 refusals: refusals.len(),
             },
+        ),
+        Event::SheetSource {
+            station,
+            contest,
+            document,
+            photos,
+        } => (
+            station,
+            Some(contest),
+            What::SheetSource { document, photos },
         ),
     })
 }

@@ -313,6 +313,7 @@ impl Shown<'_> {
             } => pick("objection accepted", "keberatan diterima"),
             What::ObjectionResolved { .. } => pick("objection rejected", "keberatan ditolak"),
             What::PlenaryApproved { .. } => pick("plenary approved", "pleno disahkan"),
+            What::SheetSource { .. } => pick("sheet's source", "sumber formulir"),
         }
     }
 
@@ -385,6 +386,13 @@ impl Shown<'_> {
                 lang.pick("witness signatures", "tanda tangan saksi"),
                 lang.pick("refusals", "penolakan")
             ),
+            What::SheetSource { document, photos } => format!(
+                "{} blake3 {}, {} {}",
+                lang.pick("document", "dokumen"),
+                hex::encode(document),
+                photos.len(),
+                lang.pick("photos", "foto")
+            ),
         }
     }
 }
@@ -431,6 +439,10 @@ fn details_json(what: &What) -> Value {
             "digest": hex::encode(digest),
             "witness_signatures": signatures,
             "refusals": refusals,
+        }),
+        What::SheetSource { document, photos } => json!({
+            "document_blake3": hex::encode(document),
+            "photos": photos,
         }),
     }
 }

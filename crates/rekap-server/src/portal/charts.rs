@@ -107,7 +107,7 @@ fn partial_note(distribution: &Distribution, lang: Lang) -> Markup {
 /// A bar chart of `bins` (each 2 percentage points), drawn in integers.
 fn bars(id: &str, bins: &[u32], colour: &str, title: &str, description: &str) -> Markup {
     let most = bins.iter().copied().max().unwrap_or(0).max(1);
-    let width = LEFT + BAR * BINS as u32 + 8;
+    let width = LEFT + BAR * BINS as u32 + 20;
     let base = TOP + HEIGHT;
     html! {
         svg role="img" aria-labelledby=(format!("{id}-t {id}-d")) viewBox=(format!("0 0 {width} {}", base + 30)) width=(width) height=(base + 30) {

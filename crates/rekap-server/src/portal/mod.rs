@@ -3,6 +3,7 @@
 //! verifies a station's proof in the browser (static/cek.js). Bahasa Indonesia by default,
 //! English with `?lang=en`. Addresses: docs/PORTAL.md.
 
+mod cache;
 mod cek;
 mod charts;
 mod distribution;

@@ -11,6 +11,7 @@ use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
 use rekap_model::{ContestIdx, State as ModelState, StationStatus};
 use rekap_projection::RegionReport;
 
+use super::cache::Cache;
 use super::distribution::{self, Distribution};
 use super::format::{group_digits, share, short_hex, time, Lang};
 use super::{charts, map};
@@ -109,33 +110,11 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let scope = selection.rows.start;
-    let mut levels = Vec::new();
-    for level in 0..view.station_level() {
-        let holds = view
-            .levels()
-            .get(level as usize)
-            .filter(|l| l.holds_plenary);
-        let Some(names) = holds else { continue };
-        let rows = view.regions_at(ViewRegion(scope), level).map_err(failed)?;
-        if rows.is_empty() {
-            continue;
-        }
-        let level_reports = view
-            .reports(&Selection {
-                contest,
-                level,
-                rows,
-            })
-            .map_err(failed)?;
-        let count = |label: &str| level_reports.iter().filter(|r| r.approval == label).count();
-        let (approved, stale) = (count("approved"), count("stale"));
-        levels.push((
-            lang.pick(&names.name_id, &names.name_en).to_owned(),
-            approved,
-            stale,
-            level_reports.len() - approved - stale,
-        ));
-    }
+    let levels = LEVELS
+        .get_or(snapshot, (contest.0, scope), || {
+            plenary_levels(view, contest, scope)
+        })
+        .map_err(failed)?;
     let pairs = state
         .election()
         .contest(contest)
@@ -147,9 +126,19 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
             spread.add(&distribution::cached(snapshot, contest, region));
         }
     }
+    // One region in scope (a province, the nation): the map shows the regions below it.
+    let below = match reports.as_slice() {
+        [only] => match view.select(Some(id), None, Some(&only.code)) {
+            Ok(children) => view.reports(&children).map_err(failed)?,
+            // Nothing below it to select (a contest of one level): the map shows it alone.
+            Err(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let drawn = if below.is_empty() { &reports } else { &below };
     let on_map: BTreeMap<String, &RegionReport> =
-        reports.iter().map(|r| (r.code.clone(), r)).collect();
-    let shapes = map::shapes_for(reports.iter().map(|r| r.code.as_str()));
+        drawn.iter().map(|r| (r.code.clone(), r)).collect();
+    let shapes = map::shapes_for(drawn.iter().map(|r| r.code.as_str()));
     let path = format!("/c/{id}");
     let body = html! {
         @for report in &reports {
@@ -168,8 +157,8 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
                 th scope="col" { (lang.pick("Menunggu", "Pending")) }
             } }
             tbody {
-                @for (level, approved, stale, pending) in &levels {
-                    tr { th scope="row" { (level) }
+                @for (names, approved, stale, pending) in levels.iter() {
+                    tr { th scope="row" { (lang.pick(&names.0, &names.1)) }
                         td.number { (group_digits(*approved as u64, lang)) }
                         td.number { (group_digits(*stale as u64, lang)) }
                         td.number { (group_digits(*pending as u64, lang)) } }
@@ -184,6 +173,46 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
         status: StatusCode::OK,
         body: layout(asked, &path, &name, body),
     })
+}
+
+/// Each plenary level's name (id, en) and its regions approved, stale and pending.
+type LevelCounts = Vec<((String, String), usize, usize, usize)>;
+
+/// The plenary levels under the view row `scope`: one report per region of every level
+/// (7,277 districts nationally), so kept per head.
+static LEVELS: Cache<LevelCounts> = Cache::new();
+
+fn plenary_levels(
+    view: &TotalsView,
+    contest: ContestIdx,
+    scope: u32,
+) -> Result<LevelCounts, rekap_ledger::view::ViewError> {
+    let mut levels = Vec::new();
+    for level in 0..view.station_level() {
+        let holds = view
+            .levels()
+            .get(level as usize)
+            .filter(|l| l.holds_plenary);
+        let Some(names) = holds else { continue };
+        let rows = view.regions_at(ViewRegion(scope), level)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let level_reports = view.reports(&Selection {
+            contest,
+            level,
+            rows,
+        })?;
+        let count = |label: &str| level_reports.iter().filter(|r| r.approval == label).count();
+        let (approved, stale) = (count("approved"), count("stale"));
+        levels.push((
+            (names.name_id.clone(), names.name_en.clone()),
+            approved,
+            stale,
+            level_reports.len() - approved - stale,
+        ));
+    }
+    Ok(levels)
 }
 
 /// The head the page answers at, and the checkpoint (not served yet).
