@@ -80,6 +80,16 @@ impl Process {
     }
 }
 
+/// A test that fails must not leave its servers, witnesses and mirrors running.
+impl Drop for Process {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
     let server = Process::start(
         sandbox,
