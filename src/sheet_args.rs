@@ -73,6 +73,7 @@ impl SheetArgs {
             valid: self.valid,
             invalid: self.invalid,
             votes_only: false,
+            votes_by_type: Vec::new(),
         }
     }
 }
