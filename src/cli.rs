@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands::compare::CompareArgs;
+use crate::commands::completions::{CompletionsArgs, ManArgs};
 use crate::commands::{
     approve::{ApproveArgs, SignArgs},
     audit::AuditArgs,
@@ -15,7 +17,9 @@ use crate::commands::{
     import::ImportArgs,
     init::InitArgs,
     keygen::{KeygenArgs, PubkeyArgs},
+    mirror::MirrorArgs,
     prove::{ProveArgs, VerifyProofArgs},
+    publish::PublishArgs,
     repair::RepairArgs,
     send::SendArgs,
     serve::ServeArgs,
@@ -27,7 +31,9 @@ use crate::commands::{
         CheckpointArgs, LogKeyArgs, ProveConsistencyArgs, ProveRecordArgs, VerifyConsistencyArgs,
     },
     totals::TotalsArgs,
+    witness::{VerifyEvidenceArgs, WitnessArgs},
 };
+use crate::commands::{list::ListArgs, sheet::SheetArgs};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -45,6 +51,13 @@ Exit codes:
 #[derive(Parser)]
 #[command(name = "rekap", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
+    /// Quiet: no progress and no notes on stderr (warnings and errors still are).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// Wait up to SECONDS for the store's lock (held by a writer) instead of failing at
+    /// once with exit 4. Readers share the lock and never wait for each other.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
+    pub wait: u64,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -92,10 +105,20 @@ pub enum Command {
     /// save nothing: every appending command saves the view of its new head. `--at` always
     /// replays.
     Totals(TotalsArgs),
+    /// Compare the totals of one level with another source's (the portal's aggregate JSON,
+    /// a volunteers' per-TPS file, or a CSV of region totals): per region both figures per
+    /// pair, the difference, the source's coverage, regions on one side only. Exit 0 when
+    /// all are equal, 1 when any differ.
+    Compare(CompareArgs),
     /// Show progress per level, approvals, open objections and flags.
     Status(StatusArgs),
     /// Show every event touching a region or station.
     History(HistoryArgs),
+    /// Show one station's full current sheet: every field, a partial (votes-only) sheet
+    /// marked.
+    Sheet(SheetArgs),
+    /// List contests, regions, officers, objections or flags, with filters.
+    List(ListArgs),
     /// Write a proof that a station's sheet is inside a plenary approval (district, regency
     /// or province).
     Prove(ProveArgs),
@@ -115,11 +138,23 @@ pub enum Command {
     ProveConsistency(ProveConsistencyArgs),
     /// Check that checkpoint NEW extends checkpoint OLD with a consistency proof (exit 0/1).
     VerifyConsistency(VerifyConsistencyArgs),
+    /// Write the log as a C2SP tlog-tiles tree of static files (docs/OPERATOR.md).
+    ///
+    /// Publishes the latest signed checkpoint with every tile, entry bundle and record
+    /// bundle it names; a second run writes only what changed, the checkpoint last. Reads
+    /// the store only (no lock).
+    Publish(PublishArgs),
     /// Write the whole log of a store to one self-contained export file.
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
+    ///
+    /// JSON (-f json, or --json): {"ok", "records", "events" (the older name of records),
+    /// "head", "failures": [{"seq", "reason"}], "failures_not_listed"}.
     Verify(VerifyArgs),
     /// Audit a store or an export from the log alone: numbered checks 1-9, first failures.
+    ///
+    /// JSON (-f json, or --json): {"ok", "records", "head", "projection_digest",
+    /// "judged_records", "unauthenticated_record", "checks": [...], "flags": [...]}.
     Audit(AuditArgs),
     /// Copy every record of a damaged store that still verifies into a new store.
     ///
@@ -139,30 +174,64 @@ pub enum Command {
     Serve(ServeArgs),
     /// Post signed submissions written with --offline to a server, in counter order.
     Send(SendArgs),
+    /// Run a C2SP tlog-witness for the logs given: POST /add-checkpoint (docs/API.md).
+    ///
+    /// Cosigns a checkpoint only if it is consistent with the last one it cosigned for that
+    /// log (kept durably in --state). One that is not is refused (422) and leaves an
+    /// evidence file in --state/evidence/ and an ALARM line on stderr. Stops on
+    /// SIGTERM/SIGINT with exit 0.
+    Witness(WitnessArgs),
+    /// Follow a rekap server into a store of one's own, every record and checkpoint verified.
+    ///
+    /// Each new record is checked as the audit does (chain, signatures, every decision
+    /// replayed by the model) and each new checkpoint against every record held. A
+    /// checkpoint that contradicts one accepted is refused: an evidence file in
+    /// STORE/mirror/evidence/, an ALARM line, exit 1. Survives restarts (resumes from its
+    /// head) and a server that is down (retries with backoff).
+    Mirror(MirrorArgs),
+    /// Check an evidence file offline: exit 0 when it proves that one log key signed two
+    /// checkpoints that cannot both be true, 1 when it does not.
+    VerifyEvidence(VerifyEvidenceArgs),
+    /// Print a shell completion script: `rekap completions bash > /etc/bash_completion.d/rekap`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `rekap man | man -l -`; `--out DIR` writes one per command.
+    Man(ManArgs),
 }
 
 #[derive(Args)]
 pub struct ExportArgs {
     /// Store directory.
-    #[arg(long, env = "REKAP_STORE", default_value = "rekap-store")]
+    #[arg(long, short = 's', env = "REKAP_STORE", default_value = crate::store::DEFAULT_STORE, value_name = "DIR")]
     pub store: PathBuf,
     /// File to write; refused if it exists.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// JSON and CSV: records, bytes, out, head.
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
 }
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["log", "store"])))]
 pub struct VerifyArgs {
-    /// An export file to verify offline.
-    #[arg(long)]
+    /// An export file to verify offline (then --store is not read).
+    #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
-    /// A store directory to verify.
-    #[arg(long)]
+    /// The store directory to verify [default: $REKAP_STORE, else rekap-store].
+    #[arg(long, short = 's', value_name = "DIR", conflicts_with = "log")]
     pub store: Option<PathBuf>,
-    /// Print one JSON object: {"ok", "events", "head", "failures": [{"seq", "reason"}]}.
-    #[arg(long)]
-    pub json: bool,
+    /// A published tile tree (`rekap publish`, or `/tlog/` of `rekap serve`) to fetch and
+    /// verify: a directory, a file:// URL or an http(s) URL of its root.
+    #[arg(long, value_name = "URL_OR_DIR", conflicts_with_all = ["log", "store"])]
+    pub tiles: Option<String>,
+    /// With --tiles: the log's verifier key (vkey text, or a file holding it) that must have
+    /// signed the tree's checkpoint. Without it the signature is not checked, and the output
+    /// says so.
+    #[arg(long, value_name = "VKEY", requires = "tiles")]
+    pub log_key: Option<String>,
+    /// JSON is one object: {"ok", "records", "head", "failures": [{"seq", "reason"}],
+    /// "failures_not_listed"} ("events", the older name of "records", is kept).
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
     /// Skip signature checks (chain and hashes only; faster).
     #[arg(long)]
     pub no_signatures: bool,

@@ -9,6 +9,7 @@ mod exit;
 mod input;
 mod keys;
 mod lang;
+mod listing;
 mod new_store;
 mod output;
 mod progress;
@@ -16,11 +17,15 @@ mod sheet_args;
 mod store;
 mod table;
 mod transparency;
+mod words;
+mod zone;
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
+    progress::set_quiet(cli.quiet);
+    store::set_wait_seconds(cli.wait);
     exit::finish(run(cli.command))
 }
 
@@ -44,8 +49,11 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Sign(args) => approve::sign(args),
         Command::Approve(args) => approve::approve(args),
         Command::Totals(args) => totals::run(args),
+        Command::Compare(args) => commands::compare::run(args),
         Command::Status(args) => status::run(args),
         Command::History(args) => history::run(args),
+        Command::Sheet(args) => sheet::run(args),
+        Command::List(args) => list::run(args),
         Command::Prove(args) => prove::prove(args),
         Command::VerifyProof(args) => prove::verify_proof(args),
         Command::LogKey(args) => tlog::log_key(args),
@@ -53,6 +61,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::ProveRecord(args) => tlog::prove_record(args),
         Command::ProveConsistency(args) => tlog::prove_consistency(args),
         Command::VerifyConsistency(args) => tlog::verify_consistency(args),
+        Command::Publish(args) => publish::run(args),
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
@@ -61,5 +70,10 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::BenchServer(args) => commands::bench_server::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Send(args) => send::run(args),
+        Command::Witness(args) => witness::witness(args),
+        Command::Mirror(args) => mirror::run(args),
+        Command::VerifyEvidence(args) => witness::verify_evidence(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }

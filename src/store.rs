@@ -1,10 +1,11 @@
 //! Opening the store a command works on, and the clock.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rekap_ledger::Ledger;
-use rekap_log::DefaultStorage;
+use rekap_log::{DefaultStorage, StorageError};
 
 /// The default store directory: `$REKAP_STORE`, else `./rekap-store` (clap fills it in).
 pub const DEFAULT_STORE: &str = "rekap-store";
@@ -13,14 +14,46 @@ pub const DEFAULT_STORE: &str = "rekap-store";
 /// changed; an incomplete append or damage after the last committed chunk is an error
 /// (exit 3) that names the byte offset, never an answer from fewer records.
 pub fn open(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
-    Ok(Ledger::open(DefaultStorage::open_read_only(path)?)?)
+    Ok(Ledger::open(waiting_for_the_lock(|| {
+        DefaultStorage::open_read_only(path)
+    })?)?)
+}
+
+/// `--wait SECONDS`: how long a command waits for the store's lock before giving up with
+/// exit 4 (0: not at all, the default).
+static WAIT_SECONDS: AtomicU64 = AtomicU64::new(0);
+
+pub fn set_wait_seconds(seconds: u64) {
+    WAIT_SECONDS.store(seconds, Ordering::Relaxed);
+}
+
+/// Opens with `open`, retrying while the store is locked, up to `--wait` seconds.
+fn waiting_for_the_lock(
+    open: impl Fn() -> Result<DefaultStorage, StorageError>,
+) -> Result<DefaultStorage, StorageError> {
+    let wait = Duration::from_secs(WAIT_SECONDS.load(Ordering::Relaxed));
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        match open() {
+            Err(StorageError::Locked { .. }) if started.elapsed() < wait => {
+                if !said && !crate::progress::quiet() {
+                    eprintln!("waiting up to {} s for the store's lock", wait.as_secs());
+                    said = true;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Opens the store at `path` to append to it, and replays it. An incomplete last append
 /// (never acknowledged) is moved to the store's `quarantine/` first, and the user is told.
 pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
-    let storage = DefaultStorage::open(path)?;
+    let storage = waiting_for_the_lock(|| DefaultStorage::open(path))?;
     if let Some(moved) = storage.quarantined() {
+        // Said even with -q: bytes were moved aside.
         eprintln!("note: {moved}");
     }
     Ok(Ledger::open(storage)?)
@@ -31,6 +64,16 @@ pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
 pub fn save_view_after_append(ledger: &mut Ledger<DefaultStorage>) {
     let view = ledger.totals_view(None);
     crate::commands::totals::save_view(ledger, &view);
+}
+
+/// `--store` where `--log FILE` is the alternative (verify, audit): given, else
+/// `$REKAP_STORE`, else `./rekap-store`, as every other command. (Not clap's `env`: a
+/// store from the environment must not conflict with `--log`.)
+pub fn store_or_default(store: &Option<PathBuf>) -> PathBuf {
+    store
+        .clone()
+        .or_else(|| std::env::var_os("REKAP_STORE").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_STORE))
 }
 
 /// Now, in milliseconds since the Unix epoch: the only clock the product reads.
@@ -44,6 +87,6 @@ pub fn now_ms() -> u64 {
 #[derive(clap::Args, Clone, Debug)]
 pub struct StoreArg {
     /// Store directory.
-    #[arg(long, env = "REKAP_STORE", default_value = DEFAULT_STORE)]
+    #[arg(long, short = 's', env = "REKAP_STORE", default_value = DEFAULT_STORE, value_name = "DIR")]
     pub store: PathBuf,
 }

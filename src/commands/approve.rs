@@ -37,7 +37,7 @@ pub struct SignArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// The witness's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[arg(long)]
     pub region: String,
@@ -60,7 +60,7 @@ pub struct ApproveArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[arg(long)]
     pub region: String,

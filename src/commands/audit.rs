@@ -10,36 +10,39 @@ use rekap_ledger::view::read_totals_view;
 use rekap_log::export::{records_in_export, verify_export};
 use rekap_log::{DefaultStorage, Log, VerifyOptions};
 
+use crate::commands::totals::Format;
 use crate::exit::Outcome;
 use crate::output::print;
 use crate::progress::Stage;
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["log", "store"])))]
 pub struct AuditArgs {
-    /// An export file to audit offline.
-    #[arg(long)]
+    /// An export file to audit offline (then --store is not read).
+    #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
-    /// A store directory to audit.
-    #[arg(long)]
+    /// The store directory to audit [default: $REKAP_STORE, else rekap-store].
+    #[arg(long, short = 's', value_name = "DIR", conflicts_with = "log")]
     pub store: Option<PathBuf>,
-    /// Print one JSON object: {"ok", "records", "head", "projection_digest", "judged_records", "unauthenticated_record", "checks": [...], "flags": [...]}.
-    #[arg(long)]
-    pub json: bool,
+    /// JSON is one object: {"ok", "records", "head", "projection_digest", "judged_records",
+    /// "unauthenticated_record", "checks": [...], "flags": [...]}; CSV one row per check.
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
 }
 
 pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
     let stage = Stage::start("checking the chain and signatures");
-    let report = match (&args.log, &args.store) {
-        (Some(path), _) => {
+    let report = match &args.log {
+        Some(path) => {
             let bytes =
                 fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             let chain = verify_export(bytes.as_slice(), VerifyOptions::default())?;
             stage.next("replaying every decision");
             audit(&chain, &records_in_export(&bytes), None)
         }
-        (None, Some(store)) => {
-            let log = Log::open_for_verification(DefaultStorage::open_read_only(store)?)?;
+        None => {
+            let log = Log::open_for_verification(DefaultStorage::open_read_only(
+                &crate::store::store_or_default(&args.store),
+            )?)?;
             let chain = log.verify(VerifyOptions::default())?;
             stage.next("replaying every decision");
             // Up to the first record that does not read: positions must stay positions.
@@ -49,19 +52,50 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
                 .collect::<Vec<_>>();
             audit(&chain, &records, read_totals_view(&log)?.as_ref())
         }
-        (None, None) => anyhow::bail!("give --log FILE or --store DIR"),
     };
     stage.finish();
-    if args.json {
-        print(&(serde_json::to_string(&report)? + "\n"))?;
-    } else {
-        print(&human(&report))?;
+    match args.format.chosen() {
+        Format::Json => print(&(serde_json::to_string(&report)? + "\n"))?,
+        Format::Csv => print(&csv(&report))?,
+        Format::Table => print(&human(&report))?,
     }
     Ok(if report.ok {
         Outcome::Success
     } else {
         Outcome::Rejected
     })
+}
+
+/// One row per check: `number,name,passed,checked,failed,first_failure_seq,first_failure`.
+fn csv(report: &AuditReport) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "number",
+        "name",
+        "passed",
+        "checked",
+        "failed",
+        "first_failure_seq",
+        "first_failure",
+    ]);
+    for check in &report.checks {
+        let failure = check.first_failure.as_ref();
+        let _ = writer.write_record([
+            check.number.to_string(),
+            check.name.to_string(),
+            check.passed.to_string(),
+            check.checked.to_string(),
+            check.failed.to_string(),
+            failure
+                .and_then(|failure| failure.seq)
+                .map(|seq| seq.to_string())
+                .unwrap_or_default(),
+            failure
+                .map(|failure| failure.reason.clone())
+                .unwrap_or_default(),
+        ]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn human(report: &AuditReport) -> String {

@@ -250,7 +250,11 @@ fn export_store(store: &Path, out: &Path) -> anyhow::Result<()> {
 fn verify(export: &Path, signatures: bool) -> anyhow::Result<()> {
     let report = verify_export(fs::File::open(export)?, VerifyOptions { signatures })?;
     if !report.ok() {
-        bail!("the export does not verify: {:?}", report.first_failure());
+        let failure = report.first_failure().map(ToString::to_string);
+        bail!(
+            "the export does not verify: {}",
+            failure.unwrap_or_default()
+        );
     }
     Ok(())
 }
@@ -280,9 +284,15 @@ fn full_audit(export: &Path) -> anyhow::Result<()> {
     let chain = verify_export(bytes.as_slice(), VerifyOptions::default())?;
     let report = rekap_audit::audit(&chain, &rekap_log::export::records_in_export(&bytes), None);
     if !report.ok {
+        let failure = report.first_failure().map(|(check, failure)| {
+            let place = failure
+                .seq
+                .map_or("file".to_owned(), |seq| format!("record {seq}"));
+            format!("check {} at {place}: {}", check.number, failure.reason)
+        });
         bail!(
-            "the national log fails its audit: {:?}",
-            report.first_failure()
+            "the national log fails its audit: {}",
+            failure.unwrap_or_default()
         );
     }
     Ok(())

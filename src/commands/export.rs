@@ -5,6 +5,7 @@ use rekap_log::export::write_export;
 use rekap_log::{DefaultStorage, Log};
 
 use crate::cli::ExportArgs;
+use crate::commands::totals::Format;
 use crate::exit::Outcome;
 use crate::output::print;
 
@@ -19,12 +20,23 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
     let summary = write_export(&log, &file)?;
     file.sync_all()
         .with_context(|| format!("cannot sync {}", args.out.display()))?;
-    print(&format!(
-        "exported {} records ({} bytes) to {}\nhead {}\n",
-        summary.records,
-        summary.bytes,
-        args.out.display(),
-        hex::encode(summary.head)
-    ))?;
+    let value = serde_json::json!({
+        "records": summary.records,
+        "bytes": summary.bytes,
+        "out": args.out.display().to_string(),
+        "head": hex::encode(summary.head),
+    });
+    let text = match args.format.chosen() {
+        Format::Json => value.to_string() + "\n",
+        Format::Csv => crate::output::csv_of_object(&value),
+        Format::Table => format!(
+            "exported {} records ({} bytes) to {}\nhead {}\n",
+            summary.records,
+            summary.bytes,
+            args.out.display(),
+            hex::encode(summary.head)
+        ),
+    };
+    print(&text)?;
     Ok(Outcome::Success)
 }

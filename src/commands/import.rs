@@ -1,8 +1,8 @@
 //! `import`: many sheets from a CSV file, all or nothing.
 
 use std::fs::File;
-use std::io::BufReader;
-use std::path::PathBuf;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
@@ -24,10 +24,15 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// The operator's key file; its scope must cover every station in the file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// Sheets CSV (columns in docs/OPERATOR.md).
-    pub sheets: PathBuf,
+    /// Sheets CSV (columns in docs/OPERATOR.md); with --from, the source's files (for
+    /// sirekap: TPS documents or directories laid out as the portal does). `-` reads
+    /// standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub from: super::import_from::FromArgs,
     /// Check every row and report; append nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -40,23 +45,43 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
-    let lang = Lang::resolve(None);
     let key = keys::read_signing_key(&args.key)?;
+    if args.from.format != super::import_from::Format::Sheets {
+        return super::import_from::run(&args, &key);
+    }
+    if args.files.len() != 1 {
+        anyhow::bail!("a sheets CSV import reads one file; give the others one at a time");
+    }
+    run_planned(&args, &key, &|state, stage| plan(&args, state, &key, stage))
+}
+
+/// What checks a file against a state: the events to append, or `None` after reporting
+/// why the file is refused.
+pub(super) type Planner<'a> =
+    dyn Fn(&rekap_model::State, &Stage) -> anyhow::Result<Option<ImportPlan>> + 'a;
+
+/// Plans against the store (or the server's export) and appends, all or nothing locally.
+pub(super) fn run_planned(
+    args: &ImportArgs,
+    key: &SigningKey,
+    planner: &Planner<'_>,
+) -> anyhow::Result<Outcome> {
+    let lang = Lang::resolve(None);
     if args.remote.server.is_some() || args.remote.offline.is_some() {
-        return run_remote(&args, &key);
+        return run_remote(args, planner);
     }
     let stage = Stage::start("opening the store");
     let mut ledger = store::open_for_append(&args.store.store)?;
     stage.next("checking every row");
-    let Some(plan) = plan(&args, ledger.state(), &key, &stage)? else {
+    let Some(plan) = planner(ledger.state(), &stage)? else {
         return Ok(Outcome::Rejected);
     };
-    let Some(summary) = summary(&args, &plan, &lang, &stage)? else {
+    let Some(summary) = summary(args, &plan, &lang, &stage)? else {
         return Ok(Outcome::Success);
     };
     stage.next("deciding, signing and appending");
     let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
-    let receipt = ledger.submit(&key, batches, now_ms())?;
+    let receipt = ledger.submit(key, batches, now_ms())?;
     stage.next("saving the totals view");
     store::save_view_after_append(&mut ledger);
     crate::transparency::sign_after_append(&args.store.store, &ledger);
@@ -72,12 +97,12 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
 
 /// Over `--server` or `--offline`: checked against the export's state, then one signed
 /// submission per payload (not all or nothing; a rerun skips what is in the log).
-fn run_remote(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
+fn run_remote(args: &ImportArgs, planner: &Planner<'_>) -> anyhow::Result<Outcome> {
     let lang = Lang::resolve(None);
     let stage = Stage::start("reading the export to check the rows against");
     let state = crate::client::import::remote_state(&args.remote)?;
     stage.next("checking every row");
-    let Some(plan) = plan(args, &state, key, &stage)? else {
+    let Some(plan) = planner(&state, &stage)? else {
         return Ok(Outcome::Rejected);
     };
     let Some(summary) = summary(args, &plan, &lang, &stage)? else {
@@ -102,8 +127,16 @@ fn plan(
     key: &SigningKey,
     stage: &Stage,
 ) -> anyhow::Result<Option<ImportPlan>> {
-    let file = File::open(&args.sheets)
-        .with_context(|| format!("cannot open {}", args.sheets.display()))?;
+    let sheets = args
+        .files
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(Path::new("-"));
+    let input: Box<dyn Read> = if sheets == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(File::open(sheets).with_context(|| format!("cannot open {}", sheets.display()))?)
+    };
     let mut limits = ImportLimits::default();
     if args.problems.is_some() {
         limits.max_listed_problems = MAX_PROBLEMS_FOR_A_FILE;
@@ -111,7 +144,7 @@ fn plan(
     let planned = plan_import(
         state,
         &key.verifying_key().to_bytes(),
-        BufReader::new(file),
+        BufReader::new(input),
         &limits,
     );
     match planned {
@@ -123,7 +156,7 @@ fn plan(
         }) => {
             stage.finish();
             let rejection = Rejection {
-                sheets: &args.sheets,
+                sheets,
                 problems: &problems,
                 unlisted,
                 by_kind: &by_kind,
@@ -142,10 +175,16 @@ fn summary(
     lang: &Lang,
     stage: &Stage,
 ) -> anyhow::Result<Option<String>> {
+    // A source note (`SheetSource`) rides beside its sheet; the sheets are what is counted.
+    let sheets = plan
+        .to_submit
+        .iter()
+        .filter(|event| !matches!(event, rekap_model::Event::SheetSource { .. }))
+        .count();
     let summary = format!(
         "{} rows: {} to append, {} already imported",
         lang.number(plan.rows as u64),
-        lang.number(plan.to_submit.len() as u64),
+        lang.number(sheets as u64),
         lang.number(plan.already_imported as u64)
     );
     if args.dry_run || plan.to_submit.is_empty() {

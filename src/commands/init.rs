@@ -21,7 +21,7 @@ pub struct InitArgs {
     #[arg(long)]
     pub election: PathBuf,
     /// The registrar's key file: the genesis is signed by the definition's registrar.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// Regions CSV, when the definition names one (default: its `regions_csv`, relative to
     /// the definition file).

@@ -9,13 +9,22 @@ use crate::output::print;
 #[derive(Args)]
 pub struct KeygenArgs {
     /// Key file to create (mode 0600); refused if it exists.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Write PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`, what OpenSSL and HSM tools read)
+    /// instead of rekap's own form; every command reads both.
+    #[arg(long)]
+    pub pem: bool,
 }
 
 pub fn run(args: KeygenArgs) -> anyhow::Result<Outcome> {
     let key = keys::generate()?;
-    keys::write_key(&args.out, &key)?;
+    let form = if args.pem {
+        keys::KeyForm::Pem
+    } else {
+        keys::KeyForm::Rekap
+    };
+    keys::write_key_as(&args.out, &key, form)?;
     print(&format!(
         "wrote {} (secret, mode 0600)\npublic key {}\n",
         args.out.display(),
@@ -27,7 +36,7 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<Outcome> {
 #[derive(Args)]
 pub struct PubkeyArgs {
     /// Key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
 }
 

@@ -11,6 +11,7 @@ use rekap_log::export::{records_in_export, verify_export};
 use rekap_log::VerifyOptions;
 use rekap_projection::proof::ProofLevel;
 
+use crate::commands::totals::Format;
 use crate::exit::Outcome;
 use crate::output::print;
 use crate::store::{self, StoreArg};
@@ -34,8 +35,12 @@ pub struct ProveArgs {
     #[arg(long)]
     pub level: Option<String>,
     /// Proof file to write (JSON); refused if it exists.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// What is printed once the file is written: JSON and CSV carry out, station, votes,
+    /// region, seq, digest.
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
 }
 
 #[derive(Args)]
@@ -47,6 +52,10 @@ pub struct VerifyProofArgs {
     /// proof's approval record is used: compare it with the published one.
     #[arg(long)]
     pub digest: Option<String>,
+    /// JSON and CSV: ok, station, contest, votes, valid, invalid, region, digest,
+    /// digest_published, seq, author (or ok false and the failure).
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
 }
 
 pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
@@ -78,15 +87,27 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
         .open(&args.out)
         .and_then(|mut out| std::io::Write::write_all(&mut out, text.as_bytes()))
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    print(&format!(
-        "wrote {}: station {} votes {:?} inside the approval of {} (record {}), digest {}\n",
-        args.out.display(),
-        proof.station,
-        proof.sheet.votes,
-        proof.approval.region,
-        proof.approval.seq,
-        hex::encode(proof.approval.digest.0)
-    ))?;
+    let value = serde_json::json!({
+        "out": args.out.display().to_string(),
+        "station": proof.station,
+        "votes": proof.sheet.votes,
+        "region": proof.approval.region,
+        "seq": proof.approval.seq,
+        "digest": hex::encode(proof.approval.digest.0),
+    });
+    print(&match args.format.chosen() {
+        Format::Json => value.to_string() + "\n",
+        Format::Csv => crate::output::csv_of_object(&value),
+        Format::Table => format!(
+            "wrote {}: station {} votes {} inside the approval of {} (record {}), digest {}\n",
+            args.out.display(),
+            proof.station,
+            crate::words::votes(&proof.sheet.votes),
+            proof.approval.region,
+            proof.approval.seq,
+            hex::encode(proof.approval.digest.0)
+        ),
+    })?;
     Ok(Outcome::Success)
 }
 
@@ -144,11 +165,33 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
     });
     match verified {
         Ok((proof, verified)) => {
-            print(&human(&proof, &verified, published.is_some()))?;
+            let value = serde_json::json!({
+                "ok": true,
+                "station": proof.station,
+                "contest": proof.contest,
+                "votes": verified.sheet.votes,
+                "valid": verified.sheet.valid,
+                "invalid": verified.sheet.invalid,
+                "region": verified.end.region,
+                "digest": hex::encode(verified.end.digest),
+                "digest_published": published.is_some(),
+                "seq": verified.seq,
+                "author": hex::encode(verified.author),
+            });
+            print(&match args.format.chosen() {
+                Format::Json => value.to_string() + "\n",
+                Format::Csv => crate::output::csv_of_object(&value),
+                Format::Table => human(&proof, &verified, published.is_some()),
+            })?;
             Ok(Outcome::Success)
         }
         Err(failure) => {
-            print(&format!("FAILED: {failure}\n"))?;
+            let value = serde_json::json!({"ok": false, "failure": failure.to_string()});
+            print(&match args.format.chosen() {
+                Format::Json => value.to_string() + "\n",
+                Format::Csv => crate::output::csv_of_object(&value),
+                Format::Table => format!("FAILED: {failure}\n"),
+            })?;
             Ok(Outcome::Rejected)
         }
     }
@@ -163,18 +206,18 @@ fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String
         "compare it with the published one"
     };
     let mut out = format!(
-        "ok: station {} with votes {:?}, valid {}, invalid {} is inside the approval of {} {}\n",
+        "ok: station {} with votes {}, valid {}, invalid {} is inside the approval of {} {}\n",
         proof.station,
-        verified.sheet.votes,
+        crate::words::votes(&verified.sheet.votes),
         verified.sheet.valid,
         verified.sheet.invalid,
         end.region,
         proof.contest,
     );
     out += &format!(
-        "{} totals: votes {:?}, valid {}, invalid {}, stations reported {} voided {} of {}\n",
+        "{} totals: votes {}, valid {}, invalid {}, stations reported {} voided {} of {}\n",
         end.region,
-        end.totals.votes,
+        crate::words::votes(&end.totals.votes),
         end.totals.valid,
         end.totals.invalid,
         end.totals.stations_reported,

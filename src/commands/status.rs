@@ -5,7 +5,7 @@ use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
 use rekap_model::{ContestIdx, State};
 use rekap_projection::Projection;
 
-use crate::commands::totals::level_name;
+use crate::commands::totals::{level_name, Format};
 use crate::exit::Outcome;
 use crate::lang::Lang;
 use crate::output::print;
@@ -23,6 +23,9 @@ pub struct StatusArgs {
     pub contest: Option<String>,
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// JSON is what `GET /v1/status` answers (docs/API.md); CSV one row per level.
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
     /// Ask the `rekap serve` at URL instead of reading --store.
     #[arg(long, env = "REKAP_SERVER")]
     pub server: Option<String>,
@@ -38,6 +41,22 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let state = ledger.state();
     let projection = ledger.projection();
     let election = state.election();
+    let format = args.format.chosen();
+    if !matches!(format, Format::Table) {
+        let value = rekap_server::reads::status_json(
+            &view,
+            state,
+            ledger.head(),
+            projection.flags().len(),
+            args.contest.as_deref(),
+        )
+        .map_err(|problem| anyhow::anyhow!("{}", problem.detail))?;
+        print(&match format {
+            Format::Json => value.to_string() + "\n",
+            _ => levels_csv(&value),
+        })?;
+        return Ok(Outcome::Success);
+    }
     let selection = view.select(args.contest.as_deref(), None, None)?;
     let contest = selection.contest;
     // The view numbers its contests itself (it may hold only this one); the state numbers
@@ -222,4 +241,29 @@ fn votes_only_line(state: &rekap_model::State, contest: ContestIdx, lang: Lang) 
         ),
         lang.number(count as u64)
     )
+}
+
+/// `scope,level,regions,complete,approved,stale,pending`, one row per level of each scope.
+fn levels_csv(status: &serde_json::Value) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "scope", "level", "regions", "complete", "approved", "stale", "pending",
+    ];
+    let _ = writer.write_record(header);
+    let text = crate::listing::cell;
+    for scope in status["scopes"].as_array().into_iter().flatten() {
+        for level in scope["levels"].as_array().into_iter().flatten() {
+            let approvals = &level["approvals"];
+            let _ = writer.write_record([
+                text(&scope["code"]),
+                text(&level["level"]),
+                text(&level["regions"]),
+                text(&level["complete"]),
+                text(&approvals["approved"]),
+                text(&approvals["stale"]),
+                text(&approvals["pending"]),
+            ]);
+        }
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }

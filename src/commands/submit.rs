@@ -19,7 +19,7 @@ pub struct SubmitArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The operator's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -32,7 +32,7 @@ pub struct CorrectArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     #[command(flatten)]
     pub sheet: SheetArgs,
@@ -45,18 +45,26 @@ pub struct CorrectArgs {
 }
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("about").required(true).args(["station", "region", "place"])))]
 pub struct ObjectArgs {
     #[command(flatten)]
     pub store: StoreArg,
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The witness's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// Region or station code the objection is about.
-    #[arg(long)]
-    pub place: String,
-    #[arg(long)]
+    /// The station the objection is about.
+    #[arg(long, value_name = "STATION")]
+    pub station: Option<String>,
+    /// The region the objection is about (a plenary's recap, or everything under it).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The older spelling of --station and --region: either code.
+    #[arg(long, hide = true, value_name = "CODE")]
+    pub place: Option<String>,
+    /// Contest id.
+    #[arg(long, value_name = "CONTEST")]
     pub contest: String,
     /// The objection's text.
     #[arg(long)]
@@ -71,7 +79,7 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The objection, as SEQ.INDEX.
     #[arg(long, value_parser = parse_event_id)]
@@ -94,7 +102,7 @@ pub struct StationActArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The official's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// The station, e.g. 6401012009-001 (or 6401012009001).
     #[arg(
@@ -196,25 +204,52 @@ pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
     let event = Event::SheetSubmitted {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet(),
+        sheet: args.sheet.sheet()?,
     };
     append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
+    let current = current_sheet(&args)?;
     let event = Event::SheetCorrected {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet(),
+        sheet: args.sheet.sheet_over(current.as_ref())?,
         reason: args.reason,
         answers: args.answers,
     };
     append_one(&args.store, &args.remote, &args.key, event)
 }
 
+/// The station's current sheet, for a correction to start from: only from a local store
+/// (over --server or --offline every field is given).
+fn current_sheet(args: &CorrectArgs) -> anyhow::Result<Option<rekap_model::TallySheet>> {
+    if args.remote.server.is_some() || args.remote.offline.is_some() {
+        return Ok(None);
+    }
+    let ledger = store::open(&args.store.store)?;
+    let state = ledger.state();
+    let election = state.election();
+    let station = match election.locate(&args.sheet.station) {
+        Some(rekap_model::Place::Station(station)) => station,
+        _ => return Ok(None),
+    };
+    let Some(contest) = election.contest_by_id(&args.sheet.contest) else {
+        return Ok(None);
+    };
+    Ok(state
+        .current_sheet(station, contest)
+        .map(|(_, sheet)| sheet.unpack()))
+}
+
 pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {
+    let place = [args.station, args.region, args.place]
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or_default();
     let event = Event::ObjectionFiled {
-        place: args.place,
+        place,
         contest: args.contest,
         text: args.text,
     };
@@ -273,10 +308,10 @@ pub struct RegisterArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key: hex, or a file holding it (e.g. the `KEYFILE.pub` that
-    /// `keygen` writes).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519 AAAA...` line, a PEM PUBLIC
+    /// KEY, or a file holding one (e.g. the `KEYFILE.pub` that `keygen` writes).
     #[arg(long)]
     pub officer: String,
     #[arg(long, value_enum)]
@@ -299,9 +334,10 @@ pub struct RevokeArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// The registrar's key file.
-    #[arg(long)]
+    #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
-    /// The officer's public key (hex).
+    /// The officer's public key: hex, an OpenSSH `ssh-ed25519` line, a PEM PUBLIC KEY, or
+    /// a file holding one.
     #[arg(long)]
     pub officer: String,
     /// Why (required).

@@ -81,33 +81,38 @@ pub fn log_key(args: LogKeyArgs) -> anyhow::Result<Outcome> {
 pub fn checkpoint(args: CheckpointArgs) -> anyhow::Result<Outcome> {
     let path = &args.store.store;
     let ledger = store::open(path)?;
-    if let Some((note, checkpoint)) = transparency::latest(path)? {
-        if checkpoint.size == ledger.head().count {
-            print(&note)?;
+    if let Some(latest) = transparency::latest(path)? {
+        if latest.checkpoint.size == ledger.head().count {
+            print(&latest.note)?;
             return Ok(Outcome::Success);
         }
     }
     drop(ledger);
     let ledger = store::open_for_append(path)?;
-    print(&transparency::sign_current(path, &ledger)?)?;
+    print(&transparency::sign_current(path, &ledger)?.note)?;
     Ok(Outcome::Success)
 }
 
 /// The kept checkpoint of `size`, or the latest.
 fn kept_checkpoint(store: &Path, size: Option<u64>) -> anyhow::Result<(String, Checkpoint)> {
-    let notes = transparency::kept(store)?;
-    let mut sizes = Vec::new();
-    for note in notes.iter().rev() {
-        let checkpoint = Checkpoint::from_text(&Note::parse(note.as_bytes())?.text)?;
-        if size.is_none_or(|size| size == checkpoint.size) {
-            return Ok((note.clone(), checkpoint));
-        }
-        sizes.push(checkpoint.size);
+    let found = match size {
+        Some(size) => transparency::kept_of_size(store, size)?,
+        None => transparency::latest(store)?,
+    };
+    if let Some(signed) = found {
+        return Ok((signed.note, signed.checkpoint));
     }
     match size {
-        Some(size) => bail!(
-            "the log signed no checkpoint of size {size} (signed sizes, newest first: {sizes:?})"
-        ),
+        Some(size) => {
+            let mut sizes = Vec::new();
+            for note in transparency::kept(store)?.into_iter().rev() {
+                sizes.push(transparency::SignedCheckpoint::parse(note)?.checkpoint.size);
+            }
+            bail!(
+                "the log signed no checkpoint of size {size} (signed sizes, newest first: {})",
+                crate::words::numbers(&sizes)
+            )
+        }
         None => bail!("the log has signed no checkpoint yet: run `rekap checkpoint`"),
     }
 }

@@ -31,16 +31,18 @@ pub struct TotalsArgs {
     /// Contest id (default: the first contest of the definition).
     #[arg(long)]
     pub contest: Option<String>,
-    /// Every region of this level (e.g. province, regency, district, village).
+    /// Every region of this level (e.g. province, regency, district, village), or every
+    /// station (the station level's key, e.g. station).
     #[arg(long)]
     pub level: Option<String>,
-    /// The regions directly under this region.
+    /// The regions directly under this region; for a region holding stations (a village),
+    /// its stations.
     #[arg(long)]
     pub region: Option<String>,
     /// The totals as they were after record SEQ (1, the genesis, to the head).
     #[arg(long)]
     pub at: Option<u64>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of headings and level names (default from LANG).
     #[arg(long, value_enum)]
@@ -62,6 +64,9 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
         // (unreadable, damaged) only means replaying instead.
         match open_saved_totals_view(path) {
             Ok(SavedView::Current(view)) => {
+                if lists_stations(&args, &view)? {
+                    return answer_stations(&args, &crate::store::open(path)?);
+                }
                 if let Some(outcome) = answer_from_saved(&args, &view)? {
                     return Ok(outcome);
                 }
@@ -81,7 +86,59 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     }
     let ledger = Ledger::replay(log, args.at.unwrap_or(u64::MAX))?;
     let view = ledger.totals_view(args.contest.as_deref());
+    if lists_stations(&args, &view)? {
+        return answer_stations(&args, &ledger);
+    }
     answer(&args, &view)
+}
+
+/// Whether `--level` names the station level, or `--region` a region that holds stations
+/// (a village): the view holds regions only, so stations are read from the replayed state.
+fn lists_stations(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<bool> {
+    let station_level = view.station_level();
+    if let Some(level) = &args.level {
+        let key = view
+            .levels()
+            .get(station_level as usize)
+            .map(|names| &names.key);
+        return Ok(key == Some(level));
+    }
+    let Some(region) = &args.region else {
+        return Ok(false);
+    };
+    let Some(found) = view.find_region(region)? else {
+        return Ok(false);
+    };
+    match view.select(args.contest.as_deref(), None, Some(region)) {
+        Ok(selection) => {
+            Ok(selection.level + 1 == station_level && selection.rows == (found.0..found.0 + 1))
+        }
+        Err(_) => Ok(false),
+    }
+}
+
+/// The stations asked for, one row each with its current numbers.
+fn answer_stations(args: &TotalsArgs, ledger: &Ledger<DefaultStorage>) -> anyhow::Result<Outcome> {
+    let state = ledger.state();
+    let contest = crate::commands::sheet::contest_of(state, args.contest.as_deref())?;
+    let listing = crate::commands::sheet::station_listing(state, contest, args.region.as_deref())?;
+    let lang = Lang::resolve(args.lang);
+    let headings: Vec<String> = [
+        ("Code", "Kode"),
+        ("Name", "Nama"),
+        ("Status", "Status"),
+        ("Votes", "Suara"),
+        ("Valid", "Sah"),
+        ("Invalid", "Tidak sah"),
+        ("Registered", "Terdaftar"),
+        ("Voted", "Memilih"),
+        ("Record", "Catatan"),
+    ]
+    .iter()
+    .map(|(english, indonesian)| lang.pick(english, indonesian).to_owned())
+    .collect();
+    print(&listing.render(args.format, "stations", &headings))?;
+    Ok(Outcome::Success)
 }
 
 /// `--at` names a record of the log: 1 (the genesis) to the head. Anything else is refused
@@ -107,6 +164,7 @@ pub fn save_view(ledger: &mut Ledger<DefaultStorage>, view: &TotalsView) {
 /// its lines do not hold together with their digests (then it is recomputed).
 fn answer_from_saved(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Option<Outcome>> {
     match answer(args, view) {
+        Ok(outcome) if crate::progress::quiet() => Ok(Some(outcome)),
         Ok(outcome) => {
             eprintln!(
                 "(answered from the saved totals view of record {}, the log's last record; \

@@ -7,12 +7,15 @@ use rekap_model::{decode_payload, Payload};
 use serde::Serialize;
 
 use crate::cli::VerifyArgs;
+use crate::commands::totals::Format;
 use crate::exit::Outcome;
 use crate::output::print;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     ok: bool,
+    records: u64,
+    /// The older name of `records`, kept for scripts (docs/OPERATOR.md).
     events: u64,
     head: String,
     failures: Vec<JsonFailure<'a>>,
@@ -29,25 +32,66 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let options = VerifyOptions {
         signatures: !args.no_signatures,
     };
-    let report = match (&args.log, &args.store) {
-        (Some(path), _) => {
+    if let Some(source) = &args.tiles {
+        return verify_tiles(&args, source, options);
+    }
+    let report = match &args.log {
+        Some(path) => {
             let file =
                 File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
             // An export is judged as bytes (FORMAT.md); `audit --log` judges the election.
             verify_export(file, options).with_context(|| format!("reading {}", path.display()))?
         }
-        (None, Some(store)) => {
-            let log = Log::open_for_verification(DefaultStorage::open_read_only(store)?)?;
+        None => {
+            let log = Log::open_for_verification(DefaultStorage::open_read_only(
+                &crate::store::store_or_default(&args.store),
+            )?)?;
             let report = log.verify(options)?;
             let first = log.read(1).ok().flatten();
             with_genesis_check(report, first.as_ref())
         }
-        (None, None) => anyhow::bail!("give --log FILE or --store DIR"),
     };
-    if args.json {
-        print(&(json(&report)? + "\n"))?;
+    match args.format.chosen() {
+        Format::Json => print(&(json(&report)? + "\n"))?,
+        Format::Csv => print(&csv(&report))?,
+        Format::Table => print(&human(&report))?,
+    }
+    Ok(if report.ok() {
+        Outcome::Success
     } else {
-        print(&human(&report))?;
+        Outcome::Rejected
+    })
+}
+
+/// `verify --tiles`: the report of the records, then what was checked of the tree.
+fn verify_tiles(
+    args: &VerifyArgs,
+    source: &str,
+    options: VerifyOptions,
+) -> anyhow::Result<Outcome> {
+    let log_key = args
+        .log_key
+        .as_deref()
+        .map(super::tlog::vkey_argument)
+        .transpose()?;
+    let source_tree = super::verify_tiles::TileSource::new(source);
+    let checked = super::verify_tiles::verify(&source_tree, log_key.as_ref(), options)
+        .with_context(|| format!("verifying the tile tree at {source}"))?;
+    let report = &checked.report;
+    if matches!(args.format.chosen(), Format::Json) {
+        print(&(json(report)? + "\n"))?;
+    } else {
+        let signature = if checked.signature_checked {
+            "signed by the log key"
+        } else {
+            "signature not checked: no --log-key"
+        };
+        print(&format!(
+            "{}checkpoint {} size {}: entries, tiles and root verified ({signature})\n",
+            human(report),
+            checked.checkpoint.origin,
+            checked.checkpoint.size
+        ))?;
     }
     Ok(if report.ok() {
         Outcome::Success
@@ -95,11 +139,29 @@ fn json(report: &VerifyReport) -> anyhow::Result<String> {
         .collect();
     Ok(serde_json::to_string(&JsonReport {
         ok: report.ok(),
+        records: report.records,
         events: report.records,
         head: hex::encode(report.head),
         failures,
         failures_not_listed: report.failures_not_listed,
     })?)
+}
+
+/// One row per failure (`seq,reason`), after a summary row with no seq: `ok`/`FAILED`.
+fn csv(report: &VerifyReport) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(["ok", "records", "head", "seq", "reason"]);
+    let ok = report.ok().to_string();
+    let records = report.records.to_string();
+    let head = hex::encode(report.head);
+    if report.failures.is_empty() {
+        let _ = writer.write_record([ok.as_str(), &records, &head, "", ""]);
+    }
+    for failure in &report.failures {
+        let seq = failure.seq.map(|seq| seq.to_string()).unwrap_or_default();
+        let _ = writer.write_record([ok.as_str(), &records, &head, &seq, &failure.reason]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn human(report: &VerifyReport) -> String {

@@ -319,7 +319,7 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
     ]);
     let digest = totals_digest(&election);
     let verified = election.ok(&["verify-proof", "--proof", "proof.json", "--digest", &digest]);
-    assert!(verified.contains("[111, 50]"), "{verified}");
+    assert!(verified.contains("votes 1: 111, 2: 50,"), "{verified}");
     let mut proof: Value = serde_json::from_str(
         &std::fs::read_to_string(election.sandbox.path("proof.json")).unwrap(),
     )
@@ -354,19 +354,16 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
 }
 
 fn totals_digest(election: &Election) -> String {
-    let history = election.ok(&["history", "64"]);
-    let line = history
-        .lines()
+    let history: Value =
+        serde_json::from_str(&election.ok(&["history", "--region", "64", "--format", "json"]))
+            .unwrap();
+    let entries = history["entries"].as_array().unwrap();
+    let approval = entries
+        .iter()
         .rev()
-        .find(|line| line.contains("plenary approved 64 "))
+        .find(|entry| entry["kind"] == "plenary_approved" && entry["place"] == "64")
         .unwrap();
-    line.split("digest ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_owned()
+    approval["details"]["digest"].as_str().unwrap().to_owned()
 }
 
 #[test]

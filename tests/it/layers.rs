@@ -10,14 +10,19 @@ use std::process::Command;
 /// table fails the check, so a new crate is placed in the layers when it is added.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-tlog", &[]),
+    ("rekap-witness", &["rekap-tlog"]),
     ("rekap-log", &["rekap-tlog"]),
     ("rekap-model", &[]),
     ("rekap-projection", &["rekap-model"]),
     ("rekap-import", &["rekap-model"]),
     ("rekap-presets", &["rekap-model"]),
     (
+        "rekap-formats",
+        &["rekap-model", "rekap-import", "rekap-projection"],
+    ),
+    (
         "rekap-ledger",
-        &["rekap-log", "rekap-model", "rekap-projection"],
+        &["rekap-log", "rekap-tlog", "rekap-model", "rekap-projection"],
     ),
     (
         "rekap-audit",
@@ -32,9 +37,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "rekap-server",
         &[
             "rekap-log",
+            "rekap-tlog",
             "rekap-model",
             "rekap-projection",
             "rekap-ledger",
+        ],
+    ),
+    (
+        "rekap-mirror",
+        &[
+            "rekap-log",
+            "rekap-tlog",
+            "rekap-model",
+            "rekap-projection",
+            "rekap-ledger",
+            "rekap-witness",
         ],
     ),
     (
@@ -49,6 +66,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-presets",
             "rekap-ledger",
             "rekap-audit",
+            "rekap-formats",
+            "rekap-witness",
+            "rekap-mirror",
         ],
     ),
 ];

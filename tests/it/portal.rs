@@ -32,6 +32,10 @@ impl Drop for Served {
 }
 
 fn serve(sandbox: &Sandbox) -> Served {
+    serve_with(sandbox, &[])
+}
+
+fn serve_with(sandbox: &Sandbox, extra: &[&str]) -> Served {
     let mut child = Command::new(rekap_binary())
         .current_dir(sandbox.path(""))
         .env_remove("REKAP_STORE")
@@ -42,6 +46,7 @@ fn serve(sandbox: &Sandbox) -> Served {
             "--listen",
             "127.0.0.1:0",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -212,11 +217,38 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     }
     assert!(overview.contains(&grouped(province["valid"].as_u64().unwrap_or_default())));
     browser.screenshot(&shots.join("overview.png"));
+    // The pages are small and their charts and map the same bytes on every render.
+    for path in [format!("/c/{CONTEST}"), format!("/c/{CONTEST}/r/64")] {
+        let fetch = || {
+            ureq::get(&format!("{}{path}", server.url))
+                .call()
+                .expect("the page")
+                .body_mut()
+                .read_to_string()
+                .expect("page text")
+        };
+        let (first, second) = (fetch(), fetch());
+        assert_eq!(first, second, "{path} renders the same bytes twice");
+        assert!(first.len() < 150_000, "{path} is {} bytes", first.len());
+        assert!(first.contains("id=\"map\"") && first.contains("id=\"chart-fingerprint\""));
+    }
+    browser.screenshot_of("#map", &shots.join("overview-map.png"));
+    browser.screenshot_of("#chart-turnout", &shots.join("overview-turnout.png"));
 
     // Down from the province, always into a child region, until a station (a scaled demo
     // leaves some villages without stations: those are dead ends, and the walk goes on).
     browser.open(&format!("{}/c/{CONTEST}/r/64", server.url));
     browser.screenshot(&shots.join("province.png"));
+    browser.screenshot_of("#map", &shots.join("province-map.png"));
+    browser.screenshot_of(
+        "#chart-fingerprint",
+        &shots.join("province-fingerprint.png"),
+    );
+    browser.open(&format!(
+        "{}/c/{CONTEST}/r/64?peta=progress&lang=en",
+        server.url
+    ));
+    browser.screenshot_of("#map", &shots.join("province-map-progress.png"));
     let mut pending = vec!["64".to_owned()];
     let mut visited = 0;
     let station = loop {
@@ -285,6 +317,21 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
         "the true numbers verify"
     );
     browser.screenshot(&shots.join("cek-true.png"));
+    // In-browser verification time (fetch and every check), median of five loads: the
+    // number docs/PERFORMANCE.md records (printed, not asserted: the machine is shared).
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            browser.open(&cek(&server.url, &votes));
+            verdict(&browser);
+            let ms = browser.run("return document.getElementById('verdict').dataset.ms;");
+            ms.as_str().and_then(|t| t.parse().ok()).unwrap_or(f64::NAN)
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    eprintln!(
+        "in-browser verification of a station proof: median {} ms of {times:?}",
+        times[2]
+    );
     let mut changed = votes.clone();
     changed[0] += 1;
     browser.open(&cek(&server.url, &changed));
@@ -300,4 +347,136 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     assert_eq!(ok, "false", "a proof altered in transit must not verify");
     assert!(!step.is_empty());
     browser.screenshot(&shots.join("cek-tampered.png"));
+}
+
+/// One GET with `target` sent byte for byte (no client-side URL checks): the status and
+/// the body.
+fn raw_get(url: &str, target: &str) -> (u16, String) {
+    let address = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("request");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned());
+    (status, body.unwrap_or_default())
+}
+
+#[test]
+fn odd_addresses_and_queries_never_fail_the_server() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "--stations", "40"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let server = serve(&sandbox);
+    let url = &server.url;
+
+    // What does not exist answers 404 with a page that says so, in the page's language.
+    let missing = [
+        (format!("/c/{CONTEST}/r/99"), "Wilayah 99 tidak ada"),
+        (format!("/c/{CONTEST}/r/6472?lang=en"), ""),
+        (
+            format!("/c/{CONTEST}/tps/6472010001-999"),
+            "TPS 6472010001-999 tidak ada",
+        ),
+        (
+            format!("/c/{CONTEST}/tps/nothing?lang=en"),
+            "There is no polling station nothing",
+        ),
+        (
+            "/c/no-such-contest".to_owned(),
+            "Tidak ada pemilihan dengan kode no-such-contest",
+        ),
+        (format!("/c/{CONTEST}/x/y/z"), "Alamat ini tidak ada"),
+    ];
+    for (path, says) in &missing {
+        let (status, body) = raw_get(url, path);
+        if path.contains("6472?") {
+            assert_eq!(status, 200, "{path} is a real region");
+            continue;
+        }
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            body.contains("<h1>") && body.contains(says),
+            "{path}: {body}"
+        );
+    }
+
+    let routes = [
+        "/".to_owned(),
+        format!("/c/{CONTEST}"),
+        format!("/c/{CONTEST}/r/64"),
+        format!("/c/{CONTEST}/r/6472"),
+        format!("/c/{CONTEST}/tps/6472010001-001"),
+        "/cek".to_owned(),
+        "/static/cek.js".to_owned(),
+        "/static/portal.css".to_owned(),
+        "/static/noble-hashes/2.4.0/blake3.js".to_owned(),
+        "/v1/stations/6472010001-001/proof".to_owned(),
+    ];
+    let long = "9".repeat(4000);
+    let queries = [
+        "".to_owned(),
+        "?".to_owned(),
+        "?lang=en".to_owned(),
+        "?lang=".to_owned(),
+        "?lang=en&lang=id&lang=xx".to_owned(),
+        "?%ZZ=%".to_owned(),
+        "?a=%FF%FE%00".to_owned(),
+        "?&&&=&==&".to_owned(),
+        "?paslon=99999999999999999999999".to_owned(),
+        "?paslon=-1".to_owned(),
+        "?paslon=2&peta=progress".to_owned(),
+        "?peta=progress&peta=%3Cscript%3E".to_owned(),
+        "?tps=%3Cscript%3Ealert(1)%3C/script%3E&suara=1,,2,-3&sah=x&tidak_sah=".to_owned(),
+        "?contest=nope&level=99999999999".to_owned(),
+        format!("?paslon={long}&lang=en"),
+        "?nama=%E2%9C%93%F0%9F%87%AE%F0%9F%87%A9".to_owned(),
+    ];
+    let paths = [
+        "/c/%00",
+        "/c/%2e%2e/r/%2e%2e",
+        "/c/pilgub-kaltim-2024/r/%FF",
+        "/c/pilgub-kaltim-2024/tps/%20",
+        "/static/noble-hashes/2.4.0/..%2F..%2FCargo.toml",
+        "/c/pilgub-kaltim-2024/r/64/",
+    ];
+    let every = routes
+        .iter()
+        .flat_map(|route| queries.iter().map(move |query| format!("{route}{query}")))
+        .chain(paths.iter().map(|path| (*path).to_owned()))
+        .chain([format!("/c/{CONTEST}/r/{long}")]);
+    for target in every {
+        let (status, body) = raw_get(url, &target);
+        assert!(
+            (200..500).contains(&status),
+            "{target} answered {status}: {body}"
+        );
+        assert!(
+            !body.contains("<script>alert"),
+            "{target} echoed a script unescaped"
+        );
+    }
+}
+
+#[test]
+fn the_portal_is_under_the_per_address_rate_limit() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "--stations", "40"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let server = serve_with(&sandbox, &["--address-rate", "1"]);
+    let statuses: Vec<u16> = (0..8)
+        .map(|_| raw_get(&server.url, &format!("/c/{CONTEST}")).0)
+        .collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
 }

@@ -62,7 +62,7 @@ pub(crate) fn station(n: usize) -> String {
     format!("647201000{}-{:03}", 1 + n / 150, 1 + n % 150)
 }
 
-fn sheet_args(station: &str, one: u32) -> Vec<String> {
+pub(crate) fn sheet_args(station: &str, one: u32) -> Vec<String> {
     let (two, invalid) = (7, 3);
     let used = one + two + invalid;
     [

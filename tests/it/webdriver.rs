@@ -140,6 +140,27 @@ impl Browser {
         let bytes = base64ct::Base64::decode_vec(text).expect("base64");
         std::fs::write(path, bytes).expect("screenshot written");
     }
+
+    /// Saves a PNG of the first element matching the CSS `selector` (all of it, scrolled
+    /// into view) to `path`.
+    pub fn screenshot_of(&self, selector: &str, path: &Path) {
+        let body = json!({ "using": "css selector", "value": selector });
+        let found = call("POST", &self.session_url("element"), Some(body));
+        let id = found
+            .as_object()
+            .and_then(|element| element.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {selector}: {found}"))
+            .to_owned();
+        let encoded = call(
+            "GET",
+            &self.session_url(&format!("element/{id}/screenshot")),
+            None,
+        );
+        let text = encoded.as_str().expect("a base64 screenshot");
+        let bytes = base64ct::Base64::decode_vec(text).expect("base64");
+        std::fs::write(path, bytes).expect("screenshot written");
+    }
 }
 
 impl Drop for Browser {

@@ -16,6 +16,8 @@ pub enum LedgerError {
     InvalidRecord { seq: u64, refusal: PayloadRefusal },
     #[error("the genesis is refused: {0}")]
     GenesisRefused(Refusal),
+    #[error("record {seq} from elsewhere is not the next record of this log: {reason}")]
+    NotNext { seq: u64, reason: String },
     #[error("refused, nothing appended: {0}")]
     Refused(PayloadRefusal),
     #[error(transparent)]

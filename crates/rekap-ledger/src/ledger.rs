@@ -219,7 +219,7 @@ fn replay_genesis<S: Storage>(log: &Log<S>) -> Result<(State, Projection), Ledge
     genesis_state(&log.read(1)?.ok_or(LedgerError::Empty)?)
 }
 
-fn genesis_state(record: &Record) -> Result<(State, Projection), LedgerError> {
+pub(crate) fn genesis_state(record: &Record) -> Result<(State, Projection), LedgerError> {
     let payload = decode_payload(&record.payload)
         .map_err(|error| LedgerError::Undecodable { seq: 1, error })?;
     if !matches!(payload, Payload::Genesis(_)) {
@@ -232,7 +232,7 @@ fn genesis_state(record: &Record) -> Result<(State, Projection), LedgerError> {
 }
 
 /// Replays one record through the model.
-fn apply_record(
+pub(crate) fn apply_record(
     state: &mut State,
     projection: &mut Projection,
     record: &Record,

@@ -5,10 +5,13 @@
 //! The log stays the only source of truth: the state and projection are rebuilt from it on
 //! every open (and after any failed append), never trusted from elsewhere.
 
+pub mod checkpoints;
 mod error;
+pub mod follow;
 pub mod group;
 mod ledger;
 pub mod proof;
+pub mod tiles;
 pub mod view;
 
 pub use error::LedgerError;

@@ -178,7 +178,7 @@ impl Record {
             });
         }
         let (record, read): (Record, usize) = bincode::decode_from_slice(bytes, canonical())
-            .map_err(|error| DecodeRecordError::Bincode(error.to_string()))?;
+            .map_err(|error| DecodeRecordError::Bincode(record_decode_text(&error)))?;
         if read != bytes.len() {
             return Err(DecodeRecordError::TrailingBytes {
                 extra: bytes.len() - read,
@@ -232,6 +232,20 @@ pub enum DecodeRecordError {
     Bincode(String),
     #[error("{extra} bytes after the record's end")]
     TrailingBytes { extra: usize },
+}
+
+/// What bincode found wrong in a record, in words (bincode 2's `Display` is its debug
+/// form). A record is fixed-width fields and one byte string, so few errors can occur.
+fn record_decode_text(error: &bincode::error::DecodeError) -> String {
+    use bincode::error::DecodeError as Bincode;
+    match error {
+        Bincode::UnexpectedEnd { additional } => {
+            format!("the bytes end too early ({additional} more needed)")
+        }
+        Bincode::LimitExceeded => "a length exceeds the size limit".to_owned(),
+        Bincode::OutsideUsizeRange(value) => format!("length {value} is too large"),
+        _ => "the bytes are not well formed".to_owned(),
+    }
 }
 
 /// Short hex of a key or hash for messages.

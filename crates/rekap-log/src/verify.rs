@@ -127,6 +127,15 @@ pub struct Failure {
     pub reason: String,
 }
 
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.seq {
+            Some(seq) => write!(f, "record {seq}: {}", self.reason),
+            None => write!(f, "file: {}", self.reason),
+        }
+    }
+}
+
 /// The outcome of a verification.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyReport {

@@ -52,3 +52,38 @@ pub fn domain_hash(domain: &[u8], bytes: &[u8]) -> [u8; 32] {
 pub fn hash_of<T: bincode::Encode>(domain: &[u8], value: &T) -> [u8; 32] {
     domain_hash(domain, &encode(value))
 }
+
+/// What is wrong with bytes bincode could not decode, in words: bincode 2's own `Display`
+/// prints its Rust debug form (`UnexpectedVariant { type_name: .., found: 7 }`), which is
+/// not for the people who read a verify or audit report.
+pub fn decode_error_text(error: &bincode::error::DecodeError) -> String {
+    use bincode::error::DecodeError as Bincode;
+    match error {
+        Bincode::UnexpectedEnd { additional } => {
+            format!("the bytes end too early ({additional} more needed)")
+        }
+        Bincode::LimitExceeded => "a length exceeds the size limit".to_owned(),
+        Bincode::UnexpectedVariant {
+            type_name, found, ..
+        } => format!(
+            "kind number {found} is not a known {}",
+            plain_type(type_name)
+        ),
+        Bincode::Utf8 { .. } => "a text field is not UTF-8".to_owned(),
+        Bincode::InvalidBooleanValue(value) => format!("{value} is not a yes/no byte (0 or 1)"),
+        Bincode::ArrayLengthMismatch { required, found } => {
+            format!("a list holds {found} items where {required} are required")
+        }
+        Bincode::OutsideUsizeRange(value) => format!("length {value} is too large"),
+        Bincode::InvalidCharEncoding(_) => "a character is not valid".to_owned(),
+        Bincode::Other(text) => (*text).to_owned(),
+        Bincode::OtherString(text) => text.clone(),
+        _ => "the bytes are not well formed".to_owned(),
+    }
+}
+
+/// A Rust type name (`rekap_model::event::Event`, `Role`) as a word: its last segment.
+fn plain_type(type_name: &str) -> String {
+    let last = type_name.rsplit("::").next().unwrap_or(type_name);
+    format!("{last} kind")
+}

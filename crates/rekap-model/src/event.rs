@@ -119,6 +119,17 @@ pub enum Event {
         signatures: Vec<WitnessSignature>,
         refusals: Vec<WitnessRefusal>,
     },
+    /// Where a station's sheet came from: the blake3 hash of the source document an import
+    /// read it from (a portal's JSON file, a volunteers' CSV) and the photo URLs the document
+    /// names, so an auditor can trace each number to its document. Written by an importer
+    /// right after the sheet, in the same payload; it changes no number. Appended as the last
+    /// variant so that no earlier event's bytes change.
+    SheetSource {
+        station: String,
+        contest: String,
+        document: [u8; 32],
+        photos: Vec<String>,
+    },
 }
 
 /// What an act is, to name it in a refusal.
@@ -133,6 +144,7 @@ pub enum Act {
     FileObjection,
     ResolveObjection,
     ApprovePlenary,
+    NoteSheetSource,
 }
 
 impl std::fmt::Display for Act {
@@ -147,6 +159,7 @@ impl std::fmt::Display for Act {
             Act::FileObjection => "file an objection",
             Act::ResolveObjection => "resolve an objection",
             Act::ApprovePlenary => "approve a plenary",
+            Act::NoteSheetSource => "note a sheet's source document",
         })
     }
 }
@@ -195,6 +208,7 @@ impl Event {
             Event::ObjectionFiled { .. } => Act::FileObjection,
             Event::ObjectionResolved { .. } => Act::ResolveObjection,
             Event::PlenaryApproved { .. } => Act::ApprovePlenary,
+            Event::SheetSource { .. } => Act::NoteSheetSource,
         }
     }
 
@@ -274,6 +288,20 @@ impl Event {
                 }
                 Ok(())
             }
+            Event::SheetSource {
+                station,
+                contest,
+                photos,
+                ..
+            } => {
+                text("station", station, MAX_STATION_CODE_BYTES)?;
+                text("contest", contest, MAX_CONTEST_ID_BYTES)?;
+                count("photos", photos.len(), MAX_SOURCE_PHOTOS)?;
+                for photo in photos {
+                    text("photo URL", photo, MAX_PHOTO_URL_BYTES)?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -344,7 +372,7 @@ pub fn decode_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
     }
     check_definition_version(bytes)?;
     let (payload, read): (Payload, usize) = bincode::decode_from_slice(bytes, canonical())
-        .map_err(|e| DecodeError::Bincode(e.to_string()))?;
+        .map_err(|error| DecodeError::Bincode(crate::encoding::decode_error_text(&error)))?;
     if read != bytes.len() {
         return Err(DecodeError::TrailingBytes {
             extra: (bytes.len() - read.min(bytes.len())) as u64,

@@ -32,7 +32,7 @@ pub use definition::{
     indonesia_levels, CandidatePair, Contest, ContestIdx, Election, ElectionDefinition,
     InitialOfficer, Level, RegionEntry, Role, SoftRules, VoteType,
 };
-pub use encoding::canonical;
+pub use encoding::{canonical, decode_error_text};
 pub use error::{
     ApprovalCheckFailure, DecodeError, DefinitionError, HardRuleViolation, LimitError,
     PayloadRefusal, Refusal, RoleKind,

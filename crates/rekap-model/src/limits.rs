@@ -71,6 +71,11 @@ pub const MAX_OBJECTION_TEXT_BYTES: usize = 10_000;
 pub const MAX_WITNESS_SIGNATURES: usize = 64;
 /// Witness refusals recorded on one plenary approval.
 pub const MAX_WITNESS_REFUSALS: usize = 64;
+/// Photo URLs on one `SheetSource` (the 2024 portal publishes up to three photos of a
+/// TPS's sheets; a few more for a regional election's several pages).
+pub const MAX_SOURCE_PHOTOS: usize = 16;
+/// Bytes of one photo URL (the portal's are about 120).
+pub const MAX_PHOTO_URL_BYTES: usize = 512;
 /// Bytes of a regions CSV.
 pub const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
 /// Bytes of one CSV record without its line break (one line, unless a quoted field holds a

@@ -470,8 +470,9 @@ impl<A> Proof<A> {
             return Err(ProofFailure::SheetBytes("not lowercase hex".into()));
         }
         let (sheet, read): (TallySheet, usize) =
-            bincode::decode_from_slice(&bytes, rekap_model::canonical())
-                .map_err(|error| ProofFailure::SheetBytes(error.to_string()))?;
+            bincode::decode_from_slice(&bytes, rekap_model::canonical()).map_err(|error| {
+                ProofFailure::SheetBytes(rekap_model::decode_error_text(&error))
+            })?;
         if read != bytes.len() {
             return Err(ProofFailure::SheetBytes("trailing bytes".into()));
         }

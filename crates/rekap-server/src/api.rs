@@ -97,10 +97,11 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route("/v1/statement", get(reads::statement))
         .route("/v1/records", get(reads::records))
         .route("/v1/export", get(reads::export))
+        // The portal's pages and files under the same per-address limit as the API.
+        .merge(crate::portal::router())
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_address));
     Router::new()
         .merge(v1)
-        .merge(crate::portal::router())
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))

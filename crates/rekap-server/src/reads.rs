@@ -171,8 +171,27 @@ pub async fn status(
 ) -> Result<Json<Value>, Problem> {
     let snapshot = snapshot(&app)?;
     let view = &*snapshot.totals();
+    let value = status_json(
+        view,
+        &snapshot.state,
+        snapshot.head,
+        snapshot.flags.len(),
+        query.contest.as_deref(),
+    )?;
+    Ok(Json(value))
+}
+
+/// The JSON of `GET /v1/status`, which `rekap status --format json` prints too (one
+/// builder for both, so they cannot drift apart).
+pub fn status_json(
+    view: &TotalsView,
+    state: &ModelState,
+    head: Head,
+    flags: usize,
+    contest: Option<&str>,
+) -> Result<Value, Problem> {
     let internal = |error: rekap_ledger::view::ViewError| Problem::internal(error.to_string());
-    let selection = select(view, query.contest.as_deref(), None, None)?;
+    let selection = select(view, contest, None, None)?;
     let contest_id = view
         .contest(selection.contest)
         .map(|c| c.id.clone())
@@ -219,20 +238,19 @@ pub async fn status(
             "levels": levels,
         }));
     }
-    let state = &snapshot.state;
     let model_contest = state.election().contest_by_id(&contest_id);
     let open = state
         .objections()
         .filter(|o| Some(o.contest) == model_contest && o.status == ObjectionStatus::Open)
         .count();
-    Ok(Json(json!({
+    Ok(json!({
         "name": state.election().definition().name,
-        "head": head_json(snapshot.head),
+        "head": head_json(head),
         "contest": contest_id,
         "scopes": scopes,
         "open_objections": open,
-        "flags": snapshot.flags.len(),
-    })))
+        "flags": flags,
+    }))
 }
 
 fn contest_of(state: &ModelState, contest: Option<&str>) -> Result<ContestIdx, Problem> {

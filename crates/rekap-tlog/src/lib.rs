@@ -18,4 +18,4 @@ pub mod verify;
 
 pub use hash::{empty_root, hash_from_slice, leaf_hash, node_hash, Hash, HashLengthError};
 pub use tree::{Tree, TreeError, TILE_HEIGHT, TILE_WIDTH};
-pub use verify::{verify_consistency, verify_inclusion, ProofError};
+pub use verify::{consistency_old_root, verify_consistency, verify_inclusion, ProofError};

@@ -148,6 +148,25 @@ pub fn verify_consistency(
     } else {
         (&proof[0], &proof[1..])
     };
+    let (old_hash, new_hash, last) = fold_consistency(old, new, first, rest)?;
+    if old_hash != *old_root {
+        return Err(ProofError::OldRootMismatch);
+    }
+    if last != 0 || new_hash != *new_root {
+        return Err(ProofError::RootMismatch);
+    }
+    Ok(())
+}
+
+/// RFC 9162 2.1.4.2 steps 3-6: folds the proof from the old tree's rightmost perfect subtree
+/// (`first`), returning the old and new roots it leads to and what is left of the new tree's
+/// last index (0 for a proof of the right length).
+fn fold_consistency(
+    old: u64,
+    new: u64,
+    first: &Hash,
+    rest: &[Hash],
+) -> Result<(Hash, Hash, u64), ProofError> {
     let (mut node, mut last) = (old - 1, new - 1);
     while node & 1 == 1 {
         node >>= 1;
@@ -173,13 +192,23 @@ pub fn verify_consistency(
         node >>= 1;
         last >>= 1;
     }
-    if old_hash != *old_root {
-        return Err(ProofError::OldRootMismatch);
+    Ok((old_hash, new_hash, last))
+}
+
+/// The old tree's root that a consistency proof from `old` to `new` leads to, when the proof
+/// carries it (`old` is not a power of two: a perfect old tree is not sent) and leads to
+/// `new_root`. By collision resistance those are the new tree's own node hashes, so the
+/// root returned is the new tree's root at size `old`: a witness holding another root for
+/// `old` holds evidence that the two trees cannot both be the log's (rekap-witness).
+pub fn consistency_old_root(old: u64, new: u64, proof: &[Hash], new_root: &Hash) -> Option<Hash> {
+    if old == 0 || old >= new || old.is_power_of_two() {
+        return None;
     }
-    if last != 0 || new_hash != *new_root {
-        return Err(ProofError::RootMismatch);
+    if proof.len() != consistency_proof_length(old, new) {
+        return None;
     }
-    Ok(())
+    let (old_hash, new_hash, last) = fold_consistency(old, new, &proof[0], &proof[1..]).ok()?;
+    (last == 0 && new_hash == *new_root).then_some(old_hash)
 }
 
 /// Hashes in a consistency proof from `old` to `new` (0 < old < new): the inclusion proof of

@@ -124,9 +124,10 @@ pub fn run(
     stage.next("verifying the whole log");
     let report = ledger.log().verify(VerifyOptions::default())?;
     if !report.ok() {
+        let failure = report.first_failure().map(ToString::to_string);
         bail!(
-            "the demo's log does not verify: {:?}",
-            report.first_failure()
+            "the demo's log does not verify: {}",
+            failure.unwrap_or_default()
         );
     }
     out += &format!(
@@ -424,9 +425,9 @@ fn official_check(
     let totals = ledger.projection().totals(ledger.state(), contest, scope);
     if totals.votes != official.province.votes {
         bail!(
-            "the demo's province totals {:?} differ from the official {:?}",
-            totals.votes,
-            official.province.votes
+            "the demo's province totals {} differ from the official {}",
+            crate::words::numbers(&totals.votes),
+            crate::words::numbers(&official.province.votes)
         );
     }
     let shown: Vec<String> = totals

@@ -279,7 +279,12 @@ fn read_directory(source: &dyn ViewSource) -> Result<Directory, ViewError> {
     }
     let bytes = source.read(offset, length)?;
     let (directory, used) = bincode::decode_from_slice::<Directory, _>(&bytes, DIRECTORY_CONFIG)
-        .map_err(|error| damaged(format!("directory: {error}")))?;
+        .map_err(|error| {
+            damaged(format!(
+                "directory: {}",
+                rekap_model::decode_error_text(&error)
+            ))
+        })?;
     if used as u64 != length || !directory_fits(&directory, source.length()) {
         return Err(damaged("directory does not describe this body"));
     }

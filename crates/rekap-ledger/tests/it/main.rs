@@ -5,7 +5,10 @@ use rekap_ledger::{Ledger, LedgerError};
 use rekap_log::{MemoryStorage, SledStorage};
 use rekap_model::*;
 
+mod checkpoints;
+mod follow;
 mod group;
+mod tiles;
 mod view;
 
 const REGISTRAR: u8 = 1;

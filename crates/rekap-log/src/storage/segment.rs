@@ -49,7 +49,7 @@ use std::sync::OnceLock;
 use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
 use super::last_record::{read_log_end, LogEnd};
 use super::quarantine::{self, Quarantined};
-use super::sled_store::{io_error, lock_store, open_sled, MARKER_FILE};
+use super::sled_store::{io_error, lock_store, lock_store_as, open_sled, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
@@ -135,7 +135,7 @@ impl SegmentStorage {
         if !Self::is_store(path) {
             return Err(super::not_a_store(path, MARKER_CONTENTS));
         }
-        let lock = lock_store(path)?;
+        let lock = lock_store_as(path, mode == Mode::ReadOnly)?;
         Self::open_locked(path, lock, mode)
     }
 

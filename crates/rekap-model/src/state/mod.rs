@@ -25,6 +25,7 @@ mod approvals;
 mod objections;
 mod officers;
 mod sheets;
+mod sources;
 mod transaction;
 mod voids;
 
@@ -38,6 +39,7 @@ use approvals::ApprovalPlan;
 use objections::{Filing, ResolutionPlan};
 use officers::{Registration, Revocation};
 use sheets::{ContestState, SheetPlan, Slot};
+use sources::SourcePlan;
 use voids::ClearPlan;
 
 /// Sheets whose fingerprint counts are fetched together (see [`State::execute_payload`]).
@@ -104,6 +106,11 @@ pub enum Change {
     PlenaryApproved {
         approval: ApprovalIdx,
     },
+    /// A sheet's source document was noted; no number changed.
+    SheetSourceNoted {
+        station: StationId,
+        contest: ContestIdx,
+    },
 }
 
 /// An applied event and its change.
@@ -123,6 +130,7 @@ enum Plan {
     File(Filing),
     Resolve(ResolutionPlan),
     Approve(ApprovalPlan),
+    NoteSource(SourcePlan),
 }
 
 /// An allowed event, resolved against the state: apply it with [`Transaction::execute`].
@@ -544,6 +552,9 @@ impl State {
             } => Plan::Approve(
                 self.decide_approval(&context, region, contest, digest, signatures, refusals)?,
             ),
+            Event::SheetSource {
+                station, contest, ..
+            } => Plan::NoteSource(self.decide_source(&context, station, contest)?),
         };
         Ok(Decision { plan })
     }

@@ -152,6 +152,7 @@ impl Transaction<'_> {
             Plan::File(plan) => self.apply_filing(id, plan),
             Plan::Resolve(plan) => self.apply_resolution(plan),
             Plan::Approve(plan) => self.apply_approval(id, plan),
+            Plan::NoteSource(plan) => super::sources::source_change(plan),
         }
     }
 

@@ -3,13 +3,18 @@
 //! verifies a station's proof in the browser (static/cek.js). Bahasa Indonesia by default,
 //! English with `?lang=en`. Addresses: docs/PORTAL.md.
 
+mod cache;
 mod cek;
+mod charts;
+mod distribution;
 mod format;
+mod map;
 mod pages;
 mod station;
 
 use std::sync::Arc;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::Query;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,8 +27,9 @@ use crate::snapshot::Snapshot;
 
 pub use format::{group_digits, Lang};
 
-/// Every query a page reads, parsed leniently: an odd query string is ignored, never a 500.
-pub(crate) type RawQuery = Query<Vec<(String, String)>>;
+/// Every query a page reads, parsed leniently: a query string that does not decode (bad
+/// percent-escapes, bytes that are not UTF-8) is read as empty, never a 400 or a 500.
+pub(crate) type RawQuery = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 pub fn router() -> Router<Arc<App>> {
     Router::new()
@@ -31,6 +37,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/c/{contest}", get(pages::contest))
         .route("/c/{contest}/r/{region}", get(pages::region))
         .route("/c/{contest}/tps/{station}", get(station::station))
+        .route("/c/{contest}/{*rest}", get(unknown_page))
         .route("/cek", get(cek::page))
         .route("/static/cek.js", get(cek::script))
         .route("/static/portal.css", get(stylesheet))
@@ -61,7 +68,8 @@ pub(crate) struct Asked {
 }
 
 impl Asked {
-    pub fn of(Query(pairs): RawQuery) -> Self {
+    pub fn of(query: RawQuery) -> Self {
+        let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
         let lang = match pairs.iter().find(|(key, _)| key == "lang") {
             Some((_, value)) if value == "en" => Lang::En,
             _ => Lang::Id,
@@ -135,6 +143,19 @@ pub(crate) fn not_found(asked: &Asked, what: &str) -> Page {
         status: StatusCode::NOT_FOUND,
         body,
     }
+}
+
+/// A portal address of no page (`/c/{contest}/` and anything under it but a region or a
+/// station): a 404 page naming the addresses there are.
+async fn unknown_page(query: RawQuery) -> Page {
+    let asked = Asked::of(query);
+    not_found(
+        &asked,
+        asked.lang.pick(
+            "Alamat ini tidak ada. Halaman yang ada: /c/PEMILIHAN, /c/PEMILIHAN/r/KODE-WILAYAH, /c/PEMILIHAN/tps/KODE-TPS, /cek.",
+            "There is no page at this address. The pages are /c/CONTEST, /c/CONTEST/r/REGION-CODE, /c/CONTEST/tps/STATION-CODE, /cek.",
+        ),
+    )
 }
 
 /// The published snapshot, or a page saying the server is still starting.

@@ -1,6 +1,7 @@
 //! The overview of a contest and the drill-down by region, from the totals view (the same
 //! numbers `rekap totals` prints) and the model's state (approvals, stations).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -10,7 +11,10 @@ use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
 use rekap_model::{ContestIdx, State as ModelState, StationStatus};
 use rekap_projection::RegionReport;
 
+use super::cache::Cache;
+use super::distribution::{self, Distribution};
 use super::format::{group_digits, share, short_hex, time, Lang};
+use super::{charts, map};
 use super::{internal, layout, not_found, snapshot_or_wait, Asked, Page, RawQuery};
 use crate::api::App;
 use crate::snapshot::Snapshot;
@@ -106,33 +110,36 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let scope = selection.rows.start;
-    let mut levels = Vec::new();
-    for level in 0..view.station_level() {
-        let holds = view
-            .levels()
-            .get(level as usize)
-            .filter(|l| l.holds_plenary);
-        let Some(names) = holds else { continue };
-        let rows = view.regions_at(ViewRegion(scope), level).map_err(failed)?;
-        if rows.is_empty() {
-            continue;
+    let levels = LEVELS
+        .get_or(snapshot, (contest.0, scope), || {
+            plenary_levels(view, contest, scope)
+        })
+        .map_err(failed)?;
+    let pairs = state
+        .election()
+        .contest(contest)
+        .map(|c| c.pairs.clone())
+        .unwrap_or_default();
+    let mut spread = Distribution::default();
+    for report in &reports {
+        if let Some(region) = state.election().find_region(&report.code) {
+            spread.add(&distribution::cached(snapshot, contest, region));
         }
-        let level_reports = view
-            .reports(&Selection {
-                contest,
-                level,
-                rows,
-            })
-            .map_err(failed)?;
-        let count = |label: &str| level_reports.iter().filter(|r| r.approval == label).count();
-        let (approved, stale) = (count("approved"), count("stale"));
-        levels.push((
-            lang.pick(&names.name_id, &names.name_en).to_owned(),
-            approved,
-            stale,
-            level_reports.len() - approved - stale,
-        ));
     }
+    // One region in scope (a province, the nation): the map shows the regions below it.
+    let below = match reports.as_slice() {
+        [only] => match view.select(Some(id), None, Some(&only.code)) {
+            Ok(children) => view.reports(&children).map_err(failed)?,
+            // Nothing below it to select (a contest of one level): the map shows it alone.
+            Err(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let drawn = if below.is_empty() { &reports } else { &below };
+    let on_map: BTreeMap<String, &RegionReport> =
+        drawn.iter().map(|r| (r.code.clone(), r)).collect();
+    let shapes = map::shapes_for(drawn.iter().map(|r| r.code.as_str()));
+    let path = format!("/c/{id}");
     let body = html! {
         @for report in &reports {
             p { (lang.pick("Wilayah", "Region")) ": "
@@ -150,20 +157,62 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
                 th scope="col" { (lang.pick("Menunggu", "Pending")) }
             } }
             tbody {
-                @for (level, approved, stale, pending) in &levels {
-                    tr { th scope="row" { (level) }
+                @for (names, approved, stale, pending) in levels.iter() {
+                    tr { th scope="row" { (lang.pick(&names.0, &names.1)) }
                         td.number { (group_digits(*approved as u64, lang)) }
                         td.number { (group_digits(*stale as u64, lang)) }
                         td.number { (group_digits(*pending as u64, lang)) } }
                 }
             }
         }
+        (map::map(&shapes, &on_map, &pairs, asked, id, &path))
+        (charts::section(&spread, &pairs, asked, &path))
         (head_block(snapshot, lang))
     };
     Ok(Page {
         status: StatusCode::OK,
-        body: layout(asked, &format!("/c/{id}"), &name, body),
+        body: layout(asked, &path, &name, body),
     })
+}
+
+/// Each plenary level's name (id, en) and its regions approved, stale and pending.
+type LevelCounts = Vec<((String, String), usize, usize, usize)>;
+
+/// The plenary levels under the view row `scope`: one report per region of every level
+/// (7,277 districts nationally), so kept per head.
+static LEVELS: Cache<LevelCounts> = Cache::new();
+
+fn plenary_levels(
+    view: &TotalsView,
+    contest: ContestIdx,
+    scope: u32,
+) -> Result<LevelCounts, rekap_ledger::view::ViewError> {
+    let mut levels = Vec::new();
+    for level in 0..view.station_level() {
+        let holds = view
+            .levels()
+            .get(level as usize)
+            .filter(|l| l.holds_plenary);
+        let Some(names) = holds else { continue };
+        let rows = view.regions_at(ViewRegion(scope), level)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let level_reports = view.reports(&Selection {
+            contest,
+            level,
+            rows,
+        })?;
+        let count = |label: &str| level_reports.iter().filter(|r| r.approval == label).count();
+        let (approved, stale) = (count("approved"), count("stale"));
+        levels.push((
+            (names.name_id.clone(), names.name_en.clone()),
+            approved,
+            stale,
+            level_reports.len() - approved - stale,
+        ));
+    }
+    Ok(levels)
 }
 
 /// The head the page answers at, and the checkpoint (not served yet).
@@ -268,11 +317,18 @@ fn region_page(snapshot: &Snapshot, asked: &Asked, id: &str, code: &str) -> Resu
         return Err(missing());
     };
     let station_children = level + 1 == view.station_level();
-    let rows = if station_children {
-        html! {}
+    let pairs = state
+        .election()
+        .contest(contest)
+        .map(|c| c.pairs.clone())
+        .unwrap_or_default();
+    let path = format!("/c/{id}/r/{code}");
+    let (rows, drawn) = if station_children {
+        (html! {}, html! {})
     } else {
-        child_table(view, &children, asked, id)?
+        child_table(view, &children, asked, id, &pairs, &path)?
     };
+    let spread = distribution::cached(snapshot, contest, region);
     let body = html! {
         (breadcrumbs(state, region, asked, id))
         (pair_table(state, contest, report, lang))
@@ -280,12 +336,14 @@ fn region_page(snapshot: &Snapshot, asked: &Asked, id: &str, code: &str) -> Resu
         p { (lang.pick("Keadaan pleno", "Plenary state")) ": " strong data-approval=(report.approval) { (approval_label(report.approval, lang)) } }
         (approval_details(state, region, contest, asked))
         @if station_children { (station_table(state, region, contest, asked, id)) } @else { (rows) }
+        (drawn)
+        (charts::section(&spread, &pairs, asked, &path))
         (head_block(snapshot, lang))
     };
     let title = format!("{} ({code})", report.name);
     Ok(Page {
         status: StatusCode::OK,
-        body: layout(asked, &format!("/c/{id}/r/{code}"), &title, body),
+        body: layout(asked, &path, &title, body),
     })
 }
 
@@ -315,12 +373,15 @@ pub(crate) fn breadcrumbs(
     }
 }
 
+/// The table of the child regions, and their map where boundaries are shipped.
 fn child_table(
     view: &TotalsView,
     children: &Selection,
     asked: &Asked,
     id: &str,
-) -> Result<Markup, Page> {
+    pairs: &[rekap_model::CandidatePair],
+    path: &str,
+) -> Result<(Markup, Markup), Page> {
     let lang = asked.lang;
     let reports = view
         .reports(children)
@@ -329,7 +390,11 @@ fn child_table(
         .contest(children.contest)
         .map(|c| c.pair_numbers.clone())
         .unwrap_or_default();
-    Ok(html! {
+    let on_map: BTreeMap<String, &RegionReport> =
+        reports.iter().map(|r| (r.code.clone(), r)).collect();
+    let shapes = map::shapes_for(reports.iter().map(|r| r.code.as_str()));
+    let drawn = map::map(&shapes, &on_map, pairs, asked, id, path);
+    let table = html! {
         table.children {
             caption { (lang.pick("Wilayah di bawahnya", "Regions below")) }
             thead { tr {
@@ -348,7 +413,8 @@ fn child_table(
                     td { (approval_label(report.approval, lang)) } }
             } }
         }
-    })
+    };
+    Ok((table, drawn))
 }
 
 fn station_table(

@@ -1,0 +1,1 @@
+//! OpenElections precinct CSV (written in item 5).

@@ -1,0 +1,85 @@
+//! What an importer of another format reports: every problem of every file, each with the
+//! file, the place inside it and the reason; nothing is imported while there is one.
+
+use std::collections::BTreeMap;
+
+/// One problem: the file (as given), where inside it (a JSON pointer such as
+/// `/chart/100025`, empty for the whole document, or `line N` of a CSV), the station the
+/// place is about (if known), the source's own name of the field (a CSV column), the rule
+/// of docs/RULES.md it breaks (if it is one of the model's) and why, with the numbers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourceProblem {
+    pub file: String,
+    pub at: String,
+    pub station: Option<String>,
+    pub field: Option<String>,
+    pub rule: Option<String>,
+    pub reason: String,
+}
+
+impl SourceProblem {
+    /// A problem with no station, field or rule.
+    pub fn new(file: &str, at: impl Into<String>, reason: impl Into<String>) -> SourceProblem {
+        SourceProblem {
+            file: file.to_owned(),
+            at: at.into(),
+            station: None,
+            field: None,
+            rule: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// What the summary counts it under: its rule, else its field, else `document`.
+    pub fn kind(&self) -> String {
+        match (&self.rule, &self.field) {
+            (Some(rule), _) => rule.clone(),
+            (None, Some(field)) => format!("column {field}"),
+            (None, None) => "document".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for SourceProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.at.is_empty() { "/" } else { &self.at };
+        match &self.field {
+            Some(field) => write!(f, "{}: {at}, {field}: {}", self.file, self.reason),
+            None => write!(f, "{}: {at}: {}", self.file, self.reason),
+        }
+    }
+}
+
+/// Why nothing was imported.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// Some documents or rows are wrong: nothing may be appended. `problems` lists them in
+    /// file order (at most the limit asked for); `unlisted` counts the rest; `by_kind`
+    /// counts every one by [`SourceProblem::kind`].
+    #[error("{} problems; nothing was imported", .problems.len() as u64 + .unlisted)]
+    Rejected {
+        problems: Vec<SourceProblem>,
+        unlisted: u64,
+        by_kind: BTreeMap<String, u64>,
+    },
+    /// Refused as a whole by the sheets importer (the key, a limit, reading).
+    #[error(transparent)]
+    Import(#[from] rekap_import::ImportError),
+    #[error("reading {file} failed: {error}")]
+    Io { file: String, error: std::io::Error },
+}
+
+impl FormatError {
+    /// A rejection listing `problems` (all of them).
+    pub fn rejected(problems: Vec<SourceProblem>) -> FormatError {
+        let mut by_kind = BTreeMap::new();
+        for problem in &problems {
+            *by_kind.entry(problem.kind()).or_insert(0) += 1;
+        }
+        FormatError::Rejected {
+            problems,
+            unlisted: 0,
+            by_kind,
+        }
+    }
+}

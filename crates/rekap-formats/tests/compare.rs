@@ -1,0 +1,84 @@
+//! The comparison: regions matched by code, differences as the source's figure minus
+//! rekap's, regions on one side only, and a summary whose largest differences are ordered
+//! by size.
+
+use rekap_formats::compare::{compare, Presence, RegionFigures};
+
+fn region(code: &str, votes: &[u64], valid: Option<u64>) -> RegionFigures {
+    RegionFigures {
+        code: code.into(),
+        name: format!("name {code}"),
+        votes: votes.to_vec(),
+        valid,
+        invalid: valid.map(|_| 3),
+        stations_reported: Some(2),
+        stations_expected: Some(4),
+    }
+}
+
+#[test]
+fn equal_differing_and_one_sided_regions_are_told_apart() {
+    let rekap = [
+        region("64", &[10, 20], Some(30)),
+        region("65", &[5, 5], Some(10)),
+        region("66", &[1, 1], Some(2)),
+    ];
+    let other = [
+        region("64", &[10, 20], None),
+        region("65", &[7, 2], Some(9)),
+        region("99", &[0, 1], None),
+    ];
+    let comparison = compare(&rekap, &other);
+    let codes: Vec<&str> = comparison.regions.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["64", "65", "66", "99"], "in code order");
+    let [equal, differing, only_rekap, only_other] = comparison.regions.as_slice() else {
+        panic!("four regions");
+    };
+    assert!(equal.equal, "valid is compared only where both give it");
+    assert_eq!(equal.valid_difference, None);
+    assert!(!differing.equal);
+    assert_eq!(differing.vote_differences, vec![2, -3]);
+    assert_eq!(differing.valid_difference, Some(-1));
+    assert_eq!(only_rekap.presence, Presence::OnlyRekap);
+    assert_eq!(only_other.presence, Presence::OnlyOther);
+    assert!(!only_rekap.equal && !only_other.equal);
+    let summary = &comparison.summary;
+    assert_eq!(
+        (
+            summary.equal,
+            summary.differing,
+            summary.only_rekap,
+            summary.only_other
+        ),
+        (1, 1, 1, 1)
+    );
+    assert!(!summary.all_equal());
+    let largest: Vec<(u32, i64)> = summary
+        .largest
+        .iter()
+        .map(|d| (d.pair, d.difference))
+        .collect();
+    assert_eq!(largest, [(2, -3), (1, 2)], "by size, sign kept");
+}
+
+#[test]
+fn the_same_figures_compare_equal() {
+    let rekap = [
+        region("64", &[10, 20], Some(30)),
+        region("65", &[0, 0], Some(0)),
+    ];
+    let comparison = compare(&rekap, &rekap);
+    assert!(comparison.summary.all_equal());
+    assert_eq!(comparison.summary.equal, 2);
+    assert!(comparison.summary.largest.is_empty());
+}
+
+#[test]
+fn a_pair_one_side_lacks_counts_as_zero_there() {
+    let comparison = compare(
+        &[region("64", &[10, 20, 5], None)],
+        &[region("64", &[10, 20], None)],
+    );
+    assert_eq!(comparison.regions[0].vote_differences, vec![0, 0, -5]);
+    assert!(!comparison.summary.all_equal());
+}

@@ -1,0 +1,367 @@
+//! `compare --with SOURCE`: rekap's totals of one level beside another source's, region by
+//! region (docs/FORMATS.md). The comparison is rekap-formats' (`compare::compare`, also used
+//! by the portal's compare page); this reads the store and the source and prints it.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use rekap_formats::compare::{compare, sources, Comparison, Presence, RegionFigures};
+use rekap_formats::mapped::ColumnMapping;
+use rekap_formats::sirekap::Candidates;
+use rekap_formats::SourceProblem;
+use rekap_model::{ContestIdx, Election};
+
+use crate::exit::Outcome;
+use crate::output::print;
+use crate::store::{self, StoreArg};
+use crate::table::Table;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The other source: the portal's aggregate JSON of a region (`.json`), a CSV of region
+    /// totals with the columns `rekap totals --format csv` writes (a `code` column), or a
+    /// volunteers' per-TPS CSV (KawalPemilu style, or any through --columns).
+    #[arg(long = "with", value_name = "SOURCE")]
+    pub with: PathBuf,
+    /// The level compared (default: the level of the source's regions; villages for a
+    /// per-TPS file).
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Contest id (default: the first contest of the definition).
+    #[arg(long)]
+    pub contest: Option<String>,
+    /// The portal's candidates file (portal id to ballot number), for a portal aggregate.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
+    /// For a per-TPS CSV not in KawalPemilu's columns: `station=...,votes_1=...,valid=...,invalid=...`.
+    #[arg(long, value_name = "MAP")]
+    pub columns: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
+    let ledger = store::open(&args.store.store)?;
+    let election = ledger.state().election();
+    let contest = match &args.contest {
+        Some(id) => election
+            .contest_by_id(id)
+            .with_context(|| format!("--contest {id:?} is not a contest of this election"))?,
+        None => ContestIdx(0),
+    };
+    let contest_id = election
+        .contest(contest)
+        .map(|c| c.id.clone())
+        .context("the election has no contest")?;
+    let bytes = super::import_from::read(&args.with, 512 << 20)?;
+    let (other, source_level) = match read_source(&args, &bytes, election, contest) {
+        Ok(read) => read,
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            bail!(
+                "{}: {} problems; nothing compared",
+                args.with.display(),
+                problems.len()
+            );
+        }
+    };
+    let level = match (&args.level, source_level) {
+        (Some(level), _) => level.clone(),
+        (None, Some(level)) => election.level_key(level).to_owned(),
+        (None, None) => bail!("--level is needed: no region of the source is one of this election"),
+    };
+    let view = ledger.totals_view(Some(&contest_id));
+    let selection = view
+        .select(Some(&contest_id), Some(&level), None)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let mine: Vec<RegionFigures> = view
+        .reports(&selection)?
+        .iter()
+        .map(RegionFigures::from_report)
+        .collect();
+    let comparison = compare(&mine, &only_at_level(other, election, &level));
+    let text = match args.format {
+        Format::Json => serde_json::to_string(&comparison)? + "\n",
+        Format::Csv => csv_text(&comparison),
+        Format::Table => table_text(&comparison) + &summary_line(&comparison) + "\n",
+    };
+    print(&text)?;
+    if !matches!(args.format, Format::Table) {
+        eprintln!("{}", summary_line(&comparison));
+    }
+    Ok(if comparison.summary.all_equal() {
+        Outcome::Success
+    } else {
+        Outcome::Rejected
+    })
+}
+
+/// The source's regions of `level` (a portal aggregate also carries its own region).
+fn only_at_level(
+    regions: Vec<RegionFigures>,
+    election: &Election,
+    level: &str,
+) -> Vec<RegionFigures> {
+    regions
+        .into_iter()
+        .filter(|region| match election.find_region(&region.code) {
+            Some(found) => {
+                election.tree().level(found).map(|l| election.level_key(l)) == Some(level)
+            }
+            // Unknown to the definition: shown as present on the other side only.
+            None => true,
+        })
+        .collect()
+}
+
+type Read = (Vec<RegionFigures>, Option<u32>);
+
+fn read_source(
+    args: &CompareArgs,
+    bytes: &[u8],
+    election: &Election,
+    contest: ContestIdx,
+) -> Result<Read, Vec<SourceProblem>> {
+    let file = args.with.display().to_string();
+    let pairs = election.contest(contest).map_or(0, |c| c.pairs.len());
+    let level_of = |regions: &[RegionFigures]| {
+        regions
+            .iter()
+            .filter_map(|region| election.find_region(&region.code))
+            .filter_map(|region| election.tree().level(region))
+            .max()
+    };
+    if args.with.extension().is_some_and(|e| e == "json") {
+        let candidates = match &args.candidates {
+            Some(path) => {
+                let text = super::import_from::read(path, 64 << 20).map_err(|error| {
+                    vec![SourceProblem::new(
+                        &path.display().to_string(),
+                        "",
+                        error.to_string(),
+                    )]
+                })?;
+                Some(Candidates::parse(&path.display().to_string(), &text)?)
+            }
+            None => None,
+        };
+        let own = args.with.file_stem().and_then(|s| s.to_str());
+        let regions = sources::portal_aggregate(&file, bytes, own, pairs, candidates.as_ref())?;
+        let level = level_of(&regions);
+        return Ok((regions, level));
+    }
+    if first_line_has(bytes, "code") {
+        let regions = sources::region_totals_csv(&file, bytes)?;
+        let level = level_of(&regions);
+        return Ok((regions, level));
+    }
+    let mapping = match &args.columns {
+        Some(text) => ColumnMapping::parse(text)
+            .map_err(|error| vec![SourceProblem::new(&file, "", error.to_string())])?,
+        None => ColumnMapping::kawalpemilu(pairs),
+    };
+    let village = election.station_level().saturating_sub(1);
+    let level = match &args.level {
+        Some(key) => (0..election.levels().len() as u32)
+            .find(|l| election.level_key(*l) == key)
+            .unwrap_or(village),
+        None => village,
+    };
+    let regions = sources::stations_to_regions(&file, bytes, &mapping, election, contest, level)?;
+    Ok((regions, Some(level)))
+}
+
+fn first_line_has(bytes: &[u8], column: &str) -> bool {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    String::from_utf8_lossy(first)
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .any(|name| name.trim() == column)
+}
+
+fn figure(value: Option<u64>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+fn signed(value: i64) -> String {
+    if value > 0 {
+        format!("+{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+fn coverage(region: Option<&RegionFigures>) -> String {
+    match region {
+        Some(RegionFigures {
+            stations_reported: Some(done),
+            stations_expected: Some(all),
+            ..
+        }) => format!("{done}/{all}"),
+        Some(RegionFigures {
+            stations_reported: Some(done),
+            ..
+        }) => done.to_string(),
+        _ => "-".to_owned(),
+    }
+}
+
+fn presence_word(presence: Presence, equal: bool) -> &'static str {
+    match presence {
+        Presence::Both if equal => "equal",
+        Presence::Both => "differs",
+        Presence::OnlyRekap => "only in rekap",
+        Presence::OnlyOther => "only in the source",
+    }
+}
+
+fn pairs_of(comparison: &Comparison) -> usize {
+    comparison
+        .regions
+        .iter()
+        .flat_map(|r| [r.rekap.as_ref(), r.other.as_ref()])
+        .flatten()
+        .map(|f| f.votes.len())
+        .max()
+        .unwrap_or(0)
+}
+
+fn table_text(comparison: &Comparison) -> String {
+    let pairs = pairs_of(comparison);
+    let mut header = vec!["Code".to_owned(), "Name".to_owned()];
+    for number in 1..=pairs {
+        header.extend([
+            format!("{number} rekap"),
+            format!("{number} source"),
+            format!("{number} diff"),
+        ]);
+    }
+    header.extend(["Source TPS".to_owned(), "Status".to_owned()]);
+    let mut table = Table::new(header);
+    for region in &comparison.regions {
+        let mut row = vec![region.code.clone(), region.name.clone()];
+        for index in 0..pairs {
+            let votes = |side: Option<&RegionFigures>| {
+                figure(side.and_then(|f| f.votes.get(index).copied()))
+            };
+            row.push(votes(region.rekap.as_ref()));
+            row.push(votes(region.other.as_ref()));
+            row.push(
+                region
+                    .vote_differences
+                    .get(index)
+                    .map_or_else(|| "-".to_owned(), |d| signed(*d)),
+            );
+        }
+        row.push(coverage(region.other.as_ref()));
+        row.push(presence_word(region.presence, region.equal).to_owned());
+        table.push(row);
+    }
+    table.render()
+}
+
+/// `regions: E equal, D differ, R only in rekap, S only in the source; largest: ...`.
+fn summary_line(comparison: &Comparison) -> String {
+    let summary = &comparison.summary;
+    let mut line = format!(
+        "regions: {} equal, {} differ, {} only in rekap, {} only in the source",
+        summary.equal, summary.differing, summary.only_rekap, summary.only_other
+    );
+    if !summary.largest.is_empty() {
+        let largest: Vec<String> = summary
+            .largest
+            .iter()
+            .map(|d| format!("{} pair {} {}", d.code, d.pair, signed(d.difference)))
+            .collect();
+        line += &format!("; largest differences: {}", largest.join(", "));
+    }
+    line
+}
+
+fn csv_text(comparison: &Comparison) -> String {
+    let pairs = pairs_of(comparison);
+    let mut header = vec![
+        "code".to_owned(),
+        "name".to_owned(),
+        "presence".to_owned(),
+        "equal".to_owned(),
+    ];
+    for number in 1..=pairs {
+        header.extend([
+            format!("rekap_votes_{number}"),
+            format!("source_votes_{number}"),
+            format!("difference_{number}"),
+        ]);
+    }
+    header.extend(
+        [
+            "rekap_valid",
+            "source_valid",
+            "rekap_invalid",
+            "source_invalid",
+            "source_stations_reported",
+            "source_stations_expected",
+        ]
+        .map(str::to_owned),
+    );
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(&header);
+    for region in &comparison.regions {
+        let presence = serde_json::to_value(region.presence)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut row = vec![
+            region.code.clone(),
+            region.name.clone(),
+            presence,
+            region.equal.to_string(),
+        ];
+        let optional = |value: Option<u64>| value.map(|v| v.to_string()).unwrap_or_default();
+        for index in 0..pairs {
+            row.push(optional(
+                region
+                    .rekap
+                    .as_ref()
+                    .and_then(|f| f.votes.get(index).copied()),
+            ));
+            row.push(optional(
+                region
+                    .other
+                    .as_ref()
+                    .and_then(|f| f.votes.get(index).copied()),
+            ));
+            row.push(
+                region
+                    .vote_differences
+                    .get(index)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        let rekap = region.rekap.as_ref();
+        let other = region.other.as_ref();
+        row.extend([
+            optional(rekap.and_then(|f| f.valid)),
+            optional(other.and_then(|f| f.valid)),
+            optional(rekap.and_then(|f| f.invalid)),
+            optional(other.and_then(|f| f.invalid)),
+            optional(other.and_then(|f| f.stations_reported)),
+            optional(other.and_then(|f| f.stations_expected)),
+        ]);
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,53 @@
+//! `completions SHELL` and `man`: shell completion scripts and man pages, generated from
+//! the same clap definition as `--help`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, CommandFactory};
+
+use crate::exit::Outcome;
+use crate::output::print;
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// Write rekap.1 and one page per command (rekap-totals.1, ...) into DIR instead of
+    /// printing rekap.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn completions(args: CompletionsArgs) -> anyhow::Result<Outcome> {
+    let mut command = crate::cli::Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "rekap", &mut script);
+    print(&String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Success)
+}
+
+pub fn man(args: ManArgs) -> anyhow::Result<Outcome> {
+    let command = crate::cli::Cli::command();
+    match &args.out {
+        Some(directory) => {
+            std::fs::create_dir_all(directory)
+                .with_context(|| format!("cannot create {}", directory.display()))?;
+            clap_mangen::generate_to(command, directory).with_context(|| {
+                format!("cannot write the man pages to {}", directory.display())
+            })?;
+            print(&format!("wrote the man pages to {}\n", directory.display()))?;
+        }
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command).render(&mut page)?;
+            print(&String::from_utf8_lossy(&page))?;
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,264 @@
+//! `import --from FORMAT`: sheets from the shapes other sources publish them in
+//! (docs/FORMATS.md), through the same checks and the same all-or-nothing append as a
+//! sheets CSV. The formats themselves are rekap-formats'; this is the front end.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use ed25519_dalek::SigningKey;
+use rekap_formats::mapped::{plan_mapped, ColumnMapping};
+use rekap_formats::sirekap::{self, Candidates, DocumentCounts};
+use rekap_formats::{plan_sourced, FormatError, SourceProblem, SourcedPlan};
+use rekap_import::{ImportLimits, ImportPlan};
+use rekap_model::State;
+
+use super::import::{run_planned, ImportArgs};
+use super::import_report::MAX_PROBLEMS_FOR_A_FILE;
+use crate::exit::Outcome;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rekap's sheets CSV (docs/OPERATOR.md).
+    Sheets,
+    /// The commission's 2024 portal JSON, one document per TPS (files or directories).
+    Sirekap,
+    /// A volunteers' per-TPS CSV: tps, pas1..pasN, sah, tidakSah.
+    Kawalpemilu,
+    /// Any CSV, through --columns.
+    Csv,
+}
+
+#[derive(Args)]
+pub struct FromArgs {
+    /// The format of the files (docs/FORMATS.md).
+    #[arg(long = "from", value_enum, default_value_t = Format::Sheets)]
+    pub format: Format,
+    /// The portal's candidates file (portal id to ballot number), for --from sirekap.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
+    /// The contest the sheets are for (default: the definition's first), when the source
+    /// does not say.
+    #[arg(long)]
+    pub contest: Option<String>,
+    /// For --from csv (or to rename kawalpemilu's): which source column holds each sheets
+    /// column, e.g. `station=kode_tps,votes_1=suara_01,votes_2=suara_02,valid=sah,invalid=tidak_sah`.
+    #[arg(long, value_name = "MAP")]
+    pub columns: Option<String>,
+}
+
+pub fn run(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
+    if args.from.format != Format::Sirekap && args.files.len() != 1 {
+        anyhow::bail!("--from {:?} reads one file", args.from.format);
+    }
+    let operator = key.verifying_key().to_bytes();
+    let mut limits = ImportLimits::default();
+    if args.problems.is_some() {
+        limits.max_listed_problems = MAX_PROBLEMS_FOR_A_FILE;
+    }
+    run_planned(args, key, &|state, stage| {
+        let planned = match args.from.format {
+            Format::Sirekap => plan_sirekap(args, state, &operator, &limits),
+            _ => plan_csv(args, state, &operator, &limits),
+        }?;
+        match planned {
+            Ok(plan) => Ok(Some(plan)),
+            Err(FormatError::Rejected {
+                problems,
+                unlisted,
+                by_kind,
+            }) => {
+                stage.finish();
+                eprint!(
+                    "{}",
+                    report(&problems, unlisted, &by_kind, args.problems.as_deref())?
+                );
+                Ok(None)
+            }
+            Err(error) => Err(error.into()),
+        }
+    })
+}
+
+/// The contest id and its number of pairs.
+fn contest(args: &ImportArgs, state: &State) -> anyhow::Result<(String, usize)> {
+    let election = state.election();
+    let found = match &args.from.contest {
+        Some(id) => election
+            .contest_by_id(id)
+            .and_then(|index| election.contest(index))
+            .with_context(|| format!("--contest {id:?} is not a contest of this election"))?,
+        None => election
+            .contests()
+            .first()
+            .context("the election has no contest")?,
+    };
+    Ok((found.id.clone(), found.pairs.len()))
+}
+
+fn as_import_plan(plan: SourcedPlan) -> ImportPlan {
+    ImportPlan {
+        rows: plan.sheets + plan.already_imported,
+        to_submit: plan.events,
+        already_imported: plan.already_imported,
+    }
+}
+
+type Planned = Result<ImportPlan, FormatError>;
+
+fn plan_sirekap(
+    args: &ImportArgs,
+    state: &State,
+    operator: &[u8; 32],
+    limits: &ImportLimits,
+) -> anyhow::Result<Planned> {
+    let (contest_id, pairs) = contest(args, state)?;
+    let candidates = match &args.from.candidates {
+        Some(path) => {
+            match Candidates::parse(&path.display().to_string(), &read(path, 64 << 20)?) {
+                Ok(candidates) => Some(candidates),
+                Err(problems) => return Ok(Err(FormatError::rejected(problems))),
+            }
+        }
+        None => None,
+    };
+    let shape = sirekap::ContestShape {
+        id: &contest_id,
+        pairs,
+        candidates: candidates.as_ref(),
+    };
+    let (files, skipped, mut problems) =
+        sirekap::find_documents(&args.files).context("cannot read the directory")?;
+    let mut counts = DocumentCounts::default();
+    let mut sheets = Vec::with_capacity(files.len());
+    for file in &files {
+        let shown = file.path.display().to_string();
+        let bytes = read(&file.path, sirekap::MAX_DOCUMENT_BYTES)?;
+        match sirekap::read_document(&shown, &bytes, &file.station, &shape, &mut counts) {
+            Ok(Some(sheet)) => sheets.push(sheet),
+            Ok(None) => {}
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(FormatError::rejected(problems)));
+    }
+    eprintln!(
+        "{} documents: {} not counted yet (no chart), {} without the portal's administrasi \
+         (valid = the chart's sum), {} without suara_tidak_sah (invalid recorded as 0); \
+         {} other files skipped",
+        counts.documents,
+        counts.not_counted,
+        counts.without_administration,
+        counts.invalid_unknown,
+        skipped
+    );
+    Ok(plan_sourced(state, operator, &sheets, limits).map(as_import_plan))
+}
+
+fn plan_csv(
+    args: &ImportArgs,
+    state: &State,
+    operator: &[u8; 32],
+    limits: &ImportLimits,
+) -> anyhow::Result<Planned> {
+    let (contest_id, pairs) = contest(args, state)?;
+    let mapping = match (&args.from.columns, args.from.format) {
+        (Some(text), _) => ColumnMapping::parse(text).context("--columns")?,
+        (None, Format::Kawalpemilu) => ColumnMapping::kawalpemilu(pairs),
+        (None, _) => {
+            anyhow::bail!("--from csv needs --columns (e.g. station=kode_tps,votes_1=suara_01,...)")
+        }
+    };
+    let path = args
+        .files
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(Path::new("-"));
+    let bytes = read(path, limits.max_file_bytes)?;
+    let shown = path.display().to_string();
+    Ok(plan_mapped(
+        state,
+        operator,
+        &shown,
+        &bytes,
+        &mapping,
+        &contest_id,
+        limits,
+    )
+    .map(as_import_plan))
+}
+
+/// A file's bytes (`-`: standard input), refused over `limit`.
+pub(super) fn read(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let reader: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+        )
+    };
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!("{} is larger than {limit} bytes", path.display());
+    }
+    Ok(bytes)
+}
+
+/// Problems listed on stderr when they also go to a file.
+const SHOWN_WITH_A_FILE: usize = 20;
+
+/// The summary by kind and the problems for stderr; with `problems_file`, every problem as
+/// CSV (`file,at,station,field,rule,reason`).
+pub(super) fn report(
+    problems: &[SourceProblem],
+    unlisted: u64,
+    by_kind: &std::collections::BTreeMap<String, u64>,
+    problems_file: Option<&Path>,
+) -> anyhow::Result<String> {
+    let total = problems.len() as u64 + unlisted;
+    let mut text = format!("{total} problems, nothing imported\nby rule or field:\n");
+    let mut kinds: Vec<_> = by_kind.iter().collect();
+    kinds.sort_by(|left, right| right.1.cmp(left.1).then(left.0.cmp(right.0)));
+    for (kind, count) in kinds {
+        text += &format!("  {count:>9}  {kind}\n");
+    }
+    let shown = match problems_file {
+        Some(path) => {
+            let write = || -> anyhow::Result<()> {
+                let mut out = csv::Writer::from_path(path)?;
+                out.write_record(["file", "at", "station", "field", "rule", "reason"])?;
+                for problem in problems {
+                    let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+                    out.write_record([
+                        problem.file.clone(),
+                        problem.at.clone(),
+                        optional(&problem.station),
+                        optional(&problem.field),
+                        optional(&problem.rule),
+                        problem.reason.clone(),
+                    ])?;
+                }
+                out.flush()?;
+                Ok(())
+            };
+            write().with_context(|| format!("cannot write {}", path.display()))?;
+            text += &format!("every problem is in {}; the first ones:\n", path.display());
+            SHOWN_WITH_A_FILE
+        }
+        None => problems.len(),
+    };
+    for problem in problems.iter().take(shown) {
+        text += &format!("  {problem}\n");
+    }
+    let more = total - shown.min(problems.len()) as u64;
+    if more > 0 {
+        text += &format!("  ... and {more} more\n");
+    }
+    Ok(text)
+}

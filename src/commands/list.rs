@@ -1,0 +1,331 @@
+//! `list contests|regions|officers|objections|flags`: what the definition and the log hold,
+//! filtered, so nobody has to read election.json or scroll history.
+
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use rekap_model::{ObjectionStatus, Place, RegionIdx, Role, State};
+use serde_json::{json, Value};
+
+use crate::commands::totals::Format;
+use crate::exit::Outcome;
+use crate::lang::Lang;
+use crate::listing::Listing;
+use crate::output::print;
+use crate::store::{self, StoreArg};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum What {
+    Contests,
+    Regions,
+    Officers,
+    Objections,
+    Flags,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StatusFilter {
+    Open,
+    Accepted,
+    Rejected,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// What to list.
+    #[arg(value_enum, value_name = "WHAT")]
+    pub what: What,
+    /// Only what lies in this region or under it (regions, officers by scope, objections
+    /// and flags by place).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only this contest (contests, witnesses, objections, flags).
+    #[arg(long, value_name = "CONTEST")]
+    pub contest: Option<String>,
+    /// Regions: only this level (its key, e.g. district).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Officers: only this role.
+    #[arg(long, value_enum)]
+    pub role: Option<crate::commands::submit::RoleName>,
+    /// Objections: only open, accepted or rejected ones.
+    #[arg(long, value_enum)]
+    pub status: Option<StatusFilter>,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Language of the table's headings (default from LANG).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+pub fn run(args: ListArgs) -> anyhow::Result<Outcome> {
+    let ledger = store::open(&args.store.store)?;
+    let state = ledger.state();
+    let election = state.election();
+    let within = match &args.region {
+        Some(code) => Some(
+            election
+                .find_region(code)
+                .ok_or_else(|| anyhow::anyhow!("unknown region {code}"))?,
+        ),
+        None => None,
+    };
+    if let Some(contest) = &args.contest {
+        if election.contest_by_id(contest).is_none() {
+            bail!("unknown contest {contest}");
+        }
+    }
+    let filter = Filter {
+        args: &args,
+        state,
+        within,
+    };
+    let (listing, name) = match args.what {
+        What::Contests => (filter.contests(), "contests"),
+        What::Regions => (filter.regions()?, "regions"),
+        What::Officers => (filter.officers(), "officers"),
+        What::Objections => (filter.objections(), "objections"),
+        What::Flags => (filter.flags(ledger.projection()), "flags"),
+    };
+    let lang = Lang::resolve(args.lang);
+    let headings: Vec<String> = listing
+        .columns
+        .iter()
+        .map(|column| heading(column, lang))
+        .collect();
+    print(&listing.render(args.format, name, &headings))?;
+    Ok(Outcome::Success)
+}
+
+/// A column's heading in the table.
+fn heading(column: &'static str, lang: Lang) -> String {
+    let indonesian = match column {
+        "code" => "kode",
+        "name" => "nama",
+        "level" => "tingkat",
+        "parent" => "induk",
+        "stations" => "TPS",
+        "scope" => "wilayah",
+        "pairs" => "pasangan",
+        "key" => "kunci",
+        "role" => "peran",
+        "contest" => "pemilihan",
+        "pair" => "pasangan",
+        "registered" => "didaftarkan",
+        "revoked" => "dicabut",
+        "place" => "tempat",
+        "author" => "pengaju",
+        "status" => "status",
+        "resolved_by" => "diputus",
+        "correction" => "pembetulan",
+        "reason" => "alasan",
+        "text" => "isi",
+        "station" => "TPS",
+        "flag" => "tanda",
+        other => other,
+    };
+    lang.pick(column, indonesian).to_owned()
+}
+
+struct Filter<'a> {
+    args: &'a ListArgs,
+    state: &'a State,
+    within: Option<RegionIdx>,
+}
+
+impl Filter<'_> {
+    fn covers(&self, place: Place) -> bool {
+        self.within
+            .is_none_or(|region| self.state.election().tree().covers(region, place))
+    }
+
+    fn contest_ok(&self, id: &str) -> bool {
+        self.args
+            .contest
+            .as_deref()
+            .is_none_or(|wanted| wanted == id)
+    }
+
+    fn contests(&self) -> Listing {
+        let mut listing = Listing::new(vec!["id", "name", "scope", "pairs"]);
+        for contest in self.state.election().contests() {
+            if !self.contest_ok(&contest.id) {
+                continue;
+            }
+            let pairs: Vec<Value> = contest
+                .pairs
+                .iter()
+                .map(|pair| Value::from(format!("{} {}", pair.number, pair.name)))
+                .collect();
+            listing.push(vec![
+                json!(contest.id),
+                json!(contest.name),
+                json!(contest.scope),
+                Value::Array(pairs),
+            ]);
+        }
+        listing
+    }
+
+    fn regions(&self) -> anyhow::Result<Listing> {
+        let election = self.state.election();
+        let levels = election.levels();
+        let level = match &self.args.level {
+            Some(key) => Some(
+                levels
+                    .iter()
+                    .position(|level| level.key == *key)
+                    .ok_or_else(|| anyhow::anyhow!("unknown level {key}"))? as u32,
+            ),
+            None => None,
+        };
+        let mut listing = Listing::new(vec!["code", "name", "level", "parent", "stations"]);
+        let tree = election.tree();
+        for index in 0..tree.region_count() {
+            let region = RegionIdx(index);
+            let Some(entry) = election.region_entry(region) else {
+                continue;
+            };
+            if level.is_some_and(|level| level != entry.level)
+                || !self.covers(Place::Region(region))
+            {
+                continue;
+            }
+            listing.push(vec![
+                json!(entry.code),
+                json!(entry.name),
+                json!(election.level_key(entry.level)),
+                json!(entry.parent),
+                json!(tree.stations_under(region).len()),
+            ]);
+        }
+        Ok(listing)
+    }
+
+    fn officers(&self) -> Listing {
+        let election = self.state.election();
+        let mut listing = Listing::new(vec![
+            "key",
+            "role",
+            "contest",
+            "pair",
+            "scope",
+            "registered",
+            "revoked",
+        ]);
+        let mut officers: Vec<_> = self.state.officers().collect();
+        officers.sort_by_key(|officer| officer.index);
+        for officer in officers {
+            let role_matches = self
+                .args
+                .role
+                .is_none_or(|role| crate::words::role_key(&officer.role) == role_key(role));
+            let (contest, pair) = match &officer.role {
+                Role::Witness { contest, pair } => (Some(contest.as_str()), Some(*pair)),
+                _ => (None, None),
+            };
+            let contest_matches =
+                self.args.contest.is_none() || contest.is_some_and(|id| self.contest_ok(id));
+            if !role_matches || !contest_matches || !self.covers(Place::Region(officer.scope)) {
+                continue;
+            }
+            listing.push(vec![
+                json!(hex::encode(officer.key)),
+                json!(crate::words::role_key(&officer.role)),
+                json!(contest),
+                json!(pair),
+                json!(election.region_code(officer.scope)),
+                json!(officer.registered_at.to_string()),
+                json!(officer.revoked_at.map(|id| id.to_string())),
+            ]);
+        }
+        listing
+    }
+
+    fn objections(&self) -> Listing {
+        let election = self.state.election();
+        let mut listing = Listing::new(vec![
+            "id",
+            "place",
+            "contest",
+            "author",
+            "status",
+            "resolved_by",
+            "correction",
+            "reason",
+            "text",
+        ]);
+        for objection in self.state.objections() {
+            let contest = &election.contests()[objection.contest.0 as usize].id;
+            let (status, resolved_by, correction, reason) = match &objection.status {
+                ObjectionStatus::Open => ("open", None, None, None),
+                ObjectionStatus::Accepted {
+                    correction,
+                    resolved_by,
+                    reason,
+                } => (
+                    "accepted",
+                    Some(resolved_by),
+                    Some(correction),
+                    Some(reason),
+                ),
+                ObjectionStatus::Rejected {
+                    resolved_by,
+                    reason,
+                } => ("rejected", Some(resolved_by), None, Some(reason)),
+            };
+            let status_matches = self.args.status.is_none_or(|wanted| {
+                status
+                    == match wanted {
+                        StatusFilter::Open => "open",
+                        StatusFilter::Accepted => "accepted",
+                        StatusFilter::Rejected => "rejected",
+                    }
+            });
+            if !status_matches || !self.contest_ok(contest) || !self.covers(objection.place) {
+                continue;
+            }
+            listing.push(vec![
+                json!(objection.id.to_string()),
+                json!(election.place_code(objection.place)),
+                json!(contest),
+                json!(hex::encode(objection.author)),
+                json!(status),
+                json!(resolved_by.map(ToString::to_string)),
+                json!(correction.map(ToString::to_string)),
+                json!(reason),
+                json!(objection.text),
+            ]);
+        }
+        listing
+    }
+
+    fn flags(&self, projection: &rekap_projection::Projection) -> Listing {
+        let election = self.state.election();
+        let mut listing = Listing::new(vec!["id", "station", "contest", "flag"]);
+        for raised in projection.flags() {
+            let contest = &election.contests()[raised.contest.0 as usize].id;
+            if !self.contest_ok(contest) || !self.covers(Place::Station(raised.station)) {
+                continue;
+            }
+            listing.push(vec![
+                json!(raised.id.to_string()),
+                json!(election.station_code(raised.station)),
+                json!(contest),
+                json!(raised.flag.to_string()),
+            ]);
+        }
+        listing
+    }
+}
+
+fn role_key(role: crate::commands::submit::RoleName) -> &'static str {
+    use crate::commands::submit::RoleName;
+    match role {
+        RoleName::Operator => "operator",
+        RoleName::Official => "official",
+        RoleName::Witness => "witness",
+        RoleName::Auditor => "auditor",
+    }
+}

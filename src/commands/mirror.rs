@@ -1,0 +1,107 @@
+//! `mirror`: follow a rekap server into a store of one's own, every record and checkpoint
+//! verified (crates/rekap-mirror); `mirror --status`. docs/OPERATOR.md "Mirror".
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use rekap_mirror::{HttpSource, Mirror, MirrorError, Step};
+
+use crate::commands::tlog::vkey_argument;
+use crate::exit::Outcome;
+use crate::output::print;
+
+#[derive(Args)]
+pub struct MirrorArgs {
+    /// The rekap server to follow (its /tlog/checkpoint and /v1/records).
+    #[arg(long, required_unless_present = "status")]
+    pub from: Option<String>,
+    /// The mirror's own store (created on the first run; any reading command works on it).
+    #[arg(long, default_value = "rekap-mirror")]
+    pub store: PathBuf,
+    /// Print what the mirror verified (JSON: origin, size, checkpoint, lag, alarm) and exit:
+    /// 0 without an alarm, 1 with one. Reads the status file only: no lock is taken.
+    #[arg(long)]
+    pub status: bool,
+    /// The log's verifier key (`rekap log-key` on the server's store; vkey text or a file).
+    /// Required on the first run, kept in the store after.
+    #[arg(long)]
+    pub log_key: Option<String>,
+    /// Read the signed checkpoint from this URL or file instead of <from>/tlog/checkpoint.
+    #[arg(long)]
+    pub checkpoint: Option<String>,
+    /// Poll once (with retries) and exit: 0 verified, 1 alarm, 3 the server unreachable.
+    #[arg(long)]
+    pub once: bool,
+    /// Milliseconds between polls.
+    #[arg(long, default_value_t = 1000)]
+    pub interval_ms: u64,
+    /// Attempts per poll when the server cannot be read (backoff from 200 ms, doubling, at
+    /// most 30 s); then the next poll starts over.
+    #[arg(long, default_value_t = 6)]
+    pub retries: u32,
+}
+
+pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
+    if args.status {
+        return status(&args);
+    }
+    let from = args.from.clone().unwrap_or_default();
+    let log_key = args.log_key.as_deref().map(vkey_argument).transpose()?;
+    let source = HttpSource::new(&from, args.checkpoint.clone());
+    let mut mirror = Mirror::open(&args.store, source, log_key)
+        .with_context(|| format!("cannot open the mirror at {}", args.store.display()))?;
+    let backoff = (Duration::from_millis(200), Duration::from_secs(30));
+    let mut last = None;
+    loop {
+        match mirror.poll(args.retries, backoff.0, backoff.1) {
+            Ok(step) => {
+                if last.as_ref() != Some(&step) {
+                    print(&format!("{}\n", describe(&step)))?;
+                    let _ = std::io::stdout().flush();
+                }
+                last = Some(step);
+            }
+            Err(MirrorError::Alarm(_)) => return Ok(Outcome::Rejected),
+            Err(MirrorError::Unreachable(error)) if args.once => {
+                return Err(anyhow::Error::new(std::io::Error::other(error.to_string())));
+            }
+            Err(MirrorError::Unreachable(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+        if args.once {
+            return Ok(Outcome::Success);
+        }
+        std::thread::sleep(Duration::from_millis(args.interval_ms));
+    }
+}
+
+fn describe(step: &Step) -> String {
+    match step {
+        Step::UpToDate { size } => format!("verified: {size} records, the server's checkpoint"),
+        Step::Advanced { from, to } => {
+            format!("verified records {from} to {to} and the checkpoint of size {to}")
+        }
+        Step::Stale { shown, held } => format!(
+            "stale: the server shows the checkpoint of size {shown}, this mirror holds {held}"
+        ),
+    }
+}
+
+fn status(args: &MirrorArgs) -> anyhow::Result<Outcome> {
+    let status = rekap_mirror::read_status(&args.store).ok_or_else(|| {
+        anyhow::Error::new(std::io::Error::other(format!(
+            "{} holds no mirror status: run `rekap mirror --from URL --store {}` first",
+            args.store.display(),
+            args.store.display()
+        )))
+    })?;
+    print(&format!("{}\n", serde_json::to_string_pretty(&status)?))?;
+    Ok(if status.alarm.is_some() {
+        Outcome::Rejected
+    } else {
+        Outcome::Success
+    })
+}

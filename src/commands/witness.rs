@@ -1,0 +1,99 @@
+//! `witness` (a C2SP tlog-witness for the logs given, crates/rekap-witness) and
+//! `verify-evidence` (an evidence file checked offline). docs/OPERATOR.md "Witness".
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use rekap_witness::evidence::{Evidence, Verdict};
+use rekap_witness::{CosignatureSigner, Witness};
+
+use crate::commands::tlog::vkey_argument;
+use crate::exit::Outcome;
+use crate::output::print;
+
+#[derive(Args)]
+pub struct WitnessArgs {
+    /// The witness's key file (`rekap keygen`; owner-only). Its cosignatures are Ed25519
+    /// cosignature/v1 under --name.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Address to listen on (port 0: any free port, printed on the first line).
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub listen: String,
+    /// The verifier key (vkey text, or a file holding it) of a log to witness; its name is
+    /// the log's origin. Repeat for each log.
+    #[arg(long = "log", value_name = "VKEY", num_args = 1.., required_unless_present = "vkey")]
+    pub logs: Vec<String>,
+    /// The witness's name in its signature lines (a schema-less URL by convention).
+    /// Default: `rekap-witness/<first 16 hex digits of its public key>`.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Where the latest cosigned checkpoint of each log and the evidence files are kept.
+    #[arg(long, env = "REKAP_WITNESS_STATE", default_value = "witness-state")]
+    pub state: PathBuf,
+    /// Print the witness's cosignature vkey (`<name>+<id>+<base64(0x04 || key)>`) and exit.
+    #[arg(long)]
+    pub vkey: bool,
+}
+
+#[derive(Args)]
+pub struct VerifyEvidenceArgs {
+    /// An evidence file (`rekap-evidence/1`, written by a witness or a mirror).
+    pub file: PathBuf,
+}
+
+pub fn witness(args: WitnessArgs) -> anyhow::Result<Outcome> {
+    let key = crate::keys::read_signing_key(&args.key)?;
+    let name = args
+        .name
+        .unwrap_or_else(|| format!("rekap-witness/{}", &crate::keys::public_hex(&key)[..16]));
+    let signer = CosignatureSigner::new(&name, key)
+        .with_context(|| format!("--name {name:?} cannot name a key"))?;
+    let vkey = signer.verifier().to_vkey();
+    if args.vkey {
+        print(&format!("{vkey}\n"))?;
+        return Ok(Outcome::Success);
+    }
+    let logs = args
+        .logs
+        .iter()
+        .map(|text| vkey_argument(text))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let origins: Vec<String> = logs.iter().map(|log| log.name().to_owned()).collect();
+    let witness = Witness::open(signer, logs, &args.state)?;
+    rekap_witness::http::serve(witness, &args.listen, |address| {
+        println!("listening on http://{address}");
+        println!("vkey {vkey}");
+        for origin in &origins {
+            println!("log {origin}");
+        }
+        let _ = std::io::stdout().flush();
+    })
+    .with_context(|| format!("cannot serve on {}", args.listen))?;
+    eprintln!("stopped");
+    Ok(Outcome::Success)
+}
+
+/// Exit 0 when the evidence proves the log signed two checkpoints that cannot both be
+/// true; 1 when it does not (or is not an evidence file).
+pub fn verify_evidence(args: VerifyEvidenceArgs) -> anyhow::Result<Outcome> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let evidence = Evidence::parse(&bytes)
+        .with_context(|| format!("{} is not an evidence file", args.file.display()))?;
+    match evidence.verify() {
+        Verdict::Proven(reason) => {
+            print(&format!(
+                "proven: {reason} (log {}, seen by {})\n",
+                evidence.log_key, evidence.observer
+            ))?;
+            Ok(Outcome::Success)
+        }
+        Verdict::NotProven(reason) => {
+            print(&format!("not proven: {reason}\n"))?;
+            Ok(Outcome::Rejected)
+        }
+    }
+}

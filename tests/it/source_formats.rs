@@ -1,0 +1,277 @@
+//! `import --from`, `compare` and the standard exports through the binary (docs/FORMATS.md),
+//! on the national worked example of docs/DEFINITION.md.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::harness::{code, stderr, stdout, Sandbox};
+
+fn example(name: &str) -> String {
+    format!("{}/docs/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/crates/rekap-formats/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// A store of the national example holding only its genesis; the operator's demo key.
+fn national() -> Sandbox {
+    let sandbox = Sandbox::new();
+    for (name, seed) in [("registrar", "01"), ("operator", "08")] {
+        let path = sandbox.path(&format!("{name}.key"));
+        std::fs::write(&path, format!("rekap-secret-key/1\n{}\n", seed.repeat(32))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let init = sandbox.run(&[
+        "init",
+        "--store",
+        "store",
+        "--election",
+        &example("national.json"),
+        "--key",
+        "registrar.key",
+    ]);
+    assert_eq!(code(&init), 0, "{}", stderr(&init));
+    sandbox
+}
+
+fn head(sandbox: &Sandbox) -> String {
+    stdout(&sandbox.run(&["verify", "--store", "store", "--json"]))
+}
+
+fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
+    let output = sandbox.run(args);
+    assert_eq!(
+        code(&output),
+        0,
+        "{args:?}: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+fn import_sirekap(sandbox: &Sandbox) -> String {
+    run_ok(
+        sandbox,
+        &[
+            "import",
+            "--store",
+            "store",
+            "--key",
+            "operator.key",
+            "--from",
+            "sirekap",
+            "--candidates",
+            &fixture("sirekap/ppwp.json"),
+            &fixture("sirekap/tree"),
+        ],
+    )
+}
+
+#[test]
+fn a_portal_tree_is_imported_with_its_documents_and_a_rerun_appends_nothing() {
+    let sandbox = national();
+    let out = import_sirekap(&sandbox);
+    assert!(out.contains("3 rows: 3 to append"), "{out}");
+    let totals = run_ok(
+        &sandbox,
+        &[
+            "totals", "--store", "store", "--level", "nation", "--format", "csv",
+        ],
+    );
+    assert!(
+        totals.contains("ID,INDONESIA,100,210,145,455,5,3,"),
+        "{totals}"
+    );
+    // Each document's blake3 hash and photo URLs are in the signed log, beside its sheet.
+    run_ok(
+        &sandbox,
+        &["export", "--store", "store", "--out", "log.rekap"],
+    );
+    let log = std::fs::read(sandbox.path("log.rekap")).unwrap();
+    let document = std::fs::read(fixture(
+        "sirekap/tree/64/6401/640101/6401012009/6401012009001.json",
+    ))
+    .unwrap();
+    let hash = blake3::hash(&document);
+    assert!(
+        log.windows(32).any(|window| window == hash.as_bytes()),
+        "the document's hash is in the log"
+    );
+    let photo = b"6401012009001-20240214-181500--a1.jpg";
+    assert!(log.windows(photo.len()).any(|window| window == photo));
+    // And `history` shows it to an auditor beside the sheet.
+    let history = run_ok(&sandbox, &["history", "--store", "store", "6401012009001"]);
+    assert!(history.contains(&hash.to_hex().to_string()), "{history}");
+    let again = import_sirekap(&sandbox);
+    assert!(again.contains("nothing to append"), "{again}");
+}
+
+#[test]
+fn a_malformed_portal_document_is_refused_with_file_pointer_and_reason() {
+    let sandbox = national();
+    let before = head(&sandbox);
+    let output = sandbox.run(&[
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "operator.key",
+        "--from",
+        "sirekap",
+        "--candidates",
+        &fixture("sirekap/ppwp.json"),
+        "--problems",
+        "problems.csv",
+        &fixture("sirekap/bad/6401012009001.json"),
+        &fixture("sirekap/tree/64/6401/640101/6401012009/6401012009002.json"),
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let report = stderr(&output);
+    assert!(report.contains("nothing imported"), "{report}");
+    assert!(
+        report.contains("6401012009001.json: /chart/100026: expected a count"),
+        "{report}"
+    );
+    let problems = std::fs::read_to_string(sandbox.path("problems.csv")).unwrap();
+    assert!(
+        problems.starts_with("file,at,station,field,rule,reason\n"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("/administrasi/suara_tidak_sah"),
+        "{problems}"
+    );
+    assert_eq!(head(&sandbox), before, "the store is unchanged");
+}
+
+#[test]
+fn a_volunteers_file_and_a_mapped_csv_from_standard_input_are_imported() {
+    let sandbox = national();
+    std::fs::write(
+        sandbox.path("kawal.csv"),
+        "tps,pas1,pas2,pas3,sah,tidakSah\r\n6401012009001,40,100,60,200,4\r\n6401012010149,10,20,30,60,1\r\n",
+    )
+    .unwrap();
+    let out = run_ok(
+        &sandbox,
+        &[
+            "import",
+            "--store",
+            "store",
+            "--key",
+            "operator.key",
+            "--from",
+            "kawalpemilu",
+            "kawal.csv",
+        ],
+    );
+    assert!(out.contains("2 rows: 2 to append"), "{out}");
+    let script = "printf 'kode_tps,suara_01,suara_02,suara_03,sah,tidak_sah\\n1101012001001,1,2,3,6,0\\n1101012001003,1,1,x,2,0\\n' | \
+        $REKAP import --store store --key operator.key --from csv \
+        --columns station=kode_tps,votes_1=suara_01,votes_2=suara_02,votes_3=suara_03,valid=sah,invalid=tidak_sah -";
+    let refused = sandbox.shell(script);
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    let report = stderr(&refused);
+    assert!(
+        report.contains("-: line 3, suara_03:"),
+        "the source's line and column: {report}"
+    );
+    let fixed = script.replace(",x,2,0", ",0,2,0");
+    let accepted = sandbox.shell(&fixed);
+    assert_eq!(code(&accepted), 0, "{}", stderr(&accepted));
+}
+
+fn compare(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["compare", "--store", "store"];
+    all.extend_from_slice(args);
+    let output = sandbox.run(&all);
+    (code(&output), stdout(&output), stderr(&output))
+}
+
+#[test]
+fn totals_csv_round_trips_through_compare_as_equal() {
+    let sandbox = national();
+    import_sirekap(&sandbox);
+    for level in ["province", "district", "village"] {
+        let totals = run_ok(
+            &sandbox,
+            &[
+                "totals", "--store", "store", "--level", level, "--format", "csv",
+            ],
+        );
+        std::fs::write(sandbox.path("totals.csv"), totals).unwrap();
+        let (exit, out, err) = compare(&sandbox, &["--with", "totals.csv"]);
+        assert_eq!(exit, 0, "{level}: {out}{err}");
+        assert!(
+            out.contains("0 differ, 0 only in rekap, 0 only in the source"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn the_portal_aggregate_and_a_volunteers_file_are_compared_region_by_region() {
+    let sandbox = national();
+    import_sirekap(&sandbox);
+    let (exit, out, err) = compare(
+        &sandbox,
+        &[
+            "--with",
+            &fixture("sirekap/tree/64/6401.json"),
+            "--candidates",
+            &fixture("sirekap/ppwp.json"),
+        ],
+    );
+    assert_eq!(exit, 1, "Aceh's district is in rekap only: {out}{err}");
+    assert!(
+        out.contains("regions: 1 equal, 0 differ, 1 only in rekap, 0 only in the source"),
+        "{out}"
+    );
+    // A volunteer read 6401012009001's second pair as 110 instead of 100.
+    std::fs::write(
+        sandbox.path("kawal.csv"),
+        "tps,pas1,pas2,pas3,sah,tidakSah\n6401012009001,40,110,60,210,4\n6401012009002,50,90,55,195,0\n",
+    )
+    .unwrap();
+    let (exit, out, err) = compare(
+        &sandbox,
+        &[
+            "--with",
+            "kawal.csv",
+            "--level",
+            "village",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(exit, 1, "{out}{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let village = json["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "6401012009")
+        .expect("the village");
+    assert_eq!(village["vote_differences"], serde_json::json!([0, 10, 0]));
+    assert_eq!(village["other"]["stations_reported"], 2);
+    assert_eq!(json["summary"]["largest"][0]["difference"], 10);
+    let (_, csv, _) = compare(
+        &sandbox,
+        &[
+            "--with",
+            "kawal.csv",
+            "--level",
+            "village",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        csv.starts_with("code,name,presence,equal,rekap_votes_1,source_votes_1,difference_1,"),
+        "{csv}"
+    );
+}
