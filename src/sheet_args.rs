@@ -174,6 +174,9 @@ impl SheetArgs {
             valid,
             invalid,
             votes_only: base.is_some_and(|b| b.votes_only) && !voter_section_given,
+            // No flags give counts by vote type yet: a correction keeps the current ones
+            // (R64 then refuses changed votes of a contest with vote types).
+            votes_by_type: base.map(|b| b.votes_by_type.clone()).unwrap_or_default(),
         })
     }
 }

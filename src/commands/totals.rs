@@ -244,6 +244,15 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
     );
     // The names last, so every column before them keeps its place for existing scripts.
     header.extend(numbers.iter().map(|number| format!("name_{number}")));
+    // Then, for a contest with vote types, each pair's count per type, as the sheets CSV
+    // names them.
+    let vote_types = view
+        .contest(selection.contest)
+        .map(|contest| contest.vote_types.clone())
+        .unwrap_or_default();
+    for number in &numbers {
+        header.extend(vote_types.iter().map(|key| format!("votes_{number}_{key}")));
+    }
     let names = pair_names(view, selection.contest);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&header);
@@ -258,6 +267,7 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
             report.approval.to_owned(),
         ]);
         row.extend(names.iter().cloned());
+        row.extend(report.totals.votes_by_type.iter().map(u64::to_string));
         let _ = writer.write_record(&row);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -1,6 +1,7 @@
 //! The three worked examples of docs/DEFINITION.md (docs/examples/): `init` accepts each
 //! definition, and `import` takes a few sheets into each: full Indonesian sheets, votes-only
-//! sheets with both spellings of a TPS code, and US precincts with free-form codes.
+//! sheets with both spellings of a TPS code, and US precincts with free-form codes, a
+//! district contest crossing counties and counts by vote type.
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -159,4 +160,105 @@ fn the_us_state_example_has_free_form_precincts_and_a_county_contest() {
         stdout(&import),
         stderr(&import)
     );
+}
+
+/// Imports `csv` (a header and rows) into `sandbox`'s store; returns stdout and stderr.
+fn import_rows(sandbox: &Sandbox, csv: &str) -> (i32, String) {
+    let path = sandbox.path("rows.csv");
+    std::fs::write(&path, csv).unwrap();
+    let import = sandbox.run(&[
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "operator.key",
+        path.to_str().unwrap(),
+    ]);
+    (code(&import), stdout(&import) + &stderr(&import))
+}
+
+#[test]
+fn the_us_state_example_has_a_district_across_counties_counted_by_vote_type() {
+    let sandbox = imported("us-state.json", "us-state-sheets.csv");
+    // District 9: Pierce County and two King precincts; two of its four have reported.
+    let status = sandbox.run(&["status", "--store", "store", "--contest", "us-house-9"]);
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    assert!(
+        stdout(&status).contains("Stations reported: 2 of 4"),
+        "{}",
+        stdout(&status)
+    );
+    let header = "station,contest,votes_1,votes_2,votes_1_election_day,votes_1_mail,\
+                  votes_1_provisional,votes_2_election_day,votes_2_mail,votes_2_provisional,\
+                  valid,invalid\n";
+    // A King precinct outside the district is refused (R28); nothing to void.
+    let outside = format!("{header}KING-01A,us-house-9,,,1,1,1,1,1,1,6,0\n");
+    let (status, output) = import_rows(&sandbox, &outside);
+    assert_eq!(status, 1, "{output}");
+    assert!(output.contains("R28"), "{output}");
+    // Counts by type that do not add up to the pair's votes are refused (R64).
+    let off = format!("{header}PIERCE-0002,us-house-9,10,7,5,4,1,3,2,1,17,0\n");
+    let (status, output) = import_rows(&sandbox, &off);
+    assert_eq!(status, 1, "{output}");
+    assert!(output.contains("R64"), "{output}");
+    // A missing count by type is named by its column.
+    let short = format!("{header}PIERCE-0002,us-house-9,,,5,4,,3,2,1,15,0\n");
+    let (status, output) = import_rows(&sandbox, &short);
+    assert_eq!(status, 1, "{output}");
+    assert!(output.contains("votes_1_provisional"), "{output}");
+    // Given in full, the sheet counts; the district's counties are its tiers.
+    let good = format!("{header}PIERCE-0002,us-house-9,,,5,4,1,3,2,1,16,0\n");
+    let (status, output) = import_rows(&sandbox, &good);
+    assert_eq!(status, 0, "{output}");
+    let status = sandbox.run(&["status", "--store", "store", "--contest", "us-house-9"]);
+    assert!(
+        stdout(&status).contains("Stations reported: 3 of 4"),
+        "{}",
+        stdout(&status)
+    );
+    // Totals show the split by vote type: the state's line sums KING-W3P2 (200, 80, 3 and
+    // 250, 60, 2), PIERCE-0001 (400, 200, 10 and 500, 120, 8) and PIERCE-0002 (5, 4, 1
+    // and 3, 2, 1).
+    let totals = sandbox.run(&[
+        "totals",
+        "--store",
+        "store",
+        "--contest",
+        "us-house-9",
+        "--level",
+        "state",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&totals), 0, "{}", stderr(&totals));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&totals)).expect("JSON");
+    let state = &json["regions"][0];
+    assert_eq!(state["votes"]["1"], 903, "{json}");
+    assert_eq!(state["votes_by_type"]["1"]["election_day"], 605, "{json}");
+    assert_eq!(state["votes_by_type"]["1"]["mail"], 284, "{json}");
+    assert_eq!(state["votes_by_type"]["2"]["provisional"], 11, "{json}");
+    assert_eq!(json["vote_types"][2], "provisional", "{json}");
+    let csv = sandbox.run(&[
+        "totals",
+        "--store",
+        "store",
+        "--contest",
+        "us-house-9",
+        "--level",
+        "state",
+        "--format",
+        "csv",
+    ]);
+    let text = stdout(&csv);
+    assert!(
+        text.lines().next().unwrap_or_default().ends_with(
+            "votes_1_election_day,votes_1_mail,votes_1_provisional,\
+         votes_2_election_day,votes_2_mail,votes_2_provisional"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(",605,284,14,753,182,11"), "{text}");
+    // The audit's independent rollup and every rule agree, split by type included.
+    let audit = sandbox.run(&["audit", "--store", "store"]);
+    assert_eq!(code(&audit), 0, "{}{}", stdout(&audit), stderr(&audit));
 }

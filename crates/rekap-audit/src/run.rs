@@ -242,12 +242,13 @@ fn sheet_versions(state: &State, tally: &mut Tally) {
         let Some(sheet) = &entry.sheet else {
             continue;
         };
-        let pairs = election
-            .contest(entry.contest)
-            .map_or(0, |contest| contest.pairs.len() as u32);
-        if let Err(violation) = sheet
-            .unpack()
-            .check_hard_rules(pairs, election.station_capacity())
+        let (pairs, vote_types) = election.contest(entry.contest).map_or((0, 0), |contest| {
+            (contest.pairs.len() as u32, contest.vote_types.len() as u32)
+        });
+        if let Err(violation) =
+            sheet
+                .unpack()
+                .check_hard_rules_typed(pairs, vote_types, election.station_capacity())
         {
             tally.fail_rule(
                 Some(entry.id.seq),
@@ -280,7 +281,12 @@ fn final_state(state: &State, projection: &Projection, accepted: &[Payload], tal
             }
             let children = election.tree().children(region);
             if !children.is_empty() {
-                let mut sum = Totals::zero(projected.votes.len());
+                let vote_types = projected
+                    .votes_by_type
+                    .len()
+                    .checked_div(projected.votes.len())
+                    .unwrap_or(0);
+                let mut sum = Totals::zero_typed(projected.votes.len(), vote_types);
                 for child in children {
                     sum.add(&projection.totals(state, contest, *child));
                 }

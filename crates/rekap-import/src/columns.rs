@@ -12,6 +12,7 @@
 //! | `voted_dpt_male`, `voted_dpt_female`, ... (optional) | `voted.<list>.male`, `.female`; an empty cell or an absent column is "not given" |
 //! | `ballots_received`, `ballots_used`, `ballots_damaged`, `ballots_unused` | `ballots.*` |
 //! | `votes_1`, `votes_2`, ... | `votes[0]`, `votes[1]`, ...: votes of ballot number 1, 2, ... |
+//! | `votes_1_<type>`, ... | `votes_by_type`: pair 1's count for the contest's vote type `<type>` (its key), ... |
 //! | `valid`, `invalid` | `valid`, `invalid` |
 //!
 //! A file may mix contests: it then has as many `votes_N` columns as the largest contest has
@@ -153,6 +154,8 @@ pub(crate) struct Columns {
     fixed: [Option<usize>; ALL.len()],
     /// Position of `votes_N` at index N - 1.
     votes: [Option<usize>; MAX_PAIRS],
+    /// `votes_N_<type key>` columns: (N, the type key, position), in header order.
+    typed: Vec<(usize, Box<[u8]>, usize)>,
     /// Fields in the header.
     pub(crate) width: usize,
     /// Every required column is present.
@@ -175,12 +178,26 @@ fn votes_number(name: &[u8]) -> Option<usize> {
     (1..=MAX_PAIRS).contains(&number).then_some(number)
 }
 
+/// `votes_N_<key>`: pair N's count for the vote type `key` (lowercase letters, digits, `_`).
+fn typed_votes(name: &[u8]) -> Option<(usize, &[u8])> {
+    let rest = name.strip_prefix(VOTES_COLUMN_PREFIX.as_bytes())?;
+    let split = rest.iter().position(|&b| b == b'_')?;
+    let (digits, key) = (rest.get(..split)?, rest.get(split + 1..)?);
+    let number = votes_number(&[VOTES_COLUMN_PREFIX.as_bytes(), digits].concat())?;
+    let well_formed = !key.is_empty()
+        && key
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_');
+    well_formed.then_some((number, key))
+}
+
 impl Columns {
     /// Reads the header row (file line 1); every problem with it is reported on line 1.
     pub(crate) fn from_header(header: &ByteRecord, problems: &mut Problems) -> Columns {
         let mut columns = Columns {
             fixed: [None; ALL.len()],
             votes: [None; MAX_PAIRS],
+            typed: Vec::new(),
             width: header.len(),
             complete: true,
             administrative: false,
@@ -195,6 +212,15 @@ impl Columns {
                 columns.fixed.get_mut(index)
             } else if let Some(number) = votes_number(name) {
                 columns.votes.get_mut(number - 1)
+            } else if let Some((number, key)) = typed_votes(name) {
+                if columns.typed_position(number, key).is_some() {
+                    problems.push(1, Some(&String::from_utf8_lossy(name)), || {
+                        format!("column {:?} appears twice in the header", shown(name))
+                    });
+                } else {
+                    columns.typed.push((number, key.into(), position));
+                }
+                continue;
             } else {
                 problems.push(1, Some(&String::from_utf8_lossy(name)), || {
                     format!(
@@ -236,6 +262,19 @@ impl Columns {
     pub(crate) fn position(&self, column: Column) -> Option<usize> {
         // `ALL` lists the columns in declaration order, so a column's discriminant is its index.
         self.fixed.get(column as usize).copied().flatten()
+    }
+
+    /// The position of `votes_N_<key>` (N from 1), if the header has it.
+    pub(crate) fn typed_position(&self, number: usize, key: &[u8]) -> Option<usize> {
+        self.typed
+            .iter()
+            .find(|(n, k, _)| *n == number && **k == *key)
+            .map(|(_, _, position)| *position)
+    }
+
+    /// Every `votes_N_<key>` column: (N, key, position).
+    pub(crate) fn typed_columns(&self) -> &[(usize, Box<[u8]>, usize)] {
+        &self.typed
     }
 
     /// The position of `votes_N` (N from 1), if the header has it.

@@ -31,7 +31,7 @@ use crate::error::ImportError;
 use crate::limits::ImportLimits;
 use crate::problem::Problems;
 use crate::reader::{limit_of, LimitExceeded, LimitedReader};
-use crate::row::{read_sheet, Cells, ContestShape};
+use crate::row::{read_sheet, votes_field, Cells, ContestShape};
 use crate::seen::SeenRows;
 
 /// What an import would append.
@@ -251,6 +251,7 @@ impl Planner<'_> {
         let shape = contest.map(|(_, contest)| ContestShape {
             id: &contest.id,
             pairs: contest.pairs.len(),
+            vote_types: contest.vote_types.iter().map(|t| t.key.as_str()).collect(),
         });
         let sheet = read_sheet(&cells, shape.as_ref(), problems);
         let (Some((code, station)), Some((contest_index, contest))) = (station, contest) else {
@@ -268,7 +269,9 @@ impl Planner<'_> {
             return;
         };
         let pairs = contest.pairs.len() as u32;
-        let violations = sheet.hard_rule_violations(pairs, election.station_capacity());
+        let vote_types = contest.vote_types.len() as u32;
+        let violations =
+            sheet.hard_rule_violations_typed(pairs, vote_types, election.station_capacity());
         let broken = !violations.is_empty();
         for violation in violations {
             let field = rule_field(&violation);
@@ -389,6 +392,8 @@ fn rule_field(violation: &HardRuleViolation) -> Option<&'static str> {
         HardRuleViolation::BallotsUnbalanced { .. } => "ballots_received",
         HardRuleViolation::OverCapacity { .. } => "dpt",
         HardRuleViolation::AbsentSectionHasNumbers => "dpt",
+        HardRuleViolation::WrongVoteTypeCount { .. } => return None,
+        HardRuleViolation::VoteTypesNotPairVotes { pair, .. } => votes_field(*pair as usize),
     })
 }
 

@@ -12,6 +12,8 @@ use crate::problem::Problems;
 pub(crate) struct ContestShape<'a> {
     pub(crate) id: &'a str,
     pub(crate) pairs: usize,
+    /// The keys of the contest's vote types (none: one count per pair).
+    pub(crate) vote_types: Vec<&'a str>,
 }
 
 /// The cells of one row.
@@ -81,6 +83,60 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// For a contest with vote types: every pair's `votes_N_<type>` cells (each required),
+    /// and the pairs' votes: `votes_N` where given, else the sum of the pair's counts (the
+    /// hard rules check the two agree). Without vote types, no such cell may be filled.
+    fn typed_votes(&mut self, contest: Option<&ContestShape<'_>>, votes: &mut [u32]) -> Vec<u32> {
+        let columns = self.cells.columns;
+        let types = contest.map_or(&[][..], |c| &c.vote_types[..]);
+        for (number, key, position) in columns.typed_columns() {
+            let known = contest.is_some_and(|c| *number <= c.pairs)
+                && types.iter().any(|t| t.as_bytes() == &**key);
+            let cell = self.cells.record.get(*position).unwrap_or(&[]);
+            if !known && !trimmed(cell).is_empty() {
+                self.complete = false;
+                let name = format!("votes_{number}_{}", String::from_utf8_lossy(key));
+                self.problems.push(self.cells.line, Some(&name), || {
+                    "the row's contest has no such pair and vote type; leave this cell empty"
+                        .to_string()
+                });
+            }
+        }
+        let Some(contest) = contest.filter(|c| !c.vote_types.is_empty()) else {
+            return Vec::new();
+        };
+        let mut counts = Vec::with_capacity(contest.pairs * types.len());
+        for number in 1..=contest.pairs {
+            let mut sum = 0u32;
+            for key in types {
+                let name = format!("votes_{number}_{key}");
+                let value = match columns.typed_position(number, key.as_bytes()) {
+                    Some(position) => self.count_at(position, &name),
+                    None => {
+                        self.complete = false;
+                        self.problems.push(self.cells.line, Some(&name), || {
+                            format!(
+                                "missing column {name}: contest {} counts votes by type",
+                                contest.id
+                            )
+                        });
+                        0
+                    }
+                };
+                sum = sum.saturating_add(value);
+                counts.push(value);
+            }
+            let given = columns
+                .votes_position(number)
+                .and_then(|position| self.cells.record.get(position))
+                .is_some_and(|cell| !trimmed(cell).is_empty());
+            if let (false, Some(total)) = (given, votes.get_mut(number - 1)) {
+                *total = sum;
+            }
+        }
+        counts
+    }
+
     fn votes(&mut self, contest: Option<&ContestShape<'_>>) -> Vec<u32> {
         let Some(contest) = contest else {
             // Unknown contest: still report every cell that is not a number.
@@ -96,8 +152,16 @@ impl Reader<'_, '_> {
             return Vec::new();
         };
         let mut votes = Vec::with_capacity(contest.pairs);
+        let typed = !contest.vote_types.is_empty();
         for number in 1..=contest.pairs {
             match self.cells.columns.votes_position(number) {
+                Some(position)
+                    if typed
+                        && trimmed(self.cells.record.get(position).unwrap_or(&[])).is_empty() =>
+                {
+                    votes.push(0);
+                }
+                None if typed => votes.push(0),
                 Some(position) => {
                     let value = self.count_at(position, votes_field(number));
                     votes.push(value);
@@ -165,11 +229,13 @@ pub(crate) fn read_sheet(
         complete: true,
     };
     if votes_only(cells) {
-        let votes = reader.votes(contest);
+        let mut votes = reader.votes(contest);
+        let votes_by_type = reader.typed_votes(contest, &mut votes);
         let valid = reader.required(Column::Valid);
         let invalid = reader.required(Column::Invalid);
         return reader.complete.then_some(TallySheet {
             votes,
+            votes_by_type,
             valid,
             invalid,
             votes_only: true,
@@ -204,10 +270,12 @@ pub(crate) fn read_sheet(
         damaged: reader.required(Column::BallotsDamaged),
         unused: reader.required(Column::BallotsUnused),
     };
-    let votes = reader.votes(contest);
+    let mut votes = reader.votes(contest);
+    let votes_by_type = reader.typed_votes(contest, &mut votes);
     let valid = reader.required(Column::Valid);
     let invalid = reader.required(Column::Invalid);
     reader.complete.then_some(TallySheet {
+        votes_by_type,
         registered,
         voted,
         ballots,

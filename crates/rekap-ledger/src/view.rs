@@ -31,7 +31,7 @@ use crate::ledger::Ledger;
 /// Name of the totals view in a store.
 pub const TOTALS_VIEW: &str = "totals";
 /// Bumped whenever the layout changes; a view of another format is ignored.
-const VIEW_FORMAT: u32 = 5;
+const VIEW_FORMAT: u32 = 6;
 /// Stamped into every view; a view computed by another version is ignored.
 const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
 /// Labels of [`rekap_projection::ApprovalState::label`], in the order the view stores them.
@@ -134,13 +134,21 @@ pub struct ContestEntry {
     pub pair_numbers: Vec<u32>,
     /// The pairs' (candidates', selections') names, in the same order: shown by `totals`.
     pub pair_names: Vec<String>,
+    /// The keys of the contest's vote types, in the definition's order (none: one count
+    /// per pair); a line then holds each pair's count per type after the pairs' votes.
+    pub vote_types: Vec<String>,
     /// From the scope's level down to the last region level.
     levels: Vec<ScopedRows>,
 }
 
 impl ContestEntry {
     fn line_bytes(&self) -> u64 {
-        8 * self.pair_numbers.len() as u64 + LINE_FIXED_BYTES
+        8 * self.vote_words() as u64 + LINE_FIXED_BYTES
+    }
+
+    /// The u64 words of votes a line starts with: per pair, then per pair per vote type.
+    fn vote_words(&self) -> usize {
+        self.pair_numbers.len() * (1 + self.vote_types.len())
     }
 
     /// Where the lines of `rows` (all of one level, `level`) start, if they are all under

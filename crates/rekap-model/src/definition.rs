@@ -14,7 +14,7 @@ use crate::regions::{
 use crate::stations::{alternative_spelling, ListedStation};
 
 /// Version of the canonical definition layout.
-pub const DEFINITION_FORMAT_VERSION: u32 = 2;
+pub const DEFINITION_FORMAT_VERSION: u32 = 3;
 
 /// One level of the region tree, top to leaf. The last level is always the polling station.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
@@ -58,8 +58,24 @@ pub struct Contest {
     pub name: String,
     /// Region whose voters vote in this contest; its level is the contest's final level.
     pub scope: String,
+    /// The places under `scope` (region or station codes, sorted, none under another) whose
+    /// stations alone take part; empty: every station under `scope` does. A district that
+    /// cuts across counties lists its counties, or its precincts.
+    pub parts: Vec<String>,
     /// Sorted by ballot number, 1..=n.
     pub pairs: Vec<CandidatePair>,
+    /// The ways of voting counted apart (election day, advance, absentee, ...), in the
+    /// order a sheet gives them; empty: one count per pair.
+    pub vote_types: Vec<VoteType>,
+}
+
+/// One way of voting a contest counts apart from the others.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct VoteType {
+    /// Stable key, e.g. `election_day`: lowercase ASCII letters, digits and `_`.
+    pub key: String,
+    /// Display name, e.g. `Election day`.
+    pub name: String,
 }
 
 /// Role of an officer.
@@ -177,7 +193,31 @@ pub struct Election {
     hash: [u8; 32],
     tree: RegionTree,
     contest_scopes: Vec<RegionIdx>,
+    /// Per contest, the stations that take part when the contest lists `parts`.
+    contest_members: Vec<Option<ContestMembers>>,
     lowest_plenary_level: u32,
+}
+
+/// The stations of a contest with `parts`: a running count over the stations under the
+/// contest's scope, so that "does this station take part" and "does this region hold a
+/// station that takes part" are each two reads (stations under a region are contiguous).
+#[derive(Debug, Clone)]
+struct ContestMembers {
+    /// The first station under the scope.
+    base: u32,
+    /// `before[i]`: how many of the scope's first `i` stations take part.
+    before: Vec<u32>,
+}
+
+impl ContestMembers {
+    fn count(&self, stations: std::ops::Range<u32>) -> u32 {
+        let at = |station: u32| {
+            let index = station.saturating_sub(self.base) as usize;
+            let last = self.before.last().copied().unwrap_or(0);
+            self.before.get(index).copied().unwrap_or(last)
+        };
+        at(stations.end).saturating_sub(at(stations.start))
+    }
 }
 
 pub(crate) fn check_text(
@@ -205,6 +245,31 @@ fn check_count(field: &'static str, count: usize, max: usize) -> Result<(), Defi
             count: count as u64,
             limit: max as u64,
         });
+    }
+    Ok(())
+}
+
+/// A contest's vote types: at most [`MAX_VOTE_TYPES`], keys well formed and unique, names
+/// given.
+fn check_vote_types(contest: &Contest) -> Result<(), DefinitionError> {
+    check_count("vote types", contest.vote_types.len(), MAX_VOTE_TYPES)?;
+    for (i, vote_type) in contest.vote_types.iter().enumerate() {
+        check_text("vote type key", &vote_type.key, MAX_LEVEL_KEY_BYTES)?;
+        let well_formed = vote_type
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !well_formed
+            || contest.vote_types[..i]
+                .iter()
+                .any(|t| t.key == vote_type.key)
+        {
+            return Err(DefinitionError::BadVoteType {
+                contest: contest.id.clone(),
+                key: vote_type.key.clone(),
+            });
+        }
+        check_text("vote type name", &vote_type.name, MAX_NAME_BYTES)?;
     }
     Ok(())
 }
@@ -324,16 +389,21 @@ impl Election {
                 }
                 check_text("pair name", &pair.name, MAX_NAME_BYTES)?;
             }
+            check_vote_types(contest)?;
             contest_scopes.push(scope);
         }
-        let election = Election {
+        let mut election = Election {
             hash: definition.hash(),
             tree,
             contest_scopes,
+            contest_members: Vec::new(),
             lowest_plenary_level,
             definition,
         };
         election.check_station_spellings()?;
+        election.contest_members = (0..election.definition.contests.len())
+            .map(|c| election.members_of(ContestIdx(c as u32)))
+            .collect::<Result<_, _>>()?;
         // Initial officers.
         let officers = &election.definition.initial_officers;
         check_count("initial officers", officers.len(), MAX_INITIAL_OFFICERS)?;
@@ -505,10 +575,92 @@ impl Election {
             .map(|l| l.key.as_str())
             .unwrap_or_default()
     }
-    /// Whether the contest is voted at the place (the contest's scope covers it).
+    /// Whether the contest is voted at the place: the contest's scope covers it and, for a
+    /// contest with `parts`, the place is a station that takes part or a region holding one.
     pub fn contest_covers(&self, contest: ContestIdx, place: Place) -> bool {
-        self.contest_scope(contest)
-            .is_some_and(|scope| self.tree.covers(scope, place))
+        let Some(scope) = self.contest_scope(contest) else {
+            return false;
+        };
+        if !self.tree.covers(scope, place) {
+            return false;
+        }
+        match self.contest_members.get(contest.0 as usize) {
+            Some(Some(members)) => {
+                let stations = match place {
+                    Place::Region(region) => self.tree.stations_under(region),
+                    Place::Station(station) => station.0..station.0.saturating_add(1),
+                };
+                members.count(stations) > 0
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether a station under the contest's scope takes part in it (always, for a contest
+    /// without `parts`). The state asks this of every station it keeps a status for.
+    pub fn station_takes_part(&self, contest: ContestIdx, station: StationId) -> bool {
+        match self.contest_members.get(contest.0 as usize) {
+            Some(Some(members)) => members.count(station.0..station.0.saturating_add(1)) > 0,
+            _ => true,
+        }
+    }
+
+    /// The stations of a contest with `parts`, checking each part: it names a region or
+    /// station under the scope, the parts are sorted by code and none lies under another.
+    fn members_of(&self, contest: ContestIdx) -> Result<Option<ContestMembers>, DefinitionError> {
+        let (Some(spec), Some(scope)) = (self.contest(contest), self.contest_scope(contest)) else {
+            return Ok(None);
+        };
+        if spec.parts.is_empty() {
+            return Ok(None);
+        }
+        check_count("contest parts", spec.parts.len(), MAX_CONTEST_PARTS)?;
+        let range = self.tree.stations_under(scope);
+        let mut takes_part = vec![false; range.len()];
+        let mut previous: Option<&str> = None;
+        for code in &spec.parts {
+            if previous.is_some_and(|p| p >= code.as_str()) {
+                return Err(DefinitionError::NotCanonical {
+                    what: "contest parts (sorted by code, unique)",
+                    at: code.clone(),
+                });
+            }
+            previous = Some(code);
+            let place = self
+                .locate(code)
+                .filter(|place| self.tree.covers(scope, *place))
+                .ok_or_else(|| DefinitionError::BadContestPart {
+                    contest: spec.id.clone(),
+                    code: code.clone(),
+                })?;
+            let stations = match place {
+                Place::Region(region) => self.tree.stations_under(region),
+                Place::Station(station) => station.0..station.0.saturating_add(1),
+            };
+            for station in stations {
+                let index = (station - range.start) as usize;
+                if let Some(slot) = takes_part.get_mut(index) {
+                    if *slot {
+                        return Err(DefinitionError::OverlappingContestParts {
+                            contest: spec.id.clone(),
+                            code: code.clone(),
+                        });
+                    }
+                    *slot = true;
+                }
+            }
+        }
+        let mut before = Vec::with_capacity(takes_part.len() + 1);
+        let mut count = 0u32;
+        before.push(0);
+        for part in takes_part {
+            count += u32::from(part);
+            before.push(count);
+        }
+        Ok(Some(ContestMembers {
+            base: range.start,
+            before,
+        }))
     }
 
     /// Checks an officer registration against the definition (not against the officers

@@ -99,6 +99,14 @@ pub enum DefinitionError {
     UnknownRegion { what: &'static str, code: String },
     #[error("contest {contest:?} has no candidate pairs")]
     NoPairs { contest: String },
+    #[error("contest {contest:?}: vote type key {key:?} is not lowercase ASCII letters, digits and _, or is given twice")]
+    BadVoteType { contest: String, key: String },
+    #[error(
+        "contest {contest:?}: part {code:?} is not a region or station under the contest's scope"
+    )]
+    BadContestPart { contest: String, code: String },
+    #[error("contest {contest:?}: part {code:?} lies under another part, or holds one")]
+    OverlappingContestParts { contest: String, code: String },
     #[error("contest {contest:?}: pair number {found} where {expected} was expected (1..=n)")]
     PairNumbering {
         contest: String,
@@ -210,6 +218,13 @@ pub enum HardRuleViolation {
     },
     #[error("rule capacity: {registered} registered voters, the station capacity is {capacity}")]
     OverCapacity { registered: u64, capacity: u32 },
+    #[error(
+        "rule vote-type-count: the sheet has {given} counts by vote type, the contest needs \
+         {expected} (pairs x vote types)"
+    )]
+    WrongVoteTypeCount { given: u64, expected: u64 },
+    #[error("rule vote-types=pair-votes: pair {pair}'s counts by vote type add up to {sum}, its votes are {votes}")]
+    VoteTypesNotPairVotes { pair: u32, sum: u64, votes: u32 },
 }
 
 /// Why the projection refuses a plenary approval's digest (issue 4 computes these).

@@ -187,7 +187,12 @@ fn count(field: &'static str, n: usize, max: usize) -> Result<(), LimitError> {
 }
 
 fn sheet_limits(sheet: &TallySheet) -> Result<(), LimitError> {
-    count("votes per pair", sheet.votes.len(), MAX_PAIRS)
+    count("votes per pair", sheet.votes.len(), MAX_PAIRS)?;
+    count(
+        "votes by type",
+        sheet.votes_by_type.len(),
+        MAX_PAIRS * MAX_VOTE_TYPES,
+    )
 }
 
 impl Event {

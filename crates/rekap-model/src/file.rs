@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::definition::{
     indonesia_levels, CandidatePair, Contest, Election, ElectionDefinition, InitialOfficer, Level,
-    RegionEntry, Role, SoftRules, DEFINITION_FORMAT_VERSION,
+    RegionEntry, Role, SoftRules, VoteType, DEFINITION_FORMAT_VERSION,
 };
 use crate::error::DefinitionError;
 use crate::limits::*;
@@ -105,7 +105,20 @@ pub struct ContestSpec {
     pub id: String,
     pub name: String,
     pub scope: String,
+    /// Regions or stations under `scope` whose stations alone take part (any order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<String>,
     pub pairs: Vec<PairSpec>,
+    /// Ways of voting counted apart, in the order sheets give them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vote_types: Vec<VoteTypeSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoteTypeSpec {
+    pub key: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,11 +330,22 @@ impl DefinitionFile {
                     })
                     .collect();
                 pairs.sort_by_key(|p| p.number);
+                let mut parts = c.parts;
+                parts.sort();
                 Contest {
                     id: c.id,
                     name: c.name,
                     scope: c.scope,
+                    parts,
                     pairs,
+                    vote_types: c
+                        .vote_types
+                        .into_iter()
+                        .map(|t| VoteType {
+                            key: t.key,
+                            name: t.name,
+                        })
+                        .collect(),
                 }
             })
             .collect();

@@ -30,7 +30,7 @@ pub mod stations;
 
 pub use definition::{
     indonesia_levels, CandidatePair, Contest, ContestIdx, Election, ElectionDefinition,
-    InitialOfficer, Level, RegionEntry, Role, SoftRules,
+    InitialOfficer, Level, RegionEntry, Role, SoftRules, VoteType,
 };
 pub use encoding::{canonical, decode_error_text};
 pub use error::{

@@ -13,11 +13,11 @@
 pub const MAX_CANONICAL_BYTES: usize = 16 * 1024 * 1024;
 
 /// bincode's allocation budget while decoding: at most the bytes read plus the in-memory
-/// size of the list elements announced and not yet read. At most
-/// `MAX_CANONICAL_BYTES + MAX_EVENTS_PER_PAYLOAD × size_of::<Event>()` (25.4 MB) for any
-/// payload within the limits, so a toolchain could grow `Event` to 419 bytes before a valid
-/// payload failed; `tests/format.rs` fails long before that.
-pub const DECODE_BUDGET_BYTES: usize = 2 * MAX_CANONICAL_BYTES;
+/// size of the list elements announced and not yet read. Three times the length limit: a
+/// genesis at every limit (regions, listed stations, officers, contests and one contest's
+/// parts) has at most 35.2 MB pending, an events payload 26.7 MB; `tests/format.rs` checks
+/// both bounds.
+pub const DECODE_BUDGET_BYTES: usize = 3 * MAX_CANONICAL_BYTES;
 
 /// Bytes of an election name, contest name, pair name, region name or level display name.
 pub const MAX_NAME_BYTES: usize = 200;
@@ -52,6 +52,10 @@ pub const MAX_LISTED_STATIONS: usize = 90_000;
 pub const MAX_CONTESTS: usize = 1_000;
 /// Candidate pairs in one contest.
 pub const MAX_PAIRS: usize = 32;
+/// Vote types of one contest (election day, advance, absentee, provisional, ...).
+pub const MAX_VOTE_TYPES: usize = 8;
+/// Places listed as one contest's `parts` (as many as listed stations).
+pub const MAX_CONTEST_PARTS: usize = MAX_LISTED_STATIONS;
 /// Officers listed in the definition itself.
 pub const MAX_INITIAL_OFFICERS: usize = 10_000;
 /// Largest station capacity a definition may state.

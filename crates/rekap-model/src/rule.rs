@@ -38,7 +38,7 @@ impl DecodeError {
 }
 
 impl HardRuleViolation {
-    /// The hard tally-sheet rule broken (R39 to R46, R62).
+    /// The hard tally-sheet rule broken (R39 to R46, R62 to R64).
     pub fn rule(&self) -> Rule {
         match self {
             HardRuleViolation::WrongPairCount { .. } => Rule(39),
@@ -50,6 +50,8 @@ impl HardRuleViolation {
             HardRuleViolation::BallotsUnbalanced { .. } => Rule(45),
             HardRuleViolation::OverCapacity { .. } => Rule(46),
             HardRuleViolation::AbsentSectionHasNumbers => Rule(62),
+            HardRuleViolation::WrongVoteTypeCount { .. } => Rule(63),
+            HardRuleViolation::VoteTypesNotPairVotes { .. } => Rule(64),
         }
     }
 }

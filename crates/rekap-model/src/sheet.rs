@@ -59,6 +59,11 @@ pub struct TallySheet {
     /// and most published results do: voter lists, voters and ballots are absent, not zero.
     /// They must then be left at zero and unset (R62); the rules that need them are skipped.
     pub votes_only: bool,
+    /// For a contest with vote types: each pair's count per type, pair by pair in ballot
+    /// order and, within a pair, type by type in the definition's order (pairs x types
+    /// numbers). Each pair's counts add up to its `votes` (R64). Empty for a contest
+    /// without vote types.
+    pub votes_by_type: Vec<u32>,
 }
 
 /// A voter list, to name it in a rule violation.
@@ -123,6 +128,16 @@ impl TallySheet {
     /// Every hard rule this sheet breaks, in the fixed order of [`HardRuleViolation`]; for a
     /// votes-only sheet only those of the vote section (and R62).
     pub fn hard_rule_violations(&self, pairs: u32, capacity: u32) -> Vec<HardRuleViolation> {
+        self.hard_rule_violations_typed(pairs, 0, capacity)
+    }
+
+    /// [`TallySheet::hard_rule_violations`] for a contest with `vote_types` vote types.
+    pub fn hard_rule_violations_typed(
+        &self,
+        pairs: u32,
+        vote_types: u32,
+        capacity: u32,
+    ) -> Vec<HardRuleViolation> {
         let mut out = Vec::new();
         if self.votes.len() as u64 != u64::from(pairs) {
             out.push(HardRuleViolation::WrongPairCount {
@@ -137,6 +152,7 @@ impl TallySheet {
                 valid: self.valid,
             });
         }
+        self.vote_type_violations(pairs, vote_types, &mut out);
         if self.votes_only {
             if self.has_administrative_numbers() {
                 out.push(HardRuleViolation::AbsentSectionHasNumbers);
@@ -198,10 +214,47 @@ impl TallySheet {
         out
     }
 
+    /// R63 and R64: a count per pair per type, each pair's counts adding up to its votes.
+    fn vote_type_violations(&self, pairs: u32, vote_types: u32, out: &mut Vec<HardRuleViolation>) {
+        let expected = u64::from(pairs) * u64::from(vote_types);
+        if self.votes_by_type.len() as u64 != expected {
+            out.push(HardRuleViolation::WrongVoteTypeCount {
+                given: self.votes_by_type.len() as u64,
+                expected,
+            });
+            return;
+        }
+        if vote_types == 0 {
+            return;
+        }
+        let per_pair = self.votes_by_type.chunks(vote_types as usize);
+        for (index, (counts, &votes)) in per_pair.zip(&self.votes).enumerate() {
+            let sum: u64 = counts.iter().map(|&v| u64::from(v)).sum();
+            if sum != u64::from(votes) {
+                out.push(HardRuleViolation::VoteTypesNotPairVotes {
+                    pair: index as u32 + 1,
+                    sum,
+                    votes,
+                });
+                return;
+            }
+        }
+    }
+
     /// The first hard rule this sheet breaks, if any.
     pub fn check_hard_rules(&self, pairs: u32, capacity: u32) -> Result<(), HardRuleViolation> {
+        self.check_hard_rules_typed(pairs, 0, capacity)
+    }
+
+    /// [`TallySheet::check_hard_rules`] for a contest with `vote_types` vote types.
+    pub fn check_hard_rules_typed(
+        &self,
+        pairs: u32,
+        vote_types: u32,
+        capacity: u32,
+    ) -> Result<(), HardRuleViolation> {
         match self
-            .hard_rule_violations(pairs, capacity)
+            .hard_rule_violations_typed(pairs, vote_types, capacity)
             .into_iter()
             .next()
         {
@@ -358,14 +411,17 @@ impl Neighbourhood {
 /// A tally sheet as the state keeps it: its numbers in one boxed slice (about half the
 /// memory of a [`TallySheet`]). Layout: registered DPT, DPPh, DPTb; voted male, female, total
 /// for DPT, DPPh, DPTb; ballots received, used, damaged, unused; valid; invalid; a mask of
-/// which male/female counts are given (bits 0-5) and whether the sheet is votes-only (bit 6);
-/// then the votes per pair.
+/// which male/female counts are given (bits 0-5), whether the sheet is votes-only (bit 6) and
+/// the number of vote types (bits 8-15); then the votes per pair, then the counts per pair
+/// per type (none for a contest without vote types).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PackedSheet(Box<[u32]>);
 
 const PACKED_FIXED: usize = 19;
 /// The bit of the mask word set for a votes-only sheet (bits 0-5 are male/female given).
 const VOTES_ONLY_BIT: u32 = 1 << 6;
+/// Where the mask word keeps the number of vote types.
+const VOTE_TYPES_SHIFT: u32 = 8;
 
 impl PackedSheet {
     pub fn pack(sheet: &TallySheet) -> PackedSheet {
@@ -389,9 +445,20 @@ impl PackedSheet {
         if sheet.votes_only {
             mask |= VOTES_ONLY_BIT;
         }
+        // A sheet that passed the hard rules has pairs x types counts; any other sheet keeps
+        // its counts (unpacked as given) and a type count that only has to fit.
+        let vote_types = match sheet.votes.len() {
+            0 => 0,
+            pairs if sheet.votes_by_type.len().is_multiple_of(pairs) => {
+                sheet.votes_by_type.len() / pairs
+            }
+            _ => 0,
+        };
+        mask |= (vote_types.min(0xff) as u32) << VOTE_TYPES_SHIFT;
         let r = &sheet.registered;
         let b = &sheet.ballots;
-        let mut out = Vec::with_capacity(PACKED_FIXED + sheet.votes.len());
+        let mut out =
+            Vec::with_capacity(PACKED_FIXED + sheet.votes.len() + sheet.votes_by_type.len());
         out.extend([r.dpt, r.dpph, r.dptb]);
         for t in [v.dpt, v.dpph, v.dptb] {
             out.extend([t.male.unwrap_or(0), t.female.unwrap_or(0), t.total]);
@@ -399,6 +466,7 @@ impl PackedSheet {
         out.extend([b.received, b.used, b.damaged, b.unused]);
         out.extend([sheet.valid, sheet.invalid, mask]);
         out.extend_from_slice(&sheet.votes);
+        out.extend_from_slice(&sheet.votes_by_type);
         PackedSheet(out.into_boxed_slice())
     }
 
@@ -435,11 +503,26 @@ impl PackedSheet {
             valid: self.at(16),
             invalid: self.at(17),
             votes_only: mask & VOTES_ONLY_BIT != 0,
+            votes_by_type: self.votes_by_type().to_vec(),
         }
+    }
+    /// Where the counts per type begin: the votes per pair fill `PACKED_FIXED..` up to it.
+    fn typed_start(&self) -> usize {
+        let types = (self.at(18) >> VOTE_TYPES_SHIFT) as usize & 0xff;
+        if types == 0 {
+            // The common case, and the one every national rollup reads: no division.
+            return self.0.len();
+        }
+        let numbers = self.0.len().saturating_sub(PACKED_FIXED);
+        PACKED_FIXED + numbers / (types + 1)
     }
     /// Votes per pair, in ballot-number order.
     pub fn votes(&self) -> &[u32] {
-        self.0.get(PACKED_FIXED..).unwrap_or(&[])
+        self.0.get(PACKED_FIXED..self.typed_start()).unwrap_or(&[])
+    }
+    /// Counts per pair per vote type (see [`TallySheet::votes_by_type`]).
+    pub fn votes_by_type(&self) -> &[u32] {
+        self.0.get(self.typed_start()..).unwrap_or(&[])
     }
     pub fn valid(&self) -> u32 {
         self.at(16)

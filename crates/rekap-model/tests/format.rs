@@ -20,7 +20,7 @@ fn demo_definition() -> ElectionDefinition {
         holds_plenary: plenary,
     };
     ElectionDefinition {
-        format_version: 2,
+        format_version: 3,
         name: "Demo".into(),
         levels: vec![
             level("regency", "Regency", "Kab", true),
@@ -52,6 +52,8 @@ fn demo_definition() -> ElectionDefinition {
                 number: 1,
                 name: "P".into(),
             }],
+            parts: Vec::new(),
+            vote_types: Vec::new(),
         }],
         station_capacity: 300,
         soft_rules: SoftRules::default(),
@@ -102,6 +104,7 @@ fn demo_sheet() -> TallySheet {
         valid: 200,
         invalid: 6,
         votes_only: false,
+        votes_by_type: Vec::new(),
     }
 }
 
@@ -178,7 +181,7 @@ fn the_worked_example_of_format_md_is_what_the_model_encodes() {
         Ok(Payload::Genesis(definition.clone()))
     );
     let election = Election::new(definition.clone()).expect("the demo definition is valid");
-    assert_eq!(genesis.len(), 422);
+    assert_eq!(genesis.len(), 438);
 
     // The definition hash: blake3 over the prefix and the payload from offset 4.
     let definition_hash = blake3_of(&[b"rekap/v1/definition", &genesis[4..]]);
@@ -189,7 +192,7 @@ fn the_worked_example_of_format_md_is_what_the_model_encodes() {
     let payload = demo_events(definition_hash);
     assert_eq!(hex::encode(encode_payload(&payload)), hex::encode(events));
     assert_eq!(decode_payload(events), Ok(payload));
-    assert_eq!(events.len(), 147);
+    assert_eq!(events.len(), 155);
     assert!(demo_sheet().hard_rule_violations(1, 300).is_empty());
 
     // The sheet hash: blake3 over the prefix and the event's fields (offset 48 to the end).
@@ -346,12 +349,15 @@ fn every_payload_within_the_limits_fits_the_decode_budget() {
     let events = MAX_EVENTS_PER_PAYLOAD * size_of::<Event>()
         + MAX_WITNESS_SIGNATURES * size_of::<WitnessSignature>()
         + MAX_WITNESS_REFUSALS * size_of::<WitnessRefusal>()
-        + MAX_PAIRS * size_of::<u32>();
+        + MAX_PAIRS * size_of::<u32>()
+        + MAX_PAIRS * MAX_VOTE_TYPES * size_of::<u32>();
     let genesis = MAX_LEVELS * size_of::<Level>()
         + MAX_REGIONS * size_of::<RegionEntry>()
         + MAX_LISTED_STATIONS * size_of::<ListedStation>()
         + MAX_CONTESTS * size_of::<Contest>()
         + MAX_PAIRS * size_of::<CandidatePair>()
+        + MAX_CONTEST_PARTS * size_of::<String>()
+        + MAX_VOTE_TYPES * size_of::<VoteType>()
         + MAX_INITIAL_OFFICERS * size_of::<InitialOfficer>();
     for (payload, pending) in [("events", events), ("genesis", genesis)] {
         assert!(
@@ -373,6 +379,7 @@ fn the_in_memory_sizes_of_format_md_are_the_compilers() {
         ("ListedStation", size_of::<ListedStation>()),
         ("Contest", size_of::<Contest>()),
         ("CandidatePair", size_of::<CandidatePair>()),
+        ("VoteType", size_of::<VoteType>()),
         ("InitialOfficer", size_of::<InitialOfficer>()),
         ("Event", size_of::<Event>()),
         ("WitnessSignature", size_of::<WitnessSignature>()),

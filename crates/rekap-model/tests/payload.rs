@@ -68,6 +68,7 @@ fn tally() -> impl Strategy<Value = TallySheet> {
             valid,
             invalid,
             votes_only: false,
+            votes_by_type: Vec::new(),
         });
     // Half of them consistent, so that deciding reaches past the hard rules.
     prop_oneof![

@@ -195,6 +195,7 @@ fn every_broken_rule_is_listed_in_a_fixed_order_and_extremes_do_not_overflow() {
         valid: max,
         invalid: max,
         votes_only: false,
+        votes_by_type: Vec::new(),
     };
     let names: Vec<&str> = violations(&s)
         .iter()
@@ -208,6 +209,8 @@ fn every_broken_rule_is_listed_in_a_fixed_order_and_extremes_do_not_overflow() {
             HardRuleViolation::BallotsUnbalanced { .. } => "ballots",
             HardRuleViolation::OverCapacity { .. } => "capacity",
             HardRuleViolation::AbsentSectionHasNumbers => "absent",
+            HardRuleViolation::WrongVoteTypeCount { .. } => "type count",
+            HardRuleViolation::VoteTypesNotPairVotes { .. } => "type sum",
         })
         .collect();
     assert_eq!(names, vec!["sum", "cast", "sex", "ballots", "capacity"]);

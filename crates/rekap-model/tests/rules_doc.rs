@@ -310,6 +310,15 @@ fn cases() -> Vec<(&'static str, Refusal)> {
     case("R46", bad_sheet(|s| s.registered.dptb = 600));
     // A votes-only sheet that still carries its voter lists.
     case("R62", bad_sheet(|s| s.votes_only = true));
+    // Counts by vote type for a contest without vote types, then ones that do not add up.
+    case("R63", bad_sheet(|s| s.votes_by_type = vec![100, 90]));
+    let mut w = World::with_json(shaped_definition_json());
+    let mut off = typed_sheet(&[[60, 40], [50, 40]]);
+    off.votes_by_type[0] = 61;
+    case(
+        "R64",
+        refusal(&mut w, OPERATOR, submit("6472010001-001", DAPIL, off)),
+    );
 
     // Objections.
     let mut w = with_sheet("6472010001-001");
@@ -413,7 +422,7 @@ fn no_station_cases() -> Vec<(&'static str, Refusal)> {
 #[test]
 fn every_rule_in_rules_md_is_provoked_and_every_refusal_names_one() {
     let documented = rules_in_doc();
-    assert_eq!(documented.len(), 62, "RULES.md lists R1 to R62");
+    assert_eq!(documented.len(), 64, "RULES.md lists R1 to R64");
     let mut provoked = BTreeSet::new();
     for (claimed, refusal) in cases() {
         let rule = refusal.rule().to_string();

@@ -44,6 +44,8 @@ fn national_bulk_submission() {
             id: "ppwp".into(),
             name: "Presiden".into(),
             scope: "ID".into(),
+            vote_types: Vec::new(),
+            parts: Vec::new(),
             pairs: (1..=3)
                 .map(|n| CandidatePair {
                     number: n,

@@ -37,6 +37,7 @@ pub fn definition_json(parts: DefinitionParts<'_>) -> Result<String, PresetError
             id: parts.contest_id,
             name: parts.contest_name,
             scope: parts.scope,
+            parts: Vec::new(),
             pairs: parts
                 .pairs
                 .into_iter()
@@ -46,6 +47,7 @@ pub fn definition_json(parts: DefinitionParts<'_>) -> Result<String, PresetError
                     name,
                 })
                 .collect(),
+            vote_types: Vec::new(),
         }],
         regions: None,
         regions_csv: Some(REGIONS_CSV_FILE_NAME.to_string()),

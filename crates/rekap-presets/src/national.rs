@@ -239,5 +239,6 @@ fn station_sheet(random: &mut SplitMix64, share: u32) -> TallySheet {
         valid,
         invalid,
         votes_only: false,
+        votes_by_type: Vec::new(),
     }
 }

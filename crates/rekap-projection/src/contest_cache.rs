@@ -21,6 +21,8 @@ pub struct ContestCache {
     pub contest: ContestIdx,
     pub contest_id: String,
     pub pairs: usize,
+    /// The contest's vote types (0: one count per pair).
+    pub vote_types: usize,
     region_totals: Vec<Option<Totals>>,
     region_digests: Vec<Option<Hash>>,
     /// Allocated on the first digest request: totals alone need no station digests.
@@ -29,15 +31,16 @@ pub struct ContestCache {
 
 impl ContestCache {
     pub fn new(election: &Election, contest: ContestIdx) -> ContestCache {
-        let (contest_id, pairs) = election
+        let (contest_id, pairs, vote_types) = election
             .contest(contest)
-            .map(|c| (c.id.clone(), c.pairs.len()))
+            .map(|c| (c.id.clone(), c.pairs.len(), c.vote_types.len()))
             .unwrap_or_default();
         let regions = election.tree().region_count() as usize;
         ContestCache {
             contest,
             contest_id,
             pairs,
+            vote_types,
             region_totals: vec![None; regions],
             region_digests: vec![None; regions],
             station_digests: Vec::new(),
@@ -69,7 +72,7 @@ impl ContestCache {
             return totals.clone();
         }
         let tree = election.tree();
-        let mut totals = Totals::zero(self.pairs);
+        let mut totals = Totals::zero_typed(self.pairs, self.vote_types);
         let children = tree.children(region);
         if children.is_empty() {
             for station in tree.stations_under(region) {
@@ -93,6 +96,9 @@ impl ContestCache {
                 if let Some((_, sheet)) = state.current_sheet(station, self.contest) {
                     for (total, count) in totals.votes.iter_mut().zip(sheet.votes()) {
                         *total += u64::from(*count);
+                    }
+                    if !sheet.votes_by_type().is_empty() {
+                        totals.add_by_type(sheet.votes_by_type());
                     }
                     totals.valid += u64::from(sheet.valid());
                     totals.invalid += u64::from(sheet.invalid());
@@ -119,7 +125,7 @@ impl ContestCache {
         state: &State,
         station: StationId,
     ) -> (Totals, Hash) {
-        let mut totals = Totals::zero(self.pairs);
+        let mut totals = Totals::zero_typed(self.pairs, self.vote_types);
         self.add_station(state, station, &mut totals);
         let digest = self.station_digest(election, state, station);
         (totals, digest)

@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 
 use rekap_model::{
     event::{Envelope, EventId, Payload},
-    regions::{RegionIdx, StationId},
+    regions::{Place, RegionIdx, StationId},
     ApprovalCheck, ApprovalCheckFailure, Change, ContestIdx, Effect, Flag, PayloadRefusal, State,
     StationStatus,
 };
@@ -308,7 +308,11 @@ impl Projection {
         for child in election.tree().children(region) {
             // A region with no stations can never be approved (R53) and has nothing to
             // approve: it holds up no parent.
-            if election.tree().stations_under(*child).is_empty() {
+            // A region with no station of the contest (a county outside a district
+            // contest's parts) is not one of its tiers either (R28).
+            if election.tree().stations_under(*child).is_empty()
+                || !election.contest_covers(contest, Place::Region(*child))
+            {
                 continue;
             }
             match self.approval_state(state, contest, *child) {

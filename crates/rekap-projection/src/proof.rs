@@ -64,6 +64,9 @@ pub struct ProofTotals {
     pub stations_reported: u32,
     pub stations_voided: u32,
     pub stations_expected: u32,
+    /// Only for a contest with vote types (absent otherwise, as in `rekap-proof/2`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub votes_by_type: Vec<u64>,
 }
 
 impl From<&Totals> for ProofTotals {
@@ -77,6 +80,7 @@ impl From<&Totals> for ProofTotals {
             stations_reported: totals.stations_reported,
             stations_voided: totals.stations_voided,
             stations_expected: totals.stations_expected,
+            votes_by_type: totals.votes_by_type.clone(),
         }
     }
 }
@@ -92,6 +96,7 @@ impl From<&ProofTotals> for Totals {
             stations_reported: totals.stations_reported,
             stations_voided: totals.stations_voided,
             stations_expected: totals.stations_expected,
+            votes_by_type: totals.votes_by_type.clone(),
         }
     }
 }
@@ -516,6 +521,12 @@ fn sum(pairs: usize, children: &[ProofLeaf]) -> Option<Totals> {
             total.votes.resize(other.votes.len(), 0);
         }
         for (sum, votes) in total.votes.iter_mut().zip(&other.votes) {
+            *sum = sum.checked_add(*votes)?;
+        }
+        if total.votes_by_type.len() < other.votes_by_type.len() {
+            total.votes_by_type.resize(other.votes_by_type.len(), 0);
+        }
+        for (sum, votes) in total.votes_by_type.iter_mut().zip(&other.votes_by_type) {
             *sum = sum.checked_add(*votes)?;
         }
         total.valid = total.valid.checked_add(other.valid)?;

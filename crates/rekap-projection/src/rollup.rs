@@ -21,18 +21,23 @@ enum Slot {
 /// One contest's current sheets, in flat arrays indexed by station.
 struct Sheets {
     pairs: usize,
+    /// Counts by vote type per station: pairs x vote types (0 for most contests).
+    typed: usize,
     slots: Vec<Slot>,
     votes: Vec<u32>,
+    by_type: Vec<u32>,
     /// valid, invalid, registered, voted per station.
     counts: Vec<[u32; 4]>,
 }
 
 impl Sheets {
-    fn new(stations: usize, pairs: usize) -> Sheets {
+    fn new(stations: usize, pairs: usize, vote_types: usize) -> Sheets {
         Sheets {
             pairs,
+            typed: pairs * vote_types,
             slots: vec![Slot::Awaiting; stations],
             votes: vec![0; stations * pairs],
+            by_type: vec![0; stations * pairs * vote_types],
             counts: vec![[0; 4]; stations],
         }
     }
@@ -45,6 +50,12 @@ impl Sheets {
         let start = station * self.pairs;
         for (index, votes) in sheet.votes.iter().take(self.pairs).enumerate() {
             self.votes[start + index] = *votes;
+        }
+        if self.typed > 0 {
+            let start = station * self.typed;
+            for (index, votes) in sheet.votes_by_type.iter().take(self.typed).enumerate() {
+                self.by_type[start + index] = *votes;
+            }
         }
         let registered = sheet.registered_total().min(u64::from(u32::MAX)) as u32;
         let voted = sheet.voted_total().min(u64::from(u32::MAX)) as u32;
@@ -78,7 +89,7 @@ pub fn rollup(election: &Election, payloads: &[Payload]) -> Vec<Vec<Totals>> {
     let mut sheets: Vec<Sheets> = election
         .contests()
         .iter()
-        .map(|contest| Sheets::new(stations, contest.pairs.len()))
+        .map(|contest| Sheets::new(stations, contest.pairs.len(), contest.vote_types.len()))
         .collect();
     for resolved in resolve_all(election, payloads) {
         for item in resolved {
@@ -165,7 +176,8 @@ fn resolve<'a>(election: &Election, payload: &'a Payload) -> Vec<Resolved<'a>> {
 fn sum_up(election: &Election, contest: ContestIdx, sheets: &Sheets) -> Vec<Totals> {
     let tree = election.tree();
     let regions = tree.region_count() as usize;
-    let mut totals = vec![Totals::zero(sheets.pairs); regions];
+    let vote_types = sheets.typed.checked_div(sheets.pairs).unwrap_or(0);
+    let mut totals = vec![Totals::zero_typed(sheets.pairs, vote_types); regions];
     for region in 0..regions as u32 {
         let region = RegionIdx(region);
         if !tree.children(region).is_empty() {
@@ -202,6 +214,10 @@ fn add_station(totals: &mut Totals, sheets: &Sheets, station: usize) {
                 .zip(&sheets.votes[start..start + sheets.pairs])
             {
                 *total += u64::from(*votes);
+            }
+            if sheets.typed > 0 {
+                let start = station * sheets.typed;
+                totals.add_by_type(&sheets.by_type[start..start + sheets.typed]);
             }
             let [valid, invalid, registered, voted] = sheets.counts[station];
             totals.valid += u64::from(valid);

@@ -22,6 +22,10 @@ pub struct Totals {
     pub stations_voided: u32,
     /// Stations that vote in the contest.
     pub stations_expected: u32,
+    /// For a contest with vote types: votes per pair per type, pair by pair and type by
+    /// type in the definition's order (summing to `votes`); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub votes_by_type: Vec<u64>,
 }
 
 impl Totals {
@@ -29,6 +33,16 @@ impl Totals {
     pub fn zero(pairs: usize) -> Totals {
         Totals {
             votes: vec![0; pairs],
+            ..Totals::default()
+        }
+    }
+
+    /// Zero totals for a contest with `pairs` pairs and `vote_types` vote types: the split
+    /// by type is zeros too, so that every region's totals of a contest have one shape.
+    pub fn zero_typed(pairs: usize, vote_types: usize) -> Totals {
+        Totals {
+            votes: vec![0; pairs],
+            votes_by_type: vec![0; pairs * vote_types],
             ..Totals::default()
         }
     }
@@ -41,6 +55,11 @@ impl Totals {
         }
         Totals {
             votes,
+            votes_by_type: sheet
+                .votes_by_type()
+                .iter()
+                .map(|&v| u64::from(v))
+                .collect(),
             valid: u64::from(sheet.valid()),
             invalid: u64::from(sheet.invalid()),
             registered: sheet.registered_total(),
@@ -59,6 +78,7 @@ impl Totals {
         for (total, votes) in self.votes.iter_mut().zip(&other.votes) {
             *total += votes;
         }
+        add_counts(&mut self.votes_by_type, &other.votes_by_type);
         self.valid += other.valid;
         self.invalid += other.invalid;
         self.registered += other.registered;
@@ -68,9 +88,31 @@ impl Totals {
         self.stations_expected += other.stations_expected;
     }
 
+    /// Adds one sheet's counts by vote type.
+    pub fn add_by_type(&mut self, counts: &[u32]) {
+        if self.votes_by_type.len() < counts.len() {
+            self.votes_by_type.resize(counts.len(), 0);
+        }
+        for (total, count) in self.votes_by_type.iter_mut().zip(counts) {
+            *total += u64::from(*count);
+        }
+    }
+
     /// Stations with neither a counting sheet nor a void.
     pub fn stations_missing(&self) -> u32 {
         self.stations_expected
             .saturating_sub(self.stations_reported + self.stations_voided)
+    }
+}
+
+fn add_counts(totals: &mut Vec<u64>, counts: &[u64]) {
+    if counts.is_empty() {
+        return;
+    }
+    if totals.len() < counts.len() {
+        totals.resize(counts.len(), 0);
+    }
+    for (total, count) in totals.iter_mut().zip(counts) {
+        *total += count;
     }
 }

@@ -85,6 +85,10 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
         .contest(selection.contest)
         .map(|column| column.pair_numbers.clone())
         .unwrap_or_default();
+    let vote_types = view
+        .contest(selection.contest)
+        .map(|column| column.vote_types.clone())
+        .unwrap_or_default();
     let regions: Vec<Value> = reports
         .iter()
         .map(|report| {
@@ -93,7 +97,7 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
                 .zip(&report.totals.votes)
                 .map(|(number, votes)| (number.to_string(), json!(votes)))
                 .collect();
-            json!({
+            let mut region = json!({
                 "code": report.code,
                 "name": report.name,
                 "votes": votes,
@@ -102,7 +106,12 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
                 "stations_reported": report.totals.stations_reported,
                 "stations_expected": report.totals.stations_expected,
                 "approval": report.approval,
-            })
+            });
+            if !vote_types.is_empty() {
+                region["votes_by_type"] =
+                    votes_by_type(&numbers, &vote_types, &report.totals.votes_by_type);
+            }
+            region
         })
         .collect();
     let contest = view
@@ -124,7 +133,30 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
                 .collect()
         })
         .unwrap_or_default();
-    json!({"contest": contest, "level": level, "pairs": pairs, "regions": regions})
+    let mut value = json!({"contest": contest, "level": level, "pairs": pairs, "regions": regions});
+    if !vote_types.is_empty() {
+        value["vote_types"] = json!(vote_types);
+    }
+    value
+}
+
+/// A contest's split by vote type: `{ "<pair number>": { "<type key>": votes, ... }, ... }`
+/// (the counts run pair by pair, type by type).
+fn votes_by_type(numbers: &[u32], vote_types: &[String], counts: &[u64]) -> Value {
+    let per_pair = counts.chunks(vote_types.len().max(1));
+    let split: serde_json::Map<String, Value> = numbers
+        .iter()
+        .zip(per_pair)
+        .map(|(number, counts)| {
+            let by_type: serde_json::Map<String, Value> = vote_types
+                .iter()
+                .zip(counts)
+                .map(|(key, votes)| (key.clone(), json!(votes)))
+                .collect();
+            (number.to_string(), Value::Object(by_type))
+        })
+        .collect();
+    Value::Object(split)
 }
 
 #[derive(Deserialize)]

@@ -48,13 +48,19 @@ function decodeSheet(bytes) {
   for (let i = 0n; i < pairs; i++) votes.push(r.u32());
   const valid = r.u32(), invalid = r.u32();
   const votesOnly = r.u8();
+  // Counts by vote type (definition format 3): pair by pair, type by type; none for most contests.
+  const typed = r.u64();
+  if (typed > 256n) throw new Error("more than 256 counts by type");
+  const votesByType = [];
+  for (let i = 0n; i < typed; i++) votesByType.push(r.u32());
   if (votesOnly > 1 || !r.done()) throw new Error("not one canonical sheet");
-  return { votes, valid, invalid, registered, voted };
+  return { votes, valid, invalid, registered, voted, votesByType };
 }
 
 function totalsBytes(t) {
   return concat(u64le(t.votes.length), ...t.votes.map(u64le), u64le(t.valid), u64le(t.invalid),
-    u64le(t.registered), u64le(t.voted), u32le(t.stations_reported), u32le(t.stations_voided), u32le(t.stations_expected));
+    u64le(t.registered), u64le(t.voted), u32le(t.stations_reported), u32le(t.stations_voided), u32le(t.stations_expected),
+    u64le((t.votes_by_type ?? []).length), ...(t.votes_by_type ?? []).map(u64le));
 }
 const leafHash = (code, totals, digest) => blake3(concat(new Uint8Array([0]), str(code), totalsBytes(totals), digest));
 function root(leaves) {
@@ -67,10 +73,12 @@ function root(leaves) {
 function addTotals(sum, t) {
   const votes = sum.votes.slice();
   t.votes.forEach((v, i) => { votes[i] = (votes[i] ?? 0n) + BigInt(v); });
+  const votes_by_type = (sum.votes_by_type ?? []).slice();
+  (t.votes_by_type ?? []).forEach((v, i) => { votes_by_type[i] = (votes_by_type[i] ?? 0n) + BigInt(v); });
   return { votes, valid: sum.valid + BigInt(t.valid), invalid: sum.invalid + BigInt(t.invalid),
     registered: sum.registered + BigInt(t.registered), voted: sum.voted + BigInt(t.voted),
     stations_reported: sum.stations_reported + t.stations_reported, stations_voided: sum.stations_voided + t.stations_voided,
-    stations_expected: sum.stations_expected + t.stations_expected };
+    stations_expected: sum.stations_expected + t.stations_expected, votes_by_type };
 }
 const sameTotals = (a, b) => equalBytes(totalsBytes(a), totalsBytes(b));
 
@@ -98,7 +106,8 @@ export async function verify(proof, typed, log) {
     ["folds", "Lembar ada di dalam digest setiap tingkat", "The sheet is inside each level's digest", () => {
       const sheetHash = blake3(concat(text.encode("rekap/v1/sheet"), str(proof.station), str(proof.contest), unhex(proof.sheet_bytes)));
       let child = { code: proof.station, digest: sheetHash, totals: { votes: sheet.votes.map(BigInt), valid: BigInt(sheet.valid), invalid: BigInt(sheet.invalid),
-        registered: sheet.registered, voted: sheet.voted, stations_reported: 1, stations_voided: 0, stations_expected: 1 } };
+        registered: sheet.registered, voted: sheet.voted, stations_reported: 1, stations_voided: 0, stations_expected: 1,
+        votes_by_type: sheet.votesByType.map(BigInt) } };
       for (const step of proof.steps) {
         if (step.size !== step.siblings.length + 1 || step.index > step.siblings.length) return say("ukuran langkah salah di ", "wrong step size at ") + step.region;
         const children = step.siblings.map((s) => ({ code: s.code, totals: s.totals, digest: unhex(s.digest) }));

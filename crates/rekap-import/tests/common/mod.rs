@@ -150,6 +150,7 @@ pub fn sheet(votes: &[u32]) -> TallySheet {
         valid,
         invalid,
         votes_only: false,
+        votes_by_type: Vec::new(),
     }
 }
 

@@ -263,16 +263,19 @@ fn lines_of(
     contest: ContestIdx,
     regions: &[RegionIdx],
 ) -> Vec<u8> {
-    let pairs = state
-        .election()
-        .contest(contest)
-        .map_or(0, |contest| contest.pairs.len());
+    let (pairs, vote_types) = state.election().contest(contest).map_or((0, 0), |contest| {
+        (contest.pairs.len(), contest.vote_types.len())
+    });
     let mut lines = Vec::new();
     for region in regions {
         let report = projection.region_report(state, contest, *region);
         let totals = &report.totals;
         for pair in 0..pairs {
             let votes = totals.votes.get(pair).copied().unwrap_or(0);
+            lines.extend_from_slice(&votes.to_le_bytes());
+        }
+        for word in 0..pairs * vote_types {
+            let votes = totals.votes_by_type.get(word).copied().unwrap_or(0);
             lines.extend_from_slice(&votes.to_le_bytes());
         }
         for value in [
@@ -320,6 +323,9 @@ fn contest_entry(
             .unwrap_or_default(),
         pair_names: definition
             .map(|c| c.pairs.iter().map(|pair| pair.name.clone()).collect())
+            .unwrap_or_default(),
+        vote_types: definition
+            .map(|c| c.vote_types.iter().map(|t| t.key.clone()).collect())
             .unwrap_or_default(),
         levels,
     }

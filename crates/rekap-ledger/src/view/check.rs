@@ -181,6 +181,12 @@ fn sum_of(lines: &[Line]) -> Option<Totals> {
         for (total, votes) in sum.votes.iter_mut().zip(&totals.votes) {
             *total = total.checked_add(*votes)?;
         }
+        if sum.votes_by_type.len() < totals.votes_by_type.len() {
+            sum.votes_by_type.resize(totals.votes_by_type.len(), 0);
+        }
+        for (total, votes) in sum.votes_by_type.iter_mut().zip(&totals.votes_by_type) {
+            *total = total.checked_add(*votes)?;
+        }
         sum.valid = sum.valid.checked_add(totals.valid)?;
         sum.invalid = sum.invalid.checked_add(totals.invalid)?;
         sum.registered = sum.registered.checked_add(totals.registered)?;

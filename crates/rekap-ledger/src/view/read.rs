@@ -303,7 +303,8 @@ pub(super) struct Line {
 /// Parses a line of `contest.line_bytes()` bytes.
 pub(super) fn parse_line(contest: &ContestEntry, line: &[u8]) -> Result<Line, ViewError> {
     let pairs = contest.pair_numbers.len();
-    let (wide, rest) = line.split_at(8 * (pairs + 4));
+    let words = contest.vote_words();
+    let (wide, rest) = line.split_at(8 * (words + 4));
     let (narrow, digest) = rest.split_at(4 * 5);
     let wide: Vec<u64> = u64_words(wide).collect();
     let narrow: Vec<u32> = u32_words(narrow).collect();
@@ -312,13 +313,14 @@ pub(super) fn parse_line(contest: &ContestEntry, line: &[u8]) -> Result<Line, Vi
         .ok_or_else(|| damaged("unknown approval label"))?;
     let totals = Totals {
         votes: wide[..pairs].to_vec(),
-        valid: wide[pairs],
-        invalid: wide[pairs + 1],
-        registered: wide[pairs + 2],
-        voted: wide[pairs + 3],
+        valid: wide[words],
+        invalid: wide[words + 1],
+        registered: wide[words + 2],
+        voted: wide[words + 3],
         stations_reported: narrow[0],
         stations_voided: narrow[1],
         stations_expected: narrow[2],
+        votes_by_type: wide[pairs..words].to_vec(),
     };
     Ok(Line {
         totals,
@@ -339,6 +341,7 @@ fn directory_fits(directory: &Directory, length: u64) -> bool {
     let contests_fit = directory.contests.iter().all(|contest| {
         contest.scope < directory.region_count
             && contest.pair_names.len() == contest.pair_numbers.len()
+            && contest.vote_types.len() <= rekap_model::limits::MAX_VOTE_TYPES
             && contest.levels.iter().all(|scoped| {
                 u64::from(scoped.first_row) + u64::from(scoped.row_count) <= regions
                     && inside(

@@ -74,6 +74,7 @@ fn sheet(one: u32, two: u32) -> TallySheet {
         valid,
         invalid: 1,
         votes_only: false,
+        votes_by_type: Vec::new(),
     }
 }
 

@@ -225,9 +225,11 @@ impl State {
     pub fn officers(&self) -> impl Iterator<Item = &Officer> {
         self.officers.values()
     }
+    /// The station's slot; `None` if the station does not take part in the contest.
     fn slot(&self, station: StationId, contest: ContestIdx) -> Option<&Slot> {
         let c = self.contests.get(contest.0 as usize)?;
-        c.slots.get(station.0.checked_sub(c.base)? as usize)
+        let slot = c.slots.get(station.0.checked_sub(c.base)? as usize)?;
+        (!c.has_parts || self.election.station_takes_part(contest, station)).then_some(slot)
     }
     fn slot_mut(&mut self, station: StationId, contest: ContestIdx) -> Option<&mut Slot> {
         let c = self.contests.get_mut(contest.0 as usize)?;

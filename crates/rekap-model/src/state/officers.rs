@@ -67,6 +67,9 @@ impl State {
                 ContestState {
                     base: range.start,
                     slots: vec![Slot::default(); range.len()],
+                    has_parts: election
+                        .contest(ContestIdx(c))
+                        .is_some_and(|contest| !contest.parts.is_empty()),
                 }
             })
             .collect();

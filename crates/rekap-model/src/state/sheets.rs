@@ -80,6 +80,8 @@ impl Default for Slot {
 pub(super) struct ContestState {
     pub(super) base: u32,
     pub(super) slots: Vec<Slot>,
+    /// Whether the contest lists `parts`: only some of the slots' stations take part.
+    pub(super) has_parts: bool,
 }
 
 /// A sheet that will count for a station: a submission or a correction.
@@ -209,13 +211,13 @@ impl State {
         contest: ContestIdx,
         sheet: &TallySheet,
     ) -> Result<(), Refusal> {
-        let pairs = self
+        let (pairs, vote_types) = self
             .election
             .contest(contest)
-            .map(|c| c.pairs.len())
-            .unwrap_or(0) as u32;
+            .map(|c| (c.pairs.len() as u32, c.vote_types.len() as u32))
+            .unwrap_or((0, 0));
         sheet
-            .check_hard_rules(pairs, self.election.station_capacity())
+            .check_hard_rules_typed(pairs, vote_types, self.election.station_capacity())
             .map_err(|violation| Refusal::HardRule {
                 station: station.to_string(),
                 contest: contest_id.to_string(),

@@ -264,6 +264,7 @@ pub fn sheet(votes: &[u32]) -> TallySheet {
         valid,
         invalid,
         votes_only: false,
+        votes_by_type: Vec::new(),
     }
 }
 
@@ -328,4 +329,33 @@ pub fn approve(region: &str, contest: &str, signatures: Vec<WitnessSignature>) -
         signatures,
         refusals: vec![],
     }
+}
+
+/// A contest of the shapes issue 11 asks for: a district whose parts cross regencies (one
+/// village of Balikpapan and the district Palaran of Samarinda), counting two vote types.
+pub const DAPIL: &str = "dprd-dapil-1";
+
+/// [`definition_json`] with the [`DAPIL`] contest added.
+pub fn shaped_definition_json() -> serde_json::Value {
+    let mut json = definition_json();
+    let contest = serde_json::json!({
+        "id": DAPIL, "name": "DPRD electoral district 1", "scope": "64",
+        "parts": ["647201", "6471010001"],
+        "pairs": [ {"number": 1, "name": "Party A"}, {"number": 2, "name": "Party B"} ],
+        "vote_types": [ {"key": "election_day", "name": "Election day"},
+                        {"key": "absentee", "name": "Absentee"} ]
+    });
+    json["contests"]
+        .as_array_mut()
+        .expect("contests")
+        .push(contest);
+    json
+}
+
+/// [`sheet`] with counts by type: each pair's votes split as given, type by type.
+pub fn typed_sheet(split: &[[u32; 2]]) -> TallySheet {
+    let totals: Vec<u32> = split.iter().map(|[a, b]| a + b).collect();
+    let mut numbers = sheet(&totals);
+    numbers.votes_by_type = split.iter().flatten().copied().collect();
+    numbers
 }

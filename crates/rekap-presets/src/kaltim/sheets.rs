@@ -131,6 +131,7 @@ pub fn regency_sheets(
             valid: field("valid votes", valid[s])?,
             invalid: field("invalid votes", invalid[s])?,
             votes_only: false,
+            votes_by_type: Vec::new(),
         });
     }
     Ok(sheets)

@@ -3,5 +3,6 @@
 mod approvals;
 mod proofs;
 mod replay;
+mod shapes;
 mod totals;
 mod world;

@@ -117,6 +117,7 @@ pub fn sheet(votes: &[u32]) -> TallySheet {
         valid,
         invalid: 2,
         votes_only: false,
+        votes_by_type: Vec::new(),
     }
 }
 
