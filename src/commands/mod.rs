@@ -5,6 +5,7 @@ pub mod bench_server;
 pub mod compare;
 pub mod demo;
 pub mod export;
+mod export_results;
 pub mod history;
 pub mod import;
 pub mod import_from;
