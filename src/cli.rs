@@ -206,9 +206,18 @@ pub struct ExportArgs {
     /// File to write; refused if it exists.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// JSON and CSV: records, bytes, out, head.
-    #[command(flatten)]
-    pub format: crate::output::FormatArg,
+    /// table, json, csv: the log, its summary printed so (JSON and CSV: records, bytes,
+    /// out, head). nist-err: the current results as NIST SP 1500-100 v2 Election Results
+    /// Reporting JSON; openelections: as OpenElections CSV (docs/FORMATS.md); `--out -`
+    /// writes these to standard output.
+    #[arg(long, short = 'f', value_enum, default_value_t = crate::commands::export::ExportFormat::Table)]
+    pub format: crate::commands::export::ExportFormat,
+    /// The older spelling of --format json.
+    #[arg(long, hide = true)]
+    pub json: bool,
+    /// openelections: one row per region of this level and pair (default: per station).
+    #[arg(long)]
+    pub level: Option<String>,
 }
 
 #[derive(Args)]

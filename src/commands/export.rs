@@ -9,7 +9,34 @@ use crate::commands::totals::Format;
 use crate::exit::Outcome;
 use crate::output::print;
 
+/// What `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Table,
+    Json,
+    Csv,
+    /// NIST SP 1500-100 v2 Election Results Reporting JSON of the current results.
+    NistErr,
+    /// OpenElections CSV of the current results.
+    Openelections,
+}
+
 pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
+    let summary_format = match (args.format, args.json) {
+        (_, true) | (ExportFormat::Json, _) => Format::Json,
+        (ExportFormat::Csv, _) => Format::Csv,
+        (ExportFormat::Table, _) => Format::Table,
+        (ExportFormat::NistErr, _) => {
+            let text = super::export_results::nist(&args.store)?;
+            super::export_results::write_out(&args.out, &text)?;
+            return Ok(Outcome::Success);
+        }
+        (ExportFormat::Openelections, _) => {
+            let text = super::export_results::openelections(&args.store, args.level.as_deref())?;
+            super::export_results::write_out(&args.out, &text)?;
+            return Ok(Outcome::Success);
+        }
+    };
     let storage = DefaultStorage::open_read_only(&args.store)?;
     let log = Log::open(storage)?;
     let file = OpenOptions::new()
@@ -26,7 +53,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
         "out": args.out.display().to_string(),
         "head": hex::encode(summary.head),
     });
-    let text = match args.format.chosen() {
+    let text = match summary_format {
         Format::Json => value.to_string() + "\n",
         Format::Csv => crate::output::csv_of_object(&value),
         Format::Table => format!(

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod completions;
 pub mod demo;
 pub mod export;
+mod export_results;
 pub mod history;
 pub mod import;
 pub mod import_from;

@@ -275,3 +275,107 @@ fn the_portal_aggregate_and_a_volunteers_file_are_compared_region_by_region() {
         "{csv}"
     );
 }
+
+/// The NIST SP 1500-100 v2 JSON schema, committed with its origin.
+fn nist_schema() -> serde_json::Value {
+    let path = fixture("../schema/NIST_V2_election_results_reporting.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_nist_export_is_valid_against_the_official_schema_and_every_reference_resolves() {
+    let sandbox = national();
+    let validator = jsonschema::validator_for(&nist_schema()).expect("the schema compiles");
+    for imported in [false, true] {
+        if imported {
+            import_sirekap(&sandbox);
+        }
+        let text = run_ok(
+            &sandbox,
+            &[
+                "export", "--store", "store", "--format", "nist-err", "--out", "-",
+            ],
+        );
+        let report: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|error| format!("{} at {}", error, error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(
+            rekap_formats::nist::unresolved_references(&report),
+            Vec::<String>::new()
+        );
+        // The nation's votes for pair 2 are a VoteCounts of its reporting unit.
+        let contest = &report["Election"][0]["Contest"][0];
+        let selection = &contest["ContestSelection"][1];
+        let nation = selection["VoteCounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|count| count["GpUnitId"] == "ru-ID")
+            .expect("a count for the nation");
+        assert_eq!(nation["Count"], if imported { 210 } else { 0 });
+        assert_eq!(report["Status"], "unofficial-partial");
+    }
+    // A reference that names nothing is found.
+    let mut broken: serde_json::Value = serde_json::from_str(&run_ok(
+        &sandbox,
+        &[
+            "export", "--store", "store", "--format", "nist-err", "--out", "-",
+        ],
+    ))
+    .unwrap();
+    broken["Election"][0]["ElectionScopeId"] = "ru-nowhere".into();
+    assert_eq!(
+        rekap_formats::nist::unresolved_references(&broken),
+        vec!["/Election/0/ElectionScopeId: ru-nowhere".to_owned()]
+    );
+}
+
+#[test]
+fn openelections_csv_per_station_and_per_region() {
+    let sandbox = national();
+    import_sirekap(&sandbox);
+    let stations = run_ok(
+        &sandbox,
+        &[
+            "export",
+            "--store",
+            "store",
+            "--format",
+            "openelections",
+            "--out",
+            "-",
+        ],
+    );
+    let mut lines = stations.lines();
+    assert_eq!(
+        lines.next(),
+        Some("county,precinct,office,district,party,candidate,votes")
+    );
+    assert!(
+        stations.contains("PASER,6401012009001,Presiden dan Wakil Presiden,ID,,Pasangan 02,100\n"),
+        "{stations}"
+    );
+    let regencies = run_ok(
+        &sandbox,
+        &[
+            "export",
+            "--store",
+            "store",
+            "-f",
+            "openelections",
+            "--level",
+            "regency",
+            "--out",
+            "oe.csv",
+        ],
+    );
+    assert!(regencies.is_empty());
+    let written = std::fs::read_to_string(sandbox.path("oe.csv")).unwrap();
+    assert!(
+        written.contains("PASER,6401,Presiden dan Wakil Presiden,ID,,Pasangan 03,145\n"),
+        "{written}"
+    );
+}
