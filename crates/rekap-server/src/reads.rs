@@ -605,7 +605,7 @@ pub struct ProofQuery {
 }
 
 /// `GET /v1/stations/{code}/proof?contest=&level=`: the station's proof file, exactly as
-/// `rekap prove` writes it (format rekap-proof/2), built by the writer between commits.
+/// `rekap prove` writes it (format rekap-proof/3), built by the writer between commits.
 pub async fn station_proof(
     State(app): State<Arc<App>>,
     Path(code): Path<String>,
