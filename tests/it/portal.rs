@@ -116,20 +116,24 @@ fn verdict(browser: &Browser) -> (String, String) {
     )
 }
 
-/// A proxy on 127.0.0.1 that forwards each GET to `upstream` and, in a station's proof,
-/// raises the first `"valid":` number by one.
-fn tampering_proxy(upstream: String) -> String {
+/// A proxy on 127.0.0.1 that forwards each GET to `upstream` and passes a station's proof
+/// through `tamper` (e.g. raising the first `"valid":` number by one).
+fn tampering_proxy(upstream: String, tamper: fn(&str) -> String) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("proxy port");
     let address = format!("http://{}", listener.local_addr().expect("proxy address"));
     std::thread::spawn(move || {
         for stream in listener.incoming().take(200).flatten() {
-            let _ = forward(stream, &upstream);
+            let _ = forward(stream, &upstream, tamper);
         }
     });
     address
 }
 
-fn forward(mut stream: TcpStream, upstream: &str) -> std::io::Result<()> {
+fn forward(
+    mut stream: TcpStream,
+    upstream: &str,
+    tamper: fn(&str) -> String,
+) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut request = Vec::new();
     let mut byte = [0u8; 1];
@@ -158,7 +162,7 @@ fn forward(mut stream: TcpStream, upstream: &str) -> std::io::Result<()> {
         .read_to_vec()
         .map_err(std::io::Error::other)?;
     if path.contains("/proof") {
-        body = raise_first_valid(&String::from_utf8_lossy(&body)).into_bytes();
+        body = tamper(&String::from_utf8_lossy(&body)).into_bytes();
     }
     let header = format!(
         "HTTP/1.1 {status} OK\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
@@ -166,6 +170,25 @@ fn forward(mut stream: TcpStream, upstream: &str) -> std::io::Result<()> {
     );
     stream.write_all(header.as_bytes())?;
     stream.write_all(&body)
+}
+
+/// Changes one character of the root in the proof's signed checkpoint (the JSON string
+/// `approval.log_proof`: `...\\n\\nrekap/<origin>\\n<size>\\n<root>...`).
+fn alter_checkpoint_root(text: &str) -> String {
+    let Some(note) = text.find("\\n\\nrekap/") else {
+        return text.to_owned();
+    };
+    let after_origin = note + 4 + text[note + 4..].find("\\n").unwrap_or(0) + 2;
+    let root = after_origin + text[after_origin..].find("\\n").unwrap_or(0) + 2;
+    let Some(first) = text[root..].chars().next() else {
+        return text.to_owned();
+    };
+    let replaced = if first == 'A' { 'B' } else { 'A' };
+    format!(
+        "{}{replaced}{}",
+        &text[..root],
+        &text[root + first.len_utf8()..]
+    )
 }
 
 fn raise_first_valid(text: &str) -> String {
@@ -317,6 +340,20 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
         "the true numbers verify"
     );
     browser.screenshot(&shots.join("cek-true.png"));
+    let checkpoint = browser.run(
+        "return [document.querySelector('[data-step=checkpoint]').dataset.result, \
+         document.getElementById('verdict').dataset.checkpoint];",
+    );
+    assert_eq!(
+        checkpoint[0], "ok",
+        "the checkpoint step is checked and holds"
+    );
+    assert!(
+        checkpoint[1]
+            .as_str()
+            .is_some_and(|size| size.parse::<u64>().is_ok_and(|n| n > 0)),
+        "the verdict names the checkpoint's size: {checkpoint}"
+    );
     // In-browser verification time (fetch and every check), median of five loads: the
     // number docs/PERFORMANCE.md records (printed, not asserted: the machine is shared).
     let mut times: Vec<f64> = (0..5)
@@ -341,12 +378,31 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     browser.screenshot(&shots.join("cek-changed.png"));
 
     // The true numbers through a proxy that changes one number of the proof.
-    let proxy = tampering_proxy(server.url.clone());
+    let proxy = tampering_proxy(server.url.clone(), raise_first_valid);
     browser.open(&cek(&proxy, &votes));
     let (ok, step) = verdict(&browser);
     assert_eq!(ok, "false", "a proof altered in transit must not verify");
     assert!(!step.is_empty());
     browser.screenshot(&shots.join("cek-tampered.png"));
+
+    // The true numbers through a proxy that changes the signed checkpoint's root: every
+    // step before holds, the checkpoint step fails.
+    let proxy = tampering_proxy(server.url.clone(), alter_checkpoint_root);
+    browser.open(&cek(&proxy, &votes));
+    assert_eq!(
+        verdict(&browser),
+        ("false".to_owned(), "checkpoint".to_owned()),
+        "a checkpoint altered in transit fails the checkpoint step"
+    );
+    browser.screenshot(&shots.join("cek-checkpoint-tampered.png"));
+    // A key pinned in the address that is not the log's: the signature step fails.
+    let other_key = "other.example/log%2B00000000%2BAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    browser.open(&format!("{}&log_key={other_key}", cek(&server.url, &votes)));
+    assert_eq!(
+        verdict(&browser).0,
+        "false",
+        "another log key must not verify"
+    );
 }
 
 /// One GET with `target` sent byte for byte (no client-side URL checks): the status and

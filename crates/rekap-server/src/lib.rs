@@ -121,6 +121,9 @@ pub fn serve(
                     Ok(group) => {
                         let signer = CheckpointSigner::open(&store, group.ledger())
                             .map_err(|error| error.to_string());
+                        if let Ok(signer) = &signer {
+                            let _ = shared.log_vkey.set(signer.verifier().to_vkey());
+                        }
                         let signing = writer::Signing::new(signer);
                         Some(writer::run(group, signing, receiver, shared, writer_config))
                     }

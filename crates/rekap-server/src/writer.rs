@@ -99,6 +99,9 @@ pub struct Shared {
     pub ready: AtomicBool,
     /// The latest signed checkpoint (`GET /tlog/checkpoint`), if the store has a log key.
     pub checkpoint: RwLock<Option<Arc<SignedCheckpoint>>>,
+    /// The log's verifier key (C2SP vkey) that signs those checkpoints, if the store has a
+    /// log key: the portal's "Cek TPS saya" shows it beside the checkpoint it verified.
+    pub log_vkey: std::sync::OnceLock<String>,
     /// Set once the HTTP side has stopped and answered every request: the writer then
     /// finishes what is queued and returns.
     pub stopping: AtomicBool,
@@ -112,6 +115,7 @@ impl Default for Shared {
             last_counters: RwLock::new(HashMap::new()),
             ready: AtomicBool::new(false),
             checkpoint: RwLock::new(None),
+            log_vkey: std::sync::OnceLock::new(),
             stopping: AtomicBool::new(false),
         }
     }

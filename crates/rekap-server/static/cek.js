@@ -1,7 +1,9 @@
 // "Cek TPS saya": verifies a station's proof (docs/FORMAT.md, "Proof file") in the browser,
 // trusting nothing the server says: the typed numbers against the sheet's bytes, the sheet
 // through every level's Merkle fold (blake3, @noble/hashes 2.4.0, vendored, MIT) to the
-// approved digest, and the approval record's hash and Ed25519 signature (WebCrypto).
+// approved digest, the approval record's hash and Ed25519 signature (WebCrypto), and the
+// record's RFC 6962 inclusion (SHA-256, WebCrypto) in a checkpoint of this election's origin
+// signed by the log's key (the page's, or one pinned with `log_key=` in the address).
 import { blake3 } from "/static/noble-hashes/2.4.0/blake3.js";
 
 const text = new TextEncoder();
@@ -87,11 +89,85 @@ async function verifyEd25519(key, signature, message) {
   return crypto.subtle.verify({ name: "Ed25519" }, imported, signature, message);
 }
 
+const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+const unbase64 = (s) => {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) throw new Error("not base64");
+  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+};
+
+// A C2SP vkey `<name>+<hex key id>+<base64(0x01 || Ed25519 key)>`, its key id checked.
+async function parseVkey(vkey) {
+  const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
+  if (first <= 0 || second < 0) throw new Error("not a vkey");
+  const name = vkey.slice(0, first), id = vkey.slice(first + 1, second), key = unbase64(vkey.slice(second + 1));
+  if (key.length !== 33 || key[0] !== 1) throw new Error("not an Ed25519 vkey");
+  const computed = (await sha256(concat(text.encode(name), new Uint8Array([10]), key))).subarray(0, 4);
+  if (hex(computed) !== id) throw new Error("the vkey's key id does not match its key");
+  return { name, id: computed, key: key.subarray(1) };
+}
+
+// RFC 9162 2.1.3.2: the root an inclusion proof gives for `leaf` at `index` in a tree of `size`.
+async function inclusionRoot(index, size, leaf, path) {
+  if (index >= size) throw new Error("index beyond the tree");
+  let fn = index, sn = size - 1n, r = leaf;
+  for (const p of path) {
+    if (sn === 0n) throw new Error("proof too long");
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = await sha256(concat(new Uint8Array([1]), p, r));
+      if ((fn & 1n) === 0n) while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+    } else {
+      r = await sha256(concat(new Uint8Array([1]), r, p));
+    }
+    fn >>= 1n; sn >>= 1n;
+  }
+  if (sn !== 0n) throw new Error("proof too short");
+  return r;
+}
+
+// The approval record's inclusion (tlog-proof text) in a checkpoint signed by `vkey`, whose
+// origin is this election's. Returns a failure text, or sets `seen` to what was verified.
+async function checkLogProof(proof, recordHash, definitionHash, vkey, say, seen) {
+  const textOf = proof.approval.log_proof;
+  if (typeof textOf !== "string") return say("bukti tidak memuat checkpoint", "the proof carries no checkpoint");
+  const split = textOf.indexOf("\n\n");
+  if (split < 0) return say("bukti log rusak", "malformed log proof");
+  const head = textOf.slice(0, split).split("\n"), note = textOf.slice(split + 2);
+  if (head[0] !== "c2sp.org/tlog-proof@v1") return say("bukti log rusak", "malformed log proof");
+  let at = 1;
+  if (head[at]?.startsWith("extra ")) at++;
+  const index = /^index (0|[1-9][0-9]*)$/.exec(head[at] ?? "");
+  if (!index) return say("bukti log tanpa indeks", "the log proof has no index");
+  if (BigInt(index[1]) !== BigInt(proof.approval.seq) - 1n) return say("indeks bukan catatan persetujuan", "the index is not the approval record's");
+  const path = head.slice(at + 1).map(unbase64);
+  if (path.some((h) => h.length !== 32)) return say("hash bukti bukan 32 byte", "a proof hash is not 32 bytes");
+  const noteSplit = note.indexOf("\n\n");
+  if (noteSplit < 0) return say("checkpoint rusak", "malformed checkpoint");
+  const body = note.slice(0, noteSplit + 1), lines = body.split("\n");
+  const origin = lines[0], size = /^(0|[1-9][0-9]*)$/.test(lines[1] ?? "") ? BigInt(lines[1]) : null;
+  if (origin !== "rekap/" + hex(definitionHash)) return say("checkpoint milik log lain: ", "the checkpoint is another log's: ") + origin;
+  if (size === null) return say("checkpoint rusak", "malformed checkpoint");
+  const root = unbase64(lines[2] ?? "");
+  const computed = await inclusionRoot(BigInt(index[1]), size, await sha256(concat(new Uint8Array([0]), recordHash)), path);
+  if (!equalBytes(computed, root)) return say("catatan persetujuan tidak ada di pohon checkpoint", "the approval record is not in the checkpoint's tree");
+  if (!vkey) return say("kunci log tidak diketahui", "the log's key is not known");
+  const log = await parseVkey(vkey);
+  const signed = note.slice(noteSplit + 2).split("\n").filter((l) => l.startsWith("\u2014 " + log.name + " "));
+  for (const line of signed) {
+    const signature = unbase64(line.slice(("\u2014 " + log.name + " ").length));
+    if (signature.length === 68 && equalBytes(signature.subarray(0, 4), log.id) && (await verifyEd25519(log.key, signature.subarray(4), text.encode(body)))) {
+      seen.checkpoint = { origin, size: String(size), root: lines[2], key: vkey };
+      return undefined;
+    }
+  }
+  return say("checkpoint tidak ditandatangani kunci log ", "the checkpoint is not signed by the log key ") + log.name;
+}
+
 // Each step: [id, label id, label en, check]. The first failing one is the verdict.
-export async function verify(proof, typed, log) {
+export async function verify(proof, typed, log, vkey) {
   const lang = document.documentElement.lang;
   const say = (id, en) => (lang === "en" ? en : id);
-  let sheet, digest, totals, record, payloadAt;
+  let sheet, digest, totals, record, payloadAt, recordHash, definitionHash;
+  const seen = {};
   const steps = [
     ["numbers", "Angka sama dengan lembar TPS", "The numbers are exactly the sheet's", () => {
       sheet = decodeSheet(unhex(proof.sheet_bytes));
@@ -135,12 +211,12 @@ export async function verify(proof, typed, log) {
       if (seq !== BigInt(proof.approval.seq) || hex(author) !== proof.approval.author) return say("nomor atau penulis catatan berbeda", "the record's seq or author differ");
       const message = concat(text.encode("rekap/v1/submission"), bytes.subarray(48, 96 + p));
       if (!(await verifyEd25519(author, signature, message))) return say("tanda tangan pejabat tidak sah", "the official's signature does not verify");
-      record = bytes; payloadAt = [96, 96 + p];
+      record = bytes; payloadAt = [96, 96 + p]; recordHash = hash;
     }],
     ["event", "Catatan itu menyetujui digest ini untuk wilayah dan pemilihan ini", "The record approves this digest for this region and contest", async () => {
       const r = new Reader(record.subarray(payloadAt[0], payloadAt[1]));
       if (r.u32() !== 1) return say("muatan bukan kejadian", "the payload is not events");
-      const definitionHash = r.take(32);
+      definitionHash = r.take(32);
       const count = r.u64();
       if (BigInt(proof.approval.event) >= count) return say("kejadian tidak ada", "no such event");
       for (let i = 0; i < proof.approval.event; i++) { if (r.u32() !== 8) return say("kejadian lain sebelum persetujuan tidak dapat dibaca di sini", "another kind of event before the approval cannot be read here"); skipApproval(r); }
@@ -154,6 +230,8 @@ export async function verify(proof, typed, log) {
         if (!(await verifyEd25519(witness, signature, statement))) return say("tanda tangan saksi tidak sah: ", "a witness signature does not verify: ") + hex(witness).slice(0, 16);
       }
     }],
+    ["checkpoint", "Persetujuan ada di checkpoint log yang ditandatangani", "The approval is in a signed checkpoint of the log",
+      () => checkLogProof(proof, recordHash, definitionHash, vkey, say, seen)],
   ];
   for (const [id, labelId, labelEn, check] of steps) {
     let failure;
@@ -161,9 +239,7 @@ export async function verify(proof, typed, log) {
     log(id, say(labelId, labelEn), failure);
     if (failure !== undefined) return { ok: false, step: id, label: say(labelId, labelEn), failure };
   }
-  // The transparency log's checkpoint is added by issue 12: where its inclusion check plugs in.
-  log("checkpoint", say("Persetujuan ada di checkpoint log yang ditandatangani", "The approval is in a signed checkpoint of the log"), null);
-  return { ok: true, digest: hex(digest), totals };
+  return { ok: true, digest: hex(digest), totals, checkpoint: seen.checkpoint };
 }
 
 function skipApproval(r) {
@@ -188,8 +264,8 @@ async function run(params) {
   const log = (id, label, failure) => {
     const item = document.createElement("li");
     item.dataset.step = id;
-    item.dataset.result = failure === null ? "not-checked" : failure === undefined ? "ok" : "failed";
-    item.textContent = label + ": " + (failure === null ? say("belum diperiksa (checkpoint log transparansi belum tersedia)", "not yet checked (the transparency checkpoint is not served yet)") : failure === undefined ? say("benar", "verified") : say("GAGAL — ", "FAILED — ") + failure);
+    item.dataset.result = failure === undefined ? "ok" : "failed";
+    item.textContent = label + ": " + (failure === undefined ? say("benar", "verified") : say("GAGAL — ", "FAILED — ") + failure);
     list.append(item);
   };
   let result;
@@ -198,7 +274,8 @@ async function run(params) {
     const response = await fetch(`/v1/stations/${encodeURIComponent(typed.station)}/proof?contest=${encodeURIComponent(contest)}`);
     if (!response.ok) throw new Error(say("bukti tidak didapat: ", "no proof: ") + response.status);
     const proof = await response.json();
-    result = await verify(proof, typed, log);
+    const vkey = new URLSearchParams(location.search).get("log_key") || document.getElementById("cek").dataset.logKey;
+    result = await verify(proof, typed, log, vkey);
   } catch (error) {
     log("fetch", say("Mengambil bukti", "Fetching the proof"), String(error.message || error));
     result = { ok: false, step: "fetch", label: say("Mengambil bukti", "Fetching the proof") };
@@ -207,8 +284,11 @@ async function run(params) {
   verdict.dataset.ok = String(result.ok);
   verdict.dataset.step = result.ok ? "" : result.step;
   verdict.dataset.ms = elapsed.toFixed(1);
+  verdict.dataset.checkpoint = result.ok ? result.checkpoint.size : "";
   verdict.textContent = result.ok
-    ? say("Terverifikasi: angka ini ada di dalam digest yang disetujui ", "Verified: these numbers are inside the approved digest ") + result.digest + "."
+    ? say("Terverifikasi: angka ini ada di dalam digest yang disetujui ", "Verified: these numbers are inside the approved digest ") + result.digest + ", " +
+      say("dan persetujuannya ada di checkpoint ", "and its approval is in checkpoint ") + result.checkpoint.origin + " " + say("ukuran ", "size ") + result.checkpoint.size +
+      " (root " + result.checkpoint.root + ") " + say("yang ditandatangani kunci ", "signed by key ") + result.checkpoint.key + "."
     : say("Tidak terverifikasi. Langkah pertama yang gagal: ", "Not verified. First step that failed: ") + result.label + ".";
 }
 
