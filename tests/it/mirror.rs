@@ -332,11 +332,14 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
     // served at the honest server's address.
     submit(&sandbox, "dishonest-store", 4, 99);
     submit(&sandbox, "dishonest-store", 5, 98);
-    let forked = publish_checkpoint(&sandbox, "dishonest-store");
+    // Signed now, served only once the honest server is gone: a follower polling meanwhile
+    // must not read the fork's checkpoint beside the honest server's records.
+    let forked = run_ok(&sandbox, &["checkpoint", "--store", "dishonest-store"]);
     // What the dishonest log sends its witnesses: its own proof from the size they hold.
     let fork_body = witness_body(&sandbox, "dishonest-store", 6, &forked, 7);
     let address = url.trim_start_matches("http://").to_owned();
     server.stop();
+    std::fs::write(sandbox.path("served.checkpoint"), &forked).expect("write");
     let dishonest = serve(&sandbox, "dishonest-store", &address);
 
     let (code_m1, alarm) = follower.wait_exit(Duration::from_secs(60));
