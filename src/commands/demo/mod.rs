@@ -142,7 +142,7 @@ fn next_steps(
 ) -> String {
     let store = args.store.display();
     format!(
-        "\n{} {} ({} bytes)\n\n{}\n  rekap status --store {store}\n  rekap totals --store {store} --level district --lang {}\n  rekap history --store {store} {station}\n  rekap prove --store {store} --contest {contest} --station {station} --out proof.json\n  rekap verify-proof --proof proof.json\n  rekap verify --log {}\n  (with --inputs DIR the demo also writes the files to replay the operator's work: docs/TUTORIAL.md)\n",
+        "\n{} {} ({} bytes)\n\n{}\n  rekap status --store {store}\n  rekap totals --store {store} --level district --lang {}\n  rekap history --store {store} --station {station}\n  rekap prove --store {store} --contest {contest} --station {station} --out proof.json\n  rekap verify-proof --proof proof.json\n  rekap verify --log {}\n  (with --inputs DIR the demo also writes the files to replay the operator's work: docs/TUTORIAL.md)\n",
         lang.pick("exported the whole log to", "seluruh log diekspor ke"),
         export.display(),
         lang.number(bytes),

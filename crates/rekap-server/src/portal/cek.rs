@@ -21,14 +21,9 @@ pub async fn page(State(app): State<Arc<App>>, query: RawQuery) -> Page {
         .unwrap_or_default();
     let contest = asked.get("contest").map(str::to_owned).unwrap_or(first);
     let value = |key: &str| asked.get(key).unwrap_or_default().to_owned();
-    // The key the page checks the checkpoint's signature with: one the reader pins in the
-    // address (`log_key=`, e.g. from a mirror or the commission's publication), else the
-    // server's own, which the verdict then names so it can be compared.
-    let log_key = asked
-        .get("log_key")
-        .map(str::to_owned)
-        .or_else(|| app.shared.log_vkey.get().cloned())
-        .unwrap_or_default();
+    // The server's own log key. A key the reader pins in the address (`log_key=`) is read
+    // by cek.js from the address itself, never from what the server echoes into the page.
+    let log_key = app.shared.log_vkey.get().cloned().unwrap_or_default();
     let body = html! {
         p { (lang.pick("Masukkan kode TPS dan angka dari foto lembar C1 Anda. Halaman ini mengambil bukti dari server dan memeriksanya di peramban Anda sendiri, tanpa mempercayai server.",
             "Type the station code and the numbers from the photo of your C1 sheet. This page fetches the proof from the server and checks it in your own browser, without trusting the server.")) }
