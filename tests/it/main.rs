@@ -2,6 +2,7 @@
 //! per command.
 
 mod audit;
+mod bench_server;
 mod bulk_void;
 mod completions;
 mod damage;
