@@ -62,6 +62,11 @@ struct Measured {
     reads: u64,
     means: ServerMeans,
     peak_rss_mb: u64,
+    /// CPU the server used while measured, in cores (CPU seconds per second).
+    server_cores: f64,
+    /// CPU the bench's own clients and readers used, in cores: on one machine they take
+    /// from what the server could have.
+    client_cores: f64,
 }
 
 pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
@@ -84,7 +89,7 @@ pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
     };
     let preset = build_preset(name, &options, &cast)?;
     let mut out = format!(
-        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | of them corrections/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | of them corrections/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB | server cores | clients cores |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         preset.sheets.len(),
         args.seconds
     );
@@ -119,7 +124,7 @@ fn row(m: &Measured) -> String {
             .map_or(0.0, |us| *us as f64 / 1000.0)
     };
     format!(
-        "| {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} |\n",
+        "| {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} |\n",
         m.clients,
         m.accepted as f64 / m.seconds,
         m.corrections as f64 / m.seconds,
@@ -132,7 +137,9 @@ fn row(m: &Measured) -> String {
         m.means.commit_ms,
         m.means.publish_ms,
         m.means.totals_view_ms,
-        m.peak_rss_mb
+        m.peak_rss_mb,
+        m.server_cores,
+        m.client_cores
     )
 }
 
@@ -293,6 +300,7 @@ fn measure(
         .collect();
     go.wait();
     let started = Instant::now();
+    let cpu_before = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
     reader_go.store(true, Ordering::Relaxed);
     std::thread::sleep(workload.length);
     stop.store(true, Ordering::Relaxed);
@@ -303,11 +311,14 @@ fn measure(
         latencies_us.extend(result.latencies_us);
         corrections += result.corrections;
     }
-    let seconds = started.elapsed().as_secs_f64();
     let mut reads = 0;
     for reader in readers {
         reads += reader.join().map_err(|_| anyhow!("a reader panicked"))?;
     }
+    let seconds = started.elapsed().as_secs_f64();
+    let cores = |before: f64, after: f64| (after - before) / seconds;
+    let server_cores = cores(cpu_before.0, cpu_seconds(&child.id().to_string()));
+    let client_cores = cores(cpu_before.1, cpu_seconds("self"));
     let means = server_means(&url);
     let peak_rss_mb = peak_rss_mb(child.id());
     let _ = Command::new("kill")
@@ -325,7 +336,24 @@ fn measure(
         reads,
         means,
         peak_rss_mb,
+        server_cores,
+        client_cores,
     })
+}
+
+/// CPU time (user and system) a process has used, in seconds, from `/proc/<pid>/stat`
+/// (fields 14 and 15, in Linux's fixed USER_HZ of 100 ticks a second); 0 where unreadable.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|field| field.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
 }
 
 /// Threads asking for province totals beside the writers, one request at a time each,
