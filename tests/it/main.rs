@@ -21,6 +21,7 @@ mod keys;
 mod layers;
 mod listings;
 mod mirror;
+mod mirror_listen;
 mod plain_text;
 mod portal;
 mod proof;
