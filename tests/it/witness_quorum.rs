@@ -238,7 +238,7 @@ fn a_checkpoint_is_published_only_once_a_quorum_of_witnesses_cosigned_it() {
         "{}",
         stdout(&short_tiles)
     );
-    let _ = server.stop();
+    server.stop();
 
     // Quorum not met: witness 2 is down; the new checkpoint (size 4) is signed and kept but
     // not published, and the cosigned one of size 3 stays served, after a restart too.
@@ -263,7 +263,7 @@ fn a_checkpoint_is_published_only_once_a_quorum_of_witnesses_cosigned_it() {
     let (status, served) = get(&format!("{url}/tlog/checkpoint"));
     assert_eq!(status, 200, "{served}");
     assert_eq!(served, note, "the checkpoint published before stays");
-    let _ = server.stop();
+    server.stop();
 
     // A quorum of 1 with one witness down: witness 1 (which cosigned size 4 above, a 409
     // telling the server so) cosigns, and the checkpoint of size 4 is published.
@@ -272,6 +272,6 @@ fn a_checkpoint_is_published_only_once_a_quorum_of_witnesses_cosigned_it() {
     let grown = checkpoint_of_size(&url, 4);
     assert_eq!(grown.matches("\n— ").count(), 2, "{grown}");
     assert!(grown.contains("— witness.example/w1 "), "{grown}");
-    let _ = server.stop();
+    server.stop();
     w1.stop();
 }
