@@ -237,6 +237,9 @@ pub struct VerifyArgs {
     /// says so.
     #[arg(long, value_name = "VKEY", requires = "tiles")]
     pub log_key: Option<String>,
+    /// With --tiles: the witnesses whose cosignatures the checkpoint must carry.
+    #[command(flatten)]
+    pub quorum: crate::commands::witness::QuorumArgs,
     /// JSON is one object: {"ok", "records", "head", "failures": [{"seq", "reason"}],
     /// "failures_not_listed"} ("events", the older name of "records", is kept).
     #[command(flatten)]

@@ -41,6 +41,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-model",
             "rekap-projection",
             "rekap-ledger",
+            "rekap-witness",
         ],
     ),
     (

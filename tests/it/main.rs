@@ -38,3 +38,4 @@ mod verify;
 mod views;
 mod wait_and_correct;
 mod webdriver;
+mod witness_quorum;

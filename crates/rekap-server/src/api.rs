@@ -21,7 +21,9 @@ use tokio::sync::oneshot;
 use crate::problem::Problem;
 use crate::rate::RateLimiter;
 use crate::reads;
-use crate::wire::{fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson};
+use crate::wire::{
+    fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson, TransparencyJson,
+};
 use crate::writer::{Answer, Request, Shared};
 
 /// Limits of the HTTP side.
@@ -95,6 +97,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
     let v1 = Router::new()
         .route("/v1/submissions", post(submit))
         .route("/v1/counters/{key}", get(counter))
+        .route("/v1/inclusion/{seq}", get(inclusion))
         .route("/v1/election", get(reads::election))
         .route("/v1/totals", get(reads::totals))
         .route("/v1/status", get(reads::status))
@@ -261,7 +264,7 @@ async fn submit(
                 record_hash: placed.record_hash,
                 repeated,
                 head: HeadJson::from(head),
-                transparency: None,
+                transparency: transparency(&app.shared, placed.seq),
             };
             let status = if repeated {
                 StatusCode::OK
@@ -281,6 +284,37 @@ async fn submit(
             "the writer stopped before answering; retry the same submission",
         )),
     }
+}
+
+/// The record's inclusion in the published checkpoint, if that covers it.
+fn transparency(shared: &Shared, seq: u64) -> Option<TransparencyJson> {
+    let state = shared.tlog()?;
+    let tlog_proof = rekap_ledger::proof::log_proof(&state.tree, &state.checkpoint, seq).ok()??;
+    Some(TransparencyJson {
+        size: state.size(),
+        tlog_proof,
+    })
+}
+
+/// `GET /v1/inclusion/{seq}`: the record's inclusion in the published checkpoint; 404 with
+/// Retry-After until one covers it.
+async fn inclusion(
+    State(app): State<Arc<App>>,
+    Path(seq): Path<String>,
+) -> Result<Json<TransparencyJson>, Problem> {
+    let seq: u64 = rekap_witness::request::parse_decimal(&seq)
+        .filter(|seq| *seq > 0)
+        .ok_or_else(|| {
+            Problem::bad_request(format!("{seq:?} is not a record's seq (1, 2, ...)"))
+        })?;
+    transparency(&app.shared, seq).map(Json).ok_or_else(|| {
+        let published = app.shared.tlog().map_or(0, |state| state.size());
+        Problem::not_found(format!(
+            "record {seq} is not in the published checkpoint (size {published}) yet; \
+             the server signs one after commits (docs/API.md)"
+        ))
+        .retry_after(1)
+    })
 }
 
 /// `GET /v1/counters/{key}`.
