@@ -41,6 +41,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-model",
             "rekap-projection",
             "rekap-ledger",
+            // The portal's compare page reads other sources as `rekap compare` does.
+            "rekap-formats",
         ],
     ),
     (

@@ -43,6 +43,8 @@ pub struct App {
     queue: SyncSender<Request>,
     key_limits: RateLimiter<PublicKey>,
     address_limits: RateLimiter<IpAddr>,
+    /// The portal's comparison sources (`serve --compare`).
+    pub compare: crate::portal::Sources,
 }
 
 impl App {
@@ -52,7 +54,14 @@ impl App {
             queue,
             key_limits: RateLimiter::new(limits.per_key.0, limits.per_key.1),
             address_limits: RateLimiter::new(limits.per_address.0, limits.per_address.1),
+            compare: crate::portal::Sources::default(),
         }
+    }
+
+    /// The same, with the portal's comparison sources.
+    pub fn with_compare(mut self, sources: Vec<crate::portal::CompareSource>) -> Self {
+        self.compare = crate::portal::Sources::new(sources);
+        self
     }
 
     /// Puts a request on the writer's bounded queue, or says it is full.

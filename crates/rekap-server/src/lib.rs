@@ -39,6 +39,8 @@ pub struct ServeConfig {
     pub http: HttpLimits,
     /// Worker threads of the runtime (the writer is a thread of its own).
     pub worker_threads: usize,
+    /// The portal compare page's other sources (`serve --compare NAME=FILE`).
+    pub compare: Vec<portal::CompareSource>,
 }
 
 impl Default for ServeConfig {
@@ -61,6 +63,7 @@ impl Default for ServeConfig {
                 per_address: (2000, 4000),
             },
             worker_threads: 2,
+            compare: Vec::new(),
         }
     }
 }
@@ -138,7 +141,9 @@ pub fn serve(
             })
             .map_err(ServeError::Runtime)?
     };
-    let app = Arc::new(api::App::new(shared.clone(), sender, &config.http));
+    let app = Arc::new(
+        api::App::new(shared.clone(), sender, &config.http).with_compare(config.compare.clone()),
+    );
     let router = api::router(app, &config.http);
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
