@@ -262,6 +262,22 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     }
     assert!(overview.contains(&grouped(province["valid"].as_u64().unwrap_or_default())));
     browser.screenshot(&shots.join("overview.png"));
+    // Reporting progress over time ends at the stations the totals count as reported.
+    let curve = browser.run(
+        "const f = document.getElementById('chart-progress'); \
+         return [f.dataset.reported, f.dataset.expected, f.querySelector('svg title').textContent];",
+    );
+    assert_eq!(
+        curve[0],
+        province["stations_reported"].to_string(),
+        "{curve}"
+    );
+    assert_eq!(
+        curve[1],
+        province["stations_expected"].to_string(),
+        "{curve}"
+    );
+    browser.screenshot_of("#chart-progress", &shots.join("overview-progress.png"));
     // The pages are small and their charts and map the same bytes on every render.
     for path in [format!("/c/{CONTEST}"), format!("/c/{CONTEST}/r/64")] {
         let fetch = || {
@@ -276,6 +292,10 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
         assert_eq!(first, second, "{path} renders the same bytes twice");
         assert!(first.len() < 150_000, "{path} is {} bytes", first.len());
         assert!(first.contains("id=\"map\"") && first.contains("id=\"chart-fingerprint\""));
+        assert!(
+            first.contains("id=\"chart-progress\""),
+            "{path} shows progress over time"
+        );
     }
     browser.screenshot_of("#map", &shots.join("overview-map.png"));
     browser.screenshot_of("#chart-turnout", &shots.join("overview-turnout.png"));

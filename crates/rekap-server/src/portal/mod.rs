@@ -11,6 +11,7 @@ mod distribution;
 mod format;
 mod map;
 mod pages;
+mod progress;
 mod sources;
 mod station;
 

@@ -14,7 +14,7 @@ use rekap_projection::RegionReport;
 use super::cache::Cache;
 use super::distribution::{self, Distribution};
 use super::format::{group_digits, share, short_hex, time, Lang};
-use super::{charts, map};
+use super::{charts, map, progress};
 use super::{internal, layout, not_found, snapshot_or_wait, Asked, Page, RawQuery};
 use crate::api::App;
 use crate::snapshot::Snapshot;
@@ -121,11 +121,18 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str, comparing: bool) -> Re
         .map(|c| c.pairs.clone())
         .unwrap_or_default();
     let mut spread = Distribution::default();
+    let mut regions = Vec::new();
     for report in &reports {
         if let Some(region) = state.election().find_region(&report.code) {
             spread.add(&distribution::cached(snapshot, contest, region));
+            regions.push(region);
         }
     }
+    let expected = reports
+        .iter()
+        .map(|report| u64::from(report.totals.stations_expected))
+        .sum();
+    let over_time = progress::cached(snapshot, contest, &regions, expected);
     // One region in scope (a province, the nation): the map shows the regions below it.
     let below = match reports.as_slice() {
         [only] => match view.select(Some(id), None, Some(&only.code)) {
@@ -148,6 +155,7 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str, comparing: bool) -> Re
             (progress(report, lang))
         }
         @if comparing { (compare_link(asked, &path)) }
+        (progress_section(&over_time, lang))
         h2 { (lang.pick("Rapat pleno per tingkat", "Plenaries by level")) }
         table {
             caption { (lang.pick("Jumlah wilayah per keadaan persetujuan", "Regions by approval state")) }
@@ -276,6 +284,16 @@ fn progress(report: &RegionReport, lang: Lang) -> Markup {
     }
 }
 
+/// Stations reported over time (portal/progress.rs).
+fn progress_section(over_time: &progress::Progress, lang: Lang) -> Markup {
+    html! {
+        section.progress aria-labelledby="progress-heading" {
+            h2 #progress-heading { (lang.pick("Kemajuan pelaporan", "Reporting progress")) }
+            (progress::figure(over_time, lang))
+        }
+    }
+}
+
 /// The link to the page's comparison with the other sources (`serve --compare`).
 fn compare_link(asked: &Asked, path: &str) -> Markup {
     html! { p { a #compare-link href=(asked.link(&format!("{path}/compare"))) {
@@ -342,12 +360,15 @@ fn region_page(
         child_table(view, &children, asked, id, &pairs, &path)?
     };
     let spread = distribution::cached(snapshot, contest, region);
+    let expected = u64::from(report.totals.stations_expected);
+    let over_time = progress::cached(snapshot, contest, &[region], expected);
     let body = html! {
         (breadcrumbs(state, region, asked, id))
         (pair_table(state, contest, report, lang))
         (progress(report, lang))
         p { (lang.pick("Keadaan pleno", "Plenary state")) ": " strong data-approval=(report.approval) { (approval_label(report.approval, lang)) } }
         @if comparing { (compare_link(asked, &path)) }
+        (progress_section(&over_time, lang))
         (approval_details(state, region, contest, asked))
         @if station_children { (station_table(state, region, contest, asked, id)) } @else { (rows) }
         (drawn)
