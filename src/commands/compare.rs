@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use rekap_formats::compare::{compare, sources, Comparison, Presence, RegionFigures};
-use rekap_formats::mapped::ColumnMapping;
-use rekap_formats::sirekap::Candidates;
+use rekap_formats::compare::read::{
+    self, is_portal_aggregate, only_at_level, SourceOptions, SourceRegions,
+};
+use rekap_formats::compare::{compare, Comparison, Presence, RegionFigures};
 use rekap_formats::SourceProblem;
 use rekap_model::{ContestIdx, Election};
 
@@ -108,87 +109,31 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The source's regions of `level` (a portal aggregate also carries its own region).
-fn only_at_level(
-    regions: Vec<RegionFigures>,
-    election: &Election,
-    level: &str,
-) -> Vec<RegionFigures> {
-    regions
-        .into_iter()
-        .filter(|region| match election.find_region(&region.code) {
-            Some(found) => {
-                election.tree().level(found).map(|l| election.level_key(l)) == Some(level)
-            }
-            // Unknown to the definition: shown as present on the other side only.
-            None => true,
-        })
-        .collect()
-}
-
-type Read = (Vec<RegionFigures>, Option<u32>);
-
+/// Reads the source as rekap-formats does for the portal too; the candidates file is read
+/// here (only for a portal aggregate, the one kind that uses it).
 fn read_source(
     args: &CompareArgs,
     bytes: &[u8],
     election: &Election,
     contest: ContestIdx,
-) -> Result<Read, Vec<SourceProblem>> {
-    let file = args.with.display().to_string();
-    let pairs = election.contest(contest).map_or(0, |c| c.pairs.len());
-    let level_of = |regions: &[RegionFigures]| {
-        regions
-            .iter()
-            .filter_map(|region| election.find_region(&region.code))
-            .filter_map(|region| election.tree().level(region))
-            .max()
+) -> Result<SourceRegions, Vec<SourceProblem>> {
+    let candidates = match (&args.candidates, is_portal_aggregate(&args.with)) {
+        (Some(path), true) => {
+            let name = path.display().to_string();
+            let text = super::import_from::read(path, 64 << 20)
+                .map_err(|error| vec![SourceProblem::new(&name, "", error.to_string())])?;
+            Some((name, text))
+        }
+        _ => None,
     };
-    if args.with.extension().is_some_and(|e| e == "json") {
-        let candidates = match &args.candidates {
-            Some(path) => {
-                let text = super::import_from::read(path, 64 << 20).map_err(|error| {
-                    vec![SourceProblem::new(
-                        &path.display().to_string(),
-                        "",
-                        error.to_string(),
-                    )]
-                })?;
-                Some(Candidates::parse(&path.display().to_string(), &text)?)
-            }
-            None => None,
-        };
-        let own = args.with.file_stem().and_then(|s| s.to_str());
-        let regions = sources::portal_aggregate(&file, bytes, own, pairs, candidates.as_ref())?;
-        let level = level_of(&regions);
-        return Ok((regions, level));
-    }
-    if first_line_has(bytes, "code") {
-        let regions = sources::region_totals_csv(&file, bytes)?;
-        let level = level_of(&regions);
-        return Ok((regions, level));
-    }
-    let mapping = match &args.columns {
-        Some(text) => ColumnMapping::parse(text)
-            .map_err(|error| vec![SourceProblem::new(&file, "", error.to_string())])?,
-        None => ColumnMapping::kawalpemilu(pairs),
+    let options = SourceOptions {
+        candidates: candidates
+            .as_ref()
+            .map(|(name, text)| (name.as_str(), text.as_slice())),
+        columns: args.columns.as_deref(),
+        level: args.level.as_deref(),
     };
-    let village = election.station_level().saturating_sub(1);
-    let level = match &args.level {
-        Some(key) => (0..election.levels().len() as u32)
-            .find(|l| election.level_key(*l) == key)
-            .unwrap_or(village),
-        None => village,
-    };
-    let regions = sources::stations_to_regions(&file, bytes, &mapping, election, contest, level)?;
-    Ok((regions, Some(level)))
-}
-
-fn first_line_has(bytes: &[u8], column: &str) -> bool {
-    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    String::from_utf8_lossy(first)
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .any(|name| name.trim() == column)
+    read::read_source(&args.with, bytes, options, election, contest)
 }
 
 fn figure(value: Option<u64>) -> String {

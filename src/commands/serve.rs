@@ -1,11 +1,14 @@
 //! `serve`: the store over HTTP (crates/rekap-server; docs/API.md, docs/OPERATOR.md).
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
 use rekap_log::DefaultStorage;
 use rekap_server::cosigning::{Witness, WitnessPolicy};
+use rekap_server::portal::CompareSource;
 use rekap_server::{ServeConfig, WriterConfig};
 
 use crate::exit::Outcome;
@@ -49,6 +52,16 @@ pub struct ServeArgs {
     /// --witness witnesses cosigned it. Default: all of them.
     #[arg(long, requires = "witnesses")]
     pub quorum: Option<usize>,
+    /// Another source for the portal's compare page (`/c/CONTEST/compare`), as `rekap
+    /// compare --with` reads it (a portal aggregate `.json`, a region-totals CSV, a per-TPS
+    /// CSV in KawalPemilu's columns); NAME (letters, digits, - and _) names it on the page.
+    /// Repeatable.
+    #[arg(long = "compare", value_name = "NAME=FILE", value_parser = named_source)]
+    pub compare: Vec<(String, PathBuf)>,
+    /// The portal's candidates file (portal id to ballot number), for --compare sources that
+    /// are portal aggregates.
+    #[arg(long, value_name = "FILE")]
+    pub compare_candidates: Option<PathBuf>,
 }
 
 /// `--witness` and `--quorum`, checked: refused (exit 1) if a vkey is bad or the quorum
@@ -77,7 +90,45 @@ fn witness_policy(args: &ServeArgs) -> anyhow::Result<Option<WitnessPolicy>> {
     }))
 }
 
+/// `NAME=FILE` of `--compare`.
+fn named_source(text: &str) -> Result<(String, PathBuf), String> {
+    let (name, file) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not NAME=FILE"))?;
+    if !rekap_server::portal::valid_source_name(name) {
+        return Err(format!(
+            "{name:?}: a source's name is 1 to 40 letters, digits, - or _"
+        ));
+    }
+    Ok((name.to_owned(), PathBuf::from(file)))
+}
+
+/// The --compare sources' bytes, read now so that a missing file stops the start (exit 3).
+fn compare_sources(args: &ServeArgs) -> anyhow::Result<Vec<CompareSource>> {
+    let candidates = match &args.compare_candidates {
+        Some(path) => Some((
+            path.display().to_string(),
+            Arc::from(super::import_from::read(path, 64 << 20)?),
+        )),
+        None => None,
+    };
+    let mut sources: Vec<CompareSource> = Vec::new();
+    for (name, path) in &args.compare {
+        if sources.iter().any(|source| &source.name == name) {
+            anyhow::bail!("--compare {name}=...: the name is given twice");
+        }
+        sources.push(CompareSource {
+            name: name.clone(),
+            path: path.clone(),
+            bytes: Arc::from(super::import_from::read(path, 512 << 20)?),
+            candidates: candidates.clone(),
+        });
+    }
+    Ok(sources)
+}
+
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+    let compare = compare_sources(&args)?;
     // Opened (and locked) here so a locked or missing store is the usual exit 4 or 3.
     let storage = DefaultStorage::open(&args.store.store)?;
     if let Some(moved) = storage.quarantined() {
@@ -101,6 +152,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             ..defaults.http
         },
         witnesses,
+        compare,
         ..defaults
     };
     rekap_server::serve(storage, config, |address| {

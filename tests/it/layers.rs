@@ -42,6 +42,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-projection",
             "rekap-ledger",
             "rekap-witness",
+            // The portal's compare page reads other sources as `rekap compare` does.
+            "rekap-formats",
         ],
     ),
     (

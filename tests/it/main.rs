@@ -24,6 +24,8 @@ mod mirror;
 mod mirror_listen;
 mod plain_text;
 mod portal;
+mod portal_cek;
+mod portal_compare;
 mod proof;
 mod publish;
 mod server;

@@ -46,6 +46,8 @@ pub struct App {
     address_limits: RateLimiter<IpAddr>,
     /// A read-only server (a mirror): the origin server every write belongs to.
     origin: Option<String>,
+    /// The portal's comparison sources (`serve --compare`).
+    pub compare: crate::portal::Sources,
 }
 
 impl App {
@@ -56,12 +58,19 @@ impl App {
             key_limits: RateLimiter::new(limits.per_key.0, limits.per_key.1),
             address_limits: RateLimiter::new(limits.per_address.0, limits.per_address.1),
             origin: None,
+            compare: crate::portal::Sources::default(),
         }
     }
 
     /// A read-only server of a copy of `origin`'s log: every write answers 405 naming it.
     pub fn read_only(mut self, origin: &str) -> Self {
         self.origin = Some(origin.to_owned());
+        self
+    }
+
+    /// The same, with the portal's comparison sources.
+    pub fn with_compare(mut self, sources: Vec<crate::portal::CompareSource>) -> Self {
+        self.compare = crate::portal::Sources::new(sources);
         self
     }
 

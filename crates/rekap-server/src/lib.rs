@@ -45,6 +45,8 @@ pub struct ServeConfig {
     pub worker_threads: usize,
     /// Publish a checkpoint only once these witnesses cosigned it (`--witness`, `--quorum`).
     pub witnesses: Option<cosigning::WitnessPolicy>,
+    /// The portal compare page's other sources (`serve --compare NAME=FILE`).
+    pub compare: Vec<portal::CompareSource>,
 }
 
 impl Default for ServeConfig {
@@ -68,6 +70,7 @@ impl Default for ServeConfig {
             },
             worker_threads: 2,
             witnesses: None,
+            compare: Vec::new(),
         }
     }
 }
@@ -199,7 +202,8 @@ pub fn serve(
             })
             .map_err(ServeError::Runtime)?
     };
-    let app = Arc::new(api::App::new(shared, sender, &config.http));
+    let app =
+        Arc::new(api::App::new(shared, sender, &config.http).with_compare(config.compare.clone()));
     listening.serve(app, &config, started_receiver)?;
     let group = writer.join().map_err(|_| ServeError::WriterPanicked)?;
     // The writer's signing hung up: the cosigning thread ends after its current round.
