@@ -5,6 +5,7 @@ pub mod bench_server;
 mod bench_tlog;
 pub mod compare;
 pub mod completions;
+pub mod definition;
 pub mod demo;
 pub mod export;
 mod export_results;

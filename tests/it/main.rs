@@ -20,6 +20,7 @@ mod keys;
 mod layers;
 mod listings;
 mod mirror;
+mod openelections;
 mod plain_text;
 mod portal;
 mod proof;
