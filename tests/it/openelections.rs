@@ -132,6 +132,46 @@ fn a_definition_from_the_file_takes_the_file_and_its_totals_are_the_files_sums()
             record[6].replace(',', "").parse::<u64>().unwrap();
     }
     assert_eq!(ours, theirs);
+    // The county totals compared with themselves: equal, the table's numbers grouped.
+    let totals = run_ok(
+        &sandbox,
+        &[
+            "totals",
+            "--store",
+            "store",
+            "--contest",
+            "president",
+            "--level",
+            "county",
+            "--format",
+            "csv",
+        ],
+    );
+    std::fs::write(sandbox.path("counties.csv"), totals).unwrap();
+    let compare = |lang: &str| {
+        run_ok(
+            &sandbox,
+            &[
+                "compare",
+                "--store",
+                "store",
+                "--contest",
+                "president",
+                "--with",
+                "counties.csv",
+                "--lang",
+                lang,
+            ],
+        )
+    };
+    let (english, indonesian) = (compare("en"), compare("id"));
+    // Butler's first pair: 1,104 + 640.
+    assert!(
+        english.contains("1,744") && !english.contains("1744"),
+        "{english}"
+    );
+    assert!(indonesian.contains("1.744"), "{indonesian}");
+    assert!(english.contains("regions: 2 equal, 0 differ"), "{english}");
     // A rerun appends nothing.
     let again = import(&sandbox, &fixture());
     assert_eq!(code(&again), 0, "{}", stderr(&again));
