@@ -1,6 +1,7 @@
 pub mod approve;
 pub mod audit;
 pub mod bench;
+mod bench_formats;
 pub mod bench_server;
 mod bench_tlog;
 pub mod compare;
