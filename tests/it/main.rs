@@ -22,6 +22,7 @@ mod layers;
 mod listings;
 mod mirror;
 mod mirror_listen;
+mod openelections;
 mod plain_text;
 mod portal;
 mod portal_cek;
