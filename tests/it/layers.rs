@@ -10,6 +10,7 @@ use std::process::Command;
 /// table fails the check, so a new crate is placed in the layers when it is added.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-tlog", &[]),
+    ("rekap-messages", &[]),
     ("rekap-witness", &["rekap-tlog"]),
     ("rekap-log", &["rekap-tlog"]),
     ("rekap-model", &[]),
@@ -41,6 +42,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-model",
             "rekap-projection",
             "rekap-ledger",
+            "rekap-messages",
         ],
     ),
     (
@@ -69,6 +71,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-formats",
             "rekap-witness",
             "rekap-mirror",
+            "rekap-messages",
         ],
     ),
 ];
