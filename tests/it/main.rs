@@ -2,6 +2,7 @@
 //! per command.
 
 mod audit;
+mod bench_server;
 mod bulk_void;
 mod completions;
 mod damage;
@@ -20,6 +21,7 @@ mod keys;
 mod layers;
 mod listings;
 mod mirror;
+mod mirror_listen;
 mod plain_text;
 mod portal;
 mod proof;

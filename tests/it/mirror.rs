@@ -16,7 +16,7 @@ use crate::harness::{code, rekap_binary, stderr, stdout, Sandbox};
 use crate::server::{election, get, sheet_args, station};
 
 /// A `rekap` process started in the sandbox, its first stdout line read.
-struct Process {
+pub(crate) struct Process {
     child: Child,
     first_line: String,
     /// Kept open: a closed pipe would end the process at its next line of output.
@@ -24,7 +24,7 @@ struct Process {
 }
 
 impl Process {
-    fn start(sandbox: &Sandbox, args: &[&str]) -> Process {
+    pub(crate) fn start(sandbox: &Sandbox, args: &[&str]) -> Process {
         let mut child = Command::new(rekap_binary())
             .current_dir(sandbox.path(""))
             .env_remove("REKAP_STORE")
@@ -44,7 +44,7 @@ impl Process {
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.first_line
             .trim()
             .strip_prefix("listening on ")
@@ -52,7 +52,11 @@ impl Process {
             .to_owned()
     }
 
-    fn stop(mut self) {
+    pub(crate) fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub(crate) fn stop(mut self) {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -61,7 +65,7 @@ impl Process {
     }
 
     /// Waits (bounded) for the process to exit by itself; its code and stderr.
-    fn wait_exit(mut self, limit: Duration) -> (i32, String) {
+    pub(crate) fn wait_exit(mut self, limit: Duration) -> (i32, String) {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
@@ -90,7 +94,7 @@ impl Drop for Process {
     }
 }
 
-fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
+pub(crate) fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
     let server = Process::start(
         sandbox,
         &[
@@ -113,14 +117,14 @@ fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
     server
 }
 
-fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
+pub(crate) fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
     let output = sandbox.run(args);
     assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
     stdout(&output)
 }
 
 /// One sheet submitted to `store` through the CLI (one record, one checkpoint signed).
-fn submit(sandbox: &Sandbox, store: &str, n: usize, one: u32) {
+pub(crate) fn submit(sandbox: &Sandbox, store: &str, n: usize, one: u32) {
     let mut args = vec!["submit", "--store", store, "--key", "keys/operator0.key"];
     let sheet = sheet_args(&station(n), one);
     args.extend(sheet.iter().map(String::as_str));
@@ -128,14 +132,20 @@ fn submit(sandbox: &Sandbox, store: &str, n: usize, one: u32) {
 }
 
 /// The store's latest checkpoint, written where the mirrors read it.
-fn publish_checkpoint(sandbox: &Sandbox, store: &str) -> String {
+pub(crate) fn publish_checkpoint(sandbox: &Sandbox, store: &str) -> String {
     let note = run_ok(sandbox, &["checkpoint", "--store", store]);
     std::fs::write(sandbox.path("served.checkpoint"), &note).expect("write");
     note
 }
 
 /// The add-checkpoint body from `old` to the latest checkpoint of `store`.
-fn witness_body(sandbox: &Sandbox, store: &str, old: u64, note: &str, size: u64) -> String {
+pub(crate) fn witness_body(
+    sandbox: &Sandbox,
+    store: &str,
+    old: u64,
+    note: &str,
+    size: u64,
+) -> String {
     let mut body = format!("old {old}\n");
     if old > 0 && old < size {
         let proof = run_ok(
@@ -160,7 +170,7 @@ fn witness_body(sandbox: &Sandbox, store: &str, old: u64, note: &str, size: u64)
     body
 }
 
-fn post(url: &str, body: &str) -> (u16, String) {
+pub(crate) fn post(url: &str, body: &str) -> (u16, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -198,7 +208,7 @@ fn status(sandbox: &Sandbox, store: &str) -> (i32, Value) {
     )
 }
 
-fn evidence_in(directory: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn evidence_in(directory: &Path) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(directory)
         .map(|entries| entries.map(|entry| entry.expect("entry").path()).collect())
         .unwrap_or_default();
@@ -206,7 +216,7 @@ fn evidence_in(directory: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-fn assert_proves(sandbox: &Sandbox, files: &[std::path::PathBuf]) {
+pub(crate) fn assert_proves(sandbox: &Sandbox, files: &[std::path::PathBuf]) {
     assert!(!files.is_empty(), "no evidence written");
     for file in files {
         let output = sandbox.run(&["verify-evidence", &file.display().to_string()]);

@@ -5,13 +5,16 @@
 //! `rekap_ledger::GroupLedger`. The API is docs/API.md.
 
 pub mod api;
+pub mod follow;
 pub mod metrics;
+pub mod owner;
 pub mod portal;
 pub mod problem;
 pub mod publisher;
 pub mod rate;
 pub mod reads;
 pub mod snapshot;
+pub mod tlog;
 pub mod wire;
 pub mod writer;
 
@@ -81,15 +84,16 @@ pub enum ServeError {
     WriterPanicked,
 }
 
-/// Serves the store opened (and locked) as `storage` until SIGTERM or SIGINT, then
-/// finishes the batch in flight, saves the totals view and returns. `on_listening` is
-/// told the bound address once the socket listens (before the replay ends: `/readyz`
-/// says when it has).
-pub fn serve(
-    storage: DefaultStorage,
-    config: ServeConfig,
+/// The runtime and the bound listener, before anything is served.
+struct Listening {
+    runtime: tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+}
+
+fn listen(
+    config: &ServeConfig,
     on_listening: impl FnOnce(SocketAddr),
-) -> Result<(), ServeError> {
+) -> Result<Listening, ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(config.worker_threads.max(1))
         .enable_all()
@@ -105,7 +109,48 @@ pub fn serve(
         .set_nonblocking(true)
         .map_err(ServeError::Runtime)?;
     on_listening(address);
+    Ok(Listening { runtime, listener })
+}
 
+impl Listening {
+    /// Serves `app` until SIGTERM, SIGINT or `stop` (the thread owning the ledger failing
+    /// to start), then tells that thread to finish.
+    fn serve(
+        self,
+        app: Arc<api::App>,
+        config: &ServeConfig,
+        stop: tokio::sync::oneshot::Receiver<()>,
+    ) -> Result<(), ServeError> {
+        let shared = app.shared.clone();
+        let router = api::router(app, &config.http);
+        let listener = self.listener;
+        let served = self.runtime.block_on(async move {
+            let listener =
+                tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stop_signal(stop))
+            .await
+            .map_err(ServeError::Runtime)
+        });
+        // Every request was answered; the owner finishes what is queued and returns.
+        shared.stopping.store(true, Ordering::SeqCst);
+        served
+    }
+}
+
+/// Serves the store opened (and locked) as `storage` until SIGTERM or SIGINT, then
+/// finishes the batch in flight, saves the totals view and returns. `on_listening` is
+/// told the bound address once the socket listens (before the replay ends: `/readyz`
+/// says when it has).
+pub fn serve(
+    storage: DefaultStorage,
+    config: ServeConfig,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    let listening = listen(&config, on_listening)?;
     let shared = Arc::new(writer::Shared::default());
     let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
     let failure: Arc<Mutex<Option<LedgerError>>> = Arc::default();
@@ -124,7 +169,7 @@ pub fn serve(
                         if let Ok(signer) = &signer {
                             let _ = shared.log_vkey.set(signer.verifier().to_vkey());
                         }
-                        let signing = writer::Signing::new(signer);
+                        let signing = writer::Signing::new(signer, None);
                         Some(writer::run(group, signing, receiver, shared, writer_config))
                     }
                     Err(error) => {
@@ -138,20 +183,8 @@ pub fn serve(
             })
             .map_err(ServeError::Runtime)?
     };
-    let app = Arc::new(api::App::new(shared.clone(), sender, &config.http));
-    let router = api::router(app, &config.http);
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop_signal(started_receiver))
-        .await
-        .map_err(ServeError::Runtime)
-    })?;
-    // Every request was answered; the writer finishes what is queued and returns.
-    shared.stopping.store(true, Ordering::SeqCst);
+    let app = Arc::new(api::App::new(shared, sender, &config.http));
+    listening.serve(app, &config, started_receiver)?;
     let group = writer.join().map_err(|_| ServeError::WriterPanicked)?;
     if let Some(error) = failure.lock().ok().and_then(|mut failure| failure.take()) {
         return Err(error.into());
@@ -163,6 +196,31 @@ pub fn serve(
         let _ = ledger.save_totals_view(&view);
     }
     Ok(())
+}
+
+/// Serves what `follower` holds, read-only (every write answers 405 naming `origin`), while
+/// it follows its origin, until SIGTERM or SIGINT; returns the follower.
+pub fn serve_read_only<F: follow::Follower>(
+    follower: F,
+    origin: &str,
+    config: ServeConfig,
+    follow: follow::FollowConfig,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<F, ServeError> {
+    let listening = listen(&config, on_listening)?;
+    let shared = Arc::new(writer::Shared::default());
+    let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
+    let (_started, started_receiver) = tokio::sync::oneshot::channel::<()>();
+    let thread = {
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("rekap-follower".into())
+            .spawn(move || follow::run(follower, receiver, shared, follow))
+            .map_err(ServeError::Runtime)?
+    };
+    let app = Arc::new(api::App::new(shared, sender, &config.http).read_only(origin));
+    listening.serve(app, &config, started_receiver)?;
+    thread.join().map_err(|_| ServeError::WriterPanicked)
 }
 
 /// SIGTERM, SIGINT, or the writer failing to start (its `started` sender dropped).

@@ -102,6 +102,9 @@ pub struct ProblemJson {
     /// The rule of docs/RULES.md (`R35`), when the model refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// On a read-only mirror's 405: the origin server to send the write to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 mod hex_32 {
