@@ -129,12 +129,24 @@ fn pairs_text(
     };
     let pairs = entry.pair_numbers.iter().zip(&entry.pair_names);
     let mut out = String::new();
-    for ((number, name), votes) in pairs.zip(&totals.votes) {
+    let types = entry.vote_types.len();
+    for (index, ((number, name), votes)) in pairs.zip(&totals.votes).enumerate() {
         out += &format!(
             "  {number} {name}: {} ({})\n",
             lang.number(*votes),
             lang.percent(*votes, totals.valid)
         );
+        // For a contest with vote types, the pair's split under it: `    mail 284, ...`.
+        let split = totals.votes_by_type.get(index * types..(index + 1) * types);
+        if let Some(split) = split.filter(|split| !split.is_empty()) {
+            let parts: Vec<String> = entry
+                .vote_types
+                .iter()
+                .zip(split)
+                .map(|(key, votes)| format!("{key} {}", lang.number(*votes)))
+                .collect();
+            out += &format!("    {}\n", parts.join(", "));
+        }
     }
     out
 }

@@ -317,7 +317,48 @@ pub fn table_text(
         ]);
         table.push(row);
     }
-    table.render()
+    table.render() + &by_type_table(view, selection, reports, lang)
+}
+
+/// For a contest with vote types, a second table: each pair's votes per type, under the
+/// keys the definition and the sheets CSV use; nothing for other contests.
+fn by_type_table(
+    view: &TotalsView,
+    selection: &Selection,
+    reports: &[RegionReport],
+    lang: Lang,
+) -> String {
+    let vote_types = view
+        .contest(selection.contest)
+        .map(|contest| contest.vote_types.clone())
+        .unwrap_or_default();
+    if vote_types.is_empty() {
+        return String::new();
+    }
+    let mut header = vec![
+        lang.message("totals-code"),
+        level_name(view, selection.level, lang),
+    ];
+    for number in pair_numbers(view, selection.contest) {
+        header.extend(vote_types.iter().map(|key| format!("{number} {key}")));
+    }
+    let mut table = Table::new(header);
+    for report in reports {
+        let mut row = vec![report.code.clone(), report.name.clone()];
+        row.extend(
+            report
+                .totals
+                .votes_by_type
+                .iter()
+                .map(|votes| lang.number(*votes)),
+        );
+        table.push(row);
+    }
+    format!(
+        "\n{}:\n{}",
+        lang.message("totals-votes-by-type"),
+        table.render()
+    )
 }
 
 fn approval_word(label: &str, lang: Lang) -> String {

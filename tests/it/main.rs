@@ -36,5 +36,6 @@ mod totals;
 mod tutorial;
 mod verify;
 mod views;
+mod votes_by_type;
 mod wait_and_correct;
 mod webdriver;

@@ -64,6 +64,7 @@ sheet-valid = Valid
 sheet-invalid = invalid
 
 ## totals
+totals-votes-by-type = Votes by type
 totals-code = Code
 totals-name = Name
 totals-status = Status

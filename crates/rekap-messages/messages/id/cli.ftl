@@ -64,6 +64,7 @@ sheet-valid = Sah
 sheet-invalid = tidak sah
 
 ## totals
+totals-votes-by-type = Suara per jenis
 totals-code = Kode
 totals-name = Nama
 totals-status = Status
