@@ -67,18 +67,35 @@ pub struct SheetArgs {
     /// Invalid votes. Required by submit.
     #[arg(long, value_name = "N")]
     pub invalid: Option<u32>,
+    /// For a contest with vote types: each type's votes per pair in ballot-number order, one
+    /// TYPE=N,N,... per type (the keys of the definition's vote_types, as in the sheets CSV's
+    /// votes_<pair>_<type> columns): --votes-by-type election_day=100,80 mail=20,15. --votes
+    /// may then be left out: it is the sum per pair.
+    #[arg(long, value_name = "TYPE=N,N,...", num_args = 1..)]
+    pub votes_by_type: Vec<String>,
 }
 
 impl SheetArgs {
-    /// The sheet of `submit`: every required field given, the others 0.
-    pub fn sheet(&self) -> anyhow::Result<TallySheet> {
-        self.sheet_over(None)
+    /// The sheet of `submit`: every required field given, the others 0. `vote_types` are the
+    /// contest's vote type keys in the definition's order (needed only with --votes-by-type).
+    pub fn sheet(&self, vote_types: &[String]) -> anyhow::Result<TallySheet> {
+        self.sheet_over(None, vote_types)
+    }
+
+    /// Whether the sheet needs the contest's vote types (read from the store or server).
+    pub fn gives_vote_types(&self) -> bool {
+        !self.votes_by_type.is_empty()
     }
 
     /// The sheet of `correct`: the fields given, the rest from `current` (the station's
     /// current sheet). A turnout whose total is kept keeps its male/female split; a
     /// changed total needs its split again, if the sheet had one.
-    pub fn sheet_over(&self, current: Option<&TallySheet>) -> anyhow::Result<TallySheet> {
+    pub fn sheet_over(
+        &self,
+        current: Option<&TallySheet>,
+        vote_types: &[String],
+    ) -> anyhow::Result<TallySheet> {
+        let by_type = self.counts_by_type(vote_types)?;
         let mut missing = Vec::new();
         let mut required = |given: Option<u32>, from: Option<u32>, flag: &'static str| {
             given.or(from).unwrap_or_else(|| {
@@ -120,6 +137,7 @@ impl SheetArgs {
         );
         let votes = match (&self.votes, base) {
             (Some(votes), _) => votes.clone(),
+            (None, _) if by_type.is_some() => sums_per_pair(by_type.as_deref(), vote_types.len()),
             (None, Some(base)) => base.votes.clone(),
             (None, None) => {
                 missing.push("--votes");
@@ -174,11 +192,95 @@ impl SheetArgs {
             valid,
             invalid,
             votes_only: base.is_some_and(|b| b.votes_only) && !voter_section_given,
-            // No flags give counts by vote type yet: a correction keeps the current ones
-            // (R64 then refuses changed votes of a contest with vote types).
-            votes_by_type: base.map(|b| b.votes_by_type.clone()).unwrap_or_default(),
+            // Without --votes-by-type a correction keeps the current counts by type (R64 then
+            // refuses changed votes of a contest with vote types).
+            votes_by_type: by_type
+                .or_else(|| base.map(|b| b.votes_by_type.clone()))
+                .unwrap_or_default(),
         })
     }
+
+    /// --votes-by-type as the sheet holds it: per pair, one count per vote type in the
+    /// definition's order; `None` when not given.
+    fn counts_by_type(&self, vote_types: &[String]) -> anyhow::Result<Option<Vec<u32>>> {
+        if self.votes_by_type.is_empty() {
+            return Ok(None);
+        }
+        if vote_types.is_empty() {
+            bail!(
+                "--votes-by-type: contest {} has no vote types",
+                self.contest
+            );
+        }
+        let mut per_type: Vec<Option<Vec<u32>>> = vec![None; vote_types.len()];
+        for item in &self.votes_by_type {
+            let (key, counts) = item.split_once('=').ok_or_else(|| {
+                anyhow::anyhow!("--votes-by-type {item}: expected TYPE=N,N,... (votes per pair)")
+            })?;
+            let Some(index) = vote_types.iter().position(|known| known == key) else {
+                bail!(
+                    "--votes-by-type: {key} is not a vote type of contest {} (its types: {})",
+                    self.contest,
+                    vote_types.join(", ")
+                );
+            };
+            if per_type[index].is_some() {
+                bail!("--votes-by-type: {key} is given twice");
+            }
+            let counts = counts
+                .split(',')
+                .map(|count| count.trim().parse::<u32>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| {
+                    anyhow::anyhow!("--votes-by-type {item}: the votes are not whole numbers")
+                })?;
+            per_type[index] = Some(counts);
+        }
+        let missing: Vec<&str> = vote_types
+            .iter()
+            .zip(&per_type)
+            .filter(|(_, counts)| counts.is_none())
+            .map(|(key, _)| key.as_str())
+            .collect();
+        if !missing.is_empty() {
+            bail!(
+                "--votes-by-type needs every vote type of contest {}: {} not given",
+                self.contest,
+                missing.join(", ")
+            );
+        }
+        let per_type: Vec<Vec<u32>> = per_type.into_iter().flatten().collect();
+        let pairs = per_type[0].len();
+        if let Some((key, counts)) = vote_types
+            .iter()
+            .zip(&per_type)
+            .find(|(_, counts)| counts.len() != pairs)
+        {
+            bail!(
+                "--votes-by-type: {key} gives {} counts, {} gives {pairs} (one per pair)",
+                counts.len(),
+                vote_types[0]
+            );
+        }
+        Ok(Some(
+            (0..pairs)
+                .flat_map(|pair| per_type.iter().map(move |counts| counts[pair]))
+                .collect(),
+        ))
+    }
+}
+
+/// Each pair's votes: the sum of its counts by type (which R64 holds equal to the sheet's).
+fn sums_per_pair(by_type: Option<&[u32]>, types: usize) -> Vec<u32> {
+    by_type
+        .unwrap_or_default()
+        .chunks(types.max(1))
+        .map(|counts| {
+            counts
+                .iter()
+                .fold(0u32, |sum, count| sum.saturating_add(*count))
+        })
+        .collect()
 }
 
 /// One list's turnout: the total and split given, or kept from the current sheet.
@@ -215,4 +317,60 @@ fn turnout(
         female: None,
         total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        sheet: SheetArgs,
+    }
+
+    fn args(extra: &[&str]) -> SheetArgs {
+        let mut line = vec!["rekap", "--station", "S-1", "--contest", "c"];
+        line.extend(extra);
+        Command::parse_from(line).sheet
+    }
+
+    #[test]
+    fn counts_by_type_are_laid_out_per_pair_and_sum_to_the_votes() {
+        let types = ["election_day".to_owned(), "mail".to_owned()];
+        let given = args(&[
+            "--dpt",
+            "30",
+            "--voted-dpt",
+            "24",
+            "--ballots-received",
+            "30",
+            "--ballots-used",
+            "24",
+            "--ballots-unused",
+            "6",
+            "--valid",
+            "24",
+            "--invalid",
+            "0",
+            "--votes-by-type",
+            "mail=3,4",
+            "election_day=10,7",
+        ]);
+        let sheet = given.sheet(&types).expect("a sheet");
+        assert_eq!(sheet.votes_by_type, vec![10, 3, 7, 4]);
+        assert_eq!(sheet.votes, vec![13, 11]);
+        // A correction of only the counts by type keeps everything else of the sheet.
+        let correction = args(&["--votes-by-type", "election_day=9,7", "mail=4,4"]);
+        let corrected = correction
+            .sheet_over(Some(&sheet), &types)
+            .expect("a corrected sheet");
+        assert_eq!(corrected.votes_by_type, vec![9, 4, 7, 4]);
+        assert_eq!(corrected.votes, vec![13, 11]);
+        assert_eq!(corrected.registered, sheet.registered);
+        // Without the flag a correction keeps the current counts by type.
+        let kept = args(&["--valid", "24"]).sheet_over(Some(&sheet), &types);
+        assert_eq!(kept.expect("kept").votes_by_type, sheet.votes_by_type);
+    }
 }

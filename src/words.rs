@@ -27,13 +27,12 @@ pub fn votes<T: std::fmt::Display>(values: &[T]) -> String {
 /// An officer's role: `operator`, `witness of pair 1 (pilgub-kaltim-2024)`.
 pub fn role(role: &Role, lang: Lang) -> String {
     match role {
-        Role::Operator => lang.pick("operator", "operator").to_owned(),
-        Role::Official => lang.pick("official", "petugas").to_owned(),
-        Role::Auditor => lang.pick("auditor", "auditor").to_owned(),
-        Role::Witness { contest, pair } => match lang {
-            Lang::En => format!("witness of pair {pair} ({contest})"),
-            Lang::Id => format!("saksi pasangan {pair} ({contest})"),
-        },
+        Role::Operator => lang.message("words-operator"),
+        Role::Official => lang.message("words-official"),
+        Role::Auditor => lang.message("words-auditor"),
+        Role::Witness { contest, pair } => {
+            lang.message_with("words-witness", &[("pair", pair), ("contest", contest)])
+        }
     }
 }
 

@@ -102,13 +102,16 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
         Format::Json => serde_json::to_string(&comparison)? + "\n",
         Format::Csv => csv_text(&comparison),
         Format::Table => {
-            let lang = Lang::resolve(args.lang);
+            let lang = crate::lang::resolve(args.lang);
             table_text(&comparison, lang) + &summary_line(&comparison, lang) + "\n"
         }
     };
     print(&text)?;
     if !matches!(args.format, Format::Table) {
-        eprintln!("{}", summary_line(&comparison, Lang::resolve(args.lang)));
+        eprintln!(
+            "{}",
+            summary_line(&comparison, crate::lang::resolve(args.lang))
+        );
     }
     Ok(if comparison.summary.all_equal() {
         Outcome::Success

@@ -66,7 +66,7 @@ pub(super) fn run_planned(
     key: &SigningKey,
     planner: &Planner<'_>,
 ) -> anyhow::Result<Outcome> {
-    let lang = Lang::resolve(None);
+    let lang = crate::lang::resolve(None);
     if args.remote.server.is_some() || args.remote.offline.is_some() {
         return run_remote(args, planner);
     }
@@ -98,7 +98,7 @@ pub(super) fn run_planned(
 /// Over `--server` or `--offline`: checked against the export's state, then one signed
 /// submission per payload (not all or nothing; a rerun skips what is in the log).
 fn run_remote(args: &ImportArgs, planner: &Planner<'_>) -> anyhow::Result<Outcome> {
-    let lang = Lang::resolve(None);
+    let lang = crate::lang::resolve(None);
     let stage = Stage::start("reading the export to check the rows against");
     let state = crate::client::import::remote_state(&args.remote)?;
     stage.next("checking every row");

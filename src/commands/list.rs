@@ -88,7 +88,7 @@ pub fn run(args: ListArgs) -> anyhow::Result<Outcome> {
         What::Objections => (filter.objections(), "objections"),
         What::Flags => (filter.flags(ledger.projection()), "flags"),
     };
-    let lang = Lang::resolve(args.lang);
+    let lang = crate::lang::resolve(args.lang);
     let headings: Vec<String> = listing
         .columns
         .iter()
@@ -100,32 +100,31 @@ pub fn run(args: ListArgs) -> anyhow::Result<Outcome> {
 
 /// A column's heading in the table.
 fn heading(column: &'static str, lang: Lang) -> String {
-    let indonesian = match column {
-        "code" => "kode",
-        "name" => "nama",
-        "level" => "tingkat",
-        "parent" => "induk",
-        "stations" => "TPS",
-        "scope" => "wilayah",
-        "pairs" => "pasangan",
-        "key" => "kunci",
-        "role" => "peran",
-        "contest" => "pemilihan",
-        "pair" => "pasangan",
-        "registered" => "didaftarkan",
-        "revoked" => "dicabut",
-        "place" => "tempat",
-        "author" => "pengaju",
-        "status" => "status",
-        "resolved_by" => "diputus",
-        "correction" => "pembetulan",
-        "reason" => "alasan",
-        "text" => "isi",
-        "station" => "TPS",
-        "flag" => "tanda",
-        other => other,
-    };
-    lang.pick(column, indonesian).to_owned()
+    match column {
+        "code" => lang.message("list-column-code"),
+        "name" => lang.message("list-column-name"),
+        "level" => lang.message("list-column-level"),
+        "parent" => lang.message("list-column-parent"),
+        "stations" => lang.message("list-column-stations"),
+        "scope" => lang.message("list-column-scope"),
+        "pairs" => lang.message("list-column-pairs"),
+        "key" => lang.message("list-column-key"),
+        "role" => lang.message("list-column-role"),
+        "contest" => lang.message("list-column-contest"),
+        "pair" => lang.message("list-column-pair"),
+        "registered" => lang.message("list-column-registered"),
+        "revoked" => lang.message("list-column-revoked"),
+        "place" => lang.message("list-column-place"),
+        "author" => lang.message("list-column-author"),
+        "status" => lang.message("list-column-status"),
+        "resolved_by" => lang.message("list-column-resolved-by"),
+        "correction" => lang.message("list-column-correction"),
+        "reason" => lang.message("list-column-reason"),
+        "text" => lang.message("list-column-text"),
+        "station" => lang.message("list-column-station"),
+        "flag" => lang.message("list-column-flag"),
+        other => other.to_owned(),
+    }
 }
 
 struct Filter<'a> {

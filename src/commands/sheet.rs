@@ -31,7 +31,7 @@ pub struct SheetArgs {
 }
 
 pub fn run(args: SheetArgs) -> anyhow::Result<Outcome> {
-    let lang = Lang::resolve(args.lang);
+    let lang = crate::lang::resolve(args.lang);
     let ledger = store::open(&args.store.store)?;
     let state = ledger.state();
     let election = state.election();
@@ -97,12 +97,12 @@ pub fn status_key(status: StationStatus) -> &'static str {
     }
 }
 
-fn status_words(key: &str, lang: Lang) -> &'static str {
+fn status_words(key: &str, lang: Lang) -> String {
     match key {
-        "awaiting" => lang.pick("awaiting a sheet", "menunggu lembar"),
-        "counted" => lang.pick("counted", "dihitung"),
-        "voided" => lang.pick("voided", "dibatalkan"),
-        _ => lang.pick("re-vote pending", "menunggu PSU"),
+        "awaiting" => lang.message("sheet-awaiting-a-sheet"),
+        "counted" => lang.message("sheet-counted"),
+        "voided" => lang.message("sheet-voided"),
+        _ => lang.message("sheet-re-vote-pending"),
     }
 }
 
@@ -183,22 +183,22 @@ fn sheet_table(value: &Value, lang: Lang) -> String {
     let name = text(&value["name"]);
     let mut out = format!(
         "{} {}{}, {} {}\n{}: {}",
-        lang.pick("Station", "TPS"),
+        lang.message("sheet-station"),
         text(&value["station"]),
         if name.is_empty() {
             String::new()
         } else {
             format!(" {name}")
         },
-        lang.pick("contest", "pemilihan"),
+        lang.message("sheet-contest"),
         text(&value["contest"]),
-        lang.pick("status", "status"),
+        lang.message("sheet-status"),
         status_words(value["status"].as_str().unwrap_or_default(), lang),
     );
     if !value["entry"].is_null() {
         out += &format!(
             " ({} {}, {})",
-            lang.pick("record", "catatan"),
+            lang.message("sheet-record"),
             text(&value["entry"]["id"]),
             value["entry"]["recorded_at_ms"]
                 .as_u64()
@@ -210,16 +210,13 @@ fn sheet_table(value: &Value, lang: Lang) -> String {
     out.push('\n');
     let sheet = &value["sheet"];
     if sheet.is_null() {
-        return out + lang.pick("no current sheet\n", "belum ada lembar yang berlaku\n");
+        return out + &lang.message("sheet-no-current-sheet");
     }
     if sheet["partial"] == true {
-        out += lang.pick(
-            "PARTIAL: votes only; no voter, turnout or ballot numbers on this sheet\n",
-            "SEBAGIAN: hanya suara; tanpa data pemilih, kehadiran, surat suara\n",
-        );
+        out += &lang.message("sheet-partial-votes-only-no-voter-turnout");
     }
     let lists = ["dpt", "dpph", "dptb"];
-    out += &format!("{}:", lang.pick("Registered", "Pemilih terdaftar"));
+    out += &format!("{}:", lang.message("sheet-registered"));
     for list in lists {
         out += &format!(
             " {} {}",
@@ -227,31 +224,27 @@ fn sheet_table(value: &Value, lang: Lang) -> String {
             count(&sheet["registered"][list])
         );
     }
-    out += &format!("\n{}:", lang.pick("Voted", "Pengguna hak pilih"));
+    out += &format!("\n{}:", lang.message("sheet-voted"));
     for list in lists {
         let turnout = &sheet["voted"][list];
         out += &format!(
             " {} {} ({} {}, {} {})",
             list.to_uppercase(),
             count(&turnout["total"]),
-            lang.pick("male", "laki-laki"),
+            lang.message("sheet-male"),
             count(&turnout["male"]),
-            lang.pick("female", "perempuan"),
+            lang.message("sheet-female"),
             count(&turnout["female"]),
         );
     }
-    out += &format!("\n{}:", lang.pick("Ballots", "Surat suara"));
-    for (key, english, indonesian) in [
-        ("received", "received", "diterima"),
-        ("used", "used", "digunakan"),
-        ("damaged", "damaged", "rusak"),
-        ("unused", "unused", "sisa"),
+    out += &format!("\n{}:", lang.message("sheet-ballots"));
+    for (key, word) in [
+        ("received", lang.message("sheet-received")),
+        ("used", lang.message("sheet-used")),
+        ("damaged", lang.message("sheet-damaged")),
+        ("unused", lang.message("sheet-unused")),
     ] {
-        out += &format!(
-            " {} {}",
-            lang.pick(english, indonesian),
-            count(&sheet["ballots"][key])
-        );
+        out += &format!(" {} {}", word, count(&sheet["ballots"][key]));
     }
     out.push('\n');
     for pair in sheet["votes"].as_array().into_iter().flatten() {
@@ -264,9 +257,9 @@ fn sheet_table(value: &Value, lang: Lang) -> String {
     }
     out + &format!(
         "{} {}, {} {}\n",
-        lang.pick("Valid", "Sah"),
+        lang.message("sheet-valid"),
         count(&sheet["valid"]),
-        lang.pick("invalid", "tidak sah"),
+        lang.message("sheet-invalid"),
         count(&sheet["invalid"])
     )
 }

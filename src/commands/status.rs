@@ -35,7 +35,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     if let Some(url) = &args.server {
         return crate::client::reads::status(url, args.contest.as_deref());
     }
-    let lang = Lang::resolve(args.lang);
+    let lang = crate::lang::resolve(args.lang);
     let ledger = store::open(&args.store.store)?;
     let view = ledger.totals_view(args.contest.as_deref());
     let state = ledger.state();
@@ -67,7 +67,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let mut out = format!(
         "{}\n{} {}, head {}\n",
         election.definition().name,
-        lang.pick("records", "catatan"),
+        lang.message("status-records"),
         lang.number(ledger.head().count),
         hex::encode(ledger.head().last_hash)
     );
@@ -75,9 +75,9 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         let totals = report.totals;
         out += &format!(
             "{}: {} {} {} ({})",
-            lang.pick("Stations reported", "TPS masuk"),
+            lang.message("status-stations-reported"),
             lang.number(u64::from(totals.stations_reported)),
-            lang.pick("of", "dari"),
+            lang.message("status-of"),
             lang.number(u64::from(totals.stations_expected)),
             lang.percent(
                 u64::from(totals.stations_reported),
@@ -88,7 +88,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             out += &format!(
                 ", {} {}",
                 lang.number(u64::from(totals.stations_voided)),
-                lang.pick("voided", "dibatalkan")
+                lang.message("status-voided")
             );
         }
         out.push('\n');
@@ -109,7 +109,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     }
     out += &format!(
         "{}: {}\n",
-        lang.pick("Open objections", "Keberatan terbuka"),
+        lang.message("status-open-objections"),
         lang.number(open as u64)
     );
     out += &flags_text(state, projection, lang);
@@ -129,12 +129,24 @@ fn pairs_text(
     };
     let pairs = entry.pair_numbers.iter().zip(&entry.pair_names);
     let mut out = String::new();
-    for ((number, name), votes) in pairs.zip(&totals.votes) {
+    let types = entry.vote_types.len();
+    for (index, ((number, name), votes)) in pairs.zip(&totals.votes).enumerate() {
         out += &format!(
             "  {number} {name}: {} ({})\n",
             lang.number(*votes),
             lang.percent(*votes, totals.valid)
         );
+        // For a contest with vote types, the pair's split under it: `    mail 284, ...`.
+        let split = totals.votes_by_type.get(index * types..(index + 1) * types);
+        if let Some(split) = split.filter(|split| !split.is_empty()) {
+            let parts: Vec<String> = entry
+                .vote_types
+                .iter()
+                .zip(split)
+                .map(|(key, votes)| format!("{key} {}", lang.number(*votes)))
+                .collect();
+            out += &format!("    {}\n", parts.join(", "));
+        }
     }
     out
 }
@@ -164,9 +176,9 @@ fn level_line(
         "  {:<16} {} {} {} {}",
         level_name(view, level, lang),
         lang.number(complete as u64),
-        lang.pick("of", "dari"),
+        lang.message("status-of"),
         lang.number(reports.len() as u64),
-        lang.pick("complete", "lengkap"),
+        lang.message("status-complete"),
     );
     let holds_plenary = view
         .levels()
@@ -183,13 +195,13 @@ fn level_line(
         let pending = reports.len() as u64 - approved - stale;
         line += &format!(
             "; {}: {} {}, {} {}, {} {}",
-            lang.pick("approvals", "pengesahan"),
+            lang.message("status-approvals"),
             lang.number(approved),
-            lang.pick("approved", "disahkan"),
+            lang.message("status-approved"),
             lang.number(stale),
-            lang.pick("stale", "usang"),
+            lang.message("status-stale"),
             lang.number(pending),
-            lang.pick("pending", "menunggu"),
+            lang.message("status-pending"),
         );
     }
     Ok(line + "\n")
@@ -199,10 +211,7 @@ fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {
     let flags = projection.flags();
     let mut out = format!(
         "{}: {}\n",
-        lang.pick(
-            "Flags (accepted, to look at)",
-            "Tanda (diterima, perlu dicek)"
-        ),
+        lang.message("status-flags-accepted-to-look-at"),
         lang.number(flags.len() as u64)
     );
     for raised in flags.iter().take(LISTED_FLAGS) {
@@ -216,7 +225,7 @@ fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {
         out += &format!(
             "  ... {} {}\n",
             lang.number((flags.len() - LISTED_FLAGS) as u64),
-            lang.pick("more", "lagi")
+            lang.message("status-more")
         );
     }
     out
@@ -235,10 +244,7 @@ fn votes_only_line(state: &rekap_model::State, contest: ContestIdx, lang: Lang) 
     }
     format!(
         "{}: {}\n",
-        lang.pick(
-            "Votes-only sheets (no voter, turnout or ballot numbers)",
-            "Lembar hanya suara (tanpa data pemilih, kehadiran, surat suara)"
-        ),
+        lang.message("status-votes-only-sheets-no-voter-turnout"),
         lang.number(count as u64)
     )
 }

@@ -201,24 +201,59 @@ pub fn append_events(
 }
 
 pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
+    let vote_types = if args.sheet.gives_vote_types() {
+        vote_types_of(&args.store, &args.remote, &args.sheet.contest)?
+    } else {
+        Vec::new()
+    };
     let event = Event::SheetSubmitted {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet()?,
+        sheet: args.sheet.sheet(&vote_types)?,
     };
     append_one(&args.store, &args.remote, &args.key, event)
 }
 
 pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
     let current = current_sheet(&args)?;
+    let vote_types = if args.sheet.gives_vote_types() {
+        vote_types_of(&args.store, &args.remote, &args.sheet.contest)?
+    } else {
+        Vec::new()
+    };
     let event = Event::SheetCorrected {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet_over(current.as_ref())?,
+        sheet: args.sheet.sheet_over(current.as_ref(), &vote_types)?,
         reason: args.reason,
         answers: args.answers,
     };
     append_one(&args.store, &args.remote, &args.key, event)
+}
+
+/// The contest's vote type keys in the definition's order, from the local store or, over
+/// --server or --offline, from the election's export.
+fn vote_types_of(
+    store: &StoreArg,
+    remote: &RemoteArgs,
+    contest: &str,
+) -> anyhow::Result<Vec<String>> {
+    let keys = |state: &rekap_model::State| {
+        let election = state.election();
+        election.contest_by_id(contest).map(|index| {
+            election.contests()[index.0 as usize]
+                .vote_types
+                .iter()
+                .map(|vote_type| vote_type.key.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let found = if remote.server.is_some() || remote.offline.is_some() {
+        keys(&crate::client::import::remote_state(remote)?)
+    } else {
+        keys(store::open(&store.store)?.state())
+    };
+    found.ok_or_else(|| anyhow::anyhow!("there is no contest {contest} in the election"))
 }
 
 /// The station's current sheet, for a correction to start from: only from a local store

@@ -122,21 +122,18 @@ fn answer_stations(args: &TotalsArgs, ledger: &Ledger<DefaultStorage>) -> anyhow
     let state = ledger.state();
     let contest = crate::commands::sheet::contest_of(state, args.contest.as_deref())?;
     let listing = crate::commands::sheet::station_listing(state, contest, args.region.as_deref())?;
-    let lang = Lang::resolve(args.lang);
-    let headings: Vec<String> = [
-        ("Code", "Kode"),
-        ("Name", "Nama"),
-        ("Status", "Status"),
-        ("Votes", "Suara"),
-        ("Valid", "Sah"),
-        ("Invalid", "Tidak sah"),
-        ("Registered", "Terdaftar"),
-        ("Voted", "Memilih"),
-        ("Record", "Catatan"),
-    ]
-    .iter()
-    .map(|(english, indonesian)| lang.pick(english, indonesian).to_owned())
-    .collect();
+    let lang = crate::lang::resolve(args.lang);
+    let headings: Vec<String> = vec![
+        lang.message("totals-code"),
+        lang.message("totals-name"),
+        lang.message("totals-status"),
+        lang.message("totals-votes"),
+        lang.message("totals-valid"),
+        lang.message("totals-invalid"),
+        lang.message("totals-registered"),
+        lang.message("totals-voted"),
+        lang.message("totals-record"),
+    ];
     print(&listing.render(args.format, "stations", &headings))?;
     Ok(Outcome::Success)
 }
@@ -194,7 +191,7 @@ fn answer(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Outcome> {
         Err(error) => bail!("{error}"),
     };
     let reports = view.reports(&selection)?;
-    let lang = Lang::resolve(args.lang);
+    let lang = crate::lang::resolve(args.lang);
     let text = match args.format {
         Format::Json => json_text(view, &selection, &reports)? + "\n",
         Format::Csv => csv_text(view, &selection, &reports),
@@ -276,10 +273,7 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
 pub fn level_name(view: &TotalsView, level: u32, lang: Lang) -> String {
     view.levels()
         .get(level as usize)
-        .map(|level| match lang {
-            Lang::Id => level.name_id.clone(),
-            Lang::En => level.name_en.clone(),
-        })
+        .map(|level| lang.name(&level.name_en, &level.name_id).to_owned())
         .unwrap_or_default()
 }
 
@@ -291,7 +285,7 @@ pub fn table_text(
 ) -> String {
     let numbers = pair_numbers(view, selection.contest);
     let mut header = vec![
-        lang.pick("Code", "Kode").to_owned(),
+        lang.message("totals-code"),
         level_name(view, selection.level, lang),
     ];
     header.extend(
@@ -301,10 +295,10 @@ pub fn table_text(
             .map(|(number, name)| format!("{number} {name}")),
     );
     header.extend([
-        lang.pick("Valid", "Sah").to_owned(),
-        lang.pick("Invalid", "Tidak sah").to_owned(),
-        lang.pick("Stations", "TPS").to_owned(),
-        lang.pick("Approval", "Pengesahan").to_owned(),
+        lang.message("totals-valid"),
+        lang.message("totals-invalid"),
+        lang.message("totals-stations"),
+        lang.message("totals-approval"),
     ]);
     let mut table = Table::new(header);
     for report in reports {
@@ -323,14 +317,55 @@ pub fn table_text(
         ]);
         table.push(row);
     }
-    table.render()
+    table.render() + &by_type_table(view, selection, reports, lang)
 }
 
-fn approval_word(label: &str, lang: Lang) -> &'static str {
+/// For a contest with vote types, a second table: each pair's votes per type, under the
+/// keys the definition and the sheets CSV use; nothing for other contests.
+fn by_type_table(
+    view: &TotalsView,
+    selection: &Selection,
+    reports: &[RegionReport],
+    lang: Lang,
+) -> String {
+    let vote_types = view
+        .contest(selection.contest)
+        .map(|contest| contest.vote_types.clone())
+        .unwrap_or_default();
+    if vote_types.is_empty() {
+        return String::new();
+    }
+    let mut header = vec![
+        lang.message("totals-code"),
+        level_name(view, selection.level, lang),
+    ];
+    for number in pair_numbers(view, selection.contest) {
+        header.extend(vote_types.iter().map(|key| format!("{number} {key}")));
+    }
+    let mut table = Table::new(header);
+    for report in reports {
+        let mut row = vec![report.code.clone(), report.name.clone()];
+        row.extend(
+            report
+                .totals
+                .votes_by_type
+                .iter()
+                .map(|votes| lang.number(*votes)),
+        );
+        table.push(row);
+    }
+    format!(
+        "\n{}:\n{}",
+        lang.message("totals-votes-by-type"),
+        table.render()
+    )
+}
+
+fn approval_word(label: &str, lang: Lang) -> String {
     match label {
-        "approved" => lang.pick("approved", "disahkan"),
-        "stale" => lang.pick("stale", "usang"),
-        "pending" => lang.pick("pending", "menunggu"),
-        _ => "-",
+        "approved" => lang.message("totals-approved"),
+        "stale" => lang.message("totals-stale"),
+        "pending" => lang.message("totals-pending"),
+        _ => "-".to_owned(),
     }
 }

@@ -10,6 +10,7 @@ use std::process::Command;
 /// table fails the check, so a new crate is placed in the layers when it is added.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-tlog", &[]),
+    ("rekap-messages", &[]),
     ("rekap-witness", &["rekap-tlog"]),
     ("rekap-log", &["rekap-tlog"]),
     ("rekap-model", &[]),
@@ -44,6 +45,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-witness",
             // The portal's compare page reads other sources as `rekap compare` does.
             "rekap-formats",
+            "rekap-messages",
         ],
     ),
     (
@@ -72,6 +74,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-formats",
             "rekap-witness",
             "rekap-mirror",
+            "rekap-messages",
         ],
     ),
 ];

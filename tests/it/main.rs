@@ -39,6 +39,7 @@ mod totals;
 mod tutorial;
 mod verify;
 mod views;
+mod votes_by_type;
 mod wait_and_correct;
 mod webdriver;
 mod witness_quorum;

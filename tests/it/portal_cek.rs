@@ -123,6 +123,9 @@ fn a_station(base: &str) -> String {
     panic!("no station found in 200 pages");
 }
 
+/// How the proxy changes a proof in transit.
+type Tamper = fn(&str) -> String;
+
 #[test]
 fn cek_names_the_checkpoint_step_for_each_way_the_log_proof_is_broken() {
     let Some(sandbox) = demo_for_the_browser() else {
@@ -152,7 +155,7 @@ fn cek_names_the_checkpoint_step_for_each_way_the_log_proof_is_broken() {
     browser.open(&cek(&honest));
     assert_eq!(verdict(&browser), ("true".to_owned(), String::new()));
 
-    let cases: [(&str, fn(&str) -> String, &str); 4] = [
+    let cases: [(&str, Tamper, &str); 4] = [
         (
             "no-log-proof",
             without_log_proof,

@@ -58,7 +58,7 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
-    let lang = Lang::resolve(args.lang);
+    let lang = crate::lang::resolve(args.lang);
     let export_path = export_path_for(&args.store);
     replace_earlier_demo(&args.store, &export_path)?;
     let stage = Stage::start("generating the election");
@@ -143,14 +143,11 @@ fn next_steps(
     let store = args.store.display();
     format!(
         "\n{} {} ({} bytes)\n\n{}\n  rekap status --store {store}\n  rekap totals --store {store} --level district --lang {}\n  rekap history --store {store} --station {station}\n  rekap prove --store {store} --contest {contest} --station {station} --out proof.json\n  rekap verify-proof --proof proof.json\n  rekap verify --log {}\n  (with --inputs DIR the demo also writes the files to replay the operator's work: docs/TUTORIAL.md)\n",
-        lang.pick("exported the whole log to", "seluruh log diekspor ke"),
+        lang.message("demo-exported-the-whole-log-to"),
         export.display(),
         lang.number(bytes),
-        lang.pick("Where to look next:", "Selanjutnya:"),
-        match lang {
-            Lang::Id => "id",
-            Lang::En => "en",
-        },
+        lang.message("demo-where-to-look-next"),
+        lang.code(),
         export.display(),
     )
 }

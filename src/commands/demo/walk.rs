@@ -63,10 +63,10 @@ pub fn run(
     )?;
     out += &format!(
         "  {} {} {} {pairs} {}\n",
-        lang.pick("registered", "terdaftar"),
+        lang.message("demo-registered"),
         lang.number(election.definition().initial_officers.len() as u64),
-        lang.pick("officers (genesis) and", "petugas (genesis) dan"),
-        lang.pick("witnesses (in the log)", "saksi (di log)")
+        lang.message("demo-officers-genesis-and"),
+        lang.message("demo-witnesses-in-the-log")
     );
 
     stage.next("importing every sheet");
@@ -74,14 +74,11 @@ pub fn run(
     let receipt = import_sheets(&mut ledger, preset, cast, misentry)?;
     out += &format!(
         "  {} {} {} ({} {})\n",
-        lang.pick("imported", "diimpor"),
+        lang.message("demo-imported"),
         lang.number(preset.sheets.len() as u64),
-        lang.pick(
-            "sheets in one durable batch",
-            "lembar C.Hasil dalam satu batch"
-        ),
+        lang.message("demo-sheets-in-one-durable-batch"),
         receipt.seqs.len(),
-        lang.pick("signed records", "catatan bertanda tangan"),
+        lang.message("demo-signed-records"),
     );
 
     let mut levels = plenary_levels(&election, scope);
@@ -132,12 +129,9 @@ pub fn run(
     }
     out += &format!(
         "  {} {} {}\n  head {}\n",
-        lang.pick("verified", "diverifikasi"),
+        lang.message("demo-verified"),
         lang.number(report.records),
-        lang.pick(
-            "records: chain, hashes, signatures, counters, time",
-            "catatan: rantai hash, tanda tangan, penghitung, waktu"
-        ),
+        lang.message("demo-records-chain-hashes-signatures-counters-time"),
         hex::encode(report.head)
     );
     let view = ledger.totals_view(None);
@@ -154,15 +148,11 @@ pub fn run(
 fn approved_line(election: &Election, level: u32, count: usize, lang: Lang) -> String {
     format!(
         "  {}: {} {}\n",
-        election.level(level).map_or("", |level| match lang {
-            Lang::En => level.name_en.as_str(),
-            Lang::Id => level.name_id.as_str(),
-        }),
+        election
+            .level(level)
+            .map_or("", |level| lang.name(&level.name_en, &level.name_id)),
         lang.number(count as u64),
-        lang.pick(
-            "plenaries approved, witness-signed",
-            "pleno disahkan, ditandatangani saksi"
-        )
+        lang.message("demo-plenaries-approved-witness-signed")
     )
 }
 
@@ -382,10 +372,10 @@ fn objection_story(
     ledger.submit(&official, vec![vec![again]], at(2, 16, 30))?;
     Ok(format!(
         "  {} {station} ({objection_id}); {} {correction_id}; {} {district_code} {}\n",
-        lang.pick("objection about", "keberatan atas"),
-        lang.pick("corrected by", "dibetulkan oleh"),
-        lang.pick("district", "kecamatan"),
-        lang.pick("approved again", "disahkan ulang"),
+        lang.message("demo-objection-about"),
+        lang.message("demo-corrected-by"),
+        lang.message("demo-district"),
+        lang.message("demo-approved-again"),
     ))
 }
 
@@ -438,10 +428,7 @@ fn official_check(
     let _ = election;
     Ok(format!(
         "\n{}: {}\n",
-        lang.pick(
-            "matches the official KPU result",
-            "sama dengan hasil resmi KPU"
-        ),
-        shown.join(lang.pick(" against ", " lawan "))
+        lang.message("demo-matches-the-official-kpu-result"),
+        shown.join(&lang.message("demo-against"))
     ))
 }

@@ -60,7 +60,7 @@ pub struct HistoryArgs {
 }
 
 pub fn run(args: HistoryArgs) -> anyhow::Result<Outcome> {
-    let lang = Lang::resolve(args.lang);
+    let lang = crate::lang::resolve(args.lang);
     let ledger = store::open(&args.store.store)?;
     let state = ledger.state();
     let place = asked_place(state, &args)?;
@@ -181,25 +181,22 @@ impl Shown<'_> {
                     .unwrap_or_default(),
                 self.kind_words(&entry.what),
                 self.detail(&entry.what),
-                self.lang.pick("by", "oleh"),
+                self.lang.message("history-by"),
                 self.author(&entry.author)
             );
         }
         let end = self.args.offset + page.len();
         if total == 0 {
-            out += self.lang.pick(
-                "no events touch this place yet\n",
-                "belum ada peristiwa di tempat ini\n",
-            );
+            out += &self.lang.message("history-no-events-touch-this-place-yet");
         } else if end < total || self.args.offset > 0 {
             out += &format!(
                 "({} {}-{} {} {}; {}: --offset {end})\n",
-                self.lang.pick("entries", "entri"),
+                self.lang.message("history-entries"),
                 self.args.offset + 1,
                 end,
-                self.lang.pick("of", "dari"),
+                self.lang.message("history-of"),
                 total,
-                self.lang.pick("next page", "halaman berikut"),
+                self.lang.message("history-next-page"),
             );
         }
         out
@@ -283,37 +280,37 @@ impl Shown<'_> {
         let short = hex::encode(&key[..6]);
         let election = self.state.election();
         if *key == election.registrar() {
-            return format!("{short} ({})", self.lang.pick("registrar", "pencatat"));
+            return format!("{short} ({})", self.lang.message("history-registrar"));
         }
         match self.state.officer(key) {
             Some(officer) => format!(
                 "{short} ({} {} {})",
                 crate::words::role(&officer.role, self.lang),
-                self.lang.pick("of", "wilayah"),
+                self.lang.message("history-officer-scope"),
                 election.region_code(officer.scope).unwrap_or_default()
             ),
             None => short,
         }
     }
 
-    fn kind_words(&self, what: &What) -> &'static str {
-        let pick = |english, indonesian| self.lang.pick(english, indonesian);
+    fn kind_words(&self, what: &What) -> String {
+        let lang = self.lang;
         match what {
-            What::ElectionDefined { .. } => pick("election defined", "pemilu ditetapkan"),
-            What::OfficerRegistered { .. } => pick("officer registered", "petugas didaftarkan"),
-            What::OfficerRevoked { .. } => pick("officer revoked", "petugas dicabut"),
-            What::SheetSubmitted { .. } => pick("sheet submitted", "lembar dikirim"),
-            What::SheetCorrected { .. } => pick("sheet corrected", "lembar dibetulkan"),
-            What::RevoteOrdered { .. } => pick("re-vote ordered", "PSU diperintahkan"),
-            What::StationVoided { .. } => pick("station voided", "TPS dibatalkan"),
-            What::ObjectionFiled { .. } => pick("objection filed", "keberatan diajukan"),
+            What::ElectionDefined { .. } => lang.message("history-election-defined"),
+            What::OfficerRegistered { .. } => lang.message("history-officer-registered"),
+            What::OfficerRevoked { .. } => lang.message("history-officer-revoked"),
+            What::SheetSubmitted { .. } => lang.message("history-sheet-submitted"),
+            What::SheetCorrected { .. } => lang.message("history-sheet-corrected"),
+            What::RevoteOrdered { .. } => lang.message("history-re-vote-ordered"),
+            What::StationVoided { .. } => lang.message("history-station-voided"),
+            What::ObjectionFiled { .. } => lang.message("history-objection-filed"),
             What::ObjectionResolved {
                 correction: Some(_),
                 ..
-            } => pick("objection accepted", "keberatan diterima"),
-            What::ObjectionResolved { .. } => pick("objection rejected", "keberatan ditolak"),
-            What::PlenaryApproved { .. } => pick("plenary approved", "pleno disahkan"),
-            What::SheetSource { .. } => pick("sheet's source", "sumber formulir"),
+            } => lang.message("history-objection-accepted"),
+            What::ObjectionResolved { .. } => lang.message("history-objection-rejected"),
+            What::PlenaryApproved { .. } => lang.message("history-plenary-approved"),
+            What::SheetSource { .. } => lang.message("history-sheet-s-source"),
         }
     }
 
@@ -322,15 +319,15 @@ impl Shown<'_> {
         let sheet_text = |sheet: &rekap_model::TallySheet| {
             format!(
                 "{} {}, {} {}, {} {}",
-                lang.pick("votes", "suara"),
+                lang.message("history-votes"),
                 crate::words::votes(&sheet.votes),
-                lang.pick("valid", "sah"),
+                lang.message("history-valid"),
                 sheet.valid,
-                lang.pick("invalid", "tidak sah"),
+                lang.message("history-invalid"),
                 sheet.invalid
             )
         };
-        let reason = lang.pick("reason", "alasan");
+        let reason = lang.message("history-reason");
         match what {
             What::ElectionDefined { name } => name.clone(),
             What::OfficerRegistered { key, role } => {
@@ -353,7 +350,7 @@ impl Shown<'_> {
                     .map(|objection| {
                         format!(
                             " ({} {objection})",
-                            lang.pick("answers objection", "menjawab keberatan")
+                            lang.message("history-answers-objection")
                         )
                     })
                     .unwrap_or_default();
@@ -369,11 +366,11 @@ impl Shown<'_> {
                 reason: why,
             } => {
                 let by = correction
-                    .map(|id| format!(", {} {id}", lang.pick("by correction", "dengan pembetulan")))
+                    .map(|id| format!(", {} {id}", lang.message("history-by-correction")))
                     .unwrap_or_default();
                 format!(
                     "{} {objection}{by}; {reason}: {why}",
-                    lang.pick("objection", "keberatan")
+                    lang.message("history-objection")
                 )
             }
             What::PlenaryApproved {
@@ -383,15 +380,15 @@ impl Shown<'_> {
             } => format!(
                 "digest {}, {signatures} {}, {refusals} {}",
                 hex::encode(digest),
-                lang.pick("witness signatures", "tanda tangan saksi"),
-                lang.pick("refusals", "penolakan")
+                lang.message("history-witness-signatures"),
+                lang.message("history-refusals")
             ),
             What::SheetSource { document, photos } => format!(
                 "{} blake3 {}, {} {}",
-                lang.pick("document", "dokumen"),
+                lang.message("history-document"),
                 hex::encode(document),
                 photos.len(),
-                lang.pick("photos", "foto")
+                lang.message("history-photos")
             ),
         }
     }

@@ -25,35 +25,29 @@ pub async fn page(State(app): State<Arc<App>>, query: RawQuery) -> Page {
     // by cek.js from the address itself, never from what the server echoes into the page.
     let log_key = app.shared.log_vkey.get().cloned().unwrap_or_default();
     let body = html! {
-        p { (lang.pick("Masukkan kode TPS dan angka dari foto lembar C1 Anda. Halaman ini mengambil bukti dari server dan memeriksanya di peramban Anda sendiri, tanpa mempercayai server.",
-            "Type the station code and the numbers from the photo of your C1 sheet. This page fetches the proof from the server and checks it in your own browser, without trusting the server.")) }
+        p { (lang.message("portal-type-the-station-code-and-the")) }
         form #cek data-contest=(contest) data-log-key=(log_key) method="get" action="/cek" {
             @if lang == super::Lang::En { input type="hidden" name="lang" value="en"; }
-            label for="tps" { (lang.pick("Kode TPS", "Station code")) }
+            label for="tps" { (lang.message("portal-station-code")) }
             input #tps name="tps" required value=(value("tps")) placeholder="6472010001-001";
-            label for="suara" { (lang.pick("Suara per pasangan, dipisah koma (urut nomor)", "Votes per pair, comma separated (ballot order)")) }
+            label for="suara" { (lang.message("portal-votes-per-pair-comma-separated-ballot")) }
             input #suara name="suara" required value=(value("suara")) inputmode="numeric";
-            label for="sah" { (lang.pick("Suara sah", "Valid votes")) }
+            label for="sah" { (lang.message("portal-valid-votes")) }
             input #sah name="sah" required value=(value("sah")) inputmode="numeric";
-            label for="tidak_sah" { (lang.pick("Suara tidak sah", "Invalid votes")) }
+            label for="tidak_sah" { (lang.message("portal-invalid-votes")) }
             input #tidak_sah name="tidak_sah" required value=(value("tidak_sah")) inputmode="numeric";
-            p { button type="submit" { (lang.pick("Periksa", "Check")) } }
+            p { button type="submit" { (lang.message("portal-check")) } }
         }
         div #verdict role="status" aria-live="polite" data-ok="" {
-            noscript { (lang.pick("Pemeriksaan memerlukan JavaScript; membaca halaman lain tidak.", "Checking needs JavaScript; reading the other pages does not.")) }
+            noscript { (lang.message("portal-checking-needs-javascript-reading-the-other")) }
         }
-        h2 { (lang.pick("Langkah pemeriksaan", "Verification steps")) }
+        h2 { (lang.message("portal-verification-steps")) }
         ol #steps {}
         script type="module" src="/static/cek.js" {}
     };
     Page {
         status: StatusCode::OK,
-        body: layout(
-            &asked,
-            "/cek",
-            lang.pick("Cek TPS saya", "Check my TPS"),
-            body,
-        ),
+        body: layout(&asked, "/cek", &lang.message("portal-check-my-tps"), body),
     }
 }
 

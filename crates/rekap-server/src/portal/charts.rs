@@ -42,15 +42,15 @@ pub fn section(
     if distribution.counted == 0 {
         return html! {
             section.charts aria-labelledby="charts-heading" {
-                h2 #charts-heading { (lang.pick("Sebaran per TPS", "Distribution across stations")) }
-                p { (lang.pick("Belum ada lembar yang masuk.", "No sheets counted yet.")) }
+                h2 #charts-heading { (lang.message("portal-distribution-across-stations")) }
+                p { (lang.message("portal-no-sheets-counted-yet")) }
             }
         };
     }
     let chosen = chosen_pair(distribution, pairs, asked);
     html! {
         section.charts aria-labelledby="charts-heading" {
-            h2 #charts-heading { (lang.pick("Sebaran per TPS", "Distribution across stations")) }
+            h2 #charts-heading { (lang.message("portal-distribution-across-stations")) }
             (partial_note(distribution, lang))
             (turnout_chart(distribution, lang))
             @for (index, pair) in pairs.iter().enumerate() {
@@ -91,15 +91,14 @@ fn leader(distribution: &Distribution) -> usize {
 
 fn partial_note(distribution: &Distribution, lang: Lang) -> Markup {
     html! {
-        p { (lang.pick("Lembar yang masuk: ", "Sheets counted: ")) (group_digits(u64::from(distribution.counted), lang)) "." }
+        p { (lang.message("portal-sheets-counted")) (group_digits(u64::from(distribution.counted), lang)) "." }
         @if distribution.votes_only > 0 {
             p.mark role="note" { (group_digits(u64::from(distribution.votes_only), lang))
-                (lang.pick(" lembar hanya memuat perolehan suara (lembar sebagian): tanpa partisipasi, jadi tidak ada dalam grafik partisipasi dan sidik jari; ada dalam grafik persentase.",
-                    " sheets carry only the votes (partial sheets): they have no turnout, so they are not in the turnout and fingerprint charts; they are in the share charts.")) }
+                (lang.message("portal-sheets-carry-only-the-votes-partial")) }
         }
         @if distribution.no_registered > 0 {
             p.mark role="note" { (group_digits(u64::from(distribution.no_registered), lang))
-                (lang.pick(" lembar tanpa pemilih terdaftar: partisipasi tidak terdefinisi.", " sheets have no registered voters: turnout is undefined.")) }
+                (lang.message("portal-sheets-have-no-registered-voters-turnout")) }
         }
     }
 }
@@ -143,9 +142,9 @@ fn axes(base: u32, most: u32) -> Markup {
 fn bin_table(bins: &[u32], caption: &str, lang: Lang) -> Markup {
     let width = 100 / BINS as u32;
     html! {
-        details { summary { (lang.pick("Data grafik", "Chart data")) }
+        details { summary { (lang.message("portal-chart-data")) }
             table { caption { (caption) }
-                thead { tr { th scope="col" { (lang.pick("Rentang", "Range")) } th scope="col" { (lang.pick("TPS", "Stations")) } } }
+                thead { tr { th scope="col" { (lang.message("portal-range")) } th scope="col" { (lang.message("portal-stations")) } } }
                 tbody { @for (index, count) in bins.iter().enumerate() {
                     @if *count > 0 {
                         @let low = index as u32 * width;
@@ -159,32 +158,34 @@ fn bin_table(bins: &[u32], caption: &str, lang: Lang) -> Markup {
 
 fn turnout_chart(distribution: &Distribution, lang: Lang) -> Markup {
     let with = distribution.with_turnout();
-    let title = lang.pick("Partisipasi per TPS", "Turnout across stations");
-    let description = match lang {
-        Lang::Id => format!(
-            "Jumlah TPS per rentang partisipasi 2 poin persen, dari {} TPS dengan lembar lengkap. Partisipasi wilayah {}; {} TPS di atas 95%; {} TPS dengan pemilih lebih banyak dari yang terdaftar.",
-            group_digits(u64::from(with), lang),
-            share(distribution.voted, distribution.registered, lang),
-            group_digits(u64::from(distribution.turnout_95), lang),
-            group_digits(u64::from(distribution.above_full), lang)
-        ),
-        Lang::En => format!(
-            "Stations per turnout range of 2 percentage points, over {} stations with a full sheet. Region turnout {}; {} stations above 95%; {} stations where more voted than were registered.",
-            group_digits(u64::from(with), lang),
-            share(distribution.voted, distribution.registered, lang),
-            group_digits(u64::from(distribution.turnout_95), lang),
-            group_digits(u64::from(distribution.above_full), lang)
-        ),
-    };
+    let title = lang.message("portal-turnout-across-stations");
+    let description = lang.message_with(
+        "portal-turnout-description",
+        &[
+            ("stations", &group_digits(u64::from(with), lang)),
+            (
+                "turnout",
+                &share(distribution.voted, distribution.registered, lang),
+            ),
+            (
+                "above-95",
+                &group_digits(u64::from(distribution.turnout_95), lang),
+            ),
+            (
+                "above-registered",
+                &group_digits(u64::from(distribution.above_full), lang),
+            ),
+        ],
+    );
     html! {
         figure #chart-turnout {
             @if with == 0 {
                 figcaption { (title) }
-                p { (lang.pick("Tidak ada lembar lengkap: partisipasi tidak dapat digambar.", "No full sheets: turnout cannot be drawn.")) }
+                p { (lang.message("portal-no-full-sheets-turnout-cannot-be")) }
             } @else {
-                (bars("turnout", &distribution.turnout, "#2b5d8a", title, &description))
+                (bars("turnout", &distribution.turnout, "#2b5d8a", &title, &description))
                 figcaption { (title) ". " (description) }
-                (bin_table(&distribution.turnout, title, lang))
+                (bin_table(&distribution.turnout, &title, lang))
             }
         }
     }
@@ -192,20 +193,14 @@ fn turnout_chart(distribution: &Distribution, lang: Lang) -> Markup {
 
 fn share_chart(bins: &[u32], index: usize, pair: &CandidatePair, lang: Lang) -> Markup {
     let stations: u32 = bins.iter().sum();
-    let title = match lang {
-        Lang::Id => format!("Persentase suara {}. {} per TPS", pair.number, pair.name),
-        Lang::En => format!("Share of {}. {} across stations", pair.number, pair.name),
-    };
-    let description = match lang {
-        Lang::Id => format!(
-            "Jumlah TPS per rentang persentase suara sah 2 poin persen, dari {} TPS dengan suara sah.",
-            group_digits(u64::from(stations), lang)
-        ),
-        Lang::En => format!(
-            "Stations per range of 2 percentage points of the valid votes, over {} stations with valid votes.",
-            group_digits(u64::from(stations), lang)
-        ),
-    };
+    let title = lang.message_with(
+        "portal-share-title",
+        &[("number", &pair.number), ("name", &pair.name)],
+    );
+    let description = lang.message_with(
+        "portal-share-description",
+        &[("stations", &group_digits(u64::from(stations), lang))],
+    );
     html! {
         figure.share data-pair=(pair.number) {
             (bars(&format!("share-{}", pair.number), bins, pair_colour(index), &title, &description))
@@ -241,33 +236,27 @@ fn fingerprint(
         .unwrap_or(0);
     let step = 100 / JOINT as u32;
     let (peak_turnout, peak_share) = (peak / JOINT * step as usize, peak % JOINT * step as usize);
-    let title = match lang {
-        Lang::Id => format!(
-            "Sidik jari: partisipasi terhadap persentase {}. {}",
-            pair.number, pair.name
-        ),
-        Lang::En => format!(
-            "Fingerprint: turnout against the share of {}. {}",
-            pair.number, pair.name
-        ),
-    };
-    let description = match lang {
-        Lang::Id => format!(
-            "Setiap kotak menghitung TPS dengan partisipasi (mendatar) dan persentase pasangan (tegak) dalam rentang 5 poin persen; makin gelap makin banyak. Kotak terpadat: partisipasi {peak_turnout}–{}%, persentase {peak_share}–{}%. {} TPS dengan partisipasi dan persentase sama-sama paling sedikit 95%.",
-            peak_turnout + step as usize, peak_share + step as usize, group_digits(u64::from(corner), lang)
-        ),
-        Lang::En => format!(
-            "Each cell counts the stations whose turnout (across) and pair share (up) fall in its 5-point ranges; darker is more. The densest cell: turnout {peak_turnout}–{}%, share {peak_share}–{}%. {} stations with both turnout and share at least 95%.",
-            peak_turnout + step as usize, peak_share + step as usize, group_digits(u64::from(corner), lang)
-        ),
-    };
+    let title = lang.message_with(
+        "portal-fingerprint-title",
+        &[("number", &pair.number), ("name", &pair.name)],
+    );
+    let description = lang.message_with(
+        "portal-fingerprint-description",
+        &[
+            ("turnout-from", &peak_turnout),
+            ("turnout-to", &(peak_turnout + step as usize)),
+            ("share-from", &peak_share),
+            ("share-to", &(peak_share + step as usize)),
+            ("corner", &group_digits(u64::from(corner), lang)),
+        ],
+    );
     let width = left + side + 16;
     let height = top + side + 34;
     html! {
         figure #chart-fingerprint data-pair=(pair.number) {
             @if distribution.with_turnout() == 0 {
                 figcaption { (title) }
-                p { (lang.pick("Tidak ada lembar lengkap: sidik jari memerlukan partisipasi.", "No full sheets: the fingerprint needs turnout.")) }
+                p { (lang.message("portal-no-full-sheets-the-fingerprint-needs")) }
             } @else {
                 svg role="img" aria-labelledby="fingerprint-t fingerprint-d" viewBox=(format!("0 0 {width} {height}")) width=(width) height=(height) {
                     title #fingerprint-t { (title) }
@@ -285,13 +274,13 @@ fn fingerprint(
                         text x=(left + offset) y=(top + side + 14) font-size="11" text-anchor="middle" fill="#1a1a1a" { (percent) "%" }
                         text x=(left - 4) y=(top + side - offset + 4) font-size="11" text-anchor="end" fill="#1a1a1a" { (percent) "%" }
                     }
-                    text x=(left + side / 2) y=(top + side + 30) font-size="11" text-anchor="middle" fill="#1a1a1a" { (lang.pick("partisipasi", "turnout")) }
-                    text x=(12) y=(top + side / 2) font-size="11" text-anchor="middle" fill="#1a1a1a" transform=(format!("rotate(-90 12 {})", top + side / 2)) { (lang.pick("persentase pasangan", "pair share")) }
+                    text x=(left + side / 2) y=(top + side + 30) font-size="11" text-anchor="middle" fill="#1a1a1a" { (lang.message("portal-turnout")) }
+                    text x=(12) y=(top + side / 2) font-size="11" text-anchor="middle" fill="#1a1a1a" transform=(format!("rotate(-90 12 {})", top + side / 2)) { (lang.message("portal-pair-share")) }
                 }
                 figcaption { (title) ". " (description) }
             }
             @if pairs.len() > 1 {
-                p { (lang.pick("Pasangan lain: ", "Other pairs: "))
+                p { (lang.message("portal-other-pairs"))
                     @for other in pairs.iter().filter(|p| p.number != pair.number) {
                         a href=(format!("{}#chart-fingerprint", asked.link(&format!("{path}?paslon={}", other.number)))) { (other.number) ". " (other.name) } " "
                     } }

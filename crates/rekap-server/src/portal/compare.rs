@@ -80,17 +80,11 @@ fn page(
         None => format!("/c/{id}"),
     };
     let path = format!("{back}/compare");
-    let title = format!(
-        "{} · {}",
-        lang.pick("Perbandingan", "Comparison"),
-        scope.title
-    );
+    let title = format!("{} · {}", lang.message("portal-comparison"), scope.title);
     if sources.is_empty() {
         let body = html! {
-            p { (lang.pick(
-                "Server ini dijalankan tanpa sumber pembanding (rekap serve --compare NAMA=BERKAS).",
-                "This server was started without a source to compare with (rekap serve --compare NAME=FILE).")) }
-            p { a href=(asked.link(&back)) { (lang.pick("Kembali", "Back")) } }
+            p { (lang.message("portal-this-server-was-started-without-a-source")) }
+            p { a href=(asked.link(&back)) { (lang.message("portal-back")) } }
         };
         return Ok(ok(layout(asked, &path, &title, body)));
     }
@@ -101,10 +95,8 @@ fn page(
             .iter()
             .position(|source| source.name == name)
             .ok_or_else(|| {
-                let text = match lang {
-                    Lang::Id => format!("Tidak ada sumber pembanding bernama {name}."),
-                    Lang::En => format!("There is no comparison source named {name}."),
-                };
+                let text =
+                    lang.message_with("portal-no-comparison-source-named", &[("name", &name)]);
                 not_found(asked, &text)
             })?,
     };
@@ -128,19 +120,18 @@ fn page(
     };
     let body = html! {
         @if sources.list.len() > 1 {
-            nav aria-label=(lang.pick("Sumber pembanding", "Comparison sources")) { ul.legend {
+            nav aria-label=(lang.message("portal-comparison-sources")) { ul.legend {
                 @for source in &sources.list {
                     li { @if source.name == name { strong aria-current="page" { (source.name) } }
                         @else { a href=(asked.link(&format!("{path}?sumber={}", source.name))) { (source.name) } } }
                 } } }
         }
-        p { (lang.pick("Jumlah rekap di samping sumber ", "rekap's totals beside the source "))
+        p { (lang.message("portal-rekap-s-totals-beside-the-source"))
             strong { (name) } " (" code { (file) } "), "
-            (lang.pick("dicocokkan menurut kode wilayah; selisih = sumber dikurangi rekap.",
-                "matched by region code; difference = the source minus rekap.")) }
+            (lang.message("portal-matched-by-region-code-difference-the-source")) }
         (content)
         p { a href=(asked.link(&back)) {
-            (lang.pick("Kembali ke halaman wilayah", "Back to the region's page")) } }
+            (lang.message("portal-back-to-the-region-s-page")) } }
     };
     Ok(ok(layout(
         asked,
@@ -175,10 +166,10 @@ fn scope(
         }
         Some(code) => {
             let missing = || {
-                let text = match asked.lang {
-                    Lang::Id => format!("Wilayah {code} tidak ada dalam pemilihan {id}."),
-                    Lang::En => format!("There is no region {code} in the contest {id}."),
-                };
+                let text = asked.lang.message_with(
+                    "portal-no-region-in-the-contest",
+                    &[("code", &code), ("contest", &id)],
+                );
                 not_found(asked, &text)
             };
             let election = snapshot.state.election();
@@ -287,16 +278,16 @@ fn summary(comparison: &Comparison, name: &str, lang: Lang) -> Markup {
     html! {
         p #compare-summary .summary data-equal=(summary.equal) data-differing=(summary.differing)
             data-only-rekap=(summary.only_rekap) data-only-other=(summary.only_other) {
-            strong { (lang.pick("Wilayah", "Regions")) ": " }
-            (count(summary.equal)) (lang.pick(" sama, ", " equal, "))
-            (count(summary.differing)) (lang.pick(" berbeda, ", " differing, "))
-            (count(summary.only_rekap)) (lang.pick(" hanya di rekap, ", " only in rekap, "))
-            (count(summary.only_other)) (lang.pick(" hanya di ", " only in ")) (name) "."
+            strong { (lang.message("portal-regions")) ": " }
+            (count(summary.equal)) (lang.message("portal-equal"))
+            (count(summary.differing)) (lang.message("portal-differing"))
+            (count(summary.only_rekap)) (lang.message("portal-only-in-rekap"))
+            (count(summary.only_other)) (lang.message("portal-only-in")) (name) "."
             @if !summary.largest.is_empty() {
-                " " (lang.pick("Selisih terbesar", "Largest differences")) ": "
+                " " (lang.message("portal-largest-differences")) ": "
                 @for (position, largest) in summary.largest.iter().enumerate() {
                     @if position > 0 { ", " }
-                    (largest.code) " " (lang.pick("paslon ", "pair ")) (largest.pair) " " (signed(largest.difference, lang))
+                    (largest.code) " " (lang.message("portal-pair-2")) (largest.pair) " " (signed(largest.difference, lang))
                 }
                 "."
             }
@@ -314,19 +305,19 @@ fn table(
 ) -> Markup {
     let lang = asked.lang;
     html! {
-        div.scroll role="region" tabindex="0" aria-label=(lang.pick("Tabel perbandingan", "Comparison table")) { table.compare {
-            caption { (lang.pick("Rekap dan ", "rekap and ")) (name) (lang.pick(" per wilayah; baris yang berbeda ditandai ≠", " by region; rows that differ are marked ≠")) }
+        div.scroll role="region" tabindex="0" aria-label=(lang.message("portal-comparison-table")) { table.compare {
+            caption { (lang.message("portal-rekap-and")) (name) (lang.message("portal-by-region-rows-that-differ-are-marked")) }
             thead {
                 tr {
-                    th scope="col" rowspan="2" { (lang.pick("Wilayah", "Region")) }
-                    th scope="col" rowspan="2" { (lang.pick("Keadaan", "Status")) }
-                    th scope="col" rowspan="2" { (lang.pick("TPS di ", "Stations in ")) (name) }
-                    @for number in pairs { th scope="colgroup" colspan="3" { (lang.pick("Paslon ", "Pair ")) (number) } }
-                    th scope="colgroup" colspan="3" { (lang.pick("Suara sah", "Valid votes")) }
+                    th scope="col" rowspan="2" { (lang.message("portal-region")) }
+                    th scope="col" rowspan="2" { (lang.message("portal-status")) }
+                    th scope="col" rowspan="2" { (lang.message("portal-stations-in")) (name) }
+                    @for number in pairs { th scope="colgroup" colspan="3" { (lang.message("portal-pair-3")) (number) } }
+                    th scope="colgroup" colspan="3" { (lang.message("portal-valid-votes")) }
                 }
                 tr {
                     @for _ in 0..=pairs.len() {
-                        th scope="col" { "rekap" } th scope="col" { (name) } th scope="col" { (lang.pick("selisih", "difference")) }
+                        th scope="col" { "rekap" } th scope="col" { (name) } th scope="col" { (lang.message("portal-difference")) }
                     }
                 }
             }
@@ -346,15 +337,15 @@ fn row(
     let lang = asked.lang;
     let differs = !region.equal;
     let (class, status) = match region.presence {
-        Presence::Both if region.equal => ("equal", lang.pick("sama", "equal").to_owned()),
-        Presence::Both => ("differs", lang.pick("berbeda", "differs").to_owned()),
+        Presence::Both if region.equal => ("equal", lang.message("portal-equal-2").to_owned()),
+        Presence::Both => ("differs", lang.message("portal-differs").to_owned()),
         Presence::OnlyRekap => (
             "one-side",
-            lang.pick("hanya di rekap", "only in rekap").to_owned(),
+            lang.message("portal-only-in-rekap-2").to_owned(),
         ),
         Presence::OnlyOther => (
             "one-side",
-            format!("{}{name}", lang.pick("hanya di ", "only in ")),
+            format!("{}{name}", lang.message("portal-only-in-2")),
         ),
     };
     let votes = |side: &Option<RegionFigures>, index: usize| {
@@ -369,7 +360,7 @@ fn row(
             th scope="row" {
                 @if known { a href=(asked.link(&format!("/c/{id}/r/{}", region.code))) { (region.name) " (" (region.code) ")" } }
                 @else { (region.name) " (" (region.code) ")" }
-                @if scope.own.contains(&region.code) && scope.own.len() == 1 { br; small { (lang.pick("wilayah ini", "this region")) } }
+                @if scope.own.contains(&region.code) && scope.own.len() == 1 { br; small { (lang.message("portal-this-region")) } }
             }
             td.status { @if differs { strong { "≠ " (status) } } @else { "= " (status) } }
             td.number { (coverage(region.other.as_ref(), lang)) }
@@ -419,9 +410,9 @@ fn coverage(figures: Option<&RegionFigures>, lang: Lang) -> String {
 fn unreadable(problems: &[SourceProblem], name: &str, lang: Lang) -> Markup {
     html! {
         section.mark role="alert" {
-            p { (lang.pick("Sumber ", "The source ")) strong { (name) }
-                (lang.pick(" tidak dapat dibaca untuk pemilihan ini: ", " does not read for this contest: "))
-                (group_digits(problems.len() as u64, lang)) (lang.pick(" masalah.", " problems.")) }
+            p { (lang.message("portal-the-source")) strong { (name) }
+                (lang.message("portal-does-not-read-for-this-contest"))
+                (group_digits(problems.len() as u64, lang)) (lang.message("portal-problems")) }
             ul { @for problem in problems.iter().take(PROBLEMS_SHOWN) { li { (problem.to_string()) } } }
         }
     }

@@ -1,48 +1,11 @@
 //! Numbers, shares and times written as people write them, in the page's language.
 
-/// The page's language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Id,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Id => "id",
-            Lang::En => "en",
-        }
-    }
-
-    /// The text in this language.
-    pub fn pick<'a>(self, indonesian: &'a str, english: &'a str) -> &'a str {
-        match self {
-            Lang::Id => indonesian,
-            Lang::En => english,
-        }
-    }
-
-    fn group_separator(self) -> char {
-        self.pick(".", ",").chars().next().unwrap_or('.')
-    }
-
-    fn decimal_separator(self) -> char {
-        self.pick(",", ".").chars().next().unwrap_or(',')
-    }
-}
+/// The page's language, with the catalogue of its words (crates/rekap-messages).
+pub use rekap_messages::Lang;
 
 /// 1790192 as "1.790.192" (id) or "1,790,192" (en).
 pub fn group_digits(number: u64, lang: Lang) -> String {
-    let digits = number.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(lang.group_separator());
-        }
-        out.push(digit);
-    }
-    out
+    lang.number(number)
 }
 
 /// `part` of `whole` as a percentage with two decimals ("45,12%"), in integers: no float.
@@ -51,10 +14,13 @@ pub fn share(part: u64, whole: u64, lang: Lang) -> String {
         return "–".into();
     }
     let hundredths = (u128::from(part) * 10_000 + u128::from(whole) / 2) / u128::from(whole);
+    let decimal_separator = match lang {
+        Lang::Id => ',',
+        Lang::En => '.',
+    };
     format!(
-        "{}{}{:02}%",
+        "{}{decimal_separator}{:02}%",
         hundredths / 100,
-        lang.decimal_separator(),
         hundredths % 100
     )
 }

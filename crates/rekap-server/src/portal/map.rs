@@ -176,28 +176,16 @@ pub fn map(
     let scale = (WIDTH, span);
     let height = (north - south) * WIDTH / span + 1;
     let title = match colouring {
-        Colouring::Leader => lang.pick(
-            "Peta: pasangan terdepan per wilayah",
-            "Map: the leading pair by region",
-        ),
-        Colouring::Progress => lang.pick(
-            "Peta: TPS masuk per wilayah",
-            "Map: stations reported by region",
-        ),
+        Colouring::Leader => lang.message("portal-map-the-leading-pair-by-region"),
+        Colouring::Progress => lang.message("portal-map-stations-reported-by-region"),
     };
-    let description = lang.pick(
-        "Setiap wilayah diwarnai menurut keterangan di bawah; tabel sesudah peta memuat angka yang sama.",
-        "Each region is coloured as the legend below says; the table after the map holds the same numbers.",
-    );
+    let description = lang.message("portal-each-region-is-coloured-as-the");
     let other = match colouring {
         Colouring::Leader => (
             "progress",
-            lang.pick("Warnai menurut TPS masuk", "Colour by stations reported"),
+            lang.message("portal-colour-by-stations-reported"),
         ),
-        Colouring::Progress => (
-            "pemimpin",
-            lang.pick("Warnai menurut pasangan terdepan", "Colour by leading pair"),
-        ),
+        Colouring::Progress => ("pemimpin", lang.message("portal-colour-by-leading-pair")),
     };
     html! {
         figure #map {
@@ -245,8 +233,8 @@ fn label(
             )
         ),
         Colouring::Leader => match leader(report) {
-            None => lang.pick("belum ada suara", "no votes yet").to_owned(),
-            Some(None) => lang.pick("seri", "tied").to_owned(),
+            None => lang.message("portal-no-votes-yet"),
+            Some(None) => lang.message("portal-tied"),
             Some(Some(index)) => pairs.get(index).map_or_else(String::new, |pair| {
                 let votes = totals.votes.get(index).copied().unwrap_or(0);
                 format!(
@@ -272,11 +260,8 @@ fn legend(pairs: &[CandidatePair], colouring: Colouring, lang: Lang) -> Markup {
                 )
             })
             .chain([
-                (TIE, lang.pick("seri", "tied").to_owned()),
-                (
-                    NO_DATA,
-                    lang.pick("belum ada suara", "no votes yet").to_owned(),
-                ),
+                (TIE, lang.message("portal-tied")),
+                (NO_DATA, lang.message("portal-no-votes-yet")),
             ])
             .collect(),
         Colouring::Progress => ["0%", "< 25%", "25–50%", "50–75%", "75–100%", "100%"]
@@ -286,11 +271,11 @@ fn legend(pairs: &[CandidatePair], colouring: Colouring, lang: Lang) -> Markup {
             .collect(),
     };
     html! {
-        ul.legend aria-label=(lang.pick("Keterangan peta", "Map legend")) {
+        ul.legend aria-label=(lang.message("portal-map-legend")) {
             @for (colour, text) in &entries {
                 li { svg width="14" height="14" aria-hidden="true" { rect width="14" height="14" fill=(colour) stroke="#767676" {} } " " (text) }
             }
-            li { svg width="14" height="14" aria-hidden="true" { rect width="14" height="14" fill=(OUTSIDE) stroke="#767676" {} } " " (lang.pick("tidak dalam pemilihan ini", "not in this contest")) }
+            li { svg width="14" height="14" aria-hidden="true" { rect width="14" height="14" fill=(OUTSIDE) stroke="#767676" {} } " " (lang.message("portal-not-in-this-contest")) }
         }
     }
 }
@@ -303,9 +288,9 @@ fn table(
     lang: Lang,
 ) -> Markup {
     html! {
-        details { summary { (lang.pick("Tabel peta", "Map as a table")) }
-            table { caption { (lang.pick("Wilayah pada peta", "Regions on the map")) }
-                thead { tr { th scope="col" { (lang.pick("Wilayah", "Region")) } th scope="col" { (lang.pick("Keterangan", "Value")) } } }
+        details { summary { (lang.message("portal-map-as-a-table")) }
+            table { caption { (lang.message("portal-regions-on-the-map")) }
+                thead { tr { th scope="col" { (lang.message("portal-region")) } th scope="col" { (lang.message("portal-value")) } } }
                 tbody { @for shape in shapes { @if let Some(report) = reports.get(&shape.code) {
                     tr { th scope="row" { (report.name) " (" (shape.code) ")" } td { (label(report, pairs, colouring, lang)) } }
                 } } }

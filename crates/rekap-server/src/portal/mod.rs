@@ -118,12 +118,12 @@ pub(crate) fn layout(asked: &Asked, path: &str, title: &str, content: Markup) ->
                 link rel="stylesheet" href="/static/portal.css";
             }
             body {
-                a.skip href="#main" { (lang.pick("Langsung ke isi", "Skip to content")) }
+                a.skip href="#main" { (lang.message("portal-skip-to-content")) }
                 header {
-                    nav aria-label=(lang.pick("Navigasi utama", "Main navigation")) {
+                    nav aria-label=(lang.message("portal-main-navigation")) {
                         a href=(asked.link("/")) { "rekap" }
                         " · "
-                        a href=(asked.link("/cek")) { (lang.pick("Cek TPS saya", "Check my TPS")) }
+                        a href=(asked.link("/cek")) { (lang.message("portal-check-my-tps")) }
                         " · "
                         a href=(other.0) lang=(other.2) hreflang=(other.2) { (other.1) }
                     }
@@ -140,10 +140,10 @@ pub(crate) fn not_found(asked: &Asked, what: &str) -> Page {
     let body = layout(
         asked,
         "/",
-        lang.pick("Tidak ditemukan", "Not found"),
+        &lang.message("portal-not-found"),
         html! {
             p { (what) }
-            p { a href=(asked.link("/")) { (lang.pick("Kembali ke ringkasan", "Back to the overview")) } }
+            p { a href=(asked.link("/")) { (lang.message("portal-back-to-the-overview")) } }
         },
     );
     Page {
@@ -158,10 +158,7 @@ async fn unknown_page(query: RawQuery) -> Page {
     let asked = Asked::of(query);
     not_found(
         &asked,
-        asked.lang.pick(
-            "Alamat ini tidak ada. Halaman yang ada: /c/PEMILIHAN, /c/PEMILIHAN/r/KODE-WILAYAH, /c/PEMILIHAN/tps/KODE-TPS, /cek.",
-            "There is no page at this address. The pages are /c/CONTEST, /c/CONTEST/r/REGION-CODE, /c/CONTEST/tps/STATION-CODE, /cek.",
-        ),
+        &asked.lang.message("portal-there-is-no-page-at-this"),
     )
 }
 
@@ -174,8 +171,8 @@ pub(crate) fn snapshot_or_wait(app: &App, asked: &Asked) -> Result<Arc<Snapshot>
             body: layout(
                 asked,
                 "/",
-                lang.pick("Sedang dimuat", "Starting"),
-                html! { p { (lang.pick("Server sedang membaca log; coba lagi sebentar lagi.", "The server is still reading the log; try again shortly.")) } },
+                &lang.message("portal-starting"),
+                html! { p { (lang.message("portal-the-server-is-still-reading-the")) } },
             ),
         }
     })
@@ -188,7 +185,7 @@ pub(crate) fn internal(asked: &Asked, detail: &str) -> Page {
         body: layout(
             asked,
             "/",
-            asked.lang.pick("Kesalahan server", "Server error"),
+            &asked.lang.message("portal-server-error"),
             html! { p { (detail) } },
         ),
     }

@@ -33,10 +33,7 @@ pub async fn first_contest(State(app): State<Arc<App>>, query: RawQuery) -> Page
             Some(id) => overview(snapshot, &asked, &id, !app.compare.is_empty()),
             None => Err(not_found(
                 &asked,
-                asked.lang.pick(
-                    "Definisi ini tidak memuat pemilihan.",
-                    "The definition has no contests.",
-                ),
+                &asked.lang.message("portal-the-definition-has-no-contests"),
             )),
         }
     })
@@ -74,10 +71,9 @@ fn render(app: &App, asked: &Asked, build: impl FnOnce(&Snapshot) -> Result<Page
 }
 
 fn unknown_contest(asked: &Asked, id: &str) -> Page {
-    let text = match asked.lang {
-        Lang::Id => format!("Tidak ada pemilihan dengan kode {id}."),
-        Lang::En => format!("There is no contest with the id {id}."),
-    };
+    let text = asked
+        .lang
+        .message_with("portal-no-such-contest", &[("id", &id)]);
     not_found(asked, &text)
 }
 
@@ -149,25 +145,25 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str, comparing: bool) -> Re
     let path = format!("/c/{id}");
     let body = html! {
         @for report in &reports {
-            p { (lang.pick("Wilayah", "Region")) ": "
+            p { (lang.message("portal-region")) ": "
                 a href=(asked.link(&format!("/c/{id}/r/{}", report.code))) { (report.name) " (" (report.code) ")" } }
             (pair_table(state, contest, report, lang))
             (progress(report, lang))
         }
         @if comparing { (compare_link(asked, &path)) }
         (progress_section(&over_time, lang))
-        h2 { (lang.pick("Rapat pleno per tingkat", "Plenaries by level")) }
+        h2 { (lang.message("portal-plenaries-by-level")) }
         table {
-            caption { (lang.pick("Jumlah wilayah per keadaan persetujuan", "Regions by approval state")) }
+            caption { (lang.message("portal-regions-by-approval-state")) }
             thead { tr {
-                th scope="col" { (lang.pick("Tingkat", "Level")) }
-                th scope="col" { (lang.pick("Disetujui", "Approved")) }
-                th scope="col" { (lang.pick("Kedaluwarsa", "Stale")) }
-                th scope="col" { (lang.pick("Menunggu", "Pending")) }
+                th scope="col" { (lang.message("portal-level")) }
+                th scope="col" { (lang.message("portal-approved")) }
+                th scope="col" { (lang.message("portal-stale")) }
+                th scope="col" { (lang.message("portal-pending")) }
             } }
             tbody {
                 @for (names, approved, stale, pending) in levels.iter() {
-                    tr { th scope="row" { (lang.pick(&names.0, &names.1)) }
+                    tr { th scope="row" { (lang.name(&names.1, &names.0)) }
                         td.number { (group_digits(*approved as u64, lang)) }
                         td.number { (group_digits(*stale as u64, lang)) }
                         td.number { (group_digits(*pending as u64, lang)) } }
@@ -227,11 +223,11 @@ fn plenary_levels(
 /// The head the page answers at, and the checkpoint (not served yet).
 pub(crate) fn head_block(snapshot: &Snapshot, lang: Lang) -> Markup {
     html! {
-        section.head aria-label=(lang.pick("Kepala log", "Log head")) {
-            p { (lang.pick("Halaman ini menjawab pada rekaman ke-", "This page answers at record "))
+        section.head aria-label=(lang.message("portal-log-head")) {
+            p { (lang.message("portal-this-page-answers-at-record"))
                 span #head-count { (snapshot.head.count) } ", "
-                (lang.pick("hash kepala ", "head hash ")) code #head-hash { (hex::encode(snapshot.head.last_hash)) } "." }
-            p { (lang.pick("Checkpoint bertanda tangan: belum tersedia di server ini.", "Signed checkpoint: not yet served by this server.")) }
+                (lang.message("portal-head-hash")) code #head-hash { (hex::encode(snapshot.head.last_hash)) } "." }
+            p { (lang.message("portal-signed-checkpoint-not-yet-served-by")) }
         }
     }
 }
@@ -251,12 +247,12 @@ pub(crate) fn pair_table(
     let valid = report.totals.valid;
     html! {
         table.pairs {
-            caption { (lang.pick("Perolehan suara per pasangan", "Votes per pair")) " — " (report.name) }
+            caption { (lang.message("portal-votes-per-pair")) " — " (report.name) }
             thead { tr {
-                th scope="col" { (lang.pick("No.", "No.")) }
-                th scope="col" { (lang.pick("Pasangan", "Pair")) }
-                th scope="col" { (lang.pick("Suara", "Votes")) }
-                th scope="col" { (lang.pick("Persentase", "Share")) }
+                th scope="col" { (lang.message("portal-no")) }
+                th scope="col" { (lang.message("portal-pair")) }
+                th scope="col" { (lang.message("portal-votes")) }
+                th scope="col" { (lang.message("portal-share")) }
             } }
             tbody {
                 @for (pair, votes) in pairs.iter().zip(&report.totals.votes) {
@@ -266,8 +262,8 @@ pub(crate) fn pair_table(
                 }
             }
             tfoot {
-                tr { th scope="row" colspan="2" { (lang.pick("Suara sah", "Valid votes")) } td.number data-valid { (group_digits(valid, lang)) } td {} }
-                tr { th scope="row" colspan="2" { (lang.pick("Suara tidak sah", "Invalid votes")) } td.number { (group_digits(report.totals.invalid, lang)) } td {} }
+                tr { th scope="row" colspan="2" { (lang.message("portal-valid-votes")) } td.number data-valid { (group_digits(valid, lang)) } td {} }
+                tr { th scope="row" colspan="2" { (lang.message("portal-invalid-votes")) } td.number { (group_digits(report.totals.invalid, lang)) } td {} }
             }
         }
     }
@@ -276,11 +272,11 @@ pub(crate) fn pair_table(
 fn progress(report: &RegionReport, lang: Lang) -> Markup {
     let totals = &report.totals;
     html! {
-        p.progress { (lang.pick("TPS masuk", "Stations reported")) ": "
+        p.progress { (lang.message("portal-stations-reported")) ": "
             span data-reported { (group_digits(u64::from(totals.stations_reported), lang)) }
-            (lang.pick(" dari ", " of ")) (group_digits(u64::from(totals.stations_expected), lang))
+            (lang.message("portal-of")) (group_digits(u64::from(totals.stations_expected), lang))
             " (" (share(u64::from(totals.stations_reported), u64::from(totals.stations_expected), lang)) ")"
-            @if totals.stations_voided > 0 { "; " (lang.pick("dibatalkan", "voided")) ": " (totals.stations_voided) } }
+            @if totals.stations_voided > 0 { "; " (lang.message("portal-voided")) ": " (totals.stations_voided) } }
     }
 }
 
@@ -288,7 +284,7 @@ fn progress(report: &RegionReport, lang: Lang) -> Markup {
 fn progress_section(over_time: &progress::Progress, lang: Lang) -> Markup {
     html! {
         section.progress aria-labelledby="progress-heading" {
-            h2 #progress-heading { (lang.pick("Kemajuan pelaporan", "Reporting progress")) }
+            h2 #progress-heading { (lang.message("portal-reporting-progress")) }
             (progress::figure(over_time, lang))
         }
     }
@@ -297,15 +293,15 @@ fn progress_section(over_time: &progress::Progress, lang: Lang) -> Markup {
 /// The link to the page's comparison with the other sources (`serve --compare`).
 fn compare_link(asked: &Asked, path: &str) -> Markup {
     html! { p { a #compare-link href=(asked.link(&format!("{path}/compare"))) {
-    (asked.lang.pick("Bandingkan dengan sumber lain", "Compare with other sources")) } } }
+    (asked.lang.message("portal-compare-with-other-sources")) } } }
 }
 
-pub(crate) fn approval_label(label: &str, lang: Lang) -> &'static str {
+pub(crate) fn approval_label(label: &str, lang: Lang) -> String {
     match label {
-        "approved" => lang.pick("disetujui", "approved"),
-        "stale" => lang.pick("kedaluwarsa", "stale"),
-        "pending" => lang.pick("menunggu", "pending"),
-        _ => lang.pick("tidak ada pleno", "no plenary"),
+        "approved" => lang.message("portal-state-approved"),
+        "stale" => lang.message("portal-state-stale"),
+        "pending" => lang.message("portal-state-pending"),
+        _ => lang.message("portal-no-plenary"),
     }
 }
 
@@ -320,10 +316,7 @@ fn region_page(
     let lang = asked.lang;
     let state = &snapshot.state;
     let missing = || {
-        let text = match lang {
-            Lang::Id => format!("Wilayah {code} tidak ada dalam pemilihan {id}."),
-            Lang::En => format!("There is no region {code} in the contest {id}."),
-        };
+        let text = lang.message_with("portal-no-such-region", &[("code", &code), ("id", &id)]);
         not_found(asked, &text)
     };
     let region = state.election().find_region(code).ok_or_else(missing)?;
@@ -366,7 +359,7 @@ fn region_page(
         (breadcrumbs(state, region, asked, id))
         (pair_table(state, contest, report, lang))
         (progress(report, lang))
-        p { (lang.pick("Keadaan pleno", "Plenary state")) ": " strong data-approval=(report.approval) { (approval_label(report.approval, lang)) } }
+        p { (lang.message("portal-plenary-state")) ": " strong data-approval=(report.approval) { (approval_label(report.approval, lang)) } }
         @if comparing { (compare_link(asked, &path)) }
         (progress_section(&over_time, lang))
         (approval_details(state, region, contest, asked))
@@ -397,8 +390,8 @@ pub(crate) fn breadcrumbs(
     }
     chain.reverse();
     html! {
-        nav aria-label=(asked.lang.pick("Jejak wilayah", "Breadcrumbs")) { ol.crumbs {
-            li { a href=(asked.link(&format!("/c/{id}"))) { (asked.lang.pick("Ringkasan", "Overview")) } }
+        nav aria-label=(asked.lang.message("portal-breadcrumbs")) { ol.crumbs {
+            li { a href=(asked.link(&format!("/c/{id}"))) { (asked.lang.message("portal-overview")) } }
             @for step in chain {
                 @if let Some(entry) = state.election().region_entry(step) {
                     li { a href=(asked.link(&format!("/c/{id}/r/{}", entry.code))) { (entry.name) } }
@@ -431,13 +424,13 @@ fn child_table(
     let drawn = map::map(&shapes, &on_map, pairs, asked, id, path);
     let table = html! {
         table.children {
-            caption { (lang.pick("Wilayah di bawahnya", "Regions below")) }
+            caption { (lang.message("portal-regions-below")) }
             thead { tr {
-                th scope="col" { (lang.pick("Wilayah", "Region")) }
-                @for number in &numbers { th scope="col" { (lang.pick("Paslon ", "Pair ")) (number) } }
-                th scope="col" { (lang.pick("Suara sah", "Valid")) }
-                th scope="col" { (lang.pick("TPS masuk", "Reported")) }
-                th scope="col" { (lang.pick("Pleno", "Plenary")) }
+                th scope="col" { (lang.message("portal-region")) }
+                @for number in &numbers { th scope="col" { (lang.message("portal-pair-column")) (number) } }
+                th scope="col" { (lang.message("portal-valid")) }
+                th scope="col" { (lang.message("portal-reported")) }
+                th scope="col" { (lang.message("portal-plenary")) }
             } }
             tbody { @for report in &reports {
                 tr { th scope="row" { a href=(asked.link(&format!("/c/{id}/r/{}", report.code))) { (report.name) " (" (report.code) ")" } }
@@ -463,19 +456,19 @@ fn station_table(
     let stations = state.election().tree().stations_under(region);
     html! {
         table.stations {
-            caption { (lang.pick("TPS di wilayah ini", "Polling stations here")) }
-            thead { tr { th scope="col" { "TPS" } th scope="col" { (lang.pick("Keadaan", "Status")) } th scope="col" { (lang.pick("Suara sah", "Valid")) } } }
+            caption { (lang.message("portal-polling-stations-here")) }
+            thead { tr { th scope="col" { "TPS" } th scope="col" { (lang.message("portal-status")) } th scope="col" { (lang.message("portal-valid")) } } }
             tbody { @for number in stations {
                 @let station = rekap_model::StationId(number);
                 @if let Some(code) = state.election().station_code(station) {
                     tr { th scope="row" { a href=(asked.link(&format!("/c/{id}/tps/{code}"))) { (code) } }
                         @match state.station_status(station, contest) {
                             Some(StationStatus::Counted(entry)) => {
-                                td { (lang.pick("masuk", "counted")) }
+                                td { (lang.message("portal-counted")) }
                                 td.number { (state.entry(entry).and_then(|e| e.sheet.as_ref()).map(|s| group_digits(u64::from(s.valid()), lang)).unwrap_or_default()) } }
-                            Some(StationStatus::Voided(_)) => { td { (lang.pick("dibatalkan", "voided")) } td {} }
-                            Some(StationStatus::RevotePending(_)) => { td { (lang.pick("menunggu pemungutan ulang", "re-vote pending")) } td {} }
-                            _ => { td { (lang.pick("belum masuk", "awaiting")) } td {} }
+                            Some(StationStatus::Voided(_)) => { td { (lang.message("portal-voided")) } td {} }
+                            Some(StationStatus::RevotePending(_)) => { td { (lang.message("portal-re-vote-pending")) } td {} }
+                            _ => { td { (lang.message("portal-awaiting")) } td {} }
                         } }
                 }
             } }
@@ -492,20 +485,20 @@ pub(crate) fn approval_details(
 ) -> Markup {
     let lang = asked.lang;
     let Some(approval) = state.latest_approval(region, contest) else {
-        return html! { p { (lang.pick("Belum ada persetujuan pleno.", "No plenary approval yet.")) } };
+        return html! { p { (lang.message("portal-no-plenary-approval-yet")) } };
     };
     html! {
-        section.approval aria-label=(lang.pick("Persetujuan pleno", "Plenary approval")) {
-            h2 { (lang.pick("Persetujuan pleno", "Plenary approval")) " " (approval.id.to_string()) }
+        section.approval aria-label=(lang.message("portal-plenary-approval")) {
+            h2 { (lang.message("portal-plenary-approval")) " " (approval.id.to_string()) }
             dl {
-                dt { (lang.pick("Disetujui oleh", "Approved by")) } dd { code title=(hex::encode(approval.official)) { (short_hex(&approval.official)) } }
-                dt { (lang.pick("Waktu", "When")) } dd { (time(approval.recorded_at_ms)) }
-                dt { (lang.pick("Digest", "Digest")) } dd { code { (hex::encode(approval.digest)) } }
-                dt { (lang.pick("Saksi yang menandatangani", "Witnesses who signed")) }
+                dt { (lang.message("portal-approved-by")) } dd { code title=(hex::encode(approval.official)) { (short_hex(&approval.official)) } }
+                dt { (lang.message("portal-when")) } dd { (time(approval.recorded_at_ms)) }
+                dt { (lang.message("portal-digest")) } dd { code { (hex::encode(approval.digest)) } }
+                dt { (lang.message("portal-witnesses-who-signed")) }
                 dd { @if approval.signers.is_empty() { "–" } @for key in &approval.signers { code title=(hex::encode(key)) { (short_hex(key)) } " " } }
-                dt { (lang.pick("Saksi yang menolak", "Witnesses who refused")) }
+                dt { (lang.message("portal-witnesses-who-refused")) }
                 dd { @if approval.refusals.is_empty() { "–" } @for refusal in &approval.refusals { code { (short_hex(&refusal.witness)) } ": " (refusal.reason) br; } }
-                dt { (lang.pick("Keberatan terbuka saat disetujui", "Objections open when approved")) }
+                dt { (lang.message("portal-objections-open-when-approved")) }
                 dd { @if approval.open_objections.is_empty() { "–" } @for objection in &approval.open_objections { (objection.to_string()) " " } }
             }
         }

@@ -121,34 +121,36 @@ const TOP: u64 = 10;
 
 /// The figure: the step line, its axes, a caption in words and its numbers as a table.
 pub fn figure(progress: &Progress, lang: Lang) -> Markup {
-    let title = lang.pick("TPS masuk menurut waktu", "Stations reported over time");
+    let title = lang.message("portal-stations-reported-over-time");
     if progress.points.is_empty() {
-        return html! { figure #chart-progress { figcaption { (title) } p { (lang.pick("Belum ada TPS yang masuk.", "No station has reported yet.")) } } };
+        return html! { figure #chart-progress { figcaption { (title) } p { (lang.message("portal-no-station-has-reported-yet")) } } };
     }
     let (first, last) = (time(progress.first_ms), time(progress.last_ms));
     let reported = progress.reported();
     let expected = group_digits(progress.expected, lang);
-    let description = match lang {
-        Lang::Id if first == last => format!(
-            "Semua {} TPS yang masuk dari {expected} ({}) tercatat di log pada {first} (waktu lembar pertama tiap TPS).",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
-        Lang::En if first == last => format!(
-            "All {} stations reported of {expected} ({}) were recorded in the log at {first} (each station's first sheet).",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
-        Lang::Id => format!(
-            "Jumlah TPS yang sudah masuk, dari {first} sampai {last}: {} dari {expected} ({}), menurut waktu pencatatan lembar pertama tiap TPS di log.",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
-        Lang::En => format!(
-            "Stations reported from {first} to {last}: {} of {expected} ({}), by the record time in the log of each station's first sheet.",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
+    let reported_text = group_digits(reported, lang);
+    let share_text = share(reported, progress.expected, lang);
+    let description = if first == last {
+        lang.message_with(
+            "portal-progress-description-one-time",
+            &[
+                ("reported", &reported_text),
+                ("expected", &expected),
+                ("share", &share_text),
+                ("first", &first),
+            ],
+        )
+    } else {
+        lang.message_with(
+            "portal-progress-description",
+            &[
+                ("reported", &reported_text),
+                ("expected", &expected),
+                ("share", &share_text),
+                ("first", &first),
+                ("last", &last),
+            ],
+        )
     };
     let base = TOP + HEIGHT;
     html! {
@@ -166,9 +168,9 @@ pub fn figure(progress: &Progress, lang: Lang) -> Markup {
                 path d=(step_path(progress)) fill="none" stroke="#1b6ca8" stroke-width="2" {}
             }
             figcaption { (title) ". " (description) }
-            details { summary { (lang.pick("Data grafik", "Chart data")) }
+            details { summary { (lang.message("portal-chart-data")) }
                 table { caption { (title) }
-                    thead { tr { th scope="col" { (lang.pick("Waktu", "Time")) } th scope="col" { (lang.pick("TPS masuk", "Stations reported")) } th scope="col" { (lang.pick("Persentase", "Share")) } } }
+                    thead { tr { th scope="col" { (lang.message("portal-time")) } th scope="col" { (lang.message("portal-stations-reported")) } th scope="col" { (lang.message("portal-share")) } } }
                     tbody { @for (at, count) in distinct(&progress.points) {
                         tr { td { (time(at)) } td.number { (group_digits(count, lang)) } td.number { (share(count, progress.expected, lang)) } }
                     } }

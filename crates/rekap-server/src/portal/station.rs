@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use maud::html;
 use rekap_model::{EntryKind, ObjectionStatus, Place, StationStatus};
 
-use super::format::{group_digits, time, Lang};
+use super::format::{group_digits, time};
 use super::pages::{breadcrumbs, find_contest, head_block};
 use super::{layout, not_found, snapshot_or_wait, Asked, Page, RawQuery};
 use crate::api::App;
@@ -30,10 +30,10 @@ pub async fn station(
     };
     let state = &snapshot.state;
     let missing = || {
-        let text = match lang {
-            Lang::Id => format!("TPS {code} tidak ada dalam pemilihan {contest}. Periksa kodenya, misalnya 6472010001-001."),
-            Lang::En => format!("There is no polling station {code} in the contest {contest}. Check the code, e.g. 6472010001-001."),
-        };
+        let text = lang.message_with(
+            "portal-no-such-station",
+            &[("code", &code), ("contest", &contest)],
+        );
         not_found(&asked, &text)
     };
     let Some(station) = state.election().find_station(&code) else {
@@ -68,49 +68,49 @@ pub async fn station(
         .collect();
     let body = html! {
         @if let Some(village) = village { (breadcrumbs(state, village, &asked, &contest)) }
-        h2 { (lang.pick("Lembar yang berlaku", "The sheet that counts")) }
+        h2 { (lang.message("portal-the-sheet-that-counts")) }
         @match current.and_then(|entry| entry.sheet.as_ref()) {
             Some(sheet) => {
-                @if sheet.votes_only() { p.mark role="note" { (lang.pick("Lembar ini hanya memuat perolehan suara (bagian administrasi tidak ada).", "This sheet carries only the votes (no administrative section).")) } }
+                @if sheet.votes_only() { p.mark role="note" { (lang.message("portal-this-sheet-carries-only-the-votes")) } }
                 table #sheet {
-                    caption { (lang.pick("Model C.Hasil TPS ", "Tally sheet of station ")) (code) }
+                    caption { (lang.message("portal-tally-sheet-of-station")) (code) }
                     tbody {
                         @for (pair, votes) in pairs.iter().zip(sheet.votes()) {
                             tr { th scope="row" { (pair.number) ". " (pair.name) } td.number data-pair=(pair.number) { (group_digits(u64::from(*votes), lang)) } } }
-                        tr { th scope="row" { (lang.pick("Suara sah", "Valid votes")) } td.number data-valid { (group_digits(u64::from(sheet.valid()), lang)) } }
-                        tr { th scope="row" { (lang.pick("Suara tidak sah", "Invalid votes")) } td.number data-invalid { (group_digits(u64::from(sheet.invalid()), lang)) } }
+                        tr { th scope="row" { (lang.message("portal-valid-votes")) } td.number data-valid { (group_digits(u64::from(sheet.valid()), lang)) } }
+                        tr { th scope="row" { (lang.message("portal-invalid-votes")) } td.number data-invalid { (group_digits(u64::from(sheet.invalid()), lang)) } }
                         @if !sheet.votes_only() {
-                            tr { th scope="row" { (lang.pick("Pemilih terdaftar (DPT+DPPh+DPTb)", "Registered voters (DPT+DPPh+DPTb)")) } td.number { (group_digits(sheet.registered_total(), lang)) } }
-                            tr { th scope="row" { (lang.pick("Pengguna hak pilih", "Voters who voted")) } td.number { (group_digits(sheet.voted_total(), lang)) } }
+                            tr { th scope="row" { (lang.message("portal-registered-voters-dpt-dpph-dptb")) } td.number { (group_digits(sheet.registered_total(), lang)) } }
+                            tr { th scope="row" { (lang.message("portal-voters-who-voted")) } td.number { (group_digits(sheet.voted_total(), lang)) } }
                         }
                     }
                 }
                 @let suara = sheet.votes().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-                p { a href=(asked.link(&format!("/cek?tps={code}&suara={suara}&sah={}&tidak_sah={}", sheet.valid(), sheet.invalid()))) { (lang.pick("Cek angka ini terhadap persetujuan pleno", "Check these numbers against the approvals")) } }
+                p { a href=(asked.link(&format!("/cek?tps={code}&suara={suara}&sah={}&tidak_sah={}", sheet.valid(), sheet.invalid()))) { (lang.message("portal-check-these-numbers-against-the-approvals")) } }
             }
-            None => p { (match status { StationStatus::Voided(_) => lang.pick("TPS ini dibatalkan.", "This station was voided."), StationStatus::RevotePending(_) => lang.pick("Menunggu pemungutan suara ulang.", "A re-vote is pending."), _ => lang.pick("Lembar belum masuk.", "No sheet yet.") }) }
+            None => p { (match status { StationStatus::Voided(_) => lang.message("portal-this-station-was-voided"), StationStatus::RevotePending(_) => lang.message("portal-a-re-vote-is-pending"), _ => lang.message("portal-no-sheet-yet") }) }
         }
-        h2 { (lang.pick("Riwayat", "History")) }
+        h2 { (lang.message("portal-history")) }
         table.history {
-            caption { (lang.pick("Setiap versi, terlama dahulu", "Every version, oldest first")) }
-            thead { tr { th scope="col" { "ID" } th scope="col" { (lang.pick("Waktu", "When")) } th scope="col" { (lang.pick("Jenis", "Kind")) } th scope="col" { (lang.pick("Suara", "Votes")) } th scope="col" { (lang.pick("Alasan", "Reason")) } } }
+            caption { (lang.message("portal-every-version-oldest-first")) }
+            thead { tr { th scope="col" { "ID" } th scope="col" { (lang.message("portal-when")) } th scope="col" { (lang.message("portal-kind")) } th scope="col" { (lang.message("portal-votes")) } th scope="col" { (lang.message("portal-reason")) } } }
             tbody { @for entry in &history {
                 tr { td { (entry.id.to_string()) } td { (time(entry.recorded_at_ms)) }
-                    td { (match entry.kind { EntryKind::Submitted => lang.pick("dikirim", "submitted"), EntryKind::Corrected => lang.pick("dikoreksi", "corrected"), EntryKind::RevoteRecorded => lang.pick("pemungutan ulang", "re-vote"), EntryKind::Voided => lang.pick("dibatalkan", "voided") }) }
+                    td { (match entry.kind { EntryKind::Submitted => lang.message("portal-submitted"), EntryKind::Corrected => lang.message("portal-corrected"), EntryKind::RevoteRecorded => lang.message("portal-re-vote"), EntryKind::Voided => lang.message("portal-voided") }) }
                     td { (entry.sheet.as_ref().map(|s| s.votes().iter().map(|v| group_digits(u64::from(*v), lang)).collect::<Vec<_>>().join(" / ")).unwrap_or_default()) }
                     td { (entry.note.as_ref().map(|n| n.reason.clone()).unwrap_or_default()) } }
             } }
         }
-        h2 { (lang.pick("Keberatan", "Objections")) }
+        h2 { (lang.message("portal-objections")) }
         @if objections.is_empty() { p { "–" } }
         ul { @for objection in &objections {
             li { (objection.id.to_string()) ": " (objection.text) " — "
-                (match &objection.status { ObjectionStatus::Open => lang.pick("terbuka", "open").to_owned(), ObjectionStatus::Accepted { reason, .. } => format!("{}: {reason}", lang.pick("diterima", "accepted")), ObjectionStatus::Rejected { reason, .. } => format!("{}: {reason}", lang.pick("ditolak", "rejected")) }) }
+                (match &objection.status { ObjectionStatus::Open => lang.message("portal-open"), ObjectionStatus::Accepted { reason, .. } => format!("{}: {reason}", lang.message("portal-accepted")), ObjectionStatus::Rejected { reason, .. } => format!("{}: {reason}", lang.message("portal-rejected")) }) }
         } }
-        h2 { (lang.pick("Tanda peringatan", "Soft flags")) }
+        h2 { (lang.message("portal-soft-flags")) }
         @if flags.is_empty() { p { "–" } }
         ul { @for flag in &flags { li { (flag.id.to_string()) ": " (flag.flag.to_string()) } } }
-        p { (lang.pick("Persetujuan di atasnya: lihat halaman wilayah pada jejak di atas.", "Approvals above it: see the region pages in the breadcrumbs above.")) }
+        p { (lang.message("portal-approvals-above-it-see-the-region")) }
         (head_block(&snapshot, lang))
     };
     Page {
