@@ -24,6 +24,7 @@ mod mirror;
 mod mirror_listen;
 mod plain_text;
 mod portal;
+mod progress;
 mod proof;
 mod publish;
 mod server;
