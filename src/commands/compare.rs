@@ -6,13 +6,15 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use rekap_formats::compare::{compare, sources, Comparison, Presence, RegionFigures};
-use rekap_formats::mapped::ColumnMapping;
-use rekap_formats::sirekap::Candidates;
+use rekap_formats::compare::read::{
+    self, is_portal_aggregate, only_at_level, SourceOptions, SourceRegions,
+};
+use rekap_formats::compare::{compare, Comparison, Presence, RegionFigures};
 use rekap_formats::SourceProblem;
 use rekap_model::{ContestIdx, Election};
 
 use crate::exit::Outcome;
+use crate::lang::Lang;
 use crate::output::print;
 use crate::store::{self, StoreArg};
 use crate::table::Table;
@@ -46,8 +48,12 @@ pub struct CompareArgs {
     /// For a per-TPS CSV not in KawalPemilu's columns: `station=...,votes_1=...,valid=...,invalid=...`.
     #[arg(long, value_name = "MAP")]
     pub columns: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Language of the table's numbers: `id` groups 1.234.567, `en` 1,234,567 (default:
+    /// from LANG).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
@@ -95,11 +101,17 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
     let text = match args.format {
         Format::Json => serde_json::to_string(&comparison)? + "\n",
         Format::Csv => csv_text(&comparison),
-        Format::Table => table_text(&comparison) + &summary_line(&comparison) + "\n",
+        Format::Table => {
+            let lang = crate::lang::resolve(args.lang);
+            table_text(&comparison, lang) + &summary_line(&comparison, lang) + "\n"
+        }
     };
     print(&text)?;
     if !matches!(args.format, Format::Table) {
-        eprintln!("{}", summary_line(&comparison));
+        eprintln!(
+            "{}",
+            summary_line(&comparison, crate::lang::resolve(args.lang))
+        );
     }
     Ok(if comparison.summary.all_equal() {
         Outcome::Success
@@ -108,112 +120,58 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The source's regions of `level` (a portal aggregate also carries its own region).
-fn only_at_level(
-    regions: Vec<RegionFigures>,
-    election: &Election,
-    level: &str,
-) -> Vec<RegionFigures> {
-    regions
-        .into_iter()
-        .filter(|region| match election.find_region(&region.code) {
-            Some(found) => {
-                election.tree().level(found).map(|l| election.level_key(l)) == Some(level)
-            }
-            // Unknown to the definition: shown as present on the other side only.
-            None => true,
-        })
-        .collect()
-}
-
-type Read = (Vec<RegionFigures>, Option<u32>);
-
+/// Reads the source as rekap-formats does for the portal too; the candidates file is read
+/// here (only for a portal aggregate, the one kind that uses it).
 fn read_source(
     args: &CompareArgs,
     bytes: &[u8],
     election: &Election,
     contest: ContestIdx,
-) -> Result<Read, Vec<SourceProblem>> {
-    let file = args.with.display().to_string();
-    let pairs = election.contest(contest).map_or(0, |c| c.pairs.len());
-    let level_of = |regions: &[RegionFigures]| {
-        regions
-            .iter()
-            .filter_map(|region| election.find_region(&region.code))
-            .filter_map(|region| election.tree().level(region))
-            .max()
+) -> Result<SourceRegions, Vec<SourceProblem>> {
+    let candidates = match (&args.candidates, is_portal_aggregate(&args.with)) {
+        (Some(path), true) => {
+            let name = path.display().to_string();
+            let text = super::import_from::read(path, 64 << 20)
+                .map_err(|error| vec![SourceProblem::new(&name, "", error.to_string())])?;
+            Some((name, text))
+        }
+        _ => None,
     };
-    if args.with.extension().is_some_and(|e| e == "json") {
-        let candidates = match &args.candidates {
-            Some(path) => {
-                let text = super::import_from::read(path, 64 << 20).map_err(|error| {
-                    vec![SourceProblem::new(
-                        &path.display().to_string(),
-                        "",
-                        error.to_string(),
-                    )]
-                })?;
-                Some(Candidates::parse(&path.display().to_string(), &text)?)
-            }
-            None => None,
-        };
-        let own = args.with.file_stem().and_then(|s| s.to_str());
-        let regions = sources::portal_aggregate(&file, bytes, own, pairs, candidates.as_ref())?;
-        let level = level_of(&regions);
-        return Ok((regions, level));
-    }
-    if first_line_has(bytes, "code") {
-        let regions = sources::region_totals_csv(&file, bytes)?;
-        let level = level_of(&regions);
-        return Ok((regions, level));
-    }
-    let mapping = match &args.columns {
-        Some(text) => ColumnMapping::parse(text)
-            .map_err(|error| vec![SourceProblem::new(&file, "", error.to_string())])?,
-        None => ColumnMapping::kawalpemilu(pairs),
+    let options = SourceOptions {
+        candidates: candidates
+            .as_ref()
+            .map(|(name, text)| (name.as_str(), text.as_slice())),
+        columns: args.columns.as_deref(),
+        level: args.level.as_deref(),
     };
-    let village = election.station_level().saturating_sub(1);
-    let level = match &args.level {
-        Some(key) => (0..election.levels().len() as u32)
-            .find(|l| election.level_key(*l) == key)
-            .unwrap_or(village),
-        None => village,
-    };
-    let regions = sources::stations_to_regions(&file, bytes, &mapping, election, contest, level)?;
-    Ok((regions, Some(level)))
+    read::read_source(&args.with, bytes, options, election, contest)
 }
 
-fn first_line_has(bytes: &[u8], column: &str) -> bool {
-    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    String::from_utf8_lossy(first)
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .any(|name| name.trim() == column)
+fn figure(value: Option<u64>, lang: Lang) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| lang.number(v))
 }
 
-fn figure(value: Option<u64>) -> String {
-    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
-}
-
-fn signed(value: i64) -> String {
-    if value > 0 {
-        format!("+{value}")
-    } else {
-        value.to_string()
+/// A difference with its sign, grouped: `+1,204`, `-37`, `0`.
+fn signed(value: i64, lang: Lang) -> String {
+    let magnitude = lang.number(value.unsigned_abs());
+    match value.signum() {
+        1 => format!("+{magnitude}"),
+        -1 => format!("-{magnitude}"),
+        _ => magnitude,
     }
 }
 
-fn coverage(region: Option<&RegionFigures>) -> String {
+fn coverage(region: Option<&RegionFigures>, lang: Lang) -> String {
     match region {
         Some(RegionFigures {
             stations_reported: Some(done),
             stations_expected: Some(all),
             ..
-        }) => format!("{done}/{all}"),
+        }) => format!("{}/{}", lang.number(*done), lang.number(*all)),
         Some(RegionFigures {
             stations_reported: Some(done),
             ..
-        }) => done.to_string(),
+        }) => lang.number(*done),
         _ => "-".to_owned(),
     }
 }
@@ -238,7 +196,7 @@ fn pairs_of(comparison: &Comparison) -> usize {
         .unwrap_or(0)
 }
 
-fn table_text(comparison: &Comparison) -> String {
+fn table_text(comparison: &Comparison, lang: Lang) -> String {
     let pairs = pairs_of(comparison);
     let mut header = vec!["Code".to_owned(), "Name".to_owned()];
     for number in 1..=pairs {
@@ -254,7 +212,7 @@ fn table_text(comparison: &Comparison) -> String {
         let mut row = vec![region.code.clone(), region.name.clone()];
         for index in 0..pairs {
             let votes = |side: Option<&RegionFigures>| {
-                figure(side.and_then(|f| f.votes.get(index).copied()))
+                figure(side.and_then(|f| f.votes.get(index).copied()), lang)
             };
             row.push(votes(region.rekap.as_ref()));
             row.push(votes(region.other.as_ref()));
@@ -262,10 +220,10 @@ fn table_text(comparison: &Comparison) -> String {
                 region
                     .vote_differences
                     .get(index)
-                    .map_or_else(|| "-".to_owned(), |d| signed(*d)),
+                    .map_or_else(|| "-".to_owned(), |d| signed(*d, lang)),
             );
         }
-        row.push(coverage(region.other.as_ref()));
+        row.push(coverage(region.other.as_ref(), lang));
         row.push(presence_word(region.presence, region.equal).to_owned());
         table.push(row);
     }
@@ -273,17 +231,20 @@ fn table_text(comparison: &Comparison) -> String {
 }
 
 /// `regions: E equal, D differ, R only in rekap, S only in the source; largest: ...`.
-fn summary_line(comparison: &Comparison) -> String {
+fn summary_line(comparison: &Comparison, lang: Lang) -> String {
     let summary = &comparison.summary;
     let mut line = format!(
         "regions: {} equal, {} differ, {} only in rekap, {} only in the source",
-        summary.equal, summary.differing, summary.only_rekap, summary.only_other
+        lang.number(summary.equal),
+        lang.number(summary.differing),
+        lang.number(summary.only_rekap),
+        lang.number(summary.only_other)
     );
     if !summary.largest.is_empty() {
         let largest: Vec<String> = summary
             .largest
             .iter()
-            .map(|d| format!("{} pair {} {}", d.code, d.pair, signed(d.difference)))
+            .map(|d| format!("{} pair {} {}", d.code, d.pair, signed(d.difference, lang)))
             .collect();
         line += &format!("; largest differences: {}", largest.join(", "));
     }

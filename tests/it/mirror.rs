@@ -183,6 +183,8 @@ pub(crate) fn post(url: &str, body: &str) -> (u16, String) {
     )
 }
 
+/// One poll, the checkpoint read from `--checkpoint served.checkpoint` (the option kept
+/// for a server that does not serve one).
 fn mirror_once(sandbox: &Sandbox, store: &str, url: &str) -> std::process::Output {
     sandbox.run(&[
         "mirror",
@@ -194,6 +196,22 @@ fn mirror_once(sandbox: &Sandbox, store: &str, url: &str) -> std::process::Outpu
         "log.vkey",
         "--checkpoint",
         "served.checkpoint",
+        "--once",
+        "--retries",
+        "3",
+    ])
+}
+
+/// One poll, the checkpoint read from the server's own `/tlog/checkpoint`.
+fn mirror_once_served(sandbox: &Sandbox, store: &str, url: &str) -> std::process::Output {
+    sandbox.run(&[
+        "mirror",
+        "--from",
+        url,
+        "--store",
+        store,
+        "--log-key",
+        "log.vkey",
         "--once",
         "--retries",
         "3",
@@ -269,6 +287,8 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
 
     let server = serve(&sandbox, "rekap-store", "127.0.0.1:0");
     let url = server.url();
+    // The mirrors read the server's own checkpoint: the one its store signed last.
+    assert_eq!(get(&format!("{url}/tlog/checkpoint")).1, honest);
     let witnesses: Vec<Process> = (1..=2)
         .map(|n| {
             run_ok(&sandbox, &["keygen", "--out", &format!("keys/w{n}.key")]);
@@ -308,15 +328,13 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
             "m1",
             "--log-key",
             "log.vkey",
-            "--checkpoint",
-            "served.checkpoint",
             "--interval-ms",
             "100",
             "--retries",
             "2",
         ],
     );
-    let second = mirror_once(&sandbox, "m2", &url);
+    let second = mirror_once_served(&sandbox, "m2", &url);
     assert_eq!(code(&second), 0, "{}", stderr(&second));
     wait_for_size(&sandbox, "m1", 6);
     let (code_before, before) = status(&sandbox, "m2");
@@ -342,14 +360,12 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
     // served at the honest server's address.
     submit(&sandbox, "dishonest-store", 4, 99);
     submit(&sandbox, "dishonest-store", 5, 98);
-    // Signed now, served only once the honest server is gone: a follower polling meanwhile
-    // must not read the fork's checkpoint beside the honest server's records.
+    // Signed now; the dishonest server serves it at /tlog/checkpoint beside its records.
     let forked = run_ok(&sandbox, &["checkpoint", "--store", "dishonest-store"]);
     // What the dishonest log sends its witnesses: its own proof from the size they hold.
     let fork_body = witness_body(&sandbox, "dishonest-store", 6, &forked, 7);
     let address = url.trim_start_matches("http://").to_owned();
     server.stop();
-    std::fs::write(sandbox.path("served.checkpoint"), &forked).expect("write");
     let dishonest = serve(&sandbox, "dishonest-store", &address);
 
     let (code_m1, alarm) = follower.wait_exit(Duration::from_secs(60));
@@ -360,7 +376,8 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
         assert_eq!(status, 422, "{reason}");
     }
     // Mirror 2 comes back after the fork.
-    let returned = mirror_once(&sandbox, "m2", &url);
+    assert_eq!(get(&format!("{url}/tlog/checkpoint")).1, forked);
+    let returned = mirror_once_served(&sandbox, "m2", &url);
     assert_eq!(code(&returned), 1, "{}", stderr(&returned));
     for mirror in ["m1", "m2"] {
         let (exit, value) = status(&sandbox, mirror);

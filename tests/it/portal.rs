@@ -17,11 +17,11 @@ use serde_json::Value;
 use crate::harness::{code, rekap_binary, stderr, stdout, Sandbox};
 use crate::webdriver::{Browser, CHROMEDRIVER};
 
-const CONTEST: &str = "pilgub-kaltim-2024";
+pub(crate) const CONTEST: &str = "pilgub-kaltim-2024";
 
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Served {
@@ -35,7 +35,7 @@ fn serve(sandbox: &Sandbox) -> Served {
     serve_with(sandbox, &[])
 }
 
-fn serve_with(sandbox: &Sandbox, extra: &[&str]) -> Served {
+pub(crate) fn serve_with(sandbox: &Sandbox, extra: &[&str]) -> Served {
     let mut child = Command::new(rekap_binary())
         .current_dir(sandbox.path(""))
         .env_remove("REKAP_STORE")
@@ -65,14 +65,14 @@ fn serve_with(sandbox: &Sandbox, extra: &[&str]) -> Served {
     served
 }
 
-fn screenshots() -> PathBuf {
+pub(crate) fn screenshots() -> PathBuf {
     let directory = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/portal-screenshots");
     std::fs::create_dir_all(&directory).expect("screenshot directory");
     directory
 }
 
 /// A number as the Indonesian pages write it: 1790192 as 1.790.192.
-fn grouped(number: u64) -> String {
+pub(crate) fn grouped(number: u64) -> String {
     let digits = number.to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
@@ -84,7 +84,7 @@ fn grouped(number: u64) -> String {
     out
 }
 
-fn page_text(browser: &Browser) -> String {
+pub(crate) fn page_text(browser: &Browser) -> String {
     browser
         .run("return document.body.innerText;")
         .as_str()
@@ -105,7 +105,7 @@ fn links(browser: &Browser) -> Vec<String> {
 }
 
 /// The verdict of the Cek page once the check has run: (ok, first failing step).
-fn verdict(browser: &Browser) -> (String, String) {
+pub(crate) fn verdict(browser: &Browser) -> (String, String) {
     let found = browser.wait_for(
         "const v = document.getElementById('verdict'); \
          return v && v.dataset.ok ? [v.dataset.ok, v.dataset.step || ''] : null;",
@@ -118,7 +118,7 @@ fn verdict(browser: &Browser) -> (String, String) {
 
 /// A proxy on 127.0.0.1 that forwards each GET to `upstream` and passes a station's proof
 /// through `tamper` (e.g. raising the first `"valid":` number by one).
-fn tampering_proxy(upstream: String, tamper: fn(&str) -> String) -> String {
+pub(crate) fn tampering_proxy(upstream: String, tamper: fn(&str) -> String) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("proxy port");
     let address = format!("http://{}", listener.local_addr().expect("proxy address"));
     std::thread::spawn(move || {
@@ -210,17 +210,39 @@ fn raise_first_valid(text: &str) -> String {
     )
 }
 
-#[test]
-fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
+/// A sandbox with the 40-station demo store, or `None` (and a note) where chromedriver is
+/// not installed.
+pub(crate) fn demo_for_the_browser() -> Option<Sandbox> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         eprintln!(
             "note: {CHROMEDRIVER} is absent; the browser test is skipped (.ci/run installs it)"
         );
-        return;
+        return None;
     }
     let sandbox = Sandbox::new();
     let demo = sandbox.run(&["demo", "--stations", "40"]);
     assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    Some(sandbox)
+}
+
+/// The station's proof as the server gives it.
+pub(crate) fn proof_of(url: &str, station: &str) -> Value {
+    let text = ureq::get(&format!(
+        "{url}/v1/stations/{station}/proof?contest={CONTEST}"
+    ))
+    .call()
+    .expect("the proof")
+    .body_mut()
+    .read_to_string()
+    .expect("proof text");
+    serde_json::from_str(&text).expect("proof JSON")
+}
+
+#[test]
+fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
+    let Some(sandbox) = demo_for_the_browser() else {
+        return;
+    };
     let totals = sandbox.run(&["totals", "--store", "rekap-demo-store", "--format", "json"]);
     let totals: Value = serde_json::from_str(&stdout(&totals)).expect("totals JSON");
     let server = serve(&sandbox);
@@ -240,6 +262,22 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     }
     assert!(overview.contains(&grouped(province["valid"].as_u64().unwrap_or_default())));
     browser.screenshot(&shots.join("overview.png"));
+    // Reporting progress over time ends at the stations the totals count as reported.
+    let curve = browser.run(
+        "const f = document.getElementById('chart-progress'); \
+         return [f.dataset.reported, f.dataset.expected, f.querySelector('svg title').textContent];",
+    );
+    assert_eq!(
+        curve[0],
+        province["stations_reported"].to_string(),
+        "{curve}"
+    );
+    assert_eq!(
+        curve[1],
+        province["stations_expected"].to_string(),
+        "{curve}"
+    );
+    browser.screenshot_of("#chart-progress", &shots.join("overview-progress.png"));
     // The pages are small and their charts and map the same bytes on every render.
     for path in [format!("/c/{CONTEST}"), format!("/c/{CONTEST}/r/64")] {
         let fetch = || {
@@ -254,6 +292,10 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
         assert_eq!(first, second, "{path} renders the same bytes twice");
         assert!(first.len() < 150_000, "{path} is {} bytes", first.len());
         assert!(first.contains("id=\"map\"") && first.contains("id=\"chart-fingerprint\""));
+        assert!(
+            first.contains("id=\"chart-progress\""),
+            "{path} shows progress over time"
+        );
     }
     browser.screenshot_of("#map", &shots.join("overview-map.png"));
     browser.screenshot_of("#chart-turnout", &shots.join("overview-turnout.png"));
@@ -303,18 +345,7 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     browser.screenshot(&shots.join("station.png"));
 
     // Cek TPS saya with the sheet's true numbers, then with one changed by one.
-    let proof: Value = serde_json::from_str(
-        &ureq::get(&format!(
-            "{}/v1/stations/{station}/proof?contest={CONTEST}",
-            server.url
-        ))
-        .call()
-        .expect("the proof")
-        .body_mut()
-        .read_to_string()
-        .expect("proof text"),
-    )
-    .expect("proof JSON");
+    let proof = proof_of(&server.url, &station);
     let sheet = &proof["sheet"];
     let votes: Vec<u64> = sheet["votes"]
         .as_array()
@@ -434,7 +465,13 @@ fn odd_addresses_and_queries_never_fail_the_server() {
     let sandbox = Sandbox::new();
     let demo = sandbox.run(&["demo", "--stations", "40"]);
     assert_eq!(code(&demo), 0, "{}", stderr(&demo));
-    let server = serve(&sandbox);
+    // A comparison source, so that the compare pages read `?sumber=` too.
+    std::fs::write(
+        sandbox.path("lain.csv"),
+        "code,name,votes_1,votes_2\n64,X,1,2\n6472,<script>alert(1)</script>,3,4\n",
+    )
+    .expect("a source");
+    let server = serve_with(&sandbox, &["--compare", "lain=lain.csv"]);
     let url = &server.url;
 
     // What does not exist answers 404 with a page that says so, in the page's language.
@@ -474,6 +511,9 @@ fn odd_addresses_and_queries_never_fail_the_server() {
         format!("/c/{CONTEST}/r/64"),
         format!("/c/{CONTEST}/r/6472"),
         format!("/c/{CONTEST}/tps/6472010001-001"),
+        format!("/c/{CONTEST}/compare"),
+        format!("/c/{CONTEST}/r/6472/compare"),
+        format!("/c/{CONTEST}/r/99/compare"),
         "/cek".to_owned(),
         "/static/cek.js".to_owned(),
         "/static/portal.css".to_owned(),
@@ -496,6 +536,8 @@ fn odd_addresses_and_queries_never_fail_the_server() {
         "?peta=progress&peta=%3Cscript%3E".to_owned(),
         "?tps=%3Cscript%3Ealert(1)%3C/script%3E&suara=1,,2,-3&sah=x&tidak_sah=".to_owned(),
         "?contest=nope&level=99999999999".to_owned(),
+        "?sumber=%3Cscript%3Ealert(1)%3C/script%3E&sumber=lain".to_owned(),
+        "?sumber=lain&lang=en".to_owned(),
         format!("?paslon={long}&lang=en"),
         "?nama=%E2%9C%93%F0%9F%87%AE%F0%9F%87%A9".to_owned(),
     ];

@@ -7,6 +7,7 @@
 //! Used by `rekap compare` and by the portal's compare page: both build the rekap side with
 //! [`RegionFigures::from_report`] from the totals view's reports of one level.
 
+pub mod read;
 pub mod sources;
 
 use rekap_projection::RegionReport;

@@ -21,7 +21,9 @@ use tokio::sync::oneshot;
 use crate::problem::Problem;
 use crate::rate::RateLimiter;
 use crate::reads;
-use crate::wire::{fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson};
+use crate::wire::{
+    fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson, TransparencyJson,
+};
 use crate::writer::{Answer, Request, Shared};
 
 /// Limits of the HTTP side.
@@ -44,6 +46,8 @@ pub struct App {
     address_limits: RateLimiter<IpAddr>,
     /// A read-only server (a mirror): the origin server every write belongs to.
     origin: Option<String>,
+    /// The portal's comparison sources (`serve --compare`).
+    pub compare: crate::portal::Sources,
 }
 
 impl App {
@@ -54,12 +58,19 @@ impl App {
             key_limits: RateLimiter::new(limits.per_key.0, limits.per_key.1),
             address_limits: RateLimiter::new(limits.per_address.0, limits.per_address.1),
             origin: None,
+            compare: crate::portal::Sources::default(),
         }
     }
 
     /// A read-only server of a copy of `origin`'s log: every write answers 405 naming it.
     pub fn read_only(mut self, origin: &str) -> Self {
         self.origin = Some(origin.to_owned());
+        self
+    }
+
+    /// The same, with the portal's comparison sources.
+    pub fn with_compare(mut self, sources: Vec<crate::portal::CompareSource>) -> Self {
+        self.compare = crate::portal::Sources::new(sources);
         self
     }
 
@@ -95,6 +106,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
     let v1 = Router::new()
         .route("/v1/submissions", post(submit))
         .route("/v1/counters/{key}", get(counter))
+        .route("/v1/inclusion/{seq}", get(inclusion))
         .route("/v1/election", get(reads::election))
         .route("/v1/totals", get(reads::totals))
         .route("/v1/status", get(reads::status))
@@ -261,7 +273,7 @@ async fn submit(
                 record_hash: placed.record_hash,
                 repeated,
                 head: HeadJson::from(head),
-                transparency: None,
+                transparency: transparency(&app.shared, placed.seq),
             };
             let status = if repeated {
                 StatusCode::OK
@@ -281,6 +293,37 @@ async fn submit(
             "the writer stopped before answering; retry the same submission",
         )),
     }
+}
+
+/// The record's inclusion in the published checkpoint, if that covers it.
+fn transparency(shared: &Shared, seq: u64) -> Option<TransparencyJson> {
+    let state = shared.tlog()?;
+    let tlog_proof = rekap_ledger::proof::log_proof(&state.tree, &state.checkpoint, seq).ok()??;
+    Some(TransparencyJson {
+        size: state.size(),
+        tlog_proof,
+    })
+}
+
+/// `GET /v1/inclusion/{seq}`: the record's inclusion in the published checkpoint; 404 with
+/// Retry-After until one covers it.
+async fn inclusion(
+    State(app): State<Arc<App>>,
+    Path(seq): Path<String>,
+) -> Result<Json<TransparencyJson>, Problem> {
+    let seq: u64 = rekap_witness::request::parse_decimal(&seq)
+        .filter(|seq| *seq > 0)
+        .ok_or_else(|| {
+            Problem::bad_request(format!("{seq:?} is not a record's seq (1, 2, ...)"))
+        })?;
+    transparency(&app.shared, seq).map(Json).ok_or_else(|| {
+        let published = app.shared.tlog().map_or(0, |state| state.size());
+        Problem::not_found(format!(
+            "record {seq} is not in the published checkpoint (size {published}) yet; \
+             the server signs one after commits (docs/API.md)"
+        ))
+        .retry_after(1)
+    })
 }
 
 /// `GET /v1/counters/{key}`.

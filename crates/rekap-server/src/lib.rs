@@ -5,6 +5,7 @@
 //! `rekap_ledger::GroupLedger`. The API is docs/API.md.
 
 pub mod api;
+pub mod cosigning;
 pub mod follow;
 pub mod metrics;
 pub mod owner;
@@ -42,6 +43,10 @@ pub struct ServeConfig {
     pub http: HttpLimits,
     /// Worker threads of the runtime (the writer is a thread of its own).
     pub worker_threads: usize,
+    /// Publish a checkpoint only once these witnesses cosigned it (`--witness`, `--quorum`).
+    pub witnesses: Option<cosigning::WitnessPolicy>,
+    /// The portal compare page's other sources (`serve --compare NAME=FILE`).
+    pub compare: Vec<portal::CompareSource>,
 }
 
 impl Default for ServeConfig {
@@ -64,6 +69,8 @@ impl Default for ServeConfig {
                 per_address: (2000, 4000),
             },
             worker_threads: 2,
+            witnesses: None,
+            compare: Vec::new(),
         }
     }
 }
@@ -155,6 +162,18 @@ pub fn serve(
     let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
     let failure: Arc<Mutex<Option<LedgerError>>> = Arc::default();
     let (started, started_receiver) = tokio::sync::oneshot::channel::<()>();
+    let (cosigning, cosigner) = match config.witnesses.clone() {
+        Some(policy) => {
+            let (sender, signed) = std::sync::mpsc::channel();
+            let (shared, store) = (shared.clone(), config.store.clone());
+            let thread = std::thread::Builder::new()
+                .name("rekap-cosigning".into())
+                .spawn(move || cosigning::run(policy, signed, shared, store))
+                .map_err(ServeError::Runtime)?;
+            (Some(sender), Some(thread))
+        }
+        None => (None, None),
+    };
     let writer = {
         let (shared, failure, writer_config) = (shared.clone(), failure.clone(), config.writer);
         let store = config.store.clone();
@@ -169,7 +188,7 @@ pub fn serve(
                         if let Ok(signer) = &signer {
                             let _ = shared.log_vkey.set(signer.verifier().to_vkey());
                         }
-                        let signing = writer::Signing::new(signer, None);
+                        let signing = writer::Signing::new(signer, cosigning);
                         Some(writer::run(group, signing, receiver, shared, writer_config))
                     }
                     Err(error) => {
@@ -183,9 +202,14 @@ pub fn serve(
             })
             .map_err(ServeError::Runtime)?
     };
-    let app = Arc::new(api::App::new(shared, sender, &config.http));
+    let app =
+        Arc::new(api::App::new(shared, sender, &config.http).with_compare(config.compare.clone()));
     listening.serve(app, &config, started_receiver)?;
     let group = writer.join().map_err(|_| ServeError::WriterPanicked)?;
+    // The writer's signing hung up: the cosigning thread ends after its current round.
+    if let Some(cosigner) = cosigner {
+        let _ = cosigner.join();
+    }
     if let Some(error) = failure.lock().ok().and_then(|mut failure| failure.take()) {
         return Err(error.into());
     }

@@ -120,3 +120,38 @@ portal-share-title = Share of { $number }. { $name } across stations
 portal-share-description = Stations per range of 2 percentage points of the valid votes, over { $stations } stations with valid votes.
 portal-fingerprint-title = Fingerprint: turnout against the share of { $number }. { $name }
 portal-fingerprint-description = Each cell counts the stations whose turnout (across) and pair share (up) fall in its 5-point ranges; darker is more. The densest cell: turnout { $turnout-from }–{ $turnout-to }%, share { $share-from }–{ $share-to }%. { $corner } stations with both turnout and share at least 95%.
+
+## portal (added)
+portal-stations-reported-over-time = Stations reported over time
+portal-no-station-has-reported-yet = No station has reported yet.
+portal-time = Time
+portal-comparison = Comparison
+portal-this-server-was-started-without-a = This server was started without a source to compare with (rekap serve --compare NAME=FILE).
+portal-back = Back
+portal-comparison-sources = Comparison sources
+portal-rekap-s-totals-beside-the-source = rekap's totals beside the source{" "}
+portal-matched-by-region-code-difference-the = matched by region code; difference = the source minus rekap.
+portal-back-to-the-region-s-page = Back to the region's page
+portal-regions = Regions
+portal-equal = {" "}equal,{" "}
+portal-differing = {" "}differing,{" "}
+portal-only-in-rekap = {" "}only in rekap,{" "}
+portal-only-in = {" "}only in{" "}
+portal-largest-differences = Largest differences
+portal-pair-2 = pair{" "}
+portal-comparison-table = Comparison table
+portal-rekap-and = rekap and{" "}
+portal-by-region-rows-that-differ-are = {" "}by region; rows that differ are marked ≠
+portal-stations-in = Stations in{" "}
+portal-difference = difference
+portal-equal-2 = equal
+portal-differs = differs
+portal-only-in-rekap-2 = only in rekap
+portal-only-in-2 = only in{" "}
+portal-this-region = this region
+portal-the-source = The source{" "}
+portal-does-not-read-for-this-contest = {" "}does not read for this contest:{" "}
+portal-problems = {" "}problems.
+portal-reporting-progress = Reporting progress
+portal-compare-with-other-sources = Compare with other sources
+portal-no-such-source = There is no comparison source named { $name }.

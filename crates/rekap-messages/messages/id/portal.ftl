@@ -120,3 +120,38 @@ portal-share-title = Persentase suara { $number }. { $name } per TPS
 portal-share-description = Jumlah TPS per rentang persentase suara sah 2 poin persen, dari { $stations } TPS dengan suara sah.
 portal-fingerprint-title = Sidik jari: partisipasi terhadap persentase { $number }. { $name }
 portal-fingerprint-description = Setiap kotak menghitung TPS dengan partisipasi (mendatar) dan persentase pasangan (tegak) dalam rentang 5 poin persen; makin gelap makin banyak. Kotak terpadat: partisipasi { $turnout-from }–{ $turnout-to }%, persentase { $share-from }–{ $share-to }%. { $corner } TPS dengan partisipasi dan persentase sama-sama paling sedikit 95%.
+
+## portal (added)
+portal-stations-reported-over-time = TPS masuk menurut waktu
+portal-no-station-has-reported-yet = Belum ada TPS yang masuk.
+portal-time = Waktu
+portal-comparison = Perbandingan
+portal-this-server-was-started-without-a = Server ini dijalankan tanpa sumber pembanding (rekap serve --compare NAMA=BERKAS).
+portal-back = Kembali
+portal-comparison-sources = Sumber pembanding
+portal-rekap-s-totals-beside-the-source = Jumlah rekap di samping sumber{" "}
+portal-matched-by-region-code-difference-the = dicocokkan menurut kode wilayah; selisih = sumber dikurangi rekap.
+portal-back-to-the-region-s-page = Kembali ke halaman wilayah
+portal-regions = Wilayah
+portal-equal = {" "}sama,{" "}
+portal-differing = {" "}berbeda,{" "}
+portal-only-in-rekap = {" "}hanya di rekap,{" "}
+portal-only-in = {" "}hanya di{" "}
+portal-largest-differences = Selisih terbesar
+portal-pair-2 = paslon{" "}
+portal-comparison-table = Tabel perbandingan
+portal-rekap-and = Rekap dan{" "}
+portal-by-region-rows-that-differ-are = {" "}per wilayah; baris yang berbeda ditandai ≠
+portal-stations-in = TPS di{" "}
+portal-difference = selisih
+portal-equal-2 = sama
+portal-differs = berbeda
+portal-only-in-rekap-2 = hanya di rekap
+portal-only-in-2 = hanya di{" "}
+portal-this-region = wilayah ini
+portal-the-source = Sumber{" "}
+portal-does-not-read-for-this-contest = {" "}tidak dapat dibaca untuk pemilihan ini:{" "}
+portal-problems = {" "}masalah.
+portal-reporting-progress = Kemajuan pelaporan
+portal-compare-with-other-sources = Bandingkan dengan sumber lain
+portal-no-such-source = Tidak ada sumber pembanding bernama { $name }.

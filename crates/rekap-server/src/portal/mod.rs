@@ -6,10 +6,13 @@
 mod cache;
 mod cek;
 mod charts;
+mod compare;
 mod distribution;
 mod format;
 mod map;
 mod pages;
+mod progress;
+mod sources;
 mod station;
 
 use std::sync::Arc;
@@ -26,6 +29,7 @@ use crate::api::App;
 use crate::snapshot::Snapshot;
 
 pub use format::{group_digits, Lang};
+pub use sources::{valid_name as valid_source_name, CompareSource, Sources};
 
 /// Every query a page reads, parsed leniently: a query string that does not decode (bad
 /// percent-escapes, bytes that are not UTF-8) is read as empty, never a 400 or a 500.
@@ -36,6 +40,8 @@ pub fn router() -> Router<Arc<App>> {
         .route("/", get(pages::first_contest))
         .route("/c/{contest}", get(pages::contest))
         .route("/c/{contest}/r/{region}", get(pages::region))
+        .route("/c/{contest}/compare", get(compare::contest))
+        .route("/c/{contest}/r/{region}/compare", get(compare::region))
         .route("/c/{contest}/tps/{station}", get(station::station))
         .route("/c/{contest}/{*rest}", get(unknown_page))
         .route("/cek", get(cek::page))
@@ -98,6 +104,7 @@ impl Asked {
 pub(crate) fn layout(asked: &Asked, path: &str, title: &str, content: Markup) -> Markup {
     let lang = asked.lang;
     let other = match lang {
+        Lang::Id if path.contains('?') => (format!("{path}&lang=en"), "English", "en"),
         Lang::Id => (format!("{path}?lang=en"), "English", "en"),
         Lang::En => (path.to_owned(), "Bahasa Indonesia", "id"),
     };

@@ -14,7 +14,7 @@ use rekap_projection::RegionReport;
 use super::cache::Cache;
 use super::distribution::{self, Distribution};
 use super::format::{group_digits, share, short_hex, time, Lang};
-use super::{charts, map};
+use super::{charts, map, progress};
 use super::{internal, layout, not_found, snapshot_or_wait, Asked, Page, RawQuery};
 use crate::api::App;
 use crate::snapshot::Snapshot;
@@ -30,7 +30,7 @@ pub async fn first_contest(State(app): State<Arc<App>>, query: RawQuery) -> Page
             .first()
             .map(|contest| contest.id.clone());
         match id {
-            Some(id) => overview(snapshot, &asked, &id),
+            Some(id) => overview(snapshot, &asked, &id, !app.compare.is_empty()),
             None => Err(not_found(
                 &asked,
                 &asked.lang.message("portal-the-definition-has-no-contests"),
@@ -47,7 +47,7 @@ pub async fn contest(
 ) -> Page {
     let asked = Asked::of(query);
     render(&app, &asked, |snapshot| {
-        overview(snapshot, &asked, &contest)
+        overview(snapshot, &asked, &contest, !app.compare.is_empty())
     })
 }
 
@@ -59,7 +59,7 @@ pub async fn region(
 ) -> Page {
     let asked = Asked::of(query);
     render(&app, &asked, |snapshot| {
-        region_page(snapshot, &asked, &contest, &region)
+        region_page(snapshot, &asked, &contest, &region, !app.compare.is_empty())
     })
 }
 
@@ -90,7 +90,7 @@ pub(crate) fn find_contest(
         .ok_or_else(|| unknown_contest(asked, id))
 }
 
-fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> {
+fn overview(snapshot: &Snapshot, asked: &Asked, id: &str, comparing: bool) -> Result<Page, Page> {
     let contest = find_contest(snapshot, asked, id)?;
     let view = &*snapshot.totals();
     let failed = |error: rekap_ledger::view::ViewError| internal(asked, &error.to_string());
@@ -117,11 +117,18 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
         .map(|c| c.pairs.clone())
         .unwrap_or_default();
     let mut spread = Distribution::default();
+    let mut regions = Vec::new();
     for report in &reports {
         if let Some(region) = state.election().find_region(&report.code) {
             spread.add(&distribution::cached(snapshot, contest, region));
+            regions.push(region);
         }
     }
+    let expected = reports
+        .iter()
+        .map(|report| u64::from(report.totals.stations_expected))
+        .sum();
+    let over_time = progress::cached(snapshot, contest, &regions, expected);
     // One region in scope (a province, the nation): the map shows the regions below it.
     let below = match reports.as_slice() {
         [only] => match view.select(Some(id), None, Some(&only.code)) {
@@ -143,6 +150,8 @@ fn overview(snapshot: &Snapshot, asked: &Asked, id: &str) -> Result<Page, Page> 
             (pair_table(state, contest, report, lang))
             (progress(report, lang))
         }
+        @if comparing { (compare_link(asked, &path)) }
+        (progress_section(&over_time, lang))
         h2 { (lang.message("portal-plenaries-by-level")) }
         table {
             caption { (lang.message("portal-regions-by-approval-state")) }
@@ -271,6 +280,22 @@ fn progress(report: &RegionReport, lang: Lang) -> Markup {
     }
 }
 
+/// Stations reported over time (portal/progress.rs).
+fn progress_section(over_time: &progress::Progress, lang: Lang) -> Markup {
+    html! {
+        section.progress aria-labelledby="progress-heading" {
+            h2 #progress-heading { (lang.message("portal-reporting-progress")) }
+            (progress::figure(over_time, lang))
+        }
+    }
+}
+
+/// The link to the page's comparison with the other sources (`serve --compare`).
+fn compare_link(asked: &Asked, path: &str) -> Markup {
+    html! { p { a #compare-link href=(asked.link(&format!("{path}/compare"))) {
+    (asked.lang.message("portal-compare-with-other-sources")) } } }
+}
+
 pub(crate) fn approval_label(label: &str, lang: Lang) -> String {
     match label {
         "approved" => lang.message("portal-state-approved"),
@@ -280,7 +305,13 @@ pub(crate) fn approval_label(label: &str, lang: Lang) -> String {
     }
 }
 
-fn region_page(snapshot: &Snapshot, asked: &Asked, id: &str, code: &str) -> Result<Page, Page> {
+fn region_page(
+    snapshot: &Snapshot,
+    asked: &Asked,
+    id: &str,
+    code: &str,
+    comparing: bool,
+) -> Result<Page, Page> {
     let contest = find_contest(snapshot, asked, id)?;
     let lang = asked.lang;
     let state = &snapshot.state;
@@ -322,11 +353,15 @@ fn region_page(snapshot: &Snapshot, asked: &Asked, id: &str, code: &str) -> Resu
         child_table(view, &children, asked, id, &pairs, &path)?
     };
     let spread = distribution::cached(snapshot, contest, region);
+    let expected = u64::from(report.totals.stations_expected);
+    let over_time = progress::cached(snapshot, contest, &[region], expected);
     let body = html! {
         (breadcrumbs(state, region, asked, id))
         (pair_table(state, contest, report, lang))
         (progress(report, lang))
         p { (lang.message("portal-plenary-state")) ": " strong data-approval=(report.approval) { (approval_label(report.approval, lang)) } }
+        @if comparing { (compare_link(asked, &path)) }
+        (progress_section(&over_time, lang))
         (approval_details(state, region, contest, asked))
         @if station_children { (station_table(state, region, contest, asked, id)) } @else { (rows) }
         (drawn)
