@@ -155,3 +155,5 @@ portal-problems = {" "}problems.
 portal-reporting-progress = Reporting progress
 portal-compare-with-other-sources = Compare with other sources
 portal-no-such-source = There is no comparison source named { $name }.
+portal-progress-at-once = All { $reported } stations reported of { $expected } ({ $share }) were recorded in the log at { $first } (each station's first sheet).
+portal-progress-over-time = Stations reported from { $first } to { $last }: { $reported } of { $expected } ({ $share }), by the record time in the log of each station's first sheet.

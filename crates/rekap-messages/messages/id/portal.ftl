@@ -155,3 +155,5 @@ portal-problems = {" "}masalah.
 portal-reporting-progress = Kemajuan pelaporan
 portal-compare-with-other-sources = Bandingkan dengan sumber lain
 portal-no-such-source = Tidak ada sumber pembanding bernama { $name }.
+portal-progress-at-once = Semua { $reported } TPS yang masuk dari { $expected } ({ $share }) tercatat di log pada { $first } (waktu lembar pertama tiap TPS).
+portal-progress-over-time = Jumlah TPS yang sudah masuk, dari { $first } sampai { $last }: { $reported } dari { $expected } ({ $share }), menurut waktu pencatatan lembar pertama tiap TPS di log.

@@ -128,27 +128,29 @@ pub fn figure(progress: &Progress, lang: Lang) -> Markup {
     let (first, last) = (time(progress.first_ms), time(progress.last_ms));
     let reported = progress.reported();
     let expected = group_digits(progress.expected, lang);
-    let description = match lang {
-        Lang::Id if first == last => format!(
-            "Semua {} TPS yang masuk dari {expected} ({}) tercatat di log pada {first} (waktu lembar pertama tiap TPS).",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
-        Lang::En if first == last => format!(
-            "All {} stations reported of {expected} ({}) were recorded in the log at {first} (each station's first sheet).",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
-        Lang::Id => format!(
-            "Jumlah TPS yang sudah masuk, dari {first} sampai {last}: {} dari {expected} ({}), menurut waktu pencatatan lembar pertama tiap TPS di log.",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
-        Lang::En => format!(
-            "Stations reported from {first} to {last}: {} of {expected} ({}), by the record time in the log of each station's first sheet.",
-            group_digits(reported, lang),
-            share(reported, progress.expected, lang)
-        ),
+    let reported_text = group_digits(reported, lang);
+    let share_text = share(reported, progress.expected, lang);
+    let description = if first == last {
+        lang.message_with(
+            "portal-progress-at-once",
+            &[
+                ("reported", &reported_text),
+                ("expected", &expected),
+                ("share", &share_text),
+                ("first", &first),
+            ],
+        )
+    } else {
+        lang.message_with(
+            "portal-progress-over-time",
+            &[
+                ("reported", &reported_text),
+                ("expected", &expected),
+                ("share", &share_text),
+                ("first", &first),
+                ("last", &last),
+            ],
+        )
     };
     let base = TOP + HEIGHT;
     html! {
