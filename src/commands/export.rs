@@ -8,6 +8,7 @@ use crate::cli::ExportArgs;
 use crate::commands::totals::Format;
 use crate::exit::Outcome;
 use crate::output::print;
+use crate::progress::{Counter, CountingWriter, Unit};
 
 /// What `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -44,7 +45,17 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
         .create_new(true)
         .open(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let summary = write_export(&log, &file)?;
+    // The segment file's size: about what the export copies, for the estimate.
+    let estimate = std::fs::metadata(args.store.join("log.segment")).map_or(0, |meta| meta.len());
+    let counter = Counter::start("exporting", estimate, Unit::Bytes);
+    let summary = write_export(
+        &log,
+        CountingWriter {
+            inner: &file,
+            counter: &counter,
+        },
+    )?;
+    drop(counter);
     file.sync_all()
         .with_context(|| format!("cannot sync {}", args.out.display()))?;
     let value = serde_json::json!({

@@ -21,6 +21,7 @@ use rekap_tlog::Tree;
 
 use crate::exit::Outcome;
 use crate::output::print;
+use crate::progress::{Counter, Unit};
 use crate::store::{self, StoreArg};
 use crate::transparency;
 
@@ -96,6 +97,11 @@ pub fn publish(store_path: &Path, out: &Path) -> anyhow::Result<Published> {
         return Ok(published);
     }
     let mut written = Vec::new();
+    let counter = Counter::start(
+        "publishing tiles",
+        tiles::changed(old_size, size).len() as u64,
+        Unit::Items,
+    );
     tiles::for_each_changed::<_, anyhow::Error>(
         ledger.log(),
         &tree,
@@ -111,6 +117,7 @@ pub fn publish(store_path: &Path, out: &Path) -> anyhow::Result<Published> {
             written.push(path);
             published.files += 1;
             published.bytes += bytes.len() as u64;
+            counter.advance(1);
             Ok(())
         },
     )?;

@@ -27,6 +27,7 @@ mod plain_text;
 mod portal;
 mod portal_cek;
 mod portal_compare;
+mod progress;
 mod proof;
 mod publish;
 mod server;

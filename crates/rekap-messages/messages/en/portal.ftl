@@ -121,16 +121,16 @@ portal-share-description = Stations per range of 2 percentage points of the vali
 portal-fingerprint-title = Fingerprint: turnout against the share of { $number }. { $name }
 portal-fingerprint-description = Each cell counts the stations whose turnout (across) and pair share (up) fall in its 5-point ranges; darker is more. The densest cell: turnout { $turnout-from }–{ $turnout-to }%, share { $share-from }–{ $share-to }%. { $corner } stations with both turnout and share at least 95%.
 
-## portal: compare page and reporting progress
+## portal (added)
 portal-stations-reported-over-time = Stations reported over time
 portal-no-station-has-reported-yet = No station has reported yet.
 portal-time = Time
 portal-comparison = Comparison
-portal-this-server-was-started-without-a-source = This server was started without a source to compare with (rekap serve --compare NAME=FILE).
+portal-this-server-was-started-without-a = This server was started without a source to compare with (rekap serve --compare NAME=FILE).
 portal-back = Back
 portal-comparison-sources = Comparison sources
 portal-rekap-s-totals-beside-the-source = rekap's totals beside the source{" "}
-portal-matched-by-region-code-difference-the-source = matched by region code; difference = the source minus rekap.
+portal-matched-by-region-code-difference-the = matched by region code; difference = the source minus rekap.
 portal-back-to-the-region-s-page = Back to the region's page
 portal-regions = Regions
 portal-equal = {" "}equal,{" "}
@@ -141,9 +141,8 @@ portal-largest-differences = Largest differences
 portal-pair-2 = pair{" "}
 portal-comparison-table = Comparison table
 portal-rekap-and = rekap and{" "}
-portal-by-region-rows-that-differ-are-marked = {" "}by region; rows that differ are marked ≠
+portal-by-region-rows-that-differ-are = {" "}by region; rows that differ are marked ≠
 portal-stations-in = Stations in{" "}
-portal-pair-3 = Pair{" "}
 portal-difference = difference
 portal-equal-2 = equal
 portal-differs = differs
@@ -155,7 +154,6 @@ portal-does-not-read-for-this-contest = {" "}does not read for this contest:{" "
 portal-problems = {" "}problems.
 portal-reporting-progress = Reporting progress
 portal-compare-with-other-sources = Compare with other sources
-portal-progress-description-one-time = All { $reported } stations reported of { $expected } ({ $share }) were recorded in the log at { $first } (each station's first sheet).
-portal-progress-description = Stations reported from { $first } to { $last }: { $reported } of { $expected } ({ $share }), by the record time in the log of each station's first sheet.
-portal-no-comparison-source-named = There is no comparison source named { $name }.
-portal-no-region-in-the-contest = There is no region { $code } in the contest { $contest }.
+portal-no-such-source = There is no comparison source named { $name }.
+portal-progress-at-once = All { $reported } stations reported of { $expected } ({ $share }) were recorded in the log at { $first } (each station's first sheet).
+portal-progress-over-time = Stations reported from { $first } to { $last }: { $reported } of { $expected } ({ $share }), by the record time in the log of each station's first sheet.

@@ -121,16 +121,16 @@ portal-share-description = Jumlah TPS per rentang persentase suara sah 2 poin pe
 portal-fingerprint-title = Sidik jari: partisipasi terhadap persentase { $number }. { $name }
 portal-fingerprint-description = Setiap kotak menghitung TPS dengan partisipasi (mendatar) dan persentase pasangan (tegak) dalam rentang 5 poin persen; makin gelap makin banyak. Kotak terpadat: partisipasi { $turnout-from }–{ $turnout-to }%, persentase { $share-from }–{ $share-to }%. { $corner } TPS dengan partisipasi dan persentase sama-sama paling sedikit 95%.
 
-## portal: compare page and reporting progress
+## portal (added)
 portal-stations-reported-over-time = TPS masuk menurut waktu
 portal-no-station-has-reported-yet = Belum ada TPS yang masuk.
 portal-time = Waktu
 portal-comparison = Perbandingan
-portal-this-server-was-started-without-a-source = Server ini dijalankan tanpa sumber pembanding (rekap serve --compare NAMA=BERKAS).
+portal-this-server-was-started-without-a = Server ini dijalankan tanpa sumber pembanding (rekap serve --compare NAMA=BERKAS).
 portal-back = Kembali
 portal-comparison-sources = Sumber pembanding
 portal-rekap-s-totals-beside-the-source = Jumlah rekap di samping sumber{" "}
-portal-matched-by-region-code-difference-the-source = dicocokkan menurut kode wilayah; selisih = sumber dikurangi rekap.
+portal-matched-by-region-code-difference-the = dicocokkan menurut kode wilayah; selisih = sumber dikurangi rekap.
 portal-back-to-the-region-s-page = Kembali ke halaman wilayah
 portal-regions = Wilayah
 portal-equal = {" "}sama,{" "}
@@ -141,9 +141,8 @@ portal-largest-differences = Selisih terbesar
 portal-pair-2 = paslon{" "}
 portal-comparison-table = Tabel perbandingan
 portal-rekap-and = Rekap dan{" "}
-portal-by-region-rows-that-differ-are-marked = {" "}per wilayah; baris yang berbeda ditandai ≠
+portal-by-region-rows-that-differ-are = {" "}per wilayah; baris yang berbeda ditandai ≠
 portal-stations-in = TPS di{" "}
-portal-pair-3 = Paslon{" "}
 portal-difference = selisih
 portal-equal-2 = sama
 portal-differs = berbeda
@@ -155,7 +154,6 @@ portal-does-not-read-for-this-contest = {" "}tidak dapat dibaca untuk pemilihan 
 portal-problems = {" "}masalah.
 portal-reporting-progress = Kemajuan pelaporan
 portal-compare-with-other-sources = Bandingkan dengan sumber lain
-portal-progress-description-one-time = Semua { $reported } TPS yang masuk dari { $expected } ({ $share }) tercatat di log pada { $first } (waktu lembar pertama tiap TPS).
-portal-progress-description = Jumlah TPS yang sudah masuk, dari { $first } sampai { $last }: { $reported } dari { $expected } ({ $share }), menurut waktu pencatatan lembar pertama tiap TPS di log.
-portal-no-comparison-source-named = Tidak ada sumber pembanding bernama { $name }.
-portal-no-region-in-the-contest = Wilayah { $code } tidak ada dalam pemilihan { $contest }.
+portal-no-such-source = Tidak ada sumber pembanding bernama { $name }.
+portal-progress-at-once = Semua { $reported } TPS yang masuk dari { $expected } ({ $share }) tercatat di log pada { $first } (waktu lembar pertama tiap TPS).
+portal-progress-over-time = Jumlah TPS yang sudah masuk, dari { $first } sampai { $last }: { $reported } dari { $expected } ({ $share }), menurut waktu pencatatan lembar pertama tiap TPS di log.

@@ -83,7 +83,7 @@ fn page(
     let title = format!("{} · {}", lang.message("portal-comparison"), scope.title);
     if sources.is_empty() {
         let body = html! {
-            p { (lang.message("portal-this-server-was-started-without-a-source")) }
+            p { (lang.message("portal-this-server-was-started-without-a")) }
             p { a href=(asked.link(&back)) { (lang.message("portal-back")) } }
         };
         return Ok(ok(layout(asked, &path, &title, body)));
@@ -95,8 +95,7 @@ fn page(
             .iter()
             .position(|source| source.name == name)
             .ok_or_else(|| {
-                let text =
-                    lang.message_with("portal-no-comparison-source-named", &[("name", &name)]);
+                let text = lang.message_with("portal-no-such-source", &[("name", &name)]);
                 not_found(asked, &text)
             })?,
     };
@@ -128,7 +127,7 @@ fn page(
         }
         p { (lang.message("portal-rekap-s-totals-beside-the-source"))
             strong { (name) } " (" code { (file) } "), "
-            (lang.message("portal-matched-by-region-code-difference-the-source")) }
+            (lang.message("portal-matched-by-region-code-difference-the")) }
         (content)
         p { a href=(asked.link(&back)) {
             (lang.message("portal-back-to-the-region-s-page")) } }
@@ -166,10 +165,9 @@ fn scope(
         }
         Some(code) => {
             let missing = || {
-                let text = asked.lang.message_with(
-                    "portal-no-region-in-the-contest",
-                    &[("code", &code), ("contest", &id)],
-                );
+                let text = asked
+                    .lang
+                    .message_with("portal-no-such-region", &[("code", &code), ("id", &id)]);
                 not_found(asked, &text)
             };
             let election = snapshot.state.election();
@@ -306,13 +304,13 @@ fn table(
     let lang = asked.lang;
     html! {
         div.scroll role="region" tabindex="0" aria-label=(lang.message("portal-comparison-table")) { table.compare {
-            caption { (lang.message("portal-rekap-and")) (name) (lang.message("portal-by-region-rows-that-differ-are-marked")) }
+            caption { (lang.message("portal-rekap-and")) (name) (lang.message("portal-by-region-rows-that-differ-are")) }
             thead {
                 tr {
                     th scope="col" rowspan="2" { (lang.message("portal-region")) }
                     th scope="col" rowspan="2" { (lang.message("portal-status")) }
                     th scope="col" rowspan="2" { (lang.message("portal-stations-in")) (name) }
-                    @for number in pairs { th scope="colgroup" colspan="3" { (lang.message("portal-pair-3")) (number) } }
+                    @for number in pairs { th scope="colgroup" colspan="3" { (lang.message("portal-pair-column")) (number) } }
                     th scope="colgroup" colspan="3" { (lang.message("portal-valid-votes")) }
                 }
                 tr {
@@ -337,12 +335,9 @@ fn row(
     let lang = asked.lang;
     let differs = !region.equal;
     let (class, status) = match region.presence {
-        Presence::Both if region.equal => ("equal", lang.message("portal-equal-2").to_owned()),
-        Presence::Both => ("differs", lang.message("portal-differs").to_owned()),
-        Presence::OnlyRekap => (
-            "one-side",
-            lang.message("portal-only-in-rekap-2").to_owned(),
-        ),
+        Presence::Both if region.equal => ("equal", lang.message("portal-equal-2")),
+        Presence::Both => ("differs", lang.message("portal-differs")),
+        Presence::OnlyRekap => ("one-side", lang.message("portal-only-in-rekap-2")),
         Presence::OnlyOther => (
             "one-side",
             format!("{}{name}", lang.message("portal-only-in-2")),

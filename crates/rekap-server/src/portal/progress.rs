@@ -132,7 +132,7 @@ pub fn figure(progress: &Progress, lang: Lang) -> Markup {
     let share_text = share(reported, progress.expected, lang);
     let description = if first == last {
         lang.message_with(
-            "portal-progress-description-one-time",
+            "portal-progress-at-once",
             &[
                 ("reported", &reported_text),
                 ("expected", &expected),
@@ -142,7 +142,7 @@ pub fn figure(progress: &Progress, lang: Lang) -> Markup {
         )
     } else {
         lang.message_with(
-            "portal-progress-description",
+            "portal-progress-over-time",
             &[
                 ("reported", &reported_text),
                 ("expected", &expected),
