@@ -22,6 +22,7 @@ mod listings;
 mod mirror;
 mod plain_text;
 mod portal;
+mod portal_cek;
 mod portal_compare;
 mod proof;
 mod publish;
