@@ -12,6 +12,7 @@ use crate::commands::{
     audit::AuditArgs,
     bench::BenchArgs,
     bench_server::BenchServerArgs,
+    definition::DefinitionArgs,
     demo::DemoArgs,
     history::HistoryArgs,
     import::ImportArgs,
@@ -84,6 +85,9 @@ pub enum Command {
     Submit(SubmitArgs),
     /// Import many sheets from a CSV file: every row checked first, all or nothing.
     Import(ImportArgs),
+    /// Write an election definition from another source's results (`--from
+    /// openelections`), for review before `init` (docs/FORMATS.md).
+    Definition(DefinitionArgs),
     /// Correct a station's sheet (pembetulan), as an official, with a reason.
     Correct(CorrectArgs),
     /// Void a station's result for a contest, as an official, with the legal reason.
@@ -237,6 +241,9 @@ pub struct VerifyArgs {
     /// says so.
     #[arg(long, value_name = "VKEY", requires = "tiles")]
     pub log_key: Option<String>,
+    /// With --tiles: the witnesses whose cosignatures the checkpoint must carry.
+    #[command(flatten)]
+    pub quorum: crate::commands::witness::QuorumArgs,
     /// JSON is one object: {"ok", "records", "head", "failures": [{"seq", "reason"}],
     /// "failures_not_listed"} ("events", the older name of "records", is kept).
     #[command(flatten)]

@@ -41,6 +41,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Revoke(args) => submit::revoke(args),
         Command::Submit(args) => submit::submit(args),
         Command::Import(args) => import::run(args),
+        Command::Definition(args) => commands::definition::run(args),
         Command::Correct(args) => submit::correct(args),
         Command::Void(args) => submit::void(args),
         Command::Revote(args) => submit::revote(args),

@@ -15,6 +15,7 @@ use rekap_server::wire::{fixed_hex, CounterJson, ProblemJson, ReceiptJson, Submi
 use serde_json::Value;
 
 pub mod import;
+mod inclusion;
 pub mod reads;
 
 use crate::exit::Outcome;
@@ -34,6 +35,11 @@ pub struct RemoteArgs {
     /// `GET /v1/election`, for the definition hash the payload binds.
     #[arg(long, requires = "offline")]
     pub election: Option<PathBuf>,
+    /// With --server: how long to wait for the record's inclusion in the server's next
+    /// published checkpoint, checked and printed (0: print the receipt at once; the
+    /// inclusion is then `GET /v1/inclusion/SEQ`).
+    #[arg(long, default_value_t = 3000, value_name = "MS")]
+    pub inclusion_wait_ms: u64,
 }
 
 /// How many times one signed submission is sent before giving up.
@@ -277,6 +283,8 @@ pub fn append_remote(
     let receipt = submit_fresh(&client, &key, payload)?;
     save_counter(key_path, receipt.1)?;
     print_receipt(&receipt.0)?;
+    let wait = Duration::from_millis(remote.inclusion_wait_ms);
+    print(&inclusion::describe(&client, &receipt.0, wait)?)?;
     Ok(Some(Outcome::Success))
 }
 

@@ -34,6 +34,11 @@ pub struct BenchArgs {
     /// Working directory (a fresh one under the system's temporary directory by default).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Measure the other formats instead (docs/FORMATS.md): the sheets CSV import beside the
+    /// import of the same sheets as one portal JSON file per TPS, the NIST export, and
+    /// compare at every level; the working directory is removed after.
+    #[arg(long)]
+    pub formats: bool,
 }
 
 struct Row {
@@ -52,6 +57,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
     let cast = Cast::new(2024);
     let preset = national(&cast, args.stations)?;
     let sheets = preset.sheets.len();
+    if args.formats {
+        return formats(&dir, &preset, &cast);
+    }
     let mut rows = Vec::new();
     let store = dir.join("store");
     rows.push(Row {
@@ -115,6 +123,19 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         peak_resident_mb(),
         dir.display()
     );
+    print(&out)?;
+    Ok(Outcome::Success)
+}
+
+/// `bench --formats`: its rows printed, the working directory removed.
+fn formats(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Outcome> {
+    let measured = super::bench_formats::rows(dir, preset, cast);
+    let removed = fs::remove_dir_all(dir);
+    let mut out = format!("rekap bench --formats: {} sheets\n", preset.sheets.len());
+    for (what, took) in measured? {
+        out += &format!("  {what:<58} {:>10.3} s\n", took.as_secs_f64());
+    }
+    removed.with_context(|| format!("cannot remove {}", dir.display()))?;
     print(&out)?;
     Ok(Outcome::Success)
 }

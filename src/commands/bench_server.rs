@@ -1,8 +1,9 @@
 //! `bench-server`: `rekap serve` under load (issue 13). A fresh store of a preset (Kaltim by
-//! default, national with `--national`) with one operator key per client registered; the
+//! default, national with `--national`) with an operator and an official per client; the
 //! server runs as a child on 127.0.0.1; N client threads each submit signed single sheets
-//! for stations of their own (so every submission is accepted; refusals are counted) as fast
-//! as the server answers, beside four readers asking for province totals. Per N: accepted/s,
+//! for stations of their own (so every submission is accepted; refusals are counted), every
+//! tenth followed by a correction by the client's official, as fast as the server answers,
+//! beside four readers asking for province totals. Per N: accepted/s,
 //! latency p50/p99/max, reads/s, mean batch size and the server's peak RSS. Not part of CI.
 
 use std::io::{BufRead, BufReader};
@@ -17,7 +18,7 @@ use clap::Args;
 use ed25519_dalek::SigningKey;
 use rekap_ledger::Ledger;
 use rekap_log::{DefaultStorage, SignedSubmission};
-use rekap_model::{encode_payload, Event, Payload, Role};
+use rekap_model::{encode_payload, Event, Payload, Role, TallySheet};
 use rekap_presets::{Preset, PresetOptions};
 use rekap_server::wire::SubmissionJson;
 
@@ -40,7 +41,12 @@ pub struct BenchServerArgs {
     /// Client counts, comma-separated.
     #[arg(long, default_value = "1,10,100,400", value_delimiter = ',')]
     pub clients: Vec<usize>,
-    /// Working directory (fresh under the temporary directory by default).
+    /// Every Nth sheet a client submits is followed by a correction of that sheet (one
+    /// vote moved between the first two pairs) by the client's official; 0 for none.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub correct_every: usize,
+    /// Working directory, kept afterwards (by default a fresh one under the temporary
+    /// directory, removed when the bench ends).
     #[arg(long)]
     pub dir: Option<std::path::PathBuf>,
 }
@@ -48,12 +54,19 @@ pub struct BenchServerArgs {
 struct Measured {
     clients: usize,
     accepted: u64,
+    /// Of the accepted, corrections.
+    corrections: u64,
     refused: u64,
     seconds: f64,
     latencies_us: Vec<u64>,
     reads: u64,
     means: ServerMeans,
     peak_rss_mb: u64,
+    /// CPU the server used while measured, in cores (CPU seconds per second).
+    server_cores: f64,
+    /// CPU the bench's own clients and readers used, in cores: on one machine they take
+    /// from what the server could have.
+    client_cores: f64,
 }
 
 pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
@@ -76,16 +89,27 @@ pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
     };
     let preset = build_preset(name, &options, &cast)?;
     let mut out = format!(
-        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | of them corrections/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB | server cores | clients cores |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         preset.sheets.len(),
         args.seconds
     );
     for &clients in &args.clients {
         let store = dir.join(format!("store-{clients}"));
         let keys = create_store(&store, &preset, &cast, clients.max(1))?;
-        let measured = measure(&store, &preset, keys, Duration::from_secs(args.seconds))?;
+        let workload = Workload {
+            length: Duration::from_secs(args.seconds),
+            correct_every: args.correct_every,
+        };
+        let measured = measure(&store, &preset, keys, workload)?;
+        if args.dir.is_none() {
+            // Ours, under the temporary directory: a national store is gigabytes.
+            std::fs::remove_dir_all(&store)?;
+        }
         out += &row(&measured);
         eprint!("{}", row(&measured));
+    }
+    if args.dir.is_none() {
+        std::fs::remove_dir_all(&dir)?;
     }
     print(&out)?;
     Ok(Outcome::Success)
@@ -100,9 +124,10 @@ fn row(m: &Measured) -> String {
             .map_or(0.0, |us| *us as f64 / 1000.0)
     };
     format!(
-        "| {} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} |\n",
+        "| {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} |\n",
         m.clients,
         m.accepted as f64 / m.seconds,
+        m.corrections as f64 / m.seconds,
         m.refused,
         at(500),
         at(990),
@@ -112,17 +137,34 @@ fn row(m: &Measured) -> String {
         m.means.commit_ms,
         m.means.publish_ms,
         m.means.totals_view_ms,
-        m.peak_rss_mb
+        m.peak_rss_mb,
+        m.server_cores,
+        m.client_cores
     )
 }
 
-/// A store with the genesis and `clients` operator keys of the preset's province.
+/// One client's two keys: its operator's (sheets) and its official's (corrections).
+struct ClientKeys {
+    operator: SigningKey,
+    official: SigningKey,
+}
+
+/// A deterministic key, the `n`th of its `role` (0 operators, 1 officials).
+fn bench_key(role: u8, n: usize) -> SigningKey {
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&(n as u64 + 1).to_le_bytes());
+    seed[8] = role;
+    SigningKey::from_bytes(blake3::hash(&seed).as_bytes())
+}
+
+/// A store with the genesis and, per client, an operator and an official of the contest's
+/// scope.
 fn create_store(
     store: &Path,
     preset: &Preset,
     cast: &Cast,
     clients: usize,
-) -> anyhow::Result<Vec<SigningKey>> {
+) -> anyhow::Result<Vec<ClientKeys>> {
     let election = preset.election()?;
     let mut ledger = Ledger::create(
         DefaultStorage::create(store)?,
@@ -136,19 +178,24 @@ fn create_store(
         .first()
         .map(|contest| contest.scope.clone())
         .ok_or_else(|| anyhow!("the preset has no contest"))?;
-    let keys: Vec<SigningKey> = (0..clients)
-        .map(|n| {
-            let mut seed = [0u8; 32];
-            seed[..8].copy_from_slice(&(n as u64 + 1).to_le_bytes());
-            SigningKey::from_bytes(blake3::hash(&seed).as_bytes())
+    let keys: Vec<ClientKeys> = (0..clients)
+        .map(|n| ClientKeys {
+            operator: bench_key(0, n),
+            official: bench_key(1, n),
         })
         .collect();
+    let officer = |key: &SigningKey, role: Role| Event::OfficerRegistered {
+        key: key.verifying_key().to_bytes(),
+        role,
+        scope: scope.clone(),
+    };
     let events = keys
         .iter()
-        .map(|key| Event::OfficerRegistered {
-            key: key.verifying_key().to_bytes(),
-            role: Role::Operator,
-            scope: scope.clone(),
+        .flat_map(|keys| {
+            [
+                officer(&keys.operator, Role::Operator),
+                officer(&keys.official, Role::Official),
+            ]
         })
         .collect();
     ledger.submit(&cast.registrar, vec![events], 1)?;
@@ -200,11 +247,18 @@ const READERS: usize = 4;
 /// Submissions signed before the clock starts, over all clients.
 const PRESIGNED_TOTAL: usize = 100_000;
 
+/// What each client does, and for how long.
+#[derive(Clone, Copy)]
+struct Workload {
+    length: Duration,
+    correct_every: usize,
+}
+
 fn measure(
     store: &Path,
     preset: &Preset,
-    keys: Vec<SigningKey>,
-    length: Duration,
+    keys: Vec<ClientKeys>,
+    workload: Workload,
 ) -> anyhow::Result<Measured> {
     let (mut child, url) = start_server(store)?;
     let definition_hash = preset.election()?.hash();
@@ -212,13 +266,110 @@ fn measure(
     let stop = Arc::new(AtomicBool::new(false));
     let refused = Arc::new(AtomicU64::new(0));
     let reader_go = Arc::new(AtomicBool::new(false));
-    let readers: Vec<_> = (0..READERS)
+    let readers = start_readers(&url, &stop, &reader_go);
+    // Clients sign before the clock starts (a real client signs on its own machine): the
+    // first submissions of each client are signed up front, the rest on the fly.
+    let presigned_per_client = (PRESIGNED_TOTAL / clients.max(1)).max(500);
+    let go = Arc::new(std::sync::Barrier::new(clients + 1));
+    let writers: Vec<_> = keys
+        .into_iter()
+        .enumerate()
+        .map(|(n, keys)| {
+            let stations: Vec<_> = preset
+                .sheets
+                .iter()
+                .skip(n)
+                .step_by(clients)
+                .cloned()
+                .collect();
+            let (url, stop, refused, go) = (url.clone(), stop.clone(), refused.clone(), go.clone());
+            let contest = preset.contest_id.clone();
+            std::thread::spawn(move || {
+                let mut bodies = client_bodies(
+                    keys,
+                    stations,
+                    contest,
+                    definition_hash,
+                    workload.correct_every,
+                );
+                let presigned: Vec<Body> = bodies.by_ref().take(presigned_per_client).collect();
+                go.wait();
+                post_all(&url, presigned.into_iter().chain(bodies), &stop, &refused)
+            })
+        })
+        .collect();
+    go.wait();
+    let started = Instant::now();
+    let cpu_before = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
+    reader_go.store(true, Ordering::Relaxed);
+    std::thread::sleep(workload.length);
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies_us = Vec::new();
+    let mut corrections = 0;
+    for writer in writers {
+        let result = writer.join().map_err(|_| anyhow!("a client panicked"))?;
+        latencies_us.extend(result.latencies_us);
+        corrections += result.corrections;
+    }
+    let mut reads = 0;
+    for reader in readers {
+        reads += reader.join().map_err(|_| anyhow!("a reader panicked"))?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let cores = |before: f64, after: f64| (after - before) / seconds;
+    let server_cores = cores(cpu_before.0, cpu_seconds(&child.id().to_string()));
+    let client_cores = cores(cpu_before.1, cpu_seconds("self"));
+    let means = server_means(&url);
+    let peak_rss_mb = peak_rss_mb(child.id());
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+    Ok(Measured {
+        clients,
+        accepted: latencies_us.len() as u64,
+        corrections,
+        refused: refused.load(Ordering::Relaxed),
+        seconds,
+        latencies_us,
+        reads,
+        means,
+        peak_rss_mb,
+        server_cores,
+        client_cores,
+    })
+}
+
+/// CPU time (user and system) a process has used, in seconds, from `/proc/<pid>/stat`
+/// (fields 14 and 15, in Linux's fixed USER_HZ of 100 ticks a second); 0 where unreadable.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|field| field.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
+/// Threads asking for province totals beside the writers, one request at a time each,
+/// from when `go` is set until `stop` is; each returns how many were answered 200.
+fn start_readers(
+    url: &str,
+    stop: &Arc<AtomicBool>,
+    go: &Arc<AtomicBool>,
+) -> Vec<std::thread::JoinHandle<u64>> {
+    (0..READERS)
         .map(|_| {
-            let (url, stop, reader_go) = (url.clone(), stop.clone(), reader_go.clone());
+            let (url, stop, go) = (url.to_owned(), stop.clone(), go.clone());
             std::thread::spawn(move || {
                 let agent = agent();
                 let mut reads = 0u64;
-                while !reader_go.load(Ordering::Relaxed) {
+                while !go.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(1));
                 }
                 while !stop.load(Ordering::Relaxed) {
@@ -231,103 +382,131 @@ fn measure(
                 reads
             })
         })
-        .collect();
-    // Clients sign before the clock starts (a real client signs on its own machine): the
-    // first submissions of each client are signed up front, the rest on the fly.
-    let presigned_per_client = (PRESIGNED_TOTAL / clients.max(1)).max(500);
-    let go = Arc::new(std::sync::Barrier::new(clients + 1));
-    let writers: Vec<_> = keys
+        .collect()
+}
+
+/// The signed bodies one client posts, in order, signed as they are taken: a sheet per
+/// station of its own (operator counters 1, 2, ...) and, after every `correct_every`th
+/// sheet, a correction of that sheet by its official (official counters 1, 2, ...). The
+/// correction is posted after the sheet's receipt, so it always finds the sheet.
+fn client_bodies(
+    keys: ClientKeys,
+    stations: Vec<(String, TallySheet)>,
+    contest: String,
+    definition_hash: [u8; 32],
+    correct_every: usize,
+) -> impl Iterator<Item = Body> {
+    let body = move |key: &SigningKey, counter: u64, event: Event| {
+        let payload = encode_payload(&Payload::Events {
+            definition_hash,
+            events: vec![event],
+        });
+        let signed = SignedSubmission::sign(key, counter, payload);
+        serde_json::to_string(&SubmissionJson::of(&signed)).unwrap_or_default()
+    };
+    stations
         .into_iter()
         .enumerate()
-        .map(|(n, key)| {
-            let stations: Vec<_> = preset
-                .sheets
-                .iter()
-                .skip(n)
-                .step_by(clients)
-                .cloned()
-                .collect();
-            let (url, stop, refused, go) = (url.clone(), stop.clone(), refused.clone(), go.clone());
-            let contest = preset.contest_id.clone();
-            std::thread::spawn(move || {
-                let sign = |counter: u64, (station, sheet)| {
-                    let payload = encode_payload(&Payload::Events {
-                        definition_hash,
-                        events: vec![Event::SheetSubmitted {
-                            station,
-                            contest: contest.clone(),
-                            sheet,
-                        }],
-                    });
-                    let signed = SignedSubmission::sign(&key, counter, payload);
-                    serde_json::to_string(&SubmissionJson::of(&signed)).unwrap_or_default()
+        .flat_map(move |(index, (station, sheet))| {
+            let ordinal = index as u64 + 1;
+            let corrected = (correct_every > 0 && (index + 1) % correct_every == 0)
+                .then(|| one_vote_moved(&sheet));
+            let submitted = Event::SheetSubmitted {
+                station: station.clone(),
+                contest: contest.clone(),
+                sheet,
+            };
+            let mut bodies = vec![Body {
+                correction: false,
+                json: body(&keys.operator, ordinal, submitted),
+            }];
+            if let Some(sheet) = corrected {
+                let correction = Event::SheetCorrected {
+                    station,
+                    contest: contest.clone(),
+                    sheet,
+                    reason: "bench: one vote moved".to_owned(),
+                    answers: None,
                 };
-                let mut stations = (1u64..).zip(stations);
-                let presigned: Vec<String> = stations
-                    .by_ref()
-                    .take(presigned_per_client)
-                    .map(|(counter, station)| sign(counter, station))
-                    .collect();
-                go.wait();
-                let bodies = presigned
-                    .into_iter()
-                    .chain(stations.map(|(counter, station)| sign(counter, station)));
-                let agent = agent();
-                let mut latencies = Vec::new();
-                for body in bodies {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let sent = Instant::now();
-                    let answer = agent
-                        .post(format!("{url}/v1/submissions"))
-                        .header("content-type", "application/json")
-                        .send(body.as_str());
-                    match answer {
-                        Ok(mut response) if response.status() == 201 => {
-                            let _ = response.body_mut().read_to_vec();
-                            latencies.push(sent.elapsed().as_micros() as u64);
-                        }
-                        _ => {
-                            refused.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                }
-                latencies
-            })
+                let counter = ordinal / correct_every as u64;
+                bodies.push(Body {
+                    correction: true,
+                    json: body(&keys.official, counter, correction),
+                });
+            }
+            bodies
         })
-        .collect();
-    go.wait();
-    let started = Instant::now();
-    reader_go.store(true, Ordering::Relaxed);
-    std::thread::sleep(length);
-    stop.store(true, Ordering::Relaxed);
-    let mut latencies_us = Vec::new();
-    for writer in writers {
-        latencies_us.extend(writer.join().map_err(|_| anyhow!("a client panicked"))?);
+}
+
+/// The sheet with one vote moved from the first pair to the second (or back, if the first
+/// has none): valid, invalid and every total stay as they were, so the sheet stays lawful.
+fn one_vote_moved(sheet: &TallySheet) -> TallySheet {
+    let mut moved = sheet.clone();
+    let (from, to) = if moved.votes.first().copied().unwrap_or(0) > 0 {
+        (0, 1)
+    } else {
+        (1, 0)
+    };
+    if moved.votes.len() < 2 || moved.votes[from] == 0 {
+        return moved;
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let mut reads = 0;
-    for reader in readers {
-        reads += reader.join().map_err(|_| anyhow!("a reader panicked"))?;
+    moved.votes[from] -= 1;
+    moved.votes[to] += 1;
+    let types = moved.votes_by_type.len() / moved.votes.len();
+    if types > 0 {
+        let counts = &mut moved.votes_by_type;
+        if let Some(kind) = (0..types).find(|kind| counts[from * types + kind] > 0) {
+            counts[from * types + kind] -= 1;
+            counts[to * types + kind] += 1;
+        }
     }
-    let means = server_means(&url);
-    let peak_rss_mb = peak_rss_mb(child.id());
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let _ = child.wait();
-    Ok(Measured {
-        clients,
-        accepted: latencies_us.len() as u64,
-        refused: refused.load(Ordering::Relaxed),
-        seconds,
-        latencies_us,
-        reads,
-        means,
-        peak_rss_mb,
-    })
+    moved
+}
+
+/// One signed submission, as posted.
+struct Body {
+    correction: bool,
+    json: String,
+}
+
+/// What one client saw: the latency of each accepted submission (201), in microseconds,
+/// and how many of them were corrections.
+#[derive(Default)]
+struct ClientResult {
+    latencies_us: Vec<u64>,
+    corrections: u64,
+}
+
+/// Posts `bodies` one at a time until `stop`; anything but a 201 is counted in `refused`.
+fn post_all(
+    url: &str,
+    bodies: impl Iterator<Item = Body>,
+    stop: &AtomicBool,
+    refused: &AtomicU64,
+) -> ClientResult {
+    let agent = agent();
+    let mut result = ClientResult::default();
+    for body in bodies {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let sent = Instant::now();
+        let answer = agent
+            .post(format!("{url}/v1/submissions"))
+            .header("content-type", "application/json")
+            .send(body.json.as_str());
+        match answer {
+            Ok(mut response) if response.status() == 201 => {
+                let _ = response.body_mut().read_to_vec();
+                result.latencies_us.push(sent.elapsed().as_micros() as u64);
+                result.corrections += u64::from(body.correction);
+            }
+            _ => {
+                refused.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+    result
 }
 
 /// Means of the server's histograms, from /metrics: batch size, commit and publish time.

@@ -14,6 +14,7 @@ use rekap_formats::SourceProblem;
 use rekap_model::{ContestIdx, Election};
 
 use crate::exit::Outcome;
+use crate::lang::Lang;
 use crate::output::print;
 use crate::store::{self, StoreArg};
 use crate::table::Table;
@@ -47,8 +48,12 @@ pub struct CompareArgs {
     /// For a per-TPS CSV not in KawalPemilu's columns: `station=...,votes_1=...,valid=...,invalid=...`.
     #[arg(long, value_name = "MAP")]
     pub columns: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Language of the table's numbers: `id` groups 1.234.567, `en` 1,234,567 (default:
+    /// from LANG).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
@@ -96,11 +101,14 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
     let text = match args.format {
         Format::Json => serde_json::to_string(&comparison)? + "\n",
         Format::Csv => csv_text(&comparison),
-        Format::Table => table_text(&comparison) + &summary_line(&comparison) + "\n",
+        Format::Table => {
+            let lang = Lang::resolve(args.lang);
+            table_text(&comparison, lang) + &summary_line(&comparison, lang) + "\n"
+        }
     };
     print(&text)?;
     if !matches!(args.format, Format::Table) {
-        eprintln!("{}", summary_line(&comparison));
+        eprintln!("{}", summary_line(&comparison, Lang::resolve(args.lang)));
     }
     Ok(if comparison.summary.all_equal() {
         Outcome::Success
@@ -136,29 +144,31 @@ fn read_source(
     read::read_source(&args.with, bytes, options, election, contest)
 }
 
-fn figure(value: Option<u64>) -> String {
-    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+fn figure(value: Option<u64>, lang: Lang) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| lang.number(v))
 }
 
-fn signed(value: i64) -> String {
-    if value > 0 {
-        format!("+{value}")
-    } else {
-        value.to_string()
+/// A difference with its sign, grouped: `+1,204`, `-37`, `0`.
+fn signed(value: i64, lang: Lang) -> String {
+    let magnitude = lang.number(value.unsigned_abs());
+    match value.signum() {
+        1 => format!("+{magnitude}"),
+        -1 => format!("-{magnitude}"),
+        _ => magnitude,
     }
 }
 
-fn coverage(region: Option<&RegionFigures>) -> String {
+fn coverage(region: Option<&RegionFigures>, lang: Lang) -> String {
     match region {
         Some(RegionFigures {
             stations_reported: Some(done),
             stations_expected: Some(all),
             ..
-        }) => format!("{done}/{all}"),
+        }) => format!("{}/{}", lang.number(*done), lang.number(*all)),
         Some(RegionFigures {
             stations_reported: Some(done),
             ..
-        }) => done.to_string(),
+        }) => lang.number(*done),
         _ => "-".to_owned(),
     }
 }
@@ -183,7 +193,7 @@ fn pairs_of(comparison: &Comparison) -> usize {
         .unwrap_or(0)
 }
 
-fn table_text(comparison: &Comparison) -> String {
+fn table_text(comparison: &Comparison, lang: Lang) -> String {
     let pairs = pairs_of(comparison);
     let mut header = vec!["Code".to_owned(), "Name".to_owned()];
     for number in 1..=pairs {
@@ -199,7 +209,7 @@ fn table_text(comparison: &Comparison) -> String {
         let mut row = vec![region.code.clone(), region.name.clone()];
         for index in 0..pairs {
             let votes = |side: Option<&RegionFigures>| {
-                figure(side.and_then(|f| f.votes.get(index).copied()))
+                figure(side.and_then(|f| f.votes.get(index).copied()), lang)
             };
             row.push(votes(region.rekap.as_ref()));
             row.push(votes(region.other.as_ref()));
@@ -207,10 +217,10 @@ fn table_text(comparison: &Comparison) -> String {
                 region
                     .vote_differences
                     .get(index)
-                    .map_or_else(|| "-".to_owned(), |d| signed(*d)),
+                    .map_or_else(|| "-".to_owned(), |d| signed(*d, lang)),
             );
         }
-        row.push(coverage(region.other.as_ref()));
+        row.push(coverage(region.other.as_ref(), lang));
         row.push(presence_word(region.presence, region.equal).to_owned());
         table.push(row);
     }
@@ -218,17 +228,20 @@ fn table_text(comparison: &Comparison) -> String {
 }
 
 /// `regions: E equal, D differ, R only in rekap, S only in the source; largest: ...`.
-fn summary_line(comparison: &Comparison) -> String {
+fn summary_line(comparison: &Comparison, lang: Lang) -> String {
     let summary = &comparison.summary;
     let mut line = format!(
         "regions: {} equal, {} differ, {} only in rekap, {} only in the source",
-        summary.equal, summary.differing, summary.only_rekap, summary.only_other
+        lang.number(summary.equal),
+        lang.number(summary.differing),
+        lang.number(summary.only_rekap),
+        lang.number(summary.only_other)
     );
     if !summary.largest.is_empty() {
         let largest: Vec<String> = summary
             .largest
             .iter()
-            .map(|d| format!("{} pair {} {}", d.code, d.pair, signed(d.difference)))
+            .map(|d| format!("{} pair {} {}", d.code, d.pair, signed(d.difference, lang)))
             .collect();
         line += &format!("; largest differences: {}", largest.join(", "));
     }

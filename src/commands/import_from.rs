@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use ed25519_dalek::SigningKey;
 use rekap_formats::mapped::{plan_mapped, ColumnMapping};
-use rekap_formats::sirekap::{self, Candidates, DocumentCounts};
+use rekap_formats::sirekap::{self, Candidates};
 use rekap_formats::{plan_sourced, FormatError, SourceProblem, SourcedPlan};
 use rekap_import::{ImportLimits, ImportPlan};
 use rekap_model::State;
@@ -28,6 +28,9 @@ pub enum Format {
     Kawalpemilu,
     /// Any CSV, through --columns.
     Csv,
+    /// An OpenElections precinct CSV: county, precinct, office, district, party,
+    /// candidate, votes (and vote-type columns such as election_day, absentee, mail).
+    Openelections,
 }
 
 #[derive(Args)]
@@ -60,6 +63,7 @@ pub fn run(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
     run_planned(args, key, &|state, stage| {
         let planned = match args.from.format {
             Format::Sirekap => plan_sirekap(args, state, &operator, &limits),
+            Format::Openelections => plan_openelections(args, state, &operator, &limits),
             _ => plan_csv(args, state, &operator, &limits),
         }?;
         match planned {
@@ -130,17 +134,15 @@ fn plan_sirekap(
     };
     let (files, skipped, mut problems) =
         sirekap::find_documents(&args.files).context("cannot read the directory")?;
-    let mut counts = DocumentCounts::default();
-    let mut sheets = Vec::with_capacity(files.len());
-    for file in &files {
-        let shown = file.path.display().to_string();
-        let bytes = read(&file.path, sirekap::MAX_DOCUMENT_BYTES)?;
-        match sirekap::read_document(&shown, &bytes, &file.station, &shape, &mut counts) {
-            Ok(Some(sheet)) => sheets.push(sheet),
-            Ok(None) => {}
-            Err(found) => problems.extend(found),
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let (sheets, counts, found) = match sirekap::read_documents(&files, &shape, threads) {
+        Ok(read) => read,
+        Err(FormatError::Io { file, error }) => {
+            return Err(anyhow::Error::new(error).context(format!("cannot read {file}")))
         }
-    }
+        Err(error) => return Ok(Err(error)),
+    };
+    problems.extend(found);
     if !problems.is_empty() {
         return Ok(Err(FormatError::rejected(problems)));
     }
@@ -155,6 +157,31 @@ fn plan_sirekap(
         skipped
     );
     Ok(plan_sourced(state, operator, &sheets, limits).map(as_import_plan))
+}
+
+fn plan_openelections(
+    args: &ImportArgs,
+    state: &State,
+    operator: &[u8; 32],
+    limits: &ImportLimits,
+) -> anyhow::Result<Planned> {
+    let path = args
+        .files
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(Path::new("-"));
+    let bytes = read(path, limits.max_file_bytes)?;
+    let shown = path.display().to_string();
+    let planned =
+        rekap_formats::openelections::plan_openelections(state, operator, &shown, &bytes, limits);
+    Ok(planned.map(|(plan, counts)| {
+        eprintln!(
+            "{} rows: {} of offices that are not contests skipped (registered voters, ballots \
+             cast); {} sheets without over or under votes (invalid recorded as 0)",
+            counts.rows, counts.skipped, counts.invalid_unknown
+        );
+        as_import_plan(plan)
+    }))
 }
 
 fn plan_csv(

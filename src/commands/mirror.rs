@@ -7,7 +7,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use rekap_ledger::checkpoints::SignedCheckpoint;
+use rekap_ledger::Ledger;
+use rekap_log::DefaultStorage;
 use rekap_mirror::{HttpSource, Mirror, MirrorError, Step};
+use rekap_server::follow::{FollowConfig, Follower, Polled};
+use rekap_server::ServeConfig;
 
 use crate::commands::tlog::vkey_argument;
 use crate::exit::Outcome;
@@ -42,6 +47,12 @@ pub struct MirrorArgs {
     /// most 30 s); then the next poll starts over.
     #[arg(long, default_value_t = 6)]
     pub retries: u32,
+    /// Also serve what the mirror verified on this address, read-only: the server's read
+    /// API, /tlog/ tiles and portal pages, /v1/mirror (its status); every write answers 405
+    /// naming the server followed (docs/API.md "Mirrors"). Port 0: any free port, printed
+    /// on the first line. Stops on SIGTERM or SIGINT: exit 0, or 1 after an alarm.
+    #[arg(long, conflicts_with = "once", value_name = "ADDR")]
+    pub listen: Option<String>,
 }
 
 pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
@@ -53,6 +64,9 @@ pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
     let source = HttpSource::new(&from, args.checkpoint.clone());
     let mut mirror = Mirror::open(&args.store, source, log_key)
         .with_context(|| format!("cannot open the mirror at {}", args.store.display()))?;
+    if let Some(listen) = &args.listen {
+        return listen_and_follow(mirror, listen, &args);
+    }
     let backoff = (Duration::from_millis(200), Duration::from_secs(30));
     let mut last = None;
     loop {
@@ -76,6 +90,77 @@ pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
         }
         std::thread::sleep(Duration::from_millis(args.interval_ms));
     }
+}
+
+/// A mirror as the read-only server's follower (`--listen`): one attempt per poll, the
+/// server's loop backing off.
+struct Following {
+    mirror: Mirror,
+    last: Option<Step>,
+}
+
+impl Follower for Following {
+    type Storage = DefaultStorage;
+
+    fn poll(&mut self) -> Polled {
+        match self.mirror.poll(1, Duration::ZERO, Duration::ZERO) {
+            Ok(step) => {
+                if self.last.as_ref() != Some(&step) {
+                    let _ = print(&format!("{}\n", describe(&step)));
+                    let _ = std::io::stdout().flush();
+                }
+                self.last = Some(step);
+                Polled::Reached
+            }
+            Err(MirrorError::Unreachable(_)) => Polled::Unreachable,
+            Err(MirrorError::Alarm(_)) => Polled::Stopped,
+            Err(other) => {
+                eprintln!("mirror: {other}; it stops following and keeps serving what it holds");
+                Polled::Stopped
+            }
+        }
+    }
+
+    fn ledger(&self) -> Option<&Ledger<DefaultStorage>> {
+        self.mirror.ledger()
+    }
+
+    fn checkpoint(&self) -> Option<SignedCheckpoint> {
+        let note = self.mirror.accepted_note()?;
+        SignedCheckpoint::parse(note.to_owned()).ok()
+    }
+
+    fn log_vkey(&self) -> String {
+        self.mirror.log_key().to_vkey()
+    }
+
+    fn status(&self) -> serde_json::Value {
+        serde_json::to_value(self.mirror.status()).unwrap_or_default()
+    }
+}
+
+fn listen_and_follow(mirror: Mirror, listen: &str, args: &MirrorArgs) -> anyhow::Result<Outcome> {
+    let origin = mirror.source_base().to_owned();
+    let defaults = ServeConfig::default();
+    let config = ServeConfig {
+        listen: listen.to_owned(),
+        ..defaults
+    };
+    let follow = FollowConfig {
+        interval: Duration::from_millis(args.interval_ms.max(1)),
+        max_backoff: Duration::from_secs(30),
+        publish_interval: config.writer.publish_interval,
+    };
+    let following = Following { mirror, last: None };
+    let following = rekap_server::serve_read_only(following, &origin, config, follow, |address| {
+        println!("listening on http://{address}");
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(if following.mirror.status().alarm.is_some() {
+        Outcome::Rejected
+    } else {
+        Outcome::Success
+    })
 }
 
 fn describe(step: &Step) -> String {

@@ -1,10 +1,12 @@
 pub mod approve;
 pub mod audit;
 pub mod bench;
+mod bench_formats;
 pub mod bench_server;
 mod bench_tlog;
 pub mod compare;
 pub mod completions;
+pub mod definition;
 pub mod demo;
 pub mod export;
 mod export_results;

@@ -10,6 +10,7 @@ use rekap_ledger::replay_records;
 use rekap_log::export::{records_in_export, verify_export};
 use rekap_log::VerifyOptions;
 use rekap_projection::proof::ProofLevel;
+use rekap_tlog::tlog_proof::TlogProof;
 
 use crate::commands::totals::Format;
 use crate::exit::Outcome;
@@ -61,6 +62,9 @@ pub struct VerifyProofArgs {
     /// proof's approval record is used: compare it with the published one.
     #[arg(long)]
     pub digest: Option<String>,
+    /// The witnesses whose cosignatures the proof's checkpoint must carry.
+    #[command(flatten)]
+    pub quorum: crate::commands::witness::QuorumArgs,
     /// JSON and CSV: ok, station, contest, votes, valid, invalid, region, digest,
     /// digest_published, seq, author (or ok false and the failure).
     #[command(flatten)]
@@ -215,12 +219,25 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
         .as_deref()
         .map(crate::commands::tlog::vkey_argument)
         .transpose()?;
-    let verified = parse_proof(&text).and_then(|proof| {
-        proof::verify_proof(&proof, published.as_ref(), log_key.as_ref())
-            .map(|verified| (proof, verified))
-    });
-    match verified {
+    let verified = parse_proof(&text)
+        .and_then(|proof| {
+            proof::verify_proof(&proof, published.as_ref(), log_key.as_ref())
+                .map(|verified| (proof, verified))
+        })
+        .map_err(|failure| failure.to_string());
+    let verified = match verified {
         Ok((proof, verified)) => {
+            let note = TlogProof::parse(proof.approval.log_proof.as_bytes())
+                .map(|tlog| tlog.checkpoint)
+                .unwrap_or_default();
+            args.quorum
+                .check(&note)?
+                .map(|cosigned| (proof, verified, cosigned))
+        }
+        Err(failure) => Err(failure),
+    };
+    match verified {
+        Ok((proof, verified, cosigned)) => {
             let value = serde_json::json!({
                 "ok": true,
                 "station": proof.station,
@@ -235,11 +252,15 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
                 "author": hex::encode(verified.author),
                 "checkpoint_size": verified.checkpoint.size,
                 "checkpoint_signed": verified.checkpoint_signed,
+                "cosigned_by": cosigned,
             });
             print(&match args.format.chosen() {
                 Format::Json => value.to_string() + "\n",
                 Format::Csv => crate::output::csv_of_object(&value),
-                Format::Table => human(&proof, &verified, published.is_some()),
+                Format::Table => {
+                    human(&proof, &verified, published.is_some())
+                        + &crate::commands::witness::cosigned_line(cosigned.as_deref())
+                }
             })?;
             Ok(Outcome::Success)
         }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 use rekap_log::DefaultStorage;
+use rekap_server::cosigning::{Witness, WitnessPolicy};
 use rekap_server::portal::CompareSource;
 use rekap_server::{ServeConfig, WriterConfig};
 
@@ -42,6 +43,15 @@ pub struct ServeArgs {
     /// Largest request body in bytes (larger: 413).
     #[arg(long, default_value_t = 33 << 20)]
     pub body_limit: usize,
+    /// A witness to cosign each checkpoint before it is published: its URL (where it
+    /// answers POST /add-checkpoint) and its cosignature vkey (`rekap witness --vkey`),
+    /// as URL=VKEY. Repeat for each witness (docs/OPERATOR.md "Witness policy").
+    #[arg(long = "witness", value_name = "URL=VKEY")]
+    pub witnesses: Vec<String>,
+    /// Publish a checkpoint (/tlog/, receipts, proofs) only once this many of the
+    /// --witness witnesses cosigned it. Default: all of them.
+    #[arg(long, requires = "witnesses")]
+    pub quorum: Option<usize>,
     /// Another source for the portal's compare page (`/c/CONTEST/compare`), as `rekap
     /// compare --with` reads it (a portal aggregate `.json`, a region-totals CSV, a per-TPS
     /// CSV in KawalPemilu's columns); NAME (letters, digits, - and _) names it on the page.
@@ -52,6 +62,32 @@ pub struct ServeArgs {
     /// are portal aggregates.
     #[arg(long, value_name = "FILE")]
     pub compare_candidates: Option<PathBuf>,
+}
+
+/// `--witness` and `--quorum`, checked: refused (exit 1) if a vkey is bad or the quorum
+/// cannot be met.
+fn witness_policy(args: &ServeArgs) -> anyhow::Result<Option<WitnessPolicy>> {
+    if args.witnesses.is_empty() {
+        return Ok(None);
+    }
+    let witnesses = args
+        .witnesses
+        .iter()
+        .map(|text| Witness::parse(text))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let quorum = args.quorum.unwrap_or(witnesses.len());
+    if quorum == 0 || quorum > witnesses.len() {
+        anyhow::bail!(
+            "--quorum {quorum} must be between 1 and the {} witnesses given",
+            witnesses.len()
+        );
+    }
+    Ok(Some(WitnessPolicy {
+        witnesses,
+        quorum,
+        retry: Duration::from_millis(args.checkpoint_interval_ms.max(100)),
+    }))
 }
 
 /// `NAME=FILE` of `--compare`.
@@ -98,6 +134,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     if let Some(moved) = storage.quarantined() {
         eprintln!("note: {moved}");
     }
+    let witnesses = witness_policy(&args)?;
     let defaults = ServeConfig::default();
     let config = ServeConfig {
         listen: args.listen,
@@ -114,6 +151,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             body_bytes: args.body_limit,
             ..defaults.http
         },
+        witnesses,
         compare,
         ..defaults
     };

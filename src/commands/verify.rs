@@ -82,6 +82,13 @@ fn verify_tiles(
     let source_tree = super::verify_tiles::TileSource::new(source);
     let checked = super::verify_tiles::verify(&source_tree, log_key.as_ref(), options)
         .with_context(|| format!("verifying the tile tree at {source}"))?;
+    let cosigned = match args.quorum.check(&checked.note)? {
+        Ok(cosigned) => cosigned,
+        Err(why) => {
+            print(&format!("FAILED: the tile tree's checkpoint: {why}\n"))?;
+            return Ok(Outcome::Rejected);
+        }
+    };
     let report = &checked.report;
     let format = args.format.chosen();
     if !matches!(format, Format::Table) {
@@ -99,6 +106,7 @@ fn verify_tiles(
             checked.checkpoint.origin,
             checked.checkpoint.size
         ))?;
+        print(&super::witness::cosigned_line(cosigned.as_deref()))?;
     }
     Ok(if report.ok() {
         Outcome::Success

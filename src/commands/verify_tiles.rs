@@ -129,6 +129,8 @@ fn with_width(resource: Resource, width: u16) -> Resource {
 pub struct TilesReport {
     pub report: VerifyReport,
     pub checkpoint: Checkpoint,
+    /// The checkpoint's signed note, as fetched (with any cosignatures).
+    pub note: String,
     pub signature_checked: bool,
 }
 
@@ -139,6 +141,7 @@ pub fn verify(
     options: VerifyOptions,
 ) -> anyhow::Result<TilesReport> {
     let note = source.required(tiles::CHECKPOINT_PATH)?;
+    let note_text = String::from_utf8_lossy(&note).into_owned();
     let checkpoint = match log_key {
         Some(key) => Checkpoint::open(&note, key.name(), key).map_err(anyhow::Error::from),
         None => String::from_utf8(note)
@@ -176,6 +179,7 @@ pub fn verify(
     Ok(TilesReport {
         report,
         checkpoint,
+        note: note_text,
         signature_checked: log_key.is_some(),
     })
 }

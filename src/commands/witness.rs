@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
+use rekap_witness::cosignature::check_quorum;
 use rekap_witness::evidence::{Evidence, Verdict};
-use rekap_witness::{CosignatureSigner, Witness};
+use rekap_witness::{CosignatureSigner, CosignatureVerifier, Witness};
 
 use crate::commands::tlog::vkey_argument;
 use crate::exit::Outcome;
@@ -95,5 +96,64 @@ pub fn verify_evidence(args: VerifyEvidenceArgs) -> anyhow::Result<Outcome> {
             print(&format!("not proven: {reason}\n"))?;
             Ok(Outcome::Rejected)
         }
+    }
+}
+
+/// `--witness VKEY ... --quorum K`: the checkpoint must carry K valid cosignatures
+/// (cosignature/v1) of the witnesses given (`verify-proof`, `verify --tiles`).
+#[derive(Args, Default)]
+pub struct QuorumArgs {
+    /// A witness's cosignature vkey (text, or a file holding it; `rekap witness --vkey`)
+    /// whose cosignature of the checkpoint counts toward --quorum. Repeat for each witness.
+    #[arg(long = "witness", value_name = "VKEY")]
+    pub witnesses: Vec<String>,
+    /// Require valid cosignatures of at least this many of the --witness keys on the
+    /// checkpoint (default with --witness: all of them).
+    #[arg(long, requires = "witnesses")]
+    pub quorum: Option<usize>,
+}
+
+impl QuorumArgs {
+    /// Checks `note` when witnesses were given: `Ok(None)` without them, `Ok(Some(names))`
+    /// of the witnesses that cosigned, `Err` the reason the quorum is not met.
+    pub fn check(&self, note: &str) -> anyhow::Result<Result<Option<Vec<String>>, String>> {
+        if self.witnesses.is_empty() {
+            return Ok(Ok(None));
+        }
+        let witnesses = self
+            .witnesses
+            .iter()
+            .map(|text| {
+                let vkey = if std::path::Path::new(text).is_file() {
+                    crate::input::read_text(std::path::Path::new(text))?
+                } else {
+                    text.to_owned()
+                };
+                CosignatureVerifier::from_vkey(vkey.trim())
+                    .with_context(|| format!("--witness {text:?} is not a cosignature vkey"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let quorum = self.quorum.unwrap_or(witnesses.len());
+        if quorum == 0 || quorum > witnesses.len() {
+            anyhow::bail!(
+                "--quorum {quorum} must be between 1 and the {} witnesses given",
+                witnesses.len()
+            );
+        }
+        Ok(check_quorum(note, &witnesses, quorum)
+            .map(Some)
+            .map_err(|error| error.to_string()))
+    }
+}
+
+/// The line saying who cosigned the checkpoint (empty when no witness was asked for).
+pub fn cosigned_line(cosigned: Option<&[String]>) -> String {
+    match cosigned {
+        Some(names) => format!(
+            "checkpoint cosigned by {} witnesses: {}\n",
+            names.len(),
+            names.join(", ")
+        ),
+        None => String::new(),
     }
 }

@@ -41,6 +41,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-model",
             "rekap-projection",
             "rekap-ledger",
+            "rekap-witness",
             // The portal's compare page reads other sources as `rekap compare` does.
             "rekap-formats",
         ],

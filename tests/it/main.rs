@@ -2,6 +2,7 @@
 //! per command.
 
 mod audit;
+mod bench_server;
 mod bulk_void;
 mod completions;
 mod damage;
@@ -20,6 +21,8 @@ mod keys;
 mod layers;
 mod listings;
 mod mirror;
+mod mirror_listen;
+mod openelections;
 mod plain_text;
 mod portal;
 mod portal_cek;
@@ -38,3 +41,4 @@ mod verify;
 mod views;
 mod wait_and_correct;
 mod webdriver;
+mod witness_quorum;

@@ -16,7 +16,7 @@ use crate::harness::{code, rekap_binary, stderr, stdout, Sandbox};
 use crate::server::{election, get, sheet_args, station};
 
 /// A `rekap` process started in the sandbox, its first stdout line read.
-struct Process {
+pub(crate) struct Process {
     child: Child,
     first_line: String,
     /// Kept open: a closed pipe would end the process at its next line of output.
@@ -24,7 +24,7 @@ struct Process {
 }
 
 impl Process {
-    fn start(sandbox: &Sandbox, args: &[&str]) -> Process {
+    pub(crate) fn start(sandbox: &Sandbox, args: &[&str]) -> Process {
         let mut child = Command::new(rekap_binary())
             .current_dir(sandbox.path(""))
             .env_remove("REKAP_STORE")
@@ -44,7 +44,7 @@ impl Process {
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.first_line
             .trim()
             .strip_prefix("listening on ")
@@ -52,7 +52,11 @@ impl Process {
             .to_owned()
     }
 
-    fn stop(mut self) {
+    pub(crate) fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub(crate) fn stop(mut self) {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -61,7 +65,7 @@ impl Process {
     }
 
     /// Waits (bounded) for the process to exit by itself; its code and stderr.
-    fn wait_exit(mut self, limit: Duration) -> (i32, String) {
+    pub(crate) fn wait_exit(mut self, limit: Duration) -> (i32, String) {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
@@ -90,7 +94,7 @@ impl Drop for Process {
     }
 }
 
-fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
+pub(crate) fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
     let server = Process::start(
         sandbox,
         &[
@@ -113,14 +117,14 @@ fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
     server
 }
 
-fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
+pub(crate) fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
     let output = sandbox.run(args);
     assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
     stdout(&output)
 }
 
 /// One sheet submitted to `store` through the CLI (one record, one checkpoint signed).
-fn submit(sandbox: &Sandbox, store: &str, n: usize, one: u32) {
+pub(crate) fn submit(sandbox: &Sandbox, store: &str, n: usize, one: u32) {
     let mut args = vec!["submit", "--store", store, "--key", "keys/operator0.key"];
     let sheet = sheet_args(&station(n), one);
     args.extend(sheet.iter().map(String::as_str));
@@ -128,14 +132,20 @@ fn submit(sandbox: &Sandbox, store: &str, n: usize, one: u32) {
 }
 
 /// The store's latest checkpoint, written where the mirrors read it.
-fn publish_checkpoint(sandbox: &Sandbox, store: &str) -> String {
+pub(crate) fn publish_checkpoint(sandbox: &Sandbox, store: &str) -> String {
     let note = run_ok(sandbox, &["checkpoint", "--store", store]);
     std::fs::write(sandbox.path("served.checkpoint"), &note).expect("write");
     note
 }
 
 /// The add-checkpoint body from `old` to the latest checkpoint of `store`.
-fn witness_body(sandbox: &Sandbox, store: &str, old: u64, note: &str, size: u64) -> String {
+pub(crate) fn witness_body(
+    sandbox: &Sandbox,
+    store: &str,
+    old: u64,
+    note: &str,
+    size: u64,
+) -> String {
     let mut body = format!("old {old}\n");
     if old > 0 && old < size {
         let proof = run_ok(
@@ -160,7 +170,7 @@ fn witness_body(sandbox: &Sandbox, store: &str, old: u64, note: &str, size: u64)
     body
 }
 
-fn post(url: &str, body: &str) -> (u16, String) {
+pub(crate) fn post(url: &str, body: &str) -> (u16, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -173,6 +183,8 @@ fn post(url: &str, body: &str) -> (u16, String) {
     )
 }
 
+/// One poll, the checkpoint read from `--checkpoint served.checkpoint` (the option kept
+/// for a server that does not serve one).
 fn mirror_once(sandbox: &Sandbox, store: &str, url: &str) -> std::process::Output {
     sandbox.run(&[
         "mirror",
@@ -190,6 +202,22 @@ fn mirror_once(sandbox: &Sandbox, store: &str, url: &str) -> std::process::Outpu
     ])
 }
 
+/// One poll, the checkpoint read from the server's own `/tlog/checkpoint`.
+fn mirror_once_served(sandbox: &Sandbox, store: &str, url: &str) -> std::process::Output {
+    sandbox.run(&[
+        "mirror",
+        "--from",
+        url,
+        "--store",
+        store,
+        "--log-key",
+        "log.vkey",
+        "--once",
+        "--retries",
+        "3",
+    ])
+}
+
 fn status(sandbox: &Sandbox, store: &str) -> (i32, Value) {
     let output = sandbox.run(&["mirror", "--status", "--store", store]);
     (
@@ -198,7 +226,7 @@ fn status(sandbox: &Sandbox, store: &str) -> (i32, Value) {
     )
 }
 
-fn evidence_in(directory: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn evidence_in(directory: &Path) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(directory)
         .map(|entries| entries.map(|entry| entry.expect("entry").path()).collect())
         .unwrap_or_default();
@@ -206,7 +234,7 @@ fn evidence_in(directory: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-fn assert_proves(sandbox: &Sandbox, files: &[std::path::PathBuf]) {
+pub(crate) fn assert_proves(sandbox: &Sandbox, files: &[std::path::PathBuf]) {
     assert!(!files.is_empty(), "no evidence written");
     for file in files {
         let output = sandbox.run(&["verify-evidence", &file.display().to_string()]);
@@ -259,6 +287,8 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
 
     let server = serve(&sandbox, "rekap-store", "127.0.0.1:0");
     let url = server.url();
+    // The mirrors read the server's own checkpoint: the one its store signed last.
+    assert_eq!(get(&format!("{url}/tlog/checkpoint")).1, honest);
     let witnesses: Vec<Process> = (1..=2)
         .map(|n| {
             run_ok(&sandbox, &["keygen", "--out", &format!("keys/w{n}.key")]);
@@ -298,15 +328,13 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
             "m1",
             "--log-key",
             "log.vkey",
-            "--checkpoint",
-            "served.checkpoint",
             "--interval-ms",
             "100",
             "--retries",
             "2",
         ],
     );
-    let second = mirror_once(&sandbox, "m2", &url);
+    let second = mirror_once_served(&sandbox, "m2", &url);
     assert_eq!(code(&second), 0, "{}", stderr(&second));
     wait_for_size(&sandbox, "m1", 6);
     let (code_before, before) = status(&sandbox, "m2");
@@ -332,14 +360,12 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
     // served at the honest server's address.
     submit(&sandbox, "dishonest-store", 4, 99);
     submit(&sandbox, "dishonest-store", 5, 98);
-    // Signed now, served only once the honest server is gone: a follower polling meanwhile
-    // must not read the fork's checkpoint beside the honest server's records.
+    // Signed now; the dishonest server serves it at /tlog/checkpoint beside its records.
     let forked = run_ok(&sandbox, &["checkpoint", "--store", "dishonest-store"]);
     // What the dishonest log sends its witnesses: its own proof from the size they hold.
     let fork_body = witness_body(&sandbox, "dishonest-store", 6, &forked, 7);
     let address = url.trim_start_matches("http://").to_owned();
     server.stop();
-    std::fs::write(sandbox.path("served.checkpoint"), &forked).expect("write");
     let dishonest = serve(&sandbox, "dishonest-store", &address);
 
     let (code_m1, alarm) = follower.wait_exit(Duration::from_secs(60));
@@ -350,7 +376,8 @@ fn a_fork_is_detected_by_every_mirror_and_witness_with_evidence_that_proves_it()
         assert_eq!(status, 422, "{reason}");
     }
     // Mirror 2 comes back after the fork.
-    let returned = mirror_once(&sandbox, "m2", &url);
+    assert_eq!(get(&format!("{url}/tlog/checkpoint")).1, forked);
+    let returned = mirror_once_served(&sandbox, "m2", &url);
     assert_eq!(code(&returned), 1, "{}", stderr(&returned));
     for mirror in ["m1", "m2"] {
         let (exit, value) = status(&sandbox, mirror);

@@ -168,7 +168,7 @@ pub(crate) fn get(url: &str) -> (u16, String) {
     (status, body)
 }
 
-fn post(url: &str, body: &str) -> (u16, String, Option<String>) {
+pub(crate) fn post(url: &str, body: &str) -> (u16, String, Option<String>) {
     answer(
         agent()
             .post(url)
@@ -182,7 +182,7 @@ pub(crate) fn json_of(text: &str) -> Value {
 }
 
 /// `rekap submit --offline`: one signed submission line.
-fn offline(sandbox: &Sandbox, key: &str, station: &str, one: u32) -> String {
+pub(crate) fn offline(sandbox: &Sandbox, key: &str, station: &str, one: u32) -> String {
     let file = format!("offline-{key}.jsonl");
     let _ = std::fs::remove_file(sandbox.path(&file));
     let mut args = vec![

@@ -6,6 +6,18 @@
 //! the station's (or region's) code, `office` the contest's name, `district` its scope
 //! region's code, `party` empty (a definition names pairs, not parties), `candidate` the
 //! pair's name, `votes` its votes.
+//!
+//! In ([`import`], `rekap import --from openelections`): [`table`] reads the rows, with the
+//! vote-type columns present; [`definition`] writes a definition from them for `rekap
+//! definition --from openelections`.
+
+pub mod definition;
+pub mod import;
+pub mod table;
+
+pub use definition::{write_definition, DefinitionOptions, WrittenDefinition};
+pub use import::{plan_openelections, ReadCounts};
+pub use table::{read_table, Table};
 
 /// One row.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -591,3 +591,90 @@ fn misplaced(root: &Path, path: &Path, station: &str) -> Option<String> {
         ))
     }
 }
+
+/// What [`read_documents`] found: the sheets in the files' order, the counts, and every
+/// problem.
+pub type ReadDocuments = (Vec<SourcedSheet>, DocumentCounts, Vec<SourceProblem>);
+
+/// Reads and parses every document of `files` on up to `threads` threads (a national tree
+/// is 820,000 small files: their parsing is most of an import), keeping the files' order.
+/// A file that cannot be read is an error; one over [`MAX_DOCUMENT_BYTES`] a problem.
+pub fn read_documents(
+    files: &[DocumentFile],
+    shape: &ContestShape<'_>,
+    threads: usize,
+) -> Result<ReadDocuments, crate::FormatError> {
+    let chunk = files.len().div_ceil(threads.max(1)).max(1);
+    let results: Vec<Result<ReadDocuments, crate::FormatError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || read_sequentially(part, shape)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker.join().unwrap_or_else(|_| {
+                    Err(crate::FormatError::Io {
+                        file: String::new(),
+                        error: std::io::Error::other("a reading thread panicked"),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut all: ReadDocuments = (
+        Vec::with_capacity(files.len()),
+        DocumentCounts::default(),
+        Vec::new(),
+    );
+    for result in results {
+        let (sheets, counts, problems) = result?;
+        all.0.extend(sheets);
+        all.1.documents += counts.documents;
+        all.1.not_counted += counts.not_counted;
+        all.1.without_administration += counts.without_administration;
+        all.1.invalid_unknown += counts.invalid_unknown;
+        all.2.extend(problems);
+    }
+    Ok(all)
+}
+
+fn read_sequentially(
+    files: &[DocumentFile],
+    shape: &ContestShape<'_>,
+) -> Result<ReadDocuments, crate::FormatError> {
+    use std::io::Read;
+    let mut read: ReadDocuments = (
+        Vec::with_capacity(files.len()),
+        DocumentCounts::default(),
+        Vec::new(),
+    );
+    let mut bytes = Vec::new();
+    for file in files {
+        let shown = file.path.display().to_string();
+        let io_error = |error| crate::FormatError::Io {
+            file: shown.clone(),
+            error,
+        };
+        bytes.clear();
+        std::fs::File::open(&file.path)
+            .map_err(io_error)?
+            .take(MAX_DOCUMENT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            read.2.push(SourceProblem::new(
+                &shown,
+                "",
+                format!("larger than {MAX_DOCUMENT_BYTES} bytes, the largest document read"),
+            ));
+            continue;
+        }
+        match read_document(&shown, &bytes, &file.station, shape, &mut read.1) {
+            Ok(Some(sheet)) => read.0.push(sheet),
+            Ok(None) => {}
+            Err(found) => read.2.extend(found),
+        }
+    }
+    Ok(read)
+}

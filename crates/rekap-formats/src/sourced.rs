@@ -98,6 +98,8 @@ fn sheets_csv(state: &State, sheets: &[SourcedSheet]) -> Vec<u8> {
         header.extend(ADMINISTRATIVE.iter().map(|name| (*name).to_owned()));
     }
     header.extend((1..=pairs).map(|number| format!("votes_{number}")));
+    let typed = typed_columns(state, sheets);
+    header.extend(typed.iter().map(|(column, _)| column.clone()));
     header.extend(["valid".to_owned(), "invalid".to_owned()]);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&header);
@@ -114,10 +116,78 @@ fn sheets_csv(state: &State, sheets: &[SourcedSheet]) -> Vec<u8> {
                 .map(u32::to_string)
                 .unwrap_or_default()
         }));
+        row.extend(typed_cells(state, sourced, &typed));
         row.extend([sheet.valid.to_string(), sheet.invalid.to_string()]);
         let _ = writer.write_record(&row);
     }
     writer.into_inner().unwrap_or_default()
+}
+
+/// The `votes_<N>_<type>` columns the sheets' contests need (pair N's count of the vote
+/// type), each with its type key, in first-seen order.
+fn typed_columns(state: &State, sheets: &[SourcedSheet]) -> Vec<(String, String)> {
+    let election = state.election();
+    let mut columns: Vec<(String, String)> = Vec::new();
+    let mut contests_seen: Vec<&str> = Vec::new();
+    for sourced in sheets.iter().filter(|s| !s.sheet.votes_by_type.is_empty()) {
+        if contests_seen.contains(&sourced.contest.as_str()) {
+            continue;
+        }
+        contests_seen.push(&sourced.contest);
+        let Some(contest) = election
+            .contest_by_id(&sourced.contest)
+            .and_then(|index| election.contest(index))
+        else {
+            continue;
+        };
+        for pair in &contest.pairs {
+            for vote_type in &contest.vote_types {
+                let column = format!("votes_{}_{}", pair.number, vote_type.key);
+                if !columns.iter().any(|(known, _)| *known == column) {
+                    columns.push((column, vote_type.key.clone()));
+                }
+            }
+        }
+    }
+    columns
+}
+
+/// A sheet's cells of the typed columns: its counts for its contest's types, empty for
+/// the others.
+fn typed_cells(state: &State, sourced: &SourcedSheet, typed: &[(String, String)]) -> Vec<String> {
+    let election = state.election();
+    let contest = election
+        .contest_by_id(&sourced.contest)
+        .and_then(|index| election.contest(index));
+    let count = |column: &str| -> Option<u32> {
+        let contest = contest?;
+        let types = contest.vote_types.len();
+        contest.pairs.iter().enumerate().find_map(|(pair, spec)| {
+            contest
+                .vote_types
+                .iter()
+                .enumerate()
+                .find_map(|(index, vote_type)| {
+                    (format!("votes_{}_{}", spec.number, vote_type.key) == column)
+                        .then(|| {
+                            sourced
+                                .sheet
+                                .votes_by_type
+                                .get(pair * types + index)
+                                .copied()
+                        })
+                        .flatten()
+                })
+        })
+    };
+    typed
+        .iter()
+        .map(|(column, _)| {
+            count(column)
+                .map(|value| value.to_string())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// The administrative columns of the sheets CSV, in the order [`administrative_cells`]

@@ -144,6 +144,21 @@ impl Mirror {
         &self.status
     }
 
+    /// The last checkpoint accepted, as the server signed it.
+    pub fn accepted_note(&self) -> Option<&str> {
+        self.accepted.as_ref().map(|(note, _)| note.as_str())
+    }
+
+    /// The log's verifier key this mirror checks every checkpoint with.
+    pub fn log_key(&self) -> &Verifier {
+        &self.log_key
+    }
+
+    /// The server followed.
+    pub fn source_base(&self) -> &str {
+        self.source.base()
+    }
+
     /// The ledger, once the genesis is held.
     pub fn ledger(&self) -> Option<&Ledger<DefaultStorage>> {
         match self.held.as_ref()? {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request as HttpRequest, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,9 +21,10 @@ use tokio::sync::oneshot;
 use crate::problem::Problem;
 use crate::rate::RateLimiter;
 use crate::reads;
-use crate::wire::{fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson};
-use crate::writer::{Answer, Request, Shared, TileAnswer};
-use rekap_ledger::tiles::Resource;
+use crate::wire::{
+    fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson, TransparencyJson,
+};
+use crate::writer::{Answer, Request, Shared};
 
 /// Limits of the HTTP side.
 #[derive(Clone, Copy, Debug)]
@@ -43,6 +44,8 @@ pub struct App {
     queue: SyncSender<Request>,
     key_limits: RateLimiter<PublicKey>,
     address_limits: RateLimiter<IpAddr>,
+    /// A read-only server (a mirror): the origin server every write belongs to.
+    origin: Option<String>,
     /// The portal's comparison sources (`serve --compare`).
     pub compare: crate::portal::Sources,
 }
@@ -54,8 +57,15 @@ impl App {
             queue,
             key_limits: RateLimiter::new(limits.per_key.0, limits.per_key.1),
             address_limits: RateLimiter::new(limits.per_address.0, limits.per_address.1),
+            origin: None,
             compare: crate::portal::Sources::default(),
         }
+    }
+
+    /// A read-only server of a copy of `origin`'s log: every write answers 405 naming it.
+    pub fn read_only(mut self, origin: &str) -> Self {
+        self.origin = Some(origin.to_owned());
+        self
     }
 
     /// The same, with the portal's comparison sources.
@@ -96,6 +106,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
     let v1 = Router::new()
         .route("/v1/submissions", post(submit))
         .route("/v1/counters/{key}", get(counter))
+        .route("/v1/inclusion/{seq}", get(inclusion))
         .route("/v1/election", get(reads::election))
         .route("/v1/totals", get(reads::totals))
         .route("/v1/status", get(reads::status))
@@ -107,7 +118,8 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route("/v1/statement", get(reads::statement))
         .route("/v1/records", get(reads::records))
         .route("/v1/export", get(reads::export))
-        .route("/tlog/{*path}", get(tile))
+        .route("/v1/mirror", get(mirror_status))
+        .route("/tlog/{*path}", get(crate::tlog::tile))
         // The portal's pages and files under the same per-address limit as the API.
         .merge(crate::portal::router())
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_address));
@@ -117,6 +129,7 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .fallback(|| async { Problem::not_found("no such route; see docs/API.md") })
+        .layer(middleware::from_fn_with_state(app.clone(), refuse_writes))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(app.clone(), count_status))
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -153,6 +166,50 @@ async fn count_status(State(app): State<Arc<App>>, request: HttpRequest, next: N
     let response = next.run(request).await;
     app.shared.metrics.count_request(response.status().as_u16());
     response
+}
+
+/// On a read-only server: every method but GET and HEAD, and the next counter (a write's
+/// first step), answer 405 naming the origin server.
+async fn refuse_writes(State(app): State<Arc<App>>, request: HttpRequest, next: Next) -> Response {
+    let Some(origin) = &app.origin else {
+        return next.run(request).await;
+    };
+    let method = request.method();
+    let reading = method == Method::GET || method == Method::HEAD;
+    if reading && !request.uri().path().starts_with("/v1/counters/") {
+        return next.run(request).await;
+    }
+    let mut response = Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "read-only",
+        format!(
+            "this is a read-only mirror of {origin}: send {method} {} to {origin}",
+            request.uri().path()
+        ),
+    )
+    .origin(origin)
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
+}
+
+/// `GET /v1/mirror`: what a mirror verified (origin, size, checkpoint, lag, alarm); 404 on
+/// a server.
+async fn mirror_status(State(app): State<Arc<App>>) -> Result<Response, Problem> {
+    let status = app
+        .shared
+        .mirror_status
+        .read()
+        .map_err(|_| Problem::internal("the mirror's status is unavailable"))?
+        .clone();
+    match status {
+        Some(status) => Ok(Json(status).into_response()),
+        None => Err(Problem::not_found(
+            "this server is not a mirror: /v1/mirror is answered by `rekap mirror --listen`",
+        )),
+    }
 }
 
 async fn limit_address(State(app): State<Arc<App>>, request: HttpRequest, next: Next) -> Response {
@@ -216,7 +273,7 @@ async fn submit(
                 record_hash: placed.record_hash,
                 repeated,
                 head: HeadJson::from(head),
-                transparency: None,
+                transparency: transparency(&app.shared, placed.seq),
             };
             let status = if repeated {
                 StatusCode::OK
@@ -236,6 +293,37 @@ async fn submit(
             "the writer stopped before answering; retry the same submission",
         )),
     }
+}
+
+/// The record's inclusion in the published checkpoint, if that covers it.
+fn transparency(shared: &Shared, seq: u64) -> Option<TransparencyJson> {
+    let state = shared.tlog()?;
+    let tlog_proof = rekap_ledger::proof::log_proof(&state.tree, &state.checkpoint, seq).ok()??;
+    Some(TransparencyJson {
+        size: state.size(),
+        tlog_proof,
+    })
+}
+
+/// `GET /v1/inclusion/{seq}`: the record's inclusion in the published checkpoint; 404 with
+/// Retry-After until one covers it.
+async fn inclusion(
+    State(app): State<Arc<App>>,
+    Path(seq): Path<String>,
+) -> Result<Json<TransparencyJson>, Problem> {
+    let seq: u64 = rekap_witness::request::parse_decimal(&seq)
+        .filter(|seq| *seq > 0)
+        .ok_or_else(|| {
+            Problem::bad_request(format!("{seq:?} is not a record's seq (1, 2, ...)"))
+        })?;
+    transparency(&app.shared, seq).map(Json).ok_or_else(|| {
+        let published = app.shared.tlog().map_or(0, |state| state.size());
+        Problem::not_found(format!(
+            "record {seq} is not in the published checkpoint (size {published}) yet; \
+             the server signs one after commits (docs/API.md)"
+        ))
+        .retry_after(1)
+    })
 }
 
 /// `GET /v1/counters/{key}`.
@@ -259,41 +347,4 @@ async fn counter(
         key: hex::encode(author),
         next_counter: last + 1,
     }))
-}
-
-/// `GET /tlog/<path>`: the tile tree of the latest signed checkpoint (C2SP tlog-tiles,
-/// docs/API.md). Full tiles and bundles never change: cached for a year, immutable; the
-/// checkpoint and partial tiles change as the log grows.
-async fn tile(State(app): State<Arc<App>>, Path(path): Path<String>) -> Result<Response, Problem> {
-    let resource = Resource::parse(&path)
-        .map_err(|error| Problem::not_found(format!("{error}; see docs/API.md")))?;
-    let (reply, answer) = oneshot::channel();
-    app.enqueue(Request::Tile { resource, reply })?;
-    let bytes = match answer.await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(TileAnswer::NotFound(why))) => return Err(Problem::not_found(why)),
-        Ok(Err(TileAnswer::Unsigned(why))) => {
-            return Err(Problem::not_found(format!("no tile tree is served: {why}")))
-        }
-        Ok(Err(TileAnswer::Failed(why))) => return Err(Problem::internal(why)),
-        Err(_) => return Err(Problem::internal("the writer stopped before answering")),
-    };
-    let (content_type, cache) = if resource == Resource::Checkpoint {
-        ("text/plain; charset=utf-8", "no-cache")
-    } else if resource.is_partial() {
-        ("application/octet-stream", "no-cache")
-    } else {
-        (
-            "application/octet-stream",
-            "public, max-age=31536000, immutable",
-        )
-    };
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, content_type),
-            (axum::http::header::CACHE_CONTROL, cache),
-        ],
-        bytes,
-    )
-        .into_response())
 }

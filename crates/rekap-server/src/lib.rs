@@ -5,13 +5,17 @@
 //! `rekap_ledger::GroupLedger`. The API is docs/API.md.
 
 pub mod api;
+pub mod cosigning;
+pub mod follow;
 pub mod metrics;
+pub mod owner;
 pub mod portal;
 pub mod problem;
 pub mod publisher;
 pub mod rate;
 pub mod reads;
 pub mod snapshot;
+pub mod tlog;
 pub mod wire;
 pub mod writer;
 
@@ -39,6 +43,8 @@ pub struct ServeConfig {
     pub http: HttpLimits,
     /// Worker threads of the runtime (the writer is a thread of its own).
     pub worker_threads: usize,
+    /// Publish a checkpoint only once these witnesses cosigned it (`--witness`, `--quorum`).
+    pub witnesses: Option<cosigning::WitnessPolicy>,
     /// The portal compare page's other sources (`serve --compare NAME=FILE`).
     pub compare: Vec<portal::CompareSource>,
 }
@@ -63,6 +69,7 @@ impl Default for ServeConfig {
                 per_address: (2000, 4000),
             },
             worker_threads: 2,
+            witnesses: None,
             compare: Vec::new(),
         }
     }
@@ -84,15 +91,16 @@ pub enum ServeError {
     WriterPanicked,
 }
 
-/// Serves the store opened (and locked) as `storage` until SIGTERM or SIGINT, then
-/// finishes the batch in flight, saves the totals view and returns. `on_listening` is
-/// told the bound address once the socket listens (before the replay ends: `/readyz`
-/// says when it has).
-pub fn serve(
-    storage: DefaultStorage,
-    config: ServeConfig,
+/// The runtime and the bound listener, before anything is served.
+struct Listening {
+    runtime: tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+}
+
+fn listen(
+    config: &ServeConfig,
     on_listening: impl FnOnce(SocketAddr),
-) -> Result<(), ServeError> {
+) -> Result<Listening, ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(config.worker_threads.max(1))
         .enable_all()
@@ -108,11 +116,64 @@ pub fn serve(
         .set_nonblocking(true)
         .map_err(ServeError::Runtime)?;
     on_listening(address);
+    Ok(Listening { runtime, listener })
+}
 
+impl Listening {
+    /// Serves `app` until SIGTERM, SIGINT or `stop` (the thread owning the ledger failing
+    /// to start), then tells that thread to finish.
+    fn serve(
+        self,
+        app: Arc<api::App>,
+        config: &ServeConfig,
+        stop: tokio::sync::oneshot::Receiver<()>,
+    ) -> Result<(), ServeError> {
+        let shared = app.shared.clone();
+        let router = api::router(app, &config.http);
+        let listener = self.listener;
+        let served = self.runtime.block_on(async move {
+            let listener =
+                tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stop_signal(stop))
+            .await
+            .map_err(ServeError::Runtime)
+        });
+        // Every request was answered; the owner finishes what is queued and returns.
+        shared.stopping.store(true, Ordering::SeqCst);
+        served
+    }
+}
+
+/// Serves the store opened (and locked) as `storage` until SIGTERM or SIGINT, then
+/// finishes the batch in flight, saves the totals view and returns. `on_listening` is
+/// told the bound address once the socket listens (before the replay ends: `/readyz`
+/// says when it has).
+pub fn serve(
+    storage: DefaultStorage,
+    config: ServeConfig,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    let listening = listen(&config, on_listening)?;
     let shared = Arc::new(writer::Shared::default());
     let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
     let failure: Arc<Mutex<Option<LedgerError>>> = Arc::default();
     let (started, started_receiver) = tokio::sync::oneshot::channel::<()>();
+    let (cosigning, cosigner) = match config.witnesses.clone() {
+        Some(policy) => {
+            let (sender, signed) = std::sync::mpsc::channel();
+            let (shared, store) = (shared.clone(), config.store.clone());
+            let thread = std::thread::Builder::new()
+                .name("rekap-cosigning".into())
+                .spawn(move || cosigning::run(policy, signed, shared, store))
+                .map_err(ServeError::Runtime)?;
+            (Some(sender), Some(thread))
+        }
+        None => (None, None),
+    };
     let writer = {
         let (shared, failure, writer_config) = (shared.clone(), failure.clone(), config.writer);
         let store = config.store.clone();
@@ -127,7 +188,7 @@ pub fn serve(
                         if let Ok(signer) = &signer {
                             let _ = shared.log_vkey.set(signer.verifier().to_vkey());
                         }
-                        let signing = writer::Signing::new(signer);
+                        let signing = writer::Signing::new(signer, cosigning);
                         Some(writer::run(group, signing, receiver, shared, writer_config))
                     }
                     Err(error) => {
@@ -141,23 +202,14 @@ pub fn serve(
             })
             .map_err(ServeError::Runtime)?
     };
-    let app = Arc::new(
-        api::App::new(shared.clone(), sender, &config.http).with_compare(config.compare.clone()),
-    );
-    let router = api::router(app, &config.http);
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop_signal(started_receiver))
-        .await
-        .map_err(ServeError::Runtime)
-    })?;
-    // Every request was answered; the writer finishes what is queued and returns.
-    shared.stopping.store(true, Ordering::SeqCst);
+    let app =
+        Arc::new(api::App::new(shared, sender, &config.http).with_compare(config.compare.clone()));
+    listening.serve(app, &config, started_receiver)?;
     let group = writer.join().map_err(|_| ServeError::WriterPanicked)?;
+    // The writer's signing hung up: the cosigning thread ends after its current round.
+    if let Some(cosigner) = cosigner {
+        let _ = cosigner.join();
+    }
     if let Some(error) = failure.lock().ok().and_then(|mut failure| failure.take()) {
         return Err(error.into());
     }
@@ -168,6 +220,31 @@ pub fn serve(
         let _ = ledger.save_totals_view(&view);
     }
     Ok(())
+}
+
+/// Serves what `follower` holds, read-only (every write answers 405 naming `origin`), while
+/// it follows its origin, until SIGTERM or SIGINT; returns the follower.
+pub fn serve_read_only<F: follow::Follower>(
+    follower: F,
+    origin: &str,
+    config: ServeConfig,
+    follow: follow::FollowConfig,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<F, ServeError> {
+    let listening = listen(&config, on_listening)?;
+    let shared = Arc::new(writer::Shared::default());
+    let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
+    let (_started, started_receiver) = tokio::sync::oneshot::channel::<()>();
+    let thread = {
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("rekap-follower".into())
+            .spawn(move || follow::run(follower, receiver, shared, follow))
+            .map_err(ServeError::Runtime)?
+    };
+    let app = Arc::new(api::App::new(shared, sender, &config.http).read_only(origin));
+    listening.serve(app, &config, started_receiver)?;
+    thread.join().map_err(|_| ServeError::WriterPanicked)
 }
 
 /// SIGTERM, SIGINT, or the writer failing to start (its `started` sender dropped).

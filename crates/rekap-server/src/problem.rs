@@ -16,6 +16,8 @@ pub struct Problem {
     pub rule: Option<String>,
     /// Seconds after which a retry may succeed (503 of a full queue, 429).
     pub retry_after: Option<u64>,
+    /// The origin server a read-only mirror sends writes to (405).
+    pub origin: Option<String>,
 }
 
 impl Problem {
@@ -26,7 +28,13 @@ impl Problem {
             detail: detail.into(),
             rule: None,
             retry_after: None,
+            origin: None,
         }
+    }
+
+    pub fn origin(mut self, origin: &str) -> Self {
+        self.origin = Some(origin.to_owned());
+        self
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -77,6 +85,7 @@ impl Problem {
             detail,
             rule: refusal.rule().map(|rule| rule.to_string()),
             retry_after: None,
+            origin: None,
         }
     }
 
@@ -87,6 +96,7 @@ impl Problem {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             rule: self.rule.clone(),
+            origin: self.origin.clone(),
         }
     }
 }

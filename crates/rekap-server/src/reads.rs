@@ -22,7 +22,7 @@ use tokio::sync::oneshot;
 
 use crate::api::App;
 use crate::problem::Problem;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{AnswerKey, Snapshot};
 use crate::wire::HeadJson;
 use crate::writer::Request;
 
@@ -41,25 +41,48 @@ pub struct TotalsQuery {
     region: Option<String>,
 }
 
-/// `GET /v1/totals`: the JSON of `rekap totals --format json`, plus `head`.
+/// `GET /v1/totals`: the JSON of `rekap totals --format json`, plus `head`; built once per
+/// snapshot and query (Snapshot::answer).
 pub async fn totals(
     State(app): State<Arc<App>>,
     Query(query): Query<TotalsQuery>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Response, Problem> {
     let snapshot = snapshot(&app)?;
-    let view = &*snapshot.totals();
-    let selection = select(
-        view,
-        query.contest.as_deref(),
-        query.level.as_deref(),
-        query.region.as_deref(),
-    )?;
-    let reports = view
-        .reports(&selection)
-        .map_err(|error| Problem::internal(error.to_string()))?;
-    let mut answer = totals_json(view, &selection, &reports);
-    answer["head"] = head_json(snapshot.head);
-    Ok(Json(answer))
+    let key = answer_key("totals", &[&query.contest, &query.level, &query.region]);
+    let body = snapshot.answer(key, || {
+        let view = &*snapshot.totals();
+        let selection = select(
+            view,
+            query.contest.as_deref(),
+            query.level.as_deref(),
+            query.region.as_deref(),
+        )?;
+        let reports = view
+            .reports(&selection)
+            .map_err(|error| Problem::internal(error.to_string()))?;
+        let mut answer = totals_json(view, &selection, &reports);
+        answer["head"] = head_json(snapshot.head);
+        json_bytes(&answer)
+    })?;
+    Ok(json_response(body))
+}
+
+/// The key an answer is kept under: the route, then each query value as given (absent and
+/// empty kept apart, since the selection may tell them apart).
+fn answer_key(route: &str, values: &[&Option<String>]) -> AnswerKey {
+    let mut key = vec![Some(route.to_string())];
+    key.extend(values.iter().map(|value| (*value).clone()));
+    key
+}
+
+fn json_bytes(value: &Value) -> Result<Bytes, Problem> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|error| Problem::internal(error.to_string()))
+}
+
+fn json_response(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 fn select(
@@ -168,17 +191,21 @@ pub struct ContestQuery {
 pub async fn status(
     State(app): State<Arc<App>>,
     Query(query): Query<ContestQuery>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Response, Problem> {
     let snapshot = snapshot(&app)?;
-    let view = &*snapshot.totals();
-    let value = status_json(
-        view,
-        &snapshot.state,
-        snapshot.head,
-        snapshot.flags.len(),
-        query.contest.as_deref(),
-    )?;
-    Ok(Json(value))
+    let key = answer_key("status", &[&query.contest]);
+    let body = snapshot.answer(key, || {
+        let view = &*snapshot.totals();
+        let value = status_json(
+            view,
+            &snapshot.state,
+            snapshot.head,
+            snapshot.flags.len(),
+            query.contest.as_deref(),
+        )?;
+        json_bytes(&value)
+    })?;
+    Ok(json_response(body))
 }
 
 /// The JSON of `GET /v1/status`, which `rekap status --format json` prints too (one

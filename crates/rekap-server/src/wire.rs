@@ -78,9 +78,19 @@ pub struct ReceiptJson {
     pub repeated: bool,
     /// The head right after the commit that appended it (for a retry: the current head).
     pub head: HeadJson,
-    /// Reserved for the transparency log (issue 12): the signed checkpoint and the record's
-    /// inclusion proof. Always `null` until that lands.
-    pub transparency: Option<serde_json::Value>,
+    /// The record's inclusion in the published checkpoint, once one covers it (a retry, or
+    /// `GET /v1/inclusion/{seq}` a checkpoint interval later); `null` before.
+    pub transparency: Option<TransparencyJson>,
+}
+
+/// A record's inclusion in a published (signed, and with witnesses cosigned) checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransparencyJson {
+    /// The checkpoint's size (it covers records 1 to `size`).
+    pub size: u64,
+    /// C2SP tlog-proof text: index `seq - 1`, the RFC 6962 inclusion hashes, the signed
+    /// checkpoint note.
+    pub tlog_proof: String,
 }
 
 /// `GET /v1/counters/{key}`.
@@ -102,6 +112,9 @@ pub struct ProblemJson {
     /// The rule of docs/RULES.md (`R35`), when the model refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// On a read-only mirror's 405: the origin server to send the write to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 mod hex_32 {

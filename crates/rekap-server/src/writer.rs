@@ -7,23 +7,23 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rekap_ledger::checkpoints::{CheckpointSigner, SignedCheckpoint};
-use rekap_ledger::tiles::{self, Resource, TilesError};
+use rekap_ledger::checkpoints::CheckpointSigner;
+use rekap_ledger::tiles::Resource;
 use rekap_ledger::{GroupLedger, Placed, SubmissionRefusal, Verdict};
 use rekap_log::storage::StoredChunk;
 use rekap_log::{Head, PublicKey, Storage, VerifiedSubmission};
 use rekap_model::ApprovalStatement;
-use rekap_tlog::tile_path::TilePath;
-use rekap_tlog::Tree;
 use tokio::sync::oneshot;
 
 use crate::metrics::Metrics;
+use crate::owner;
 use crate::publisher::{self, Committed};
 use crate::snapshot::Published;
+use crate::tlog::TlogState;
 
 /// What the queue carries.
 pub enum Request {
@@ -54,23 +54,13 @@ pub enum Request {
         contest: String,
         reply: oneshot::Sender<Result<(ApprovalStatement, Head), String>>,
     },
-    /// A resource of the tile tree of the last signed checkpoint (`/tlog/...`): hash tiles
-    /// from the tree kept with it, entry and record bundles from the log.
-    Tile {
+    /// An entry or record bundle of the published tile tree (`/tlog/tile/entries/...`,
+    /// `/tlog/records/...`), read from the log; `Err((true, why))` is a not-found.
+    Bundle {
         resource: Resource,
-        reply: oneshot::Sender<Result<Vec<u8>, TileAnswer>>,
+        state: Arc<TlogState>,
+        reply: oneshot::Sender<Result<Vec<u8>, (bool, String)>>,
     },
-}
-
-/// Why a tile is not answered.
-#[derive(Debug)]
-pub enum TileAnswer {
-    /// Not in the tree of the latest checkpoint, or a partial tile whose full tile is
-    /// (the spec's readers then ask for the full one).
-    NotFound(String),
-    /// The store has no log key: nothing is signed, so there is no tree to serve.
-    Unsigned(String),
-    Failed(String),
 }
 
 /// How much of the log one `Chunks` request reads (at least one chunk).
@@ -97,8 +87,13 @@ pub struct Shared {
     /// answers, so `GET /v1/counters` never lags a receipt.
     pub last_counters: RwLock<HashMap<PublicKey, u64>>,
     pub ready: AtomicBool,
-    /// The latest signed checkpoint (`GET /tlog/checkpoint`), if the store has a log key.
-    pub checkpoint: RwLock<Option<Arc<SignedCheckpoint>>>,
+    /// The published checkpoint and its tree (`GET /tlog/...`, receipts, proofs): the
+    /// latest signed one, or with witnesses the latest a quorum cosigned.
+    tlog: RwLock<Option<Arc<TlogState>>>,
+    /// Why nothing is published yet (no log key, no quorum yet).
+    tlog_missing: RwLock<String>,
+    /// What a mirror verified (`GET /v1/mirror`); `None` on a server.
+    pub mirror_status: RwLock<Option<serde_json::Value>>,
     /// The log's verifier key (C2SP vkey) that signs those checkpoints, if the store has a
     /// log key: the portal's "Cek TPS saya" shows it beside the checkpoint it verified.
     pub log_vkey: std::sync::OnceLock<String>,
@@ -114,9 +109,41 @@ impl Default for Shared {
             published: Published::default(),
             last_counters: RwLock::new(HashMap::new()),
             ready: AtomicBool::new(false),
-            checkpoint: RwLock::new(None),
+            tlog: RwLock::new(None),
+            tlog_missing: RwLock::new("no checkpoint is signed yet".into()),
+            mirror_status: RwLock::new(None),
             log_vkey: std::sync::OnceLock::new(),
             stopping: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Shared {
+    /// The published checkpoint and its tree.
+    pub fn tlog(&self) -> Option<Arc<TlogState>> {
+        self.tlog.read().ok().and_then(|tlog| tlog.clone())
+    }
+
+    /// Publishes a checkpoint (never one smaller than the published one).
+    pub fn publish_tlog(&self, state: TlogState) {
+        if let Ok(mut tlog) = self.tlog.write() {
+            if tlog.as_ref().is_none_or(|old| old.size() <= state.size()) {
+                *tlog = Some(Arc::new(state));
+            }
+        }
+    }
+
+    /// Why no checkpoint is published.
+    pub fn tlog_missing(&self) -> String {
+        self.tlog_missing
+            .read()
+            .map(|why| why.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn set_tlog_missing(&self, why: impl Into<String>) {
+        if let Ok(mut missing) = self.tlog_missing.write() {
+            *missing = why.into();
         }
     }
 }
@@ -181,6 +208,12 @@ pub fn run<S: Storage>(
                 if shared.stopping.load(Ordering::SeqCst) {
                     break;
                 }
+                // A commit that came sooner than the interval after the last signing is
+                // signed once the queue is idle and the interval has passed, not only at
+                // the next commit: a receipt's inclusion never waits for another writer.
+                if signing.last.elapsed() >= config.checkpoint_interval {
+                    signing.sign(&group, &shared);
+                }
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => break,
@@ -197,12 +230,7 @@ pub fn run<S: Storage>(
             }
         }
         for read in reads {
-            match read {
-                Request::Tile { resource, reply } => {
-                    let _ = reply.send(signing.tile(&group, &resource));
-                }
-                read => answer_read(&group, read),
-            }
+            owner::answer_read(group.ledger(), &shared, read);
         }
     }
     signing.sign(&group, &shared);
@@ -317,134 +345,29 @@ fn commit<S: Storage>(
     })
 }
 
-/// Answers a read the writer serves (chunks, a statement).
-fn answer_read<S: Storage>(group: &GroupLedger<S>, read: Request) {
-    match read {
-        Request::Chunks { from, to, reply } => {
-            let _ = reply.send(read_chunks(group, from, to));
-        }
-        Request::Statement {
-            region,
-            contest,
-            reply,
-        } => {
-            let _ = reply.send(statement(group, &region, &contest));
-        }
-        Request::Prove {
-            contest,
-            station,
-            level,
-            reply,
-        } => {
-            let _ = reply.send(prove(group, &contest, &station, level.as_deref()));
-        }
-        Request::Submit { .. } | Request::Tile { .. } => {}
-    }
-}
-
-/// `rekap prove` on the writer's ledger (the state and projection of the committed head).
-fn prove<S: Storage>(
-    group: &GroupLedger<S>,
-    contest: &str,
-    station: &str,
-    level: Option<&str>,
-) -> Result<rekap_ledger::proof::ProofFile, String> {
-    let ledger = group.ledger();
-    let level = match level {
-        Some(key) => rekap_projection::proof::ProofLevel::Key(key),
-        None => rekap_projection::proof::ProofLevel::Highest,
-    };
-    rekap_ledger::proof::prove(
-        ledger.state(),
-        ledger.projection(),
-        contest,
-        station,
-        level,
-        |seq| Ok(ledger.log().read(seq)?),
-        |seq| log_proof(ledger, seq),
-    )
-    .map_err(|error| error.to_string())
-}
-
-/// The approval record's tlog-proof in the latest checkpoint kept in the store's directory
-/// (`None` when no kept checkpoint holds it yet).
-fn log_proof<S: Storage>(
-    ledger: &rekap_ledger::Ledger<S>,
-    seq: u64,
-) -> Result<Option<String>, rekap_ledger::proof::ProveFailure> {
-    let tree_directory = ledger.log().storage().tree_directory();
-    let Some(store) = tree_directory.as_deref().and_then(std::path::Path::parent) else {
-        return Ok(None);
-    };
-    let latest = rekap_ledger::checkpoints::latest(store)
-        .map_err(|error| rekap_ledger::proof::ProveFailure::Checkpoints(error.to_string()))?;
-    match latest {
-        Some(latest) => rekap_ledger::proof::log_proof(&ledger.log().tree()?, &latest, seq),
-        None => Ok(None),
-    }
-}
-
-/// The statement `rekap sign` signs for `region` and `contest`, at the writer's head.
-fn statement<S: Storage>(
-    group: &GroupLedger<S>,
-    region: &str,
-    contest: &str,
-) -> Result<(ApprovalStatement, Head), String> {
-    let ledger = group.ledger();
-    let state = ledger.state();
-    let election = state.election();
-    let contest_idx = election
-        .contest_by_id(contest)
-        .ok_or_else(|| format!("unknown contest {contest}"))?;
-    let region_idx = election
-        .find_region(region)
-        .ok_or_else(|| format!("unknown region {region}"))?;
-    let statement = ApprovalStatement {
-        definition_hash: state.definition_hash(),
-        region: region.to_owned(),
-        contest: contest.to_owned(),
-        digest: ledger.projection().digest(state, contest_idx, region_idx),
-    };
-    Ok((statement, ledger.head()))
-}
-
-/// Stored chunks from the one holding `from`, while they start at or before `to`, up to
-/// about [`CHUNK_PAGE_BYTES`].
-fn read_chunks<S: Storage>(
-    group: &GroupLedger<S>,
-    from: u64,
-    to: u64,
-) -> Result<Vec<StoredChunk>, String> {
-    let storage = group.ledger().log().storage();
-    let mut chunks = Vec::new();
-    let mut bytes = 0;
-    for chunk in storage.chunks_from(from.max(1)) {
-        let chunk = chunk.map_err(|error| error.to_string())?;
-        if chunk.first_seq > to || (bytes >= CHUNK_PAGE_BYTES && !chunks.is_empty()) {
-            break;
-        }
-        bytes += chunk.framed_records.len();
-        chunks.push(chunk);
-    }
-    Ok(chunks)
-}
-
-/// The writer's checkpoint signing: the store's log key and last kept checkpoint, and the
-/// tree of the last signed size (what `/tlog/` serves).
+/// The writer's checkpoint signing: the store's log key and last kept checkpoint. A signed
+/// checkpoint is published at once, or with witnesses sent to be cosigned first
+/// (`crate::cosigning`).
 pub struct Signing {
     signer: Result<CheckpointSigner, String>,
-    signed: Option<(Arc<SignedCheckpoint>, Tree)>,
+    signed_size: Option<u64>,
     last: Instant,
+    cosigning: Option<Sender<TlogState>>,
 }
 
 impl Signing {
     /// `signer` is `Err` (why) for a store without a usable log key: then nothing is
-    /// signed and `/tlog/` answers 404 saying why.
-    pub fn new(signer: Result<CheckpointSigner, String>) -> Self {
+    /// signed and `/tlog/` answers 404 saying why. With `cosigning`, every signed
+    /// checkpoint goes there instead of being published.
+    pub fn new(
+        signer: Result<CheckpointSigner, String>,
+        cosigning: Option<Sender<TlogState>>,
+    ) -> Self {
         Signing {
             signer,
-            signed: None,
+            signed_size: None,
             last: Instant::now(),
+            cosigning,
         }
     }
 
@@ -453,15 +376,12 @@ impl Signing {
     /// the last kept one (then the previous checkpoint stays served).
     fn sign<S: Storage>(&mut self, group: &GroupLedger<S>, shared: &Shared) {
         self.last = Instant::now();
-        let Ok(signer) = self.signer.as_mut() else {
-            return;
+        let signer = match self.signer.as_mut() {
+            Ok(signer) => signer,
+            Err(why) => return shared.set_tlog_missing(why.clone()),
         };
         let size = group.ledger().head().count;
-        if self
-            .signed
-            .as_ref()
-            .is_some_and(|(signed, _)| signed.checkpoint.size == size)
-        {
+        if self.signed_size == Some(size) {
             return;
         }
         let signed = group
@@ -472,62 +392,20 @@ impl Signing {
             .and_then(|tree| {
                 signer
                     .sign(&tree)
-                    .map(|signed| (Arc::new(signed), tree))
+                    .map(|checkpoint| TlogState { checkpoint, tree })
                     .map_err(|error| error.to_string())
             });
         match signed {
-            Ok((signed, tree)) => {
-                if let Ok(mut checkpoint) = shared.checkpoint.write() {
-                    *checkpoint = Some(signed.clone());
+            Ok(state) => {
+                self.signed_size = Some(state.size());
+                match &self.cosigning {
+                    Some(cosigning) => {
+                        let _ = cosigning.send(state);
+                    }
+                    None => shared.publish_tlog(state),
                 }
-                self.signed = Some((signed, tree));
             }
             Err(error) => eprintln!("rekap serve: no checkpoint signed: {error}"),
         }
     }
-
-    /// The bytes of a tile-tree resource at the last signed checkpoint.
-    fn tile<S: Storage>(
-        &self,
-        group: &GroupLedger<S>,
-        resource: &Resource,
-    ) -> Result<Vec<u8>, TileAnswer> {
-        if let Err(why) = &self.signer {
-            return Err(TileAnswer::Unsigned(why.clone()));
-        }
-        let Some((signed, tree)) = &self.signed else {
-            return Err(TileAnswer::Unsigned("no checkpoint is signed yet".into()));
-        };
-        let size = signed.checkpoint.size;
-        if superseded(resource, size) {
-            return Err(TileAnswer::NotFound(format!(
-                "{} is partial and its full tile is in the tree of size {size}",
-                resource.to_path()
-            )));
-        }
-        tiles::read(group.ledger().log(), tree, signed, resource).map_err(|error| match error {
-            TilesError::NotFound { .. } | TilesError::BadPath(_) => {
-                TileAnswer::NotFound(error.to_string())
-            }
-            other => TileAnswer::Failed(other.to_string()),
-        })
-    }
-}
-
-/// Whether `resource` is a partial tile whose full tile exists in the tree of `size`.
-fn superseded(resource: &Resource, size: u64) -> bool {
-    const WIDTH: u64 = 256;
-    let (level, index) = match *resource {
-        Resource::Tile(TilePath::Hashes { level, index, .. }) => (u32::from(level), index),
-        Resource::Tile(TilePath::Entries { index, .. }) | Resource::Records { index, .. } => {
-            (0, index)
-        }
-        Resource::Checkpoint => return false,
-    };
-    if !resource.is_partial() {
-        return false;
-    }
-    // Entries at `level`: the tree's size divided by 256 per level above 0.
-    let entries_at_level = (0..level).fold(size, |entries, _| entries / WIDTH);
-    entries_at_level >= (index + 1).saturating_mul(WIDTH)
 }

@@ -160,3 +160,57 @@ impl CosignatureVerifier {
             .map(|()| timestamp)
     }
 }
+
+/// Why a note does not carry the cosignatures required.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuorumError {
+    #[error("the checkpoint is not a signed note: {0}")]
+    Note(String),
+    #[error(
+        "the checkpoint carries valid cosignatures of {valid} of the witnesses given ({names}), \
+         {quorum} required"
+    )]
+    Short {
+        valid: usize,
+        quorum: usize,
+        names: String,
+    },
+    #[error("a cosignature line of witness {0} does not verify")]
+    Invalid(String),
+}
+
+/// Checks that `note` (a signed checkpoint) carries a valid `cosignature/v1` of at least
+/// `quorum` of `witnesses`, each counted once; a line naming one of them (name and key id)
+/// that does not verify is refused outright. Returns the names of those that cosigned.
+pub fn check_quorum(
+    note: &str,
+    witnesses: &[CosignatureVerifier],
+    quorum: usize,
+) -> Result<Vec<String>, QuorumError> {
+    let parsed = rekap_tlog::note::Note::parse(note.as_bytes())
+        .map_err(|error| QuorumError::Note(error.to_string()))?;
+    let mut cosigned: Vec<String> = Vec::new();
+    for signature in &parsed.signatures {
+        let Some(witness) = witnesses.iter().find(|witness| witness.is_mine(signature)) else {
+            continue;
+        };
+        if witness.verify(&parsed.text, signature).is_none() {
+            return Err(QuorumError::Invalid(witness.name.clone()));
+        }
+        if !cosigned.contains(&witness.name) {
+            cosigned.push(witness.name.clone());
+        }
+    }
+    if cosigned.len() < quorum {
+        return Err(QuorumError::Short {
+            valid: cosigned.len(),
+            quorum,
+            names: if cosigned.is_empty() {
+                "none".to_owned()
+            } else {
+                cosigned.join(", ")
+            },
+        });
+    }
+    Ok(cosigned)
+}

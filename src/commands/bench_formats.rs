@@ -1,0 +1,254 @@
+//! `bench --formats`: the other formats at national scale (issue 16), each through the
+//! command a user runs (`rekap` as a child process, so file reading, parsing, checking,
+//! signing and the durable append are all in the figure): the sheets CSV import beside the
+//! import of the same sheets as one portal JSON document per TPS (about 820,000 small files
+//! laid out as the portal does), the NIST export of the national store, and `compare` at
+//! every level against the store's own totals. The working directory is removed after.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use rekap_model::TallySheet;
+use rekap_presets::{Preset, REGIONS_CSV_FILE_NAME};
+
+use crate::commands::demo::cast::Cast;
+
+/// First portal candidate id (the portal numbers its candidates so; 2024's pairs were
+/// 100025 to 100027).
+const FIRST_PORTAL_ID: u32 = 100_025;
+
+/// The measurements, as (what, seconds) rows.
+pub fn rows(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Vec<(String, Duration)>> {
+    let pairs = preset
+        .sheets
+        .first()
+        .map_or(0, |(_, sheet)| sheet.votes.len());
+    let mut rows = Vec::new();
+    let inputs = dir.join("formats");
+    fs::create_dir_all(&inputs)?;
+    fs::write(inputs.join("election.json"), &preset.definition_json)?;
+    fs::write(inputs.join(REGIONS_CSV_FILE_NAME), &preset.regions_csv)?;
+    crate::keys::write_key(&inputs.join("registrar.key"), &cast.registrar)?;
+    crate::keys::write_key(&inputs.join("operator.key"), &cast.operator)?;
+    let sheets_csv = inputs.join("sheets.csv");
+    let written = time(|| write_sheets_csv(&sheets_csv, preset, pairs))?;
+    rows.push(("write the sheets CSV (votes-only sheets)".into(), written));
+    let portal = inputs.join("portal");
+    let written = time(|| write_portal_tree(&portal, preset, pairs))?;
+    rows.push((
+        format!("write {} portal JSON files", preset.sheets.len()),
+        written,
+    ));
+    write_candidates(&inputs.join("candidates.json"), pairs)?;
+    let csv_store = inputs.join("store-csv");
+    init(&inputs, &csv_store)?;
+    let csv_import = time(|| {
+        rekap(&[
+            "import",
+            "--store",
+            path(&csv_store),
+            "--key",
+            path(&inputs.join("operator.key")),
+            path(&sheets_csv),
+        ])
+    })?;
+    rows.push(("import the sheets CSV".into(), csv_import));
+    let json_store = inputs.join("store-json");
+    init(&inputs, &json_store)?;
+    let json_import = time(|| {
+        rekap(&[
+            "import",
+            "--store",
+            path(&json_store),
+            "--key",
+            path(&inputs.join("operator.key")),
+            "--from",
+            "sirekap",
+            "--candidates",
+            path(&inputs.join("candidates.json")),
+            path(&portal),
+        ])
+    })?;
+    rows.push((
+        format!(
+            "import the portal JSON tree ({:.2}x the CSV import)",
+            json_import.as_secs_f64() / csv_import.as_secs_f64().max(1e-9)
+        ),
+        json_import,
+    ));
+    fs::remove_dir_all(&portal)?;
+    let nist = inputs.join("nist.json");
+    rows.push((
+        "export --format nist-err of the national store".into(),
+        time(|| {
+            rekap(&[
+                "export",
+                "--store",
+                path(&csv_store),
+                "--format",
+                "nist-err",
+                "--out",
+                path(&nist),
+            ])
+        })?,
+    ));
+    for level in ["province", "regency", "district", "village"] {
+        let totals = inputs.join(format!("totals-{level}.csv"));
+        let text = rekap_output(&[
+            "totals",
+            "--store",
+            path(&csv_store),
+            "--level",
+            level,
+            "--format",
+            "csv",
+        ])?;
+        fs::write(&totals, text)?;
+        rows.push((
+            format!("compare --level {level} with its own totals CSV"),
+            time(|| {
+                rekap(&[
+                    "compare",
+                    "--store",
+                    path(&csv_store),
+                    "--with",
+                    path(&totals),
+                    "--level",
+                    level,
+                    "--format",
+                    "csv",
+                ])
+            })?,
+        ));
+    }
+    Ok(rows)
+}
+
+fn time(work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    work()?;
+    Ok(start.elapsed())
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().unwrap_or_default()
+}
+
+fn init(inputs: &Path, store: &Path) -> anyhow::Result<()> {
+    rekap(&[
+        "init",
+        "--store",
+        path(store),
+        "--election",
+        path(&inputs.join("election.json")),
+        "--key",
+        path(&inputs.join("registrar.key")),
+    ])
+}
+
+/// Runs this binary with `args`; its output is discarded, a failure is an error.
+fn rekap(args: &[&str]) -> anyhow::Result<()> {
+    rekap_output(args).map(drop)
+}
+
+fn rekap_output(args: &[&str]) -> anyhow::Result<String> {
+    let output = Command::new(std::env::current_exe()?)
+        .args(args)
+        .env_remove("REKAP_STORE")
+        .output()
+        .context("cannot run rekap")?;
+    // compare exits 1 when the sides differ: the bench's sides are equal by construction.
+    if !output.status.success() {
+        bail!(
+            "rekap {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The preset's sheets as the portal gives them: votes, valid and invalid only.
+fn votes_only(sheet: &TallySheet) -> (&[u32], u32, u32) {
+    (&sheet.votes, sheet.valid, sheet.invalid)
+}
+
+fn write_sheets_csv(file: &Path, preset: &Preset, pairs: usize) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_writer(std::io::BufWriter::new(fs::File::create(file)?));
+    let mut header = vec!["station".to_owned(), "contest".to_owned()];
+    header.extend((1..=pairs).map(|number| format!("votes_{number}")));
+    header.extend(["valid".to_owned(), "invalid".to_owned()]);
+    out.write_record(&header)?;
+    for (station, sheet) in &preset.sheets {
+        let (votes, valid, invalid) = votes_only(sheet);
+        let mut row = vec![station.clone(), preset.contest_id.clone()];
+        row.extend(votes.iter().map(u32::to_string));
+        row.extend([valid.to_string(), invalid.to_string()]);
+        out.write_record(&row)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `<root>/<prov>/<kab>/<kec>/<desa>/<tps13>.json`, one document per sheet.
+fn write_portal_tree(root: &Path, preset: &Preset, pairs: usize) -> anyhow::Result<()> {
+    let mut made = String::new();
+    for (station, sheet) in &preset.sheets {
+        let tps: String = station.chars().filter(|c| *c != '-').collect();
+        if tps.len() != 13 || !tps.bytes().all(|b| b.is_ascii_digit()) {
+            bail!("station {station} has no 13-digit TPS code");
+        }
+        let folder: PathBuf = [&tps[..2], &tps[..4], &tps[..6], &tps[..10]]
+            .iter()
+            .fold(root.to_owned(), |folder, part| folder.join(part));
+        if made != tps[..10] {
+            fs::create_dir_all(&folder)?;
+            made = tps[..10].to_owned();
+        }
+        fs::write(
+            folder.join(format!("{tps}.json")),
+            document(&tps, sheet, pairs),
+        )?;
+    }
+    Ok(())
+}
+
+/// One TPS document in the portal's 2024 shape.
+fn document(tps: &str, sheet: &TallySheet, pairs: usize) -> String {
+    let (votes, valid, invalid) = votes_only(sheet);
+    let chart: Vec<String> = (0..pairs)
+        .map(|index| {
+            let id = FIRST_PORTAL_ID + index as u32;
+            format!("\"{id}\":{}", votes.get(index).copied().unwrap_or(0))
+        })
+        .collect();
+    let voters = u64::from(valid) + u64::from(invalid);
+    format!(
+        "{{\"chart\":{{{},\"null\":null}},\"images\":[\"https://sirekap-obj-formc.kpu.go.id/{tps}-1.jpg\",null,null],\
+         \"administrasi\":{{\"suara_sah\":{valid},\"suara_total\":{voters},\"pemilih_dpt_j\":{dpt},\
+         \"pemilih_dpt_l\":null,\"pemilih_dpt_p\":null,\"pengguna_dpt_j\":{voters},\"pengguna_dpt_l\":null,\
+         \"pengguna_dpt_p\":null,\"pengguna_dptb_j\":0,\"pengguna_non_dpt_j\":0,\"pengguna_total_j\":{voters},\
+         \"suara_tidak_sah\":{invalid}}},\"psu\":null,\"ts\":\"2024-02-15 20:14:03\",\"status_suara\":true,\
+         \"status_adm\":true}}",
+        chart.join(","),
+        dpt = sheet.registered_total(),
+    )
+}
+
+fn write_candidates(file: &Path, pairs: usize) -> anyhow::Result<()> {
+    let entries: Vec<String> = (0..pairs)
+        .map(|index| {
+            format!(
+                "\"{}\":{{\"nama\":\"Pasangan {}\",\"nomor_urut\":{},\"warna\":\"#000000\"}}",
+                FIRST_PORTAL_ID + index as u32,
+                index + 1,
+                index + 1
+            )
+        })
+        .collect();
+    fs::write(file, format!("{{{}}}", entries.join(",")))?;
+    Ok(())
+}

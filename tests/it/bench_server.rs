@@ -1,0 +1,53 @@
+//! `rekap bench-server` does the work it reports: every sheet and correction of its
+//! workload is accepted (a bench whose submissions were refused would measure refusals).
+//! Nothing here is timed; the figures are read only for their counts.
+
+use crate::harness::{code, stderr, stdout, Sandbox};
+
+/// The row of the bench's table for `clients`, split into its cells.
+fn row(table: &str, clients: &str) -> Vec<String> {
+    table
+        .lines()
+        .map(|line| {
+            line.split('|')
+                .map(|cell| cell.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells.get(1).map(String::as_str) == Some(clients))
+        .unwrap_or_else(|| panic!("no row for {clients} clients in:\n{table}"))
+}
+
+#[test]
+fn bench_server_sheets_and_corrections_are_all_accepted() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("bench");
+    let out = sandbox.run(&[
+        "bench-server",
+        "--stations",
+        "300",
+        "--seconds",
+        "1",
+        "--clients",
+        "2",
+        "--correct-every",
+        "5",
+        "--dir",
+        dir.to_str().expect("a UTF-8 path"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let table = stdout(&out);
+    let cells = row(&table, "2");
+    let header = row(&table, "clients");
+    let cell = |name: &str| {
+        let index = header
+            .iter()
+            .position(|heading| heading == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"));
+        cells[index]
+            .parse::<f64>()
+            .unwrap_or_else(|_| panic!("{name}: {cells:?}"))
+    };
+    assert_eq!(cell("refused"), 0.0, "{table}");
+    assert!(cell("accepted/s") > 0.0, "{table}");
+    assert!(cell("of them corrections/s") > 0.0, "{table}");
+}

@@ -1,0 +1,223 @@
+//! `definition --from openelections` then `init` then `import --from openelections` of the
+//! same file: the totals are the file's sums per candidate (docs/FORMATS.md).
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+
+use crate::harness::{code, stderr, stdout, Sandbox};
+
+fn fixture() -> String {
+    format!(
+        "{}/crates/rekap-formats/tests/fixtures/openelections/20241105__ex__general__precinct.csv",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
+    let output = sandbox.run(args);
+    assert_eq!(
+        code(&output),
+        0,
+        "{args:?}: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// The registrar's and the operator's demo keys, the definition written from the fixture,
+/// and a store made from it.
+fn store() -> Sandbox {
+    let sandbox = Sandbox::new();
+    for (name, seed) in [("registrar", "01"), ("operator", "08")] {
+        let path = sandbox.path(&format!("{name}.key"));
+        std::fs::write(&path, format!("rekap-secret-key/1\n{}\n", seed.repeat(32))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let public = |name: &str| run_ok(&sandbox, &["pubkey", "--key", &format!("{name}.key")]);
+    let (registrar, operator) = (public("registrar"), public("operator"));
+    let out = run_ok(
+        &sandbox,
+        &[
+            "definition",
+            "--from",
+            "openelections",
+            &fixture(),
+            "--out",
+            "ex.json",
+            "--registrar",
+            registrar.trim(),
+            "--operator",
+            operator.trim(),
+        ],
+    );
+    assert!(out.contains("4 contests"), "{out}");
+    assert!(out.contains("2 counties, 4 precincts"), "{out}");
+    let regions = std::fs::read_to_string(sandbox.path("ex-regions.csv")).unwrap();
+    assert!(
+        regions.starts_with("code,parent,level,name,stations\nEX,,state,"),
+        "{regions}"
+    );
+    run_ok(
+        &sandbox,
+        &[
+            "init",
+            "--store",
+            "store",
+            "--election",
+            "ex.json",
+            "--key",
+            "registrar.key",
+        ],
+    );
+    sandbox
+}
+
+fn import(sandbox: &Sandbox, file: &str) -> std::process::Output {
+    sandbox.run(&[
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "operator.key",
+        "--from",
+        "openelections",
+        file,
+    ])
+}
+
+#[test]
+fn a_definition_from_the_file_takes_the_file_and_its_totals_are_the_files_sums() {
+    let sandbox = store();
+    let imported = import(&sandbox, &fixture());
+    assert_eq!(code(&imported), 0, "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("10 rows: 10 to append"),
+        "{}",
+        stdout(&imported)
+    );
+    // Every station's rows back out, summed per office, district and candidate.
+    let exported = run_ok(
+        &sandbox,
+        &[
+            "export",
+            "--store",
+            "store",
+            "--format",
+            "openelections",
+            "--out",
+            "-",
+        ],
+    );
+    let mut ours: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut reader = csv::Reader::from_reader(exported.as_bytes());
+    for record in reader.records() {
+        let record = record.unwrap();
+        let candidate = record[5].split(" (").next().unwrap_or_default().to_owned();
+        *ours.entry((record[2].to_owned(), candidate)).or_default() +=
+            record[6].parse::<u64>().unwrap();
+    }
+    let mut theirs: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut reader = csv::Reader::from_path(fixture()).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        if &record[2] == "Registered Voters" || record[5].ends_with(" Votes") {
+            continue;
+        }
+        let office = match &record[3] {
+            "" => record[2].to_owned(),
+            district => format!("{}, {district}", &record[2]),
+        };
+        *theirs.entry((office, record[5].to_owned())).or_default() +=
+            record[6].replace(',', "").parse::<u64>().unwrap();
+    }
+    assert_eq!(ours, theirs);
+    // The county totals compared with themselves: equal, the table's numbers grouped.
+    let totals = run_ok(
+        &sandbox,
+        &[
+            "totals",
+            "--store",
+            "store",
+            "--contest",
+            "president",
+            "--level",
+            "county",
+            "--format",
+            "csv",
+        ],
+    );
+    std::fs::write(sandbox.path("counties.csv"), totals).unwrap();
+    let compare = |lang: &str| {
+        run_ok(
+            &sandbox,
+            &[
+                "compare",
+                "--store",
+                "store",
+                "--contest",
+                "president",
+                "--with",
+                "counties.csv",
+                "--lang",
+                lang,
+            ],
+        )
+    };
+    let (english, indonesian) = (compare("en"), compare("id"));
+    // Butler's first pair: 1,104 + 640.
+    assert!(
+        english.contains("1,744") && !english.contains("1744"),
+        "{english}"
+    );
+    assert!(indonesian.contains("1.744"), "{indonesian}");
+    assert!(english.contains("regions: 2 equal, 0 differ"), "{english}");
+    // A rerun appends nothing.
+    let again = import(&sandbox, &fixture());
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("0 to append, 10 already imported"),
+        "{}",
+        stdout(&again)
+    );
+}
+
+#[test]
+fn a_malformed_file_is_refused_with_line_and_column_and_nothing_is_imported() {
+    let sandbox = store();
+    let before = run_ok(&sandbox, &["verify", "--store", "store", "--json"]);
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let broken = text.replacen(
+        ",Adams 2,President,,DEM,A. Rivera,250,",
+        ",Adams 2,President,,DEM,A. Rivera,25O,",
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(sandbox.path("broken.csv"), broken).unwrap();
+    let refused = import(&sandbox, "broken.csv");
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("broken.csv: line 11, votes: \"25O\" is not a count"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        run_ok(&sandbox, &["verify", "--store", "store", "--json"]),
+        before
+    );
+    let registrar = run_ok(&sandbox, &["pubkey", "--key", "registrar.key"]);
+    let definition = sandbox.run(&[
+        "definition",
+        "--from",
+        "openelections",
+        "broken.csv",
+        "--registrar",
+        registrar.trim(),
+    ]);
+    assert_eq!(code(&definition), 1, "{}", stderr(&definition));
+    assert!(
+        stderr(&definition).contains("line 11, votes"),
+        "{}",
+        stderr(&definition)
+    );
+}
