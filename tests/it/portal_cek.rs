@@ -123,8 +123,8 @@ fn a_station(base: &str) -> String {
     panic!("no station found in 200 pages");
 }
 
-/// How the proxy changes a proof in transit.
-type Tamper = fn(&str) -> String;
+/// A case's name (its screenshot), how the proof is altered, and the reason the step gives.
+type Case = (&'static str, fn(&str) -> String, &'static str);
 
 #[test]
 fn cek_names_the_checkpoint_step_for_each_way_the_log_proof_is_broken() {
@@ -155,7 +155,7 @@ fn cek_names_the_checkpoint_step_for_each_way_the_log_proof_is_broken() {
     browser.open(&cek(&honest));
     assert_eq!(verdict(&browser), ("true".to_owned(), String::new()));
 
-    let cases: [(&str, Tamper, &str); 4] = [
+    let cases: [Case; 4] = [
         (
             "no-log-proof",
             without_log_proof,

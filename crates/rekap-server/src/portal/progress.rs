@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use maud::{html, Markup};
-use rekap_model::{ContestIdx, RegionIdx, State, StationId, StationStatus};
+use rekap_model::{ContestIdx, EntryIdx, RegionIdx, State, StationId, StationStatus};
 
 use super::cache::Cache;
 use super::format::{group_digits, share, time, Lang};
@@ -70,15 +70,9 @@ impl Progress {
         let mut times = Vec::new();
         for region in regions {
             for number in state.election().tree().stations_under(*region) {
-                let station = StationId(number);
-                if !matches!(
-                    state.station_status(station, contest),
-                    Some(StationStatus::Counted(_))
-                ) {
-                    continue;
-                }
-                if let Some(first) = state.history(station, contest).first() {
-                    times.push(first.recorded_at_ms);
+                let status = state.station_status(StationId(number), contest);
+                if let Some(StationStatus::Counted(current)) = status {
+                    times.extend(first_time(state, current));
                 }
             }
         }
@@ -89,6 +83,16 @@ impl Progress {
     pub fn reported(&self) -> u64 {
         self.points.last().map_or(0, |point| point.1)
     }
+}
+
+/// The record time of the first entry of the history `current` ends (walked back without
+/// collecting it: a national overview walks every station).
+fn first_time(state: &State, current: EntryIdx) -> Option<u64> {
+    let mut entry = state.entry(current)?;
+    while let Some(earlier) = entry.previous.and_then(|index| state.entry(index)) {
+        entry = earlier;
+    }
+    Some(entry.recorded_at_ms)
 }
 
 static CACHE: Cache<Progress> = Cache::new();
