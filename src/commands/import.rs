@@ -11,7 +11,9 @@ use rekap_import::{
     payloads, plan_import, ImportError, ImportLimits, ImportPlan, DEFAULT_SHEETS_PER_PAYLOAD,
 };
 
+use super::import_output::{ImportResult, ProblemOut};
 use super::import_report::{report, Rejection, MAX_PROBLEMS_FOR_A_FILE};
+use super::totals::Format;
 use crate::exit::Outcome;
 use crate::keys;
 use crate::lang::Lang;
@@ -42,6 +44,27 @@ pub struct ImportArgs {
     /// rule, reason); stderr then shows the summary and the first ones.
     #[arg(long, value_name = "FILE")]
     pub problems: Option<PathBuf>,
+    /// json or csv: the summary, or every problem of a refused file, on stdout for scripts
+    /// (docs/OPERATOR.md): {"ok", "rows", "to_append", "already_imported", "dry_run",
+    /// "first_record", "last_record", "head", "problems", "problems_not_listed",
+    /// "problems_by_kind"}.
+    #[command(flatten)]
+    pub format: crate::output::FormatArg,
+}
+
+impl ImportArgs {
+    /// Whether the output is for scripts (`-f json|csv`).
+    pub(super) fn for_scripts(&self) -> bool {
+        !matches!(self.format.chosen(), Format::Table)
+    }
+
+    /// Prints `result` as `-f` asks (json or csv).
+    pub(super) fn print_result(&self, result: &ImportResult) -> anyhow::Result<()> {
+        print(&match self.format.chosen() {
+            Format::Csv => result.csv(),
+            _ => result.json(),
+        })
+    }
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
@@ -76,6 +99,7 @@ pub(super) fn run_planned(
     let Some(plan) = planner(ledger.state(), &stage)? else {
         return Ok(Outcome::Rejected);
     };
+    let plan_counts = PlanCounts::of(&plan);
     let Some(summary) = summary(args, &plan, &lang, &stage)? else {
         return Ok(Outcome::Success);
     };
@@ -86,6 +110,14 @@ pub(super) fn run_planned(
     store::save_view_after_append(&mut ledger);
     crate::transparency::sign_after_append(&args.store.store, &ledger);
     stage.finish();
+    if args.for_scripts() {
+        let mut result = accepted(args, &plan_counts);
+        result.first_record = receipt.seqs.first().copied();
+        result.last_record = receipt.seqs.last().copied();
+        result.head = Some(hex::encode(receipt.head.last_hash));
+        args.print_result(&result)?;
+        return Ok(Outcome::Success);
+    }
     print(&format!(
         "{summary}\nappended records {}..={} (durable)\nhead {}\n",
         receipt.seqs.first().copied().unwrap_or_default(),
@@ -105,11 +137,16 @@ fn run_remote(args: &ImportArgs, planner: &Planner<'_>) -> anyhow::Result<Outcom
     let Some(plan) = planner(&state, &stage)? else {
         return Ok(Outcome::Rejected);
     };
+    let plan_counts = PlanCounts::of(&plan);
     let Some(summary) = summary(args, &plan, &lang, &stage)? else {
         return Ok(Outcome::Success);
     };
     stage.finish();
-    print(&format!("{summary}\n"))?;
+    if args.for_scripts() {
+        args.print_result(&accepted(args, &plan_counts))?;
+    } else {
+        print(&format!("{summary}\n"))?;
+    }
     let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
     crate::client::import::send_payloads(
         &args.remote,
@@ -161,7 +198,17 @@ fn plan(
                 unlisted,
                 by_kind: &by_kind,
             };
-            eprint!("{}", report(&rejection, args.problems.as_deref())?);
+            let text = report(&rejection, args.problems.as_deref())?;
+            if args.for_scripts() {
+                let file = sheets.display().to_string();
+                let listed = problems
+                    .iter()
+                    .map(|problem| ProblemOut::of_row(&file, problem))
+                    .collect();
+                args.print_result(&ImportResult::refused(listed, unlisted, &by_kind))?;
+            } else {
+                eprint!("{text}");
+            }
             Ok(None)
         }
         Err(error) => Err(error.into()),
@@ -176,19 +223,19 @@ fn summary(
     stage: &Stage,
 ) -> anyhow::Result<Option<String>> {
     // A source note (`SheetSource`) rides beside its sheet; the sheets are what is counted.
-    let sheets = plan
-        .to_submit
-        .iter()
-        .filter(|event| !matches!(event, rekap_model::Event::SheetSource { .. }))
-        .count();
+    let sheets = PlanCounts::of(plan).to_append;
     let summary = format!(
         "{} rows: {} to append, {} already imported",
         lang.number(plan.rows as u64),
-        lang.number(sheets as u64),
+        lang.number(sheets),
         lang.number(plan.already_imported as u64)
     );
     if args.dry_run || plan.to_submit.is_empty() {
         stage.finish();
+        if args.for_scripts() {
+            args.print_result(&accepted(args, &PlanCounts::of(plan)))?;
+            return Ok(None);
+        }
         let verdict = if args.dry_run {
             "dry run, nothing appended"
         } else {
@@ -198,4 +245,39 @@ fn summary(
         return Ok(None);
     }
     Ok(Some(summary))
+}
+
+/// The counts of a plan, kept for the result after the plan is appended.
+struct PlanCounts {
+    rows: u64,
+    to_append: u64,
+    already_imported: u64,
+}
+
+impl PlanCounts {
+    fn of(plan: &ImportPlan) -> PlanCounts {
+        // A source note (`SheetSource`) rides beside its sheet; the sheets are what is counted.
+        let to_append = plan
+            .to_submit
+            .iter()
+            .filter(|event| !matches!(event, rekap_model::Event::SheetSource { .. }))
+            .count();
+        PlanCounts {
+            rows: plan.rows as u64,
+            to_append: to_append as u64,
+            already_imported: plan.already_imported as u64,
+        }
+    }
+}
+
+/// The result of an accepted file, before anything is appended.
+fn accepted(args: &ImportArgs, counts: &PlanCounts) -> ImportResult {
+    ImportResult {
+        ok: true,
+        rows: counts.rows,
+        to_append: counts.to_append,
+        already_imported: counts.already_imported,
+        dry_run: args.dry_run,
+        ..ImportResult::default()
+    }
 }

@@ -15,6 +15,7 @@ use rekap_import::{ImportLimits, ImportPlan};
 use rekap_model::State;
 
 use super::import::{run_planned, ImportArgs};
+use super::import_output::{ImportResult, ProblemOut};
 use super::import_report::MAX_PROBLEMS_FOR_A_FILE;
 use crate::exit::Outcome;
 
@@ -36,7 +37,7 @@ pub enum Format {
 #[derive(Args)]
 pub struct FromArgs {
     /// The format of the files (docs/FORMATS.md).
-    #[arg(long = "from", value_enum, default_value_t = Format::Sheets)]
+    #[arg(long = "from", id = "from", value_enum, default_value_t = Format::Sheets)]
     pub format: Format,
     /// The portal's candidates file (portal id to ballot number), for --from sirekap.
     #[arg(long, value_name = "FILE")]
@@ -74,10 +75,13 @@ pub fn run(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
                 by_kind,
             }) => {
                 stage.finish();
-                eprint!(
-                    "{}",
-                    report(&problems, unlisted, &by_kind, args.problems.as_deref())?
-                );
+                let text = report(&problems, unlisted, &by_kind, args.problems.as_deref())?;
+                if args.for_scripts() {
+                    let listed = problems.iter().map(ProblemOut::of_source).collect();
+                    args.print_result(&ImportResult::refused(listed, unlisted, &by_kind))?;
+                } else {
+                    eprint!("{text}");
+                }
                 Ok(None)
             }
             Err(error) => Err(error.into()),

@@ -13,6 +13,7 @@ mod export_results;
 pub mod history;
 pub mod import;
 pub mod import_from;
+mod import_output;
 mod import_report;
 pub mod init;
 pub mod keygen;

@@ -221,3 +221,85 @@ fn a_malformed_file_is_refused_with_line_and_column_and_nothing_is_imported() {
         stderr(&definition)
     );
 }
+
+fn json_of(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|error| panic!("not JSON ({error}): {}{}", stdout(output), stderr(output)))
+}
+
+#[test]
+fn import_tells_scripts_its_summary_and_problems_as_json_and_csv() {
+    let sandbox = store();
+    let with_format = |file: &str, format: &str, from: &[&str]| {
+        let mut args = vec![
+            "import",
+            "--store",
+            "store",
+            "--key",
+            "operator.key",
+            "-f",
+            format,
+        ];
+        args.extend_from_slice(from);
+        args.push(file);
+        sandbox.run(&args)
+    };
+    let openelections = ["--from", "openelections"];
+    let dry = json_of(&{
+        let mut args = vec!["--dry-run"];
+        args.extend_from_slice(&openelections);
+        with_format(&fixture(), "json", &args)
+    });
+    assert_eq!(dry["ok"], true);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["to_append"], 10);
+    assert!(dry["head"].is_null(), "{dry}");
+    let done = with_format(&fixture(), "json", &openelections);
+    assert_eq!(code(&done), 0, "{}", stderr(&done));
+    let done = json_of(&done);
+    assert_eq!(
+        (done["rows"].clone(), done["to_append"].clone()),
+        (10.into(), 10.into())
+    );
+    assert_eq!(done["head"].as_str().map(str::len), Some(64), "{done}");
+    assert!(
+        done["first_record"].as_u64() <= done["last_record"].as_u64(),
+        "{done}"
+    );
+    assert_eq!(done["problems"], serde_json::json!([]));
+    let again = stdout(&with_format(&fixture(), "csv", &openelections));
+    let mut lines = again.lines();
+    assert_eq!(
+        lines.next(),
+        Some("ok,rows,to_append,already_imported,first_record,last_record,head,file,at,station,field,rule,reason")
+    );
+    assert_eq!(lines.next(), Some("true,10,0,10,,,,,,,,,"), "{again}");
+    // Refused: the other formats' problems and the sheets CSV's, in one shape.
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    std::fs::write(
+        sandbox.path("broken.csv"),
+        text.replacen(",250,", ",25O,", 1),
+    )
+    .unwrap();
+    let refused = with_format("broken.csv", "json", &openelections);
+    assert_eq!(code(&refused), 1);
+    let refused = json_of(&refused);
+    assert_eq!(refused["ok"], false);
+    assert_eq!(refused["problems"][0]["file"], "broken.csv");
+    assert_eq!(refused["problems"][0]["at"], "line 11");
+    assert_eq!(refused["problems"][0]["field"], "votes");
+    assert_eq!(refused["problems_by_kind"]["column votes"], 1, "{refused}");
+    std::fs::write(
+        sandbox.path("sheets.csv"),
+        "station,contest,votes_1,votes_2,votes_3,valid,invalid\nNOWHERE,president,1,2,3,6,0\n",
+    )
+    .unwrap();
+    let refused = with_format("sheets.csv", "csv", &[]);
+    assert_eq!(code(&refused), 1);
+    let rows = stdout(&refused);
+    let problem = rows.lines().nth(1).unwrap_or_default();
+    assert!(
+        problem.starts_with("false,0,0,0,,,,sheets.csv,line 2,NOWHERE,"),
+        "{rows}"
+    );
+}
