@@ -19,6 +19,7 @@ mod key_forms;
 mod keys;
 mod layers;
 mod listings;
+mod log_key_rotation;
 mod mirror;
 mod plain_text;
 mod portal;

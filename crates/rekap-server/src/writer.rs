@@ -471,7 +471,7 @@ impl Signing {
             .map_err(|error| error.to_string())
             .and_then(|tree| {
                 signer
-                    .sign(&tree)
+                    .sign(&tree, group.ledger().state().log_keys())
                     .map(|signed| (Arc::new(signed), tree))
                     .map_err(|error| error.to_string())
             });

@@ -314,6 +314,7 @@ impl Shown<'_> {
             What::ObjectionResolved { .. } => pick("objection rejected", "keberatan ditolak"),
             What::PlenaryApproved { .. } => pick("plenary approved", "pleno disahkan"),
             What::SheetSource { .. } => pick("sheet's source", "sumber formulir"),
+            What::LogKeyRotated { .. } => pick("log key rotated", "kunci log diganti"),
         }
     }
 
@@ -333,6 +334,7 @@ impl Shown<'_> {
         let reason = lang.pick("reason", "alasan");
         match what {
             What::ElectionDefined { name } => name.clone(),
+            What::LogKeyRotated { key } => hex::encode(key),
             What::OfficerRegistered { key, role } => {
                 format!(
                     "{} {}",
@@ -402,6 +404,7 @@ fn details_json(what: &What) -> Value {
     let sheet_json = |sheet: &rekap_model::TallySheet| json!({"votes": sheet.votes, "valid": sheet.valid, "invalid": sheet.invalid});
     match what {
         What::ElectionDefined { name } => json!({"name": name}),
+        What::LogKeyRotated { key } => json!({"log_key": hex::encode(key)}),
         What::OfficerRegistered { key, role } => {
             json!({"officer": hex::encode(key), "role": crate::words::role_key(role)})
         }

@@ -11,12 +11,18 @@ use rekap_tlog::checkpoint::Checkpoint;
 
 use super::*;
 
-const LOG_KEY: u8 = 9;
+const LOG_KEY: u8 = 250;
 
 /// A segment store with its genesis and a log key of mode 0600.
 fn store(directory: &Path) -> Ledger<SegmentStorage> {
     let storage = SegmentStorage::create(directory).unwrap();
-    let ledger = Ledger::create(storage, definition(), &key(REGISTRAR), T0).unwrap();
+    let ledger = Ledger::create(
+        storage,
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     write_log_key(directory, LOG_KEY);
     ledger
 }
@@ -84,7 +90,9 @@ fn a_held_signer_signs_after_each_append_without_rereading() {
     assert!(signer.latest().is_none());
     for (round, station) in ["6472010001-001", "6472010001-002"].iter().enumerate() {
         add_sheet(&mut ledger, station);
-        let signed = signer.sign(&ledger.log().tree().unwrap()).unwrap();
+        let signed = signer
+            .sign(&ledger.log().tree().unwrap(), ledger.state().log_keys())
+            .unwrap();
         assert_eq!(signed.checkpoint.size, round as u64 + 2);
         assert_eq!(signer.latest(), Some(&signed));
     }
@@ -97,17 +105,21 @@ fn a_tree_inconsistent_with_the_last_checkpoint_or_smaller_is_never_signed() {
     let mut ledger = store(directory.path());
     add_sheet(&mut ledger, "6472010001-001");
     let mut signer = CheckpointSigner::open(directory.path(), &ledger).unwrap();
-    signer.sign(&ledger.log().tree().unwrap()).unwrap();
+    signer
+        .sign(&ledger.log().tree().unwrap(), ledger.state().log_keys())
+        .unwrap();
     let kept = checkpoints::kept(directory.path()).unwrap();
     // A tree of other entries (a forked log) at a larger size: refused.
     let forked = rekap_tlog::Tree::from_entries(&[[1u8; 32], [2; 32], [3; 32]]);
-    let error = signer.sign(&forked).unwrap_err();
+    let error = signer.sign(&forked, ledger.state().log_keys()).unwrap_err();
     assert!(
         matches!(error, CheckpointsError::Inconsistent { size: 2 }),
         "{error}"
     );
     let smaller = rekap_tlog::Tree::from_entries(&[[1u8; 32]]);
-    let error = signer.sign(&smaller).unwrap_err();
+    let error = signer
+        .sign(&smaller, ledger.state().log_keys())
+        .unwrap_err();
     assert!(
         matches!(error, CheckpointsError::Shrunk { kept: 2, size: 1 }),
         "{error}"
