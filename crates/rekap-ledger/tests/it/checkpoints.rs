@@ -152,9 +152,57 @@ fn a_log_key_others_may_read_or_a_damaged_checkpoints_file_is_refused() {
         "{error}"
     );
     fs::write(&key_path, "not a key\n").unwrap();
-    let error = checkpoints::verifier(directory.path(), &ledger).unwrap_err();
+    // The verifier is the key the log names, read from no file; signing needs the file.
+    checkpoints::verifier(directory.path(), &ledger).unwrap();
+    let error = checkpoints::sign_current(directory.path(), &ledger).unwrap_err();
     assert!(
         matches!(error, CheckpointsError::BadKeyFile { .. }),
         "{error}"
     );
+}
+
+#[test]
+fn after_a_rotation_the_old_key_never_signs_and_the_next_key_file_is_moved_in() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = store(directory.path());
+    let mut signer = CheckpointSigner::open(directory.path(), &ledger).unwrap();
+    let new_key = key(251);
+    let receipt = ledger
+        .rotate_log_key(&key(REGISTRAR), new_key.verifying_key().to_bytes(), T0)
+        .unwrap();
+    assert_eq!(receipt.seqs, vec![2]);
+    // The held signer and the store's key file hold the rotated-out key: refused.
+    let tree = ledger.log().tree().unwrap();
+    let error = signer.sign(&tree, ledger.state().log_keys()).unwrap_err();
+    assert!(
+        matches!(error, CheckpointsError::NotTheLogKey { from_size: 2, .. }),
+        "{error}"
+    );
+    assert_eq!(checkpoints::kept(directory.path()).unwrap().len(), 0);
+    // A rotation cut short after its record: the next key's file is found and moved in.
+    let next = directory.path().join(checkpoints::NEXT_LOG_KEY_FILE);
+    fs::write(
+        &next,
+        format!(
+            "{}\n{}\n",
+            checkpoints::KEY_FILE_HEADER,
+            hex::encode([251u8; 32])
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&next, fs::Permissions::from_mode(0o600)).unwrap();
+    let signed = signer.sign(&tree, ledger.state().log_keys()).unwrap();
+    assert_eq!(signed.checkpoint.size, 2);
+    assert!(!next.exists());
+    let verifier = checkpoints::verifier(directory.path(), &ledger).unwrap();
+    assert_eq!(verifier.public_key(), &new_key.verifying_key());
+    Checkpoint::open(signed.note.as_bytes(), verifier.name(), &verifier).unwrap();
+    // The old key is refused as a new one, and a rotation by another author too.
+    for (author, key_bytes) in [(REGISTRAR, log_key()), (OPERATOR, [9; 32])] {
+        let refused = ledger.rotate_log_key(&key(author), key_bytes, T0);
+        assert!(
+            matches!(refused, Err(LedgerError::Refused(_))),
+            "{refused:?}"
+        );
+    }
 }
