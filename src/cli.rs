@@ -130,6 +130,9 @@ pub enum Command {
     VerifyProof(VerifyProofArgs),
     /// Print the log's verifier key (C2SP vkey: `<origin>+<hex key id>+<base64 key>`).
     LogKey(LogKeyArgs),
+    /// The registrar names a new log key (a `LogKeyRotated` record): it signs every
+    /// checkpoint from the tree holding that record on; the old key never signs again.
+    RotateLogKey(crate::commands::rotate_log_key::RotateLogKeyArgs),
     /// Print the latest signed checkpoint (C2SP signed note).
     ///
     /// Appending commands sign one after each append. If the log grew since the last one
@@ -236,9 +239,9 @@ pub struct VerifyArgs {
     /// verify: a directory, a file:// URL or an http(s) URL of its root.
     #[arg(long, value_name = "URL_OR_DIR", conflicts_with_all = ["log", "store"])]
     pub tiles: Option<String>,
-    /// With --tiles: the log's verifier key (vkey text, or a file holding it) that must have
-    /// signed the tree's checkpoint. Without it the signature is not checked, and the output
-    /// says so.
+    /// With --tiles: a verifier key (vkey text, or a file holding it) that must be one of the
+    /// log's keys. The checkpoint's signature is checked in any case, by the key the log's
+    /// genesis or last `LogKeyRotated` record names for its size.
     #[arg(long, value_name = "VKEY", requires = "tiles")]
     pub log_key: Option<String>,
     /// With --tiles: the witnesses whose cosignatures the checkpoint must carry.

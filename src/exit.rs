@@ -42,6 +42,11 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
     }
 }
 
+/// Whether `error` is a store locked by another process (exit 4).
+pub fn is_locked(error: &anyhow::Error) -> bool {
+    code_of(error) == LOCKED
+}
+
 /// Locked store: 4. A file or store that could not be read or written (disk full and file
 /// too large included): 3. Anything else is input the product refused (a rule, an unknown
 /// code, a bad key file, a file that is not UTF-8): 1.

@@ -58,6 +58,7 @@ fn run(command: cli::Command) -> anyhow::Result<exit::Outcome> {
         Command::Prove(args) => prove::prove(args),
         Command::VerifyProof(args) => prove::verify_proof(args),
         Command::LogKey(args) => tlog::log_key(args),
+        Command::RotateLogKey(args) => commands::rotate_log_key::run(args),
         Command::Checkpoint(args) => tlog::checkpoint(args),
         Command::ProveRecord(args) => tlog::prove_record(args),
         Command::ProveConsistency(args) => tlog::prove_consistency(args),

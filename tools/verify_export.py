@@ -8,8 +8,10 @@ the trailer, and that nothing follows the trailer. Computes the RFC 6962 SHA-256
 the records (FORMAT.md "Transparency log": entry i is record i+1's blake3 hash) and prints
 its root. With --checkpoint (a C2SP signed note, as `rekap checkpoint` prints or a tile
 tree's `checkpoint`), the tree of the checkpoint's size must have the checkpoint's root;
-with --log-key (the C2SP vkey `rekap log-key` prints, or a file holding it) the checkpoint
-must be signed by that key, whose name is the checkpoint's origin. Prints one JSON object
+and it must be signed by the key the log itself names for its size (FORMAT.md "Log keys":
+the genesis's LogIdentity, then each LogKeyRotated record), under the genesis's origin. With
+--log-key (the C2SP vkey `rekap log-key` prints, or a file holding it) that key must be one
+of the log's keys. Prints one JSON object
 with --json ({"ok", "events", "head", "tree_root", "failures": [{"seq", "reason"}]}), a
 short summary otherwise.
 Exit status: 0 verified, 1 not verified, 2 usage error, 3 file unreadable (as `rekap verify`).
@@ -131,6 +133,8 @@ class Result:
         self.head = ZERO32
         # The record hashes in order: the transparency tree's entries.
         self.entries = []
+        # The log's origin and keys, (from tree size, key), as its records name them.
+        self.log_keys, self.origin, self.registrar, self.definition_hash = [], None, None, None
 
     def fail(self, seq, reason):
         self.failures.append({"seq": seq, "reason": reason})
@@ -198,6 +202,7 @@ def check_record(pos, rec, state, res):
     # the next record genuinely disagrees with what this record says).
     state["time"] = recorded_at
     state["counters"][author] = counter
+    follow_log_keys(pos, author, rec[96:96 + plen], res)
     return stored_hash
 
 
@@ -365,13 +370,18 @@ def check_checkpoint(note, vkey, res):
         res.fail(None, "the tree of the export's first %d records is not the checkpoint's root"
                  % size)
     res.checkpoint = (origin, size)
-    if vkey is None:
+    if not res.log_keys:
+        res.fail(None, "the export names no log key (no genesis): the signature is not checked")
         return
-    name, key_id, key = vkey
-    if name != origin:
-        res.fail(None, "the log key is named %r but the checkpoint's origin is %r"
-                 % (name, origin))
+    if origin != res.origin:
+        res.fail(None, "the checkpoint's origin is %r, not the genesis's %r" % (origin, res.origin))
         return
+    if vkey is not None and (vkey[0] != res.origin
+                             or all(k != vkey[2] for _, k in res.log_keys)):
+        res.fail(None, "the checkpoint has no signature by the log key: --log-key is not a "
+                       "key of this log")
+    name, key = res.origin, log_key_at(res, size)
+    key_id = _sha256(name.encode() + b"\n\x01" + key)[:4]
     for line in signatures.split("\n"):
         prefix = "\u2014 " + name + " "
         if not line.startswith(prefix):
@@ -387,7 +397,63 @@ def check_checkpoint(note, vkey, res):
             else:
                 res.checkpoint_signed = True
             return
-    res.fail(None, "the checkpoint has no signature by the log key")
+    res.fail(None, "the checkpoint has no signature by the key the log names for size %d"
+             % size)
+
+
+LOG_IDENTITY_BYTES = 8 + 70 + 32  # origin length, "rekap/" + 64 hex digits, key
+DEFINITION_PREFIX = b"rekap/v1/definition"
+
+
+def _usable_key(key):
+    """R16: a curve point that is not of small order."""
+    point = _decompress(key)
+    return point is not None and not _is_small_order(point)
+
+
+def follow_log_keys(seq, author, payload, res):
+    """The log's origin and keys (FORMAT.md "LogIdentity", "Log keys"; RULES.md R65, R66):
+    the genesis's LogIdentity is its last 110 bytes; a LogKeyRotated payload is 68 bytes."""
+    if seq == 1:
+        if len(payload) < 4 + LOG_IDENTITY_BYTES or payload[:4] != b"\x00\x00\x00\x00":
+            res.fail(1, "record 1 is not a genesis with a log identity")
+            return
+        end = len(payload) - LOG_IDENTITY_BYTES
+        res.definition_hash = blake3.blake3(DEFINITION_PREFIX + payload[4:end]).digest()
+        (length,) = struct.unpack_from("<Q", payload, end)
+        origin = payload[end + 8:end + 8 + 70]
+        expected = b"rekap/" + res.definition_hash.hex().encode()
+        if length != 70 or origin != expected:
+            res.fail(1, "R66: the genesis names the origin %r; the election's is %r"
+                     % (origin.decode("utf-8", "replace"), expected.decode()))
+        key = payload[-32:]
+        res.registrar, res.origin = author, expected.decode()
+        if not _usable_key(key) or key == author:
+            res.fail(1, "R65: the genesis's log key %s is not a key of its own" % key.hex())
+        res.log_keys = [(1, key)]
+        return
+    if len(payload) != 68 or payload[:4] != b"\x02\x00\x00\x00" or not res.log_keys:
+        return
+    key = payload[36:68]
+    if payload[4:36] != res.definition_hash:
+        res.fail(seq, "R9: the log key rotation is bound to another definition")
+    elif author != res.registrar:
+        res.fail(seq, "R13: only the registrar may rotate the log key")
+    elif not _usable_key(key):
+        res.fail(seq, "R16: %s is not a key that can sign" % key.hex())
+    elif key == res.registrar or any(k == key for _, k in res.log_keys):
+        res.fail(seq, "R65: %s is the registrar's or was this log's key" % key.hex())
+    else:
+        res.log_keys.append((seq, key))
+
+
+def log_key_at(res, size):
+    """The key the log names for the checkpoint of tree size `size`."""
+    found = res.log_keys[0][1]
+    for from_size, key in res.log_keys:
+        if from_size <= size:
+            found = key
+    return found
 
 
 def _text_argument(value):
@@ -463,7 +529,7 @@ def main(argv):
             print("tree root %s" % root)
             if res.checkpoint:
                 signed = ("signed by the log key" if res.checkpoint_signed
-                          else "signature not checked: no --log-key")
+                          else "signature not checked")
                 print("checkpoint %s size %d: root verified (%s)"
                       % (res.checkpoint[0], res.checkpoint[1], signed))
         else:

@@ -377,10 +377,10 @@ pub fn definition_hash_of(path: &Path) -> anyhow::Result<[u8; 32]> {
             .map_err(|error| anyhow!("{}: {error}", path.display()))?;
         let record = rekap_log::Record::decode(first)?;
         let payload = rekap_model::decode_payload(&record.payload)?;
-        let Payload::Genesis(definition) = payload else {
+        let Payload::Genesis(genesis) = payload else {
             bail!("{}: record 1 is not a genesis", path.display());
         };
-        return Ok(rekap_model::Election::new(definition)?.hash());
+        return Ok(rekap_model::Election::new(genesis.definition)?.hash());
     }
     let json: Value = serde_json::from_slice(&bytes)
         .with_context(|| format!("{}: neither an export nor JSON", path.display()))?;

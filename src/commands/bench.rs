@@ -190,10 +190,14 @@ fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration
     let election = preset.election()?;
     let mut ledger = Ledger::create(
         DefaultStorage::create(store)?,
-        election.definition().clone(),
+        rekap_model::Genesis::new(
+            election.definition().clone(),
+            cast.log.verifying_key().to_bytes(),
+        ),
         &cast.registrar,
         0,
     )?;
+    crate::keys::write_key(&store.join(crate::transparency::LOG_KEY_FILE), &cast.log)?;
     let events: Vec<Event> = preset
         .sheets
         .iter()
@@ -216,10 +220,10 @@ fn rollup(store: &Path) -> anyhow::Result<()> {
     let log = Log::open(DefaultStorage::open_read_only(store)?)?;
     let records = log.records_from(1).collect::<Result<Vec<_>, _>>()?;
     let decoded = decode_all(&records)?;
-    let Some(Payload::Genesis(definition)) = decoded.first() else {
+    let Some(Payload::Genesis(genesis)) = decoded.first() else {
         bail!("record 1 is not a genesis");
     };
-    let election = rekap_model::Election::new(definition.clone())?;
+    let election = rekap_model::Election::new(genesis.definition.clone())?;
     let totals = rekap_projection::rollup::rollup(&election, &decoded);
     std::hint::black_box(totals);
     Ok(())

@@ -168,10 +168,14 @@ fn create_store(
     let election = preset.election()?;
     let mut ledger = Ledger::create(
         DefaultStorage::create(store)?,
-        election.definition().clone(),
+        rekap_model::Genesis::new(
+            election.definition().clone(),
+            cast.log.verifying_key().to_bytes(),
+        ),
         &cast.registrar,
         0,
     )?;
+    crate::keys::write_key(&store.join(crate::transparency::LOG_KEY_FILE), &cast.log)?;
     let scope = election
         .definition()
         .contests

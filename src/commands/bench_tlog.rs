@@ -105,11 +105,10 @@ fn consistency_proofs(tree: &Tree) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The bench store is made without `rekap init`: give it a log key and a checkpoint.
+/// The bench store is made without `rekap init` (its log key written beside its genesis):
+/// give it a checkpoint.
 fn sign_checkpoint(store: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    let key = crate::keys::generate()?;
-    crate::keys::write_key(&store.join(crate::transparency::LOG_KEY_FILE), &key)?;
     let ledger = crate::store::open_for_append(store)?;
     crate::transparency::sign_current(store, &ledger)?;
     eprintln!(

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use rekap_ledger::Ledger;
-use rekap_model::DefinitionFile;
+use rekap_model::{DefinitionFile, Genesis};
 
 use crate::exit::Outcome;
 use crate::keys;
@@ -27,8 +27,9 @@ pub struct InitArgs {
     /// the definition file).
     #[arg(long)]
     pub regions: Option<PathBuf>,
-    /// The log key that signs the store's checkpoints (a rekap key file, mode 0600); copied
-    /// into the store as `log.key`. Default: a new key made for this store.
+    /// The log key that signs the store's checkpoints (a rekap key file, mode 0600; not the
+    /// registrar's): named in the genesis and copied into the store as `log.key`. Default: a
+    /// new key made for this store.
     #[arg(long)]
     pub log_key: Option<PathBuf>,
 }
@@ -62,10 +63,14 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
     // Everything is checked before the store is made; the genesis is decided as it is
     // written, in a hidden directory that becomes the store only once complete.
     let head = new_store::create_atomically(&args.store.store, |storage| {
-        let definition = election.definition().clone();
+        // The log key exists (mode 0600) before the genesis that names it is written.
+        let genesis = Genesis::new(
+            election.definition().clone(),
+            log_key.verifying_key().to_bytes(),
+        );
         let directory = storage.directory().to_owned();
         keys::write_key(&directory.join(transparency::LOG_KEY_FILE), &log_key)?;
-        let ledger = Ledger::create(storage, definition, &registrar, now_ms())?;
+        let ledger = Ledger::create(storage, genesis, &registrar, now_ms())?;
         transparency::sign_current(&directory, &ledger)?;
         Ok(ledger)
     })?;

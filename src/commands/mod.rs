@@ -22,6 +22,7 @@ pub mod mirror;
 pub mod prove;
 pub mod publish;
 pub mod repair;
+pub mod rotate_log_key;
 pub mod send;
 pub mod serve;
 pub mod sheet;

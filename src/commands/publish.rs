@@ -44,7 +44,17 @@ pub struct Published {
 }
 
 pub fn run(args: PublishArgs) -> anyhow::Result<Outcome> {
-    let published = publish(&args.store.store, &args.out)?;
+    let published = publish(&args.store.store, &args.out).map_err(|error| {
+        if crate::exit::is_locked(&error) {
+            // Exit 4 still (the cause is kept): the server publishes the same tree itself.
+            error.context(
+                "the store is locked: while `rekap serve` holds it, the server serves the \
+                 same tile tree under /tlog/ (mirror that, or stop the server to publish)",
+            )
+        } else {
+            error
+        }
+    })?;
     let mut text = if published.old_size == published.size {
         format!(
             "{} is up to date at size {}\n",

@@ -98,7 +98,7 @@ fn verify_tiles(
         let signature = if checked.signature_checked {
             "signed by the log key"
         } else {
-            "signature not checked: no --log-key"
+            "signature not checked: the log names no key"
         };
         print(&format!(
             "{}checkpoint {} size {}: entries, tiles and root verified ({signature})\n",

@@ -1,8 +1,10 @@
 //! `rekap verify --tiles URL_OR_DIR`: fetches a published tile tree (docs/FORMAT.md "Tile
 //! tree") from a directory, a `file://` URL or an http(s) tile root, and verifies it as
 //! `verify --log` verifies an export (records, chain, hashes, signatures, counters), and
-//! more: the checkpoint's signature (with `--log-key`), its origin against the genesis, every
-//! entry bundle against its records, every hash tile and the root against the checkpoint.
+//! more: the checkpoint's origin and signature by the key the log itself names for its size
+//! (the genesis, or the last `LogKeyRotated` record in the tree; a `--log-key` must be one of
+//! the log's keys), every entry bundle against its records, every hash tile and the root
+//! against the checkpoint.
 //!
 //! What is wrong with the tree is a failure of the report (exit 1); a resource that is
 //! missing or malformed is an error naming its path (exit 1); only a network failure is an
@@ -15,7 +17,7 @@ use anyhow::{anyhow, bail, Context};
 use rekap_ledger::checkpoints::{self, SignedCheckpoint};
 use rekap_ledger::tiles::{self, Resource};
 use rekap_log::{ChainVerifier, Failure, VerifyOptions, VerifyReport};
-use rekap_model::{decode_payload, Payload};
+use rekap_model::{decode_payload, LogKeys, Payload};
 use rekap_tlog::checkpoint::Checkpoint;
 use rekap_tlog::note::Verifier;
 use rekap_tlog::tile_path::{changed_tiles, TilePath};
@@ -141,14 +143,11 @@ pub fn verify(
     options: VerifyOptions,
 ) -> anyhow::Result<TilesReport> {
     let note = source.required(tiles::CHECKPOINT_PATH)?;
-    let note_text = String::from_utf8_lossy(&note).into_owned();
-    let checkpoint = match log_key {
-        Some(key) => Checkpoint::open(&note, key.name(), key).map_err(anyhow::Error::from),
-        None => String::from_utf8(note)
-            .map_err(|_| anyhow!("not UTF-8"))
-            .and_then(|note| Ok(SignedCheckpoint::parse(note)?.checkpoint)),
-    }
-    .map_err(|error| anyhow!("the tile tree's checkpoint is refused: {error}"))?;
+    let note = String::from_utf8(note)
+        .map_err(|_| anyhow!("the tile tree's checkpoint is refused: not UTF-8"))?;
+    let checkpoint = SignedCheckpoint::parse(note.clone())
+        .map_err(|error| anyhow!("the tile tree's checkpoint is refused: {error}"))?
+        .checkpoint;
     let size = checkpoint.size;
     if size == 0 {
         bail!("the tile tree's checkpoint is of the empty log: it holds no genesis");
@@ -156,13 +155,15 @@ pub fn verify(
     let mut chain = ChainVerifier::from_genesis(options);
     let mut tree = Tree::new();
     let mut tree_failures = Vec::new();
+    let mut keys = None;
     for index in 0..size.div_ceil(TILE_WIDTH) {
         let width = (size - index * TILE_WIDTH).min(TILE_WIDTH) as u16;
         let bundle = check_bundle(source, index, width, &mut chain, &mut tree_failures)?;
-        if index == 0 {
-            check_origin(&bundle, &checkpoint.origin, &mut tree_failures);
-        }
+        follow_log_keys(&bundle.records, &mut keys, &mut tree_failures);
         tree.append(&bundle.entries);
+    }
+    if let Some(keys) = &keys {
+        check_signature(&note, &checkpoint, keys, log_key, &mut tree_failures);
     }
     if tree.root(size)? != checkpoint.root {
         tree_failures.push("the tree of the records is not the checkpoint's root".to_owned());
@@ -179,15 +180,89 @@ pub fn verify(
     Ok(TilesReport {
         report,
         checkpoint,
-        note: note_text,
-        signature_checked: log_key.is_some(),
+        note: note.clone(),
+        signature_checked: keys.is_some(),
     })
 }
 
-/// A bundle's entries, and record 1 when it holds it.
+/// A bundle's entries and its records.
 struct Bundle {
     entries: Vec<[u8; 32]>,
-    first_record: Option<Vec<u8>>,
+    records: Vec<Vec<u8>>,
+}
+
+/// The log's keys as its records name them: record 1's genesis, then every
+/// `LogKeyRotated` record, each decided as the model decides it.
+fn follow_log_keys(records: &[Vec<u8>], keys: &mut Option<LogKeys>, failures: &mut Vec<String>) {
+    for bytes in records {
+        let Ok(record) = rekap_log::Record::decode(bytes) else {
+            continue;
+        };
+        let payload = decode_payload(&record.payload);
+        match (record.seq, payload, keys.as_mut()) {
+            (1, Ok(Payload::Genesis(genesis)), _) => match LogKeys::of_genesis(&genesis) {
+                Ok(named) => *keys = Some(named),
+                Err(refusal) => failures.push(format!("record 1: {refusal}")),
+            },
+            (1, _, _) => {
+                failures.push("record 1 is not a genesis (the election definition)".to_owned())
+            }
+            (seq, Ok(Payload::LogKeyRotated { key, .. }), Some(keys)) => {
+                if let Err(refusal) = keys.rotate(&record.author, seq, key) {
+                    failures.push(format!("record {seq}: {refusal}"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The checkpoint must be of the log's origin and signed by the key the log names for its
+/// size; a `--log-key` must be one of the log's keys.
+fn check_signature(
+    note: &str,
+    checkpoint: &Checkpoint,
+    keys: &LogKeys,
+    pinned: Option<&Verifier>,
+    failures: &mut Vec<String>,
+) {
+    if checkpoint.origin != keys.origin() {
+        failures.push(format!(
+            "the checkpoint's origin {:?} is not the genesis's {:?}",
+            checkpoint.origin,
+            keys.origin()
+        ));
+        return;
+    }
+    if let Some(pinned) = pinned {
+        let pinned_key = pinned.public_key().to_bytes();
+        if pinned.name() != keys.origin()
+            || !keys.periods().iter().any(|period| period.key == pinned_key)
+        {
+            failures.push(format!(
+                "the checkpoint is refused: --log-key {} is not a key of this log",
+                pinned.to_vkey()
+            ));
+        }
+    }
+    let verified = checkpoints::verifier_at(keys, checkpoint.size)
+        .map_err(|error| error.to_string())
+        .and_then(|verifier| {
+            Checkpoint::open(note.as_bytes(), keys.origin(), &verifier)
+                .map_err(|error| error.to_string())
+        });
+    if let Err(error) = verified {
+        failures.push(format!(
+            "the checkpoint is refused: size {} is not signed by the key the log names for \
+             it (from tree size {}): {error}",
+            checkpoint.size,
+            keys.periods()
+                .iter()
+                .rev()
+                .find(|period| period.from_size <= checkpoint.size)
+                .map_or(1, |period| period.from_size)
+        ));
+    }
 }
 
 /// Fetches record bundle `index` and its entry bundle, feeds the records to the chain and
@@ -216,28 +291,8 @@ fn check_bundle(
     }
     Ok(Bundle {
         entries,
-        first_record: (index == 0).then(|| records[0].to_vec()),
+        records: records.iter().map(|record| record.to_vec()).collect(),
     })
-}
-
-/// The checkpoint's origin must be the one the genesis fixes: `rekap/<definition hash>`.
-fn check_origin(bundle: &Bundle, origin: &str, failures: &mut Vec<String>) {
-    let genesis = bundle
-        .first_record
-        .as_deref()
-        .and_then(|bytes| rekap_log::Record::decode(bytes).ok())
-        .and_then(|record| decode_payload(&record.payload).ok());
-    match genesis {
-        Some(Payload::Genesis(definition)) => {
-            let expected = checkpoints::origin(&definition.hash());
-            if origin != expected {
-                failures.push(format!(
-                    "the checkpoint's origin {origin:?} is not the genesis's {expected:?}"
-                ));
-            }
-        }
-        _ => failures.push("record 1 is not a genesis (the election definition)".to_owned()),
-    }
 }
 
 /// Fetches a hash tile and compares it with the tree computed from the entries.

@@ -20,6 +20,7 @@ mod key_forms;
 mod keys;
 mod layers;
 mod listings;
+mod log_key_rotation;
 mod mirror;
 mod mirror_listen;
 mod openelections;

@@ -91,6 +91,11 @@ fn cli_commands_against_a_served_store_are_exit_4_with_the_server_hint() {
         );
     }
     assert!(!sandbox.path("export.rekap").exists());
+    // `publish` too (issue 12): the server serves the tile tree itself, under /tlog/.
+    let out = sandbox.run(&["publish", "--store", "rekap-store", "--out", "web"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(stderr(&out).contains("/tlog/"), "{}", stderr(&out));
+    assert!(!sandbox.path("web").exists());
     let (_, totals) = get(&format!("{}/v1/totals", server.url));
     assert_eq!(json_of(&totals)["head"]["count"].as_u64(), Some(1));
     assert_eq!(server.stop(), 0);

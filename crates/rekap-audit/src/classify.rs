@@ -11,6 +11,7 @@ pub fn check_of(refusal: &Refusal) -> u8 {
         | GenesisNotFirst { .. }
         | GenesisNotByRegistrar { .. }
         | InvalidDefinition(_)
+        | BadLogOrigin { .. }
         | DefinitionHashMismatch { .. } => 3,
         UnknownAuthor { .. }
         | AuthorRevoked { .. }

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, pk, OPERATOR, REGISTRAR};
+use common::{fixture, log_key, pk, OPERATOR, REGISTRAR};
 use rekap_formats::openelections::{
     plan_openelections, read_table, write_definition, DefinitionOptions,
 };
@@ -43,8 +43,14 @@ fn definition() -> (serde_json::Value, String, State) {
         recorded_at_ms: 1_732_665_600_000,
         author: pk(REGISTRAR),
     };
-    let state = State::genesis(&envelope, &Payload::Genesis(election.definition().clone()))
-        .expect("genesis");
+    let state = State::genesis(
+        &envelope,
+        &Payload::Genesis(rekap_model::Genesis::new(
+            election.definition().clone(),
+            log_key(),
+        )),
+    )
+    .expect("genesis");
     let json = serde_json::from_str(&written.json).expect("JSON");
     (json, written.regions_csv, state)
 }

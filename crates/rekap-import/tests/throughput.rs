@@ -66,7 +66,11 @@ fn national_state() -> State {
         recorded_at_ms: 1_732_665_600_000,
         author: pk(REGISTRAR),
     };
-    State::genesis(&envelope, &Payload::Genesis(definition)).expect("genesis")
+    State::genesis(
+        &envelope,
+        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
+    )
+    .expect("genesis")
 }
 
 #[test]

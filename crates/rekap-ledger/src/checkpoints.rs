@@ -1,5 +1,8 @@
-//! A store's transparency log: its Ed25519 log key (`log.key`), its origin, and the
-//! checkpoints it has signed (`checkpoints`), as docs/FORMAT.md "Transparency log" states.
+//! A store's transparency log: its Ed25519 log key (`log.key`), and the checkpoints it has
+//! signed (`checkpoints`), as docs/FORMAT.md "Transparency log" states. The origin and the
+//! public log key are the log's own: the genesis names them and a `LogKeyRotated` record
+//! replaces the key (the model's `LogKeys`); the store's key file only holds the secret half,
+//! and is used only while it is the key the log names.
 //!
 //! The tree itself is rekap-log's (derived state in `tree/`); what needs the election (the
 //! origin) and a secret (the log key) lives here, so that the CLI and `rekap serve` sign the
@@ -17,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::SigningKey;
 use rekap_log::Storage;
+use rekap_model::LogKeys;
 use rekap_tlog::checkpoint::{Checkpoint, CheckpointError};
 use rekap_tlog::note::{Note, NoteError, Signer, Verifier};
 use rekap_tlog::{Tree, TreeError};
@@ -25,6 +29,9 @@ use crate::Ledger;
 
 /// The log key's file in a store (a rekap key file, mode 0600).
 pub const LOG_KEY_FILE: &str = "log.key";
+/// The next log key while a rotation is under way: written before the `LogKeyRotated`
+/// record is appended, renamed over [`LOG_KEY_FILE`] once the log names it.
+pub const NEXT_LOG_KEY_FILE: &str = "log.key.next";
 /// The signed checkpoints, oldest first: per checkpoint, its length in bytes in ASCII
 /// decimal, a newline, then the signed note.
 pub const CHECKPOINTS_FILE: &str = "checkpoints";
@@ -68,16 +75,37 @@ pub enum CheckpointsError {
     Tree(#[from] TreeError),
     #[error("the log: {0}")]
     Log(#[from] rekap_log::LogError),
+    #[error(
+        "the store's log key {found} is not the key the log names for its checkpoints from \
+         tree size {from_size} on ({named}): a rotated-out key never signs again; put the \
+         named key in the store as {LOG_KEY_FILE}"
+    )]
+    NotTheLogKey {
+        found: String,
+        named: String,
+        from_size: u64,
+    },
 }
 
-/// The log's origin (and its key's name): fixed per election, from its definition hash.
+/// The default origin of an election's log (the one `rekap init` names in the genesis).
 pub fn origin(definition_hash: &[u8; 32]) -> String {
-    format!("rekap/{}", hex::encode(definition_hash))
+    rekap_model::default_origin(definition_hash)
 }
 
-/// The origin of the election a ledger holds.
+/// The origin the genesis of the ledger's log names.
 pub fn origin_of<S: Storage>(ledger: &Ledger<S>) -> String {
-    origin(&ledger.state().definition_hash())
+    ledger.state().log_keys().origin().to_owned()
+}
+
+/// The verifier of the key that signs the checkpoint of tree size `size`, as the log names
+/// it (the genesis, or the last `LogKeyRotated` record within the tree).
+pub fn verifier_at(keys: &LogKeys, size: u64) -> Result<Verifier, CheckpointsError> {
+    let key = keys.key_at(size);
+    let key =
+        ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| NoteError::BadVerifierKey {
+            reason: "the log names a key that is not a curve point",
+        })?;
+    Ok(Verifier::new(keys.origin(), key)?)
 }
 
 /// Reads a rekap key file, whatever its mode (for its public key).
@@ -122,19 +150,47 @@ pub fn read_signing_key_file(path: &Path) -> Result<SigningKey, CheckpointsError
     read_key_file(path)
 }
 
-/// The log's signer, from the store's key file.
+/// The log's signer: the store's key file, which must hold the key the log names now.
 pub fn signer<S: Storage>(store: &Path, ledger: &Ledger<S>) -> Result<Signer, CheckpointsError> {
-    let key = read_signing_key_file(&store.join(LOG_KEY_FILE))?;
-    Ok(Signer::new(&origin_of(ledger), key)?)
+    let keys = ledger.state().log_keys();
+    let key = current_signing_key(store, keys)?;
+    Ok(Signer::new(keys.origin(), key)?)
 }
 
-/// The log's verifier key, from the store's key file (any mode: only the public half).
+/// The log's verifier key now, as the log itself names it (no key file is read).
 pub fn verifier<S: Storage>(
-    store: &Path,
+    _store: &Path,
     ledger: &Ledger<S>,
 ) -> Result<Verifier, CheckpointsError> {
-    let key = read_key_file(&store.join(LOG_KEY_FILE))?;
-    Ok(Verifier::new(&origin_of(ledger), key.verifying_key())?)
+    let keys = ledger.state().log_keys();
+    verifier_at(keys, keys.current().from_size)
+}
+
+/// The store's secret log key, checked to be the key the log names now (mode 0600). After a
+/// rotation whose record is durable but whose key file was not yet moved into place, the
+/// next key's file is the named one: it is moved over the old key's file first.
+pub fn current_signing_key(store: &Path, keys: &LogKeys) -> Result<SigningKey, CheckpointsError> {
+    let named = keys.current();
+    let path = store.join(LOG_KEY_FILE);
+    let key = read_signing_key_file(&path)?;
+    if key.verifying_key().to_bytes() == named.key {
+        return Ok(key);
+    }
+    let next_path = store.join(NEXT_LOG_KEY_FILE);
+    if let Ok(next) = read_signing_key_file(&next_path) {
+        if next.verifying_key().to_bytes() == named.key {
+            fs::rename(&next_path, &path).map_err(|error| CheckpointsError::Write {
+                path: path.clone(),
+                error,
+            })?;
+            return Ok(next);
+        }
+    }
+    Err(CheckpointsError::NotTheLogKey {
+        found: hex::encode(key.verifying_key().to_bytes()),
+        named: hex::encode(named.key),
+        from_size: named.from_size,
+    })
 }
 
 /// Every checkpoint the store's log has signed, oldest first, as signed notes.
@@ -210,21 +266,21 @@ pub struct CheckpointSigner {
 }
 
 impl CheckpointSigner {
-    /// Reads the store's log key (mode 0600 required) and its last kept checkpoint.
+    /// Reads the store's log key (mode 0600 required; the key the log names now) and its
+    /// last kept checkpoint.
     pub fn open<S: Storage>(
         store: &Path,
         ledger: &Ledger<S>,
     ) -> Result<CheckpointSigner, CheckpointsError> {
-        CheckpointSigner::for_origin(store, &origin_of(ledger))
+        CheckpointSigner::for_keys(store, ledger.state().log_keys())
     }
 
-    /// The same for a log whose origin is known without replaying it (`rekap demo`, which
-    /// knows its definition).
-    pub fn for_origin(store: &Path, origin: &str) -> Result<CheckpointSigner, CheckpointsError> {
-        let key = read_signing_key_file(&store.join(LOG_KEY_FILE))?;
+    /// The same from the log's keys alone (`rekap demo`, which knows its genesis).
+    pub fn for_keys(store: &Path, keys: &LogKeys) -> Result<CheckpointSigner, CheckpointsError> {
+        let key = current_signing_key(store, keys)?;
         Ok(CheckpointSigner {
             store: store.to_owned(),
-            signer: Signer::new(origin, key)?,
+            signer: Signer::new(keys.origin(), key)?,
             last: latest(store)?,
         })
     }
@@ -246,9 +302,27 @@ impl CheckpointSigner {
 
     /// Signs and keeps a checkpoint of `tree` at its full size, unless the last kept one is
     /// already of this size (then returns it); refuses one inconsistent with the last.
-    /// `tree` must be the tree of durable records only.
-    pub fn sign(&mut self, tree: &Tree) -> Result<SignedCheckpoint, CheckpointsError> {
+    /// `tree` must be the tree of durable records only, `keys` the log's keys at its size:
+    /// after a rotation the store's key file is read again, and a rotated-out key never
+    /// signs.
+    pub fn sign(
+        &mut self,
+        tree: &Tree,
+        keys: &LogKeys,
+    ) -> Result<SignedCheckpoint, CheckpointsError> {
         let size = tree.size();
+        let named = keys.key_at(size);
+        if self.signer.verifier().public_key().to_bytes() != named {
+            self.signer = Signer::new(keys.origin(), current_signing_key(&self.store, keys)?)?;
+        }
+        let found = self.signer.verifier().public_key().to_bytes();
+        if found != named {
+            return Err(CheckpointsError::NotTheLogKey {
+                found: hex::encode(found),
+                named: hex::encode(named),
+                from_size: keys.current().from_size,
+            });
+        }
         if let Some(last) = &self.last {
             let kept = last.checkpoint.size;
             if kept > size {
@@ -283,7 +357,7 @@ pub fn sign_current<S: Storage>(
 ) -> Result<SignedCheckpoint, CheckpointsError> {
     let tree = ledger.log().tree()?;
     let mut signer = CheckpointSigner::open(store, ledger)?;
-    signer.sign(&tree)
+    signer.sign(&tree, ledger.state().log_keys())
 }
 
 /// Appends a signed note to the checkpoints file, durably.

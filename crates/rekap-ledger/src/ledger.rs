@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 
 use ed25519_dalek::SigningKey;
 use rekap_log::{Head, Log, Record, SignedSubmission, Storage};
-use rekap_model::{
-    decode_payload, encode_payload, ElectionDefinition, Envelope, Event, Payload, State,
-};
+use rekap_model::{decode_payload, encode_payload, Envelope, Event, Genesis, Payload, State};
 use rekap_projection::Projection;
 
 use crate::error::LedgerError;
@@ -31,11 +29,11 @@ pub struct Receipt {
 }
 
 impl<S: Storage> Ledger<S> {
-    /// Writes the genesis record (the election definition, signed by its registrar) to an
-    /// empty log.
+    /// Writes the genesis record (the election definition and its log's origin and key,
+    /// signed by its registrar) to an empty log.
     pub fn create(
         storage: S,
-        definition: ElectionDefinition,
+        genesis: Genesis,
         registrar: &SigningKey,
         now_ms: u64,
     ) -> Result<Self, LedgerError> {
@@ -45,7 +43,7 @@ impl<S: Storage> Ledger<S> {
                 records: log.head().count,
             });
         }
-        let payload = Payload::Genesis(definition);
+        let payload = Payload::Genesis(genesis);
         let envelope = Envelope {
             seq: 1,
             recorded_at_ms: now_ms.max(log.head().last_recorded_at_ms),
@@ -181,6 +179,43 @@ impl<S: Storage> Ledger<S> {
             }),
             Err(error) => {
                 self.rebuild_if_changed(count)?;
+                Err(error.into())
+            }
+        }
+    }
+
+    /// The registrar names a new log key (docs/RULES.md R65): decided, signed by
+    /// `registrar` and appended as one `LogKeyRotated` record. The key signs every checkpoint
+    /// from the tree holding that record on.
+    pub fn rotate_log_key(
+        &mut self,
+        registrar: &SigningKey,
+        key: [u8; 32],
+        now_ms: u64,
+    ) -> Result<Receipt, LedgerError> {
+        let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);
+        let author = registrar.verifying_key().to_bytes();
+        let payload = Payload::LogKeyRotated {
+            definition_hash: self.state.definition_hash(),
+            key,
+        };
+        let envelope = Envelope {
+            seq: self.log.head().count + 1,
+            recorded_at_ms,
+            author,
+        };
+        self.projection
+            .execute_payload(&mut self.state, &envelope, &payload)
+            .map_err(LedgerError::Refused)?;
+        let counter = self.log.next_counter(&author)?;
+        let submission = SignedSubmission::sign(registrar, counter, encode_payload(&payload));
+        match self.log.append(vec![submission], recorded_at_ms) {
+            Ok(records) => Ok(Receipt {
+                seqs: records.iter().map(|record| record.seq).collect(),
+                head: self.log.head(),
+            }),
+            Err(error) => {
+                self.rebuild_if_changed(1)?;
                 Err(error.into())
             }
         }

@@ -124,7 +124,15 @@ impl Mirror {
         } else {
             Held::Ledger(Box::new(Ledger::replay(log, u64::MAX)?))
         };
-        let accepted = read_accepted(&directory.join("checkpoint"), &log_key)?;
+        let keys = match &held {
+            Held::Ledger(ledger) => {
+                let keys = ledger.state().log_keys();
+                pinned_key_of_log(&log_key, keys)?;
+                Some(keys.clone())
+            }
+            Held::Empty(_) => None,
+        };
+        let accepted = read_accepted(&directory.join("checkpoint"), &log_key, keys.as_ref())?;
         let mut status = MirrorStatus::read(&directory.join("status.json")).unwrap_or_default();
         status.origin = from;
         status.log = log_key.name().to_owned();
@@ -263,16 +271,43 @@ fn settle_text(path: &Path, given: Option<String>, what: &str) -> Result<String,
     }
 }
 
+/// The `--log-key` a mirror was set up with must be one of the keys the log names.
+fn pinned_key_of_log(pinned: &Verifier, keys: &rekap_model::LogKeys) -> Result<(), MirrorError> {
+    let key = pinned.public_key().to_bytes();
+    if pinned.name() == keys.origin() && keys.periods().iter().any(|period| period.key == key) {
+        return Ok(());
+    }
+    Err(MirrorError::Setup(format!(
+        "the log key {} is not a key the log names for its checkpoints",
+        pinned.to_vkey()
+    )))
+}
+
 fn read_accepted(
     path: &Path,
     log_key: &Verifier,
+    keys: Option<&rekap_model::LogKeys>,
 ) -> Result<Option<(String, Checkpoint)>, MirrorError> {
     let note = match std::fs::read_to_string(path) {
         Ok(note) => note,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(io(path)(error)),
     };
-    let checkpoint = Checkpoint::open(note.as_bytes(), log_key.name(), log_key)
-        .map_err(|error| MirrorError::Setup(format!("{} is damaged: {error}", path.display())))?;
+    let damaged = |error: &dyn std::fmt::Display| {
+        MirrorError::Setup(format!("{} is damaged: {error}", path.display()))
+    };
+    // Signed by the key the held log names for its size (the kept key before any log).
+    let verifier = match keys {
+        Some(keys) => {
+            let size = rekap_ledger::checkpoints::SignedCheckpoint::parse(note.clone())
+                .map_err(|error| damaged(&error))?
+                .checkpoint
+                .size;
+            rekap_ledger::checkpoints::verifier_at(keys, size).map_err(|error| damaged(&error))?
+        }
+        None => log_key.clone(),
+    };
+    let checkpoint = Checkpoint::open(note.as_bytes(), verifier.name(), &verifier)
+        .map_err(|error| damaged(&error))?;
     Ok(Some((note, checkpoint)))
 }

@@ -1,9 +1,11 @@
 //! One poll: the server's checkpoint, the records since the mirror's head, every check,
 //! the append; or the refusal, with evidence when the checkpoint contradicts one accepted.
 
+use rekap_ledger::checkpoints::{self, SignedCheckpoint};
 use rekap_ledger::follow::create_from_genesis;
 use rekap_ledger::LedgerError;
 use rekap_log::{AppendError, ChainVerifier, Record, VerifyOptions};
+use rekap_model::{decode_payload, LogKeys, Payload};
 use rekap_tlog::checkpoint::Checkpoint;
 use rekap_tlog::{Hash, Tree};
 use rekap_witness::evidence::{Evidence, Verdict};
@@ -42,27 +44,28 @@ fn tree_error(error: rekap_tlog::TreeError) -> MirrorError {
 impl Mirror {
     pub(crate) fn sync(&mut self) -> Result<Step, MirrorError> {
         let note = self.source.checkpoint().map_err(MirrorError::Unreachable)?;
-        let shown = Checkpoint::open(note.as_bytes(), self.log_key.name(), &self.log_key).map_err(
-            |error| {
-                MirrorError::Unreachable(FetchError {
-                    url: format!("{}/tlog/checkpoint", self.source.base()),
-                    reason: format!("not a checkpoint signed by the log key: {error}"),
-                })
-            },
-        )?;
-        self.status.server_size = shown.size;
+        let unsigned = SignedCheckpoint::parse(note.clone())
+            .map_err(|error| self.refused_checkpoint(error.to_string()))?
+            .checkpoint;
         let own = self.own_tree()?;
-        if shown.size <= own.size() {
+        if unsigned.size <= own.size() {
+            let shown = self.opened(&note, self.held_log_keys().as_ref(), unsigned.size)?;
+            self.status.server_size = shown.size;
             return self.compare_with_held(&note, &shown, &own);
         }
         let bytes = self
             .source
-            .records(own.size() + 1, shown.size)
+            .records(own.size() + 1, unsigned.size)
             .map_err(MirrorError::Unreachable)?;
         let records = match self.check_chain(&bytes) {
             Ok(records) => records,
-            Err(reason) => return self.investigate(&note, &shown, reason),
+            Err(reason) => return self.investigate(&note, &unsigned, reason),
         };
+        // The key that signs a checkpoint is the one the log names for its size: the held
+        // log's keys, followed through the records served (a rotation among them).
+        let keys = self.log_keys_through(&records);
+        let shown = self.opened(&note, keys.as_ref(), unsigned.size)?;
+        self.status.server_size = shown.size;
         let mut tree = own;
         tree.append(&records.iter().map(|record| record.hash).collect::<Vec<_>>());
         if tree.root(shown.size).map_err(tree_error)? != shown.root {
@@ -76,6 +79,59 @@ impl Mirror {
             from,
             to: self.head_count(),
         })
+    }
+
+    /// A checkpoint note the server shows, refused unless signed by the key the log names
+    /// for its size (`keys`; the kept `--log-key` until the log is known), which must be a
+    /// key of this log: a rotated-out key's checkpoint after its rotation is refused.
+    fn opened(
+        &self,
+        note: &str,
+        keys: Option<&LogKeys>,
+        size: u64,
+    ) -> Result<Checkpoint, MirrorError> {
+        let verifier = match keys {
+            Some(keys) => checkpoints::verifier_at(keys, size)
+                .map_err(|error| self.refused_checkpoint(error.to_string()))?,
+            None => self.log_key.clone(),
+        };
+        Checkpoint::open(note.as_bytes(), verifier.name(), &verifier).map_err(|error| {
+            self.refused_checkpoint(format!(
+                "not a checkpoint signed by the key the log names for size {size}: {error}"
+            ))
+        })
+    }
+
+    fn refused_checkpoint(&self, reason: String) -> MirrorError {
+        MirrorError::Unreachable(FetchError {
+            url: format!("{}/tlog/checkpoint", self.source.base()),
+            reason,
+        })
+    }
+
+    /// The held log's keys (none before its genesis).
+    fn held_log_keys(&self) -> Option<LogKeys> {
+        self.ledger()
+            .map(|ledger| ledger.state().log_keys().clone())
+    }
+
+    /// The log's keys after `records` (the next records after the head): the genesis's
+    /// for a new mirror, then every rotation among them as the model decides it (a refused
+    /// one is the model's alarm at the append).
+    fn log_keys_through(&self, records: &[Record]) -> Option<LogKeys> {
+        let mut keys = self.held_log_keys();
+        for record in records {
+            match (decode_payload(&record.payload), keys.as_mut()) {
+                (Ok(Payload::Genesis(genesis)), None) => {
+                    keys = LogKeys::of_genesis(&genesis).ok();
+                }
+                (Ok(Payload::LogKeyRotated { key, .. }), Some(keys)) => {
+                    let _ = keys.rotate(&record.author, record.seq, key);
+                }
+                _ => {}
+            }
+        }
+        keys
     }
 
     fn own_tree(&self) -> Result<Tree, MirrorError> {

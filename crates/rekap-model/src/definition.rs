@@ -14,7 +14,7 @@ use crate::regions::{
 use crate::stations::{alternative_spelling, ListedStation};
 
 /// Version of the canonical definition layout.
-pub const DEFINITION_FORMAT_VERSION: u32 = 3;
+pub const DEFINITION_FORMAT_VERSION: u32 = 4;
 
 /// One level of the region tree, top to leaf. The last level is always the polling station.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]

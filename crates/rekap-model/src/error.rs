@@ -318,6 +318,12 @@ pub enum Refusal {
     InvalidPublicKey { key: [u8; 32] },
     #[error("{}: {} is the identity or a point of small order, a key that can never sign", self.rule(), short(.key))]
     WeakPublicKey { key: [u8; 32] },
+    #[error("{}: the log key must be a key of its own, not the registrar's", self.rule())]
+    LogKeyIsRegistrar,
+    #[error("{}: {} was this log's key from tree size {from_size}; a rotated-out key never signs again", self.rule(), short(.key))]
+    LogKeyReused { key: [u8; 32], from_size: u64 },
+    #[error("{}: the genesis names the origin {origin:?}; the election's is {expected:?}", self.rule())]
+    BadLogOrigin { origin: String, expected: String },
 
     // --- references ---
     #[error("{}: {code:?} is not a region of this election", self.rule())]

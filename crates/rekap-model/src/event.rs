@@ -7,9 +7,10 @@
 
 use bincode::{Decode, Encode};
 
-use crate::definition::{ElectionDefinition, Role};
+use crate::definition::Role;
 use crate::encoding::{canonical, encode, APPROVAL_STATEMENT_DOMAIN};
 use crate::error::{DecodeError, LimitError};
+use crate::genesis::Genesis;
 use crate::limits::*;
 use crate::sheet::TallySheet;
 
@@ -145,6 +146,7 @@ pub enum Act {
     ResolveObjection,
     ApprovePlenary,
     NoteSheetSource,
+    RotateLogKey,
 }
 
 impl std::fmt::Display for Act {
@@ -160,6 +162,7 @@ impl std::fmt::Display for Act {
             Act::ResolveObjection => "resolve an objection",
             Act::ApprovePlenary => "approve a plenary",
             Act::NoteSheetSource => "note a sheet's source document",
+            Act::RotateLogKey => "rotate the log key",
         })
     }
 }
@@ -326,14 +329,25 @@ impl ApprovalStatement {
 }
 
 /// The meaning of a log record's payload bytes.
+// The genesis is inline although larger than the other variants: there is one per log, and
+// a boxed one would change every construction and pattern of it for a few hundred bytes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub enum Payload {
-    /// The first record: the election definition, signed by its registrar.
-    Genesis(ElectionDefinition),
+    /// The first record: the election definition and the log it names (origin and log
+    /// key), signed by its registrar.
+    Genesis(Genesis),
     /// Every later record: events bound to the definition by its hash. All or none apply.
     Events {
         definition_hash: [u8; 32],
         events: Vec<Event>,
+    },
+    /// The registrar names a new log key (R65): it signs every checkpoint whose tree holds
+    /// this record; the key before it signs only smaller trees. A payload of its own, so a
+    /// verifier finds every key of a log from the payloads' first bytes alone.
+    LogKeyRotated {
+        definition_hash: [u8; 32],
+        key: [u8; 32],
     },
 }
 

@@ -8,6 +8,7 @@
 //! - [`stations`]: stations listed in the definition; the spellings of a station code.
 //! - [`sheet`]: the tally sheet, its hard rules and soft-rule flags.
 //! - [`event`]: events, payloads, ids, the approval statement witnesses sign.
+//! - `genesis`: the genesis payload, the log it names, and the log's keys over time.
 //! - [`state`]: authority and recap state, the decision function, all-or-none payloads.
 //! - [`rule`]: the numbered rules of docs/RULES.md each refusal names.
 //! - [`limits`]: every limit.
@@ -19,6 +20,7 @@ pub mod event;
 pub mod file;
 mod fingerprints;
 mod flag_text;
+mod genesis;
 mod keys;
 pub mod limits;
 pub mod regions;
@@ -42,6 +44,7 @@ pub use event::{
     Resolution, WitnessRefusal, WitnessSignature,
 };
 pub use file::{parse_region_rows, parse_regions_csv, DefinitionFile, RegionRows};
+pub use genesis::{default_origin, Genesis, LogIdentity, LogKeyPeriod, LogKeys, MAX_ORIGIN_BYTES};
 pub use regions::{Place, RegionIdx, RegionTree, StationId};
 pub use rule::Rule;
 pub use sheet::{

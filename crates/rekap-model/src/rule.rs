@@ -127,6 +127,8 @@ impl Refusal {
             BadWitnessSignature { .. } => Rule(57),
             WitnessOutOfScope { .. } => Rule(58),
             ApprovalCheck(failure) => failure.rule(),
+            LogKeyIsRegistrar | LogKeyReused { .. } => Rule(65),
+            BadLogOrigin { .. } => Rule(66),
         }
     }
 }

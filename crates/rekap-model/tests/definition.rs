@@ -523,7 +523,11 @@ fn election_new_refuses_a_non_canonical_definition() {
     let mut d = definition();
     d.levels.truncate(1);
     assert!(matches!(
-        State::genesis(&envelope(1, REGISTRAR), &Payload::Genesis(d)).map(|_| ()),
+        State::genesis(
+            &envelope(1, REGISTRAR),
+            &Payload::Genesis(rekap_model::Genesis::new(d, log_key()))
+        )
+        .map(|_| ()),
         Err(Refusal::InvalidDefinition(DefinitionError::TooFewLevels {
             count: 1,
             least: 2
@@ -574,16 +578,15 @@ fn the_national_tree_loads_fast_and_compactly_and_fits_one_genesis() {
     let last = election.station_code(StationId(818_338)).expect("code");
     assert_eq!(election.find_station(&last), Some(StationId(818_338)));
     // The genesis payload of the whole country fits the canonical limit and decodes.
-    let bytes = encode_payload(&Payload::Genesis(election.definition().clone()));
+    let bytes = encode_payload(&Payload::Genesis(rekap_model::Genesis::new(
+        election.definition().clone(),
+        log_key(),
+    )));
     eprintln!("national genesis payload: {} bytes", bytes.len());
     assert!(bytes.len() < limits::MAX_CANONICAL_BYTES);
     let decoded = decode_payload(&bytes).expect("decodes");
-    let Payload::Genesis(definition) = decoded else {
-        panic!("genesis expected");
-    };
     let start = Instant::now();
-    let state =
-        State::genesis(&envelope(1, REGISTRAR), &Payload::Genesis(definition)).expect("genesis");
+    let state = State::genesis(&envelope(1, REGISTRAR), &decoded).expect("genesis");
     eprintln!("national genesis state: {:?}", start.elapsed());
     assert_eq!(state.definition_hash(), election.hash());
     // One province out of the national file.

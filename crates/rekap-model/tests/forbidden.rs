@@ -581,8 +581,11 @@ fn f36_a_second_genesis() {
     let mut w = World::new();
     let env = w.next_envelope(REGISTRAR);
     assert_eq!(
-        w.state
-            .execute_payload(&env, &Payload::Genesis(definition()), &w.check),
+        w.state.execute_payload(
+            &env,
+            &Payload::Genesis(rekap_model::Genesis::new(definition(), log_key())),
+            &w.check
+        ),
         Err(PayloadRefusal {
             index: None,
             refusal: Refusal::GenesisAlreadyApplied
@@ -592,7 +595,7 @@ fn f36_a_second_genesis() {
 
 #[test]
 fn f37_genesis_not_signed_by_the_registrar_or_not_first() {
-    let payload = Payload::Genesis(definition());
+    let payload = Payload::Genesis(rekap_model::Genesis::new(definition(), log_key()));
     assert_eq!(
         State::genesis(&envelope(1, OPERATOR), &payload).map(|_| ()),
         Err(Refusal::GenesisNotByRegistrar {

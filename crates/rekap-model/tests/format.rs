@@ -6,10 +6,20 @@
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rekap_model::*;
 
-/// Keys from the 32-byte seeds `01 01 ...` (registrar) and `08 08 ...` (a witness).
+/// Keys from the 32-byte seeds `01 01 ...` (registrar), `08 08 ...` (a witness) and
+/// `09 09 ...` (the log key).
 fn key(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32])
 }
+
+/// The log key the document's genesis names.
+fn log_key() -> [u8; 32] {
+    key(9).verifying_key().to_bytes()
+}
+
+/// The bytes of the genesis's `LogIdentity`: the origin (`rekap/` and 64 hex digits, with
+/// its 8-byte length) and the 32-byte key, at the end of the payload.
+const LOG_IDENTITY_BYTES: usize = 8 + 70 + 32;
 
 /// The document's demo definition: three levels, two regions, one contest, one witness.
 fn demo_definition() -> ElectionDefinition {
@@ -20,7 +30,7 @@ fn demo_definition() -> ElectionDefinition {
         holds_plenary: plenary,
     };
     ElectionDefinition {
-        format_version: 3,
+        format_version: 4,
         name: "Demo".into(),
         levels: vec![
             level("regency", "Regency", "Kab", true),
@@ -173,20 +183,37 @@ fn the_worked_example_of_format_md_is_what_the_model_encodes() {
     // The genesis payload, its decoding and its validity.
     let definition = demo_definition();
     assert_eq!(
-        hex::encode(encode_payload(&Payload::Genesis(definition.clone()))),
+        hex::encode(encode_payload(&Payload::Genesis(
+            rekap_model::Genesis::new(definition.clone(), log_key())
+        ))),
         hex::encode(genesis)
     );
     assert_eq!(
         decode_payload(genesis),
-        Ok(Payload::Genesis(definition.clone()))
+        Ok(Payload::Genesis(rekap_model::Genesis::new(
+            definition.clone(),
+            log_key()
+        )))
     );
     let election = Election::new(definition.clone()).expect("the demo definition is valid");
-    assert_eq!(genesis.len(), 438);
+    assert_eq!(genesis.len(), 548);
 
     // The definition hash: blake3 over the prefix and the payload from offset 4.
-    let definition_hash = blake3_of(&[b"rekap/v1/definition", &genesis[4..]]);
+    let definition_end = genesis.len() - LOG_IDENTITY_BYTES;
+    let definition_hash = blake3_of(&[b"rekap/v1/definition", &genesis[4..definition_end]]);
     assert_eq!(definition_hash, election.hash());
     assert!(section.contains(&hex::encode(definition_hash)));
+    // The log identity: the election's origin, then the log key.
+    let origin = format!("rekap/{}", hex::encode(definition_hash));
+    assert_eq!(
+        genesis[definition_end..definition_end + 8],
+        (origin.len() as u64).to_le_bytes()
+    );
+    assert_eq!(
+        &genesis[definition_end + 8..genesis.len() - 32],
+        origin.as_bytes()
+    );
+    assert_eq!(genesis[genesis.len() - 32..], log_key());
 
     // The events payload.
     let payload = demo_events(definition_hash);
@@ -214,7 +241,7 @@ fn the_worked_example_of_format_md_is_what_the_model_encodes() {
     let signature_hex = hex::encode(signature);
     assert!(section.contains(&signature_hex[..64]) && section.contains(&signature_hex[64..]));
     // The witness's key in the genesis: before its role (4 + 9 + 4 bytes) and scope (9).
-    let witness: [u8; 32] = genesis[genesis.len() - 58..genesis.len() - 26]
+    let witness: [u8; 32] = genesis[definition_end - 58..definition_end - 26]
         .try_into()
         .expect("32 bytes");
     assert_eq!(witness, key(8).verifying_key().to_bytes());
@@ -327,10 +354,23 @@ fn the_variant_indices_of_format_md_are_the_declaration_order() {
     }
     assert_eq!(index(&Resolution::Accepted { correction: id }), 0);
     assert_eq!(index(&Resolution::Rejected), 1);
-    assert_eq!(index(&Payload::Genesis(demo_definition())), 0);
+    assert_eq!(
+        index(&Payload::Genesis(rekap_model::Genesis::new(
+            demo_definition(),
+            log_key()
+        ))),
+        0
+    );
     assert_eq!(index(&demo_events([0; 32])), 1);
+    let rotation = Payload::LogKeyRotated {
+        definition_hash: [0; 32],
+        key: [0; 32],
+    };
+    assert_eq!(index(&rotation), 2);
+    assert_eq!(rekap_model::encoding::encode(&rotation).len(), 68);
     row(0, "Genesis");
     row(1, "Events");
+    row(2, "LogKeyRotated");
     assert_eq!(rekap_model::encoding::encode(&id).len(), 12);
 }
 

@@ -211,7 +211,10 @@ fn h05_a_weak_key_cannot_be_an_initial_officer() {
             .initial_officers
             .partition_point(|existing| existing.key < key);
         definition.initial_officers.insert(at, officer);
-        let genesis = State::genesis(&envelope(1, REGISTRAR), &Payload::Genesis(definition));
+        let genesis = State::genesis(
+            &envelope(1, REGISTRAR),
+            &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
+        );
         match genesis {
             Err(Refusal::InvalidDefinition(DefinitionError::BadOfficer { reason, .. })) => {
                 assert!(reason.starts_with("R16: "), "{reason}");
@@ -229,13 +232,13 @@ fn h06_a_weak_key_cannot_be_the_registrar() {
     for key in weak_keys() {
         let mut definition = definition();
         definition.registrar = key;
-        let genesis = State::from_definition(
+        let genesis = State::from_genesis(
             &Envelope {
                 seq: 1,
                 recorded_at_ms: 0,
                 author: key,
             },
-            definition,
+            rekap_model::Genesis::new(definition, log_key()),
         );
         let expected = match VerifyingKey::from_bytes(&key) {
             Ok(_) => DefinitionError::WeakKey {

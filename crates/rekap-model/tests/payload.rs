@@ -247,7 +247,7 @@ proptest! {
 
 #[test]
 fn the_genesis_round_trips() {
-    let p = Payload::Genesis(definition());
+    let p = Payload::Genesis(rekap_model::Genesis::new(definition(), log_key()));
     assert_eq!(decode_payload(&encode_payload(&p)), Ok(p));
 }
 

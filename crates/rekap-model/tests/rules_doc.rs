@@ -112,9 +112,12 @@ fn events_payload(world: &World, events: Vec<Event>) -> Payload {
 }
 
 fn genesis_refusal(seq: u64, author: u8, definition: ElectionDefinition) -> Refusal {
-    State::genesis(&envelope(seq, author), &Payload::Genesis(definition))
-        .map(|_| ())
-        .expect_err("genesis refused")
+    State::genesis(
+        &envelope(seq, author),
+        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
+    )
+    .map(|_| ())
+    .expect_err("genesis refused")
 }
 
 fn bad_sheet(change: fn(&mut TallySheet)) -> Refusal {
@@ -149,7 +152,7 @@ fn cases() -> Vec<(&'static str, Refusal)> {
     case("R5", genesis_refusal(1, REGISTRAR, bad));
     let mut w = World::new();
     let env = w.next_envelope(REGISTRAR);
-    let again = Payload::Genesis(definition());
+    let again = Payload::Genesis(rekap_model::Genesis::new(definition(), log_key()));
     let refused = w.state.execute_payload(&env, &again, &w.check);
     case("R6", refused.expect_err("second genesis").refusal);
     let mut w = World::new();
@@ -390,7 +393,42 @@ fn cases() -> Vec<(&'static str, Refusal)> {
     };
     case("R61", approval_verdict(other));
     cases.extend(no_station_cases());
+    cases.extend(log_key_cases());
     cases
+}
+
+fn rotation(world: &mut World, author: u8, key: [u8; 32]) -> Refusal {
+    let envelope = world.next_envelope(author);
+    let payload = Payload::LogKeyRotated {
+        definition_hash: world.state.definition_hash(),
+        key,
+    };
+    world
+        .state
+        .execute_payload(&envelope, &payload, &world.check)
+        .expect_err("refused")
+        .refusal
+}
+
+/// R65 and R66: the genesis's log key and origin, and the registrar's rotations.
+fn log_key_cases() -> Vec<(&'static str, Refusal)> {
+    let registrar_as_log = Genesis::new(definition(), pk(REGISTRAR));
+    let mut other_origin = Genesis::new(definition(), log_key());
+    other_origin.log.origin = "example.com/log".into();
+    let refused = |genesis: Genesis| {
+        State::genesis(&envelope(1, REGISTRAR), &Payload::Genesis(genesis))
+            .map(|_| ())
+            .expect_err("genesis refused")
+    };
+    let mut w = World::new();
+    vec![
+        ("R65", refused(registrar_as_log)),
+        ("R66", refused(other_origin)),
+        ("R65", rotation(&mut w, REGISTRAR, log_key())),
+        ("R65", rotation(&mut w, REGISTRAR, pk(REGISTRAR))),
+        ("R13", rotation(&mut w, OPERATOR, pk(77))),
+        ("R16", rotation(&mut w, REGISTRAR, [0; 32])),
+    ]
 }
 
 fn approval_digest(event: &mut Event, value: [u8; 32]) {
@@ -422,7 +460,7 @@ fn no_station_cases() -> Vec<(&'static str, Refusal)> {
 #[test]
 fn every_rule_in_rules_md_is_provoked_and_every_refusal_names_one() {
     let documented = rules_in_doc();
-    assert_eq!(documented.len(), 64, "RULES.md lists R1 to R64");
+    assert_eq!(documented.len(), 66, "RULES.md lists R1 to R66");
     let mut provoked = BTreeSet::new();
     for (claimed, refusal) in cases() {
         let rule = refusal.rule().to_string();

@@ -155,15 +155,24 @@ fn a_definition_refuses_parts_and_vote_types_that_do_not_make_sense() {
     assert!(badly_named.contains("\"Early Vote\""), "{badly_named}");
 }
 
-/// A store made before vote types and contest parts (definition format 2) is refused with a
-/// message that names both versions, at decoding, before any layout is read.
+/// A store made before listed stations (definition format 1), before vote types and contest
+/// parts (2), or before the genesis named its log (3) is refused with a message that names
+/// both versions, at decoding, before any layout is read.
 #[test]
-fn a_genesis_of_format_version_2_is_refused_naming_the_version() {
-    let mut bytes = encode_payload(&Payload::Genesis(definition()));
-    bytes[4..8].copy_from_slice(&2u32.to_le_bytes());
-    let error = decode_payload(&bytes).expect_err("refused");
-    let message = error.to_string();
-    assert!(message.contains("format version 2"), "{message}");
-    assert!(message.contains("reads version 3"), "{message}");
-    assert_eq!(error.rule().to_string(), "R2");
+fn a_genesis_of_an_older_format_version_is_refused_naming_the_version() {
+    for version in 1u32..=3 {
+        let mut bytes = encode_payload(&Payload::Genesis(rekap_model::Genesis::new(
+            definition(),
+            log_key(),
+        )));
+        bytes[4..8].copy_from_slice(&version.to_le_bytes());
+        let error = decode_payload(&bytes).expect_err("refused");
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("format version {version}")),
+            "{message}"
+        );
+        assert!(message.contains("reads version 4"), "{message}");
+        assert_eq!(error.rule().to_string(), "R2");
+    }
 }

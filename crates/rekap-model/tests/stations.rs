@@ -216,15 +216,18 @@ fn a_region_without_stations_is_accepted_its_approval_is_r53s_refusal() {
 /// at decoding with both versions named, not as bytes that happen not to decode.
 #[test]
 fn a_genesis_of_an_older_definition_version_is_refused_by_its_version() {
-    let mut bytes = encode_payload(&Payload::Genesis(definition()));
-    assert_eq!(bytes.get(4..8), Some(&3u32.to_le_bytes()[..]));
+    let mut bytes = encode_payload(&Payload::Genesis(rekap_model::Genesis::new(
+        definition(),
+        log_key(),
+    )));
+    assert_eq!(bytes.get(4..8), Some(&4u32.to_le_bytes()[..]));
     bytes[4..8].copy_from_slice(&1u32.to_le_bytes());
     let refused = decode_payload(&bytes).expect_err("version 1 is refused");
     assert_eq!(
         refused,
         DecodeError::DefinitionVersion {
             found: 1,
-            supported: 3
+            supported: 4
         }
     );
     assert_eq!(refused.rule().to_string(), "R2");

@@ -64,8 +64,11 @@ fn national_bulk_submission() {
     };
     let before_state = rss_mb();
     let start = Instant::now();
-    let mut state =
-        State::genesis(&envelope(1, REGISTRAR), &Payload::Genesis(definition)).expect("genesis");
+    let mut state = State::genesis(
+        &envelope(1, REGISTRAR),
+        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
+    )
+    .expect("genesis");
     eprintln!("genesis: {:?}", start.elapsed());
     let election = state.election().clone();
     let stations = election.tree().station_count();

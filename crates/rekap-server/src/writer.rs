@@ -391,7 +391,7 @@ impl Signing {
             .map_err(|error| error.to_string())
             .and_then(|tree| {
                 signer
-                    .sign(&tree)
+                    .sign(&tree, group.ledger().state().log_keys())
                     .map(|checkpoint| TlogState { checkpoint, tree })
                     .map_err(|error| error.to_string())
             });

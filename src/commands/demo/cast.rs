@@ -1,5 +1,6 @@
-//! The demo's people and their keys, derived from the seed: the registrar, one operator for
-//! the whole contest, one official per plenary region, one witness per candidate pair.
+//! The demo's people and their keys, derived from the seed: the registrar, the log key the
+//! genesis names, one operator for the whole contest, one official per plenary region, one
+//! witness per candidate pair.
 
 use ed25519_dalek::SigningKey;
 use rekap_model::{Election, RegionIdx};
@@ -9,6 +10,8 @@ pub struct Cast {
     seed: u64,
     pub registrar: SigningKey,
     pub operator: SigningKey,
+    /// The key that signs the demo log's checkpoints (a key of its own, as `init` makes).
+    pub log: SigningKey,
 }
 
 impl Cast {
@@ -17,6 +20,7 @@ impl Cast {
             seed,
             registrar: derive(seed, "registrar"),
             operator: derive(seed, "operator"),
+            log: derive(seed, "log"),
         }
     }
 

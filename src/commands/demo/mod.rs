@@ -74,7 +74,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let storage = DefaultStorage::create(&args.store)?;
     fs::write(args.store.join(DEMO_MARKER), "made by rekap demo\n")?;
     let story = walk::run(storage, &preset, &cast, &stage, lang)?;
-    sign_checkpoint(&args.store, &preset)?;
+    sign_checkpoint(&args.store, &preset, &cast)?;
     let mut out = story.text;
     let file = fs::File::create(&export_path)
         .with_context(|| format!("cannot create {}", export_path.display()))?;
@@ -98,15 +98,19 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The demo store gets a log key and a signed checkpoint of its whole log, as a store made
-/// by `rekap init` and appended to by the CLI has (proofs and `publish` need one).
-fn sign_checkpoint(store: &Path, preset: &Preset) -> anyhow::Result<()> {
-    let log_key = crate::keys::generate()?;
-    crate::keys::write_key(&store.join(crate::transparency::LOG_KEY_FILE), &log_key)?;
-    let origin = rekap_ledger::checkpoints::origin(&preset.election()?.hash());
+/// The demo store gets its log key (the one its genesis names) and a signed checkpoint of
+/// its whole log, as a store made by `rekap init` and appended to by the CLI has (proofs and
+/// `publish` need one).
+fn sign_checkpoint(store: &Path, preset: &Preset, cast: &cast::Cast) -> anyhow::Result<()> {
+    crate::keys::write_key(&store.join(crate::transparency::LOG_KEY_FILE), &cast.log)?;
+    let genesis = rekap_model::Genesis::new(
+        preset.election()?.definition().clone(),
+        cast.log.verifying_key().to_bytes(),
+    );
+    let keys = rekap_model::LogKeys::of_genesis(&genesis)?;
     let log = rekap_log::Log::open(DefaultStorage::open_read_only(store)?)?;
-    let mut signer = rekap_ledger::checkpoints::CheckpointSigner::for_origin(store, &origin)?;
-    signer.sign(&log.tree()?)?;
+    let mut signer = rekap_ledger::checkpoints::CheckpointSigner::for_keys(store, &keys)?;
+    signer.sign(&log.tree()?, &keys)?;
     Ok(())
 }
 

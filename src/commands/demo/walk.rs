@@ -46,7 +46,10 @@ pub fn run(
     stage.next("writing the genesis and registering witnesses");
     let mut ledger = Ledger::create(
         storage,
-        election.definition().clone(),
+        rekap_model::Genesis::new(
+            election.definition().clone(),
+            cast.log.verifying_key().to_bytes(),
+        ),
         &cast.registrar,
         at(0, 6, 0),
     )?;

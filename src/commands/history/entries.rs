@@ -65,6 +65,10 @@ pub enum What {
         document: [u8; 32],
         photos: Vec<String>,
     },
+    /// The registrar named a new log key (docs/RULES.md R65), shown at the top region.
+    LogKeyRotated {
+        key: [u8; 32],
+    },
 }
 
 impl What {
@@ -86,6 +90,7 @@ impl What {
             What::ObjectionResolved { .. } => "objection_rejected",
             What::PlenaryApproved { .. } => "plenary_approved",
             What::SheetSource { .. } => "sheet_source",
+            What::LogKeyRotated { .. } => "log_key_rotated",
         }
     }
 }
@@ -121,8 +126,14 @@ pub fn collect(
             continue;
         };
         let events = match payload {
-            Payload::Genesis(definition) => {
-                genesis_entries(election, &record, definition.name, filter, &mut entries);
+            Payload::Genesis(genesis) => {
+                let name = genesis.definition.name;
+                genesis_entries(election, &record, name, filter, &mut entries);
+                continue;
+            }
+            Payload::LogKeyRotated { key, .. } => {
+                let what = What::LogKeyRotated { key };
+                entries.extend(top_region_entry(election, &record, what, filter));
                 continue;
             }
             Payload::Events { events, .. } => events,
@@ -158,6 +169,32 @@ pub fn collect(
 
 /// The genesis, for a history of a top-level region: the election was defined, and its
 /// initial officers registered.
+/// An entry about the whole election, shown only in the top region's history.
+fn top_region_entry(
+    election: &Election,
+    record: &Record,
+    what: What,
+    filter: &Filter,
+) -> Option<Entry> {
+    let Place::Region(region) = filter.place else {
+        return None;
+    };
+    if election.tree().parent(region).is_some() || filter.contest.is_some() {
+        return None;
+    }
+    Some(Entry {
+        id: EventId {
+            seq: record.seq,
+            index: 0,
+        },
+        recorded_at_ms: record.recorded_at_ms,
+        author: record.author,
+        place: election.region_code(region).unwrap_or_default().to_owned(),
+        contest: None,
+        what,
+    })
+}
+
 fn genesis_entries(
     election: &Election,
     record: &Record,

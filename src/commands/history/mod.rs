@@ -311,6 +311,7 @@ impl Shown<'_> {
             What::ObjectionResolved { .. } => lang.message("history-objection-rejected"),
             What::PlenaryApproved { .. } => lang.message("history-plenary-approved"),
             What::SheetSource { .. } => lang.message("history-sheet-s-source"),
+            What::LogKeyRotated { .. } => lang.message("history-log-key-rotated"),
         }
     }
 
@@ -330,6 +331,7 @@ impl Shown<'_> {
         let reason = lang.message("history-reason");
         match what {
             What::ElectionDefined { name } => name.clone(),
+            What::LogKeyRotated { key } => hex::encode(key),
             What::OfficerRegistered { key, role } => {
                 format!(
                     "{} {}",
@@ -399,6 +401,7 @@ fn details_json(what: &What) -> Value {
     let sheet_json = |sheet: &rekap_model::TallySheet| json!({"votes": sheet.votes, "valid": sheet.valid, "invalid": sheet.invalid});
     match what {
         What::ElectionDefined { name } => json!({"name": name}),
+        What::LogKeyRotated { key } => json!({"log_key": hex::encode(key)}),
         What::OfficerRegistered { key, role } => {
             json!({"officer": hex::encode(key), "role": crate::words::role_key(role)})
         }

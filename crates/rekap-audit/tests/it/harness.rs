@@ -192,7 +192,10 @@ impl Harness {
     /// A log holding only the genesis (record 1), signed by the registrar.
     pub fn new() -> Harness {
         let mut log = Log::open(MemoryStorage::default()).expect("memory log opens");
-        let genesis = Payload::Genesis(definition("Pilgub Kalimantan Timur 2024 (audit test)"));
+        let genesis = Payload::Genesis(rekap_model::Genesis::new(
+            definition("Pilgub Kalimantan Timur 2024 (audit test)"),
+            log_key(),
+        ));
         let mut counters = BTreeMap::new();
         counters.insert(REGISTRAR, 1);
         let submission = SignedSubmission::sign(&signing(REGISTRAR), 1, encode_payload(&genesis));
@@ -376,4 +379,11 @@ pub fn assert_fails_only(report: &AuditReport, number: u8, seq: u64, reason_part
             "check {later} (after {number}) failed: {report:#?}"
         );
     }
+}
+
+/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
+pub fn log_key() -> [u8; 32] {
+    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
+        .verifying_key()
+        .to_bytes()
 }

@@ -55,7 +55,10 @@ fn payload_bound_to_another_definition_fails_check_3_at_its_record() {
 fn second_genesis_fails_check_3_at_its_record() {
     let mut h = Harness::new();
     h.submit_all();
-    let genesis = Payload::Genesis(definition("Pilgub Kalimantan Timur 2024 (audit test)"));
+    let genesis = Payload::Genesis(rekap_model::Genesis::new(
+        definition("Pilgub Kalimantan Timur 2024 (audit test)"),
+        log_key(),
+    ));
     let forged = h.forged_payload(REGISTRAR, &genesis);
     let report = h.audit(None);
     assert_fails_only(&report, 3, forged, "a definition cannot be replaced");

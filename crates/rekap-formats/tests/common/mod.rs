@@ -38,7 +38,11 @@ pub fn national_state() -> State {
         recorded_at_ms: 1_732_665_600_000,
         author: pk(REGISTRAR),
     };
-    State::genesis(&envelope, &Payload::Genesis(definition)).expect("genesis is accepted")
+    State::genesis(
+        &envelope,
+        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
+    )
+    .expect("genesis is accepted")
 }
 
 /// Accepts every approval (imports carry none).
@@ -70,4 +74,11 @@ pub fn apply(state: &mut State, events: Vec<Event>) {
     state
         .execute_payload(&envelope, &payload, &AnyApproval)
         .expect("payload is accepted");
+}
+
+/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
+pub fn log_key() -> [u8; 32] {
+    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
+        .verifying_key()
+        .to_bytes()
 }

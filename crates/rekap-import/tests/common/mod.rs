@@ -98,7 +98,11 @@ pub fn state() -> State {
         recorded_at_ms: 1_732_665_600_000,
         author: pk(REGISTRAR),
     };
-    State::genesis(&envelope, &Payload::Genesis(definition)).expect("genesis is accepted")
+    State::genesis(
+        &envelope,
+        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
+    )
+    .expect("genesis is accepted")
 }
 
 /// Applies `events` as the next record, signed by `author`.
@@ -254,4 +258,11 @@ pub fn assert_has(problems: &[RowProblem], line: u64, field: Option<&str>, text:
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
+pub fn log_key() -> [u8; 32] {
+    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
+        .verifying_key()
+        .to_bytes()
 }

@@ -11,12 +11,18 @@ use rekap_tlog::checkpoint::Checkpoint;
 
 use super::*;
 
-const LOG_KEY: u8 = 9;
+const LOG_KEY: u8 = 250;
 
 /// A segment store with its genesis and a log key of mode 0600.
 fn store(directory: &Path) -> Ledger<SegmentStorage> {
     let storage = SegmentStorage::create(directory).unwrap();
-    let ledger = Ledger::create(storage, definition(), &key(REGISTRAR), T0).unwrap();
+    let ledger = Ledger::create(
+        storage,
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     write_log_key(directory, LOG_KEY);
     ledger
 }
@@ -84,7 +90,9 @@ fn a_held_signer_signs_after_each_append_without_rereading() {
     assert!(signer.latest().is_none());
     for (round, station) in ["6472010001-001", "6472010001-002"].iter().enumerate() {
         add_sheet(&mut ledger, station);
-        let signed = signer.sign(&ledger.log().tree().unwrap()).unwrap();
+        let signed = signer
+            .sign(&ledger.log().tree().unwrap(), ledger.state().log_keys())
+            .unwrap();
         assert_eq!(signed.checkpoint.size, round as u64 + 2);
         assert_eq!(signer.latest(), Some(&signed));
     }
@@ -97,17 +105,21 @@ fn a_tree_inconsistent_with_the_last_checkpoint_or_smaller_is_never_signed() {
     let mut ledger = store(directory.path());
     add_sheet(&mut ledger, "6472010001-001");
     let mut signer = CheckpointSigner::open(directory.path(), &ledger).unwrap();
-    signer.sign(&ledger.log().tree().unwrap()).unwrap();
+    signer
+        .sign(&ledger.log().tree().unwrap(), ledger.state().log_keys())
+        .unwrap();
     let kept = checkpoints::kept(directory.path()).unwrap();
     // A tree of other entries (a forked log) at a larger size: refused.
     let forked = rekap_tlog::Tree::from_entries(&[[1u8; 32], [2; 32], [3; 32]]);
-    let error = signer.sign(&forked).unwrap_err();
+    let error = signer.sign(&forked, ledger.state().log_keys()).unwrap_err();
     assert!(
         matches!(error, CheckpointsError::Inconsistent { size: 2 }),
         "{error}"
     );
     let smaller = rekap_tlog::Tree::from_entries(&[[1u8; 32]]);
-    let error = signer.sign(&smaller).unwrap_err();
+    let error = signer
+        .sign(&smaller, ledger.state().log_keys())
+        .unwrap_err();
     assert!(
         matches!(error, CheckpointsError::Shrunk { kept: 2, size: 1 }),
         "{error}"
@@ -140,9 +152,57 @@ fn a_log_key_others_may_read_or_a_damaged_checkpoints_file_is_refused() {
         "{error}"
     );
     fs::write(&key_path, "not a key\n").unwrap();
-    let error = checkpoints::verifier(directory.path(), &ledger).unwrap_err();
+    // The verifier is the key the log names, read from no file; signing needs the file.
+    checkpoints::verifier(directory.path(), &ledger).unwrap();
+    let error = checkpoints::sign_current(directory.path(), &ledger).unwrap_err();
     assert!(
         matches!(error, CheckpointsError::BadKeyFile { .. }),
         "{error}"
     );
+}
+
+#[test]
+fn after_a_rotation_the_old_key_never_signs_and_the_next_key_file_is_moved_in() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = store(directory.path());
+    let mut signer = CheckpointSigner::open(directory.path(), &ledger).unwrap();
+    let new_key = key(251);
+    let receipt = ledger
+        .rotate_log_key(&key(REGISTRAR), new_key.verifying_key().to_bytes(), T0)
+        .unwrap();
+    assert_eq!(receipt.seqs, vec![2]);
+    // The held signer and the store's key file hold the rotated-out key: refused.
+    let tree = ledger.log().tree().unwrap();
+    let error = signer.sign(&tree, ledger.state().log_keys()).unwrap_err();
+    assert!(
+        matches!(error, CheckpointsError::NotTheLogKey { from_size: 2, .. }),
+        "{error}"
+    );
+    assert_eq!(checkpoints::kept(directory.path()).unwrap().len(), 0);
+    // A rotation cut short after its record: the next key's file is found and moved in.
+    let next = directory.path().join(checkpoints::NEXT_LOG_KEY_FILE);
+    fs::write(
+        &next,
+        format!(
+            "{}\n{}\n",
+            checkpoints::KEY_FILE_HEADER,
+            hex::encode([251u8; 32])
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&next, fs::Permissions::from_mode(0o600)).unwrap();
+    let signed = signer.sign(&tree, ledger.state().log_keys()).unwrap();
+    assert_eq!(signed.checkpoint.size, 2);
+    assert!(!next.exists());
+    let verifier = checkpoints::verifier(directory.path(), &ledger).unwrap();
+    assert_eq!(verifier.public_key(), &new_key.verifying_key());
+    Checkpoint::open(signed.note.as_bytes(), verifier.name(), &verifier).unwrap();
+    // The old key is refused as a new one, and a rotation by another author too.
+    for (author, key_bytes) in [(REGISTRAR, log_key()), (OPERATOR, [9; 32])] {
+        let refused = ledger.rotate_log_key(&key(author), key_bytes, T0);
+        assert!(
+            matches!(refused, Err(LedgerError::Refused(_))),
+            "{refused:?}"
+        );
+    }
 }

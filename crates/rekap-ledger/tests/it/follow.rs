@@ -9,8 +9,13 @@ use rekap_model::{encode_payload, Payload};
 use super::*;
 
 fn origin() -> Ledger<MemoryStorage> {
-    let mut ledger =
-        Ledger::create(MemoryStorage::new(), definition(), &key(REGISTRAR), T0).unwrap();
+    let mut ledger = Ledger::create(
+        MemoryStorage::new(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     ledger
         .submit(
             &key(OPERATOR),

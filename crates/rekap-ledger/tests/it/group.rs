@@ -4,7 +4,7 @@ use rekap_ledger::{GroupLedger, Ledger, LedgerError, SubmissionRefusal, Verdict}
 use rekap_log::{MemoryStorage, SignedSubmission, Storage};
 use rekap_model::{encode_payload, Event, Payload};
 
-use super::{definition, digest, key, province_totals, submit, OPERATOR, REGISTRAR, T0};
+use super::{definition, digest, key, log_key, province_totals, submit, OPERATOR, REGISTRAR, T0};
 
 fn signed(ledger: &GroupLedger<MemoryStorage>, counter: u64, event: Event) -> SignedSubmission {
     let payload = Payload::Events {
@@ -16,7 +16,13 @@ fn signed(ledger: &GroupLedger<MemoryStorage>, counter: u64, event: Event) -> Si
 
 fn fresh() -> (MemoryStorage, GroupLedger<MemoryStorage>) {
     let storage = MemoryStorage::new();
-    let ledger = Ledger::create(storage.clone(), definition(), &key(REGISTRAR), T0).unwrap();
+    let ledger = Ledger::create(
+        storage.clone(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     (storage, GroupLedger::new(ledger).unwrap())
 }
 

@@ -100,7 +100,13 @@ fn digest<S: rekap_log::Storage>(ledger: &Ledger<S>) -> [u8; 32] {
 #[test]
 fn submitted_payloads_survive_a_reopen_with_the_same_digest() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(storage.clone(), definition(), &key(REGISTRAR), T0).unwrap();
+    let mut ledger = Ledger::create(
+        storage.clone(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     let receipt = ledger
         .submit(
             &key(OPERATOR),
@@ -122,7 +128,13 @@ fn submitted_payloads_survive_a_reopen_with_the_same_digest() {
 #[test]
 fn a_refused_event_appends_nothing_and_changes_nothing() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(storage.clone(), definition(), &key(REGISTRAR), T0).unwrap();
+    let mut ledger = Ledger::create(
+        storage.clone(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     ledger
         .submit(
             &key(OPERATOR),
@@ -155,7 +167,13 @@ fn a_refused_event_appends_nothing_and_changes_nothing() {
 #[test]
 fn a_failed_append_rolls_the_state_back_to_the_log() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(storage.clone(), definition(), &key(REGISTRAR), T0).unwrap();
+    let mut ledger = Ledger::create(
+        storage.clone(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     let before = (ledger.head(), digest(&ledger));
     storage.fail_after(0);
     let error = ledger
@@ -173,7 +191,13 @@ fn a_failed_append_rolls_the_state_back_to_the_log() {
 #[test]
 fn open_until_shows_the_ledger_as_it_was() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(storage.clone(), definition(), &key(REGISTRAR), T0).unwrap();
+    let mut ledger = Ledger::create(
+        storage.clone(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     ledger
         .submit(
             &key(OPERATOR),
@@ -201,9 +225,20 @@ fn an_empty_store_or_a_second_genesis_is_refused() {
         Ledger::open(storage.clone()),
         Err(LedgerError::Empty)
     ));
-    Ledger::create(storage.clone(), definition(), &key(REGISTRAR), T0).unwrap();
+    Ledger::create(
+        storage.clone(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     assert!(matches!(
-        Ledger::create(storage, definition(), &key(REGISTRAR), T0),
+        Ledger::create(
+            storage,
+            rekap_model::Genesis::new(definition(), log_key()),
+            &key(REGISTRAR),
+            T0
+        ),
         Err(LedgerError::NotEmpty { records: 1 })
     ));
 }
@@ -211,7 +246,12 @@ fn an_empty_store_or_a_second_genesis_is_refused() {
 #[test]
 fn a_genesis_not_signed_by_the_registrar_never_lands() {
     let storage = MemoryStorage::new();
-    let error = Ledger::create(storage.clone(), definition(), &key(OPERATOR), T0);
+    let error = Ledger::create(
+        storage.clone(),
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(OPERATOR),
+        T0,
+    );
     assert!(matches!(error, Err(LedgerError::GenesisRefused(_))));
     assert!(matches!(Ledger::open(storage), Err(LedgerError::Empty)));
 }
@@ -223,7 +263,7 @@ fn works_on_a_sled_store() {
     {
         let mut ledger = Ledger::create(
             SledStorage::create(&path).unwrap(),
-            definition(),
+            rekap_model::Genesis::new(definition(), log_key()),
             &key(REGISTRAR),
             T0,
         )
@@ -238,4 +278,11 @@ fn works_on_a_sled_store() {
     }
     let ledger = Ledger::open(SledStorage::open(&path).unwrap()).unwrap();
     assert_eq!(province_totals(&ledger), vec![7, 8]);
+}
+
+/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
+pub fn log_key() -> [u8; 32] {
+    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
+        .verifying_key()
+        .to_bytes()
 }

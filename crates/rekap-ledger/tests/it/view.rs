@@ -103,8 +103,13 @@ fn world(shape: &Shape) -> World {
 /// A ledger on a segment store with a sheet for every station `reported` picks.
 fn ledger(world: &World, reported: &[bool], directory: &std::path::Path) -> Ledger<SegmentStorage> {
     let storage = SegmentStorage::create(directory).unwrap();
-    let mut ledger =
-        Ledger::create(storage, world.definition.clone(), &key(REGISTRAR), T0).unwrap();
+    let mut ledger = Ledger::create(
+        storage,
+        rekap_model::Genesis::new(world.definition.clone(), super::log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
     for (index, (operator, station, contest)) in world.stations.iter().enumerate() {
         // Stations outside P0 vote in no contest of this definition.
         if !reported.get(index).copied().unwrap_or(false) || !station.starts_with("P0") {

@@ -137,3 +137,4 @@ list-column-reason = reason
 list-column-text = text
 list-column-station = station
 list-column-flag = flag
+history-log-key-rotated = log key rotated

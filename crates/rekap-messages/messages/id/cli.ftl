@@ -137,3 +137,4 @@ list-column-reason = alasan
 list-column-text = isi
 list-column-station = TPS
 list-column-flag = tanda
+history-log-key-rotated = kunci log diganti

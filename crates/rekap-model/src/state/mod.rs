@@ -17,6 +17,7 @@ use crate::definition::{ContestIdx, Election, Role};
 use crate::error::{ApprovalCheckFailure, PayloadRefusal, Refusal, RoleKind};
 use crate::event::{Act, Envelope, Event, EventId, Payload};
 use crate::fingerprints::FingerprintCounts;
+use crate::genesis::LogKeys;
 use crate::limits::MAX_EVENTS_PER_PAYLOAD;
 use crate::regions::{Place, RegionIdx, StationId};
 use crate::sheet::{Flag, Neighbourhood, PackedSheet};
@@ -111,6 +112,11 @@ pub enum Change {
         station: StationId,
         contest: ContestIdx,
     },
+    /// The log key was rotated: `key` signs checkpoints of tree sizes `from_size` and up.
+    LogKeyRotated {
+        key: [u8; 32],
+        from_size: u64,
+    },
 }
 
 /// An applied event and its change.
@@ -190,6 +196,7 @@ pub struct State {
     latest_approval: BTreeMap<(RegionIdx, ContestIdx), ApprovalIdx>,
     fingerprints: FingerprintCounts,
     neighbourhoods: BTreeMap<(RegionIdx, ContestIdx), Neighbourhood>,
+    log_keys: LogKeys,
 }
 
 impl State {
@@ -197,8 +204,8 @@ impl State {
     /// registrar, carrying a valid definition. Registers the definition's initial officers.
     pub fn genesis(envelope: &Envelope, payload: &Payload) -> Result<State, Refusal> {
         match payload {
-            Payload::Genesis(definition) => State::from_definition(envelope, definition.clone()),
-            Payload::Events { .. } => Err(Refusal::NoGenesis),
+            Payload::Genesis(genesis) => State::from_genesis(envelope, genesis.clone()),
+            Payload::Events { .. } | Payload::LogKeyRotated { .. } => Err(Refusal::NoGenesis),
         }
     }
 
@@ -209,6 +216,10 @@ impl State {
     }
     pub fn definition_hash(&self) -> [u8; 32] {
         self.election.hash()
+    }
+    /// The log's origin and keys: which key signs the checkpoint of each tree size.
+    pub fn log_keys(&self) -> &LogKeys {
+        &self.log_keys
     }
     /// The last record applied (the genesis is 1).
     pub fn last_seq(&self) -> u64 {
@@ -329,6 +340,10 @@ impl State {
                 definition_hash,
                 events,
             } => (definition_hash, events),
+            Payload::LogKeyRotated {
+                definition_hash,
+                key,
+            } => return self.execute_log_key_rotation(envelope, definition_hash, key),
         };
         if events.is_empty() {
             return Err(whole(Refusal::EmptyPayload));
@@ -369,6 +384,32 @@ impl State {
         }
         tx.commit();
         Ok(effects)
+    }
+
+    /// A `LogKeyRotated` payload: one change, at index 0.
+    fn execute_log_key_rotation(
+        &mut self,
+        envelope: &Envelope,
+        definition_hash: &[u8; 32],
+        key: &[u8; 32],
+    ) -> Result<Vec<Effect>, PayloadRefusal> {
+        let whole = |refusal| PayloadRefusal {
+            index: None,
+            refusal,
+        };
+        let mut tx = self.begin(*envelope, definition_hash).map_err(whole)?;
+        tx.state
+            .decide_log_key_rotation(&envelope.author, key)
+            .map_err(whole)?;
+        let change = tx.apply_log_key_rotation(*key);
+        tx.commit();
+        Ok(vec![Effect {
+            id: EventId {
+                seq: envelope.seq,
+                index: 0,
+            },
+            change,
+        }])
     }
 
     // ------------------------------------------------------------------ decisions

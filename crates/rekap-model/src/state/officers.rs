@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use super::transaction::Undo;
 use super::{Change, Context, State, Transaction};
-use crate::definition::{ContestIdx, Election, ElectionDefinition, Role};
+use crate::definition::{ContestIdx, Election, Role};
 use crate::error::Refusal;
 use crate::event::{Envelope, EventId};
 use crate::fingerprints::FingerprintCounts;
+use crate::genesis::{Genesis, LogKeyPeriod, LogKeys};
 use crate::regions::RegionIdx;
 use crate::requirements::require_reason;
 
@@ -43,11 +44,9 @@ pub(super) struct Revocation {
 }
 
 impl State {
-    /// As [`State::genesis`], from the definition itself.
-    pub fn from_definition(
-        envelope: &Envelope,
-        definition: ElectionDefinition,
-    ) -> Result<State, Refusal> {
+    /// As [`State::genesis`], from the genesis itself.
+    pub fn from_genesis(envelope: &Envelope, genesis: Genesis) -> Result<State, Refusal> {
+        let Genesis { definition, log } = genesis;
         if envelope.seq != 1 {
             return Err(Refusal::GenesisNotFirst { seq: envelope.seq });
         }
@@ -58,6 +57,7 @@ impl State {
             });
         }
         let election = Election::new(definition).map_err(Refusal::InvalidDefinition)?;
+        let log_keys = LogKeys::from_genesis(&log, &election.hash(), &election.registrar())?;
         let contests: Vec<ContestState> = (0..election.contests().len() as u32)
             .map(|c| {
                 let range = election
@@ -112,7 +112,17 @@ impl State {
             latest_approval: BTreeMap::new(),
             fingerprints: FingerprintCounts::with_expected(sheets),
             neighbourhoods: BTreeMap::new(),
+            log_keys,
         })
+    }
+
+    /// R13, R16, R65: the registrar names a new log key, one it never had.
+    pub(super) fn decide_log_key_rotation(
+        &self,
+        author: &[u8; 32],
+        key: &[u8; 32],
+    ) -> Result<(), Refusal> {
+        self.log_keys.check_rotation(author, key)
     }
 
     pub(super) fn decide_registration(
@@ -173,6 +183,14 @@ impl State {
 }
 
 impl Transaction<'_> {
+    /// The rotated key signs from the tree that holds this record on.
+    pub(super) fn apply_log_key_rotation(&mut self, key: [u8; 32]) -> Change {
+        let from_size = self.envelope.seq;
+        self.state.log_keys.push(LogKeyPeriod { from_size, key });
+        self.journal.push(Undo::LogKeyPushed);
+        Change::LogKeyRotated { key, from_size }
+    }
+
     pub(super) fn apply_registration(&mut self, id: EventId, plan: Registration) -> Change {
         let Registration { key, role, scope } = plan;
         let index = OfficerIdx(self.state.officer_keys.len() as u32);

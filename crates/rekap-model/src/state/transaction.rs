@@ -25,6 +25,7 @@ pub(super) enum Undo {
     LatestApproval((RegionIdx, ContestIdx), Option<ApprovalIdx>),
     Fingerprint((ContestIdx, u64), Option<u32>),
     Neighbourhood((RegionIdx, ContestIdx), Option<Neighbourhood>),
+    LogKeyPushed,
 }
 
 impl State {
@@ -160,6 +161,7 @@ impl Transaction<'_> {
         while let Some(undo) = self.journal.pop() {
             let s = &mut *self.state;
             match undo {
+                Undo::LogKeyPushed => s.log_keys.pop(),
                 Undo::OfficerInserted(key) => {
                     s.officers.remove(&key);
                     s.officer_keys.pop();

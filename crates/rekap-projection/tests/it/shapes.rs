@@ -35,7 +35,14 @@ impl District {
             .expect("valid")
             .definition()
             .clone();
-        let state = State::genesis(&envelope(1, 1), &Payload::Genesis(definition)).expect("ok");
+        let state = State::genesis(
+            &envelope(1, 1),
+            &Payload::Genesis(rekap_model::Genesis::new(
+                definition,
+                crate::world::log_key(),
+            )),
+        )
+        .expect("ok");
         let projection = Projection::new(&state);
         District { state, projection }
     }
