@@ -106,6 +106,20 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         Ok(mut sqlite_rows) => rows.append(&mut sqlite_rows),
         Err(error) => eprintln!("SQLite baseline skipped: {error:#}"),
     }
+    match super::bench_duckdb::rows(&dir, &dir.join("sheets-with-regions.csv"), args.runs) {
+        Ok(duckdb) => rows.extend(
+            duckdb
+                .into_iter()
+                .map(|(what, median)| Row { what, median }),
+        ),
+        Err(error) => eprintln!("DuckDB baseline skipped: {error:#}"),
+    }
+    let sqlite_db = dir.join("bench.sqlite");
+    let commands =
+        super::bench_commands::rows(&dir, &store, &sqlite_db, &preset, &cast, args.runs)?;
+    for (what, median) in commands {
+        rows.push(Row { what, median });
+    }
     let store_bytes = directory_bytes(&store);
     let export_bytes = fs::metadata(&export).map(|meta| meta.len()).unwrap_or(0);
     let mut out = format!(
@@ -114,6 +128,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
     );
     for row in &rows {
         out += &format!("  {:<58} {:>10.3} s\n", row.what, row.median.as_secs_f64());
+    }
+    let pairs: Vec<(&str, Duration)> = rows.iter().map(|row| (row.what, row.median)).collect();
+    for line in super::bench_duckdb::ratios(&pairs) {
+        out += &line;
+        out.push('\n');
     }
     out += &format!(
         "  store {:.1} MB, export {:.1} MB ({:.2}x); peak resident memory {} MB\n  working directory {}\n",

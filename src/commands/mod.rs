@@ -1,6 +1,8 @@
 pub mod approve;
 pub mod audit;
 pub mod bench;
+mod bench_commands;
+mod bench_duckdb;
 mod bench_formats;
 pub mod bench_server;
 mod bench_tlog;
