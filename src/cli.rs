@@ -169,7 +169,7 @@ pub enum Command {
     /// one that does not verify; the report names it and the records lost after it. Exit 0
     /// when nothing was lost, 1 when records were lost (the new store is written either way).
     Repair(RepairArgs),
-    /// Measure the national scale against SQLite and blake3 baselines (docs/PERFORMANCE.md).
+    /// Measure the national scale against SQLite, DuckDB and blake3 baselines, single commands against sqlite3 (docs/PERFORMANCE.md).
     Bench(BenchArgs),
     /// Measure `rekap serve` under N concurrent signed-submission clients (docs/PERFORMANCE.md).
     BenchServer(BenchServerArgs),
