@@ -33,6 +33,10 @@ pub type AnswerKey = Vec<Option<String>>;
 /// cannot grow it without bound); past it answers are built and not kept.
 pub const MAX_KEPT_ANSWERS: usize = 4_096;
 
+/// At most this many bytes of answers are kept per snapshot (two snapshots live at once:
+/// the published one and the replica being brought up to date).
+pub const MAX_KEPT_ANSWER_BYTES: usize = 64 << 20;
+
 impl Snapshot {
     /// A snapshot of `state` at `head`, which must be committed (the log holds it durably).
     pub fn new(head: Head, state: State, totals: TotalsView, flags: Vec<RaisedFlag>) -> Self {
@@ -79,10 +83,17 @@ impl Snapshot {
     }
 }
 
-/// Answers built once per snapshot, by key, at most MAX_KEPT_ANSWERS of them.
+/// Answers built once per snapshot, by key: at most MAX_KEPT_ANSWERS of them and
+/// MAX_KEPT_ANSWER_BYTES in all (a national village-level answer is megabytes).
 #[derive(Default)]
 pub struct AnswerCache {
-    kept: Mutex<BTreeMap<AnswerKey, Bytes>>,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    answers: BTreeMap<AnswerKey, Bytes>,
+    bytes: usize,
 }
 
 impl AnswerCache {
@@ -95,27 +106,38 @@ impl AnswerCache {
         key: AnswerKey,
         build: impl FnOnce() -> Result<Bytes, E>,
     ) -> Result<Bytes, E> {
-        if let Some(kept) = self.lock().get(&key) {
+        if let Some(kept) = self.lock().answers.get(&key) {
             return Ok(kept.clone());
         }
         let answer = build()?;
         let mut kept = self.lock();
-        if kept.len() < MAX_KEPT_ANSWERS {
-            return Ok(kept.entry(key).or_insert(answer).clone());
+        if let Some(first) = kept.answers.get(&key) {
+            return Ok(first.clone());
+        }
+        let room = kept.answers.len() < MAX_KEPT_ANSWERS
+            && kept.bytes + answer.len() <= MAX_KEPT_ANSWER_BYTES;
+        if room {
+            kept.bytes += answer.len();
+            kept.answers.insert(key, answer.clone());
         }
         Ok(answer)
     }
 
     /// How many answers are kept.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().answers.len()
+    }
+
+    /// How many bytes of answers are kept.
+    pub fn kept_bytes(&self) -> usize {
+        self.lock().bytes
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<AnswerKey, Bytes>> {
+    fn lock(&self) -> MutexGuard<'_, Kept> {
         self.kept
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -201,5 +223,18 @@ mod tests {
             assert_eq!(answer, Ok(body));
         }
         assert_eq!(cache.len(), MAX_KEPT_ANSWERS);
+    }
+
+    #[test]
+    fn past_the_byte_budget_answers_are_built_and_not_kept() {
+        let cache = AnswerCache::default();
+        let large = Bytes::from(vec![b'x'; MAX_KEPT_ANSWER_BYTES / 2 + 1]);
+        for index in 0..3 {
+            let answer = cache.answer(key(&index.to_string()), || Ok::<_, ()>(large.clone()));
+            assert_eq!(answer.map(|body| body.len()), Ok(large.len()));
+        }
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.kept_bytes(), large.len());
+        assert!(cache.kept_bytes() <= MAX_KEPT_ANSWER_BYTES);
     }
 }
