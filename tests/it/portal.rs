@@ -578,3 +578,29 @@ fn the_portal_is_under_the_per_address_rate_limit() {
         .collect();
     assert!(statuses.contains(&429), "{statuses:?}");
 }
+
+/// Every page's head block points at the log's signed checkpoint, and that address serves
+/// one (the note a person compares with a mirror's, and Cek TPS saya verifies against).
+#[test]
+fn pages_link_the_signed_checkpoint_the_server_serves() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "--stations", "40"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let server = serve_with(&sandbox, &[]);
+    let (status, page) = crate::server::get(&format!("{}/c/{CONTEST}", server.url));
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(r#"href="/tlog/checkpoint""#), "{page}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let note = loop {
+        let (status, note) = crate::server::get(&format!("{}/tlog/checkpoint", server.url));
+        if status == 200 {
+            break note;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no checkpoint served: {status} {note}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(note.starts_with("rekap/"), "{note}");
+}

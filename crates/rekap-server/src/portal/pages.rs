@@ -220,14 +220,15 @@ fn plenary_levels(
     Ok(levels)
 }
 
-/// The head the page answers at, and the checkpoint (not served yet).
+/// The head the page answers at, and where the log's latest signed checkpoint is served.
 pub(crate) fn head_block(snapshot: &Snapshot, lang: Lang) -> Markup {
     html! {
         section.head aria-label=(lang.message("portal-log-head")) {
             p { (lang.message("portal-this-page-answers-at-record"))
                 span #head-count { (snapshot.head.count) } ", "
                 (lang.message("portal-head-hash")) code #head-hash { (hex::encode(snapshot.head.last_hash)) } "." }
-            p { (lang.message("portal-signed-checkpoint-not-yet-served-by")) }
+            p { (lang.message("portal-signed-checkpoint")) " " a #checkpoint-link href="/tlog/checkpoint" { code { "/tlog/checkpoint" } }
+                " " (lang.message("portal-signed-checkpoint-what")) }
         }
     }
 }
