@@ -8,6 +8,7 @@
 
 pub mod chunk;
 pub mod last_record;
+pub mod locate;
 pub mod memory;
 pub mod quarantine;
 pub mod segment;
@@ -115,6 +116,15 @@ pub trait Storage {
     /// that readers check without opening the store (see [`view_file`]).
     fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
         self.put_derived(&format!("view/{name}"), body)
+    }
+
+    /// Where the records `seqs` (sorted, distinct) are in the store's one file, for views
+    /// that point into the log; `None`: this storage has no such file.
+    fn record_locations(
+        &self,
+        _seqs: &[u64],
+    ) -> Result<Option<Vec<locate::RecordLocation>>, StorageError> {
+        Ok(None)
     }
 
     /// Where the transparency tree's node files live ([`crate::tree`]); `None`: the tree

@@ -48,6 +48,7 @@ use std::sync::OnceLock;
 
 use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
 use super::last_record::{read_log_end, LogEnd};
+use super::locate::{self, RecordLocation};
 use super::quarantine::{self, Quarantined};
 use super::sled_store::{io_error, lock_store, lock_store_as, open_sled, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
@@ -207,6 +208,13 @@ impl SegmentStorage {
         let end = read_log_end(&segment, mark.last_header_offset, mark.segment_length)
             .map_err(|e| io_error(path, &e.to_string()))?;
         Ok(Some((reader, end)))
+    }
+
+    /// The segment file of the store at `path`, opened for reading only (no lock): for a
+    /// reader that answers from a view and reads records where the view says they are
+    /// ([`super::locate::read_located_record`]).
+    pub fn segment_file_unopened(path: &Path) -> Result<File, StorageError> {
+        File::open(path.join(SEGMENT_FILE)).map_err(|e| io_error(path, &e.to_string()))
     }
 
     /// Where the segment file ends now.
@@ -465,6 +473,11 @@ impl Storage for SegmentStorage {
             return Err(io_error(&self.path, "opened read-only; no view is saved"));
         }
         view_file::write_view(&self.path, name, &self.end_mark(), body)
+    }
+
+    fn record_locations(&self, seqs: &[u64]) -> Result<Option<Vec<RecordLocation>>, StorageError> {
+        let chunks: Vec<CommittedChunk> = self.chunks.iter().map(|entry| entry.chunk).collect();
+        locate::locate(&self.file, &chunks, seqs, &self.path).map(Some)
     }
 
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
