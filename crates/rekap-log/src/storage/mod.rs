@@ -11,6 +11,7 @@ pub mod last_record;
 pub mod memory;
 pub mod quarantine;
 pub mod segment;
+pub mod segment_reader;
 pub mod sled_store;
 pub mod view_file;
 
