@@ -159,6 +159,10 @@ pub fn serve(
 ) -> Result<(), ServeError> {
     let listening = listen(&config, on_listening)?;
     let shared = Arc::new(writer::Shared::default());
+    // Bundles are read beside the writer; without a reader they go through its queue.
+    if let Ok(reader) = storage.reader() {
+        let _ = shared.log_reader.set(reader);
+    }
     let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
     let failure: Arc<Mutex<Option<LedgerError>>> = Arc::default();
     let (started, started_receiver) = tokio::sync::oneshot::channel::<()>();

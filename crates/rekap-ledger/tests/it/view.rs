@@ -567,3 +567,41 @@ fn a_view_of_another_log_or_over_a_damaged_tail_is_not_used() {
     }
     std::fs::write(&segment, &intact).unwrap();
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// `rekap serve`'s publisher brings the view forward by rewriting the lines above the
+    /// stations whose sheets changed (TotalsView::patched): byte for byte the view built
+    /// whole at the new head, and answering as the projection does.
+    #[test]
+    fn a_view_brought_forward_is_the_view_built_whole(
+        shape in shape(),
+        first in prop::collection::vec(any::<bool>(), 0..64),
+        second in prop::collection::vec(any::<bool>(), 0..64),
+    ) {
+        let directory = tempfile::tempdir().unwrap();
+        let world = world(&shape);
+        let mut ledger = ledger(&world, &first, &directory.path().join("store"));
+        let old = TotalsView::of(ledger.state(), ledger.projection(), &ledger.head(), None);
+        let entries_before = ledger.state().entries().len();
+        for (index, (operator, station, contest)) in world.stations.iter().enumerate() {
+            let fresh = !first.get(index).copied().unwrap_or(false);
+            if fresh && second.get(index).copied().unwrap_or(false) && station.starts_with("P0") {
+                let event = sheet_event(station, contest, index as u32 % 30);
+                ledger.submit(&key(*operator), vec![vec![event]], T0 + 2_000).unwrap();
+            }
+        }
+        let touched: Vec<StationId> = ledger.state().entries()[entries_before..]
+            .iter()
+            .map(|entry| entry.station)
+            .collect();
+        let head = ledger.head();
+        let patched = old
+            .patched(ledger.state(), ledger.projection(), &head, touched)
+            .expect("a view in memory of an earlier head is brought forward");
+        let whole = TotalsView::of(ledger.state(), ledger.projection(), &head, None);
+        prop_assert_eq!(patched.body(), whole.body());
+        assert_view_answers_as_the_projection(&patched, &ledger);
+    }
+}

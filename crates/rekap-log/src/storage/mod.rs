@@ -12,6 +12,7 @@ pub mod locate;
 pub mod memory;
 pub mod quarantine;
 pub mod segment;
+pub mod segment_reader;
 pub mod sled_store;
 pub mod view_file;
 
