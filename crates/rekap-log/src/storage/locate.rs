@@ -11,7 +11,7 @@ use std::os::unix::fs::FileExt;
 
 use super::chunk::CommittedChunk;
 use super::last_record::FrameWalk;
-use super::sled_store::io_error;
+use super::store_dir::io_error;
 use super::StorageError;
 use crate::record::{record_hash, Hash, RecordView};
 
