@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use rekap_audit::{audit, AuditReport};
+use rekap_audit::{audit, audit_with_views, AuditReport, SavedViews};
+use rekap_ledger::stations_view::STATIONS_VIEW;
 use rekap_ledger::view::read_totals_view;
 use rekap_log::export::{records_in_export, verify_export};
-use rekap_log::{DefaultStorage, Log, VerifyOptions};
+use rekap_log::{DefaultStorage, Log, Storage, VerifyOptions};
 
 use crate::commands::totals::Format;
 use crate::exit::Outcome;
@@ -50,7 +51,15 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
                 .records_from(1)
                 .map_while(Result::ok)
                 .collect::<Vec<_>>();
-            audit(&chain, &records, read_totals_view(&log)?.as_ref())
+            let totals = read_totals_view(&log)?;
+            // A stations view of another head is not this log's to judge (as the totals
+            // view: only a current one is read); its bytes are checked, not believed.
+            let stations = log.storage().get_view(STATIONS_VIEW)?;
+            let views = SavedViews {
+                totals: totals.as_ref(),
+                stations: stations.as_deref(),
+            };
+            audit_with_views(&chain, &records, views)
         }
     };
     stage.finish();

@@ -12,6 +12,7 @@ use crate::lang::Lang;
 use crate::listing::Listing;
 use crate::output::print;
 use crate::store::{self, StoreArg};
+use rekap_ledger::stations_view::open_saved_stations_view;
 
 #[derive(Args)]
 pub struct SheetArgs {
@@ -32,6 +33,55 @@ pub struct SheetArgs {
 
 pub fn run(args: SheetArgs) -> anyhow::Result<Outcome> {
     let lang = crate::lang::resolve(args.lang);
+    let value = match from_saved_view(&args) {
+        Some(value) => value,
+        None => replayed(&args)?,
+    };
+    let text = match args.format {
+        Format::Json => value.to_string() + "\n",
+        Format::Csv => sheet_csv(&value),
+        Format::Table => sheet_table(&value, lang),
+    };
+    print(&text)?;
+    Ok(Outcome::Success)
+}
+
+/// The sheet from the saved stations view (no lock, no replay; the record holding the
+/// sheet is read and checked against its hash), if the view is current and knows the
+/// station by this code and the contest; `None`: replay instead, which also gives every
+/// refusal its words.
+fn from_saved_view(args: &SheetArgs) -> Option<Value> {
+    let view = open_saved_stations_view(&args.store.store).ok()??;
+    let contest = match &args.contest {
+        Some(id) => view.contests().iter().position(|c| c.id == *id)?,
+        None => 0,
+    };
+    let facts = view.contests().get(contest)?;
+    let station = view.find_station(&args.station).ok()??;
+    let status = view.status(contest, station).ok()??;
+    let current = view.current_sheet(contest, station).ok()?;
+    let code = view.code(station).ok()?;
+    let pairs = facts
+        .pairs
+        .iter()
+        .map(|(number, name)| (*number, name.as_str()));
+    Some(json!({
+        "station": code,
+        "name": view.name(station).ok()?,
+        "contest": facts.id,
+        "status": status.key(),
+        "entry": current.as_ref().map(|current| json!({
+            "id": current.id.to_string(),
+            "kind": if current.corrected { "sheet_corrected" } else { "sheet_submitted" },
+            "recorded_at_ms": current.recorded_at_ms,
+            "time": crate::zone::of_code(&code).rfc3339(current.recorded_at_ms),
+        })),
+        "sheet": current.as_ref().map(|current| sheet_json(pairs, &current.sheet)),
+    }))
+}
+
+/// The sheet from a replay of the log.
+fn replayed(args: &SheetArgs) -> anyhow::Result<Value> {
     let ledger = store::open(&args.store.store)?;
     let state = ledger.state();
     let election = state.election();
@@ -51,6 +101,8 @@ pub fn run(args: SheetArgs) -> anyhow::Result<Outcome> {
     let entry = current.and_then(|(index, _)| state.entry(index));
     let sheet = current.map(|(_, packed)| packed.unpack());
     let code = election.station_code(station).unwrap_or_default();
+    let pairs = (election.contests()[contest.0 as usize].pairs.iter())
+        .map(|pair| (pair.number, pair.name.as_str()));
     let value = json!({
         "station": code,
         "name": election.station_name(station),
@@ -65,15 +117,9 @@ pub fn run(args: SheetArgs) -> anyhow::Result<Outcome> {
             "recorded_at_ms": entry.recorded_at_ms,
             "time": crate::zone::of_code(&code).rfc3339(entry.recorded_at_ms),
         })),
-        "sheet": sheet.as_ref().map(|sheet| sheet_json(state, contest, sheet)),
+        "sheet": sheet.as_ref().map(|sheet| sheet_json(pairs, sheet)),
     });
-    let text = match args.format {
-        Format::Json => value.to_string() + "\n",
-        Format::Csv => sheet_csv(&value),
-        Format::Table => sheet_table(&value, lang),
-    };
-    print(&text)?;
-    Ok(Outcome::Success)
+    Ok(value)
 }
 
 /// The contest asked for, or the first.
@@ -108,12 +154,10 @@ fn status_words(key: &str, lang: Lang) -> String {
 
 /// Every field of a sheet. A votes-only sheet has no voter, turnout or ballot section:
 /// those are `null` and `"partial": true`.
-fn sheet_json(state: &State, contest: ContestIdx, sheet: &TallySheet) -> Value {
-    let pairs = &state.election().contests()[contest.0 as usize].pairs;
+fn sheet_json<'a>(pairs: impl Iterator<Item = (u32, &'a str)>, sheet: &TallySheet) -> Value {
     let votes: Vec<Value> = pairs
-        .iter()
         .zip(&sheet.votes)
-        .map(|(pair, votes)| json!({"number": pair.number, "name": pair.name, "votes": votes}))
+        .map(|((number, name), votes)| json!({"number": number, "name": name, "votes": votes}))
         .collect();
     let turnout = |turnout: &rekap_model::Turnout| json!({"male": turnout.male, "female": turnout.female, "total": turnout.total});
     let full = !sheet.votes_only;

@@ -2,6 +2,7 @@
 
 use clap::Args;
 use rekap_ledger::view::{Selection, TotalsView, ViewRegion};
+use rekap_log::Head;
 use rekap_model::{ContestIdx, State};
 use rekap_projection::Projection;
 
@@ -11,8 +12,8 @@ use crate::lang::Lang;
 use crate::output::print;
 use crate::store::{self, StoreArg};
 
-/// Most flags listed one by one.
-const LISTED_FLAGS: usize = 10;
+/// Most flags listed one by one (the stations view keeps as many).
+use rekap_ledger::stations_view::LISTED_FLAGS;
 
 #[derive(Args)]
 pub struct StatusArgs {
@@ -35,12 +36,13 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     if let Some(url) = &args.server {
         return crate::client::reads::status(url, args.contest.as_deref());
     }
-    let lang = crate::lang::resolve(args.lang);
+    if let Some(outcome) = from_saved_views(&args)? {
+        return Ok(outcome);
+    }
     let ledger = store::open(&args.store.store)?;
     let view = ledger.totals_view(args.contest.as_deref());
     let state = ledger.state();
     let projection = ledger.projection();
-    let election = state.election();
     let format = args.format.chosen();
     if !matches!(format, Format::Table) {
         let value = rekap_server::reads::status_json(
@@ -51,27 +53,145 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             args.contest.as_deref(),
         )
         .map_err(|problem| anyhow::anyhow!("{}", problem.detail))?;
-        print(&match format {
-            Format::Json => value.to_string() + "\n",
-            _ => levels_csv(&value),
-        })?;
-        return Ok(Outcome::Success);
+        return print_value(&value, format);
     }
     let selection = view.select(args.contest.as_deref(), None, None)?;
-    let contest = selection.contest;
     // The view numbers its contests itself (it may hold only this one); the state numbers
     // them in definition order.
     let model_contest = view
-        .contest(contest)
-        .and_then(|entry| election.contest_by_id(&entry.id));
+        .contest(selection.contest)
+        .and_then(|entry| state.election().contest_by_id(&entry.id));
+    let facts = Facts::of_state(state, projection, ledger.head(), model_contest);
+    print(&table(
+        &view,
+        &selection,
+        &facts,
+        crate::lang::resolve(args.lang),
+    )?)?;
+    Ok(Outcome::Success)
+}
+
+/// The status from the saved totals and stations views of the log's last record (no lock,
+/// no replay), if both are current; `None`: replay instead.
+fn from_saved_views(args: &StatusArgs) -> anyhow::Result<Option<Outcome>> {
+    let path = &args.store.store;
+    let Ok(Some(view)) = rekap_ledger::view::open_totals_view_unopened(path) else {
+        return Ok(None);
+    };
+    let Ok(Some(stations)) = rekap_ledger::stations_view::open_saved_stations_view(path) else {
+        return Ok(None);
+    };
+    if stations.head().count != view.head_count() || stations.head().last_hash != view.head_hash() {
+        return Ok(None);
+    }
+    let format = args.format.chosen();
+    let (flag_count, listed) = stations.flags();
+    let contest_facts = |id: &str| stations.contests().iter().find(|c| c.id == id);
+    if !matches!(format, Format::Table) {
+        let Ok(value) = rekap_server::reads::status_json_of(
+            &view,
+            stations.definition_name(),
+            stations.head(),
+            flag_count,
+            args.contest.as_deref(),
+            |id| contest_facts(id).map(|facts| facts.open_objections),
+        ) else {
+            return Ok(None);
+        };
+        return print_value(&value, format).map(Some);
+    }
+    let Ok(selection) = view.select(args.contest.as_deref(), None, None) else {
+        return Ok(None);
+    };
+    let contest = view
+        .contest(selection.contest)
+        .and_then(|entry| contest_facts(&entry.id));
+    let facts = Facts {
+        name: stations.definition_name().to_owned(),
+        head: stations.head(),
+        open_objections: contest.map_or(0, |facts| facts.open_objections),
+        votes_only: contest.map(|facts| facts.votes_only),
+        flag_count,
+        listed_flags: (listed.iter())
+            .map(|flag| (flag.id.clone(), flag.station.clone(), flag.text.clone()))
+            .collect(),
+    };
+    match table(&view, &selection, &facts, crate::lang::resolve(args.lang)) {
+        Ok(text) => print(&text).map(|()| Some(Outcome::Success)),
+        Err(_) => Ok(None),
+    }
+}
+
+fn print_value(value: &serde_json::Value, format: Format) -> anyhow::Result<Outcome> {
+    print(&match format {
+        Format::Json => value.to_string() + "\n",
+        _ => levels_csv(value),
+    })?;
+    Ok(Outcome::Success)
+}
+
+/// What the status table shows besides the totals view.
+struct Facts {
+    name: String,
+    head: Head,
+    /// Of the contest shown.
+    open_objections: u64,
+    /// Counted sheets of the contest shown with only their votes (`None`: the view's
+    /// contest is not the definition's).
+    votes_only: Option<u64>,
+    flag_count: u64,
+    /// The first [`LISTED_FLAGS`]: event id, station code, the flag's text.
+    listed_flags: Vec<(String, String, String)>,
+}
+
+impl Facts {
+    fn of_state(
+        state: &State,
+        projection: &Projection,
+        head: Head,
+        contest: Option<ContestIdx>,
+    ) -> Facts {
+        let open = state
+            .objections()
+            .filter(|objection| {
+                Some(objection.contest) == contest
+                    && objection.status == rekap_model::ObjectionStatus::Open
+            })
+            .count();
+        let flags = projection.flags();
+        let election = state.election();
+        Facts {
+            name: election.definition().name.clone(),
+            head,
+            open_objections: open as u64,
+            votes_only: contest.map(|contest| votes_only_count(state, contest)),
+            flag_count: flags.len() as u64,
+            listed_flags: (flags.iter().take(LISTED_FLAGS))
+                .map(|raised| {
+                    let station = election.station_code(raised.station).unwrap_or_default();
+                    (raised.id.to_string(), station, raised.flag.to_string())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The status table of the selected contest.
+fn table(
+    view: &TotalsView,
+    selection: &Selection,
+    facts: &Facts,
+    lang: Lang,
+) -> anyhow::Result<String> {
+    let contest = selection.contest;
     let mut out = format!(
         "{}\n{} {}, head {}\n",
-        election.definition().name,
+        facts.name,
         lang.message("status-records"),
-        lang.number(ledger.head().count),
-        hex::encode(ledger.head().last_hash)
+        lang.number(facts.head.count),
+        hex::encode(facts.head.last_hash)
     );
-    for (scope, report) in selection.rows.clone().zip(view.reports(&selection)?) {
+    for (scope, report) in selection.rows.clone().zip(view.reports(selection)?) {
         let totals = report.totals;
         out += &format!(
             "{}: {} {} {} ({})",
@@ -92,29 +212,21 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             );
         }
         out.push('\n');
-        out += &pairs_text(&view, contest, &totals, lang);
+        out += &pairs_text(view, contest, &totals, lang);
         for level in 0..view.station_level() {
-            out += &level_line(&view, ViewRegion(scope), contest, level, lang)?;
+            out += &level_line(view, ViewRegion(scope), contest, level, lang)?;
         }
     }
-    let open = state
-        .objections()
-        .filter(|objection| {
-            Some(objection.contest) == model_contest
-                && objection.status == rekap_model::ObjectionStatus::Open
-        })
-        .count();
-    if let Some(contest) = model_contest {
-        out += &votes_only_line(state, contest, lang);
+    if let Some(count) = facts.votes_only {
+        out += &votes_only_line(count, lang);
     }
     out += &format!(
         "{}: {}\n",
         lang.message("status-open-objections"),
-        lang.number(open as u64)
+        lang.number(facts.open_objections)
     );
-    out += &flags_text(state, projection, lang);
-    print(&out)?;
-    Ok(Outcome::Success)
+    out += &flags_text(facts, lang);
+    Ok(out)
 }
 
 /// Each pair (candidate, selection) by ballot number and name, with its votes and share.
@@ -207,24 +319,20 @@ fn level_line(
     Ok(line + "\n")
 }
 
-fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {
-    let flags = projection.flags();
+fn flags_text(facts: &Facts, lang: Lang) -> String {
     let mut out = format!(
         "{}: {}\n",
         lang.message("status-flags-accepted-to-look-at"),
-        lang.number(flags.len() as u64)
+        lang.number(facts.flag_count)
     );
-    for raised in flags.iter().take(LISTED_FLAGS) {
-        let station = state
-            .election()
-            .station_code(raised.station)
-            .unwrap_or_default();
-        out += &format!("  {} {station}: {}\n", raised.id, raised.flag);
+    for (id, station, flag) in &facts.listed_flags {
+        out += &format!("  {id} {station}: {flag}\n");
     }
-    if flags.len() > LISTED_FLAGS {
+    let listed = facts.listed_flags.len() as u64;
+    if facts.flag_count > listed {
         out += &format!(
             "  ... {} {}\n",
-            lang.number((flags.len() - LISTED_FLAGS) as u64),
+            lang.number(facts.flag_count - listed),
             lang.message("status-more")
         );
     }
@@ -232,20 +340,24 @@ fn flags_text(state: &State, projection: &Projection, lang: Lang) -> String {
 }
 
 /// How many counted sheets of the contest carry only their vote section (no voter, turnout
-/// or ballot numbers): their totals have no turnout. Nothing when there are none.
-fn votes_only_line(state: &rekap_model::State, contest: ContestIdx, lang: Lang) -> String {
+/// or ballot numbers): their totals have no turnout.
+fn votes_only_count(state: &State, contest: ContestIdx) -> u64 {
     let stations = state.election().tree().station_count();
-    let count = (0..stations)
+    (0..stations)
         .filter_map(|s| state.current_sheet(rekap_model::StationId(s), contest))
         .filter(|(_, sheet)| sheet.votes_only())
-        .count();
+        .count() as u64
+}
+
+/// The votes-only line; nothing when there are none.
+fn votes_only_line(count: u64, lang: Lang) -> String {
     if count == 0 {
         return String::new();
     }
     format!(
         "{}: {}\n",
         lang.message("status-votes-only-sheets-no-voter-turnout"),
-        lang.number(count as u64)
+        lang.number(count)
     )
 }
 

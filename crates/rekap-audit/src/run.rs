@@ -1,5 +1,6 @@
 //! Running the audit over a verified chain's records.
 
+use rekap_ledger::stations_view::check_stations_view;
 use rekap_ledger::view::TotalsView;
 use rekap_log::verify::SIGNATURE_FAILURE;
 use rekap_log::{Head, Record, VerifyReport};
@@ -23,6 +24,30 @@ const LISTED_FLAGS: usize = 1_000;
 /// the first record with a chain or signature failure, say so, and do not pass; no
 /// projection digest is given then, nor when the file itself does not verify.
 pub fn audit(chain: &VerifyReport, records: &[Record], view: Option<&TotalsView>) -> AuditReport {
+    audit_with_views(
+        chain,
+        records,
+        SavedViews {
+            totals: view,
+            stations: None,
+        },
+    )
+}
+
+/// The views a store saved for its head: check 8 holds each against the log's replay.
+#[derive(Clone, Copy, Default)]
+pub struct SavedViews<'a> {
+    pub totals: Option<&'a TotalsView>,
+    /// The body of the stations view (`rekap_ledger::stations_view`).
+    pub stations: Option<&'a [u8]>,
+}
+
+/// [`audit`] with the store's saved stations view checked too.
+pub fn audit_with_views(
+    chain: &VerifyReport,
+    records: &[Record],
+    views: SavedViews<'_>,
+) -> AuditReport {
     let mut tallies: Vec<Tally> = (0..9).map(|_| Tally::new()).collect();
     chain_checks(chain, &mut tallies);
     let (judged, stopped_at) = authenticated(chain, records.len());
@@ -36,8 +61,11 @@ pub fn audit(chain: &VerifyReport, records: &[Record], view: Option<&TotalsView>
         sheet_versions(state, &mut tallies[5]);
         final_state(state, projection, accepted, &mut tallies[7]);
         if stopped_at.is_none() {
-            if let Some(view) = view {
+            if let Some(view) = views.totals {
                 compare_view(view, state, projection, records, &mut tallies[7]);
+            }
+            if let Some(body) = views.stations {
+                compare_stations_view(body, state, projection, records, &mut tallies[7]);
             }
             if chain.ok() {
                 projection_digest = Some(hex(&projection.projection_digest(state)));
@@ -96,11 +124,7 @@ fn compare_view(
     records: &[Record],
     tally: &mut Tally,
 ) {
-    let head = records.last().map_or(Head::EMPTY, |last| Head {
-        count: records.len() as u64,
-        last_hash: last.hash,
-        last_recorded_at_ms: last.recorded_at_ms,
-    });
+    let head = head_of(records);
     let truth = TotalsView::of(state, projection, &head, None);
     let comparison = view.compare_with(&truth);
     tally.checked += comparison.lines_checked.max(1);
@@ -108,6 +132,34 @@ fn compare_view(
         tally.fail(None, format!("the store's totals view: {difference}"));
     }
     tally.failed += comparison.differences_not_listed;
+}
+
+/// Check 8 on the store's saved stations view: every byte of it, as the log gives it.
+fn compare_stations_view(
+    body: &[u8],
+    state: &State,
+    projection: &Projection,
+    records: &[Record],
+    tally: &mut Tally,
+) {
+    let head = head_of(records);
+    let hash_at = |seq: u64| {
+        let index = usize::try_from(seq.checked_sub(1)?).ok()?;
+        records.get(index).map(|record| record.hash)
+    };
+    tally.checked += 1;
+    let checked = check_stations_view(body, state, projection, &head, hash_at);
+    if let Err(difference) = checked {
+        tally.fail(None, format!("the store's stations view: {difference}"));
+    }
+}
+
+fn head_of(records: &[Record]) -> Head {
+    records.last().map_or(Head::EMPTY, |last| Head {
+        count: records.len() as u64,
+        last_hash: last.hash,
+        last_recorded_at_ms: last.recorded_at_ms,
+    })
 }
 
 fn hex(bytes: &[u8; 32]) -> String {

@@ -11,6 +11,7 @@ pub mod follow;
 pub mod group;
 mod ledger;
 pub mod proof;
+pub mod stations_view;
 pub mod tiles;
 pub mod view;
 

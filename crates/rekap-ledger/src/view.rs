@@ -332,7 +332,8 @@ impl<S: Storage> Ledger<S> {
             return Ok(());
         };
         self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
-        Ok(())
+        // Wherever the totals view is saved, the stations view of the same head is too.
+        self.save_stations_view()
     }
 }
 

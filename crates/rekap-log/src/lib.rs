@@ -30,9 +30,9 @@ pub use log::{Head, Log};
 pub use record::{
     Hash, PublicKey, Record, SignedSubmission, VerifiedSubmission, GENESIS_PREV_HASH,
 };
-pub use storage::{
-    memory::MemoryStorage, segment::SegmentStorage, sled_store::SledStorage, Storage, StorageError,
-};
+#[cfg(feature = "sled")]
+pub use storage::sled_store::SledStorage;
+pub use storage::{memory::MemoryStorage, segment::SegmentStorage, Storage, StorageError};
 
 /// The storage commands use: the log in an append-only segment file (see
 /// [`storage::segment`] for why not sled).

@@ -15,7 +15,7 @@ use crate::frame::Frames;
 use crate::record::{Hash, PublicKey, RecordView, GENESIS_PREV_HASH};
 use crate::storage::chunk::{ChunkHeader, HEADER_BYTES};
 use crate::storage::segment::SEGMENT_FILE;
-use crate::storage::sled_store::io_error;
+use crate::storage::store_dir::io_error;
 use crate::storage::{ChunkWrite, Storage, StorageError};
 use crate::verify::{ChainVerifier, VerifyOptions};
 use crate::SegmentStorage;

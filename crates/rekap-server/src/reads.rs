@@ -217,6 +217,26 @@ pub fn status_json(
     flags: usize,
     contest: Option<&str>,
 ) -> Result<Value, Problem> {
+    let (contest_id, scopes) = status_scopes(view, contest)?;
+    let model_contest = state.election().contest_by_id(&contest_id);
+    let open = state
+        .objections()
+        .filter(|o| Some(o.contest) == model_contest && o.status == ObjectionStatus::Open)
+        .count();
+    let facts = StatusFacts {
+        name: &state.election().definition().name,
+        head,
+        open_objections: open as u64,
+        flags: flags as u64,
+    };
+    Ok(status_value(facts, &contest_id, scopes))
+}
+
+/// The contest a status is of, and each of its scopes with its levels.
+fn status_scopes(
+    view: &TotalsView,
+    contest: Option<&str>,
+) -> Result<(String, Vec<Value>), Problem> {
     let internal = |error: rekap_ledger::view::ViewError| Problem::internal(error.to_string());
     let selection = select(view, contest, None, None)?;
     let contest_id = view
@@ -265,19 +285,50 @@ pub fn status_json(
             "levels": levels,
         }));
     }
-    let model_contest = state.election().contest_by_id(&contest_id);
-    let open = state
-        .objections()
-        .filter(|o| Some(o.contest) == model_contest && o.status == ObjectionStatus::Open)
-        .count();
-    Ok(json!({
-        "name": state.election().definition().name,
-        "head": head_json(head),
+    Ok((contest_id, scopes))
+}
+
+/// What a status shows besides the totals view.
+struct StatusFacts<'a> {
+    name: &'a str,
+    head: Head,
+    /// Open objections of the contest shown.
+    open_objections: u64,
+    flags: u64,
+}
+
+/// [`status_json`] without a state, for `rekap status` answering from the saved stations
+/// view: the definition's name, the number of flags, and `open_of(contest id)`, the
+/// contest's open objections.
+pub fn status_json_of(
+    view: &TotalsView,
+    name: &str,
+    head: Head,
+    flags: u64,
+    contest: Option<&str>,
+    open_of: impl Fn(&str) -> Option<u64>,
+) -> Result<Value, Problem> {
+    let (contest_id, scopes) = status_scopes(view, contest)?;
+    let open_objections =
+        open_of(&contest_id).ok_or_else(|| Problem::internal("unknown contest"))?;
+    let facts = StatusFacts {
+        name,
+        head,
+        open_objections,
+        flags,
+    };
+    Ok(status_value(facts, &contest_id, scopes))
+}
+
+fn status_value(facts: StatusFacts<'_>, contest_id: &str, scopes: Vec<Value>) -> Value {
+    json!({
+        "name": facts.name,
+        "head": head_json(facts.head),
         "contest": contest_id,
         "scopes": scopes,
-        "open_objections": open,
-        "flags": flags,
-    }))
+        "open_objections": facts.open_objections,
+        "flags": facts.flags,
+    })
 }
 
 fn contest_of(state: &ModelState, contest: Option<&str>) -> Result<ContestIdx, Problem> {

@@ -12,7 +12,7 @@ use rekap_log::{Log, SegmentStorage, Storage};
 use rekap_model::*;
 use rekap_projection::RegionReport;
 
-use crate::{key, sheet, REGISTRAR, T0};
+use crate::{key, REGISTRAR, T0};
 
 /// Stations per village, per district, per regency, per province. A district may have no
 /// villages: its row then has no children, between rows that do.
@@ -125,20 +125,12 @@ fn ledger(world: &World, reported: &[bool], directory: &std::path::Path) -> Ledg
 
 /// A sheet for `station` in `contest` (three pairs in contest B, two in A).
 fn sheet_event(station: &str, contest: &str, one: u32) -> Event {
-    let mut tally = sheet(one, 7);
-    if contest == CONTEST_B {
-        tally.votes.push(3);
-        tally.valid += 3;
-        tally.voted.dpt.total += 3;
-        tally.ballots.used += 3;
-        tally.ballots.received += 3;
-        tally.registered.dpt += 3;
-    }
-    Event::SheetSubmitted {
-        station: station.to_owned(),
-        contest: contest.to_owned(),
-        sheet: tally,
-    }
+    let votes: &[u32] = if contest == CONTEST_B {
+        &[one, 7, 3]
+    } else {
+        &[one, 7]
+    };
+    rekap_test_kit::submit(station, contest, rekap_test_kit::sheet(votes))
 }
 
 /// Regions at `level` under `region`, in tree order: the oracle the view's row ranges must

@@ -129,7 +129,7 @@ pub fn read_log_end(
 }
 
 /// Walks the frames of one chunk by their length prefixes.
-struct FrameWalk<'a> {
+pub(super) struct FrameWalk<'a> {
     file: &'a File,
     position: u64,
     end: u64,
@@ -142,7 +142,7 @@ struct FrameWalk<'a> {
 }
 
 impl<'a> FrameWalk<'a> {
-    fn new(file: &'a File, start: u64, end: u64) -> Self {
+    pub(super) fn new(file: &'a File, start: u64, end: u64) -> Self {
         FrameWalk {
             file,
             position: start,
@@ -191,6 +191,17 @@ impl<'a> FrameWalk<'a> {
         let mut prefix = [0u8; 4];
         prefix.copy_from_slice(&self.window[from..from + FRAME_HEADER_BYTES]);
         Ok(prefix)
+    }
+
+    /// Steps over the next frame, the chunk's last one too: where its record bytes start,
+    /// and their length.
+    pub(super) fn step(&mut self) -> std::io::Result<Result<(u64, u64), String>> {
+        Ok(self.frame_length()?.map(|length| {
+            let start = self.position + FRAME_HEADER_BYTES as u64;
+            self.position = start + length;
+            self.large_frames = length > WINDOW_BYTES;
+            (start, length)
+        }))
     }
 
     /// Steps over one frame that is not the chunk's last.

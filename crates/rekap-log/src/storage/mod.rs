@@ -8,11 +8,14 @@
 
 pub mod chunk;
 pub mod last_record;
+pub mod locate;
 pub mod memory;
 pub mod quarantine;
 pub mod segment;
 pub mod segment_reader;
+#[cfg(feature = "sled")]
 pub mod sled_store;
+pub mod store_dir;
 pub mod view_file;
 
 use crate::record::PublicKey;
@@ -59,7 +62,7 @@ pub enum StorageError {
 /// Why `path` cannot be opened as a store whose marker reads `expected`: no marker at all,
 /// or the marker of another store format (stores written by an earlier rekap).
 pub(crate) fn not_a_store(path: &std::path::Path, expected: &str) -> StorageError {
-    let marker = std::fs::read_to_string(path.join(sled_store::MARKER_FILE)).ok();
+    let marker = std::fs::read_to_string(path.join(store_dir::MARKER_FILE)).ok();
     let format_of = |marker: &str| {
         marker
             .trim_end()
@@ -76,7 +79,7 @@ pub(crate) fn not_a_store(path: &std::path::Path, expected: &str) -> StorageErro
             "is not a rekap store (no REKAP_STORE marker); create one with `rekap init`".to_owned()
         }
     };
-    sled_store::io_error(path, &reason)
+    store_dir::io_error(path, &reason)
 }
 
 /// The storage a [`crate::Log`] runs on.
@@ -116,6 +119,15 @@ pub trait Storage {
     /// that readers check without opening the store (see [`view_file`]).
     fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
         self.put_derived(&format!("view/{name}"), body)
+    }
+
+    /// Where the records `seqs` (sorted, distinct) are in the store's one file, for views
+    /// that point into the log; `None`: this storage has no such file.
+    fn record_locations(
+        &self,
+        _seqs: &[u64],
+    ) -> Result<Option<Vec<locate::RecordLocation>>, StorageError> {
+        Ok(None)
     }
 
     /// Where the transparency tree's node files live ([`crate::tree`]); `None`: the tree

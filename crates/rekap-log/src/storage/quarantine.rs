@@ -15,7 +15,7 @@ use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use super::sled_store::io_error;
+use super::store_dir::io_error;
 use super::StorageError;
 
 /// The store's directory of moved-aside bytes.

@@ -12,8 +12,10 @@
 //!   the store: see [`super::view_file`].
 //! - `tree/`: the transparency tree's node files, derived state checked against the log
 //!   before it is believed and updated after each append: see [`crate::tree`].
-//! - `sled/`: a sled database for other derived, rebuildable key-values, never the log's
-//!   truth; opened only when first used, since opening it costs tens of milliseconds.
+//! - `derived/`: other derived, rebuildable key-values, one file each, never the log's
+//!   truth. (sled held them once; nothing on a command's path used it, and a view file
+//!   answers in a few milliseconds where opening sled costs tens, so sled is now only the
+//!   sled-only storage behind the `sled` feature: docs/ARCHITECTURE.md.)
 //!
 //! Why not sled for the log: measured at national scale, sled's open (its recovery pass)
 //! took 643 ms and its store was 2.6x the export; here opening reads only the chunk
@@ -48,15 +50,20 @@ use std::sync::{Arc, OnceLock};
 
 use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
 use super::last_record::{read_log_end, LogEnd};
+use super::locate::{self, RecordLocation};
 use super::quarantine::{self, Quarantined};
 use super::segment_reader::{ChunkIndex, SegmentReader};
-use super::sled_store::{io_error, lock_store, lock_store_as, open_sled, MARKER_FILE};
+use super::store_dir::{io_error, lock_store, lock_store_as, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
 use crate::record::{PublicKey, RecordView};
 
 const MARKER_CONTENTS: &str = "rekap store, format 4\n";
+/// Derived key-values ([`Storage::put_derived`]), one file per key; rebuildable, never the
+/// log's truth. (Stores written before sled moved behind a feature have a `sled/` directory
+/// instead, which nothing reads.)
+const DERIVED_DIRECTORY: &str = "derived";
 pub(crate) const SEGMENT_FILE: &str = "log.segment";
 
 /// Where one chunk's frames are in the file.
@@ -90,8 +97,6 @@ pub struct SegmentStorage {
     quarantined: Option<Quarantined>,
     /// Each author's last counter, read from the records on first use.
     counters: OnceLock<BTreeMap<PublicKey, u64>>,
-    /// Opened on first use.
-    derived: OnceLock<sled::Db>,
     /// The committed chunks, published for [`SegmentReader`]s after each durable append.
     published: Arc<ChunkIndex>,
     _lock: File,
@@ -172,7 +177,6 @@ impl SegmentStorage {
             tail: Tail::Clean,
             quarantined: None,
             counters: OnceLock::new(),
-            derived: OnceLock::new(),
             published: Arc::default(),
             _lock: lock,
         };
@@ -225,6 +229,13 @@ impl SegmentStorage {
         Ok(Some((reader, end)))
     }
 
+    /// The segment file of the store at `path`, opened for reading only (no lock): for a
+    /// reader that answers from a view and reads records where the view says they are
+    /// ([`super::locate::read_located_record`]).
+    pub fn segment_file_unopened(path: &Path) -> Result<File, StorageError> {
+        File::open(path.join(SEGMENT_FILE)).map_err(|e| io_error(path, &e.to_string()))
+    }
+
     /// Where the segment file ends now.
     fn end_mark(&self) -> EndMark {
         match self.chunks.last() {
@@ -237,15 +248,10 @@ impl SegmentStorage {
         }
     }
 
-    fn derived(&self) -> Result<&sled::Db, StorageError> {
-        if let Some(database) = self.derived.get() {
-            return Ok(database);
-        }
-        if self.mode == Mode::ReadOnly {
-            return Err(io_error(&self.path, "opened read-only"));
-        }
-        let database = open_sled(&self.path)?;
-        Ok(self.derived.get_or_init(|| database))
+    /// The file of derived key `key` (hex, so any key is a plain file name).
+    fn derived_path(&self, key: &str) -> PathBuf {
+        let name: String = key.bytes().map(|byte| format!("{byte:02x}")).collect();
+        self.path.join(DERIVED_DIRECTORY).join(name)
     }
 
     fn io(&self, error: std::io::Error) -> StorageError {
@@ -459,23 +465,27 @@ impl Storage for SegmentStorage {
     }
 
     fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError> {
-        let sled_error = |error: sled::Error| io_error(&self.path, &error.to_string());
-        let derived = self.derived()?;
-        derived.insert(key.as_bytes(), value).map_err(sled_error)?;
-        derived.flush().map_err(sled_error)?;
-        Ok(())
+        if self.mode == Mode::ReadOnly {
+            return Err(io_error(&self.path, "opened read-only"));
+        }
+        let path = self.derived_path(key);
+        let io = |error: std::io::Error| io_error(&path, &error.to_string());
+        fs::create_dir_all(self.path.join(DERIVED_DIRECTORY)).map_err(io)?;
+        let temporary = path.with_extension("tmp");
+        let mut file = File::create(&temporary).map_err(io)?;
+        file.write_all(value).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        fs::rename(&temporary, &path).map_err(io)?;
+        sync_directory(&self.path.join(DERIVED_DIRECTORY))
     }
 
     fn get_derived(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        if self.mode == Mode::ReadOnly && self.derived.get().is_none() {
-            // Opening sled writes to its directory; derived state is only ever a shortcut.
-            return Ok(None);
+        let path = self.derived_path(key);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(io_error(&path, &error.to_string())),
         }
-        let value = self
-            .derived()?
-            .get(key.as_bytes())
-            .map_err(|error| io_error(&self.path, &error.to_string()))?;
-        Ok(value.map(|bytes| bytes.to_vec()))
     }
 
     fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
@@ -483,6 +493,11 @@ impl Storage for SegmentStorage {
             return Err(io_error(&self.path, "opened read-only; no view is saved"));
         }
         view_file::write_view(&self.path, name, &self.end_mark(), body)
+    }
+
+    fn record_locations(&self, seqs: &[u64]) -> Result<Option<Vec<RecordLocation>>, StorageError> {
+        let chunks: Vec<CommittedChunk> = self.chunks.iter().map(|entry| entry.chunk).collect();
+        locate::locate(&self.file, &chunks, seqs, &self.path).map(Some)
     }
 
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {

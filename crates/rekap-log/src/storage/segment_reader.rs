@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::chunk::{ChunkHeader, HEADER_BYTES};
-use super::sled_store::io_error;
+use super::store_dir::io_error;
 use super::{StorageError, StoredChunk};
 
 /// Entries per block of the index (blocks are allocated as the log grows).

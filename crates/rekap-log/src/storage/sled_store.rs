@@ -15,15 +15,15 @@
 //! blob file, and rewrote a 120 MB national import blob eight times (941 MB on disk for a
 //! 120 MB export). Values of at most 64 KiB stay inside sled's pages.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::store_dir::{io_error, lock_store, MARKER_FILE};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::record::PublicKey;
 
 /// Name of the marker file of a store directory.
-pub const MARKER_FILE: &str = "REKAP_STORE";
 const MARKER_CONTENTS: &str = "rekap store, format 2\n";
 const CHUNK_PREFIX: u8 = b'c';
 /// Largest value written to sled: small enough to stay out of sled's blob files.
@@ -123,44 +123,9 @@ pub(crate) fn open_sled(path: &Path) -> Result<sled::Db, StorageError> {
     }
 }
 
-pub(crate) fn lock_store(path: &Path) -> Result<File, StorageError> {
-    lock_store_as(path, false)
-}
-
-/// The store's lock: exclusive for a writer; shared for a reader (`shared`), so readers
-/// never lock each other out and a writer waits only for readers in progress. Nothing is
-/// appended while any reader holds it, so a reader never sees half an append.
-pub(crate) fn lock_store_as(path: &Path, shared: bool) -> Result<File, StorageError> {
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path.join("LOCK"))
-        .map_err(|error| io_error(path, &error.to_string()))?;
-    let attempt = if shared {
-        lock.try_lock_shared()
-    } else {
-        lock.try_lock()
-    };
-    match attempt {
-        Ok(()) => Ok(lock),
-        Err(fs::TryLockError::WouldBlock) => Err(StorageError::Locked {
-            path: path.display().to_string(),
-        }),
-        Err(fs::TryLockError::Error(error)) => Err(io_error(path, &error.to_string())),
-    }
-}
-
 fn is_empty_dir(path: &Path) -> Result<bool, StorageError> {
     let mut entries = fs::read_dir(path).map_err(|error| io_error(path, &error.to_string()))?;
     Ok(entries.next().is_none())
-}
-
-pub(crate) fn io_error(path: &Path, reason: &str) -> StorageError {
-    StorageError::Io {
-        path: path.display().to_string(),
-        reason: reason.to_owned(),
-    }
 }
 
 fn sled_error(path: &Path, error: sled::Error) -> StorageError {

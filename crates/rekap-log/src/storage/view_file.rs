@@ -36,7 +36,7 @@ use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use super::sled_store::io_error;
+use super::store_dir::io_error;
 use super::StorageError;
 
 const VIEW_MAGIC: &[u8; 8] = b"RKVIEW03";

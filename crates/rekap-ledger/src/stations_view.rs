@@ -1,0 +1,637 @@
+//! The stations view: per-station rows that `rekap sheet` and `rekap status` answer from
+//! without a replay, as `rekap totals` answers from the totals view (see [`crate::view`]).
+//!
+//! For every station (in tree order) its code and name, for every contest its status and
+//! where its current sheet is: the record (by its position in `log.segment` and its hash)
+//! and the event in it. A reader finds a station by binary search over a code index,
+//! reads its slot, and reads that one record with one `pread`, checking it against its
+//! hash, instead of replaying 818k sheets. Beside the rows, the few counts `status` shows
+//! that are not in the totals view (open objections, votes-only sheets, flags).
+//!
+//! Like the totals view it is derived state, saved wherever the totals view is saved, in
+//! a view file stamped with the end of the log (no lock, no genesis decode) and checked per
+//! block; a missing, stale or damaged view, or a record that does not check, only means
+//! "replay". `rekap audit` compares it with the replayed state (check 8).
+//!
+//! Body layout, integers little-endian (docs/FORMAT.md, "Stations view body"):
+//! a 16-byte preamble (directory offset and length, u64 each); per station a row of four
+//! u32 (code start, code end, name start, name end: name start `u32::MAX` for a station
+//! without a name) into the text; the code index (station numbers sorted by code, u32
+//! each); per contest, per station a 12-byte slot (status u8: 0 does not vote, 1 awaiting,
+//! 2 counted, 3 voided, 4 re-vote pending; 1 if the current sheet is a correction; two zero
+//! bytes; the record's number in the directory's record list, u32; the event's index in
+//! the record's payload, u32); the text; the directory (bincode, fixed-width integers).
+
+use bincode::{Decode, Encode};
+use rekap_log::storage::locate::{read_located_record, RecordLocation};
+use rekap_log::storage::view_file::ViewReader;
+use rekap_log::{Head, Record, SegmentStorage, Storage};
+use rekap_model::{
+    decode_payload, ContestIdx, EntryKind, Event, EventId, PackedSheet, Payload, State, StationId,
+    StationStatus, TallySheet,
+};
+use rekap_projection::Projection;
+
+use crate::error::LedgerError;
+use crate::ledger::Ledger;
+use crate::view::ViewError;
+
+/// Name of the stations view in a store.
+pub const STATIONS_VIEW: &str = "stations";
+/// Bumped whenever the layout changes; a view of another format is ignored.
+const FORMAT: u32 = 1;
+const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
+const PREAMBLE_BYTES: u64 = 16;
+const ROW_BYTES: u64 = 16;
+const SLOT_BYTES: u64 = 12;
+/// Flags `status` lists one by one; the view keeps that many.
+pub const LISTED_FLAGS: usize = 10;
+const NO_NAME: u32 = u32::MAX;
+/// The directory holds a record location per record with a current sheet (about 82 for a
+/// national import) and a few strings per contest.
+const MAX_DIRECTORY_BYTES: u64 = 64 << 20;
+const CONFIG: bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Fixint,
+    bincode::config::Limit<{ MAX_DIRECTORY_BYTES as usize }>,
+> = bincode::config::standard()
+    .with_fixed_int_encoding()
+    .with_little_endian()
+    .with_limit::<{ MAX_DIRECTORY_BYTES as usize }>();
+
+/// What `sheet` and `status` need of one contest.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct StationsContest {
+    pub id: String,
+    /// Ballot number and name of each pair, in ballot order.
+    pub pairs: Vec<(u32, String)>,
+    pub open_objections: u64,
+    /// Counted sheets that carry only their votes.
+    pub votes_only: u64,
+}
+
+/// A flag as `status` lists it: event id, station code, the flag's text.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ListedFlag {
+    pub id: String,
+    pub station: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+struct LocatedRecord {
+    seq: u64,
+    offset: u64,
+    length: u64,
+    hash: [u8; 32],
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+struct Directory {
+    format: u32,
+    computed_by: String,
+    head_count: u64,
+    head_hash: [u8; 32],
+    head_recorded_at_ms: u64,
+    definition_name: String,
+    station_count: u32,
+    /// Stations in the code index.
+    indexed: u32,
+    rows_offset: u64,
+    index_offset: u64,
+    slots_offset: u64,
+    text_offset: u64,
+    text_length: u64,
+    contests: Vec<StationsContest>,
+    flag_count: u64,
+    listed_flags: Vec<ListedFlag>,
+    records: Vec<LocatedRecord>,
+}
+
+/// A station's status in a contest, as the view keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotStatus {
+    Awaiting,
+    Counted,
+    Voided,
+    RevotePending,
+}
+
+impl SlotStatus {
+    /// The key `sheet` shows (as `rekap sheet`'s JSON spells it).
+    pub fn key(self) -> &'static str {
+        match self {
+            SlotStatus::Awaiting => "awaiting",
+            SlotStatus::Counted => "counted",
+            SlotStatus::Voided => "voided",
+            SlotStatus::RevotePending => "revote_pending",
+        }
+    }
+
+    fn code(status: StationStatus) -> u8 {
+        match status {
+            StationStatus::Awaiting => 1,
+            StationStatus::Counted(_) => 2,
+            StationStatus::Voided(_) => 3,
+            StationStatus::RevotePending(_) => 4,
+        }
+    }
+}
+
+/// The current sheet of a station, read from its record.
+pub struct CurrentSheet {
+    pub id: EventId,
+    pub corrected: bool,
+    pub recorded_at_ms: u64,
+    pub sheet: TallySheet,
+}
+
+/// The counts and rows of `state` at `head`, with the records that hold the current sheets
+/// at `locations`; `None` if a location is missing (the body would not describe the log).
+fn encode(
+    state: &State,
+    projection: &Projection,
+    head: &Head,
+    locations: &[RecordLocation],
+) -> Option<Vec<u8>> {
+    let election = state.election();
+    let stations = election.tree().station_count();
+    let contests = election.contests().len();
+    let mut text = Vec::new();
+    let mut rows = Vec::with_capacity(stations as usize * ROW_BYTES as usize);
+    let mut codes = Vec::with_capacity(stations as usize);
+    for station in (0..stations).map(StationId) {
+        let code = election.station_code(station).unwrap_or_default();
+        let start = text.len() as u32;
+        text.extend_from_slice(code.as_bytes());
+        let end = text.len() as u32;
+        let (name_start, name_end) = match election.station_name(station) {
+            Some(name) => {
+                text.extend_from_slice(name.as_bytes());
+                (end, text.len() as u32)
+            }
+            None => (NO_NAME, NO_NAME),
+        };
+        for word in [start, end, name_start, name_end] {
+            rows.extend_from_slice(&word.to_le_bytes());
+        }
+        // A listed station whose code is also a region's cannot be named by its code (a
+        // code names the region first): it is left out of the index.
+        let shadowed =
+            election.listed_station(station).is_some() && election.find_region(&code).is_some();
+        if !shadowed {
+            codes.push((start, end, station.0));
+        }
+    }
+    codes.sort_unstable_by(|left, right| {
+        text[left.0 as usize..left.1 as usize].cmp(&text[right.0 as usize..right.1 as usize])
+    });
+    let mut slots = Vec::with_capacity(contests * stations as usize * SLOT_BYTES as usize);
+    let mut facts = Vec::with_capacity(contests);
+    for (index, contest) in election.contests().iter().enumerate() {
+        let contest_index = ContestIdx(index as u32);
+        let mut votes_only = 0;
+        for station in (0..stations).map(StationId) {
+            let slot = slot_bytes(state, station, contest_index, locations, &mut votes_only)?;
+            slots.extend_from_slice(&slot);
+        }
+        let open = state
+            .objections()
+            .filter(|objection| {
+                objection.contest == contest_index
+                    && objection.status == rekap_model::ObjectionStatus::Open
+            })
+            .count();
+        facts.push(StationsContest {
+            id: contest.id.clone(),
+            pairs: (contest.pairs.iter())
+                .map(|pair| (pair.number, pair.name.clone()))
+                .collect(),
+            open_objections: open as u64,
+            votes_only,
+        });
+    }
+    let flags = projection.flags();
+    let listed_flags = (flags.iter().take(LISTED_FLAGS))
+        .map(|raised| ListedFlag {
+            id: raised.id.to_string(),
+            station: election.station_code(raised.station).unwrap_or_default(),
+            text: raised.flag.to_string(),
+        })
+        .collect();
+    let rows_offset = PREAMBLE_BYTES;
+    let index_offset = rows_offset + rows.len() as u64;
+    let slots_offset = index_offset + 4 * codes.len() as u64;
+    let text_offset = slots_offset + slots.len() as u64;
+    let directory = Directory {
+        format: FORMAT,
+        computed_by: COMPUTED_BY.to_owned(),
+        head_count: head.count,
+        head_hash: head.last_hash,
+        head_recorded_at_ms: head.last_recorded_at_ms,
+        definition_name: election.definition().name.clone(),
+        station_count: stations,
+        indexed: codes.len() as u32,
+        rows_offset,
+        index_offset,
+        slots_offset,
+        text_offset,
+        text_length: text.len() as u64,
+        contests: facts,
+        flag_count: flags.len() as u64,
+        listed_flags,
+        records: (locations.iter())
+            .map(|location| LocatedRecord {
+                seq: location.seq,
+                offset: location.offset,
+                length: location.length,
+                hash: location.hash,
+            })
+            .collect(),
+    };
+    let directory = bincode::encode_to_vec(&directory, CONFIG).ok()?;
+    let directory_offset = text_offset + text.len() as u64;
+    let mut body = Vec::with_capacity(directory_offset as usize + directory.len());
+    body.extend_from_slice(&directory_offset.to_le_bytes());
+    body.extend_from_slice(&(directory.len() as u64).to_le_bytes());
+    body.extend_from_slice(&rows);
+    for (_, _, station) in &codes {
+        body.extend_from_slice(&station.to_le_bytes());
+    }
+    body.extend_from_slice(&slots);
+    body.extend_from_slice(&text);
+    body.extend_from_slice(&directory);
+    Some(body)
+}
+
+/// One station's slot in one contest.
+fn slot_bytes(
+    state: &State,
+    station: StationId,
+    contest: ContestIdx,
+    locations: &[RecordLocation],
+    votes_only: &mut u64,
+) -> Option<[u8; SLOT_BYTES as usize]> {
+    let mut slot = [0u8; SLOT_BYTES as usize];
+    let Some(status) = state.station_status(station, contest) else {
+        return Some(slot);
+    };
+    slot[0] = SlotStatus::code(status);
+    if let Some((entry, sheet)) = state.current_sheet(station, contest) {
+        let entry = state.entry(entry)?;
+        *votes_only += u64::from(sheet.votes_only());
+        slot[1] = u8::from(entry.kind == EntryKind::Corrected);
+        let record = locations
+            .binary_search_by_key(&entry.id.seq, |location| location.seq)
+            .ok()?;
+        slot[4..8].copy_from_slice(&(record as u32).to_le_bytes());
+        slot[8..12].copy_from_slice(&entry.id.index.to_le_bytes());
+    }
+    Some(slot)
+}
+
+/// The records that hold a current sheet, sorted and distinct.
+fn current_sheet_records(state: &State) -> Vec<u64> {
+    let election = state.election();
+    let mut seqs = Vec::new();
+    for contest in (0..election.contests().len()).map(|index| ContestIdx(index as u32)) {
+        for station in (0..election.tree().station_count()).map(StationId) {
+            if let Some((entry, _)) = state.current_sheet(station, contest) {
+                if let Some(entry) = state.entry(entry) {
+                    seqs.push(entry.id.seq);
+                }
+            }
+        }
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    seqs
+}
+
+impl<S: Storage> Ledger<S> {
+    /// Saves the stations view of the head, if the storage can say where its records are
+    /// (the segment store) and the ledger is replayed to the head; otherwise nothing.
+    pub fn save_stations_view(&mut self) -> Result<(), LedgerError> {
+        let head = self.head();
+        if self.state().last_seq() != head.count {
+            return Ok(());
+        }
+        let seqs = current_sheet_records(self.state());
+        let Some(locations) = self.log().storage().record_locations(&seqs)? else {
+            return Ok(());
+        };
+        let body = encode(self.state(), self.projection(), &head, &locations);
+        if let Some(body) = body.filter(|_| locations.len() == seqs.len()) {
+            self.log_mut()
+                .storage_mut()
+                .put_view(STATIONS_VIEW, &body)?;
+        }
+        Ok(())
+    }
+}
+
+/// Audit check 8 on a saved stations view `body` of the log whose replay gave `state` and
+/// `projection` at `head`: every record it points to is the log's (`record_hash(seq)`), and
+/// every byte of it is what the replay gives (each station's code, name and slot, the
+/// counts `status` shows). Where in the segment file each record is, a reader checks
+/// against the record's hash on every read. `Err` says what differs.
+pub fn check_stations_view(
+    body: &[u8],
+    state: &State,
+    projection: &Projection,
+    head: &Head,
+    record_hash: impl Fn(u64) -> Option<[u8; 32]>,
+) -> Result<(), String> {
+    let read = |offset: u64, length: u64| {
+        let end = offset
+            .checked_add(length)
+            .and_then(|end| usize::try_from(end).ok());
+        end.and_then(|end| body.get(offset as usize..end))
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| damaged("a range outside the body"))
+    };
+    let directory = directory_of(read, body.len() as u64).map_err(|error| error.to_string())?;
+    let mut locations = Vec::with_capacity(directory.records.len());
+    for record in &directory.records {
+        if record_hash(record.seq) != Some(record.hash) {
+            return Err(format!(
+                "the stations view names record {} with a hash the log's record does not have",
+                record.seq
+            ));
+        }
+        locations.push(RecordLocation {
+            seq: record.seq,
+            offset: record.offset,
+            length: record.length,
+            hash: record.hash,
+        });
+    }
+    let seqs: Vec<u64> = locations.iter().map(|location| location.seq).collect();
+    if seqs != current_sheet_records(state) {
+        return Err("the stations view's records are not those of the current sheets".to_owned());
+    }
+    match encode(state, projection, head, &locations) {
+        Some(expected) if expected == body => Ok(()),
+        _ => Err(
+            "the stations view differs from the log's replay (a station's code, name, status \
+             or sheet, or a count)"
+                .to_owned(),
+        ),
+    }
+}
+
+/// A saved, current stations view of the default store, read lazily.
+pub struct StationsView {
+    reader: ViewReader,
+    directory: Directory,
+    segment: std::fs::File,
+}
+
+fn damaged(reason: impl Into<String>) -> ViewError {
+    ViewError::from(rekap_log::StorageError::Corrupt(format!(
+        "stations view: {}",
+        reason.into()
+    )))
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    bytes
+        .get(at..at + 4)
+        .and_then(|word| word.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+/// The saved stations view of the default store at `path` if it is current (the log ends
+/// where it was saved) and of the log's last record; `None` otherwise, or if it is damaged.
+pub fn open_saved_stations_view(
+    path: &std::path::Path,
+) -> Result<Option<StationsView>, LedgerError> {
+    let Some((reader, end)) = SegmentStorage::open_view_at_log_end(path, STATIONS_VIEW)? else {
+        return Ok(None);
+    };
+    let rekap_log::storage::last_record::LogEnd::Last(last) = end else {
+        return Ok(None);
+    };
+    let Ok(directory) = read_directory(&reader) else {
+        return Ok(None);
+    };
+    if (directory.head_count, directory.head_hash) != (last.seq, last.hash) {
+        return Ok(None);
+    }
+    let segment = SegmentStorage::segment_file_unopened(path)?;
+    Ok(Some(StationsView {
+        reader,
+        directory,
+        segment,
+    }))
+}
+
+fn read_directory(reader: &ViewReader) -> Result<Directory, ViewError> {
+    directory_of(
+        |offset, length| Ok(reader.read(offset, length)?),
+        reader.body_length(),
+    )
+}
+
+/// The directory of a body read through `read(offset, length)`, checked to describe a
+/// body of `body_length` bytes.
+fn directory_of(
+    read: impl Fn(u64, u64) -> Result<Vec<u8>, ViewError>,
+    body_length: u64,
+) -> Result<Directory, ViewError> {
+    let preamble = read(0, PREAMBLE_BYTES)?;
+    let word = |at: usize| u64::from_le_bytes(preamble[at..at + 8].try_into().unwrap_or([0; 8]));
+    let (offset, length) = (word(0), word(8));
+    if length > MAX_DIRECTORY_BYTES {
+        return Err(damaged("directory too large"));
+    }
+    let bytes = read(offset, length)?;
+    let (directory, used) = bincode::decode_from_slice::<Directory, _>(&bytes, CONFIG)
+        .map_err(|error| damaged(rekap_model::decode_error_text(&error)))?;
+    let stations = u64::from(directory.station_count);
+    let contests = directory.contests.len() as u64;
+    let fits = used as u64 == length
+        && directory.format == FORMAT
+        && directory.computed_by == COMPUTED_BY
+        && directory.rows_offset == PREAMBLE_BYTES
+        && directory.index_offset == directory.rows_offset + ROW_BYTES * stations
+        && directory.indexed <= directory.station_count
+        && directory.slots_offset == directory.index_offset + 4 * u64::from(directory.indexed)
+        && directory.text_offset == directory.slots_offset + SLOT_BYTES * stations * contests
+        && offset == directory.text_offset + directory.text_length
+        && offset + length == body_length;
+    if !fits {
+        return Err(damaged("directory does not describe this body"));
+    }
+    Ok(directory)
+}
+
+impl StationsView {
+    /// The head the view was computed at (the log's last record, checked on open).
+    pub fn head(&self) -> Head {
+        Head {
+            count: self.directory.head_count,
+            last_hash: self.directory.head_hash,
+            last_recorded_at_ms: self.directory.head_recorded_at_ms,
+        }
+    }
+
+    pub fn definition_name(&self) -> &str {
+        &self.directory.definition_name
+    }
+
+    pub fn contests(&self) -> &[StationsContest] {
+        &self.directory.contests
+    }
+
+    /// Flags raised so far, and the first [`LISTED_FLAGS`] of them.
+    pub fn flags(&self) -> (u64, &[ListedFlag]) {
+        (self.directory.flag_count, &self.directory.listed_flags)
+    }
+
+    /// The station whose code is exactly `code`.
+    pub fn find_station(&self, code: &str) -> Result<Option<u32>, ViewError> {
+        let (mut low, mut high) = (0u32, self.directory.indexed);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let index = self
+                .reader
+                .read(self.directory.index_offset + 4 * u64::from(middle), 4)?;
+            let station = u32_at(&index, 0);
+            let found = self.code(station)?;
+            match found.as_str().cmp(code) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Ok(Some(station)),
+            }
+        }
+        Ok(None)
+    }
+
+    fn row(&self, station: u32) -> Result<[u32; 4], ViewError> {
+        if station >= self.directory.station_count {
+            return Err(damaged(format!("no station {station}")));
+        }
+        let at = self.directory.rows_offset + ROW_BYTES * u64::from(station);
+        let bytes = self.reader.read(at, ROW_BYTES)?;
+        Ok([0, 4, 8, 12].map(|at| u32_at(&bytes, at)))
+    }
+
+    fn text(&self, start: u32, end: u32) -> Result<String, ViewError> {
+        if start > end || u64::from(end) > self.directory.text_length {
+            return Err(damaged("a text range outside the text"));
+        }
+        let bytes = self.reader.read(
+            self.directory.text_offset + u64::from(start),
+            u64::from(end - start),
+        )?;
+        String::from_utf8(bytes).map_err(|_| damaged("text that is not UTF-8"))
+    }
+
+    pub fn code(&self, station: u32) -> Result<String, ViewError> {
+        let [start, end, _, _] = self.row(station)?;
+        self.text(start, end)
+    }
+
+    pub fn name(&self, station: u32) -> Result<Option<String>, ViewError> {
+        let [_, _, start, end] = self.row(station)?;
+        if start == NO_NAME {
+            return Ok(None);
+        }
+        self.text(start, end).map(Some)
+    }
+
+    fn slot(&self, contest: usize, station: u32) -> Result<[u8; 12], ViewError> {
+        let stations = u64::from(self.directory.station_count);
+        if contest >= self.directory.contests.len() || u64::from(station) >= stations {
+            return Err(damaged("no such slot"));
+        }
+        let at = self.directory.slots_offset
+            + SLOT_BYTES * (contest as u64 * stations + u64::from(station));
+        let bytes = self.reader.read(at, SLOT_BYTES)?;
+        let mut slot = [0u8; 12];
+        slot.copy_from_slice(&bytes);
+        Ok(slot)
+    }
+
+    /// The station's status in contest number `contest` (the view's order, which is the
+    /// definition's); `None` if it does not vote in it.
+    pub fn status(&self, contest: usize, station: u32) -> Result<Option<SlotStatus>, ViewError> {
+        Ok(match self.slot(contest, station)?[0] {
+            0 => None,
+            1 => Some(SlotStatus::Awaiting),
+            2 => Some(SlotStatus::Counted),
+            3 => Some(SlotStatus::Voided),
+            4 => Some(SlotStatus::RevotePending),
+            other => return Err(damaged(format!("status {other}"))),
+        })
+    }
+
+    /// The station's current sheet, read from its record in the log and checked against
+    /// the record's hash; `None` if it has none. An error if the record does not check.
+    pub fn current_sheet(
+        &self,
+        contest: usize,
+        station: u32,
+    ) -> Result<Option<CurrentSheet>, ViewError> {
+        let slot = self.slot(contest, station)?;
+        if slot[0] != 2 {
+            return Ok(None);
+        }
+        let located = (self.directory.records)
+            .get(u32_at(&slot, 4) as usize)
+            .ok_or_else(|| damaged("a record outside the record list"))?;
+        let location = RecordLocation {
+            seq: located.seq,
+            offset: located.offset,
+            length: located.length,
+            hash: located.hash,
+        };
+        let bytes = read_located_record(&self.segment, &location)
+            .map_err(|error| damaged(error.to_string()))?
+            .ok_or_else(|| damaged(format!("record {} does not check", location.seq)))?;
+        let record = Record::decode(&bytes).map_err(|error| damaged(error.to_string()))?;
+        let index = u32_at(&slot, 8);
+        let event = match decode_payload(&record.payload) {
+            Ok(Payload::Events { mut events, .. }) if (index as usize) < events.len() => {
+                events.swap_remove(index as usize)
+            }
+            _ => {
+                return Err(damaged(format!(
+                    "record {} has no event {index}",
+                    record.seq
+                )))
+            }
+        };
+        let (code, contest_id) = (self.code(station)?, &self.directory.contests[contest].id);
+        let sheet = match event {
+            Event::SheetSubmitted {
+                sheet,
+                station,
+                contest,
+            }
+            | Event::SheetCorrected {
+                sheet,
+                station,
+                contest,
+                ..
+            } if station == code && contest == *contest_id => sheet,
+            _ => {
+                return Err(damaged(format!(
+                    "event {}.{index} is not a sheet of {code} in {contest_id}",
+                    record.seq
+                )))
+            }
+        };
+        Ok(Some(CurrentSheet {
+            id: EventId {
+                seq: record.seq,
+                index,
+            },
+            corrected: slot[1] == 1,
+            recorded_at_ms: record.recorded_at_ms,
+            // As the state keeps it (packed), so it reads exactly as a replay shows it.
+            sheet: PackedSheet::pack(&sheet).unpack(),
+        }))
+    }
+}
