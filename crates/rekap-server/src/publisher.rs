@@ -123,6 +123,11 @@ pub fn run(
     interval: Duration,
 ) {
     let spare = Replica::of(head, state.clone(), flags.clone());
+    // The projection computes lazily; a region's digest needs every digest under it, so
+    // the first totals view a replica brings forward would compute the whole country's
+    // (a second of a core nationally) while serving. Computed now, before /readyz: the
+    // published replica computes its own by building its first view below.
+    let _ = spare.projection.projection_digest(&spare.state);
     let current = publish(&shared, Replica::of(head, state, flags), None);
     let mut publisher = Publisher {
         shared,
