@@ -94,6 +94,11 @@ pub fn definition_json() -> serde_json::Value {
     })
 }
 
+/// Builds and validates a definition file given as JSON.
+pub fn build(json: &serde_json::Value) -> Result<Election, DefinitionError> {
+    DefinitionFile::from_json(&json.to_string())?.build(None::<&[u8]>)
+}
+
 pub fn definition() -> ElectionDefinition {
     let file = DefinitionFile::from_json(&definition_json().to_string()).expect("test JSON parses");
     file.build(None::<&[u8]>)
