@@ -23,4 +23,4 @@ mod classify;
 mod run;
 
 pub use check::{AuditReport, CheckResult, Failure, CHECK_NAMES};
-pub use run::audit;
+pub use run::{audit, audit_with_progress};

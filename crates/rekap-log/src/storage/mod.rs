@@ -13,6 +13,7 @@ pub mod quarantine;
 pub mod segment;
 pub mod sled_store;
 pub mod view_file;
+mod writer_lock;
 
 use crate::record::PublicKey;
 
