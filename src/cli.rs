@@ -59,6 +59,10 @@ pub struct Cli {
     /// once with exit 4. Readers share the lock and never wait for each other.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
     pub wait: u64,
+    /// Language of everything printed (help, tables, progress, errors): id (Bahasa
+    /// Indonesia) or en; without it, from LC_ALL, LC_MESSAGES or LANG (`id_*` is Indonesian).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<crate::lang::Lang>,
     #[command(subcommand)]
     pub command: Command,
 }

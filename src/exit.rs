@@ -29,13 +29,15 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
         Ok(Outcome::Rejected) => ExitCode::from(REJECTED),
         Err(error) if crate::output::is_broken_pipe(&error) => ExitCode::from(OK),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            let lang = crate::lang::current();
+            eprintln!(
+                "{}: {}",
+                lang.message("error-prefix"),
+                crate::error_words::chain(&error, lang)
+            );
             let code = code_of(&error);
             if code == LOCKED {
-                eprintln!(
-                    "hint: if `rekap serve` holds this store, send the command to it with \
-                     --server URL (or REKAP_SERVER)"
-                );
+                eprintln!("{}", lang.message("error-hint-locked"));
             }
             ExitCode::from(code)
         }

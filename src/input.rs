@@ -10,13 +10,18 @@ use anyhow::{bail, Context};
 /// The contents of `path` as UTF-8 text. Not UTF-8 is refused as bad input, naming the
 /// first byte that is not.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let lang = crate::lang::current();
+    let shown = path.display().to_string();
+    let bytes = fs::read(path)
+        .with_context(|| lang.message_with("error-cannot-read", &[("path", &shown)]))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
-        Err(error) => bail!(
-            "{} is not UTF-8 text (byte {} is not valid UTF-8)",
-            path.display(),
-            error.utf8_error().valid_up_to() + 1
-        ),
+        Err(error) => {
+            let byte = error.utf8_error().valid_up_to() + 1;
+            bail!(
+                "{}",
+                lang.message_with("error-not-utf8", &[("path", &shown), ("byte", &byte)])
+            )
+        }
     }
 }

@@ -113,9 +113,11 @@ pub fn public_key_argument(text: &str) -> anyhow::Result<[u8; 32]> {
             .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
     };
     parsed.ok_or_else(|| {
+        let text = format!("{text:?}");
+        let lang = crate::lang::current();
         anyhow::anyhow!(
-            "{text:?} is not an ed25519 public key (64 hex digits, an `ssh-ed25519 AAAA...` line \
-             or a PEM PUBLIC KEY), nor a file holding one"
+            "{}",
+            lang.message_with("key-not-public", &[("text", &text)])
         )
     })
 }
@@ -144,17 +146,21 @@ fn ssh_string(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// Reads a key file to sign with: refused unless only its owner may read and write it.
 pub fn read_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
+    let lang = crate::lang::current();
+    let shown = path.display().to_string();
     let mode = fs::metadata(path)
-        .with_context(|| format!("cannot read key file {}", path.display()))?
+        .with_context(|| lang.message_with("key-cannot-read", &[("path", &shown)]))?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
+        let mode = format!("{:04o}", mode & 0o7777);
+        let word = shell_word(&shown);
         bail!(
-            "key file {} is readable or writable by others than its owner (mode {:04o}); \
-             run `chmod 600 {}`",
-            path.display(),
-            mode & 0o7777,
-            shell_word(&path.display().to_string())
+            "{}",
+            lang.message_with(
+                "key-loose-mode",
+                &[("path", &shown), ("mode", &mode), ("word", &word)]
+            )
         );
     }
     read_key(path)
@@ -163,19 +169,25 @@ pub fn read_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
 /// Reads a key file, whatever its mode: only for showing its public key.
 pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
     let text = Zeroizing::new(crate::input::read_text(path)?);
+    let lang = crate::lang::current();
+    let shown = path.display().to_string();
     if text.trim_start().starts_with(PEM_PRIVATE) {
         return SigningKey::from_pkcs8_pem(text.trim()).map_err(|error| {
+            let reason = error.to_string();
             anyhow::anyhow!(
-                "{} is not an ed25519 PKCS#8 private key ({error})",
-                path.display()
+                "{}",
+                lang.message_with("key-not-pkcs8", &[("path", &shown), ("reason", &reason)])
             )
         });
     }
     let mut lines = text.lines();
     if lines.next() != Some(HEADER) {
         bail!(
-            "{} is not a rekap key file (first line must be {HEADER}, or a PKCS#8 PEM {PEM_PRIVATE})",
-            path.display()
+            "{}",
+            lang.message_with(
+                "key-not-a-key-file",
+                &[("path", &shown), ("header", &HEADER), ("pem", &PEM_PRIVATE)]
+            )
         );
     }
     let seed = lines
@@ -187,7 +199,7 @@ pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
                 .map(Zeroizing::new)
         });
     let Some(seed) = seed else {
-        bail!("{}: the second line must be 64 hex digits", path.display());
+        bail!("{}", lang.message_with("key-bad-seed", &[("path", &shown)]));
     };
     Ok(SigningKey::from_bytes(&seed))
 }

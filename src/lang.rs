@@ -1,12 +1,27 @@
 //! Words and numbers for people: `--lang id|en`. The words are in the Fluent catalogue of
 //! crates/rekap-messages (the portal reads it too); this module chooses the language.
 
+use std::sync::OnceLock;
+
 pub use rekap_messages::Lang;
 
-/// From `--lang`, else from the locale environment (LC_ALL, LC_MESSAGES, LANG; `id_*` is
-/// Indonesian).
+/// The language of this run, chosen once from the global `--lang` (or the environment).
+static CURRENT: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the language of this run (main, after parsing); later calls change nothing.
+pub fn set(flag: Option<Lang>) {
+    let _ = CURRENT.set(flag.unwrap_or_else(Lang::from_environment));
+}
+
+/// The language of this run: the global `--lang`, else the locale environment (LC_ALL,
+/// LC_MESSAGES, LANG; `id_*` is Indonesian).
+pub fn current() -> Lang {
+    *CURRENT.get_or_init(Lang::from_environment)
+}
+
+/// A command's own `--lang`, else the language of this run.
 pub fn resolve(flag: Option<Lang>) -> Lang {
-    flag.unwrap_or_else(Lang::from_environment)
+    flag.unwrap_or_else(current)
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 mod cli;
 mod client;
 mod commands;
+mod error_words;
 mod exit;
+mod help_words;
 mod input;
 mod keys;
 mod lang;
@@ -20,10 +22,18 @@ mod transparency;
 mod words;
 mod zone;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    // The help is built in the language asked for before the arguments are parsed.
+    let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let help_lang = help_words::language_of_arguments(&arguments);
+    let command = help_words::localized(cli::Cli::command(), help_lang);
+    let cli = match cli::Cli::from_arg_matches(&command.get_matches_from(arguments)) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    lang::set(cli.lang);
     progress::set_quiet(cli.quiet);
     store::set_wait_seconds(cli.wait);
     exit::finish(run(cli.command))

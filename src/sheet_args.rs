@@ -34,15 +34,19 @@ pub struct SheetArgs {
     /// Voters who voted from the DPPh [submit's default: 0].
     #[arg(long, value_name = "N")]
     pub voted_dpph: Option<u32>,
+    /// Of them, men (with --voted-dpph-female: the split of the sheet).
     #[arg(long, value_name = "N", requires = "voted_dpph_female")]
     pub voted_dpph_male: Option<u32>,
+    /// Of them, women.
     #[arg(long, value_name = "N", requires = "voted_dpph_male")]
     pub voted_dpph_female: Option<u32>,
     /// Voters who voted from the DPTb [submit's default: 0].
     #[arg(long, value_name = "N")]
     pub voted_dptb: Option<u32>,
+    /// Of them, men (with --voted-dptb-female: the split of the sheet).
     #[arg(long, value_name = "N", requires = "voted_dptb_female")]
     pub voted_dptb_male: Option<u32>,
+    /// Of them, women.
     #[arg(long, value_name = "N", requires = "voted_dptb_male")]
     pub voted_dptb_female: Option<u32>,
     /// Ballots received. Required by submit.

@@ -14,9 +14,26 @@ pub const DEFAULT_STORE: &str = "rekap-store";
 /// changed; an incomplete append or damage after the last committed chunk is an error
 /// (exit 3) that names the byte offset, never an answer from fewer records.
 pub fn open(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
-    Ok(Ledger::open(waiting_for_the_lock(|| {
+    replay(waiting_for_the_lock(|| {
         DefaultStorage::open_read_only(path)
-    })?)?)
+    })?)
+}
+
+/// Replays the store's log with a bar of records replayed and the time left (on a
+/// terminal, without -q).
+fn replay(storage: DefaultStorage) -> anyhow::Result<Ledger<DefaultStorage>> {
+    let log = rekap_log::Log::open(storage)?;
+    let lang = crate::lang::current();
+    let total = log.head().count;
+    let counter = crate::progress::Counter::start(
+        lang.message("progress-replaying"),
+        total,
+        crate::progress::Unit::Items,
+    );
+    let ledger = Ledger::replay_with_progress(log, u64::MAX, &mut |done, total| {
+        counter.set(done, total);
+    })?;
+    Ok(ledger)
 }
 
 /// `--wait SECONDS`: how long a command waits for the store's lock before giving up with
@@ -38,7 +55,12 @@ fn waiting_for_the_lock(
         match open() {
             Err(StorageError::Locked { .. }) if started.elapsed() < wait => {
                 if !said && !crate::progress::quiet() {
-                    eprintln!("waiting up to {} s for the store's lock", wait.as_secs());
+                    let lang = crate::lang::current();
+                    let seconds = lang.number(wait.as_secs());
+                    eprintln!(
+                        "{}",
+                        lang.message_with("error-waiting-for-lock", &[("seconds", &seconds)])
+                    );
                     said = true;
                 }
                 std::thread::sleep(Duration::from_millis(100));
@@ -51,12 +73,20 @@ fn waiting_for_the_lock(
 /// Opens the store at `path` to append to it, and replays it. An incomplete last append
 /// (never acknowledged) is moved to the store's `quarantine/` first, and the user is told.
 pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
-    let storage = waiting_for_the_lock(|| DefaultStorage::open(path))?;
+    // Readers share the lock while this command replays; each append waits for the
+    // readers in progress up to --wait (docs/OPERATOR.md, "Readers beside a writer").
+    let wait = Duration::from_secs(WAIT_SECONDS.load(Ordering::Relaxed));
+    let storage = waiting_for_the_lock(|| DefaultStorage::open_sharing_reads(path, wait))?;
     if let Some(moved) = storage.quarantined() {
         // Said even with -q: bytes were moved aside.
-        eprintln!("note: {moved}");
+        let moved = moved.to_string();
+        let lang = crate::lang::current();
+        eprintln!(
+            "{}",
+            lang.message_with("error-note-quarantined", &[("moved", &moved)])
+        );
     }
-    Ok(Ledger::open(storage)?)
+    replay(storage)
 }
 
 /// After an append: saves the totals view of the new head, so that the next `totals`

@@ -39,8 +39,10 @@ pub struct SignArgs {
     /// The witness's key file.
     #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
+    /// The region whose plenary this is.
     #[arg(long)]
     pub region: String,
+    /// Contest id.
     #[arg(long)]
     pub contest: String,
     /// The digest read out in the plenary; refused if the store computes another.
@@ -62,8 +64,10 @@ pub struct ApproveArgs {
     /// The official's key file.
     #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
+    /// The region whose plenary this is.
     #[arg(long)]
     pub region: String,
+    /// Contest id.
     #[arg(long)]
     pub contest: String,
     /// A witness's signature file from `rekap sign` (repeat for each witness).
@@ -166,12 +170,15 @@ pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
         .open(&args.out)
         .and_then(|mut out| std::io::Write::write_all(&mut out, text.as_bytes()))
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    print(&format!(
-        "signed {} {} digest {}\nwrote {}\n",
-        file.region,
-        file.contest,
-        file.digest,
-        args.out.display()
+    let out = args.out.display().to_string();
+    print(&crate::lang::current().message_with(
+        "approve-signed",
+        &[
+            ("region", &file.region),
+            ("contest", &file.contest),
+            ("digest", &file.digest),
+            ("out", &out),
+        ],
     ))?;
     Ok(Outcome::Success)
 }
@@ -201,11 +208,14 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
         signatures,
         refusals,
     };
-    print(&format!(
-        "approving {} {} digest {}\n",
-        args.region,
-        args.contest,
-        hex::encode(statement.digest)
+    let digest = hex::encode(statement.digest);
+    print(&crate::lang::current().message_with(
+        "approve-approving",
+        &[
+            ("region", &args.region),
+            ("contest", &args.contest),
+            ("digest", &digest),
+        ],
     ))?;
     append_one(&args.store, &args.remote, &args.key, event)
 }

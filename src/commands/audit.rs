@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use rekap_audit::{audit, audit_with_views, AuditReport, SavedViews};
+use rekap_audit::{audit_with_views, AuditReport, SavedViews};
 use rekap_ledger::stations_view::STATIONS_VIEW;
 use rekap_ledger::view::read_totals_view;
 use rekap_log::export::{records_in_export, verify_export};
@@ -14,7 +14,7 @@ use rekap_log::{DefaultStorage, Log, Storage, VerifyOptions};
 use crate::commands::totals::Format;
 use crate::exit::Outcome;
 use crate::output::print;
-use crate::progress::Stage;
+use crate::progress::{Counter, Unit};
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -31,21 +31,28 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
-    let stage = Stage::start("checking the chain and signatures");
+    let lang = crate::lang::current();
+    let counter = Counter::start(lang.message("progress-checking-chain"), 0, Unit::Items);
+    let mut tell = |done: u64, total: u64| counter.set(done, total);
     let report = match &args.log {
         Some(path) => {
             let bytes =
                 fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             let chain = verify_export(bytes.as_slice(), VerifyOptions::default())?;
-            stage.next("replaying every decision");
-            audit(&chain, &records_in_export(&bytes), None)
+            counter.next(lang.message("progress-replaying-decisions"));
+            audit_with_views(
+                &chain,
+                &records_in_export(&bytes),
+                SavedViews::default(),
+                &mut tell,
+            )
         }
         None => {
             let log = Log::open_for_verification(DefaultStorage::open_read_only(
                 &crate::store::store_or_default(&args.store),
             )?)?;
-            let chain = log.verify(VerifyOptions::default())?;
-            stage.next("replaying every decision");
+            let chain = log.verify_with_progress(VerifyOptions::default(), &mut tell)?;
+            counter.next(lang.message("progress-replaying-decisions"));
             // Up to the first record that does not read: positions must stay positions.
             let records = log
                 .records_from(1)
@@ -59,10 +66,10 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
                 totals: totals.as_ref(),
                 stations: stations.as_deref(),
             };
-            audit_with_views(&chain, &records, views)
+            audit_with_views(&chain, &records, views, &mut tell)
         }
     };
-    stage.finish();
+    drop(counter);
     match args.format.chosen() {
         Format::Json => print(&(serde_json::to_string(&report)? + "\n"))?,
         Format::Csv => print(&csv(&report))?,
@@ -108,56 +115,79 @@ fn csv(report: &AuditReport) -> String {
 }
 
 fn human(report: &AuditReport) -> String {
-    let mut out = format!(
-        "{}: {} records, head {}\n",
-        if report.ok {
-            "audit passed"
-        } else {
-            "AUDIT FAILED"
-        },
-        report.records,
-        report.head
-    );
+    let lang = crate::lang::current();
+    let verdict = lang.message(if report.ok {
+        "audit-passed"
+    } else {
+        "audit-failed"
+    });
+    let records = lang.number(report.records);
+    let mut out = lang.message_with(
+        "audit-summary",
+        &[
+            ("verdict", &verdict),
+            ("records", &records),
+            ("head", &report.head),
+        ],
+    ) + "\n";
     if let Some(position) = report.unauthenticated_record {
         let judged = match report.judged_records {
-            0 => "no records".to_owned(),
-            last => format!("records 1..{last}"),
+            0 => lang.message("audit-no-records"),
+            last => lang.message_with("audit-records-up-to", &[("last", &last)]),
         };
-        out += &format!(
-            "  checks 3-9 judged {judged} only; record {position} is not authenticated \
-             (checks 1-2), so nothing after it was judged and no projection digest is given\n"
+        let line = lang.message_with(
+            "audit-unauthenticated",
+            &[("judged", &judged), ("position", &position)],
         );
+        out += &format!("  {line}\n");
     }
     for check in &report.checks {
-        let verdict = if check.stopped_at.is_some() {
-            "STOPPED"
-        } else if check.number == 9 {
-            "listed"
-        } else if check.passed {
-            "passed"
-        } else {
-            "FAILED"
-        };
-        out += &format!(
-            "  {}. {:<62} {verdict:<7} {} checked",
-            check.number, check.name, check.checked
-        );
-        if check.failed > 0 {
-            out += &format!(", {} failed", check.failed);
-        }
-        out.push('\n');
-        if let Some(failure) = &check.first_failure {
-            let place = failure
-                .seq
-                .map_or_else(|| "file".to_owned(), |seq| format!("record {seq}"));
-            out += &format!("       first failure at {place}: {}\n", failure.reason);
-        }
+        out += &check_lines(check, lang);
     }
     for flag in report.flags.iter().take(10) {
-        out += &format!("       flag {flag}\n");
+        let line = lang.message_with("audit-flag", &[("flag", flag)]);
+        out += &format!("       {line}\n");
     }
     if let Some(digest) = &report.projection_digest {
-        out += &format!("  projection digest {digest}\n");
+        let line = lang.message_with("audit-projection-digest", &[("digest", digest)]);
+        out += &format!("  {line}\n");
+    }
+    out
+}
+
+/// One check: its number, name, verdict and counts, and its first failure.
+fn check_lines(check: &rekap_audit::CheckResult, lang: crate::lang::Lang) -> String {
+    let verdict = lang.message(if check.stopped_at.is_some() {
+        "audit-verdict-stopped"
+    } else if check.number == 9 {
+        "audit-verdict-listed"
+    } else if check.passed {
+        "audit-verdict-passed"
+    } else {
+        "audit-verdict-failed"
+    });
+    let name = lang
+        .message_if_any(&format!("audit-check-{}", check.number))
+        .unwrap_or_else(|| check.name.to_owned());
+    let checked = lang.number(check.checked);
+    let checked = lang.message_with("audit-checked", &[("count", &checked)]);
+    let mut out = format!("  {}. {name:<62} {verdict:<7} {checked}", check.number);
+    if check.failed > 0 {
+        let failed = lang.number(check.failed);
+        out += ", ";
+        out += &lang.message_with("audit-failed-count", &[("count", &failed)]);
+    }
+    out.push('\n');
+    if let Some(failure) = &check.first_failure {
+        let place = match failure.seq {
+            Some(seq) => lang.message_with("audit-place-record", &[("seq", &seq)]),
+            None => lang.message("audit-place-file"),
+        };
+        let line = lang.message_with(
+            "audit-first-failure",
+            &[("place", &place), ("reason", &failure.reason)],
+        );
+        out += &format!("       {line}\n");
     }
     out
 }

@@ -48,6 +48,7 @@ pub struct CompareArgs {
     /// For a per-TPS CSV not in KawalPemilu's columns: `station=...,votes_1=...,valid=...,invalid=...`.
     #[arg(long, value_name = "MAP")]
     pub columns: Option<String>,
+    /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of the table's numbers: `id` groups 1.234.567, `en` 1,234,567 (default:

@@ -47,7 +47,11 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     // The segment file's size: about what the export copies, for the estimate.
     let estimate = std::fs::metadata(args.store.join("log.segment")).map_or(0, |meta| meta.len());
-    let counter = Counter::start("exporting", estimate, Unit::Bytes);
+    let counter = Counter::start(
+        crate::lang::current().message("progress-exporting"),
+        estimate,
+        Unit::Bytes,
+    );
     let summary = write_export(
         &log,
         CountingWriter {

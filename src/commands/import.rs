@@ -93,9 +93,9 @@ pub(super) fn run_planned(
     if args.remote.server.is_some() || args.remote.offline.is_some() {
         return run_remote(args, planner);
     }
-    let stage = Stage::start("opening the store");
+    let stage = Stage::start(lang.message("progress-opening-store"));
     let mut ledger = store::open_for_append(&args.store.store)?;
-    stage.next("checking every row");
+    stage.next(lang.message("progress-checking-rows"));
     let Some(plan) = planner(ledger.state(), &stage)? else {
         return Ok(Outcome::Rejected);
     };
@@ -103,10 +103,10 @@ pub(super) fn run_planned(
     let Some(summary) = summary(args, &plan, &lang, &stage)? else {
         return Ok(Outcome::Success);
     };
-    stage.next("deciding, signing and appending");
+    stage.next(lang.message("progress-appending"));
     let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
     let receipt = ledger.submit(key, batches, now_ms())?;
-    stage.next("saving the totals view");
+    stage.next(lang.message("progress-saving-view"));
     store::save_view_after_append(&mut ledger);
     crate::transparency::sign_after_append(&args.store.store, &ledger);
     stage.finish();
@@ -131,9 +131,9 @@ pub(super) fn run_planned(
 /// submission per payload (not all or nothing; a rerun skips what is in the log).
 fn run_remote(args: &ImportArgs, planner: &Planner<'_>) -> anyhow::Result<Outcome> {
     let lang = crate::lang::resolve(None);
-    let stage = Stage::start("reading the export to check the rows against");
+    let stage = Stage::start(lang.message("progress-reading-export"));
     let state = crate::client::import::remote_state(&args.remote)?;
-    stage.next("checking every row");
+    stage.next(lang.message("progress-checking-rows"));
     let Some(plan) = planner(&state, &stage)? else {
         return Ok(Outcome::Rejected);
     };
@@ -172,7 +172,22 @@ fn plan(
     let input: Box<dyn Read> = if sheets == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
-        Box::new(File::open(sheets).with_context(|| format!("cannot open {}", sheets.display()))?)
+        let file =
+            File::open(sheets).with_context(|| format!("cannot open {}", sheets.display()))?;
+        // A file's size is known: the rows are counted by the bytes read of it.
+        if let Ok(metadata) = file.metadata() {
+            let lang = crate::lang::current();
+            stage.count(
+                lang.message("progress-checking-rows"),
+                metadata.len(),
+                crate::progress::Unit::Bytes,
+            );
+        }
+        Box::new(file)
+    };
+    let input = crate::progress::CountingReader {
+        inner: input,
+        stage,
     };
     let mut limits = ImportLimits::default();
     if args.problems.is_some() {

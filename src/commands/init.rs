@@ -74,12 +74,17 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
         transparency::sign_current(&directory, &ledger)?;
         Ok(ledger)
     })?;
-    print(&format!(
-        "created store {} for \"{}\"\ndefinition {}\nhead {}\n",
-        args.store.store.display(),
-        election.definition().name,
-        hex::encode(election.hash()),
-        hex::encode(head.last_hash)
+    let store = args.store.store.display().to_string();
+    let definition = hex::encode(election.hash());
+    let head = hex::encode(head.last_hash);
+    print(&crate::lang::current().message_with(
+        "init-created",
+        &[
+            ("store", &store),
+            ("name", &election.definition().name),
+            ("definition", &definition),
+            ("head", &head),
+        ],
     ))?;
     Ok(Outcome::Success)
 }

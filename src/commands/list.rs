@@ -52,6 +52,7 @@ pub struct ListArgs {
     /// Objections: only open, accepted or rejected ones.
     #[arg(long, value_enum)]
     pub status: Option<StatusFilter>,
+    /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of the table's headings (default from LANG).

@@ -29,6 +29,7 @@ pub struct ProveArgs {
     /// the approval's record is proved included in; from a store, its latest kept one.
     #[arg(long, value_name = "FILE", requires = "log")]
     pub checkpoint: Option<PathBuf>,
+    /// Contest id.
     #[arg(long)]
     pub contest: String,
     /// Station code, e.g. 6472010001-001.
@@ -117,15 +118,24 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
     print(&match args.format.chosen() {
         Format::Json => value.to_string() + "\n",
         Format::Csv => crate::output::csv_of_object(&value),
-        Format::Table => format!(
-            "wrote {}: station {} votes {} inside the approval of {} (record {}), digest {}\n",
-            args.out.display(),
-            proof.station,
-            crate::words::votes(&proof.sheet.votes),
-            proof.approval.region,
-            proof.approval.seq,
-            hex::encode(proof.approval.digest.0)
-        ),
+        Format::Table => {
+            let lang = crate::lang::current();
+            let out = args.out.display().to_string();
+            let votes = grouped_votes(&proof.sheet.votes, lang);
+            let digest = hex::encode(proof.approval.digest.0);
+            let wrote = lang.message_with(
+                "prove-wrote",
+                &[
+                    ("out", &out),
+                    ("station", &proof.station),
+                    ("votes", &votes),
+                    ("region", &proof.approval.region),
+                    ("seq", &proof.approval.seq),
+                    ("digest", &digest),
+                ],
+            );
+            wrote + "\n"
+        }
     })?;
     Ok(Outcome::Success)
 }
@@ -140,14 +150,21 @@ fn prove_from_export(
     let report = verify_export(bytes.as_slice(), VerifyOptions::default())
         .with_context(|| format!("reading {}", path.display()))?;
     if let Some(failure) = report.failures.first() {
-        let place = failure
-            .seq
-            .map_or_else(|| "file".to_owned(), |seq| format!("record {seq}"));
-        print(&format!(
-            "FAILED: {} does not verify ({place}: {}); no proof is made from it\n",
-            path.display(),
-            failure.reason
-        ))?;
+        let lang = crate::lang::current();
+        let place = match failure.seq {
+            Some(seq) => lang.message_with("prove-place-record", &[("seq", &seq)]),
+            None => lang.message("prove-place-file"),
+        };
+        let path = path.display().to_string();
+        let text = lang.message_with(
+            "prove-export-does-not-verify",
+            &[
+                ("path", &path),
+                ("place", &place),
+                ("reason", &failure.reason),
+            ],
+        );
+        print(&(text + "\n"))?;
         return Ok(None);
     }
     let records = records_in_export(&bytes);
@@ -269,7 +286,10 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
             print(&match args.format.chosen() {
                 Format::Json => value.to_string() + "\n",
                 Format::Csv => crate::output::csv_of_object(&value),
-                Format::Table => format!("FAILED: {failure}\n"),
+                Format::Table => {
+                    let lang = crate::lang::current();
+                    lang.message_with("prove-failed", &[("failure", &failure)]) + "\n"
+                }
             })?;
             Ok(Outcome::Rejected)
         }
@@ -278,62 +298,87 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
 
 /// What a verified proof shows, and what is left to check against the log.
 fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String {
+    let lang = crate::lang::current();
     let end = &verified.end;
-    let source = if published {
-        "equal to the given digest"
+    let n = |value: u64| lang.number(value);
+    let source = lang.message(if published {
+        "prove-digest-equal"
     } else {
-        "compare it with the published one"
-    };
-    let mut out = format!(
-        "ok: station {} with votes {}, valid {}, invalid {} is inside the approval of {} {}\n",
-        proof.station,
-        crate::words::votes(&verified.sheet.votes),
-        verified.sheet.valid,
-        verified.sheet.invalid,
-        end.region,
-        proof.contest,
-    );
-    out += &format!(
-        "{} totals: votes {}, valid {}, invalid {}, stations reported {} voided {} of {}\n",
-        end.region,
-        crate::words::votes(&end.totals.votes),
-        end.totals.valid,
-        end.totals.invalid,
-        end.totals.stations_reported,
-        end.totals.stations_voided,
-        end.totals.stations_expected,
-    );
-    out += &format!("digest {} ({source})\n", hex::encode(end.digest));
-    out += &format!(
-        "signed by {} for definition {}; witnesses who signed: {}; refused: {}\n",
-        hex::encode(verified.author),
-        hex::encode(verified.definition_hash),
-        keys(&verified.witnesses),
-        keys(&verified.refusals),
-    );
-    let signed = if verified.checkpoint_signed {
-        "signed by the log key"
+        "prove-digest-compare"
+    });
+    let sheet = &verified.sheet;
+    let mut lines = vec![lang.message_with(
+        "prove-ok",
+        &[
+            ("station", &proof.station),
+            ("votes", &grouped_votes(&sheet.votes, lang)),
+            ("valid", &n(u64::from(sheet.valid))),
+            ("invalid", &n(u64::from(sheet.invalid))),
+            ("region", &end.region),
+            ("contest", &proof.contest),
+        ],
+    )];
+    let totals = &end.totals;
+    lines.push(lang.message_with(
+        "prove-totals",
+        &[
+            ("region", &end.region),
+            ("votes", &grouped_votes(&totals.votes, lang)),
+            ("valid", &n(totals.valid)),
+            ("invalid", &n(totals.invalid)),
+            ("reported", &n(u64::from(totals.stations_reported))),
+            ("voided", &n(u64::from(totals.stations_voided))),
+            ("expected", &n(u64::from(totals.stations_expected))),
+        ],
+    ));
+    let digest = hex::encode(end.digest);
+    lines.push(lang.message_with("prove-digest", &[("digest", &digest), ("source", &source)]));
+    lines.push(lang.message_with(
+        "prove-signed-by",
+        &[
+            ("author", &hex::encode(verified.author)),
+            ("definition", &hex::encode(verified.definition_hash)),
+            ("witnesses", &keys(&verified.witnesses, lang)),
+            ("refusals", &keys(&verified.refusals, lang)),
+        ],
+    ));
+    let signed = lang.message(if verified.checkpoint_signed {
+        "prove-log-key-signed"
     } else {
-        "signature not checked: no --log-key"
-    };
-    out += &format!(
-        "record {} (hash {}) is included in checkpoint {} size {} ({signed})\n",
-        verified.seq,
-        hex::encode(verified.record_hash),
-        verified.checkpoint.origin,
-        verified.checkpoint.size,
-    );
-    out += &format!(
-        "not shown by the proof alone: that {} is an official of {} (see the genesis)\n",
-        hex::encode(verified.author),
-        end.region,
-    );
-    out
+        "prove-log-key-unchecked"
+    });
+    lines.push(lang.message_with(
+        "prove-included",
+        &[
+            ("seq", &verified.seq),
+            ("hash", &hex::encode(verified.record_hash)),
+            ("origin", &verified.checkpoint.origin),
+            ("size", &verified.checkpoint.size),
+            ("signed", &signed),
+        ],
+    ));
+    lines.push(lang.message_with(
+        "prove-not-shown",
+        &[
+            ("author", &hex::encode(verified.author)),
+            ("region", &end.region),
+        ],
+    ));
+    lines.join("\n") + "\n"
 }
 
-fn keys(keys: &[[u8; 32]]) -> String {
+/// Votes by ballot number, each count grouped: `1: 1.790.192, 2: 95`.
+fn grouped_votes<T: Copy + Into<u64>>(votes: &[T], lang: crate::lang::Lang) -> String {
+    let grouped: Vec<String> = votes
+        .iter()
+        .map(|votes| lang.number((*votes).into()))
+        .collect();
+    crate::words::votes(&grouped)
+}
+
+fn keys(keys: &[[u8; 32]], lang: crate::lang::Lang) -> String {
     if keys.is_empty() {
-        return "none".to_owned();
+        return lang.message("prove-no-keys");
     }
     let hex: Vec<String> = keys.iter().map(hex::encode).collect();
     hex.join(", ")

@@ -108,7 +108,7 @@ pub fn publish(store_path: &Path, out: &Path) -> anyhow::Result<Published> {
     }
     let mut written = Vec::new();
     let counter = Counter::start(
-        "publishing tiles",
+        crate::lang::current().message("progress-publishing"),
         tiles::changed(old_size, size).len() as u64,
         Unit::Items,
     );

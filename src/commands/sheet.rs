@@ -24,6 +24,7 @@ pub struct SheetArgs {
     /// Contest id (default: the first contest).
     #[arg(long, value_name = "CONTEST")]
     pub contest: Option<String>,
+    /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of the table (default from LANG).

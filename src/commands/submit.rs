@@ -115,6 +115,7 @@ pub struct StationActArgs {
     /// one in one signed payload, all or none.
     #[arg(long, value_name = "FILE")]
     pub stations: Option<PathBuf>,
+    /// Contest id.
     #[arg(long)]
     pub contest: String,
     /// The legal reason (required).
@@ -193,10 +194,9 @@ pub fn append_events(
     store::save_view_after_append(&mut ledger);
     crate::transparency::sign_after_append(&store.store, &ledger);
     let seq = receipt.seqs.first().copied().unwrap_or_default();
-    print(&format!(
-        "appended record {seq} (event id {seq}.0)\nhead {}\n",
-        hex::encode(receipt.head.last_hash)
-    ))?;
+    let lang = crate::lang::current();
+    let head = hex::encode(receipt.head.last_hash);
+    print(&lang.message_with("submit-appended", &[("seq", &seq), ("head", &head)]))?;
     Ok(Outcome::Success)
 }
 
@@ -349,6 +349,7 @@ pub struct RegisterArgs {
     /// KEY, or a file holding one (e.g. the `KEYFILE.pub` that `keygen` writes).
     #[arg(long)]
     pub officer: String,
+    /// The officer's role.
     #[arg(long, value_enum)]
     pub role: RoleName,
     /// The region the officer acts for.

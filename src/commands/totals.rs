@@ -42,6 +42,7 @@ pub struct TotalsArgs {
     /// The totals as they were after record SEQ (1, the genesis, to the head).
     #[arg(long)]
     pub at: Option<u64>,
+    /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of headings and level names (default from LANG).

@@ -85,7 +85,12 @@ fn verify_tiles(
     let cosigned = match args.quorum.check(&checked.note)? {
         Ok(cosigned) => cosigned,
         Err(why) => {
-            print(&format!("FAILED: the tile tree's checkpoint: {why}\n"))?;
+            let why = why.to_string();
+            let lang = crate::lang::current();
+            print(&format!(
+                "{}\n",
+                lang.message_with("verify-tiles-failed", &[("reason", &why)])
+            ))?;
             return Ok(Outcome::Rejected);
         }
     };
@@ -180,24 +185,39 @@ fn csv(report: &VerifyReport) -> String {
 }
 
 fn human(report: &VerifyReport) -> String {
+    let lang = crate::lang::current();
+    let records = lang.number(report.records);
     let mut text = if report.ok() {
-        format!("ok: {} records verify\n", report.records)
+        lang.message_with("verify-ok", &[("records", &records)])
     } else {
-        format!(
-            "FAILED: {} records read, {} failures\n",
-            report.records,
-            report.failures.len() as u64 + report.failures_not_listed
+        let failures = lang.number(report.failures.len() as u64 + report.failures_not_listed);
+        lang.message_with(
+            "verify-failed",
+            &[("records", &records), ("failures", &failures)],
         )
     };
-    text += &format!("head {}\n", hex::encode(report.head));
+    let head = hex::encode(report.head);
+    text += &format!(
+        "\n{}\n",
+        lang.message_with("verify-head", &[("head", &head)])
+    );
     for failure in &report.failures {
-        match failure.seq {
-            Some(seq) => text += &format!("  record {seq}: {}\n", failure.reason),
-            None => text += &format!("  file: {}\n", failure.reason),
-        }
+        let reason = &failure.reason;
+        let line = match failure.seq {
+            Some(seq) => lang.message_with(
+                "verify-failure-record",
+                &[("seq", &seq), ("reason", reason)],
+            ),
+            None => lang.message_with("verify-failure-file", &[("reason", reason)]),
+        };
+        text += &format!("  {line}\n");
     }
     if report.failures_not_listed > 0 {
-        text += &format!("  ... and {} more\n", report.failures_not_listed);
+        let count = lang.number(report.failures_not_listed);
+        text += &format!(
+            "  {}\n",
+            lang.message_with("verify-more", &[("count", &count)])
+        );
     }
     text
 }

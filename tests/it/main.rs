@@ -15,6 +15,7 @@ mod harness;
 mod history;
 mod import;
 mod import_problems;
+mod indonesian;
 mod init;
 mod key_forms;
 mod keys;

@@ -71,3 +71,22 @@ fn on_a_terminal_export_and_publish_show_counts_and_an_estimate_unless_quiet() {
     assert!(quiet.contains("exported"), "{quiet:?}");
     assert!(!has_progress(&quiet.replace("\r\n", "\n")), "{quiet:?}");
 }
+
+#[test]
+fn on_a_terminal_import_audit_and_replay_show_counts_and_an_estimate() {
+    let sandbox = Sandbox::new();
+    sandbox.kaltim_genesis_store();
+    let import = on_a_terminal(
+        &sandbox,
+        "import -s rekap-store -k in/keys/operator.key in/sheets.csv",
+    );
+    assert!(import.contains("checking the rows ["), "{import:?}");
+    assert!(import.contains(" left)"), "{import:?}");
+    let audit = on_a_terminal(&sandbox, "audit -s demo-store");
+    assert!(audit.contains("replaying every decision ["), "{audit:?}");
+    assert!(audit.contains(" left)"), "{audit:?}");
+    // A replay (history reads the whole log) counts records, grouped, in the language chosen.
+    let replay = on_a_terminal(&sandbox, "--lang id history -s demo-store --region 64");
+    assert!(replay.contains("memutar ulang log ["), "{replay:?}");
+    assert!(replay.contains(" lagi)"), "{replay:?}");
+}

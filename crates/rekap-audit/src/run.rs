@@ -31,6 +31,7 @@ pub fn audit(chain: &VerifyReport, records: &[Record], view: Option<&TotalsView>
             totals: view,
             stations: None,
         },
+        &mut |_, _| {},
     )
 }
 
@@ -42,11 +43,13 @@ pub struct SavedViews<'a> {
     pub stations: Option<&'a [u8]>,
 }
 
-/// [`audit`] with the store's saved stations view checked too.
+/// [`audit`] with the store's saved stations view checked too, telling `progress` how many
+/// of the records are judged again (every 4096 records and at the end), for a progress bar.
 pub fn audit_with_views(
     chain: &VerifyReport,
     records: &[Record],
     views: SavedViews<'_>,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> AuditReport {
     let mut tallies: Vec<Tally> = (0..9).map(|_| Tally::new()).collect();
     chain_checks(chain, &mut tallies);
@@ -54,7 +57,7 @@ pub fn audit_with_views(
     let records = &records[..judged as usize];
     // Nothing to judge before an unauthenticated first record (not even its absence).
     let replayed = (judged > 0 || stopped_at.is_none())
-        .then(|| replay(records, &mut tallies))
+        .then(|| replay(records, &mut tallies, progress))
         .flatten();
     let mut projection_digest = None;
     if let Some((state, projection, accepted)) = &replayed {
@@ -188,7 +191,11 @@ type Replayed = (State, Projection, Vec<Payload>);
 /// Checks 3 to 7: every record's payload judged again by the model, in order. A refused
 /// payload is reported under the check its refusal belongs to and left out, so that the
 /// rest of the log can still be judged.
-fn replay(records: &[Record], tallies: &mut [Tally]) -> Option<Replayed> {
+fn replay(
+    records: &[Record],
+    tallies: &mut [Tally],
+    progress: &mut dyn FnMut(u64, u64),
+) -> Option<Replayed> {
     let Some(first) = records.first() else {
         tallies[2].fail(None, "the log is empty: no genesis".to_owned());
         return None;
@@ -224,7 +231,11 @@ fn replay(records: &[Record], tallies: &mut [Tally]) -> Option<Replayed> {
         if let Some(payload) = judge(position, record, &mut state, &mut projection, tallies) {
             accepted.push(payload);
         }
+        if position.is_multiple_of(4096) {
+            progress(position, records.len() as u64);
+        }
     }
+    progress(records.len() as u64, records.len() as u64);
     Some((state, projection, accepted))
 }
 

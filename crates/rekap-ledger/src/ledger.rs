@@ -77,10 +77,27 @@ impl<S: Storage> Ledger<S> {
 
     /// Replays an already opened log.
     pub fn replay(log: Log<S>, last_seq: u64) -> Result<Self, LedgerError> {
+        Self::replay_with_progress(log, last_seq, &mut |_, _| {})
+    }
+
+    /// [`Ledger::replay`], telling `progress` how many of how many records are replayed
+    /// (every 4096 records and at the end), for a progress bar.
+    pub fn replay_with_progress(
+        log: Log<S>,
+        last_seq: u64,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Self, LedgerError> {
         let (mut state, mut projection) = replay_genesis(&log)?;
-        for record in log.range(2..=last_seq.min(log.head().count)) {
-            apply_record(&mut state, &mut projection, &record?)?;
+        let last = last_seq.min(log.head().count);
+        progress(1, last);
+        for record in log.range(2..=last) {
+            let record = record?;
+            apply_record(&mut state, &mut projection, &record)?;
+            if record.seq.is_multiple_of(4096) {
+                progress(record.seq, last);
+            }
         }
+        progress(last, last);
         Ok(Self {
             log,
             state,

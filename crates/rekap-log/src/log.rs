@@ -340,8 +340,18 @@ impl<S: Storage> Log<S> {
     /// (a chunk whose records do not match its checksum, bytes after the last chunk) is a
     /// failure of the report, at the position where it was found.
     pub fn verify(&self, options: VerifyOptions) -> Result<VerifyReport, LogError> {
+        self.verify_with_progress(options, &mut |_, _| {})
+    }
+
+    /// [`Log::verify`], telling `progress` how many of the head's records are checked
+    /// (after each stored batch), for a progress bar.
+    pub fn verify_with_progress(
+        &self,
+        options: VerifyOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<VerifyReport, LogError> {
         let mut verifier = ChainVerifier::from_genesis(options);
-        let verified = self.verify_chunks(&mut verifier);
+        let verified = self.verify_chunks(&mut verifier, progress);
         let damage = match verified {
             Err(LogError::Storage(damage @ StorageError::Damaged { .. })) => Some(damage),
             Err(error) => return Err(error),
@@ -353,7 +363,12 @@ impl<S: Storage> Log<S> {
         Ok(verifier.finish())
     }
 
-    fn verify_chunks(&self, verifier: &mut ChainVerifier) -> Result<(), LogError> {
+    fn verify_chunks(
+        &self,
+        verifier: &mut ChainVerifier,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(), LogError> {
+        let total = self.head().count;
         self.for_each_chunk(|chunk| {
             if chunk.first_seq != verifier.next_seq() {
                 verifier.fail(
@@ -377,6 +392,7 @@ impl<S: Storage> Log<S> {
                 }
             }
             verifier.check_many(&records);
+            progress(verifier.next_seq().saturating_sub(1), total);
             Ok(())
         })
     }

@@ -34,6 +34,26 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../messages/en/portal.ftl"),
     ),
     (
+        Lang::En,
+        "en/refusals.ftl",
+        include_str!("../messages/en/refusals.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/errors.ftl",
+        include_str!("../messages/en/errors.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/output.ftl",
+        include_str!("../messages/en/output.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/help.ftl",
+        include_str!("../messages/en/help.ftl"),
+    ),
+    (
         Lang::Id,
         "id/cli.ftl",
         include_str!("../messages/id/cli.ftl"),
@@ -42,6 +62,26 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         Lang::Id,
         "id/portal.ftl",
         include_str!("../messages/id/portal.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/refusals.ftl",
+        include_str!("../messages/id/refusals.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/errors.ftl",
+        include_str!("../messages/id/errors.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/output.ftl",
+        include_str!("../messages/id/output.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/help.ftl",
+        include_str!("../messages/id/help.ftl"),
     ),
 ];
 
@@ -82,6 +122,16 @@ impl Lang {
     /// A message without variables.
     pub fn message(self, id: &str) -> String {
         self.message_with(id, &[])
+    }
+
+    /// A message without variables when the catalogue has it: for ids made up at run time
+    /// (the --help entries, named after commands and arguments), whose test is their own.
+    pub fn message_if_any(self, id: &str) -> Option<String> {
+        let bundle = bundle(self);
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, None, &mut errors);
+        errors.is_empty().then(|| text.into_owned())
     }
 
     /// A message with its variables, each given as the text a person reads (a number already

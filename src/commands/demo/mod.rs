@@ -42,6 +42,7 @@ pub struct DemoArgs {
     /// else there is left alone and the demo refuses to run.
     #[arg(long, default_value = "rekap-demo-store")]
     pub store: PathBuf,
+    /// The election to generate: Kaltim 2024, or the national one.
     #[arg(long, value_enum, default_value_t = PresetName::Kaltim2024)]
     pub preset: PresetName,
     /// Scale the preset to this many polling stations.
@@ -53,6 +54,7 @@ pub struct DemoArgs {
     /// Also write the files the operator used (definition, regions, sheets.csv, keys) here.
     #[arg(long)]
     pub inputs: Option<PathBuf>,
+    /// Language of the table (default from LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }
@@ -61,7 +63,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let lang = crate::lang::resolve(args.lang);
     let export_path = export_path_for(&args.store);
     replace_earlier_demo(&args.store, &export_path)?;
-    let stage = Stage::start("generating the election");
+    let stage = Stage::start(crate::lang::current().message("progress-generating"));
     let options = PresetOptions {
         seed: args.seed,
         stations: args.stations,

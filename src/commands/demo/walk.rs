@@ -43,7 +43,7 @@ pub fn run(
         bail!("the preset's contest has no scope");
     };
     let mut out = format!("rekap demo: {}\n", election.definition().name);
-    stage.next("writing the genesis and registering witnesses");
+    stage.next(crate::lang::current().message("progress-demo-genesis"));
     let mut ledger = Ledger::create(
         storage,
         rekap_model::Genesis::new(
@@ -72,7 +72,7 @@ pub fn run(
         lang.message("demo-witnesses-in-the-log")
     );
 
-    stage.next("importing every sheet");
+    stage.next(crate::lang::current().message("progress-demo-importing"));
     let misentry = choose_misentry(&preset.sheets);
     let receipt = import_sheets(&mut ledger, preset, cast, misentry)?;
     out += &format!(
@@ -89,7 +89,7 @@ pub fn run(
     let Some((&lowest, higher)) = levels.split_first() else {
         bail!("the preset has no plenary levels");
     };
-    stage.next("plenaries at the lowest level");
+    stage.next(crate::lang::current().message("progress-demo-lowest-plenaries"));
     let count = approve_level(
         &mut ledger,
         &election,
@@ -103,11 +103,11 @@ pub fn run(
     out += &approved_line(&election, lowest, count, lang);
 
     if let Some(index) = misentry {
-        stage.next("an objection, a correction and a re-approval");
+        stage.next(crate::lang::current().message("progress-demo-objection"));
         out += &objection_story(&mut ledger, &election, cast, contest, preset, index, lang)?;
     }
     for (step, level) in higher.iter().enumerate() {
-        stage.next("plenaries up the ladder");
+        stage.next(crate::lang::current().message("progress-demo-plenaries-up"));
         let count = approve_level(
             &mut ledger,
             &election,
@@ -121,7 +121,7 @@ pub fn run(
         out += &approved_line(&election, *level, count, lang);
     }
 
-    stage.next("verifying the whole log");
+    stage.next(crate::lang::current().message("progress-demo-verifying"));
     let report = ledger.log().verify(VerifyOptions::default())?;
     if !report.ok() {
         let failure = report.first_failure().map(ToString::to_string);

@@ -49,6 +49,7 @@ pub struct HistoryArgs {
     /// Skip the first N entries (the next page starts where the last ended).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
+    /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Times in UTC instead of the province's zone (WIB, WITA, WIT).

@@ -17,6 +17,7 @@ pub mod segment_reader;
 pub mod sled_store;
 pub mod store_dir;
 pub mod view_file;
+mod writer_lock;
 
 use crate::record::PublicKey;
 

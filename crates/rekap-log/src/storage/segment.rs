@@ -47,6 +47,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
 use super::last_record::{read_log_end, LogEnd};
@@ -55,6 +56,7 @@ use super::quarantine::{self, Quarantined};
 use super::segment_reader::{ChunkIndex, SegmentReader};
 use super::store_dir::{io_error, lock_store, lock_store_as, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
+use super::writer_lock::{lock_writer, SharedAppends};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
 use crate::record::{PublicKey, RecordView};
@@ -99,7 +101,11 @@ pub struct SegmentStorage {
     counters: OnceLock<BTreeMap<PublicKey, u64>>,
     /// The committed chunks, published for [`SegmentReader`]s after each durable append.
     published: Arc<ChunkIndex>,
-    _lock: File,
+    lock: File,
+    /// `LOCK.writer`, held by an appending open (see [`super::writer_lock`]).
+    _writer_lock: Option<File>,
+    /// Set when readers share `LOCK` between this writer's appends.
+    shared_appends: Option<SharedAppends>,
 }
 
 impl SegmentStorage {
@@ -139,12 +145,33 @@ impl SegmentStorage {
         Self::open_as(path, Mode::ReadOnly)
     }
 
+    /// Opens an existing store for appending, as [`Self::open`], but lets readers share
+    /// the store's lock while the caller replays it and between appends; each append waits
+    /// up to `wait` for the readers in progress. See [`super::writer_lock`].
+    pub fn open_sharing_reads(path: &Path, wait: Duration) -> Result<Self, StorageError> {
+        let storage = Self::open_as(path, Mode::Append)?;
+        let shared = SharedAppends { wait };
+        shared.share(&storage.lock, path)?;
+        Ok(SegmentStorage {
+            shared_appends: Some(shared),
+            ..storage
+        })
+    }
+
     fn open_as(path: &Path, mode: Mode) -> Result<Self, StorageError> {
         if !Self::is_store(path) {
             return Err(super::not_a_store(path, MARKER_CONTENTS));
         }
+        let writer_lock = match mode {
+            Mode::Append => Some(lock_writer(path)?),
+            Mode::ReadOnly => None,
+        };
         let lock = lock_store_as(path, mode == Mode::ReadOnly)?;
-        Self::open_locked(path, lock, mode)
+        let storage = Self::open_locked(path, lock, mode)?;
+        Ok(SegmentStorage {
+            _writer_lock: writer_lock,
+            ..storage
+        })
     }
 
     /// Whether `path` holds a store of this format.
@@ -178,7 +205,9 @@ impl SegmentStorage {
             quarantined: None,
             counters: OnceLock::new(),
             published: Arc::default(),
-            _lock: lock,
+            lock,
+            _writer_lock: None,
+            shared_appends: None,
         };
         storage.scan()?;
         for entry in &storage.chunks {
@@ -370,20 +399,24 @@ impl SegmentStorage {
         // Durable before success is reported.
         self.file.sync_data()
     }
-}
 
-impl Storage for SegmentStorage {
-    fn tree_directory(&self) -> Option<PathBuf> {
-        Some(self.path.join(crate::tree::TREE_DIRECTORY))
+    /// For a writer that shared the lock: the segment file still ends where this process
+    /// left it. One writer holds `LOCK.writer`, so it does; a file that grew anyway is
+    /// never appended after (its head is not the one the writer decided against).
+    fn unchanged_since_read(&self) -> Result<(), StorageError> {
+        let length = self.file.metadata().map_err(|e| self.io(e))?.len();
+        if length == self.end {
+            Ok(())
+        } else {
+            Err(io_error(
+                &self.path,
+                "the segment file changed since this command read it; nothing is appended",
+            ))
+        }
     }
 
-    fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
-        if self.mode == Mode::ReadOnly {
-            return Err(io_error(
-                &self.path,
-                "opened read-only; nothing is appended",
-            ));
-        }
+    /// Writes one chunk; the caller holds `LOCK` exclusively.
+    fn append_locked(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
         let header =
             ChunkHeader::for_frames(chunk.first_seq, chunk.record_count, chunk.framed_records);
         if let Err(error) = self.write_chunk(&header, chunk.framed_records) {
@@ -411,6 +444,30 @@ impl Storage for SegmentStorage {
         }
         Ok(())
     }
+}
+
+impl Storage for SegmentStorage {
+    fn tree_directory(&self) -> Option<PathBuf> {
+        Some(self.path.join(crate::tree::TREE_DIRECTORY))
+    }
+
+    fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError> {
+        if self.mode == Mode::ReadOnly {
+            return Err(io_error(
+                &self.path,
+                "opened read-only; nothing is appended",
+            ));
+        }
+        let Some(shared) = self.shared_appends else {
+            return self.append_locked(chunk);
+        };
+        shared.exclusive(&self.lock, &self.path)?;
+        let appended = self
+            .unchanged_since_read()
+            .and_then(|()| self.append_locked(chunk));
+        shared.share(&self.lock, &self.path)?;
+        appended
+    }
 
     fn tail_damage(&self) -> Option<StorageError> {
         match &self.tail {
@@ -426,7 +483,6 @@ impl Storage for SegmentStorage {
             )),
         }
     }
-
     fn last_chunk(&self) -> Result<Option<StoredChunk>, StorageError> {
         self.chunks
             .last()
