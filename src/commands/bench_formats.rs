@@ -2,7 +2,8 @@
 //! command a user runs (`rekap` as a child process, so file reading, parsing, checking,
 //! signing and the durable append are all in the figure): the sheets CSV import beside the
 //! import of the same sheets as one portal JSON document per TPS (about 820,000 small files
-//! laid out as the portal does), the NIST export of the national store, and `compare` at
+//! laid out as the portal does), as a KawalPemilu CSV, a CSV through `--columns` and an
+//! OpenElections CSV, each as a multiple of the CSV import, the NIST export of the national store, and `compare` at
 //! every level against the store's own totals. The working directory is removed after.
 
 use std::fs;
