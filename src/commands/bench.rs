@@ -35,8 +35,9 @@ pub struct BenchArgs {
     #[arg(long)]
     pub dir: Option<PathBuf>,
     /// Measure the other formats instead (docs/FORMATS.md): the sheets CSV import beside the
-    /// import of the same sheets as one portal JSON file per TPS, the NIST export, and
-    /// compare at every level; the working directory is removed after.
+    /// import of the same sheets as one portal JSON file per TPS, a KawalPemilu CSV, a CSV
+    /// through --columns and an OpenElections CSV, the NIST export, and compare at every
+    /// level; the working directory is removed after.
     #[arg(long)]
     pub formats: bool,
 }

@@ -2,7 +2,8 @@
 //! command a user runs (`rekap` as a child process, so file reading, parsing, checking,
 //! signing and the durable append are all in the figure): the sheets CSV import beside the
 //! import of the same sheets as one portal JSON document per TPS (about 820,000 small files
-//! laid out as the portal does), the NIST export of the national store, and `compare` at
+//! laid out as the portal does), as a KawalPemilu CSV, a CSV through `--columns` and an
+//! OpenElections CSV, each as a multiple of the CSV import, the NIST export of the national store, and `compare` at
 //! every level against the store's own totals. The working directory is removed after.
 
 use std::fs;
@@ -73,13 +74,25 @@ pub fn rows(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Vec<(Str
         ])
     })?;
     rows.push((
-        format!(
-            "import the portal JSON tree ({:.2}x the CSV import)",
-            json_import.as_secs_f64() / csv_import.as_secs_f64().max(1e-9)
-        ),
+        ratio("import the portal JSON tree", json_import, csv_import),
         json_import,
     ));
     fs::remove_dir_all(&portal)?;
+    for other in [Other::KawalPemilu, Other::Mapped, Other::OpenElections] {
+        let input = inputs.join(other.file_name());
+        other.write(&input, preset, pairs)?;
+        let store = inputs.join(format!("store-{}", other.file_name()));
+        init(&inputs, &store)?;
+        let key = inputs.join("operator.key");
+        let from = other.arguments(pairs);
+        let mut args = vec!["import", "--store", path(&store), "--key", path(&key)];
+        args.extend(from.iter().map(String::as_str));
+        args.push(path(&input));
+        let took = time(|| rekap(&args))?;
+        rows.push((ratio(other.what(), took, csv_import), took));
+        fs::remove_dir_all(&store)?;
+        fs::remove_file(&input)?;
+    }
     let nist = inputs.join("nist.json");
     rows.push((
         "export --format nist-err of the national store".into(),
@@ -125,6 +138,14 @@ pub fn rows(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Vec<(Str
         ));
     }
     Ok(rows)
+}
+
+/// `what` with its time as a multiple of the sheets CSV import's.
+fn ratio(what: &str, took: Duration, csv_import: Duration) -> String {
+    format!(
+        "{what} ({:.2}x the CSV import)",
+        took.as_secs_f64() / csv_import.as_secs_f64().max(1e-9)
+    )
 }
 
 fn time(work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
@@ -252,3 +273,105 @@ fn write_candidates(file: &Path, pairs: usize) -> anyhow::Result<()> {
     fs::write(file, format!("{{{}}}", entries.join(",")))?;
     Ok(())
 }
+
+/// The other CSV importers, each given the same sheets.
+#[derive(Clone, Copy)]
+enum Other {
+    /// `tps,pas1..pasN,sah,tidakSah`.
+    KawalPemilu,
+    /// `kode_tps,suara_01..,sah,tidak_sah` through `--columns`.
+    Mapped,
+    /// One row per precinct and candidate, and one of over votes (the invalid votes).
+    OpenElections,
+}
+
+impl Other {
+    fn what(self) -> &'static str {
+        match self {
+            Other::KawalPemilu => "import the KawalPemilu CSV",
+            Other::Mapped => "import a CSV through --columns",
+            Other::OpenElections => "import the OpenElections CSV",
+        }
+    }
+
+    fn file_name(self) -> &'static str {
+        match self {
+            Other::KawalPemilu => "kawalpemilu.csv",
+            Other::Mapped => "mapped.csv",
+            Other::OpenElections => "openelections.csv",
+        }
+    }
+
+    fn arguments(self, pairs: usize) -> Vec<String> {
+        let from = |format: &str| vec!["--from".to_owned(), format.to_owned()];
+        match self {
+            Other::KawalPemilu => from("kawalpemilu"),
+            Other::OpenElections => from("openelections"),
+            Other::Mapped => {
+                let mut columns = vec!["station=kode_tps".to_owned()];
+                columns.extend((1..=pairs).map(|n| format!("votes_{n}=suara_{n:02}")));
+                columns.extend(["valid=sah".to_owned(), "invalid=tidak_sah".to_owned()]);
+                let mut arguments = from("csv");
+                arguments.extend(["--columns".to_owned(), columns.join(",")]);
+                arguments
+            }
+        }
+    }
+
+    fn write(self, file: &Path, preset: &Preset, pairs: usize) -> anyhow::Result<()> {
+        let mut out = csv::Writer::from_writer(std::io::BufWriter::new(fs::File::create(file)?));
+        let header: Vec<String> = match self {
+            Other::KawalPemilu => std::iter::once("tps".to_owned())
+                .chain((1..=pairs).map(|n| format!("pas{n}")))
+                .chain(["sah".to_owned(), "tidakSah".to_owned()])
+                .collect(),
+            Other::Mapped => std::iter::once("kode_tps".to_owned())
+                .chain((1..=pairs).map(|n| format!("suara_{n:02}")))
+                .chain(["sah".to_owned(), "tidak_sah".to_owned()])
+                .collect(),
+            Other::OpenElections => OPENELECTIONS_COLUMNS
+                .iter()
+                .map(|column| (*column).to_owned())
+                .collect(),
+        };
+        out.write_record(&header)?;
+        let election = preset.election()?;
+        let contest = election
+            .contest_by_id(&preset.contest_id)
+            .and_then(|index| election.contest(index))
+            .context("the preset's contest")?;
+        for (station, sheet) in &preset.sheets {
+            let (votes, valid, invalid) = votes_only(sheet);
+            if let Other::OpenElections = self {
+                let county = station.get(..4).unwrap_or_default();
+                let row = |candidate: &str, votes: u32| {
+                    [
+                        county,
+                        station,
+                        &contest.name,
+                        "",
+                        "",
+                        candidate,
+                        &votes.to_string(),
+                    ]
+                    .map(str::to_owned)
+                };
+                for (pair, votes) in contest.pairs.iter().zip(votes) {
+                    out.write_record(row(&pair.name, *votes))?;
+                }
+                out.write_record(row("Over Votes", invalid))?;
+                continue;
+            }
+            let tps: String = station.chars().filter(|c| *c != '-').collect();
+            let mut row = vec![tps];
+            row.extend(votes.iter().map(u32::to_string));
+            row.extend([valid.to_string(), invalid.to_string()]);
+            out.write_record(&row)?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// The columns of an OpenElections precinct file.
+const OPENELECTIONS_COLUMNS: [&str; 7] = rekap_formats::openelections::COLUMNS;

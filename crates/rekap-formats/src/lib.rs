@@ -9,6 +9,7 @@
 //! - [`sirekap`]: the commission's 2024 portal JSON per TPS and its candidates file.
 //! - [`mapped`]: a CSV of any shape through a column mapping (`--columns`), and the
 //!   volunteers' per-TPS digitisation (KawalPemilu style).
+//! - `csv_source`: what the CSV sources share (lines, header names, row widths).
 //! - [`compare`]: rekap's totals beside another source's, region by region.
 //! - [`nist`]: NIST SP 1500-100 v2 Election Results Reporting JSON.
 //! - [`openelections`]: OpenElections precinct CSV in and out, and a definition from it.
@@ -16,6 +17,7 @@
 //! docs/FORMATS.md describes every format, its field mapping and its limits.
 
 pub mod compare;
+mod csv_source;
 pub mod mapped;
 pub mod nist;
 pub mod openelections;

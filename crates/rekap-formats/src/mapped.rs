@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use rekap_import::{plan_import, ImportError, ImportLimits, COLUMNS, OPTIONAL_COLUMNS};
 use rekap_model::State;
 
+use crate::csv_source::{header_names, width_problem, Lines};
 use crate::problem::{FormatError, SourceProblem};
 use crate::sourced::SourcedPlan;
 
@@ -93,37 +94,6 @@ fn is_sheets_column(name: &str) -> bool {
             .and_then(|number| number.parse::<u32>().ok())
             .is_some_and(|number| (1..=rekap_model::limits::MAX_PAIRS as u32).contains(&number))
             && !name.starts_with("votes_0")
-}
-
-/// Where the lines of a file start, so that a record's byte offset gives the line an editor
-/// shows (`\n`, `\r\n` and a lone `\r` each end one; the CSV parser's own count is wrong
-/// after `\r\n`).
-pub(crate) struct Lines {
-    starts: Vec<usize>,
-}
-
-impl Lines {
-    pub(crate) fn of(bytes: &[u8]) -> Lines {
-        let mut starts = vec![0];
-        for (at, byte) in bytes.iter().enumerate() {
-            let ends_line = *byte == b'\n' || (*byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
-            if ends_line {
-                starts.push(at + 1);
-            }
-        }
-        Lines { starts }
-    }
-
-    /// The line (from 1) of byte `offset`; a record the parser places on the `\n` of a
-    /// `\r\n` belongs to the next line.
-    pub(crate) fn line_of(&self, offset: usize) -> u64 {
-        let offset = if self.starts.binary_search(&(offset + 1)).is_ok() {
-            offset + 1
-        } else {
-            offset
-        };
-        self.starts.partition_point(|start| *start <= offset) as u64
-    }
 }
 
 /// Plans importing the CSV `bytes` (the file `file`) through `mapping`; rows without a
@@ -207,18 +177,7 @@ fn rewrite(
             ))
         }
     };
-    let names: Vec<String> = header
-        .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            let name = if index == 0 {
-                name.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(name)
-            } else {
-                name
-            };
-            String::from_utf8_lossy(name).trim().to_owned()
-        })
-        .collect();
+    let names = header_names(&header);
     let mut positions: BTreeMap<&str, usize> = BTreeMap::new();
     let mut problems = Vec::new();
     for (name, source) in &mapping.pairs {
@@ -257,16 +216,8 @@ fn rewrite(
         let line = record
             .position()
             .map_or(0, |position| lines.line_of(position.byte() as usize));
-        if record.len() != names.len() {
-            problems.push(SourceProblem::new(
-                file,
-                format!("line {line}"),
-                format!(
-                    "the row has {} fields, the header has {}",
-                    record.len(),
-                    names.len()
-                ),
-            ));
+        if let Some(problem) = width_problem(file, line, &record, names.len()) {
+            problems.push(problem);
             continue;
         }
         let mut row: Vec<&[u8]> = positions

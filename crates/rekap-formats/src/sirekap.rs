@@ -16,14 +16,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use rekap_model::limits::{MAX_PHOTO_URL_BYTES, MAX_SOURCE_PHOTOS};
-use rekap_model::TallySheet;
 use serde_json::{Map, Value};
 
 use crate::problem::SourceProblem;
-use crate::sourced::{FieldNames, SourceDocument, SourcedSheet};
+use crate::sourced::SourcedSheet;
+use document::FieldNamesSeen;
+use json::Scalar;
+
+mod document;
+mod json;
 
 /// Largest document read (the portal's are under 2 KiB).
 pub const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024;
@@ -146,100 +148,8 @@ pub fn read_document(
     contest: &ContestShape<'_>,
     counts: &mut DocumentCounts,
 ) -> Result<Option<SourcedSheet>, Vec<SourceProblem>> {
-    counts.documents += 1;
-    let value = parse_json(file, bytes)?;
-    let mut reader = DocumentReader {
-        file,
-        problems: Vec::new(),
-    };
-    let Some(root) = value.as_object() else {
-        return Err(vec![SourceProblem::new(
-            file,
-            "",
-            "expected an object (one TPS)",
-        )]);
-    };
-    for (key, kind) in [
-        ("ts", Kind::Text),
-        ("psu", Kind::Text),
-        ("mode", Kind::Text),
-        ("status_suara", Kind::Bool),
-        ("status_adm", Kind::Bool),
-    ] {
-        reader.check(root, "", key, kind);
-    }
-    let (counts_object, base) = match root.get("tungsura") {
-        None | Some(Value::Null) => (root, String::new()),
-        Some(Value::Object(tungsura)) => (tungsura, "/tungsura".to_owned()),
-        Some(_) => {
-            reader.push("/tungsura", "expected an object (chart and administrasi)");
-            return Err(reader.problems);
-        }
-    };
-    let photos = reader.photos(root);
-    let votes = reader.chart(counts_object, &base, station, contest);
-    let administration = reader.administration(counts_object, &base);
-    let status_adm = root.get("status_adm").and_then(Value::as_bool);
-    if !reader.problems.is_empty() {
-        return Err(reader.problems);
-    }
-    let Some((votes, field_names)) = votes else {
-        counts.not_counted += 1;
-        return Ok(None);
-    };
-    let sum: u64 = votes.iter().map(|v| u64::from(*v)).sum();
-    let chart_sum = u32::try_from(sum).unwrap_or(u32::MAX);
-    let trusted = administration.filter(|_| status_adm != Some(false));
-    let valid = match trusted.and_then(|a| a.valid) {
-        Some(valid) => valid,
-        None => {
-            counts.without_administration += 1;
-            chart_sum
-        }
-    };
-    let invalid = match administration.and_then(|a| a.invalid) {
-        Some(invalid) => invalid,
-        None => {
-            counts.invalid_unknown += 1;
-            0
-        }
-    };
-    let mut fields = (*field_names).clone();
-    let admin = format!("{base}/administrasi");
-    fields.insert("valid".into(), format!("{admin}/suara_sah"));
-    fields.insert("invalid".into(), format!("{admin}/suara_tidak_sah"));
-    fields.insert("station".into(), String::new());
-    fields.insert("contest".into(), String::new());
-    Ok(Some(SourcedSheet {
-        file: Arc::from(file),
-        at: String::new(),
-        station: station.to_owned(),
-        contest: contest.id.to_owned(),
-        sheet: TallySheet {
-            votes,
-            valid,
-            invalid,
-            votes_only: true,
-            ..TallySheet::default()
-        },
-        fields: Arc::new(fields),
-        source: Some(SourceDocument {
-            document: *blake3::hash(bytes).as_bytes(),
-            photos,
-        }),
-    }))
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Text,
-    Bool,
-}
-
-#[derive(Clone, Copy)]
-struct Administration {
-    valid: Option<u32>,
-    invalid: Option<u32>,
+    let mut names = FieldNamesSeen::default();
+    document::read(file, bytes, station, contest, counts, &mut names)
 }
 
 /// The counts of `administrasi` read for their type (every one optional).
@@ -266,208 +176,19 @@ const ADMINISTRATION_COUNTS: [&str; 20] = [
     "pemilih_non_dpt_j",
 ];
 
-struct DocumentReader<'a> {
-    file: &'a str,
-    problems: Vec<SourceProblem>,
-}
-
-impl DocumentReader<'_> {
-    fn push(&mut self, at: &str, reason: impl Into<String>) {
-        self.problems
-            .push(SourceProblem::new(self.file, at, reason));
-    }
-
-    fn check(&mut self, object: &Map<String, Value>, base: &str, key: &str, kind: Kind) {
-        let fits = matches!(
-            (object.get(key), kind),
-            (None | Some(Value::Null), _)
-                | (Some(Value::String(_)), Kind::Text)
-                | (Some(Value::Bool(_)), Kind::Bool)
-        );
-        if !fits {
-            let expected = match kind {
-                Kind::Text => "expected text or null",
-                Kind::Bool => "expected true, false or null",
-            };
-            self.push(&pointer_of(base, key), expected);
-        }
-    }
-
-    fn photos(&mut self, root: &Map<String, Value>) -> Vec<String> {
-        let mut photos = Vec::new();
-        match root.get("images") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(images)) => {
-                for (index, image) in images.iter().enumerate() {
-                    let at = format!("/images/{index}");
-                    match image {
-                        Value::Null => {}
-                        Value::String(url) if url.len() > MAX_PHOTO_URL_BYTES => self.push(
-                            &at,
-                            format!("a photo URL of more than {MAX_PHOTO_URL_BYTES} bytes"),
-                        ),
-                        Value::String(url) => photos.push(url.clone()),
-                        _ => self.push(&at, "expected a URL or null"),
-                    }
-                }
-                if photos.len() > MAX_SOURCE_PHOTOS {
-                    self.push("/images", format!("more than {MAX_SOURCE_PHOTOS} photos"));
-                }
-            }
-            Some(_) => self.push("/images", "expected a list of URLs"),
-        }
-        photos
-    }
-
-    /// The votes in ballot order and the pointer of each `votes_N`, or `None` without a chart.
-    fn chart(
-        &mut self,
-        object: &Map<String, Value>,
-        base: &str,
-        station: &str,
-        contest: &ContestShape<'_>,
-    ) -> Option<(Vec<u32>, FieldNames)> {
-        let chart_at = format!("{base}/chart");
-        let chart = match object.get("chart") {
-            None | Some(Value::Null) => return None,
-            Some(Value::Object(chart)) => chart,
-            Some(_) => {
-                self.push(&chart_at, "expected an object of votes by candidate id");
-                return None;
-            }
-        };
-        let province = station.get(..2).unwrap_or_default();
-        let mut votes: Vec<Option<u32>> = vec![None; contest.pairs];
-        let mut fields = BTreeMap::new();
-        for (id, value) in chart {
-            let at = pointer_of(&chart_at, id);
-            let count = match count(value) {
-                Ok(count) => count,
-                Err(reason) => {
-                    self.push(&at, reason);
-                    continue;
-                }
-            };
-            if id == "null" {
-                if count.unwrap_or(0) != 0 {
-                    self.push(&at, "votes for no candidate (the \"null\" key)");
-                }
-                continue;
-            }
-            let number = match contest.candidates {
-                Some(candidates) => candidates.number(province, id),
-                None => id.parse::<u32>().ok(),
-            };
-            let slot = number
-                .and_then(|number| number.checked_sub(1))
-                .and_then(|index| votes.get_mut(index as usize));
-            let Some(slot) = slot else {
-                let reason = match contest.candidates {
-                    Some(_) => format!(
-                        "candidate id {id:?} is not in the candidates file for province {province} \
-                         with a ballot number of contest {} (1 to {})",
-                        contest.id, contest.pairs
-                    ),
-                    None => format!(
-                        "{id:?} is not a ballot number of contest {} (1 to {}); give the portal's \
-                         candidates file with --candidates",
-                        contest.id, contest.pairs
-                    ),
-                };
-                self.push(&at, reason);
-                continue;
-            };
-            if slot.is_some() {
-                self.push(&at, "a second count for the same ballot number");
-                continue;
-            }
-            *slot = Some(count.unwrap_or(0));
-            if count.is_none() {
-                self.push(&at, "no votes given (null) for a candidate");
-            }
-            if let Some(number) = number {
-                fields.insert(format!("votes_{number}"), at);
-            }
-        }
-        let mut complete = Vec::with_capacity(votes.len());
-        for (index, vote) in votes.into_iter().enumerate() {
-            match vote {
-                Some(vote) => complete.push(vote),
-                None => {
-                    self.push(
-                        &chart_at,
-                        format!("no votes for ballot number {}", index + 1),
-                    );
-                    complete.push(0);
-                }
-            }
-        }
-        Some((complete, Arc::new(fields)))
-    }
-
-    fn administration(
-        &mut self,
-        object: &Map<String, Value>,
-        base: &str,
-    ) -> Option<Administration> {
-        let at = format!("{base}/administrasi");
-        let administration = match object.get("administrasi") {
-            None | Some(Value::Null) => return None,
-            Some(Value::Object(administration)) => administration,
-            Some(_) => {
-                self.push(&at, "expected an object");
-                return None;
-            }
-        };
-        let mut read = |key: &str| -> Option<u32> {
-            let value = administration.get(key)?;
-            match count(value) {
-                Ok(count) => count,
-                Err(reason) => {
-                    self.push(&pointer_of(&at, key), reason);
-                    None
-                }
-            }
-        };
-        let mut found = Administration {
-            valid: None,
-            invalid: None,
-        };
-        for key in ADMINISTRATION_COUNTS {
-            let value = read(key);
-            match key {
-                "suara_sah" => found.valid = value,
-                "suara_tidak_sah" => found.invalid = value,
-                _ => {}
-            }
-        }
-        Some(found)
-    }
-}
-
-/// A count: a whole number 0 to `u32::MAX`, or null (not given).
+/// A count of the candidates file (see [`Scalar::count`]).
 fn count(value: &Value) -> Result<Option<u32>, String> {
-    match value {
-        Value::Null => Ok(None),
-        Value::Number(number) => match number.as_u64() {
-            Some(n) => u32::try_from(n)
-                .map(Some)
-                .map_err(|_| format!("{n} is too large (at most {})", u32::MAX)),
-            None => Err(format!("{number} is not a whole number of 0 or more")),
-        },
-        other => Err(format!("expected a count, found {}", type_name(other))),
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+    let scalar = match value {
+        Value::Null => Scalar::Null,
+        Value::Bool(value) => Scalar::Bool(*value),
+        Value::Number(number) => number
+            .as_u64()
+            .map_or_else(|| Scalar::Number(number.to_string()), Scalar::Whole),
+        Value::String(_) => Scalar::Text("".into()),
+        Value::Array(_) => Scalar::List,
+        Value::Object(_) => Scalar::Object,
+    };
+    scalar.count()
 }
 
 /// `base` extended by `key`, escaped as RFC 6901 says (`~` as `~0`, `/` as `~1`).
@@ -477,18 +198,21 @@ pub fn pointer_of(base: &str, key: &str) -> String {
 
 /// The document as JSON, or its syntax error with line and column.
 pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> Result<Value, Vec<SourceProblem>> {
-    serde_json::from_slice(bytes).map_err(|error| {
-        vec![SourceProblem::new(
-            file,
-            "",
-            format!(
-                "not JSON: {} (line {}, column {})",
-                error,
-                error.line(),
-                error.column()
-            ),
-        )]
-    })
+    serde_json::from_slice(bytes).map_err(|error| syntax_problem(file, &error))
+}
+
+/// A JSON syntax error as a problem of the whole document.
+fn syntax_problem(file: &str, error: &serde_json::Error) -> Vec<SourceProblem> {
+    vec![SourceProblem::new(
+        file,
+        "",
+        format!(
+            "not JSON: {} (line {}, column {})",
+            error,
+            error.line(),
+            error.column()
+        ),
+    )]
 }
 
 /// A TPS document found under the paths given: the file and its 13-digit TPS code.
@@ -511,7 +235,13 @@ pub fn find_documents(
     let mut problems = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, path, &mut found, &mut skipped, &mut problems)?;
+            walk(
+                path,
+                &mut Vec::new(),
+                &mut found,
+                &mut skipped,
+                &mut problems,
+            )?;
             continue;
         }
         let shown = path.display().to_string();
@@ -538,27 +268,41 @@ fn tps_code(path: &Path) -> Option<String> {
     (stem.len() == 13 && stem.bytes().all(|b| b.is_ascii_digit())).then(|| stem.to_owned())
 }
 
+/// Reads `directory`, whose folders below the root given are `folders`, in name order.
+/// Entries are told apart by the type the directory listing gives (no `stat` per file; a
+/// symbolic link is followed).
 fn walk(
-    root: &Path,
     directory: &Path,
+    folders: &mut Vec<String>,
     found: &mut Vec<DocumentFile>,
     skipped: &mut u64,
     problems: &mut Vec<SourceProblem>,
 ) -> Result<(), std::io::Error> {
-    let mut entries = std::fs::read_dir(directory)?
-        .map(|entry| entry.map(|entry| entry.path()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(directory)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let is_directory = if kind.is_symlink() {
+            entry.path().is_dir()
+        } else {
+            kind.is_dir()
+        };
+        entries.push((entry.file_name(), is_directory));
+    }
     entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(root, &path, found, skipped, problems)?;
+    for (name, is_directory) in entries {
+        let path = directory.join(&name);
+        if is_directory {
+            folders.push(name.to_string_lossy().into_owned());
+            walk(&path, folders, found, skipped, problems)?;
+            folders.pop();
             continue;
         }
         let Some(station) = tps_code(&path) else {
             *skipped += 1;
             continue;
         };
-        if let Some(reason) = misplaced(root, &path, &station) {
+        if let Some(reason) = misplaced(folders, &station) {
             problems.push(SourceProblem::new(&path.display().to_string(), "", reason));
             continue;
         }
@@ -567,22 +311,17 @@ fn walk(
     Ok(())
 }
 
-/// Why a TPS file is not where the portal puts it (`<prov>/<kab>/<kec>/<desa>/`, the
-/// prefixes of 2, 4, 6 and 10 digits of its code), if it is not.
-fn misplaced(root: &Path, path: &Path, station: &str) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?;
-    let folders: Vec<_> = relative
-        .parent()?
-        .components()
-        .filter_map(|part| part.as_os_str().to_str())
-        .collect();
+/// Why a TPS file in `folders` (below the root given) is not where the portal puts it
+/// (`<prov>/<kab>/<kec>/<desa>/`, the prefixes of 2, 4, 6 and 10 digits of its code), if
+/// it is not.
+fn misplaced(folders: &[String], station: &str) -> Option<String> {
     let expected: Vec<&str> = [2, 4, 6, 10]
         .iter()
         .filter_map(|length| station.get(..*length))
         .collect();
     // Folders below the root must be the code's own prefixes (a root may sit at any level).
     let tail = expected.get(expected.len().saturating_sub(folders.len())..)?;
-    if folders.len() <= expected.len() && folders == tail {
+    if folders.len() <= expected.len() && folders.iter().zip(tail).all(|(a, b)| a == b) {
         None
     } else {
         Some(format!(
@@ -650,6 +389,7 @@ fn read_sequentially(
         Vec::new(),
     );
     let mut bytes = Vec::new();
+    let mut names = FieldNamesSeen::default();
     for file in files {
         let shown = file.path.display().to_string();
         let io_error = |error| crate::FormatError::Io {
@@ -670,7 +410,14 @@ fn read_sequentially(
             ));
             continue;
         }
-        match read_document(&shown, &bytes, &file.station, shape, &mut read.1) {
+        match document::read(
+            &shown,
+            &bytes,
+            &file.station,
+            shape,
+            &mut read.1,
+            &mut names,
+        ) {
             Ok(Some(sheet)) => read.0.push(sheet),
             Ok(None) => {}
             Err(found) => read.2.extend(found),

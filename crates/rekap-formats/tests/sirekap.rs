@@ -231,3 +231,38 @@ fn no_input_panics_and_each_is_refused_or_read() {
         "escaped as RFC 6901 says"
     );
 }
+
+#[test]
+fn a_document_is_read_as_it_streams_with_every_field_checked() {
+    let shape = ContestShape {
+        id: "pilpres",
+        pairs: 3,
+        candidates: None,
+    };
+    let read = |bytes: &[u8]| {
+        let mut counts = DocumentCounts::default();
+        sirekap::read_document("x.json", bytes, "6401012009001", &shape, &mut counts)
+    };
+    // Unknown fields of any shape are skipped; under tungsura the root's chart is not read.
+    let sheet = read(
+        br#"{"extra":{"a":[1,{"b":null}]},"chart":"not read","tungsura":{"chart":{"1":1,"2":2,"3":3},"x":[]}}"#,
+    )
+    .expect("reads")
+    .expect("a sheet");
+    assert_eq!(sheet.sheet.votes, vec![1, 2, 3]);
+    assert_eq!(
+        sheet.fields.get("votes_2").map(String::as_str),
+        Some("/tungsura/chart/2")
+    );
+    // A ballot number given twice (the same key twice) is refused at its pointer.
+    let problems = read(br#"{"chart":{"1":1,"2":2,"3":3,"2":5}}"#).expect_err("refused");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.at == "/chart/2" && p.reason.contains("second count")),
+        "{problems:?}"
+    );
+    // Trailing text after the document is a syntax error.
+    let problems = read(br#"{"chart":null} {}"#).expect_err("refused");
+    assert!(problems[0].reason.starts_with("not JSON"), "{problems:?}");
+}

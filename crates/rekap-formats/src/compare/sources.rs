@@ -16,7 +16,8 @@ use rekap_model::{ContestIdx, Election, Place};
 use serde_json::Value;
 
 use super::RegionFigures;
-use crate::mapped::{ColumnMapping, Lines};
+use crate::csv_source::Lines;
+use crate::mapped::ColumnMapping;
 use crate::problem::SourceProblem;
 use crate::sirekap::{parse_json, pointer_of, Candidates};
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::mapped::Lines;
+use crate::csv_source::{header_names, width_problem, Lines};
 use crate::problem::SourceProblem;
 
 /// The vote-type columns OpenElections files use, read where present (other extra columns
@@ -111,16 +111,9 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<Table, Vec<SourceProblem>>
             )])
         }
     };
-    let names: Vec<String> = header
+    let names: Vec<String> = header_names(&header)
         .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            let name = match index {
-                0 => name.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(name),
-                _ => name,
-            };
-            String::from_utf8_lossy(name).trim().to_lowercase()
-        })
+        .map(|name| name.to_lowercase())
         .collect();
     let mut problems = Vec::new();
     let mut required = [0usize; 7];
@@ -165,16 +158,8 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<Table, Vec<SourceProblem>>
         let line = record
             .position()
             .map_or(0, |position| lines.line_of(position.byte() as usize));
-        if record.len() != names.len() {
-            problems.push(SourceProblem::new(
-                file,
-                format!("line {line}"),
-                format!(
-                    "the row has {} fields, the header has {}",
-                    record.len(),
-                    names.len()
-                ),
-            ));
+        if let Some(problem) = width_problem(file, line, &record, names.len()) {
+            problems.push(problem);
             continue;
         }
         if let Some(row) = read_row(file, line, &record, &required, &vote_types, &mut problems) {
