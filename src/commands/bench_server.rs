@@ -27,6 +27,11 @@ use crate::commands::demo::{build_preset, PresetName};
 use crate::exit::Outcome;
 use crate::output::print;
 
+/// The load generator's HTTP client (requests as bytes, keep-alive, httparse).
+#[path = "bench_server_client.rs"]
+mod client;
+use client::{Connection, RequestBytes};
+
 #[derive(Args)]
 pub struct BenchServerArgs {
     /// The national preset (818,339 stations) instead of Kaltim's 6,264.
@@ -270,7 +275,8 @@ fn measure(
     let stop = Arc::new(AtomicBool::new(false));
     let refused = Arc::new(AtomicU64::new(0));
     let reader_go = Arc::new(AtomicBool::new(false));
-    let readers = start_readers(&url, &stop, &reader_go);
+    let address = client::address_of(&url)?;
+    let readers = start_readers(address, &stop, &reader_go);
     // Clients sign before the clock starts (a real client signs on its own machine): the
     // first submissions of each client are signed up front, the rest on the fly.
     let presigned_per_client = (PRESIGNED_TOTAL / clients.max(1)).max(500);
@@ -286,7 +292,7 @@ fn measure(
                 .step_by(clients)
                 .cloned()
                 .collect();
-            let (url, stop, refused, go) = (url.clone(), stop.clone(), refused.clone(), go.clone());
+            let (stop, refused, go) = (stop.clone(), refused.clone(), go.clone());
             let contest = preset.contest_id.clone();
             std::thread::spawn(move || {
                 let mut bodies = client_bodies(
@@ -298,7 +304,12 @@ fn measure(
                 );
                 let presigned: Vec<Body> = bodies.by_ref().take(presigned_per_client).collect();
                 go.wait();
-                post_all(&url, presigned.into_iter().chain(bodies), &stop, &refused)
+                post_all(
+                    address,
+                    presigned.into_iter().chain(bodies),
+                    &stop,
+                    &refused,
+                )
             })
         })
         .collect();
@@ -363,25 +374,23 @@ fn cpu_seconds(pid: &str) -> f64 {
 /// Threads asking for province totals beside the writers, one request at a time each,
 /// from when `go` is set until `stop` is; each returns how many were answered 200.
 fn start_readers(
-    url: &str,
+    address: std::net::SocketAddr,
     stop: &Arc<AtomicBool>,
     go: &Arc<AtomicBool>,
 ) -> Vec<std::thread::JoinHandle<u64>> {
     (0..READERS)
         .map(|_| {
-            let (url, stop, go) = (url.to_owned(), stop.clone(), go.clone());
+            let (stop, go) = (stop.clone(), go.clone());
             std::thread::spawn(move || {
-                let agent = agent();
+                let request = RequestBytes::get("/v1/totals?level=province");
+                let mut connection = Connection::new(address);
                 let mut reads = 0u64;
                 while !go.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(1));
                 }
                 while !stop.load(Ordering::Relaxed) {
-                    let answer = agent.get(format!("{url}/v1/totals?level=province")).call();
-                    if let Ok(mut response) = answer {
-                        let _ = response.body_mut().read_to_vec();
-                        reads += u64::from(response.status() == 200);
-                    }
+                    let answer = connection.exchange(&request);
+                    reads += u64::from(matches!(answer, Ok(200)));
                 }
                 reads
             })
@@ -406,7 +415,8 @@ fn client_bodies(
             events: vec![event],
         });
         let signed = SignedSubmission::sign(key, counter, payload);
-        serde_json::to_string(&SubmissionJson::of(&signed)).unwrap_or_default()
+        let json = serde_json::to_string(&SubmissionJson::of(&signed)).unwrap_or_default();
+        RequestBytes::post_json("/v1/submissions", &json)
     };
     stations
         .into_iter()
@@ -422,7 +432,7 @@ fn client_bodies(
             };
             let mut bodies = vec![Body {
                 correction: false,
-                json: body(&keys.operator, ordinal, submitted),
+                request: body(&keys.operator, ordinal, submitted),
             }];
             if let Some(sheet) = corrected {
                 let correction = Event::SheetCorrected {
@@ -435,7 +445,7 @@ fn client_bodies(
                 let counter = ordinal / correct_every as u64;
                 bodies.push(Body {
                     correction: true,
-                    json: body(&keys.official, counter, correction),
+                    request: body(&keys.official, counter, correction),
                 });
             }
             bodies
@@ -467,10 +477,10 @@ fn one_vote_moved(sheet: &TallySheet) -> TallySheet {
     moved
 }
 
-/// One signed submission, as posted.
+/// One signed submission, as posted: the whole request, built before it is timed.
 struct Body {
     correction: bool,
-    json: String,
+    request: RequestBytes,
 }
 
 /// What one client saw: the latency of each accepted submission (201), in microseconds,
@@ -483,25 +493,20 @@ struct ClientResult {
 
 /// Posts `bodies` one at a time until `stop`; anything but a 201 is counted in `refused`.
 fn post_all(
-    url: &str,
+    address: std::net::SocketAddr,
     bodies: impl Iterator<Item = Body>,
     stop: &AtomicBool,
     refused: &AtomicU64,
 ) -> ClientResult {
-    let agent = agent();
+    let mut connection = Connection::new(address);
     let mut result = ClientResult::default();
     for body in bodies {
         if stop.load(Ordering::Relaxed) {
             break;
         }
         let sent = Instant::now();
-        let answer = agent
-            .post(format!("{url}/v1/submissions"))
-            .header("content-type", "application/json")
-            .send(body.json.as_str());
-        match answer {
-            Ok(mut response) if response.status() == 201 => {
-                let _ = response.body_mut().read_to_vec();
+        match connection.exchange(&body.request) {
+            Ok(201) => {
                 result.latencies_us.push(sent.elapsed().as_micros() as u64);
                 result.corrections += u64::from(body.correction);
             }

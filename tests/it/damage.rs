@@ -190,9 +190,9 @@ fn a_cut_tail_is_reported_to_readers_and_damage_once_a_view_saw_it_whole() {
     let refused = sandbox.run(&register);
     assert_eq!(code(&refused), 3, "{}", stderr(&refused));
     assert!(files(&store) == before);
-    // Without that evidence the cut looks like a torn append: the next appending command
-    // moves it to quarantine (kept, never deleted), says so, and goes on.
-    // (Every view is such evidence: the stations view is stamped as the totals view is.)
+    // Without that evidence (each saved view holds it) the cut looks like a torn append:
+    // the next appending command moves it to quarantine (kept, never deleted), says so,
+    // and goes on.
     fs::remove_file(store.join("totals.view")).unwrap();
     fs::remove_file(store.join("stations.view")).unwrap();
     let appended = sandbox.run(&register);

@@ -14,6 +14,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-witness", &["rekap-tlog"]),
     ("rekap-log", &["rekap-tlog"]),
     ("rekap-model", &[]),
+    // Dev-only, the model's helpers for tests: any crate's tests may use it (the model's
+    // too), as a dev-dependency and nothing else (`rekap_dependencies` below).
+    ("rekap-test-kit", &["rekap-model"]),
     ("rekap-projection", &["rekap-model"]),
     ("rekap-import", &["rekap-model"]),
     ("rekap-presets", &["rekap-model"]),
@@ -154,12 +157,24 @@ fn workspace_members() -> Vec<Member> {
                 .as_array()
                 .expect("a dependencies array")
                 .iter()
-                .map(|dependency| dependency["name"].as_str().expect("a dependency name"))
-                .filter(|name| is_rekap_crate(name))
-                .map(str::to_owned)
+                .filter_map(rekap_dependency)
+                // A crate's dev-dependency on itself turns a feature on for its own tests.
+                .filter(|dependency| package["name"].as_str() != Some(dependency.as_str()))
                 .collect(),
         })
         .collect()
+}
+
+/// The name of a rekap crate that `dependency` (one entry of `cargo metadata`) ties the
+/// layers with. The test kit as a dev-dependency ties nothing: it is the model's helpers for
+/// tests, below every crate that can use it. As a normal dependency it counts as itself, a
+/// crate no table entry but its own allows.
+const TEST_KIT: &str = "rekap-test-kit";
+
+fn rekap_dependency(dependency: &serde_json::Value) -> Option<String> {
+    let name = dependency["name"].as_str().expect("a dependency name");
+    let dev_only = dependency["kind"].as_str() == Some("dev");
+    (is_rekap_crate(name) && !(name == TEST_KIT && dev_only)).then(|| name.to_owned())
 }
 
 fn member(name: &str, dependencies: &[&str]) -> Member {
@@ -256,5 +271,27 @@ fn the_check_refuses_a_crate_missing_from_the_table_and_a_lost_crate() {
     assert_eq!(
         violations(&without_log),
         vec!["rekap-log is in the layer table but not in the workspace".to_owned()]
+    );
+}
+
+#[test]
+fn the_test_kit_ties_no_layers_only_as_a_dev_dependency() {
+    let dependency =
+        |name: &str, kind: Option<&str>| serde_json::json!({ "name": name, "kind": kind });
+    assert_eq!(rekap_dependency(&dependency(TEST_KIT, Some("dev"))), None);
+    assert_eq!(
+        rekap_dependency(&dependency(TEST_KIT, None)),
+        Some(TEST_KIT.to_owned())
+    );
+    assert_eq!(
+        rekap_dependency(&dependency("rekap-model", Some("dev"))),
+        Some("rekap-model".to_owned())
+    );
+    assert_eq!(rekap_dependency(&dependency("serde", None)), None);
+    let mut members = good_workspace();
+    members.push(member("rekap-log", &[TEST_KIT]));
+    assert_eq!(
+        violations(&members),
+        vec!["rekap-log depends on rekap-test-kit, which is not below it".to_owned()]
     );
 }

@@ -36,6 +36,7 @@ mod server_remote;
 mod server_snapshot;
 mod server_tiles;
 mod source_formats;
+mod station_numbers;
 mod stations_view;
 mod tlog;
 mod totals;

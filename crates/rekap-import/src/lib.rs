@@ -5,7 +5,9 @@
 //! [`payloads`], all or nothing.
 //!
 //! - [`columns`]: the CSV columns and how they map to the model's `TallySheet`.
-//! - [`plan`]: [`plan_import`], the row checks, and what counts as already imported.
+//! - [`plan`]: [`plan_import`], reading a sheets CSV's rows; the checks of each sheet, and
+//!   what counts as already imported, are shared with [`sheets`]: [`plan_sheets`], sheets
+//!   another format has read (rekap-formats).
 //! - [`payloads`](mod@payloads): chunking the plan into payloads for the log.
 //! - [`limits`]: every limit of an import.
 //! - [`problem`] and [`error`]: what is reported.
@@ -16,10 +18,12 @@ pub mod limits;
 mod number;
 pub mod payloads;
 pub mod plan;
+mod planner;
 pub mod problem;
 mod reader;
 mod row;
 mod seen;
+pub mod sheets;
 
 pub use columns::{COLUMNS, OPTIONAL_COLUMNS, VOTES_COLUMN_PREFIX};
 pub use error::ImportError;
@@ -27,3 +31,4 @@ pub use limits::{ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
 pub use payloads::payloads;
 pub use plan::{plan_import, ImportPlan};
 pub use problem::RowProblem;
+pub use sheets::{plan_sheets, SheetRow, SheetsPlan};

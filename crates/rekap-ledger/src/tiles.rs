@@ -9,7 +9,8 @@
 //! reader who holds that checkpoint finds every tile it names and nothing it cannot verify.
 
 use rekap_log::frame::{push_frame, Frames};
-use rekap_log::{LogError, Storage};
+use rekap_log::storage::StoredChunk;
+use rekap_log::{LogError, Storage, StorageError};
 use rekap_tlog::tile_path::{changed_tiles, TilePath, TilePathError};
 use rekap_tlog::{hash_from_slice, Hash, Tree, TreeError, TILE_WIDTH};
 
@@ -127,16 +128,40 @@ pub fn read<S: Storage>(
             let hashes = tile.get(..usize::from(width)).ok_or_else(not_found)?;
             Ok(hashes.concat())
         }
-        Resource::Tile(TilePath::Entries { index, width }) | Resource::Records { index, width } => {
-            let first = bundle_start(index, width, size).ok_or_else(not_found)?;
-            let entries = matches!(resource, Resource::Tile(_));
-            let mut bytes = Vec::new();
-            for_each_record(log, first, u64::from(width), |record| {
-                push_bundle_item(&mut bytes, record, entries);
-            })?;
-            Ok(bytes)
+        Resource::Tile(TilePath::Entries { .. }) | Resource::Records { .. } => {
+            read_bundle(resource, size, |seq| log.storage().chunks_from(seq))
         }
     }
+}
+
+/// The bytes of an entry or record bundle of the tree of `size`, from the stored chunks
+/// `chunks_from(seq)` gives from the one holding `seq` on: a log's storage, or a reader
+/// beside the writer (`rekap_log::storage::segment_reader`), which must hold `size`
+/// records. Any other resource is [`TilesError::NotFound`].
+pub fn read_bundle<I>(
+    resource: &Resource,
+    size: u64,
+    chunks_from: impl FnOnce(u64) -> I,
+) -> Result<Vec<u8>, TilesError>
+where
+    I: IntoIterator<Item = Result<StoredChunk, StorageError>>,
+{
+    let not_found = || TilesError::NotFound {
+        path: resource.to_path(),
+        size,
+    };
+    let (index, width, entries) = match *resource {
+        Resource::Tile(TilePath::Entries { index, width }) => (index, width, true),
+        Resource::Records { index, width } => (index, width, false),
+        _ => return Err(not_found()),
+    };
+    let first = bundle_start(index, width, size).ok_or_else(not_found)?;
+    let mut bytes = Vec::new();
+    let chunks = chunks_from(first + 1);
+    for_each_record(chunks, first, u64::from(width), |record| {
+        push_bundle_item(&mut bytes, record, entries);
+    })?;
+    Ok(bytes)
 }
 
 /// The entry index a bundle of `width` at `index` starts with, if the tree of `size` holds
@@ -159,8 +184,9 @@ fn push_bundle_item(bundle: &mut Vec<u8>, record: &[u8], entries: bool) {
 
 /// Calls `visit` with the canonical bytes of the records of entries `[first, first + count)`
 /// (seqs `first + 1` on), in order, reading the log's chunks once.
-fn for_each_record<S: Storage>(
-    log: &rekap_log::Log<S>,
+/// `chunks` must start with the chunk holding seq `first + 1`.
+fn for_each_record(
+    chunks: impl IntoIterator<Item = Result<StoredChunk, StorageError>>,
     first: u64,
     count: u64,
     mut visit: impl FnMut(&[u8]),
@@ -170,7 +196,7 @@ fn for_each_record<S: Storage>(
     }
     let (first_seq, end_seq) = (first + 1, first + 1 + count);
     let mut next_seq = first_seq;
-    for chunk in log.storage().chunks_from(first_seq) {
+    for chunk in chunks {
         let chunk = chunk.map_err(LogError::from)?;
         for (seq, frame) in (chunk.first_seq..).zip(Frames::new(&chunk.framed_records)) {
             if seq < next_seq {
@@ -240,7 +266,8 @@ pub fn for_each_changed<S: Storage, E: From<TilesError>>(
     let (mut entries, mut records) = (Vec::new(), Vec::new());
     let mut outcome = Ok(());
     let mut next = first;
-    for_each_record(log, first, size - first, |record| {
+    let chunks = log.storage().chunks_from(first + 1);
+    for_each_record(chunks, first, size - first, |record| {
         if outcome.is_err() {
             return;
         }

@@ -240,6 +240,7 @@ pub struct TotalsView {
 mod build;
 mod check;
 mod compare;
+mod patch;
 mod read;
 
 pub use compare::ViewComparison;

@@ -8,16 +8,17 @@ use crate::error::DefinitionError;
 use crate::error::Refusal;
 use crate::keys::{check_key, UnusableKey};
 use crate::limits::*;
+use crate::numbers::StationNumbers;
 use crate::regions::{
     format_station_code, split_station_code, Place, RegionIdx, RegionTree, StationId,
 };
 use crate::stations::{alternative_spelling, ListedStation};
 
 /// Version of the canonical definition layout.
-pub const DEFINITION_FORMAT_VERSION: u32 = 4;
+pub const DEFINITION_FORMAT_VERSION: u32 = 5;
 
 /// One level of the region tree, top to leaf. The last level is always the polling station.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct Level {
     /// Stable key, e.g. `province`.
     pub key: String,
@@ -30,7 +31,7 @@ pub struct Level {
 }
 
 /// One region (not a station) in canonical form.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct RegionEntry {
     pub code: String,
     /// Parent's code; `None` exactly for regions of the top level.
@@ -38,13 +39,14 @@ pub struct RegionEntry {
     /// Index into [`ElectionDefinition::levels`].
     pub level: u32,
     pub name: String,
-    /// Number of polling stations; non-zero only for regions of the level just above the
-    /// station level (villages in Indonesia). Stations are implicit: see [`crate::regions`].
-    pub stations: u32,
+    /// The numbers of its counted polling stations (`<code>-<nnn>` for each); given only for
+    /// regions of the level just above the station level (villages in Indonesia) that do not
+    /// list their stations. See [`crate::numbers`] and [`crate::regions`].
+    pub stations: StationNumbers,
 }
 
 /// One candidate pair (paslon) with its ballot number (nomor urut).
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct CandidatePair {
     /// Ballot number; the pairs of a contest are numbered 1..=n without gaps.
     pub number: u32,
@@ -52,7 +54,7 @@ pub struct CandidatePair {
 }
 
 /// One contest: what a station's sheet counts votes for.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct Contest {
     pub id: String,
     pub name: String,
@@ -70,7 +72,7 @@ pub struct Contest {
 }
 
 /// One way of voting a contest counts apart from the others.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct VoteType {
     /// Stable key, e.g. `election_day`: lowercase ASCII letters, digits and `_`.
     pub key: String,
@@ -79,7 +81,7 @@ pub struct VoteType {
 }
 
 /// Role of an officer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Encode)]
 pub enum Role {
     /// Enters tally sheets (Model C.Hasil) of stations in scope.
     Operator,
@@ -93,7 +95,7 @@ pub enum Role {
 }
 
 /// An officer listed in the definition, registered at genesis.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct InitialOfficer {
     pub key: [u8; 32],
     pub role: Role,
@@ -137,7 +139,7 @@ impl Default for SoftRules {
 
 /// The canonical election definition: the genesis payload. Regions sorted by code,
 /// contests by id, initial officers by key; [`Election::new`] refuses any other order.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct ElectionDefinition {
     pub format_version: u32,
     pub name: String,
@@ -523,12 +525,9 @@ impl Election {
         }
         let (region_code, number) = split_station_code(code)?;
         let region = self.find_region(region_code)?;
-        let entry = self.region_entry(region)?;
-        if number > entry.stations {
-            return None;
-        }
+        let position = self.region_entry(region)?.stations.position(number)?;
         let range = self.tree.stations_under(region);
-        Some(StationId(range.start + number - 1))
+        Some(StationId(range.start + position))
     }
     /// A region or station by code.
     pub fn locate(&self, code: &str) -> Option<Place> {
@@ -550,8 +549,10 @@ impl Election {
         if let Some(entry) = self.listed_station(station) {
             return Some(entry.code.clone());
         }
-        let (region, number) = self.tree.station_holder(station)?;
-        Some(format_station_code(self.region_code(region)?, number))
+        let (region, position) = self.tree.station_holder(station)?;
+        let entry = self.region_entry(region)?;
+        let number = entry.stations.number_at(position.checked_sub(1)?)?;
+        Some(format_station_code(&entry.code, number))
     }
     /// A listed station's entry (code, holder, name); `None` for a counted station.
     pub fn listed_station(&self, station: StationId) -> Option<&ListedStation> {

@@ -7,18 +7,19 @@
 
 use bincode::config::{Configuration, Fixint, Limit, LittleEndian};
 
-use crate::limits::DECODE_BUDGET_BYTES;
+use crate::limits::MAX_CANONICAL_BYTES;
 
 /// The canonical configuration's type.
-pub type CanonicalConfig = Configuration<LittleEndian, Fixint, Limit<DECODE_BUDGET_BYTES>>;
+pub type CanonicalConfig = Configuration<LittleEndian, Fixint, Limit<MAX_CANONICAL_BYTES>>;
 
-/// The canonical bincode configuration. Its limit is the decoder's allocation budget (see
-/// [`crate::limits`]); the length limit of a payload is checked before decoding.
+/// The canonical bincode configuration. Its limit is a payload's length limit, in bytes
+/// read: the model's types check every string's and list's length against the field's own
+/// limit before allocating (see `decoding.rs`), so nothing is counted at an in-memory size.
 pub const fn canonical() -> CanonicalConfig {
     bincode::config::standard()
         .with_fixed_int_encoding()
         .with_little_endian()
-        .with_limit::<DECODE_BUDGET_BYTES>()
+        .with_limit::<MAX_CANONICAL_BYTES>()
 }
 
 /// Prefix of the definition hash: `blake3(DEFINITION_DOMAIN || bincode(definition))`.

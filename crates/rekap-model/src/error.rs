@@ -148,6 +148,8 @@ pub enum DefinitionError {
         stations: u32,
         limit: u32,
     },
+    #[error("region {code:?}: station numbers: {problem}")]
+    BadStationNumbers { code: String, problem: String },
     #[error("station code {code:?} is not 1..=36 ASCII letters, digits, '.', '_', '-'")]
     BadStationCode { code: String },
     #[error(

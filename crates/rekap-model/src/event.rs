@@ -46,7 +46,7 @@ pub struct WitnessSignature {
 }
 
 /// A witness who refused to sign, with the reason, recorded by the official.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct WitnessRefusal {
     pub witness: [u8; 32],
     pub reason: String,
@@ -62,7 +62,7 @@ pub enum Resolution {
 }
 
 /// A domain event. Station codes are `<region code>-<nnn>` (see [`crate::regions`]).
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub enum Event {
     /// The registrar registers an officer with a role and a scope region.
     OfficerRegistered {
@@ -332,7 +332,7 @@ impl ApprovalStatement {
 // The genesis is inline although larger than the other variants: there is one per log, and
 // a boxed one would change every construction and pattern of it for a few hundred bytes.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub enum Payload {
     /// The first record: the election definition and the log it names (origin and log
     /// key), signed by its registrar.
@@ -375,6 +375,25 @@ fn check_definition_version(bytes: &[u8]) -> Result<(), DecodeError> {
     }
 }
 
+/// An `Events` payload (variant 1) carries its event count at offset 36: more than
+/// [`MAX_EVENTS_PER_PAYLOAD`] is refused as such before decoding.
+fn check_event_count(bytes: &[u8]) -> Result<(), DecodeError> {
+    let index: Option<[u8; 4]> = bytes.get(..4).and_then(|b| b.try_into().ok());
+    let events: Option<[u8; 8]> = bytes.get(36..44).and_then(|b| b.try_into().ok());
+    match (
+        index.map(u32::from_le_bytes),
+        events.map(u64::from_le_bytes),
+    ) {
+        (Some(1), Some(n)) => count(
+            "events per payload",
+            n.try_into().unwrap_or(usize::MAX),
+            MAX_EVENTS_PER_PAYLOAD,
+        )
+        .map_err(DecodeError::Limit),
+        _ => Ok(()),
+    }
+}
+
 /// Decodes payload bytes: never panics; refuses trailing bytes and anything over a limit.
 /// (A genesis definition is validated further by [`crate::Election::new`].)
 pub fn decode_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
@@ -385,6 +404,7 @@ pub fn decode_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
         });
     }
     check_definition_version(bytes)?;
+    check_event_count(bytes)?;
     let (payload, read): (Payload, usize) = bincode::decode_from_slice(bytes, canonical())
         .map_err(|error| DecodeError::Bincode(crate::encoding::decode_error_text(&error)))?;
     if read != bytes.len() {

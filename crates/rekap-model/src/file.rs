@@ -28,7 +28,8 @@
 //!   the last being the polling station; `plenary_levels` (keys) is required for a list and
 //!   overrides the preset's (district, regency, province) when given.
 //! - `regions`: a list of `{code, parent, level, name, stations}` (`parent` null at the top,
-//!   `stations` only on the level above the stations); or a CSV with the header
+//!   `stations` only on the level above the stations: a count, or station numbers as a
+//!   string, `"1-12,14,149"`); or a CSV with the header
 //!   `code,parent,level,name,stations` (read with the `csv` crate: RFC 4180 quoting, see
 //!   [`parse_regions_csv`]).
 //! - `include_regions`: keep only these regions, everything under them, and their ancestors
@@ -48,6 +49,7 @@ use crate::definition::{
 };
 use crate::error::DefinitionError;
 use crate::limits::*;
+use crate::numbers::StationNumbers;
 use crate::stations::ListedStation;
 
 /// The `format` a definition file must state.
@@ -136,8 +138,39 @@ pub struct RegionSpec {
     pub parent: Option<String>,
     pub level: String,
     pub name: String,
-    #[serde(default)]
-    pub stations: Option<u32>,
+    /// A count (`12`) or station numbers as the regions CSV writes them (`"1-12,14,149"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stations: Option<StationsSpec>,
+}
+
+/// A holder region's stations in a definition file: a count, or numbers with gaps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StationsSpec {
+    Count(u32),
+    Numbers(String),
+}
+
+impl StationsSpec {
+    /// The numbers, or what is wrong with them.
+    fn numbers(&self, code: &str) -> Result<StationNumbers, DefinitionError> {
+        match self {
+            StationsSpec::Count(count) if *count > MAX_STATIONS_PER_REGION => {
+                Err(DefinitionError::TooManyStationsInRegion {
+                    code: code.to_owned(),
+                    stations: *count,
+                    limit: MAX_STATIONS_PER_REGION,
+                })
+            }
+            StationsSpec::Count(count) => Ok(StationNumbers::counted(*count)),
+            StationsSpec::Numbers(text) => {
+                StationNumbers::parse(text).map_err(|problem| DefinitionError::BadStationNumbers {
+                    code: code.to_owned(),
+                    problem,
+                })
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,6 +292,10 @@ impl DefinitionFile {
                 let mut rows = RegionRows::default();
                 for r in specs {
                     let level = level_index(&levels, &r.level)?;
+                    let stations = match &r.stations {
+                        Some(spec) => spec.numbers(&r.code)?,
+                        None => StationNumbers::none(),
+                    };
                     rows.push(
                         &levels,
                         RegionEntry {
@@ -266,7 +303,7 @@ impl DefinitionFile {
                             code: r.code,
                             parent: r.parent.filter(|p| !p.is_empty()),
                             name: r.name,
-                            stations: r.stations.unwrap_or(0),
+                            stations,
                         },
                     )
                     .map_err(|problem| DefinitionError::BadStationRow { problem })?;
@@ -471,7 +508,8 @@ fn csv_read_error(error: &csv::Error, line: u64) -> DefinitionError {
 }
 
 /// Reads a regions CSV (`code,parent,level,name,stations`) into entries in file order. The
-/// `level` column holds level keys of `levels`; `stations` is empty or a count.
+/// `level` column holds level keys of `levels`; `stations` is empty, a count, or station
+/// numbers with gaps (`1-12,14,149`, see [`StationNumbers::parse`]).
 ///
 /// Parsing is the `csv` crate's (RFC 4180: quoted fields may hold commas, doubled quotes and
 /// line breaks; LF, CRLF and CR end a record; blank lines are skipped); a UTF-8 byte order
@@ -512,7 +550,7 @@ impl RegionRows {
             self.regions.push(row);
             return Ok(());
         }
-        if row.stations != 0 {
+        if !row.stations.is_empty() {
             return Err(format!(
                 "station {:?} has a station count; only its holder region may",
                 row.code
@@ -620,16 +658,8 @@ pub fn parse_region_rows<R: Read>(
             (field(0), field(1), field(2), field(3), field(4));
         let level = level_index(levels, level)
             .map_err(|e| csv_error(number, format!("field \"level\": {e}")))?;
-        let stations = if stations.is_empty() {
-            0
-        } else {
-            stations.parse::<u32>().map_err(|_| {
-                csv_error(
-                    number,
-                    format!("field \"stations\": {stations:?} is not a count"),
-                )
-            })?
-        };
+        let stations = StationNumbers::parse(stations)
+            .map_err(|problem| csv_error(number, format!("field \"stations\": {problem}")))?;
         if out.stations.len() >= MAX_LISTED_STATIONS {
             return Err(DefinitionError::TooMany {
                 field: "listed stations",

@@ -7,7 +7,7 @@
 //! rotates it with a `LogKeyRotated` payload; the new key signs every checkpoint whose tree
 //! holds the rotating record, the old key only the smaller ones.
 
-use bincode::{Decode, Encode};
+use bincode::Encode;
 
 use crate::definition::ElectionDefinition;
 use crate::error::Refusal;
@@ -18,7 +18,7 @@ pub const MAX_ORIGIN_BYTES: usize = 200;
 
 /// The transparency log a genesis names: the origin line of every checkpoint and the key
 /// that signs the first ones.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct LogIdentity {
     /// The checkpoints' origin line, also the log key's name in its C2SP vkey.
     pub origin: String,
@@ -27,7 +27,7 @@ pub struct LogIdentity {
 }
 
 /// The first record's payload: the election definition and its log.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct Genesis {
     pub definition: ElectionDefinition,
     pub log: LogIdentity,

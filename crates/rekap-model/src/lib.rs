@@ -5,6 +5,7 @@
 //!   hash, and the validated [`Election`].
 //! - [`file`]: the JSON definition file and the regions CSV.
 //! - [`regions`]: the region tree with implicit polling stations and their codes.
+//! - [`numbers`]: a holder region's station numbers, as ranges (`1-12,14,149`).
 //! - [`stations`]: stations listed in the definition; the spellings of a station code.
 //! - [`sheet`]: the tally sheet, its hard rules and soft-rule flags.
 //! - [`event`]: events, payloads, ids, the approval statement witnesses sign.
@@ -13,6 +14,7 @@
 //! - [`rule`]: the numbered rules of docs/RULES.md each refusal names.
 //! - [`limits`]: every limit.
 
+mod decoding;
 pub mod definition;
 pub mod encoding;
 pub mod error;
@@ -23,6 +25,7 @@ mod flag_text;
 mod genesis;
 mod keys;
 pub mod limits;
+pub mod numbers;
 pub mod regions;
 mod requirements;
 pub mod rule;
@@ -43,8 +46,9 @@ pub use event::{
     decode_payload, encode_payload, Act, ApprovalStatement, Envelope, Event, EventId, Payload,
     Resolution, WitnessRefusal, WitnessSignature,
 };
-pub use file::{parse_region_rows, parse_regions_csv, DefinitionFile, RegionRows};
+pub use file::{parse_region_rows, parse_regions_csv, DefinitionFile, RegionRows, StationsSpec};
 pub use genesis::{default_origin, Genesis, LogIdentity, LogKeyPeriod, LogKeys, MAX_ORIGIN_BYTES};
+pub use numbers::{NumberRange, StationNumbers};
 pub use regions::{Place, RegionIdx, RegionTree, StationId};
 pub use rule::Rule;
 pub use sheet::{

@@ -2,22 +2,13 @@
 //! CSV or decoded payload can make it allocate without bound. Each violation is a specific
 //! error naming the limit.
 //!
-//! A payload is at most [`MAX_CANONICAL_BYTES`] long. Decoding, bincode also bounds what it
-//! may allocate: a running count of the bytes read plus every list element announced but
-//! not yet read, counted at its *in-memory* size. Large events followed by many small ones
-//! push that count past the payload's length, so the count's budget,
-//! [`DECODE_BUDGET_BYTES`], is twice the length limit: every payload within the limits
-//! decodes (`tests/payload.rs` builds the worst case; `tests/format.rs` checks the bound).
+//! A payload is at most [`MAX_CANONICAL_BYTES`] long, checked before decoding. Decoding
+//! checks every string's and list's length prefix against its field's limit below before
+//! allocating anything for it (docs/FORMAT.md lists them field by field), so what a payload
+//! can make a decoder allocate is bounded by these plain numbers, not by in-memory sizes.
 
 /// Longest canonical byte string (payload) the model encodes or decodes.
 pub const MAX_CANONICAL_BYTES: usize = 16 * 1024 * 1024;
-
-/// bincode's allocation budget while decoding: at most the bytes read plus the in-memory
-/// size of the list elements announced and not yet read. Three times the length limit: a
-/// genesis at every limit (regions, listed stations, officers, contests and one contest's
-/// parts) has at most 35.2 MB pending, an events payload 26.7 MB; `tests/format.rs` checks
-/// both bounds.
-pub const DECODE_BUDGET_BYTES: usize = 3 * MAX_CANONICAL_BYTES;
 
 /// Bytes of an election name, contest name, pair name, region name or level display name.
 pub const MAX_NAME_BYTES: usize = 200;
@@ -40,13 +31,18 @@ pub const MAX_REGIONS: usize = 110_000;
 /// Polling stations under one region of the level just above the stations (Indonesia 2024:
 /// at most 451 per village). Station numbers are three digits.
 pub const MAX_STATIONS_PER_REGION: u32 = 999;
-/// Polling stations in one election (Indonesia 2024 general election: about 820,000).
+/// Ranges of station numbers of one region ([`crate::numbers::StationNumbers`]): as many
+/// as 999 numbers can make apart (`1,3,5,..,999`).
+pub const MAX_STATION_RANGES_PER_REGION: usize = 500;
+/// Polling stations in one election (Indonesia 2024 general election: about 820,000). Counted
+/// stations, with or without gaps in their numbers, cost the genesis 8 bytes per holder
+/// region and 4 per range, whatever their number.
 pub const MAX_STATIONS: u64 = 2_000_000;
 /// Stations listed explicitly in one definition (a US state: Texas about 9,000 precincts,
-/// California about 20,000). Bounded by the genesis payload: a listed station takes at least
-/// 27 encoded bytes and 72 in memory, and with every other list at its limit this many
-/// still decode within [`DECODE_BUDGET_BYTES`]. A national Indonesian list (about 820,000
-/// TPS) does not fit one genesis; such an election counts its stations per village.
+/// California about 20,000), each a row with its own code and name (27 to 300 encoded
+/// bytes); the limit keeps that many rows within one 16 MiB genesis payload. A national Indonesian list (about 820,000 TPS) gives each village its station
+/// numbers instead (`1-12,14,149`, [`crate::numbers`]), a few bytes per village, up to
+/// [`MAX_STATIONS`].
 pub const MAX_LISTED_STATIONS: usize = 90_000;
 /// Contests in one definition (2024 regional elections: 545).
 pub const MAX_CONTESTS: usize = 1_000;

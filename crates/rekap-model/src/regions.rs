@@ -5,11 +5,12 @@
 //! region's index in that list is its [`RegionIdx`] and lookups by code are a binary search.
 //!
 //! **Station codes.** Counted stations are not listed: a region of the level just above the
-//! stations (a village in Indonesia) states how many stations it has, and its stations are
-//! numbered 1..=n with the code `<region code>-<nnn>`, the number zero-padded to exactly three
-//! digits (e.g. `6472010001-001`; at most [`MAX_STATIONS_PER_REGION`] = 999 per region, so the
-//! code order of a region's stations is their number order). Any other spelling (`-1`,
-//! `-0001`) is not a station code. Region codes never contain `-`.
+//! stations (a village in Indonesia) states its stations' numbers (a count n for 1..=n, or
+//! ranges with gaps, [`crate::numbers`]), and each station has the code
+//! `<region code>-<nnn>`, the number zero-padded to exactly three digits (e.g.
+//! `6472010001-001`; numbers 1..=[`MAX_STATIONS_PER_REGION`] = 999, so the code order of a
+//! region's stations is their number order). Any other spelling (`-1`, `-0001`) is not a
+//! station code. Region codes never contain `-`.
 //!
 //! **Station ids.** Each station also has a dense [`StationId`]: stations are numbered
 //! 0..total in depth-first order of the tree, children visited in code order. So the stations
@@ -188,19 +189,27 @@ impl RegionTree {
                     p as u32
                 }
             };
-            if region.stations > 0 && region.level != holder_level {
+            if !region.stations.is_empty() && region.level != holder_level {
                 return Err(DefinitionError::StationsAtWrongLevel {
                     code: region.code.clone(),
                     level: region.level,
                 });
             }
-            if region.stations > MAX_STATIONS_PER_REGION {
+            let count = region.stations.count();
+            if region.stations.is_plain_count() && count > MAX_STATIONS_PER_REGION {
                 return Err(DefinitionError::TooManyStationsInRegion {
                     code: region.code.clone(),
-                    stations: region.stations,
+                    stations: count,
                     limit: MAX_STATIONS_PER_REGION,
                 });
             }
+            region
+                .stations
+                .check()
+                .map_err(|problem| DefinitionError::BadStationNumbers {
+                    code: region.code.clone(),
+                    problem,
+                })?;
             nodes.push(Node {
                 parent,
                 level: region.level,
@@ -243,7 +252,10 @@ impl RegionTree {
                 if next == u32::MAX {
                     // First visit: the region's stations come before its children's.
                     n.first_station = next_station as u32;
-                    let counted = regions.get(node as usize).map(|r| r.stations).unwrap_or(0);
+                    let counted = regions
+                        .get(node as usize)
+                        .map(|r| r.stations.count())
+                        .unwrap_or(0);
                     let stations = counted + listed.count(node);
                     if stations > 0 {
                         listed.number(node, next_station as u32);
@@ -359,7 +371,8 @@ impl RegionTree {
             .map(|n| n.first_station..n.end_station)
             .unwrap_or(0..0)
     }
-    /// The region holding a station, and the station's number within it (1-based).
+    /// The region holding a station, and the station's place among the region's stations
+    /// (1-based; the station's number only where the numbers have no gap).
     pub fn station_holder(&self, station: StationId) -> Option<(RegionIdx, u32)> {
         if station.0 >= self.station_count {
             return None;
@@ -466,7 +479,7 @@ mod tests {
                 parent: None,
                 level: 0,
                 name: code.clone(),
-                stations: 1,
+                stations: crate::numbers::StationNumbers::counted(1),
             })
             .collect();
         let tree = RegionTree::build(&[level("region"), level("station")], &regions, &[])

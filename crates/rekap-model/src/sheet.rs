@@ -46,7 +46,7 @@ pub struct Ballots {
 }
 
 /// The numbers of one station's sheet for one contest.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Encode)]
 pub struct TallySheet {
     pub registered: VoterLists,
     pub voted: VotedLists,

@@ -3,8 +3,9 @@
 //! A region of the level just above the stations (the *holder*: a village in Indonesia, a
 //! county in a US state) has its stations in one of two forms, never both:
 //!
-//! - **counted**: `RegionEntry::stations` = n, stations `<region code>-001` .. `-<n>`
-//!   (generated elections, the presets; see [`crate::regions`]);
+//! - **counted**: `RegionEntry::stations` gives their numbers, a count n (`-001` .. `-<n>`)
+//!   or ranges with gaps (`1-12,14,149`), stations `<region code>-<nnn>` (generated
+//!   elections, the presets, national lists; see [`crate::numbers`], [`crate::regions`]);
 //! - **listed**: rows of the station level, each a [`ListedStation`] with its own code, its
 //!   holder and a display name (real station lists, with gaps and any numbering).
 //!
@@ -17,7 +18,7 @@
 //! the station, whichever form the definition uses ([`alternative_spelling`]); output prints
 //! the definition's form.
 
-use bincode::{Decode, Encode};
+use bincode::Encode;
 
 use crate::definition::RegionEntry;
 use crate::error::DefinitionError;
@@ -25,7 +26,7 @@ use crate::limits::*;
 use crate::regions::{split_station_code, StationId};
 
 /// One polling station listed in the definition (a row of the station level).
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct ListedStation {
     /// 1..=36 bytes of ASCII letters, digits, `.`, `_`, `-`; unique among stations and regions.
     pub code: String,
@@ -129,7 +130,7 @@ impl ListedStations {
                     parent: station.parent.clone(),
                 });
             }
-            if entry.is_some_and(|r| r.stations > 0) {
+            if entry.is_some_and(|r| !r.stations.is_empty()) {
                 return Err(DefinitionError::StationsCountedAndListed {
                     code: station.parent.clone(),
                 });

@@ -8,10 +8,6 @@ use std::time::Instant;
 use common::*;
 use rekap_model::*;
 
-fn build(json: &serde_json::Value) -> Result<Election, DefinitionError> {
-    DefinitionFile::from_json(&json.to_string())?.build(None::<&[u8]>)
-}
-
 fn build_err(json: serde_json::Value) -> DefinitionError {
     build(&json).expect_err("definition should be refused")
 }
@@ -109,7 +105,7 @@ fn csv_quoting_and_errors_name_the_line() {
         "code,parent,level,name,stations\r\n1207281007,120728,village,\"LUBUK PAKAM I,II\",22\r\n";
     let entries = parse_regions_csv(csv.as_bytes(), &levels).expect("parses");
     assert_eq!(entries[0].name, "LUBUK PAKAM I,II");
-    assert_eq!(entries[0].stations, 22);
+    assert_eq!(entries[0].stations, StationNumbers::counted(22));
     assert_eq!(entries[0].level, 3);
     let bad = |text: &str| parse_regions_csv(text.as_bytes(), &levels).expect_err("refused");
     assert!(matches!(

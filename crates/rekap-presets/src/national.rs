@@ -25,7 +25,8 @@ use rekap_model::file::{LevelSpec, LevelsSpec, OfficerSpec};
 use rekap_model::limits::{MAX_STATIONS, MAX_STATIONS_PER_REGION};
 use rekap_model::regions::format_station_code;
 use rekap_model::{
-    indonesia_levels, Ballots, Level, RegionEntry, TallySheet, Turnout, VotedLists, VoterLists,
+    indonesia_levels, Ballots, Level, RegionEntry, StationNumbers, TallySheet, Turnout, VotedLists,
+    VoterLists,
 };
 
 use crate::definition::{definition_json, DefinitionParts};
@@ -126,7 +127,7 @@ fn national_regions() -> Result<Vec<RegionEntry>, PresetError> {
         parent: None,
         level: 0,
         name: "INDONESIA".to_string(),
-        stations: 0,
+        stations: StationNumbers::none(),
     });
     regions.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(regions)
@@ -148,7 +149,7 @@ fn scale_stations(regions: &mut [RegionEntry], stations: u32) -> Result<(), Pres
         .collect();
     let weights: Vec<u64> = villages
         .iter()
-        .map(|&i| u64::from(regions[i].stations))
+        .map(|&i| u64::from(regions[i].stations.count()))
         .collect();
     let least = u64::from(u64::from(stations) >= villages.len() as u64);
     let counts = split_within(
@@ -160,7 +161,7 @@ fn scale_stations(regions: &mut [RegionEntry], stations: u32) -> Result<(), Pres
     )?;
     for (&i, count) in villages.iter().zip(counts) {
         // At most 999 by the bound above.
-        regions[i].stations = count as u32;
+        regions[i].stations = StationNumbers::counted(count as u32);
     }
     Ok(())
 }
@@ -177,9 +178,9 @@ fn national_sheets(
     for region in regions.iter().filter(|r| r.level == PROVINCE_LEVEL) {
         province_share.insert(region.code.as_str(), random.between(350, 650) as u32);
     }
-    let total: u64 = regions.iter().map(|r| u64::from(r.stations)).sum();
+    let total: u64 = regions.iter().map(|r| u64::from(r.stations.count())).sum();
     let mut sheets = Vec::with_capacity(total as usize);
-    for village in regions.iter().filter(|r| r.stations > 0) {
+    for village in regions.iter().filter(|r| !r.stations.is_empty()) {
         let province = ancestor_at(&by_code, &village.code, PROVINCE_LEVEL).ok_or_else(|| {
             PresetError::data(
                 "regions",
@@ -188,7 +189,7 @@ fn national_sheets(
         })?;
         let base = province_share.get(province).copied().unwrap_or(500);
         let village_share = base + random.between(0, 120) as u32 - 60;
-        for number in 1..=village.stations {
+        for number in village.stations.numbers() {
             let share = village_share + random.between(0, 80) as u32 - 40;
             sheets.push((
                 format_station_code(&village.code, number),

@@ -81,7 +81,9 @@ pub fn to_csv(regions: &[RegionEntry], levels: &[Level]) -> Result<String, Prese
         out.push(',');
         push_field(&mut out, &region.name);
         out.push(',');
-        if region.level == holder_level {
+        if region.level == holder_level && region.stations.is_empty() {
+            out.push('0');
+        } else if region.level == holder_level {
             out.push_str(&region.stations.to_string());
         }
         out.push('\n');

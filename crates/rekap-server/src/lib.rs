@@ -95,6 +95,7 @@ pub enum ServeError {
 struct Listening {
     runtime: tokio::runtime::Runtime,
     listener: std::net::TcpListener,
+    signals: StopSignals,
 }
 
 fn listen(
@@ -115,8 +116,15 @@ fn listen(
     listener
         .set_nonblocking(true)
         .map_err(ServeError::Runtime)?;
+    // Before anyone is told the address: a SIGTERM sent the moment "listening" is read
+    // must stop the server gracefully, not kill it with the signal's default action.
+    let signals = StopSignals::register(&runtime);
     on_listening(address);
-    Ok(Listening { runtime, listener })
+    Ok(Listening {
+        runtime,
+        listener,
+        signals,
+    })
 }
 
 impl Listening {
@@ -131,6 +139,7 @@ impl Listening {
         let shared = app.shared.clone();
         let router = api::router(app, &config.http);
         let listener = self.listener;
+        let signals = self.signals;
         let served = self.runtime.block_on(async move {
             let listener =
                 tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
@@ -138,7 +147,7 @@ impl Listening {
                 listener,
                 router.into_make_service_with_connect_info::<SocketAddr>(),
             )
-            .with_graceful_shutdown(stop_signal(stop))
+            .with_graceful_shutdown(signals.stopped(stop))
             .await
             .map_err(ServeError::Runtime)
         });
@@ -159,6 +168,10 @@ pub fn serve(
 ) -> Result<(), ServeError> {
     let listening = listen(&config, on_listening)?;
     let shared = Arc::new(writer::Shared::default());
+    // Bundles are read beside the writer; without a reader they go through its queue.
+    if let Ok(reader) = storage.reader() {
+        let _ = shared.log_reader.set(reader);
+    }
     let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_capacity.max(1));
     let failure: Arc<Mutex<Option<LedgerError>>> = Arc::default();
     let (started, started_receiver) = tokio::sync::oneshot::channel::<()>();
@@ -247,23 +260,54 @@ pub fn serve_read_only<F: follow::Follower>(
     thread.join().map_err(|_| ServeError::WriterPanicked)
 }
 
-/// SIGTERM, SIGINT, or the writer failing to start (its `started` sender dropped).
-async fn stop_signal(writer_failed: tokio::sync::oneshot::Receiver<()>) {
-    let interrupt = tokio::signal::ctrl_c();
+/// SIGTERM and SIGINT, registered while the runtime starts (the handlers replace the
+/// signals' default action from then on); `None` where registering failed.
+struct StopSignals {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn register(runtime: &tokio::runtime::Runtime) -> StopSignals {
+        let _context = runtime.enter();
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            StopSignals {
+                terminate: signal(SignalKind::terminate()).ok(),
+                interrupt: signal(SignalKind::interrupt()).ok(),
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate => {}
-        _ = writer_failed => {}
+        #[cfg(not(unix))]
+        StopSignals {}
+    }
+
+    /// SIGTERM, SIGINT, or the writer failing to start (its `started` sender dropped).
+    async fn stopped(self, writer_failed: tokio::sync::oneshot::Receiver<()>) {
+        #[cfg(unix)]
+        {
+            let received = |signal: Option<tokio::signal::unix::Signal>| async move {
+                match signal {
+                    Some(mut signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = received(self.terminate) => {}
+                _ = received(self.interrupt) => {}
+                _ = writer_failed => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = writer_failed => {}
+            }
+        }
     }
 }

@@ -6,7 +6,9 @@
 //! back once the last reader lets go of it and catches up on the records it missed.
 //!
 //! Nothing is cloned per publish: a record costs two more runs through the model (one per
-//! replica, microseconds for a sheet) and a publish costs building the totals view. The
+//! replica, microseconds for a sheet) and a publish costs the totals view: brought forward
+//! from the published one (the lines above the stations whose sheets changed, a copy of
+//! the rest) when only sheets changed, else built whole. The
 //! writer's thread only sends the records it appended; every replica is of a committed
 //! head, so a read never sees a state the log does not hold.
 
@@ -17,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use rekap_ledger::view::TotalsView;
 use rekap_log::Head;
-use rekap_model::{Envelope, Payload, State};
+use rekap_model::{Envelope, Event, Payload, State};
 use rekap_projection::{Projection, RaisedFlag};
 
 use crate::snapshot::Snapshot;
@@ -121,7 +123,12 @@ pub fn run(
     interval: Duration,
 ) {
     let spare = Replica::of(head, state.clone(), flags.clone());
-    let current = publish(&shared, Replica::of(head, state, flags));
+    // The projection computes lazily; a region's digest needs every digest under it, so
+    // the first totals view a replica brings forward would compute the whole country's
+    // (a second of a core nationally) while serving. Computed now, before /readyz: the
+    // published replica computes its own by building its first view below.
+    let _ = spare.projection.projection_digest(&spare.state);
+    let current = publish(&shared, Replica::of(head, state, flags), None);
     let mut publisher = Publisher {
         shared,
         spare: Some(spare),
@@ -190,7 +197,10 @@ impl Publisher {
     }
 
     fn publish(&mut self, replica: Replica) {
-        let current = publish(&self.shared, replica);
+        let current = &self.current.snapshot;
+        let sheets_only = only_sheets_after(&self.commits, current.head.count);
+        let earlier = sheets_only.then_some(&**current);
+        let current = publish(&self.shared, replica, earlier);
         self.previous = Some(std::mem::replace(&mut self.current, current));
     }
 
@@ -224,8 +234,29 @@ impl Publisher {
     }
 }
 
-/// Makes `replica` the readers' snapshot; its projection stays with the publisher.
-fn publish(shared: &Shared, replica: Replica) -> Published {
+/// Whether every record after seq `after` in `commits` holds only sheets and corrections
+/// that answer no objection: then the stations they name are all that changed in the
+/// totals view (approvals, objections, voids and the rest change other lines).
+fn only_sheets_after(commits: &[Committed], after: u64) -> bool {
+    let records = commits.iter().flat_map(|committed| &committed.records);
+    records
+        .filter(|(envelope, _)| envelope.seq > after)
+        .all(|(_, payload)| match payload {
+            Payload::Events { events, .. } => events.iter().all(|event| {
+                matches!(
+                    event,
+                    Event::SheetSubmitted { .. } | Event::SheetCorrected { answers: None, .. }
+                )
+            }),
+            _ => false,
+        })
+}
+
+/// Makes `replica` the readers' snapshot; its projection stays with the publisher. With
+/// `earlier`, the published snapshot of an earlier head when only sheets changed since, its
+/// totals view is brought forward (the lines above the stations whose sheets changed)
+/// instead of built whole.
+fn publish(shared: &Shared, replica: Replica, earlier: Option<&Snapshot>) -> Published {
     let Replica {
         head,
         state,
@@ -233,7 +264,14 @@ fn publish(shared: &Shared, replica: Replica) -> Published {
         flags_before,
     } = replica;
     let started = Instant::now();
-    let totals = TotalsView::of(&state, &projection, &head, None);
+    let patched = earlier.and_then(|earlier| {
+        let touched = state.entries().get(earlier.state.entries().len()..)?;
+        let stations = touched.iter().map(|entry| entry.station);
+        earlier
+            .totals()
+            .patched(&state, &projection, &head, stations)
+    });
+    let totals = patched.unwrap_or_else(|| TotalsView::of(&state, &projection, &head, None));
     shared
         .metrics
         .totals_view_seconds

@@ -1,7 +1,9 @@
 //! The published transparency log: the checkpoint the server (or a mirror) serves and the
 //! tree of its size, kept in [`crate::writer::Shared`] so that `/tlog/checkpoint` and the
 //! hash tiles are answered on the request threads, never by the thread owning the ledger.
-//! Only the bundles (entry and record bundles) read the log; see [`read_bundle`].
+//! Entry and record bundles read the log: on a server from the segment file beside the
+//! writer (a lock-free reader of its durable chunks), on a mirror through its follower's
+//! queue ([`read_bundle`]).
 
 use std::sync::Arc;
 
@@ -11,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use rekap_ledger::checkpoints::SignedCheckpoint;
 use rekap_ledger::tiles::{self, Resource, TilesError};
 use rekap_ledger::Ledger;
+use rekap_log::storage::segment_reader::SegmentReader;
 use rekap_log::Storage;
 use rekap_tlog::tile_path::TilePath;
 use rekap_tlog::{Tree, TILE_WIDTH};
@@ -62,24 +65,10 @@ pub async fn tile(
             index,
             width,
         }) => hash_tile(&state, level, index, width)?,
-        _ => {
-            let (reply, answered) = oneshot::channel();
-            app.enqueue(Request::Bundle {
-                resource,
-                state,
-                reply,
-            })?;
-            answered
-                .await
-                .map_err(|_| Problem::internal("the log's reader stopped before answering"))?
-                .map_err(|(not_found, why)| {
-                    if not_found {
-                        Problem::not_found(why)
-                    } else {
-                        Problem::internal(why)
-                    }
-                })?
-        }
+        _ => match app.shared.log_reader.get() {
+            Some(reader) => bundle_beside_the_writer(reader.clone(), resource, state).await?,
+            None => queued_bundle(&app, resource, state).await?,
+        },
     };
     let (content_type, cache) = if resource == Resource::Checkpoint {
         ("text/plain; charset=utf-8", "no-cache")
@@ -130,10 +119,58 @@ pub fn read_bundle<S: Storage>(
     state: &TlogState,
     resource: &Resource,
 ) -> Result<Vec<u8>, (bool, String)> {
-    tiles::read(ledger.log(), &state.tree, &state.checkpoint, resource).map_err(|error| {
-        let not_found = matches!(error, TilesError::NotFound { .. } | TilesError::BadPath(_));
-        (not_found, error.to_string())
-    })
+    tiles::read(ledger.log(), &state.tree, &state.checkpoint, resource)
+        .map_err(|error| bundle_error(&error))
+}
+
+/// An entry or record bundle read by the thread that owns the ledger (a mirror's
+/// follower), through its queue.
+async fn queued_bundle(
+    app: &App,
+    resource: Resource,
+    state: Arc<TlogState>,
+) -> Result<Vec<u8>, Problem> {
+    let (reply, answered) = oneshot::channel();
+    app.enqueue(Request::Bundle {
+        resource,
+        state,
+        reply,
+    })?;
+    answered
+        .await
+        .map_err(|_| Problem::internal("the log's reader stopped before answering"))?
+        .map_err(bundle_problem)
+}
+
+/// An entry or record bundle read from the segment file on a blocking thread of the
+/// runtime, beside the writer: the reader sees only durable chunks, and every chunk the
+/// published checkpoint covers is durable (checkpoints are signed after commits).
+async fn bundle_beside_the_writer(
+    reader: SegmentReader,
+    resource: Resource,
+    state: Arc<TlogState>,
+) -> Result<Vec<u8>, Problem> {
+    let read = tokio::task::spawn_blocking(move || {
+        tiles::read_bundle(&resource, state.size(), |seq| reader.chunks_from(seq))
+            .map_err(|error| bundle_error(&error))
+    });
+    read.await
+        .map_err(|_| Problem::internal("the log's reader stopped before answering"))?
+        .map_err(bundle_problem)
+}
+
+fn bundle_problem((not_found, why): (bool, String)) -> Problem {
+    if not_found {
+        Problem::not_found(why)
+    } else {
+        Problem::internal(why)
+    }
+}
+
+/// A bundle's error: `(true, why)` is a not-found.
+fn bundle_error(error: &TilesError) -> (bool, String) {
+    let not_found = matches!(error, TilesError::NotFound { .. } | TilesError::BadPath(_));
+    (not_found, error.to_string())
 }
 
 /// Whether `resource` is a partial tile whose full tile exists in the tree of `size` (the

@@ -55,7 +55,8 @@ pub enum Request {
         reply: oneshot::Sender<Result<(ApprovalStatement, Head), String>>,
     },
     /// An entry or record bundle of the published tile tree (`/tlog/tile/entries/...`,
-    /// `/tlog/records/...`), read from the log; `Err((true, why))` is a not-found.
+    /// `/tlog/records/...`), read from the log on a mirror (a server reads them beside
+    /// the writer: `Shared::log_reader`); `Err((true, why))` is a not-found.
     Bundle {
         resource: Resource,
         state: Arc<TlogState>,
@@ -97,6 +98,10 @@ pub struct Shared {
     /// The log's verifier key (C2SP vkey) that signs those checkpoints, if the store has a
     /// log key: the portal's "Cek TPS saya" shows it beside the checkpoint it verified.
     pub log_vkey: std::sync::OnceLock<String>,
+    /// A reader of the log's durable chunks beside the writer (a server's segment store),
+    /// for `/tlog/` bundles on the request threads; unset on a mirror, whose bundles go
+    /// through its follower's queue.
+    pub log_reader: std::sync::OnceLock<rekap_log::storage::segment_reader::SegmentReader>,
     /// Set once the HTTP side has stopped and answered every request: the writer then
     /// finishes what is queued and returns.
     pub stopping: AtomicBool,
@@ -113,6 +118,7 @@ impl Default for Shared {
             tlog_missing: RwLock::new("no checkpoint is signed yet".into()),
             mirror_status: RwLock::new(None),
             log_vkey: std::sync::OnceLock::new(),
+            log_reader: std::sync::OnceLock::new(),
             stopping: AtomicBool::new(false),
         }
     }

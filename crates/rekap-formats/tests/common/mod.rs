@@ -4,14 +4,9 @@
 
 use std::path::PathBuf;
 
-use ed25519_dalek::SigningKey;
 use rekap_model::*;
 
-pub fn pk(seed: u8) -> [u8; 32] {
-    SigningKey::from_bytes(&[seed; 32])
-        .verifying_key()
-        .to_bytes()
-}
+pub use rekap_test_kit::{log_key, pk};
 
 pub const REGISTRAR: u8 = 1;
 pub const OPERATOR: u8 = 8;
@@ -74,11 +69,4 @@ pub fn apply(state: &mut State, events: Vec<Event>) {
     state
         .execute_payload(&envelope, &payload, &AnyApproval)
         .expect("payload is accepted");
-}
-
-/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
-pub fn log_key() -> [u8; 32] {
-    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
-        .verifying_key()
-        .to_bytes()
 }

@@ -3,9 +3,9 @@
 //! of sheets CSV rows.
 #![allow(dead_code)]
 
-use ed25519_dalek::SigningKey;
 use rekap_import::{plan_import, ImportError, ImportLimits, ImportPlan, RowProblem};
 use rekap_model::*;
+pub use rekap_test_kit::{log_key, pk};
 
 pub const REGISTRAR: u8 = 1;
 /// Operator, scope district 647201 (stations 6472010001-001..003, 6472010002-001..002).
@@ -24,10 +24,6 @@ pub const STATIONS: [&str; 5] = [
     "6472010002-001",
     "6472010002-002",
 ];
-
-pub fn pk(n: u8) -> [u8; 32] {
-    SigningKey::from_bytes(&[n; 32]).verifying_key().to_bytes()
-}
 
 fn definition_json() -> serde_json::Value {
     let officer = |n: u8, role: &str, scope: &str| serde_json::json!({ "key": hex::encode(pk(n)), "role": role, "scope": scope });
@@ -123,39 +119,7 @@ pub fn apply(state: &mut State, author: u8, events: Vec<Event>) {
 
 /// A sheet that passes every hard rule: votes as given, 2 invalid, registered = cast + 40.
 pub fn sheet(votes: &[u32]) -> TallySheet {
-    let valid: u32 = votes.iter().sum();
-    let invalid = 2;
-    let used = valid + invalid;
-    let male = used / 2;
-    let registered = used + 40;
-    let received = registered + 6;
-    TallySheet {
-        registered: VoterLists {
-            dpt: registered,
-            dpph: 0,
-            dptb: 0,
-        },
-        voted: VotedLists {
-            dpt: Turnout {
-                male: Some(male),
-                female: Some(used - male),
-                total: used,
-            },
-            dpph: Turnout::default(),
-            dptb: Turnout::default(),
-        },
-        ballots: Ballots {
-            received,
-            used,
-            damaged: 1,
-            unused: received - used - 1,
-        },
-        votes: votes.to_vec(),
-        valid,
-        invalid,
-        votes_only: false,
-        votes_by_type: Vec::new(),
-    }
+    rekap_test_kit::sheet_with_split(votes)
 }
 
 /// The header of the files these tests write: every column, three pairs.
@@ -258,11 +222,4 @@ pub fn assert_has(problems: &[RowProblem], line: u64, field: Option<&str>, text:
             .collect::<Vec<_>>()
             .join("\n")
     );
-}
-
-/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
-pub fn log_key() -> [u8; 32] {
-    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
-        .verifying_key()
-        .to_bytes()
 }

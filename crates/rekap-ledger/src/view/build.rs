@@ -127,10 +127,10 @@ fn encode(
 }
 
 /// Regions grouped by level, each level in tree order (breadth first from the roots).
-struct LevelOrder {
+pub(super) struct LevelOrder {
     regions: Vec<RegionIdx>,
     /// Row of each region, by region index.
-    row_of: Vec<u32>,
+    pub(super) row_of: Vec<u32>,
     /// Per row: its first child's row (where its children would start if it has none),
     /// and how many children it has.
     children: Vec<(u32, u32)>,
@@ -166,7 +166,7 @@ fn scoped_ranges(state: &State, contest: ContestIdx, order: &LevelOrder) -> Vec<
     ranges
 }
 
-fn level_order(state: &State) -> LevelOrder {
+pub(super) fn level_order(state: &State) -> LevelOrder {
     let tree = state.election().tree();
     let mut regions = Vec::with_capacity(tree.region_count() as usize);
     let mut queue: VecDeque<RegionIdx> = tree.roots().iter().copied().collect();
@@ -257,7 +257,7 @@ fn code_index(state: &State, order: &LevelOrder) -> Vec<u8> {
         .collect()
 }
 
-fn lines_of(
+pub(super) fn lines_of(
     state: &State,
     projection: &Projection,
     contest: ContestIdx,

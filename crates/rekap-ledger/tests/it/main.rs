@@ -1,9 +1,9 @@
 //! Integration tests of rekap-ledger.
 
-use ed25519_dalek::SigningKey;
 use rekap_ledger::{Ledger, LedgerError};
 use rekap_log::{MemoryStorage, SledStorage};
 use rekap_model::*;
+use rekap_test_kit::{log_key, signing as key};
 
 mod checkpoints;
 mod follow;
@@ -16,10 +16,6 @@ const OPERATOR: u8 = 2;
 const OFFICIAL: u8 = 3;
 const CONTEST: &str = "gubernur-64";
 const T0: u64 = 1_732_665_600_000;
-
-fn key(n: u8) -> SigningKey {
-    SigningKey::from_bytes(&[n; 32])
-}
 
 fn definition() -> ElectionDefinition {
     let officer = |n: u8, role: &str, scope: &str| serde_json::json!({"key": hex::encode(key(n).verifying_key().to_bytes()), "role": role, "scope": scope});
@@ -47,43 +43,8 @@ fn definition() -> ElectionDefinition {
         .clone()
 }
 
-fn sheet(one: u32, two: u32) -> TallySheet {
-    let valid = one + two;
-    let used = valid + 1;
-    TallySheet {
-        registered: VoterLists {
-            dpt: used + 10,
-            dpph: 0,
-            dptb: 0,
-        },
-        voted: VotedLists {
-            dpt: Turnout {
-                male: None,
-                female: None,
-                total: used,
-            },
-            ..VotedLists::default()
-        },
-        ballots: Ballots {
-            received: used + 12,
-            used,
-            damaged: 0,
-            unused: 12,
-        },
-        votes: vec![one, two],
-        valid,
-        invalid: 1,
-        votes_only: false,
-        votes_by_type: Vec::new(),
-    }
-}
-
 fn submit(station: &str, one: u32, two: u32) -> Event {
-    Event::SheetSubmitted {
-        station: station.into(),
-        contest: CONTEST.into(),
-        sheet: sheet(one, two),
-    }
+    rekap_test_kit::submit(station, CONTEST, rekap_test_kit::sheet(&[one, two]))
 }
 
 fn province_totals<S: rekap_log::Storage>(ledger: &Ledger<S>) -> Vec<u64> {
@@ -278,11 +239,4 @@ fn works_on_a_sled_store() {
     }
     let ledger = Ledger::open(SledStorage::open(&path).unwrap()).unwrap();
     assert_eq!(province_totals(&ledger), vec![7, 8]);
-}
-
-/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
-pub fn log_key() -> [u8; 32] {
-    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
-        .verifying_key()
-        .to_bytes()
 }

@@ -198,3 +198,64 @@ fn malformed_tiles_and_bundles_are_refused_with_their_path() {
     assert!(tiles::parse_record_bundle("r", &longer, 44).is_err());
     assert!(tiles::parse_hash_tile("t", &read("tile/0/000")[1..], 256).is_err());
 }
+
+/// `rekap serve` reads bundles from the segment file beside the writer
+/// (rekap_log::storage::segment_reader): the same bytes as the log's own, for every bundle
+/// of a checkpoint, also while the writer goes on appending after it on another thread.
+#[test]
+fn bundles_read_beside_the_writer_are_the_log_s_own() {
+    let directory = tempfile::tempdir().unwrap();
+    let storage = rekap_log::SegmentStorage::create(&directory.path().join("store")).unwrap();
+    let mut log = Log::open(storage).unwrap();
+    let author = SigningKey::from_bytes(&[4; 32]);
+    let mut counter = 0;
+    let mut append = |log: &mut Log<rekap_log::SegmentStorage>, count: u64| {
+        let batch = (counter + 1..=counter + count)
+            .map(|n| SignedSubmission::sign(&author, n, format!("payload {n}").into_bytes()))
+            .collect();
+        log.append(batch, 1_000).unwrap();
+        counter += count;
+    };
+    for _ in 0..6 {
+        append(&mut log, 100);
+    }
+    let tree = log.tree().unwrap();
+    let checkpoint = signed(&tree, 600);
+    let reader = log.storage().reader().unwrap();
+    let paths = [
+        "tile/entries/000",
+        "tile/entries/001",
+        "tile/entries/002.p/88",
+        "tile/entries/002.p/5",
+        "records/000",
+        "records/001",
+        "records/002.p/88",
+    ];
+    let expected: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|path| tiles::read(&log, &tree, &checkpoint, &resource(path)).unwrap())
+        .collect();
+    let beside = std::thread::spawn(move || {
+        (0..20)
+            .flat_map(|_| paths)
+            .map(|path| {
+                let bytes = tiles::read_bundle(&resource(path), 600, |seq| reader.chunks_from(seq));
+                (path, bytes.unwrap())
+            })
+            .collect::<Vec<_>>()
+    });
+    for _ in 0..20 {
+        append(&mut log, 7);
+    }
+    for (path, bytes) in beside.join().unwrap() {
+        let at = paths.iter().position(|known| *known == path).unwrap();
+        assert_eq!(bytes, expected[at], "{path}");
+    }
+    // Past the checkpoint: not found, even though the log now holds those records.
+    let reader = log.storage().reader().unwrap();
+    let beyond = tiles::read_bundle(&resource("records/002"), 600, |seq| reader.chunks_from(seq));
+    assert!(
+        matches!(beyond, Err(TilesError::NotFound { .. })),
+        "{beyond:?}"
+    );
+}

@@ -12,7 +12,7 @@ use rekap_log::{Log, SegmentStorage, Storage};
 use rekap_model::*;
 use rekap_projection::RegionReport;
 
-use crate::{key, sheet, REGISTRAR, T0};
+use crate::{key, REGISTRAR, T0};
 
 /// Stations per village, per district, per regency, per province. A district may have no
 /// villages: its row then has no children, between rows that do.
@@ -125,20 +125,12 @@ fn ledger(world: &World, reported: &[bool], directory: &std::path::Path) -> Ledg
 
 /// A sheet for `station` in `contest` (three pairs in contest B, two in A).
 fn sheet_event(station: &str, contest: &str, one: u32) -> Event {
-    let mut tally = sheet(one, 7);
-    if contest == CONTEST_B {
-        tally.votes.push(3);
-        tally.valid += 3;
-        tally.voted.dpt.total += 3;
-        tally.ballots.used += 3;
-        tally.ballots.received += 3;
-        tally.registered.dpt += 3;
-    }
-    Event::SheetSubmitted {
-        station: station.to_owned(),
-        contest: contest.to_owned(),
-        sheet: tally,
-    }
+    let votes: &[u32] = if contest == CONTEST_B {
+        &[one, 7, 3]
+    } else {
+        &[one, 7]
+    };
+    rekap_test_kit::submit(station, contest, rekap_test_kit::sheet(votes))
 }
 
 /// Regions at `level` under `region`, in tree order: the oracle the view's row ranges must
@@ -574,4 +566,42 @@ fn a_view_of_another_log_or_over_a_damaged_tail_is_not_used() {
         _ => panic!("a view was answered past a damaged last record"),
     }
     std::fs::write(&segment, &intact).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// `rekap serve`'s publisher brings the view forward by rewriting the lines above the
+    /// stations whose sheets changed (TotalsView::patched): byte for byte the view built
+    /// whole at the new head, and answering as the projection does.
+    #[test]
+    fn a_view_brought_forward_is_the_view_built_whole(
+        shape in shape(),
+        first in prop::collection::vec(any::<bool>(), 0..64),
+        second in prop::collection::vec(any::<bool>(), 0..64),
+    ) {
+        let directory = tempfile::tempdir().unwrap();
+        let world = world(&shape);
+        let mut ledger = ledger(&world, &first, &directory.path().join("store"));
+        let old = TotalsView::of(ledger.state(), ledger.projection(), &ledger.head(), None);
+        let entries_before = ledger.state().entries().len();
+        for (index, (operator, station, contest)) in world.stations.iter().enumerate() {
+            let fresh = !first.get(index).copied().unwrap_or(false);
+            if fresh && second.get(index).copied().unwrap_or(false) && station.starts_with("P0") {
+                let event = sheet_event(station, contest, index as u32 % 30);
+                ledger.submit(&key(*operator), vec![vec![event]], T0 + 2_000).unwrap();
+            }
+        }
+        let touched: Vec<StationId> = ledger.state().entries()[entries_before..]
+            .iter()
+            .map(|entry| entry.station)
+            .collect();
+        let head = ledger.head();
+        let patched = old
+            .patched(ledger.state(), ledger.projection(), &head, touched)
+            .expect("a view in memory of an earlier head is brought forward");
+        let whole = TotalsView::of(ledger.state(), ledger.projection(), &head, None);
+        prop_assert_eq!(patched.body(), whole.body());
+        assert_view_answers_as_the_projection(&patched, &ledger);
+    }
 }

@@ -12,6 +12,7 @@ pub mod locate;
 pub mod memory;
 pub mod quarantine;
 pub mod segment;
+pub mod segment_reader;
 #[cfg(feature = "sled")]
 pub mod sled_store;
 pub mod store_dir;

@@ -46,12 +46,13 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
 use super::last_record::{read_log_end, LogEnd};
 use super::locate::{self, RecordLocation};
 use super::quarantine::{self, Quarantined};
+use super::segment_reader::{ChunkIndex, SegmentReader};
 use super::store_dir::{io_error, lock_store, lock_store_as, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
@@ -96,6 +97,8 @@ pub struct SegmentStorage {
     quarantined: Option<Quarantined>,
     /// Each author's last counter, read from the records on first use.
     counters: OnceLock<BTreeMap<PublicKey, u64>>,
+    /// The committed chunks, published for [`SegmentReader`]s after each durable append.
+    published: Arc<ChunkIndex>,
     _lock: File,
 }
 
@@ -174,10 +177,23 @@ impl SegmentStorage {
             tail: Tail::Clean,
             quarantined: None,
             counters: OnceLock::new(),
+            published: Arc::default(),
             _lock: lock,
         };
         storage.scan()?;
+        for entry in &storage.chunks {
+            let chunk = &entry.chunk;
+            storage.published.push(chunk.header.first_seq, chunk.offset);
+        }
         Ok(storage)
+    }
+
+    /// A reader of the committed chunks for other threads, which sees each append once it
+    /// is durable (and never one that is not) without waiting for this storage: see
+    /// [`super::segment_reader`].
+    pub fn reader(&self) -> Result<SegmentReader, StorageError> {
+        let file = File::open(self.path.join(SEGMENT_FILE)).map_err(|e| self.io(e))?;
+        Ok(SegmentReader::new(&self.path, file, self.published.clone()))
     }
 
     /// View `name` of the store at `path`, read without opening the store: no lock, no
@@ -386,6 +402,8 @@ impl Storage for SegmentStorage {
             chunk: committed,
             checked: true,
         });
+        // Durable (both fsyncs done): readers may see it now.
+        self.published.push(header.first_seq, committed.offset);
         if let Some(counters) = self.counters.get_mut() {
             for (author, counter) in chunk.author_counters {
                 counters.insert(*author, *counter);

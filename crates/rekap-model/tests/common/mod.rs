@@ -1,9 +1,16 @@
 //! Test world: a small Indonesian election (one province, two regencies, three districts,
 //! four villages, nine stations), fixed keys, and a one-line way to run payloads.
-#![allow(dead_code)]
+// Each test binary uses a part of this module.
+#![allow(dead_code, unused_imports)]
 
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::Signer;
 use rekap_model::*;
+pub use rekap_test_kit::{correct, log_key, pk, register, signing, submit};
+
+/// A full sheet with the voters split by sex: votes as given, 2 invalid.
+pub fn sheet(votes: &[u32]) -> TallySheet {
+    rekap_test_kit::sheet_with_split(votes)
+}
 
 pub const REGISTRAR: u8 = 1;
 /// Operator, scope district 647201.
@@ -34,14 +41,6 @@ pub const GUBERNUR: &str = "gubernur-64";
 pub const WALIKOTA: &str = "walikota-6472";
 /// The digest the test approval check accepts.
 pub const DIGEST: [u8; 32] = [7; 32];
-
-pub fn signing(n: u8) -> SigningKey {
-    SigningKey::from_bytes(&[n; 32])
-}
-
-pub fn pk(n: u8) -> [u8; 32] {
-    signing(n).verifying_key().to_bytes()
-}
 
 pub fn definition_json() -> serde_json::Value {
     let officer = |n: u8, role: serde_json::Value, scope: &str| serde_json::json!({ "key": hex::encode(pk(n)), "role": role, "scope": scope });
@@ -93,6 +92,11 @@ pub fn definition_json() -> serde_json::Value {
             officer(OFFICIAL_OTHER_DISTRICT, "official".into(), "647202"),
         ]
     })
+}
+
+/// Builds and validates a definition file given as JSON.
+pub fn build(json: &serde_json::Value) -> Result<Election, DefinitionError> {
+    DefinitionFile::from_json(&json.to_string())?.build(None::<&[u8]>)
 }
 
 pub fn definition() -> ElectionDefinition {
@@ -235,68 +239,6 @@ impl World {
 
 /// A sheet that passes every hard rule and raises no flag on its own: votes as given, 2
 /// invalid, registered = cast + 40, ballots received = registered + 6.
-pub fn sheet(votes: &[u32]) -> TallySheet {
-    let valid: u32 = votes.iter().sum();
-    let invalid = 2;
-    let used = valid + invalid;
-    let male = used / 2;
-    let registered = used + 40;
-    let received = registered + 6;
-    TallySheet {
-        registered: VoterLists {
-            dpt: registered,
-            dpph: 0,
-            dptb: 0,
-        },
-        voted: VotedLists {
-            dpt: Turnout {
-                male: Some(male),
-                female: Some(used - male),
-                total: used,
-            },
-            dpph: Turnout::default(),
-            dptb: Turnout::default(),
-        },
-        ballots: Ballots {
-            received,
-            used,
-            damaged: 1,
-            unused: received - used - 1,
-        },
-        votes: votes.to_vec(),
-        valid,
-        invalid,
-        votes_only: false,
-        votes_by_type: Vec::new(),
-    }
-}
-
-pub fn submit(station: &str, contest: &str, sheet: TallySheet) -> Event {
-    Event::SheetSubmitted {
-        station: station.into(),
-        contest: contest.into(),
-        sheet,
-    }
-}
-
-pub fn correct(station: &str, contest: &str, sheet: TallySheet, reason: &str) -> Event {
-    Event::SheetCorrected {
-        station: station.into(),
-        contest: contest.into(),
-        sheet,
-        reason: reason.into(),
-        answers: None,
-    }
-}
-
-pub fn register(key: u8, role: Role, scope: &str) -> Event {
-    Event::OfficerRegistered {
-        key: pk(key),
-        role,
-        scope: scope.into(),
-    }
-}
-
 pub fn object(place: &str, contest: &str, text: &str) -> Event {
     Event::ObjectionFiled {
         place: place.into(),
@@ -361,11 +303,4 @@ pub fn typed_sheet(split: &[[u32; 2]]) -> TallySheet {
     let mut numbers = sheet(&totals);
     numbers.votes_by_type = split.iter().flatten().copied().collect();
     numbers
-}
-
-/// The key the test genesis names for its log: a key of its own (docs/RULES.md R65).
-pub fn log_key() -> [u8; 32] {
-    ed25519_dalek::SigningKey::from_bytes(&[250; 32])
-        .verifying_key()
-        .to_bytes()
 }

@@ -69,7 +69,7 @@ pub fn kaltim_2024(
             sheets::regency_sheets(target, capacity, &rules, &mut random)?.into_iter();
         for &village in village_indices {
             let region = &regions[village];
-            for number in 1..=region.stations {
+            for number in region.stations.numbers() {
                 let sheet = regency.next().ok_or_else(|| {
                     PresetError::data("stations", format!("too few sheets for {}", region.code))
                 })?;

@@ -53,7 +53,7 @@ pub fn spread_stations(
         indices.sort_by(|&a, &b| regions[a].code.cmp(&regions[b].code));
         let weights: Vec<u64> = indices
             .iter()
-            .map(|&i| u64::from(regions[i].stations))
+            .map(|&i| u64::from(regions[i].stations.count()))
             .collect();
         let least = u64::from(target.stations >= indices.len() as u64);
         let counts = split_within(
@@ -65,7 +65,7 @@ pub fn spread_stations(
         )?;
         for (&i, count) in indices.iter().zip(counts) {
             // At most 999 by the bound above.
-            regions[i].stations = count as u32;
+            regions[i].stations = rekap_model::StationNumbers::counted(count as u32);
         }
         out.push(indices);
     }

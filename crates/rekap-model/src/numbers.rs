@@ -1,0 +1,353 @@
+//! The numbers of a holder region's counted stations: ranges of three-digit numbers, so that
+//! a national station list with gaps (villages numbering `1-12,14`, a village whose only TPS
+//! is 149) costs a few bytes per village in the genesis instead of a row per station.
+//!
+//! A holder region (the level just above the stations) either *counts* its stations, giving
+//! their numbers as [`StationNumbers`] (stations `<region code>-<nnn>` for each number), or
+//! *lists* them as rows of the station level ([`crate::stations`]), never both. The plain
+//! count `n` is the numbers `1..=n`.
+//!
+//! **Canonical form.** The ranges are ascending, each `first <= last`, within
+//! `1..=`[`MAX_STATIONS_PER_REGION`], and neither overlapping nor touching (`last + 1 <
+//! next.first`), so one set of numbers has exactly one encoding. Written in a regions CSV
+//! (see [`StationNumbers::parse`]) touching ranges may be given apart; they are merged.
+
+use bincode::{Decode, Encode};
+
+use crate::limits::{MAX_STATIONS_PER_REGION, MAX_STATION_RANGES_PER_REGION};
+
+/// The station numbers `first..=last` (both 1..=999).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct NumberRange {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl NumberRange {
+    fn len(self) -> u32 {
+        u32::from(self.last).saturating_sub(u32::from(self.first)) + 1
+    }
+}
+
+/// The station numbers of one region, as ascending ranges (empty: no counted stations).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Encode)]
+pub struct StationNumbers {
+    ranges: Vec<NumberRange>,
+}
+
+impl StationNumbers {
+    /// No stations.
+    pub fn none() -> StationNumbers {
+        StationNumbers::default()
+    }
+
+    /// The numbers `1..=count` (no stations for 0). A count over
+    /// [`MAX_STATIONS_PER_REGION`] keeps its size so that the definition refuses it.
+    pub fn counted(count: u32) -> StationNumbers {
+        if count == 0 {
+            return StationNumbers::none();
+        }
+        StationNumbers {
+            ranges: vec![NumberRange {
+                first: 1,
+                last: u16::try_from(count).unwrap_or(u16::MAX),
+            }],
+        }
+    }
+
+    /// The numbers as given, unchecked: [`StationNumbers::check`] says whether they are
+    /// canonical (the definition checks every region's).
+    pub fn from_ranges(ranges: Vec<NumberRange>) -> StationNumbers {
+        StationNumbers { ranges }
+    }
+
+    /// The ranges, ascending.
+    pub fn ranges(&self) -> &[NumberRange] {
+        &self.ranges
+    }
+
+    /// Whether the region has no counted station.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Every number, ascending.
+    pub fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        self.ranges
+            .iter()
+            .flat_map(|range| u32::from(range.first)..=u32::from(range.last))
+    }
+
+    /// How many stations.
+    pub fn count(&self) -> u32 {
+        self.ranges.iter().map(|r| r.len()).sum()
+    }
+
+    /// Whether the numbers are `1..=count` (the plain count form).
+    pub fn is_plain_count(&self) -> bool {
+        matches!(self.ranges.as_slice(), [] | [NumberRange { first: 1, .. }])
+    }
+
+    /// The position (0-based) of station `number` among the region's stations; `None` when
+    /// the region has no station of that number.
+    pub fn position(&self, number: u32) -> Option<u32> {
+        let mut before = 0;
+        for range in &self.ranges {
+            if number < u32::from(range.first) {
+                return None;
+            }
+            if number <= u32::from(range.last) {
+                return Some(before + number - u32::from(range.first));
+            }
+            before += range.len();
+        }
+        None
+    }
+
+    /// The number of the station at `position` (0-based) among the region's stations.
+    pub fn number_at(&self, position: u32) -> Option<u32> {
+        let mut rest = position;
+        for range in &self.ranges {
+            if rest < range.len() {
+                return Some(u32::from(range.first) + rest);
+            }
+            rest -= range.len();
+        }
+        None
+    }
+
+    /// Whether the ranges are canonical (see the module docs); the reason when not.
+    pub fn check(&self) -> Result<(), String> {
+        if self.ranges.len() > MAX_STATION_RANGES_PER_REGION {
+            return Err(format!(
+                "{} ranges; at most {MAX_STATION_RANGES_PER_REGION}",
+                self.ranges.len()
+            ));
+        }
+        let mut previous: Option<NumberRange> = None;
+        for range in &self.ranges {
+            check_range(range.first.into(), range.last.into())?;
+            if let Some(before) = previous {
+                if u32::from(range.first) <= u32::from(before.last) + 1 {
+                    return Err(format!(
+                        "{} does not come after {} with a gap (ranges ascending, apart)",
+                        RangeText(*range),
+                        RangeText(before)
+                    ));
+                }
+            }
+            previous = Some(*range);
+        }
+        Ok(())
+    }
+
+    /// Reads the `stations` field of a regions CSV: empty or `0` (no counted stations), a
+    /// count `n` (the numbers `1..=n`), or a comma-separated list of numbers and ranges
+    /// `a-b` (`1-12,14,149`; a lone number in a list is one station). A list of one number
+    /// is a count, so a region whose only station is 149 writes `149-149`. Refuses a range
+    /// that descends, numbers 0 or over 999, an empty item, and items that overlap or do not
+    /// ascend; touching items (`1-5,6`) are merged.
+    pub fn parse(text: &str) -> Result<StationNumbers, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(StationNumbers::none());
+        }
+        if !text.contains([',', '-']) {
+            let count = parse_number(text)?;
+            return if count > MAX_STATIONS_PER_REGION {
+                Err(format!(
+                    "{count} stations; at most {MAX_STATIONS_PER_REGION} per region"
+                ))
+            } else {
+                Ok(StationNumbers::counted(count))
+            };
+        }
+        let mut ranges: Vec<NumberRange> = Vec::new();
+        for item in text.split(',') {
+            let item = item.trim();
+            if item.is_empty() {
+                return Err("an empty item in the list of station numbers".to_owned());
+            }
+            let not_a_range = |_| format!("{item:?} is not a station number or range (a-b)");
+            let (first, last) = match item.split_once('-') {
+                Some((first, last)) => (
+                    parse_number(first).map_err(not_a_range)?,
+                    parse_number(last).map_err(not_a_range)?,
+                ),
+                None => {
+                    let number = parse_number(item).map_err(not_a_range)?;
+                    (number, number)
+                }
+            };
+            check_range(first, last)?;
+            // Both within 1..=999 now.
+            let range = NumberRange {
+                first: first as u16,
+                last: last as u16,
+            };
+            match ranges.last_mut() {
+                Some(before) if first <= u32::from(before.last) => {
+                    return Err(format!(
+                        "{item} overlaps or comes before {} (give numbers ascending, once)",
+                        RangeText(*before)
+                    ))
+                }
+                Some(before) if first == u32::from(before.last) + 1 => before.last = range.last,
+                _ => ranges.push(range),
+            }
+        }
+        let numbers = StationNumbers { ranges };
+        numbers.check()?;
+        Ok(numbers)
+    }
+}
+
+/// A number of a `stations` field: ASCII digits only.
+fn parse_number(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{text:?} is not a station number or count"));
+    }
+    // More than 999 in any case; the caller names the limit.
+    Ok(text.parse::<u32>().unwrap_or(u32::MAX))
+}
+
+fn check_range(first: u32, last: u32) -> Result<(), String> {
+    if first == 0 {
+        return Err("station number 0 (numbers start at 1)".to_owned());
+    }
+    if last > MAX_STATIONS_PER_REGION || first > MAX_STATIONS_PER_REGION {
+        return Err(format!(
+            "station number {} is over {MAX_STATIONS_PER_REGION} (three digits)",
+            first.max(last)
+        ));
+    }
+    if first > last {
+        return Err(format!("range {first}-{last} descends"));
+    }
+    Ok(())
+}
+
+/// A range as written in a CSV: `a` or `a-b`.
+struct RangeText(NumberRange);
+
+impl std::fmt::Display for RangeText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let NumberRange { first, last } = self.0;
+        if first == last {
+            write!(f, "{first}")
+        } else {
+            write!(f, "{first}-{last}")
+        }
+    }
+}
+
+/// As the `stations` field of a regions CSV, read back by [`StationNumbers::parse`]: empty,
+/// a count `n`, `k-k` for a lone number k other than 1, or the list.
+impl std::fmt::Display for StationNumbers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ranges.as_slice() {
+            [] => Ok(()),
+            [NumberRange { first: 1, last }] => write!(f, "{last}"),
+            [NumberRange { first, last }] if first == last => write!(f, "{first}-{last}"),
+            ranges => {
+                for (i, range) in ranges.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{}", RangeText(*range))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(text: &str) -> StationNumbers {
+        StationNumbers::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    #[test]
+    fn counts_lists_and_ranges_read_and_print_back() {
+        for (text, count, printed) in [
+            ("", 0, ""),
+            ("0", 0, ""),
+            ("12", 12, "12"),
+            ("1-12", 12, "12"),
+            ("1-12,14,149", 14, "1-12,14,149"),
+            ("149-149", 1, "149-149"),
+            ("1-5,6-9", 9, "9"),
+            ("2,4", 2, "2,4"),
+            (" 3 - 5 , 7 ", 4, "3-5,7"),
+            ("999", 999, "999"),
+        ] {
+            let parsed = numbers(text);
+            assert_eq!(parsed.count(), count, "{text:?}");
+            assert_eq!(parsed.to_string(), printed, "{text:?}");
+            assert_eq!(numbers(printed), parsed, "{text:?} printed as {printed:?}");
+            assert_eq!(parsed.check(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn malformed_numbers_are_refused_with_a_reason() {
+        for (text, reason) in [
+            ("1-12,", "empty item"),
+            (",3", "empty item"),
+            ("1,,3", "empty item"),
+            ("12-1", "descends"),
+            ("0-3", "number 0"),
+            ("3,0", "number 0"),
+            ("1-1000", "over 999"),
+            ("1000", "at most 999"),
+            ("1-5,4-8", "overlaps"),
+            ("5,3", "comes before"),
+            ("3,3", "overlaps"),
+            ("a", "not a station number"),
+            ("1-2-3", "\"1-2-3\" is not a station number or range"),
+            ("-3", "\"-3\" is not a station number or range"),
+            ("99999999999", "at most 999"),
+        ] {
+            let error = StationNumbers::parse(text).expect_err(text);
+            assert!(error.contains(reason), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn positions_and_numbers_map_to_each_other_across_the_gaps() {
+        let parsed = numbers("1-3,7,10-11");
+        let all: Vec<u32> = (0..parsed.count())
+            .map(|p| parsed.number_at(p).expect("in range"))
+            .collect();
+        assert_eq!(all, [1, 2, 3, 7, 10, 11]);
+        for (position, number) in all.iter().enumerate() {
+            assert_eq!(parsed.position(*number), Some(position as u32));
+        }
+        for gap in [0, 4, 5, 6, 8, 9, 12, 999] {
+            assert_eq!(parsed.position(gap), None, "{gap}");
+        }
+        assert_eq!(parsed.number_at(6), None);
+    }
+
+    #[test]
+    fn non_canonical_ranges_fail_the_check() {
+        let range = |first, last| NumberRange { first, last };
+        for ranges in [
+            vec![range(1, 3), range(4, 5)],
+            vec![range(4, 5), range(1, 2)],
+            vec![range(3, 2)],
+            vec![range(0, 2)],
+            vec![range(1, 1000)],
+            (0..501).map(|i| range(2 * i + 1, 2 * i + 1)).collect(),
+        ] {
+            assert!(
+                StationNumbers::from_ranges(ranges.clone()).check().is_err(),
+                "{ranges:?}"
+            );
+        }
+    }
+}

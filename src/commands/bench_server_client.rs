@@ -1,0 +1,176 @@
+//! The load generator's HTTP/1.1 client: requests serialized to bytes before the measured
+//! window, one keep-alive connection per client thread, `httparse` for the answers. On one
+//! machine every cycle the bench's clients spend is one the server cannot have, so a
+//! request costs a write and a read here, not a client library's request building, header
+//! maps and body readers (`ureq` cost about as much CPU as the server in run 3).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+
+/// A whole request, as sent.
+pub struct RequestBytes(Vec<u8>);
+
+impl RequestBytes {
+    /// `POST path` with a JSON body.
+    pub fn post_json(path: &str, body: &str) -> RequestBytes {
+        RequestBytes(
+            format!(
+                "POST {path} HTTP/1.1\r\nhost: bench\r\ncontent-type: application/json\r\n\
+                 content-length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes(),
+        )
+    }
+
+    /// `GET path`.
+    pub fn get(path: &str) -> RequestBytes {
+        RequestBytes(format!("GET {path} HTTP/1.1\r\nhost: bench\r\n\r\n").into_bytes())
+    }
+}
+
+/// The address of an `http://HOST:PORT` URL (what `rekap serve` prints).
+pub fn address_of(url: &str) -> anyhow::Result<SocketAddr> {
+    let authority = url
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow!("{url} is not an http:// URL"))?;
+    authority
+        .trim_end_matches('/')
+        .parse()
+        .with_context(|| format!("{url} is not http://ADDRESS:PORT"))
+}
+
+/// One keep-alive connection, opened again after any failure.
+pub struct Connection {
+    address: SocketAddr,
+    stream: Option<TcpStream>,
+    /// Bytes read past the last answer (none with one request in flight, kept anyway).
+    buffer: Vec<u8>,
+}
+
+/// Most bytes of an answer's head (status line and headers).
+const MAX_HEAD_BYTES: usize = 16 << 10;
+/// Most bytes of an answer's body the bench reads (province totals are a few KB).
+const MAX_BODY_BYTES: usize = 64 << 20;
+
+impl Connection {
+    pub fn new(address: SocketAddr) -> Connection {
+        Connection {
+            address,
+            stream: None,
+            buffer: Vec::with_capacity(8 << 10),
+        }
+    }
+
+    /// Sends `request` and reads its answer; the status, or why there is none (then the
+    /// connection is dropped and the next exchange opens a new one).
+    pub fn exchange(&mut self, request: &RequestBytes) -> anyhow::Result<u16> {
+        let answer = self.try_exchange(request);
+        if answer.is_err() {
+            self.stream = None;
+            self.buffer.clear();
+        }
+        answer
+    }
+
+    fn try_exchange(&mut self, request: &RequestBytes) -> anyhow::Result<u16> {
+        if self.stream.is_none() {
+            let stream = TcpStream::connect(self.address)?;
+            stream.set_nodelay(true)?;
+            stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+            self.stream = Some(stream);
+        }
+        let stream = self
+            .stream
+            .as_mut()
+            .ok_or_else(|| anyhow!("no connection"))?;
+        stream.write_all(&request.0)?;
+        let (status, head_length, body_length) = loop {
+            if let Some(head) = parse_head(&self.buffer)? {
+                break head;
+            }
+            if self.buffer.len() > MAX_HEAD_BYTES {
+                bail!("an answer's head is over {MAX_HEAD_BYTES} bytes");
+            }
+            read_some(stream, &mut self.buffer)?;
+        };
+        let whole = head_length + body_length;
+        while self.buffer.len() < whole {
+            read_some(stream, &mut self.buffer)?;
+        }
+        self.buffer.drain(..whole);
+        Ok(status)
+    }
+}
+
+/// Reads what is there into `buffer`; an error if the server closed the connection.
+fn read_some(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::Result<()> {
+    let mut chunk = [0u8; 16 << 10];
+    let read = stream.read(&mut chunk)?;
+    if read == 0 {
+        bail!("the server closed the connection");
+    }
+    buffer.extend_from_slice(&chunk[..read]);
+    Ok(())
+}
+
+/// Status, head length and body length of the answer at the start of `bytes`, once its
+/// head is all there. Only answers with a Content-Length are understood (axum gives every
+/// buffered body one; the bench asks for nothing streamed).
+fn parse_head(bytes: &[u8]) -> anyhow::Result<Option<(u16, usize, usize)>> {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut response = httparse::Response::new(&mut headers);
+    let head_length = match response.parse(bytes)? {
+        httparse::Status::Complete(length) => length,
+        httparse::Status::Partial => return Ok(None),
+    };
+    let status = response
+        .code
+        .ok_or_else(|| anyhow!("an answer without a status"))?;
+    let length = response
+        .headers
+        .iter()
+        .find(|header| header.name.eq_ignore_ascii_case("content-length"))
+        .ok_or_else(|| anyhow!("an answer without a Content-Length"))?;
+    let body_length: usize = std::str::from_utf8(length.value)?.trim().parse()?;
+    if body_length > MAX_BODY_BYTES {
+        bail!("an answer of {body_length} bytes");
+    }
+    Ok(Some((status, head_length, body_length)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_understood_once_its_head_is_whole() {
+        let answer = b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+        assert_eq!(parse_head(&answer[..30]).unwrap(), None);
+        assert_eq!(
+            parse_head(answer).unwrap(),
+            Some((201, answer.len() - 2, 2))
+        );
+        let chunked = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+        assert!(parse_head(chunked).is_err(), "no length: not understood");
+    }
+
+    #[test]
+    fn requests_carry_their_body_s_length() {
+        let request = RequestBytes::post_json("/v1/submissions", "{\"a\":1}");
+        let text = String::from_utf8(request.0).unwrap();
+        assert!(
+            text.starts_with("POST /v1/submissions HTTP/1.1\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("content-length: 7\r\n\r\n{\"a\":1}"),
+            "{text}"
+        );
+        assert_eq!(address_of("http://127.0.0.1:8080").unwrap().port(), 8080);
+        assert!(address_of("https://127.0.0.1:8080").is_err());
+    }
+}
