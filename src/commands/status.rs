@@ -13,7 +13,7 @@ use crate::output::print;
 use crate::store::{self, StoreArg};
 
 /// Most flags listed one by one (the stations view keeps as many).
-use rekap_ledger::stations_view::LISTED_FLAGS;
+use rekap_ledger::stations_view::{level_counts, LevelCounts, LISTED_FLAGS};
 
 #[derive(Args)]
 pub struct StatusArgs {
@@ -63,12 +63,16 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         .contest(selection.contest)
         .and_then(|entry| state.election().contest_by_id(&entry.id));
     let facts = Facts::of_state(state, projection, ledger.head(), model_contest);
-    print(&table(
-        &view,
-        &selection,
-        &facts,
-        crate::lang::resolve(args.lang),
-    )?)?;
+    let counts = |scope: u32, level: u32| {
+        Ok(level_counts(
+            &view,
+            selection.contest,
+            ViewRegion(scope),
+            level,
+        )?)
+    };
+    let lang = crate::lang::resolve(args.lang);
+    print(&table(&view, &selection, &facts, counts, lang)?)?;
     Ok(Outcome::Success)
 }
 
@@ -96,6 +100,10 @@ fn from_saved_views(args: &StatusArgs) -> anyhow::Result<Option<Outcome>> {
             flag_count,
             args.contest.as_deref(),
             |id| contest_facts(id).map(|facts| facts.open_objections),
+            |id, scope, level| {
+                let counts = stations.level_counts(id, scope)?;
+                counts.get(level as usize).copied()
+            },
         ) else {
             return Ok(None);
         };
@@ -117,7 +125,23 @@ fn from_saved_views(args: &StatusArgs) -> anyhow::Result<Option<Outcome>> {
             .map(|flag| (flag.id.clone(), flag.station.clone(), flag.text.clone()))
             .collect(),
     };
-    match table(&view, &selection, &facts, crate::lang::resolve(args.lang)) {
+    let contest_id = view
+        .contest(selection.contest)
+        .map(|entry| entry.id.clone())
+        .unwrap_or_default();
+    let counts = |scope: u32, level: u32| {
+        let counts = stations.level_counts(&contest_id, scope);
+        counts
+            .and_then(|counts| counts.get(level as usize).copied())
+            .ok_or_else(|| anyhow::anyhow!("no saved level counts"))
+    };
+    match table(
+        &view,
+        &selection,
+        &facts,
+        counts,
+        crate::lang::resolve(args.lang),
+    ) {
         Ok(text) => print(&text).map(|()| Some(Outcome::Success)),
         Err(_) => Ok(None),
     }
@@ -178,10 +202,12 @@ impl Facts {
 }
 
 /// The status table of the selected contest.
+/// `counts(scope row, level)` gives a level's counts (from its lines, or saved).
 fn table(
     view: &TotalsView,
     selection: &Selection,
     facts: &Facts,
+    counts: impl Fn(u32, u32) -> anyhow::Result<LevelCounts>,
     lang: Lang,
 ) -> anyhow::Result<String> {
     let contest = selection.contest;
@@ -215,7 +241,7 @@ fn table(
         out.push('\n');
         out += &pairs_text(view, contest, &totals, lang);
         for level in 0..view.station_level() {
-            out += &level_line(view, ViewRegion(scope), contest, level, lang)?;
+            out += &level_line(view, level, counts(scope, level)?, lang);
         }
     }
     if let Some(count) = facts.votes_only {
@@ -265,32 +291,16 @@ fn pairs_text(
 }
 
 /// One level: regions complete, and for plenary levels the approvals.
-fn level_line(
-    view: &TotalsView,
-    scope: ViewRegion,
-    contest: ContestIdx,
-    level: u32,
-    lang: Lang,
-) -> anyhow::Result<String> {
-    let rows = view.regions_at(scope, level)?;
-    let reports = view.reports(&Selection {
-        contest,
-        level,
-        rows,
-    })?;
-    if reports.is_empty() {
-        return Ok(String::new());
+fn level_line(view: &TotalsView, level: u32, counts: LevelCounts, lang: Lang) -> String {
+    if counts.regions == 0 {
+        return String::new();
     }
-    let complete = reports
-        .iter()
-        .filter(|report| report.totals.stations_missing() == 0)
-        .count();
     let mut line = format!(
         "  {:<16} {} {} {} {}",
         level_name(view, level, lang),
-        lang.number(complete as u64),
+        lang.number(counts.complete),
         lang.message("status-of"),
-        lang.number(reports.len() as u64),
+        lang.number(counts.regions),
         lang.message("status-complete"),
     );
     let holds_plenary = view
@@ -298,26 +308,19 @@ fn level_line(
         .get(level as usize)
         .is_some_and(|level| level.holds_plenary);
     if holds_plenary {
-        let count = |label: &str| {
-            reports
-                .iter()
-                .filter(|report| report.approval == label)
-                .count() as u64
-        };
-        let (approved, stale) = (count("approved"), count("stale"));
-        let pending = reports.len() as u64 - approved - stale;
+        let pending = counts.regions - counts.approved - counts.stale;
         line += &format!(
             "; {}: {} {}, {} {}, {} {}",
             lang.message("status-approvals"),
-            lang.number(approved),
+            lang.number(counts.approved),
             lang.message("status-approved"),
-            lang.number(stale),
+            lang.number(counts.stale),
             lang.message("status-stale"),
             lang.number(pending),
             lang.message("status-pending"),
         );
     }
-    Ok(line + "\n")
+    line + "\n"
 }
 
 fn flags_text(facts: &Facts, lang: Lang) -> String {

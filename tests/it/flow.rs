@@ -247,6 +247,8 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
     lock.lock().unwrap();
     assert_eq!(election.ok(&["totals", "--format", "json"]), from_view);
     assert_eq!(code(&election.run(&["history", STATIONS[0]])), 4);
+    // `status` answers from the totals and stations views the same way (issue 18).
+    assert_eq!(code(&election.run(&["status"])), 0);
     lock.unlock().unwrap();
     // A damaged view is never misread: a byte flipped anywhere (header, rows, names, vote
     // lines, directory) gives the answer of a replay. A reader changes no file of the

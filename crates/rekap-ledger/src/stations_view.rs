@@ -34,7 +34,7 @@ use rekap_projection::Projection;
 
 use crate::error::LedgerError;
 use crate::ledger::Ledger;
-use crate::view::ViewError;
+use crate::view::{Selection, TotalsView, ViewError, ViewRegion};
 
 /// Name of the stations view in a store.
 pub const STATIONS_VIEW: &str = "stations";
@@ -106,6 +106,70 @@ struct Directory {
     flag_count: u64,
     listed_flags: Vec<ListedFlag>,
     records: Vec<LocatedRecord>,
+    /// `status`'s per-level lines, so that it reads no line below the scope's.
+    scope_levels: Vec<ScopeLevels>,
+}
+
+/// One level under one scope as `status` shows it: regions, complete, and approvals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct LevelCounts {
+    pub regions: u64,
+    pub complete: u64,
+    pub approved: u64,
+    pub stale: u64,
+}
+
+/// The counts of `level` under `scope` in `contest`, from every line of that level.
+pub fn level_counts(
+    view: &TotalsView,
+    contest: ContestIdx,
+    scope: ViewRegion,
+    level: u32,
+) -> Result<LevelCounts, ViewError> {
+    let rows = view.regions_at(scope, level)?;
+    let reports = view.reports(&Selection {
+        contest,
+        level,
+        rows,
+    })?;
+    let count = |label: &str| reports.iter().filter(|r| r.approval == label).count() as u64;
+    Ok(LevelCounts {
+        regions: reports.len() as u64,
+        complete: (reports.iter())
+            .filter(|report| report.totals.stations_missing() == 0)
+            .count() as u64,
+        approved: count("approved"),
+        stale: count("stale"),
+    })
+}
+
+/// Every contest's scopes' level counts, by contest id and scope row.
+fn every_level_count(view: &TotalsView) -> Option<Vec<ScopeLevels>> {
+    let mut out = Vec::new();
+    for contest in (0..u32::MAX).map_while(|index| view.contest(ContestIdx(index)).map(|_| index)) {
+        let id = view.contest(ContestIdx(contest))?.id.clone();
+        let selection = view.select(Some(&id), None, None).ok()?;
+        for scope in selection.rows.clone() {
+            let levels = (0..view.station_level())
+                .map(|level| level_counts(view, selection.contest, ViewRegion(scope), level))
+                .collect::<Result<Vec<_>, _>>()
+                .ok()?;
+            out.push(ScopeLevels {
+                contest: id.clone(),
+                scope,
+                levels,
+            });
+        }
+    }
+    Some(out)
+}
+
+/// The level counts of one scope of one contest.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+struct ScopeLevels {
+    contest: String,
+    scope: u32,
+    levels: Vec<LevelCounts>,
 }
 
 /// A station's status in a contest, as the view keeps it.
@@ -151,6 +215,7 @@ pub struct CurrentSheet {
 fn encode(
     state: &State,
     projection: &Projection,
+    totals: &TotalsView,
     head: &Head,
     locations: &[RecordLocation],
 ) -> Option<Vec<u8>> {
@@ -248,6 +313,7 @@ fn encode(
                 hash: location.hash,
             })
             .collect(),
+        scope_levels: every_level_count(totals)?,
     };
     let directory = bincode::encode_to_vec(&directory, CONFIG).ok()?;
     let directory_offset = text_offset + text.len() as u64;
@@ -311,16 +377,16 @@ fn current_sheet_records(state: &State) -> Vec<u64> {
 impl<S: Storage> Ledger<S> {
     /// Saves the stations view of the head, if the storage can say where its records are
     /// (the segment store) and the ledger is replayed to the head; otherwise nothing.
-    pub fn save_stations_view(&mut self) -> Result<(), LedgerError> {
+    pub fn save_stations_view(&mut self, totals: &TotalsView) -> Result<(), LedgerError> {
         let head = self.head();
-        if self.state().last_seq() != head.count {
+        if self.state().last_seq() != head.count || totals.head_count() != head.count {
             return Ok(());
         }
         let seqs = current_sheet_records(self.state());
         let Some(locations) = self.log().storage().record_locations(&seqs)? else {
             return Ok(());
         };
-        let body = encode(self.state(), self.projection(), &head, &locations);
+        let body = encode(self.state(), self.projection(), totals, &head, &locations);
         if let Some(body) = body.filter(|_| locations.len() == seqs.len()) {
             self.log_mut()
                 .storage_mut()
@@ -370,7 +436,8 @@ pub fn check_stations_view(
     if seqs != current_sheet_records(state) {
         return Err("the stations view's records are not those of the current sheets".to_owned());
     }
-    match encode(state, projection, head, &locations) {
+    let totals = TotalsView::of(state, projection, head, None);
+    match encode(state, projection, &totals, head, &locations) {
         Some(expected) if expected == body => Ok(()),
         _ => Err(
             "the stations view differs from the log's replay (a station's code, name, status \
@@ -482,6 +549,13 @@ impl StationsView {
 
     pub fn contests(&self) -> &[StationsContest] {
         &self.directory.contests
+    }
+
+    /// The level counts of scope row `scope` of contest `contest` (an id), if saved.
+    pub fn level_counts(&self, contest: &str, scope: u32) -> Option<&[LevelCounts]> {
+        (self.directory.scope_levels.iter())
+            .find(|saved| saved.contest == contest && saved.scope == scope)
+            .map(|saved| saved.levels.as_slice())
     }
 
     /// Flags raised so far, and the first [`LISTED_FLAGS`] of them.

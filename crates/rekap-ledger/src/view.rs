@@ -333,7 +333,7 @@ impl<S: Storage> Ledger<S> {
         };
         self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
         // Wherever the totals view is saved, the stations view of the same head is too.
-        self.save_stations_view()
+        self.save_stations_view(view)
     }
 }
 

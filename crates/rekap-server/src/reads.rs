@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::stream;
+use rekap_ledger::stations_view::{level_counts, LevelCounts};
 use rekap_ledger::view::{SelectError, Selection, TotalsView, ViewRegion};
 use rekap_log::frame::{push_frame, Frames};
 use rekap_log::{Head, Record};
@@ -217,7 +218,12 @@ pub fn status_json(
     flags: usize,
     contest: Option<&str>,
 ) -> Result<Value, Problem> {
-    let (contest_id, scopes) = status_scopes(view, contest)?;
+    let internal = |error: rekap_ledger::view::ViewError| Problem::internal(error.to_string());
+    let from_lines = |_: &str, scope: u32, level: u32| {
+        let contest = select(view, contest, None, None)?.contest;
+        level_counts(view, contest, ViewRegion(scope), level).map_err(internal)
+    };
+    let (contest_id, scopes) = status_scopes(view, contest, from_lines)?;
     let model_contest = state.election().contest_by_id(&contest_id);
     let open = state
         .objections()
@@ -233,9 +239,11 @@ pub fn status_json(
 }
 
 /// The contest a status is of, and each of its scopes with its levels.
+/// `counts(contest id, scope row, level)` gives a level's counts.
 fn status_scopes(
     view: &TotalsView,
     contest: Option<&str>,
+    counts: impl Fn(&str, u32, u32) -> Result<LevelCounts, Problem>,
 ) -> Result<(String, Vec<Value>), Problem> {
     let internal = |error: rekap_ledger::view::ViewError| Problem::internal(error.to_string());
     let selection = select(view, contest, None, None)?;
@@ -251,29 +259,19 @@ fn status_scopes(
     {
         let mut levels = Vec::new();
         for level in 0..view.station_level() {
-            let rows = view
-                .regions_at(ViewRegion(scope), level)
-                .map_err(internal)?;
-            let reports = view
-                .reports(&Selection {
-                    contest: selection.contest,
-                    level,
-                    rows,
-                })
-                .map_err(internal)?;
-            let count = |label: &str| reports.iter().filter(|r| r.approval == label).count();
+            let counts = counts(&contest_id, scope, level)?;
             let holds_plenary = view
                 .levels()
                 .get(level as usize)
                 .is_some_and(|l| l.holds_plenary);
             levels.push(json!({
                 "level": view.levels().get(level as usize).map(|l| l.key.clone()),
-                "regions": reports.len(),
-                "complete": reports.iter().filter(|r| r.totals.stations_missing() == 0).count(),
+                "regions": counts.regions,
+                "complete": counts.complete,
                 "approvals": holds_plenary.then(|| json!({
-                    "approved": count("approved"),
-                    "stale": count("stale"),
-                    "pending": reports.len() - count("approved") - count("stale"),
+                    "approved": counts.approved,
+                    "stale": counts.stale,
+                    "pending": counts.regions - counts.approved - counts.stale,
                 })),
             }));
         }
@@ -307,8 +305,13 @@ pub fn status_json_of(
     flags: u64,
     contest: Option<&str>,
     open_of: impl Fn(&str) -> Option<u64>,
+    saved_counts: impl Fn(&str, u32, u32) -> Option<LevelCounts>,
 ) -> Result<Value, Problem> {
-    let (contest_id, scopes) = status_scopes(view, contest)?;
+    let counts = |contest: &str, scope: u32, level: u32| {
+        saved_counts(contest, scope, level)
+            .ok_or_else(|| Problem::internal("no saved level counts"))
+    };
+    let (contest_id, scopes) = status_scopes(view, contest, counts)?;
     let open_objections =
         open_of(&contest_id).ok_or_else(|| Problem::internal("unknown contest"))?;
     let facts = StatusFacts {
