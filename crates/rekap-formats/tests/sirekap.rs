@@ -109,9 +109,12 @@ fn the_plan_carries_each_sheet_and_then_its_source() {
             panic!("expected a sheet then its source: {pair:?}");
         };
         assert_eq!(station, noted);
+        // The plan names the station as the definition does (`6401012010-149` for a
+        // village's numbered stations), the portal by its 13-digit TPS code.
+        let id = |code: &str| state.election().find_station(code);
         let sourced = sheets
             .iter()
-            .find(|s| &s.station == station)
+            .find(|s| id(&s.station) == id(station))
             .expect("a sheet of the plan");
         assert_eq!(Some(*document), sourced.source.as_ref().map(|s| s.document));
     }
