@@ -688,7 +688,7 @@ help-bench-arg-runs =
 help-bench-arg-dir =
     Working directory (a fresh one under the system's temporary directory by default)
 help-bench-arg-formats =
-    Measure the other formats instead (docs/FORMATS.md): the sheets CSV import beside the import of the same sheets as one portal JSON file per TPS, the NIST export, and compare at every level; the working directory is removed after
+    Measure the other formats instead (docs/FORMATS.md): the sheets CSV import beside the import of the same sheets as one portal JSON file per TPS, a KawalPemilu CSV, a CSV through --columns and an OpenElections CSV, the NIST export, and compare at every level; the working directory is removed after
 help-bench-server-about =
     Measure `rekap serve` under N concurrent signed-submission clients (docs/PERFORMANCE.md)
 help-bench-server-arg-national =

@@ -687,7 +687,7 @@ help-bench-arg-runs =
 help-bench-arg-dir =
     Direktori kerja (bawaan: direktori baru di bawah direktori sementara sistem)
 help-bench-arg-formats =
-    Ukur format lain sebagai gantinya (docs/FORMATS.md): impor CSV lembar di samping impor lembar yang sama sebagai satu berkas JSON portal per TPS, ekspor NIST, dan compare di setiap tingkat; direktori kerja dihapus sesudahnya
+    Ukur format lain sebagai gantinya (docs/FORMATS.md): impor CSV lembar di samping impor lembar yang sama sebagai satu berkas JSON portal per TPS, CSV KawalPemilu, CSV melalui --columns dan CSV OpenElections, ekspor NIST, dan compare di setiap tingkat; direktori kerja dihapus sesudahnya
 help-bench-server-about =
     Ukur `rekap serve` dengan N klien pengirim bertanda tangan yang bersamaan (docs/PERFORMANCE.md)
 help-bench-server-arg-national =
