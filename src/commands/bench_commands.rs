@@ -200,7 +200,8 @@ fn sqlite_rows(
     ])
 }
 
-fn run(command: &mut Command) -> anyhow::Result<()> {
+/// Runs `command` to its end, its output discarded; its stderr in the error if it fails.
+pub(crate) fn run(command: &mut Command) -> anyhow::Result<()> {
     let output = command
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

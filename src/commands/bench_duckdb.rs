@@ -7,12 +7,13 @@
 use std::ffi::OsString;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 
 use super::bench::median;
+use super::bench_commands::run;
 
 const COLUMNS: &str = "{'station': 'VARCHAR', 'village': 'VARCHAR', 'district': 'VARCHAR', \
     'regency': 'VARCHAR', 'province': 'VARCHAR', 'votes_1': 'BIGINT', 'votes_2': 'BIGINT', \
@@ -142,19 +143,4 @@ pub fn ratios(rows: &[(&str, Duration)]) -> Vec<String> {
             Some(format!("  {text:<58} {ratio:>9.2}x (goal {goal})"))
         })
         .collect()
-}
-
-fn run(command: &mut Command) -> anyhow::Result<()> {
-    let output = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .with_context(|| format!("{command:?} did not start"))?;
-    if !output.status.success() {
-        bail!(
-            "{command:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
 }

@@ -54,6 +54,17 @@ fn province_totals<S: rekap_log::Storage>(ledger: &Ledger<S>) -> Vec<u64> {
     ledger.projection().totals(state, contest, province).votes
 }
 
+/// A ledger on `storage` holding the test election's genesis, signed by the registrar.
+fn created<S: rekap_log::Storage>(storage: S) -> Ledger<S> {
+    Ledger::create(
+        storage,
+        rekap_model::Genesis::new(definition(), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .expect("the test genesis is accepted")
+}
+
 fn digest<S: rekap_log::Storage>(ledger: &Ledger<S>) -> [u8; 32] {
     ledger.projection().projection_digest(ledger.state())
 }
@@ -61,13 +72,7 @@ fn digest<S: rekap_log::Storage>(ledger: &Ledger<S>) -> [u8; 32] {
 #[test]
 fn submitted_payloads_survive_a_reopen_with_the_same_digest() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(
-        storage.clone(),
-        rekap_model::Genesis::new(definition(), log_key()),
-        &key(REGISTRAR),
-        T0,
-    )
-    .unwrap();
+    let mut ledger = created(storage.clone());
     let receipt = ledger
         .submit(
             &key(OPERATOR),
@@ -89,13 +94,7 @@ fn submitted_payloads_survive_a_reopen_with_the_same_digest() {
 #[test]
 fn a_refused_event_appends_nothing_and_changes_nothing() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(
-        storage.clone(),
-        rekap_model::Genesis::new(definition(), log_key()),
-        &key(REGISTRAR),
-        T0,
-    )
-    .unwrap();
+    let mut ledger = created(storage.clone());
     ledger
         .submit(
             &key(OPERATOR),
@@ -128,13 +127,7 @@ fn a_refused_event_appends_nothing_and_changes_nothing() {
 #[test]
 fn a_failed_append_rolls_the_state_back_to_the_log() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(
-        storage.clone(),
-        rekap_model::Genesis::new(definition(), log_key()),
-        &key(REGISTRAR),
-        T0,
-    )
-    .unwrap();
+    let mut ledger = created(storage.clone());
     let before = (ledger.head(), digest(&ledger));
     storage.fail_after(0);
     let error = ledger
@@ -152,13 +145,7 @@ fn a_failed_append_rolls_the_state_back_to_the_log() {
 #[test]
 fn open_until_shows_the_ledger_as_it_was() {
     let storage = MemoryStorage::new();
-    let mut ledger = Ledger::create(
-        storage.clone(),
-        rekap_model::Genesis::new(definition(), log_key()),
-        &key(REGISTRAR),
-        T0,
-    )
-    .unwrap();
+    let mut ledger = created(storage.clone());
     ledger
         .submit(
             &key(OPERATOR),
@@ -186,13 +173,7 @@ fn an_empty_store_or_a_second_genesis_is_refused() {
         Ledger::open(storage.clone()),
         Err(LedgerError::Empty)
     ));
-    Ledger::create(
-        storage.clone(),
-        rekap_model::Genesis::new(definition(), log_key()),
-        &key(REGISTRAR),
-        T0,
-    )
-    .unwrap();
+    created(storage.clone());
     assert!(matches!(
         Ledger::create(
             storage,
@@ -222,13 +203,7 @@ fn works_on_a_sled_store() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store");
     {
-        let mut ledger = Ledger::create(
-            SledStorage::create(&path).unwrap(),
-            rekap_model::Genesis::new(definition(), log_key()),
-            &key(REGISTRAR),
-            T0,
-        )
-        .unwrap();
+        let mut ledger = created(SledStorage::create(&path).unwrap());
         ledger
             .submit(
                 &key(OPERATOR),
