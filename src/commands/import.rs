@@ -11,7 +11,7 @@ use rekap_import::{
     payloads, plan_import, ImportError, ImportLimits, ImportPlan, DEFAULT_SHEETS_PER_PAYLOAD,
 };
 
-use super::import_output::{ImportResult, ProblemOut};
+use super::import_output::{problem_of_row, ImportResult};
 use super::import_report::{report, Rejection, MAX_PROBLEMS_FOR_A_FILE};
 use super::totals::Format;
 use crate::exit::Outcome;
@@ -218,7 +218,7 @@ fn plan(
                 let file = sheets.display().to_string();
                 let listed = problems
                     .iter()
-                    .map(|problem| ProblemOut::of_row(&file, problem))
+                    .map(|problem| problem_of_row(&file, problem))
                     .collect();
                 args.print_result(&ImportResult::refused(listed, unlisted, &by_kind))?;
             } else {

@@ -15,7 +15,7 @@ use rekap_import::{ImportLimits, ImportPlan};
 use rekap_model::State;
 
 use super::import::{run_planned, ImportArgs};
-use super::import_output::{ImportResult, ProblemOut};
+use super::import_output::ImportResult;
 use super::import_report::MAX_PROBLEMS_FOR_A_FILE;
 use crate::exit::Outcome;
 
@@ -77,8 +77,7 @@ pub fn run(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
                 stage.finish();
                 let text = report(&problems, unlisted, &by_kind, args.problems.as_deref())?;
                 if args.for_scripts() {
-                    let listed = problems.iter().map(ProblemOut::of_source).collect();
-                    args.print_result(&ImportResult::refused(listed, unlisted, &by_kind))?;
+                    args.print_result(&ImportResult::refused(problems, unlisted, &by_kind))?;
                 } else {
                     eprint!("{text}");
                 }

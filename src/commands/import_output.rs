@@ -13,39 +13,16 @@ use rekap_formats::SourceProblem;
 use rekap_import::RowProblem;
 use serde::Serialize;
 
-/// One problem, in the shape every importer reports.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProblemOut {
-    pub file: String,
-    /// `line N` of a CSV, or a JSON pointer.
-    pub at: String,
-    pub station: Option<String>,
-    pub field: Option<String>,
-    pub rule: Option<String>,
-    pub reason: String,
-}
-
-impl ProblemOut {
-    pub fn of_row(file: &str, problem: &RowProblem) -> ProblemOut {
-        ProblemOut {
-            file: file.to_owned(),
-            at: format!("line {}", problem.line),
-            station: problem.station.clone(),
-            field: problem.field.clone(),
-            rule: problem.rule.clone(),
-            reason: problem.reason.clone(),
-        }
-    }
-
-    pub fn of_source(problem: &SourceProblem) -> ProblemOut {
-        ProblemOut {
-            file: problem.file.clone(),
-            at: problem.at.clone(),
-            station: problem.station.clone(),
-            field: problem.field.clone(),
-            rule: problem.rule.clone(),
-            reason: problem.reason.clone(),
-        }
+/// A sheets CSV row's problem in the shape every importer reports (the other formats'
+/// importers report [`SourceProblem`]s already).
+pub fn problem_of_row(file: &str, problem: &RowProblem) -> SourceProblem {
+    SourceProblem {
+        file: file.to_owned(),
+        at: format!("line {}", problem.line),
+        station: problem.station.clone(),
+        field: problem.field.clone(),
+        rule: problem.rule.clone(),
+        reason: problem.reason.clone(),
     }
 }
 
@@ -61,7 +38,7 @@ pub struct ImportResult {
     pub last_record: Option<u64>,
     /// Hex of the last record's hash after the append.
     pub head: Option<String>,
-    pub problems: Vec<ProblemOut>,
+    pub problems: Vec<SourceProblem>,
     pub problems_not_listed: u64,
     pub problems_by_kind: BTreeMap<String, u64>,
 }
@@ -69,7 +46,7 @@ pub struct ImportResult {
 impl ImportResult {
     /// A refused file.
     pub fn refused(
-        problems: Vec<ProblemOut>,
+        problems: Vec<SourceProblem>,
         unlisted: u64,
         by_kind: &BTreeMap<String, u64>,
     ) -> ImportResult {
