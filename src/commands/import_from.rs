@@ -262,17 +262,9 @@ pub(super) fn report(
         Some(path) => {
             let write = || -> anyhow::Result<()> {
                 let mut out = csv::Writer::from_path(path)?;
-                out.write_record(["file", "at", "station", "field", "rule", "reason"])?;
+                out.write_record(SourceProblem::CSV_HEADER)?;
                 for problem in problems {
-                    let optional = |value: &Option<String>| value.clone().unwrap_or_default();
-                    out.write_record([
-                        problem.file.clone(),
-                        problem.at.clone(),
-                        optional(&problem.station),
-                        optional(&problem.field),
-                        optional(&problem.rule),
-                        problem.reason.clone(),
-                    ])?;
+                    out.write_record(problem.csv_fields())?;
                 }
                 out.flush()?;
                 Ok(())

@@ -65,21 +65,19 @@ impl ImportResult {
 
     pub fn csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let _ = writer.write_record([
-            "ok",
-            "rows",
-            "to_append",
-            "already_imported",
-            "first_record",
-            "last_record",
-            "head",
-            "file",
-            "at",
-            "station",
-            "field",
-            "rule",
-            "reason",
-        ]);
+        let _ = writer.write_record(
+            [
+                "ok",
+                "rows",
+                "to_append",
+                "already_imported",
+                "first_record",
+                "last_record",
+                "head",
+            ]
+            .into_iter()
+            .chain(SourceProblem::CSV_HEADER),
+        );
         let optional = |value: &Option<String>| value.clone().unwrap_or_default();
         let number = |value: Option<u64>| value.map(|v| v.to_string()).unwrap_or_default();
         let summary = [
@@ -98,14 +96,7 @@ impl ImportResult {
         }
         for problem in &self.problems {
             let mut row = summary.to_vec();
-            row.extend([
-                problem.file.clone(),
-                problem.at.clone(),
-                optional(&problem.station),
-                optional(&problem.field),
-                optional(&problem.rule),
-                problem.reason.clone(),
-            ]);
+            row.extend(problem.csv_fields());
             let _ = writer.write_record(&row);
         }
         String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()

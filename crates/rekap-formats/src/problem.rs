@@ -18,6 +18,23 @@ pub struct SourceProblem {
 }
 
 impl SourceProblem {
+    /// The names of [`SourceProblem::csv_fields`], for a CSV header.
+    pub const CSV_HEADER: [&'static str; 6] = ["file", "at", "station", "field", "rule", "reason"];
+
+    /// The problem as one CSV row's fields (an absent one empty), in [`Self::CSV_HEADER`]'s
+    /// order.
+    pub fn csv_fields(&self) -> [String; 6] {
+        let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+        [
+            self.file.clone(),
+            self.at.clone(),
+            optional(&self.station),
+            optional(&self.field),
+            optional(&self.rule),
+            self.reason.clone(),
+        ]
+    }
+
     /// A problem with no station, field or rule.
     pub fn new(file: &str, at: impl Into<String>, reason: impl Into<String>) -> SourceProblem {
         SourceProblem {
