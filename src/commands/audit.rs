@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use rekap_audit::{audit_with_views, AuditReport, SavedViews};
+use rekap_ledger::history_view::HISTORY_VIEW;
 use rekap_ledger::stations_view::STATIONS_VIEW;
 use rekap_ledger::view::read_totals_view;
 use rekap_log::export::{records_in_export, verify_export};
@@ -62,9 +63,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
             // A stations view of another head is not this log's to judge (as the totals
             // view: only a current one is read); its bytes are checked, not believed.
             let stations = log.storage().get_view(STATIONS_VIEW)?;
+            let history = log.storage().get_view(HISTORY_VIEW)?;
             let views = SavedViews {
                 totals: totals.as_ref(),
                 stations: stations.as_deref(),
+                history: history.as_deref(),
             };
             audit_with_views(&chain, &records, views, &mut tell)
         }

@@ -13,6 +13,7 @@ mod flow;
 mod formats;
 mod harness;
 mod history;
+mod history_view;
 mod import;
 mod import_problems;
 mod indonesian;

@@ -1,5 +1,6 @@
 //! Running the audit over a verified chain's records.
 
+use rekap_ledger::history_view::check_history_view;
 use rekap_ledger::stations_view::check_stations_view;
 use rekap_ledger::view::TotalsView;
 use rekap_log::verify::SIGNATURE_FAILURE;
@@ -30,6 +31,7 @@ pub fn audit(chain: &VerifyReport, records: &[Record], view: Option<&TotalsView>
         SavedViews {
             totals: view,
             stations: None,
+            history: None,
         },
         &mut |_, _| {},
     )
@@ -41,6 +43,8 @@ pub struct SavedViews<'a> {
     pub totals: Option<&'a TotalsView>,
     /// The body of the stations view (`rekap_ledger::stations_view`).
     pub stations: Option<&'a [u8]>,
+    /// The body of the history view (`rekap_ledger::history_view`).
+    pub history: Option<&'a [u8]>,
 }
 
 /// [`audit`] with the store's saved stations view checked too, telling `progress` how many
@@ -69,6 +73,9 @@ pub fn audit_with_views(
             }
             if let Some(body) = views.stations {
                 compare_stations_view(body, state, projection, records, &mut tallies[7]);
+            }
+            if let Some(body) = views.history {
+                compare_history_view(body, state, records, &mut tallies[7]);
             }
             if chain.ok() {
                 projection_digest = Some(hex(&projection.projection_digest(state)));
@@ -154,6 +161,15 @@ fn compare_stations_view(
     let checked = check_stations_view(body, state, projection, &head, hash_at);
     if let Err(difference) = checked {
         tally.fail(None, format!("the store's stations view: {difference}"));
+    }
+}
+
+/// Check 8 on the store's saved history view: every byte of it, as the log gives it.
+fn compare_history_view(body: &[u8], state: &State, records: &[Record], tally: &mut Tally) {
+    tally.checked += 1;
+    let checked = check_history_view(body, state, &head_of(records), records);
+    if let Err(difference) = checked {
+        tally.fail(None, format!("the store's history view: {difference}"));
     }
 }
 

@@ -9,6 +9,7 @@ pub mod checkpoints;
 mod error;
 pub mod follow;
 pub mod group;
+pub mod history_view;
 mod ledger;
 pub mod proof;
 pub mod stations_view;

@@ -332,8 +332,13 @@ impl<S: Storage> Ledger<S> {
             return Ok(());
         };
         self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
-        // Wherever the totals view is saved, the stations view of the same head is too.
-        self.save_stations_view(view)
+        // Wherever the totals view is saved, the stations and history views of the same
+        // head are too.
+        self.save_stations_view(view)?;
+        // Brought forward from the one saved before the last appends, when there is one.
+        let earlier =
+            (self.log().storage()).get_view_of_any_head(crate::history_view::HISTORY_VIEW)?;
+        self.save_history_view_from(earlier.as_deref())
     }
 }
 

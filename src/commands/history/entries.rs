@@ -105,6 +105,51 @@ pub struct Filter<'a> {
     pub since_ms: u64,
 }
 
+/// What wording an entry needs to know of the officers and objections: from the replayed
+/// state, or from the saved history view.
+pub trait People {
+    fn registrar(&self) -> [u8; 32];
+    /// An officer ever registered: its role and the code of its scope.
+    fn officer(&self, key: &[u8; 32]) -> Option<(Role, String)>;
+    /// The code of the place an objection is about.
+    fn objection_place(&self, id: EventId) -> Option<String>;
+}
+
+/// The people of a replayed state.
+pub struct Replayed<'a> {
+    state: &'a State,
+    objection_places: BTreeMap<EventId, Place>,
+}
+
+impl<'a> Replayed<'a> {
+    pub fn of(state: &'a State) -> Self {
+        let objection_places = (state.objections())
+            .map(|objection| (objection.id, objection.place))
+            .collect();
+        Replayed {
+            state,
+            objection_places,
+        }
+    }
+}
+
+impl People for Replayed<'_> {
+    fn registrar(&self) -> [u8; 32] {
+        self.state.election().registrar()
+    }
+
+    fn officer(&self, key: &[u8; 32]) -> Option<(Role, String)> {
+        let officer = self.state.officer(key)?;
+        let scope = self.state.election().region_code(officer.scope)?;
+        Some((officer.role.clone(), scope.to_owned()))
+    }
+
+    fn objection_place(&self, id: EventId) -> Option<String> {
+        let place = *self.objection_places.get(&id)?;
+        Some(self.state.election().place_code(place))
+    }
+}
+
 /// Every entry about `filter.place`, oldest first.
 pub fn collect(
     log: &rekap_log::Log<DefaultStorage>,
@@ -112,10 +157,7 @@ pub fn collect(
     filter: &Filter,
 ) -> anyhow::Result<Vec<Entry>> {
     let election = state.election();
-    let objection_places: BTreeMap<EventId, Place> = state
-        .objections()
-        .map(|objection| (objection.id, objection.place))
-        .collect();
+    let people = Replayed::of(state);
     let mut entries = Vec::new();
     for record in log.records_from(1) {
         let record = record?;
@@ -143,7 +185,7 @@ pub fn collect(
                 seq: record.seq,
                 index: index as u32,
             };
-            let Some((place, contest, what)) = describe(state, &objection_places, event) else {
+            let Some((place, contest, what)) = describe(&people, event) else {
                 continue;
             };
             let touches = election
@@ -232,7 +274,7 @@ fn genesis_entries(
     }
 }
 
-fn witness_contest(role: &Role) -> Option<String> {
+pub fn witness_contest(role: &Role) -> Option<String> {
     match role {
         Role::Witness { contest, .. } => Some(contest.clone()),
         _ => None,
@@ -252,12 +294,7 @@ fn related(election: &Election, asked: Place, at: Place) -> bool {
 }
 
 /// The place code, contest and reader's form of one event.
-fn describe(
-    state: &State,
-    objection_places: &BTreeMap<EventId, Place>,
-    event: Event,
-) -> Option<(String, Option<String>, What)> {
-    let election = state.election();
+pub fn describe(people: &dyn People, event: Event) -> Option<(String, Option<String>, What)> {
     Some(match event {
         Event::OfficerRegistered { key, role, scope } => (
             scope,
@@ -265,8 +302,7 @@ fn describe(
             What::OfficerRegistered { key, role },
         ),
         Event::OfficerRevoked { key, reason } => {
-            let officer = state.officer(&key)?;
-            let scope = election.region_code(officer.scope)?.to_owned();
+            let (_, scope) = people.officer(&key)?;
             (scope, None, What::OfficerRevoked { key, reason })
         }
         Event::SheetSubmitted {
@@ -309,7 +345,7 @@ fn describe(
             resolution,
             reason,
         } => {
-            let place = election.place_code(*objection_places.get(&objection)?);
+            let place = people.objection_place(objection)?;
             let correction = match resolution {
                 Resolution::Accepted { correction } => Some(correction),
                 Resolution::Rejected => None,

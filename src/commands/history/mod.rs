@@ -2,6 +2,7 @@
 //! each with its author, the author's role and the time in the province's zone.
 
 mod entries;
+mod from_view;
 
 use anyhow::bail;
 use clap::Args;
@@ -14,7 +15,7 @@ use crate::lang::Lang;
 use crate::output::print;
 use crate::store::{self, StoreArg};
 use crate::zone::{self, Zone};
-use entries::{Entry, Filter, What};
+use entries::{Entry, Filter, People, What};
 
 /// Entries shown when `--limit` is not given.
 const DEFAULT_LIMIT: usize = 1000;
@@ -62,6 +63,17 @@ pub struct HistoryArgs {
 
 pub fn run(args: HistoryArgs) -> anyhow::Result<Outcome> {
     let lang = crate::lang::resolve(args.lang);
+    if let Some(answer) = from_view::answer(&args) {
+        let answer = answer?;
+        let page: Vec<&Entry> = answer.page.iter().collect();
+        let shown = Shown {
+            people: &answer.people,
+            place_code: answer.place_code.clone(),
+            args: &args,
+            lang,
+        };
+        return shown.print(&page, answer.total);
+    }
     let ledger = store::open(&args.store.store)?;
     let state = ledger.state();
     let place = asked_place(state, &args)?;
@@ -70,11 +82,8 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<Outcome> {
             bail!("unknown contest {contest}");
         }
     }
-    let place_zone = zone_for(&args, &state.election().place_code(place));
-    let (since_seq, since_ms) = match &args.since {
-        Some(text) => parse_since(text, place_zone)?,
-        None => (0, 0),
-    };
+    let place_code = state.election().place_code(place);
+    let (since_seq, since_ms) = since(&args, &place_code)?;
     let filter = Filter {
         place,
         contest: args.contest.as_deref(),
@@ -84,19 +93,22 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<Outcome> {
     let all = entries::collect(ledger.log(), state, &filter)?;
     let total = all.len();
     let page: Vec<&Entry> = all.iter().skip(args.offset).take(args.limit).collect();
+    let people = entries::Replayed::of(state);
     let shown = Shown {
-        state,
-        place,
+        people: &people,
+        place_code,
         args: &args,
         lang,
     };
-    let text = match args.format {
-        Format::Table => shown.table(&page, total),
-        Format::Json => serde_json::to_string(&shown.json(&page, total))? + "\n",
-        Format::Csv => shown.csv(&page),
-    };
-    print(&text)?;
-    Ok(Outcome::Success)
+    shown.print(&page, total)
+}
+
+/// `--since` as (record, time), read in the zone of the place asked for.
+fn since(args: &HistoryArgs, place_code: &str) -> anyhow::Result<(u64, u64)> {
+    match &args.since {
+        Some(text) => parse_since(text, zone_for(args, place_code)),
+        None => Ok((0, 0)),
+    }
 }
 
 /// `--station` must name a station and `--region` a region; the old positional either.
@@ -156,13 +168,24 @@ fn parse_since(text: &str, zone: Zone) -> anyhow::Result<(u64, u64)> {
 
 /// How entries read, in the language and zone asked for.
 struct Shown<'a> {
-    state: &'a State,
-    place: Place,
+    people: &'a dyn People,
+    /// The code of the place asked for.
+    place_code: String,
     args: &'a HistoryArgs,
     lang: Lang,
 }
 
 impl Shown<'_> {
+    fn print(&self, page: &[&Entry], total: usize) -> anyhow::Result<Outcome> {
+        let text = match self.args.format {
+            Format::Table => self.table(page, total),
+            Format::Json => serde_json::to_string(&self.json(page, total))? + "\n",
+            Format::Csv => self.csv(page),
+        };
+        print(&text)?;
+        Ok(Outcome::Success)
+    }
+
     fn zone(&self, entry: &Entry) -> Zone {
         zone_for(self.args, &entry.place)
     }
@@ -225,7 +248,7 @@ impl Shown<'_> {
             })
             .collect();
         json!({
-            "place": self.state.election().place_code(self.place),
+            "place": self.place_code,
             "total": total,
             "offset": self.args.offset,
             "limit": self.args.limit,
@@ -260,18 +283,11 @@ impl Shown<'_> {
 
     /// The author's role key (`registrar`, `operator`, ...) and scope code.
     fn role_and_scope(&self, key: &[u8; 32]) -> (String, String) {
-        let election = self.state.election();
-        if *key == election.registrar() {
+        if *key == self.people.registrar() {
             return ("registrar".to_owned(), String::new());
         }
-        match self.state.officer(key) {
-            Some(officer) => (
-                crate::words::role_key(&officer.role).to_owned(),
-                election
-                    .region_code(officer.scope)
-                    .unwrap_or_default()
-                    .to_owned(),
-            ),
+        match self.people.officer(key) {
+            Some((role, scope)) => (crate::words::role_key(&role).to_owned(), scope),
             None => (String::new(), String::new()),
         }
     }
@@ -279,16 +295,14 @@ impl Shown<'_> {
     /// `1a2b3c4d5e6f (operator of 64)`.
     fn author(&self, key: &[u8; 32]) -> String {
         let short = hex::encode(&key[..6]);
-        let election = self.state.election();
-        if *key == election.registrar() {
+        if *key == self.people.registrar() {
             return format!("{short} ({})", self.lang.message("history-registrar"));
         }
-        match self.state.officer(key) {
-            Some(officer) => format!(
-                "{short} ({} {} {})",
-                crate::words::role(&officer.role, self.lang),
+        match self.people.officer(key) {
+            Some((role, scope)) => format!(
+                "{short} ({} {} {scope})",
+                crate::words::role(&role, self.lang),
                 self.lang.message("history-officer-scope"),
-                election.region_code(officer.scope).unwrap_or_default()
             ),
             None => short,
         }

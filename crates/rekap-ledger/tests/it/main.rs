@@ -8,6 +8,7 @@ use rekap_test_kit::{log_key, signing as key};
 mod checkpoints;
 mod follow;
 mod group;
+mod history_view;
 mod tiles;
 mod view;
 

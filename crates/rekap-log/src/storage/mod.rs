@@ -142,4 +142,11 @@ pub trait Storage {
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
         self.get_derived(&format!("view/{name}"))
     }
+
+    /// The body of view `name` as last saved, whatever the log has had appended since
+    /// (intact, but not checked against the log: for a view that can be brought forward,
+    /// which checks the head the body names itself).
+    fn get_view_of_any_head(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        self.get_derived(&format!("view/{name}"))
+    }
 }

@@ -556,6 +556,17 @@ impl Storage for SegmentStorage {
         locate::locate(&self.file, &chunks, seqs, &self.path).map(Some)
     }
 
+    fn get_view_of_any_head(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        match ViewReader::open_of_any_mark(&self.path, name)? {
+            Some(reader) => match reader.read(0, reader.body_length()) {
+                Ok(body) => Ok(Some(body)),
+                Err(StorageError::Corrupt(_)) => Ok(None),
+                Err(error) => Err(error),
+            },
+            None => Ok(None),
+        }
+    }
+
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
         match ViewReader::open(&self.path, name, &self.file)? {
             // A damaged view is only a reason to recompute it, like a missing one.

@@ -209,6 +209,27 @@ impl ViewReader {
         Ok(current.then_some(reader))
     }
 
+    /// View `name` in `directory` if it exists and its header is intact, whatever the
+    /// segment file has had appended since it was saved (see [`ViewReader::mark`]).
+    pub fn open_of_any_mark(
+        directory: &Path,
+        name: &str,
+    ) -> Result<Option<ViewReader>, StorageError> {
+        if !is_valid_view_name(name) {
+            return Ok(None);
+        }
+        let path = view_path(directory, name);
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(io_error(&path, &error.to_string())),
+        };
+        let io = |error: std::io::Error| io_error(&path, &error.to_string());
+        let file_length = file.metadata().map_err(io)?.len();
+        let read = Self::read_header(file, &path, file_length).map_err(io)?;
+        Ok(read.map(|(_, reader)| reader))
+    }
+
     fn read_header(
         file: File,
         path: &Path,
