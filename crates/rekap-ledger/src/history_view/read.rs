@@ -186,12 +186,15 @@ fn location(row: &[u8], seq: u64) -> RecordLocation {
     }
 }
 
+/// A record's author and its events.
+type RecordEvents = ([u8; 32], Vec<Event>);
+
 /// A saved, current history view of the default store, read lazily.
 pub struct HistoryView {
     parsed: Parsed<ViewReader>,
     segment: std::fs::File,
     /// Records read so far: author and events, by seq.
-    events: RefCell<BTreeMap<u64, ([u8; 32], Vec<Event>)>>,
+    events: RefCell<BTreeMap<u64, RecordEvents>>,
 }
 
 /// The saved history view of the default store at `path` if it is current (the log ends
