@@ -11,7 +11,10 @@ use clap::Args;
 use ed25519_dalek::SigningKey;
 use rekap_log::SignedSubmission;
 use rekap_model::{encode_payload, ApprovalStatement, Event, Payload};
-use rekap_server::wire::{fixed_hex, CounterJson, ProblemJson, ReceiptJson, SubmissionJson};
+use rekap_server::wire::{
+    fixed_hex, submission_bytes, CounterJson, ProblemJson, ReceiptJson, SubmissionJson,
+    SUBMISSION_BYTES_TYPE,
+};
 use serde_json::Value;
 
 pub mod import;
@@ -167,19 +170,20 @@ impl Client {
         fixed_hex("definition_hash", text).map_err(|error| anyhow!(error))
     }
 
-    /// Posts one signed submission, resending the same bytes after a lost answer, a full
-    /// queue or a rate limit: a retry of an appended submission gets its receipt.
-    fn post(&self, submission: &SubmissionJson) -> Result<ReceiptJson, PostError> {
+    /// Posts one signed submission as its canonical bytes (docs/API.md), resending the
+    /// same bytes after a lost answer, a full queue or a rate limit: a retry of an appended
+    /// submission gets its receipt.
+    fn post(&self, submission: &SignedSubmission) -> Result<ReceiptJson, PostError> {
         let url = format!("{}/v1/submissions", self.base);
-        let body = serde_json::to_string(submission).map_err(|e| PostError::Other(e.into()))?;
+        let body = submission_bytes(submission);
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = self
                 .agent
                 .post(&url)
-                .header("content-type", "application/json")
-                .send(body.as_str());
+                .header("content-type", SUBMISSION_BYTES_TYPE)
+                .send(&body[..]);
             let mut response = match result {
                 Ok(response) => response,
                 Err(_) if attempt < ATTEMPTS => {
@@ -299,7 +303,7 @@ fn submit_fresh(
     for _ in 0..COUNTER_ATTEMPTS {
         let counter = client.next_counter(&author)?;
         let signed = SignedSubmission::sign(key, counter, payload.clone());
-        match client.post(&SubmissionJson::of(&signed)) {
+        match client.post(&signed) {
             Ok(receipt) => return Ok((receipt, counter)),
             Err(PostError::Counter(_)) => continue,
             Err(PostError::Other(error)) => return Err(error),
@@ -401,18 +405,19 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
         {
             let json: SubmissionJson = serde_json::from_str(line)
                 .with_context(|| format!("{} line {}", file.display(), number + 1))?;
-            json.decode()
+            let submission = json
+                .decode()
                 .map_err(|error| anyhow!("{} line {}: {error}", file.display(), number + 1))?;
-            submissions.push(json);
+            submissions.push(submission);
         }
     }
-    submissions.sort_by(|a, b| (&a.author, a.counter).cmp(&(&b.author, b.counter)));
+    submissions.sort_by_key(|submission| (submission.author, submission.counter));
     let client = Client::new(url);
     let mut refused = 0;
     for submission in &submissions {
         let label = format!(
             "{}#{}",
-            &submission.author[..16.min(submission.author.len())],
+            hex::encode(&submission.author[..8]),
             submission.counter
         );
         match client.post(submission) {

@@ -20,7 +20,7 @@ use rekap_ledger::Ledger;
 use rekap_log::{DefaultStorage, SignedSubmission};
 use rekap_model::{encode_payload, Event, Payload, Role, TallySheet};
 use rekap_presets::{Preset, PresetOptions};
-use rekap_server::wire::SubmissionJson;
+use rekap_server::wire::submission_bytes;
 
 use crate::commands::demo::cast::Cast;
 use crate::commands::demo::{build_preset, PresetName};
@@ -317,8 +317,14 @@ fn measure(
     let started = Instant::now();
     let cpu_before = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
     reader_go.store(true, Ordering::Relaxed);
-    std::thread::sleep(workload.length);
+    // The window ends after `length`, or sooner when a client runs out of stations (it
+    // sets `stop`): every write and read counted was made beside N submitting clients.
+    while !stop.load(Ordering::Relaxed) && started.elapsed() < workload.length {
+        std::thread::sleep(Duration::from_millis(2));
+    }
     stop.store(true, Ordering::Relaxed);
+    let seconds = started.elapsed().as_secs_f64();
+    let cpu_after = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
     let mut latencies_us = Vec::new();
     let mut corrections = 0;
     for writer in writers {
@@ -330,10 +336,9 @@ fn measure(
     for reader in readers {
         reads += reader.join().map_err(|_| anyhow!("a reader panicked"))?;
     }
-    let seconds = started.elapsed().as_secs_f64();
     let cores = |before: f64, after: f64| (after - before) / seconds;
-    let server_cores = cores(cpu_before.0, cpu_seconds(&child.id().to_string()));
-    let client_cores = cores(cpu_before.1, cpu_seconds("self"));
+    let server_cores = cores(cpu_before.0, cpu_after.0);
+    let client_cores = cores(cpu_before.1, cpu_after.1);
     let means = server_means(&url);
     let peak_rss_mb = peak_rss_mb(child.id());
     let _ = Command::new("kill")
@@ -415,8 +420,7 @@ fn client_bodies(
             events: vec![event],
         });
         let signed = SignedSubmission::sign(key, counter, payload);
-        let json = serde_json::to_string(&SubmissionJson::of(&signed)).unwrap_or_default();
-        RequestBytes::post_json("/v1/submissions", &json)
+        RequestBytes::post_bytes("/v1/submissions", &submission_bytes(&signed))
     };
     stations
         .into_iter()
@@ -515,6 +519,8 @@ fn post_all(
             }
         }
     }
+    // Out of stations (or stopped): the window ends for everyone.
+    stop.store(true, Ordering::Relaxed);
     result
 }
 

@@ -14,16 +14,18 @@ use anyhow::{anyhow, bail, Context};
 pub struct RequestBytes(Vec<u8>);
 
 impl RequestBytes {
-    /// `POST path` with a JSON body.
-    pub fn post_json(path: &str, body: &str) -> RequestBytes {
-        RequestBytes(
-            format!(
-                "POST {path} HTTP/1.1\r\nhost: bench\r\ncontent-type: application/json\r\n\
-                 content-length: {}\r\n\r\n{body}",
-                body.len()
-            )
-            .into_bytes(),
+    /// `POST path` with a signed submission's canonical bytes (docs/API.md), as the
+    /// client sends it.
+    pub fn post_bytes(path: &str, body: &[u8]) -> RequestBytes {
+        let mut bytes = format!(
+            "POST {path} HTTP/1.1\r\nhost: bench\r\ncontent-type: {}\r\n\
+             content-length: {}\r\n\r\n",
+            rekap_server::wire::SUBMISSION_BYTES_TYPE,
+            body.len()
         )
+        .into_bytes();
+        bytes.extend_from_slice(body);
+        RequestBytes(bytes)
     }
 
     /// `GET path`.
@@ -160,14 +162,14 @@ mod tests {
 
     #[test]
     fn requests_carry_their_body_s_length() {
-        let request = RequestBytes::post_json("/v1/submissions", "{\"a\":1}");
+        let request = RequestBytes::post_bytes("/v1/submissions", b"\x01\x02\x03");
         let text = String::from_utf8(request.0).unwrap();
         assert!(
             text.starts_with("POST /v1/submissions HTTP/1.1\r\n"),
             "{text}"
         );
         assert!(
-            text.ends_with("content-length: 7\r\n\r\n{\"a\":1}"),
+            text.ends_with("content-type: application/octet-stream\r\ncontent-length: 3\r\n\r\n\u{1}\u{2}\u{3}"),
             "{text}"
         );
         assert_eq!(address_of("http://127.0.0.1:8080").unwrap().port(), 8080);

@@ -34,6 +34,7 @@ mod progress;
 mod proof;
 mod publish;
 mod server;
+mod server_bodies;
 mod server_remote;
 mod server_snapshot;
 mod server_tiles;

@@ -134,7 +134,7 @@ impl Server {
     }
 }
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(20)))
@@ -142,7 +142,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn answer(
+pub(crate) fn answer(
     result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> (u16, String, Option<String>) {
     match result {

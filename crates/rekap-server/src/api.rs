@@ -21,8 +21,10 @@ use tokio::sync::oneshot;
 use crate::problem::Problem;
 use crate::rate::RateLimiter;
 use crate::reads;
+use crate::verifier::{Full, Verifier};
 use crate::wire::{
-    fixed_hex, CounterJson, HeadJson, ReceiptJson, SubmissionJson, TransparencyJson,
+    fixed_hex, submission_of_bytes, CounterJson, HeadJson, ReceiptJson, SubmissionJson,
+    TransparencyJson, SUBMISSION_BYTES_TYPE,
 };
 use crate::writer::{Answer, Request, Shared};
 
@@ -42,6 +44,8 @@ pub struct HttpLimits {
 pub struct App {
     pub shared: Arc<Shared>,
     queue: SyncSender<Request>,
+    /// The verifying stage every submission passes before the queue.
+    verifier: Verifier,
     key_limits: RateLimiter<PublicKey>,
     address_limits: RateLimiter<IpAddr>,
     /// A read-only server (a mirror): the origin server every write belongs to.
@@ -53,6 +57,7 @@ pub struct App {
 impl App {
     pub fn new(shared: Arc<Shared>, queue: SyncSender<Request>, limits: &HttpLimits) -> Self {
         Self {
+            verifier: verifying_stage(&shared, &queue),
             shared,
             queue,
             key_limits: RateLimiter::new(limits.per_key.0, limits.per_key.1),
@@ -76,30 +81,47 @@ impl App {
 
     /// Puts a request on the writer's bounded queue, or says it is full.
     pub fn enqueue(&self, request: Request) -> Result<(), Problem> {
-        self.shared
-            .metrics
-            .queue_depth
-            .fetch_add(1, Ordering::Relaxed);
-        match self.queue.try_send(request) {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                self.shared
-                    .metrics
-                    .queue_depth
-                    .fetch_sub(1, Ordering::Relaxed);
-                let detail = match error {
-                    TrySendError::Full(_) => {
-                        "the writer's queue is full; retry the same submission shortly"
-                    }
-                    TrySendError::Disconnected(_) => "the server is stopping",
-                };
-                Err(
-                    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", detail)
-                        .retry_after(1),
-                )
+        enqueue(&self.shared, &self.queue, request).map_err(|(detail, _)| overloaded(detail))
+    }
+}
+
+/// Puts a request on the writer's bounded queue, or says why not (and hands it back).
+fn enqueue(
+    shared: &Shared,
+    queue: &SyncSender<Request>,
+    request: Request,
+) -> Result<(), (&'static str, Box<Request>)> {
+    shared.metrics.queue_depth.fetch_add(1, Ordering::Relaxed);
+    queue.try_send(request).map_err(|error| {
+        shared.metrics.queue_depth.fetch_sub(1, Ordering::Relaxed);
+        match error {
+            TrySendError::Full(request) => (
+                "the writer's queue is full; retry the same submission shortly",
+                Box::new(request),
+            ),
+            TrySendError::Disconnected(request) => ("the server is stopping", Box::new(request)),
+        }
+    })
+}
+
+fn overloaded(detail: &'static str) -> Problem {
+    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", detail).retry_after(1)
+}
+
+/// The verifying stage, handing each verified submission to the writer's queue (one
+/// verifying thread per core of the runtime's default of 2, a queue as deep as the
+/// writer's default).
+fn verifying_stage(shared: &Arc<Shared>, queue: &SyncSender<Request>) -> Verifier {
+    let (shared, queue) = (shared.clone(), queue.clone());
+    let forward = move |submission, reply| {
+        let request = Request::Submit { submission, reply };
+        if let Err((detail, request)) = enqueue(&shared, &queue, request) {
+            if let Request::Submit { reply, .. } = *request {
+                let _ = reply.send(Answer::Overloaded(detail));
             }
         }
-    }
+    };
+    Verifier::start(2, 8192, Arc::new(forward))
 }
 
 pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
@@ -231,9 +253,11 @@ async fn limit_address(State(app): State<Arc<App>>, request: HttpRequest, next: 
     next.run(request).await
 }
 
-/// `POST /v1/submissions`.
+/// `POST /v1/submissions`: a signed submission as JSON (hex fields) or as its canonical
+/// bytes (`application/octet-stream`).
 async fn submit(
     State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let body =
@@ -241,12 +265,7 @@ async fn submit(
     if !app.shared.ready.load(Ordering::SeqCst) {
         return Err(Problem::not_ready());
     }
-    let json: SubmissionJson = serde_json::from_slice(&body).map_err(|error| {
-        Problem::bad_request(format!(
-            "the submission is not JSON of docs/API.md: {error}"
-        ))
-    })?;
-    let submission = json.decode().map_err(Problem::bad_request)?;
+    let submission = decode_submission(&headers, &body)?;
     if let Err(seconds) = app.key_limits.take(&submission.author) {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -255,12 +274,13 @@ async fn submit(
         )
         .retry_after(seconds));
     }
-    // The signature check is most of a submission's cost: done here, on the request
-    // threads (every core), so the one writer only decides and appends.
-    let submission =
-        rekap_ledger::admit(submission).map_err(|refusal| Problem::refused(&refusal))?;
+    // The signature check is most of a submission's cost: done by the verifying stage's
+    // threads (every core), which hand it on to the writer, so neither the runtime's
+    // workers (reads wait for them) nor the one writer (it decides and appends) spend it.
     let (reply, answer) = oneshot::channel();
-    app.enqueue(Request::Submit { submission, reply })?;
+    app.verifier
+        .submit(submission, reply)
+        .map_err(|Full(detail)| overloaded(detail))?;
     match answer.await {
         Ok(Answer::Placed {
             placed,
@@ -283,6 +303,7 @@ async fn submit(
             Ok((status, Json(receipt)).into_response())
         }
         Ok(Answer::Refused(refusal)) => Err(Problem::refused(&refusal)),
+        Ok(Answer::Overloaded(detail)) => Err(overloaded(detail)),
         Ok(Answer::Failed(error)) => Err(Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "append-failed",
@@ -291,6 +312,44 @@ async fn submit(
         .retry_after(1)),
         Err(_) => Err(Problem::internal(
             "the writer stopped before answering; retry the same submission",
+        )),
+    }
+}
+
+/// The submission in `body`, by its Content-Type: JSON of docs/API.md (also when none is
+/// given, as before the binary body existed) or the canonical bytes; anything else is 415.
+fn decode_submission(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<rekap_log::SignedSubmission, Problem> {
+    let media_type = match headers.get(header::CONTENT_TYPE) {
+        None => "application/json".to_owned(),
+        Some(value) => value
+            .to_str()
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+    };
+    match media_type.as_str() {
+        "application/json" => {
+            let json: SubmissionJson = serde_json::from_slice(body).map_err(|error| {
+                Problem::bad_request(format!(
+                    "the submission is not JSON of docs/API.md: {error}"
+                ))
+            })?;
+            json.decode().map_err(Problem::bad_request)
+        }
+        SUBMISSION_BYTES_TYPE => submission_of_bytes(body).map_err(Problem::bad_request),
+        other => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            format!(
+                "a submission is application/json or {SUBMISSION_BYTES_TYPE} (docs/API.md), \
+                 not {other:?}"
+            ),
         )),
     }
 }

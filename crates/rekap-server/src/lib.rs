@@ -16,6 +16,7 @@ pub mod rate;
 pub mod reads;
 pub mod snapshot;
 pub mod tlog;
+pub mod verifier;
 pub mod wire;
 pub mod writer;
 

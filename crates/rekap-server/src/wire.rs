@@ -37,6 +37,37 @@ impl SubmissionJson {
     }
 }
 
+/// The media type of a submission in its canonical byte form.
+pub const SUBMISSION_BYTES_TYPE: &str = "application/octet-stream";
+
+/// A signed submission's canonical bytes (docs/API.md, "The binary body"): `author (32) ||
+/// counter (u64 LE) || payload_length (u64 LE) || payload || signature (64)`, the bincode
+/// of [`SignedSubmission`] in the log's configuration, i.e. bytes 48 to 160 + P of the
+/// record that will hold it (docs/FORMAT.md). No hex: half the bytes, no decoding.
+pub fn submission_bytes(submission: &SignedSubmission) -> Vec<u8> {
+    // Encoding into a Vec fails only above the record limit, which the server refuses anyway.
+    bincode::encode_to_vec(submission, rekap_log::encoding::canonical()).unwrap_or_default()
+}
+
+/// The submission of [`submission_bytes`], or why these bytes are not one (too short, a
+/// payload length past the end or above the limit, bytes left over).
+pub fn submission_of_bytes(bytes: &[u8]) -> Result<SignedSubmission, String> {
+    let (submission, used): (SignedSubmission, usize) =
+        bincode::decode_from_slice(bytes, rekap_log::encoding::canonical()).map_err(|error| {
+            format!(
+                "the body ({} bytes) is not a signed submission's canonical bytes: {error}",
+                bytes.len()
+            )
+        })?;
+    if used != bytes.len() {
+        return Err(format!(
+            "{} bytes after the signed submission's {used}: one submission per body",
+            bytes.len() - used
+        ));
+    }
+    Ok(submission)
+}
+
 /// `N` bytes as hex, or why not.
 pub fn fixed_hex<const N: usize>(field: &str, text: &str) -> Result<[u8; N], String> {
     let bytes = hex::decode(text).map_err(|error| format!("{field}: not hex ({error})"))?;

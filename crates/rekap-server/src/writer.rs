@@ -2,8 +2,8 @@
 //! commit: everything queued when it wakes, up to a limit), answers every submission after
 //! the durable append, and sends the appended records to the publisher (`publisher.rs`),
 //! which keeps the readers' snapshots on a thread of its own. Signatures were checked
-//! before the queue (`rekap_ledger::admit`, on the request threads): the writer decides
-//! and appends.
+//! before the queue (`rekap_ledger::admit`, by the verifying stage's threads,
+//! `verifier.rs`): the writer decides and appends.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -78,6 +78,9 @@ pub enum Answer {
     Refused(SubmissionRefusal),
     /// The append failed (nothing of the group was appended); a retry is safe.
     Failed(String),
+    /// The writer's queue was full (or the server stopping) when the verifying stage
+    /// handed the submission on: nothing was appended; a retry is safe.
+    Overloaded(&'static str),
 }
 
 /// What the writer shares with the HTTP side.
