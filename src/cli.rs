@@ -55,8 +55,9 @@ pub struct Cli {
     /// Quiet: no progress and no notes on stderr (warnings and errors still are).
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
-    /// Wait up to SECONDS for the store's lock (held by a writer) instead of failing at
-    /// once with exit 4. Readers share the lock and never wait for each other.
+    /// Wait up to SECONDS for the store's lock instead of failing at once with exit 4: a
+    /// writer waits for another writer and, at each append, for the readers in progress; a
+    /// reader waits for an append in progress. Readers never wait for each other.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
     pub wait: u64,
     /// Language of everything printed (help, tables, progress, errors): id (Bahasa

@@ -168,6 +168,7 @@ fn localize_argument(mut arg: Arg, command_key: &str, lang: Lang) -> Arg {
     if let Some(long) = lang.message_if_any(&format!("{id}-long")) {
         arg = arg.long_help(long);
     }
+    arg = localize_suffixes(arg, lang);
     if arg.get_help_heading().is_none() {
         let heading = if arg.is_positional() {
             "help-heading-arguments"
@@ -175,6 +176,55 @@ fn localize_argument(mut arg: Arg, command_key: &str, lang: Lang) -> Arg {
             "help-heading-options"
         };
         arg = arg.help_heading(lang.message(heading));
+    }
+    arg
+}
+
+/// clap's `[default: X]` and `[possible values: a, b]` after a help line are English: in
+/// another language they are hidden and written in its words at the line's end instead.
+fn localize_suffixes(mut arg: Arg, lang: Lang) -> Arg {
+    let takes_values = arg.get_num_args().is_some_and(|count| count.takes_values());
+    if lang == Lang::En || !takes_values {
+        return arg;
+    }
+    let mut suffixes = Vec::new();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|value| value.to_string_lossy().into_owned())
+        .collect();
+    if !arg.is_hide_default_value_set() && !defaults.is_empty() {
+        suffixes.push(lang.message_with("usage-help-default", &[("value", &defaults.join(" "))]));
+        arg = arg.hide_default_value(true);
+    }
+    let possible = arg.get_possible_values();
+    let shown: Vec<&str> = possible
+        .iter()
+        .filter(|value| !value.is_hide_set())
+        .map(|value| value.get_name())
+        .collect();
+    // Values with their own help are listed by clap under the line, each with its help.
+    let explained = possible.iter().any(|value| value.get_help().is_some());
+    if !arg.is_hide_possible_values_set() && !shown.is_empty() && !explained {
+        suffixes.push(lang.message_with(
+            "usage-help-possible-values",
+            &[("values", &shown.join(", "))],
+        ));
+        arg = arg.hide_possible_values(true);
+    }
+    if suffixes.is_empty() {
+        return arg;
+    }
+    let suffix: String = suffixes
+        .iter()
+        .map(|text| format!("[{text}]"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let long = arg.get_long_help().map(ToString::to_string);
+    arg = arg.help(format!("{help} {suffix}").trim_start().to_owned());
+    if let Some(long) = long {
+        arg = arg.long_help(format!("{long}\n\n{suffix}"));
     }
     arg
 }

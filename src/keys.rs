@@ -49,8 +49,9 @@ pub fn write_key_as(path: &Path, key: &SigningKey, form: KeyForm) -> anyhow::Res
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
     {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        fs::create_dir_all(parent).with_context(|| {
+            crate::lang::say_with("command-cannot-create", &[("path", &parent.display())])
+        })?;
     }
     let mut file = OpenOptions::new()
         .write(true)
@@ -58,9 +59,9 @@ pub fn write_key_as(path: &Path, key: &SigningKey, form: KeyForm) -> anyhow::Res
         .mode(0o600)
         .open(path)
         .with_context(|| {
-            format!(
-                "cannot create key file {} (it must not exist)",
-                path.display()
+            crate::lang::say_with(
+                "command-keys-cannot-create-key-file-must",
+                &[("path", &path.display())],
             )
         })?;
     let text = match form {
@@ -75,13 +76,19 @@ pub fn write_key_as(path: &Path, key: &SigningKey, form: KeyForm) -> anyhow::Res
             public_key: None,
         }
         .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|error| anyhow::anyhow!("cannot encode the key as PKCS#8: {error}"))?,
+        .map_err(|error| {
+            anyhow::anyhow!(crate::lang::say_with(
+                "command-keys-cannot-encode-key-pkcs",
+                &[("error", &error)]
+            ))
+        })?,
     };
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     let public = public_path(path);
-    fs::write(&public, public_hex(key) + "\n")
-        .with_context(|| format!("cannot write {}", public.display()))?;
+    fs::write(&public, public_hex(key) + "\n").with_context(|| {
+        crate::lang::say_with("command-cannot-write", &[("path", &public.display())])
+    })?;
     Ok(())
 }
 
@@ -220,7 +227,12 @@ fn shell_word(word: &str) -> String {
 /// A fresh key from the operating system's random source.
 pub fn generate() -> anyhow::Result<SigningKey> {
     let mut seed = Zeroizing::new([0u8; 32]);
-    getrandom::fill(seed.as_mut()).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    getrandom::fill(seed.as_mut()).map_err(|error| {
+        anyhow::anyhow!(crate::lang::say_with(
+            "command-keys-no-randomness",
+            &[("error", &error)]
+        ))
+    })?;
     Ok(SigningKey::from_bytes(&seed))
 }
 

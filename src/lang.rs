@@ -19,6 +19,26 @@ pub fn current() -> Lang {
     *CURRENT.get_or_init(Lang::from_environment)
 }
 
+/// A message of the catalogue in the language of this run (for the commands' own lines).
+pub fn say(id: &str) -> String {
+    current().message(id)
+}
+
+/// A message with its variables in the language of this run.
+pub fn say_with(id: &str, variables: &[(&str, &dyn std::fmt::Display)]) -> String {
+    current().message_with(id, variables)
+}
+
+/// A count grouped as the language of this run writes it.
+pub fn number(value: u64) -> String {
+    current().number(value)
+}
+
+/// A count of any unsigned type grouped as the language of this run writes it.
+pub fn count<T: TryInto<u64> + Copy + std::fmt::Display>(value: T) -> String {
+    value.try_into().map_or_else(|_| value.to_string(), number)
+}
+
 /// A command's own `--lang`, else the language of this run.
 pub fn resolve(flag: Option<Lang>) -> Lang {
     flag.unwrap_or_else(current)
@@ -60,7 +80,12 @@ mod tests {
     }
 
     fn requests_in(place: &str, text: &str, found: &mut Vec<Request>) {
-        for (call, with_variables) in [(".message(", false), (".message_with(", true)] {
+        for (call, with_variables) in [
+            (".message(", false),
+            (".message_with(", true),
+            ("lang::say(", false),
+            ("lang::say_with(", true),
+        ] {
             for (start, _) in text.match_indices(call) {
                 let rest = text[start + call.len()..].trim_start();
                 let Some(literal) = rest.strip_prefix('"') else {

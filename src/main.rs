@@ -5,6 +5,8 @@
 mod cli;
 mod client;
 mod commands;
+#[cfg(test)]
+mod english_lines;
 mod error_words;
 mod exit;
 mod help_words;
@@ -19,6 +21,7 @@ mod sheet_args;
 mod store;
 mod table;
 mod transparency;
+mod usage_words;
 mod words;
 mod zone;
 
@@ -28,12 +31,17 @@ fn main() -> std::process::ExitCode {
     // The help is built in the language asked for before the arguments are parsed.
     let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let help_lang = help_words::language_of_arguments(&arguments);
+    // Set before parsing, so that the value parsers word their reasons in it (`--lang` as
+    // parsed is the same language).
+    lang::set(Some(help_lang));
     let command = help_words::localized(cli::Cli::command(), help_lang);
-    let cli = match cli::Cli::from_arg_matches(&command.get_matches_from(arguments)) {
+    let parsed = command
+        .try_get_matches_from(arguments)
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(error) => error.exit(),
+        Err(error) => return usage_words::report(&error, help_lang),
     };
-    lang::set(cli.lang);
     progress::set_quiet(cli.quiet);
     store::set_wait_seconds(cli.wait);
     exit::finish(run(cli.command))

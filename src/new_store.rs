@@ -53,7 +53,9 @@ pub fn create_atomically(
     ));
     if let Err(error) = fs::create_dir(&building) {
         place.remove_created();
-        return Err(error).with_context(|| format!("cannot create {}", building.display()));
+        return Err(error).with_context(|| {
+            crate::lang::say_with("command-cannot-create", &[("path", &building.display())])
+        });
     }
     let result = build_and_move(&place, &building, target, fill);
     if let Err(BuildError::BeforeRename(_)) = &result {
@@ -98,11 +100,17 @@ fn build_and_move(
     if place.replaces_empty_directory {
         // Keep the mode the operator gave the directory.
         let mode = fs::metadata(&destination)
-            .with_context(|| format!("cannot read {}", destination.display()))?
+            .with_context(|| {
+                crate::lang::say_with("command-cannot-read", &[("path", &destination.display())])
+            })?
             .permissions()
             .mode();
-        fs::set_permissions(building, fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set the mode of {}", building.display()))?;
+        fs::set_permissions(building, fs::Permissions::from_mode(mode)).with_context(|| {
+            crate::lang::say_with(
+                "command-new-store-cannot-set-mode",
+                &[("path", &building.display())],
+            )
+        })?;
     }
     fs::rename(building, &destination).map_err(|error| rename_error(target, error))?;
     let head = ledger.head();
@@ -118,9 +126,9 @@ fn build_and_move(
     drop(ledger);
     durable
         .with_context(|| {
-            format!(
-                "the store {} is complete, but its directory could not be flushed to disk",
-                target.display()
+            crate::lang::say_with(
+                "command-new-store-store-complete-but-directory-could",
+                &[("path", &target.display())],
             )
         })
         .map_err(BuildError::AfterRename)?;
@@ -139,18 +147,23 @@ impl Place {
         match fs::symlink_metadata(target) {
             Ok(_) => Self::existing(target),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Self::new(target),
-            Err(error) => Err(error).with_context(|| format!("cannot read {}", target.display())),
+            Err(error) => Err(error).with_context(|| {
+                crate::lang::say_with("command-cannot-read", &[("path", &target.display())])
+            }),
         }
     }
 
     /// An existing target: only an empty directory, and not the current directory (it is
     /// replaced by the new one, which would leave the shell in a deleted directory).
     fn existing(target: &Path) -> anyhow::Result<Place> {
-        let real = fs::canonicalize(target)
-            .with_context(|| format!("cannot read {}", target.display()))?;
+        let real = fs::canonicalize(target).with_context(|| {
+            crate::lang::say_with("command-cannot-read", &[("path", &target.display())])
+        })?;
         let empty_directory = real.is_dir()
             && fs::read_dir(&real)
-                .with_context(|| format!("cannot read {}", target.display()))?
+                .with_context(|| {
+                    crate::lang::say_with("command-cannot-read", &[("path", &target.display())])
+                })?
                 .next()
                 .is_none();
         if !empty_directory {
@@ -163,9 +176,7 @@ impl Place {
         if current.as_deref() == Some(real.as_path()) {
             return Err(StorageError::Io {
                 path: target.display().to_string(),
-                reason: "is the current directory; init writes the store beside its target \
-                         and renames it into place, so run it from the parent directory"
-                    .to_owned(),
+                reason: crate::lang::say("command-new-store-is-current-directory"),
             }
             .into());
         }
@@ -187,8 +198,9 @@ impl Place {
             _ => PathBuf::from("."),
         };
         let created = create_parents(&parent)?;
-        let parent = fs::canonicalize(&parent)
-            .with_context(|| format!("cannot read {}", parent.display()))?;
+        let parent = fs::canonicalize(&parent).with_context(|| {
+            crate::lang::say_with("command-cannot-read", &[("path", &parent.display())])
+        })?;
         Ok(Place {
             parent,
             name,
@@ -212,7 +224,9 @@ fn create_parents(directory: &Path) -> anyhow::Result<Vec<PathBuf>> {
             for made in missing[..index].iter().rev() {
                 let _ = fs::remove_dir(made);
             }
-            return Err(error).with_context(|| format!("cannot create {}", path.display()));
+            return Err(error).with_context(|| {
+                crate::lang::say_with("command-cannot-create", &[("path", &path.display())])
+            });
         }
     }
     Ok(missing)
@@ -225,7 +239,7 @@ fn file_name(path: &Path) -> Option<String> {
 fn occupied(target: &Path) -> StorageError {
     StorageError::Io {
         path: target.display().to_string(),
-        reason: "already exists and is not an empty directory; choose a new path".to_owned(),
+        reason: crate::lang::say("command-new-store-occupied"),
     }
 }
 
@@ -237,17 +251,28 @@ fn rename_error(target: &Path, error: io::Error) -> anyhow::Error {
         }
         // A mount point cannot be replaced by a directory of its parent's file system.
         io::ErrorKind::CrossesDevices | io::ErrorKind::ResourceBusy => {
-            "is a mount point or on another file system than its parent; give a path inside it"
+            "command-new-store-mount-point"
         }
-        _ => "could not be put in place",
+        _ => "command-new-store-not-put-in-place",
     };
-    anyhow::Error::new(error).context(format!("store {}: {reason}", target.display()))
+    anyhow::Error::new(error).context(crate::lang::say_with(
+        "command-new-store-store-reason",
+        &[
+            ("path", &target.display()),
+            ("reason", &crate::lang::say(reason)),
+        ],
+    ))
 }
 
 fn sync_directory(path: &Path) -> anyhow::Result<()> {
     File::open(path)
         .and_then(|directory| directory.sync_all())
-        .with_context(|| format!("cannot flush {} to disk", path.display()))
+        .with_context(|| {
+            crate::lang::say_with(
+                "command-new-store-cannot-flush-disk",
+                &[("path", &path.display())],
+            )
+        })
 }
 
 /// Tells the operator about build directories of `place` that interrupted inits left:
@@ -265,9 +290,11 @@ fn warn_of_leftovers(place: &Place) {
         let path = entry.path();
         if is_build && !held_by_a_process(&path) {
             eprintln!(
-                "note: {} was left by an init that was interrupted; it is not a store and \
-                 can be deleted",
-                path.display()
+                "{}",
+                crate::lang::say_with(
+                    "command-new-store-note-was-left-by-init",
+                    &[("path", &path.display())]
+                )
             );
         }
     }

@@ -149,11 +149,10 @@ impl SheetArgs {
             }
         };
         if !missing.is_empty() {
-            bail!(
-                "the sheet needs {} (correct takes them from the current sheet, but only from a \
-                 local --store)",
-                missing.join(", ")
-            );
+            bail!(crate::lang::say_with(
+                "command-sheet-args-sheet-needs-correct-takes-them",
+                &[("join", &missing.join(", "))]
+            ));
         }
         let voted = VotedLists {
             dpt: turnout(
@@ -211,32 +210,44 @@ impl SheetArgs {
             return Ok(None);
         }
         if vote_types.is_empty() {
-            bail!(
-                "--votes-by-type: contest {} has no vote types",
-                self.contest
-            );
+            bail!(crate::lang::say_with(
+                "command-sheet-args-votes-by-type-contest-has",
+                &[("contest", &self.contest)]
+            ));
         }
         let mut per_type: Vec<Option<Vec<u32>>> = vec![None; vote_types.len()];
         for item in &self.votes_by_type {
             let (key, counts) = item.split_once('=').ok_or_else(|| {
-                anyhow::anyhow!("--votes-by-type {item}: expected TYPE=N,N,... (votes per pair)")
+                anyhow::anyhow!(crate::lang::say_with(
+                    "command-sheet-args-votes-by-type-expected-type",
+                    &[("item", &item)]
+                ))
             })?;
             let Some(index) = vote_types.iter().position(|known| known == key) else {
-                bail!(
-                    "--votes-by-type: {key} is not a vote type of contest {} (its types: {})",
-                    self.contest,
-                    vote_types.join(", ")
-                );
+                bail!(crate::lang::say_with(
+                    "command-sheet-args-votes-by-type-not-vote",
+                    &[
+                        ("key", &key),
+                        ("contest", &self.contest),
+                        ("join", &vote_types.join(", "))
+                    ]
+                ));
             };
             if per_type[index].is_some() {
-                bail!("--votes-by-type: {key} is given twice");
+                bail!(crate::lang::say_with(
+                    "command-sheet-args-votes-by-type-given-twice",
+                    &[("key", &key)]
+                ));
             }
             let counts = counts
                 .split(',')
                 .map(|count| count.trim().parse::<u32>())
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|_| {
-                    anyhow::anyhow!("--votes-by-type {item}: the votes are not whole numbers")
+                    anyhow::anyhow!(crate::lang::say_with(
+                        "command-sheet-args-votes-by-type-votes-are",
+                        &[("item", &item)]
+                    ))
                 })?;
             per_type[index] = Some(counts);
         }
@@ -247,11 +258,10 @@ impl SheetArgs {
             .map(|(key, _)| key.as_str())
             .collect();
         if !missing.is_empty() {
-            bail!(
-                "--votes-by-type needs every vote type of contest {}: {} not given",
-                self.contest,
-                missing.join(", ")
-            );
+            bail!(crate::lang::say_with(
+                "command-sheet-args-votes-by-type-needs-every",
+                &[("contest", &self.contest), ("join", &missing.join(", "))]
+            ));
         }
         let per_type: Vec<Vec<u32>> = per_type.into_iter().flatten().collect();
         let pairs = per_type[0].len();
@@ -260,11 +270,15 @@ impl SheetArgs {
             .zip(&per_type)
             .find(|(_, counts)| counts.len() != pairs)
         {
-            bail!(
-                "--votes-by-type: {key} gives {} counts, {} gives {pairs} (one per pair)",
-                counts.len(),
-                vote_types[0]
-            );
+            bail!(crate::lang::say_with(
+                "command-sheet-args-votes-by-type-gives-counts",
+                &[
+                    ("key", &key),
+                    ("counts", &crate::lang::number(counts.len() as u64)),
+                    ("vote-types", &vote_types[0]),
+                    ("pairs", &pairs)
+                ]
+            ));
         }
         Ok(Some(
             (0..pairs)
@@ -310,11 +324,16 @@ fn turnout(
         return Ok(Turnout { total, ..kept });
     }
     if kept.male.is_some() {
-        bail!(
-            "{flag} changes from {} to {total}: give {flag}-male and {flag}-female too (the \
-             sheet records the split)",
-            kept.total
-        );
+        bail!(crate::lang::say_with(
+            "command-sheet-args-changes-from-give-male-female",
+            &[
+                ("flag", &flag),
+                ("total", &kept.total),
+                ("total2", &total),
+                ("flag2", &flag),
+                ("flag3", &flag)
+            ]
+        ));
     }
     Ok(Turnout {
         male: None,

@@ -16,6 +16,13 @@ pub use rekap_ledger::checkpoints::{
 /// durable already); `rekap checkpoint` signs it later.
 pub fn sign_after_append(store: &Path, ledger: &Ledger<DefaultStorage>) {
     if let Err(error) = sign_current(store, ledger) {
-        eprintln!("warning: no checkpoint was signed: {error:#}");
+        let cause = crate::error_words::cause_text(&error, crate::lang::current());
+        eprintln!(
+            "{}",
+            crate::lang::say_with(
+                "command-transparency-no-checkpoint-signed",
+                &[("error", &cause)]
+            )
+        );
     }
 }

@@ -19,10 +19,14 @@ const EXPORT_LIMIT: u64 = 8 << 30;
 
 /// The state of an export (verified first): what the rows are checked against.
 pub fn state_of_export(bytes: &[u8], source: &str) -> anyhow::Result<State> {
-    let report = verify_export(bytes, VerifyOptions::default())
-        .with_context(|| format!("reading the export of {source}"))?;
+    let report = verify_export(bytes, VerifyOptions::default()).with_context(|| {
+        crate::lang::say_with("command-import-reading-export", &[("source", &source)])
+    })?;
     if !report.ok() {
-        bail!("the export of {source} does not verify: nothing sent");
+        bail!(crate::lang::say_with(
+            "command-import-export-does-not-verify-nothing",
+            &[("source", &source)]
+        ));
     }
     let (state, _) = rekap_ledger::replay_records(&records_in_export(bytes))?;
     Ok(state)
@@ -35,7 +39,9 @@ pub fn remote_state(remote: &RemoteArgs) -> anyhow::Result<State> {
         return state_of_export(&bytes, url);
     }
     let Some(election) = &remote.election else {
-        bail!("--offline import needs --election EXPORT (the store's export, to check the rows)");
+        bail!(crate::lang::say(
+            "command-import-offline-import-needs-election-export"
+        ));
     };
     let bytes =
         std::fs::read(election).with_context(|| format!("reading {}", election.display()))?;
@@ -65,15 +71,19 @@ pub fn send_payloads(
             save_counter(key_path, counter)?;
         }
         crate::output::print(&format!(
-            "signed submissions up to counter {counter} written to {}; send them with `rekap send`\n",
-            file.display()
+            "{}\n",
+            crate::lang::say_with(
+                "command-import-signed-submissions-up-counter-written",
+                &[("counter", &counter), ("path", &file.display())]
+            )
         ))?;
         return Ok(());
     }
-    let url = remote
-        .server
-        .as_deref()
-        .ok_or_else(|| anyhow!("neither --server nor --offline"))?;
+    let url = remote.server.as_deref().ok_or_else(|| {
+        anyhow!(crate::lang::say(
+            "command-import-neither-server-nor-offline"
+        ))
+    })?;
     let client = Client::new(url);
     for payload in payloads {
         let (receipt, counter) = submit_fresh(&client, &key, payload)?;

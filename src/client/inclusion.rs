@@ -39,19 +39,30 @@ pub fn wait_for(
 
 /// Checks the inclusion of the receipt's record; the checkpoint it is included in.
 pub fn check(receipt: &ReceiptJson, transparency: &TransparencyJson) -> anyhow::Result<Checkpoint> {
-    let proof = TlogProof::parse(transparency.tlog_proof.as_bytes())
-        .map_err(|error| anyhow!("the receipt's tlog-proof: {error}"))?;
+    let proof = TlogProof::parse(transparency.tlog_proof.as_bytes()).map_err(|error| {
+        anyhow!(crate::lang::say_with(
+            "command-inclusion-receipt-s-tlog-proof",
+            &[("error", &error)]
+        ))
+    })?;
     if proof.index + 1 != receipt.seq {
-        bail!(
-            "the receipt's tlog-proof is of entry {}, not of record {}",
-            proof.index,
-            receipt.seq
-        );
+        bail!(crate::lang::say_with(
+            "command-inclusion-receipt-s-tlog-proof-entry",
+            &[("index", &proof.index), ("seq", &receipt.seq)]
+        ));
     }
-    let note = Note::parse(proof.checkpoint.as_bytes())
-        .map_err(|error| anyhow!("the receipt's checkpoint: {error}"))?;
-    let checkpoint = Checkpoint::from_text(&note.text)
-        .map_err(|error| anyhow!("the receipt's checkpoint: {error}"))?;
+    let note = Note::parse(proof.checkpoint.as_bytes()).map_err(|error| {
+        anyhow!(crate::lang::say_with(
+            "command-inclusion-receipt-s-checkpoint",
+            &[("error", &error)]
+        ))
+    })?;
+    let checkpoint = Checkpoint::from_text(&note.text).map_err(|error| {
+        anyhow!(crate::lang::say_with(
+            "command-inclusion-receipt-s-checkpoint",
+            &[("error", &error)]
+        ))
+    })?;
     verify_inclusion(
         proof.index,
         checkpoint.size,
@@ -59,7 +70,12 @@ pub fn check(receipt: &ReceiptJson, transparency: &TransparencyJson) -> anyhow::
         &proof.proof,
         &checkpoint.root,
     )
-    .map_err(|error| anyhow!("the receipt's inclusion proof does not verify: {error}"))?;
+    .map_err(|error| {
+        anyhow!(crate::lang::say_with(
+            "command-inclusion-receipt-s-inclusion-proof-does",
+            &[("error", &error)]
+        ))
+    })?;
     Ok(checkpoint)
 }
 
@@ -67,16 +83,23 @@ pub fn check(receipt: &ReceiptJson, transparency: &TransparencyJson) -> anyhow::
 pub fn describe(client: &Client, receipt: &ReceiptJson, wait: Duration) -> anyhow::Result<String> {
     let Some(transparency) = wait_for(client, receipt, wait) else {
         return Ok(format!(
-            "inclusion: no published checkpoint holds record {} yet; GET /v1/inclusion/{} later\n",
-            receipt.seq, receipt.seq
+            "{}\n",
+            crate::lang::say_with(
+                "command-inclusion-inclusion-no-published-checkpoint-holds",
+                &[("seq", &receipt.seq), ("seq2", &receipt.seq)]
+            )
         ));
     };
     let checkpoint = check(receipt, &transparency)?;
     Ok(format!(
-        "included in checkpoint {} size {} (root {}): inclusion proof verified; its signature: \
-         `rekap verify-proof --log-key` or `verify --tiles --log-key`\n",
-        checkpoint.origin,
-        checkpoint.size,
-        hex::encode(checkpoint.root)
+        "{}\n",
+        crate::lang::say_with(
+            "command-inclusion-included-checkpoint-size-root-inclusion",
+            &[
+                ("origin", &checkpoint.origin),
+                ("size", &checkpoint.size),
+                ("encode", &hex::encode(checkpoint.root))
+            ]
+        )
     ))
 }

@@ -132,8 +132,12 @@ impl Client {
         );
         let json = self.get_json(&path)?;
         let field = |name: &str| {
-            fixed_hex(name, json[name].as_str().unwrap_or_default())
-                .map_err(|error| anyhow!("the server's statement: {error}"))
+            fixed_hex(name, json[name].as_str().unwrap_or_default()).map_err(|error| {
+                anyhow!(crate::lang::say_with(
+                    "command-client-server-s-statement",
+                    &[("error", &error)]
+                ))
+            })
         };
         Ok(ApprovalStatement {
             definition_hash: field("definition_hash")?,
@@ -253,10 +257,12 @@ fn counter_path(key: &Path) -> PathBuf {
 
 fn last_counter(key: &Path) -> anyhow::Result<u64> {
     match std::fs::read_to_string(counter_path(key)) {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .with_context(|| format!("{} is not a counter", counter_path(key).display())),
+        Ok(text) => text.trim().parse().with_context(|| {
+            crate::lang::say_with(
+                "command-client-not-counter",
+                &[("path", &counter_path(key).display())],
+            )
+        }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(0),
         Err(error) => Err(error.into()),
     }
@@ -309,18 +315,26 @@ fn submit_fresh(
             Err(PostError::Other(error)) => return Err(error),
         }
     }
-    bail!("the key's counter kept being taken by another client; try again")
+    bail!(crate::lang::say("command-client-key-s-counter-kept-being"))
 }
 
 pub fn print_receipt(receipt: &ReceiptJson) -> anyhow::Result<()> {
     if receipt.repeated {
-        eprintln!("(already in the log: the receipt of the first time it was sent)");
+        eprintln!(
+            "{}",
+            crate::lang::say("command-client-already-log-receipt-first-time")
+        );
     }
     print(&format!(
-        "appended record {} (event id {})\nhead {}\n",
-        receipt.seq,
-        receipt.event_id,
-        hex::encode(receipt.head.hash)
+        "{}\n",
+        crate::lang::say_with(
+            "command-client-appended-record-event-id-head",
+            &[
+                ("seq", &receipt.seq),
+                ("event-id", &receipt.event_id),
+                ("encode", &hex::encode(receipt.head.hash))
+            ]
+        )
     ))
 }
 
@@ -331,9 +345,9 @@ fn write_offline(
     events: Vec<Event>,
 ) -> anyhow::Result<Outcome> {
     let Some(election) = &remote.election else {
-        bail!(
-            "--offline needs --election FILE (an export of the store, or `GET /v1/election` saved)"
-        );
+        bail!(crate::lang::say(
+            "command-client-offline-needs-election-file-export"
+        ));
     };
     let key = keys::read_signing_key(key_path)?;
     let counter = last_counter(key_path)? + 1;
@@ -346,9 +360,15 @@ fn write_offline(
     // Only after the submission is safely written: a crash before leaves the counter unused.
     save_counter(key_path, counter)?;
     print(&format!(
-        "signed submission {counter} of key {} written to {}; send it with `rekap send`\n",
-        hex::encode(&signed.author[..8]),
-        file.display()
+        "{}\n",
+        crate::lang::say_with(
+            "command-client-signed-submission-key-written-send",
+            &[
+                ("counter", &counter),
+                ("encode", &hex::encode(&signed.author[..8])),
+                ("path", &file.display())
+            ]
+        )
     ))?;
     Ok(Outcome::Success)
 }
@@ -377,17 +397,29 @@ pub fn definition_hash_of(path: &Path) -> anyhow::Result<[u8; 32]> {
             .unwrap_or_default();
         let first = rekap_log::frame::Frames::new(frames)
             .next()
-            .ok_or_else(|| anyhow!("{}: the export holds no record", path.display()))?
+            .ok_or_else(|| {
+                anyhow!(crate::lang::say_with(
+                    "command-client-export-holds-no-record",
+                    &[("path", &path.display())]
+                ))
+            })?
             .map_err(|error| anyhow!("{}: {error}", path.display()))?;
         let record = rekap_log::Record::decode(first)?;
         let payload = rekap_model::decode_payload(&record.payload)?;
         let Payload::Genesis(genesis) = payload else {
-            bail!("{}: record 1 is not a genesis", path.display());
+            bail!(crate::lang::say_with(
+                "command-client-record-not-genesis",
+                &[("path", &path.display())]
+            ));
         };
         return Ok(rekap_model::Election::new(genesis.definition)?.hash());
     }
-    let json: Value = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{}: neither an export nor JSON", path.display()))?;
+    let json: Value = serde_json::from_slice(&bytes).with_context(|| {
+        crate::lang::say_with(
+            "command-client-neither-export-nor-json",
+            &[("path", &path.display())],
+        )
+    })?;
     let text = json["definition_hash"].as_str().unwrap_or_default();
     fixed_hex("definition_hash", text).map_err(|error| anyhow!("{}: {error}", path.display()))
 }
@@ -422,14 +454,23 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
         );
         match client.post(submission) {
             Ok(receipt) => print(&format!(
-                "{label}: appended record {} (event id {}){}\n",
-                receipt.seq,
-                receipt.event_id,
-                if receipt.repeated {
-                    " (already in the log)"
-                } else {
-                    ""
-                }
+                "{}\n",
+                crate::lang::say_with(
+                    "command-client-appended-record-event-id",
+                    &[
+                        ("label", &label),
+                        ("seq", &receipt.seq),
+                        ("event-id", &receipt.event_id),
+                        (
+                            "else",
+                            &if receipt.repeated {
+                                format!(" ({})", crate::lang::say("command-client-already-in-log"))
+                            } else {
+                                String::new()
+                            }
+                        )
+                    ]
+                )
             ))?,
             Err(PostError::Counter(text)) => {
                 refused += 1;
@@ -442,7 +483,19 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
             }
         }
     }
-    print(&format!("{} sent, {refused} refused\n", submissions.len()))?;
+    print(&format!(
+        "{}\n",
+        crate::lang::say_with(
+            "command-client-sent-refused",
+            &[
+                (
+                    "submissions",
+                    &crate::lang::number(submissions.len() as u64)
+                ),
+                ("refused", &crate::lang::count(refused))
+            ]
+        )
+    ))?;
     Ok(if refused == 0 {
         Outcome::Success
     } else {

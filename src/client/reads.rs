@@ -98,36 +98,69 @@ pub fn status(url: &str, contest: Option<&str>) -> anyhow::Result<Outcome> {
     let answer =
         Client::new(url).get_json(&format!("/v1/status{}", query(&[("contest", contest)])))?;
     let mut out = format!(
-        "{}\nrecords {}, head {}\n",
-        answer["name"].as_str().unwrap_or_default(),
-        answer["head"]["count"],
-        answer["head"]["hash"].as_str().unwrap_or_default()
+        "{}\n",
+        crate::lang::say_with(
+            "command-reads-records-head",
+            &[
+                ("name", &answer["name"].as_str().unwrap_or_default()),
+                ("count", &count(&answer["head"]["count"])),
+                ("hash", &answer["head"]["hash"].as_str().unwrap_or_default())
+            ]
+        )
     );
     for scope in answer["scopes"].as_array().cloned().unwrap_or_default() {
         out += &format!(
-            "Stations reported: {} of {}\n",
-            scope["stations_reported"], scope["stations_expected"]
+            "{}\n",
+            crate::lang::say_with(
+                "command-reads-stations-reported",
+                &[
+                    ("stations-reported", &count(&scope["stations_reported"])),
+                    ("stations-expected", &count(&scope["stations_expected"]))
+                ]
+            )
         );
         for level in scope["levels"].as_array().cloned().unwrap_or_default() {
             out += &format!(
-                "  {:<16} {} of {} complete",
+                "  {:<16} {}",
                 level["level"].as_str().unwrap_or_default(),
-                level["complete"],
-                level["regions"]
+                crate::lang::say_with(
+                    "command-reads-level-complete",
+                    &[
+                        ("complete", &count(&level["complete"])),
+                        ("regions", &count(&level["regions"]))
+                    ]
+                )
             );
             if let Some(approvals) = level["approvals"].as_object() {
-                out += &format!(
-                    "; approvals: {} approved, {} stale, {} pending",
-                    approvals["approved"], approvals["stale"], approvals["pending"]
+                out += &crate::lang::say_with(
+                    "command-reads-approvals-approved-stale-pending",
+                    &[
+                        ("approved", &count(&approvals["approved"])),
+                        ("stale", &count(&approvals["stale"])),
+                        ("pending", &count(&approvals["pending"])),
+                    ],
                 );
             }
             out.push('\n');
         }
     }
     out += &format!(
-        "Open objections: {}\nFlags (accepted, to look at): {}\n",
-        answer["open_objections"], answer["flags"]
+        "{}\n",
+        crate::lang::say_with(
+            "command-reads-open-objections-flags-accepted-look",
+            &[
+                ("open-objections", &count(&answer["open_objections"])),
+                ("flags", &count(&answer["flags"]))
+            ]
+        )
     );
     print(&out)?;
     Ok(Outcome::Success)
+}
+
+/// A count of the server's JSON grouped for people (anything else as the JSON gives it).
+fn count(value: &serde_json::Value) -> String {
+    value
+        .as_u64()
+        .map_or_else(|| value.to_string(), crate::lang::number)
 }

@@ -99,10 +99,10 @@ fn statement_of(
         return statement(store, region, contest);
     };
     let (Some(election), Some(digest)) = (&remote.election, digest) else {
-        bail!(
-            "--offline approve needs --election COPY and --digest HEX (the digest read out in the plenary); {} gets neither",
-            offline.display()
-        );
+        bail!(crate::lang::say_with(
+            "command-approve-offline-approve-needs-election-copy",
+            &[("path", &offline.display())]
+        ));
     };
     Ok(ApprovalStatement {
         definition_hash: definition_hash_of(election)?,
@@ -111,7 +111,12 @@ fn statement_of(
         digest: hex::decode(digest)
             .ok()
             .and_then(|bytes| bytes.try_into().ok())
-            .with_context(|| format!("--digest {digest:?} is not 32 bytes of hex"))?,
+            .with_context(|| {
+                crate::lang::say_with(
+                    "command-approve-digest-not-bytes-hex",
+                    &[("digest", &format!("{:?}", digest))],
+                )
+            })?,
     })
 }
 
@@ -125,10 +130,16 @@ fn statement(
     let state = ledger.state();
     let election = state.election();
     let Some(contest_idx) = election.contest_by_id(contest) else {
-        bail!("unknown contest {contest}");
+        bail!(crate::lang::say_with(
+            "command-unknown-contest",
+            &[("contest", &contest)]
+        ));
     };
     let Some(region_idx) = election.find_region(region) else {
-        bail!("unknown region {region}");
+        bail!(crate::lang::say_with(
+            "command-unknown-region",
+            &[("region", &region)]
+        ));
     };
     let digest = ledger.projection().digest(state, contest_idx, region_idx);
     Ok(ApprovalStatement {
@@ -147,11 +158,14 @@ pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
     };
     if let Some(expected) = &args.digest {
         if *expected != hex::encode(statement.digest) {
-            bail!(
-                "the store (or server) computes digest {} for {}, not {expected}: not signed",
-                hex::encode(statement.digest),
-                args.region
-            );
+            bail!(crate::lang::say_with(
+                "command-approve-store-or-server-computes-digest",
+                &[
+                    ("encode", &hex::encode(statement.digest)),
+                    ("region", &args.region),
+                    ("expected", &expected)
+                ]
+            ));
         }
     }
     let file = SignatureFile {
@@ -169,7 +183,9 @@ pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
         .create_new(true)
         .open(&args.out)
         .and_then(|mut out| std::io::Write::write_all(&mut out, text.as_bytes()))
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+        .with_context(|| {
+            crate::lang::say_with("command-cannot-create", &[("path", &args.out.display())])
+        })?;
     let out = args.out.display().to_string();
     print(&crate::lang::current().message_with(
         "approve-signed",
@@ -222,34 +238,51 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
 
 fn read_signature(path: &Path, statement: &ApprovalStatement) -> anyhow::Result<WitnessSignature> {
     let text = crate::input::read_text(path)?;
-    let file: SignatureFile = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a signature file", path.display()))?;
+    let file: SignatureFile = serde_json::from_str(&text).with_context(|| {
+        crate::lang::say_with(
+            "command-approve-not-signature-file",
+            &[("path", &path.display())],
+        )
+    })?;
     if file.format != SIGNATURE_FORMAT {
-        bail!(
-            "{}: format {:?} is not {SIGNATURE_FORMAT}",
-            path.display(),
-            file.format
-        );
+        bail!(crate::lang::say_with(
+            "command-approve-format-not",
+            &[
+                ("path", &path.display()),
+                ("format", &format!("{:?}", file.format)),
+                ("signature-format", &SIGNATURE_FORMAT)
+            ]
+        ));
     }
     if file.region != statement.region
         || file.contest != statement.contest
         || file.digest != hex::encode(statement.digest)
         || file.definition_hash != hex::encode(statement.definition_hash)
     {
-        bail!(
-            "{} signs {} {} digest {}, but the store's statement is {} {} digest {}",
-            path.display(),
-            file.region,
-            file.contest,
-            file.digest,
-            statement.region,
-            statement.contest,
-            hex::encode(statement.digest)
-        );
+        bail!(crate::lang::say_with(
+            "command-approve-signs-digest-but-store-s",
+            &[
+                ("path", &path.display()),
+                ("region", &file.region),
+                ("contest", &file.contest),
+                ("digest", &file.digest),
+                ("region2", &statement.region),
+                ("contest2", &statement.contest),
+                ("encode", &hex::encode(statement.digest))
+            ]
+        ));
     }
     Ok(WitnessSignature {
-        witness: decode_array(&file.witness, "witness key", path)?,
-        signature: decode_array(&file.signature, "signature", path)?,
+        witness: decode_array(
+            &file.witness,
+            &crate::lang::say("command-approve-field-witness-key"),
+            path,
+        )?,
+        signature: decode_array(
+            &file.signature,
+            &crate::lang::say("command-approve-field-signature"),
+            path,
+        )?,
     })
 }
 
@@ -257,17 +290,30 @@ fn decode_array<const N: usize>(text: &str, field: &str, path: &Path) -> anyhow:
     hex::decode(text)
         .ok()
         .and_then(|bytes| bytes.try_into().ok())
-        .with_context(|| format!("{}: {field} is not {N} bytes of hex", path.display()))
+        .with_context(|| {
+            crate::lang::say_with(
+                "command-approve-not-bytes-hex",
+                &[("path", &path.display()), ("field", &field), ("n", &N)],
+            )
+        })
 }
 
 fn parse_refusal(text: &str) -> anyhow::Result<WitnessRefusal> {
     let Some((key, reason)) = text.split_once('=') else {
-        bail!("--refusal {text:?} is not PUBLICKEYHEX=REASON");
+        bail!(crate::lang::say_with(
+            "command-approve-refusal-not-publickeyhex-reason",
+            &[("text", &format!("{:?}", text))]
+        ));
     };
     let witness = hex::decode(key)
         .ok()
         .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-        .with_context(|| format!("--refusal: {key:?} is not a 32-byte public key in hex"))?;
+        .with_context(|| {
+            crate::lang::say_with(
+                "command-approve-refusal-not-byte-public-key",
+                &[("key", &format!("{:?}", key))],
+            )
+        })?;
     Ok(WitnessRefusal {
         witness,
         reason: reason.to_owned(),

@@ -37,8 +37,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
     let mut tell = |done: u64, total: u64| counter.set(done, total);
     let report = match &args.log {
         Some(path) => {
-            let bytes =
-                fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = fs::read(path).with_context(|| {
+                crate::lang::say_with("command-cannot-read", &[("path", &path.display())])
+            })?;
             let chain = verify_export(bytes.as_slice(), VerifyOptions::default())?;
             counter.next(lang.message("progress-replaying-decisions"));
             audit_with_views(
@@ -147,8 +148,9 @@ fn human(report: &AuditReport) -> String {
     for check in &report.checks {
         out += &check_lines(check, lang);
     }
-    for flag in report.flags.iter().take(10) {
-        let line = lang.message_with("audit-flag", &[("flag", flag)]);
+    for (id, station, flag) in report.listed_flags.iter().take(10) {
+        let flag = format!("{id} {station}: {}", crate::error_words::flag(flag, lang));
+        let line = lang.message_with("audit-flag", &[("flag", &flag)]);
         out += &format!("       {line}\n");
     }
     if let Some(digest) = &report.projection_digest {
@@ -188,7 +190,10 @@ fn check_lines(check: &rekap_audit::CheckResult, lang: crate::lang::Lang) -> Str
         };
         let line = lang.message_with(
             "audit-first-failure",
-            &[("place", &place), ("reason", &failure.reason)],
+            &[
+                ("place", &place),
+                ("reason", &crate::error_words::audit_failure(failure, lang)),
+            ],
         );
         out += &format!("       {line}\n");
     }

@@ -61,15 +61,18 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
     let ledger = store::open(&args.store.store)?;
     let election = ledger.state().election();
     let contest = match &args.contest {
-        Some(id) => election
-            .contest_by_id(id)
-            .with_context(|| format!("--contest {id:?} is not a contest of this election"))?,
+        Some(id) => election.contest_by_id(id).with_context(|| {
+            crate::lang::say_with(
+                "command-contest-not-of-this-election",
+                &[("id", &format!("{:?}", id))],
+            )
+        })?,
         None => ContestIdx(0),
     };
     let contest_id = election
         .contest(contest)
         .map(|c| c.id.clone())
-        .context("the election has no contest")?;
+        .context(crate::lang::say("command-election-has-no-contest"))?;
     let bytes = super::import_from::read(&args.with, 512 << 20)?;
     let (other, source_level) = match read_source(&args, &bytes, election, contest) {
         Ok(read) => read,
@@ -77,17 +80,21 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
             for problem in &problems {
                 eprintln!("{problem}");
             }
-            bail!(
-                "{}: {} problems; nothing compared",
-                args.with.display(),
-                problems.len()
-            );
+            bail!(crate::lang::say_with(
+                "command-compare-problems-nothing-compared",
+                &[
+                    ("path", &args.with.display()),
+                    ("problems", &crate::lang::number(problems.len() as u64))
+                ]
+            ));
         }
     };
     let level = match (&args.level, source_level) {
         (Some(level), _) => level.clone(),
         (None, Some(level)) => election.level_key(level).to_owned(),
-        (None, None) => bail!("--level is needed: no region of the source is one of this election"),
+        (None, None) => bail!(crate::lang::say(
+            "command-compare-level-needed-no-region-source"
+        )),
     };
     let view = ledger.totals_view(Some(&contest_id));
     let selection = view
@@ -177,13 +184,13 @@ fn coverage(region: Option<&RegionFigures>, lang: Lang) -> String {
     }
 }
 
-fn presence_word(presence: Presence, equal: bool) -> &'static str {
-    match presence {
-        Presence::Both if equal => "equal",
-        Presence::Both => "differs",
-        Presence::OnlyRekap => "only in rekap",
-        Presence::OnlyOther => "only in the source",
-    }
+fn presence_word(presence: Presence, equal: bool) -> String {
+    crate::lang::say(match presence {
+        Presence::Both if equal => "command-compare-equal",
+        Presence::Both => "command-compare-differs",
+        Presence::OnlyRekap => "command-compare-only-rekap",
+        Presence::OnlyOther => "command-compare-only-source",
+    })
 }
 
 fn pairs_of(comparison: &Comparison) -> usize {
@@ -199,15 +206,19 @@ fn pairs_of(comparison: &Comparison) -> usize {
 
 fn table_text(comparison: &Comparison, lang: Lang) -> String {
     let pairs = pairs_of(comparison);
-    let mut header = vec!["Code".to_owned(), "Name".to_owned()];
+    let say = crate::lang::say;
+    let mut header = vec![say("command-compare-code"), say("command-compare-name")];
     for number in 1..=pairs {
         header.extend([
             format!("{number} rekap"),
-            format!("{number} source"),
-            format!("{number} diff"),
+            format!("{number} {}", say("command-compare-source")),
+            format!("{number} {}", say("command-compare-difference")),
         ]);
     }
-    header.extend(["Source TPS".to_owned(), "Status".to_owned()]);
+    header.extend([
+        say("command-compare-source-tps"),
+        say("command-compare-status"),
+    ]);
     let mut table = Table::new(header);
     for region in &comparison.regions {
         let mut row = vec![region.code.clone(), region.name.clone()];
@@ -225,7 +236,7 @@ fn table_text(comparison: &Comparison, lang: Lang) -> String {
             );
         }
         row.push(coverage(region.other.as_ref(), lang));
-        row.push(presence_word(region.presence, region.equal).to_owned());
+        row.push(presence_word(region.presence, region.equal));
         table.push(row);
     }
     table.render()
@@ -234,12 +245,14 @@ fn table_text(comparison: &Comparison, lang: Lang) -> String {
 /// `regions: E equal, D differ, R only in rekap, S only in the source; largest: ...`.
 fn summary_line(comparison: &Comparison, lang: Lang) -> String {
     let summary = &comparison.summary;
-    let mut line = format!(
-        "regions: {} equal, {} differ, {} only in rekap, {} only in the source",
-        lang.number(summary.equal),
-        lang.number(summary.differing),
-        lang.number(summary.only_rekap),
-        lang.number(summary.only_other)
+    let mut line = crate::lang::say_with(
+        "command-compare-regions-equal-differ-only-rekap",
+        &[
+            ("number", &lang.number(summary.equal)),
+            ("number2", &lang.number(summary.differing)),
+            ("number3", &lang.number(summary.only_rekap)),
+            ("number4", &lang.number(summary.only_other)),
+        ],
     );
     if !summary.largest.is_empty() {
         let largest: Vec<String> = summary
@@ -247,7 +260,10 @@ fn summary_line(comparison: &Comparison, lang: Lang) -> String {
             .iter()
             .map(|d| format!("{} pair {} {}", d.code, d.pair, signed(d.difference, lang)))
             .collect();
-        line += &format!("; largest differences: {}", largest.join(", "));
+        line += &crate::lang::say_with(
+            "command-compare-largest-differences",
+            &[("join", &largest.join(", "))],
+        );
     }
     line
 }

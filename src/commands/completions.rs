@@ -36,12 +36,22 @@ pub fn man(args: ManArgs) -> anyhow::Result<Outcome> {
     let command = crate::cli::Cli::command();
     match &args.out {
         Some(directory) => {
-            std::fs::create_dir_all(directory)
-                .with_context(|| format!("cannot create {}", directory.display()))?;
-            clap_mangen::generate_to(command, directory).with_context(|| {
-                format!("cannot write the man pages to {}", directory.display())
+            std::fs::create_dir_all(directory).with_context(|| {
+                crate::lang::say_with("command-cannot-create", &[("path", &directory.display())])
             })?;
-            print(&format!("wrote the man pages to {}\n", directory.display()))?;
+            clap_mangen::generate_to(command, directory).with_context(|| {
+                crate::lang::say_with(
+                    "command-completions-cannot-write-man-pages",
+                    &[("path", &directory.display())],
+                )
+            })?;
+            print(&format!(
+                "{}\n",
+                crate::lang::say_with(
+                    "command-completions-wrote-man-pages",
+                    &[("path", &directory.display())]
+                )
+            ))?;
         }
         None => {
             let mut page = Vec::new();

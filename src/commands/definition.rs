@@ -63,9 +63,10 @@ pub fn run(args: DefinitionArgs) -> anyhow::Result<Outcome> {
         .clone()
         .unwrap_or_else(|| state_of_file_name(&stem).unwrap_or_else(|| "STATE".to_owned()));
     if !rekap_model::regions::is_valid_region_code(&state) {
-        anyhow::bail!(
-            "--state {state:?} is not a region code (ASCII letters, digits, `.`, `_`; at most 32 bytes)"
-        );
+        anyhow::bail!(crate::lang::say_with(
+            "command-definition-state-not-region-code-ascii",
+            &[("state", &format!("{:?}", state))]
+        ));
     }
     let regions_path = args.out.as_ref().map(|out| regions_path(out));
     let options = DefinitionOptions {
@@ -92,36 +93,49 @@ pub fn run(args: DefinitionArgs) -> anyhow::Result<Outcome> {
             {
                 eprint!(
                     "{}",
-                    report(&problems, unlisted, &by_kind, None)?
-                        .replace("nothing imported", "no definition written")
+                    report(&problems, unlisted, &by_kind, None)?.replace(
+                        &crate::lang::say("command-definition-nothing-imported"),
+                        &crate::lang::say("command-definition-no-definition-written"),
+                    )
                 );
             }
             return Ok(Outcome::Rejected);
         }
     };
-    check(&written, &options).context("the definition written from the file is refused")?;
+    check(&written, &options).context(crate::lang::say(
+        "command-definition-definition-written-from-file-refused",
+    ))?;
     let (Some(out), Some(regions)) = (&args.out, &regions_path) else {
         print(&written.json)?;
         return Ok(Outcome::Success);
     };
     for path in [out, regions] {
         if path.exists() {
-            anyhow::bail!("{} exists; refusing to overwrite it", path.display());
+            anyhow::bail!(crate::lang::say_with(
+                "command-definition-exists-refusing-overwrite",
+                &[("path", &path.display())]
+            ));
         }
     }
-    std::fs::write(regions, &written.regions_csv)
-        .with_context(|| format!("cannot write {}", regions.display()))?;
-    std::fs::write(out, &written.json)
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(regions, &written.regions_csv).with_context(|| {
+        crate::lang::say_with("command-cannot-write", &[("path", &regions.display())])
+    })?;
+    std::fs::write(out, &written.json).with_context(|| {
+        crate::lang::say_with("command-cannot-write", &[("path", &out.display())])
+    })?;
     print(&format!(
-        "wrote {} ({} contests) and {} ({} counties, {} precincts); review them, then \
-         `rekap init --election {}`\n",
-        out.display(),
-        written.contests,
-        regions.display(),
-        written.counties,
-        written.precincts,
-        out.display()
+        "{}\n",
+        crate::lang::say_with(
+            "command-definition-wrote-contests-counties-precincts-review",
+            &[
+                ("path", &out.display()),
+                ("contests", &crate::lang::count(written.contests)),
+                ("path2", &regions.display()),
+                ("counties", &crate::lang::count(written.counties)),
+                ("precincts", &crate::lang::count(written.precincts)),
+                ("path3", &out.display())
+            ]
+        )
     ))?;
     Ok(Outcome::Success)
 }

@@ -44,7 +44,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
         .write(true)
         .create_new(true)
         .open(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+        .with_context(|| {
+            crate::lang::say_with("command-cannot-create", &[("path", &args.out.display())])
+        })?;
     // The segment file's size: about what the export copies, for the estimate.
     let estimate = std::fs::metadata(args.store.join("log.segment")).map_or(0, |meta| meta.len());
     let counter = Counter::start(
@@ -60,8 +62,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
         },
     )?;
     drop(counter);
-    file.sync_all()
-        .with_context(|| format!("cannot sync {}", args.out.display()))?;
+    file.sync_all().with_context(|| {
+        crate::lang::say_with("command-cannot-sync", &[("path", &args.out.display())])
+    })?;
     let value = serde_json::json!({
         "records": summary.records,
         "bytes": summary.bytes,
@@ -72,11 +75,16 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
         Format::Json => value.to_string() + "\n",
         Format::Csv => crate::output::csv_of_object(&value),
         Format::Table => format!(
-            "exported {} records ({} bytes) to {}\nhead {}\n",
-            summary.records,
-            summary.bytes,
-            args.out.display(),
-            hex::encode(summary.head)
+            "{}\n",
+            crate::lang::say_with(
+                "command-export-exported-records-bytes-head",
+                &[
+                    ("records", &crate::lang::count(summary.records)),
+                    ("bytes", &crate::lang::count(summary.bytes)),
+                    ("path", &args.out.display()),
+                    ("encode", &hex::encode(summary.head))
+                ]
+            )
         ),
     };
     print(&text)?;

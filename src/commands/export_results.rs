@@ -80,7 +80,9 @@ pub fn nist(store: &Path) -> anyhow::Result<String> {
             regions: contest_reports(&ledger, &contest.id)?,
         });
     }
-    let genesis = ledger.log().read(1)?.context("the log has no genesis")?;
+    let genesis = ledger.log().read(1)?.context(crate::lang::say(
+        "command-export-results-log-has-no-genesis",
+    ))?;
     let head = ledger.head();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -93,11 +95,13 @@ pub fn nist(store: &Path) -> anyhow::Result<String> {
             .unwrap_or("1970-01-01")
             .to_owned(),
         sequence_end: head.count,
-        notes: format!(
-            "rekap log head {} after record {} (definition {})",
-            hex::encode(head.last_hash),
-            head.count,
-            hex::encode(election.hash())
+        notes: crate::lang::say_with(
+            "command-export-results-rekap-log-head-after-record",
+            &[
+                ("encode", &hex::encode(head.last_hash)),
+                ("count", &head.count),
+                ("encode2", &hex::encode(election.hash())),
+            ],
         ),
         roots: definition
             .regions
@@ -112,7 +116,10 @@ pub fn nist(store: &Path) -> anyhow::Result<String> {
     let dangling = unresolved_references(&report);
     anyhow::ensure!(
         dangling.is_empty(),
-        "internal error: unresolved references {dangling:?}"
+        crate::lang::say_with(
+            "command-export-results-unresolved-references",
+            &[("references", &format!("{dangling:?}"))]
+        )
     );
     Ok(serde_json::to_string_pretty(&report)? + "\n")
 }
@@ -126,10 +133,12 @@ pub fn write_out(out: &Path, text: &str) -> anyhow::Result<()> {
         .write(true)
         .create_new(true)
         .open(out)
-        .with_context(|| format!("cannot create {}", out.display()))?;
+        .with_context(|| {
+            crate::lang::say_with("command-cannot-create", &[("path", &out.display())])
+        })?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", out.display()))
+        .with_context(|| crate::lang::say_with("command-cannot-write", &[("path", &out.display())]))
 }
 
 /// OpenElections CSV of every contest: per station, or per region of `level`.

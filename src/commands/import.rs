@@ -73,7 +73,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
         return super::import_from::run(&args, &key);
     }
     if args.files.len() != 1 {
-        anyhow::bail!("a sheets CSV import reads one file; give the others one at a time");
+        anyhow::bail!(crate::lang::say(
+            "command-import-sheets-csv-import-reads-one"
+        ));
     }
     run_planned(&args, &key, &|state, stage| plan(&args, state, &key, stage))
 }
@@ -119,10 +121,16 @@ pub(super) fn run_planned(
         return Ok(Outcome::Success);
     }
     print(&format!(
-        "{summary}\nappended records {}..={} (durable)\nhead {}\n",
-        receipt.seqs.first().copied().unwrap_or_default(),
-        receipt.seqs.last().copied().unwrap_or_default(),
-        hex::encode(receipt.head.last_hash)
+        "{}\n",
+        crate::lang::say_with(
+            "command-import-appended-records-durable-head",
+            &[
+                ("summary", &summary),
+                ("first", &receipt.seqs.first().copied().unwrap_or_default()),
+                ("last", &receipt.seqs.last().copied().unwrap_or_default()),
+                ("encode", &hex::encode(receipt.head.last_hash))
+            ]
+        )
     ))?;
     Ok(Outcome::Success)
 }
@@ -172,8 +180,9 @@ fn plan(
     let input: Box<dyn Read> = if sheets == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
-        let file =
-            File::open(sheets).with_context(|| format!("cannot open {}", sheets.display()))?;
+        let file = File::open(sheets).with_context(|| {
+            crate::lang::say_with("command-cannot-open", &[("path", &sheets.display())])
+        })?;
         // A file's size is known: the rows are counted by the bytes read of it.
         if let Ok(metadata) = file.metadata() {
             let lang = crate::lang::current();
@@ -239,11 +248,13 @@ fn summary(
 ) -> anyhow::Result<Option<String>> {
     // A source note (`SheetSource`) rides beside its sheet; the sheets are what is counted.
     let sheets = PlanCounts::of(plan).to_append;
-    let summary = format!(
-        "{} rows: {} to append, {} already imported",
-        lang.number(plan.rows as u64),
-        lang.number(sheets),
-        lang.number(plan.already_imported as u64)
+    let summary = crate::lang::say_with(
+        "command-import-rows-append-already-imported",
+        &[
+            ("number", &lang.number(plan.rows as u64)),
+            ("number2", &lang.number(sheets)),
+            ("number3", &lang.number(plan.already_imported as u64)),
+        ],
     );
     if args.dry_run || plan.to_submit.is_empty() {
         stage.finish();
@@ -251,11 +262,11 @@ fn summary(
             args.print_result(&accepted(args, &PlanCounts::of(plan)))?;
             return Ok(None);
         }
-        let verdict = if args.dry_run {
-            "dry run, nothing appended"
+        let verdict = crate::lang::say(if args.dry_run {
+            "command-import-dry-run"
         } else {
-            "nothing to append"
-        };
+            "command-import-nothing-to-append"
+        });
         print(&format!("{summary} ({verdict})\n"))?;
         return Ok(None);
     }

@@ -54,7 +54,10 @@ pub struct FromArgs {
 
 pub fn run(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
     if args.from.format != Format::Sirekap && args.files.len() != 1 {
-        anyhow::bail!("--from {:?} reads one file", args.from.format);
+        anyhow::bail!(crate::lang::say_with(
+            "command-import-from-from-reads-one-file",
+            &[("format", &format!("{:?}", args.from.format))]
+        ));
     }
     let operator = key.verifying_key().to_bytes();
     let mut limits = ImportLimits::default();
@@ -95,11 +98,16 @@ fn contest(args: &ImportArgs, state: &State) -> anyhow::Result<(String, usize)> 
         Some(id) => election
             .contest_by_id(id)
             .and_then(|index| election.contest(index))
-            .with_context(|| format!("--contest {id:?} is not a contest of this election"))?,
+            .with_context(|| {
+                crate::lang::say_with(
+                    "command-contest-not-of-this-election",
+                    &[("id", &format!("{:?}", id))],
+                )
+            })?,
         None => election
             .contests()
             .first()
-            .context("the election has no contest")?,
+            .context(crate::lang::say("command-election-has-no-contest"))?,
     };
     Ok((found.id.clone(), found.pairs.len()))
 }
@@ -135,13 +143,17 @@ fn plan_sirekap(
         pairs,
         candidates: candidates.as_ref(),
     };
-    let (files, skipped, mut problems) =
-        sirekap::find_documents(&args.files).context("cannot read the directory")?;
+    let (files, skipped, mut problems) = sirekap::find_documents(&args.files).context(
+        crate::lang::say("command-import-from-cannot-read-directory"),
+    )?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let (sheets, counts, found) = match sirekap::read_documents(&files, &shape, threads) {
         Ok(read) => read,
         Err(FormatError::Io { file, error }) => {
-            return Err(anyhow::Error::new(error).context(format!("cannot read {file}")))
+            return Err(anyhow::Error::new(error).context(crate::lang::say_with(
+                "command-import-from-cannot-read",
+                &[("file", &file)],
+            )))
         }
         Err(error) => return Ok(Err(error)),
     };
@@ -150,14 +162,23 @@ fn plan_sirekap(
         return Ok(Err(FormatError::rejected(problems)));
     }
     eprintln!(
-        "{} documents: {} not counted yet (no chart), {} without the portal's administrasi \
-         (valid = the chart's sum), {} without suara_tidak_sah (invalid recorded as 0); \
-         {} other files skipped",
-        counts.documents,
-        counts.not_counted,
-        counts.without_administration,
-        counts.invalid_unknown,
-        skipped
+        "{}",
+        crate::lang::say_with(
+            "command-import-from-documents-not-counted-yet-no",
+            &[
+                ("documents", &crate::lang::count(counts.documents)),
+                ("not-counted", &crate::lang::count(counts.not_counted)),
+                (
+                    "without-administration",
+                    &crate::lang::count(counts.without_administration)
+                ),
+                (
+                    "invalid-unknown",
+                    &crate::lang::count(counts.invalid_unknown)
+                ),
+                ("skipped", &crate::lang::count(skipped))
+            ]
+        )
     );
     Ok(plan_sourced(state, operator, &sheets, limits).map(as_import_plan))
 }
@@ -179,9 +200,18 @@ fn plan_openelections(
         rekap_formats::openelections::plan_openelections(state, operator, &shown, &bytes, limits);
     Ok(planned.map(|(plan, counts)| {
         eprintln!(
-            "{} rows: {} of offices that are not contests skipped (registered voters, ballots \
-             cast); {} sheets without over or under votes (invalid recorded as 0)",
-            counts.rows, counts.skipped, counts.invalid_unknown
+            "{}",
+            crate::lang::say_with(
+                "command-import-from-rows-offices-that-are-not",
+                &[
+                    ("rows", &crate::lang::count(counts.rows)),
+                    ("skipped", &crate::lang::count(counts.skipped)),
+                    (
+                        "invalid-unknown",
+                        &crate::lang::count(counts.invalid_unknown)
+                    )
+                ]
+            )
         );
         as_import_plan(plan)
     }))
@@ -198,7 +228,9 @@ fn plan_csv(
         (Some(text), _) => ColumnMapping::parse(text).context("--columns")?,
         (None, Format::Kawalpemilu) => ColumnMapping::kawalpemilu(pairs),
         (None, _) => {
-            anyhow::bail!("--from csv needs --columns (e.g. station=kode_tps,votes_1=suara_01,...)")
+            anyhow::bail!(crate::lang::say(
+                "command-import-from-from-csv-needs-columns-e"
+            ))
         }
     };
     let path = args
@@ -226,16 +258,21 @@ pub(super) fn read(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
     let reader: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
-        Box::new(
-            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
-        )
+        Box::new(std::fs::File::open(path).with_context(|| {
+            crate::lang::say_with("command-cannot-open", &[("path", &path.display())])
+        })?)
     };
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .with_context(|| {
+            crate::lang::say_with("command-cannot-read", &[("path", &path.display())])
+        })?;
     if bytes.len() as u64 > limit {
-        anyhow::bail!("{} is larger than {limit} bytes", path.display());
+        anyhow::bail!(crate::lang::say_with(
+            "command-import-from-larger-than-bytes",
+            &[("path", &path.display()), ("limit", &limit)]
+        ));
     }
     Ok(bytes)
 }
@@ -252,7 +289,13 @@ pub(super) fn report(
     problems_file: Option<&Path>,
 ) -> anyhow::Result<String> {
     let total = problems.len() as u64 + unlisted;
-    let mut text = format!("{total} problems, nothing imported\nby rule or field:\n");
+    let mut text = format!(
+        "{}\n",
+        crate::lang::say_with(
+            "command-import-from-problems-nothing-imported-by-rule",
+            &[("total", &crate::lang::count(total))]
+        )
+    );
     let mut kinds: Vec<_> = by_kind.iter().collect();
     kinds.sort_by(|left, right| right.1.cmp(left.1).then(left.0.cmp(right.0)));
     for (kind, count) in kinds {
@@ -269,8 +312,16 @@ pub(super) fn report(
                 out.flush()?;
                 Ok(())
             };
-            write().with_context(|| format!("cannot write {}", path.display()))?;
-            text += &format!("every problem is in {}; the first ones:\n", path.display());
+            write().with_context(|| {
+                crate::lang::say_with("command-cannot-write", &[("path", &path.display())])
+            })?;
+            text += &format!(
+                "{}\n",
+                crate::lang::say_with(
+                    "command-import-from-every-problem-first-ones",
+                    &[("path", &path.display())]
+                )
+            );
             SHOWN_WITH_A_FILE
         }
         None => problems.len(),
@@ -280,7 +331,13 @@ pub(super) fn report(
     }
     let more = total - shown.min(problems.len()) as u64;
     if more > 0 {
-        text += &format!("  ... and {more} more\n");
+        text += &format!(
+            "  {}\n",
+            crate::lang::say_with(
+                "command-import-from-more",
+                &[("more", &crate::lang::count(more))]
+            )
+        );
     }
     Ok(text)
 }

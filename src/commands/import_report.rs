@@ -25,10 +25,19 @@ pub struct Rejection<'a> {
 pub fn report(rejection: &Rejection<'_>, problems_file: Option<&Path>) -> anyhow::Result<String> {
     let total = rejection.problems.len() as u64 + rejection.unlisted;
     let mut text = format!(
-        "{}: {total} problems, nothing imported\n",
-        rejection.sheets.display()
+        "{}\n",
+        crate::lang::say_with(
+            "command-import-report-problems-nothing-imported",
+            &[
+                ("path", &rejection.sheets.display()),
+                ("total", &crate::lang::count(total))
+            ]
+        )
     );
-    text += "by rule or column:\n";
+    text += &format!(
+        "{}\n",
+        crate::lang::say("command-import-report-by-rule-or-column")
+    );
     let mut kinds: Vec<_> = rejection.by_kind.iter().collect();
     kinds.sort_by(|left, right| right.1.cmp(left.1).then(left.0.cmp(right.0)));
     for (kind, count) in kinds {
@@ -37,7 +46,13 @@ pub fn report(rejection: &Rejection<'_>, problems_file: Option<&Path>) -> anyhow
     let shown = match problems_file {
         Some(path) => {
             write_problems(path, rejection)?;
-            text += &format!("every problem is in {}; the first ones:\n", path.display());
+            text += &format!(
+                "{}\n",
+                crate::lang::say_with(
+                    "command-import-from-every-problem-first-ones",
+                    &[("path", &path.display())]
+                )
+            );
             SHOWN_WITH_A_FILE
         }
         None => rejection.problems.len(),
@@ -47,9 +62,18 @@ pub fn report(rejection: &Rejection<'_>, problems_file: Option<&Path>) -> anyhow
     }
     let more = total - shown.min(rejection.problems.len()) as u64;
     if more > 0 {
-        text += &format!("  ... and {more} more");
+        text += &format!(
+            "  {}",
+            crate::lang::say_with(
+                "command-import-from-more",
+                &[("more", &crate::lang::count(more))]
+            )
+        );
         if problems_file.is_none() {
-            text += " (`--problems FILE` writes every one)";
+            text += &format!(
+                " ({})",
+                crate::lang::say("command-import-report-problems-file-writes-every-one")
+            );
         }
         text += "\n";
     }
@@ -73,14 +97,19 @@ fn write_problems(path: &Path, rejection: &Rejection<'_>) -> anyhow::Result<()> 
             ])?;
         }
         if rejection.unlisted > 0 {
-            let reason = format!(
-                "{} more problems not listed (the limit is {MAX_PROBLEMS_FOR_A_FILE})",
-                rejection.unlisted
+            let reason = crate::lang::say_with(
+                "command-import-report-more-problems-not-listed-limit",
+                &[
+                    ("unlisted", &crate::lang::count(rejection.unlisted)),
+                    ("max-problems-for-a-file", &MAX_PROBLEMS_FOR_A_FILE),
+                ],
             );
             out.write_record(["", "", "", "", &reason])?;
         }
         out.flush()?;
         Ok(())
     };
-    write().with_context(|| format!("cannot write {}", path.display()))
+    write().with_context(|| {
+        crate::lang::say_with("command-cannot-write", &[("path", &path.display())])
+    })
 }

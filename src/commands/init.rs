@@ -37,22 +37,22 @@ pub struct InitArgs {
 pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
     let text = crate::input::read_text(&args.election)?;
     let file = DefinitionFile::from_json(&text).with_context(|| {
-        format!(
-            "{} is not a valid election definition",
-            args.election.display()
+        crate::lang::say_with(
+            "command-init-not-valid-election-definition",
+            &[("path", &args.election.display())],
         )
     })?;
     let regions = regions_path(&args, &file);
     let reader = match &regions {
-        Some(path) => {
-            Some(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
-        }
+        Some(path) => Some(File::open(path).with_context(|| {
+            crate::lang::say_with("command-cannot-open", &[("path", &path.display())])
+        })?),
         None => None,
     };
     let election = file.build(reader).with_context(|| {
-        format!(
-            "{} is not a valid election definition",
-            args.election.display()
+        crate::lang::say_with(
+            "command-init-not-valid-election-definition",
+            &[("path", &args.election.display())],
         )
     })?;
     let registrar = keys::read_signing_key(&args.key)?;

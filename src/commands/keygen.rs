@@ -26,9 +26,14 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<Outcome> {
     };
     keys::write_key_as(&args.out, &key, form)?;
     print(&format!(
-        "wrote {} (secret, mode 0600)\npublic key {}\n",
-        args.out.display(),
-        keys::public_hex(&key)
+        "{}\n",
+        crate::lang::say_with(
+            "command-keygen-wrote-secret-mode-public-key",
+            &[
+                ("path", &args.out.display()),
+                ("public-hex", &keys::public_hex(&key))
+            ]
+        )
     ))?;
     Ok(Outcome::Success)
 }

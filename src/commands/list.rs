@@ -65,16 +65,20 @@ pub fn run(args: ListArgs) -> anyhow::Result<Outcome> {
     let state = ledger.state();
     let election = state.election();
     let within = match &args.region {
-        Some(code) => Some(
-            election
-                .find_region(code)
-                .ok_or_else(|| anyhow::anyhow!("unknown region {code}"))?,
-        ),
+        Some(code) => Some(election.find_region(code).ok_or_else(|| {
+            anyhow::anyhow!(crate::lang::say_with(
+                "command-unknown-region-code",
+                &[("code", &code)]
+            ))
+        })?),
         None => None,
     };
     if let Some(contest) = &args.contest {
         if election.contest_by_id(contest).is_none() {
-            bail!("unknown contest {contest}");
+            bail!(crate::lang::say_with(
+                "command-unknown-contest",
+                &[("contest", &contest)]
+            ));
         }
     }
     let filter = Filter {
@@ -140,6 +144,15 @@ impl Filter<'_> {
             .is_none_or(|region| self.state.election().tree().covers(region, place))
     }
 
+    /// A flag as the table words it for a person; JSON and CSV keep the model's English
+    /// text, for scripts.
+    fn flag_text(&self, flag: &rekap_model::Flag) -> String {
+        match self.args.format {
+            Format::Table => crate::error_words::flag(flag, crate::lang::resolve(self.args.lang)),
+            Format::Json | Format::Csv => flag.to_string(),
+        }
+    }
+
     fn contest_ok(&self, id: &str) -> bool {
         self.args
             .contest
@@ -176,7 +189,12 @@ impl Filter<'_> {
                 levels
                     .iter()
                     .position(|level| level.key == *key)
-                    .ok_or_else(|| anyhow::anyhow!("unknown level {key}"))? as u32,
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(crate::lang::say_with(
+                            "command-list-unknown-level",
+                            &[("key", &key)]
+                        ))
+                    })? as u32,
             ),
             None => None,
         };
@@ -313,7 +331,7 @@ impl Filter<'_> {
                 json!(raised.id.to_string()),
                 json!(election.station_code(raised.station)),
                 json!(contest),
-                json!(raised.flag.to_string()),
+                json!(self.flag_text(&raised.flag)),
             ]);
         }
         listing

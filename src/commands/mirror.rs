@@ -62,8 +62,12 @@ pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
     let from = args.from.clone().unwrap_or_default();
     let log_key = args.log_key.as_deref().map(vkey_argument).transpose()?;
     let source = HttpSource::new(&from, args.checkpoint.clone());
-    let mut mirror = Mirror::open(&args.store, source, log_key)
-        .with_context(|| format!("cannot open the mirror at {}", args.store.display()))?;
+    let mut mirror = Mirror::open(&args.store, source, log_key).with_context(|| {
+        crate::lang::say_with(
+            "command-mirror-cannot-open-mirror-at",
+            &[("path", &args.store.display())],
+        )
+    })?;
     if let Some(listen) = &args.listen {
         return listen_and_follow(mirror, listen, &args);
     }
@@ -115,7 +119,13 @@ impl Follower for Following {
             Err(MirrorError::Unreachable(_)) => Polled::Unreachable,
             Err(MirrorError::Alarm(_)) => Polled::Stopped,
             Err(other) => {
-                eprintln!("mirror: {other}; it stops following and keeps serving what it holds");
+                eprintln!(
+                    "{}",
+                    crate::lang::say_with(
+                        "command-mirror-mirror-stops-following-keeps-serving",
+                        &[("other", &other)]
+                    )
+                );
                 Polled::Stopped
             }
         }
@@ -153,7 +163,10 @@ fn listen_and_follow(mirror: Mirror, listen: &str, args: &MirrorArgs) -> anyhow:
     };
     let following = Following { mirror, last: None };
     let following = rekap_server::serve_read_only(following, &origin, config, follow, |address| {
-        println!("listening on http://{address}");
+        println!(
+            "{}",
+            crate::lang::say_with("command-listening-on", &[("address", &address)])
+        );
         let _ = std::io::stdout().flush();
     })?;
     Ok(if following.mirror.status().alarm.is_some() {
@@ -165,22 +178,29 @@ fn listen_and_follow(mirror: Mirror, listen: &str, args: &MirrorArgs) -> anyhow:
 
 fn describe(step: &Step) -> String {
     match step {
-        Step::UpToDate { size } => format!("verified: {size} records, the server's checkpoint"),
-        Step::Advanced { from, to } => {
-            format!("verified records {from} to {to} and the checkpoint of size {to}")
-        }
-        Step::Stale { shown, held } => format!(
-            "stale: the server shows the checkpoint of size {shown}, this mirror holds {held}"
+        Step::UpToDate { size } => crate::lang::say_with(
+            "command-mirror-verified-records-server-s-checkpoint",
+            &[("size", &size)],
+        ),
+        Step::Advanced { from, to } => crate::lang::say_with(
+            "command-mirror-verified-records-checkpoint-size",
+            &[("from", &from), ("to", &to), ("to2", &to)],
+        ),
+        Step::Stale { shown, held } => crate::lang::say_with(
+            "command-mirror-stale-server-shows-checkpoint-size",
+            &[("shown", &shown), ("held", &held)],
         ),
     }
 }
 
 fn status(args: &MirrorArgs) -> anyhow::Result<Outcome> {
     let status = rekap_mirror::read_status(&args.store).ok_or_else(|| {
-        anyhow::Error::new(std::io::Error::other(format!(
-            "{} holds no mirror status: run `rekap mirror --from URL --store {}` first",
-            args.store.display(),
-            args.store.display()
+        anyhow::Error::new(std::io::Error::other(crate::lang::say_with(
+            "command-mirror-holds-no-mirror-status-run",
+            &[
+                ("path", &args.store.display()),
+                ("path2", &args.store.display()),
+            ],
         )))
     })?;
     print(&format!("{}\n", serde_json::to_string_pretty(&status)?))?;

@@ -106,7 +106,9 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
         .create_new(true)
         .open(&args.out)
         .and_then(|mut out| std::io::Write::write_all(&mut out, text.as_bytes()))
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+        .with_context(|| {
+            crate::lang::say_with("command-cannot-create", &[("path", &args.out.display())])
+        })?;
     let value = serde_json::json!({
         "out": args.out.display().to_string(),
         "station": proof.station,
@@ -146,7 +148,9 @@ fn prove_from_export(
     args: &ProveArgs,
     level: ProofLevel<'_>,
 ) -> anyhow::Result<Option<ProofFile>> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = fs::read(path).with_context(|| {
+        crate::lang::say_with("command-cannot-read", &[("path", &path.display())])
+    })?;
     let report = verify_export(bytes.as_slice(), VerifyOptions::default())
         .with_context(|| format!("reading {}", path.display()))?;
     if let Some(failure) = report.failures.first() {
@@ -194,9 +198,9 @@ fn prove_from_export(
 
 /// Without --checkpoint an export proves no inclusion: say how to give one.
 fn bail_not_in_checkpoint(seq: u64) -> Result<Option<String>, proof::ProveFailure> {
-    Err(proof::ProveFailure::Checkpoints(format!(
-        "record {seq} must be shown included in a signed checkpoint: give --checkpoint FILE \
-         (`rekap checkpoint` on the store, or a published tree's checkpoint)"
+    Err(proof::ProveFailure::Checkpoints(crate::lang::say_with(
+        "command-prove-record-must-be-shown-included",
+        &[("seq", &seq)],
     )))
 }
 
@@ -206,14 +210,18 @@ fn export_checkpoint(
     tree: &rekap_tlog::Tree,
 ) -> anyhow::Result<rekap_ledger::checkpoints::SignedCheckpoint> {
     let note = crate::input::read_text(path)?;
-    let signed = rekap_ledger::checkpoints::SignedCheckpoint::parse(note)
-        .with_context(|| format!("{} is not a signed checkpoint", path.display()))?;
+    let signed = rekap_ledger::checkpoints::SignedCheckpoint::parse(note).with_context(|| {
+        crate::lang::say_with(
+            "command-not-a-signed-checkpoint",
+            &[("path", &path.display())],
+        )
+    })?;
     let size = signed.checkpoint.size;
     if size > tree.size() || tree.root(size)? != signed.checkpoint.root {
-        bail!(
-            "{}: the export's records do not make the tree of this checkpoint (size {size})",
-            path.display()
-        );
+        bail!(crate::lang::say_with(
+            "command-prove-export-s-records-do-not",
+            &[("path", &path.display()), ("size", &size)]
+        ));
     }
     Ok(signed)
 }
@@ -227,7 +235,7 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
             .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
         {
             Some(digest) => Some(digest),
-            None => bail!("--digest must be 64 hex digits"),
+            None => bail!(crate::lang::say("command-prove-digest-must-be-hex-digits")),
         },
         None => None,
     };

@@ -47,36 +47,46 @@ pub fn run(args: PublishArgs) -> anyhow::Result<Outcome> {
     let published = publish(&args.store.store, &args.out).map_err(|error| {
         if crate::exit::is_locked(&error) {
             // Exit 4 still (the cause is kept): the server publishes the same tree itself.
-            error.context(
-                "the store is locked: while `rekap serve` holds it, the server serves the \
-                 same tile tree under /tlog/ (mirror that, or stop the server to publish)",
-            )
+            error.context(crate::lang::say("command-publish-locked-by-server"))
         } else {
             error
         }
     })?;
     let mut text = if published.old_size == published.size {
         format!(
-            "{} is up to date at size {}\n",
-            args.out.display(),
-            published.size
+            "{}\n",
+            crate::lang::say_with(
+                "command-publish-up-date-at-size",
+                &[("path", &args.out.display()), ("size", &published.size)]
+            )
         )
     } else {
         format!(
-            "published size {} (was {}) to {}: {} files, {} bytes, {} partial tiles removed\n",
-            published.size,
-            published.old_size,
-            args.out.display(),
-            published.files,
-            published.bytes,
-            published.partials_removed
+            "{}\n",
+            crate::lang::say_with(
+                "command-publish-published-size-was-files-bytes",
+                &[
+                    ("size", &published.size),
+                    ("old-size", &published.old_size),
+                    ("path", &args.out.display()),
+                    ("files", &crate::lang::count(published.files)),
+                    ("bytes", &crate::lang::count(published.bytes)),
+                    (
+                        "partials-removed",
+                        &crate::lang::count(published.partials_removed)
+                    )
+                ]
+            )
         )
     };
     let count = store::open(&args.store.store)?.head().count;
     if count > published.size {
         text += &format!(
-            "note: the log has {count} records; `rekap checkpoint` signs a checkpoint of them \
-             to publish\n"
+            "{}\n",
+            crate::lang::say_with(
+                "command-publish-note-log-has-records-rekap",
+                &[("count", &crate::lang::count(count))]
+            )
         );
     }
     print(&text)?;
@@ -87,14 +97,21 @@ pub fn run(args: PublishArgs) -> anyhow::Result<Outcome> {
 pub fn publish(store_path: &Path, out: &Path) -> anyhow::Result<Published> {
     let ledger = store::open(store_path)?;
     let Some(latest) = transparency::latest(store_path)? else {
-        bail!("the log has signed no checkpoint yet: run `rekap checkpoint`");
+        bail!(crate::lang::say(
+            "command-publish-log-has-signed-no-checkpoint"
+        ));
     };
     let size = latest.checkpoint.size;
     let tree = ledger.log().tree()?;
     if tree.size() < size || tree.root(size)? != latest.checkpoint.root {
-        bail!("the store's tree at size {size} is not its signed checkpoint's: run `rekap verify`");
+        bail!(crate::lang::say_with(
+            "command-publish-store-s-tree-at-size",
+            &[("size", &size)]
+        ));
     }
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    fs::create_dir_all(out).with_context(|| {
+        crate::lang::say_with("command-cannot-create", &[("path", &out.display())])
+    })?;
     let old_size = published_size(out, &latest, &tree)?;
     let mut published = Published {
         old_size,
@@ -142,27 +159,38 @@ fn published_size(out: &Path, latest: &SignedCheckpoint, tree: &Tree) -> anyhow:
     let note = match fs::read(&path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+        Err(error) => {
+            return Err(error).with_context(|| {
+                crate::lang::say_with("command-cannot-read", &[("path", &path.display())])
+            })
+        }
     };
     let published = String::from_utf8(note)
         .map_err(anyhow::Error::from)
         .and_then(|note| Ok(SignedCheckpoint::parse(note)?))
-        .with_context(|| format!("{} is not a signed checkpoint", path.display()))?
+        .with_context(|| {
+            crate::lang::say_with(
+                "command-not-a-signed-checkpoint",
+                &[("path", &path.display())],
+            )
+        })?
         .checkpoint;
     if published.origin != latest.checkpoint.origin {
-        bail!(
-            "{} holds the tile tree of another log ({:?}, not {:?}): publish to another directory",
-            out.display(),
-            published.origin,
-            latest.checkpoint.origin
-        );
+        bail!(crate::lang::say_with(
+            "command-publish-holds-tile-tree-another-log",
+            &[
+                ("path", &out.display()),
+                ("origin", &format!("{:?}", published.origin)),
+                ("origin2", &format!("{:?}", latest.checkpoint.origin))
+            ]
+        ));
     }
     let size = published.size;
     if size > latest.checkpoint.size || tree.root(size)? != published.root {
-        bail!(
-            "{} holds a checkpoint of size {size} that the store's log does not extend",
-            out.display()
-        );
+        bail!(crate::lang::say_with(
+            "command-publish-holds-checkpoint-size-that-store",
+            &[("path", &out.display()), ("size", &size)]
+        ));
     }
     Ok(size)
 }
@@ -170,17 +198,22 @@ fn published_size(out: &Path, latest: &SignedCheckpoint, tree: &Tree) -> anyhow:
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let directory = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(directory)
-        .with_context(|| format!("cannot create {}", directory.display()))?;
+    fs::create_dir_all(directory).with_context(|| {
+        crate::lang::say_with("command-cannot-create", &[("path", &directory.display())])
+    })?;
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(".tmp");
     let temporary = directory.join(name);
-    let mut file = File::create(&temporary)
-        .with_context(|| format!("cannot create {}", temporary.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    let mut file = File::create(&temporary).with_context(|| {
+        crate::lang::say_with("command-cannot-create", &[("path", &temporary.display())])
+    })?;
+    file.write_all(bytes).with_context(|| {
+        crate::lang::say_with("command-cannot-write", &[("path", &temporary.display())])
+    })?;
     drop(file);
-    fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+    fs::rename(&temporary, path).with_context(|| {
+        crate::lang::say_with("command-cannot-write", &[("path", &path.display())])
+    })
 }
 
 /// Makes `paths` and their directories durable.
@@ -198,7 +231,7 @@ fn sync_all(paths: &[PathBuf]) -> anyhow::Result<()> {
 fn sync(path: &Path) -> anyhow::Result<()> {
     File::open(path)
         .and_then(|file| file.sync_all())
-        .with_context(|| format!("cannot sync {}", path.display()))
+        .with_context(|| crate::lang::say_with("command-cannot-sync", &[("path", &path.display())]))
 }
 
 /// The partial tiles and bundles of the trees of sizes `old` and `new`: the only ones kept
@@ -228,7 +261,9 @@ fn remove_stale_partials(out: &Path, old: u64, new: u64) -> anyhow::Result<u64> 
                 continue;
             }
             let path = entry.path();
-            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            fs::remove_file(&path).with_context(|| {
+                crate::lang::say_with("command-cannot-remove", &[("path", &path.display())])
+            })?;
             removed += 1;
         }
         // Only an empty directory goes; one with a kept partial stays.
@@ -264,6 +299,8 @@ fn collect_partial_directories(
 fn read_directory(directory: &Path) -> anyhow::Result<Vec<fs::DirEntry>> {
     let entries = fs::read_dir(directory)
         .and_then(|entries| entries.collect::<Result<Vec<_>, _>>())
-        .with_context(|| format!("cannot read {}", directory.display()))?;
+        .with_context(|| {
+            crate::lang::say_with("command-cannot-read", &[("path", &directory.display())])
+        })?;
     Ok(entries)
 }

@@ -29,31 +29,42 @@ pub fn run(args: RepairArgs) -> anyhow::Result<Outcome> {
 
 fn human(args: &RepairArgs, report: &SalvageReport) -> String {
     let mut text = format!(
-        "wrote {}: records 1..={} copied, each verified (chain, hash, signature, counter, \
-         time)\nhead {}\n",
-        args.out.display(),
-        report.kept,
-        hex::encode(report.head)
+        "{}\n",
+        crate::lang::say_with(
+            "command-repair-wrote-records-copied-each-verified",
+            &[
+                ("path", &args.out.display()),
+                ("kept", &report.kept),
+                ("encode", &hex::encode(report.head))
+            ]
+        )
     );
     match &report.lost {
-        None => text += "nothing lost: every record of the original verifies\n",
+        None => text += &format!("{}\n", crate::lang::say("command-repair-nothing-lost")),
         Some(lost) => {
             let range = match lost.last_seq_claimed {
-                Some(last) if last > lost.first_seq => format!(
-                    "records {}..={} (as far as the chunk headers tell)",
-                    lost.first_seq, last
+                Some(last) if last > lost.first_seq => crate::lang::say_with(
+                    "command-repair-records-far-chunk-headers-tell",
+                    &[("first-seq", &lost.first_seq), ("last", &last)],
                 ),
                 Some(_) => format!("record {}", lost.first_seq),
-                None => format!("record {} and any after it", lost.first_seq),
+                None => crate::lang::say_with(
+                    "command-repair-record-any-after",
+                    &[("first-seq", &lost.first_seq)],
+                ),
             };
             text += &format!(
-                "LOST: {range}: at byte {} of {}/log.segment: {}\n\
-                 A record cannot be chained without the one before it. Recover them from an \
-                 export or a mirror; {} is unchanged.\n",
-                lost.offset,
-                args.store.display(),
-                lost.reason,
-                args.store.display()
+                "{}\n",
+                crate::lang::say_with(
+                    "command-repair-lost-at-byte-log-segment",
+                    &[
+                        ("range", &range),
+                        ("offset", &lost.offset),
+                        ("path", &args.store.display()),
+                        ("reason", &lost.reason),
+                        ("path2", &args.store.display())
+                    ]
+                )
             );
         }
     }

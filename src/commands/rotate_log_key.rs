@@ -61,9 +61,16 @@ pub fn run(args: RotateLogKeyArgs) -> anyhow::Result<Outcome> {
     let signed = transparency::sign_current(path, &ledger)?;
     let vkey = transparency::verifier(path, &ledger)?.to_vkey();
     print(&format!(
-        "rotated the log key at record {seq}: it signs checkpoints from tree size {seq}\n\
-         log key {vkey}\ncheckpoint size {}\n",
-        signed.checkpoint.size
+        "{}\n",
+        crate::lang::say_with(
+            "command-rotate-log-key-rotated-log-key-at-record",
+            &[
+                ("seq", &seq),
+                ("seq2", &seq),
+                ("vkey", &vkey),
+                ("size", &signed.checkpoint.size)
+            ]
+        )
     ))?;
     Ok(Outcome::Success)
 }

@@ -78,10 +78,13 @@ fn witness_policy(args: &ServeArgs) -> anyhow::Result<Option<WitnessPolicy>> {
         .map_err(anyhow::Error::msg)?;
     let quorum = args.quorum.unwrap_or(witnesses.len());
     if quorum == 0 || quorum > witnesses.len() {
-        anyhow::bail!(
-            "--quorum {quorum} must be between 1 and the {} witnesses given",
-            witnesses.len()
-        );
+        anyhow::bail!(crate::lang::say_with(
+            "command-serve-quorum-must-be-between-witnesses",
+            &[
+                ("quorum", &quorum),
+                ("witnesses", &crate::lang::number(witnesses.len() as u64))
+            ]
+        ));
     }
     Ok(Some(WitnessPolicy {
         witnesses,
@@ -92,12 +95,16 @@ fn witness_policy(args: &ServeArgs) -> anyhow::Result<Option<WitnessPolicy>> {
 
 /// `NAME=FILE` of `--compare`.
 fn named_source(text: &str) -> Result<(String, PathBuf), String> {
-    let (name, file) = text
-        .split_once('=')
-        .ok_or_else(|| format!("{text:?} is not NAME=FILE"))?;
+    let (name, file) = text.split_once('=').ok_or_else(|| {
+        crate::lang::say_with(
+            "command-serve-not-name-file",
+            &[("text", &format!("{:?}", text))],
+        )
+    })?;
     if !rekap_server::portal::valid_source_name(name) {
-        return Err(format!(
-            "{name:?}: a source's name is 1 to 40 letters, digits, - or _"
+        return Err(crate::lang::say_with(
+            "command-serve-source-s-name-letters-digits",
+            &[("name", &format!("{:?}", name))],
         ));
     }
     Ok((name.to_owned(), PathBuf::from(file)))
@@ -115,7 +122,10 @@ fn compare_sources(args: &ServeArgs) -> anyhow::Result<Vec<CompareSource>> {
     let mut sources: Vec<CompareSource> = Vec::new();
     for (name, path) in &args.compare {
         if sources.iter().any(|source| &source.name == name) {
-            anyhow::bail!("--compare {name}=...: the name is given twice");
+            anyhow::bail!(crate::lang::say_with(
+                "command-serve-compare-name-given-twice",
+                &[("name", &name)]
+            ));
         }
         sources.push(CompareSource {
             name: name.clone(),
@@ -156,9 +166,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         ..defaults
     };
     rekap_server::serve(storage, config, |address| {
-        println!("listening on http://{address}");
+        println!(
+            "{}",
+            crate::lang::say_with("command-listening-on", &[("address", &address)])
+        );
         let _ = std::io::stdout().flush();
     })?;
-    eprintln!("stopped: every answered submission is durable");
+    eprintln!(
+        "{}",
+        crate::lang::say("command-serve-stopped-every-answered-submission-durable")
+    );
     Ok(Outcome::Success)
 }

@@ -87,16 +87,19 @@ fn replayed(args: &SheetArgs) -> anyhow::Result<Value> {
     let state = ledger.state();
     let election = state.election();
     let Some(Place::Station(station)) = election.locate(&args.station) else {
-        bail!("unknown station {}", args.station);
+        bail!(crate::lang::say_with(
+            "command-unknown-station",
+            &[("station", &args.station)]
+        ));
     };
     let contest = contest_of(state, args.contest.as_deref())?;
     let contest_id = &election.contests()[contest.0 as usize].id;
     let status = state.station_status(station, contest);
     let Some(status) = status else {
-        bail!(
-            "station {} does not vote in contest {contest_id}",
-            args.station
-        );
+        bail!(crate::lang::say_with(
+            "command-sheet-station-does-not-vote-contest",
+            &[("station", &args.station), ("contest-id", &contest_id)]
+        ));
     };
     let current = state.current_sheet(station, contest);
     let entry = current.and_then(|(index, _)| state.entry(index));
@@ -126,11 +129,15 @@ fn replayed(args: &SheetArgs) -> anyhow::Result<Value> {
 /// The contest asked for, or the first.
 pub fn contest_of(state: &State, id: Option<&str>) -> anyhow::Result<ContestIdx> {
     match id {
-        Some(id) => state
-            .election()
-            .contest_by_id(id)
-            .ok_or_else(|| anyhow::anyhow!("unknown contest {id}")),
-        None if state.election().contests().is_empty() => bail!("the definition has no contests"),
+        Some(id) => state.election().contest_by_id(id).ok_or_else(|| {
+            anyhow::anyhow!(crate::lang::say_with(
+                "command-sheet-unknown-contest",
+                &[("id", &id)]
+            ))
+        }),
+        None if state.election().contests().is_empty() => {
+            bail!(crate::lang::say("command-sheet-definition-has-no-contests"))
+        }
         None => Ok(ContestIdx(0)),
     }
 }
@@ -319,12 +326,15 @@ pub fn station_listing(
     let election = state.election();
     let tree = election.tree();
     let scope = match region {
-        Some(code) => election
-            .find_region(code)
-            .ok_or_else(|| anyhow::anyhow!("unknown region {code}"))?,
-        None => election
-            .contest_scope(contest)
-            .ok_or_else(|| anyhow::anyhow!("the contest has no scope"))?,
+        Some(code) => election.find_region(code).ok_or_else(|| {
+            anyhow::anyhow!(crate::lang::say_with(
+                "command-unknown-region-code",
+                &[("code", &code)]
+            ))
+        })?,
+        None => election.contest_scope(contest).ok_or_else(|| {
+            anyhow::anyhow!(crate::lang::say("command-sheet-contest-has-no-scope"))
+        })?,
     };
     let mut listing = Listing::new(vec![
         "code",

@@ -122,7 +122,7 @@ fn from_saved_views(args: &StatusArgs) -> anyhow::Result<Option<Outcome>> {
         votes_only: contest.map(|facts| facts.votes_only),
         flag_count,
         listed_flags: (listed.iter())
-            .map(|flag| (flag.id.clone(), flag.station.clone(), flag.text.clone()))
+            .map(|flag| (flag.id.clone(), flag.station.clone(), flag.flag.clone()))
             .collect(),
     };
     let contest_id = view
@@ -133,7 +133,9 @@ fn from_saved_views(args: &StatusArgs) -> anyhow::Result<Option<Outcome>> {
         let counts = stations.level_counts(&contest_id, scope);
         counts
             .and_then(|counts| counts.get(level as usize).copied())
-            .ok_or_else(|| anyhow::anyhow!("no saved level counts"))
+            .ok_or_else(|| {
+                anyhow::anyhow!(crate::lang::say("command-status-no-saved-level-counts"))
+            })
     };
     match table(
         &view,
@@ -165,8 +167,8 @@ struct Facts {
     /// contest is not the definition's).
     votes_only: Option<u64>,
     flag_count: u64,
-    /// The first [`LISTED_FLAGS`]: event id, station code, the flag's text.
-    listed_flags: Vec<(String, String, String)>,
+    /// The first [`LISTED_FLAGS`]: event id, station code, the flag.
+    listed_flags: Vec<(String, String, rekap_model::Flag)>,
 }
 
 impl Facts {
@@ -194,7 +196,7 @@ impl Facts {
             listed_flags: (flags.iter().take(LISTED_FLAGS))
                 .map(|raised| {
                     let station = election.station_code(raised.station).unwrap_or_default();
-                    (raised.id.to_string(), station, raised.flag.to_string())
+                    (raised.id.to_string(), station, raised.flag.clone())
                 })
                 .collect(),
         }
@@ -330,6 +332,7 @@ fn flags_text(facts: &Facts, lang: Lang) -> String {
         lang.number(facts.flag_count)
     );
     for (id, station, flag) in &facts.listed_flags {
+        let flag = crate::error_words::flag(flag, lang);
         out += &format!("  {id} {station}: {flag}\n");
     }
     let listed = facts.listed_flags.len() as u64;

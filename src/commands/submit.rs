@@ -139,32 +139,47 @@ fn stations_of(args: &StationActArgs) -> anyhow::Result<Vec<String>> {
             continue;
         }
         if stations.len() == MAX_STATIONS_IN_A_FILE {
-            anyhow::bail!(
-                "{}: more than {MAX_STATIONS_IN_A_FILE} stations (line {})",
-                path.display(),
-                index + 1
-            );
+            anyhow::bail!(crate::lang::say_with(
+                "command-submit-more-than-stations-line",
+                &[
+                    ("path", &path.display()),
+                    ("max-stations-in-a-file", &MAX_STATIONS_IN_A_FILE),
+                    ("index", &(index + 1))
+                ]
+            ));
         }
         stations.push(code.to_owned());
     }
     if stations.is_empty() {
-        anyhow::bail!("{}: no station codes in the file", path.display());
+        anyhow::bail!(crate::lang::say_with(
+            "command-submit-no-station-codes-file",
+            &[("path", &path.display())]
+        ));
     }
     Ok(stations)
 }
 
 /// Parses SEQ.INDEX.
 pub fn parse_event_id(text: &str) -> Result<EventId, String> {
-    let (seq, index) = text
-        .split_once('.')
-        .ok_or_else(|| format!("{text:?} is not SEQ.INDEX (e.g. 42.0)"))?;
+    let (seq, index) = text.split_once('.').ok_or_else(|| {
+        crate::lang::say_with(
+            "command-submit-not-seq-index-e-g",
+            &[("text", &format!("{:?}", text))],
+        )
+    })?;
     Ok(EventId {
-        seq: seq
-            .parse()
-            .map_err(|_| format!("{seq:?} is not a sequence number"))?,
-        index: index
-            .parse()
-            .map_err(|_| format!("{index:?} is not an index"))?,
+        seq: seq.parse().map_err(|_| {
+            crate::lang::say_with(
+                "command-submit-not-sequence-number",
+                &[("seq", &format!("{:?}", seq))],
+            )
+        })?,
+        index: index.parse().map_err(|_| {
+            crate::lang::say_with(
+                "command-submit-not-index",
+                &[("index", &format!("{:?}", index))],
+            )
+        })?,
     })
 }
 
@@ -253,7 +268,12 @@ fn vote_types_of(
     } else {
         keys(store::open(&store.store)?.state())
     };
-    found.ok_or_else(|| anyhow::anyhow!("there is no contest {contest} in the election"))
+    found.ok_or_else(|| {
+        anyhow::anyhow!(crate::lang::say_with(
+            "command-submit-there-no-contest-election",
+            &[("contest", &contest)]
+        ))
+    })
 }
 
 /// The station's current sheet, for a correction to start from: only from a local store

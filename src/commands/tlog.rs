@@ -108,12 +108,14 @@ fn kept_checkpoint(store: &Path, size: Option<u64>) -> anyhow::Result<(String, C
             for note in transparency::kept(store)?.into_iter().rev() {
                 sizes.push(transparency::SignedCheckpoint::parse(note)?.checkpoint.size);
             }
-            bail!(
-                "the log signed no checkpoint of size {size} (signed sizes, newest first: {})",
-                crate::words::numbers(&sizes)
-            )
+            bail!(crate::lang::say_with(
+                "command-tlog-log-signed-no-checkpoint-size",
+                &[("size", &size), ("numbers", &crate::words::numbers(&sizes))]
+            ))
         }
-        None => bail!("the log has signed no checkpoint yet: run `rekap checkpoint`"),
+        None => bail!(crate::lang::say(
+            "command-publish-log-has-signed-no-checkpoint"
+        )),
     }
 }
 
@@ -121,19 +123,21 @@ pub fn prove_record(args: ProveRecordArgs) -> anyhow::Result<Outcome> {
     let ledger = store::open(&args.store.store)?;
     let (note, checkpoint) = kept_checkpoint(&args.store.store, args.size)?;
     if args.seq == 0 || args.seq > checkpoint.size {
-        bail!(
-            "--seq {}: the checkpoint of size {} holds records 1 to {}",
-            args.seq,
-            checkpoint.size,
-            checkpoint.size
-        );
+        bail!(crate::lang::say_with(
+            "command-tlog-seq-checkpoint-size-holds-records",
+            &[
+                ("seq", &args.seq),
+                ("size", &checkpoint.size),
+                ("size2", &checkpoint.size)
+            ]
+        ));
     }
     let tree = ledger.log().tree()?;
     if tree.root(checkpoint.size)? != checkpoint.root {
-        bail!(
-            "the store's tree at size {} is not its signed checkpoint's",
-            checkpoint.size
-        );
+        bail!(crate::lang::say_with(
+            "command-tlog-store-s-tree-at-size",
+            &[("size", &checkpoint.size)]
+        ));
     }
     let proof = TlogProof {
         extra: None,
@@ -149,11 +153,14 @@ pub fn prove_consistency(args: ProveConsistencyArgs) -> anyhow::Result<Outcome> 
     let ledger = store::open(&args.store.store)?;
     let count = ledger.head().count;
     if args.from == 0 || args.from > args.to || args.to > count {
-        bail!(
-            "--from {} --to {}: need 1 <= from <= to <= {count} (the log's record count)",
-            args.from,
-            args.to
-        );
+        bail!(crate::lang::say_with(
+            "command-tlog-from-need-from-log-s",
+            &[
+                ("from", &args.from),
+                ("to", &args.to),
+                ("count", &crate::lang::count(count))
+            ]
+        ));
     }
     let proof = ledger.log().tree()?.consistency_proof(args.from, args.to)?;
     print(&consistency_text(args.from, args.to, &proof))?;
@@ -178,10 +185,18 @@ fn parse_consistency(text: &str) -> anyhow::Result<(u64, u64, Vec<Hash>)> {
         line.strip_prefix(prefix)
             .filter(|digits| !digits.starts_with('0') || *digits == "0")
             .and_then(|digits| digits.parse().ok())
-            .with_context(|| format!("line {}: expected `{prefix}<decimal size>`", index + 1))
+            .with_context(|| {
+                crate::lang::say_with(
+                    "command-tlog-line-expected-decimal-size",
+                    &[("index", &(index + 1)), ("prefix", &prefix)],
+                )
+            })
     };
     if lines.first() != Some(&CONSISTENCY_HEADER) {
-        bail!("line 1: not a consistency proof (expected {CONSISTENCY_HEADER})");
+        bail!(crate::lang::say_with(
+            "command-tlog-line-not-consistency-proof-expected",
+            &[("consistency-header", &CONSISTENCY_HEADER)]
+        ));
     }
     let old = size(1, "old ")?;
     let new = size(2, "new ")?;
@@ -190,7 +205,12 @@ fn parse_consistency(text: &str) -> anyhow::Result<(u64, u64, Vec<Hash>)> {
         let hash = Base64::decode_vec(line)
             .ok()
             .and_then(|bytes| hash_from_slice(&bytes).ok())
-            .with_context(|| format!("line {}: not standard base64 of 32 bytes", index + 1))?;
+            .with_context(|| {
+                crate::lang::say_with(
+                    "command-tlog-line-not-standard-base-bytes",
+                    &[("index", &(index + 1))],
+                )
+            })?;
         hashes.push(hash);
     }
     Ok((old, new, hashes))
@@ -203,7 +223,12 @@ pub fn vkey_argument(text: &str) -> anyhow::Result<Verifier> {
     } else {
         text.to_owned()
     };
-    Verifier::from_vkey(vkey.trim()).with_context(|| format!("{text:?} is not a log vkey"))
+    Verifier::from_vkey(vkey.trim()).with_context(|| {
+        crate::lang::say_with(
+            "command-tlog-not-log-vkey",
+            &[("text", &format!("{:?}", text))],
+        )
+    })
 }
 
 /// A checkpoint file, opened with the log's key when one is given.
@@ -215,7 +240,12 @@ fn read_checkpoint(path: &Path, log: Option<&Verifier>) -> anyhow::Result<Checkp
             .map_err(Into::into)
             .and_then(|note| Checkpoint::from_text(&note.text)),
     };
-    checkpoint.with_context(|| format!("{} is not a valid signed checkpoint", path.display()))
+    checkpoint.with_context(|| {
+        crate::lang::say_with(
+            "command-tlog-not-valid-signed-checkpoint",
+            &[("path", &path.display())],
+        )
+    })
 }
 
 pub fn verify_consistency(args: VerifyConsistencyArgs) -> anyhow::Result<Outcome> {
@@ -223,32 +253,51 @@ pub fn verify_consistency(args: VerifyConsistencyArgs) -> anyhow::Result<Outcome
     let old = read_checkpoint(&args.old, log.as_ref())?;
     let new = read_checkpoint(&args.new, log.as_ref())?;
     if old.origin != new.origin {
-        bail!(
-            "the checkpoints are of two logs: {:?} and {:?}",
-            old.origin,
-            new.origin
-        );
+        bail!(crate::lang::say_with(
+            "command-tlog-checkpoints-are-two-logs",
+            &[
+                ("origin", &format!("{:?}", old.origin)),
+                ("origin2", &format!("{:?}", new.origin))
+            ]
+        ));
     }
     let text = crate::input::read_text(&args.proof)?;
-    let (from, to, proof) = parse_consistency(&text)
-        .with_context(|| format!("{} is not a consistency proof", args.proof.display()))?;
+    let (from, to, proof) = parse_consistency(&text).with_context(|| {
+        crate::lang::say_with(
+            "command-tlog-not-consistency-proof",
+            &[("path", &args.proof.display())],
+        )
+    })?;
     if (from, to) != (old.size, new.size) {
-        bail!(
-            "the proof is from size {from} to {to}, but the checkpoints are of sizes {} and {}",
-            old.size,
-            new.size
-        );
+        bail!(crate::lang::say_with(
+            "command-tlog-proof-from-size-but-checkpoints",
+            &[
+                ("from", &from),
+                ("to", &to),
+                ("size", &old.size),
+                ("size2", &new.size)
+            ]
+        ));
     }
-    rekap_tlog::verify_consistency(old.size, new.size, &proof, &old.root, &new.root)
-        .context("the newer checkpoint's tree does not extend the older one's")?;
-    let signed = if log.is_some() {
-        "both signed by the log key"
+    rekap_tlog::verify_consistency(old.size, new.size, &proof, &old.root, &new.root).context(
+        crate::lang::say("command-tlog-newer-checkpoint-s-tree-does"),
+    )?;
+    let signed = crate::lang::say(if log.is_some() {
+        "command-tlog-both-signed"
     } else {
-        "signatures not checked (no --log-key)"
-    };
+        "command-tlog-signatures-not-checked"
+    });
     print(&format!(
-        "consistent: {} size {} is a prefix of size {} ({signed})\n",
-        old.origin, old.size, new.size
+        "{}\n",
+        crate::lang::say_with(
+            "command-tlog-consistent-size-prefix-size",
+            &[
+                ("origin", &old.origin),
+                ("size", &old.size),
+                ("size2", &new.size),
+                ("signed", &signed)
+            ]
+        )
     ))?;
     Ok(Outcome::Success)
 }

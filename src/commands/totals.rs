@@ -73,7 +73,13 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
                 }
             }
             Ok(SavedView::LogDisagrees(reason)) => {
-                eprintln!("warning: {reason}; not answering from the saved totals view");
+                eprintln!(
+                    "{}",
+                    crate::lang::say_with(
+                        "command-totals-warning-not-answering-from-saved",
+                        &[("reason", &reason)]
+                    )
+                );
             }
             Ok(SavedView::NotCurrent) | Err(_) => {}
         }
@@ -143,10 +149,16 @@ fn answer_stations(args: &TotalsArgs, ledger: &Ledger<DefaultStorage>) -> anyhow
 /// rather than quietly answered with the genesis's or the head's totals.
 fn check_at(at: u64, head: u64) -> anyhow::Result<()> {
     if at == 0 {
-        bail!("--at 0: records are numbered from 1 (the genesis); this log holds 1 to {head}");
+        bail!(crate::lang::say_with(
+            "command-totals-at-records-are-numbered-from",
+            &[("head", &head)]
+        ));
     }
     if at > head {
-        bail!("--at {at} is beyond the head: this log holds records 1 to {head}");
+        bail!(crate::lang::say_with(
+            "command-totals-at-beyond-head-this-log",
+            &[("at", &at), ("head", &head)]
+        ));
     }
     Ok(())
 }
@@ -154,7 +166,13 @@ fn check_at(at: u64, head: u64) -> anyhow::Result<()> {
 /// Saves `view` for the next command; failing to costs only speed, so it is a warning.
 pub fn save_view(ledger: &mut Ledger<DefaultStorage>, view: &TotalsView) {
     if let Err(error) = ledger.save_totals_view(view) {
-        eprintln!("warning: the totals view was not saved ({error}); the next totals replays");
+        eprintln!(
+            "{}",
+            crate::lang::say_with(
+                "command-totals-warning-totals-view-was-not",
+                &[("error", &error)]
+            )
+        );
     }
 }
 
@@ -165,15 +183,23 @@ fn answer_from_saved(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Opt
         Ok(outcome) if crate::progress::quiet() => Ok(Some(outcome)),
         Ok(outcome) => {
             eprintln!(
-                "(answered from the saved totals view of record {}, the log's last record; \
-                 `rekap audit` checks it against the whole log)",
-                view.head_count()
+                "{}",
+                crate::lang::say_with(
+                    "command-totals-answered-from-saved-totals-view",
+                    &[("head-count", &view.head_count())]
+                )
             );
             Ok(Some(outcome))
         }
         Err(error) => match error.downcast_ref::<ViewError>() {
             Some(damage) => {
-                eprintln!("warning: {damage}; recomputing the totals from the log");
+                eprintln!(
+                    "{}",
+                    crate::lang::say_with(
+                        "command-totals-warning-recomputing-totals-from-log",
+                        &[("damage", &damage)]
+                    )
+                );
                 Ok(None)
             }
             None => Err(error),

@@ -37,8 +37,9 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     }
     let report = match &args.log {
         Some(path) => {
-            let file =
-                File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            let file = File::open(path).with_context(|| {
+                crate::lang::say_with("command-cannot-open", &[("path", &path.display())])
+            })?;
             // An export is judged as bytes (FORMAT.md); `audit --log` judges the election.
             verify_export(file, options).with_context(|| format!("reading {}", path.display()))?
         }
@@ -81,7 +82,12 @@ fn verify_tiles(
         .transpose()?;
     let source_tree = super::verify_tiles::TileSource::new(source);
     let checked = super::verify_tiles::verify(&source_tree, log_key.as_ref(), options)
-        .with_context(|| format!("verifying the tile tree at {source}"))?;
+        .with_context(|| {
+            crate::lang::say_with(
+                "command-verify-verifying-tile-tree-at",
+                &[("source", &source)],
+            )
+        })?;
     let cosigned = match args.quorum.check(&checked.note)? {
         Ok(cosigned) => cosigned,
         Err(why) => {
@@ -100,16 +106,22 @@ fn verify_tiles(
         return finish(report, format);
     }
     {
-        let signature = if checked.signature_checked {
-            "signed by the log key"
+        let signature = crate::lang::say(if checked.signature_checked {
+            "command-verify-signed-by-log-key"
         } else {
-            "signature not checked: the log names no key"
-        };
+            "command-verify-signature-not-checked"
+        });
         print(&format!(
-            "{}checkpoint {} size {}: entries, tiles and root verified ({signature})\n",
-            human(report),
-            checked.checkpoint.origin,
-            checked.checkpoint.size
+            "{}\n",
+            crate::lang::say_with(
+                "command-verify-checkpoint-size-entries-tiles-root",
+                &[
+                    ("human", &human(report)),
+                    ("origin", &checked.checkpoint.origin),
+                    ("size", &checked.checkpoint.size),
+                    ("signature", &signature)
+                ]
+            )
         ))?;
         print(&super::witness::cosigned_line(cosigned.as_deref()))?;
     }
@@ -120,20 +132,23 @@ fn verify_tiles(
     })
 }
 
+// The reasons of the genesis check, in English as JSON and CSV carry them (the table
+// words them through error_words::chain_reason).
+pub const LOG_EMPTY: &str = "the log is empty: it holds no genesis";
+pub const NOT_A_GENESIS: &str = "record 1 is not a genesis (the election definition)";
+pub const GENESIS_UNDECODABLE: &str = "record 1 does not decode as a genesis";
+
 /// A store's log starts with its genesis: the definition, signed by the registrar. A store
 /// whose log is empty, or whose first record is anything else, is not an election's
 /// store, however well its chain verifies.
 fn with_genesis_check(mut report: VerifyReport, first: Option<&Record>) -> VerifyReport {
     let problem = match first {
-        None if report.records == 0 => Some((None, "the log is empty: it holds no genesis")),
+        None if report.records == 0 => Some((None, LOG_EMPTY)),
         None => None,
         Some(record) => match decode_payload(&record.payload) {
             Ok(Payload::Genesis(_)) => None,
-            Ok(_) => Some((
-                Some(1),
-                "record 1 is not a genesis (the election definition)",
-            )),
-            Err(_) => Some((Some(1), "record 1 does not decode as a genesis")),
+            Ok(_) => Some((Some(1), NOT_A_GENESIS)),
+            Err(_) => Some((Some(1), GENESIS_UNDECODABLE)),
         },
     };
     if let Some((seq, reason)) = problem {
@@ -202,7 +217,7 @@ fn human(report: &VerifyReport) -> String {
         lang.message_with("verify-head", &[("head", &head)])
     );
     for failure in &report.failures {
-        let reason = &failure.reason;
+        let reason = &crate::error_words::chain_reason(&failure.reason, lang);
         let line = match failure.seq {
             Some(seq) => lang.message_with(
                 "verify-failure-record",

@@ -23,6 +23,9 @@ use rekap_tlog::note::Verifier;
 use rekap_tlog::tile_path::{changed_tiles, TilePath};
 use rekap_tlog::{Tree, TILE_WIDTH};
 
+/// A tree that is not the checkpoint's (English, as JSON carries it; the table words it).
+pub const TREE_NOT_ROOT: &str = "the tree of the records is not the checkpoint's root";
+
 /// The largest resource fetched: a record bundle of 256 records of the largest size.
 const MAX_RESOURCE_BYTES: u64 = 256 * (rekap_log::limits::MAX_RECORD_BYTES as u64 + 4);
 
@@ -56,7 +59,9 @@ impl TileSource {
             TileSource::Directory(root) => match std::fs::read(root.join(path)) {
                 Ok(bytes) => Ok(Some(bytes)),
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(error) => Err(error).with_context(|| format!("cannot read {path}")),
+                Err(error) => Err(error).with_context(|| {
+                    crate::lang::say_with("command-cannot-read", &[("path", &path)])
+                }),
             },
             TileSource::Http { base, agent } => {
                 let url = format!("{base}/{path}");
@@ -82,8 +87,12 @@ impl TileSource {
 
     /// The bytes at `path`, refusing a missing resource.
     fn required(&self, path: &str) -> anyhow::Result<Vec<u8>> {
-        self.fetch(path)?
-            .ok_or_else(|| anyhow!("the tile tree has no {path}"))
+        self.fetch(path)?.ok_or_else(|| {
+            anyhow!(crate::lang::say_with(
+                "command-verify-tiles-tile-tree-has-no",
+                &[("path", &path)]
+            ))
+        })
     }
 
     /// A partial tile or bundle of `width`, or, when the tree has only the full one now,
@@ -100,7 +109,10 @@ impl TileSource {
                 return Ok((full_path, bytes, TILE_WIDTH as u16));
             }
         }
-        bail!("the tile tree has no {path}")
+        bail!(crate::lang::say_with(
+            "command-verify-tiles-tile-tree-has-no",
+            &[("path", &path)]
+        ))
     }
 }
 
@@ -143,14 +155,24 @@ pub fn verify(
     options: VerifyOptions,
 ) -> anyhow::Result<TilesReport> {
     let note = source.required(tiles::CHECKPOINT_PATH)?;
-    let note = String::from_utf8(note)
-        .map_err(|_| anyhow!("the tile tree's checkpoint is refused: not UTF-8"))?;
+    let note = String::from_utf8(note).map_err(|_| {
+        anyhow!(crate::lang::say(
+            "command-verify-tiles-tile-tree-s-checkpoint-refused"
+        ))
+    })?;
     let checkpoint = SignedCheckpoint::parse(note.clone())
-        .map_err(|error| anyhow!("the tile tree's checkpoint is refused: {error}"))?
+        .map_err(|error| {
+            anyhow!(crate::lang::say_with(
+                "command-verify-tiles-tile-tree-s-checkpoint-refused-2",
+                &[("error", &error)]
+            ))
+        })?
         .checkpoint;
     let size = checkpoint.size;
     if size == 0 {
-        bail!("the tile tree's checkpoint is of the empty log: it holds no genesis");
+        bail!(crate::lang::say(
+            "command-verify-tiles-tile-tree-s-checkpoint-empty"
+        ));
     }
     let mut chain = ChainVerifier::from_genesis(options);
     let mut tree = Tree::new();
@@ -166,7 +188,7 @@ pub fn verify(
         check_signature(&note, &checkpoint, keys, log_key, &mut tree_failures);
     }
     if tree.root(size)? != checkpoint.root {
-        tree_failures.push("the tree of the records is not the checkpoint's root".to_owned());
+        tree_failures.push(TREE_NOT_ROOT.to_owned());
     }
     for tile in changed_tiles(0, size) {
         check_hash_tile(source, &tree, size, tile, &mut tree_failures)?;
@@ -204,9 +226,7 @@ fn follow_log_keys(records: &[Vec<u8>], keys: &mut Option<LogKeys>, failures: &m
                 Ok(named) => *keys = Some(named),
                 Err(refusal) => failures.push(format!("record 1: {refusal}")),
             },
-            (1, _, _) => {
-                failures.push("record 1 is not a genesis (the election definition)".to_owned())
-            }
+            (1, _, _) => failures.push(super::verify::NOT_A_GENESIS.to_owned()),
             (seq, Ok(Payload::LogKeyRotated { key, .. }), Some(keys)) => {
                 if let Err(refusal) = keys.rotate(&record.author, seq, key) {
                     failures.push(format!("record {seq}: {refusal}"));
@@ -227,10 +247,12 @@ fn check_signature(
     failures: &mut Vec<String>,
 ) {
     if checkpoint.origin != keys.origin() {
-        failures.push(format!(
-            "the checkpoint's origin {:?} is not the genesis's {:?}",
-            checkpoint.origin,
-            keys.origin()
+        failures.push(crate::lang::say_with(
+            "command-verify-tiles-checkpoint-s-origin-not-genesis",
+            &[
+                ("origin", &format!("{:?}", checkpoint.origin)),
+                ("origin2", &format!("{:?}", keys.origin())),
+            ],
         ));
         return;
     }
@@ -239,9 +261,9 @@ fn check_signature(
         if pinned.name() != keys.origin()
             || !keys.periods().iter().any(|period| period.key == pinned_key)
         {
-            failures.push(format!(
-                "the checkpoint is refused: --log-key {} is not a key of this log",
-                pinned.to_vkey()
+            failures.push(crate::lang::say_with(
+                "command-verify-tiles-checkpoint-refused-log-key-not",
+                &[("to-vkey", &pinned.to_vkey())],
             ));
         }
     }
@@ -252,15 +274,21 @@ fn check_signature(
                 .map_err(|error| error.to_string())
         });
     if let Err(error) = verified {
-        failures.push(format!(
-            "the checkpoint is refused: size {} is not signed by the key the log names for \
-             it (from tree size {}): {error}",
-            checkpoint.size,
-            keys.periods()
-                .iter()
-                .rev()
-                .find(|period| period.from_size <= checkpoint.size)
-                .map_or(1, |period| period.from_size)
+        failures.push(crate::lang::say_with(
+            "command-verify-tiles-checkpoint-refused-size-not-signed",
+            &[
+                ("size", &checkpoint.size),
+                (
+                    "map-or",
+                    &keys
+                        .periods()
+                        .iter()
+                        .rev()
+                        .find(|period| period.from_size <= checkpoint.size)
+                        .map_or(1, |period| period.from_size),
+                ),
+                ("error", &error),
+            ],
         ));
     }
 }
@@ -286,7 +314,10 @@ fn check_bundle(
     for (position, (record, entry)) in records.iter().zip(&entries).enumerate() {
         if record.get(record.len().saturating_sub(32)..) != Some(entry.as_slice()) {
             let seq = index * TILE_WIDTH + position as u64 + 1;
-            failures.push(format!("{path}: entry of record {seq} is not its hash"));
+            failures.push(crate::lang::say_with(
+                "command-verify-tiles-entry-record-not-hash",
+                &[("path", &path), ("seq", &seq)],
+            ));
         }
     }
     Ok(Bundle {
@@ -314,8 +345,9 @@ fn check_hash_tile(
     let (path, bytes, fetched) = source.partial_or_full(Resource::Tile(tile))?;
     let hashes = tiles::parse_hash_tile(&path, &bytes, fetched)?;
     if hashes[..usize::from(width)] != *tree.tile(level, index, size)? {
-        failures.push(format!(
-            "{path}: the hashes are not those of the records' tree"
+        failures.push(crate::lang::say_with(
+            "command-verify-tiles-hashes-are-not-those-records",
+            &[("path", &path)],
         ));
     }
     Ok(())

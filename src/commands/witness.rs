@@ -50,8 +50,12 @@ pub fn witness(args: WitnessArgs) -> anyhow::Result<Outcome> {
     let name = args
         .name
         .unwrap_or_else(|| format!("rekap-witness/{}", &crate::keys::public_hex(&key)[..16]));
-    let signer = CosignatureSigner::new(&name, key)
-        .with_context(|| format!("--name {name:?} cannot name a key"))?;
+    let signer = CosignatureSigner::new(&name, key).with_context(|| {
+        crate::lang::say_with(
+            "command-witness-name-cannot-name-key",
+            &[("name", &format!("{:?}", name))],
+        )
+    })?;
     let vkey = signer.verifier().to_vkey();
     if args.vkey {
         print(&format!("{vkey}\n"))?;
@@ -65,14 +69,22 @@ pub fn witness(args: WitnessArgs) -> anyhow::Result<Outcome> {
     let origins: Vec<String> = logs.iter().map(|log| log.name().to_owned()).collect();
     let witness = Witness::open(signer, logs, &args.state)?;
     rekap_witness::http::serve(witness, &args.listen, |address| {
-        println!("listening on http://{address}");
+        println!(
+            "{}",
+            crate::lang::say_with("command-listening-on", &[("address", &address)])
+        );
         println!("vkey {vkey}");
         for origin in &origins {
             println!("log {origin}");
         }
         let _ = std::io::stdout().flush();
     })
-    .with_context(|| format!("cannot serve on {}", args.listen))?;
+    .with_context(|| {
+        crate::lang::say_with(
+            "command-witness-cannot-serve-on",
+            &[("listen", &args.listen)],
+        )
+    })?;
     eprintln!("stopped");
     Ok(Outcome::Success)
 }
@@ -80,20 +92,35 @@ pub fn witness(args: WitnessArgs) -> anyhow::Result<Outcome> {
 /// Exit 0 when the evidence proves the log signed two checkpoints that cannot both be
 /// true; 1 when it does not (or is not an evidence file).
 pub fn verify_evidence(args: VerifyEvidenceArgs) -> anyhow::Result<Outcome> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let evidence = Evidence::parse(&bytes)
-        .with_context(|| format!("{} is not an evidence file", args.file.display()))?;
+    let bytes = std::fs::read(&args.file).with_context(|| {
+        crate::lang::say_with("command-cannot-read", &[("path", &args.file.display())])
+    })?;
+    let evidence = Evidence::parse(&bytes).with_context(|| {
+        crate::lang::say_with(
+            "command-witness-not-evidence-file",
+            &[("path", &args.file.display())],
+        )
+    })?;
     match evidence.verify() {
         Verdict::Proven(reason) => {
             print(&format!(
-                "proven: {reason} (log {}, seen by {})\n",
-                evidence.log_key, evidence.observer
+                "{}\n",
+                crate::lang::say_with(
+                    "command-witness-proven-log-seen-by",
+                    &[
+                        ("reason", &reason),
+                        ("log-key", &evidence.log_key),
+                        ("observer", &evidence.observer)
+                    ]
+                )
             ))?;
             Ok(Outcome::Success)
         }
         Verdict::NotProven(reason) => {
-            print(&format!("not proven: {reason}\n"))?;
+            print(&format!(
+                "{}\n",
+                crate::lang::say_with("command-witness-not-proven", &[("reason", &reason)])
+            ))?;
             Ok(Outcome::Rejected)
         }
     }
@@ -129,16 +156,23 @@ impl QuorumArgs {
                 } else {
                     text.to_owned()
                 };
-                CosignatureVerifier::from_vkey(vkey.trim())
-                    .with_context(|| format!("--witness {text:?} is not a cosignature vkey"))
+                CosignatureVerifier::from_vkey(vkey.trim()).with_context(|| {
+                    crate::lang::say_with(
+                        "command-witness-witness-not-cosignature-vkey",
+                        &[("text", &format!("{:?}", text))],
+                    )
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let quorum = self.quorum.unwrap_or(witnesses.len());
         if quorum == 0 || quorum > witnesses.len() {
-            anyhow::bail!(
-                "--quorum {quorum} must be between 1 and the {} witnesses given",
-                witnesses.len()
-            );
+            anyhow::bail!(crate::lang::say_with(
+                "command-serve-quorum-must-be-between-witnesses",
+                &[
+                    ("quorum", &quorum),
+                    ("witnesses", &crate::lang::number(witnesses.len() as u64))
+                ]
+            ));
         }
         Ok(check_quorum(note, &witnesses, quorum)
             .map(Some)
@@ -150,9 +184,14 @@ impl QuorumArgs {
 pub fn cosigned_line(cosigned: Option<&[String]>) -> String {
     match cosigned {
         Some(names) => format!(
-            "checkpoint cosigned by {} witnesses: {}\n",
-            names.len(),
-            names.join(", ")
+            "{}\n",
+            crate::lang::say_with(
+                "command-witness-checkpoint-cosigned-by-witnesses",
+                &[
+                    ("names", &crate::lang::number(names.len() as u64)),
+                    ("join", &names.join(", "))
+                ]
+            )
         ),
         None => String::new(),
     }

@@ -9,12 +9,20 @@ use std::error::Error;
 use rekap_import::ImportError;
 use rekap_ledger::LedgerError;
 use rekap_log::{AppendError, LogError, StorageError};
-use rekap_model::{DecodeError, PayloadRefusal, Refusal};
+use rekap_model::{DecodeError, DefinitionError, PayloadRefusal, Refusal};
 
 use crate::lang::Lang;
 
+mod audit;
+mod chain;
+mod definition;
+mod flag;
 mod refusal;
 
+pub use audit::audit_failure;
+pub use chain::chain_reason;
+pub use definition::definition_error;
+pub use flag::flag;
 pub use refusal::{payload_refusal, refusal};
 
 /// The whole chain as anyhow's `{:#}` prints it (`context: cause: cause`), each typed cause
@@ -49,6 +57,9 @@ pub fn cause_text(cause: &(dyn Error + 'static), lang: Lang) -> String {
     }
     if let Some(import) = cause.downcast_ref::<ImportError>() {
         return import_error(import, lang);
+    }
+    if let Some(definition) = cause.downcast_ref::<DefinitionError>() {
+        return definition_error(definition, lang);
     }
     if let Some(decode) = cause.downcast_ref::<DecodeError>() {
         return decode_error(decode, lang);
@@ -170,7 +181,7 @@ pub fn storage_error(error: &StorageError, lang: Lang) -> String {
     }
 }
 
-fn decode_error(error: &DecodeError, lang: Lang) -> String {
+pub fn decode_error(error: &DecodeError, lang: Lang) -> String {
     match error {
         DecodeError::TooLarge { bytes, limit } => lang.message_with(
             "decode-too-large",

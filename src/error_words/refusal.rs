@@ -46,9 +46,10 @@ fn reason(refusal: &Refusal, lang: Lang) -> String {
             "refusal-genesis-not-by-registrar",
             &[("author", &key(author)), ("registrar", &key(registrar))],
         ),
-        Refusal::InvalidDefinition(problem) => {
-            lang.message_with("refusal-invalid-definition", &[("problem", problem)])
-        }
+        Refusal::InvalidDefinition(problem) => lang.message_with(
+            "refusal-invalid-definition",
+            &[("problem", &super::definition_error(problem, lang))],
+        ),
         Refusal::DefinitionHashMismatch { expected, found } => lang.message_with(
             "refusal-definition-hash-mismatch",
             &[("found", &key(found)), ("expected", &key(expected))],
@@ -337,7 +338,7 @@ fn approvals(refusal: &Refusal, lang: Lang) -> String {
     }
 }
 
-fn hard_rule(violation: &HardRuleViolation, lang: Lang) -> String {
+pub fn hard_rule(violation: &HardRuleViolation, lang: Lang) -> String {
     let n = |value: u64| lang.number(value);
     match violation {
         HardRuleViolation::AbsentSectionHasNumbers => {

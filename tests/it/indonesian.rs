@@ -189,3 +189,63 @@ fn verify_audit_and_prove_speak_indonesian() {
         .expect("a totals line with the valid votes");
     assert!(valid.contains('.') || valid.len() <= 3, "{valid}");
 }
+
+/// clap's usage errors are worded from the catalogue too, with clap's exit code 2, and the
+/// help's `[default: ...]` and `[possible values: ...]` suffixes are Indonesian.
+#[test]
+fn usage_errors_and_help_suffixes_are_indonesian() {
+    let sandbox = Sandbox::new();
+    for (line, words) in [
+        (
+            "--lang id status --bogus",
+            "argumen '--bogus' tidak dikenal",
+        ),
+        ("--lang id keygen", "argumen wajib berikut tidak diberikan:"),
+        (
+            "--lang id status --format xml",
+            "nilai 'xml' tidak sah untuk '--format <FORMAT>'",
+        ),
+        ("--lang id --wait lama status", "bukan bilangan bulat"),
+    ] {
+        let arguments: Vec<&str> = line.split(' ').collect();
+        let output = sandbox.run(&arguments);
+        assert_eq!(code(&output), 2, "{line}: {}", stderr(&output));
+        let text = stderr(&output);
+        assert!(text.starts_with("galat: "), "{line}: {text}");
+        assert!(text.contains(words), "{line}: {words} in\n{text}");
+        // clap gives the usage line with an unknown or a missing argument.
+        if line.contains("--bogus") || line.ends_with("keygen") {
+            assert!(text.contains("Penggunaan: rekap"), "{line}: {text}");
+        }
+        for english in ["error:", "Usage:", "unexpected", "For more information"] {
+            assert!(!text.contains(english), "{line}: {english} in\n{text}");
+        }
+    }
+    let by_locale = assert_cmd::Command::cargo_bin("rekap")
+        .unwrap()
+        .env("LC_ALL", "id_ID.UTF-8")
+        .args(["status", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&by_locale), 2);
+    assert!(
+        stderr(&by_locale).contains("tidak dikenal"),
+        "{}",
+        stderr(&by_locale)
+    );
+    let help = sandbox.run(&["--lang", "id", "status", "--help"]);
+    assert_eq!(code(&help), 0, "{}", stderr(&help));
+    let text = stdout(&help);
+    assert!(text.contains("[bawaan: 0]"), "{text}");
+    assert!(text.contains("[nilai yang mungkin: "), "{text}");
+    for english in ["[default:", "[possible values:", "Usage:", "Options:"] {
+        assert!(!text.contains(english), "{english} in\n{text}");
+    }
+    let english = sandbox.run(&["--lang", "en", "status", "--bogus"]);
+    assert_eq!(code(&english), 2);
+    assert!(
+        stderr(&english).starts_with("error: unexpected argument '--bogus' found"),
+        "{}",
+        stderr(&english)
+    );
+}

@@ -23,6 +23,39 @@ pub struct Failure {
     pub reason: String,
     /// The rule of docs/RULES.md broken (`"R26"`), for a failure of the model's rules.
     pub rule: Option<String>,
+    /// The failure as a typed value, for a reader to word it in a person's language
+    /// (`reason` is its English text, what JSON and logs carry).
+    #[serde(skip)]
+    pub cause: Option<Cause>,
+}
+
+/// What failed, typed: every failure of checks 3 to 8 has one (the chain's, checks 1 and
+/// 2, are the log verifier's text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// The log holds no record.
+    EmptyLog,
+    /// Record 1 is not a genesis.
+    NotGenesis,
+    /// A payload that does not decode.
+    Undecodable {
+        genesis: bool,
+        error: rekap_model::DecodeError,
+    },
+    /// The model refuses an event (`event` its index) or a whole payload (`None`).
+    Refused {
+        event: Option<u64>,
+        refusal: rekap_model::Refusal,
+    },
+    /// A stored sheet breaks a hard rule.
+    HardRule {
+        sheet: String,
+        violation: rekap_model::HardRuleViolation,
+    },
+    /// A region's totals rebuilt from the payloads differ from the projection's.
+    RebuiltTotalsDiffer { region: String },
+    /// A region's totals are not the sum of its children's.
+    NotSumOfChildren { region: String },
 }
 
 /// One numbered check.
@@ -57,6 +90,10 @@ pub struct AuditReport {
     pub checks: Vec<CheckResult>,
     /// The soft-rule flags of check 9, as text (at most 1,000).
     pub flags: Vec<String>,
+    /// The same flags typed (event id, station code, flag), for a reader to word them in
+    /// a person's language.
+    #[serde(skip)]
+    pub listed_flags: Vec<(String, String, rekap_model::Flag)>,
 }
 
 impl AuditReport {
@@ -91,12 +128,24 @@ impl Tally {
 
     /// A failure of one of the model's numbered rules.
     pub fn fail_rule(&mut self, seq: Option<u64>, reason: String, rule: Option<Rule>) {
+        self.fail_with(seq, reason, rule, None);
+    }
+
+    /// A failure with its typed cause.
+    pub fn fail_with(
+        &mut self,
+        seq: Option<u64>,
+        reason: String,
+        rule: Option<Rule>,
+        cause: Option<Cause>,
+    ) {
         self.failed += 1;
         if self.first_failure.is_none() {
             self.first_failure = Some(Failure {
                 seq,
                 reason,
                 rule: rule.map(|rule| rule.to_string()),
+                cause,
             });
         }
     }

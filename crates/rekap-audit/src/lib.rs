@@ -22,5 +22,5 @@ mod check;
 mod classify;
 mod run;
 
-pub use check::{AuditReport, CheckResult, Failure, CHECK_NAMES};
+pub use check::{AuditReport, Cause, CheckResult, Failure, CHECK_NAMES};
 pub use run::{audit, audit_with_views, SavedViews};

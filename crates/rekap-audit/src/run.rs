@@ -10,7 +10,7 @@ use rekap_model::{
 };
 use rekap_projection::{rollup::rollup, Projection, Totals};
 
-use crate::check::{AuditReport, Tally};
+use crate::check::{AuditReport, Cause, Tally};
 use crate::classify::check_of;
 
 /// Most flags the report lists.
@@ -107,7 +107,10 @@ pub fn audit_with_views(
         judged_records: judged,
         unauthenticated_record: stopped_at,
         checks,
-        flags: flags.into_iter().take(LISTED_FLAGS).collect(),
+        flags: (flags.iter().take(LISTED_FLAGS))
+            .map(|(id, station, flag)| format!("{id} {station}: {flag}"))
+            .collect(),
+        listed_flags: flags.into_iter().take(LISTED_FLAGS).collect(),
     }
 }
 
@@ -213,7 +216,8 @@ fn replay(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Option<Replayed> {
     let Some(first) = records.first() else {
-        tallies[2].fail(None, "the log is empty: no genesis".to_owned());
+        let reason = "the log is empty: no genesis".to_owned();
+        tallies[2].fail_with(None, reason, None, Some(Cause::EmptyLog));
         return None;
     };
     tallies[2].checked += 1;
@@ -221,14 +225,19 @@ fn replay(
         Ok(payload @ Payload::Genesis(_)) => payload,
         Ok(_) => {
             let reason = "record 1 is not a genesis".to_owned();
-            tallies[2].fail_rule(Some(1), reason, Some(Refusal::NoGenesis.rule()));
+            let rule = Some(Refusal::NoGenesis.rule());
+            tallies[2].fail_with(Some(1), reason, rule, Some(Cause::NotGenesis));
             return None;
         }
         Err(error) => {
-            tallies[2].fail_rule(
+            tallies[2].fail_with(
                 Some(1),
                 format!("record 1 does not decode: {error}"),
                 Some(error.rule()),
+                Some(Cause::Undecodable {
+                    genesis: true,
+                    error,
+                }),
             );
             return None;
         }
@@ -236,7 +245,12 @@ fn replay(
     let mut state = match State::genesis(&envelope(1, first), &genesis) {
         Ok(state) => state,
         Err(refusal) => {
-            tallies[2].fail_rule(Some(1), refusal.to_string(), Some(refusal.rule()));
+            let rule = Some(refusal.rule());
+            let cause = Cause::Refused {
+                event: None,
+                refusal: refusal.clone(),
+            };
+            tallies[2].fail_with(Some(1), refusal.to_string(), rule, Some(cause));
             return None;
         }
     };
@@ -268,10 +282,14 @@ fn judge(
         Ok(payload) => payload,
         Err(error) => {
             tallies[4].checked += 1;
-            tallies[4].fail_rule(
+            tallies[4].fail_with(
                 Some(position),
                 format!("payload does not decode: {error}"),
                 Some(error.rule()),
+                Some(Cause::Undecodable {
+                    genesis: false,
+                    error,
+                }),
             );
             return None;
         }
@@ -285,7 +303,12 @@ fn judge(
                 .index
                 .map_or_else(|| "payload".to_owned(), |index| format!("event {index}"));
             let reason = format!("{event}: {}", refused.refusal);
-            tallies[check - 1].fail_rule(Some(position), reason, Some(refused.refusal.rule()));
+            let rule = Some(refused.refusal.rule());
+            let cause = Cause::Refused {
+                event: refused.index.map(u64::from),
+                refusal: refused.refusal,
+            };
+            tallies[check - 1].fail_with(Some(position), reason, rule, Some(cause));
             None
         }
     }
@@ -329,10 +352,14 @@ fn sheet_versions(state: &State, tally: &mut Tally) {
                 .unpack()
                 .check_hard_rules_typed(pairs, vote_types, election.station_capacity())
         {
-            tally.fail_rule(
+            tally.fail_with(
                 Some(entry.id.seq),
                 format!("sheet {}: {violation}", entry.id),
                 Some(violation.rule()),
+                Some(Cause::HardRule {
+                    sheet: entry.id.to_string(),
+                    violation,
+                }),
             );
         }
     }
@@ -352,9 +379,13 @@ fn final_state(state: &State, projection: &Projection, accepted: &[Payload], tal
             let projected = projection.totals(state, contest, region);
             let code = election.region_code(region).unwrap_or_default();
             if rolled.get(region.0 as usize) != Some(&projected) {
-                tally.fail(
+                tally.fail_with(
                     None,
                     format!("region {code}: the rebuilt totals differ from the projection's"),
+                    None,
+                    Some(Cause::RebuiltTotalsDiffer {
+                        region: code.to_string(),
+                    }),
                 );
                 continue;
             }
@@ -370,14 +401,21 @@ fn final_state(state: &State, projection: &Projection, accepted: &[Payload], tal
                     sum.add(&projection.totals(state, contest, *child));
                 }
                 if sum != projected {
-                    tally.fail(None, format!("region {code}: not the sum of its children"));
+                    tally.fail_with(
+                        None,
+                        format!("region {code}: not the sum of its children"),
+                        None,
+                        Some(Cause::NotSumOfChildren {
+                            region: code.to_string(),
+                        }),
+                    );
                 }
             }
         }
     }
 }
 
-fn flag_lines(state: &State, projection: &Projection) -> Vec<String> {
+fn flag_lines(state: &State, projection: &Projection) -> Vec<(String, String, rekap_model::Flag)> {
     projection
         .flags()
         .iter()
@@ -386,7 +424,7 @@ fn flag_lines(state: &State, projection: &Projection) -> Vec<String> {
                 .election()
                 .station_code(raised.station)
                 .unwrap_or_default();
-            format!("{} {station}: {}", raised.id, raised.flag)
+            (raised.id.to_string(), station, raised.flag.clone())
         })
         .collect()
 }

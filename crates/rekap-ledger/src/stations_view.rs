@@ -39,7 +39,8 @@ use crate::view::{Selection, TotalsView, ViewError, ViewRegion};
 /// Name of the stations view in a store.
 pub const STATIONS_VIEW: &str = "stations";
 /// Bumped whenever the layout changes; a view of another format is ignored.
-const FORMAT: u32 = 1;
+// 2: a listed flag is saved as the flag itself, not its English text.
+const FORMAT: u32 = 2;
 const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
 const PREAMBLE_BYTES: u64 = 16;
 const ROW_BYTES: u64 = 16;
@@ -70,12 +71,13 @@ pub struct StationsContest {
     pub votes_only: u64,
 }
 
-/// A flag as `status` lists it: event id, station code, the flag's text.
+/// A flag as `status` lists it: event id, station code, the flag (its rule and numbers,
+/// worded in the reader's language when it is read).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct ListedFlag {
     pub id: String,
     pub station: String,
-    pub text: String,
+    pub flag: rekap_model::Flag,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -281,7 +283,7 @@ fn encode(
         .map(|raised| ListedFlag {
             id: raised.id.to_string(),
             station: election.station_code(raised.station).unwrap_or_default(),
-            text: raised.flag.to_string(),
+            flag: raised.flag.clone(),
         })
         .collect();
     let rows_offset = PREAMBLE_BYTES;

@@ -54,6 +54,21 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../messages/en/help.ftl"),
     ),
     (
+        Lang::En,
+        "en/usage.ftl",
+        include_str!("../messages/en/usage.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/commands.ftl",
+        include_str!("../messages/en/commands.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/definition.ftl",
+        include_str!("../messages/en/definition.ftl"),
+    ),
+    (
         Lang::Id,
         "id/cli.ftl",
         include_str!("../messages/id/cli.ftl"),
@@ -82,6 +97,21 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         Lang::Id,
         "id/help.ftl",
         include_str!("../messages/id/help.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/usage.ftl",
+        include_str!("../messages/id/usage.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/commands.ftl",
+        include_str!("../messages/id/commands.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/definition.ftl",
+        include_str!("../messages/id/definition.ftl"),
     ),
 ];
 

@@ -15,12 +15,14 @@ use crate::keys::write_key;
 
 pub fn write(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<()> {
     if dir.exists() && fs::read_dir(dir)?.next().is_some() {
-        bail!(
-            "{} is not empty; --inputs writes into a new or empty directory",
-            dir.display()
-        );
+        bail!(crate::lang::say_with(
+            "command-inputs-not-empty-inputs-writes-into",
+            &[("path", &dir.display())]
+        ));
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fs::create_dir_all(dir).with_context(|| {
+        crate::lang::say_with("command-cannot-create", &[("path", &dir.display())])
+    })?;
     fs::write(dir.join("election.json"), &preset.definition_json)?;
     fs::write(dir.join(REGIONS_CSV_FILE_NAME), &preset.regions_csv)?;
     fs::write(dir.join("sheets.csv"), sheets_csv(preset)?)?;

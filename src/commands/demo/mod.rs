@@ -78,8 +78,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let story = walk::run(storage, &preset, &cast, &stage, lang)?;
     sign_checkpoint(&args.store, &preset, &cast)?;
     let mut out = story.text;
-    let file = fs::File::create(&export_path)
-        .with_context(|| format!("cannot create {}", export_path.display()))?;
+    let file = fs::File::create(&export_path).with_context(|| {
+        crate::lang::say_with("command-cannot-create", &[("path", &export_path.display())])
+    })?;
     // Only the log is needed to export: no replay.
     let log = rekap_log::Log::open(DefaultStorage::open_read_only(&args.store)?)?;
     let summary = write_export(&log, &file)?;
@@ -148,13 +149,25 @@ fn next_steps(
 ) -> String {
     let store = args.store.display();
     format!(
-        "\n{} {} ({} bytes)\n\n{}\n  rekap status --store {store}\n  rekap totals --store {store} --level district --lang {}\n  rekap history --store {store} --station {station}\n  rekap prove --store {store} --contest {contest} --station {station} --out proof.json\n  rekap verify-proof --proof proof.json\n  rekap verify --log {}\n  (with --inputs DIR the demo also writes the files to replay the operator's work: docs/TUTORIAL.md)\n",
-        lang.message("demo-exported-the-whole-log-to"),
-        export.display(),
-        lang.number(bytes),
-        lang.message("demo-where-to-look-next"),
-        lang.code(),
-        export.display(),
+        "\n{}\n",
+        crate::lang::say_with(
+            "command-demo-bytes-rekap-status-store-rekap",
+            &[
+                ("message", &lang.message("demo-exported-the-whole-log-to")),
+                ("path", &export.display()),
+                ("number", &lang.number(bytes)),
+                ("message2", &lang.message("demo-where-to-look-next")),
+                ("store", &store),
+                ("store2", &store),
+                ("lang", &lang.code()),
+                ("store3", &store),
+                ("station", &station),
+                ("store4", &store),
+                ("contest", &contest),
+                ("station2", &station),
+                ("path2", &export.display())
+            ]
+        )
     )
 }
 
@@ -168,21 +181,25 @@ fn export_path_for(store: &Path) -> PathBuf {
 fn replace_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
     if store.exists() {
         if !DefaultStorage::is_store(store) || !store.join(DEMO_MARKER).exists() {
-            let reason = format!(
-                "{} exists and was not made by `rekap demo`; choose another --store",
-                store.display()
+            let reason = crate::lang::say_with(
+                "command-demo-exists-was-not-made-by",
+                &[("path", &store.display())],
             );
             return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
         }
-        fs::remove_dir_all(store)
-            .with_context(|| format!("cannot remove the earlier demo {}", store.display()))?;
+        fs::remove_dir_all(store).with_context(|| {
+            crate::lang::say_with(
+                "command-demo-cannot-remove-earlier-demo",
+                &[("path", &store.display())],
+            )
+        })?;
     }
     if export.exists() {
         let head = fs::read(export).unwrap_or_default();
         if !head.starts_with(EXPORT_MAGIC) {
-            let reason = format!(
-                "{} exists and is not a rekap export; move it away",
-                export.display()
+            let reason = crate::lang::say_with(
+                "command-demo-exists-not-rekap-export-move",
+                &[("path", &export.display())],
             );
             return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
         }

@@ -37,12 +37,21 @@ pub fn run(
 ) -> anyhow::Result<Story> {
     let election = preset.election()?;
     let Some(contest) = election.contest_by_id(&preset.contest_id) else {
-        bail!("the preset has no contest {}", preset.contest_id);
+        bail!(crate::lang::say_with(
+            "command-walk-preset-has-no-contest",
+            &[("contest-id", &preset.contest_id)]
+        ));
     };
     let Some(scope) = election.contest_scope(contest) else {
-        bail!("the preset's contest has no scope");
+        bail!(crate::lang::say("command-walk-preset-s-contest-has-no"));
     };
-    let mut out = format!("rekap demo: {}\n", election.definition().name);
+    let mut out = format!(
+        "{}\n",
+        crate::lang::say_with(
+            "command-walk-rekap-demo",
+            &[("name", &election.definition().name)]
+        )
+    );
     stage.next(crate::lang::current().message("progress-demo-genesis"));
     let mut ledger = Ledger::create(
         storage,
@@ -87,7 +96,9 @@ pub fn run(
     let mut levels = plenary_levels(&election, scope);
     levels.reverse();
     let Some((&lowest, higher)) = levels.split_first() else {
-        bail!("the preset has no plenary levels");
+        bail!(crate::lang::say(
+            "command-walk-preset-has-no-plenary-levels"
+        ));
     };
     stage.next(crate::lang::current().message("progress-demo-lowest-plenaries"));
     let count = approve_level(
@@ -125,10 +136,10 @@ pub fn run(
     let report = ledger.log().verify(VerifyOptions::default())?;
     if !report.ok() {
         let failure = report.first_failure().map(ToString::to_string);
-        bail!(
-            "the demo's log does not verify: {}",
-            failure.unwrap_or_default()
-        );
+        bail!(crate::lang::say_with(
+            "command-walk-demo-s-log-does-not",
+            &[("failure", &failure.unwrap_or_default())]
+        ));
     }
     out += &format!(
         "  {} {} {}\n  head {}\n",
@@ -319,14 +330,20 @@ fn objection_story(
 ) -> anyhow::Result<String> {
     let (station, true_sheet) = &preset.sheets[index];
     let Some(place) = election.find_station(station) else {
-        bail!("unknown station {station}");
+        bail!(crate::lang::say_with(
+            "command-unknown-station",
+            &[("station", &station)]
+        ));
     };
     let lowest = election.lowest_plenary_level();
     let Some(district) = election
         .tree()
         .ancestor_at(rekap_model::Place::Station(place), lowest)
     else {
-        bail!("station {station} has no plenary region");
+        bail!(crate::lang::say_with(
+            "command-walk-station-has-no-plenary-region",
+            &[("station", &station)]
+        ));
     };
     let district_code = election
         .region_code(district)
@@ -335,10 +352,15 @@ fn objection_story(
     let objection = Event::ObjectionFiled {
         place: station.clone(),
         contest: preset.contest_id.clone(),
-        text: format!(
-            "Pair 1's C.Hasil photo shows {} votes, the record shows {}",
-            true_sheet.votes[0],
-            true_sheet.votes[0] - MISENTERED_VOTES
+        text: crate::lang::say_with(
+            "command-walk-pair-s-c-hasil-photo",
+            &[
+                ("votes", &true_sheet.votes[0]),
+                (
+                    "misentered-votes",
+                    &(true_sheet.votes[0] - MISENTERED_VOTES),
+                ),
+            ],
         ),
     };
     let filed = ledger.submit(&cast.witness(1), vec![vec![objection]], at(2, 15, 0))?;
@@ -417,11 +439,13 @@ fn official_check(
     };
     let totals = ledger.projection().totals(ledger.state(), contest, scope);
     if totals.votes != official.province.votes {
-        bail!(
-            "the demo's province totals {} differ from the official {}",
-            crate::words::numbers(&totals.votes),
-            crate::words::numbers(&official.province.votes)
-        );
+        bail!(crate::lang::say_with(
+            "command-walk-demo-s-province-totals-differ",
+            &[
+                ("numbers", &crate::words::numbers(&totals.votes)),
+                ("numbers2", &crate::words::numbers(&official.province.votes))
+            ]
+        ));
     }
     let shown: Vec<String> = totals
         .votes

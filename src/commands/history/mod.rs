@@ -79,7 +79,10 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<Outcome> {
     let place = asked_place(state, &args)?;
     if let Some(contest) = &args.contest {
         if state.election().contest_by_id(contest).is_none() {
-            bail!("unknown contest {contest}");
+            bail!(crate::lang::say_with(
+                "command-unknown-contest",
+                &[("contest", &contest)]
+            ));
         }
     }
     let place_code = state.election().place_code(place);
@@ -117,21 +120,36 @@ fn asked_place(state: &State, args: &HistoryArgs) -> anyhow::Result<Place> {
     if let Some(code) = &args.station {
         return match election.locate(code) {
             Some(place @ Place::Station(_)) => Ok(place),
-            Some(Place::Region(_)) => bail!("{code} is a region: use --region {code}"),
-            None => bail!("unknown station {code}"),
+            Some(Place::Region(_)) => bail!(crate::lang::say_with(
+                "command-history-region-use-region",
+                &[("code", &code), ("code2", &code)]
+            )),
+            None => bail!(crate::lang::say_with(
+                "command-unknown-station-code",
+                &[("code", &code)]
+            )),
         };
     }
     if let Some(code) = &args.region {
         return match election.locate(code) {
             Some(place @ Place::Region(_)) => Ok(place),
-            Some(Place::Station(_)) => bail!("{code} is a station: use --station {code}"),
-            None => bail!("unknown region {code}"),
+            Some(Place::Station(_)) => bail!(crate::lang::say_with(
+                "command-history-station-use-station",
+                &[("code", &code), ("code2", &code)]
+            )),
+            None => bail!(crate::lang::say_with(
+                "command-unknown-region-code",
+                &[("code", &code)]
+            )),
         };
     }
     let code = args.code.as_deref().unwrap_or_default();
-    election
-        .locate(code)
-        .ok_or_else(|| anyhow::anyhow!("unknown region or station {code}"))
+    election.locate(code).ok_or_else(|| {
+        anyhow::anyhow!(crate::lang::say_with(
+            "command-history-unknown-region-or-station",
+            &[("code", &code)]
+        ))
+    })
 }
 
 fn zone_for(args: &HistoryArgs, code: &str) -> Zone {
@@ -158,10 +176,10 @@ fn parse_since(text: &str, zone: Zone) -> anyhow::Result<(u64, u64)> {
             Some(civil.to_zoned(zone.time_zone()).ok()?.timestamp())
         })
         .ok_or_else(|| {
-            anyhow::anyhow!(
-                "--since {text}: give a record number, YYYY-MM-DD, YYYY-MM-DDTHH:MM or an \
-                 RFC 3339 time"
-            )
+            anyhow::anyhow!(crate::lang::say_with(
+                "command-history-since-give-record-number-yyyy",
+                &[("text", &text)]
+            ))
         })?;
     Ok((0, u64::try_from(time.as_millisecond()).unwrap_or(0)))
 }

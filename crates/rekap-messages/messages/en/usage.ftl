@@ -1,0 +1,32 @@
+## Usage errors (exit 2): clap's kinds of error, worded here (src/usage_words.rs)
+usage-unknown-argument = unexpected argument '{ $argument }' found
+usage-unknown-subcommand = unrecognized subcommand '{ $subcommand }'
+usage-missing-arguments = the following required arguments were not provided:
+usage-missing-subcommand = '{ $command }' requires a subcommand but one was not provided
+usage-subcommands = subcommands: { $values }
+usage-value-required = a value is required for '{ $argument }' but none was supplied
+usage-invalid-value = invalid value '{ $value }' for '{ $argument }'
+usage-possible-values = possible values: { $values }
+usage-argument-repeated = the argument '{ $argument }' cannot be used multiple times
+usage-argument-conflict = the argument '{ $argument }' cannot be used with { $others }
+usage-subcommand-conflict = the subcommand '{ $subcommand }' cannot be used with { $others }
+usage-conflict-others = one or more of the other specified arguments
+usage-no-equals = equal sign is needed when assigning values to '{ $argument }'
+usage-too-many-values = unexpected value '{ $value }' for '{ $argument }' found; no more were expected
+usage-too-few-values = { $wanted } values required by '{ $argument }'; only { $given } given
+usage-wrong-number-of-values = { $wanted } values required for '{ $argument }' but { $given } given
+usage-invalid-utf8 = invalid UTF-8 was detected in one or more arguments
+usage-not-a-whole-number = not a whole number
+usage-number-too-large = too large a number
+usage-tip = tip
+usage-tip-similar-argument = a similar argument exists: { $names }
+usage-tip-similar-subcommand = a similar subcommand exists: { $names }
+usage-tip-similar-value = a similar value exists: { $names }
+usage-tip-as-value = to pass '{ $value }' as a value, use '{ $example }'
+usage-tip-exists = '{ $example }' exists
+usage-tip-remove-dashes = subcommand '{ $subcommand }' exists; to use it, remove the '--' before it
+usage-heading = Usage
+usage-more-information = For more information, try '{ $flag }'.
+## the suffixes of a --help line (shown by the Indonesian help in its own words)
+usage-help-default = default: { $value }
+usage-help-possible-values = possible values: { $values }

@@ -1,0 +1,32 @@
+## Galat penggunaan (kode keluar 2): jenis galat clap, dirumuskan di sini (src/usage_words.rs)
+usage-unknown-argument = argumen '{ $argument }' tidak dikenal
+usage-unknown-subcommand = subperintah '{ $subcommand }' tidak dikenal
+usage-missing-arguments = argumen wajib berikut tidak diberikan:
+usage-missing-subcommand = '{ $command }' memerlukan subperintah, tetapi tidak ada yang diberikan
+usage-subcommands = subperintah: { $values }
+usage-value-required = '{ $argument }' memerlukan nilai, tetapi tidak ada yang diberikan
+usage-invalid-value = nilai '{ $value }' tidak sah untuk '{ $argument }'
+usage-possible-values = nilai yang mungkin: { $values }
+usage-argument-repeated = argumen '{ $argument }' tidak boleh dipakai lebih dari sekali
+usage-argument-conflict = argumen '{ $argument }' tidak boleh dipakai bersama { $others }
+usage-subcommand-conflict = subperintah '{ $subcommand }' tidak boleh dipakai bersama { $others }
+usage-conflict-others = satu atau lebih argumen lain yang diberikan
+usage-no-equals = tanda sama dengan diperlukan untuk memberi nilai pada '{ $argument }'
+usage-too-many-values = nilai '{ $value }' untuk '{ $argument }' tidak diharapkan; tidak ada nilai lagi yang diharapkan
+usage-too-few-values = '{ $argument }' memerlukan { $wanted } nilai; hanya { $given } yang diberikan
+usage-wrong-number-of-values = '{ $argument }' memerlukan { $wanted } nilai, tetapi { $given } yang diberikan
+usage-invalid-utf8 = ada UTF-8 yang tidak sah dalam satu atau lebih argumen
+usage-not-a-whole-number = bukan bilangan bulat
+usage-number-too-large = bilangan terlalu besar
+usage-tip = saran
+usage-tip-similar-argument = ada argumen yang mirip: { $names }
+usage-tip-similar-subcommand = ada subperintah yang mirip: { $names }
+usage-tip-similar-value = ada nilai yang mirip: { $names }
+usage-tip-as-value = untuk memberikan '{ $value }' sebagai nilai, pakai '{ $example }'
+usage-tip-exists = '{ $example }' ada
+usage-tip-remove-dashes = subperintah '{ $subcommand }' ada; untuk memakainya, hapus '--' di depannya
+usage-heading = Penggunaan
+usage-more-information = Untuk keterangan lebih lanjut, coba '{ $flag }'.
+## akhiran baris --help (bantuan Bahasa Indonesia menuliskannya dengan kata-katanya sendiri)
+usage-help-default = bawaan: { $value }
+usage-help-possible-values = nilai yang mungkin: { $values }
