@@ -241,14 +241,16 @@ fn the_whole_ladder_from_sheets_to_a_verified_proof() {
     assert!(view.exists(), "the last append saved the totals view");
     let from_view = election.ok(&["totals", "--format", "json"]);
     // The view is read without opening the store: totals answers while another process
-    // holds the store, where a replaying command (history, which has no view of its own
-    // yet) gets exit 4.
+    // holds the store, where a replaying command (`sheet` of a code no view knows) gets
+    // exit 4.
     let lock = std::fs::File::open(election.sandbox.path("rekap-store/LOCK")).unwrap();
     lock.lock().unwrap();
     assert_eq!(election.ok(&["totals", "--format", "json"]), from_view);
-    assert_eq!(code(&election.run(&["history", STATIONS[0]])), 4);
-    // `status` answers from the totals and stations views the same way (issue 18).
+    assert_eq!(code(&election.run(&["sheet", "6472010001-999"])), 4);
+    // `status` answers from the totals and stations views the same way, and `history`
+    // from its own (issue 18).
     assert_eq!(code(&election.run(&["status"])), 0);
+    assert_eq!(code(&election.run(&["history", STATIONS[0]])), 0);
     lock.unlock().unwrap();
     // A damaged view is never misread: a byte flipped anywhere (header, rows, names, vote
     // lines, directory) gives the answer of a replay. A reader changes no file of the
