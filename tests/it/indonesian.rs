@@ -249,3 +249,32 @@ fn usage_errors_and_help_suffixes_are_indonesian() {
         stderr(&english)
     );
 }
+
+/// A definition file's error names its place and reason in Indonesian; the store is not
+/// made (exit 1).
+#[test]
+fn a_definition_error_is_indonesian() {
+    let (sandbox, _) = demo();
+    let election = std::fs::read_to_string(sandbox.path("in/election.json")).unwrap();
+    assert!(election.contains("\"scope\": \"64\""), "{election}");
+    let bad = election.replace("\"scope\": \"64\"", "\"scope\": \"99\"");
+    std::fs::write(sandbox.path("in/bad.json"), bad).unwrap();
+    let output = sandbox.run(&[
+        "--lang",
+        "id",
+        "init",
+        "--store",
+        "new-store",
+        "--election",
+        "in/bad.json",
+        "--key",
+        "in/keys/registrar.key",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("bukan definisi pemilihan yang sah: cakupan kontestasi \"99\" bukan wilayah"),
+        "{text}"
+    );
+    assert!(!sandbox.path("new-store").exists());
+}
