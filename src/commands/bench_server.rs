@@ -40,7 +40,8 @@ pub struct BenchServerArgs {
     /// Polling stations (scales the preset).
     #[arg(long)]
     pub stations: Option<u32>,
-    /// Seconds of load per client count.
+    /// Seconds of load per client count, at most: the window ends sooner once any client has
+    /// no station left to submit a sheet for.
     #[arg(long, default_value_t = 5)]
     pub seconds: u64,
     /// Client counts, comma-separated.

@@ -134,6 +134,14 @@ impl Server {
     }
 }
 
+/// A test that fails between start and stop must not leave a `rekap serve` running after it.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)

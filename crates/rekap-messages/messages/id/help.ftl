@@ -695,7 +695,7 @@ help-bench-server-arg-national =
 help-bench-server-arg-stations =
     Jumlah TPS (menyekalakan preset)
 help-bench-server-arg-seconds =
-    Detik beban per jumlah klien
+    Detik beban per jumlah klien, paling lama: jendela berakhir lebih awal begitu ada klien yang tidak punya TPS lagi untuk dikirimi lembar
 help-bench-server-arg-clients =
     Jumlah klien, dipisah koma
 help-bench-server-arg-correct-every =
