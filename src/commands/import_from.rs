@@ -151,7 +151,7 @@ fn plan_sirekap(
     }
     eprintln!(
         "{} documents: {} not counted yet (no chart), {} without the portal's administrasi \
-         (valid = the chart's sum), {} without suara_tidak_sah (invalid recorded as 0); \
+         (valid = the chart's sum), {} without suara_tidak_sah (invalid recorded as absent); \
          {} other files skipped",
         counts.documents,
         counts.not_counted,
@@ -180,7 +180,7 @@ fn plan_openelections(
     Ok(planned.map(|(plan, counts)| {
         eprintln!(
             "{} rows: {} of offices that are not contests skipped (registered voters, ballots \
-             cast); {} sheets without over or under votes (invalid recorded as 0)",
+             cast); {} sheets without over or under votes (invalid recorded as absent)",
             counts.rows, counts.skipped, counts.invalid_unknown
         );
         as_import_plan(plan)
