@@ -133,7 +133,12 @@ impl SheetArgs {
             ),
         };
         let valid = required(self.valid, base.map(|b| b.valid), "--valid");
-        let invalid = required(self.invalid, base.map(|b| b.invalid), "--invalid");
+        // A correction without --invalid keeps an absent invalid count absent (a full sheet
+        // must then give it: R67).
+        let invalid = match (self.invalid, base) {
+            (None, Some(current)) if current.invalid.is_none() => None,
+            (given, _) => Some(required(given, base.and_then(|b| b.invalid), "--invalid")),
+        };
         let dpt_total = required(
             self.voted_dpt,
             base.map(|b| b.voted.dpt.total),

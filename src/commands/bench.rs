@@ -461,7 +461,7 @@ fn write_sqlite_csv(path: &Path, preset: &Preset) -> anyhow::Result<()> {
             votes(0),
             votes(1),
             sheet.valid.to_string(),
-            sheet.invalid.to_string(),
+            sheet.invalid.unwrap_or(0).to_string(),
         ])?;
     }
     writer.flush()?;

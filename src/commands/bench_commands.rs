@@ -167,7 +167,8 @@ impl Target {
             key,
             votes: [vote(0), vote(1)],
             valid: u64::from(sheet.valid),
-            invalid: u64::from(sheet.invalid),
+            // The preset's sheets always give their invalid votes.
+            invalid: u64::from(sheet.invalid.unwrap_or(0)),
         })
     }
 }

@@ -192,9 +192,10 @@ fn rekap_output(args: &[&str]) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The preset's sheets as the portal gives them: votes, valid and invalid only.
+/// The preset's sheets as the portal gives them: votes, valid and invalid only (the
+/// preset's sheets always give their invalid votes).
 fn votes_only(sheet: &TallySheet) -> (&[u32], u32, u32) {
-    (&sheet.votes, sheet.valid, sheet.invalid)
+    (&sheet.votes, sheet.valid, sheet.invalid.unwrap_or(0))
 }
 
 fn write_sheets_csv(file: &Path, preset: &Preset, pairs: usize) -> anyhow::Result<()> {

@@ -321,7 +321,13 @@ fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String
             ("station", &proof.station),
             ("votes", &grouped_votes(&sheet.votes, lang)),
             ("valid", &n(u64::from(sheet.valid))),
-            ("invalid", &n(u64::from(sheet.invalid))),
+            // An absent invalid count shows as "-", never as 0.
+            (
+                "invalid",
+                &sheet
+                    .invalid
+                    .map_or("-".to_owned(), |invalid| n(u64::from(invalid))),
+            ),
             ("region", &end.region),
             ("contest", &proof.contest),
         ],

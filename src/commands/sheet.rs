@@ -361,7 +361,7 @@ pub fn station_listing(
             Value::from(status_key(status)),
             sheet.map_or(Value::Null, |sheet| json!(sheet.votes())),
             number(sheet.map(|sheet| u64::from(sheet.valid()))),
-            number(sheet.map(|sheet| u64::from(sheet.invalid()))),
+            number(sheet.and_then(|sheet| sheet.invalid()).map(u64::from)),
             number(
                 sheet
                     .filter(|sheet| !sheet.votes_only())

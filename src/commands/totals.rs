@@ -277,6 +277,8 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
     for number in &numbers {
         header.extend(vote_types.iter().map(|key| format!("votes_{number}_{key}")));
     }
+    // Last of all: how many stations' invalid counts `invalid` lacks.
+    header.push("stations_without_invalid".to_owned());
     let names = pair_names(view, selection.contest);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&header);
@@ -292,6 +294,7 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
         ]);
         row.extend(names.iter().cloned());
         row.extend(report.totals.votes_by_type.iter().map(u64::to_string));
+        row.push(report.totals.stations_without_invalid.to_string());
         let _ = writer.write_record(&row);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -334,7 +337,7 @@ pub fn table_text(
         row.extend(totals.votes.iter().map(|votes| lang.number(*votes)));
         row.extend([
             lang.number(totals.valid),
-            lang.number(totals.invalid),
+            invalid_cell(totals, lang),
             format!(
                 "{}/{}",
                 lang.number(u64::from(totals.stations_reported)),
@@ -345,6 +348,20 @@ pub fn table_text(
         table.push(row);
     }
     table.render() + &by_type_table(view, selection, reports, lang)
+}
+
+/// The invalid votes, and how many stations give none (their sum would understate them).
+fn invalid_cell(totals: &rekap_projection::Totals, lang: Lang) -> String {
+    match totals.stations_without_invalid {
+        0 => lang.number(totals.invalid),
+        missing => lang.message_with(
+            "totals-invalid-without",
+            &[
+                ("invalid", &lang.number(totals.invalid)),
+                ("stations", &lang.number(u64::from(missing))),
+            ],
+        ),
+    }
 }
 
 /// For a contest with vote types, a second table: each pair's votes per type, under the

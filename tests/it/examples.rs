@@ -79,14 +79,14 @@ fn totals_and_status_name_the_pairs() {
     let header = lines.next().unwrap_or_default();
     assert!(
         header.starts_with("code,name,votes_1,votes_2,votes_3,valid,")
-            && header.ends_with(",approval,name_1,name_2,name_3"),
+            && header.ends_with(",approval,name_1,name_2,name_3,stations_without_invalid"),
         "{csv}"
     );
     assert!(
         lines
             .next()
             .unwrap_or_default()
-            .ends_with(",Pasangan 01,Pasangan 02,Pasangan 03"),
+            .ends_with(",Pasangan 01,Pasangan 02,Pasangan 03,0"),
         "{csv}"
     );
     let json = run(&["totals", "--store", "store", "--format", "json"]);
@@ -253,7 +253,7 @@ fn the_us_state_example_has_a_district_across_counties_counted_by_vote_type() {
     assert!(
         text.lines().next().unwrap_or_default().ends_with(
             "votes_1_election_day,votes_1_mail,votes_1_provisional,\
-         votes_2_election_day,votes_2_mail,votes_2_provisional"
+         votes_2_election_day,votes_2_mail,votes_2_provisional,stations_without_invalid"
         ),
         "{text}"
     );

@@ -53,22 +53,26 @@ fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
     stdout(&output)
 }
 
+/// `import --from sirekap` of the fixture tree, its output as it is.
+fn run_import_sirekap(sandbox: &Sandbox) -> std::process::Output {
+    sandbox.run(&[
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "operator.key",
+        "--from",
+        "sirekap",
+        "--candidates",
+        &fixture("sirekap/ppwp.json"),
+        &fixture("sirekap/tree"),
+    ])
+}
+
 fn import_sirekap(sandbox: &Sandbox) -> String {
-    run_ok(
-        sandbox,
-        &[
-            "import",
-            "--store",
-            "store",
-            "--key",
-            "operator.key",
-            "--from",
-            "sirekap",
-            "--candidates",
-            &fixture("sirekap/ppwp.json"),
-            &fixture("sirekap/tree"),
-        ],
-    )
+    let output = run_import_sirekap(sandbox);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    stdout(&output)
 }
 
 #[test]
@@ -108,6 +112,87 @@ fn a_portal_tree_is_imported_with_its_documents_and_a_rerun_appends_nothing() {
     assert!(history.contains(&hash.to_hex().to_string()), "{history}");
     let again = import_sirekap(&sandbox);
     assert!(again.contains("nothing to append"), "{again}");
+}
+
+/// A portal document without `administrasi` gives no invalid count: the signed sheet records
+/// it as absent (not 0), totals say how many stations' counts are missing at every level and
+/// in every format, and the export still verifies, with rekap and with the independent
+/// Python verifier.
+#[test]
+fn a_document_without_administrasi_records_its_invalid_count_as_absent() {
+    let sandbox = national();
+    let import = run_import_sirekap(&sandbox);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    assert!(
+        stderr(&import).contains("1 without suara_tidak_sah (invalid recorded as absent)"),
+        "{}",
+        stderr(&import)
+    );
+    let sheet = run_ok(
+        &sandbox,
+        &[
+            "sheet",
+            "--store",
+            "store",
+            "6401012009002",
+            "--format",
+            "json",
+        ],
+    );
+    let sheet: serde_json::Value = serde_json::from_str(&sheet).unwrap();
+    let sheet = &sheet["sheet"];
+    assert_eq!(sheet["valid"], 195, "{sheet}");
+    assert_eq!(
+        sheet["invalid"],
+        serde_json::Value::Null,
+        "absent, not 0: {sheet}"
+    );
+    let totals = run_ok(
+        &sandbox,
+        &[
+            "totals", "--store", "store", "--level", "nation", "--format", "json",
+        ],
+    );
+    let totals: serde_json::Value = serde_json::from_str(&totals).unwrap();
+    let nation = &totals["regions"][0];
+    assert_eq!(nation["invalid"], 5, "the two counts given: {nation}");
+    assert_eq!(nation["stations_without_invalid"], 1, "{nation}");
+    let csv = run_ok(
+        &sandbox,
+        &[
+            "totals", "--store", "store", "--level", "province", "--format", "csv",
+        ],
+    );
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",stations_without_invalid"));
+    let missing: Vec<&str> = lines.map(|line| line.rsplit(',').next().unwrap()).collect();
+    assert!(missing.contains(&"1") && missing.contains(&"0"), "{csv}");
+    let table = run_ok(
+        &sandbox,
+        &["totals", "--store", "store", "--level", "nation"],
+    );
+    assert!(table.contains("(+ 1 stations without a count)"), "{table}");
+    run_ok(
+        &sandbox,
+        &["export", "--store", "store", "--out", "log.rekap"],
+    );
+    run_ok(&sandbox, &["verify", "--log", "log.rekap"]);
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import blake3, cryptography"])
+        .output();
+    if !probe.is_ok_and(|output| output.status.success()) {
+        eprintln!("python verifier skipped: python3 with blake3 and cryptography is not installed");
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/verify_export.py");
+    let python = std::process::Command::new("python3")
+        .arg(script)
+        .arg("log.rekap")
+        .current_dir(sandbox.path("."))
+        .output()
+        .unwrap();
+    assert_eq!(code(&python), 0, "{}{}", stdout(&python), stderr(&python));
+    assert!(stdout(&python).starts_with("OK: "), "{}", stdout(&python));
 }
 
 #[test]

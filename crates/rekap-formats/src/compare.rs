@@ -36,7 +36,9 @@ impl RegionFigures {
             name: report.name.clone(),
             votes: report.totals.votes.clone(),
             valid: Some(report.totals.valid),
-            invalid: Some(report.totals.invalid),
+            // Not a figure where some station gives no invalid count: compared as absent.
+            invalid: Some(report.totals.invalid)
+                .filter(|_| report.totals.stations_without_invalid == 0),
             stations_reported: Some(u64::from(report.totals.stations_reported)),
             stations_expected: Some(u64::from(report.totals.stations_expected)),
         }

@@ -135,7 +135,7 @@ pub struct DocumentCounts {
     /// Sheets whose valid votes are the chart's sum (no `administrasi`, or `status_adm`
     /// false).
     pub without_administration: u64,
-    /// Sheets whose invalid votes the document does not give: recorded as 0.
+    /// Sheets whose invalid votes the document does not give: recorded as absent.
     pub invalid_unknown: u64,
 }
 

@@ -68,7 +68,7 @@ fn a_portal_directory_becomes_sheets_with_their_documents() {
     let by_station = |code: &str| sheets.iter().find(|s| s.station == code).expect(code);
     let full = by_station("6401012009001");
     assert_eq!(full.sheet.votes, vec![40, 100, 60]);
-    assert_eq!((full.sheet.valid, full.sheet.invalid), (200, 4));
+    assert_eq!((full.sheet.valid, full.sheet.invalid), (200, Some(4)));
     assert!(
         full.sheet.votes_only,
         "the portal publishes no ballot counts"
@@ -81,10 +81,17 @@ fn a_portal_directory_becomes_sheets_with_their_documents() {
     assert_eq!(source.document, *blake3::hash(&bytes).as_bytes());
     assert_eq!(source.photos.len(), 2, "the null photo is skipped");
     let partial = by_station("6401012009002");
-    assert_eq!((partial.sheet.valid, partial.sheet.invalid), (195, 0));
+    assert_eq!(
+        (partial.sheet.valid, partial.sheet.invalid),
+        (195, None),
+        "no suara_tidak_sah: absent, not 0"
+    );
     let regional = by_station("6401012010149");
     assert_eq!(regional.sheet.votes, vec![10, 20, 30], "read from tungsura");
-    assert_eq!((regional.sheet.valid, regional.sheet.invalid), (60, 1));
+    assert_eq!(
+        (regional.sheet.valid, regional.sheet.invalid),
+        (60, Some(1))
+    );
 }
 
 #[test]

@@ -272,6 +272,7 @@ fn rule_field(violation: &HardRuleViolation) -> Option<&'static str> {
         HardRuleViolation::AbsentSectionHasNumbers => "dpt",
         HardRuleViolation::WrongVoteTypeCount { .. } => return None,
         HardRuleViolation::VoteTypesNotPairVotes { pair, .. } => votes_field(*pair as usize),
+        HardRuleViolation::InvalidAbsentOnFullSheet => "invalid",
     })
 }
 

@@ -237,7 +237,7 @@ pub(crate) fn read_sheet(
             votes,
             votes_by_type,
             valid,
-            invalid,
+            invalid: Some(invalid),
             votes_only: true,
             ..TallySheet::default()
         });
@@ -281,7 +281,7 @@ pub(crate) fn read_sheet(
         ballots,
         votes,
         valid,
-        invalid,
+        invalid: Some(invalid),
         votes_only: false,
     })
 }

@@ -1,4 +1,4 @@
-//! The proof file of `rekap prove` (format `rekap-proof/3`, docs/FORMAT.md "Proof file"):
+//! The proof file of `rekap prove` (format `rekap-proof/4`, docs/FORMAT.md "Proof file"):
 //! the projection's branch from one station's sheet to a region's digest, the signed log
 //! record that approved that digest, and that record's inclusion in a checkpoint the log
 //! signed (C2SP tlog-proof). Every field of the file is authenticated: either an input of a

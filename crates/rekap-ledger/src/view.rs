@@ -31,7 +31,7 @@ use crate::ledger::Ledger;
 /// Name of the totals view in a store.
 pub const TOTALS_VIEW: &str = "totals";
 /// Bumped whenever the layout changes; a view of another format is ignored.
-const VIEW_FORMAT: u32 = 6;
+const VIEW_FORMAT: u32 = 7;
 /// Stamped into every view; a view computed by another version is ignored.
 const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
 /// Labels of [`rekap_projection::ApprovalState::label`], in the order the view stores them.
@@ -41,9 +41,10 @@ const PREAMBLE_BYTES: u64 = 16;
 /// A row: code start, name start, name end, level, first child row, child count (u32 each).
 const ROW_BYTES: u64 = 24;
 /// A line besides its votes: valid, invalid, registered, voted (u64); stations reported,
-/// voided, expected, open objections, approval (u32); the region's digest (32), which binds
-/// every line to its parent's digest and so to the log (see `check.rs`).
-const LINE_FIXED_BYTES: u64 = 4 * 8 + 5 * 4 + 32;
+/// voided, expected, open objections, approval, stations without an invalid count (u32);
+/// the region's digest (32), which binds every line to its parent's digest and so to the
+/// log (see `check.rs`).
+const LINE_FIXED_BYTES: u64 = 4 * 8 + 6 * 4 + 32;
 /// Largest directory: levels, contests and their pair numbers are few.
 const MAX_DIRECTORY_BYTES: u64 = 1 << 20;
 const DIRECTORY_CONFIG: bincode::config::Configuration<

@@ -15,7 +15,9 @@ use crate::regions::{
 use crate::stations::{alternative_spelling, ListedStation};
 
 /// Version of the canonical definition layout.
-pub const DEFINITION_FORMAT_VERSION: u32 = 5;
+/// Format 6: a sheet's invalid count is an `Option` (absent where the source gives none);
+/// the sheet payload's layout follows the genesis's version.
+pub const DEFINITION_FORMAT_VERSION: u32 = 6;
 
 /// One level of the region tree, top to leaf. The last level is always the polling station.
 #[derive(Debug, Clone, PartialEq, Eq, Encode)]

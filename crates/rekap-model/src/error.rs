@@ -227,6 +227,11 @@ pub enum HardRuleViolation {
     WrongVoteTypeCount { given: u64, expected: u64 },
     #[error("rule vote-types=pair-votes: pair {pair}'s counts by vote type add up to {sum}, its votes are {votes}")]
     VoteTypesNotPairVotes { pair: u32, sum: u64, votes: u32 },
+    #[error(
+        "rule invalid-given: a full sheet must give its invalid votes; only a votes-only sheet \
+         may leave them absent"
+    )]
+    InvalidAbsentOnFullSheet,
 }
 
 /// Why the projection refuses a plenary approval's digest (issue 4 computes these).

@@ -38,7 +38,7 @@ impl DecodeError {
 }
 
 impl HardRuleViolation {
-    /// The hard tally-sheet rule broken (R39 to R46, R62 to R64).
+    /// The hard tally-sheet rule broken (R39 to R46, R62 to R64, R67).
     pub fn rule(&self) -> Rule {
         match self {
             HardRuleViolation::WrongPairCount { .. } => Rule(39),
@@ -52,6 +52,7 @@ impl HardRuleViolation {
             HardRuleViolation::AbsentSectionHasNumbers => Rule(62),
             HardRuleViolation::WrongVoteTypeCount { .. } => Rule(63),
             HardRuleViolation::VoteTypesNotPairVotes { .. } => Rule(64),
+            HardRuleViolation::InvalidAbsentOnFullSheet => Rule(67),
         }
     }
 }

@@ -54,7 +54,10 @@ pub struct TallySheet {
     /// Votes per candidate pair, in ballot-number order (index 0 is pair 1).
     pub votes: Vec<u32>,
     pub valid: u32,
-    pub invalid: u32,
+    /// Invalid votes; None when the source gives no invalid count (a portal document
+    /// without `administrasi`, a precinct file without over and under votes): absent, not
+    /// zero. Only a votes-only sheet may leave it absent (R67).
+    pub invalid: Option<u32>,
     /// The sheet carries only its vote section (pair votes, valid, invalid), as tally photos
     /// and most published results do: voter lists, voters and ballots are absent, not zero.
     /// They must then be left at zero and unset (R62); the rules that need them are skipped.
@@ -99,9 +102,10 @@ impl TallySheet {
     pub fn votes_sum(&self) -> u64 {
         self.votes.iter().map(|&v| u64::from(v)).sum()
     }
-    /// Valid plus invalid votes.
+    /// Valid plus invalid votes; an absent invalid count adds nothing (the rules that need
+    /// it are skipped: R41 by R67, S3 by its own condition).
     pub fn cast(&self) -> u64 {
-        u64::from(self.valid) + u64::from(self.invalid)
+        u64::from(self.valid) + u64::from(self.invalid.unwrap_or(0))
     }
 
     fn lists(&self) -> [(VoterList, Turnout, u32); 3] {
@@ -159,12 +163,16 @@ impl TallySheet {
             }
             return out;
         }
-        if self.cast() != u64::from(self.ballots.used) {
-            out.push(HardRuleViolation::CastNotBallotsUsed {
-                valid: self.valid,
-                invalid: self.invalid,
-                used: self.ballots.used,
-            });
+        match self.invalid {
+            None => out.push(HardRuleViolation::InvalidAbsentOnFullSheet),
+            Some(invalid) if self.cast() != u64::from(self.ballots.used) => {
+                out.push(HardRuleViolation::CastNotBallotsUsed {
+                    valid: self.valid,
+                    invalid,
+                    used: self.ballots.used,
+                });
+            }
+            Some(_) => {}
         }
         let voted = self.voted_total();
         if u64::from(self.ballots.used) != voted {
@@ -299,16 +307,18 @@ impl TallySheet {
                 });
             }
         }
+        // S3 needs the invalid count: not checked where it is absent.
         let cast = self.cast();
-        if cast > 0
-            && u128::from(self.invalid) * 1000
+        if let Some(invalid) = self.invalid.filter(|_| cast > 0) {
+            if u128::from(invalid) * 1000
                 > u128::from(cast) * u128::from(rules.max_invalid_permille)
-        {
-            flags.push(Flag::HighInvalidShare {
-                invalid: self.invalid,
-                cast,
-                threshold_permille: rules.max_invalid_permille,
-            });
+            {
+                flags.push(Flag::HighInvalidShare {
+                    invalid,
+                    cast,
+                    threshold_permille: rules.max_invalid_permille,
+                });
+            }
         }
         flags
     }
@@ -411,8 +421,9 @@ impl Neighbourhood {
 /// A tally sheet as the state keeps it: its numbers in one boxed slice (about half the
 /// memory of a [`TallySheet`]). Layout: registered DPT, DPPh, DPTb; voted male, female, total
 /// for DPT, DPPh, DPTb; ballots received, used, damaged, unused; valid; invalid; a mask of
-/// which male/female counts are given (bits 0-5), whether the sheet is votes-only (bit 6) and
-/// the number of vote types (bits 8-15); then the votes per pair, then the counts per pair
+/// which male/female counts are given (bits 0-5), whether the sheet is votes-only (bit 6),
+/// whether its invalid count is absent (bit 7, the invalid word then 0) and the number of
+/// vote types (bits 8-15); then the votes per pair, then the counts per pair
 /// per type (none for a contest without vote types).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PackedSheet(Box<[u32]>);
@@ -420,6 +431,8 @@ pub struct PackedSheet(Box<[u32]>);
 const PACKED_FIXED: usize = 19;
 /// The bit of the mask word set for a votes-only sheet (bits 0-5 are male/female given).
 const VOTES_ONLY_BIT: u32 = 1 << 6;
+/// The bit of the mask word set when the sheet gives no invalid count.
+const INVALID_ABSENT_BIT: u32 = 1 << 7;
 /// Where the mask word keeps the number of vote types.
 const VOTE_TYPES_SHIFT: u32 = 8;
 
@@ -445,6 +458,9 @@ impl PackedSheet {
         if sheet.votes_only {
             mask |= VOTES_ONLY_BIT;
         }
+        if sheet.invalid.is_none() {
+            mask |= INVALID_ABSENT_BIT;
+        }
         // A sheet that passed the hard rules has pairs x types counts; any other sheet keeps
         // its counts (unpacked as given) and a type count that only has to fit.
         let vote_types = match sheet.votes.len() {
@@ -464,7 +480,7 @@ impl PackedSheet {
             out.extend([t.male.unwrap_or(0), t.female.unwrap_or(0), t.total]);
         }
         out.extend([b.received, b.used, b.damaged, b.unused]);
-        out.extend([sheet.valid, sheet.invalid, mask]);
+        out.extend([sheet.valid, sheet.invalid.unwrap_or(0), mask]);
         out.extend_from_slice(&sheet.votes);
         out.extend_from_slice(&sheet.votes_by_type);
         PackedSheet(out.into_boxed_slice())
@@ -501,7 +517,7 @@ impl PackedSheet {
             },
             votes: self.votes().to_vec(),
             valid: self.at(16),
-            invalid: self.at(17),
+            invalid: self.invalid(),
             votes_only: mask & VOTES_ONLY_BIT != 0,
             votes_by_type: self.votes_by_type().to_vec(),
         }
@@ -527,8 +543,9 @@ impl PackedSheet {
     pub fn valid(&self) -> u32 {
         self.at(16)
     }
-    pub fn invalid(&self) -> u32 {
-        self.at(17)
+    /// Invalid votes, None when the sheet gives no invalid count.
+    pub fn invalid(&self) -> Option<u32> {
+        (self.at(18) & INVALID_ABSENT_BIT == 0).then(|| self.at(17))
     }
     /// Registered voters, all lists.
     pub fn registered_total(&self) -> u64 {

@@ -774,7 +774,7 @@ fn f46_revocation_of_an_unknown_key() {
 fn f47_a_sheet_breaking_a_hard_rule() {
     let mut w = World::new();
     let mut bad = sheet(&[100, 90]);
-    bad.invalid = 5;
+    bad.invalid = Some(5);
     refused(
         &mut w,
         OPERATOR,

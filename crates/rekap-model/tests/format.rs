@@ -30,7 +30,7 @@ fn demo_definition() -> ElectionDefinition {
         holds_plenary: plenary,
     };
     ElectionDefinition {
-        format_version: 5,
+        format_version: 6,
         name: "Demo".into(),
         levels: vec![
             level("regency", "Regency", "Kab", true),
@@ -112,7 +112,7 @@ fn demo_sheet() -> TallySheet {
         },
         votes: vec![200],
         valid: 200,
-        invalid: 6,
+        invalid: Some(6),
         votes_only: false,
         votes_by_type: Vec::new(),
     }
@@ -219,7 +219,7 @@ fn the_worked_example_of_format_md_is_what_the_model_encodes() {
     let payload = demo_events(definition_hash);
     assert_eq!(hex::encode(encode_payload(&payload)), hex::encode(events));
     assert_eq!(decode_payload(events), Ok(payload));
-    assert_eq!(events.len(), 155);
+    assert_eq!(events.len(), 156);
     assert!(demo_sheet().hard_rule_violations(1, 300).is_empty());
 
     // The sheet hash: blake3 over the prefix and the event's fields (offset 48 to the end).

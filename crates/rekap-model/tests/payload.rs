@@ -45,7 +45,7 @@ fn tally() -> impl Strategy<Value = TallySheet> {
         [turnout(), turnout(), turnout()],
         any::<[u32; 4]>(),
         prop::collection::vec(any::<u32>(), 0..5),
-        any::<(u32, u32)>(),
+        any::<(u32, Option<u32>)>(),
     )
         .prop_map(|(r, [a, b, c], bl, votes, (valid, invalid))| TallySheet {
             registered: VoterLists {

@@ -15,7 +15,7 @@ fn violations(s: &TallySheet) -> Vec<HardRuleViolation> {
 fn sheet_with_invalid(votes: &[u32], invalid: u32) -> TallySheet {
     let mut s = sheet(votes);
     let used = s.valid + invalid;
-    s.invalid = invalid;
+    s.invalid = Some(invalid);
     s.voted.dpt = Turnout {
         male: None,
         female: None,
@@ -61,7 +61,7 @@ fn rule_pair_votes_equal_valid() {
 #[test]
 fn rule_valid_plus_invalid_equal_ballots_used() {
     let mut s = sheet(&[120, 80]);
-    s.invalid = 3;
+    s.invalid = Some(3);
     assert_eq!(
         s.check_hard_rules(2, CAPACITY),
         Err(HardRuleViolation::CastNotBallotsUsed {
@@ -193,7 +193,7 @@ fn every_broken_rule_is_listed_in_a_fixed_order_and_extremes_do_not_overflow() {
         },
         votes: vec![max, max],
         valid: max,
-        invalid: max,
+        invalid: Some(max),
         votes_only: false,
         votes_by_type: Vec::new(),
     };
@@ -211,6 +211,7 @@ fn every_broken_rule_is_listed_in_a_fixed_order_and_extremes_do_not_overflow() {
             HardRuleViolation::AbsentSectionHasNumbers => "absent",
             HardRuleViolation::WrongVoteTypeCount { .. } => "type count",
             HardRuleViolation::VoteTypesNotPairVotes { .. } => "type sum",
+            HardRuleViolation::InvalidAbsentOnFullSheet => "invalid absent",
         })
         .collect();
     assert_eq!(names, vec!["sum", "cast", "sex", "ballots", "capacity"]);
@@ -515,7 +516,7 @@ fn a_votes_only_sheet_is_held_to_the_rules_of_what_it_carries() {
     let only = TallySheet {
         votes: vec![120, 80],
         valid: 200,
-        invalid: 7,
+        invalid: Some(7),
         votes_only: true,
         ..TallySheet::default()
     };
@@ -555,4 +556,58 @@ fn a_votes_only_sheet_is_held_to_the_rules_of_what_it_carries() {
     let packed = PackedSheet::pack(&only);
     assert!(packed.votes_only());
     assert_eq!(packed.unpack(), only);
+}
+
+/// An absent invalid count (the source gave none) is absent, not zero: allowed on a
+/// votes-only sheet, refused on a full one (R67); S3 needs it and is not checked; it packs,
+/// encodes and decodes as absent, apart from a sheet whose invalid count is 0.
+#[test]
+fn an_absent_invalid_count_stays_absent_and_skips_the_rules_that_need_it() {
+    let absent = TallySheet {
+        votes: vec![120, 80],
+        valid: 200,
+        invalid: None,
+        votes_only: true,
+        ..TallySheet::default()
+    };
+    assert_eq!(absent.hard_rule_violations(2, 300), vec![]);
+    // Even with every vote for one pair and thresholds at zero, no S3 flag: no count.
+    let strict = SoftRules {
+        max_invalid_permille: 0,
+        ..SoftRules::default()
+    };
+    assert!(!absent
+        .own_flags(&strict)
+        .iter()
+        .any(|f| matches!(f, Flag::HighInvalidShare { .. })));
+    let zero = TallySheet {
+        invalid: Some(0),
+        ..absent.clone()
+    };
+    let some = TallySheet {
+        invalid: Some(1),
+        ..absent.clone()
+    };
+    assert!(some
+        .own_flags(&strict)
+        .iter()
+        .any(|f| matches!(f, Flag::HighInvalidShare { .. })));
+    let packed = PackedSheet::pack(&absent);
+    assert_eq!(packed.invalid(), None);
+    assert_eq!(packed.unpack(), absent);
+    assert_eq!(PackedSheet::pack(&zero).invalid(), Some(0));
+    assert_ne!(
+        rekap_model::sheet_hash("s", "c", &absent),
+        rekap_model::sheet_hash("s", "c", &zero)
+    );
+    let full = TallySheet {
+        votes_only: false,
+        ..absent.clone()
+    };
+    let violations = full.hard_rule_violations(2, 300);
+    assert_eq!(
+        violations,
+        vec![HardRuleViolation::InvalidAbsentOnFullSheet]
+    );
+    assert_eq!(violations[0].rule().to_string(), "R67");
 }

@@ -156,12 +156,12 @@ fn a_definition_refuses_parts_and_vote_types_that_do_not_make_sense() {
 }
 
 /// A store made before listed stations (definition format 1), before vote types and contest
-/// parts (2), before the genesis named its log (3), or before station numbers with gaps (4)
-/// is refused with a message that names both versions, at decoding, before any layout is
+/// parts (2), before the genesis named its log (3), before station numbers with gaps (4), or
+/// before absent invalid counts (5, whose sheets held `invalid` as a plain u32) is refused with a message that names both versions, at decoding, before any layout is
 /// read.
 #[test]
 fn a_genesis_of_an_older_format_version_is_refused_naming_the_version() {
-    for version in 1u32..=4 {
+    for version in 1u32..=5 {
         let mut bytes = encode_payload(&Payload::Genesis(rekap_model::Genesis::new(
             definition(),
             log_key(),
@@ -173,7 +173,7 @@ fn a_genesis_of_an_older_format_version_is_refused_naming_the_version() {
             message.contains(&format!("format version {version}")),
             "{message}"
         );
-        assert!(message.contains("reads version 5"), "{message}");
+        assert!(message.contains("reads version 6"), "{message}");
         assert_eq!(error.rule().to_string(), "R2");
     }
 }

@@ -216,14 +216,14 @@ fn a_genesis_of_an_older_definition_version_is_refused_by_its_version() {
         definition(),
         log_key(),
     )));
-    assert_eq!(bytes.get(4..8), Some(&5u32.to_le_bytes()[..]));
+    assert_eq!(bytes.get(4..8), Some(&6u32.to_le_bytes()[..]));
     bytes[4..8].copy_from_slice(&1u32.to_le_bytes());
     let refused = decode_payload(&bytes).expect_err("version 1 is refused");
     assert_eq!(
         refused,
         DecodeError::DefinitionVersion {
             found: 1,
-            supported: 5
+            supported: 6
         }
     );
     assert_eq!(refused.rule().to_string(), "R2");

@@ -238,7 +238,7 @@ fn station_sheet(random: &mut SplitMix64, share: u32) -> TallySheet {
         },
         votes: vec![first.min(valid), valid - first.min(valid)],
         valid,
-        invalid,
+        invalid: Some(invalid),
         votes_only: false,
         votes_by_type: Vec::new(),
     }

@@ -101,7 +101,10 @@ impl ContestCache {
                         totals.add_by_type(sheet.votes_by_type());
                     }
                     totals.valid += u64::from(sheet.valid());
-                    totals.invalid += u64::from(sheet.invalid());
+                    match sheet.invalid() {
+                        Some(invalid) => totals.invalid += u64::from(invalid),
+                        None => totals.stations_without_invalid += 1,
+                    }
                     totals.registered += sheet.registered_total();
                     totals.voted += sheet.voted_total();
                     totals.stations_reported += 1;

@@ -27,7 +27,7 @@ use crate::merkle::{leaf_hash, root, Hash, HexHash};
 use crate::projection::{ApprovalState, Projection};
 use crate::totals::Totals;
 
-pub const PROOF_FORMAT: &str = "rekap-proof/3";
+pub const PROOF_FORMAT: &str = "rekap-proof/4";
 
 /// The sheet's numbers as a person reads them; checked against the exact bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +35,8 @@ pub const PROOF_FORMAT: &str = "rekap-proof/3";
 pub struct SheetNumbers {
     pub votes: Vec<u32>,
     pub valid: u32,
-    pub invalid: u32,
+    /// null when the sheet gives no invalid count.
+    pub invalid: Option<u32>,
     pub registered: u64,
     pub voted: u64,
 }
@@ -67,6 +68,8 @@ pub struct ProofTotals {
     /// Only for a contest with vote types (absent otherwise, as in `rekap-proof/2`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub votes_by_type: Vec<u64>,
+    /// Stations whose sheet gives no invalid count (new in `rekap-proof/4`).
+    pub stations_without_invalid: u32,
 }
 
 impl From<&Totals> for ProofTotals {
@@ -81,6 +84,7 @@ impl From<&Totals> for ProofTotals {
             stations_voided: totals.stations_voided,
             stations_expected: totals.stations_expected,
             votes_by_type: totals.votes_by_type.clone(),
+            stations_without_invalid: totals.stations_without_invalid,
         }
     }
 }
@@ -97,6 +101,7 @@ impl From<&ProofTotals> for Totals {
             stations_voided: totals.stations_voided,
             stations_expected: totals.stations_expected,
             votes_by_type: totals.votes_by_type.clone(),
+            stations_without_invalid: totals.stations_without_invalid,
         }
     }
 }
@@ -540,6 +545,9 @@ fn sum(pairs: usize, children: &[ProofLeaf]) -> Option<Totals> {
         total.stations_expected = total
             .stations_expected
             .checked_add(other.stations_expected)?;
+        total.stations_without_invalid = total
+            .stations_without_invalid
+            .checked_add(other.stations_without_invalid)?;
     }
     Some(total)
 }

@@ -15,6 +15,8 @@ use crate::totals::Totals;
 enum Slot {
     Awaiting,
     Counted,
+    /// Counted, the sheet giving no invalid count (its invalid word is 0).
+    CountedWithoutInvalid,
     Voided,
 }
 
@@ -46,7 +48,10 @@ impl Sheets {
         let Some(slot) = self.slots.get_mut(station) else {
             return;
         };
-        *slot = Slot::Counted;
+        *slot = match sheet.invalid {
+            Some(_) => Slot::Counted,
+            None => Slot::CountedWithoutInvalid,
+        };
         let start = station * self.pairs;
         for (index, votes) in sheet.votes.iter().take(self.pairs).enumerate() {
             self.votes[start + index] = *votes;
@@ -59,7 +64,8 @@ impl Sheets {
         }
         let registered = sheet.registered_total().min(u64::from(u32::MAX)) as u32;
         let voted = sheet.voted_total().min(u64::from(u32::MAX)) as u32;
-        self.counts[station] = [sheet.valid, sheet.invalid, registered, voted];
+        let invalid = sheet.invalid.unwrap_or(0);
+        self.counts[station] = [sheet.valid, invalid, registered, voted];
     }
 
     fn mark(&mut self, station: usize, slot: Slot) {
@@ -206,7 +212,10 @@ fn add_station(totals: &mut Totals, sheets: &Sheets, station: usize) {
     match sheets.slots[station] {
         Slot::Awaiting => {}
         Slot::Voided => totals.stations_voided += 1,
-        Slot::Counted => {
+        slot @ (Slot::Counted | Slot::CountedWithoutInvalid) => {
+            if slot == Slot::CountedWithoutInvalid {
+                totals.stations_without_invalid += 1;
+            }
             let start = station * sheets.pairs;
             for (total, votes) in totals
                 .votes

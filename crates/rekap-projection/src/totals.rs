@@ -26,6 +26,9 @@ pub struct Totals {
     /// type in the definition's order (summing to `votes`); empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub votes_by_type: Vec<u64>,
+    /// Stations whose sheet counts but gives no invalid count (a source without one):
+    /// `invalid` sums the others' only, and says so by this number.
+    pub stations_without_invalid: u32,
 }
 
 impl Totals {
@@ -61,12 +64,13 @@ impl Totals {
                 .map(|&v| u64::from(v))
                 .collect(),
             valid: u64::from(sheet.valid()),
-            invalid: u64::from(sheet.invalid()),
+            invalid: u64::from(sheet.invalid().unwrap_or(0)),
             registered: sheet.registered_total(),
             voted: sheet.voted_total(),
             stations_reported: 1,
             stations_voided: 0,
             stations_expected: 1,
+            stations_without_invalid: u32::from(sheet.invalid().is_none()),
         }
     }
 
@@ -86,6 +90,7 @@ impl Totals {
         self.stations_reported += other.stations_reported;
         self.stations_voided += other.stations_voided;
         self.stations_expected += other.stations_expected;
+        self.stations_without_invalid += other.stations_without_invalid;
     }
 
     /// Adds one sheet's counts by vote type.

@@ -127,6 +127,7 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
                 "votes": votes,
                 "valid": report.totals.valid,
                 "invalid": report.totals.invalid,
+                "stations_without_invalid": report.totals.stations_without_invalid,
                 "stations_reported": report.totals.stations_reported,
                 "stations_expected": report.totals.stations_expected,
                 "approval": report.approval,
@@ -686,7 +687,7 @@ pub struct ProofQuery {
 }
 
 /// `GET /v1/stations/{code}/proof?contest=&level=`: the station's proof file, exactly as
-/// `rekap prove` writes it (format rekap-proof/3), built by the writer between commits.
+/// `rekap prove` writes it (format rekap-proof/4), built by the writer between commits.
 pub async fn station_proof(
     State(app): State<Arc<App>>,
     Path(code): Path<String>,

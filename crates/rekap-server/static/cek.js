@@ -48,7 +48,8 @@ function decodeSheet(bytes) {
   if (pairs > 32n) throw new Error("more than 32 pairs");
   const votes = [];
   for (let i = 0n; i < pairs; i++) votes.push(r.u32());
-  const valid = r.u32(), invalid = r.u32();
+  // Definition format 6: invalid is an Option, null where the source gave no count.
+  const valid = r.u32(), invalid = r.option32();
   const votesOnly = r.u8();
   // Counts by vote type (definition format 3): pair by pair, type by type; none for most contests.
   const typed = r.u64();
@@ -62,7 +63,7 @@ function decodeSheet(bytes) {
 function totalsBytes(t) {
   return concat(u64le(t.votes.length), ...t.votes.map(u64le), u64le(t.valid), u64le(t.invalid),
     u64le(t.registered), u64le(t.voted), u32le(t.stations_reported), u32le(t.stations_voided), u32le(t.stations_expected),
-    u64le((t.votes_by_type ?? []).length), ...(t.votes_by_type ?? []).map(u64le));
+    u64le((t.votes_by_type ?? []).length), ...(t.votes_by_type ?? []).map(u64le), u32le(t.stations_without_invalid));
 }
 const leafHash = (code, totals, digest) => blake3(concat(new Uint8Array([0]), str(code), totalsBytes(totals), digest));
 function root(leaves) {
@@ -80,7 +81,8 @@ function addTotals(sum, t) {
   return { votes, valid: sum.valid + BigInt(t.valid), invalid: sum.invalid + BigInt(t.invalid),
     registered: sum.registered + BigInt(t.registered), voted: sum.voted + BigInt(t.voted),
     stations_reported: sum.stations_reported + t.stations_reported, stations_voided: sum.stations_voided + t.stations_voided,
-    stations_expected: sum.stations_expected + t.stations_expected, votes_by_type };
+    stations_expected: sum.stations_expected + t.stations_expected, votes_by_type,
+    stations_without_invalid: sum.stations_without_invalid + t.stations_without_invalid };
 }
 const sameTotals = (a, b) => equalBytes(totalsBytes(a), totalsBytes(b));
 
@@ -177,18 +179,19 @@ export async function verify(proof, typed, log, vkey) {
         return say("bukti tidak sesuai dengan bytenya sendiri", "the proof disagrees with its own sheet bytes");
       if (typed.votes.length !== sheet.votes.length || typed.votes.some((v, i) => v !== sheet.votes[i])) return say("suara per pasangan berbeda: lembar memuat ", "votes per pair differ: the sheet has ") + sheet.votes.join(",");
       if (typed.valid !== sheet.valid) return say("suara sah berbeda: ", "valid votes differ: ") + sheet.valid;
-      if (typed.invalid !== sheet.invalid) return say("suara tidak sah berbeda: ", "invalid votes differ: ") + sheet.invalid;
+      if ((typed.invalid ?? null) !== sheet.invalid) return say("suara tidak sah berbeda: ", "invalid votes differ: ") + sheet.invalid;
     }],
     ["folds", "Lembar ada di dalam digest setiap tingkat", "The sheet is inside each level's digest", () => {
       const sheetHash = blake3(concat(text.encode("rekap/v1/sheet"), str(proof.station), str(proof.contest), unhex(proof.sheet_bytes)));
-      let child = { code: proof.station, digest: sheetHash, totals: { votes: sheet.votes.map(BigInt), valid: BigInt(sheet.valid), invalid: BigInt(sheet.invalid),
+      let child = { code: proof.station, digest: sheetHash, totals: { votes: sheet.votes.map(BigInt), valid: BigInt(sheet.valid), invalid: BigInt(sheet.invalid ?? 0),
         registered: sheet.registered, voted: sheet.voted, stations_reported: 1, stations_voided: 0, stations_expected: 1,
+        stations_without_invalid: sheet.invalid === null ? 1 : 0,
         votes_by_type: sheet.votesByType.map(BigInt) } };
       for (const step of proof.steps) {
         if (step.size !== step.siblings.length + 1 || step.index > step.siblings.length) return say("ukuran langkah salah di ", "wrong step size at ") + step.region;
         const children = step.siblings.map((s) => ({ code: s.code, totals: s.totals, digest: unhex(s.digest) }));
         children.splice(step.index, 0, child);
-        let sum = { votes: sheet.votes.map(() => 0n), valid: 0n, invalid: 0n, registered: 0n, voted: 0n, stations_reported: 0, stations_voided: 0, stations_expected: 0 };
+        let sum = { votes: sheet.votes.map(() => 0n), valid: 0n, invalid: 0n, registered: 0n, voted: 0n, stations_reported: 0, stations_voided: 0, stations_expected: 0, stations_without_invalid: 0 };
         for (const c of children) sum = addTotals(sum, c.totals);
         if (!sameTotals(sum, step.totals)) return say("jumlah anak tidak sama dengan total ", "children do not add up to the totals of ") + step.region;
         const d = root(children.map((c) => leafHash(c.code, c.totals, c.digest)));

@@ -33,7 +33,7 @@ pub fn sheet(votes: &[u32]) -> TallySheet {
         },
         votes: votes.to_vec(),
         valid,
-        invalid,
+        invalid: Some(invalid),
         votes_only: false,
         votes_by_type: Vec::new(),
     }

@@ -89,7 +89,11 @@ fn row(station: &str, contest: &str, sheet: &TallySheet) -> Vec<String> {
         sheet.ballots.unused.to_string(),
     ]);
     row.extend(sheet.votes.iter().map(u32::to_string));
-    row.extend([sheet.valid.to_string(), sheet.invalid.to_string()]);
+    // The demo's sheets always give their invalid votes; an absent count would be empty.
+    let invalid = sheet
+        .invalid
+        .map_or(String::new(), |invalid| invalid.to_string());
+    row.extend([sheet.valid.to_string(), invalid]);
     row
 }
 

@@ -358,7 +358,9 @@ impl Shown<'_> {
                 lang.message("history-valid"),
                 sheet.valid,
                 lang.message("history-invalid"),
-                sheet.invalid
+                sheet
+                    .invalid
+                    .map_or("-".to_owned(), |invalid| invalid.to_string())
             )
         };
         let reason = lang.message("history-reason");

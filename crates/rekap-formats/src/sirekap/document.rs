@@ -131,13 +131,11 @@ pub(super) fn read(
             chart_sum
         }
     };
-    let invalid = match administration.and_then(|a| a.invalid) {
-        Some(invalid) => invalid,
-        None => {
-            counts.invalid_unknown += 1;
-            0
-        }
-    };
+    // Absent, not 0: the sheet records that the document gives no invalid count.
+    let invalid = administration.and_then(|a| a.invalid);
+    if invalid.is_none() {
+        counts.invalid_unknown += 1;
+    }
     let ids: Vec<Cow<'_, str>> = chart
         .ids
         .into_iter()

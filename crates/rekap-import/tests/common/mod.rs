@@ -156,7 +156,9 @@ pub fn row(station: &str, contest: &str, sheet: &TallySheet) -> String {
         b.unused,
         votes.join(","),
         sheet.valid,
-        sheet.invalid
+        sheet
+            .invalid
+            .map_or(String::new(), |invalid| invalid.to_string())
     )
 }
 

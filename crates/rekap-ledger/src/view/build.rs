@@ -296,6 +296,7 @@ pub(super) fn lines_of(
             totals.stations_expected,
             u32::try_from(report.open_objections).unwrap_or(u32::MAX),
             approval.unwrap_or(0) as u32,
+            totals.stations_without_invalid,
         ] {
             lines.extend_from_slice(&value.to_le_bytes());
         }

@@ -198,6 +198,9 @@ fn sum_of(lines: &[Line]) -> Option<Totals> {
         sum.stations_expected = sum
             .stations_expected
             .checked_add(totals.stations_expected)?;
+        sum.stations_without_invalid = sum
+            .stations_without_invalid
+            .checked_add(totals.stations_without_invalid)?;
     }
     Some(sum)
 }

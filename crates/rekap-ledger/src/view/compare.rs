@@ -177,6 +177,11 @@ fn first_difference(contest: &ContestEntry, saved: &Line, log: &Line) -> Option<
             b.stations_expected.into(),
         ),
         (
+            "stations without an invalid count",
+            a.stations_without_invalid.into(),
+            b.stations_without_invalid.into(),
+        ),
+        (
             "open objections",
             saved.open_objections as u64,
             log.open_objections as u64,

@@ -305,7 +305,7 @@ pub(super) fn parse_line(contest: &ContestEntry, line: &[u8]) -> Result<Line, Vi
     let pairs = contest.pair_numbers.len();
     let words = contest.vote_words();
     let (wide, rest) = line.split_at(8 * (words + 4));
-    let (narrow, digest) = rest.split_at(4 * 5);
+    let (narrow, digest) = rest.split_at(4 * 6);
     let wide: Vec<u64> = u64_words(wide).collect();
     let narrow: Vec<u32> = u32_words(narrow).collect();
     let approval = APPROVAL_LABELS
@@ -321,6 +321,7 @@ pub(super) fn parse_line(contest: &ContestEntry, line: &[u8]) -> Result<Line, Vi
         stations_voided: narrow[1],
         stations_expected: narrow[2],
         votes_by_type: wide[pairs..words].to_vec(),
+        stations_without_invalid: narrow[5],
     };
     Ok(Line {
         totals,

@@ -71,6 +71,7 @@ totals-status = Status
 totals-votes = Votes
 totals-valid = Valid
 totals-invalid = Invalid
+totals-invalid-without = { $invalid } (+ { $stations } stations without a count)
 totals-registered = Registered
 totals-voted = Voted
 totals-record = Record

@@ -71,6 +71,7 @@ totals-status = Status
 totals-votes = Suara
 totals-valid = Sah
 totals-invalid = Tidak sah
+totals-invalid-without = { $invalid } (+ { $stations } TPS tanpa angka)
 totals-registered = Terdaftar
 totals-voted = Memilih
 totals-record = Catatan

@@ -94,7 +94,7 @@ decode_with!(TallySheet, decoder => Ok(TallySheet {
     ballots: Ballots::decode(decoder)?,
     votes: list(decoder, "votes per pair", MAX_PAIRS, u32::decode)?,
     valid: u32::decode(decoder)?,
-    invalid: u32::decode(decoder)?,
+    invalid: Option::<u32>::decode(decoder)?,
     votes_only: bool::decode(decoder)?,
     votes_by_type: list(
         decoder,

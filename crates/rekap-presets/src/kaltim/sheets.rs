@@ -129,7 +129,7 @@ pub fn regency_sheets(
                 .map(|pair| field("votes", pair[s]))
                 .collect::<Result<_, _>>()?,
             valid: field("valid votes", valid[s])?,
-            invalid: field("invalid votes", invalid[s])?,
+            invalid: Some(field("invalid votes", invalid[s])?),
             votes_only: false,
             votes_by_type: Vec::new(),
         });

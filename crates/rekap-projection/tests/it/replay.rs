@@ -2,18 +2,35 @@
 //! built from scratch over the same state, and one rebuilt by replaying the same payloads.
 
 use proptest::prelude::*;
-use rekap_model::{Event, State};
+use rekap_model::{Event, State, TallySheet};
 use rekap_projection::Projection;
 
 use crate::world::*;
 
 #[derive(Clone, Debug)]
 enum Step {
-    Submit { station: usize, votes: [u32; 2] },
-    Correct { station: usize, votes: [u32; 2] },
-    Void { station: usize },
-    Revote { station: usize },
-    Approve { region: usize },
+    Submit {
+        station: usize,
+        votes: [u32; 2],
+    },
+    /// A votes-only sheet without an invalid count.
+    SubmitWithoutInvalid {
+        station: usize,
+        votes: [u32; 2],
+    },
+    Correct {
+        station: usize,
+        votes: [u32; 2],
+    },
+    Void {
+        station: usize,
+    },
+    Revote {
+        station: usize,
+    },
+    Approve {
+        region: usize,
+    },
 }
 
 const PLENARY: [&str; 6] = ["647101", "647201", "647202", "6471", "6472", "64"];
@@ -30,11 +47,22 @@ fn step() -> impl Strategy<Value = Step> {
     let votes = [0u32..200, 0u32..200];
     prop_oneof![
         3 => (0..9usize, votes.clone()).prop_map(|(station, votes)| Step::Submit { station, votes }),
+        1 => (0..9usize, votes.clone()).prop_map(|(station, votes)| Step::SubmitWithoutInvalid { station, votes }),
         2 => (0..9usize, votes).prop_map(|(station, votes)| Step::Correct { station, votes }),
         1 => (0..9usize).prop_map(|station| Step::Void { station }),
         1 => (0..9usize).prop_map(|station| Step::Revote { station }),
         3 => (0..6usize).prop_map(|region| Step::Approve { region }),
     ]
+}
+
+fn without_invalid(votes: &[u32; 2]) -> TallySheet {
+    TallySheet {
+        votes: votes.to_vec(),
+        valid: votes[0] + votes[1],
+        invalid: None,
+        votes_only: true,
+        ..TallySheet::default()
+    }
 }
 
 /// Runs a step; refused steps (e.g. a correction of a station without a sheet) are simply
@@ -44,6 +72,14 @@ fn run(world: &mut World, step: &Step) {
         Step::Submit { station, votes } => {
             world.run(OPERATOR, vec![submit(STATIONS[*station], votes)])
         }
+        Step::SubmitWithoutInvalid { station, votes } => world.run(
+            OPERATOR,
+            vec![Event::SheetSubmitted {
+                station: STATIONS[*station].into(),
+                contest: GUBERNUR.into(),
+                sheet: without_invalid(votes),
+            }],
+        ),
         Step::Correct { station, votes } => {
             let code = STATIONS[*station];
             world.run(official_of(district_of(code)), vec![correct(code, votes)])

@@ -85,3 +85,45 @@ fn soft_flags_of_accepted_sheets_are_listed_in_log_order() {
     ));
     assert_eq!(flags[0].id.index, 0);
 }
+
+/// A sheet without an invalid count adds nothing to `invalid` and is counted in
+/// `stations_without_invalid` at every level above it, so a total never passes a partial
+/// sum of invalid votes off as the whole.
+#[test]
+fn stations_without_an_invalid_count_are_counted_not_summed_as_zero() {
+    let mut world = World::new();
+    world.submit_all();
+    let before = world.totals("64");
+    assert_eq!(before.stations_without_invalid, 0);
+    let mut numbers = rekap_model::TallySheet {
+        votes: vec![7, 8],
+        valid: 15,
+        invalid: None,
+        votes_only: true,
+        ..rekap_model::TallySheet::default()
+    };
+    let code = STATIONS[0];
+    let correction = |sheet: rekap_model::TallySheet| rekap_model::Event::SheetCorrected {
+        station: code.into(),
+        contest: GUBERNUR.into(),
+        sheet,
+        reason: "the source gives no invalid count".into(),
+        answers: None,
+    };
+    world.ok(official_of(&code[..6]), vec![correction(numbers.clone())]);
+    let after = world.totals("64");
+    assert_eq!(after.stations_without_invalid, 1);
+    assert_eq!(
+        after.invalid,
+        before.invalid - 2,
+        "its invalid votes are not a 0 added"
+    );
+    assert_eq!(after.stations_reported, 9);
+    assert_eq!(world.totals(&code[..4]).stations_without_invalid, 1);
+    let other_regency = REGENCIES.iter().find(|r| !code.starts_with(*r)).unwrap();
+    assert_eq!(world.totals(other_regency).stations_without_invalid, 0);
+    // Given again, the count is summed and the station no longer counted as without one.
+    numbers.invalid = Some(0);
+    world.ok(official_of(&code[..6]), vec![correction(numbers)]);
+    assert_eq!(world.totals("64").stations_without_invalid, 0);
+}

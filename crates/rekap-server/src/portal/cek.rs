@@ -35,7 +35,7 @@ pub async fn page(State(app): State<Arc<App>>, query: RawQuery) -> Page {
             label for="sah" { (lang.message("portal-valid-votes")) }
             input #sah name="sah" required value=(value("sah")) inputmode="numeric";
             label for="tidak_sah" { (lang.message("portal-invalid-votes")) }
-            input #tidak_sah name="tidak_sah" required value=(value("tidak_sah")) inputmode="numeric";
+            input #tidak_sah name="tidak_sah" value=(value("tidak_sah")) inputmode="numeric";
             p { button type="submit" { (lang.message("portal-check")) } }
         }
         div #verdict role="status" aria-live="polite" data-ok="" {

@@ -184,7 +184,7 @@ mod tests {
             },
             votes: votes.to_vec(),
             valid: votes[0] + votes[1],
-            invalid: 0,
+            invalid: Some(0),
             votes_only,
             ..TallySheet::default()
         })

@@ -265,6 +265,9 @@ pub(crate) fn pair_table(
             tfoot {
                 tr { th scope="row" colspan="2" { (lang.message("portal-valid-votes")) } td.number data-valid { (group_digits(valid, lang)) } td {} }
                 tr { th scope="row" colspan="2" { (lang.message("portal-invalid-votes")) } td.number { (group_digits(report.totals.invalid, lang)) } td {} }
+                @if report.totals.stations_without_invalid > 0 {
+                    tr { td colspan="4" data-without-invalid=(report.totals.stations_without_invalid) { (lang.message_with("portal-stations-without-invalid", &[("stations", &group_digits(u64::from(report.totals.stations_without_invalid), lang))])) } }
+                }
             }
         }
     }

@@ -78,7 +78,7 @@ pub async fn station(
                         @for (pair, votes) in pairs.iter().zip(sheet.votes()) {
                             tr { th scope="row" { (pair.number) ". " (pair.name) } td.number data-pair=(pair.number) { (group_digits(u64::from(*votes), lang)) } } }
                         tr { th scope="row" { (lang.message("portal-valid-votes")) } td.number data-valid { (group_digits(u64::from(sheet.valid()), lang)) } }
-                        tr { th scope="row" { (lang.message("portal-invalid-votes")) } td.number data-invalid { (group_digits(u64::from(sheet.invalid()), lang)) } }
+                        tr { th scope="row" { (lang.message("portal-invalid-votes")) } td.number data-invalid { @match sheet.invalid() { Some(invalid) => (group_digits(u64::from(invalid), lang)), None => (lang.message("portal-invalid-not-given")) } } }
                         @if !sheet.votes_only() {
                             tr { th scope="row" { (lang.message("portal-registered-voters-dpt-dpph-dptb")) } td.number { (group_digits(sheet.registered_total(), lang)) } }
                             tr { th scope="row" { (lang.message("portal-voters-who-voted")) } td.number { (group_digits(sheet.voted_total(), lang)) } }
@@ -86,7 +86,7 @@ pub async fn station(
                     }
                 }
                 @let suara = sheet.votes().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-                p { a href=(asked.link(&format!("/cek?tps={code}&suara={suara}&sah={}&tidak_sah={}", sheet.valid(), sheet.invalid()))) { (lang.message("portal-check-these-numbers-against-the-approvals")) } }
+                p { a href=(asked.link(&format!("/cek?tps={code}&suara={suara}&sah={}&tidak_sah={}", sheet.valid(), sheet.invalid().map_or(String::new(), |invalid| invalid.to_string())))) { (lang.message("portal-check-these-numbers-against-the-approvals")) } }
             }
             None => p { (match status { StationStatus::Voided(_) => lang.message("portal-this-station-was-voided"), StationStatus::RevotePending(_) => lang.message("portal-a-re-vote-is-pending"), _ => lang.message("portal-no-sheet-yet") }) }
         }
