@@ -154,8 +154,13 @@ fn check_at(at: u64, head: u64) -> anyhow::Result<()> {
 /// Saves `view` for the next command; failing to costs only speed, so it is a warning.
 pub fn save_view(ledger: &mut Ledger<DefaultStorage>, view: &TotalsView) {
     if let Err(error) = ledger.save_totals_view(view) {
-        eprintln!("warning: the totals view was not saved ({error}); the next totals replays");
+        warn_view_not_saved(&error);
     }
+}
+
+/// Said when a view could not be saved: never a reason for the command to fail.
+pub fn warn_view_not_saved(error: &dyn std::fmt::Display) {
+    eprintln!("warning: the totals view was not saved ({error}); the next totals replays");
 }
 
 /// The answer from a saved view, said on stderr; `None` if the view turns out damaged or

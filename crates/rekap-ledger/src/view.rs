@@ -244,6 +244,7 @@ mod patch;
 mod read;
 
 pub use compare::ViewComparison;
+pub use patch::touched_places;
 
 impl TotalsView {
     /// The view of `state` and `projection` (synced with each other) at `head`, in memory:
@@ -323,6 +324,14 @@ impl<S: Storage> Ledger<S> {
     /// Saves `view` so that the next `totals` answers without a replay. Nothing is saved
     /// for a ledger replayed only up to an earlier record, or a view of another head.
     pub fn save_totals_view(&mut self, view: &TotalsView) -> Result<(), LedgerError> {
+        self.save_totals_view_alone(view)?;
+        // Wherever the totals view is saved, the stations view of the same head is too.
+        self.save_stations_view(view)
+    }
+
+    /// [`Ledger::save_totals_view`] without the stations view, for a caller that saves it
+    /// brought forward (`after_append.rs`).
+    pub(crate) fn save_totals_view_alone(&mut self, view: &TotalsView) -> Result<(), LedgerError> {
         let head = self.head();
         let current = view.complete
             && self.state().last_seq() == head.count
@@ -332,8 +341,7 @@ impl<S: Storage> Ledger<S> {
             return Ok(());
         };
         self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
-        // Wherever the totals view is saved, the stations view of the same head is too.
-        self.save_stations_view(view)
+        Ok(())
     }
 }
 
