@@ -96,6 +96,19 @@ pub fn save_view_after_append(ledger: &mut Ledger<DefaultStorage>) {
     crate::commands::totals::save_view(ledger, &view);
 }
 
+/// After a single append of `events` on top of `before`'s head: saves the totals and
+/// stations views of the new head brought forward from `before` (or built whole); a view
+/// that is not saved is only one the next command rebuilds.
+pub fn save_views_after_append(
+    ledger: &mut Ledger<DefaultStorage>,
+    before: rekap_ledger::ViewsBefore,
+    events: &[rekap_model::Event],
+) {
+    if let Err(error) = ledger.save_views_after_append(before, events) {
+        crate::commands::totals::warn_view_not_saved(&error);
+    }
+}
+
 /// `--store` where `--log FILE` is the alternative (verify, audit): given, else
 /// `$REKAP_STORE`, else `./rekap-store`, as every other command. (Not clap's `env`: a
 /// store from the environment must not conflict with `--log`.)

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::Args;
 use ed25519_dalek::Signer;
+use rekap_ledger::Ledger;
+use rekap_log::DefaultStorage;
 use rekap_model::{ApprovalStatement, Event, WitnessRefusal, WitnessSignature};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{definition_hash_of, Client, RemoteArgs};
-use crate::commands::submit::append_one;
+use crate::commands::submit::{append_local, append_one};
 use crate::exit::Outcome;
 use crate::keys;
 use crate::output::print;
@@ -126,7 +128,15 @@ fn statement(
     region: &str,
     contest: &str,
 ) -> anyhow::Result<ApprovalStatement> {
-    let ledger = store::open(&args_store.store)?;
+    statement_in(&store::open(&args_store.store)?, region, contest)
+}
+
+/// The statement of `region` and `contest` at the head of `ledger`.
+fn statement_in(
+    ledger: &Ledger<DefaultStorage>,
+    region: &str,
+    contest: &str,
+) -> anyhow::Result<ApprovalStatement> {
     let state = ledger.state();
     let election = state.election();
     let Some(contest_idx) = election.contest_by_id(contest) else {
@@ -200,6 +210,14 @@ pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
+    if args.remote.server.is_none() && args.remote.offline.is_none() {
+        // Locally, the statement comes from the state the approval is decided against: one
+        // replay, not one for the digest and another for the append.
+        return append_local(&args.store, &args.key, |ledger| {
+            let statement = statement_in(ledger, &args.region, &args.contest)?;
+            Ok(vec![approval(&args, &statement)?])
+        });
+    }
     let statement = statement_of(
         &args.store,
         &args.remote,
@@ -207,23 +225,22 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
         &args.region,
         &args.contest,
     )?;
+    let event = approval(&args, &statement)?;
+    append_one(&args.store, &args.remote, &args.key, event)
+}
+
+/// The approval of `statement` with the witnesses' signatures and refusals, said on stdout.
+fn approval(args: &ApproveArgs, statement: &ApprovalStatement) -> anyhow::Result<Event> {
     let signatures = args
         .signatures
         .iter()
-        .map(|path| read_signature(path, &statement))
+        .map(|path| read_signature(path, statement))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let refusals = args
         .refusals
         .iter()
         .map(|text| parse_refusal(text))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let event = Event::PlenaryApproved {
-        region: args.region.clone(),
-        contest: args.contest.clone(),
-        digest: statement.digest,
-        signatures,
-        refusals,
-    };
     let digest = hex::encode(statement.digest);
     print(&crate::lang::current().message_with(
         "approve-approving",
@@ -233,7 +250,13 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
             ("digest", &digest),
         ],
     ))?;
-    append_one(&args.store, &args.remote, &args.key, event)
+    Ok(Event::PlenaryApproved {
+        region: args.region.clone(),
+        contest: args.contest.clone(),
+        digest: statement.digest,
+        signatures,
+        refusals,
+    })
 }
 
 fn read_signature(path: &Path, statement: &ApprovalStatement) -> anyhow::Result<WitnessSignature> {

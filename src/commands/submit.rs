@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use rekap_ledger::Ledger;
+use rekap_log::DefaultStorage;
 use rekap_model::{Event, EventId, Resolution};
 
 use crate::client::RemoteArgs;
@@ -203,10 +205,24 @@ pub fn append_events(
     if let Some(outcome) = crate::client::append_remote(remote, key, events.clone())? {
         return Ok(outcome);
     }
-    let key = keys::read_signing_key(key)?;
+    append_local(store, key, |_| Ok(events))
+}
+
+/// Opens the local store for appending (one replay), makes the events from its state with
+/// `events_of` (a correction's current sheet, an approval's digest), signs them with the
+/// key file and appends them as one record; then brings the saved views forward to the new
+/// head (the lines and slots the record changed) instead of building them whole.
+pub fn append_local(
+    store: &StoreArg,
+    key: &std::path::Path,
+    events_of: impl FnOnce(&Ledger<DefaultStorage>) -> anyhow::Result<Vec<Event>>,
+) -> anyhow::Result<Outcome> {
     let mut ledger = store::open_for_append(&store.store)?;
-    let receipt = ledger.submit(&key, vec![events], now_ms())?;
-    store::save_view_after_append(&mut ledger);
+    let events = events_of(&ledger)?;
+    let key = keys::read_signing_key(key)?;
+    let before = ledger.views_before_append();
+    let receipt = ledger.submit(&key, vec![events.clone()], now_ms())?;
+    store::save_views_after_append(&mut ledger, before, &events);
     crate::transparency::sign_after_append(&store.store, &ledger);
     let seq = receipt.seqs.first().copied().unwrap_or_default();
     let lang = crate::lang::current();
@@ -230,20 +246,45 @@ pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
-    let current = current_sheet(&args)?;
-    let vote_types = if args.sheet.gives_vote_types() {
-        vote_types_of(&args.store, &args.remote, &args.sheet.contest)?
-    } else {
-        Vec::new()
-    };
-    let event = Event::SheetCorrected {
+    if args.remote.server.is_some() || args.remote.offline.is_some() {
+        // Over --server or --offline every field is given: no current sheet to start from.
+        let vote_types = if args.sheet.gives_vote_types() {
+            vote_types_of(&args.store, &args.remote, &args.sheet.contest)?
+        } else {
+            Vec::new()
+        };
+        let event = correction(&args, None, &vote_types)?;
+        return append_one(&args.store, &args.remote, &args.key, event);
+    }
+    // Locally, the current sheet and the vote types come from the state the correction is
+    // decided against: one replay, not one per question.
+    append_local(&args.store, &args.key, |ledger| {
+        let state = ledger.state();
+        let vote_types = if args.sheet.gives_vote_types() {
+            vote_types_in(state, &args.sheet.contest)?
+        } else {
+            Vec::new()
+        };
+        Ok(vec![correction(
+            &args,
+            current_sheet(state, &args).as_ref(),
+            &vote_types,
+        )?])
+    })
+}
+
+fn correction(
+    args: &CorrectArgs,
+    current: Option<&rekap_model::TallySheet>,
+    vote_types: &[String],
+) -> anyhow::Result<Event> {
+    Ok(Event::SheetCorrected {
         station: args.sheet.station.clone(),
         contest: args.sheet.contest.clone(),
-        sheet: args.sheet.sheet_over(current.as_ref(), &vote_types)?,
-        reason: args.reason,
+        sheet: args.sheet.sheet_over(current, vote_types)?,
+        reason: args.reason.clone(),
         answers: args.answers,
-    };
-    append_one(&args.store, &args.remote, &args.key, event)
+    })
 }
 
 /// The contest's vote type keys in the definition's order, from the local store or, over
@@ -253,21 +294,22 @@ fn vote_types_of(
     remote: &RemoteArgs,
     contest: &str,
 ) -> anyhow::Result<Vec<String>> {
-    let keys = |state: &rekap_model::State| {
-        let election = state.election();
-        election.contest_by_id(contest).map(|index| {
-            election.contests()[index.0 as usize]
-                .vote_types
-                .iter()
-                .map(|vote_type| vote_type.key.clone())
-                .collect::<Vec<_>>()
-        })
-    };
-    let found = if remote.server.is_some() || remote.offline.is_some() {
-        keys(&crate::client::import::remote_state(remote)?)
+    if remote.server.is_some() || remote.offline.is_some() {
+        vote_types_in(&crate::client::import::remote_state(remote)?, contest)
     } else {
-        keys(store::open(&store.store)?.state())
-    };
+        vote_types_in(store::open(&store.store)?.state(), contest)
+    }
+}
+
+fn vote_types_in(state: &rekap_model::State, contest: &str) -> anyhow::Result<Vec<String>> {
+    let election = state.election();
+    let found = election.contest_by_id(contest).map(|index| {
+        election.contests()[index.0 as usize]
+            .vote_types
+            .iter()
+            .map(|vote_type| vote_type.key.clone())
+            .collect::<Vec<_>>()
+    });
     found.ok_or_else(|| {
         anyhow::anyhow!(crate::lang::say_with(
             "command-submit-there-no-contest-election",
@@ -276,25 +318,20 @@ fn vote_types_of(
     })
 }
 
-/// The station's current sheet, for a correction to start from: only from a local store
-/// (over --server or --offline every field is given).
-fn current_sheet(args: &CorrectArgs) -> anyhow::Result<Option<rekap_model::TallySheet>> {
-    if args.remote.server.is_some() || args.remote.offline.is_some() {
-        return Ok(None);
-    }
-    let ledger = store::open(&args.store.store)?;
-    let state = ledger.state();
+/// The station's current sheet, for a correction to start from.
+fn current_sheet(
+    state: &rekap_model::State,
+    args: &CorrectArgs,
+) -> Option<rekap_model::TallySheet> {
     let election = state.election();
     let station = match election.locate(&args.sheet.station) {
         Some(rekap_model::Place::Station(station)) => station,
-        _ => return Ok(None),
+        _ => return None,
     };
-    let Some(contest) = election.contest_by_id(&args.sheet.contest) else {
-        return Ok(None);
-    };
-    Ok(state
+    let contest = election.contest_by_id(&args.sheet.contest)?;
+    state
         .current_sheet(station, contest)
-        .map(|(_, sheet)| sheet.unpack()))
+        .map(|(_, sheet)| sheet.unpack())
 }
 
 pub fn object(args: ObjectArgs) -> anyhow::Result<Outcome> {

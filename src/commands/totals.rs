@@ -166,14 +166,19 @@ fn check_at(at: u64, head: u64) -> anyhow::Result<()> {
 /// Saves `view` for the next command; failing to costs only speed, so it is a warning.
 pub fn save_view(ledger: &mut Ledger<DefaultStorage>, view: &TotalsView) {
     if let Err(error) = ledger.save_totals_view(view) {
-        eprintln!(
-            "{}",
-            crate::lang::say_with(
-                "command-totals-warning-totals-view-was-not",
-                &[("error", &error)]
-            )
-        );
+        warn_view_not_saved(&error);
     }
+}
+
+/// Said when a view could not be saved: never a reason for the command to fail.
+pub fn warn_view_not_saved(error: &dyn std::fmt::Display) {
+    eprintln!(
+        "{}",
+        crate::lang::say_with(
+            "command-totals-warning-totals-view-was-not",
+            &[("error", &error.to_string())]
+        )
+    );
 }
 
 /// The answer from a saved view, said on stderr; `None` if the view turns out damaged or

@@ -1,6 +1,7 @@
 //! The integration tests of the `rekap` binary: one test binary, a small harness, a module
 //! per command.
 
+mod append_views;
 mod audit;
 mod bench_server;
 mod bulk_void;

@@ -5,6 +5,7 @@
 //! The log stays the only source of truth: the state and projection are rebuilt from it on
 //! every open (and after any failed append), never trusted from elsewhere.
 
+mod after_append;
 pub mod checkpoints;
 mod error;
 pub mod follow;
@@ -16,6 +17,7 @@ pub mod stations_view;
 pub mod tiles;
 pub mod view;
 
+pub use after_append::{BroughtForward, ViewsBefore};
 pub use error::LedgerError;
 pub use group::{
     admit, CounterIndex, GroupLedger, GroupOutcome, Placed, SubmissionRefusal, Verdict,

@@ -36,6 +36,8 @@ use crate::error::LedgerError;
 use crate::ledger::Ledger;
 use crate::view::{Selection, TotalsView, ViewError, ViewRegion};
 
+pub(crate) mod patch;
+
 /// Name of the stations view in a store.
 pub const STATIONS_VIEW: &str = "stations";
 /// Bumped whenever the layout changes; a view of another format is ignored.
@@ -221,38 +223,77 @@ fn encode(
     head: &Head,
     locations: &[RecordLocation],
 ) -> Option<Vec<u8>> {
+    let fixed = FixedParts::of(state);
+    let parts = FixedParts {
+        rows: fixed.rows.as_slice(),
+        index: fixed.index.as_slice(),
+        text: fixed.text.as_slice(),
+    };
+    assemble(state, projection, totals, head, locations, &parts)
+}
+
+/// What of a stations view depends on the definition alone, never on the log: each
+/// station's row, the code index and the text (codes and names).
+struct FixedParts<Bytes> {
+    rows: Bytes,
+    index: Bytes,
+    text: Bytes,
+}
+
+impl FixedParts<Vec<u8>> {
+    fn of(state: &State) -> FixedParts<Vec<u8>> {
+        let election = state.election();
+        let stations = election.tree().station_count();
+        let mut text = Vec::new();
+        let mut rows = Vec::with_capacity(stations as usize * ROW_BYTES as usize);
+        let mut codes = Vec::with_capacity(stations as usize);
+        for station in (0..stations).map(StationId) {
+            let code = election.station_code(station).unwrap_or_default();
+            let start = text.len() as u32;
+            text.extend_from_slice(code.as_bytes());
+            let end = text.len() as u32;
+            let (name_start, name_end) = match election.station_name(station) {
+                Some(name) => {
+                    text.extend_from_slice(name.as_bytes());
+                    (end, text.len() as u32)
+                }
+                None => (NO_NAME, NO_NAME),
+            };
+            for word in [start, end, name_start, name_end] {
+                rows.extend_from_slice(&word.to_le_bytes());
+            }
+            // A listed station whose code is also a region's cannot be named by its code (a
+            // code names the region first): it is left out of the index.
+            let shadowed =
+                election.listed_station(station).is_some() && election.find_region(&code).is_some();
+            if !shadowed {
+                codes.push((start, end, station.0));
+            }
+        }
+        codes.sort_unstable_by(|left, right| {
+            text[left.0 as usize..left.1 as usize].cmp(&text[right.0 as usize..right.1 as usize])
+        });
+        let index = codes
+            .iter()
+            .flat_map(|(_, _, station)| station.to_le_bytes())
+            .collect();
+        FixedParts { rows, index, text }
+    }
+}
+
+/// The body of `state` at `head` around its definition's `fixed` parts: the slots and the
+/// directory computed, the rest copied.
+fn assemble(
+    state: &State,
+    projection: &Projection,
+    totals: &TotalsView,
+    head: &Head,
+    locations: &[RecordLocation],
+    fixed: &FixedParts<&[u8]>,
+) -> Option<Vec<u8>> {
     let election = state.election();
     let stations = election.tree().station_count();
     let contests = election.contests().len();
-    let mut text = Vec::new();
-    let mut rows = Vec::with_capacity(stations as usize * ROW_BYTES as usize);
-    let mut codes = Vec::with_capacity(stations as usize);
-    for station in (0..stations).map(StationId) {
-        let code = election.station_code(station).unwrap_or_default();
-        let start = text.len() as u32;
-        text.extend_from_slice(code.as_bytes());
-        let end = text.len() as u32;
-        let (name_start, name_end) = match election.station_name(station) {
-            Some(name) => {
-                text.extend_from_slice(name.as_bytes());
-                (end, text.len() as u32)
-            }
-            None => (NO_NAME, NO_NAME),
-        };
-        for word in [start, end, name_start, name_end] {
-            rows.extend_from_slice(&word.to_le_bytes());
-        }
-        // A listed station whose code is also a region's cannot be named by its code (a
-        // code names the region first): it is left out of the index.
-        let shadowed =
-            election.listed_station(station).is_some() && election.find_region(&code).is_some();
-        if !shadowed {
-            codes.push((start, end, station.0));
-        }
-    }
-    codes.sort_unstable_by(|left, right| {
-        text[left.0 as usize..left.1 as usize].cmp(&text[right.0 as usize..right.1 as usize])
-    });
     let mut slots = Vec::with_capacity(contests * stations as usize * SLOT_BYTES as usize);
     let mut facts = Vec::with_capacity(contests);
     for (index, contest) in election.contests().iter().enumerate() {
@@ -287,8 +328,8 @@ fn encode(
         })
         .collect();
     let rows_offset = PREAMBLE_BYTES;
-    let index_offset = rows_offset + rows.len() as u64;
-    let slots_offset = index_offset + 4 * codes.len() as u64;
+    let index_offset = rows_offset + fixed.rows.len() as u64;
+    let slots_offset = index_offset + fixed.index.len() as u64;
     let text_offset = slots_offset + slots.len() as u64;
     let directory = Directory {
         format: FORMAT,
@@ -298,12 +339,12 @@ fn encode(
         head_recorded_at_ms: head.last_recorded_at_ms,
         definition_name: election.definition().name.clone(),
         station_count: stations,
-        indexed: codes.len() as u32,
+        indexed: (fixed.index.len() / 4) as u32,
         rows_offset,
         index_offset,
         slots_offset,
         text_offset,
-        text_length: text.len() as u64,
+        text_length: fixed.text.len() as u64,
         contests: facts,
         flag_count: flags.len() as u64,
         listed_flags,
@@ -318,16 +359,14 @@ fn encode(
         scope_levels: every_level_count(totals)?,
     };
     let directory = bincode::encode_to_vec(&directory, CONFIG).ok()?;
-    let directory_offset = text_offset + text.len() as u64;
+    let directory_offset = text_offset + fixed.text.len() as u64;
     let mut body = Vec::with_capacity(directory_offset as usize + directory.len());
     body.extend_from_slice(&directory_offset.to_le_bytes());
     body.extend_from_slice(&(directory.len() as u64).to_le_bytes());
-    body.extend_from_slice(&rows);
-    for (_, _, station) in &codes {
-        body.extend_from_slice(&station.to_le_bytes());
-    }
+    body.extend_from_slice(fixed.rows);
+    body.extend_from_slice(fixed.index);
     body.extend_from_slice(&slots);
-    body.extend_from_slice(&text);
+    body.extend_from_slice(fixed.text);
     body.extend_from_slice(&directory);
     Some(body)
 }

@@ -245,6 +245,7 @@ mod patch;
 mod read;
 
 pub use compare::ViewComparison;
+pub use patch::touched_places;
 
 impl TotalsView {
     /// The view of `state` and `projection` (synced with each other) at `head`, in memory:
@@ -324,6 +325,19 @@ impl<S: Storage> Ledger<S> {
     /// Saves `view` so that the next `totals` answers without a replay. Nothing is saved
     /// for a ledger replayed only up to an earlier record, or a view of another head.
     pub fn save_totals_view(&mut self, view: &TotalsView) -> Result<(), LedgerError> {
+        self.save_totals_view_alone(view)?;
+        // Wherever the totals view is saved, the stations and history views of the same
+        // head are too.
+        self.save_stations_view(view)?;
+        // Brought forward from the one saved before the last appends, when there is one.
+        let earlier =
+            (self.log().storage()).get_view_of_any_head(crate::history_view::HISTORY_VIEW)?;
+        self.save_history_view_from(earlier.as_deref())
+    }
+
+    /// [`Ledger::save_totals_view`] without the stations view, for a caller that saves it
+    /// brought forward (`after_append.rs`).
+    pub(crate) fn save_totals_view_alone(&mut self, view: &TotalsView) -> Result<(), LedgerError> {
         let head = self.head();
         let current = view.complete
             && self.state().last_seq() == head.count
@@ -333,13 +347,7 @@ impl<S: Storage> Ledger<S> {
             return Ok(());
         };
         self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
-        // Wherever the totals view is saved, the stations and history views of the same
-        // head are too.
-        self.save_stations_view(view)?;
-        // Brought forward from the one saved before the last appends, when there is one.
-        let earlier =
-            (self.log().storage()).get_view_of_any_head(crate::history_view::HISTORY_VIEW)?;
-        self.save_history_view_from(earlier.as_deref())
+        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@ use rekap_log::{MemoryStorage, SledStorage};
 use rekap_model::*;
 use rekap_test_kit::{log_key, signing as key};
 
+mod after_append;
 mod checkpoints;
 mod follow;
 mod group;

@@ -1,0 +1,113 @@
+//! The saved views brought forward after an append instead of rebuilt: what a single
+//! `correct` or `approve` does, so that the views' cost is that of the lines and slots the
+//! new records changed, not of the whole election.
+//!
+//! Durability: the append is acknowledged once it is durable, before any view is written.
+//! A crash between the two leaves views stamped with the head before the append; every
+//! reader checks a view's stamp against the log's end and last record, so such a view is
+//! stale (rebuilt), never believed, and the next append does not bring it forward either:
+//! [`ViewsBefore`] holds a view only if it is of the very head the append started from.
+
+use rekap_log::{Head, Storage};
+use rekap_model::Event;
+
+use crate::error::LedgerError;
+use crate::ledger::Ledger;
+use crate::stations_view::{self, STATIONS_VIEW};
+use crate::view::{read_totals_view, touched_places, TotalsView};
+
+/// The views saved at a head, read before an append so that they can be brought forward
+/// after it.
+pub struct ViewsBefore {
+    head: Head,
+    totals: Option<TotalsView>,
+    stations: Option<Vec<u8>>,
+}
+
+impl ViewsBefore {
+    /// Whether a totals view of the head was found (the stations view is checked later).
+    pub fn has_totals(&self) -> bool {
+        self.totals.is_some()
+    }
+}
+
+/// Which views an append brought forward; the others were built whole (or not saved).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BroughtForward {
+    pub totals: bool,
+    pub stations: bool,
+}
+
+impl<S: Storage> Ledger<S> {
+    /// The views saved at the head, if they are of it (stamp and head hash checked); a
+    /// missing, stale or damaged view is only one to build whole after the append.
+    pub fn views_before_append(&self) -> ViewsBefore {
+        let head = self.head();
+        let totals = read_totals_view(self.log()).ok().flatten();
+        let stations = (self.log().storage().get_view(STATIONS_VIEW))
+            .ok()
+            .flatten();
+        ViewsBefore {
+            head,
+            totals,
+            stations,
+        }
+    }
+
+    /// After `events` were appended on top of `before`'s head: saves the totals and
+    /// stations views of the new head, each brought forward from `before`'s when it is of
+    /// that head, else built whole. Nothing is saved for a ledger not replayed to its head.
+    pub fn save_views_after_append(
+        &mut self,
+        before: ViewsBefore,
+        events: &[Event],
+    ) -> Result<BroughtForward, LedgerError> {
+        let head = self.head();
+        if self.state().last_seq() != head.count {
+            return Ok(BroughtForward::default());
+        }
+        let places = touched_places(self.state(), events);
+        let patched = match (&before.totals, &places) {
+            (Some(earlier), Some(places)) if earlier.head_hash() == before.head.last_hash => {
+                let places = places.iter().copied();
+                earlier.patched_at(self.state(), self.projection(), &head, places)
+            }
+            _ => None,
+        };
+        let mut forward = BroughtForward {
+            totals: patched.is_some(),
+            stations: false,
+        };
+        let totals = patched.unwrap_or_else(|| self.totals_view(None));
+        let Some(stations) = before.stations.as_deref().filter(|_| totals.is_complete()) else {
+            // Built whole beside the totals view.
+            self.save_totals_view(&totals)?;
+            return Ok(forward);
+        };
+        let storage = self.log().storage();
+        let body = stations_view::patch::brought_forward(
+            stations,
+            &before.head,
+            self.state(),
+            self.projection(),
+            &totals,
+            &head,
+            |seqs| storage.record_locations(seqs).ok().flatten(),
+        );
+        let Some(body) = body else {
+            self.save_totals_view(&totals)?;
+            return Ok(forward);
+        };
+        self.save_totals_view_alone(&totals)?;
+        self.log_mut()
+            .storage_mut()
+            .put_view(STATIONS_VIEW, &body)?;
+        forward.stations = true;
+        // The history view only grows with the log: brought forward from the one saved
+        // before, whatever its head (it checks that itself).
+        let earlier =
+            (self.log().storage()).get_view_of_any_head(crate::history_view::HISTORY_VIEW)?;
+        self.save_history_view_from(earlier.as_deref())?;
+        Ok(forward)
+    }
+}

@@ -1,0 +1,176 @@
+//! The views brought forward after a single append (what `correct`, `approve` and every
+//! one-event command do) are byte for byte the views built whole at the new head, after
+//! corrections, approvals, objections and their resolution, a registration and a void; and
+//! a view stamped at an older head (a crash between an append and the views' save) is
+//! never brought forward nor believed.
+
+use rekap_ledger::stations_view::{check_stations_view, STATIONS_VIEW};
+use rekap_ledger::view::{open_saved_totals_view, SavedView, TOTALS_VIEW};
+use rekap_ledger::{BroughtForward, Ledger};
+use rekap_log::{SegmentStorage, Storage};
+use rekap_model::{Event, EventId, Resolution, Role};
+use rekap_test_kit::small_election::{
+    self, all_sheets, official_of, GUBERNUR, OPERATOR, REGISTRAR, STATIONS, T0,
+};
+use rekap_test_kit::{log_key, signing as key};
+
+const WITNESS: u8 = 40;
+
+/// The small election with every sheet submitted and its views saved whole.
+fn reported(directory: &std::path::Path) -> Ledger<SegmentStorage> {
+    let mut ledger = Ledger::create(
+        SegmentStorage::create(directory).unwrap(),
+        rekap_model::Genesis::new(small_election::definition("after append"), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
+    ledger
+        .submit(&key(OPERATOR), vec![all_sheets()], T0 + 1_000)
+        .unwrap();
+    let whole = ledger.totals_view(None);
+    ledger.save_totals_view(&whole).unwrap();
+    ledger
+}
+
+fn saved(ledger: &Ledger<SegmentStorage>, name: &str) -> Vec<u8> {
+    let storage = ledger.log().storage();
+    storage.get_view(name).unwrap().expect("a saved view")
+}
+
+/// Appends `event` by key number `author` as the CLI does, and returns what was brought
+/// forward after holding both saved views to the views built whole at the same head.
+fn append(ledger: &mut Ledger<SegmentStorage>, author: u8, event: Event) -> BroughtForward {
+    let before = ledger.views_before_append();
+    let events = vec![event];
+    let now = T0 + 1_000 * (ledger.head().count + 1);
+    ledger
+        .submit(&key(author), vec![events.clone()], now)
+        .unwrap_or_else(|error| panic!("{events:?} refused: {error}"));
+    let forward = ledger.save_views_after_append(before, &events).unwrap();
+    let (totals, stations) = (saved(ledger, TOTALS_VIEW), saved(ledger, STATIONS_VIEW));
+    let head = ledger.head();
+    let hash_of = |seq| {
+        ledger
+            .log()
+            .read(seq)
+            .ok()
+            .flatten()
+            .map(|record| record.hash)
+    };
+    check_stations_view(
+        &stations,
+        ledger.state(),
+        ledger.projection(),
+        &head,
+        hash_of,
+    )
+    .unwrap_or_else(|difference| panic!("after {events:?}: {difference}"));
+    let whole = ledger.totals_view(None);
+    ledger.save_totals_view(&whole).unwrap();
+    assert_eq!(
+        totals,
+        saved(ledger, TOTALS_VIEW),
+        "totals after {events:?}"
+    );
+    assert_eq!(
+        stations,
+        saved(ledger, STATIONS_VIEW),
+        "stations after {events:?}"
+    );
+    forward
+}
+
+fn digest(ledger: &Ledger<SegmentStorage>, region: &str) -> [u8; 32] {
+    let state = ledger.state();
+    let contest = state.election().contest_by_id(GUBERNUR).unwrap();
+    let region = state.election().find_region(region).unwrap();
+    ledger.projection().digest(state, contest, region)
+}
+
+#[test]
+fn views_brought_forward_after_each_kind_of_event_are_the_views_built_whole() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = reported(directory.path());
+    let both = BroughtForward {
+        totals: true,
+        stations: true,
+    };
+    let district = "647201";
+    let official = official_of(district);
+    let correction = small_election::correct(STATIONS[2], &[99, 1]);
+    assert_eq!(append(&mut ledger, official, correction), both);
+    let approval = small_election::approve(district, digest(&ledger, district));
+    assert_eq!(append(&mut ledger, official, approval), both);
+    // A correction after the approval makes it stale: the district's line changes too.
+    let correction = small_election::correct(STATIONS[3], &[7, 8]);
+    assert_eq!(append(&mut ledger, official, correction), both);
+    let witness = Role::Witness {
+        contest: GUBERNUR.into(),
+        pair: 1,
+    };
+    let registration = rekap_test_kit::register(WITNESS, witness, "64");
+    assert_eq!(append(&mut ledger, REGISTRAR, registration), both);
+    let objection = Event::ObjectionFiled {
+        place: STATIONS[4].into(),
+        contest: GUBERNUR.into(),
+        text: "the count was read wrong".into(),
+    };
+    assert_eq!(append(&mut ledger, WITNESS, objection), both);
+    let filed = EventId {
+        seq: ledger.head().count,
+        index: 0,
+    };
+    let resolution = Event::ObjectionResolved {
+        objection: filed,
+        resolution: Resolution::Rejected,
+        reason: "recounted, the same".into(),
+    };
+    assert_eq!(append(&mut ledger, official, resolution), both);
+    let other = "647202";
+    let void = Event::StationVoided {
+        station: STATIONS[7].into(),
+        contest: GUBERNUR.into(),
+        reason: "the ballots burned".into(),
+    };
+    assert_eq!(append(&mut ledger, official_of(other), void), both);
+    let approval = small_election::approve(other, digest(&ledger, other));
+    assert_eq!(append(&mut ledger, official_of(other), approval), both);
+}
+
+#[test]
+fn a_view_stamped_at_an_older_head_is_built_whole_and_never_believed() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = reported(directory.path());
+    // An append whose views were never saved, as if the process died right after the
+    // append's fsync: the saved views are stamped with the head before it.
+    let official = official_of("647201");
+    let correction = small_election::correct(STATIONS[2], &[99, 1]);
+    ledger
+        .submit(&key(official), vec![vec![correction]], T0 + 5_000)
+        .unwrap();
+    match open_saved_totals_view(directory.path()).unwrap() {
+        SavedView::Current(_) => panic!("a view of an older head was answered from"),
+        SavedView::NotCurrent | SavedView::LogDisagrees(_) => {}
+    }
+    let stations = rekap_ledger::stations_view::open_saved_stations_view(directory.path());
+    assert!(
+        stations.unwrap().is_none(),
+        "a stale stations view was read"
+    );
+    let before = ledger.views_before_append();
+    assert!(
+        !before.has_totals(),
+        "a stale totals view was taken as the head's"
+    );
+    // The next append builds both whole (and they are the views of its head).
+    let correction = small_election::correct(STATIONS[3], &[7, 8]);
+    assert_eq!(
+        append(&mut ledger, official, correction),
+        BroughtForward::default()
+    );
+    // And the one after brings them forward again.
+    let correction = small_election::correct(STATIONS[4], &[5, 6]);
+    let forward = append(&mut ledger, official, correction);
+    assert!(forward.totals && forward.stations, "{forward:?}");
+}
