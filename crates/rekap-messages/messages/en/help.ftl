@@ -696,7 +696,7 @@ help-bench-server-arg-national =
 help-bench-server-arg-stations =
     Polling stations (scales the preset)
 help-bench-server-arg-seconds =
-    Seconds of load per client count
+    Seconds of load per client count, at most: the window ends sooner once any client has no station left to submit a sheet for
 help-bench-server-arg-clients =
     Client counts, comma-separated
 help-bench-server-arg-correct-every =
