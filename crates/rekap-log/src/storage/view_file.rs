@@ -191,21 +191,12 @@ impl ViewReader {
         name: &str,
         segment: &File,
     ) -> Result<Option<ViewReader>, StorageError> {
-        if !is_valid_view_name(name) {
+        let Some((mark, reader)) = Self::open_with_mark(directory, name)? else {
             return Ok(None);
-        }
+        };
         let path = view_path(directory, name);
-        let file = match File::open(&path) {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(io_error(&path, &error.to_string())),
-        };
-        let io = |error: std::io::Error| io_error(&path, &error.to_string());
-        let file_length = file.metadata().map_err(io)?.len();
-        let Some((mark, reader)) = Self::read_header(file, &path, file_length).map_err(io)? else {
-            return Ok(None);
-        };
-        let current = mark.still_matches(segment).map_err(io)?;
+        let current =
+            (mark.still_matches(segment)).map_err(|error| io_error(&path, &error.to_string()))?;
         Ok(current.then_some(reader))
     }
 
@@ -215,6 +206,14 @@ impl ViewReader {
         directory: &Path,
         name: &str,
     ) -> Result<Option<ViewReader>, StorageError> {
+        Ok(Self::open_with_mark(directory, name)?.map(|(_, reader)| reader))
+    }
+
+    /// The view and the segment end it was saved at, if it exists and its header is intact.
+    fn open_with_mark(
+        directory: &Path,
+        name: &str,
+    ) -> Result<Option<(EndMark, ViewReader)>, StorageError> {
         if !is_valid_view_name(name) {
             return Ok(None);
         }
@@ -226,8 +225,7 @@ impl ViewReader {
         };
         let io = |error: std::io::Error| io_error(&path, &error.to_string());
         let file_length = file.metadata().map_err(io)?.len();
-        let read = Self::read_header(file, &path, file_length).map_err(io)?;
-        Ok(read.map(|(_, reader)| reader))
+        Self::read_header(file, &path, file_length).map_err(io)
     }
 
     fn read_header(
