@@ -1,0 +1,173 @@
+//! `prove` from the saved views: the branch the views give is exactly the replay's for a
+//! fresh approval (at every level, with a voided station beside it), and the views give
+//! nothing, leaving the replay to refuse, wherever the replay refuses (stale, pending, no
+//! sheet, unknown) or the views do not check.
+
+use rekap_ledger::proof_view::{open_saved_views, SavedViews};
+use rekap_ledger::Ledger;
+use rekap_log::SegmentStorage;
+use rekap_model::Event;
+use rekap_projection::proof::ProofLevel;
+use rekap_test_kit::small_election::{
+    self, all_sheets, official_of, GUBERNUR, OPERATOR, REGISTRAR, STATIONS, T0,
+};
+use rekap_test_kit::{log_key, signing as key};
+
+fn digest(ledger: &Ledger<SegmentStorage>, region: &str) -> [u8; 32] {
+    let state = ledger.state();
+    let contest = state.election().contest_by_id(GUBERNUR).unwrap();
+    let region = state.election().find_region(region).unwrap();
+    ledger.projection().digest(state, contest, region)
+}
+
+fn append(ledger: &mut Ledger<SegmentStorage>, author: u8, event: Event) {
+    let now = T0 + 1_000 * (ledger.head().count + 1);
+    ledger
+        .submit(&key(author), vec![vec![event]], now)
+        .unwrap_or_else(|error| panic!("refused: {error}"));
+}
+
+fn approve(ledger: &mut Ledger<SegmentStorage>, region: &str) {
+    let approval = small_election::approve(region, digest(ledger, region));
+    append(ledger, official_of(region), approval);
+}
+
+/// Every sheet in; district 647202 with a voided station and approved, regency 6472 and
+/// its district 647201 approved, then 647201 corrected (both stale); regency 6471 and its
+/// district approved (fresh); the province never approved.
+/// The views saved whole at the head.
+fn store(directory: &std::path::Path) -> Ledger<SegmentStorage> {
+    let mut ledger = Ledger::create(
+        SegmentStorage::create(directory).unwrap(),
+        rekap_model::Genesis::new(small_election::definition("proof view"), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
+    ledger
+        .submit(&key(OPERATOR), vec![all_sheets()], T0 + 1_000)
+        .unwrap();
+    let void = Event::StationVoided {
+        station: STATIONS[7].into(),
+        contest: GUBERNUR.into(),
+        reason: "the ballots burned".into(),
+    };
+    append(&mut ledger, official_of("647202"), void);
+    for region in ["647202", "647201", "6472", "647101", "6471"] {
+        approve(&mut ledger, region);
+    }
+    let correction = small_election::correct(STATIONS[2], &[99, 1]);
+    append(&mut ledger, official_of("647201"), correction);
+    let whole = ledger.totals_view(None);
+    ledger.save_totals_view(&whole).unwrap();
+    ledger
+}
+
+fn views(directory: &std::path::Path) -> SavedViews {
+    open_saved_views(directory).unwrap().expect("current views")
+}
+
+const LEVELS: [Option<&str>; 6] = [
+    None,
+    Some("district"),
+    Some("regency"),
+    Some("province"),
+    Some("village"),
+    Some("nowhere"),
+];
+
+fn level(key: Option<&str>) -> ProofLevel<'_> {
+    key.map_or(ProofLevel::Highest, ProofLevel::Key)
+}
+
+#[test]
+fn the_views_give_the_replays_branch_or_leave_it_to_the_replay() {
+    let directory = tempfile::tempdir().unwrap();
+    let ledger = store(directory.path());
+    let views = views(directory.path());
+    let (state, projection) = (ledger.state(), ledger.projection());
+    let mut answered = 0;
+    let mut left = 0;
+    let stations = STATIONS.iter().copied().chain(["6472020001-009", "64"]);
+    for station in stations {
+        for key in LEVELS {
+            for contest in [GUBERNUR, "bupati-nowhere"] {
+                let replayed = projection.prove(state, contest, station, level(key));
+                let viewed = views.prove(contest, station, level(key));
+                match (&replayed, &viewed) {
+                    (Ok(replayed), Some(viewed)) => {
+                        assert_eq!(replayed, viewed, "{station} {key:?}");
+                        answered += 1;
+                    }
+                    (Err(_), None) => left += 1,
+                    _ => panic!("{station} {key:?} {contest}: {replayed:?} but {viewed:?}"),
+                }
+            }
+        }
+    }
+    // 6471's two stations at their district, their regency and the highest approved level
+    // (6471: the province is pending); 647202's counted station beside the voided one at
+    // its district (its regency 6472 is stale).
+    assert_eq!(answered, 7, "fresh branches answered from the views");
+    assert!(left > 50, "{left}");
+}
+
+#[test]
+fn a_view_that_does_not_check_or_is_stale_gives_nothing() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = store(directory.path());
+    let fresh = (STATIONS[8], ProofLevel::Key("district"));
+    assert!(views(directory.path())
+        .prove(GUBERNUR, fresh.0, fresh.1)
+        .is_some());
+    let honest = views(directory.path()).prove(GUBERNUR, fresh.0, fresh.1);
+    // The village's line rewritten (pair 1 and the valid total raised) and the view's
+    // checksums recomputed, as anyone who can write the store can: the line no longer
+    // hashes to the digests above it, and the views give nothing (or, where the pattern
+    // matched bytes the proof does not use, the same branch), never another one.
+    let path = directory.path().join("totals.view");
+    let original = std::fs::read(&path).unwrap();
+    let village = {
+        let state = ledger.state();
+        let contest = state.election().contest_by_id(GUBERNUR).unwrap();
+        let region = state.election().find_region("6472020001").unwrap();
+        ledger.projection().totals(state, contest, region)
+    };
+    let mut pattern = Vec::new();
+    for word in village
+        .votes
+        .iter()
+        .chain([&village.valid, &village.invalid])
+    {
+        pattern.extend_from_slice(&word.to_le_bytes());
+    }
+    let start = crate::view::body_start(&original);
+    let mut refused = 0;
+    for at in (start..original.len() - pattern.len())
+        .filter(|at| original[*at..*at + pattern.len()] == pattern[..])
+    {
+        let mut forged = original.clone();
+        for word in [at, at + 16] {
+            let value = u64::from_le_bytes(forged[word..word + 8].try_into().unwrap());
+            forged[word..word + 8].copy_from_slice(&(value + 1_000).to_le_bytes());
+        }
+        crate::view::reseal(&mut forged);
+        std::fs::write(&path, &forged).unwrap();
+        let answer = open_saved_views(directory.path())
+            .unwrap()
+            .and_then(|views| views.prove(GUBERNUR, fresh.0, fresh.1));
+        match answer {
+            None => refused += 1,
+            Some(answer) => assert_eq!(Some(answer), honest, "a forged line at byte {at}"),
+        }
+    }
+    assert!(refused > 0, "the village's line was never forged");
+    std::fs::write(&path, &original).unwrap();
+    assert!(views(directory.path())
+        .prove(GUBERNUR, fresh.0, fresh.1)
+        .is_some());
+    // An append the views were not saved after: they are of an older head, never read.
+    let correction = small_election::correct(STATIONS[0], &[1, 2]);
+    append(&mut ledger, official_of("647101"), correction);
+    assert!(open_saved_views(directory.path()).unwrap().is_none());
+}
