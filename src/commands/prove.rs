@@ -83,7 +83,7 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
             None => return Ok(Outcome::Rejected),
         },
         None => match from_saved_views(&args, level) {
-            Some(proof) => proof,
+            Some(proof) => proof?,
             None => prove_by_replay(&args, level)?,
         },
     };
@@ -129,10 +129,13 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The proof from the saved views (no lock, no replay: docs/PERFORMANCE.md, "`prove`"),
-/// `None` whenever they cannot give exactly the replay's (missing, stale, damaged, or a
-/// refusal, which the replay words).
-fn from_saved_views(args: &ProveArgs, level: ProofLevel<'_>) -> Option<ProofFile> {
+/// The proof from the saved views (no lock, no replay: docs/PERFORMANCE.md, "`prove`"), or
+/// the replay's own refusal; `None` whenever they cannot give exactly the replay's answer
+/// (a view missing, stale or damaged, no checkpoint kept, an unknown station code).
+fn from_saved_views(
+    args: &ProveArgs,
+    level: ProofLevel<'_>,
+) -> Option<Result<ProofFile, proof::ProveFailure>> {
     let store = &args.store.store;
     let latest = crate::transparency::latest(store).ok()??;
     rekap_ledger::proof_view::prove_from_views(store, &args.contest, &args.station, level, &latest)

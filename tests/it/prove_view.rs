@@ -178,6 +178,11 @@ fn prove_answers_from_the_views_exactly_as_a_replay_does() {
     assert_eq!(answer(&sandbox, &lines[first]), replayed[first]);
     let kept = sandbox.run(&line.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(code(&kept), 0, "{}", stderr(&kept));
+    // A stale approval's refusal ("changed since record N") comes from the views too.
+    let stale = (replayed.iter())
+        .position(|answer| answer.2.contains("stale"))
+        .unwrap();
+    assert_eq!(answer(&sandbox, &lines[stale]), replayed[stale]);
     drop(lock);
     let key = sandbox.run(&["log-key", "--store", STORE]);
     std::fs::write(sandbox.path("log.vkey"), stdout(&key)).unwrap();

@@ -12,23 +12,28 @@
 //! digest); the record through the history view's record table (checked against its hash);
 //! the inclusion proof from the tree files (checked against the checkpoint's root).
 //!
-//! Whatever the views cannot answer exactly as the replay would (a view missing, stale or
-//! damaged, an unknown code, no sheet, an approval pending or stale, a record that does not
-//! check) is `None`: the caller replays, which also words every refusal.
+//! A refusal (no sheet, an unknown level, an approval pending or stale) is the replay's own
+//! error, built from the same facts: a stale approval's "changed since" is the first sheet,
+//! correction, re-vote or void of the contest under the region after it, from the history
+//! view's entries of the stations under it. Whatever the views cannot answer exactly as the
+//! replay would (a view missing, stale or damaged, an unknown station code, a record that
+//! does not check, a label that disagrees with the log) is `None`: the caller replays.
 
 use std::path::Path;
 
 use rekap_log::Record;
 use rekap_model::{Event, EventId, PackedSheet};
 use rekap_projection::merkle::{leaf_hash, root, Hash};
-use rekap_projection::proof::{assemble, step, ApprovedAt, Proof, ProofLevel, ProofStep};
+use rekap_projection::proof::{
+    assemble, step, ApprovedAt, Proof, ProofLevel, ProofStep, ProveError,
+};
 use rekap_projection::{StationLeaf, Totals};
 use rekap_tlog::files::TreeFiles;
 
 use crate::checkpoints::SignedCheckpoint;
 use crate::error::LedgerError;
 use crate::history_view::{open_saved_history_view, HistoryView};
-use crate::proof::{log_proof, signed_by_record, ProofFile};
+use crate::proof::{log_proof, signed_by_record, ProofFile, ProveFailure};
 use crate::stations_view::{open_saved_stations_view, SlotStatus, StationSheet, StationsView};
 use crate::view::{open_totals_view_unopened, TotalsView, ViewRegion};
 
@@ -61,26 +66,29 @@ pub fn open_saved_views(path: &Path) -> Result<Option<SavedViews>, LedgerError> 
     }))
 }
 
-/// The proof file of `station` in `contest` up to the approval at `level`, from the saved
-/// views of the store at `path` and its latest kept `checkpoint`; `None` if the views cannot
-/// give exactly what the replay gives.
+/// The proof file of `station` in `contest` up to the approval at `level`, or the refusal,
+/// from the saved views of the store at `path` and its latest kept `checkpoint`; `None` if
+/// the views cannot give exactly what the replay gives.
 pub fn prove_from_views(
     path: &Path,
     contest: &str,
     station: &str,
     level: ProofLevel<'_>,
     checkpoint: &SignedCheckpoint,
-) -> Option<ProofFile> {
+) -> Option<Result<ProofFile, ProveFailure>> {
     let views = open_saved_views(path).ok()??;
-    let branch = views.prove(contest, station, level)?;
+    let branch = match views.prove(contest, station, level)? {
+        Ok(branch) => branch,
+        Err(refusal) => return Some(Err(ProveFailure::Prove(refusal))),
+    };
     let record = views.history.record(branch.approval.id.seq).ok()?;
     let included = log_proof_from_tree_files(path, checkpoint, &record)?;
-    signed_by_record(
+    let proof = signed_by_record(
         branch,
         |_| Ok(Some(record.clone())),
         |_| Ok(Some(included.clone())),
-    )
-    .ok()
+    );
+    Some(Ok(proof.ok()?))
 }
 
 /// The tlog-proof of `record` in `checkpoint` from the store's tree files, if they hold the
@@ -107,6 +115,13 @@ pub fn log_proof_from_tree_files(
     log_proof(&tree, checkpoint, record.seq).ok()?
 }
 
+/// What was asked: the contest (by the totals view's number and by id) and the station.
+struct Asked<'a> {
+    contest: rekap_model::ContestIdx,
+    contest_id: &'a str,
+    station_code: &'a str,
+}
+
 /// A region from the station's village up to the contest's scope, as both views number it.
 struct Ancestor {
     /// Its number in the history view (the definition's order).
@@ -117,18 +132,30 @@ struct Ancestor {
     level: u32,
 }
 
+/// Where a plenary region stands, from its own entries in the history view and its line.
+enum Standing {
+    Pending,
+    Approved(ApprovedAt),
+    Stale(EventId),
+}
+
 impl SavedViews {
     /// The branch of `station_code`'s current sheet in `contest_id` to the fresh approval at
-    /// `level`, as [`rekap_projection::Projection::prove`] gives it from a replay.
+    /// `level`, or the refusal, exactly as [`rekap_projection::Projection::prove`] gives
+    /// them from a replay; `None` where the views cannot tell (the replay answers).
     pub fn prove(
         &self,
         contest_id: &str,
         station_code: &str,
         level: ProofLevel<'_>,
-    ) -> Option<Proof<ApprovedAt>> {
-        let contest = self.totals.contest_by_id(contest_id)?;
+    ) -> Option<Result<Proof<ApprovedAt>, ProveError>> {
+        let Some(contest) = self.totals.contest_by_id(contest_id) else {
+            return Some(Err(ProveError::UnknownContest(contest_id.to_owned())));
+        };
         let scope = ViewRegion(self.totals.contest(contest)?.scope);
         let slots = (self.stations.contests().iter()).position(|c| c.id == contest_id)?;
+        // An unknown code is left to the replay: the view's index leaves out a listed
+        // station whose code is also a region's.
         let station = self.stations.find_station(station_code).ok()??;
         let holder = self.history.station_holder(station).ok()?;
         let village = self.history.region_stations(holder).ok()?;
@@ -137,12 +164,42 @@ impl SavedViews {
         }
         let sheets = self.stations.current_sheets(slots, village).ok()?;
         let own = sheets.iter().find(|sheet| sheet.station == station)?;
-        let sheet = own.sheet.clone()?;
+        let Some(sheet) = own.sheet.clone() else {
+            return Some(Err(ProveError::NoSheet {
+                station: station_code.to_owned(),
+                contest: contest_id.to_owned(),
+            }));
+        };
         let chain = self.chain(holder, scope)?;
-        let top = self.top(&chain, contest, level)?;
-        let approval = self.fresh_approval(&chain[top], contest, contest_id)?;
+        let asked = Asked {
+            contest,
+            contest_id,
+            station_code,
+        };
+        let (top, standing) = match self.top(&chain, &asked, level)? {
+            Ok(top) => top,
+            Err(refusal) => return Some(Err(refusal)),
+        };
+        let region = chain[top].code.clone();
+        let approval = match standing {
+            Standing::Approved(approval) => approval,
+            Standing::Stale(id) => {
+                let since = self.since(&chain[top], contest_id, id)?;
+                return Some(Err(ProveError::Stale { region, since }));
+            }
+            Standing::Pending => {
+                let contest = contest_id.to_owned();
+                return Some(Err(ProveError::NotApproved { region, contest }));
+            }
+        };
         let steps = self.steps(contest, contest_id, station_code, &sheets, &chain[..=top])?;
-        Some(assemble(contest_id, station_code, &sheet, steps, approval))
+        Some(Ok(assemble(
+            contest_id,
+            station_code,
+            &sheet,
+            steps,
+            approval,
+        )))
     }
 
     /// The regions from `holder` up to `scope`, bottom first; `None` if `scope` is not
@@ -172,44 +229,77 @@ impl SavedViews {
         None
     }
 
-    /// The position in `chain` of the region the proof ends at, as the replay chooses it.
+    /// The position in `chain` of the region the proof ends at and where it stands, as the
+    /// replay chooses it, or the replay's refusal of the level.
     fn top(
         &self,
         chain: &[Ancestor],
-        contest: rekap_model::ContestIdx,
+        asked: &Asked<'_>,
         level: ProofLevel<'_>,
-    ) -> Option<usize> {
+    ) -> Option<Result<(usize, Standing), ProveError>> {
         let levels = self.totals.levels();
         let plenary = |ancestor: &Ancestor| {
             (levels.get(ancestor.level as usize)).is_some_and(|level| level.holds_plenary)
         };
         match level {
             ProofLevel::Key(key) => {
-                let index = levels.iter().position(|level| level.key == key)?;
-                (chain.iter()).position(|a| plenary(a) && a.level == index as u32)
+                let known: Vec<&str> = (levels.iter())
+                    .filter(|level| level.holds_plenary)
+                    .map(|level| level.key.as_str())
+                    .collect();
+                let known = known.join(", ");
+                let level = key.to_owned();
+                let Some(index) = levels.iter().position(|level| level.key == key) else {
+                    return Some(Err(ProveError::UnknownLevel { level, known }));
+                };
+                if !levels[index].holds_plenary {
+                    return Some(Err(ProveError::NotPlenary { level, known }));
+                }
+                let Some(at) = (chain.iter()).position(|a| plenary(a) && a.level == index as u32)
+                else {
+                    return Some(Err(ProveError::OutsideScope {
+                        station: asked.station_code.to_owned(),
+                        level,
+                        contest: asked.contest_id.to_owned(),
+                    }));
+                };
+                Some(Ok((at, self.standing(&chain[at], asked)?)))
             }
-            ProofLevel::Highest => (0..chain.len()).rev().find(|at| {
-                plenary(&chain[*at])
-                    && self
-                        .totals
-                        .checked_line(contest, chain[*at].row)
-                        .is_ok_and(|line| !matches!(line.approval, "pending" | "none"))
-            }),
+            ProofLevel::Highest => {
+                for at in (0..chain.len()).rev().filter(|at| plenary(&chain[*at])) {
+                    match self.standing(&chain[at], asked)? {
+                        Standing::Pending => continue,
+                        standing => return Some(Ok((at, standing))),
+                    }
+                }
+                Some(Err(ProveError::NothingApproved {
+                    station: asked.station_code.to_owned(),
+                    contest: asked.contest_id.to_owned(),
+                }))
+            }
         }
     }
 
-    /// The approval of `region` if it is fresh: its last `PlenaryApproved` of the contest
-    /// in the history view, whose digest is the region's line's.
-    fn fresh_approval(
-        &self,
-        region: &Ancestor,
-        contest: rekap_model::ContestIdx,
-        contest_id: &str,
-    ) -> Option<ApprovedAt> {
-        let line = self.totals.checked_line(contest, region.row).ok()?;
-        if line.approval != "approved" {
-            return None;
-        }
+    /// Where `region` stands: its last `PlenaryApproved` of the contest among its own
+    /// entries in the history view, fresh if its digest is the region's line's (checked
+    /// against the digests above it). `None` if the line's label says otherwise.
+    fn standing(&self, region: &Ancestor, asked: &Asked<'_>) -> Option<Standing> {
+        let line = self.totals.checked_line(asked.contest, region.row).ok()?;
+        let standing = match self.latest_approval(region, asked.contest_id)? {
+            None => Standing::Pending,
+            Some(approval) if approval.digest == line.digest => Standing::Approved(approval),
+            Some(approval) => Standing::Stale(approval.id),
+        };
+        let label = match standing {
+            Standing::Pending => "pending",
+            Standing::Approved(_) => "approved",
+            Standing::Stale(_) => "stale",
+        };
+        (line.approval == label).then_some(standing)
+    }
+
+    /// The last approval of `region` for the contest in the history view, if any.
+    fn latest_approval(&self, region: &Ancestor, contest_id: &str) -> Option<Option<ApprovedAt>> {
         let number = self.history.contest(contest_id)?;
         let positions = self.history.region_own_positions(region.history).ok()?;
         for position in positions.iter().rev() {
@@ -224,21 +314,49 @@ impl SavedViews {
                 ..
             } = event
             {
-                if approved != region.code || contest != contest_id || digest != line.digest {
+                if approved != region.code || contest != contest_id {
                     return None;
                 }
                 let id = EventId {
                     seq: position.seq,
                     index: position.index,
                 };
-                return Some(ApprovedAt {
+                return Some(Some(ApprovedAt {
                     region: approved,
                     digest,
                     id,
-                });
+                }));
             }
         }
-        None
+        Some(None)
+    }
+
+    /// The record of the first sheet, correction, re-vote or void of the contest at a
+    /// station under `region` after `approval` (0 if none): what a stale approval's
+    /// refusal names, as the projection finds it among the state's station entries.
+    fn since(&self, region: &Ancestor, contest_id: &str, approval: EventId) -> Option<u64> {
+        let number = self.history.contest(contest_id)?;
+        let mut after: Vec<(u64, u32)> = (self.history.stations_positions(region.history).ok()?)
+            .into_iter()
+            .filter(|position| position.contest == Some(number))
+            .map(|position| (position.seq, position.index))
+            .filter(|at| *at > (approval.seq, approval.index))
+            .collect();
+        after.sort_unstable();
+        for (seq, index) in after {
+            let (_, event) = self.history.event(seq, index).ok()?;
+            let entry = matches!(
+                event,
+                Event::SheetSubmitted { .. }
+                    | Event::SheetCorrected { .. }
+                    | Event::RevoteRecorded { .. }
+                    | Event::StationVoided { .. }
+            );
+            if entry {
+                return Some(seq);
+            }
+        }
+        Some(0)
     }
 
     /// The steps from the village (`chain[0]`) up to the last of `chain`.

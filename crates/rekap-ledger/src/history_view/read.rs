@@ -343,6 +343,18 @@ impl HistoryView {
         self.parsed.rows(self.parsed.region_own(region)?)
     }
 
+    /// The events about the stations under `region` (each station's own, grouped by
+    /// station, not in log order).
+    pub fn stations_positions(&self, region: u32) -> Result<Vec<Position>, ViewError> {
+        let stations = self.region_stations(region)?;
+        if stations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first = self.parsed.station_row(stations.start)?;
+        let last = self.parsed.station_row(stations.end - 1)?;
+        self.parsed.rows(first[0]..last[1])
+    }
+
     /// Record `seq`, read from the log and checked against the hash the view holds for it.
     pub fn record(&self, seq: u64) -> Result<Record, ViewError> {
         let location = self.parsed.record(seq)?;

@@ -38,12 +38,12 @@ impl StationsView {
             let status = self.status(contest, station)?;
             let sheet = if slot[0] == 2 {
                 let number = u32_at(&slot, 4);
-                if !records.contains_key(&number) {
-                    records.insert(number, self.slot_record(&slot)?);
-                }
-                let record = records
-                    .get(&number)
-                    .ok_or_else(|| damaged("a record read"))?;
+                let record = match records.entry(number) {
+                    std::collections::btree_map::Entry::Occupied(read) => read.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(unread) => {
+                        unread.insert(self.slot_record(&slot)?)
+                    }
+                };
                 Some(self.sheet_in(contest, station, &slot, record)?.sheet)
             } else {
                 None
