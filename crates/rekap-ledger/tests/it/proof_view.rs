@@ -47,6 +47,9 @@ fn store(directory: &std::path::Path) -> Ledger<SegmentStorage> {
     ledger
         .submit(&key(OPERATOR), vec![all_sheets()], T0 + 1_000)
         .unwrap();
+    // A checkpoint before any approval: it includes none of them.
+    write_log_key(directory);
+    rekap_ledger::checkpoints::sign_current(directory, &ledger).unwrap();
     let void = Event::StationVoided {
         station: STATIONS[7].into(),
         contest: GUBERNUR.into(),
@@ -174,4 +177,58 @@ fn a_view_that_does_not_check_or_is_stale_gives_nothing() {
     let correction = small_election::correct(STATIONS[0], &[1, 2]);
     append(&mut ledger, official_of("647101"), correction);
     assert!(open_saved_views(directory.path()).unwrap().is_none());
+}
+
+fn write_log_key(directory: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = directory.join(rekap_ledger::checkpoints::LOG_KEY_FILE);
+    let seed = hex::encode([rekap_test_kit::keys::LOG_KEY_NUMBER; 32]);
+    let header = rekap_ledger::checkpoints::KEY_FILE_HEADER;
+    std::fs::write(&path, format!("{header}\n{seed}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// The whole proof file from the views (the approval's record and its inclusion from the
+/// tree files) is the replay's, and verifies; without the tree files, or with a checkpoint
+/// the record is not in, the views give nothing and create nothing.
+#[test]
+fn the_proof_file_from_the_views_is_the_replays_and_verifies() {
+    use rekap_ledger::checkpoints::{self, sign_current};
+    use rekap_ledger::proof::{log_proof, prove, verify_proof};
+    use rekap_ledger::proof_view::prove_from_views;
+    let directory = tempfile::tempdir().unwrap();
+    let store_path = directory.path();
+    sign_current(store_path, &store(store_path)).unwrap();
+    let early = checkpoints::kept_of_size(store_path, 2).unwrap().unwrap();
+    let ledger = Ledger::open(SegmentStorage::open_read_only(store_path).unwrap()).unwrap();
+    let latest = checkpoints::latest(store_path).unwrap().unwrap();
+    assert_eq!(latest.checkpoint.size, ledger.head().count);
+    let tree = ledger.log().tree().unwrap();
+    let (state, projection) = (ledger.state(), ledger.projection());
+    for (station, key) in [(STATIONS[0], None), (STATIONS[1], Some("regency"))] {
+        let replayed = prove(
+            state,
+            projection,
+            GUBERNUR,
+            station,
+            level(key),
+            |seq| Ok(ledger.log().read(seq)?),
+            |seq| log_proof(&tree, &latest, seq),
+        )
+        .unwrap();
+        let viewed = prove_from_views(store_path, GUBERNUR, station, level(key), &latest);
+        let viewed = viewed.expect("answered").expect("proved");
+        assert_eq!(
+            serde_json::to_string_pretty(&viewed).unwrap(),
+            serde_json::to_string_pretty(&replayed).unwrap()
+        );
+        verify_proof(&viewed, None, None).expect("the views' proof verifies");
+        // A checkpoint signed before the approval holds no inclusion of it.
+        let before = prove_from_views(store_path, GUBERNUR, station, level(key), &early);
+        assert!(before.is_none());
+    }
+    let tree_files = store_path.join(rekap_log::tree::TREE_DIRECTORY);
+    std::fs::remove_dir_all(&tree_files).unwrap();
+    assert!(prove_from_views(store_path, GUBERNUR, STATIONS[0], level(None), &latest).is_none());
+    assert!(!tree_files.exists(), "a reader creates no tree files");
 }
