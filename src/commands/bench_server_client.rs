@@ -49,8 +49,11 @@ pub fn address_of(url: &str) -> anyhow::Result<SocketAddr> {
 pub struct Connection {
     address: SocketAddr,
     stream: Option<TcpStream>,
-    /// Bytes read past the last answer (none with one request in flight, kept anyway).
+    /// Where answers are read into: `buffer[..filled]` is what was read and not yet
+    /// taken (bytes past the last answer: none with one request in flight, kept anyway).
+    /// The buffer stays at its size, so a read does not zero its space again.
     buffer: Vec<u8>,
+    filled: usize,
 }
 
 /// Most bytes of an answer's head (status line and headers).
@@ -63,7 +66,8 @@ impl Connection {
         Connection {
             address,
             stream: None,
-            buffer: Vec::with_capacity(8 << 10),
+            buffer: vec![0; READ_BYTES],
+            filled: 0,
         }
     }
 
@@ -73,7 +77,7 @@ impl Connection {
         let answer = self.try_exchange(request);
         if answer.is_err() {
             self.stream = None;
-            self.buffer.clear();
+            self.filled = 0;
         }
         answer
     }
@@ -91,32 +95,39 @@ impl Connection {
             .ok_or_else(|| anyhow!("no connection"))?;
         stream.write_all(&request.0)?;
         let (status, head_length, body_length) = loop {
-            if let Some(head) = parse_head(&self.buffer)? {
+            if let Some(head) = parse_head(&self.buffer[..self.filled])? {
                 break head;
             }
-            if self.buffer.len() > MAX_HEAD_BYTES {
+            if self.filled > MAX_HEAD_BYTES {
                 bail!("an answer's head is over {MAX_HEAD_BYTES} bytes");
             }
-            read_some(stream, &mut self.buffer)?;
+            self.filled += read_some(stream, &mut self.buffer, self.filled)?;
         };
         let whole = head_length + body_length;
-        while self.buffer.len() < whole {
-            read_some(stream, &mut self.buffer)?;
+        while self.filled < whole {
+            self.filled += read_some(stream, &mut self.buffer, self.filled)?;
         }
-        self.buffer.drain(..whole);
+        self.buffer.copy_within(whole..self.filled, 0);
+        self.filled -= whole;
         Ok(status)
     }
 }
 
-/// Reads what is there into `buffer`; an error if the server closed the connection.
-fn read_some(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::Result<()> {
-    let mut chunk = [0u8; 16 << 10];
-    let read = stream.read(&mut chunk)?;
+/// Least free room in the buffer for one read (the buffer grows to keep it).
+const READ_BYTES: usize = 16 << 10;
+
+/// Reads what is there into `buffer` after its first `filled` bytes, straight in (no
+/// scratch chunk zeroed and copied per read: every cycle the clients spend is one the
+/// server cannot have); how many bytes, or an error if the server closed the connection.
+fn read_some(stream: &mut TcpStream, buffer: &mut Vec<u8>, filled: usize) -> anyhow::Result<usize> {
+    if buffer.len() - filled < READ_BYTES {
+        buffer.resize(filled + READ_BYTES, 0);
+    }
+    let read = stream.read(&mut buffer[filled..])?;
     if read == 0 {
         bail!("the server closed the connection");
     }
-    buffer.extend_from_slice(&chunk[..read]);
-    Ok(())
+    Ok(read)
 }
 
 /// Status, head length and body length of the answer at the start of `bytes`, once its
@@ -158,6 +169,39 @@ mod tests {
         );
         let chunked = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
         assert!(parse_head(chunked).is_err(), "no length: not understood");
+    }
+
+    #[test]
+    fn answers_larger_than_a_read_and_split_across_writes_are_read_whole() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let large = vec![b'x'; 3 * READ_BYTES + 17];
+        let answers = [large.clone(), b"{}".to_vec(), large];
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            for (status, body) in [201, 200, 503].into_iter().zip(answers) {
+                let mut request = [0u8; 256];
+                let _ = stream.read(&mut request).unwrap();
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                );
+                let whole = [head.as_bytes(), &body].concat();
+                // In two pieces, the first ending inside the head.
+                stream.write_all(&whole[..20]).unwrap();
+                stream.flush().unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+                stream.write_all(&whole[20..]).unwrap();
+            }
+        });
+        let mut connection = Connection::new(address);
+        let request = RequestBytes::get("/v1/totals");
+        let statuses: Vec<u16> = (0..3)
+            .map(|_| connection.exchange(&request).unwrap())
+            .collect();
+        assert_eq!(statuses, [201, 200, 503]);
+        assert_eq!(connection.filled, 0, "nothing read past the last answer");
+        server.join().unwrap();
     }
 
     #[test]

@@ -461,6 +461,19 @@ pub fn admit(submission: SignedSubmission) -> Result<VerifiedSubmission, Submiss
     VerifiedSubmission::verify(submission).map_err(|submission| bad_signature(&submission))
 }
 
+/// [`admit`] with the author's key already decoded (a server's verifying stage keeps its
+/// officers' keys): the same size check and the same strict signature check.
+pub fn admit_with_key(
+    submission: SignedSubmission,
+    key: &ed25519_dalek::VerifyingKey,
+) -> Result<VerifiedSubmission, SubmissionRefusal> {
+    if let Some(refusal) = too_large(&submission) {
+        return Err(refusal);
+    }
+    VerifiedSubmission::verify_with(submission, key)
+        .map_err(|submission| bad_signature(&submission))
+}
+
 fn too_large(submission: &SignedSubmission) -> Option<SubmissionRefusal> {
     (submission.payload.len() > MAX_PAYLOAD_BYTES).then_some(SubmissionRefusal::PayloadTooLarge {
         bytes: submission.payload.len(),

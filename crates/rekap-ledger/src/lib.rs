@@ -21,7 +21,8 @@ pub mod view;
 pub use after_append::{BroughtForward, ViewsBefore};
 pub use error::LedgerError;
 pub use group::{
-    admit, CounterIndex, GroupLedger, GroupOutcome, Placed, SubmissionRefusal, Verdict,
+    admit, admit_with_key, CounterIndex, GroupLedger, GroupOutcome, Placed, SubmissionRefusal,
+    Verdict,
 };
 pub use ledger::{replay_records, Ledger, Receipt};
 pub use rekap_model::{PayloadRefusal, State};

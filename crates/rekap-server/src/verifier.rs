@@ -14,12 +14,18 @@
 //! does), while `verify_strict` compares R exactly and refuses it. A key holder could then
 //! get a record into the log that `rekap verify` refuses. Ruling that out costs a check of
 //! each R's torsion, about what the batch saves.
+//!
+//! What a verifying thread does keep is each author's key decoded ([`KeyCache`]): the
+//! point's decompression is about a tenth of a check, and a country has a few thousand
+//! officers signing again and again. The check itself stays `verify_strict`, unchanged.
 
+use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
+use ed25519_dalek::VerifyingKey;
 use rekap_ledger::SubmissionRefusal;
-use rekap_log::{SignedSubmission, VerifiedSubmission};
+use rekap_log::{PublicKey, SignedSubmission, VerifiedSubmission};
 use tokio::sync::oneshot;
 
 use crate::writer::Answer;
@@ -34,6 +40,65 @@ pub type Forward = dyn Fn(VerifiedSubmission, oneshot::Sender<Answer>) + Send + 
 /// Most submissions one verifying thread takes at a time: enough to drain a burst, few
 /// enough that the other thread gets its share of it.
 const MAX_GROUP: usize = 64;
+
+/// Most decoded keys one verifying thread keeps (about 200 bytes each): far above the
+/// officers of a national election (about 7,800), so it fills only under keys sent once
+/// each, and then it starts again empty.
+pub const MAX_KEPT_KEYS: usize = 65_536;
+
+/// Authors' keys as decoded points, by their 32 bytes, for one verifying thread (no lock).
+/// Only keys that decode are kept; a key is only ever the decoding of its own bytes, so a
+/// check with a kept key is the check with a freshly decoded one.
+pub struct KeyCache {
+    keys: HashMap<PublicKey, VerifyingKey>,
+    limit: usize,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache::with_limit(MAX_KEPT_KEYS)
+    }
+}
+
+impl KeyCache {
+    /// A cache of at most `limit` keys.
+    pub fn with_limit(limit: usize) -> Self {
+        KeyCache {
+            keys: HashMap::new(),
+            limit: limit.max(1),
+        }
+    }
+
+    /// `submission`'s verdict: `rekap_ledger::admit`'s, with its author's key decoded once.
+    pub fn admit(&mut self, submission: SignedSubmission) -> Verified {
+        match self.key(&submission.author) {
+            Some(key) => rekap_ledger::admit_with_key(submission, &key),
+            // Not a point: refused by the check that decodes it (as without a cache).
+            None => rekap_ledger::admit(submission),
+        }
+    }
+
+    /// How many keys are kept.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn key(&mut self, author: &PublicKey) -> Option<VerifyingKey> {
+        if let Some(key) = self.keys.get(author) {
+            return Some(*key);
+        }
+        let key = VerifyingKey::from_bytes(author).ok()?;
+        if self.keys.len() >= self.limit {
+            self.keys.clear();
+        }
+        self.keys.insert(*author, key);
+        Some(key)
+    }
+}
 
 struct Job {
     submission: SignedSubmission,
@@ -105,6 +170,7 @@ fn answer(verdict: Verified, reply: oneshot::Sender<Answer>, forward: &Forward) 
 /// A verifying thread: takes what is waiting (up to [`MAX_GROUP`]), checks it, hands it
 /// on; returns once the entrance is dropped.
 fn run(jobs: &Mutex<Receiver<Job>>, forward: &Forward) {
+    let mut keys = KeyCache::default();
     loop {
         let group = {
             let Ok(jobs) = jobs.lock() else { return };
@@ -122,7 +188,10 @@ fn run(jobs: &Mutex<Receiver<Job>>, forward: &Forward) {
             .into_iter()
             .map(|job| (job.submission, job.reply))
             .unzip();
-        for (verdict, reply) in verify_group(submissions).into_iter().zip(replies) {
+        for (verdict, reply) in verify_group(&mut keys, submissions)
+            .into_iter()
+            .zip(replies)
+        {
             answer(verdict, reply, forward);
         }
     }
@@ -130,8 +199,11 @@ fn run(jobs: &Mutex<Receiver<Job>>, forward: &Forward) {
 
 /// Each submission's verdict, in order: every member checked on its own (see the module
 /// comment), so one bad member never refuses another.
-pub fn verify_group(submissions: Vec<SignedSubmission>) -> Vec<Verified> {
-    submissions.into_iter().map(rekap_ledger::admit).collect()
+pub fn verify_group(keys: &mut KeyCache, submissions: Vec<SignedSubmission>) -> Vec<Verified> {
+    submissions
+        .into_iter()
+        .map(|submission| keys.admit(submission))
+        .collect()
 }
 
 #[cfg(test)]
@@ -151,13 +223,124 @@ mod tests {
     fn a_forged_signature_is_refused_alone_and_its_neighbours_verify() {
         let mut group: Vec<SignedSubmission> = (1..=9).map(|seed| signed(seed, 1)).collect();
         group[4].signature[10] ^= 1;
-        let verdicts = verify_group(group.clone());
+        let verdicts = verify_group(&mut KeyCache::default(), group.clone());
         for (index, (verdict, submission)) in verdicts.iter().zip(&group).enumerate() {
             match (index, verdict) {
                 (4, Err(SubmissionRefusal::BadSignature { .. })) => {}
                 (4, other) => panic!("the forged one: {other:?}"),
                 (_, Ok(verified)) => assert_eq!(verified.submission(), submission),
                 (_, Err(refusal)) => panic!("member {index} refused: {refusal:?}"),
+            }
+        }
+    }
+
+    /// What `verify_strict` itself says of `submission`, with its key decoded afresh.
+    fn strictly(submission: &SignedSubmission) -> bool {
+        let message = rekap_log::record::submission_message(
+            &submission.author,
+            submission.counter,
+            &submission.payload,
+        );
+        VerifyingKey::from_bytes(&submission.author).is_ok_and(|key| {
+            key.verify_strict(
+                &message,
+                &ed25519_dalek::Signature::from_bytes(&submission.signature),
+            )
+            .is_ok()
+        })
+    }
+
+    /// Submissions `verify_strict` accepts and refuses, by authors whose keys are kept
+    /// (each key's good submission first), among them the identity key's forgery that the
+    /// plain check accepts.
+    fn good_and_bad() -> Vec<SignedSubmission> {
+        let mut all = Vec::new();
+        for seed in 1..=4u8 {
+            let good = signed(seed, 1);
+            let mut payload = good.clone();
+            payload.payload[0] ^= 1;
+            let mut counter = good.clone();
+            counter.counter += 1;
+            let mut signature = good.clone();
+            signature.signature[40] ^= 0x10;
+            let mut other_author = good.clone();
+            other_author.author = signed(seed + 10, 1).author;
+            all.extend([
+                good.clone(),
+                payload,
+                counter,
+                signature,
+                other_author,
+                good,
+            ]);
+        }
+        // The identity (a weak key): R = identity and S = 0 pass the plain cofactorless
+        // check for any message; only the strict check refuses it.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let mut forged = [0u8; 64];
+        forged[0] = 1;
+        let forgery = SignedSubmission {
+            author: identity,
+            counter: 1,
+            payload: vec![7; 40],
+            signature: forged,
+        };
+        let message = rekap_log::record::submission_message(&identity, 1, &forgery.payload);
+        let weak = VerifyingKey::from_bytes(&identity).unwrap();
+        let plain = ed25519_dalek::Verifier::verify(
+            &weak,
+            &message,
+            &ed25519_dalek::Signature::from_bytes(&forged),
+        );
+        assert!(plain.is_ok(), "the plain check accepts the forgery");
+        all.extend([forgery.clone(), forgery]);
+        // Bytes that are no point at all.
+        let mut no_point = signed(5, 1);
+        no_point.author = [0xff; 32];
+        all.push(no_point);
+        all
+    }
+
+    #[test]
+    fn a_kept_key_never_accepts_what_verify_strict_refuses() {
+        let submissions = good_and_bad();
+        let mut keys = KeyCache::default();
+        // Twice through the same cache: the second pass checks every one with a kept key.
+        for pass in 0..2 {
+            let verdicts = verify_group(&mut keys, submissions.clone());
+            for (index, (verdict, submission)) in verdicts.iter().zip(&submissions).enumerate() {
+                assert_eq!(
+                    verdict.is_ok(),
+                    strictly(submission),
+                    "pass {pass}, submission {index}: {verdict:?}"
+                );
+            }
+            assert!(verdicts.iter().any(Result::is_ok));
+            assert!(verdicts.iter().any(Result::is_err));
+        }
+        let decoding: std::collections::BTreeSet<PublicKey> = submissions
+            .iter()
+            .map(|submission| submission.author)
+            .filter(|author| VerifyingKey::from_bytes(author).is_ok())
+            .collect();
+        assert_eq!(
+            keys.len(),
+            decoding.len(),
+            "only keys that decode, once each"
+        );
+    }
+
+    #[test]
+    fn the_key_cache_stays_within_its_limit_and_still_verifies() {
+        let mut keys = KeyCache::with_limit(3);
+        for round in 0..3u64 {
+            for seed in 1..=7u8 {
+                assert!(keys.admit(signed(seed, round + 1)).is_ok());
+                assert!(keys.len() <= 3, "{}", keys.len());
+                let mut forged = signed(seed, round + 1);
+                forged.signature[3] ^= 1;
+                assert!(keys.admit(forged).is_err());
             }
         }
     }
