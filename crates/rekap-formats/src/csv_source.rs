@@ -54,17 +54,14 @@ pub(crate) fn header_names(header: &csv::ByteRecord) -> Vec<String> {
 pub(crate) fn width_problem(
     file: &str,
     line: u64,
-    record: &csv::ByteRecord,
+    fields: usize,
     width: usize,
 ) -> Option<SourceProblem> {
-    (record.len() != width).then(|| {
+    (fields != width).then(|| {
         SourceProblem::new(
             file,
             format!("line {line}"),
-            format!(
-                "the row has {} fields, the header has {width}",
-                record.len()
-            ),
+            format!("the row has {fields} fields, the header has {width}"),
         )
     })
 }
