@@ -240,22 +240,24 @@ impl Projection {
     /// totals and digest, then every approval with its region, digest and whether it is
     /// still fresh. Same log, same digest, on every machine.
     pub fn projection_digest(&self, state: &State) -> Hash {
-        self.projection_digest_from(state, |_, _| None)
+        self.projection_digest_from(state, |_, _| None, |_, _| None)
     }
 
-    /// [`Projection::projection_digest`] where `known(contest, region)` may give a
-    /// region's totals and digest already known to be the state's (a saved view's line
-    /// brought forward): those are not computed again. Nothing else differs.
+    /// [`Projection::projection_digest`] where `known_totals(contest, region)` and
+    /// `known_digest(contest, region)` may give a region's totals and digest already known
+    /// to be the state's (a saved view's line brought forward): those are not computed
+    /// again. Nothing else differs.
     pub fn projection_digest_from(
         &self,
         state: &State,
-        known: impl Fn(ContestIdx, RegionIdx) -> Option<(Totals, Hash)>,
+        known_totals: impl Fn(ContestIdx, RegionIdx) -> Option<Totals>,
+        known_digest: impl Fn(ContestIdx, RegionIdx) -> Option<Hash>,
     ) -> Hash {
-        let line = |contest: ContestIdx, region: RegionIdx| {
-            known(contest, region).unwrap_or_else(|| {
-                let totals = self.totals(state, contest, region);
-                (totals, self.digest(state, contest, region))
-            })
+        let totals_of = |contest: ContestIdx, region: RegionIdx| {
+            known_totals(contest, region).unwrap_or_else(|| self.totals(state, contest, region))
+        };
+        let digest_of = |contest: ContestIdx, region: RegionIdx| {
+            known_digest(contest, region).unwrap_or_else(|| self.digest(state, contest, region))
         };
         let election = state.election();
         let mut contests = Vec::new();
@@ -264,14 +266,15 @@ impl Projection {
             let Some(scope) = election.contest_scope(contest_idx) else {
                 continue;
             };
-            let (totals, digest) = line(contest_idx, scope);
+            let totals = totals_of(contest_idx, scope);
+            let digest = digest_of(contest_idx, scope);
             contests.push((contest.id.clone(), contest.scope.clone(), totals, digest));
         }
         let approvals: Vec<(EventId, String, u32, Hash, bool)> = state
             .approvals()
             .iter()
             .map(|approval| {
-                let fresh = approval.digest == line(approval.contest, approval.region).1;
+                let fresh = approval.digest == digest_of(approval.contest, approval.region);
                 let code = election
                     .region_code(approval.region)
                     .unwrap_or_default()

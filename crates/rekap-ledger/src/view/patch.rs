@@ -102,19 +102,23 @@ impl TotalsView {
         }
         // Every line is now the new head's: the projection digest reads its scopes' and
         // approved regions' totals and digests from them instead of computing them.
-        let projection_digest = projection.projection_digest_from(state, |contest, region| {
+        let contest_lines = |contest: ContestIdx| {
             let id = &state.election().contest(contest)?.id;
             let entry = self
                 .directory
                 .contests
                 .iter()
                 .find(|entry| entry.id == *id)?;
-            ContestLines {
+            Some(ContestLines {
                 entry,
                 row_of: &row_of,
-            }
-            .read(&body, region)
-        });
+            })
+        };
+        let projection_digest = projection.projection_digest_from(
+            state,
+            |contest, region| Some(contest_lines(contest)?.read(&body, region)?.0),
+            |contest, region| contest_lines(contest)?.digest(&body, region),
+        );
         let directory = Directory {
             head_count: head.count,
             head_hash: head.last_hash,
@@ -182,6 +186,12 @@ impl ContestLines<'_> {
             })?;
         let line_bytes = self.entry.line_bytes() as usize;
         Some(scoped.lines_offset as usize + (row - scoped.first_row) as usize * line_bytes)
+    }
+
+    /// The digest in `region`'s line of `body` (its last 32 bytes).
+    fn digest(&self, body: &[u8], region: RegionIdx) -> Option<Hash> {
+        let end = self.offset(region)? + self.entry.line_bytes() as usize;
+        body.get(end.checked_sub(32)?..end)?.try_into().ok()
     }
 
     /// The totals and digest in `region`'s line of `body`.
