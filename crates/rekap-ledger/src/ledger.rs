@@ -83,21 +83,36 @@ impl<S: Storage> Ledger<S> {
     /// [`Ledger::replay`], telling `progress` how many of how many records are replayed
     /// (every 4096 records and at the end), for a progress bar.
     pub fn replay_with_progress(
-        log: Log<S>,
+        mut log: Log<S>,
         last_seq: u64,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Self, LedgerError> {
-        let (mut state, mut projection) = replay_genesis(&log)?;
+        let (genesis, mut state, mut projection) = replay_genesis(&log)?;
         let last = last_seq.min(log.head().count);
         progress(1, last);
+        // Every record's author and counter pass through here: the log's storage need not
+        // read them all again on the first append (see `Log::seed_counters`).
+        let mut counters = BTreeMap::from([(genesis.author, genesis.counter)]);
+        let mut through = Head {
+            count: 1,
+            last_hash: genesis.hash,
+            last_recorded_at_ms: genesis.recorded_at_ms,
+        };
         for record in log.range(2..=last) {
             let record = record?;
             apply_record(&mut state, &mut projection, &record)?;
+            counters.insert(record.author, record.counter);
+            through = Head {
+                count: record.seq,
+                last_hash: record.hash,
+                last_recorded_at_ms: record.recorded_at_ms,
+            };
             if record.seq.is_multiple_of(4096) {
                 progress(record.seq, last);
             }
         }
         progress(last, last);
+        log.seed_counters(counters, through);
         Ok(Self {
             log,
             state,
@@ -244,7 +259,7 @@ impl<S: Storage> Ledger<S> {
         if applied == 0 {
             return Ok(());
         }
-        let (mut state, mut projection) = replay_genesis(&self.log)?;
+        let (_, mut state, mut projection) = replay_genesis(&self.log)?;
         for record in self.log.records_from(2) {
             apply_record(&mut state, &mut projection, &record?)?;
         }
@@ -267,8 +282,10 @@ pub fn replay_records(records: &[Record]) -> Result<(State, Projection), LedgerE
 }
 
 /// Decodes record 1 as the genesis.
-fn replay_genesis<S: Storage>(log: &Log<S>) -> Result<(State, Projection), LedgerError> {
-    genesis_state(&log.read(1)?.ok_or(LedgerError::Empty)?)
+fn replay_genesis<S: Storage>(log: &Log<S>) -> Result<(Record, State, Projection), LedgerError> {
+    let genesis = log.read(1)?.ok_or(LedgerError::Empty)?;
+    let (state, projection) = genesis_state(&genesis)?;
+    Ok((genesis, state, projection))
 }
 
 pub(crate) fn genesis_state(record: &Record) -> Result<(State, Projection), LedgerError> {

@@ -120,6 +120,16 @@ impl<S: Storage> Log<S> {
         &mut self.storage
     }
 
+    /// Gives the storage each author's last counter, as a reader of every record up to
+    /// `through` found them (for each author, the counter of its last record), so that the
+    /// first append does not read the log again to find them: taken only if `through` is
+    /// this log's head (count and last hash), else ignored and read when needed.
+    pub fn seed_counters(&mut self, counters: BTreeMap<PublicKey, u64>, through: Head) {
+        if through == self.head {
+            self.storage.seed_counters(counters);
+        }
+    }
+
     /// Why appends are refused, if they are (checks the last batch on first call).
     pub fn tail_problem(&self) -> Option<&str> {
         self.tail_problem

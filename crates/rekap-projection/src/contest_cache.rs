@@ -72,17 +72,19 @@ impl ContestCache {
             return totals.clone();
         }
         let tree = election.tree();
-        let mut totals = Totals::zero_typed(self.pairs, self.vote_types);
         let children = tree.children(region);
-        if children.is_empty() {
+        let totals = if children.is_empty() {
+            let mut totals = Totals::zero_typed(self.pairs, self.vote_types);
             for station in tree.stations_under(region) {
                 self.add_station(state, StationId(station), &mut totals);
             }
+            totals
         } else {
-            for child in children {
-                totals.add(&self.totals(election, state, *child));
-            }
-        }
+            let child_totals: Vec<Totals> = (children.iter())
+                .map(|child| self.totals(election, state, *child))
+                .collect();
+            children_totals(self.pairs, self.vote_types, &child_totals)
+        };
         if let Some(slot) = self.region_totals.get_mut(region.0 as usize) {
             *slot = Some(totals.clone());
         }
@@ -131,12 +133,10 @@ impl ContestCache {
         if let Some(Some(digest)) = self.region_digests.get(region.0 as usize) {
             return *digest;
         }
-        let leaves: Vec<Hash> = self
-            .child_leaves(election, state, region)
-            .iter()
-            .map(|(code, totals, digest)| merkle::leaf_hash(code, totals, digest))
-            .collect();
-        let digest = merkle::root(&leaves);
+        let leaves = self.child_leaves(election, state, region);
+        let digest = children_digest(
+            (leaves.iter()).map(|(code, totals, digest)| (code.as_str(), totals, digest)),
+        );
         if let Some(slot) = self.region_digests.get_mut(region.0 as usize) {
             *slot = Some(digest);
         }
@@ -177,6 +177,33 @@ impl ContestCache {
                 .collect()
         }
     }
+}
+
+/// A region's totals from its child regions' totals, in a contest of `pairs` pairs and
+/// `vote_types` vote types: what [`ContestCache::totals`] computes for a region with child
+/// regions, and what a saved view brought forward computes from its children's lines.
+pub fn children_totals<'a>(
+    pairs: usize,
+    vote_types: usize,
+    children: impl IntoIterator<Item = &'a Totals>,
+) -> Totals {
+    let mut totals = Totals::zero_typed(pairs, vote_types);
+    for child in children {
+        totals.add(child);
+    }
+    totals
+}
+
+/// A region's digest from its children's leaves (code, totals, digest) in the tree's
+/// order: the Merkle root over their leaf hashes. The one formula of a region's digest,
+/// from the projection's caches ([`ContestCache::digest`]) or from a saved view's lines.
+pub fn children_digest<'a>(
+    leaves: impl IntoIterator<Item = (&'a str, &'a Totals, &'a Hash)>,
+) -> Hash {
+    let hashes: Vec<Hash> = (leaves.into_iter())
+        .map(|(code, totals, digest)| merkle::leaf_hash(code, totals, digest))
+        .collect();
+    merkle::root(&hashes)
 }
 
 /// What a station's leaf is made of in one contest: its status and, when it counts, its

@@ -15,6 +15,6 @@ pub mod proof;
 pub mod rollup;
 pub mod totals;
 
-pub use contest_cache::StationLeaf;
-pub use projection::{ApprovalState, Projection, RaisedFlag, RegionReport};
+pub use contest_cache::{children_digest, children_totals, StationLeaf};
+pub use projection::{approval_state_of, ApprovalState, Projection, RaisedFlag, RegionReport};
 pub use totals::Totals;

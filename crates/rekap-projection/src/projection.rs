@@ -208,29 +208,9 @@ impl Projection {
         contest: ContestIdx,
         region: RegionIdx,
     ) -> ApprovalState {
-        let election = state.election();
-        let holds_plenary = election
-            .tree()
-            .level(region)
-            .and_then(|level| election.level(level))
-            .is_some_and(|level| level.holds_plenary);
-        if !holds_plenary {
-            return ApprovalState::NotPlenary;
-        }
-        let Some(approval) = state.latest_approval(region, contest) else {
-            return ApprovalState::Pending;
-        };
-        if approval.digest == self.digest(state, contest, region) {
-            return ApprovalState::Approved {
-                id: approval.id,
-                digest: approval.digest,
-            };
-        }
-        ApprovalState::Stale {
-            id: approval.id,
-            digest: approval.digest,
-            since: first_entry_after(state, contest, region, approval.id),
-        }
+        approval_state_of(state, contest, region, || {
+            self.digest(state, contest, region)
+        })
     }
 
     /// One region's line for a totals table.
@@ -260,6 +240,25 @@ impl Projection {
     /// totals and digest, then every approval with its region, digest and whether it is
     /// still fresh. Same log, same digest, on every machine.
     pub fn projection_digest(&self, state: &State) -> Hash {
+        self.projection_digest_from(state, |_, _| None, |_, _| None)
+    }
+
+    /// [`Projection::projection_digest`] where `known_totals(contest, region)` and
+    /// `known_digest(contest, region)` may give a region's totals and digest already known
+    /// to be the state's (a saved view's line brought forward): those are not computed
+    /// again. Nothing else differs.
+    pub fn projection_digest_from(
+        &self,
+        state: &State,
+        known_totals: impl Fn(ContestIdx, RegionIdx) -> Option<Totals>,
+        known_digest: impl Fn(ContestIdx, RegionIdx) -> Option<Hash>,
+    ) -> Hash {
+        let totals_of = |contest: ContestIdx, region: RegionIdx| {
+            known_totals(contest, region).unwrap_or_else(|| self.totals(state, contest, region))
+        };
+        let digest_of = |contest: ContestIdx, region: RegionIdx| {
+            known_digest(contest, region).unwrap_or_else(|| self.digest(state, contest, region))
+        };
         let election = state.election();
         let mut contests = Vec::new();
         for (index, contest) in election.contests().iter().enumerate() {
@@ -267,16 +266,15 @@ impl Projection {
             let Some(scope) = election.contest_scope(contest_idx) else {
                 continue;
             };
-            let totals = self.totals(state, contest_idx, scope);
-            let digest = self.digest(state, contest_idx, scope);
+            let totals = totals_of(contest_idx, scope);
+            let digest = digest_of(contest_idx, scope);
             contests.push((contest.id.clone(), contest.scope.clone(), totals, digest));
         }
         let approvals: Vec<(EventId, String, u32, Hash, bool)> = state
             .approvals()
             .iter()
             .map(|approval| {
-                let fresh =
-                    approval.digest == self.digest(state, approval.contest, approval.region);
+                let fresh = approval.digest == digest_of(approval.contest, approval.region);
                 let code = election
                     .region_code(approval.region)
                     .unwrap_or_default()
@@ -363,6 +361,40 @@ impl ApprovalCheck for Projection {
             });
         }
         Ok(())
+    }
+}
+
+/// Where `region` stands in the plenary ladder of `contest`, given its digest in `state`
+/// (asked only when the region has an approval to compare it with): the one place the
+/// ladder is decided, for the projection's caches or a saved view's lines.
+pub fn approval_state_of(
+    state: &State,
+    contest: ContestIdx,
+    region: RegionIdx,
+    digest: impl FnOnce() -> Hash,
+) -> ApprovalState {
+    let election = state.election();
+    let holds_plenary = election
+        .tree()
+        .level(region)
+        .and_then(|level| election.level(level))
+        .is_some_and(|level| level.holds_plenary);
+    if !holds_plenary {
+        return ApprovalState::NotPlenary;
+    }
+    let Some(approval) = state.latest_approval(region, contest) else {
+        return ApprovalState::Pending;
+    };
+    if approval.digest == digest() {
+        return ApprovalState::Approved {
+            id: approval.id,
+            digest: approval.digest,
+        };
+    }
+    ApprovalState::Stale {
+        id: approval.id,
+        digest: approval.digest,
+        since: first_entry_after(state, contest, region, approval.id),
     }
 }
 

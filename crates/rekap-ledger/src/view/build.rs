@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use rekap_log::Head;
 use rekap_model::{ContestIdx, RegionIdx, State};
-use rekap_projection::Projection;
+use rekap_projection::merkle::Hash;
+use rekap_projection::{Projection, Totals};
 
 use super::{
     ContestEntry, Directory, LevelNames, ScopedRows, APPROVAL_LABELS, COMPUTED_BY,
@@ -263,18 +264,51 @@ pub(super) fn lines_of(
     contest: ContestIdx,
     regions: &[RegionIdx],
 ) -> Vec<u8> {
-    let (pairs, vote_types) = state.election().contest(contest).map_or((0, 0), |contest| {
-        (contest.pairs.len(), contest.vote_types.len())
-    });
+    let shape = LineShape::of(state, contest);
     let mut lines = Vec::new();
     for region in regions {
         let report = projection.region_report(state, contest, *region);
-        let totals = &report.totals;
-        for pair in 0..pairs {
+        let digest = projection.digest(state, contest, *region);
+        shape.encode(
+            &mut lines,
+            &report.totals,
+            report.approval,
+            report.open_objections,
+            &digest,
+        );
+    }
+    lines
+}
+
+/// The shape of a contest's lines: its pairs and vote types.
+#[derive(Clone, Copy)]
+pub(super) struct LineShape {
+    pub(super) pairs: usize,
+    pub(super) vote_types: usize,
+}
+
+impl LineShape {
+    pub(super) fn of(state: &State, contest: ContestIdx) -> LineShape {
+        let (pairs, vote_types) = state.election().contest(contest).map_or((0, 0), |contest| {
+            (contest.pairs.len(), contest.vote_types.len())
+        });
+        LineShape { pairs, vote_types }
+    }
+
+    /// Appends one region's line (layout: docs/FORMAT.md, "Totals view body").
+    pub(super) fn encode(
+        self,
+        lines: &mut Vec<u8>,
+        totals: &Totals,
+        approval_label: &str,
+        open_objections: usize,
+        digest: &Hash,
+    ) {
+        for pair in 0..self.pairs {
             let votes = totals.votes.get(pair).copied().unwrap_or(0);
             lines.extend_from_slice(&votes.to_le_bytes());
         }
-        for word in 0..pairs * vote_types {
+        for word in 0..self.pairs * self.vote_types {
             let votes = totals.votes_by_type.get(word).copied().unwrap_or(0);
             lines.extend_from_slice(&votes.to_le_bytes());
         }
@@ -288,21 +322,20 @@ pub(super) fn lines_of(
         }
         let approval = APPROVAL_LABELS
             .iter()
-            .position(|label| *label == report.approval);
-        debug_assert!(approval.is_some(), "unknown label {}", report.approval);
+            .position(|label| *label == approval_label);
+        debug_assert!(approval.is_some(), "unknown label {approval_label}");
         for value in [
             totals.stations_reported,
             totals.stations_voided,
             totals.stations_expected,
-            u32::try_from(report.open_objections).unwrap_or(u32::MAX),
+            u32::try_from(open_objections).unwrap_or(u32::MAX),
             approval.unwrap_or(0) as u32,
             totals.stations_without_invalid,
         ] {
             lines.extend_from_slice(&value.to_le_bytes());
         }
-        lines.extend_from_slice(&projection.digest(state, contest, *region));
+        lines.extend_from_slice(digest);
     }
-    lines
 }
 
 fn contest_entry(

@@ -12,12 +12,16 @@
 //! (those about it or a place below it): so the lines an event can change are those of its
 //! place and of every region above it, and nothing else.
 
+use std::collections::BTreeMap;
+
 use rekap_log::Head;
 use rekap_model::{ContestIdx, Event, Place, RegionIdx, State, StationId};
-use rekap_projection::Projection;
+use rekap_projection::merkle::Hash;
+use rekap_projection::{approval_state_of, children_digest, children_totals, Projection, Totals};
 
-use super::build::{level_order, lines_of};
-use super::{Directory, TotalsView, DIRECTORY_CONFIG};
+use super::build::{level_order, LineShape};
+use super::read::parse_line;
+use super::{ContestEntry, Directory, TotalsView, DIRECTORY_CONFIG};
 
 impl TotalsView {
     /// This view (of an earlier head of the same log, in memory and complete) brought to
@@ -57,30 +61,68 @@ impl TotalsView {
         let old_body = self.body()?;
         let directory_offset = u64_at(old_body, 0)? as usize;
         let mut body = old_body.get(..directory_offset)?.to_vec();
-        let regions = regions_above(state, touched);
-        if !regions.is_empty() {
-            let row_of = level_order(state).row_of;
-            for entry in &self.directory.contests {
-                let contest: ContestIdx = state.election().contest_by_id(&entry.id)?;
-                let line_bytes = entry.line_bytes() as usize;
-                for region in &regions {
-                    let row = *row_of.get(region.0 as usize)?;
-                    let Some(scoped) = entry.levels.iter().find(|scoped| {
-                        row >= scoped.first_row && row - scoped.first_row < scoped.row_count
-                    }) else {
-                        continue;
-                    };
-                    let at = scoped.lines_offset as usize
-                        + (row - scoped.first_row) as usize * line_bytes;
-                    let line = lines_of(state, projection, contest, &[*region]);
-                    body.get_mut(at..at + line_bytes)?.copy_from_slice(&line);
+        let mut regions = regions_above(state, touched);
+        let row_of = level_order(state).row_of;
+        // The deepest first: a rewritten region's line is computed from its children's.
+        let tree = state.election().tree();
+        regions.sort_by_key(|region| std::cmp::Reverse(tree.level(*region)));
+        for entry in &self.directory.contests {
+            let contest: ContestIdx = state.election().contest_by_id(&entry.id)?;
+            let lines = ContestLines {
+                entry,
+                row_of: &row_of,
+            };
+            let shape = LineShape::of(state, contest);
+            let mut rewritten: BTreeMap<u32, (Totals, Hash)> = BTreeMap::new();
+            for region in &regions {
+                let Some(at) = lines.offset(*region) else {
+                    continue;
+                };
+                let (totals, digest) = region_line(
+                    state,
+                    projection,
+                    contest,
+                    *region,
+                    shape,
+                    |child| match rewritten.get(&child.0) {
+                        Some(line) => Some(line.clone()),
+                        None => lines.read(old_body, child),
+                    },
+                )?;
+                let approval = approval_state_of(state, contest, *region, || digest).label();
+                let open_objections = state.open_objections(*region, contest).len();
+                let mut line = Vec::with_capacity(entry.line_bytes() as usize);
+                shape.encode(&mut line, &totals, approval, open_objections, &digest);
+                if line.len() as u64 != entry.line_bytes() {
+                    return None;
                 }
+                body.get_mut(at..at + line.len())?.copy_from_slice(&line);
+                rewritten.insert(region.0, (totals, digest));
             }
         }
+        // Every line is now the new head's: the projection digest reads its scopes' and
+        // approved regions' totals and digests from them instead of computing them.
+        let contest_lines = |contest: ContestIdx| {
+            let id = &state.election().contest(contest)?.id;
+            let entry = self
+                .directory
+                .contests
+                .iter()
+                .find(|entry| entry.id == *id)?;
+            Some(ContestLines {
+                entry,
+                row_of: &row_of,
+            })
+        };
+        let projection_digest = projection.projection_digest_from(
+            state,
+            |contest, region| Some(contest_lines(contest)?.read(&body, region)?.0),
+            |contest, region| contest_lines(contest)?.digest(&body, region),
+        );
         let directory = Directory {
             head_count: head.count,
             head_hash: head.last_hash,
-            projection_digest: projection.projection_digest(state),
+            projection_digest,
             ..self.directory.clone()
         };
         let encoded = bincode::encode_to_vec(&directory, DIRECTORY_CONFIG).ok()?;
@@ -93,6 +135,71 @@ impl TotalsView {
             complete: true,
             ..view
         })
+    }
+}
+
+/// The totals and digest of a rewritten `region`: from the projection for a region that
+/// holds stations (the stations' leaves are not in the view), else from its children's
+/// lines as `child` gives them (a rewritten child's new line, an untouched one's saved
+/// line), by the projection's own formulas.
+fn region_line(
+    state: &State,
+    projection: &Projection,
+    contest: ContestIdx,
+    region: RegionIdx,
+    shape: LineShape,
+    child: impl Fn(RegionIdx) -> Option<(Totals, Hash)>,
+) -> Option<(Totals, Hash)> {
+    let election = state.election();
+    let children = election.tree().children(region);
+    if children.is_empty() {
+        let totals = projection.totals(state, contest, region);
+        return Some((totals, projection.digest(state, contest, region)));
+    }
+    let leaves = (children.iter())
+        .map(|region| Some((election.region_code(*region)?, child(*region)?)))
+        .collect::<Option<Vec<(&str, (Totals, Hash))>>>()?;
+    let totals = children_totals(
+        shape.pairs,
+        shape.vote_types,
+        leaves.iter().map(|(_, (totals, _))| totals),
+    );
+    let digest =
+        children_digest((leaves.iter()).map(|(code, (totals, digest))| (*code, totals, digest)));
+    Some((totals, digest))
+}
+
+/// Where one contest's lines are in a view's body.
+struct ContestLines<'a> {
+    entry: &'a ContestEntry,
+    row_of: &'a [u32],
+}
+
+impl ContestLines<'_> {
+    /// The offset of `region`'s line, if the contest has one for it (it is under the
+    /// contest's scope).
+    fn offset(&self, region: RegionIdx) -> Option<usize> {
+        let row = *self.row_of.get(region.0 as usize)?;
+        let scoped =
+            self.entry.levels.iter().find(|scoped| {
+                row >= scoped.first_row && row - scoped.first_row < scoped.row_count
+            })?;
+        let line_bytes = self.entry.line_bytes() as usize;
+        Some(scoped.lines_offset as usize + (row - scoped.first_row) as usize * line_bytes)
+    }
+
+    /// The digest in `region`'s line of `body` (its last 32 bytes).
+    fn digest(&self, body: &[u8], region: RegionIdx) -> Option<Hash> {
+        let end = self.offset(region)? + self.entry.line_bytes() as usize;
+        body.get(end.checked_sub(32)?..end)?.try_into().ok()
+    }
+
+    /// The totals and digest in `region`'s line of `body`.
+    fn read(&self, body: &[u8], region: RegionIdx) -> Option<(Totals, Hash)> {
+        let at = self.offset(region)?;
+        let bytes = body.get(at..at + self.entry.line_bytes() as usize)?;
+        let line = parse_line(self.entry, bytes).ok()?;
+        Some((line.totals, line.digest))
     }
 }
 

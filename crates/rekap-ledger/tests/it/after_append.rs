@@ -41,8 +41,16 @@ fn saved(ledger: &Ledger<SegmentStorage>, name: &str) -> Vec<u8> {
 /// Appends `event` by key number `author` as the CLI does, and returns what was brought
 /// forward after holding both saved views to the views built whole at the same head.
 fn append(ledger: &mut Ledger<SegmentStorage>, author: u8, event: Event) -> BroughtForward {
+    append_all(ledger, author, vec![event])
+}
+
+/// [`append`] of one payload of several events.
+fn append_all(
+    ledger: &mut Ledger<SegmentStorage>,
+    author: u8,
+    events: Vec<Event>,
+) -> BroughtForward {
     let before = ledger.views_before_append();
-    let events = vec![event];
     let now = T0 + 1_000 * (ledger.head().count + 1);
     ledger
         .submit(&key(author), vec![events.clone()], now)
@@ -173,4 +181,51 @@ fn a_view_stamped_at_an_older_head_is_built_whole_and_never_believed() {
     let correction = small_election::correct(STATIONS[4], &[5, 6]);
     let forward = append(&mut ledger, official, correction);
     assert!(forward.totals && forward.stations, "{forward:?}");
+}
+
+/// A rewritten region's line is computed from its children's lines: the touched ones
+/// computed anew, the untouched ones read from the view brought forward. A correction in
+/// one village, approvals of its district, of the sibling district and of their regency,
+/// then one payload correcting both villages of the district: every view is the view
+/// built whole, and each append changed the lines it had to.
+#[test]
+fn lines_above_touched_places_are_computed_from_new_and_kept_children() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = reported(directory.path());
+    let both = BroughtForward {
+        totals: true,
+        stations: true,
+    };
+    let (district, sibling, regency) = ("647201", "647202", "6472");
+    let official = official_of(district);
+    let before = saved(&ledger, TOTALS_VIEW);
+    // Village 6472010002 only: its sibling 6472010001 and the districts 647202 and 647101
+    // keep their lines.
+    let correction = small_election::correct(STATIONS[5], &[61, 3]);
+    assert_eq!(append(&mut ledger, official, correction), both);
+    assert_ne!(
+        saved(&ledger, TOTALS_VIEW),
+        before,
+        "the correction changed no line"
+    );
+    for (region, author) in [
+        (district, official),
+        (sibling, official_of(sibling)),
+        (regency, official_of(regency)),
+    ] {
+        let approval = small_election::approve(region, digest(&ledger, region));
+        assert_eq!(append(&mut ledger, author, approval), both);
+    }
+    let approved = digest(&ledger, regency);
+    // Both villages of the district at once: both children computed, none kept.
+    let corrections = vec![
+        small_election::correct(STATIONS[3], &[5, 50]),
+        small_election::correct(STATIONS[6], &[70, 7]),
+    ];
+    assert_eq!(append_all(&mut ledger, official, corrections), both);
+    assert_ne!(
+        digest(&ledger, regency),
+        approved,
+        "the regency's digest moved"
+    );
 }

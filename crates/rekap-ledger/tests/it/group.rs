@@ -232,3 +232,68 @@ fn admitted_submissions_are_decided_without_a_second_signature_check() {
     assert_eq!(appended(&outcome.verdicts[1]).seq, 2);
     assert_eq!(group.ledger().head().count, 2);
 }
+
+/// A ledger opened on a segment store gives the log the authors' counters its replay
+/// read (no second read of the log on the first append): they are the file's, a lower
+/// counter is still refused and the next one accepted. A ledger opened at an earlier
+/// record gives none (its replay did not read the whole log).
+#[test]
+fn counters_from_the_replay_are_the_files_and_still_refuse_a_lower_one() {
+    use rekap_log::{Log, SegmentStorage};
+    use rekap_test_kit::small_election::{self, STATIONS};
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("store");
+    let ledger = Ledger::create(
+        SegmentStorage::create(&path).unwrap(),
+        rekap_model::Genesis::new(small_election::definition("counters"), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
+    let mut group = GroupLedger::new(ledger).unwrap();
+    let sheet = |station: usize| small_election::submit(STATIONS[station], &[10, 20]);
+    // Counters 1, 2 and 5: 3 and 4 are lower than the last but were never used.
+    for (counter, station) in [(1, 0), (2, 1), (5, 2)] {
+        let submission = signed_on(&group, counter, sheet(station));
+        appended(&group.commit(vec![submission], T0).unwrap().verdicts[0]);
+    }
+    drop(group);
+    let authors = [REGISTRAR, OPERATOR, 40].map(|n| key(n).verifying_key().to_bytes());
+    let from_file: Vec<u64> = {
+        let log = Log::open(SegmentStorage::open_read_only(&path).unwrap()).unwrap();
+        (authors.iter())
+            .map(|author| log.next_counter(author).unwrap())
+            .collect()
+    };
+    assert_eq!(from_file, [2, 6, 1]);
+    let earlier = Ledger::open_until(SegmentStorage::open(&path).unwrap(), 2).unwrap();
+    assert_eq!(earlier.log().next_counter(&authors[1]).unwrap(), 6);
+    drop(earlier);
+    let ledger = Ledger::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    let replayed: Vec<u64> = (authors.iter())
+        .map(|author| ledger.log().next_counter(author).unwrap())
+        .collect();
+    assert_eq!(replayed, from_file);
+    let mut group = GroupLedger::new(ledger).unwrap();
+    let lower = signed_on(&group, 3, sheet(3));
+    let outcome = group.commit(vec![lower], T0).unwrap();
+    assert!(
+        matches!(
+            &outcome.verdicts[0],
+            Verdict::Refused(SubmissionRefusal::CounterNotIncreasing { last: 5, .. })
+        ),
+        "{:?}",
+        outcome.verdicts[0]
+    );
+    let next = signed_on(&group, 6, sheet(3));
+    appended(&group.commit(vec![next], T0).unwrap().verdicts[0]);
+    assert_eq!(group.next_counter(&authors[1]).unwrap(), 7);
+}
+
+fn signed_on<S: Storage>(ledger: &GroupLedger<S>, counter: u64, event: Event) -> SignedSubmission {
+    let payload = Payload::Events {
+        definition_hash: ledger.ledger().state().definition_hash(),
+        events: vec![event],
+    };
+    SignedSubmission::sign(&key(OPERATOR), counter, encode_payload(&payload))
+}

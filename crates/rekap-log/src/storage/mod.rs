@@ -19,6 +19,8 @@ pub mod store_dir;
 pub mod view_file;
 mod writer_lock;
 
+use std::collections::BTreeMap;
+
 use crate::record::PublicKey;
 
 /// One append batch, ready to be made durable.
@@ -108,6 +110,12 @@ pub trait Storage {
 
     /// The last counter stored for `author`.
     fn author_counter(&self, author: &PublicKey) -> Result<Option<u64>, StorageError>;
+
+    /// Takes each author's last counter from a caller that has just read every record the
+    /// storage holds ([`crate::Log::seed_counters`] checks that), so that the first append
+    /// need not read the whole log again to find them. A storage that keeps its counters
+    /// durably, or has found them already, ignores it.
+    fn seed_counters(&mut self, _counters: BTreeMap<PublicKey, u64>) {}
 
     /// Derived, rebuildable key-values: never the source of truth.
     fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError>;

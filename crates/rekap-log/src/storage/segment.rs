@@ -520,6 +520,11 @@ impl Storage for SegmentStorage {
             .and_then(|counters| counters.get(author).copied()))
     }
 
+    fn seed_counters(&mut self, counters: BTreeMap<PublicKey, u64>) {
+        // The same map `load_counters` would read from the segment file.
+        let _ = self.counters.set(counters);
+    }
+
     fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError> {
         if self.mode == Mode::ReadOnly {
             return Err(io_error(&self.path, "opened read-only"));

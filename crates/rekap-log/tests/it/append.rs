@@ -1,6 +1,6 @@
 use rekap_log::{
-    AppendError, Log, MemoryStorage, SignedSubmission, SledStorage, StorageError, VerifyOptions,
-    GENESIS_PREV_HASH,
+    AppendError, Head, Log, MemoryStorage, SignedSubmission, SledStorage, StorageError,
+    VerifyOptions, GENESIS_PREV_HASH,
 };
 
 use crate::harness::{build_log, key, payload, submission};
@@ -240,4 +240,71 @@ fn segment_store_is_locked_for_a_second_opener_and_keeps_derived_state() {
         b"newer"
     );
     assert_eq!(first.get_derived("absent").unwrap(), None);
+}
+
+/// The counters a reader of the whole log gives the storage (`Log::seed_counters`) are
+/// taken only at the head they were read to, and then answer for the file: a used counter
+/// is still refused and the next one accepted, without the segment file read again.
+#[test]
+fn seeded_counters_are_taken_only_at_their_head_and_keep_the_check_exact() {
+    use rekap_log::SegmentStorage;
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    {
+        let mut log = Log::open(SegmentStorage::create(&path).unwrap()).unwrap();
+        for round in 0..3u64 {
+            let first = submission(&log, &key(0), 0, payload(round, 40));
+            let second = submission(&log, &key(1), 0, payload(round + 10, 40));
+            log.append(vec![first, second], round).unwrap();
+        }
+    }
+    let author = |n: u8| key(n).verifying_key().to_bytes();
+    // What a replay finds: each author's last counter, read record by record.
+    let read_counters = |log: &Log<SegmentStorage>| {
+        let mut counters = BTreeMap::new();
+        for record in log.records_from(1).map(Result::unwrap) {
+            counters.insert(record.author, record.counter);
+        }
+        counters
+    };
+    // Seeded at an older head: ignored, the file is read (a wrong map would show).
+    let mut log = Log::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    let older = Head {
+        count: log.head().count - 1,
+        ..log.head()
+    };
+    log.seed_counters(BTreeMap::from([(author(0), 100)]), older);
+    assert_eq!(log.next_counter(&author(0)).unwrap(), 4);
+    drop(log);
+    // Seeded at the head: taken (this map says 100, the file 3).
+    let mut log = Log::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    let head = log.head();
+    log.seed_counters(BTreeMap::from([(author(0), 100)]), head);
+    assert_eq!(log.next_counter(&author(0)).unwrap(), 101);
+    drop(log);
+    // Seeded with what a replay read: every check is the file's.
+    let mut log = Log::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    let counters = read_counters(&log);
+    let head = log.head();
+    log.seed_counters(counters, head);
+    let used = SignedSubmission::sign(&key(0), 3, payload(99, 40));
+    assert!(matches!(
+        log.append(vec![used], 10).unwrap_err(),
+        AppendError::CounterNotIncreasing {
+            counter: 3,
+            last: 3,
+            ..
+        }
+    ));
+    assert_eq!(log.next_counter(&author(1)).unwrap(), 4);
+    assert_eq!(log.next_counter(&author(2)).unwrap(), 1);
+    let next = SignedSubmission::sign(&key(0), 4, payload(99, 40));
+    log.append(vec![next], 10).unwrap();
+    assert_eq!(log.next_counter(&author(0)).unwrap(), 5);
+    let again = SignedSubmission::sign(&key(0), 4, payload(98, 40));
+    assert!(matches!(
+        log.append(vec![again], 11).unwrap_err(),
+        AppendError::CounterNotIncreasing { last: 4, .. }
+    ));
 }
