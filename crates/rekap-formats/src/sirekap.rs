@@ -14,6 +14,7 @@
 //!
 //! Every field is optional; a field of the wrong type is refused with its JSON pointer.
 
+use crate::reason::{Expected, SourceReason};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,12 +48,12 @@ impl Candidates {
         let mut problems = Vec::new();
         let mut candidates = Candidates::default();
         let Some(top) = value.as_object() else {
-            return Err(vec![SourceProblem::new(file, "", "expected an object")]);
+            return Err(vec![SourceProblem::new(file, "", Expected::Object)]);
         };
         for (key, entry) in top {
             let pointer = pointer_of("", key);
             let Some(entry) = entry.as_object() else {
-                problems.push(SourceProblem::new(file, pointer, "expected an object"));
+                problems.push(SourceProblem::new(file, pointer, Expected::Object));
                 continue;
             };
             if entry.contains_key("nomor_urut") {
@@ -72,7 +73,7 @@ impl Candidates {
                             province.insert(id.clone(), number);
                         }
                     }
-                    None => problems.push(SourceProblem::new(file, pointer, "expected an object")),
+                    None => problems.push(SourceProblem::new(file, pointer, Expected::Object)),
                 }
             }
         }
@@ -106,7 +107,7 @@ fn ballot_number(
             problems.push(SourceProblem::new(
                 file,
                 at,
-                "a ballot number (1 or more) is required",
+                SourceReason::BallotNumberRequired,
             ));
             None
         }
@@ -177,7 +178,7 @@ const ADMINISTRATION_COUNTS: [&str; 20] = [
 ];
 
 /// A count of the candidates file (see [`Scalar::count`]).
-fn count(value: &Value) -> Result<Option<u32>, String> {
+fn count(value: &Value) -> Result<Option<u32>, SourceReason> {
     let scalar = match value {
         Value::Null => Scalar::Null,
         Value::Bool(value) => Scalar::Bool(*value),
@@ -206,12 +207,11 @@ fn syntax_problem(file: &str, error: &serde_json::Error) -> Vec<SourceProblem> {
     vec![SourceProblem::new(
         file,
         "",
-        format!(
-            "not JSON: {} (line {}, column {})",
-            error,
-            error.line(),
-            error.column()
-        ),
+        SourceReason::NotJson {
+            error: error.to_string(),
+            line: error.line() as u64,
+            column: error.column() as u64,
+        },
     )]
 }
 
@@ -250,11 +250,7 @@ pub fn find_documents(
                 path: path.clone(),
                 station,
             }),
-            None => problems.push(SourceProblem::new(
-                &shown,
-                "",
-                "the file name is not a 13-digit TPS code (e.g. 6401012009001.json)",
-            )),
+            None => problems.push(SourceProblem::new(&shown, "", SourceReason::NotTpsFileName)),
         }
     }
     Ok((found, skipped, problems))
@@ -314,7 +310,7 @@ fn walk(
 /// Why a TPS file in `folders` (below the root given) is not where the portal puts it
 /// (`<prov>/<kab>/<kec>/<desa>/`, the prefixes of 2, 4, 6 and 10 digits of its code), if
 /// it is not.
-fn misplaced(folders: &[String], station: &str) -> Option<String> {
+fn misplaced(folders: &[String], station: &str) -> Option<SourceReason> {
     let expected: Vec<&str> = [2, 4, 6, 10]
         .iter()
         .filter_map(|length| station.get(..*length))
@@ -324,10 +320,10 @@ fn misplaced(folders: &[String], station: &str) -> Option<String> {
     if folders.len() <= expected.len() && folders.iter().zip(tail).all(|(a, b)| a == b) {
         None
     } else {
-        Some(format!(
-            "TPS {station} is not in the portal's folder {}",
-            expected.join("/")
-        ))
+        Some(SourceReason::MisplacedTps {
+            station: station.to_owned(),
+            folder: expected.join("/"),
+        })
     }
 }
 
@@ -406,7 +402,9 @@ fn read_sequentially(
             read.2.push(SourceProblem::new(
                 &shown,
                 "",
-                format!("larger than {MAX_DOCUMENT_BYTES} bytes, the largest document read"),
+                SourceReason::DocumentTooLarge {
+                    limit: MAX_DOCUMENT_BYTES,
+                },
             ));
             continue;
         }

@@ -69,6 +69,11 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../messages/en/definition.ftl"),
     ),
     (
+        Lang::En,
+        "en/import.ftl",
+        include_str!("../messages/en/import.ftl"),
+    ),
+    (
         Lang::Id,
         "id/cli.ftl",
         include_str!("../messages/id/cli.ftl"),
@@ -112,6 +117,11 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         Lang::Id,
         "id/definition.ftl",
         include_str!("../messages/id/definition.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/import.ftl",
+        include_str!("../messages/id/import.ftl"),
     ),
 ];
 

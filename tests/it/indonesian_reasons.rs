@@ -1,0 +1,132 @@
+//! `--lang id` reaches the reasons the libraries give as data: an import's row problems
+//! (stderr, `--problems FILE`, the summary's kinds), another format's problems, a
+//! `--columns` mapping's error, a regions CSV's reasons, and the witness's and the mirror's
+//! errors.
+
+use crate::harness::{code, stderr, Sandbox};
+use crate::import::set_up;
+
+/// The demo's sheets with a bad cell, an unknown station and an unknown column.
+fn bad_sheets(sandbox: &Sandbox) -> String {
+    let good = std::fs::read_to_string(sandbox.path("in/sheets.csv")).unwrap();
+    let mut lines: Vec<String> = good.lines().take(3).map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let votes_1 = header.iter().position(|name| *name == "votes_1").unwrap();
+    let station = header.iter().position(|name| *name == "station").unwrap();
+    let mut first: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    first[votes_1] = "x1".to_owned();
+    lines[1] = first.join(",");
+    let mut second: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    second[station] = "9999999999999".to_owned();
+    lines[2] = second.join(",");
+    lines[0] += ",bogus";
+    for line in lines.iter_mut().skip(1) {
+        line.push(',');
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn an_imports_row_problems_are_indonesian() {
+    let sandbox = set_up();
+    std::fs::write(sandbox.path("bad.csv"), bad_sheets(&sandbox)).unwrap();
+    let output = sandbox.run(&[
+        "--lang",
+        "id",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "bad.csv",
+        "--problems",
+        "problems.csv",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let said = stderr(&output);
+    for line in [
+        "baris 1, bogus: kolom \"bogus\" tidak dikenal (kolom ke-",
+        "baris 2, votes_1: \"x1\" bukan bilangan bulat (hanya angka, tanpa pemisah)",
+        "baris 3, station: \"9999999999999\" bukan TPS pemilihan ini",
+        "kolom votes_1",
+    ] {
+        assert!(said.contains(line), "{line:?} in {said}");
+    }
+    assert!(!said.contains("is not"), "no English reason: {said}");
+    let file = std::fs::read_to_string(sandbox.path("problems.csv")).unwrap();
+    assert!(
+        file.contains("\"\"x1\"\" bukan bilangan bulat"),
+        "the problems file's reasons: {file}"
+    );
+    // English stays English, and -f json keeps the English reason for scripts.
+    let english = sandbox.run(&[
+        "--lang",
+        "en",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "bad.csv",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(code(&english), 1, "{}", stderr(&english));
+    let json = String::from_utf8_lossy(&english.stdout).into_owned();
+    assert!(
+        json.contains("is not a whole number (digits only, no separators)"),
+        "{json}"
+    );
+}
+
+#[test]
+fn another_formats_problems_and_a_mapping_error_are_indonesian() {
+    let sandbox = set_up();
+    std::fs::write(
+        sandbox.path("mapped.csv"),
+        "kode_tps,sah\n6401012001001,x\n",
+    )
+    .unwrap();
+    let missing = sandbox.run(&[
+        "--lang",
+        "id",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "--from",
+        "csv",
+        "--columns",
+        "station=kode_tps,votes_1=suara_01,valid=sah,invalid=sah",
+        "mapped.csv",
+    ]);
+    assert_eq!(code(&missing), 1, "{}", stderr(&missing));
+    let said = stderr(&missing);
+    assert!(
+        said.contains(
+            "mapped.csv: baris 1, suara_01: tidak ada kolom \"suara_01\" (dipetakan ke votes_1)"
+        ),
+        "{said}"
+    );
+    let unreadable = sandbox.run(&[
+        "--lang",
+        "id",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "--from",
+        "csv",
+        "--columns",
+        "station",
+        "mapped.csv",
+    ]);
+    assert_eq!(code(&unreadable), 1, "{}", stderr(&unreadable));
+    let said = stderr(&unreadable);
+    assert!(
+        said.contains("\"station\" bukan NAMA=KOLOM_SUMBER (mis. station=kode_tps)"),
+        "{said}"
+    );
+}
