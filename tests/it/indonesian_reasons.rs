@@ -130,3 +130,63 @@ fn another_formats_problems_and_a_mapping_error_are_indonesian() {
         "{said}"
     );
 }
+
+/// `init` with the demo's definition and `regions` as its regions CSV, under `--lang id`:
+/// the exit code and stderr.
+fn init_with_regions(sandbox: &Sandbox, regions: &str) -> (i32, String) {
+    std::fs::write(sandbox.path("bad-regions.csv"), regions).unwrap();
+    let output = sandbox.run(&[
+        "--lang",
+        "id",
+        "init",
+        "--store",
+        "new-store",
+        "--election",
+        "in/election.json",
+        "--regions",
+        "bad-regions.csv",
+        "--key",
+        "in/keys/registrar.key",
+    ]);
+    assert!(!sandbox.path("new-store/log").exists());
+    (code(&output), stderr(&output))
+}
+
+#[test]
+fn a_regions_csvs_reasons_are_indonesian() {
+    let sandbox = set_up();
+    let good = std::fs::read_to_string(sandbox.path("in/election.csv")).unwrap();
+    let village = good
+        .lines()
+        .find(|line| line.contains(",village,"))
+        .unwrap()
+        .to_owned();
+    let fields: Vec<&str> = village.split(',').collect();
+    let line = good.lines().position(|line| line == village).unwrap() + 1;
+    for (stations, reason) in [
+        (
+            "\"1-5,3-8\"",
+            "3-8 bertumpang tindih dengan atau datang sebelum 1-5",
+        ),
+        ("\"9-3\"", "rentang 9-3 menurun"),
+        ("\"0,4\"", "nomor TPS 0 (nomor mulai dari 1)"),
+        ("\"1,,2\"", "ada butir kosong dalam daftar nomor TPS"),
+    ] {
+        let bad_village = format!("{},{stations}", fields[..4].join(","));
+        let (status, said) = init_with_regions(&sandbox, &good.replace(&village, &bad_village));
+        assert_eq!(status, 1, "{said}");
+        assert!(
+            said.contains(&format!(
+                "CSV wilayah baris {line}: isian \"stations\": {reason}"
+            )),
+            "{stations}: {said}"
+        );
+    }
+    let (status, said) = init_with_regions(&sandbox, "code,parent,name\n");
+    assert_eq!(status, 1, "{said}");
+    assert!(
+        said.contains("CSV wilayah baris 1: baris judul harus \"code,parent,level,name,stations\""),
+        "{said}"
+    );
+    assert!(!said.contains("must be"), "{said}");
+}

@@ -274,5 +274,8 @@ fn a_document_is_read_as_it_streams_with_every_field_checked() {
     );
     // Trailing text after the document is a syntax error.
     let problems = read(br#"{"chart":null} {}"#).expect_err("refused");
-    assert!(problems[0].reason.to_string().starts_with("not JSON"), "{problems:?}");
+    assert!(
+        problems[0].reason.to_string().starts_with("not JSON"),
+        "{problems:?}"
+    );
 }
