@@ -84,7 +84,8 @@ pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
             }
             Err(MirrorError::Alarm(_)) => return Ok(Outcome::Rejected),
             Err(MirrorError::Unreachable(error)) if args.once => {
-                return Err(anyhow::Error::new(std::io::Error::other(error.to_string())));
+                let reason = crate::error_words::fetch_error(&error, crate::lang::current());
+                return Err(anyhow::Error::new(std::io::Error::other(reason)));
             }
             Err(MirrorError::Unreachable(_)) => {}
             Err(other) => return Err(other.into()),

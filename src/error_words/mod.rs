@@ -19,6 +19,7 @@ mod definition;
 mod flag;
 mod import;
 mod refusal;
+mod witness;
 
 pub use audit::audit_failure;
 pub use chain::chain_reason;
@@ -26,6 +27,7 @@ pub use definition::definition_error;
 pub use flag::flag;
 pub use import::{problem_kind, row_problem, row_reason, source_problem, source_reason};
 pub use refusal::{payload_refusal, refusal};
+pub use witness::{fetch_error, quorum_error};
 
 /// The whole chain as anyhow's `{:#}` prints it (`context: cause: cause`), each typed cause
 /// in `lang`.
@@ -56,6 +58,21 @@ pub fn cause_text(cause: &(dyn Error + 'static), lang: Lang) -> String {
     }
     if let Some(refused) = cause.downcast_ref::<Refusal>() {
         return refusal(refused, lang);
+    }
+    if let Some(mirror) = cause.downcast_ref::<rekap_mirror::MirrorError>() {
+        return witness::mirror_error(mirror, lang);
+    }
+    if let Some(fetch) = cause.downcast_ref::<rekap_mirror::FetchError>() {
+        return witness::fetch_error(fetch, lang);
+    }
+    if let Some(quorum) = cause.downcast_ref::<rekap_witness::cosignature::QuorumError>() {
+        return witness::quorum_error(quorum, lang);
+    }
+    if let Some(error) = cause.downcast_ref::<rekap_witness::witness::WitnessError>() {
+        return witness::witness_error(error, lang);
+    }
+    if let Some(error) = cause.downcast_ref::<rekap_witness::evidence::EvidenceError>() {
+        return witness::evidence_error(error, lang);
     }
     if let Some(import) = cause.downcast_ref::<ImportError>() {
         return import_error(import, lang);

@@ -190,3 +190,29 @@ fn a_regions_csvs_reasons_are_indonesian() {
     );
     assert!(!said.contains("must be"), "{said}");
 }
+
+#[test]
+fn the_mirrors_and_the_witness_evidence_errors_are_indonesian() {
+    let sandbox = Sandbox::new();
+    let mirror = sandbox.run(&[
+        "--lang",
+        "id",
+        "mirror",
+        "--store",
+        "mirror-store",
+        "--from",
+        "http://127.0.0.1:9",
+        "--once",
+    ]);
+    assert_ne!(code(&mirror), 0, "{}", stderr(&mirror));
+    let said = stderr(&mirror);
+    assert!(
+        said.contains("cermin baru memerlukan kunci log (--log-key VKEY"),
+        "{said}"
+    );
+    std::fs::write(sandbox.path("evidence.txt"), b"\xff\xfe not text").unwrap();
+    let evidence = sandbox.run(&["--lang", "id", "verify-evidence", "evidence.txt"]);
+    assert_eq!(code(&evidence), 1, "{}", stderr(&evidence));
+    let said = stderr(&evidence);
+    assert!(said.contains("bukti bukan UTF-8"), "{said}");
+}

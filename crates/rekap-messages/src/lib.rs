@@ -74,6 +74,11 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../messages/en/import.ftl"),
     ),
     (
+        Lang::En,
+        "en/witness.ftl",
+        include_str!("../messages/en/witness.ftl"),
+    ),
+    (
         Lang::Id,
         "id/cli.ftl",
         include_str!("../messages/id/cli.ftl"),
@@ -122,6 +127,11 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         Lang::Id,
         "id/import.ftl",
         include_str!("../messages/id/import.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/witness.ftl",
+        include_str!("../messages/id/witness.ftl"),
     ),
 ];
 
