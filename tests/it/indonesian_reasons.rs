@@ -216,3 +216,42 @@ fn the_mirrors_and_the_witness_evidence_errors_are_indonesian() {
     let said = stderr(&evidence);
     assert!(said.contains("bukti bukan UTF-8"), "{said}");
 }
+
+#[test]
+fn usage_lines_and_value_names_are_indonesian_in_every_commands_help() {
+    let sandbox = Sandbox::new();
+    let top = sandbox.run(&["--lang", "id", "--help"]);
+    let text = String::from_utf8_lossy(&top.stdout).into_owned();
+    assert!(
+        text.contains("Penggunaan: rekap [OPSI] <PERINTAH>"),
+        "{text}"
+    );
+    let commands: Vec<String> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("Perintah"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert!(commands.len() > 20, "{commands:?}");
+    for command in commands.iter().filter(|command| *command != "help") {
+        let help = sandbox.run(&["--lang", "id", command, "--help"]);
+        let help = String::from_utf8_lossy(&help.stdout).into_owned();
+        assert!(help.contains("Penggunaan: rekap"), "{command}: {help}");
+        for english in ["[OPTIONS]", "<FILE>", "<DIR>", "Usage:"] {
+            assert!(!help.contains(english), "{command}: {english} in {help}");
+        }
+    }
+    let import = sandbox.run(&["--lang", "id", "import", "--help"]);
+    let import = String::from_utf8_lossy(&import.stdout).into_owned();
+    assert!(
+        import.contains("Penggunaan: rekap import [OPSI] --key <BERKAS> <BERKAS>..."),
+        "{import}"
+    );
+    let english = sandbox.run(&["--lang", "en", "import", "--help"]);
+    let english = String::from_utf8_lossy(&english.stdout).into_owned();
+    assert!(
+        english.contains("Usage: rekap import [OPTIONS] --key <FILE> <FILE>..."),
+        "{english}"
+    );
+}

@@ -79,6 +79,11 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../messages/en/witness.ftl"),
     ),
     (
+        Lang::En,
+        "en/values.ftl",
+        include_str!("../messages/en/values.ftl"),
+    ),
+    (
         Lang::Id,
         "id/cli.ftl",
         include_str!("../messages/id/cli.ftl"),
@@ -132,6 +137,11 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         Lang::Id,
         "id/witness.ftl",
         include_str!("../messages/id/witness.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/values.ftl",
+        include_str!("../messages/id/values.ftl"),
     ),
 ];
 
