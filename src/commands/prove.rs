@@ -82,23 +82,10 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
             Some(proof) => proof,
             None => return Ok(Outcome::Rejected),
         },
-        None => {
-            let ledger = store::open(&args.store.store)?;
-            let latest = crate::transparency::latest(&args.store.store)?;
-            let tree = ledger.log().tree()?;
-            proof::prove(
-                ledger.state(),
-                ledger.projection(),
-                &args.contest,
-                &args.station,
-                level,
-                |seq| Ok(ledger.log().read(seq)?),
-                |seq| match &latest {
-                    Some(latest) => proof::log_proof(&tree, latest, seq),
-                    None => Ok(None),
-                },
-            )?
-        }
+        None => match from_saved_views(&args, level) {
+            Some(proof) => proof?,
+            None => prove_by_replay(&args, level)?,
+        },
     };
     let text = serde_json::to_string_pretty(&proof)? + "\n";
     fs::OpenOptions::new()
@@ -140,6 +127,38 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
         }
     })?;
     Ok(Outcome::Success)
+}
+
+/// The proof from the saved views (no lock, no replay: docs/PERFORMANCE.md, "`prove`"), or
+/// the replay's own refusal; `None` whenever they cannot give exactly the replay's answer
+/// (a view missing, stale or damaged, no checkpoint kept, an unknown station code).
+fn from_saved_views(
+    args: &ProveArgs,
+    level: ProofLevel<'_>,
+) -> Option<Result<ProofFile, proof::ProveFailure>> {
+    let store = &args.store.store;
+    let latest = crate::transparency::latest(store).ok()??;
+    rekap_ledger::proof_view::prove_from_views(store, &args.contest, &args.station, level, &latest)
+}
+
+/// The proof from a replay of the store's log.
+fn prove_by_replay(args: &ProveArgs, level: ProofLevel<'_>) -> anyhow::Result<ProofFile> {
+    let ledger = store::open(&args.store.store)?;
+    let latest = crate::transparency::latest(&args.store.store)?;
+    let tree = ledger.log().tree()?;
+    let proof = proof::prove(
+        ledger.state(),
+        ledger.projection(),
+        &args.contest,
+        &args.station,
+        level,
+        |seq| Ok(ledger.log().read(seq)?),
+        |seq| match &latest {
+            Some(latest) => proof::log_proof(&tree, latest, seq),
+            None => Ok(None),
+        },
+    )?;
+    Ok(proof)
 }
 
 /// The proof from an export; `None` (after saying why) when the export does not verify.

@@ -34,6 +34,7 @@ mod portal_cek;
 mod portal_compare;
 mod progress;
 mod proof;
+mod prove_view;
 mod publish;
 mod server;
 mod server_bodies;

@@ -13,6 +13,7 @@ pub mod group;
 pub mod history_view;
 mod ledger;
 pub mod proof;
+pub mod proof_view;
 pub mod stations_view;
 pub mod tiles;
 pub mod view;

@@ -143,6 +143,16 @@ pub fn prove(
     log_proof_at: impl Fn(u64) -> Result<Option<String>, ProveFailure>,
 ) -> Result<ProofFile, ProveFailure> {
     let proof = projection.prove(state, contest, station, level)?;
+    signed_by_record(proof, record_at, log_proof_at)
+}
+
+/// The proof file of a branch `proof` (from a replay or from the saved views): the record
+/// holding its approval, `record_at(seq)`, and that record's inclusion, `log_proof_at(seq)`.
+pub fn signed_by_record(
+    proof: Proof<ApprovedAt>,
+    record_at: impl Fn(u64) -> Result<Option<Record>, LedgerError>,
+    log_proof_at: impl Fn(u64) -> Result<Option<String>, ProveFailure>,
+) -> Result<ProofFile, ProveFailure> {
     let ApprovedAt { region, digest, id } = proof.approval.clone();
     let record = record_at(id.seq)?.ok_or(ProveFailure::RecordMissing(id.seq))?;
     let log_proof = log_proof_at(id.seq)?.ok_or(ProveFailure::NotInCheckpoint(id.seq))?;

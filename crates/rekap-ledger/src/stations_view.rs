@@ -23,13 +23,10 @@
 //! the record's payload, u32); the text; the directory (bincode, fixed-width integers).
 
 use bincode::{Decode, Encode};
-use rekap_log::storage::locate::{read_located_record, RecordLocation};
+use rekap_log::storage::locate::RecordLocation;
 use rekap_log::storage::view_file::ViewReader;
-use rekap_log::{Head, Record, SegmentStorage, Storage};
-use rekap_model::{
-    decode_payload, ContestIdx, EntryKind, Event, EventId, PackedSheet, Payload, State, StationId,
-    StationStatus, TallySheet,
-};
+use rekap_log::{Head, SegmentStorage, Storage};
+use rekap_model::{ContestIdx, EntryKind, EventId, State, StationId, StationStatus, TallySheet};
 use rekap_projection::Projection;
 
 use crate::error::LedgerError;
@@ -37,6 +34,9 @@ use crate::ledger::Ledger;
 use crate::view::{Selection, TotalsView, ViewError, ViewRegion};
 
 pub(crate) mod patch;
+mod sheets;
+
+pub use sheets::StationSheet;
 
 /// Name of the stations view in a store.
 pub const STATIONS_VIEW: &str = "stations";
@@ -680,73 +680,5 @@ impl StationsView {
             4 => Some(SlotStatus::RevotePending),
             other => return Err(damaged(format!("status {other}"))),
         })
-    }
-
-    /// The station's current sheet, read from its record in the log and checked against
-    /// the record's hash; `None` if it has none. An error if the record does not check.
-    pub fn current_sheet(
-        &self,
-        contest: usize,
-        station: u32,
-    ) -> Result<Option<CurrentSheet>, ViewError> {
-        let slot = self.slot(contest, station)?;
-        if slot[0] != 2 {
-            return Ok(None);
-        }
-        let located = (self.directory.records)
-            .get(u32_at(&slot, 4) as usize)
-            .ok_or_else(|| damaged("a record outside the record list"))?;
-        let location = RecordLocation {
-            seq: located.seq,
-            offset: located.offset,
-            length: located.length,
-            hash: located.hash,
-        };
-        let bytes = read_located_record(&self.segment, &location)
-            .map_err(|error| damaged(error.to_string()))?
-            .ok_or_else(|| damaged(format!("record {} does not check", location.seq)))?;
-        let record = Record::decode(&bytes).map_err(|error| damaged(error.to_string()))?;
-        let index = u32_at(&slot, 8);
-        let event = match decode_payload(&record.payload) {
-            Ok(Payload::Events { mut events, .. }) if (index as usize) < events.len() => {
-                events.swap_remove(index as usize)
-            }
-            _ => {
-                return Err(damaged(format!(
-                    "record {} has no event {index}",
-                    record.seq
-                )))
-            }
-        };
-        let (code, contest_id) = (self.code(station)?, &self.directory.contests[contest].id);
-        let sheet = match event {
-            Event::SheetSubmitted {
-                sheet,
-                station,
-                contest,
-            }
-            | Event::SheetCorrected {
-                sheet,
-                station,
-                contest,
-                ..
-            } if station == code && contest == *contest_id => sheet,
-            _ => {
-                return Err(damaged(format!(
-                    "event {}.{index} is not a sheet of {code} in {contest_id}",
-                    record.seq
-                )))
-            }
-        };
-        Ok(Some(CurrentSheet {
-            id: EventId {
-                seq: record.seq,
-                index,
-            },
-            corrected: slot[1] == 1,
-            recorded_at_ms: record.recorded_at_ms,
-            // As the state keeps it (packed), so it reads exactly as a replay shows it.
-            sheet: PackedSheet::pack(&sheet).unpack(),
-        }))
     }
 }

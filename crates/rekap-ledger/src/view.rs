@@ -238,12 +238,14 @@ pub struct TotalsView {
     complete: bool,
 }
 
+mod branch;
 mod build;
 mod check;
 mod compare;
 mod patch;
 mod read;
 
+pub use branch::BranchLine;
 pub use compare::ViewComparison;
 pub use patch::touched_places;
 

@@ -5,7 +5,7 @@
 
 use rekap_model::{
     regions::{RegionIdx, StationId},
-    sheet::sheet_hash,
+    sheet::{sheet_hash, PackedSheet},
     ContestIdx, Election, State, StationStatus,
 };
 
@@ -90,35 +90,9 @@ impl ContestCache {
     }
 
     fn add_station(&self, state: &State, station: StationId, totals: &mut Totals) {
-        match state.station_status(station, self.contest) {
-            None => {}
-            Some(StationStatus::Counted(_)) => {
-                if let Some((_, sheet)) = state.current_sheet(station, self.contest) {
-                    for (total, count) in totals.votes.iter_mut().zip(sheet.votes()) {
-                        *total += u64::from(*count);
-                    }
-                    if !sheet.votes_by_type().is_empty() {
-                        totals.add_by_type(sheet.votes_by_type());
-                    }
-                    totals.valid += u64::from(sheet.valid());
-                    match sheet.invalid() {
-                        Some(invalid) => totals.invalid += u64::from(invalid),
-                        None => totals.stations_without_invalid += 1,
-                    }
-                    totals.registered += sheet.registered_total();
-                    totals.voted += sheet.voted_total();
-                    totals.stations_reported += 1;
-                }
-                totals.stations_expected += 1;
-            }
-            Some(StationStatus::Voided(_)) => {
-                totals.stations_voided += 1;
-                totals.stations_expected += 1;
-            }
-            Some(StationStatus::Awaiting | StationStatus::RevotePending(_)) => {
-                totals.stations_expected += 1;
-            }
-        }
+        let status = state.station_status(station, self.contest);
+        let sheet = state.current_sheet(station, self.contest);
+        StationLeaf::of(status, sheet.map(|(_, sheet)| sheet)).add_to(totals);
     }
 
     /// The totals and digest of one station.
@@ -142,15 +116,10 @@ impl ContestCache {
             return *digest;
         }
         let code = election.station_code(station).unwrap_or_default();
-        let digest = match state.station_status(station, self.contest) {
-            Some(StationStatus::Counted(_)) => state
-                .current_sheet(station, self.contest)
-                .map_or(NO_SHEET_DIGEST, |(_, sheet)| {
-                    sheet_hash(&code, &self.contest_id, &sheet.unpack())
-                }),
-            Some(StationStatus::Voided(_)) => voided_digest(&code, &self.contest_id),
-            _ => NO_SHEET_DIGEST,
-        };
+        let status = state.station_status(station, self.contest);
+        let sheet = state.current_sheet(station, self.contest);
+        let digest =
+            StationLeaf::of(status, sheet.map(|(_, sheet)| sheet)).digest(&code, &self.contest_id);
         if let Some(slot) = self.station_digests.get_mut(station.0 as usize) {
             *slot = Some(digest);
         }
@@ -207,6 +176,83 @@ impl ContestCache {
                 })
                 .collect()
         }
+    }
+}
+
+/// What a station's leaf is made of in one contest: its status and, when it counts, its
+/// current sheet. The one place a station's totals and digest are computed, from a replayed
+/// state (the projection) or from the saved views (`rekap prove` without a replay).
+#[derive(Clone, Copy, Debug)]
+pub enum StationLeaf<'a> {
+    /// The station does not vote in the contest.
+    NotVoting,
+    /// Awaiting a sheet, or a re-vote pending: expected, nothing counted.
+    Expected,
+    Counted(&'a PackedSheet),
+    Voided,
+}
+
+impl<'a> StationLeaf<'a> {
+    /// The leaf of a station of `status` whose current sheet is `sheet`.
+    pub fn of(status: Option<StationStatus>, sheet: Option<&'a PackedSheet>) -> StationLeaf<'a> {
+        match (status, sheet) {
+            (None, _) => StationLeaf::NotVoting,
+            (Some(StationStatus::Counted(_)), Some(sheet)) => StationLeaf::Counted(sheet),
+            (Some(StationStatus::Voided(_)), _) => StationLeaf::Voided,
+            (Some(_), _) => StationLeaf::Expected,
+        }
+    }
+
+    /// Adds the station's numbers to `totals` (a region's, or zero for the station's own).
+    pub fn add_to(self, totals: &mut Totals) {
+        match self {
+            StationLeaf::NotVoting => {}
+            StationLeaf::Counted(sheet) => {
+                for (total, count) in totals.votes.iter_mut().zip(sheet.votes()) {
+                    *total += u64::from(*count);
+                }
+                if !sheet.votes_by_type().is_empty() {
+                    totals.add_by_type(sheet.votes_by_type());
+                }
+                totals.valid += u64::from(sheet.valid());
+                match sheet.invalid() {
+                    Some(invalid) => totals.invalid += u64::from(invalid),
+                    None => totals.stations_without_invalid += 1,
+                }
+                totals.registered += sheet.registered_total();
+                totals.voted += sheet.voted_total();
+                totals.stations_reported += 1;
+                totals.stations_expected += 1;
+            }
+            StationLeaf::Voided => {
+                totals.stations_voided += 1;
+                totals.stations_expected += 1;
+            }
+            StationLeaf::Expected => totals.stations_expected += 1,
+        }
+    }
+
+    /// The station's digest: its sheet's hash, the voided digest, or [`NO_SHEET_DIGEST`].
+    pub fn digest(self, station_code: &str, contest_id: &str) -> Hash {
+        match self {
+            StationLeaf::Counted(sheet) => sheet_hash(station_code, contest_id, &sheet.unpack()),
+            StationLeaf::Voided => voided_digest(station_code, contest_id),
+            StationLeaf::NotVoting | StationLeaf::Expected => NO_SHEET_DIGEST,
+        }
+    }
+
+    /// The station's leaf (totals, digest) in a contest of `pairs` pairs and `vote_types`
+    /// vote types.
+    pub fn leaf(
+        self,
+        station_code: &str,
+        contest_id: &str,
+        pairs: usize,
+        vote_types: usize,
+    ) -> (Totals, Hash) {
+        let mut totals = Totals::zero_typed(pairs, vote_types);
+        self.add_to(&mut totals);
+        (totals, self.digest(station_code, contest_id))
     }
 }
 

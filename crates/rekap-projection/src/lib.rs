@@ -15,5 +15,6 @@ pub mod proof;
 pub mod rollup;
 pub mod totals;
 
+pub use contest_cache::StationLeaf;
 pub use projection::{ApprovalState, Projection, RaisedFlag, RegionReport};
 pub use totals::Totals;

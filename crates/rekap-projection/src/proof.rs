@@ -250,15 +250,8 @@ impl Projection {
             })?;
         let top = self.proof_top(state, contest, contest_id, station, station_code, level)?;
         let approval = self.fresh_approval(state, contest, top, contest_id)?;
-        Ok(Proof {
-            format: PROOF_FORMAT.to_owned(),
-            contest: contest_id.to_owned(),
-            station: station_code.to_owned(),
-            sheet: SheetNumbers::of(&sheet),
-            sheet_bytes: hex::encode(rekap_model::encoding::encode(&sheet)),
-            steps: self.steps(state, contest, station, top),
-            approval,
-        })
+        let steps = self.steps(state, contest, station, top);
+        Ok(assemble(contest_id, station_code, &sheet, steps, approval))
     }
 
     /// The region the proof ends at.
@@ -354,34 +347,69 @@ impl Projection {
         let mut child = Place::Station(station);
         while let Some(parent) = tree.place_parent(child) {
             let child_code = election.place_code(child);
-            let mut siblings: Vec<ProofLeaf> = self
-                .child_leaves(state, contest, parent)
-                .iter()
-                .map(|(code, totals, digest)| ProofLeaf {
-                    code: code.clone(),
-                    totals: ProofTotals::from(totals),
-                    digest: HexHash(*digest),
-                })
-                .collect();
-            let size = siblings.len() as u64;
-            let index = siblings
-                .iter()
-                .position(|leaf| leaf.code == child_code)
-                .unwrap_or(0);
-            siblings.remove(index);
-            steps.push(ProofStep {
-                region: election.region_code(parent).unwrap_or_default().to_owned(),
-                index: index as u64,
-                size,
-                totals: ProofTotals::from(&self.totals(state, contest, parent)),
-                siblings,
-            });
+            let leaves = self.child_leaves(state, contest, parent);
+            let region = election.region_code(parent).unwrap_or_default();
+            let totals = self.totals(state, contest, parent);
+            steps.push(step(region, &child_code, &leaves, &totals));
             if parent == top {
                 break;
             }
             child = Place::Region(parent);
         }
         steps
+    }
+}
+
+/// A proof of `station_code`'s current `sheet` in `contest_id` through `steps` to
+/// `approval`: the one way a proof is put together, from a replay or from the saved views.
+pub fn assemble(
+    contest_id: &str,
+    station_code: &str,
+    sheet: &TallySheet,
+    steps: Vec<ProofStep>,
+    approval: ApprovedAt,
+) -> Proof<ApprovedAt> {
+    Proof {
+        format: PROOF_FORMAT.to_owned(),
+        contest: contest_id.to_owned(),
+        station: station_code.to_owned(),
+        sheet: SheetNumbers::of(sheet),
+        sheet_bytes: hex::encode(rekap_model::encoding::encode(sheet)),
+        steps,
+        approval,
+    }
+}
+
+/// The step of `region` (whose totals are `totals`) from its child `child_code`, with every
+/// child's leaf (code, totals, digest) in code order: the child's position and its siblings.
+pub fn step(
+    region: &str,
+    child_code: &str,
+    leaves: &[(String, Totals, Hash)],
+    totals: &Totals,
+) -> ProofStep {
+    let mut siblings: Vec<ProofLeaf> = leaves
+        .iter()
+        .map(|(code, totals, digest)| ProofLeaf {
+            code: code.clone(),
+            totals: ProofTotals::from(totals),
+            digest: HexHash(*digest),
+        })
+        .collect();
+    let size = siblings.len() as u64;
+    let index = siblings
+        .iter()
+        .position(|leaf| leaf.code == child_code)
+        .unwrap_or(0);
+    if index < siblings.len() {
+        siblings.remove(index);
+    }
+    ProofStep {
+        region: region.to_owned(),
+        index: index as u64,
+        size,
+        totals: ProofTotals::from(totals),
+        siblings,
     }
 }
 

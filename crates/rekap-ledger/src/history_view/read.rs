@@ -315,6 +315,59 @@ impl HistoryView {
         Ok(())
     }
 
+    /// The region holding `station` (a village).
+    pub fn station_holder(&self, station: u32) -> Result<u32, ViewError> {
+        let holder = self.parsed.station_row(station)?[2];
+        if holder == NONE {
+            return Err(damaged(format!("station {station} has no region")));
+        }
+        Ok(holder)
+    }
+
+    /// The region above `region`, `None` for a top region.
+    pub fn region_parent(&self, region: u32) -> Result<Option<u32>, ViewError> {
+        Ok(Some(self.parsed.region_row(region)?[3]).filter(|parent| *parent != NONE))
+    }
+
+    /// The stations under `region` (one range in station order).
+    pub fn region_stations(&self, region: u32) -> Result<Range<u32>, ViewError> {
+        let row = self.parsed.region_row(region)?;
+        if row[4] > row[5] || row[5] > self.parsed.directory.station_count {
+            return Err(damaged(format!("region {region}: a station range outside")));
+        }
+        Ok(row[4]..row[5])
+    }
+
+    /// The events about `region` itself (not what is under it), oldest first.
+    pub fn region_own_positions(&self, region: u32) -> Result<Vec<Position>, ViewError> {
+        self.parsed.rows(self.parsed.region_own(region)?)
+    }
+
+    /// The events about the stations under `region` (each station's own, grouped by
+    /// station, not in log order).
+    pub fn stations_positions(&self, region: u32) -> Result<Vec<Position>, ViewError> {
+        let stations = self.region_stations(region)?;
+        if stations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first = self.parsed.station_row(stations.start)?;
+        let last = self.parsed.station_row(stations.end - 1)?;
+        self.parsed.rows(first[0]..last[1])
+    }
+
+    /// Record `seq`, read from the log and checked against the hash the view holds for it.
+    pub fn record(&self, seq: u64) -> Result<Record, ViewError> {
+        let location = self.parsed.record(seq)?;
+        let bytes = read_located_record(&self.segment, &location)
+            .map_err(|error| damaged(error.to_string()))?
+            .ok_or_else(|| damaged(format!("record {seq} does not check")))?;
+        let record = Record::decode(&bytes).map_err(|error| damaged(error.to_string()))?;
+        if record.seq != seq {
+            return Err(damaged(format!("record {seq} holds record {}", record.seq)));
+        }
+        Ok(record)
+    }
+
     /// Every event touching `place`, oldest first: the events about it or anything under
     /// it, and those about a region above it.
     pub fn positions(&self, place: ViewPlace) -> Result<Vec<Position>, ViewError> {
@@ -345,13 +398,9 @@ impl HistoryView {
     /// event.
     pub fn event(&self, seq: u64, index: u32) -> Result<([u8; 32], Event), ViewError> {
         if !self.events.borrow().contains_key(&seq) {
-            let location = self.parsed.record(seq)?;
-            let bytes = read_located_record(&self.segment, &location)
-                .map_err(|error| damaged(error.to_string()))?
-                .ok_or_else(|| damaged(format!("record {seq} does not check")))?;
-            let record = Record::decode(&bytes).map_err(|error| damaged(error.to_string()))?;
+            let record = self.record(seq)?;
             let events = match decode_payload(&record.payload) {
-                Ok(Payload::Events { events, .. }) if record.seq == seq => events,
+                Ok(Payload::Events { events, .. }) => events,
                 _ => return Err(damaged(format!("record {seq} holds no events"))),
             };
             self.events

@@ -10,6 +10,7 @@ mod checkpoints;
 mod follow;
 mod group;
 mod history_view;
+mod proof_view;
 mod tiles;
 mod view;
 

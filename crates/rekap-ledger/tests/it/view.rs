@@ -413,14 +413,14 @@ fn a_reader_without_the_lock_sees_only_views_true_to_their_head() {
 const VIEW_FIXED_BYTES: usize = 8 + 8 + 8 + 92 + 8;
 
 /// Where a view file's body starts.
-fn body_start(file: &[u8]) -> usize {
+pub(crate) fn body_start(file: &[u8]) -> usize {
     let body_length = u64::from_le_bytes(file[116..124].try_into().unwrap());
     VIEW_FIXED_BYTES + 32 * (body_length.div_ceil(16 * 1024) as usize + 1)
 }
 
 /// Recomputes a view file's block checksums and header checksum exactly as the writer
 /// does, as anyone who can write the store directory can.
-fn reseal(file: &mut [u8]) {
+pub(crate) fn reseal(file: &mut [u8]) {
     let start = body_start(file);
     let body = file[start..].to_vec();
     let mut at = VIEW_FIXED_BYTES;
