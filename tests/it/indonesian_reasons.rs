@@ -255,3 +255,69 @@ fn usage_lines_and_value_names_are_indonesian_in_every_commands_help() {
         "{english}"
     );
 }
+
+/// The fenced blocks of a Markdown text, in order.
+fn fenced_blocks(text: &str) -> Vec<String> {
+    text.split("```")
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The inline code spans of a Markdown text outside its fenced blocks that start with
+/// `rekap `: the commands it shows.
+fn commands(text: &str) -> std::collections::BTreeSet<String> {
+    text.split("```")
+        .step_by(2)
+        .flat_map(|prose| {
+            prose
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|span| span.starts_with("rekap "))
+                // A span may be wrapped across lines.
+                .map(|span| span.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_indonesian_operator_guide_has_the_same_sections_commands_and_examples() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let english = std::fs::read_to_string(format!("{root}/docs/OPERATOR.md")).unwrap();
+    let indonesian = std::fs::read_to_string(format!("{root}/docs/OPERATOR.id.md")).unwrap();
+    assert!(english.contains("[OPERATOR.id.md](OPERATOR.id.md)"));
+    assert!(indonesian.contains("[OPERATOR.md](OPERATOR.md)"));
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    assert!(readme.contains("(docs/OPERATOR.id.md)"));
+    let headings = |text: &str| -> Vec<usize> {
+        text.split("```")
+            .step_by(2)
+            .flat_map(|prose| prose.lines().map(str::to_owned).collect::<Vec<_>>())
+            .filter(|line| line.starts_with('#'))
+            .map(|line| line.chars().take_while(|c| *c == '#').count())
+            .collect()
+    };
+    assert_eq!(
+        headings(&english),
+        headings(&indonesian),
+        "the same sections"
+    );
+    assert_eq!(
+        fenced_blocks(&english),
+        fenced_blocks(&indonesian),
+        "the same examples, byte for byte"
+    );
+    let missing: Vec<String> = commands(&english)
+        .difference(&commands(&indonesian))
+        .cloned()
+        .collect();
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "commands of OPERATOR.md not in OPERATOR.id.md"
+    );
+    assert!(commands(&english).len() > 30);
+}
