@@ -143,11 +143,8 @@ fn plan_sirekap(
         pairs,
         candidates: candidates.as_ref(),
     };
-    let (files, skipped, mut problems) = sirekap::find_documents(&args.files).context(
-        crate::lang::say("command-import-from-cannot-read-directory"),
-    )?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let (sheets, counts, found) = match sirekap::read_documents(&files, &shape, threads) {
+    let read = match sirekap::read_tree(&args.files, &shape, threads) {
         Ok(read) => read,
         Err(FormatError::Io { file, error }) => {
             return Err(anyhow::Error::new(error).context(crate::lang::say_with(
@@ -157,7 +154,12 @@ fn plan_sirekap(
         }
         Err(error) => return Ok(Err(error)),
     };
-    problems.extend(found);
+    let sirekap::TreeRead {
+        sheets,
+        counts,
+        skipped,
+        problems,
+    } = read;
     if !problems.is_empty() {
         return Ok(Err(FormatError::rejected(problems)));
     }

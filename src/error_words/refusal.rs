@@ -437,6 +437,9 @@ fn ballots(violation: &HardRuleViolation, lang: Lang) -> String {
                 ("votes", &n(u64::from(*votes))),
             ],
         ),
+        HardRuleViolation::InvalidAbsentOnFullSheet => {
+            lang.message("rule-invalid-absent-on-full-sheet")
+        }
         // A rule the model added after this file: its English text.
         other => other.to_string(),
     }

@@ -42,6 +42,7 @@ mod server_remote;
 mod server_snapshot;
 mod server_tiles;
 mod source_formats;
+mod source_formats_cli;
 mod station_numbers;
 mod stations_view;
 mod tlog;

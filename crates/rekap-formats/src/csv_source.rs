@@ -55,15 +55,15 @@ pub(crate) fn header_names(header: &csv::ByteRecord) -> Vec<String> {
 pub(crate) fn width_problem(
     file: &str,
     line: u64,
-    record: &csv::ByteRecord,
+    fields: usize,
     width: usize,
 ) -> Option<SourceProblem> {
-    (record.len() != width).then(|| {
+    (fields != width).then(|| {
         SourceProblem::new(
             file,
             format!("line {line}"),
             RowReason::FieldCount {
-                fields: record.len() as u64,
+                fields: fields as u64,
                 header: width as u64,
             },
         )

@@ -227,7 +227,7 @@ fn rewrite(
         let line = record
             .position()
             .map_or(0, |position| lines.line_of(position.byte() as usize));
-        if let Some(problem) = width_problem(file, line, &record, names.len()) {
+        if let Some(problem) = width_problem(file, line, record.len(), names.len()) {
             problems.push(problem);
             continue;
         }

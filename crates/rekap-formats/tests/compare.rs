@@ -82,3 +82,21 @@ fn a_pair_one_side_lacks_counts_as_zero_there() {
     assert_eq!(comparison.regions[0].vote_differences, vec![0, 0, -5]);
     assert!(!comparison.summary.all_equal());
 }
+
+/// A region-totals CSV row with fewer (or more) fields than its header is refused with its
+/// line, not compared as zeros; every such row is named, and a well-formed file reads.
+#[test]
+fn a_totals_row_of_another_width_than_the_header_is_refused() {
+    use rekap_formats::compare::sources::region_totals_csv;
+    let header = "code,name,votes_1,votes_2,valid,invalid\n";
+    let good = format!("{header}64,KALTIM,110,148,258,9\n");
+    let regions = region_totals_csv("t.csv", good.as_bytes()).expect("well formed");
+    assert_eq!(regions[0].votes, vec![110, 148]);
+    let short = format!("{header}64,KALTIM\n65,KALTARA,1,2,3,0,7\n");
+    let problems = region_totals_csv("t.csv", short.as_bytes()).expect_err("refused");
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(shown[0].starts_with("t.csv: line 2"), "{shown:?}");
+    assert!(shown[0].contains("2 fields, the header has 6"), "{shown:?}");
+    assert!(shown[1].starts_with("t.csv: line 3"), "{shown:?}");
+}

@@ -279,3 +279,52 @@ fn a_document_is_read_as_it_streams_with_every_field_checked() {
         "{problems:?}"
     );
 }
+
+/// `read_tree` (walking and reading on several threads, in pieces two folders below each
+/// root) gives what one thread walking the tree and reading each document in turn gives:
+/// the same sheets in the same order, the same counts, skipped files and problems, for a
+/// root at the top, roots lower down, named files and malformed documents.
+#[test]
+fn the_tree_read_on_several_threads_is_the_tree_read_in_turn() {
+    let candidates = candidates("sirekap/ppwp.json");
+    let shape = ContestShape {
+        id: "pilpres",
+        pairs: 3,
+        candidates: Some(&candidates),
+    };
+    let cases: [Vec<std::path::PathBuf>; 4] = [
+        vec![fixture("sirekap/tree")],
+        vec![
+            fixture("sirekap/tree/64/6401"),
+            fixture("sirekap/tree/11/1101/110101/1101012001"),
+        ],
+        vec![fixture(
+            "sirekap/tree/64/6401/640101/6401012009/6401012009001.json",
+        )],
+        vec![
+            fixture("sirekap/bad/6401012009001.json"),
+            fixture("sirekap/bad/6401012009002.json"),
+            fixture("sirekap/tree"),
+        ],
+    ];
+    for paths in cases {
+        let (in_turn, counts, skipped) = read_all(&paths, &candidates);
+        for threads in [1, 3] {
+            let read = sirekap::read_tree(&paths, &shape, threads).expect("reads");
+            assert_eq!(read.counts, counts, "{paths:?} on {threads}");
+            assert_eq!(read.skipped, skipped, "{paths:?} on {threads}");
+            match &in_turn {
+                Ok(sheets) => {
+                    assert!(read.problems.is_empty(), "{:?}", read.problems);
+                    assert_eq!(&read.sheets, sheets, "{paths:?} on {threads}");
+                }
+                Err(problems) => assert_eq!(&read.problems, problems, "{paths:?}"),
+            }
+        }
+    }
+    let missing = [fixture("sirekap/no-such-folder/6401012009001.json")];
+    assert!(matches!(
+        sirekap::read_tree(&missing, &shape, 2),
+        Err(FormatError::Io { .. })
+    ));
+}

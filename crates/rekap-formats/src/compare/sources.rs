@@ -17,7 +17,7 @@ use rekap_model::{ContestIdx, Election, Place};
 use serde_json::Value;
 
 use super::RegionFigures;
-use crate::csv_source::Lines;
+use crate::csv_source::{width_problem, Lines};
 use crate::mapped::ColumnMapping;
 use crate::problem::SourceProblem;
 use crate::sirekap::{parse_json, pointer_of, Candidates};
@@ -151,6 +151,7 @@ fn csv_rows(file: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<CsvRow>), Vec<
         .from_reader(bytes);
     let mut rows = Vec::new();
     let mut header = Vec::new();
+    let mut problems = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|error| {
             let line = error
@@ -175,6 +176,8 @@ fn csv_rows(file: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<CsvRow>), Vec<
         let line = record
             .position()
             .map_or(0, |p| lines.line_of(p.byte() as usize));
+        // A row shorter or longer than the header is not read as zeros or cut short.
+        problems.extend(width_problem(file, line, cells.len(), header.len()));
         rows.push((line, cells));
     }
     if header.is_empty() {
@@ -183,6 +186,9 @@ fn csv_rows(file: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<CsvRow>), Vec<
             "line 1",
             SourceReason::EmptyFile,
         )]);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     Ok((header, rows))
 }

@@ -248,7 +248,7 @@ impl<'a> Rows<'a> {
             let line = record
                 .position()
                 .map_or(0, |position| self.lines.line_of(position.byte() as usize));
-            if let Some(problem) = width_problem(self.file, line, &record, self.width) {
+            if let Some(problem) = width_problem(self.file, line, record.len(), self.width) {
                 problems.push(problem);
                 continue;
             }

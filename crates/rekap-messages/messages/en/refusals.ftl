@@ -75,6 +75,7 @@ rule-ballots-unbalanced = rule ballots-received: { $received } received != { $us
 rule-over-capacity = rule capacity: { $registered } registered voters, the station capacity is { $capacity }
 rule-wrong-vote-type-count = rule vote-type-count: the sheet has { $given } counts by vote type, the contest needs { $expected } (pairs x vote types)
 rule-vote-types-not-pair-votes = rule vote-types=pair-votes: pair { $pair }'s counts by vote type add up to { $sum }, its votes are { $votes }
+rule-invalid-absent-on-full-sheet = rule invalid-given: a full sheet must give its invalid votes; only a votes-only sheet may leave them absent
 
 ## Limits
 limit-too-long = { $field } has { $bytes } bytes; the limit is { $limit }

@@ -75,6 +75,7 @@ rule-ballots-unbalanced = aturan surat-diterima: { $received } diterima != { $us
 rule-over-capacity = aturan kapasitas: { $registered } pemilih terdaftar, kapasitas TPS { $capacity }
 rule-wrong-vote-type-count = aturan jumlah-jenis-suara: lembar memuat { $given } hitungan per jenis suara, pemilihan ini memerlukan { $expected } (pasangan x jenis suara)
 rule-vote-types-not-pair-votes = aturan jenis-suara=suara-pasangan: hitungan per jenis suara pasangan { $pair } berjumlah { $sum }, suaranya { $votes }
+rule-invalid-absent-on-full-sheet = aturan tidak-sah-diisi: lembar lengkap wajib mencantumkan suara tidak sah; hanya lembar yang memuat bagian suara saja boleh tidak mencantumkannya
 
 ## Batas
 limit-too-long = { $field } berukuran { $bytes } bita; batasnya { $limit }
