@@ -49,7 +49,26 @@ pub fn localized(mut command: Command, lang: Lang) -> Command {
         return command;
     }
     command.build();
-    localize(command, &[], lang)
+    let mut command = localize(command, &[], lang);
+    localize_usage(&mut command, lang);
+    command
+}
+
+/// clap writes `[OPTIONS]` in the usage line in English: the usage clap renders (with the
+/// value names already in `lang`) is kept with the tag in `lang`'s word, for every command.
+fn localize_usage(command: &mut Command, lang: Lang) {
+    let usage = command.render_usage().to_string();
+    let lines: Vec<&str> = usage
+        .lines()
+        .map(|line| line.trim_start_matches("Usage:").trim())
+        .collect();
+    let options = format!("[{}]", lang.message("help-usage-options"));
+    let text = lines.join("\n       ").replace("[OPTIONS]", &options);
+    let owned = std::mem::take(command).override_usage(text);
+    *command = owned;
+    for subcommand in command.get_subcommands_mut() {
+        localize_usage(subcommand, lang);
+    }
 }
 
 /// Every text of the built command's help, with its id.
@@ -142,6 +161,9 @@ fn localize(mut command: Command, parents: &[&str], lang: Lang) -> Command {
     command = command
         .help_template(lang.message("help-template"))
         .subcommand_help_heading(lang.message("help-heading-commands"));
+    if command.has_subcommands() {
+        command = command.subcommand_value_name(lang.message("help-value-command"));
+    }
     let arguments: Vec<String> = command
         .get_arguments()
         .map(|arg| arg.get_id().as_str().to_owned())
@@ -169,6 +191,7 @@ fn localize_argument(mut arg: Arg, command_key: &str, lang: Lang) -> Arg {
         arg = arg.long_help(long);
     }
     arg = localize_suffixes(arg, lang);
+    arg = localize_value_names(arg, lang);
     if arg.get_help_heading().is_none() {
         let heading = if arg.is_positional() {
             "help-heading-arguments"
@@ -178,6 +201,26 @@ fn localize_argument(mut arg: Arg, command_key: &str, lang: Lang) -> Arg {
         arg = arg.help_heading(lang.message(heading));
     }
     arg
+}
+
+/// A value name (`FILE`, `DIR`, `SEQ`) in `lang` when the catalogue has it
+/// (messages/*/values.ftl, `help-value-file`).
+fn localize_value_names(arg: Arg, lang: Lang) -> Arg {
+    let Some(names) = arg.get_value_names() else {
+        return arg;
+    };
+    let worded: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let id = format!(
+                "help-value-{}",
+                name.as_str().to_lowercase().replace('_', "-")
+            );
+            lang.message_if_any(&id)
+                .unwrap_or_else(|| name.as_str().to_owned())
+        })
+        .collect();
+    arg.value_names(worded)
 }
 
 /// clap's `[default: X]` and `[possible values: a, b]` after a help line are English: in

@@ -315,7 +315,7 @@ mod tests {
             (
                 "rekap keygen",
                 ErrorKind::MissingRequiredArgument,
-                "argumen wajib berikut tidak diberikan:\n  --out <FILE>",
+                "argumen wajib berikut tidak diberikan:\n  --out <BERKAS>",
             ),
             (
                 "rekap status --format xml",
@@ -351,7 +351,15 @@ mod tests {
                 text.ends_with("Untuk keterangan lebih lanjut, coba '--help'.\n"),
                 "{text}"
             );
-            for english in ["Usage:", "unexpected", "required", "invalid value", "tip:"] {
+            for english in [
+                "Usage:",
+                "unexpected",
+                "required",
+                "invalid value",
+                "tip:",
+                "[OPTIONS]",
+                "<FILE>",
+            ] {
                 assert!(!text.contains(english), "{line}: {english} in\n{text}");
             }
         }

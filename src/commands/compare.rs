@@ -78,7 +78,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
         Ok(read) => read,
         Err(problems) => {
             for problem in &problems {
-                eprintln!("{problem}");
+                eprintln!(
+                    "{}",
+                    crate::error_words::source_problem(problem, crate::lang::current())
+                );
             }
             bail!(crate::lang::say_with(
                 "command-compare-problems-nothing-compared",
@@ -139,8 +142,14 @@ fn read_source(
     let candidates = match (&args.candidates, is_portal_aggregate(&args.with)) {
         (Some(path), true) => {
             let name = path.display().to_string();
-            let text = super::import_from::read(path, 64 << 20)
-                .map_err(|error| vec![SourceProblem::new(&name, "", error.to_string())])?;
+            let text = super::import_from::read(path, 64 << 20).map_err(|error| {
+                let reason = crate::error_words::chain(&error, crate::lang::current());
+                vec![SourceProblem::new(
+                    &name,
+                    "",
+                    rekap_formats::SourceReason::Unreadable { reason },
+                )]
+            })?;
             Some((name, text))
         }
         _ => None,

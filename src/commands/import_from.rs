@@ -300,7 +300,12 @@ pub(super) fn report(
     );
     let mut kinds: Vec<_> = by_kind.iter().collect();
     kinds.sort_by(|left, right| right.1.cmp(left.1).then(left.0.cmp(right.0)));
+    let lang = crate::lang::current();
     for (kind, count) in kinds {
+        let (count, kind) = (
+            lang.number(*count),
+            crate::error_words::problem_kind(kind, lang),
+        );
         text += &format!("  {count:>9}  {kind}\n");
     }
     let shown = match problems_file {
@@ -309,7 +314,9 @@ pub(super) fn report(
                 let mut out = csv::Writer::from_path(path)?;
                 out.write_record(SourceProblem::CSV_HEADER)?;
                 for problem in problems {
-                    out.write_record(problem.csv_fields())?;
+                    let mut fields = problem.csv_fields();
+                    fields[5] = crate::error_words::source_reason(&problem.reason, lang);
+                    out.write_record(fields)?;
                 }
                 out.flush()?;
                 Ok(())
@@ -329,7 +336,7 @@ pub(super) fn report(
         None => problems.len(),
     };
     for problem in problems.iter().take(shown) {
-        text += &format!("  {problem}\n");
+        text += &format!("  {}\n", crate::error_words::source_problem(problem, lang));
     }
     let more = total - shown.min(problems.len()) as u64;
     if more > 0 {

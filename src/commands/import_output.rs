@@ -22,7 +22,7 @@ pub fn problem_of_row(file: &str, problem: &RowProblem) -> SourceProblem {
         station: problem.station.clone(),
         field: problem.field.clone(),
         rule: problem.rule.clone(),
-        reason: problem.reason.clone(),
+        reason: rekap_formats::SourceReason::Row(problem.reason.clone()),
     }
 }
 

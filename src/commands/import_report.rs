@@ -40,7 +40,12 @@ pub fn report(rejection: &Rejection<'_>, problems_file: Option<&Path>) -> anyhow
     );
     let mut kinds: Vec<_> = rejection.by_kind.iter().collect();
     kinds.sort_by(|left, right| right.1.cmp(left.1).then(left.0.cmp(right.0)));
+    let lang = crate::lang::current();
     for (kind, count) in kinds {
+        let (count, kind) = (
+            lang.number(*count),
+            crate::error_words::problem_kind(kind, lang),
+        );
         text += &format!("  {count:>9}  {kind}\n");
     }
     let shown = match problems_file {
@@ -58,7 +63,7 @@ pub fn report(rejection: &Rejection<'_>, problems_file: Option<&Path>) -> anyhow
         None => rejection.problems.len(),
     };
     for problem in rejection.problems.iter().take(shown) {
-        text += &format!("  {problem}\n");
+        text += &format!("  {}\n", crate::error_words::row_problem(problem, lang));
     }
     let more = total - shown.min(rejection.problems.len()) as u64;
     if more > 0 {
@@ -93,7 +98,7 @@ fn write_problems(path: &Path, rejection: &Rejection<'_>) -> anyhow::Result<()> 
                 optional(&problem.station),
                 optional(&problem.field),
                 optional(&problem.rule),
-                problem.reason.clone(),
+                crate::error_words::row_reason(&problem.reason, crate::lang::current()),
             ])?;
         }
         if rejection.unlisted > 0 {

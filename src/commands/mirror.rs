@@ -24,7 +24,7 @@ pub struct MirrorArgs {
     #[arg(long, required_unless_present = "status")]
     pub from: Option<String>,
     /// The mirror's own store (created on the first run; any reading command works on it).
-    #[arg(long, default_value = "rekap-mirror")]
+    #[arg(short, long, value_name = "DIR", default_value = "rekap-mirror")]
     pub store: PathBuf,
     /// Print what the mirror verified (JSON: origin, size, checkpoint, lag, alarm) and exit:
     /// 0 without an alarm, 1 with one. Reads the status file only: no lock is taken.
@@ -84,7 +84,8 @@ pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
             }
             Err(MirrorError::Alarm(_)) => return Ok(Outcome::Rejected),
             Err(MirrorError::Unreachable(error)) if args.once => {
-                return Err(anyhow::Error::new(std::io::Error::other(error.to_string())));
+                let reason = crate::error_words::fetch_error(&error, crate::lang::current());
+                return Err(anyhow::Error::new(std::io::Error::other(reason)));
             }
             Err(MirrorError::Unreachable(_)) => {}
             Err(other) => return Err(other.into()),

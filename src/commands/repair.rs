@@ -11,7 +11,7 @@ use crate::output::print;
 #[derive(Args)]
 pub struct RepairArgs {
     /// The damaged store directory: only read, never changed.
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     pub store: PathBuf,
     /// The new store to write (must not exist, or be an empty directory).
     #[arg(long, value_name = "DIR")]

@@ -96,7 +96,34 @@ pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     if lists_stations(&args, &view)? {
         return answer_stations(&args, &ledger);
     }
-    answer(&args, &view)
+    let head = answered_at(&ledger, args.at)?;
+    answer(&args, &view, head)
+}
+
+/// The record the totals are of: the head, or record `at` (its hash is the next record's
+/// `prev_hash`).
+fn answered_at(ledger: &Ledger<DefaultStorage>, at: Option<u64>) -> anyhow::Result<AnsweredAt> {
+    let head = ledger.head();
+    match at {
+        Some(at) if at < head.count => {
+            let next = ledger.log().read(at + 1)?;
+            Ok(AnsweredAt {
+                count: at,
+                hash: next.map_or(head.last_hash, |record| record.prev_hash),
+            })
+        }
+        _ => Ok(AnsweredAt {
+            count: head.count,
+            hash: head.last_hash,
+        }),
+    }
+}
+
+/// The record an answer is of (`head` in the JSON).
+#[derive(Clone, Copy)]
+struct AnsweredAt {
+    count: u64,
+    hash: [u8; 32],
 }
 
 /// Whether `--level` names the station level, or `--region` a region that holds stations
@@ -184,7 +211,11 @@ pub fn warn_view_not_saved(error: &dyn std::fmt::Display) {
 /// The answer from a saved view, said on stderr; `None` if the view turns out damaged or
 /// its lines do not hold together with their digests (then it is recomputed).
 fn answer_from_saved(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Option<Outcome>> {
-    match answer(args, view) {
+    let head = AnsweredAt {
+        count: view.head_count(),
+        hash: view.head_hash(),
+    };
+    match answer(args, view, head) {
         Ok(outcome) if crate::progress::quiet() => Ok(Some(outcome)),
         Ok(outcome) => {
             eprintln!(
@@ -212,7 +243,7 @@ fn answer_from_saved(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Opt
     }
 }
 
-fn answer(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Outcome> {
+fn answer(args: &TotalsArgs, view: &TotalsView, head: AnsweredAt) -> anyhow::Result<Outcome> {
     let selection = match view.select(
         args.contest.as_deref(),
         args.level.as_deref(),
@@ -225,7 +256,7 @@ fn answer(args: &TotalsArgs, view: &TotalsView) -> anyhow::Result<Outcome> {
     let reports = view.reports(&selection)?;
     let lang = crate::lang::resolve(args.lang);
     let text = match args.format {
-        Format::Json => json_text(view, &selection, &reports)? + "\n",
+        Format::Json => json_text(view, &selection, &reports, head)? + "\n",
         Format::Csv => csv_text(view, &selection, &reports),
         Format::Table => table_text(view, &selection, &reports, lang),
     };
@@ -252,8 +283,14 @@ fn json_text(
     view: &TotalsView,
     selection: &Selection,
     reports: &[RegionReport],
+    head: AnsweredAt,
 ) -> anyhow::Result<String> {
-    let value = rekap_server::reads::totals_json(view, selection, reports);
+    let mut value = rekap_server::reads::totals_json(view, selection, reports);
+    // The record the answer is of, as `GET /v1/totals` gives it (its `head`).
+    value["head"] = serde_json::json!({
+        "count": head.count,
+        "hash": hex::encode(head.hash),
+    });
     Ok(serde_json::to_string(&value)?)
 }
 

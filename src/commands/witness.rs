@@ -176,7 +176,7 @@ impl QuorumArgs {
         }
         Ok(check_quorum(note, &witnesses, quorum)
             .map(Some)
-            .map_err(|error| error.to_string()))
+            .map_err(|error| crate::error_words::quorum_error(&error, crate::lang::current())))
     }
 }
 

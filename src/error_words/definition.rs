@@ -1,9 +1,9 @@
 //! A definition that is not valid (the election file, its regions CSV, a genesis), worded
 //! from the catalogue (messages/*/definition.ftl) with the error's line, field and reason.
-//! The reasons the model gives as text (a CSV cell's problem, a station list's) stay as
-//! given.
+//! The reasons inside (a CSV line's problem, a station list's) are data too, worded here;
+//! only the csv and serde_json crates' own reasons stay as they give them.
 
-use rekap_model::DefinitionError;
+use rekap_model::{CsvProblem, DefinitionError, NumbersProblem, StationRowProblem};
 
 use crate::lang::Lang;
 
@@ -149,7 +149,7 @@ pub fn definition_error(error: &DefinitionError, lang: Lang) -> String {
         ),
         E::BadOfficer { key, reason } => lang.message_with(
             "definition-bad-officer",
-            &[("key", key), ("reason", reason)],
+            &[("key", key), ("reason", &super::refusal(reason, lang))],
         ),
         other => regions_error(other, lang),
     }
@@ -212,7 +212,10 @@ fn regions_error(error: &DefinitionError, lang: Lang) -> String {
         ),
         E::BadStationNumbers { code, problem } => lang.message_with(
             "definition-bad-station-numbers",
-            &[("code", &quoted(code)), ("problem", problem)],
+            &[
+                ("code", &quoted(code)),
+                ("problem", &numbers_problem(problem, lang)),
+            ],
         ),
         E::BadStationCode { code } => code_only("definition-bad-station-code", code),
         E::StationParentLevel { code, parent } => lang.message_with(
@@ -226,9 +229,11 @@ fn regions_error(error: &DefinitionError, lang: Lang) -> String {
             "definition-station-spelled-twice",
             &[("code", &quoted(code)), ("other", &quoted(other))],
         ),
-        E::Csv { line, problem } => {
-            lang.message_with("definition-csv", &[("line", line), ("problem", problem)])
-        }
+        E::Csv { line, problem } => lang.message_with(
+            "definition-csv",
+            &[("line", line), ("problem", &csv_problem(problem, lang))],
+        ),
+        E::BadStationRow { problem } => station_row_problem(problem, lang),
         E::Json(problem) => lang.message_with("definition-json", &[("problem", problem)]),
         E::RegionsGivenTwice => lang.message("definition-regions-given-twice"),
         E::NoRegions => lang.message("definition-no-regions"),
@@ -236,9 +241,94 @@ fn regions_error(error: &DefinitionError, lang: Lang) -> String {
             lang.message_with("definition-regions-csv-missing", &[("name", &quoted(name))])
         }
         E::Read(problem) => lang.message_with("definition-read", &[("problem", problem)]),
-        // A station row's problem is the model's own sentence; any later variant is its
-        // English Display until it is worded here.
+        // Any later variant is its English Display until it is worded here.
+        #[allow(unreachable_patterns)]
         other => other.to_string(),
+    }
+}
+
+/// A regions CSV line's problem.
+fn csv_problem(problem: &CsvProblem, lang: Lang) -> String {
+    match problem {
+        CsvProblem::RecordTooLong { limit } => lang.message_with(
+            "definition-csv-record-too-long",
+            &[("limit", &lang.number(*limit))],
+        ),
+        CsvProblem::Header { header } => {
+            lang.message_with("definition-csv-header", &[("header", &quoted(header))])
+        }
+        CsvProblem::FieldCount { fields, header } => lang.message_with(
+            "definition-csv-field-count",
+            &[("fields", fields), ("header", header)],
+        ),
+        CsvProblem::Level(error) => lang.message_with(
+            "definition-csv-level",
+            &[("problem", &definition_error(error, lang))],
+        ),
+        CsvProblem::Stations(problem) => lang.message_with(
+            "definition-csv-stations",
+            &[("problem", &numbers_problem(problem, lang))],
+        ),
+        CsvProblem::Row(problem) => station_row_problem(problem, lang),
+        CsvProblem::NotUtf8 { column } => {
+            lang.message_with("definition-csv-not-utf8", &[("column", &quoted(column))])
+        }
+        CsvProblem::Syntax(reason) => reason.clone(),
+    }
+}
+
+/// A row of the station level that is not a listed station.
+fn station_row_problem(problem: &StationRowProblem, lang: Lang) -> String {
+    match problem {
+        StationRowProblem::HasCount { code } => {
+            lang.message_with("definition-station-has-count", &[("code", &quoted(code))])
+        }
+        StationRowProblem::NoParent { code } => {
+            lang.message_with("definition-station-no-parent", &[("code", &quoted(code))])
+        }
+        StationRowProblem::RegionsOnly { code } => lang.message_with(
+            "definition-station-regions-only",
+            &[("code", &quoted(code))],
+        ),
+    }
+}
+
+/// A region's station numbers that are not valid.
+fn numbers_problem(problem: &NumbersProblem, lang: Lang) -> String {
+    use NumbersProblem as N;
+    match problem {
+        N::TooManyRanges { ranges, limit } => lang.message_with(
+            "numbers-too-many-ranges",
+            &[("ranges", &lang.number(*ranges)), ("limit", limit)],
+        ),
+        N::NoGap { range, before } => {
+            lang.message_with("numbers-no-gap", &[("range", range), ("before", before)])
+        }
+        N::TooManyStations { count, limit } => lang.message_with(
+            "numbers-too-many-stations",
+            &[("count", &lang.number(u64::from(*count))), ("limit", limit)],
+        ),
+        N::EmptyItem => lang.message("numbers-empty-item"),
+        N::NotARange { item } => {
+            lang.message_with("numbers-not-a-range", &[("item", &quoted(item))])
+        }
+        N::Overlaps { item, before } => {
+            lang.message_with("numbers-overlaps", &[("item", item), ("before", before)])
+        }
+        N::NotANumber { text } => {
+            lang.message_with("numbers-not-a-number", &[("text", &quoted(text))])
+        }
+        N::Zero => lang.message("numbers-zero"),
+        N::OverLimit { number, limit } => lang.message_with(
+            "numbers-over-limit",
+            &[
+                ("number", &lang.number(u64::from(*number))),
+                ("limit", limit),
+            ],
+        ),
+        N::Descends { first, last } => {
+            lang.message_with("numbers-descends", &[("first", first), ("last", last)])
+        }
     }
 }
 
@@ -259,7 +349,7 @@ mod tests {
         assert_eq!(definition_error(&error, Lang::En), error.to_string());
         let error = DefinitionError::Csv {
             line: 7,
-            problem: "field \"level\": not a number".to_owned(),
+            problem: CsvProblem::Stations(NumbersProblem::Zero),
         };
         assert!(definition_error(&error, Lang::Id).starts_with("CSV wilayah baris 7: "));
         assert_eq!(

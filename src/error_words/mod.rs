@@ -17,13 +17,17 @@ mod audit;
 mod chain;
 mod definition;
 mod flag;
+mod import;
 mod refusal;
+mod witness;
 
 pub use audit::audit_failure;
 pub use chain::chain_reason;
 pub use definition::definition_error;
 pub use flag::flag;
+pub use import::{problem_kind, row_problem, row_reason, source_problem, source_reason};
 pub use refusal::{payload_refusal, refusal};
+pub use witness::{fetch_error, quorum_error};
 
 /// The whole chain as anyhow's `{:#}` prints it (`context: cause: cause`), each typed cause
 /// in `lang`.
@@ -55,8 +59,29 @@ pub fn cause_text(cause: &(dyn Error + 'static), lang: Lang) -> String {
     if let Some(refused) = cause.downcast_ref::<Refusal>() {
         return refusal(refused, lang);
     }
+    if let Some(mirror) = cause.downcast_ref::<rekap_mirror::MirrorError>() {
+        return witness::mirror_error(mirror, lang);
+    }
+    if let Some(fetch) = cause.downcast_ref::<rekap_mirror::FetchError>() {
+        return witness::fetch_error(fetch, lang);
+    }
+    if let Some(quorum) = cause.downcast_ref::<rekap_witness::cosignature::QuorumError>() {
+        return witness::quorum_error(quorum, lang);
+    }
+    if let Some(error) = cause.downcast_ref::<rekap_witness::witness::WitnessError>() {
+        return witness::witness_error(error, lang);
+    }
+    if let Some(error) = cause.downcast_ref::<rekap_witness::evidence::EvidenceError>() {
+        return witness::evidence_error(error, lang);
+    }
     if let Some(import) = cause.downcast_ref::<ImportError>() {
         return import_error(import, lang);
+    }
+    if let Some(mapping) = cause.downcast_ref::<rekap_formats::mapped::MappingError>() {
+        return import::mapping_error(mapping, lang);
+    }
+    if let Some(format) = cause.downcast_ref::<rekap_formats::FormatError>() {
+        return format_error(format, lang);
     }
     if let Some(definition) = cause.downcast_ref::<DefinitionError>() {
         return definition_error(definition, lang);
@@ -205,6 +230,22 @@ pub fn decode_error(error: &DecodeError, lang: Lang) -> String {
         ),
         #[allow(unreachable_patterns)]
         other => other.to_string(),
+    }
+}
+
+fn format_error(error: &rekap_formats::FormatError, lang: Lang) -> String {
+    use rekap_formats::FormatError as F;
+    match error {
+        F::Rejected {
+            problems, unlisted, ..
+        } => lang.message_with(
+            "import-rejected",
+            &[("problems", &lang.number(problems.len() as u64 + unlisted))],
+        ),
+        F::Import(import) => import_error(import, lang),
+        F::Io { file, error } => {
+            lang.message_with("source-read-failed", &[("file", file), ("reason", error)])
+        }
     }
 }
 

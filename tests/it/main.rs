@@ -18,6 +18,7 @@ mod history_view;
 mod import;
 mod import_problems;
 mod indonesian;
+mod indonesian_reasons;
 mod init;
 mod key_forms;
 mod keys;

@@ -238,6 +238,24 @@ fn a_checkpoint_is_published_only_once_a_quorum_of_witnesses_cosigned_it() {
         "{}",
         stdout(&short_tiles)
     );
+    // The same in Indonesian (the witness library's QuorumError worded by the catalogue).
+    let short_id = sandbox.run(&[
+        "--lang",
+        "id",
+        "verify",
+        "--tiles",
+        &tiles,
+        "--witness",
+        stranger.trim(),
+        "--quorum",
+        "1",
+    ]);
+    assert_eq!(code(&short_id), 1, "{}", stdout(&short_id));
+    assert!(
+        stdout(&short_id).contains("kosignatur sah dari 0 saksi yang diberikan"),
+        "{}",
+        stdout(&short_id)
+    );
     server.stop();
 
     // Quorum not met: witness 2 is down; the new checkpoint (size 4) is signed and kept but

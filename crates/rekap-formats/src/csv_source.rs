@@ -2,6 +2,7 @@
 //! and the refusal of a row whose width is not the header's.
 
 use crate::problem::SourceProblem;
+use rekap_import::RowReason;
 
 /// Where the lines of a file start, so that a record's byte offset gives the line an editor
 /// shows (`\n`, `\r\n` and a lone `\r` each end one; the CSV parser's own count is wrong
@@ -61,7 +62,10 @@ pub(crate) fn width_problem(
         SourceProblem::new(
             file,
             format!("line {line}"),
-            format!("the row has {fields} fields, the header has {width}"),
+            RowReason::FieldCount {
+                fields: fields as u64,
+                header: width as u64,
+            },
         )
     })
 }

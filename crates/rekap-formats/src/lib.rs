@@ -22,8 +22,10 @@ pub mod mapped;
 pub mod nist;
 pub mod openelections;
 pub mod problem;
+pub mod reason;
 pub mod sirekap;
 pub mod sourced;
 
 pub use problem::{FormatError, SourceProblem};
+pub use reason::{Expected, JsonType, SourceReason};
 pub use sourced::{plan_sourced, SourceDocument, SourcedPlan, SourcedSheet};

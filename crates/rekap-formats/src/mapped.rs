@@ -9,6 +9,7 @@
 //! CSV. The source's other columns are ignored. The rows are then checked exactly as a
 //! sheets CSV's (rekap-import), and each problem names the source's line and column.
 
+use crate::reason::SourceReason;
 use std::collections::BTreeMap;
 
 use rekap_import::{plan_import, ImportError, ImportLimits, COLUMNS, OPTIONAL_COLUMNS};
@@ -140,7 +141,7 @@ pub fn plan_mapped(
                         station: problem.station,
                         field,
                         rule: problem.rule,
-                        reason: problem.reason,
+                        reason: SourceReason::Row(problem.reason),
                     }
                 })
                 .collect(),
@@ -164,18 +165,20 @@ fn rewrite(
         .flexible(true)
         .from_reader(bytes);
     let mut records = reader.byte_records();
-    let problem = |at: String, reason: String| {
+    let problem = |at: String, reason: SourceReason| {
         FormatError::rejected(vec![SourceProblem::new(file, at, reason)])
     };
     let header = match records.next() {
         Some(Ok(header)) => header,
-        Some(Err(error)) => return Err(problem("line 1".into(), format!("not CSV: {error}"))),
-        None => {
+        Some(Err(error)) => {
             return Err(problem(
                 "line 1".into(),
-                "the file is empty; a header row is required".into(),
+                SourceReason::NotCsv {
+                    error: error.to_string(),
+                },
             ))
         }
+        None => return Err(problem("line 1".into(), SourceReason::EmptyFile)),
     };
     let names = header_names(&header);
     let mut positions: BTreeMap<&str, usize> = BTreeMap::new();
@@ -190,7 +193,10 @@ fn rewrite(
                 ..SourceProblem::new(
                     file,
                     "line 1",
-                    format!("no column {source:?} (mapped to {name})"),
+                    SourceReason::NoMappedColumn {
+                        source_column: source.clone(),
+                        name: name.clone(),
+                    },
                 )
             }),
         }
@@ -211,7 +217,12 @@ fn rewrite(
             let line = error
                 .position()
                 .map_or(0, |p| lines.line_of(p.byte() as usize));
-            problem(format!("line {line}"), format!("not CSV: {error}"))
+            problem(
+                format!("line {line}"),
+                SourceReason::NotCsv {
+                    error: error.to_string(),
+                },
+            )
         })?;
         let line = record
             .position()

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::reason::SourceReason;
+
 /// One problem: the file (as given), where inside it (a JSON pointer such as
 /// `/chart/100025`, empty for the whole document, or `line N` of a CSV), the station the
 /// place is about (if known), the source's own name of the field (a CSV column), the rule
@@ -14,7 +16,7 @@ pub struct SourceProblem {
     pub station: Option<String>,
     pub field: Option<String>,
     pub rule: Option<String>,
-    pub reason: String,
+    pub reason: SourceReason,
 }
 
 impl SourceProblem {
@@ -31,12 +33,16 @@ impl SourceProblem {
             optional(&self.station),
             optional(&self.field),
             optional(&self.rule),
-            self.reason.clone(),
+            self.reason.to_string(),
         ]
     }
 
     /// A problem with no station, field or rule.
-    pub fn new(file: &str, at: impl Into<String>, reason: impl Into<String>) -> SourceProblem {
+    pub fn new(
+        file: &str,
+        at: impl Into<String>,
+        reason: impl Into<SourceReason>,
+    ) -> SourceProblem {
         SourceProblem {
             file: file.to_owned(),
             at: at.into(),

@@ -14,6 +14,7 @@
 //!
 //! Every field is optional; a field of the wrong type is refused with its JSON pointer.
 
+use crate::reason::{Expected, SourceReason};
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -49,12 +50,12 @@ impl Candidates {
         let mut problems = Vec::new();
         let mut candidates = Candidates::default();
         let Some(top) = value.as_object() else {
-            return Err(vec![SourceProblem::new(file, "", "expected an object")]);
+            return Err(vec![SourceProblem::new(file, "", Expected::Object)]);
         };
         for (key, entry) in top {
             let pointer = pointer_of("", key);
             let Some(entry) = entry.as_object() else {
-                problems.push(SourceProblem::new(file, pointer, "expected an object"));
+                problems.push(SourceProblem::new(file, pointer, Expected::Object));
                 continue;
             };
             if entry.contains_key("nomor_urut") {
@@ -74,7 +75,7 @@ impl Candidates {
                             province.insert(id.clone(), number);
                         }
                     }
-                    None => problems.push(SourceProblem::new(file, pointer, "expected an object")),
+                    None => problems.push(SourceProblem::new(file, pointer, Expected::Object)),
                 }
             }
         }
@@ -108,7 +109,7 @@ fn ballot_number(
             problems.push(SourceProblem::new(
                 file,
                 at,
-                "a ballot number (1 or more) is required",
+                SourceReason::BallotNumberRequired,
             ));
             None
         }
@@ -179,7 +180,7 @@ const ADMINISTRATION_COUNTS: [&str; 20] = [
 ];
 
 /// A count of the candidates file (see [`Scalar::count`]).
-fn count(value: &Value) -> Result<Option<u32>, String> {
+fn count(value: &Value) -> Result<Option<u32>, SourceReason> {
     let scalar = match value {
         Value::Null => Scalar::Null,
         Value::Bool(value) => Scalar::Bool(*value),
@@ -208,11 +209,10 @@ fn syntax_problem(file: &str, error: &serde_json::Error) -> Vec<SourceProblem> {
     vec![SourceProblem::new(
         file,
         "",
-        format!(
-            "not JSON: {} (line {}, column {})",
-            error,
-            error.line(),
-            error.column()
-        ),
+        SourceReason::NotJson {
+            error: error.to_string(),
+            line: error.line() as u64,
+            column: error.column() as u64,
+        },
     )]
 }

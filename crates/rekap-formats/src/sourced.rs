@@ -4,6 +4,7 @@
 //! each problem back to the source's file and field. So every rule the sheets importer
 //! applies applies here, with no second copy of it.
 
+use crate::reason::SourceReason;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -126,7 +127,7 @@ fn located(sheets: &[SourcedSheet], problem: &RowProblem) -> SourceProblem {
             station: problem.station.clone(),
             field: problem.field.clone(),
             rule: problem.rule.clone(),
-            reason: problem.reason.clone(),
+            reason: SourceReason::Row(problem.reason.clone()),
         };
     };
     let field = problem
@@ -144,6 +145,6 @@ fn located(sheets: &[SourcedSheet], problem: &RowProblem) -> SourceProblem {
         station: Some(sourced.station.clone()),
         field,
         rule: problem.rule.clone(),
-        reason: problem.reason.clone(),
+        reason: SourceReason::Row(problem.reason.clone()),
     }
 }

@@ -18,6 +18,7 @@
 //! A file may mix contests: it then has as many `votes_N` columns as the largest contest has
 //! pairs, and a row of a contest with fewer pairs leaves the extra cells empty.
 
+use crate::reason::RowReason;
 use csv::ByteRecord;
 use rekap_model::limits::MAX_PAIRS;
 
@@ -215,7 +216,7 @@ impl Columns {
             } else if let Some((number, key)) = typed_votes(name) {
                 if columns.typed_position(number, key).is_some() {
                     problems.push(1, Some(&String::from_utf8_lossy(name)), || {
-                        format!("column {:?} appears twice in the header", shown(name))
+                        RowReason::DuplicateColumn { name: shown(name) }
                     });
                 } else {
                     columns.typed.push((number, key.into(), position));
@@ -223,18 +224,17 @@ impl Columns {
                 continue;
             } else {
                 problems.push(1, Some(&String::from_utf8_lossy(name)), || {
-                    format!(
-                        "unknown column {:?} (column {}); see docs/OPERATOR.md for the column names",
-                        shown(name),
-                        position + 1
-                    )
+                    RowReason::UnknownColumn {
+                        name: shown(name),
+                        position: position as u64 + 1,
+                    }
                 });
                 continue;
             };
             if let Some(slot) = slot {
                 if slot.is_some() {
                     problems.push(1, Some(&String::from_utf8_lossy(name)), || {
-                        format!("column {:?} appears twice in the header", shown(name))
+                        RowReason::DuplicateColumn { name: shown(name) }
                     });
                 } else {
                     *slot = Some(position);
@@ -250,8 +250,8 @@ impl Columns {
             let needed = column.required() && (has_administration || !column.administrative());
             if needed && columns.fixed.get(index).copied().flatten().is_none() {
                 columns.complete = false;
-                problems.push(1, Some(column.name()), || {
-                    format!("missing column {:?}", column.name())
+                problems.push(1, Some(column.name()), || RowReason::MissingColumn {
+                    name: column.name().to_owned(),
                 });
             }
         }

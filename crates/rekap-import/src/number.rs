@@ -2,6 +2,7 @@
 //! spaces ignored, at most `u32::MAX`.
 
 use crate::columns::shown;
+use crate::reason::RowReason;
 
 /// Why a cell is not a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,16 +14,14 @@ pub(crate) enum NumberError {
 
 impl NumberError {
     /// The reason shown for this cell.
-    pub(crate) fn reason(self, cell: &[u8]) -> String {
+    pub(crate) fn reason(self, cell: &[u8]) -> RowReason {
         match self {
-            NumberError::Empty => "empty; a number is required".to_string(),
-            NumberError::NotANumber => format!(
-                "{:?} is not a whole number (digits only, no separators)",
-                shown(cell)
-            ),
-            NumberError::TooLarge => {
-                format!("{:?} is too large (at most {})", shown(cell), u32::MAX)
-            }
+            NumberError::Empty => RowReason::EmptyNumber,
+            NumberError::NotANumber => RowReason::NotANumber { cell: shown(cell) },
+            NumberError::TooLarge => RowReason::NumberTooLarge {
+                cell: shown(cell),
+                limit: u32::MAX,
+            },
         }
     }
 }

@@ -17,6 +17,7 @@
 //! imported: skipped and counted.
 //! So re-running an import that stopped half-way plans only what is missing.
 
+use crate::reason::RowReason;
 use std::io::Read;
 
 use csv::ByteRecord;
@@ -60,9 +61,7 @@ pub fn plan_import(
     let mut record = ByteRecord::new();
     let mut problems = Problems::new(limits.max_listed_problems);
     if !next_record(&mut csv, &mut record)? {
-        problems.push(1, None, || {
-            "the file is empty; a header row with the column names is required".to_string()
-        });
+        problems.push(1, None, || RowReason::EmptyFile);
         return Err(rejected(problems));
     }
     let columns = Columns::from_header(&record, &mut problems);
@@ -116,12 +115,9 @@ fn next_record<R: Read>(
 impl Planner<'_> {
     fn row(&mut self, columns: &Columns, record: &ByteRecord, line: u64, problems: &mut Problems) {
         if record.len() != columns.width {
-            problems.push(line, None, || {
-                format!(
-                    "the row has {} fields, the header has {}",
-                    record.len(),
-                    columns.width
-                )
+            problems.push(line, None, || RowReason::FieldCount {
+                fields: record.len() as u64,
+                header: columns.width as u64,
             });
             return;
         }
@@ -163,16 +159,14 @@ impl Planner<'_> {
         cells.columns.position(column)?;
         let bytes = cells.text(column);
         if bytes.is_empty() {
-            problems.push(cells.line, Some(column.name()), || {
-                "empty; a value is required".to_string()
-            });
+            problems.push(cells.line, Some(column.name()), || RowReason::EmptyValue);
             return None;
         }
         match std::str::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
-                problems.push(cells.line, Some(column.name()), || {
-                    format!("{:?} is not UTF-8 text", shown(bytes))
+                problems.push(cells.line, Some(column.name()), || RowReason::NotUtf8 {
+                    cell: shown(bytes),
                 });
                 None
             }

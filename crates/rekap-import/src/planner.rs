@@ -3,6 +3,7 @@
 //! the station and contest known, not a repeat, the hard rules, what the state has, and the
 //! model's decision.
 
+use crate::reason::RowReason;
 use rekap_model::{
     Act, ApprovalCheck, ApprovalCheckFailure, Contest, ContestIdx, EntryKind, Envelope, Event,
     HardRuleViolation, PackedSheet, Refusal, RegionIdx, Role, RoleKind, State, StationId,
@@ -111,11 +112,8 @@ impl<'a> Planner<'a> {
     ) -> Option<StationId> {
         let found = self.state.election().find_station(code);
         if found.is_none() {
-            problems.push(line, Some("station"), || {
-                format!(
-                    "{:?} is not a polling station of this election",
-                    shown(code.as_bytes())
-                )
+            problems.push(line, Some("station"), || RowReason::UnknownStation {
+                code: shown(code.as_bytes()),
             });
         }
         found
@@ -131,11 +129,8 @@ impl<'a> Planner<'a> {
         let election = self.state.election();
         let found = election.contest_by_id(id);
         if found.is_none() {
-            problems.push(line, Some("contest"), || {
-                format!(
-                    "{:?} is not a contest of this election",
-                    shown(id.as_bytes())
-                )
+            problems.push(line, Some("contest"), || RowReason::UnknownContest {
+                id: shown(id.as_bytes()),
             });
         }
         found.and_then(|index| Some((index, election.contest(index)?)))
@@ -159,11 +154,10 @@ impl<'a> Planner<'a> {
             return false;
         };
         if let Some(first) = self.seen.first_line(election, station, contest_index, line) {
-            problems.push(line, Some("station"), || {
-                format!(
-                    "{code} already has a row for contest {} on line {first}",
-                    contest.id
-                )
+            problems.push(line, Some("station"), || RowReason::SecondRow {
+                code: code.to_string(),
+                contest: contest.id.clone(),
+                first,
             });
         }
         let Some(sheet) = sheet else {
@@ -177,7 +171,7 @@ impl<'a> Planner<'a> {
         for violation in violations {
             let field = rule_field(&violation);
             let rule = Some(violation.rule());
-            problems.push_rule(line, field, rule, || violation.to_string());
+            problems.push_rule(line, field, rule, || RowReason::HardRule(violation));
         }
         match self.existing(station, contest_index, &sheet) {
             Existing::Same => {
@@ -185,11 +179,10 @@ impl<'a> Planner<'a> {
                 return false;
             }
             Existing::Different { since_seq } => {
-                problems.push(line, None, || {
-                    format!(
-                        "{code} already has a different sheet for {} (record {since_seq}); use `rekap correct`",
-                        contest.id
-                    )
+                problems.push(line, None, || RowReason::DifferentSheet {
+                    code: code.to_string(),
+                    contest: contest.id.clone(),
+                    since_seq,
                 });
                 return false;
             }
@@ -214,7 +207,7 @@ impl<'a> Planner<'a> {
             Err(refusal) => {
                 let field = refusal_field(&refusal);
                 let rule = Some(refusal.rule());
-                problems.push_rule(line, field, rule, || refusal.to_string());
+                problems.push_rule(line, field, rule, || RowReason::Refused(refusal));
             }
         }
         false

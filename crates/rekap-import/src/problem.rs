@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::reason::RowReason;
+
 /// A problem with the file: its line (as an editor shows it, the header being line 1), the
 /// station the row names (as written, if any), the column it is about (if one), the rule of
 /// docs/RULES.md it breaks (if it is one of the model's), and why (with the numbers).
@@ -11,17 +13,22 @@ pub struct RowProblem {
     pub station: Option<String>,
     pub field: Option<String>,
     pub rule: Option<String>,
-    pub reason: String,
+    pub reason: RowReason,
 }
 
 impl RowProblem {
     /// What the summary counts it under: its rule, else the column, else the row's shape.
     pub fn kind(&self) -> String {
-        match (&self.rule, &self.field) {
-            (Some(rule), _) => rule.clone(),
-            (None, Some(field)) => format!("column {field}"),
-            (None, None) => "row".to_owned(),
-        }
+        kind(self.rule.as_deref(), self.field.as_deref())
+    }
+}
+
+/// A problem's kind from its rule and column (see [`RowProblem::kind`]).
+fn kind(rule: Option<&str>, field: Option<&str>) -> String {
+    match (rule, field) {
+        (Some(rule), _) => rule.to_owned(),
+        (None, Some(field)) => format!("column {field}"),
+        (None, None) => "row".to_owned(),
     }
 }
 
@@ -65,7 +72,12 @@ impl Problems {
     }
 
     /// Records a problem; `reason` is only formatted if the problem is listed.
-    pub(crate) fn push(&mut self, line: u64, field: Option<&str>, reason: impl FnOnce() -> String) {
+    pub(crate) fn push(
+        &mut self,
+        line: u64,
+        field: Option<&str>,
+        reason: impl FnOnce() -> RowReason,
+    ) {
         self.push_rule(line, field, None, reason);
     }
 
@@ -75,20 +87,20 @@ impl Problems {
         line: u64,
         field: Option<&str>,
         rule: Option<rekap_model::Rule>,
-        reason: impl FnOnce() -> String,
+        reason: impl FnOnce() -> RowReason,
     ) {
-        let problem = RowProblem {
-            line,
-            station: self.station.clone(),
-            field: field.map(str::to_string),
-            rule: rule.map(|rule| rule.to_string()),
-            reason: String::new(),
-        };
-        *self.by_kind.entry(problem.kind()).or_insert(0) += 1;
+        let rule = rule.map(|rule| rule.to_string());
+        *self
+            .by_kind
+            .entry(kind(rule.as_deref(), field))
+            .or_insert(0) += 1;
         if self.listed.len() < self.cap {
             self.listed.push(RowProblem {
+                line,
+                station: self.station.clone(),
+                field: field.map(str::to_string),
+                rule,
                 reason: reason(),
-                ..problem
             });
         } else {
             self.unlisted += 1;

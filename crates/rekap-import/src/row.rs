@@ -1,5 +1,6 @@
 //! The numbers of one data row, read into a [`TallySheet`] with every problem reported.
 
+use crate::reason::RowReason;
 use csv::ByteRecord;
 use rekap_model::limits::MAX_PAIRS;
 use rekap_model::{Ballots, TallySheet, Turnout, VotedLists, VoterLists};
@@ -96,10 +97,8 @@ impl Reader<'_, '_> {
             if !known && !trimmed(cell).is_empty() {
                 self.complete = false;
                 let name = format!("votes_{number}_{}", String::from_utf8_lossy(key));
-                self.problems.push(self.cells.line, Some(&name), || {
-                    "the row's contest has no such pair and vote type; leave this cell empty"
-                        .to_string()
-                });
+                self.problems
+                    .push(self.cells.line, Some(&name), || RowReason::NoSuchVoteType);
             }
         }
         let Some(contest) = contest.filter(|c| !c.vote_types.is_empty()) else {
@@ -115,10 +114,10 @@ impl Reader<'_, '_> {
                     None => {
                         self.complete = false;
                         self.problems.push(self.cells.line, Some(&name), || {
-                            format!(
-                                "missing column {name}: contest {} counts votes by type",
-                                contest.id
-                            )
+                            RowReason::MissingVoteTypeColumn {
+                                column: name.clone(),
+                                contest: contest.id.to_owned(),
+                            }
                         });
                         0
                     }
@@ -170,12 +169,11 @@ impl Reader<'_, '_> {
                     self.complete = false;
                     self.problems
                         .push(self.cells.line, Some(votes_field(number)), || {
-                            format!(
-                                "missing column {}: contest {} has {} candidate pairs",
-                                votes_field(number),
-                                contest.id,
-                                contest.pairs
-                            )
+                            RowReason::MissingVotesColumn {
+                                column: votes_field(number).to_owned(),
+                                contest: contest.id.to_owned(),
+                                pairs: contest.pairs as u64,
+                            }
                         });
                 }
             }
@@ -187,10 +185,10 @@ impl Reader<'_, '_> {
                     self.complete = false;
                     self.problems
                         .push(self.cells.line, Some(votes_field(number)), || {
-                            format!(
-                                "contest {} has only {} candidate pairs; leave this cell empty",
-                                contest.id, contest.pairs
-                            )
+                            RowReason::ExtraVotesCell {
+                                contest: contest.id.to_owned(),
+                                pairs: contest.pairs as u64,
+                            }
                         });
                 }
             }

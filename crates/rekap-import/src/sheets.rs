@@ -3,6 +3,7 @@
 //! not a repeat, the hard rules, what the state has, the model's decision), with no CSV in
 //! between.
 
+use crate::reason::RowReason;
 use rekap_model::{State, TallySheet};
 
 use crate::error::ImportError;
@@ -53,9 +54,7 @@ pub fn plan_sheets<'a>(
         let line = index as u64 + 1;
         problems.start_row(Some(row.station.as_bytes()));
         if row.station.is_empty() {
-            problems.push(line, Some("station"), || {
-                "empty; a value is required".to_string()
-            });
+            problems.push(line, Some("station"), || RowReason::EmptyValue);
         }
         let station = planner.station(row.station, line, &mut problems);
         let contest = planner.contest(row.contest, line, &mut problems);

@@ -69,6 +69,21 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../messages/en/definition.ftl"),
     ),
     (
+        Lang::En,
+        "en/import.ftl",
+        include_str!("../messages/en/import.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/witness.ftl",
+        include_str!("../messages/en/witness.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/values.ftl",
+        include_str!("../messages/en/values.ftl"),
+    ),
+    (
         Lang::Id,
         "id/cli.ftl",
         include_str!("../messages/id/cli.ftl"),
@@ -112,6 +127,21 @@ pub const SOURCES: &[(Lang, &str, &str)] = &[
         Lang::Id,
         "id/definition.ftl",
         include_str!("../messages/id/definition.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/import.ftl",
+        include_str!("../messages/id/import.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/witness.ftl",
+        include_str!("../messages/id/witness.ftl"),
+    ),
+    (
+        Lang::Id,
+        "id/values.ftl",
+        include_str!("../messages/id/values.ftl"),
     ),
 ];
 

@@ -44,13 +44,49 @@ pub enum MirrorError {
     #[error("{path}: {error}")]
     Io { path: String, error: std::io::Error },
     #[error("{0}")]
-    Setup(String),
+    Setup(SetupProblem),
     /// The server could not be read, after every retry.
     #[error("the server could not be read: {0}")]
     Unreachable(FetchError),
     /// The origin was refused for good (see the status's alarm).
     #[error("ALARM: {0}")]
     Alarm(String),
+}
+
+/// Why a mirror cannot be set up or go on with what it keeps; the command line words each.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SetupProblem {
+    #[error("no attempt was made")]
+    NoAttempt,
+    #[error("{path}: {error}")]
+    BadKeptKey { path: String, error: String },
+    #[error("this mirror follows the {what} {kept:?}, not {given:?}: use another --store")]
+    FollowsAnother {
+        what: Settled,
+        kept: String,
+        given: String,
+    },
+    #[error(
+        "a new mirror needs the {what} (--log-key VKEY: `rekap log-key` on the server's store)"
+    )]
+    Needs { what: Settled },
+    #[error("the log key {key} is not a key the log names for its checkpoints")]
+    KeyNotNamed { key: String },
+    #[error("{path} is damaged: {error}")]
+    Damaged { path: String, error: String },
+    #[error("the mirror's own tree: {error}")]
+    OwnTree { error: String },
+    #[error("the mirror's store was lost")]
+    StoreLost,
+}
+
+/// What a mirror keeps from its first run and checks on every later one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Settled {
+    #[error("log key")]
+    LogKey,
+    #[error("server")]
+    Server,
 }
 
 /// What the mirror holds: an empty log before the genesis, a ledger after.
@@ -112,11 +148,11 @@ impl Mirror {
         };
         let directory = mirror_directory(store);
         std::fs::create_dir_all(directory.join("evidence")).map_err(io(&directory))?;
-        let log_key = settle(&directory.join("log-key"), log_key, "log key")?;
+        let log_key = settle(&directory.join("log-key"), log_key, Settled::LogKey)?;
         let from = settle_text(
             &directory.join("from"),
             Some(source.base().to_owned()),
-            "server",
+            Settled::Server,
         )?;
         let log = Log::open(storage)?;
         let held = if log.head().count == 0 {
@@ -239,35 +275,41 @@ impl Mirror {
 
 /// The loop above always returns; this keeps the signature honest without a panic.
 fn unreachable_retries() -> Result<Step, MirrorError> {
-    Err(MirrorError::Setup("no attempt was made".into()))
+    Err(MirrorError::Setup(SetupProblem::NoAttempt))
 }
 
 /// A value kept in a file: written the first time, then the given one must agree.
-fn settle(path: &Path, given: Option<Verifier>, what: &str) -> Result<Verifier, MirrorError> {
+fn settle(path: &Path, given: Option<Verifier>, what: Settled) -> Result<Verifier, MirrorError> {
     let kept = settle_text(path, given.map(|key| key.to_vkey()), what)?;
-    Verifier::from_vkey(kept.trim())
-        .map_err(|error| MirrorError::Setup(format!("{}: {error}", path.display())))
+    Verifier::from_vkey(kept.trim()).map_err(|error| {
+        MirrorError::Setup(SetupProblem::BadKeptKey {
+            path: path.display().to_string(),
+            error: error.to_string(),
+        })
+    })
 }
 
-fn settle_text(path: &Path, given: Option<String>, what: &str) -> Result<String, MirrorError> {
+fn settle_text(path: &Path, given: Option<String>, what: Settled) -> Result<String, MirrorError> {
     let kept = match std::fs::read_to_string(path) {
         Ok(kept) => Some(kept.trim().to_owned()),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => return Err(io(path)(error)),
     };
     match (kept, given) {
-        (Some(kept), Some(given)) if kept != given => Err(MirrorError::Setup(format!(
-            "this mirror follows the {what} {kept:?}, not {given:?}: use another --store"
-        ))),
+        (Some(kept), Some(given)) if kept != given => {
+            Err(MirrorError::Setup(SetupProblem::FollowsAnother {
+                what,
+                kept,
+                given,
+            }))
+        }
         (Some(kept), _) => Ok(kept),
         (None, Some(given)) => {
             rekap_witness::witness::write_durably(path, format!("{given}\n").as_bytes())
                 .map_err(io(path))?;
             Ok(given)
         }
-        (None, None) => Err(MirrorError::Setup(format!(
-            "a new mirror needs the {what} (--log-key VKEY: `rekap log-key` on the server's store)"
-        ))),
+        (None, None) => Err(MirrorError::Setup(SetupProblem::Needs { what })),
     }
 }
 
@@ -277,10 +319,9 @@ fn pinned_key_of_log(pinned: &Verifier, keys: &rekap_model::LogKeys) -> Result<(
     if pinned.name() == keys.origin() && keys.periods().iter().any(|period| period.key == key) {
         return Ok(());
     }
-    Err(MirrorError::Setup(format!(
-        "the log key {} is not a key the log names for its checkpoints",
-        pinned.to_vkey()
-    )))
+    Err(MirrorError::Setup(SetupProblem::KeyNotNamed {
+        key: pinned.to_vkey(),
+    }))
 }
 
 fn read_accepted(
@@ -294,7 +335,10 @@ fn read_accepted(
         Err(error) => return Err(io(path)(error)),
     };
     let damaged = |error: &dyn std::fmt::Display| {
-        MirrorError::Setup(format!("{} is damaged: {error}", path.display()))
+        MirrorError::Setup(SetupProblem::Damaged {
+            path: path.display().to_string(),
+            error: error.to_string(),
+        })
     };
     // Signed by the key the held log names for its size (the kept key before any log).
     let verifier = match keys {

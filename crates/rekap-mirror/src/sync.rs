@@ -38,7 +38,9 @@ fn is_refusal(error: &LedgerError) -> bool {
 }
 
 fn tree_error(error: rekap_tlog::TreeError) -> MirrorError {
-    MirrorError::Setup(format!("the mirror's own tree: {error}"))
+    MirrorError::Setup(crate::SetupProblem::OwnTree {
+        error: error.to_string(),
+    })
 }
 
 impl Mirror {
@@ -187,7 +189,7 @@ impl Mirror {
                 self.held = Some(Held::Ledger(ledger));
                 appended.map(|_| ())
             }
-            None => return Err(MirrorError::Setup("the mirror's store was lost".into())),
+            None => return Err(MirrorError::Setup(crate::SetupProblem::StoreLost)),
         };
         match result {
             Ok(()) => {

@@ -422,7 +422,7 @@ impl Election {
                 .check_registration(&officer.key, &officer.role, &officer.scope)
                 .map_err(|refusal| DefinitionError::BadOfficer {
                     key: hex::encode(officer.key),
-                    reason: refusal.to_string(),
+                    reason: Box::new(refusal),
                 })?;
         }
         Ok(election)

@@ -114,7 +114,7 @@ pub enum DefinitionError {
         found: u32,
     },
     #[error("officer {key}: {reason}")]
-    BadOfficer { key: String, reason: String },
+    BadOfficer { key: String, reason: Box<Refusal> },
     #[error("region code {code:?} is not 1..=32 ASCII letters, digits, '.', '_'")]
     BadRegionCode { code: String },
     #[error("region {code:?} is listed twice")]
@@ -149,7 +149,10 @@ pub enum DefinitionError {
         limit: u32,
     },
     #[error("region {code:?}: station numbers: {problem}")]
-    BadStationNumbers { code: String, problem: String },
+    BadStationNumbers {
+        code: String,
+        problem: crate::numbers::NumbersProblem,
+    },
     #[error("station code {code:?} is not 1..=36 ASCII letters, digits, '.', '_', '-'")]
     BadStationCode { code: String },
     #[error(
@@ -161,9 +164,9 @@ pub enum DefinitionError {
     #[error("station {code:?} is also station {other:?} spelled another way; codes must differ")]
     StationSpelledTwice { code: String, other: String },
     #[error("{problem}")]
-    BadStationRow { problem: String },
+    BadStationRow { problem: StationRowProblem },
     #[error("regions CSV line {line}: {problem}")]
-    Csv { line: u64, problem: String },
+    Csv { line: u64, problem: CsvProblem },
     #[error("definition JSON: {0}")]
     Json(String),
     #[error("the definition gives its regions both inline and as CSV")]
@@ -174,6 +177,39 @@ pub enum DefinitionError {
     RegionsCsvMissing { name: String },
     #[error("reading the regions CSV failed: {0}")]
     Read(String),
+}
+
+/// Why a line of a regions CSV is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CsvProblem {
+    #[error("record longer than {limit} bytes")]
+    RecordTooLong { limit: u64 },
+    #[error("the header must be {header:?}")]
+    Header { header: &'static str },
+    #[error("{fields} fields, expected 5 ({header})")]
+    FieldCount { fields: u64, header: &'static str },
+    #[error("field \"level\": {0}")]
+    Level(Box<DefinitionError>),
+    #[error("field \"stations\": {0}")]
+    Stations(crate::numbers::NumbersProblem),
+    #[error("{0}")]
+    Row(StationRowProblem),
+    #[error("field {column:?}: not UTF-8")]
+    NotUtf8 { column: &'static str },
+    /// The csv crate's own reason.
+    #[error("{0}")]
+    Syntax(String),
+}
+
+/// Why a row of the station level is not a listed station.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StationRowProblem {
+    #[error("station {code:?} has a station count; only its holder region may")]
+    HasCount { code: String },
+    #[error("station {code:?} has no parent")]
+    NoParent { code: String },
+    #[error("station {code:?}: only regions are read here, not stations")]
+    RegionsOnly { code: String },
 }
 
 /// A hard rule the tally sheet breaks: the sheet is refused.

@@ -47,7 +47,7 @@ use crate::definition::{
     indonesia_levels, CandidatePair, Contest, Election, ElectionDefinition, InitialOfficer, Level,
     RegionEntry, Role, SoftRules, VoteType, DEFINITION_FORMAT_VERSION,
 };
-use crate::error::DefinitionError;
+use crate::error::{CsvProblem, DefinitionError, StationRowProblem};
 use crate::limits::*;
 use crate::numbers::StationNumbers;
 use crate::stations::ListedStation;
@@ -481,11 +481,8 @@ fn keep_subtrees(
         .collect())
 }
 
-fn csv_error(line: u64, problem: impl Into<String>) -> DefinitionError {
-    DefinitionError::Csv {
-        line,
-        problem: problem.into(),
-    }
+fn csv_error(line: u64, problem: CsvProblem) -> DefinitionError {
+    DefinitionError::Csv { line, problem }
 }
 
 /// The columns of a regions CSV, in order (the fields of [`REGIONS_CSV_HEADER`]).
@@ -501,9 +498,9 @@ fn csv_read_error(error: &csv::Error, line: u64) -> DefinitionError {
     match error.kind() {
         csv::ErrorKind::Utf8 { err, .. } => {
             let column = REGIONS_CSV_COLUMNS.get(err.field()).copied().unwrap_or("?");
-            csv_error(line, format!("field {column:?}: not UTF-8"))
+            csv_error(line, CsvProblem::NotUtf8 { column })
         }
-        _ => csv_error(line, error.to_string()),
+        _ => csv_error(line, CsvProblem::Syntax(error.to_string())),
     }
 }
 
@@ -525,10 +522,9 @@ pub fn parse_regions_csv<R: Read>(
     match rows.stations.first() {
         None => Ok(rows.regions),
         Some(station) => Err(DefinitionError::BadStationRow {
-            problem: format!(
-                "station {:?}: only regions are read here, not stations",
-                station.code
-            ),
+            problem: StationRowProblem::RegionsOnly {
+                code: station.code.clone(),
+            },
         }),
     }
 }
@@ -544,20 +540,17 @@ pub struct RegionRows {
 impl RegionRows {
     /// Files a row as a region, or as a listed station when its level is the station level
     /// (then it needs a parent and no station count).
-    fn push(&mut self, levels: &[Level], row: RegionEntry) -> Result<(), String> {
+    fn push(&mut self, levels: &[Level], row: RegionEntry) -> Result<(), StationRowProblem> {
         let station_level = levels.len().saturating_sub(1) as u32;
         if row.level != station_level {
             self.regions.push(row);
             return Ok(());
         }
         if !row.stations.is_empty() {
-            return Err(format!(
-                "station {:?} has a station count; only its holder region may",
-                row.code
-            ));
+            return Err(StationRowProblem::HasCount { code: row.code });
         }
         let Some(parent) = row.parent else {
-            return Err(format!("station {:?} has no parent", row.code));
+            return Err(StationRowProblem::NoParent { code: row.code });
         };
         self.stations.push(ListedStation {
             code: row.code,
@@ -622,7 +615,9 @@ pub fn parse_region_rows<R: Read>(
         if length > MAX_CSV_LINE_BYTES {
             return Err(csv_error(
                 number,
-                format!("record longer than {MAX_CSV_LINE_BYTES} bytes"),
+                CsvProblem::RecordTooLong {
+                    limit: MAX_CSV_LINE_BYTES as u64,
+                },
             ));
         }
         match read {
@@ -635,7 +630,9 @@ pub fn parse_region_rows<R: Read>(
             if !record.iter().eq(REGIONS_CSV_COLUMNS) {
                 return Err(csv_error(
                     number,
-                    format!("the header must be {REGIONS_CSV_HEADER:?}"),
+                    CsvProblem::Header {
+                        header: REGIONS_CSV_HEADER,
+                    },
                 ));
             }
             continue;
@@ -650,16 +647,19 @@ pub fn parse_region_rows<R: Read>(
         if record.len() != REGIONS_CSV_COLUMNS.len() {
             return Err(csv_error(
                 number,
-                format!("{} fields, expected 5 ({REGIONS_CSV_HEADER})", record.len()),
+                CsvProblem::FieldCount {
+                    fields: record.len() as u64,
+                    header: REGIONS_CSV_HEADER,
+                },
             ));
         }
         let field = |i: usize| record.get(i).unwrap_or_default();
         let (code, parent, level, name, stations) =
             (field(0), field(1), field(2), field(3), field(4));
         let level = level_index(levels, level)
-            .map_err(|e| csv_error(number, format!("field \"level\": {e}")))?;
+            .map_err(|e| csv_error(number, CsvProblem::Level(Box::new(e))))?;
         let stations = StationNumbers::parse(stations)
-            .map_err(|problem| csv_error(number, format!("field \"stations\": {problem}")))?;
+            .map_err(|problem| csv_error(number, CsvProblem::Stations(problem)))?;
         if out.stations.len() >= MAX_LISTED_STATIONS {
             return Err(DefinitionError::TooMany {
                 field: "listed stations",
@@ -677,12 +677,14 @@ pub fn parse_region_rows<R: Read>(
                 stations,
             },
         )
-        .map_err(|problem| csv_error(number, problem))?;
+        .map_err(|problem| csv_error(number, CsvProblem::Row(problem)))?;
     }
     if header {
         return Err(csv_error(
             1,
-            format!("the header must be {REGIONS_CSV_HEADER:?}"),
+            CsvProblem::Header {
+                header: REGIONS_CSV_HEADER,
+            },
         ));
     }
     Ok(out)

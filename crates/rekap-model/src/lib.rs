@@ -39,8 +39,8 @@ pub use definition::{
 };
 pub use encoding::{canonical, decode_error_text};
 pub use error::{
-    ApprovalCheckFailure, DecodeError, DefinitionError, HardRuleViolation, LimitError,
-    PayloadRefusal, Refusal, RoleKind,
+    ApprovalCheckFailure, CsvProblem, DecodeError, DefinitionError, HardRuleViolation, LimitError,
+    PayloadRefusal, Refusal, RoleKind, StationRowProblem,
 };
 pub use event::{
     decode_payload, encode_payload, Act, ApprovalStatement, Envelope, Event, EventId, Payload,
@@ -48,7 +48,7 @@ pub use event::{
 };
 pub use file::{parse_region_rows, parse_regions_csv, DefinitionFile, RegionRows, StationsSpec};
 pub use genesis::{default_origin, Genesis, LogIdentity, LogKeyPeriod, LogKeys, MAX_ORIGIN_BYTES};
-pub use numbers::{NumberRange, StationNumbers};
+pub use numbers::{NumberRange, NumbersProblem, StationNumbers};
 pub use regions::{Place, RegionIdx, RegionTree, StationId};
 pub use rule::Rule;
 pub use sheet::{

@@ -117,23 +117,22 @@ impl StationNumbers {
     }
 
     /// Whether the ranges are canonical (see the module docs); the reason when not.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), NumbersProblem> {
         if self.ranges.len() > MAX_STATION_RANGES_PER_REGION {
-            return Err(format!(
-                "{} ranges; at most {MAX_STATION_RANGES_PER_REGION}",
-                self.ranges.len()
-            ));
+            return Err(NumbersProblem::TooManyRanges {
+                ranges: self.ranges.len() as u64,
+                limit: MAX_STATION_RANGES_PER_REGION as u64,
+            });
         }
         let mut previous: Option<NumberRange> = None;
         for range in &self.ranges {
             check_range(range.first.into(), range.last.into())?;
             if let Some(before) = previous {
                 if u32::from(range.first) <= u32::from(before.last) + 1 {
-                    return Err(format!(
-                        "{} does not come after {} with a gap (ranges ascending, apart)",
-                        RangeText(*range),
-                        RangeText(before)
-                    ));
+                    return Err(NumbersProblem::NoGap {
+                        range: RangeText(*range).to_string(),
+                        before: RangeText(before).to_string(),
+                    });
                 }
             }
             previous = Some(*range);
@@ -147,7 +146,7 @@ impl StationNumbers {
     /// is a count, so a region whose only station is 149 writes `149-149`. Refuses a range
     /// that descends, numbers 0 or over 999, an empty item, and items that overlap or do not
     /// ascend; touching items (`1-5,6`) are merged.
-    pub fn parse(text: &str) -> Result<StationNumbers, String> {
+    pub fn parse(text: &str) -> Result<StationNumbers, NumbersProblem> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(StationNumbers::none());
@@ -155,9 +154,10 @@ impl StationNumbers {
         if !text.contains([',', '-']) {
             let count = parse_number(text)?;
             return if count > MAX_STATIONS_PER_REGION {
-                Err(format!(
-                    "{count} stations; at most {MAX_STATIONS_PER_REGION} per region"
-                ))
+                Err(NumbersProblem::TooManyStations {
+                    count,
+                    limit: MAX_STATIONS_PER_REGION,
+                })
             } else {
                 Ok(StationNumbers::counted(count))
             };
@@ -166,9 +166,11 @@ impl StationNumbers {
         for item in text.split(',') {
             let item = item.trim();
             if item.is_empty() {
-                return Err("an empty item in the list of station numbers".to_owned());
+                return Err(NumbersProblem::EmptyItem);
             }
-            let not_a_range = |_| format!("{item:?} is not a station number or range (a-b)");
+            let not_a_range = |_| NumbersProblem::NotARange {
+                item: item.to_owned(),
+            };
             let (first, last) = match item.split_once('-') {
                 Some((first, last)) => (
                     parse_number(first).map_err(not_a_range)?,
@@ -187,10 +189,10 @@ impl StationNumbers {
             };
             match ranges.last_mut() {
                 Some(before) if first <= u32::from(before.last) => {
-                    return Err(format!(
-                        "{item} overlaps or comes before {} (give numbers ascending, once)",
-                        RangeText(*before)
-                    ))
+                    return Err(NumbersProblem::Overlaps {
+                        item: item.to_owned(),
+                        before: RangeText(*before).to_string(),
+                    })
                 }
                 Some(before) if first == u32::from(before.last) + 1 => before.last = range.last,
                 _ => ranges.push(range),
@@ -203,27 +205,29 @@ impl StationNumbers {
 }
 
 /// A number of a `stations` field: ASCII digits only.
-fn parse_number(text: &str) -> Result<u32, String> {
+fn parse_number(text: &str) -> Result<u32, NumbersProblem> {
     let text = text.trim();
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{text:?} is not a station number or count"));
+        return Err(NumbersProblem::NotANumber {
+            text: text.to_owned(),
+        });
     }
     // More than 999 in any case; the caller names the limit.
     Ok(text.parse::<u32>().unwrap_or(u32::MAX))
 }
 
-fn check_range(first: u32, last: u32) -> Result<(), String> {
+fn check_range(first: u32, last: u32) -> Result<(), NumbersProblem> {
     if first == 0 {
-        return Err("station number 0 (numbers start at 1)".to_owned());
+        return Err(NumbersProblem::Zero);
     }
     if last > MAX_STATIONS_PER_REGION || first > MAX_STATIONS_PER_REGION {
-        return Err(format!(
-            "station number {} is over {MAX_STATIONS_PER_REGION} (three digits)",
-            first.max(last)
-        ));
+        return Err(NumbersProblem::OverLimit {
+            number: first.max(last),
+            limit: MAX_STATIONS_PER_REGION,
+        });
     }
     if first > last {
-        return Err(format!("range {first}-{last} descends"));
+        return Err(NumbersProblem::Descends { first, last });
     }
     Ok(())
 }
@@ -313,7 +317,7 @@ mod tests {
             ("99999999999", "at most 999"),
         ] {
             let error = StationNumbers::parse(text).expect_err(text);
-            assert!(error.contains(reason), "{text:?}: {error}");
+            assert!(error.to_string().contains(reason), "{text:?}: {error}");
         }
     }
 
@@ -350,4 +354,30 @@ mod tests {
             );
         }
     }
+}
+
+/// Why a region's station numbers (a `stations` field) are not valid; the command line words
+/// each in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumbersProblem {
+    #[error("{ranges} ranges; at most {limit}")]
+    TooManyRanges { ranges: u64, limit: u64 },
+    #[error("{range} does not come after {before} with a gap (ranges ascending, apart)")]
+    NoGap { range: String, before: String },
+    #[error("{count} stations; at most {limit} per region")]
+    TooManyStations { count: u32, limit: u32 },
+    #[error("an empty item in the list of station numbers")]
+    EmptyItem,
+    #[error("{item:?} is not a station number or range (a-b)")]
+    NotARange { item: String },
+    #[error("{item} overlaps or comes before {before} (give numbers ascending, once)")]
+    Overlaps { item: String, before: String },
+    #[error("{text:?} is not a station number or count")]
+    NotANumber { text: String },
+    #[error("station number 0 (numbers start at 1)")]
+    Zero,
+    #[error("station number {number} is over {limit} (three digits)")]
+    OverLimit { number: u32, limit: u32 },
+    #[error("range {first}-{last} descends")]
+    Descends { first: u32, last: u32 },
 }

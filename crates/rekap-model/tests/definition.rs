@@ -410,7 +410,7 @@ fn invalid_definitions_are_refused_with_specific_errors() {
 /// The line and the problem of a CSV error (panics on any other error).
 fn csv_problem(text: &[u8]) -> (u64, String) {
     match parse_regions_csv(text, &indonesia_levels()) {
-        Err(DefinitionError::Csv { line, problem }) => (line, problem),
+        Err(DefinitionError::Csv { line, problem }) => (line, problem.to_string()),
         other => panic!("a CSV error expected, got {other:?}"),
     }
 }

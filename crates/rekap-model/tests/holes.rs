@@ -217,7 +217,7 @@ fn h05_a_weak_key_cannot_be_an_initial_officer() {
         );
         match genesis {
             Err(Refusal::InvalidDefinition(DefinitionError::BadOfficer { reason, .. })) => {
-                assert!(reason.starts_with("R16: "), "{reason}");
+                assert!(reason.to_string().starts_with("R16: "), "{reason}");
             }
             other => panic!("{}: {other:?}", hex::encode(key)),
         }

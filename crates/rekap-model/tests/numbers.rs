@@ -110,7 +110,7 @@ fn csv_problem(numbers: &str) -> (u64, String) {
          647201,6472,district,D,\n6472010001,647201,village,V,\"{numbers}\"\n"
     );
     match parse_regions_csv(csv.as_bytes(), &indonesia_levels()) {
-        Err(DefinitionError::Csv { line, problem }) => (line, problem),
+        Err(DefinitionError::Csv { line, problem }) => (line, problem.to_string()),
         other => panic!("{numbers:?}: a CSV error expected, got {other:?}"),
     }
 }

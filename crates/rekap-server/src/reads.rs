@@ -130,6 +130,9 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
                 "stations_without_invalid": report.totals.stations_without_invalid,
                 "stations_reported": report.totals.stations_reported,
                 "stations_expected": report.totals.stations_expected,
+                "stations_voided": report.totals.stations_voided,
+                "registered": report.totals.registered,
+                "voted": report.totals.voted,
                 "approval": report.approval,
             });
             if !vote_types.is_empty() {

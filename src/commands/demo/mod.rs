@@ -40,7 +40,7 @@ pub enum PresetName {
 pub struct DemoArgs {
     /// Store directory to create. A store an earlier demo made there is replaced; anything
     /// else there is left alone and the demo refuses to run.
-    #[arg(long, default_value = "rekap-demo-store")]
+    #[arg(short, long, value_name = "DIR", default_value = "rekap-demo-store")]
     pub store: PathBuf,
     /// The election to generate: Kaltim 2024, or the national one.
     #[arg(long, value_enum, default_value_t = PresetName::Kaltim2024)]

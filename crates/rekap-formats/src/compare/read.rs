@@ -9,6 +9,7 @@
 //! - any other file is a per-TPS CSV ([`sources::stations_to_regions`]), through
 //!   `columns` or KawalPemilu's, summed to `level` (default: the villages).
 
+use crate::reason::SourceReason;
 use std::path::Path;
 
 use rekap_model::{ContestIdx, Election};
@@ -76,7 +77,7 @@ pub fn read_source(
     }
     let mapping = match options.columns {
         Some(text) => ColumnMapping::parse(text)
-            .map_err(|error| vec![SourceProblem::new(&file, "", error.to_string())])?,
+            .map_err(|error| vec![SourceProblem::new(&file, "", SourceReason::Mapping(error))])?,
         None => ColumnMapping::kawalpemilu(pairs),
     };
     let village = election.station_level().saturating_sub(1);

@@ -10,6 +10,7 @@
 //! - A volunteers' per-TPS file (see [`crate::mapped`]), summed to the level asked for;
 //!   its coverage is the stations it has of the stations of the contest in each region.
 
+use crate::reason::{Expected, SourceReason};
 use std::collections::BTreeMap;
 
 use rekap_model::{ContestIdx, Election, Place};
@@ -34,16 +35,12 @@ pub fn portal_aggregate(
     let value = parse_json(file, bytes)?;
     let mut problems = Vec::new();
     let Some(root) = value.as_object() else {
-        return Err(vec![SourceProblem::new(file, "", "expected an object")]);
+        return Err(vec![SourceProblem::new(file, "", Expected::Object)]);
     };
     let mut regions = Vec::new();
     let votes_of = |at: &str, province: &str, value: &Value, problems: &mut Vec<SourceProblem>| {
         let Some(object) = value.as_object() else {
-            problems.push(SourceProblem::new(
-                file,
-                at,
-                "expected an object of votes by candidate id",
-            ));
+            problems.push(SourceProblem::new(file, at, Expected::VotesByCandidate));
             return None;
         };
         let mut votes = vec![0u64; pairs];
@@ -64,14 +61,17 @@ pub fn portal_aggregate(
                 problems.push(SourceProblem::new(
                     file,
                     at,
-                    format!("candidate id {id:?} maps to no ballot number 1 to {pairs} (give --candidates)"),
+                    SourceReason::CandidateIdNoBallot {
+                        id: id.to_owned(),
+                        pairs: pairs as u64,
+                    },
                 ));
                 continue;
             };
             match count {
                 Value::Null => {}
                 Value::Number(n) if n.as_u64().is_some() => *slot = n.as_u64().unwrap_or(0),
-                _ => problems.push(SourceProblem::new(file, at, "expected a count")),
+                _ => problems.push(SourceProblem::new(file, at, Expected::Count)),
             }
         }
         Some(votes)
@@ -111,11 +111,7 @@ pub fn portal_aggregate(
                 }
             }
         }
-        Some(_) => problems.push(SourceProblem::new(
-            file,
-            "/table",
-            "expected an object keyed by region code",
-        )),
+        Some(_) => problems.push(SourceProblem::new(file, "/table", Expected::ByRegionCode)),
     }
     if problems.is_empty() {
         Ok(regions)
@@ -125,18 +121,22 @@ pub fn portal_aggregate(
 }
 
 /// A count in a CSV cell: digits only, surrounding spaces ignored; empty is `None`.
-fn cell_count(cell: &str) -> Result<Option<u64>, String> {
+fn cell_count(cell: &str) -> Result<Option<u64>, SourceReason> {
     let digits = cell.trim();
     if digits.is_empty() {
         return Ok(None);
     }
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{digits:?} is not a whole number (digits only)"));
+        return Err(SourceReason::NotAWholeNumber {
+            cell: digits.to_owned(),
+        });
     }
     digits
         .parse::<u64>()
         .map(Some)
-        .map_err(|_| format!("{digits:?} is too large"))
+        .map_err(|_| SourceReason::WholeNumberTooLarge {
+            cell: digits.to_owned(),
+        })
 }
 
 /// A data row: its line and its cells.
@@ -160,7 +160,9 @@ fn csv_rows(file: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<CsvRow>), Vec<
             vec![SourceProblem::new(
                 file,
                 format!("line {line}"),
-                format!("not CSV text: {error}"),
+                SourceReason::NotCsvText {
+                    error: error.to_string(),
+                },
             )]
         })?;
         let cells: Vec<String> = record
@@ -182,7 +184,7 @@ fn csv_rows(file: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<CsvRow>), Vec<
         return Err(vec![SourceProblem::new(
             file,
             "line 1",
-            "the file is empty; a header row is required",
+            SourceReason::EmptyFile,
         )]);
     }
     if !problems.is_empty() {
@@ -202,7 +204,7 @@ pub fn region_totals_csv(
         return Err(vec![SourceProblem::new(
             file,
             "line 1",
-            "no column \"code\"",
+            SourceReason::NoCodeColumn,
         )]);
     };
     let mut votes_columns = Vec::new();
@@ -248,7 +250,7 @@ pub fn region_totals_csv(
             problems.push(SourceProblem::new(
                 file,
                 format!("line {line}"),
-                "empty code",
+                SourceReason::EmptyCode,
             ));
         }
         regions.push(region);
@@ -281,7 +283,7 @@ pub fn stations_to_regions(
         return Err(vec![SourceProblem::new(
             file,
             "line 1",
-            "no station column (see --columns)",
+            SourceReason::NoStationColumn,
         )]);
     };
     let mut regions: BTreeMap<u32, RegionFigures> = BTreeMap::new();
@@ -293,7 +295,7 @@ pub fn stations_to_regions(
             problems.push(SourceProblem::new(
                 file,
                 &at,
-                format!("{code:?} is not a polling station of this election"),
+                SourceReason::UnknownStation { code },
             ));
             continue;
         };

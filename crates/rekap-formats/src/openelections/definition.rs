@@ -4,6 +4,7 @@
 //! `candidate (party)`), the vote types whose column every row of the contest fills, and
 //! for a contest on some precincts only, the counties or precincts it covers as parts.
 
+use crate::reason::SourceReason;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rekap_model::limits::{MAX_NAME_BYTES, MAX_PAIRS};
@@ -175,7 +176,9 @@ pub fn write_definition(
                     ..SourceProblem::new(
                         file,
                         format!("line {}", row.line),
-                        format!("longer than {MAX_NAME_BYTES} bytes, the longest name"),
+                        SourceReason::NameTooLong {
+                            limit: MAX_NAME_BYTES as u64,
+                        },
                     )
                 });
             }
@@ -216,10 +219,9 @@ pub fn write_definition(
             problems.push(SourceProblem::new(
                 file,
                 at.clone(),
-                format!(
-                    "{} has no candidate rows (only over or under votes)",
-                    contest_name(&contest.office, &contest.district)
-                ),
+                SourceReason::NoCandidateRows {
+                    contest: contest_name(&contest.office, &contest.district),
+                },
             ));
             continue;
         }
@@ -227,11 +229,11 @@ pub fn write_definition(
             problems.push(SourceProblem::new(
                 file,
                 at.clone(),
-                format!(
-                    "{} has {} candidates; a contest holds at most {MAX_PAIRS}",
-                    contest_name(&contest.office, &contest.district),
-                    contest.pairs.len()
-                ),
+                SourceReason::TooManyCandidates {
+                    contest: contest_name(&contest.office, &contest.district),
+                    count: contest.pairs.len() as u64,
+                    limit: MAX_PAIRS as u64,
+                },
             ));
             continue;
         }
@@ -240,11 +242,10 @@ pub fn write_definition(
             problems.push(SourceProblem::new(
                 file,
                 at,
-                format!(
-                    "{} has the id {id:?} of an earlier contest; rename one office or \
-                     district",
-                    contest_name(&contest.office, &contest.district)
-                ),
+                SourceReason::ContestIdTaken {
+                    contest: contest_name(&contest.office, &contest.district),
+                    id,
+                },
             ));
             continue;
         }

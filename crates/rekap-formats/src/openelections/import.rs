@@ -8,6 +8,7 @@
 //! and district, [`contest_id`]), else by the contest's name; its pair by the pair's name
 //! (`candidate (party)`, or the candidate alone).
 
+use crate::reason::SourceReason;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -140,18 +141,17 @@ fn gather(
             counts.skipped += 1;
             return;
         }
-        let problem = |field: &str, reason: String| SourceProblem {
+        let problem = |field: &str, reason: SourceReason| SourceProblem {
             field: Some(field.to_owned()),
             ..SourceProblem::new(file, format!("line {}", row.line), reason)
         };
         let Some(station) = recent_place.station(election, &by_name, row) else {
             problems.push(problem(
                 "precinct",
-                format!(
-                    "no station of the definition is named {:?} in a region named {:?}, nor \
-                     has that code",
-                    row.precinct, row.county
-                ),
+                SourceReason::UnknownPrecinct {
+                    precinct: row.precinct.to_owned(),
+                    county: row.county.to_owned(),
+                },
             ));
             return;
         };
@@ -159,11 +159,10 @@ fn gather(
         else {
             problems.push(problem(
                 "office",
-                format!(
-                    "no contest {:?} (id {:?}) in the definition",
-                    contest_name(row.office, row.district),
-                    contest_id(row.office, row.district)
-                ),
+                SourceReason::UnknownOffice {
+                    name: contest_name(row.office, row.district),
+                    id: contest_id(row.office, row.district),
+                },
             ));
             return;
         };
@@ -192,11 +191,10 @@ fn gather(
         else {
             problems.push(problem(
                 "candidate",
-                format!(
-                    "{:?} is not a candidate of contest {}",
-                    pair_name(row.candidate, row.party),
-                    contest.id
-                ),
+                SourceReason::UnknownCandidate {
+                    name: pair_name(row.candidate, row.party),
+                    contest: contest.id.to_owned(),
+                },
             ));
             return;
         };
@@ -213,10 +211,10 @@ fn gather(
                 Some(count) => sheet.by_type[pair * types + type_index] = count,
                 None => problems.push(problem(
                     &vote_type.key,
-                    format!(
-                        "empty or absent; contest {} counts by vote type {}",
-                        contest.id, vote_type.key
-                    ),
+                    SourceReason::MissingVoteType {
+                        contest: contest.id.to_owned(),
+                        vote_type: vote_type.key.to_owned(),
+                    },
                 )),
             }
         }

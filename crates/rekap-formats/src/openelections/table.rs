@@ -2,6 +2,7 @@
 //! columns present, and the rows that are not a candidate's (over and under votes, the
 //! registered voters and ballots cast some states add as offices).
 
+use crate::reason::SourceReason;
 use std::collections::BTreeSet;
 
 use crate::csv_source::{header_names, width_problem, Lines};
@@ -166,14 +167,16 @@ impl<'a> Rows<'a> {
                 return Err(vec![SourceProblem::new(
                     file,
                     "line 1",
-                    "the file is empty; a header row is required",
+                    SourceReason::EmptyFile,
                 )])
             }
             Err(error) => {
                 return Err(vec![SourceProblem::new(
                     file,
                     "line 1",
-                    format!("not CSV: {error}"),
+                    SourceReason::NotCsv {
+                        error: error.to_string(),
+                    },
                 )])
             }
         }
@@ -190,8 +193,7 @@ impl<'a> Rows<'a> {
                     file,
                     1,
                     column,
-                    "missing: an OpenElections precinct file has the columns county, precinct, \
-                     office, district, party, candidate, votes",
+                    SourceReason::MissingOpenElectionsColumn,
                 )),
             }
         }
@@ -236,7 +238,9 @@ impl<'a> Rows<'a> {
                     problems.push(SourceProblem::new(
                         self.file,
                         format!("line {line}"),
-                        format!("not CSV: {error}"),
+                        SourceReason::NotCsv {
+                            error: error.to_string(),
+                        },
                     ));
                     break;
                 }
@@ -278,7 +282,7 @@ impl<'a> Rows<'a> {
                         file,
                         line,
                         REQUIRED[index],
-                        "not UTF-8 text",
+                        SourceReason::NotUtf8,
                     ));
                     ""
                 }
@@ -305,7 +309,7 @@ impl<'a> Rows<'a> {
         ];
         for (column, value) in needed {
             if value.is_empty() && (column != "candidate" || kind != RowKind::Skipped) {
-                problems.push(column_problem(file, line, column, "empty"));
+                problems.push(column_problem(file, line, column, SourceReason::Empty));
             }
         }
         let votes = count(file, line, "votes", votes, problems).unwrap_or_default();
@@ -383,7 +387,7 @@ pub(crate) fn second_row_problem(file: &str, line: u64) -> SourceProblem {
     SourceProblem::new(
         file,
         format!("line {line}"),
-        "a second row for this county, precinct, office, district, party and candidate",
+        SourceReason::SecondCandidateRow,
     )
 }
 
@@ -394,7 +398,7 @@ fn line_number(at: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn column_problem(file: &str, line: u64, column: &str, reason: &str) -> SourceProblem {
+fn column_problem(file: &str, line: u64, column: &str, reason: SourceReason) -> SourceProblem {
     SourceProblem {
         field: Some(column.to_owned()),
         ..SourceProblem::new(file, format!("line {line}"), reason)
@@ -427,7 +431,9 @@ fn count(
             file,
             line,
             column,
-            &format!("{cell:?} is not a count (digits only)"),
+            SourceReason::NotACount {
+                cell: cell.to_owned(),
+            },
         ));
         return None;
     }
@@ -438,7 +444,9 @@ fn count(
                 file,
                 line,
                 column,
-                &format!("{cell} is larger than 4,294,967,295"),
+                SourceReason::CountTooLarge {
+                    cell: cell.to_owned(),
+                },
             ));
             None
         }

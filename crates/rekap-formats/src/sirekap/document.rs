@@ -2,6 +2,7 @@
 //! come (every field optional, a field of the wrong type a problem at its pointer), and only
 //! the numbers, the photo URLs and the problems are kept.
 
+use crate::reason::{Expected, SourceReason};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -81,13 +82,7 @@ pub(super) fn read(
         .and_then(|parts| deserializer.end().map(|()| parts));
     let root = match parsed {
         Ok(Shape::Read(root)) => root,
-        Ok(_) => {
-            return Err(vec![SourceProblem::new(
-                file,
-                "",
-                "expected an object (one TPS)",
-            )])
-        }
+        Ok(_) => return Err(vec![SourceProblem::new(file, "", Expected::OneTps)]),
         Err(error) => return Err(super::syntax_problem(file, &error)),
     };
     let Parts {
@@ -105,7 +100,7 @@ pub(super) fn read(
             problems.push(SourceProblem::new(
                 file,
                 "/tungsura",
-                "expected an object (chart and administrasi)",
+                Expected::ChartAndAdministration,
             ));
             return Err(problems);
         }
@@ -217,7 +212,7 @@ impl<'de> ReadField<'de> for Root<'_> {
             let expected = match &*key {
                 "ts" | "psu" | "mode" => match map.next_value()? {
                     Scalar::Null | Scalar::Text(_) => None,
-                    _ => Some("expected text or null"),
+                    _ => Some(Expected::TextOrNull),
                 },
                 "status_suara" | "status_adm" => match map.next_value()? {
                     Scalar::Null => None,
@@ -227,7 +222,7 @@ impl<'de> ReadField<'de> for Root<'_> {
                         }
                         None
                     }
-                    _ => Some("expected true, false or null"),
+                    _ => Some(Expected::BooleanOrNull),
                 },
                 "images" => {
                     let images = map.next_value_seed(Field(List))?;
@@ -269,11 +264,7 @@ fn photos(file: &str, images: Shape<Vec<Scalar<'_>>>) -> (Vec<String>, Vec<Sourc
     let images = match images {
         Shape::Null => return (photos, problems),
         Shape::Other => {
-            problems.push(SourceProblem::new(
-                file,
-                "/images",
-                "expected a list of URLs",
-            ));
+            problems.push(SourceProblem::new(file, "/images", Expected::UrlList));
             return (photos, problems);
         }
         Shape::Read(images) => images,
@@ -286,18 +277,22 @@ fn photos(file: &str, images: Shape<Vec<Scalar<'_>>>) -> (Vec<String>, Vec<Sourc
                 problems.push(SourceProblem::new(
                     file,
                     at(),
-                    format!("a photo URL of more than {MAX_PHOTO_URL_BYTES} bytes"),
+                    SourceReason::PhotoUrlTooLong {
+                        limit: MAX_PHOTO_URL_BYTES as u64,
+                    },
                 ))
             }
             Scalar::Text(url) => photos.push(url.into_owned()),
-            _ => problems.push(SourceProblem::new(file, at(), "expected a URL or null")),
+            _ => problems.push(SourceProblem::new(file, at(), Expected::UrlOrNull)),
         }
     }
     if photos.len() > MAX_SOURCE_PHOTOS {
         problems.push(SourceProblem::new(
             file,
             "/images",
-            format!("more than {MAX_SOURCE_PHOTOS} photos"),
+            SourceReason::TooManyPhotos {
+                limit: MAX_SOURCE_PHOTOS as u64,
+            },
         ));
     }
     (photos, problems)
@@ -342,7 +337,7 @@ impl CountsReader<'_> {
                 Shape::Other => counts.problems.push(SourceProblem::new(
                     file,
                     format!("{}/chart", self.base),
-                    "expected an object of votes by candidate id",
+                    Expected::VotesByCandidate,
                 )),
             },
             "administrasi" => match map.next_value_seed(Field(AdministrationReader(self)))? {
@@ -354,7 +349,7 @@ impl CountsReader<'_> {
                 Shape::Other => counts.problems.push(SourceProblem::new(
                     file,
                     format!("{}/administrasi", self.base),
-                    "expected an object",
+                    Expected::Object,
                 )),
             },
             _ => {
@@ -385,7 +380,7 @@ impl<'de> ReadField<'de> for ChartReader<'_> {
         let mut problems = Vec::new();
         while let Some(Key(id)) = map.next_key()? {
             let value: Scalar<'de> = map.next_value()?;
-            let mut problem = |reason: String| {
+            let mut problem = |reason: SourceReason| {
                 problems.push(SourceProblem::new(file, pointer_of(&chart_at, &id), reason))
             };
             let count = match value.count() {
@@ -397,7 +392,7 @@ impl<'de> ReadField<'de> for ChartReader<'_> {
             };
             if id == "null" {
                 if count.unwrap_or(0) != 0 {
-                    problem("votes for no candidate (the \"null\" key)".into());
+                    problem(SourceReason::VotesForNoCandidate);
                 }
                 continue;
             }
@@ -411,25 +406,26 @@ impl<'de> ReadField<'de> for ChartReader<'_> {
                 .filter(|index| *index < contest.pairs);
             let Some(slot) = slot else {
                 problem(match contest.candidates {
-                    Some(_) => format!(
-                        "candidate id {id:?} is not in the candidates file for province {province} \
-                         with a ballot number of contest {} (1 to {})",
-                        contest.id, contest.pairs
-                    ),
-                    None => format!(
-                        "{id:?} is not a ballot number of contest {} (1 to {}); give the portal's \
-                         candidates file with --candidates",
-                        contest.id, contest.pairs
-                    ),
+                    Some(_) => SourceReason::CandidateNotInFile {
+                        id: id.to_string(),
+                        province: province.to_owned(),
+                        contest: contest.id.to_owned(),
+                        pairs: contest.pairs as u64,
+                    },
+                    None => SourceReason::NotABallotNumber {
+                        id: id.to_string(),
+                        contest: contest.id.to_owned(),
+                        pairs: contest.pairs as u64,
+                    },
                 });
                 continue;
             };
             if chart.votes[slot].is_some() {
-                problem("a second count for the same ballot number".into());
+                problem(SourceReason::SecondBallotCount);
                 continue;
             }
             if count.is_none() {
-                problem("no votes given (null) for a candidate".into());
+                problem(SourceReason::NullVotes);
             }
             chart.votes[slot] = Some(count.unwrap_or(0));
             chart.ids[slot] = Some(id);
@@ -439,7 +435,9 @@ impl<'de> ReadField<'de> for ChartReader<'_> {
                 problems.push(SourceProblem::new(
                     file,
                     chart_at.clone(),
-                    format!("no votes for ballot number {}", index + 1),
+                    SourceReason::NoVotesForBallot {
+                        number: index as u64 + 1,
+                    },
                 ));
             }
         }

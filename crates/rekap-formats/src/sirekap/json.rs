@@ -4,6 +4,7 @@
 //! what it was ([`Shape`]), keys borrowed from the document where they need no unescaping. No tree of
 //! the document is built.
 
+use crate::reason::{JsonType, SourceReason};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -24,26 +25,35 @@ pub(super) enum Scalar<'a> {
 
 impl Scalar<'_> {
     /// What the value is, for a problem's reason.
-    pub(super) fn type_name(&self) -> &'static str {
+    pub(super) fn type_name(&self) -> JsonType {
         match self {
-            Scalar::Null => "null",
-            Scalar::Bool(_) => "a boolean",
-            Scalar::Whole(_) | Scalar::Number(_) => "a number",
-            Scalar::Text(_) => "text",
-            Scalar::List => "a list",
-            Scalar::Object => "an object",
+            Scalar::Null => JsonType::Null,
+            Scalar::Bool(_) => JsonType::Boolean,
+            Scalar::Whole(_) | Scalar::Number(_) => JsonType::Number,
+            Scalar::Text(_) => JsonType::Text,
+            Scalar::List => JsonType::List,
+            Scalar::Object => JsonType::Object,
         }
     }
 
     /// A count: a whole number 0 to `u32::MAX`, or null (not given).
-    pub(super) fn count(&self) -> Result<Option<u32>, String> {
+    pub(super) fn count(&self) -> Result<Option<u32>, SourceReason> {
         match self {
             Scalar::Null => Ok(None),
-            Scalar::Whole(n) => u32::try_from(*n)
-                .map(Some)
-                .map_err(|_| format!("{n} is too large (at most {})", u32::MAX)),
-            Scalar::Number(number) => Err(format!("{number} is not a whole number of 0 or more")),
-            other => Err(format!("expected a count, found {}", other.type_name())),
+            Scalar::Whole(n) => {
+                u32::try_from(*n)
+                    .map(Some)
+                    .map_err(|_| SourceReason::CountTooLargeAtMost {
+                        number: *n,
+                        limit: u32::MAX,
+                    })
+            }
+            Scalar::Number(number) => Err(SourceReason::NotACountNumber {
+                number: number.to_string(),
+            }),
+            other => Err(SourceReason::ExpectedCount {
+                found: other.type_name(),
+            }),
         }
     }
 }

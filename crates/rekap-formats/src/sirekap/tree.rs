@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::document::{self, FieldNamesSeen};
 use super::{ContestShape, DocumentCounts, MAX_DOCUMENT_BYTES};
 use crate::problem::{FormatError, SourceProblem};
+use crate::reason::SourceReason;
 use crate::sourced::SourcedSheet;
 
 /// A TPS document found under the paths given: the file and its 13-digit TPS code.
@@ -53,7 +54,7 @@ fn named_file(path: &Path, found: &mut Vec<DocumentFile>, problems: &mut Vec<Sou
         None => problems.push(SourceProblem::new(
             &path.display().to_string(),
             "",
-            "the file name is not a 13-digit TPS code (e.g. 6401012009001.json)",
+            SourceReason::NotTpsFileName,
         )),
     }
 }
@@ -127,7 +128,7 @@ fn tree_file(
 /// Why a TPS file in `folders` (below the root given) is not where the portal puts it
 /// (`<prov>/<kab>/<kec>/<desa>/`, the prefixes of 2, 4, 6 and 10 digits of its code), if
 /// it is not.
-fn misplaced(folders: &[String], station: &str) -> Option<String> {
+fn misplaced(folders: &[String], station: &str) -> Option<SourceReason> {
     let expected: Vec<&str> = [2, 4, 6, 10]
         .iter()
         .filter_map(|length| station.get(..*length))
@@ -137,10 +138,10 @@ fn misplaced(folders: &[String], station: &str) -> Option<String> {
     if folders.len() <= expected.len() && folders.iter().zip(tail).all(|(a, b)| a == b) {
         None
     } else {
-        Some(format!(
-            "TPS {station} is not in the portal's folder {}",
-            expected.join("/")
-        ))
+        Some(SourceReason::MisplacedTps {
+            station: station.to_owned(),
+            folder: expected.join("/"),
+        })
     }
 }
 
@@ -353,7 +354,9 @@ impl<'s> Reader<'s> {
             read.problems.push(SourceProblem::new(
                 &shown,
                 "",
-                format!("larger than {MAX_DOCUMENT_BYTES} bytes, the largest document read"),
+                SourceReason::DocumentTooLarge {
+                    limit: MAX_DOCUMENT_BYTES,
+                },
             ));
             return;
         }

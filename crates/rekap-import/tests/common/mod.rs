@@ -208,9 +208,9 @@ pub fn problems(state: &State, text: &str) -> Vec<RowProblem> {
 
 /// Whether some problem is on `line`, about `field`, with a reason containing `text`.
 pub fn has(problems: &[RowProblem], line: u64, field: Option<&str>, text: &str) -> bool {
-    problems
-        .iter()
-        .any(|p| p.line == line && p.field.as_deref() == field && p.reason.contains(text))
+    problems.iter().any(|p| {
+        p.line == line && p.field.as_deref() == field && p.reason.to_string().contains(text)
+    })
 }
 
 #[track_caller]

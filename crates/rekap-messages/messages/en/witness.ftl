@@ -1,0 +1,27 @@
+## The witness's and the mirror's library errors (src/error_words/witness.rs)
+witness-quorum-not-a-note = the checkpoint is not a signed note: { $reason }
+witness-quorum-short = the checkpoint carries valid cosignatures of { $valid } of the witnesses given ({ $names }), { $quorum } required
+witness-quorum-invalid = a cosignature line of witness { $name } does not verify
+witness-state = cannot use the state directory { $path }: { $reason }
+witness-damaged = the kept checkpoint { $path } is damaged: { $reason }
+witness-duplicate-log = two --log keys for one origin { $origin }
+witness-evidence-too-large = the evidence is { $bytes } bytes, more than the 3 MiB allowed
+witness-evidence-not-utf8 = the evidence is not UTF-8
+witness-evidence-bad-line = line { $line }: { $reason }
+mirror-store = the mirror's store: { $reason }
+mirror-log = the mirror's log: { $reason }
+mirror-ledger = the mirror's ledger: { $reason }
+mirror-io = { $path }: { $reason }
+mirror-unreachable = the server could not be read: { $reason }
+mirror-alarm = ALARM: { $reason }
+mirror-fetch = { $url }: { $reason }
+mirror-settled-log-key = log key
+mirror-settled-server = server
+mirror-no-attempt = no attempt was made
+mirror-bad-kept-key = { $path }: { $reason }
+mirror-follows-another = this mirror follows the { $what } { $kept }, not { $given }: use another --store
+mirror-needs = a new mirror needs the { $what } (--log-key VKEY: `rekap log-key` on the server's store)
+mirror-key-not-named = the log key { $key } is not a key the log names for its checkpoints
+mirror-damaged = { $path } is damaged: { $reason }
+mirror-own-tree = the mirror's own tree: { $reason }
+mirror-store-lost = the mirror's store was lost

@@ -1,0 +1,27 @@
+## Galat pustaka saksi dan cermin (src/error_words/witness.rs)
+witness-quorum-not-a-note = checkpoint bukan catatan bertanda tangan: { $reason }
+witness-quorum-short = checkpoint membawa kosignatur sah dari { $valid } saksi yang diberikan ({ $names }), perlu { $quorum }
+witness-quorum-invalid = baris kosignatur saksi { $name } tidak terverifikasi
+witness-state = direktori keadaan { $path } tidak dapat dipakai: { $reason }
+witness-damaged = checkpoint yang disimpan { $path } rusak: { $reason }
+witness-duplicate-log = dua kunci --log untuk satu asal { $origin }
+witness-evidence-too-large = bukti berukuran { $bytes } bita, lebih dari 3 MiB yang diizinkan
+witness-evidence-not-utf8 = bukti bukan UTF-8
+witness-evidence-bad-line = baris { $line }: { $reason }
+mirror-store = penyimpanan cermin: { $reason }
+mirror-log = log cermin: { $reason }
+mirror-ledger = buku besar cermin: { $reason }
+mirror-io = { $path }: { $reason }
+mirror-unreachable = server tidak dapat dibaca: { $reason }
+mirror-alarm = ALARM: { $reason }
+mirror-fetch = { $url }: { $reason }
+mirror-settled-log-key = kunci log
+mirror-settled-server = server
+mirror-no-attempt = tidak ada percobaan yang dilakukan
+mirror-bad-kept-key = { $path }: { $reason }
+mirror-follows-another = cermin ini mengikuti { $what } { $kept }, bukan { $given }: gunakan --store lain
+mirror-needs = cermin baru memerlukan { $what } (--log-key VKEY: `rekap log-key` pada penyimpanan server)
+mirror-key-not-named = kunci log { $key } bukan kunci yang disebut log untuk checkpoint-nya
+mirror-damaged = { $path } rusak: { $reason }
+mirror-own-tree = pohon milik cermin: { $reason }
+mirror-store-lost = penyimpanan cermin hilang

@@ -1,0 +1,373 @@
+//! `--lang id` reaches the reasons the libraries give as data: an import's row problems
+//! (stderr, `--problems FILE`, the summary's kinds), another format's problems, a
+//! `--columns` mapping's error, a regions CSV's reasons, and the witness's and the mirror's
+//! errors.
+
+use crate::harness::{code, stderr, Sandbox};
+use crate::import::set_up;
+
+/// The demo's sheets with a bad cell, an unknown station and an unknown column.
+fn bad_sheets(sandbox: &Sandbox) -> String {
+    let good = std::fs::read_to_string(sandbox.path("in/sheets.csv")).unwrap();
+    let mut lines: Vec<String> = good.lines().take(3).map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let votes_1 = header.iter().position(|name| *name == "votes_1").unwrap();
+    let station = header.iter().position(|name| *name == "station").unwrap();
+    let mut first: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    first[votes_1] = "x1".to_owned();
+    lines[1] = first.join(",");
+    let mut second: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    second[station] = "9999999999999".to_owned();
+    lines[2] = second.join(",");
+    lines[0] += ",bogus";
+    for line in lines.iter_mut().skip(1) {
+        line.push(',');
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn an_imports_row_problems_are_indonesian() {
+    let sandbox = set_up();
+    std::fs::write(sandbox.path("bad.csv"), bad_sheets(&sandbox)).unwrap();
+    let output = sandbox.run(&[
+        "--lang",
+        "id",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "bad.csv",
+        "--problems",
+        "problems.csv",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let said = stderr(&output);
+    for line in [
+        "baris 1, bogus: kolom \"bogus\" tidak dikenal (kolom ke-",
+        "baris 2, votes_1: \"x1\" bukan bilangan bulat (hanya angka, tanpa pemisah)",
+        "baris 3, station: \"9999999999999\" bukan TPS pemilihan ini",
+        "kolom votes_1",
+    ] {
+        assert!(said.contains(line), "{line:?} in {said}");
+    }
+    assert!(!said.contains("is not"), "no English reason: {said}");
+    let file = std::fs::read_to_string(sandbox.path("problems.csv")).unwrap();
+    assert!(
+        file.contains("\"\"x1\"\" bukan bilangan bulat"),
+        "the problems file's reasons: {file}"
+    );
+    // English stays English, and -f json keeps the English reason for scripts.
+    let english = sandbox.run(&[
+        "--lang",
+        "en",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "bad.csv",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(code(&english), 1, "{}", stderr(&english));
+    let json = String::from_utf8_lossy(&english.stdout).into_owned();
+    assert!(
+        json.contains("is not a whole number (digits only, no separators)"),
+        "{json}"
+    );
+}
+
+#[test]
+fn another_formats_problems_and_a_mapping_error_are_indonesian() {
+    let sandbox = set_up();
+    std::fs::write(
+        sandbox.path("mapped.csv"),
+        "kode_tps,sah\n6401012001001,x\n",
+    )
+    .unwrap();
+    let missing = sandbox.run(&[
+        "--lang",
+        "id",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "--from",
+        "csv",
+        "--columns",
+        "station=kode_tps,votes_1=suara_01,valid=sah,invalid=sah",
+        "mapped.csv",
+    ]);
+    assert_eq!(code(&missing), 1, "{}", stderr(&missing));
+    let said = stderr(&missing);
+    assert!(
+        said.contains(
+            "mapped.csv: baris 1, suara_01: tidak ada kolom \"suara_01\" (dipetakan ke votes_1)"
+        ),
+        "{said}"
+    );
+    let unreadable = sandbox.run(&[
+        "--lang",
+        "id",
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "--from",
+        "csv",
+        "--columns",
+        "station",
+        "mapped.csv",
+    ]);
+    assert_eq!(code(&unreadable), 1, "{}", stderr(&unreadable));
+    let said = stderr(&unreadable);
+    assert!(
+        said.contains("\"station\" bukan NAMA=KOLOM_SUMBER (mis. station=kode_tps)"),
+        "{said}"
+    );
+}
+
+/// `init` with the demo's definition and `regions` as its regions CSV, under `--lang id`:
+/// the exit code and stderr.
+fn init_with_regions(sandbox: &Sandbox, regions: &str) -> (i32, String) {
+    std::fs::write(sandbox.path("bad-regions.csv"), regions).unwrap();
+    let output = sandbox.run(&[
+        "--lang",
+        "id",
+        "init",
+        "--store",
+        "new-store",
+        "--election",
+        "in/election.json",
+        "--regions",
+        "bad-regions.csv",
+        "--key",
+        "in/keys/registrar.key",
+    ]);
+    assert!(!sandbox.path("new-store/log").exists());
+    (code(&output), stderr(&output))
+}
+
+#[test]
+fn a_regions_csvs_reasons_are_indonesian() {
+    let sandbox = set_up();
+    let good = std::fs::read_to_string(sandbox.path("in/election.csv")).unwrap();
+    let village = good
+        .lines()
+        .find(|line| line.contains(",village,"))
+        .unwrap()
+        .to_owned();
+    let fields: Vec<&str> = village.split(',').collect();
+    let line = good.lines().position(|line| line == village).unwrap() + 1;
+    for (stations, reason) in [
+        (
+            "\"1-5,3-8\"",
+            "3-8 bertumpang tindih dengan atau datang sebelum 1-5",
+        ),
+        ("\"9-3\"", "rentang 9-3 menurun"),
+        ("\"0,4\"", "nomor TPS 0 (nomor mulai dari 1)"),
+        ("\"1,,2\"", "ada butir kosong dalam daftar nomor TPS"),
+    ] {
+        let bad_village = format!("{},{stations}", fields[..4].join(","));
+        let (status, said) = init_with_regions(&sandbox, &good.replace(&village, &bad_village));
+        assert_eq!(status, 1, "{said}");
+        assert!(
+            said.contains(&format!(
+                "CSV wilayah baris {line}: isian \"stations\": {reason}"
+            )),
+            "{stations}: {said}"
+        );
+    }
+    let (status, said) = init_with_regions(&sandbox, "code,parent,name\n");
+    assert_eq!(status, 1, "{said}");
+    assert!(
+        said.contains("CSV wilayah baris 1: baris judul harus \"code,parent,level,name,stations\""),
+        "{said}"
+    );
+    assert!(!said.contains("must be"), "{said}");
+}
+
+#[test]
+fn the_mirrors_and_the_witness_evidence_errors_are_indonesian() {
+    let sandbox = Sandbox::new();
+    let mirror = sandbox.run(&[
+        "--lang",
+        "id",
+        "mirror",
+        "--store",
+        "mirror-store",
+        "--from",
+        "http://127.0.0.1:9",
+        "--once",
+    ]);
+    assert_ne!(code(&mirror), 0, "{}", stderr(&mirror));
+    let said = stderr(&mirror);
+    assert!(
+        said.contains("cermin baru memerlukan kunci log (--log-key VKEY"),
+        "{said}"
+    );
+    std::fs::write(sandbox.path("evidence.txt"), b"\xff\xfe not text").unwrap();
+    let evidence = sandbox.run(&["--lang", "id", "verify-evidence", "evidence.txt"]);
+    assert_eq!(code(&evidence), 1, "{}", stderr(&evidence));
+    let said = stderr(&evidence);
+    assert!(said.contains("bukti bukan UTF-8"), "{said}");
+}
+
+#[test]
+fn usage_lines_and_value_names_are_indonesian_in_every_commands_help() {
+    let sandbox = Sandbox::new();
+    let top = sandbox.run(&["--lang", "id", "--help"]);
+    let text = String::from_utf8_lossy(&top.stdout).into_owned();
+    assert!(
+        text.contains("Penggunaan: rekap [OPSI] <PERINTAH>"),
+        "{text}"
+    );
+    let commands: Vec<String> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("Perintah"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert!(commands.len() > 20, "{commands:?}");
+    for command in commands.iter().filter(|command| *command != "help") {
+        let help = sandbox.run(&["--lang", "id", command, "--help"]);
+        let help = String::from_utf8_lossy(&help.stdout).into_owned();
+        assert!(help.contains("Penggunaan: rekap"), "{command}: {help}");
+        for english in ["[OPTIONS]", "<FILE>", "<DIR>", "Usage:"] {
+            assert!(!help.contains(english), "{command}: {english} in {help}");
+        }
+    }
+    let import = sandbox.run(&["--lang", "id", "import", "--help"]);
+    let import = String::from_utf8_lossy(&import.stdout).into_owned();
+    assert!(
+        import.contains("Penggunaan: rekap import [OPSI] --key <BERKAS> <BERKAS>..."),
+        "{import}"
+    );
+    let english = sandbox.run(&["--lang", "en", "import", "--help"]);
+    let english = String::from_utf8_lossy(&english.stdout).into_owned();
+    assert!(
+        english.contains("Usage: rekap import [OPTIONS] --key <FILE> <FILE>..."),
+        "{english}"
+    );
+}
+
+/// The fenced blocks of a Markdown text, in order.
+fn fenced_blocks(text: &str) -> Vec<String> {
+    text.split("```")
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The inline code spans of a Markdown text outside its fenced blocks that start with
+/// `rekap `: the commands it shows.
+fn commands(text: &str) -> std::collections::BTreeSet<String> {
+    text.split("```")
+        .step_by(2)
+        .flat_map(|prose| {
+            prose
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|span| span.starts_with("rekap "))
+                // A span may be wrapped across lines.
+                .map(|span| span.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_indonesian_operator_guide_has_the_same_sections_commands_and_examples() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let english = std::fs::read_to_string(format!("{root}/docs/OPERATOR.md")).unwrap();
+    let indonesian = std::fs::read_to_string(format!("{root}/docs/OPERATOR.id.md")).unwrap();
+    assert!(english.contains("[OPERATOR.id.md](OPERATOR.id.md)"));
+    assert!(indonesian.contains("[OPERATOR.md](OPERATOR.md)"));
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    assert!(readme.contains("(docs/OPERATOR.id.md)"));
+    let headings = |text: &str| -> Vec<usize> {
+        text.split("```")
+            .step_by(2)
+            .flat_map(|prose| prose.lines().map(str::to_owned).collect::<Vec<_>>())
+            .filter(|line| line.starts_with('#'))
+            .map(|line| line.chars().take_while(|c| *c == '#').count())
+            .collect()
+    };
+    assert_eq!(
+        headings(&english),
+        headings(&indonesian),
+        "the same sections"
+    );
+    assert_eq!(
+        fenced_blocks(&english),
+        fenced_blocks(&indonesian),
+        "the same examples, byte for byte"
+    );
+    let missing: Vec<String> = commands(&english)
+        .difference(&commands(&indonesian))
+        .cloned()
+        .collect();
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "commands of OPERATOR.md not in OPERATOR.id.md"
+    );
+    assert!(commands(&english).len() > 30);
+}
+
+/// Issue 17: every command that opens a store takes `--store` (`-s`) with the same default
+/// and `REKAP_STORE`; the others read no store.
+#[test]
+fn every_command_with_a_store_takes_store_with_its_default_and_the_environment() {
+    let sandbox = Sandbox::new();
+    let top = sandbox.run(&["--lang", "en", "--help"]);
+    let text = String::from_utf8_lossy(&top.stdout).into_owned();
+    let commands: Vec<String> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect();
+    let without_a_store = [
+        "keygen",
+        "pubkey",
+        "definition",
+        "verify-proof",
+        "verify-consistency",
+        "bench",
+        "bench-server",
+        "send",
+        "witness",
+        "verify-evidence",
+        "completions",
+        "man",
+        "help",
+    ];
+    let mut with_a_store = 0;
+    for command in &commands {
+        let help = sandbox.run(&["--lang", "en", command, "--help"]);
+        let help = String::from_utf8_lossy(&help.stdout).into_owned();
+        if without_a_store.contains(&command.as_str()) {
+            continue;
+        }
+        with_a_store += 1;
+        assert!(help.contains("-s, --store <DIR>"), "{command}: {help}");
+        // `demo` and `mirror` keep their own stores by default, `repair` is given the
+        // damaged one by name; every other command reads the operator's.
+        if !["demo", "mirror", "repair"].contains(&command.as_str()) {
+            // clap's `[env: ...]`, or (verify, audit: --log excludes it) said in the line.
+            let environment = help.contains("[env: REKAP_STORE=")
+                || help.contains("$REKAP_STORE, else rekap-store");
+            assert!(environment, "{command}: {help}");
+        }
+    }
+    assert!(with_a_store > 20, "{commands:?}");
+}
