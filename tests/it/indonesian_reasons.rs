@@ -226,13 +226,7 @@ fn usage_lines_and_value_names_are_indonesian_in_every_commands_help() {
         text.contains("Penggunaan: rekap [OPSI] <PERINTAH>"),
         "{text}"
     );
-    let commands: Vec<String> = text
-        .lines()
-        .skip_while(|line| !line.starts_with("Perintah"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
-        .collect();
+    let commands = commands_listed(&text, "Perintah");
     assert!(commands.len() > 20, "{commands:?}");
     for command in commands.iter().filter(|command| *command != "help") {
         let help = sandbox.run(&["--lang", "id", command, "--help"]);
@@ -329,13 +323,7 @@ fn every_command_with_a_store_takes_store_with_its_default_and_the_environment()
     let sandbox = Sandbox::new();
     let top = sandbox.run(&["--lang", "en", "--help"]);
     let text = String::from_utf8_lossy(&top.stdout).into_owned();
-    let commands: Vec<String> = text
-        .lines()
-        .skip_while(|line| !line.starts_with("Commands"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
-        .collect();
+    let commands = commands_listed(&text, "Commands");
     let without_a_store = [
         "keygen",
         "pubkey",
@@ -370,4 +358,16 @@ fn every_command_with_a_store_takes_store_with_its_default_and_the_environment()
         }
     }
     assert!(with_a_store > 20, "{commands:?}");
+}
+
+/// The command names `rekap --help` lists under `heading`: a command's line starts with two
+/// spaces, its wrapped description with more.
+fn commands_listed(help: &str, heading: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| !line.starts_with(heading))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter(|line| !line.starts_with("   "))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect()
 }
