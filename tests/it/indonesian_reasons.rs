@@ -26,22 +26,19 @@ fn bad_sheets(sandbox: &Sandbox) -> String {
     lines.join("\n") + "\n"
 }
 
+/// `rekap --lang LANG import --store store --key (the operator's) ARGUMENTS...`.
+fn import_in(sandbox: &Sandbox, lang: &str, arguments: &[&str]) -> std::process::Output {
+    let mut all = vec!["--lang", lang, "import", "--store", "store"];
+    all.extend(["--key", "in/keys/operator.key"]);
+    all.extend(arguments);
+    sandbox.run(&all)
+}
+
 #[test]
 fn an_imports_row_problems_are_indonesian() {
     let sandbox = set_up();
     std::fs::write(sandbox.path("bad.csv"), bad_sheets(&sandbox)).unwrap();
-    let output = sandbox.run(&[
-        "--lang",
-        "id",
-        "import",
-        "--store",
-        "store",
-        "--key",
-        "in/keys/operator.key",
-        "bad.csv",
-        "--problems",
-        "problems.csv",
-    ]);
+    let output = import_in(&sandbox, "id", &["bad.csv", "--problems", "problems.csv"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let said = stderr(&output);
     for line in [
@@ -59,18 +56,7 @@ fn an_imports_row_problems_are_indonesian() {
         "the problems file's reasons: {file}"
     );
     // English stays English, and -f json keeps the English reason for scripts.
-    let english = sandbox.run(&[
-        "--lang",
-        "en",
-        "import",
-        "--store",
-        "store",
-        "--key",
-        "in/keys/operator.key",
-        "bad.csv",
-        "-f",
-        "json",
-    ]);
+    let english = import_in(&sandbox, "en", &["bad.csv", "-f", "json"]);
     assert_eq!(code(&english), 1, "{}", stderr(&english));
     let json = String::from_utf8_lossy(&english.stdout).into_owned();
     assert!(
@@ -87,20 +73,17 @@ fn another_formats_problems_and_a_mapping_error_are_indonesian() {
         "kode_tps,sah\n6401012001001,x\n",
     )
     .unwrap();
-    let missing = sandbox.run(&[
-        "--lang",
+    let missing = import_in(
+        &sandbox,
         "id",
-        "import",
-        "--store",
-        "store",
-        "--key",
-        "in/keys/operator.key",
-        "--from",
-        "csv",
-        "--columns",
-        "station=kode_tps,votes_1=suara_01,valid=sah,invalid=sah",
-        "mapped.csv",
-    ]);
+        &[
+            "--from",
+            "csv",
+            "--columns",
+            "station=kode_tps,votes_1=suara_01,valid=sah,invalid=sah",
+            "mapped.csv",
+        ],
+    );
     assert_eq!(code(&missing), 1, "{}", stderr(&missing));
     let said = stderr(&missing);
     assert!(
@@ -109,20 +92,11 @@ fn another_formats_problems_and_a_mapping_error_are_indonesian() {
         ),
         "{said}"
     );
-    let unreadable = sandbox.run(&[
-        "--lang",
+    let unreadable = import_in(
+        &sandbox,
         "id",
-        "import",
-        "--store",
-        "store",
-        "--key",
-        "in/keys/operator.key",
-        "--from",
-        "csv",
-        "--columns",
-        "station",
-        "mapped.csv",
-    ]);
+        &["--from", "csv", "--columns", "station", "mapped.csv"],
+    );
     assert_eq!(code(&unreadable), 1, "{}", stderr(&unreadable));
     let said = stderr(&unreadable);
     assert!(
