@@ -9,6 +9,8 @@ use rekap_projection::Projection;
 
 use crate::error::LedgerError;
 
+mod submit;
+
 /// A log, the state every record was decided into, and its projection.
 pub struct Ledger<S: Storage> {
     log: Log<S>,
@@ -175,36 +177,26 @@ impl<S: Storage> Ledger<S> {
         now_ms: u64,
     ) -> Result<Receipt, LedgerError> {
         let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);
-        let mut counters: BTreeMap<[u8; 32], u64> = BTreeMap::new();
-        let mut unsigned = Vec::with_capacity(payloads.len());
-        for (offset, (key, events)) in payloads.into_iter().enumerate() {
-            let author = key.verifying_key().to_bytes();
-            let payload = Payload::Events {
-                definition_hash: self.state.definition_hash(),
-                events,
-            };
-            let envelope = Envelope {
-                seq: self.log.head().count + 1 + offset as u64,
-                recorded_at_ms,
-                author,
-            };
-            let decided = self
-                .projection
-                .execute_payload(&mut self.state, &envelope, &payload);
-            if let Err(refusal) = decided {
-                self.rebuild_if_changed(offset)?;
-                return Err(LedgerError::Refused(refusal));
-            }
-            let counter = match counters.get(&author) {
-                Some(last) => last + 1,
-                None => self.log.next_counter(&author)?,
-            };
-            counters.insert(author, counter);
-            unsigned.push((key, counter, encode_payload(&payload)));
-        }
-        let count = unsigned.len();
-        let submissions = SignedSubmission::sign_many(unsigned);
-        match self.log.append(submissions, recorded_at_ms) {
+        // Decided here, encoded and signed on another core meanwhile (submit.rs).
+        let signed = self.decide_and_sign(payloads, recorded_at_ms)?;
+        let count = signed.len();
+        let appended = if signed.iter().all(Result::is_ok) {
+            let verified = signed.into_iter().filter_map(Result::ok).collect();
+            self.log.append_verified(verified, recorded_at_ms)
+        } else {
+            // A signature that does not verify: the log's own check refuses the batch.
+            let submissions = signed
+                .into_iter()
+                .map(|signed| {
+                    signed.map_or_else(
+                        |unverified| *unverified,
+                        |verified| verified.into_submission(),
+                    )
+                })
+                .collect();
+            self.log.append(submissions, recorded_at_ms)
+        };
+        match appended {
             Ok(records) => Ok(Receipt {
                 seqs: records.iter().map(|record| record.seq).collect(),
                 head: self.log.head(),
