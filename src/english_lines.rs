@@ -26,6 +26,7 @@ const FILES_NOT_CHECKED: &[(&str, &str)] = &[
     ("src/commands/bench_commands.rs", "developers' measurements"),
     ("src/commands/bench_duckdb.rs", "developers' measurements"),
     ("src/commands/bench_formats.rs", "developers' measurements"),
+    ("src/commands/bench_import.rs", "developers' measurements"),
     ("src/commands/bench_server.rs", "developers' measurements"),
     (
         "src/commands/bench_server_client.rs",

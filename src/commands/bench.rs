@@ -1,5 +1,6 @@
 //! `bench`: national-scale measurements with their baselines in the same run (issues 4 and
-//! 6): bulk import, rebuilding every tier from the log (fast rollup and full replay), the
+//! 6): bulk import (through the library, and as the `rekap import` process of the sheets
+//! CSV), rebuilding every tier from the log (fast rollup and full replay), the
 //! same rollup in SQLite, export, verification beside plain blake3, and totals from the
 //! totals view. Medians of `--runs` (imports too, each into a fresh store or database);
 //! figures go to docs/PERFORMANCE.md. Not part of CI.
@@ -42,6 +43,10 @@ pub struct BenchArgs {
     pub formats: bool,
 }
 
+/// The bulk import as a user runs it (src/commands/bench_import.rs).
+pub(super) const IMPORT_PROCESS_ROW: &str =
+    "rekap import process: sheets CSV parsed to views saved";
+
 struct Row {
     what: &'static str,
     median: Duration,
@@ -66,6 +71,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
     rows.push(Row {
         what: "bulk import (decide, sign, chain, fsync, project)",
         median: import_runs(&dir, &store, &preset, &cast, args.runs)?,
+    });
+    rows.push(Row {
+        what: IMPORT_PROCESS_ROW,
+        median: super::bench_import::process_runs(&dir, &preset, &cast, args.runs)?,
     });
     rows.push(Row {
         what: "rebuild every tier from the log: fast rollup",

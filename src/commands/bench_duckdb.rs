@@ -94,6 +94,12 @@ pub fn ratios(rows: &[(&str, Duration)]) -> Vec<String> {
             "at most 1.5x",
         ),
         (
+            "rekap import process / DuckDB read_csv + GROUP BY",
+            super::bench::IMPORT_PROCESS_ROW,
+            "baseline: DuckDB read_csv + GROUP BY",
+            "at most 1.5x",
+        ),
+        (
             "rekap audit / DuckDB read_csv + GROUP BY",
             "full audit",
             "baseline: DuckDB read_csv + GROUP BY",

@@ -111,6 +111,11 @@ pub(super) fn run_planned(
     stage.next(lang.message("progress-saving-view"));
     store::save_view_after_append(&mut ledger);
     crate::transparency::sign_after_append(&args.store.store, &ledger);
+    // The command ends here and the process with it: dropping the national state and
+    // projection (millions of allocations) would only delay the exit. The OS reclaims the
+    // memory and closes the store's files, which releases its locks; nothing in the ledger
+    // does work on drop.
+    std::mem::forget(ledger);
     stage.finish();
     if args.for_scripts() {
         let mut result = accepted(args, &plan_counts);

@@ -4,6 +4,7 @@ pub mod bench;
 mod bench_commands;
 mod bench_duckdb;
 mod bench_formats;
+mod bench_import;
 pub mod bench_server;
 mod bench_tlog;
 pub mod compare;

@@ -17,6 +17,15 @@ pub const NO_SHEET_DIGEST: Hash = [0; 32];
 /// Domain of a voided station's digest.
 pub const VOIDED_DOMAIN: &[u8] = b"rekap/v1/station-voided";
 
+/// A region holding stations, computed on a worker: its totals, digest and its stations'
+/// digests in order.
+struct StationRegion {
+    region: RegionIdx,
+    totals: Totals,
+    digest: Hash,
+    stations: Vec<Hash>,
+}
+
 pub struct ContestCache {
     pub contest: ContestIdx,
     pub contest_id: String,
@@ -141,6 +150,99 @@ impl ContestCache {
             *slot = Some(digest);
         }
         digest
+    }
+
+    /// Computes the totals and digest of every region that holds stations and is not known
+    /// yet, the regions split between the cores: hashing each station's sheet and leaf is
+    /// nearly all of a whole contest's digest (818,339 stations, 83,731 villages), and what
+    /// [`ContestCache::digest`] then computes above them is a few thousand regions. The
+    /// results are exactly the lazy path's (tests/it/replay.rs).
+    /// Below `minimum_per_thread` such regions per thread it leaves them to the lazy path.
+    pub fn compute_station_regions(
+        &mut self,
+        election: &Election,
+        state: &State,
+        minimum_per_thread: usize,
+    ) {
+        let tree = election.tree();
+        let missing: Vec<RegionIdx> = (0..tree.region_count())
+            .map(RegionIdx)
+            .filter(|region| tree.children(*region).is_empty())
+            .filter(|region| !matches!(self.region_digests.get(region.0 as usize), Some(Some(_))))
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        if threads < 2 || missing.len() < minimum_per_thread.max(1) * 2 {
+            return; // The lazy path computes them when asked; threads would not pay.
+        }
+        let this = &*self;
+        let per_thread = missing.len().div_ceil(threads);
+        let computed: Vec<StationRegion> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (missing.chunks(per_thread))
+                .map(|regions| {
+                    scope.spawn(move || {
+                        (regions.iter())
+                            .map(|region| this.station_region(election, state, *region))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            (workers.into_iter())
+                .flat_map(|worker| match worker.join() {
+                    Ok(computed) => computed,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+        if self.station_digests.is_empty() {
+            self.station_digests = vec![None; tree.station_count() as usize];
+        }
+        for region in computed {
+            let index = region.region.0 as usize;
+            if let Some(slot) = self.region_totals.get_mut(index) {
+                *slot = Some(region.totals);
+            }
+            if let Some(slot) = self.region_digests.get_mut(index) {
+                *slot = Some(region.digest);
+            }
+            for (station, digest) in (tree.stations_under(region.region)).zip(region.stations) {
+                if let Some(slot) = self.station_digests.get_mut(station as usize) {
+                    *slot = Some(digest);
+                }
+            }
+        }
+    }
+
+    /// A region holding stations computed from the state alone: what [`ContestCache::totals`]
+    /// and [`ContestCache::digest`] compute for it.
+    fn station_region(
+        &self,
+        election: &Election,
+        state: &State,
+        region: RegionIdx,
+    ) -> StationRegion {
+        let mut totals = Totals::zero_typed(self.pairs, self.vote_types);
+        let stations = election.tree().stations_under(region);
+        let mut leaves = Vec::with_capacity(stations.len());
+        for station in stations {
+            let station = StationId(station);
+            let status = state.station_status(station, self.contest);
+            let sheet = state.current_sheet(station, self.contest);
+            let leaf = StationLeaf::of(status, sheet.map(|(_, sheet)| sheet));
+            leaf.add_to(&mut totals);
+            let code = election.station_code(station).unwrap_or_default();
+            let (station_totals, digest) =
+                leaf.leaf(&code, &self.contest_id, self.pairs, self.vote_types);
+            leaves.push((code, station_totals, digest));
+        }
+        let digest = children_digest(
+            (leaves.iter()).map(|(code, totals, digest)| (code.as_str(), totals, digest)),
+        );
+        StationRegion {
+            region,
+            totals,
+            digest,
+            stations: leaves.into_iter().map(|(_, _, digest)| digest).collect(),
+        }
     }
 
     /// The leaves under a region, in code order: (code, totals, digest) per child region,

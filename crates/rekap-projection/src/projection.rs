@@ -61,6 +61,10 @@ pub struct RegionReport {
 
 /// Totals, digests and approval states of every contest. Exact for the state it was last
 /// synced with; use [`Projection::execute_payload`] to run payloads so that it stays so.
+/// Below this many regions holding stations per thread, computing them in parallel does
+/// not pay for starting the threads.
+const MINIMUM_REGIONS_PER_THREAD: usize = 256;
+
 pub struct Projection {
     caches: RefCell<Vec<ContestCache>>,
     /// State entries (sheet history) already reflected in the caches.
@@ -178,6 +182,21 @@ impl Projection {
             cache.totals(state.election(), state, region)
         })
         .unwrap_or_default()
+    }
+
+    /// Computes every contest's regions that hold stations in parallel
+    /// ([`ContestCache::compute_station_regions`]), before a whole digest is asked for (a
+    /// totals view after a bulk import or a replay): the digests are the same, sooner.
+    pub fn prepare_digests(&self, state: &State) {
+        self.prepare_digests_with(state, MINIMUM_REGIONS_PER_THREAD);
+    }
+
+    /// [`Projection::prepare_digests`] with another threshold of regions per thread (tests:
+    /// a small election's four villages).
+    pub fn prepare_digests_with(&self, state: &State, minimum_regions_per_thread: usize) {
+        for cache in self.caches.borrow_mut().iter_mut() {
+            cache.compute_station_regions(state.election(), state, minimum_regions_per_thread);
+        }
     }
 
     /// A region's digest for a contest: the Merkle root over its children.

@@ -7,7 +7,7 @@
 
 pub(crate) mod cast;
 mod clock;
-mod inputs;
+pub(crate) mod inputs;
 mod walk;
 
 use std::fs;

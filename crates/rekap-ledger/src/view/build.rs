@@ -24,6 +24,9 @@ pub(super) fn encode_view(
     wanted: Option<&str>,
     limit_bytes: u64,
 ) -> (Vec<u8>, bool) {
+    // Every region's digest goes into the view: the regions holding stations (nearly all
+    // of the hashing) are computed on every core first.
+    projection.prepare_digests(state);
     let order = level_order(state);
     let every: Vec<(ContestIdx, Vec<Range<u32>>)> = (0..state.election().contests().len())
         .map(|index| ContestIdx(index as u32))

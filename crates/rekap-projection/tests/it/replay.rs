@@ -159,6 +159,14 @@ proptest! {
             // Query between steps so that the caches are warm and must be invalidated.
             let _ = world.digest("64");
         }
+        // Computed in parallel first (regions holding stations split between threads),
+        // from cold caches or warm ones: the same totals and digests.
+        let prepared = Projection::new(&world.state);
+        prepared.prepare_digests_with(&world.state, 1);
+        prop_assert_eq!(&view(&world.state, &world.projection), &view(&world.state, &prepared));
+        let warm = view(&world.state, &world.projection);
+        world.projection.prepare_digests_with(&world.state, 1);
+        prop_assert_eq!(&warm, &view(&world.state, &world.projection));
         let accepted = world.recorded.len() - 1;
         prop_assert!(!submit_first || accepted >= 1);
         let incremental = view(&world.state, &world.projection);
