@@ -34,7 +34,8 @@ pub struct MirrorArgs {
     /// Required on the first run, kept in the store after.
     #[arg(long, value_name = "VKEY")]
     pub log_key: Option<String>,
-    /// Read the signed checkpoint from this URL or file instead of <from>/tlog/checkpoint.
+    /// Read the signed checkpoint from this URL or file instead of the --from URL's
+    /// /tlog/checkpoint.
     #[arg(long, value_name = "URL_OR_FILE")]
     pub checkpoint: Option<String>,
     /// Poll once (with retries) and exit: 0 verified, 1 alarm, 3 the server unreachable.

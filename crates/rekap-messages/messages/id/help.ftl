@@ -773,7 +773,7 @@ help-mirror-arg-status =
 help-mirror-arg-log-key =
     Kunci verifikasi log (`rekap log-key` pada penyimpanan server; teks vkey atau berkas). Wajib pada jalan pertama, sesudahnya disimpan di penyimpanan
 help-mirror-arg-checkpoint =
-    Baca checkpoint bertanda tangan dari URL atau berkas ini alih-alih <from>/tlog/checkpoint
+    Baca checkpoint bertanda tangan dari URL atau berkas ini alih-alih /tlog/checkpoint pada URL --from
 help-mirror-arg-once =
     Tarik sekali (dengan percobaan ulang) lalu keluar: 0 terverifikasi, 1 alarm, 3 server tidak terjangkau
 help-mirror-arg-interval-ms =
