@@ -10,6 +10,7 @@ use std::time::Instant;
 use common::*;
 use rekap_import::{payloads, plan_import, ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
 use rekap_model::*;
+use rekap_test_kit::AnyApproval;
 
 fn national_state() -> State {
     rekap_test_kit::genesis_state(rekap_test_kit::national_definition(OPERATOR))

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rekap_model::*;
 
-pub use rekap_test_kit::{log_key, pk};
+pub use rekap_test_kit::pk;
 
 pub const REGISTRAR: u8 = 1;
 pub const OPERATOR: u8 = 8;
@@ -30,8 +30,6 @@ pub fn national_state() -> State {
         .clone();
     rekap_test_kit::genesis_state(definition)
 }
-
-pub use rekap_test_kit::AnyApproval;
 
 /// Applies `events` as the next record, by the operator.
 pub fn apply(state: &mut State, events: Vec<Event>) {

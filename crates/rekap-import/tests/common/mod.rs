@@ -5,7 +5,7 @@
 
 use rekap_import::{plan_import, ImportError, ImportLimits, ImportPlan, RowProblem};
 use rekap_model::*;
-pub use rekap_test_kit::{log_key, pk};
+pub use rekap_test_kit::pk;
 
 pub const REGISTRAR: u8 = 1;
 /// Operator, scope district 647201 (stations 6472010001-001..003, 6472010002-001..002).
@@ -66,8 +66,6 @@ fn definition_json() -> serde_json::Value {
         ]
     })
 }
-
-pub use rekap_test_kit::AnyApproval;
 
 pub fn state() -> State {
     let definition = DefinitionFile::from_json(&definition_json().to_string())
