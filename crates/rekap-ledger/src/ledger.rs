@@ -83,11 +83,23 @@ impl<S: Storage> Ledger<S> {
     /// [`Ledger::replay`], telling `progress` how many of how many records are replayed
     /// (every 4096 records and at the end), for a progress bar.
     pub fn replay_with_progress(
-        mut log: Log<S>,
+        log: Log<S>,
         last_seq: u64,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Self, LedgerError> {
+        Self::replay_visiting(log, last_seq, progress, &mut |_| {})
+    }
+
+    /// [`Ledger::replay_with_progress`], showing `visit` every record replayed, genesis
+    /// first (a server indexes their counters from it instead of reading the log again).
+    pub fn replay_visiting(
+        mut log: Log<S>,
+        last_seq: u64,
+        progress: &mut dyn FnMut(u64, u64),
+        visit: &mut dyn FnMut(&Record),
+    ) -> Result<Self, LedgerError> {
         let (genesis, mut state, mut projection) = replay_genesis(&log)?;
+        visit(&genesis);
         let last = last_seq.min(log.head().count);
         progress(1, last);
         // Every record's author and counter pass through here: the log's storage need not
@@ -101,6 +113,7 @@ impl<S: Storage> Ledger<S> {
         for record in log.range(2..=last) {
             let record = record?;
             apply_record(&mut state, &mut projection, &record)?;
+            visit(&record);
             counters.insert(record.author, record.counter);
             through = Head {
                 count: record.seq,
