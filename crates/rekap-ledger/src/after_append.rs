@@ -85,9 +85,14 @@ impl<S: Storage> Ledger<S> {
             return Ok(forward);
         };
         let storage = self.log().storage();
-        let body = stations_view::patch::brought_forward(
+        let earlier = stations_view::patch::Earlier {
             stations,
-            &before.head,
+            head: &before.head,
+            // The level counts are brought forward only beside a totals view that was.
+            totals: before.totals.as_ref().filter(|_| forward.totals),
+        };
+        let body = stations_view::patch::brought_forward(
+            earlier,
             self.state(),
             self.projection(),
             &totals,
