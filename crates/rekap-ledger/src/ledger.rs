@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use ed25519_dalek::SigningKey;
 use rekap_log::{Head, Log, Record, SignedSubmission, Storage};
-use rekap_model::{decode_payload, encode_payload, Envelope, Event, Genesis, Payload, State};
+use rekap_model::{
+    decode_payload, encode_payload, Envelope, Event, Genesis, Payload, PreparedPayload, State,
+};
 use rekap_projection::Projection;
 
 use crate::error::LedgerError;
@@ -297,7 +299,7 @@ pub(crate) fn apply_record(
         seq: record.seq,
         error,
     })?;
-    execute_record(state, projection, record, &payload)
+    execute_record(state, projection, record, &PreparedPayload::new(payload))
 }
 
 /// Decides and applies one record's decoded payload: what every replay runs.
@@ -305,10 +307,10 @@ pub(crate) fn execute_record(
     state: &mut State,
     projection: &mut Projection,
     record: &Record,
-    payload: &Payload,
+    payload: &PreparedPayload,
 ) -> Result<(), LedgerError> {
     projection
-        .execute_payload(state, &envelope_of(record), payload)
+        .execute_prepared(state, &envelope_of(record), payload)
         .map_err(|refusal| LedgerError::InvalidRecord {
             seq: record.seq,
             refusal,

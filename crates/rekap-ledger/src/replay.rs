@@ -1,29 +1,31 @@
 //! The replay of a stored log on two threads. Only the decisions are sequential (each event
 //! is decided against the state every earlier event left); reading the records (their
-//! hashes checked) and decoding their payloads depend on nothing but the bytes. So this
-//! thread reads and decodes, a bounded queue ahead, while a second thread builds the state
-//! from the genesis (the election index, about a tenth of a national replay) and then
-//! decides and applies each record in log order with the same [`execute_record`] every
-//! other replay runs: one decision code path, the same result and the same first error as
-//! the sequential loop, whichever thread meets it.
+//! hashes checked), decoding their payloads and computing their sheets' numbers
+//! fingerprints depend on nothing but the bytes. So this thread reads and decodes, a
+//! bounded queue ahead, while a second thread builds the state from the genesis (the
+//! election index, about a tenth of a national replay) and then decides and applies each
+//! record in log order with the same [`execute_record`] every other replay runs: one
+//! decision code path, the same result and the same first error as the sequential loop,
+//! whichever thread meets it.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{sync_channel, Receiver};
 
 use rekap_log::{Head, Log, PublicKey, Record, Storage};
-use rekap_model::{decode_payload, Payload, State};
+use rekap_model::{decode_payload, PreparedPayload, State};
 use rekap_projection::Projection;
 
 use crate::error::LedgerError;
 use crate::ledger::{execute_record, genesis_state};
 
-/// Decoded records the reader may be ahead of the decisions by. A national store's records
-/// hold up to 40,000 sheets each: a few records are enough to keep the deciding thread fed,
-/// and bound what the queue holds.
-const RECORDS_AHEAD: usize = 4;
+/// Decoded records waiting for the decisions. A national store's records hold up to 40,000
+/// sheets each, and reading and decoding one takes about a third of deciding it: one record
+/// queued (one more being decoded) keeps the deciding thread fed, and bounds the memory the
+/// queue holds (tens of MB per record).
+const RECORDS_AHEAD: usize = 1;
 
 /// A record read and decoded, or the error the sequential replay would stop at there.
-type Decoded = Result<(Record, Payload), LedgerError>;
+type Decoded = Result<(Record, PreparedPayload), LedgerError>;
 
 /// The state and projection of a replay, with what the log's first append needs: each
 /// author's last counter and the head the replay read to (see `Log::seed_counters`).
@@ -65,14 +67,15 @@ pub(crate) fn replay_two_threads<S: Storage>(
     })
 }
 
-/// Decodes a record's payload; its bytes are not needed after (freed on this thread).
+/// Decodes a record's payload and computes its sheets' fingerprints; its bytes are not
+/// needed after (freed on this thread).
 fn decoded(mut record: Record) -> Decoded {
     let payload = decode_payload(&record.payload).map_err(|error| LedgerError::Undecodable {
         seq: record.seq,
         error,
     })?;
     record.payload = Vec::new();
-    Ok((record, payload))
+    Ok((record, PreparedPayload::new(payload)))
 }
 
 /// The deciding thread: the state from the genesis, then every decoded record in order,
