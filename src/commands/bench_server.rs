@@ -1,6 +1,7 @@
 //! `bench-server`: `rekap serve` under load (issue 13). A fresh store of a preset (Kaltim by
 //! default, national with `--national`) with an operator and an official per client; the
-//! server runs as a child on 127.0.0.1; N client threads each submit signed single sheets
+//! server runs as a child on 127.0.0.1; N clients (connections driven by one thread of the
+//! bench, `bench_server_client.rs`) each submit signed single sheets
 //! for stations of their own (so every submission is accepted; refusals are counted), every
 //! tenth followed by a correction by the client's official, as fast as the server answers,
 //! beside four readers asking for province totals. Per N: accepted/s,
@@ -38,14 +39,19 @@ pub struct BenchServerArgs {
     #[arg(long)]
     pub national: bool,
     /// Polling stations (scales the preset).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub stations: Option<u32>,
     /// Seconds of load per client count, at most: the window ends sooner once any client has
     /// no station left to submit a sheet for.
     #[arg(long, default_value_t = 5)]
     pub seconds: u64,
     /// Client counts, comma-separated.
-    #[arg(long, default_value = "1,10,100,400", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        default_value = "1,10,100,400",
+        value_delimiter = ','
+    )]
     pub clients: Vec<usize>,
     /// Every Nth sheet a client submits is followed by a correction of that sheet (one
     /// vote moved between the first two pairs) by the client's official; 0 for none.
@@ -53,7 +59,7 @@ pub struct BenchServerArgs {
     pub correct_every: usize,
     /// Working directory, kept afterwards (by default a fresh one under the temporary
     /// directory, removed when the bench ends).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,
 }
 
@@ -212,8 +218,17 @@ fn create_store(
     Ok(keys)
 }
 
+/// The binary whose `serve` is measured: this one, or `REKAP_BENCH_SERVER` (another build,
+/// to compare two servers under the same load generator).
+fn server_binary() -> anyhow::Result<std::path::PathBuf> {
+    match std::env::var_os("REKAP_BENCH_SERVER") {
+        Some(binary) => Ok(binary.into()),
+        None => Ok(std::env::current_exe()?),
+    }
+}
+
 fn start_server(store: &Path) -> anyhow::Result<(Child, String)> {
-    let mut child = Command::new(std::env::current_exe()?)
+    let mut child = Command::new(server_binary()?)
         .args(["serve", "--listen", "127.0.0.1:0", "--key-rate", "0"])
         .args(["--address-rate", "0", "--store"])
         .arg(store)
@@ -251,7 +266,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Threads asking for province totals beside the writers, one request at a time each.
+/// Connections asking for province totals beside the writers, one request at a time each.
 const READERS: usize = 4;
 
 /// Submissions signed before the clock starts, over all clients.
@@ -279,10 +294,10 @@ fn measure(
     let address = client::address_of(&url)?;
     let readers = start_readers(address, &stop, &reader_go);
     // Clients sign before the clock starts (a real client signs on its own machine): the
-    // first submissions of each client are signed up front, the rest on the fly.
+    // first submissions of each client are signed up front (a thread each), the rest on
+    // the fly.
     let presigned_per_client = (PRESIGNED_TOTAL / clients.max(1)).max(500);
-    let go = Arc::new(std::sync::Barrier::new(clients + 1));
-    let writers: Vec<_> = keys
+    let signing: Vec<_> = keys
         .into_iter()
         .enumerate()
         .map(|(n, keys)| {
@@ -293,7 +308,6 @@ fn measure(
                 .step_by(clients)
                 .cloned()
                 .collect();
-            let (stop, refused, go) = (stop.clone(), refused.clone(), go.clone());
             let contest = preset.contest_id.clone();
             std::thread::spawn(move || {
                 let mut bodies = client_bodies(
@@ -304,19 +318,20 @@ fn measure(
                     workload.correct_every,
                 );
                 let presigned: Vec<Body> = bodies.by_ref().take(presigned_per_client).collect();
-                go.wait();
-                post_all(
-                    address,
-                    presigned.into_iter().chain(bodies),
-                    &stop,
-                    &refused,
-                )
+                presigned.into_iter().chain(bodies)
             })
         })
         .collect();
-    go.wait();
+    let mut bodies = Vec::new();
+    for thread in signing {
+        bodies.push(thread.join().map_err(|_| anyhow!("a client panicked"))?);
+    }
     let started = Instant::now();
     let cpu_before = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
+    let writers = {
+        let (stop, refused) = (stop.clone(), refused.clone());
+        std::thread::spawn(move || post_from_every_client(address, bodies, &stop, &refused))
+    };
     reader_go.store(true, Ordering::Relaxed);
     // The window ends after `length`, or sooner when a client runs out of stations (it
     // sets `stop`): every write and read counted was made beside N submitting clients.
@@ -328,15 +343,16 @@ fn measure(
     let cpu_after = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
     let mut latencies_us = Vec::new();
     let mut corrections = 0;
-    for writer in writers {
-        let result = writer.join().map_err(|_| anyhow!("a client panicked"))?;
+    let results = writers
+        .join()
+        .map_err(|_| anyhow!("the clients' thread panicked"))??;
+    for result in results {
         latencies_us.extend(result.latencies_us);
         corrections += result.corrections;
     }
-    let mut reads = 0;
-    for reader in readers {
-        reads += reader.join().map_err(|_| anyhow!("a reader panicked"))?;
-    }
+    let reads = readers
+        .join()
+        .map_err(|_| anyhow!("the readers' thread panicked"))??;
     let cores = |before: f64, after: f64| (after - before) / seconds;
     let server_cores = cores(cpu_before.0, cpu_after.0);
     let client_cores = cores(cpu_before.1, cpu_after.1);
@@ -377,31 +393,42 @@ fn cpu_seconds(pid: &str) -> f64 {
     ticks as f64 / 100.0
 }
 
-/// Threads asking for province totals beside the writers, one request at a time each,
-/// from when `go` is set until `stop` is; each returns how many were answered 200.
+/// A thread asking for province totals beside the writers, from [`READERS`] connections
+/// one request at a time each, from when `go` is set until `stop` is; returns how many were
+/// answered 200.
 fn start_readers(
     address: std::net::SocketAddr,
     stop: &Arc<AtomicBool>,
     go: &Arc<AtomicBool>,
-) -> Vec<std::thread::JoinHandle<u64>> {
-    (0..READERS)
-        .map(|_| {
-            let (stop, go) = (stop.clone(), go.clone());
-            std::thread::spawn(move || {
-                let request = RequestBytes::get("/v1/totals?level=province");
-                let mut connection = Connection::new(address);
-                let mut reads = 0u64;
-                while !go.load(Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
-                while !stop.load(Ordering::Relaxed) {
-                    let answer = connection.exchange(&request);
-                    reads += u64::from(matches!(answer, Ok(200)));
-                }
-                reads
-            })
+) -> std::thread::JoinHandle<anyhow::Result<u64>> {
+    let (stop, go) = (stop.clone(), go.clone());
+    std::thread::spawn(move || {
+        while !go.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        client::runtime()?.block_on(async move {
+            let readers: Vec<_> = (0..READERS)
+                .map(|_| {
+                    let stop = stop.clone();
+                    tokio::spawn(async move {
+                        let request = RequestBytes::get("/v1/totals?level=province");
+                        let mut connection = Connection::new(address);
+                        let mut reads = 0u64;
+                        while !stop.load(Ordering::Relaxed) {
+                            let answer = connection.exchange(&request).await;
+                            reads += u64::from(matches!(answer, Ok(200)));
+                        }
+                        reads
+                    })
+                })
+                .collect();
+            let mut reads = 0;
+            for reader in readers {
+                reads += reader.await.map_err(|_| anyhow!("a reader panicked"))?;
+            }
+            Ok(reads)
         })
-        .collect()
+    })
 }
 
 /// The signed bodies one client posts, in order, signed as they are taken: a sheet per
@@ -496,8 +523,32 @@ struct ClientResult {
     corrections: u64,
 }
 
+/// Every client's connection, driven from this thread: each posts its bodies one at a time
+/// ([`post_all`]) until `stop`.
+fn post_from_every_client(
+    address: std::net::SocketAddr,
+    bodies: Vec<impl Iterator<Item = Body> + Send + 'static>,
+    stop: &Arc<AtomicBool>,
+    refused: &Arc<AtomicU64>,
+) -> anyhow::Result<Vec<ClientResult>> {
+    client::runtime()?.block_on(async {
+        let clients: Vec<_> = bodies
+            .into_iter()
+            .map(|bodies| {
+                let (stop, refused) = (stop.clone(), refused.clone());
+                tokio::spawn(async move { post_all(address, bodies, &stop, &refused).await })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for client in clients {
+            results.push(client.await.map_err(|_| anyhow!("a client panicked"))?);
+        }
+        Ok(results)
+    })
+}
+
 /// Posts `bodies` one at a time until `stop`; anything but a 201 is counted in `refused`.
-fn post_all(
+async fn post_all(
     address: std::net::SocketAddr,
     bodies: impl Iterator<Item = Body>,
     stop: &AtomicBool,
@@ -510,7 +561,7 @@ fn post_all(
             break;
         }
         let sent = Instant::now();
-        match connection.exchange(&body.request) {
+        match connection.exchange(&body.request).await {
             Ok(201) => {
                 result.latencies_us.push(sent.elapsed().as_micros() as u64);
                 result.corrections += u64::from(body.correction);

@@ -1,14 +1,17 @@
 //! The load generator's HTTP/1.1 client: requests serialized to bytes before the measured
-//! window, one keep-alive connection per client thread, `httparse` for the answers. On one
+//! window, one keep-alive connection per client, `httparse` for the answers. On one
 //! machine every cycle the bench's clients spend is one the server cannot have, so a
 //! request costs a write and a read here, not a client library's request building, header
-//! maps and body readers (`ureq` cost about as much CPU as the server in run 3).
+//! maps and body readers (`ureq` cost about as much CPU as the server in run 3). The
+//! connections are driven by one thread's event loop (a current-thread tokio runtime), not
+//! a thread each: a thread blocked in `read` must be woken for every answer, and on
+//! loopback the server's `writev` pays that wake-up (run 9 in docs/PERFORMANCE.md).
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::net::SocketAddr;
 
 use anyhow::{anyhow, bail, Context};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 /// A whole request, as sent.
 pub struct RequestBytes(Vec<u8>);
@@ -73,8 +76,8 @@ impl Connection {
 
     /// Sends `request` and reads its answer; the status, or why there is none (then the
     /// connection is dropped and the next exchange opens a new one).
-    pub fn exchange(&mut self, request: &RequestBytes) -> anyhow::Result<u16> {
-        let answer = self.try_exchange(request);
+    pub async fn exchange(&mut self, request: &RequestBytes) -> anyhow::Result<u16> {
+        let answer = self.try_exchange(request).await;
         if answer.is_err() {
             self.stream = None;
             self.filled = 0;
@@ -82,36 +85,43 @@ impl Connection {
         answer
     }
 
-    fn try_exchange(&mut self, request: &RequestBytes) -> anyhow::Result<u16> {
+    async fn try_exchange(&mut self, request: &RequestBytes) -> anyhow::Result<u16> {
         if self.stream.is_none() {
-            let stream = TcpStream::connect(self.address)?;
+            let stream = TcpStream::connect(self.address).await?;
             stream.set_nodelay(true)?;
-            stream.set_read_timeout(Some(Duration::from_secs(60)))?;
             self.stream = Some(stream);
         }
         let stream = self
             .stream
             .as_mut()
             .ok_or_else(|| anyhow!("no connection"))?;
-        stream.write_all(&request.0)?;
-        let (status, head_length, body_length) = loop {
-            if let Some(head) = parse_head(&self.buffer[..self.filled])? {
-                break head;
+        let exchanged = async {
+            stream.write_all(&request.0).await?;
+            let (status, head_length, body_length) = loop {
+                if let Some(head) = parse_head(&self.buffer[..self.filled])? {
+                    break head;
+                }
+                if self.filled > MAX_HEAD_BYTES {
+                    bail!("an answer's head is over {MAX_HEAD_BYTES} bytes");
+                }
+                self.filled += read_some(stream, &mut self.buffer, self.filled).await?;
+            };
+            let whole = head_length + body_length;
+            while self.filled < whole {
+                self.filled += read_some(stream, &mut self.buffer, self.filled).await?;
             }
-            if self.filled > MAX_HEAD_BYTES {
-                bail!("an answer's head is over {MAX_HEAD_BYTES} bytes");
-            }
-            self.filled += read_some(stream, &mut self.buffer, self.filled)?;
+            self.buffer.copy_within(whole..self.filled, 0);
+            self.filled -= whole;
+            Ok(status)
         };
-        let whole = head_length + body_length;
-        while self.filled < whole {
-            self.filled += read_some(stream, &mut self.buffer, self.filled)?;
-        }
-        self.buffer.copy_within(whole..self.filled, 0);
-        self.filled -= whole;
-        Ok(status)
+        tokio::time::timeout(ANSWER_TIMEOUT, exchanged)
+            .await
+            .context("no answer within a minute")?
     }
 }
+
+/// How long an exchange may take before the connection is given up.
+const ANSWER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Least free room in the buffer for one read (the buffer grows to keep it).
 const READ_BYTES: usize = 16 << 10;
@@ -119,15 +129,28 @@ const READ_BYTES: usize = 16 << 10;
 /// Reads what is there into `buffer` after its first `filled` bytes, straight in (no
 /// scratch chunk zeroed and copied per read: every cycle the clients spend is one the
 /// server cannot have); how many bytes, or an error if the server closed the connection.
-fn read_some(stream: &mut TcpStream, buffer: &mut Vec<u8>, filled: usize) -> anyhow::Result<usize> {
+async fn read_some(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+    filled: usize,
+) -> anyhow::Result<usize> {
     if buffer.len() - filled < READ_BYTES {
         buffer.resize(filled + READ_BYTES, 0);
     }
-    let read = stream.read(&mut buffer[filled..])?;
+    let read = stream.read(&mut buffer[filled..]).await?;
     if read == 0 {
         bail!("the server closed the connection");
     }
     Ok(read)
+}
+
+/// A runtime on the calling thread, driving every connection of the bench's clients (or
+/// of its readers) as tasks.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("the load generator's runtime")
 }
 
 /// Status, head length and body length of the answer at the start of `bytes`, once its
@@ -158,6 +181,8 @@ fn parse_head(bytes: &[u8]) -> anyhow::Result<Option<(u16, usize, usize)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+    use std::time::Duration;
 
     #[test]
     fn an_answer_is_understood_once_its_head_is_whole() {
@@ -196,9 +221,13 @@ mod tests {
         });
         let mut connection = Connection::new(address);
         let request = RequestBytes::get("/v1/totals");
-        let statuses: Vec<u16> = (0..3)
-            .map(|_| connection.exchange(&request).unwrap())
-            .collect();
+        let statuses = runtime().unwrap().block_on(async {
+            let mut statuses = Vec::new();
+            for _ in 0..3 {
+                statuses.push(connection.exchange(&request).await.unwrap());
+            }
+            statuses
+        });
         assert_eq!(statuses, [201, 200, 503]);
         assert_eq!(connection.filled, 0, "nothing read past the last answer");
         server.join().unwrap();

@@ -180,9 +180,23 @@ struct Pending {
 }
 
 impl<S: Storage> GroupLedger<S> {
-    /// Wraps a replayed ledger and indexes its counters.
+    /// Wraps a replayed ledger and indexes its counters (reading every record again: a
+    /// ledger to be replayed anyway is better opened with [`GroupLedger::open`]).
     pub fn new(ledger: Ledger<S>) -> Result<Self, LedgerError> {
         let counters = CounterIndex::build(&ledger)?;
+        Ok(Self { ledger, counters })
+    }
+
+    /// Opens and replays the log in `storage`, indexing the counters from the replay (each
+    /// record is read once, not once more after it as by [`GroupLedger::new`]).
+    pub fn open(storage: S) -> Result<Self, LedgerError> {
+        let mut counters = CounterIndex::default();
+        let ledger = Ledger::replay_visiting(
+            rekap_log::Log::open(storage)?,
+            u64::MAX,
+            &mut |_, _| {},
+            &mut |record| counters.insert(record.author, record.counter, record.seq),
+        )?;
         Ok(Self { ledger, counters })
     }
 

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request as HttpRequest, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, Path, Request as HttpRequest, State,
+};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -143,17 +145,18 @@ pub fn router(app: Arc<App>, limits: &HttpLimits) -> Router {
         .route("/v1/mirror", get(mirror_status))
         .route("/tlog/{*path}", get(crate::tlog::tile))
         // The portal's pages and files under the same per-address limit as the API.
-        .merge(crate::portal::router())
-        .route_layer(middleware::from_fn_with_state(app.clone(), limit_address));
+        .merge(crate::portal::router());
     Router::new()
         .merge(v1)
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .fallback(|| async { Problem::not_found("no such route; see docs/API.md") })
-        .layer(middleware::from_fn_with_state(app.clone(), refuse_writes))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
-        .layer(middleware::from_fn_with_state(app.clone(), count_status))
+        // One middleware, not one each for counting, the mirror's refusal and the address
+        // limit: each `from_fn` layer boxes a future and clones the routes per request
+        // (run 9 in docs/PERFORMANCE.md).
+        .layer(middleware::from_fn_with_state(app.clone(), gate))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
             limits.concurrent_requests,
@@ -184,22 +187,26 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
-async fn count_status(State(app): State<Arc<App>>, request: HttpRequest, next: Next) -> Response {
-    let response = next.run(request).await;
+/// Every request's way in: counted by the status it is answered with; on a read-only
+/// server a write is refused ([`refused_write`]); every route but the health checks and
+/// the metrics is under the per-address limit.
+async fn gate(State(app): State<Arc<App>>, request: HttpRequest, next: Next) -> Response {
+    let response = match refused_write(&app, &request).or_else(|| limited(&app, &request)) {
+        Some(response) => response,
+        None => next.run(request).await,
+    };
     app.shared.metrics.count_request(response.status().as_u16());
     response
 }
 
 /// On a read-only server: every method but GET and HEAD, and the next counter (a write's
 /// first step), answer 405 naming the origin server.
-async fn refuse_writes(State(app): State<Arc<App>>, request: HttpRequest, next: Next) -> Response {
-    let Some(origin) = &app.origin else {
-        return next.run(request).await;
-    };
+fn refused_write(app: &App, request: &HttpRequest) -> Option<Response> {
+    let origin = app.origin.as_ref()?;
     let method = request.method();
     let reading = method == Method::GET || method == Method::HEAD;
     if reading && !request.uri().path().starts_with("/v1/counters/") {
-        return next.run(request).await;
+        return None;
     }
     let mut response = Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
@@ -214,7 +221,27 @@ async fn refuse_writes(State(app): State<Arc<App>>, request: HttpRequest, next: 
     response
         .headers_mut()
         .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-    response
+    Some(response)
+}
+
+/// 429 once the request's address has used its share (the health checks and the metrics
+/// are never limited: a monitor must see an overloaded server).
+fn limited(app: &App, request: &HttpRequest) -> Option<Response> {
+    if matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics") {
+        return None;
+    }
+    let ConnectInfo(address) = request.extensions().get::<ConnectInfo<SocketAddr>>()?;
+    let address = address.ip();
+    let seconds = app.address_limits.take(&address).err()?;
+    Some(
+        Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            format!("too many requests from {address}; retry after {seconds} s"),
+        )
+        .retry_after(seconds)
+        .into_response(),
+    )
 }
 
 /// `GET /v1/mirror`: what a mirror verified (origin, size, checkpoint, lag, alarm); 404 on
@@ -234,38 +261,20 @@ async fn mirror_status(State(app): State<Arc<App>>) -> Result<Response, Problem>
     }
 }
 
-async fn limit_address(State(app): State<Arc<App>>, request: HttpRequest, next: Next) -> Response {
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip());
-    if let Some(address) = address {
-        if let Err(seconds) = app.address_limits.take(&address) {
-            return Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                format!("too many requests from {address}; retry after {seconds} s"),
-            )
-            .retry_after(seconds)
-            .into_response();
-        }
-    }
-    next.run(request).await
-}
-
 /// `POST /v1/submissions`: a signed submission as JSON (hex fields) or as its canonical
 /// bytes (`application/octet-stream`).
-async fn submit(
-    State(app): State<Arc<App>>,
-    headers: axum::http::HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Problem> {
-    let body =
-        body.map_err(|rejection| Problem::new(rejection.status(), "body", rejection.body_text()))?;
+async fn submit(State(app): State<Arc<App>>, request: HttpRequest) -> Result<Response, Problem> {
+    // The media type is read in place: the `HeaderMap` extractor would copy every header.
+    let media_type = media_type(request.headers());
+    let body = Bytes::from_request(request, &())
+        .await
+        .map_err(|rejection: BytesRejection| {
+            Problem::new(rejection.status(), "body", rejection.body_text())
+        })?;
     if !app.shared.ready.load(Ordering::SeqCst) {
         return Err(Problem::not_ready());
     }
-    let submission = decode_submission(&headers, &body)?;
+    let submission = decode_submission(&media_type, &body)?;
     if let Err(seconds) = app.key_limits.take(&submission.author) {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -316,13 +325,10 @@ async fn submit(
     }
 }
 
-/// The submission in `body`, by its Content-Type: JSON of docs/API.md (also when none is
-/// given, as before the binary body existed) or the canonical bytes; anything else is 415.
-fn decode_submission(
-    headers: &axum::http::HeaderMap,
-    body: &[u8],
-) -> Result<rekap_log::SignedSubmission, Problem> {
-    let media_type = match headers.get(header::CONTENT_TYPE) {
+/// The media type of a body (lower case, without parameters): JSON when none is given, as
+/// before the binary body existed.
+fn media_type(headers: &axum::http::HeaderMap) -> String {
+    match headers.get(header::CONTENT_TYPE) {
         None => "application/json".to_owned(),
         Some(value) => value
             .to_str()
@@ -332,8 +338,16 @@ fn decode_submission(
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase(),
-    };
-    match media_type.as_str() {
+    }
+}
+
+/// The submission in `body`, by its media type: JSON of docs/API.md (also when none is
+/// given, as before the binary body existed) or the canonical bytes; anything else is 415.
+fn decode_submission(
+    media_type: &str,
+    body: &[u8],
+) -> Result<rekap_log::SignedSubmission, Problem> {
+    match media_type {
         "application/json" => {
             let json: SubmissionJson = serde_json::from_slice(body).map_err(|error| {
                 Problem::bad_request(format!(
@@ -406,4 +420,98 @@ async fn counter(
         key: hex::encode(author),
         next_counter: last + 1,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    /// What each request is answered by the router over an app that is not ready (no
+    /// snapshot) and allows one request a second per address (`read_only`: a mirror of
+    /// that origin), and its metrics after.
+    fn answers(
+        read_only: Option<&str>,
+        requests: &[(Method, &str)],
+    ) -> (Vec<u16>, Vec<Response>, String) {
+        let limits = HttpLimits {
+            per_address: (1, 1),
+            ..crate::ServeConfig::default().http
+        };
+        let (sender, _receiver) = std::sync::mpsc::sync_channel(1);
+        let mut app = App::new(Arc::default(), sender, &limits);
+        if let Some(origin) = read_only {
+            app = app.read_only(origin);
+        }
+        let app = Arc::new(app);
+        let router = router(app.clone(), &limits);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let address: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        let responses: Vec<Response> = runtime.block_on(async {
+            let mut responses = Vec::new();
+            for (method, path) in requests {
+                let mut request = axum::http::Request::builder()
+                    .method(method.clone())
+                    .uri(*path)
+                    .body(Body::empty())
+                    .unwrap();
+                request.extensions_mut().insert(ConnectInfo(address));
+                responses.push(router.clone().oneshot(request).await.unwrap());
+            }
+            responses
+        });
+        let statuses = responses.iter().map(|r| r.status().as_u16()).collect();
+        (statuses, responses, app.shared.metrics.render())
+    }
+
+    #[test]
+    fn the_address_limit_spares_the_health_checks_and_every_answer_is_counted() {
+        let get = |path| (Method::GET, path);
+        let requests = [
+            get("/v1/status"),
+            get("/v1/status"),
+            get("/healthz"),
+            get("/healthz"),
+            get("/readyz"),
+            get("/metrics"),
+            get("/no/such/route"),
+        ];
+        let (statuses, responses, metrics) = answers(None, &requests);
+        // Not ready yet (503), then the address has used its one request a second.
+        assert_eq!(statuses, [503, 429, 200, 200, 503, 200, 429]);
+        assert!(responses[1].headers().contains_key(header::RETRY_AFTER));
+        for line in [
+            "rekap_http_requests_total{status=\"200\"} 3",
+            "rekap_http_requests_total{status=\"429\"} 2",
+            "rekap_http_requests_total{status=\"503\"} 2",
+        ] {
+            assert!(
+                metrics.lines().any(|counted| counted == line),
+                "{line}\n{metrics}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_read_only_server_refuses_writes_before_the_address_limit_counts_them() {
+        let requests = [
+            (Method::POST, "/v1/submissions"),
+            (Method::GET, "/v1/counters/00"),
+            (Method::GET, "/v1/status"),
+            (Method::GET, "/v1/status"),
+        ];
+        let (statuses, responses, metrics) = answers(Some("http://origin.example"), &requests);
+        assert_eq!(statuses, [405, 405, 503, 429]);
+        assert_eq!(responses[0].headers()[header::ALLOW], "GET, HEAD");
+        assert!(
+            metrics
+                .lines()
+                .any(|line| line == "rekap_http_requests_total{status=\"405\"} 2"),
+            "{metrics}"
+        );
+    }
 }

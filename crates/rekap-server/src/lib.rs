@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rekap_ledger::checkpoints::CheckpointSigner;
-use rekap_ledger::{GroupLedger, Ledger, LedgerError};
+use rekap_ledger::{GroupLedger, LedgerError};
 use rekap_log::DefaultStorage;
 
 pub use api::HttpLimits;
@@ -194,7 +194,7 @@ pub fn serve(
         std::thread::Builder::new()
             .name("rekap-writer".into())
             .spawn(move || {
-                let group = Ledger::open(storage).and_then(GroupLedger::new);
+                let group = GroupLedger::open(storage);
                 match group {
                     Ok(group) => {
                         let signer = CheckpointSigner::open(&store, group.ledger())

@@ -2,10 +2,8 @@
 //! a dozen lines of output do not justify the `prometheus` crate (protobuf, a registry
 //! and global state) or an exporter that brings its own HTTP server.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 
 /// A histogram with fixed upper bounds.
 pub struct Histogram {
@@ -72,8 +70,13 @@ pub struct Metrics {
     pub refused: AtomicU64,
     pub log_records: AtomicU64,
     pub snapshot_records: AtomicU64,
-    requests: Mutex<BTreeMap<u16, u64>>,
+    /// Requests answered, by status (100..=999; a counter each, so that counting one takes
+    /// no lock on the request threads).
+    requests: Box<[AtomicU64]>,
 }
+
+/// The statuses counted: every one `http::StatusCode` can hold.
+const STATUSES: std::ops::RangeInclusive<u16> = 100..=999;
 
 impl Default for Metrics {
     fn default() -> Self {
@@ -88,15 +91,16 @@ impl Default for Metrics {
             refused: AtomicU64::new(0),
             log_records: AtomicU64::new(0),
             snapshot_records: AtomicU64::new(0),
-            requests: Mutex::new(BTreeMap::new()),
+            requests: STATUSES.map(|_| AtomicU64::new(0)).collect(),
         }
     }
 }
 
 impl Metrics {
     pub fn count_request(&self, status: u16) {
-        if let Ok(mut requests) = self.requests.lock() {
-            *requests.entry(status).or_default() += 1;
+        let index = status.checked_sub(*STATUSES.start()).map(usize::from);
+        if let Some(counter) = index.and_then(|index| self.requests.get(index)) {
+            counter.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -173,8 +177,9 @@ impl Metrics {
             "Building the totals view of a published snapshot (part of the publish).",
         );
         let _ = writeln!(out, "# HELP rekap_http_requests_total Requests answered, by status.\n# TYPE rekap_http_requests_total counter");
-        if let Ok(requests) = self.requests.lock() {
-            for (status, count) in requests.iter() {
+        for (status, counter) in STATUSES.zip(self.requests.iter()) {
+            let count = counter.load(Ordering::Relaxed);
+            if count > 0 {
                 let _ = writeln!(
                     out,
                     "rekap_http_requests_total{{status=\"{status}\"}} {count}"
@@ -182,5 +187,34 @@ impl Metrics {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_counted_by_status_and_shown_in_order() {
+        let metrics = Metrics::default();
+        for status in [503, 201, 201, 429, 100, 999, 99, 1000, 0] {
+            metrics.count_request(status);
+        }
+        let text = metrics.render();
+        let counted: Vec<&str> = text
+            .lines()
+            .filter(|line| line.starts_with("rekap_http_requests_total{"))
+            .collect();
+        assert_eq!(
+            counted,
+            [
+                "rekap_http_requests_total{status=\"100\"} 1",
+                "rekap_http_requests_total{status=\"201\"} 2",
+                "rekap_http_requests_total{status=\"429\"} 1",
+                "rekap_http_requests_total{status=\"503\"} 1",
+                "rekap_http_requests_total{status=\"999\"} 1",
+            ],
+            "statuses outside 100..=999 (none an answer can have) are not counted"
+        );
     }
 }

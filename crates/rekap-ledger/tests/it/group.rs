@@ -87,6 +87,43 @@ fn a_retry_gets_the_same_receipt_before_and_after_a_reopen() {
 }
 
 #[test]
+fn opened_from_the_replay_its_counters_are_those_read_from_the_log() {
+    let (storage, mut group) = fresh();
+    let submissions: Vec<_> = (1..=2u32)
+        .map(|n| {
+            let sheet = submit(&format!("6472010001-00{n}"), 1, n);
+            signed(&group, u64::from(n), sheet)
+        })
+        .collect();
+    let first = group.commit(submissions[..1].to_vec(), T0).unwrap();
+    let last = group.commit(submissions[1..].to_vec(), T0).unwrap();
+    assert_eq!(last.head.count, 3, "{first:?} {last:?}");
+    let read = GroupLedger::new(Ledger::open(storage.clone()).unwrap()).unwrap();
+    let mut replayed = GroupLedger::open(storage).unwrap();
+    assert_eq!(replayed.counters().len(), 3, "the genesis and two sheets");
+    assert_eq!(replayed.counters().len(), read.counters().len());
+    assert_eq!(
+        replayed.counters().last_counters(),
+        read.counters().last_counters()
+    );
+    let registrar = key(REGISTRAR).verifying_key().to_bytes();
+    let operator = key(OPERATOR).verifying_key().to_bytes();
+    for (author, counter) in [(registrar, 1), (operator, 1), (operator, 2)] {
+        let seq = replayed.counters().seq_of(&author, counter);
+        assert!(seq.is_some(), "counter {counter} indexed");
+        assert_eq!(seq, read.counters().seq_of(&author, counter));
+    }
+    assert_eq!(digest(replayed.ledger()), digest(read.ledger()));
+    // A retry after the reopen still gets its first receipt.
+    let again = replayed.commit(submissions[1..].to_vec(), T0).unwrap();
+    assert_eq!(
+        again.verdicts,
+        vec![Verdict::AlreadyAppended(appended(&last.verdicts[0]))]
+    );
+    assert_eq!(again.head, last.head);
+}
+
+#[test]
 fn the_same_submission_twice_in_one_group_is_one_record() {
     let (_, mut group) = fresh();
     let submission = signed(&group, 1, submit("6472010001-001", 10, 20));
