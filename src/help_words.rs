@@ -212,9 +212,12 @@ fn localize_value_names(arg: Arg, lang: Lang) -> Arg {
     let worded: Vec<String> = names
         .iter()
         .map(|name| {
+            // Fluent ids take letters, digits and '-': `SEQ.INDEX` is `help-value-seq-index`.
             let id = format!(
                 "help-value-{}",
-                name.as_str().to_lowercase().replace('_', "-")
+                name.as_str()
+                    .to_lowercase()
+                    .replace(|letter: char| !letter.is_ascii_alphanumeric(), "-")
             );
             lang.message_if_any(&id)
                 .unwrap_or_else(|| name.as_str().to_owned())
@@ -389,6 +392,65 @@ help-heading-options = Options
             .and_then(|status| status.get_about())
             .map(ToString::to_string);
         assert_eq!(status, Lang::Id.message_if_any("help-status-about"));
+    }
+
+    /// Issue 17: value names say what a value is (`FILE`, `DIR`, `SEQ`, `URL`, `N`), and
+    /// every one has its word in both languages, so Indonesian help shows no English
+    /// placeholder. A value name clap made from the argument's id (`--offline <OFFLINE>`)
+    /// says nothing the flag does not: it needs a `value_name`.
+    #[test]
+    fn every_value_name_says_what_it_is_in_both_languages() {
+        let mut names = Vec::new();
+        value_names(&built(), "rekap", &mut names);
+        assert!(
+            names.len() > 100,
+            "the walk finds the values ({})",
+            names.len()
+        );
+        // Where the flag's name is the value's kind, its id is the right value name.
+        let kinds = [
+            "station", "region", "contest", "level", "reason", "key", "lang", "role", "pair",
+            "file", "dir", "text", "seq", "seconds", "name",
+        ];
+        let mut problems = Vec::new();
+        for (path, id, name) in &names {
+            let named_after_id = name.eq_ignore_ascii_case(&id.replace('-', "_"));
+            let positional_role = ["old", "new", "proof", "what", "shell"].contains(&id.as_str());
+            if named_after_id && !kinds.contains(&id.as_str()) && !positional_role {
+                problems.push(format!("{path} --{id} <{name}>: say what the value is"));
+            }
+            let word = format!(
+                "help-value-{}",
+                name.to_lowercase()
+                    .replace(|letter: char| !letter.is_ascii_alphanumeric(), "-")
+            );
+            for lang in [Lang::En, Lang::Id] {
+                if lang.message_if_any(&word).is_none() {
+                    problems.push(format!("{path} <{name}>: no {word} in {lang:?}"));
+                }
+            }
+        }
+        assert_eq!(problems, Vec::<String>::new());
+    }
+
+    fn value_names(command: &Command, path: &str, found: &mut Vec<(String, String, String)>) {
+        for arg in command.get_arguments() {
+            let takes_values = arg.get_num_args().is_some_and(|count| count.takes_values());
+            if arg.is_hide_set() || !takes_values || !arg.get_possible_values().is_empty() {
+                continue;
+            }
+            let names: Vec<String> = match arg.get_value_names() {
+                Some(names) => names.iter().map(ToString::to_string).collect(),
+                None => vec![arg.get_id().as_str().to_uppercase()],
+            };
+            for name in names {
+                found.push((path.to_owned(), arg.get_id().to_string(), name));
+            }
+        }
+        for subcommand in command.get_subcommands() {
+            let path = format!("{path} {}", subcommand.get_name());
+            value_names(subcommand, &path, found);
+        }
     }
 
     fn unexplained_arguments(command: &Command, path: &str, found: &mut Vec<String>) {

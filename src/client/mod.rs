@@ -29,14 +29,19 @@ use crate::output::print;
 #[derive(Args, Clone, Debug, Default)]
 pub struct RemoteArgs {
     /// Send it to the `rekap serve` at URL (e.g. http://127.0.0.1:8080) instead of --store.
-    #[arg(long, env = "REKAP_SERVER", conflicts_with = "offline")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "REKAP_SERVER",
+        conflicts_with = "offline"
+    )]
     pub server: Option<String>,
     /// Write the signed submission to FILE (one JSON line, appended) for `rekap send`.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub offline: Option<PathBuf>,
     /// With --offline: a copy of the genesis (an export of the store) or the JSON of
     /// `GET /v1/election`, for the definition hash the payload binds.
-    #[arg(long, requires = "offline")]
+    #[arg(long, value_name = "FILE", requires = "offline")]
     pub election: Option<PathBuf>,
     /// With --server: how long to wait for the record's inclusion in the server's next
     /// published checkpoint, checked and printed (0: print the receipt at once; the

@@ -48,14 +48,14 @@ pub struct SignArgs {
     #[arg(long)]
     pub contest: String,
     /// The digest read out in the plenary; refused if the store computes another.
-    #[arg(long)]
+    #[arg(long, value_name = "HEX")]
     pub digest: Option<String>,
     /// Read the statement from the `rekap serve` at URL instead of --store (a witness
     /// signing remotely: `GET /v1/statement`).
-    #[arg(long, env = "REKAP_SERVER")]
+    #[arg(long, value_name = "URL", env = "REKAP_SERVER")]
     pub server: Option<String>,
     /// Signature file to write.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }
 
@@ -73,13 +73,13 @@ pub struct ApproveArgs {
     #[arg(long)]
     pub contest: String,
     /// A witness's signature file from `rekap sign` (repeat for each witness).
-    #[arg(long = "signature")]
+    #[arg(long = "signature", value_name = "FILE")]
     pub signatures: Vec<PathBuf>,
     /// A witness who refused to sign: PUBLICKEYHEX=REASON (repeatable).
-    #[arg(long = "refusal")]
+    #[arg(long = "refusal", value_name = "KEY=REASON")]
     pub refusals: Vec<String>,
     /// With --offline: the digest read out in the plenary (no store to compute it from).
-    #[arg(long, requires = "offline")]
+    #[arg(long, value_name = "HEX", requires = "offline")]
     pub digest: Option<String>,
     #[command(flatten)]
     pub remote: RemoteArgs,

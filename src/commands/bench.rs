@@ -26,13 +26,13 @@ use crate::output::print;
 #[derive(Args)]
 pub struct BenchArgs {
     /// Polling stations (default: all 818,339 of the national preset).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub stations: Option<u32>,
     /// Runs of each repeated measurement; the median is reported.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = 3)]
     pub runs: usize,
     /// Working directory (a fresh one under the system's temporary directory by default).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Measure the other formats instead (docs/FORMATS.md): the sheets CSV import beside the
     /// import of the same sheets as one portal JSON file per TPS, a KawalPemilu CSV, a CSV

@@ -39,14 +39,19 @@ pub struct BenchServerArgs {
     #[arg(long)]
     pub national: bool,
     /// Polling stations (scales the preset).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub stations: Option<u32>,
     /// Seconds of load per client count, at most: the window ends sooner once any client has
     /// no station left to submit a sheet for.
     #[arg(long, default_value_t = 5)]
     pub seconds: u64,
     /// Client counts, comma-separated.
-    #[arg(long, default_value = "1,10,100,400", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        default_value = "1,10,100,400",
+        value_delimiter = ','
+    )]
     pub clients: Vec<usize>,
     /// Every Nth sheet a client submits is followed by a correction of that sheet (one
     /// vote moved between the first two pairs) by the client's official; 0 for none.
@@ -54,7 +59,7 @@ pub struct BenchServerArgs {
     pub correct_every: usize,
     /// Working directory, kept afterwards (by default a fresh one under the temporary
     /// directory, removed when the bench ends).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,
 }
 

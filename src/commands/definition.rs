@@ -21,7 +21,7 @@ pub enum DefinitionSource {
 #[derive(Args)]
 pub struct DefinitionArgs {
     /// The source's format.
-    #[arg(long = "from", value_enum)]
+    #[arg(long = "from", value_name = "FORMAT", value_enum)]
     pub from: DefinitionSource,
     /// The results file (`-` reads standard input).
     #[arg(value_name = "FILE")]

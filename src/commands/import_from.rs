@@ -37,7 +37,7 @@ pub enum Format {
 #[derive(Args)]
 pub struct FromArgs {
     /// The format of the files (docs/FORMATS.md).
-    #[arg(long = "from", id = "from", value_enum, default_value_t = Format::Sheets)]
+    #[arg(long = "from", id = "from", value_name = "FORMAT", value_enum, default_value_t = Format::Sheets)]
     pub format: Format,
     /// The portal's candidates file (portal id to ballot number), for --from sirekap.
     #[arg(long, value_name = "FILE")]

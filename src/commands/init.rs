@@ -18,19 +18,19 @@ pub struct InitArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// Election definition (JSON, format rekap-election/1).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub election: PathBuf,
     /// The registrar's key file: the genesis is signed by the definition's registrar.
     #[arg(long, short = 'k', value_name = "FILE")]
     pub key: PathBuf,
     /// Regions CSV, when the definition names one (default: its `regions_csv`, relative to
     /// the definition file).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub regions: Option<PathBuf>,
     /// The log key that signs the store's checkpoints (a rekap key file, mode 0600; not the
     /// registrar's): named in the genesis and copied into the store as `log.key`. Default: a
     /// new key made for this store.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub log_key: Option<PathBuf>,
 }
 

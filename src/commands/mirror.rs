@@ -21,7 +21,7 @@ use crate::output::print;
 #[derive(Args)]
 pub struct MirrorArgs {
     /// The rekap server to follow (its /tlog/checkpoint and /v1/records).
-    #[arg(long, required_unless_present = "status")]
+    #[arg(long, value_name = "URL", required_unless_present = "status")]
     pub from: Option<String>,
     /// The mirror's own store (created on the first run; any reading command works on it).
     #[arg(short, long, value_name = "DIR", default_value = "rekap-mirror")]
@@ -32,20 +32,21 @@ pub struct MirrorArgs {
     pub status: bool,
     /// The log's verifier key (`rekap log-key` on the server's store; vkey text or a file).
     /// Required on the first run, kept in the store after.
-    #[arg(long)]
+    #[arg(long, value_name = "VKEY")]
     pub log_key: Option<String>,
-    /// Read the signed checkpoint from this URL or file instead of <from>/tlog/checkpoint.
-    #[arg(long)]
+    /// Read the signed checkpoint from this URL or file instead of the --from URL's
+    /// /tlog/checkpoint.
+    #[arg(long, value_name = "URL_OR_FILE")]
     pub checkpoint: Option<String>,
     /// Poll once (with retries) and exit: 0 verified, 1 alarm, 3 the server unreachable.
     #[arg(long)]
     pub once: bool,
     /// Milliseconds between polls.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub interval_ms: u64,
     /// Attempts per poll when the server cannot be read (backoff from 200 ms, doubling, at
     /// most 30 s); then the next poll starts over.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, value_name = "N", default_value_t = 6)]
     pub retries: u32,
     /// Also serve what the mirror verified on this address, read-only: the server's read
     /// API, /tlog/ tiles and portal pages, /v1/mirror (its status); every write answers 405

@@ -23,7 +23,7 @@ pub struct ProveArgs {
     pub store: StoreArg,
     /// Prove from an export file instead of a store (verified and replayed first, as
     /// `audit --log` does); --store and REKAP_STORE are then not read.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
     /// With --log: the signed checkpoint (`rekap checkpoint`, or a tile tree's `checkpoint`)
     /// the approval's record is proved included in; from a store, its latest kept one.
@@ -52,7 +52,7 @@ pub struct ProveArgs {
 #[derive(Args)]
 pub struct VerifyProofArgs {
     /// Proof file from `rekap prove`.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub proof: PathBuf,
     /// The log's verifier key (vkey text, or a file holding it; `rekap log-key`): the
     /// checkpoint the approval is included in must be signed by it. Without it the
@@ -61,7 +61,7 @@ pub struct VerifyProofArgs {
     pub log_key: Option<String>,
     /// The approval's digest as published (hex). Without it the digest signed in the
     /// proof's approval record is used: compare it with the published one.
-    #[arg(long)]
+    #[arg(long, value_name = "HEX")]
     pub digest: Option<String>,
     /// The witnesses whose cosignatures the proof's checkpoint must carry.
     #[command(flatten)]

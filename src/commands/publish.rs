@@ -30,7 +30,7 @@ pub struct PublishArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// The tile root to write (created if missing); a second run updates it.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
 

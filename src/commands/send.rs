@@ -9,10 +9,10 @@ use crate::exit::Outcome;
 #[derive(Args)]
 pub struct SendArgs {
     /// The `rekap serve` to post to.
-    #[arg(long, env = "REKAP_SERVER")]
+    #[arg(long, value_name = "URL", env = "REKAP_SERVER")]
     pub server: String,
     /// Files written by --offline (one signed submission per line).
-    #[arg(required = true)]
+    #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 }
 

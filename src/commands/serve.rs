@@ -19,29 +19,29 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// Address to listen on (port 0: any free port, printed on the first line).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: String,
     /// Submissions waiting for the writer before new ones get 503.
-    #[arg(long, default_value_t = 8192)]
+    #[arg(long, value_name = "N", default_value_t = 8192)]
     pub queue: usize,
     /// Most submissions decided and appended as one group (one durable chunk).
-    #[arg(long, default_value_t = 4096)]
+    #[arg(long, value_name = "N", default_value_t = 4096)]
     pub max_batch: usize,
     /// Readers' snapshot published at most this often, in milliseconds.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, value_name = "MS", default_value_t = 200)]
     pub publish_interval_ms: u64,
     /// A checkpoint signed with the store's log key after a commit at most this often, in
     /// milliseconds (and at start and stop).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub checkpoint_interval_ms: u64,
     /// Submissions per second one key may send (0: no limit); bursts of 4x.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, value_name = "N", default_value_t = 50)]
     pub key_rate: u32,
     /// Requests per second one client address may send (0: no limit); bursts of 2x.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, value_name = "N", default_value_t = 2000)]
     pub address_rate: u32,
     /// Largest request body in bytes (larger: 413).
-    #[arg(long, default_value_t = 33 << 20)]
+    #[arg(long, value_name = "BYTES", default_value_t = 33 << 20)]
     pub body_limit: usize,
     /// A witness to cosign each checkpoint before it is published: its URL (where it
     /// answers POST /add-checkpoint) and its cosignature vkey (`rekap witness --vkey`),
@@ -50,7 +50,7 @@ pub struct ServeArgs {
     pub witnesses: Vec<String>,
     /// Publish a checkpoint (/tlog/, receipts, proofs) only once this many of the
     /// --witness witnesses cosigned it. Default: all of them.
-    #[arg(long, requires = "witnesses")]
+    #[arg(long, value_name = "N", requires = "witnesses")]
     pub quorum: Option<usize>,
     /// Another source for the portal's compare page (`/c/CONTEST/compare`), as `rekap
     /// compare --with` reads it (a portal aggregate `.json`, a region-totals CSV, a per-TPS

@@ -29,7 +29,7 @@ pub struct StatusArgs {
     #[command(flatten)]
     pub format: crate::output::FormatArg,
     /// Ask the `rekap serve` at URL instead of reading --store.
-    #[arg(long, env = "REKAP_SERVER")]
+    #[arg(long, value_name = "URL", env = "REKAP_SERVER")]
     pub server: Option<String>,
 }
 

@@ -39,7 +39,7 @@ pub struct ProveRecordArgs {
     #[arg(long)]
     pub seq: u64,
     /// The size of a signed checkpoint to prove inclusion in (default: the latest).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub size: Option<u64>,
 }
 
@@ -48,10 +48,10 @@ pub struct ProveConsistencyArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// The older tree size (at least 1).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub from: u64,
     /// The newer tree size (at most the log's record count).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub to: u64,
 }
 
@@ -65,7 +65,7 @@ pub struct VerifyConsistencyArgs {
     pub proof: PathBuf,
     /// The log's verifier key (vkey text, or a file holding it): both checkpoints must be
     /// signed by it. Without it only the trees are checked, and the output says so.
-    #[arg(long)]
+    #[arg(long, value_name = "VKEY")]
     pub log_key: Option<String>,
 }
 

@@ -40,7 +40,7 @@ pub struct TotalsArgs {
     #[arg(long)]
     pub region: Option<String>,
     /// The totals as they were after record SEQ (1, the genesis, to the head).
-    #[arg(long)]
+    #[arg(long, value_name = "SEQ")]
     pub at: Option<u64>,
     /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
@@ -49,7 +49,7 @@ pub struct TotalsArgs {
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Ask the `rekap serve` at URL instead of reading --store (not with --at).
-    #[arg(long, env = "REKAP_SERVER", conflicts_with = "at")]
+    #[arg(long, value_name = "URL", env = "REKAP_SERVER", conflicts_with = "at")]
     pub server: Option<String>,
 }
 

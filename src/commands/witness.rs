@@ -18,10 +18,10 @@ use crate::output::print;
 pub struct WitnessArgs {
     /// The witness's key file (`rekap keygen`; owner-only). Its cosignatures are Ed25519
     /// cosignature/v1 under --name.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
     /// Address to listen on (port 0: any free port, printed on the first line).
-    #[arg(long, default_value = "127.0.0.1:8090")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
     pub listen: String,
     /// The verifier key (vkey text, or a file holding it) of a log to witness; its name is
     /// the log's origin. Repeat for each log.
@@ -32,7 +32,12 @@ pub struct WitnessArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Where the latest cosigned checkpoint of each log and the evidence files are kept.
-    #[arg(long, env = "REKAP_WITNESS_STATE", default_value = "witness-state")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "REKAP_WITNESS_STATE",
+        default_value = "witness-state"
+    )]
     pub state: PathBuf,
     /// Print the witness's cosignature vkey (`<name>+<id>+<base64(0x04 || key)>`) and exit.
     #[arg(long)]
@@ -136,7 +141,7 @@ pub struct QuorumArgs {
     pub witnesses: Vec<String>,
     /// Require valid cosignatures of at least this many of the --witness keys on the
     /// checkpoint (default with --witness: all of them).
-    #[arg(long, requires = "witnesses")]
+    #[arg(long, value_name = "N", requires = "witnesses")]
     pub quorum: Option<usize>,
 }
 

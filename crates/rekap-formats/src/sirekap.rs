@@ -204,13 +204,24 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> Result<Value, Vec<SourcePr
     serde_json::from_slice(bytes).map_err(|error| syntax_problem(file, &error))
 }
 
+/// serde_json's message without the " at line L column C" its `Display` ends with: the
+/// reason names the position once, in the reader's language.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(bare) => bare.to_owned(),
+        None => message,
+    }
+}
+
 /// A JSON syntax error as a problem of the whole document.
 fn syntax_problem(file: &str, error: &serde_json::Error) -> Vec<SourceProblem> {
     vec![SourceProblem::new(
         file,
         "",
         SourceReason::NotJson {
-            error: error.to_string(),
+            error: without_position(error),
             line: error.line() as u64,
             column: error.column() as u64,
         },

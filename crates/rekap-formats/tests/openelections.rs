@@ -7,13 +7,14 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, log_key, pk, OPERATOR, REGISTRAR};
+use common::{fixture, pk, OPERATOR, REGISTRAR};
 use rekap_formats::openelections::{
     plan_openelections, read_table, write_definition, DefinitionOptions,
 };
 use rekap_formats::FormatError;
 use rekap_import::ImportLimits;
 use rekap_model::{DefinitionFile, Envelope, Event, Payload, State};
+use rekap_test_kit::log_key;
 
 const FILE: &str = "openelections/20241105__ex__general__precinct.csv";
 

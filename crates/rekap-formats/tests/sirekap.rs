@@ -278,6 +278,14 @@ fn a_document_is_read_as_it_streams_with_every_field_checked() {
         problems[0].reason.to_string().starts_with("not JSON"),
         "{problems:?}"
     );
+    // A syntax error names its position once: "(line 1, column 25)", not also serde's own
+    // " at line 1 column 25" inside the message.
+    let problems = read(br#"{"chart": {"100025": 12,, }"#).expect_err("refused");
+    let reason = problems[0].reason.to_string();
+    assert_eq!(
+        reason, "not JSON: key must be a string (line 1, column 25)",
+        "{problems:?}"
+    );
 }
 
 /// `read_tree` (walking and reading on several threads, in pieces two folders below each

@@ -10,67 +10,10 @@ use std::time::Instant;
 use common::*;
 use rekap_import::{payloads, plan_import, ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
 use rekap_model::*;
+use rekap_test_kit::AnyApproval;
 
 fn national_state() -> State {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../data/indonesia-regions-2024.csv"
-    );
-    let csv = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    // A national root above the provinces, so that one contest covers the whole country.
-    let csv =
-        csv.replace(",,province,", ",ID,province,")
-            .replacen('\n', "\nID,,nation,INDONESIA,\n", 1);
-    let mut levels = indonesia_levels();
-    levels.insert(
-        0,
-        Level {
-            key: "nation".into(),
-            name_en: "Nation".into(),
-            name_id: "Nasional".into(),
-            holds_plenary: true,
-        },
-    );
-    let mut regions = parse_regions_csv(csv.as_bytes(), &levels).expect("regions csv");
-    regions.sort_by(|a, b| a.code.cmp(&b.code));
-    let definition = ElectionDefinition {
-        format_version: rekap_model::definition::DEFINITION_FORMAT_VERSION,
-        name: "Pemilu 2024".into(),
-        levels,
-        regions,
-        stations: Vec::new(),
-        contests: vec![Contest {
-            id: "ppwp".into(),
-            name: "Presiden".into(),
-            scope: "ID".into(),
-            vote_types: Vec::new(),
-            parts: Vec::new(),
-            pairs: (1..=3)
-                .map(|n| CandidatePair {
-                    number: n,
-                    name: format!("P{n}"),
-                })
-                .collect(),
-        }],
-        station_capacity: 300,
-        soft_rules: SoftRules::default(),
-        registrar: pk(REGISTRAR),
-        initial_officers: vec![InitialOfficer {
-            key: pk(OPERATOR),
-            role: Role::Operator,
-            scope: "ID".into(),
-        }],
-    };
-    let envelope = Envelope {
-        seq: 1,
-        recorded_at_ms: 1_732_665_600_000,
-        author: pk(REGISTRAR),
-    };
-    State::genesis(
-        &envelope,
-        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
-    )
-    .expect("genesis")
+    rekap_test_kit::genesis_state(rekap_test_kit::national_definition(OPERATOR))
 }
 
 #[test]

@@ -12,6 +12,8 @@ use rekap_log::{Head, Storage};
 use rekap_model::Event;
 
 use crate::error::LedgerError;
+use crate::history_view::build::history_body_from;
+use crate::history_view::HISTORY_VIEW;
 use crate::ledger::Ledger;
 use crate::stations_view::{self, STATIONS_VIEW};
 use crate::view::{read_totals_view, touched_places, TotalsView};
@@ -38,7 +40,7 @@ pub struct BroughtForward {
     pub stations: bool,
 }
 
-impl<S: Storage> Ledger<S> {
+impl<S: Storage + Sync> Ledger<S> {
     /// The views saved at the head, if they are of it (stamp and head hash checked); a
     /// missing, stale or damaged view is only one to build whole after the append.
     pub fn views_before_append(&self) -> ViewsBefore {
@@ -84,30 +86,46 @@ impl<S: Storage> Ledger<S> {
             self.save_totals_view(&totals)?;
             return Ok(forward);
         };
-        let storage = self.log().storage();
-        let body = stations_view::patch::brought_forward(
+        let earlier = stations_view::patch::Earlier {
             stations,
-            &before.head,
-            self.state(),
-            self.projection(),
-            &totals,
-            &head,
-            |seqs| storage.record_locations(seqs).ok().flatten(),
-        );
+            head: &before.head,
+            // The level counts are brought forward only beside a totals view that was.
+            totals: before.totals.as_ref().filter(|_| forward.totals),
+        };
+        let (log, state, projection) = (self.log(), self.state(), self.projection());
+        // The history view (reading the earlier one, the records since, laying out 35 MB
+        // nationally) needs neither the projection nor the other views: it is made on a
+        // second core while the stations view is.
+        let (body, history) = std::thread::scope(|scope| {
+            let history = scope.spawn(|| {
+                // The history view only grows with the log: brought forward from the one
+                // saved before, whatever its head (it checks that itself).
+                let earlier = log.storage().get_view_of_any_head(HISTORY_VIEW)?;
+                history_body_from(log, state, earlier.as_deref())
+            });
+            let storage = log.storage();
+            let body = stations_view::patch::brought_forward(
+                earlier,
+                state,
+                projection,
+                &totals,
+                &head,
+                |seqs| storage.record_locations(seqs).ok().flatten(),
+            );
+            let history = (history.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (body, history)
+        });
         let Some(body) = body else {
             self.save_totals_view(&totals)?;
             return Ok(forward);
         };
         self.save_totals_view_alone(&totals)?;
-        self.log_mut()
-            .storage_mut()
-            .put_view(STATIONS_VIEW, &body)?;
+        let storage = self.log_mut().storage_mut();
+        storage.put_view(STATIONS_VIEW, &body)?;
         forward.stations = true;
-        // The history view only grows with the log: brought forward from the one saved
-        // before, whatever its head (it checks that itself).
-        let earlier =
-            (self.log().storage()).get_view_of_any_head(crate::history_view::HISTORY_VIEW)?;
-        self.save_history_view_from(earlier.as_deref())?;
+        if let Some(history) = history? {
+            storage.put_view(HISTORY_VIEW, &history)?;
+        }
         Ok(forward)
     }
 }

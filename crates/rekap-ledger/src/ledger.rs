@@ -4,10 +4,13 @@ use std::collections::BTreeMap;
 
 use ed25519_dalek::SigningKey;
 use rekap_log::{Head, Log, Record, SignedSubmission, Storage};
-use rekap_model::{decode_payload, encode_payload, Envelope, Event, Genesis, Payload, State};
+use rekap_model::{
+    decode_payload, encode_payload, Envelope, Event, Genesis, Payload, PreparedPayload, State,
+};
 use rekap_projection::Projection;
 
 use crate::error::LedgerError;
+use crate::replay::{replay_two_threads, Replayed};
 
 /// A log, the state every record was decided into, and its projection.
 pub struct Ledger<S: Storage> {
@@ -92,38 +95,24 @@ impl<S: Storage> Ledger<S> {
 
     /// [`Ledger::replay_with_progress`], showing `visit` every record replayed, genesis
     /// first (a server indexes their counters from it instead of reading the log again).
+    /// Records are shown as they are read, ahead of their decisions: when the replay
+    /// fails, what `visit` gathered must be thrown away with it.
     pub fn replay_visiting(
         mut log: Log<S>,
         last_seq: u64,
         progress: &mut dyn FnMut(u64, u64),
         visit: &mut dyn FnMut(&Record),
     ) -> Result<Self, LedgerError> {
-        let (genesis, mut state, mut projection) = replay_genesis(&log)?;
-        visit(&genesis);
         let last = last_seq.min(log.head().count);
         progress(1, last);
-        // Every record's author and counter pass through here: the log's storage need not
-        // read them all again on the first append (see `Log::seed_counters`).
-        let mut counters = BTreeMap::from([(genesis.author, genesis.counter)]);
-        let mut through = Head {
-            count: 1,
-            last_hash: genesis.hash,
-            last_recorded_at_ms: genesis.recorded_at_ms,
-        };
-        for record in log.range(2..=last) {
-            let record = record?;
-            apply_record(&mut state, &mut projection, &record)?;
-            visit(&record);
-            counters.insert(record.author, record.counter);
-            through = Head {
-                count: record.seq,
-                last_hash: record.hash,
-                last_recorded_at_ms: record.recorded_at_ms,
-            };
-            if record.seq.is_multiple_of(4096) {
-                progress(record.seq, last);
-            }
-        }
+        // Every record's author and counter pass through the replay: the log's storage need
+        // not read them all again on the first append (see `Log::seed_counters`).
+        let Replayed {
+            state,
+            projection,
+            counters,
+            through,
+        } = replay_two_threads(&log, last, progress, visit)?;
         progress(last, last);
         log.seed_counters(counters, through);
         Ok(Self {
@@ -323,8 +312,18 @@ pub(crate) fn apply_record(
         seq: record.seq,
         error,
     })?;
+    execute_record(state, projection, record, &PreparedPayload::new(payload))
+}
+
+/// Decides and applies one record's decoded payload: what every replay runs.
+pub(crate) fn execute_record(
+    state: &mut State,
+    projection: &mut Projection,
+    record: &Record,
+    payload: &PreparedPayload,
+) -> Result<(), LedgerError> {
     projection
-        .execute_payload(state, &envelope_of(record), &payload)
+        .execute_prepared(state, &envelope_of(record), payload)
         .map_err(|refusal| LedgerError::InvalidRecord {
             seq: record.seq,
             refusal,

@@ -14,6 +14,7 @@ pub mod history_view;
 mod ledger;
 pub mod proof;
 pub mod proof_view;
+mod replay;
 pub mod stations_view;
 pub mod tiles;
 pub mod view;

@@ -136,15 +136,7 @@ pub fn level_counts(
         level,
         rows,
     })?;
-    let count = |label: &str| reports.iter().filter(|r| r.approval == label).count() as u64;
-    Ok(LevelCounts {
-        regions: reports.len() as u64,
-        complete: (reports.iter())
-            .filter(|report| report.totals.stations_missing() == 0)
-            .count() as u64,
-        approved: count("approved"),
-        stale: count("stale"),
-    })
+    Ok((reports.iter()).fold(LevelCounts::default(), LevelCounts::with))
 }
 
 /// Every contest's scopes' level counts, by contest id and scope row.
@@ -166,6 +158,39 @@ fn every_level_count(view: &TotalsView) -> Option<Vec<ScopeLevels>> {
         }
     }
     Some(out)
+}
+
+impl LevelCounts {
+    /// One region's part of the counts: it is complete, approved or stale or neither.
+    fn of(report: &rekap_projection::RegionReport) -> LevelCounts {
+        LevelCounts {
+            regions: 1,
+            complete: u64::from(report.totals.stations_missing() == 0),
+            approved: u64::from(report.approval == "approved"),
+            stale: u64::from(report.approval == "stale"),
+        }
+    }
+
+    fn with(self, report: &rekap_projection::RegionReport) -> LevelCounts {
+        let region = LevelCounts::of(report);
+        LevelCounts {
+            regions: self.regions + region.regions,
+            complete: self.complete + region.complete,
+            approved: self.approved + region.approved,
+            stale: self.stale + region.stale,
+        }
+    }
+
+    /// `None` if the region was not counted (the earlier counts are not of that view).
+    fn without(self, report: &rekap_projection::RegionReport) -> Option<LevelCounts> {
+        let region = LevelCounts::of(report);
+        Some(LevelCounts {
+            regions: self.regions.checked_sub(region.regions)?,
+            complete: self.complete.checked_sub(region.complete)?,
+            approved: self.approved.checked_sub(region.approved)?,
+            stale: self.stale.checked_sub(region.stale)?,
+        })
+    }
 }
 
 /// The level counts of one scope of one contest.
@@ -229,7 +254,7 @@ fn encode(
         index: fixed.index.as_slice(),
         text: fixed.text.as_slice(),
     };
-    assemble(state, projection, totals, head, locations, &parts)
+    assemble(state, projection, totals, head, locations, &parts, None)
 }
 
 /// What of a stations view depends on the definition alone, never on the log: each
@@ -290,6 +315,7 @@ fn assemble(
     head: &Head,
     locations: &[RecordLocation],
     fixed: &FixedParts<&[u8]>,
+    scope_levels: Option<Vec<ScopeLevels>>,
 ) -> Option<Vec<u8>> {
     let election = state.election();
     let stations = election.tree().station_count();
@@ -356,7 +382,10 @@ fn assemble(
                 hash: location.hash,
             })
             .collect(),
-        scope_levels: every_level_count(totals)?,
+        scope_levels: match scope_levels {
+            Some(brought_forward) => brought_forward,
+            None => every_level_count(totals)?,
+        },
     };
     let directory = bincode::encode_to_vec(&directory, CONFIG).ok()?;
     let directory_offset = text_offset + fixed.text.len() as u64;

@@ -56,7 +56,7 @@ pub use sheet::{
 };
 pub use state::{
     Approval, ApprovalCheck, ApprovalIdx, Change, Decision, Effect, EntryIdx, EntryKind, EntryNote,
-    Objection, ObjectionStatus, Officer, OfficerIdx, State, StationEntry, StationStatus,
-    Transaction,
+    Objection, ObjectionStatus, Officer, OfficerIdx, PreparedPayload, State, StationEntry,
+    StationStatus, Transaction,
 };
 pub use stations::ListedStation;

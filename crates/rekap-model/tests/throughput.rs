@@ -12,56 +12,7 @@ use rekap_model::*;
 #[test]
 #[ignore = "measurement; run with --release"]
 fn national_bulk_submission() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../data/indonesia-regions-2024.csv"
-    );
-    let csv = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    // A national root above the provinces, so that one contest covers the whole country.
-    let text = String::from_utf8(csv)
-        .expect("utf-8")
-        .replace(",,province,", ",ID,province,");
-    let csv = text.replacen('\n', "\nID,,nation,INDONESIA,\n", 1);
-    let mut levels = indonesia_levels();
-    levels.insert(
-        0,
-        Level {
-            key: "nation".into(),
-            name_en: "Nation".into(),
-            name_id: "Nasional".into(),
-            holds_plenary: true,
-        },
-    );
-    let mut regions = parse_regions_csv(csv.as_bytes(), &levels).expect("csv");
-    regions.sort_by(|a, b| a.code.cmp(&b.code));
-    let definition = ElectionDefinition {
-        format_version: rekap_model::definition::DEFINITION_FORMAT_VERSION,
-        name: "Pemilu 2024".into(),
-        levels,
-        regions,
-        stations: Vec::new(),
-        contests: vec![Contest {
-            id: "ppwp".into(),
-            name: "Presiden".into(),
-            scope: "ID".into(),
-            vote_types: Vec::new(),
-            parts: Vec::new(),
-            pairs: (1..=3)
-                .map(|n| CandidatePair {
-                    number: n,
-                    name: format!("P{n}"),
-                })
-                .collect(),
-        }],
-        station_capacity: 300,
-        soft_rules: SoftRules::default(),
-        registrar: pk(REGISTRAR),
-        initial_officers: vec![InitialOfficer {
-            key: pk(OPERATOR),
-            role: Role::Operator,
-            scope: "ID".into(),
-        }],
-    };
+    let definition = rekap_test_kit::national_definition(OPERATOR);
     let before_state = rss_mb();
     let start = Instant::now();
     let mut state = State::genesis(

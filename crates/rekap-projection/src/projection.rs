@@ -6,8 +6,8 @@ use std::cell::{Cell, RefCell};
 use rekap_model::{
     event::{Envelope, EventId, Payload},
     regions::{Place, RegionIdx, StationId},
-    ApprovalCheck, ApprovalCheckFailure, Change, ContestIdx, Effect, Flag, PayloadRefusal, State,
-    StationStatus,
+    ApprovalCheck, ApprovalCheckFailure, Change, ContestIdx, Effect, Flag, PayloadRefusal,
+    PreparedPayload, State, StationStatus,
 };
 use serde::Serialize;
 
@@ -109,6 +109,27 @@ impl Projection {
         payload: &Payload,
     ) -> Result<Vec<Effect>, PayloadRefusal> {
         let result = state.execute_payload(envelope, payload, &*self);
+        self.after_payload(state, result)
+    }
+
+    /// [`Projection::execute_payload`] of a payload whose sheets' fingerprints were computed
+    /// ahead ([`State::execute_prepared`]).
+    pub fn execute_prepared(
+        &mut self,
+        state: &mut State,
+        envelope: &Envelope,
+        prepared: &PreparedPayload,
+    ) -> Result<Vec<Effect>, PayloadRefusal> {
+        let result = state.execute_prepared(envelope, prepared, &*self);
+        self.after_payload(state, result)
+    }
+
+    /// Brings the projection up to date after a payload ran, whatever the outcome.
+    fn after_payload(
+        &mut self,
+        state: &State,
+        result: Result<Vec<Effect>, PayloadRefusal>,
+    ) -> Result<Vec<Effect>, PayloadRefusal> {
         self.sync(state);
         if let Ok(effects) = &result {
             self.flags.extend(effects.iter().flat_map(raised_flags));

@@ -46,13 +46,13 @@ pub struct DemoArgs {
     #[arg(long, value_enum, default_value_t = PresetName::Kaltim2024)]
     pub preset: PresetName,
     /// Scale the preset to this many polling stations.
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub stations: Option<u32>,
     /// Seed of the generated sheets and keys.
-    #[arg(long, default_value_t = 2024)]
+    #[arg(long, value_name = "N", default_value_t = 2024)]
     pub seed: u64,
     /// Also write the files the operator used (definition, regions, sheets.csv, keys) here.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub inputs: Option<PathBuf>,
     /// Language of the table (default from LANG).
     #[arg(long, value_enum)]

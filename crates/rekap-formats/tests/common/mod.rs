@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rekap_model::*;
 
-pub use rekap_test_kit::{log_key, pk};
+pub use rekap_test_kit::pk;
 
 pub const REGISTRAR: u8 = 1;
 pub const OPERATOR: u8 = 8;
@@ -28,45 +28,10 @@ pub fn national_state() -> State {
         .expect("definition is valid")
         .definition()
         .clone();
-    let envelope = Envelope {
-        seq: 1,
-        recorded_at_ms: 1_732_665_600_000,
-        author: pk(REGISTRAR),
-    };
-    State::genesis(
-        &envelope,
-        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
-    )
-    .expect("genesis is accepted")
-}
-
-/// Accepts every approval (imports carry none).
-pub struct AnyApproval;
-
-impl ApprovalCheck for AnyApproval {
-    fn check_approval(
-        &self,
-        _state: &State,
-        _region: RegionIdx,
-        _contest: ContestIdx,
-        _digest: &[u8; 32],
-    ) -> Result<(), ApprovalCheckFailure> {
-        Ok(())
-    }
+    rekap_test_kit::genesis_state(definition)
 }
 
 /// Applies `events` as the next record, by the operator.
 pub fn apply(state: &mut State, events: Vec<Event>) {
-    let envelope = Envelope {
-        seq: state.last_seq() + 1,
-        recorded_at_ms: 1_732_665_600_000 + state.last_seq() * 1_000,
-        author: pk(OPERATOR),
-    };
-    let payload = Payload::Events {
-        definition_hash: state.definition_hash(),
-        events,
-    };
-    state
-        .execute_payload(&envelope, &payload, &AnyApproval)
-        .expect("payload is accepted");
+    rekap_test_kit::apply_as(state, OPERATOR, events);
 }

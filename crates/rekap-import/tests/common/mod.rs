@@ -5,7 +5,7 @@
 
 use rekap_import::{plan_import, ImportError, ImportLimits, ImportPlan, RowProblem};
 use rekap_model::*;
-pub use rekap_test_kit::{log_key, pk};
+pub use rekap_test_kit::pk;
 
 pub const REGISTRAR: u8 = 1;
 /// Operator, scope district 647201 (stations 6472010001-001..003, 6472010002-001..002).
@@ -67,21 +67,6 @@ fn definition_json() -> serde_json::Value {
     })
 }
 
-/// Accepts every approval (imports carry none).
-pub struct AnyApproval;
-
-impl ApprovalCheck for AnyApproval {
-    fn check_approval(
-        &self,
-        _state: &State,
-        _region: RegionIdx,
-        _contest: ContestIdx,
-        _digest: &[u8; 32],
-    ) -> Result<(), ApprovalCheckFailure> {
-        Ok(())
-    }
-}
-
 pub fn state() -> State {
     let definition = DefinitionFile::from_json(&definition_json().to_string())
         .expect("JSON parses")
@@ -89,32 +74,12 @@ pub fn state() -> State {
         .expect("definition is valid")
         .definition()
         .clone();
-    let envelope = Envelope {
-        seq: 1,
-        recorded_at_ms: 1_732_665_600_000,
-        author: pk(REGISTRAR),
-    };
-    State::genesis(
-        &envelope,
-        &Payload::Genesis(rekap_model::Genesis::new(definition, log_key())),
-    )
-    .expect("genesis is accepted")
+    rekap_test_kit::genesis_state(definition)
 }
 
 /// Applies `events` as the next record, signed by `author`.
 pub fn apply(state: &mut State, author: u8, events: Vec<Event>) {
-    let envelope = Envelope {
-        seq: state.last_seq() + 1,
-        recorded_at_ms: 1_732_665_600_000 + state.last_seq() * 1_000,
-        author: pk(author),
-    };
-    let payload = Payload::Events {
-        definition_hash: state.definition_hash(),
-        events,
-    };
-    state
-        .execute_payload(&envelope, &payload, &AnyApproval)
-        .expect("payload is accepted");
+    rekap_test_kit::apply_as(state, author, events);
 }
 
 /// A sheet that passes every hard rule: votes as given, 2 invalid, registered = cast + 40.

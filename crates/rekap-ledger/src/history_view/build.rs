@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use rekap_log::storage::locate::RecordLocation;
-use rekap_log::{Head, Record, Storage};
+use rekap_log::{Head, Log, Record, Storage};
 use rekap_model::{decode_payload, Election, Event, EventId, Payload, Place, State};
 
 use super::{
@@ -471,43 +471,54 @@ impl<S: Storage> Ledger<S> {
     /// append) by reading only the records after it; built whole from the log when there
     /// is none, or it does not read or is not of this log.
     pub fn save_history_view_from(&mut self, earlier: Option<&[u8]>) -> Result<(), LedgerError> {
-        let head = self.head();
-        if self.state().last_seq() != head.count {
-            return Ok(());
-        }
-        let objections = objection_places(self.state());
-        let mut positions = earlier
-            .and_then(|body| self.earlier_positions(body))
-            .unwrap_or_default();
-        let first = positions.records.len() as u64 + 1;
-        let seqs: Vec<u64> = (first..=head.count).collect();
-        let Some(locations) = self.log().storage().record_locations(&seqs)? else {
-            return Ok(());
-        };
-        for (record, location) in self.log().records_from(first).zip(locations) {
-            let record = record?;
-            if record.seq != location.seq {
-                return Ok(());
-            }
-            positions.add(self.state(), &objections, &record, location);
-        }
-        let complete = positions.records.len() as u64 == head.count;
-        if let Some(body) = encode(self.state(), &positions, &head).filter(|_| complete) {
+        if let Some(body) = history_body_from(self.log(), self.state(), earlier)? {
             self.log_mut().storage_mut().put_view(HISTORY_VIEW, &body)?;
         }
         Ok(())
     }
+}
 
-    /// The positions of an earlier body of this log: its head is a record of this log.
-    fn earlier_positions(&self, body: &[u8]) -> Option<Positions> {
-        let parsed = super::read::Parsed::of(body).ok()?;
-        let (count, hash) = (parsed.directory.head_count, parsed.directory.head_hash);
-        if count == 0 || count > self.head().count {
-            return None;
-        }
-        let record = self.log().read(count).ok()??;
-        (record.hash == hash)
-            .then(|| saved_positions(body, self.state()))
-            .flatten()
+/// The body [`Ledger::save_history_view_from`] saves, of `log`'s head where `state` is;
+/// `None` when nothing is to be saved (the ledger is not replayed to the head, or the
+/// storage cannot say where its records are). Reads only: it may run beside other work.
+pub(crate) fn history_body_from<S: Storage>(
+    log: &Log<S>,
+    state: &State,
+    earlier: Option<&[u8]>,
+) -> Result<Option<Vec<u8>>, LedgerError> {
+    let head = log.head();
+    if state.last_seq() != head.count {
+        return Ok(None);
     }
+    let objections = objection_places(state);
+    let mut positions = earlier
+        .and_then(|body| earlier_positions(log, state, body))
+        .unwrap_or_default();
+    let first = positions.records.len() as u64 + 1;
+    let seqs: Vec<u64> = (first..=head.count).collect();
+    let Some(locations) = log.storage().record_locations(&seqs)? else {
+        return Ok(None);
+    };
+    for (record, location) in log.records_from(first).zip(locations) {
+        let record = record?;
+        if record.seq != location.seq {
+            return Ok(None);
+        }
+        positions.add(state, &objections, &record, location);
+    }
+    let complete = positions.records.len() as u64 == head.count;
+    Ok(encode(state, &positions, &head).filter(|_| complete))
+}
+
+/// The positions of an earlier body of this log: its head is a record of this log.
+fn earlier_positions<S: Storage>(log: &Log<S>, state: &State, body: &[u8]) -> Option<Positions> {
+    let parsed = super::read::Parsed::of(body).ok()?;
+    let (count, hash) = (parsed.directory.head_count, parsed.directory.head_hash);
+    if count == 0 || count > log.head().count {
+        return None;
+    }
+    let record = log.read(count).ok()??;
+    (record.hash == hash)
+        .then(|| saved_positions(body, state))
+        .flatten()
 }

@@ -26,7 +26,7 @@
 //! record of the log (seq 1 first) its location, 48 bytes (offset u64, length u64, hash);
 //! the text; the directory (bincode, fixed-width integers).
 
-mod build;
+pub(crate) mod build;
 mod read;
 
 use bincode::{Decode, Encode};

@@ -2,33 +2,46 @@
 //! instead of built whole: the rows, the code index and the text depend on the definition
 //! alone, so they are copied (no 818k codes laid out and sorted again); the slots, the
 //! counts and the record list are computed from the state, and only the records appended
-//! since the earlier head are located in the segment file. The result is byte for byte the
-//! view [`super::encode`] builds (tests/it/view.rs holds the two equal).
+//! since the earlier head are located in the segment file; `status`'s per-level counts are
+//! the earlier ones with the regions whose totals line changed counted again. The result is
+//! byte for byte the view [`super::encode`] builds (tests/it/view.rs and after_append.rs
+//! hold the two equal).
 
 use rekap_log::storage::locate::RecordLocation;
 use rekap_log::Head;
 use rekap_model::State;
 use rekap_projection::Projection;
 
-use super::{assemble, current_sheet_records, directory_of, FixedParts, PREAMBLE_BYTES};
-use crate::view::TotalsView;
+use super::{
+    assemble, current_sheet_records, directory_of, FixedParts, ScopeLevels, PREAMBLE_BYTES,
+};
+use crate::view::{Selection, TotalsView, ViewRegion};
+
+/// What a stations view is brought forward from: the stations view of an earlier head of
+/// the same log, and the totals view of that head if the new one was brought forward from
+/// it (then their changed lines are the rewritten ones).
+pub(crate) struct Earlier<'a> {
+    pub(crate) stations: &'a [u8],
+    pub(crate) head: &'a Head,
+    pub(crate) totals: Option<&'a TotalsView>,
+}
 
 /// The body of the stations view at `head` (where `state`, `projection` and `totals` are),
-/// brought forward from `earlier`, the body of the stations view of `earlier_head` of the
-/// same log. `locate(seqs)` says where records appended since are in the log. `None` when
-/// `earlier` is not a view of `earlier_head`, or is damaged: build it whole instead.
+/// brought forward from `earlier`. `locate(seqs)` says where records appended since are in
+/// the log. `None` when `earlier.stations` is not a view of `earlier.head`, or is damaged:
+/// build it whole instead.
 pub(crate) fn brought_forward(
-    earlier: &[u8],
-    earlier_head: &Head,
+    earlier: Earlier<'_>,
     state: &State,
     projection: &Projection,
     totals: &TotalsView,
     head: &Head,
     locate: impl FnOnce(&[u64]) -> Option<Vec<RecordLocation>>,
 ) -> Option<Vec<u8>> {
+    let earlier_head = earlier.head;
     let read = |offset: u64, length: u64| {
         let end = usize::try_from(offset.checked_add(length)?).ok()?;
-        earlier.get(usize::try_from(offset).ok()?..end)
+        earlier.stations.get(usize::try_from(offset).ok()?..end)
     };
     let directory = directory_of(
         |offset, length| {
@@ -36,7 +49,7 @@ pub(crate) fn brought_forward(
                 .map(<[u8]>::to_vec)
                 .ok_or_else(|| super::damaged("a range outside the body"))
         },
-        earlier.len() as u64,
+        earlier.stations.len() as u64,
     )
     .ok()?;
     let same_head =
@@ -86,5 +99,50 @@ pub(crate) fn brought_forward(
     if directory.station_count != state.election().tree().station_count() {
         return None;
     }
-    assemble(state, projection, totals, head, &locations, &fixed)
+    let scope_levels = earlier.totals.and_then(|earlier_totals| {
+        level_counts_brought_forward(&directory.scope_levels, earlier_totals, totals)
+    });
+    assemble(
+        state,
+        projection,
+        totals,
+        head,
+        &locations,
+        &fixed,
+        scope_levels,
+    )
+}
+
+/// Every contest's scopes' level counts brought forward from `earlier_counts` (those of
+/// `earlier`, the totals view of an earlier head of the same log) to `totals`: a region
+/// counts as it did unless its line changed, so only the changed lines' reports are read,
+/// each before and after, instead of every region's (a national `status` has 91k). `None`
+/// when the views cannot be compared: count every line instead.
+fn level_counts_brought_forward(
+    earlier_counts: &[ScopeLevels],
+    earlier: &TotalsView,
+    totals: &TotalsView,
+) -> Option<Vec<ScopeLevels>> {
+    let report = |view: &TotalsView, contest, level, row: u32| {
+        let selection = Selection {
+            contest,
+            level,
+            rows: row..row + 1,
+        };
+        view.reports(&selection).ok()?.pop()
+    };
+    let mut out = earlier_counts.to_vec();
+    for scoped in &mut out {
+        let contest = totals.contest_by_id(&scoped.contest)?;
+        for (level, row) in totals.changed_rows(earlier, contest)? {
+            if !(totals.regions_at(ViewRegion(scoped.scope), level).ok()?).contains(&row) {
+                continue;
+            }
+            let counts = scoped.levels.get_mut(level as usize)?;
+            let before = report(earlier, contest, level, row)?;
+            let after = report(totals, contest, level, row)?;
+            *counts = counts.without(&before)?.with(&after);
+        }
+    }
+    Some(out)
 }

@@ -237,6 +237,38 @@ pub fn touched_places<'a>(
     Some(places)
 }
 
+impl TotalsView {
+    /// The rows of `contest` whose line differs between `earlier` (a view of an earlier head
+    /// of the same log, in memory) and this view (in memory), each with its level, in row
+    /// order: after [`TotalsView::patched_at`], the rewritten lines whose bytes moved. `None`
+    /// when the two views are not laid out alike (then count from every line instead).
+    pub(crate) fn changed_rows(
+        &self,
+        earlier: &TotalsView,
+        contest: ContestIdx,
+    ) -> Option<Vec<(u32, u32)>> {
+        let (body, earlier_body) = (self.body()?, earlier.body()?);
+        let entry = self.contest(contest)?;
+        if earlier.contest(contest)? != entry || body.len() != earlier_body.len() {
+            return None;
+        }
+        let scope_level = self.row(entry.scope).ok()?.level;
+        let line_bytes = entry.line_bytes() as usize;
+        let mut changed = Vec::new();
+        for (depth, scoped) in entry.levels.iter().enumerate() {
+            let start = scoped.lines_offset as usize;
+            let end = start + scoped.row_count as usize * line_bytes;
+            let (lines, earlier_lines) = (body.get(start..end)?, earlier_body.get(start..end)?);
+            let rows = (lines.chunks_exact(line_bytes))
+                .zip(earlier_lines.chunks_exact(line_bytes))
+                .zip(scoped.first_row..)
+                .filter(|((line, earlier_line), _)| line != earlier_line);
+            changed.extend(rows.map(|(_, row)| (scope_level + depth as u32, row)));
+        }
+        Some(changed)
+    }
+}
+
 /// Every region at or above the `touched` places, each once, in index order.
 fn regions_above(state: &State, touched: impl IntoIterator<Item = Place>) -> Vec<RegionIdx> {
     let tree = state.election().tree();

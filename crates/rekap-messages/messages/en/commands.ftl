@@ -82,7 +82,6 @@ command-import-from-problems-nothing-imported-by-rule =
     by rule or field:
 command-import-from-every-problem-first-ones = every problem is in { $path }; the first ones:
 command-import-from-more = {"."}.. and { $more } more
-command-import-from-cannot-read-directory = cannot read the directory
 command-import-report-problems-nothing-imported = { $path }: { $total } problems, nothing imported
 command-import-report-more-problems-not-listed-limit = { $unlisted } more problems not listed (the limit is { $max-problems-for-a-file })
 command-init-not-valid-election-definition = { $path } is not a valid election definition

@@ -774,7 +774,7 @@ help-mirror-arg-status =
 help-mirror-arg-log-key =
     The log's verifier key (`rekap log-key` on the server's store; vkey text or a file). Required on the first run, kept in the store after
 help-mirror-arg-checkpoint =
-    Read the signed checkpoint from this URL or file instead of <from>/tlog/checkpoint
+    Read the signed checkpoint from this URL or file instead of the --from URL's /tlog/checkpoint
 help-mirror-arg-once =
     Poll once (with retries) and exit: 0 verified, 1 alarm, 3 the server unreachable
 help-mirror-arg-interval-ms =

@@ -82,7 +82,6 @@ command-import-from-problems-nothing-imported-by-rule =
     menurut aturan atau kolom:
 command-import-from-every-problem-first-ones = semua masalah ada di { $path }; yang pertama:
 command-import-from-more = {"."}.. dan { $more } lagi
-command-import-from-cannot-read-directory = tidak dapat membaca direktori
 command-import-report-problems-nothing-imported = { $path }: { $total } masalah, tidak ada yang diimpor
 command-import-report-more-problems-not-listed-limit = { $unlisted } masalah lagi tidak dicantumkan (batasnya { $max-problems-for-a-file })
 command-init-not-valid-election-definition = { $path } bukan definisi pemilihan yang sah

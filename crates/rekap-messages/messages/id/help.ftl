@@ -27,7 +27,7 @@ help-rekap-after =
 help-rekap-arg-quiet =
     Senyap: tanpa tampilan kemajuan dan tanpa catatan di stderr (peringatan dan galat tetap ditampilkan)
 help-rekap-arg-wait =
-    Tunggu kunci penyimpanan paling lama SECONDS detik alih-alih langsung gagal dengan kode 4: penulis menunggu penulis lain dan, pada setiap penambahan, pembaca yang sedang berjalan; pembaca menunggu penambahan yang sedang berjalan. Pembaca tidak pernah saling menunggu
+    Tunggu kunci penyimpanan paling lama DETIK detik alih-alih langsung gagal dengan kode 4: penulis menunggu penulis lain dan, pada setiap penambahan, pembaca yang sedang berjalan; pembaca menunggu penambahan yang sedang berjalan. Pembaca tidak pernah saling menunggu
 help-rekap-arg-lang =
     Bahasa semua keluaran (bantuan, tabel, kemajuan, galat): id (Bahasa Indonesia) atau en; tanpa opsi ini, dari LC_ALL, LC_MESSAGES atau LANG (`id_*` berarti Bahasa Indonesia)
 help-rekap-arg-help =
@@ -83,7 +83,7 @@ help-register-arg-store =
 help-register-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-register-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-register-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-register-arg-inclusion-wait-ms =
@@ -107,7 +107,7 @@ help-revoke-arg-store =
 help-revoke-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-revoke-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-revoke-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-revoke-arg-inclusion-wait-ms =
@@ -125,7 +125,7 @@ help-submit-arg-store =
 help-submit-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-submit-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-submit-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-submit-arg-inclusion-wait-ms =
@@ -197,7 +197,7 @@ help-import-arg-dry-run =
 help-import-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-import-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-import-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-import-arg-inclusion-wait-ms =
@@ -231,7 +231,7 @@ help-correct-arg-store =
 help-correct-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-correct-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-correct-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-correct-arg-inclusion-wait-ms =
@@ -285,7 +285,7 @@ help-correct-arg-votes-by-type =
 help-correct-arg-reason =
     Alasan lembar dibetulkan (wajib)
 help-correct-arg-answers =
-    Keberatan yang dijawab pembetulan ini, sebagai SEQ.INDEX (mis. 42.0)
+    Keberatan yang dijawab pembetulan ini, sebagai NOMOR.INDEKS (mis. 42.0)
 help-void-about =
     Batalkan hasil suatu TPS untuk suatu pemilihan, sebagai petugas, dengan alasan hukumnya
 help-void-arg-store =
@@ -293,7 +293,7 @@ help-void-arg-store =
 help-void-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-void-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-void-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-void-arg-inclusion-wait-ms =
@@ -315,7 +315,7 @@ help-revote-arg-store =
 help-revote-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-revote-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-revote-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-revote-arg-inclusion-wait-ms =
@@ -337,7 +337,7 @@ help-object-arg-store =
 help-object-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-object-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-object-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-object-arg-inclusion-wait-ms =
@@ -361,7 +361,7 @@ help-resolve-arg-store =
 help-resolve-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-resolve-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-resolve-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-resolve-arg-inclusion-wait-ms =
@@ -369,9 +369,9 @@ help-resolve-arg-inclusion-wait-ms =
 help-resolve-arg-key =
     Berkas kunci petugas
 help-resolve-arg-objection =
-    Keberatannya, sebagai SEQ.INDEX
+    Keberatannya, sebagai NOMOR.INDEKS
 help-resolve-arg-accept =
-    Terima: pembetulan (SEQ.INDEX) yang menjawabnya
+    Terima: pembetulan (NOMOR.INDEKS) yang menjawabnya
 help-resolve-arg-reject =
     Tolak keberatan
 help-resolve-arg-reason =
@@ -411,7 +411,7 @@ help-approve-arg-digest =
 help-approve-arg-server =
     Kirim ke `rekap serve` di URL (mis. http://127.0.0.1:8080) alih-alih ke --store
 help-approve-arg-offline =
-    Tulis kiriman bertanda tangan ke FILE (satu baris JSON, ditambahkan) untuk `rekap send`
+    Tulis kiriman bertanda tangan ke BERKAS (satu baris JSON, ditambahkan) untuk `rekap send`
 help-approve-arg-election =
     Dengan --offline: salinan genesis (ekspor penyimpanan) atau JSON dari `GET /v1/election`, untuk hash definisi yang diikat muatan
 help-approve-arg-inclusion-wait-ms =
@@ -431,7 +431,7 @@ help-totals-arg-level =
 help-totals-arg-region =
     Wilayah tepat di bawah wilayah ini; untuk wilayah yang membawahi TPS (desa/kelurahan), TPS-nya
 help-totals-arg-at =
-    Jumlah sebagaimana adanya sesudah catatan SEQ (1, genesis, sampai ujung)
+    Jumlah sebagaimana adanya sesudah catatan NOMOR (1, genesis, sampai ujung)
 help-totals-arg-format =
     Keluaran: tabel atau teks untuk orang, JSON atau CSV untuk skrip
 help-totals-arg-lang =
@@ -483,7 +483,7 @@ help-history-arg-code =
 help-history-arg-contest =
     Hanya peristiwa pemilihan ini (peristiwa petugas tidak punya pemilihan dan tidak ditampilkan)
 help-history-arg-since =
-    Hanya peristiwa sejak catatan SEQ, atau sejak suatu waktu: YYYY-MM-DD atau YYYY-MM-DDTHH:MM di zona waktu provinsi (UTC dengan --utc), atau RFC 3339 dengan selisih waktu
+    Hanya peristiwa sejak catatan NOMOR, atau sejak suatu waktu: YYYY-MM-DD atau YYYY-MM-DDTHH:MM di zona waktu provinsi (UTC dengan --utc), atau RFC 3339 dengan selisih waktu
 help-history-arg-limit =
     Tampilkan paling banyak N entri
 help-history-arg-offset =
@@ -773,7 +773,7 @@ help-mirror-arg-status =
 help-mirror-arg-log-key =
     Kunci verifikasi log (`rekap log-key` pada penyimpanan server; teks vkey atau berkas). Wajib pada jalan pertama, sesudahnya disimpan di penyimpanan
 help-mirror-arg-checkpoint =
-    Baca checkpoint bertanda tangan dari URL atau berkas ini alih-alih <from>/tlog/checkpoint
+    Baca checkpoint bertanda tangan dari URL atau berkas ini alih-alih /tlog/checkpoint pada URL --from
 help-mirror-arg-once =
     Tarik sekali (dengan percobaan ulang) lalu keluar: 0 terverifikasi, 1 alarm, 3 server tidak terjangkau
 help-mirror-arg-interval-ms =
@@ -791,9 +791,9 @@ help-completions-about =
 help-completions-arg-shell =
     Shell-nya: bash, zsh, fish, elvish atau powershell
 help-man-about =
-    Cetak halaman man (roff): `rekap man | man -l -`; `--out DIR` menulis satu per perintah
+    Cetak halaman man (roff): `rekap man | man -l -`; `--out DIREKTORI` menulis satu per perintah
 help-man-arg-out =
-    Tulis rekap.1 dan satu halaman per perintah (rekap-totals.1, ...) ke DIR alih-alih mencetak rekap.1
+    Tulis rekap.1 dan satu halaman per perintah (rekap-totals.1, ...) ke DIREKTORI alih-alih mencetak rekap.1
 help-help-about =
     Tampilkan pesan ini atau bantuan subperintah yang diberikan
 help-help-demo-about =
@@ -883,6 +883,6 @@ help-help-verify-evidence-about =
 help-help-completions-about =
     Cetak skrip pelengkapan shell: `rekap completions bash > /etc/bash_completion.d/rekap`
 help-help-man-about =
-    Cetak halaman man (roff): `rekap man | man -l -`; `--out DIR` menulis satu per perintah
+    Cetak halaman man (roff): `rekap man | man -l -`; `--out DIREKTORI` menulis satu per perintah
 help-help-help-about =
     Tampilkan pesan ini atau bantuan subperintah yang diberikan

@@ -181,6 +181,43 @@ fn role_kind(role: &Role) -> RoleKind {
     }
 }
 
+/// A decoded payload with its sheets' numbers fingerprints computed, for
+/// [`State::execute_prepared`]: made only by [`PreparedPayload::new`], so each fingerprint
+/// is its sheet's; a replay makes them on the thread that decodes, ahead of the decisions.
+#[derive(Debug, Clone)]
+pub struct PreparedPayload {
+    payload: Payload,
+    /// Per event of an `Events` payload (none for another kind).
+    fingerprints: Vec<Option<u64>>,
+}
+
+impl PreparedPayload {
+    pub fn new(payload: Payload) -> PreparedPayload {
+        let fingerprints = match &payload {
+            Payload::Events { events, .. } => events.iter().map(sheet_fingerprint).collect(),
+            Payload::Genesis(_) | Payload::LogKeyRotated { .. } => Vec::new(),
+        };
+        PreparedPayload {
+            payload,
+            fingerprints,
+        }
+    }
+
+    pub fn payload(&self) -> &Payload {
+        &self.payload
+    }
+}
+
+/// The numbers fingerprint of a submitted or corrected sheet.
+fn sheet_fingerprint(event: &Event) -> Option<u64> {
+    match event {
+        Event::SheetSubmitted { sheet, .. } | Event::SheetCorrected { sheet, .. } => {
+            Some(sheet.numbers_fingerprint())
+        }
+        _ => None,
+    }
+}
+
 /// The state every event is decided against.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -330,6 +367,33 @@ impl State {
         payload: &Payload,
         approvals: &dyn ApprovalCheck,
     ) -> Result<Vec<Effect>, PayloadRefusal> {
+        self.execute_fingerprinted(envelope, payload, approvals, &mut |_, event| {
+            sheet_fingerprint(event)
+        })
+    }
+
+    /// [`State::execute_payload`] of a payload whose sheets' fingerprints were computed
+    /// ahead (on another thread, by a replay): the same decisions and effects.
+    pub fn execute_prepared(
+        &mut self,
+        envelope: &Envelope,
+        prepared: &PreparedPayload,
+        approvals: &dyn ApprovalCheck,
+    ) -> Result<Vec<Effect>, PayloadRefusal> {
+        let mut known =
+            |index: usize, _: &Event| prepared.fingerprints.get(index).copied().flatten();
+        self.execute_fingerprinted(envelope, &prepared.payload, approvals, &mut known)
+    }
+
+    /// The one execution of a payload; `fingerprint_of(index, event)` is the event's sheet's
+    /// [`TallySheet::numbers_fingerprint`] (`None` for an event without a sheet).
+    fn execute_fingerprinted(
+        &mut self,
+        envelope: &Envelope,
+        payload: &Payload,
+        approvals: &dyn ApprovalCheck,
+        fingerprint_of: &mut dyn FnMut(usize, &Event) -> Option<u64>,
+    ) -> Result<Vec<Effect>, PayloadRefusal> {
         let whole = |refusal| PayloadRefusal {
             index: None,
             refusal,
@@ -362,14 +426,13 @@ impl State {
         // decision waiting for its own (the counts are spread at random over memory).
         let mut fingerprints = Vec::with_capacity(FINGERPRINTS_AHEAD);
         let mut index = 0u32;
-        for block in events.chunks(FINGERPRINTS_AHEAD) {
+        for (block_index, block) in events.chunks(FINGERPRINTS_AHEAD).enumerate() {
+            let first = block_index * FINGERPRINTS_AHEAD;
             fingerprints.clear();
-            fingerprints.extend(block.iter().map(|event| match event {
-                Event::SheetSubmitted { sheet, .. } | Event::SheetCorrected { sheet, .. } => {
-                    Some(sheet.numbers_fingerprint())
-                }
-                _ => None,
-            }));
+            fingerprints.extend(
+                (block.iter().enumerate())
+                    .map(|(offset, event)| fingerprint_of(first + offset, event)),
+            );
             tx.state.fingerprints.warm(fingerprints.iter().flatten());
             for (event, fingerprint) in block.iter().zip(&fingerprints) {
                 let effect =
