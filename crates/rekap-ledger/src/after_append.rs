@@ -40,7 +40,7 @@ pub struct BroughtForward {
     pub stations: bool,
 }
 
-impl<S: Storage + Sync> Ledger<S> {
+impl<S: Storage> Ledger<S> {
     /// The views saved at the head, if they are of it (stamp and head hash checked); a
     /// missing, stale or damaged view is only one to build whole after the append.
     pub fn views_before_append(&self) -> ViewsBefore {

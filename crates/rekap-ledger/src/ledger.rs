@@ -95,8 +95,8 @@ impl<S: Storage> Ledger<S> {
 
     /// [`Ledger::replay_with_progress`], showing `visit` every record replayed, genesis
     /// first (a server indexes their counters from it instead of reading the log again).
-    /// Records are shown as they are read, ahead of their decisions: when the replay
-    /// fails, what `visit` gathered must be thrown away with it.
+    /// A record is shown once it is decided and applied; when the replay fails, what
+    /// `visit` gathered must be thrown away with it.
     pub fn replay_visiting(
         mut log: Log<S>,
         last_seq: u64,

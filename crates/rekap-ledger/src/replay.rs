@@ -1,15 +1,15 @@
 //! The replay of a stored log on two threads. Only the decisions are sequential (each event
 //! is decided against the state every earlier event left); reading the records (their
 //! hashes checked), decoding their payloads and computing their sheets' numbers
-//! fingerprints depend on nothing but the bytes. So this thread reads and decodes, a
-//! bounded queue ahead, while a second thread builds the state from the genesis (the
-//! election index, about a tenth of a national replay) and then decides and applies each
-//! record in log order with the same [`execute_record`] every other replay runs: one
-//! decision code path, the same result and the same first error as the sequential loop,
-//! whichever thread meets it.
+//! fingerprints depend on nothing but the bytes. So a second thread reads and decodes, a
+//! bounded queue ahead, while this thread builds the state from the genesis (the election
+//! index, about a tenth of a national replay) and then decides and applies each record in
+//! log order with the same [`execute_record`] every other replay runs: one decision code
+//! path, the same result and the same first error as the sequential loop, whichever thread
+//! meets it.
 
 use std::collections::BTreeMap;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use rekap_log::{Head, Log, PublicKey, Record, Storage};
 use rekap_model::{decode_payload, PreparedPayload, State};
@@ -36,9 +36,9 @@ pub(crate) struct Replayed {
     pub(crate) through: Head,
 }
 
-/// Replays records 1 to `last` of `log`; `progress` hears how many records were read (every
-/// 4096 records; the caller reports the end), and `visit` sees each record as it is read
-/// (on this thread, ahead of its decision; its payload already taken).
+/// Replays records 1 to `last` of `log`; `progress` hears how many records were decided
+/// (every 4096 records; the caller reports the end), and `visit` sees each record once it
+/// is decided and applied, genesis first (its payload already taken).
 pub(crate) fn replay_two_threads<S: Storage>(
     log: &Log<S>,
     last: u64,
@@ -49,28 +49,32 @@ pub(crate) fn replay_two_threads<S: Storage>(
     visit(&genesis);
     std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<Decoded>(RECORDS_AHEAD);
-        let decider = scope.spawn(move || decide_in_order(&genesis, receiver));
-        for record in log.range(2..=last) {
-            let decoded = record.map_err(LedgerError::from).and_then(decoded);
-            let stop = decoded.is_err();
-            let seq = decoded.as_ref().map_or(0, |(record, _)| record.seq);
-            if let Ok((record, _)) = &decoded {
-                visit(record);
+        // The state is built on this thread, so that its memory comes from the allocator's
+        // main arena as in a sequential replay (freed memory of the genesis' decoding
+        // reused, not fresh pages of a second arena); the reading thread's decoded records
+        // come back to its own arena when they are dropped here.
+        scope.spawn(move || read_ahead(log, last, &sender));
+        decide_in_order(&genesis, receiver, &mut |record| {
+            visit(record);
+            if record.seq.is_multiple_of(4096) {
+                progress(record.seq, last);
             }
-            // A failed send means the decisions stopped (a refused record): nothing after
-            // it matters.
-            if sender.send(decoded).is_err() || stop {
-                break;
-            }
-            if seq.is_multiple_of(4096) {
-                progress(seq, last);
-            }
-        }
-        drop(sender);
-        decider
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     })
+}
+
+/// The reading thread: every record after the genesis up to `last`, decoded, in order,
+/// until the first error (sent in its place) or until the decisions stop.
+fn read_ahead<S: Storage>(log: &Log<S>, last: u64, sender: &SyncSender<Decoded>) {
+    for record in log.range(2..=last) {
+        let decoded = record.map_err(LedgerError::from).and_then(decoded);
+        let stop = decoded.is_err();
+        // A failed send means the decisions stopped (a refused record): nothing after it
+        // matters.
+        if sender.send(decoded).is_err() || stop {
+            return;
+        }
+    }
 }
 
 /// Decodes a record's payload and computes its sheets' fingerprints; its bytes are not
@@ -85,8 +89,12 @@ fn decoded(mut record: Record) -> Decoded {
 }
 
 /// The deciding thread: the state from the genesis, then every decoded record in order,
-/// stopping at the first error.
-fn decide_in_order(genesis: &Record, records: Receiver<Decoded>) -> Result<Replayed, LedgerError> {
+/// stopping at the first error; `applied` sees each record after its decision.
+fn decide_in_order(
+    genesis: &Record,
+    records: Receiver<Decoded>,
+    applied: &mut dyn FnMut(&Record),
+) -> Result<Replayed, LedgerError> {
     let (mut state, mut projection) = genesis_state(genesis)?;
     let mut counters = BTreeMap::from([(genesis.author, genesis.counter)]);
     let mut through = head_at(genesis);
@@ -95,6 +103,7 @@ fn decide_in_order(genesis: &Record, records: Receiver<Decoded>) -> Result<Repla
         execute_record(&mut state, &mut projection, &record, &payload)?;
         counters.insert(record.author, record.counter);
         through = head_at(&record);
+        applied(&record);
     }
     Ok(Replayed {
         state,

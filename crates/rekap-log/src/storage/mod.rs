@@ -85,8 +85,9 @@ pub(crate) fn not_a_store(path: &std::path::Path, expected: &str) -> StorageErro
     store_dir::io_error(path, &reason)
 }
 
-/// The storage a [`crate::Log`] runs on.
-pub trait Storage {
+/// The storage a [`crate::Log`] runs on. `Sync`: a replay reads the log on one thread while
+/// it decides on another (rekap-ledger's `replay.rs`).
+pub trait Storage: Sync {
     /// Makes the chunk and the counters durable, all or nothing, before returning Ok.
     fn append_chunk(&mut self, chunk: ChunkWrite<'_>) -> Result<(), StorageError>;
 
