@@ -11,6 +11,7 @@ mod follow;
 mod group;
 mod history_view;
 mod proof_view;
+mod rollup;
 mod tiles;
 mod view;
 
