@@ -15,7 +15,7 @@ use rekap_import::{payloads, DEFAULT_SHEETS_PER_PAYLOAD};
 use rekap_ledger::Ledger;
 use rekap_log::export::{verify_export, write_export};
 use rekap_log::{DefaultStorage, Log, VerifyOptions};
-use rekap_model::{decode_payload, Event, Payload};
+use rekap_model::{decode_payload, Event};
 use rekap_presets::{Preset, PresetOptions};
 
 use crate::commands::demo::cast::Cast;
@@ -246,11 +246,15 @@ fn rollup(store: &Path) -> anyhow::Result<()> {
     let log = rekap_log::storage::mapped::MappedLog::open(store)?;
     let records = log.records()?;
     let payloads: Vec<&[u8]> = records.iter().map(|record| record.payload).collect();
-    let Some(Ok(Payload::Genesis(genesis))) = payloads.first().map(|bytes| decode_payload(bytes))
-    else {
-        bail!("record 1 is not a genesis");
+    let Some(genesis) = payloads.first() else {
+        bail!("the log is empty");
     };
-    let election = rekap_model::Election::without_officers(genesis.definition)?;
+    // The pages mapped on one core while the other builds the election.
+    let election = std::thread::scope(|scope| {
+        scope.spawn(|| log.prefetch());
+        rekap_model::Election::without_officers_from_genesis(genesis)
+    })
+    .context("record 1")?;
     let totals = rekap_projection::rollup::rollup(&election, &payloads).map_err(|malformed| {
         let reason = decode_payload(payloads[malformed.index])
             .err()

@@ -3,9 +3,10 @@
 
 use bincode::{Decode, Encode};
 
-use crate::encoding::{hash_of, DEFINITION_DOMAIN};
-use crate::error::DefinitionError;
+use crate::encoding::{domain_hash, hash_of, DEFINITION_DOMAIN};
 use crate::error::Refusal;
+use crate::error::{DecodeError, DefinitionError};
+use crate::event::{decode_payload, Payload};
 use crate::keys::{check_key, UnusableKey};
 use crate::limits::*;
 use crate::numbers::StationNumbers;
@@ -190,6 +191,17 @@ pub fn indonesia_levels() -> Vec<Level> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
 pub struct ContestIdx(pub u32);
 
+/// Why a genesis payload gave no election ([`Election::without_officers_from_genesis`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisReadError {
+    #[error("the genesis does not decode: {0}")]
+    Decode(#[from] DecodeError),
+    #[error("the payload is not a genesis")]
+    NotAGenesis,
+    #[error("the genesis' definition is not valid: {0}")]
+    Definition(#[from] DefinitionError),
+}
+
 /// A validated definition with its region tree and hash. Built once at genesis.
 #[derive(Debug, Clone)]
 pub struct Election {
@@ -308,6 +320,27 @@ impl Election {
         let hash = definition.hash();
         definition.initial_officers = Vec::new();
         Election::build(definition, hash)
+    }
+
+    /// [`Election::without_officers`] of a genesis payload's bytes, its hash taken over the
+    /// definition's bytes in place: the encoding is canonical (decoded bytes are exactly
+    /// the encoding of what they decode to), so these are the bytes the definition hash
+    /// covers, and the 5 MB of a national definition are not encoded again.
+    pub fn without_officers_from_genesis(bytes: &[u8]) -> Result<Election, GenesisReadError> {
+        let Payload::Genesis(genesis) = decode_payload(bytes)? else {
+            return Err(GenesisReadError::NotAGenesis);
+        };
+        // Variant word, definition, then the log's origin (u64 length, bytes) and key.
+        let log_bytes = 8 + genesis.log.origin.len() + 32;
+        let definition_bytes = bytes
+            .len()
+            .checked_sub(4 + log_bytes)
+            .and_then(|length| bytes.get(4..4 + length))
+            .ok_or(GenesisReadError::NotAGenesis)?;
+        let hash = domain_hash(DEFINITION_DOMAIN, definition_bytes);
+        let mut definition = genesis.definition;
+        definition.initial_officers = Vec::new();
+        Ok(Election::build(definition, hash)?)
     }
 
     /// Everything of [`Election::new`] but the initial officers.

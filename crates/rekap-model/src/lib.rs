@@ -37,7 +37,7 @@ pub mod stations;
 pub use decoding::borrowed;
 pub use definition::{
     indonesia_levels, CandidatePair, Contest, ContestIdx, Election, ElectionDefinition,
-    InitialOfficer, Level, RegionEntry, Role, SoftRules, VoteType,
+    GenesisReadError, InitialOfficer, Level, RegionEntry, Role, SoftRules, VoteType,
 };
 pub use encoding::{canonical, decode_error_text};
 pub use error::{

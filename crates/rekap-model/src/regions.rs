@@ -110,6 +110,28 @@ pub fn split_station_code(code: &str) -> Option<(&str, u32)> {
     Some((region, n))
 }
 
+/// The index of region `code` among `regions` (sorted by code, unique), looked for first
+/// among the last region read (`nodes` holds the regions before this one) and its
+/// ancestors: in code order a region's parent is most often one of them, so building a
+/// national tree compares a few codes per region instead of binary-searching 84k. The
+/// codes are unique, so a match there is the one a binary search would find.
+fn find_parent(regions: &[RegionEntry], nodes: &[Node], code: &str) -> Option<usize> {
+    let mut candidate = nodes.len().checked_sub(1);
+    while let Some(index) = candidate {
+        if regions.get(index).is_some_and(|region| region.code == code) {
+            return Some(index);
+        }
+        candidate = nodes
+            .get(index)
+            .map(|node| node.parent)
+            .filter(|parent| *parent != NO_PARENT)
+            .map(|parent| parent as usize);
+    }
+    regions
+        .binary_search_by(|region| region.code.as_str().cmp(code))
+        .ok()
+}
+
 impl RegionTree {
     /// Validates the regions (sorted by code, levels and parents consistent, stations only on
     /// the level above the stations) and builds the tree.
@@ -168,12 +190,12 @@ impl RegionTree {
                     })
                 }
                 (Some(parent), level) => {
-                    let p = regions
-                        .binary_search_by(|r| r.code.as_str().cmp(parent))
-                        .map_err(|_| DefinitionError::UnknownParent {
+                    let p = find_parent(regions, &nodes, parent).ok_or_else(|| {
+                        DefinitionError::UnknownParent {
                             code: region.code.clone(),
                             parent: parent.clone(),
-                        })?;
+                        }
+                    })?;
                     let parent_level = regions.get(p).map(|r| r.level).unwrap_or(u32::MAX);
                     if parent_level.checked_add(1) != Some(level) {
                         return Err(DefinitionError::ParentLevelMismatch {

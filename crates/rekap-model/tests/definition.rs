@@ -565,6 +565,33 @@ fn an_election_without_officers_checks_all_but_the_officers_and_holds_none() {
     ));
 }
 
+/// From a genesis payload's bytes, the hash is taken over the definition's bytes in place:
+/// it must be the hash of the definition encoded again, whatever the log's origin.
+#[test]
+fn an_election_without_officers_from_genesis_bytes_has_the_definition_hash() {
+    let whole = Election::new(definition()).expect("valid");
+    for origin in ["rekap/test", "", "a longer origin line / with spaces"] {
+        let mut genesis = rekap_model::Genesis::new(definition(), log_key());
+        genesis.log.origin = origin.to_owned();
+        let bytes = encode_payload(&Payload::Genesis(genesis));
+        let read = Election::without_officers_from_genesis(&bytes).expect("a genesis");
+        assert_eq!(read.hash(), whole.hash(), "origin {origin:?}");
+        assert!(read.definition().initial_officers.is_empty());
+    }
+    let events = encode_payload(&Payload::Events {
+        definition_hash: whole.hash(),
+        events: Vec::new(),
+    });
+    assert_eq!(
+        Election::without_officers_from_genesis(&events).map(|_| ()),
+        Err(GenesisReadError::NotAGenesis)
+    );
+    assert!(matches!(
+        Election::without_officers_from_genesis(&events[..3]),
+        Err(GenesisReadError::Decode(_))
+    ));
+}
+
 /// The national region file shipped in the repository (`data/`). It must be there: a test
 /// that skips when its input is missing proves nothing.
 const NATIONAL_CSV: &str = concat!(

@@ -218,6 +218,7 @@ struct Finder<'e> {
 
 #[derive(Clone, Copy)]
 struct Holder<'e> {
+    index: RegionIdx,
     code: &'e str,
     first_station: u32,
     numbers: &'e StationNumbers,
@@ -249,27 +250,35 @@ impl<'e> Finder<'e> {
 
     fn station(&mut self, code: &str) -> Option<u32> {
         let split = (!self.listed).then(|| split_station_code(code)).flatten();
-        if let (Some((region, number)), Some(holder)) = (split, self.holder) {
-            if holder.code == region {
-                if let Some(position) = holder.numbers.position(number) {
-                    return Some(holder.first_station + position);
-                }
+        if let Some((region, number)) = split {
+            if self.holder.is_none_or(|holder| holder.code != region) {
+                self.holder = self.next_holder(region);
             }
-        }
-        if let Some((region, _)) = split {
-            self.remember(region);
+            let found = self.holder.and_then(|holder| {
+                let position = holder.numbers.position(number)?;
+                Some(holder.first_station + position)
+            });
+            if found.is_some() {
+                return found;
+            }
         }
         self.election.find_station(code).map(|station| station.0)
     }
 
-    fn remember(&mut self, region: &str) {
+    /// Holder `code`: most often one of the few regions after the last holder in code
+    /// order (its next sibling, or the first village of the next district), else looked up.
+    fn next_holder(&self, code: &str) -> Option<Holder<'e>> {
         let election = self.election;
-        self.holder = election.find_region(region).and_then(|index: RegionIdx| {
-            Some(Holder {
-                code: election.region_code(index)?,
-                first_station: election.tree().stations_under(index).start,
-                numbers: &election.region_entry(index)?.stations,
-            })
-        });
+        let after = self.holder.map_or(0, |holder| holder.index.0 + 1);
+        let index = (after..after.saturating_add(4))
+            .map(RegionIdx)
+            .find(|index| election.region_code(*index) == Some(code))
+            .or_else(|| election.find_region(code))?;
+        Some(Holder {
+            index,
+            code: election.region_code(index)?,
+            first_station: election.tree().stations_under(index).start,
+            numbers: &election.region_entry(index)?.stations,
+        })
     }
 }

@@ -82,7 +82,7 @@ impl MappedLog {
                 // cuts only an uncommitted tail, after the last committed chunk, and takes
                 // the store's lock exclusively, which this reader holds shared). A process
                 // outside rekap that truncates the file under a reader can still fault it.
-                let map = unsafe { MmapOptions::new().len(length).populate().map(&file) };
+                let map = unsafe { MmapOptions::new().len(length).map(&file) };
                 Some(map.map_err(io)?)
             }
         };
@@ -92,6 +92,18 @@ impl MappedLog {
             chunks: scan.chunks,
             _lock: lock,
         })
+    }
+
+    /// Maps every page of the file now (the kernel's populate-read), so that reading it
+    /// later takes no page faults: a thread can do this while another decodes the genesis.
+    /// Only a hint: a kernel without it (before Linux 5.14) faults the pages in as read.
+    pub fn prefetch(&self) {
+        if let Some(map) = &self.map {
+            #[cfg(target_os = "linux")]
+            let _ = map.advise(memmap2::Advice::PopulateRead);
+            #[cfg(not(target_os = "linux"))]
+            let _ = map;
+        }
     }
 
     /// How many committed records the log holds.

@@ -153,7 +153,14 @@ impl<'a> Cursor<'a> {
     /// A string of at most `limit` bytes, UTF-8.
     fn text(&mut self, limit: usize) -> Result<&'a str, Malformed> {
         let length = self.length(limit)?;
-        std::str::from_utf8(self.take(length)?).map_err(|_| Malformed)
+        let bytes = self.take(length)?;
+        if bytes.is_ascii() {
+            // SAFETY: ASCII bytes are UTF-8. Codes and ids are ASCII, and this check is a
+            // few word compares where the full validation is a call per string, a tenth
+            // of the rollup's reading time.
+            return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+        }
+        std::str::from_utf8(bytes).map_err(|_| Malformed)
     }
 
     /// A list of at most `limit` strings of at most `bytes` bytes each.
