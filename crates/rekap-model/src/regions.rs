@@ -83,6 +83,7 @@ fn code_key(code: &str) -> u128 {
 }
 
 /// Whether `code` is a well-formed region code: 1..=32 bytes of ASCII letters, digits, `.`, `_`.
+#[inline]
 pub fn is_valid_region_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= MAX_REGION_CODE_BYTES
@@ -98,6 +99,7 @@ pub fn format_station_code(region_code: &str, number: u32) -> String {
 
 /// Splits a station code into its region code and station number, if well-formed (the
 /// number exactly three digits, 001..=999). Does not check that the station exists.
+#[inline]
 pub fn split_station_code(code: &str) -> Option<(&str, u32)> {
     let (region, number) = code.rsplit_once('-')?;
     if number.len() != 3 || !number.bytes().all(|b| b.is_ascii_digit()) {

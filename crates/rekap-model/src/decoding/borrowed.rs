@@ -56,12 +56,14 @@ pub struct SheetNumbers<'a> {
 pub struct Numbers<'a>(&'a [u8]);
 
 impl<'a> Numbers<'a> {
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.len() / 4
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = u32> + 'a {
         self.0
             .chunks_exact(4)
@@ -115,6 +117,7 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    #[inline]
     fn take(&mut self, count: usize) -> Result<&'a [u8], Malformed> {
         if self.rest.len() < count {
             return Err(Malformed);
@@ -124,18 +127,21 @@ impl<'a> Cursor<'a> {
         Ok(taken)
     }
 
+    #[inline]
     fn u8(&mut self) -> Result<u8, Malformed> {
         let (first, rest) = self.rest.split_first().ok_or(Malformed)?;
         self.rest = rest;
         Ok(*first)
     }
 
+    #[inline]
     fn u32(&mut self) -> Result<u32, Malformed> {
         let (word, rest) = self.rest.split_first_chunk::<4>().ok_or(Malformed)?;
         self.rest = rest;
         Ok(u32::from_le_bytes(*word))
     }
 
+    #[inline]
     fn u64(&mut self) -> Result<u64, Malformed> {
         let (word, rest) = self.rest.split_first_chunk::<8>().ok_or(Malformed)?;
         self.rest = rest;
@@ -143,6 +149,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A length prefix of at most `limit`.
+    #[inline]
     fn length(&mut self, limit: usize) -> Result<usize, Malformed> {
         match usize::try_from(self.u64()?) {
             Ok(length) if length <= limit => Ok(length),
@@ -151,6 +158,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A string of at most `limit` bytes, UTF-8.
+    #[inline]
     fn text(&mut self, limit: usize) -> Result<&'a str, Malformed> {
         let length = self.length(limit)?;
         let bytes = self.take(length)?;
@@ -164,6 +172,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A list of at most `limit` strings of at most `bytes` bytes each.
+    #[inline]
     fn texts(&mut self, limit: usize, bytes: usize) -> Result<(), Malformed> {
         for _ in 0..self.length(limit)? {
             self.text(bytes)?;
@@ -172,12 +181,14 @@ impl<'a> Cursor<'a> {
     }
 
     /// A list of at most `limit` `u32`s.
+    #[inline]
     fn numbers(&mut self, limit: usize) -> Result<Numbers<'a>, Malformed> {
         let length = self.length(limit)?;
         self.take(length * 4).map(Numbers)
     }
 
     /// An `Option` tag: 0 or 1.
+    #[inline]
     fn tag(&mut self) -> Result<bool, Malformed> {
         match self.u8()? {
             0 => Ok(false),
@@ -186,6 +197,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline]
     fn optional_u32(&mut self) -> Result<Option<u32>, Malformed> {
         match self.tag()? {
             true => self.u32().map(Some),
@@ -194,11 +206,13 @@ impl<'a> Cursor<'a> {
     }
 
     /// An `EventId`: seq u64, index u32.
+    #[inline]
     fn event_id(&mut self) -> Result<(), Malformed> {
         self.take(12).map(|_| ())
     }
 
     /// One event; the sheet-changing ones are returned.
+    #[inline]
     fn event(&mut self) -> Result<Option<SheetEvent<'a>>, Malformed> {
         let index = self.u32()?;
         let (station, contest) = match index {
@@ -238,6 +252,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An event that changes no sheet, read and checked: variants 0, 1 and 6 to 9.
+    #[inline]
     fn other_event(&mut self, index: u32) -> Result<(), Malformed> {
         match index {
             0 => {
@@ -286,6 +301,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A `Role`: operator, official, witness (contest, pair), auditor.
+    #[inline]
     fn role(&mut self) -> Result<(), Malformed> {
         match self.u32()? {
             0 | 1 | 3 => Ok(()),
@@ -298,6 +314,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A `TallySheet`, field by field as [`crate::TallySheet`] declares them.
+    #[inline]
     fn sheet(&mut self) -> Result<SheetNumbers<'a>, Malformed> {
         let mut registered = 0u64;
         for _ in 0..3 {
