@@ -8,7 +8,7 @@
 //!    numbers into its own *layer*: per contest, a flat array of words per station, the
 //!    last change that thread read. A station's current sheet is then the one of the
 //!    latest layer that touched it, so the threads need no order between them.
-//! 2. [`crate::rollup_sum`]: the stations under a region are one contiguous range, so the
+//! 2. `rollup_sum.rs`: the stations under a region are one contiguous range, so the
 //!    stations are summed into their holders' rows of one flat array (holders spread over
 //!    the cores), then every level into its parent, deepest first.
 
