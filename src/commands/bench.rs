@@ -16,7 +16,7 @@ use rekap_import::{payloads, DEFAULT_SHEETS_PER_PAYLOAD};
 use rekap_ledger::Ledger;
 use rekap_log::export::{verify_export, write_export};
 use rekap_log::{DefaultStorage, Log, VerifyOptions};
-use rekap_model::{decode_payload, Event, Payload};
+use rekap_model::{decode_payload, Event};
 use rekap_presets::{Preset, PresetOptions};
 
 use crate::commands::demo::cast::Cast;
@@ -248,44 +248,30 @@ fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration
     Ok(start.elapsed())
 }
 
+/// The fast rollup as a reader of a verified store runs it: the committed records mapped
+/// and read in place, the genesis decoded (its officers left unread), every other payload's
+/// sheets read borrowed and summed ([`rekap_projection::rollup`]).
 fn rollup(store: &Path) -> anyhow::Result<()> {
-    let log = Log::open(DefaultStorage::open_read_only(store)?)?;
-    let records = log.records_from(1).collect::<Result<Vec<_>, _>>()?;
-    let decoded = decode_all(&records)?;
-    let Some(Payload::Genesis(genesis)) = decoded.first() else {
-        bail!("record 1 is not a genesis");
+    let log = rekap_log::storage::mapped::MappedLog::open(store)?;
+    let records = log.records()?;
+    let payloads: Vec<&[u8]> = records.iter().map(|record| record.payload).collect();
+    let Some(genesis) = payloads.first() else {
+        bail!("the log is empty");
     };
-    let election = rekap_model::Election::new(genesis.definition.clone())?;
-    let totals = rekap_projection::rollup::rollup(&election, &decoded);
+    // The pages mapped on one core while the other builds the election.
+    let election = std::thread::scope(|scope| {
+        scope.spawn(|| log.prefetch());
+        rekap_model::Election::without_officers_from_genesis(genesis)
+    })
+    .context("record 1")?;
+    let totals = rekap_projection::rollup::rollup(&election, &payloads).map_err(|malformed| {
+        let reason = decode_payload(payloads[malformed.index])
+            .err()
+            .map_or_else(String::new, |error| format!(": {error}"));
+        anyhow::anyhow!("record {} does not decode{reason}", malformed.index + 1)
+    })?;
     std::hint::black_box(totals);
     Ok(())
-}
-
-/// Decodes every record's payload, records spread over the cores.
-fn decode_all(records: &[rekap_log::Record]) -> anyhow::Result<Vec<Payload>> {
-    let per_thread = records.len().div_ceil(2).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = records
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|record| decode_payload(&record.payload))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        let mut decoded = Vec::with_capacity(records.len());
-        for worker in workers {
-            match worker.join() {
-                Ok(Ok(payloads)) => decoded.extend(payloads),
-                Ok(Err(error)) => bail!("a payload does not decode: {error}"),
-                Err(_) => bail!("a decoding thread panicked"),
-            }
-        }
-        Ok(decoded)
-    })
 }
 
 fn replay(store: &Path) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@ use rekap_log::{Head, Record, VerifyReport};
 use rekap_model::{
     decode_payload, ContestIdx, Envelope, Event, Payload, Refusal, RegionIdx, State,
 };
-use rekap_projection::{rollup::rollup, Projection, Totals};
+use rekap_projection::{rollup::rollup_of_payloads, Projection, Totals};
 
 use crate::check::{AuditReport, Cause, Tally};
 use crate::classify::check_of;
@@ -369,16 +369,19 @@ fn sheet_versions(state: &State, tally: &mut Tally) {
 /// for every region, and every region is the sum of its children.
 fn final_state(state: &State, projection: &Projection, accepted: &[Payload], tally: &mut Tally) {
     let election = state.election();
-    let rolled = rollup(election, accepted);
+    let rolled = rollup_of_payloads(election, accepted).ok();
     let regions = election.tree().region_count();
-    for (contest, rolled) in rolled.iter().enumerate() {
-        let contest = ContestIdx(contest as u32);
+    for contest in 0..election.contests().len() as u32 {
+        let contest = ContestIdx(contest);
         for region in 0..regions {
             let region = RegionIdx(region);
             tally.checked += 1;
             let projected = projection.totals(state, contest, region);
             let code = election.region_code(region).unwrap_or_default();
-            if rolled.get(region.0 as usize) != Some(&projected) {
+            let rebuilt = rolled
+                .as_ref()
+                .and_then(|rolled| rolled.totals(contest, region));
+            if rebuilt.as_ref() != Some(&projected) {
                 tally.fail_with(
                     None,
                     format!("region {code}: the rebuilt totals differ from the projection's"),

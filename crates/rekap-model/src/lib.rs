@@ -9,6 +9,7 @@
 //! - [`stations`]: stations listed in the definition; the spellings of a station code.
 //! - [`sheet`]: the tally sheet, its hard rules and soft-rule flags.
 //! - [`event`]: events, payloads, ids, the approval statement witnesses sign.
+//! - [`borrowed`]: a payload's sheet-changing events read in place, nothing allocated.
 //! - `genesis`: the genesis payload, the log it names, and the log's keys over time.
 //! - [`state`]: authority and recap state, the decision function, all-or-none payloads.
 //! - [`rule`]: the numbered rules of docs/RULES.md each refusal names.
@@ -33,9 +34,10 @@ pub mod sheet;
 pub mod state;
 pub mod stations;
 
+pub use decoding::borrowed;
 pub use definition::{
     indonesia_levels, CandidatePair, Contest, ContestIdx, Election, ElectionDefinition,
-    InitialOfficer, Level, RegionEntry, Role, SoftRules, VoteType,
+    GenesisReadError, InitialOfficer, Level, RegionEntry, Role, SoftRules, VoteType,
 };
 pub use encoding::{canonical, decode_error_text};
 pub use error::{

@@ -90,6 +90,7 @@ impl StationNumbers {
 
     /// The position (0-based) of station `number` among the region's stations; `None` when
     /// the region has no station of that number.
+    #[inline]
     pub fn position(&self, number: u32) -> Option<u32> {
         let mut before = 0;
         for range in &self.ranges {

@@ -83,6 +83,7 @@ fn code_key(code: &str) -> u128 {
 }
 
 /// Whether `code` is a well-formed region code: 1..=32 bytes of ASCII letters, digits, `.`, `_`.
+#[inline]
 pub fn is_valid_region_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= MAX_REGION_CODE_BYTES
@@ -98,6 +99,7 @@ pub fn format_station_code(region_code: &str, number: u32) -> String {
 
 /// Splits a station code into its region code and station number, if well-formed (the
 /// number exactly three digits, 001..=999). Does not check that the station exists.
+#[inline]
 pub fn split_station_code(code: &str) -> Option<(&str, u32)> {
     let (region, number) = code.rsplit_once('-')?;
     if number.len() != 3 || !number.bytes().all(|b| b.is_ascii_digit()) {
@@ -108,6 +110,28 @@ pub fn split_station_code(code: &str) -> Option<(&str, u32)> {
         return None;
     }
     Some((region, n))
+}
+
+/// The index of region `code` among `regions` (sorted by code, unique), looked for first
+/// among the last region read (`nodes` holds the regions before this one) and its
+/// ancestors: in code order a region's parent is most often one of them, so building a
+/// national tree compares a few codes per region instead of binary-searching 84k. The
+/// codes are unique, so a match there is the one a binary search would find.
+fn find_parent(regions: &[RegionEntry], nodes: &[Node], code: &str) -> Option<usize> {
+    let mut candidate = nodes.len().checked_sub(1);
+    while let Some(index) = candidate {
+        if regions.get(index).is_some_and(|region| region.code == code) {
+            return Some(index);
+        }
+        candidate = nodes
+            .get(index)
+            .map(|node| node.parent)
+            .filter(|parent| *parent != NO_PARENT)
+            .map(|parent| parent as usize);
+    }
+    regions
+        .binary_search_by(|region| region.code.as_str().cmp(code))
+        .ok()
 }
 
 impl RegionTree {
@@ -168,12 +192,12 @@ impl RegionTree {
                     })
                 }
                 (Some(parent), level) => {
-                    let p = regions
-                        .binary_search_by(|r| r.code.as_str().cmp(parent))
-                        .map_err(|_| DefinitionError::UnknownParent {
+                    let p = find_parent(regions, &nodes, parent).ok_or_else(|| {
+                        DefinitionError::UnknownParent {
                             code: region.code.clone(),
                             parent: parent.clone(),
-                        })?;
+                        }
+                    })?;
                     let parent_level = regions.get(p).map(|r| r.level).unwrap_or(u32::MAX);
                     if parent_level.checked_add(1) != Some(level) {
                         return Err(DefinitionError::ParentLevelMismatch {

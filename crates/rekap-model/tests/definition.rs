@@ -531,6 +531,67 @@ fn election_new_refuses_a_non_canonical_definition() {
     ));
 }
 
+/// An election without its officers is checked as `Election::new` checks it but for the
+/// officers, which it drops: a definition with an unusable officer key is refused by
+/// `new` and read by `without_officers`, which holds no officer; everything else is
+/// refused by both, and the two agree on places, contests and the hash.
+#[test]
+fn an_election_without_officers_checks_all_but_the_officers_and_holds_none() {
+    let whole = Election::new(definition()).expect("valid");
+    let places = Election::without_officers(definition()).expect("valid");
+    assert!(!whole.definition().initial_officers.is_empty());
+    assert!(places.definition().initial_officers.is_empty());
+    assert_eq!(places.hash(), whole.hash());
+    assert_eq!(places.tree().station_count(), whole.tree().station_count());
+    assert_eq!(places.contests(), whole.contests());
+    let code = whole.station_code(StationId(3)).expect("a station");
+    assert_eq!(places.find_station(&code), whole.find_station(&code));
+
+    let mut bad_key = definition();
+    bad_key.initial_officers[0].key = [0; 32];
+    bad_key.initial_officers.sort_by_key(|officer| officer.key);
+    assert!(matches!(
+        Election::new(bad_key.clone()),
+        Err(DefinitionError::BadOfficer { .. })
+    ));
+    let read = Election::without_officers(bad_key).expect("officers are not read");
+    assert!(read.definition().initial_officers.is_empty());
+
+    let mut unsorted = definition();
+    unsorted.regions.swap(0, 1);
+    assert!(matches!(
+        Election::without_officers(unsorted),
+        Err(DefinitionError::NotCanonical { .. })
+    ));
+}
+
+/// From a genesis payload's bytes, the hash is taken over the definition's bytes in place:
+/// it must be the hash of the definition encoded again, whatever the log's origin.
+#[test]
+fn an_election_without_officers_from_genesis_bytes_has_the_definition_hash() {
+    let whole = Election::new(definition()).expect("valid");
+    for origin in ["rekap/test", "", "a longer origin line / with spaces"] {
+        let mut genesis = rekap_model::Genesis::new(definition(), log_key());
+        genesis.log.origin = origin.to_owned();
+        let bytes = encode_payload(&Payload::Genesis(genesis));
+        let read = Election::without_officers_from_genesis(&bytes).expect("a genesis");
+        assert_eq!(read.hash(), whole.hash(), "origin {origin:?}");
+        assert!(read.definition().initial_officers.is_empty());
+    }
+    let events = encode_payload(&Payload::Events {
+        definition_hash: whole.hash(),
+        events: Vec::new(),
+    });
+    assert_eq!(
+        Election::without_officers_from_genesis(&events).map(|_| ()),
+        Err(GenesisReadError::NotAGenesis)
+    );
+    assert!(matches!(
+        Election::without_officers_from_genesis(&events[..3]),
+        Err(GenesisReadError::Decode(_))
+    ));
+}
+
 /// The national region file shipped in the repository (`data/`). It must be there: a test
 /// that skips when its input is missing proves nothing.
 const NATIONAL_CSV: &str = concat!(

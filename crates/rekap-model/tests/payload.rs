@@ -369,3 +369,195 @@ fn a_full_bulk_payload_decodes_and_one_event_more_is_refused() {
         }))
     );
 }
+
+/// A sheet-changing event as a test compares it: station, contest, the numbers (registered,
+/// voted, votes, valid, invalid, by type) of a sheet, and whether it voids.
+type Shown = (
+    String,
+    String,
+    Option<(u64, u64, Vec<u32>, u32, Option<u32>, Vec<u32>)>,
+    bool,
+);
+
+/// The sheet-changing events of a payload as the owned decoder reads them, in the borrowed
+/// decoder's terms.
+fn owned_sheet_events(payload: &Payload) -> Vec<Shown> {
+    let Payload::Events { events, .. } = payload else {
+        return Vec::new();
+    };
+    let numbers = |sheet: &TallySheet| {
+        Some((
+            sheet.registered_total(),
+            sheet.voted_total(),
+            sheet.votes.clone(),
+            sheet.valid,
+            sheet.invalid,
+            sheet.votes_by_type.clone(),
+        ))
+    };
+    events
+        .iter()
+        .filter_map(|event| match event {
+            Event::SheetSubmitted {
+                station,
+                contest,
+                sheet,
+            }
+            | Event::SheetCorrected {
+                station,
+                contest,
+                sheet,
+                ..
+            } => Some((station.clone(), contest.clone(), numbers(sheet), false)),
+            Event::StationVoided {
+                station, contest, ..
+            } => Some((station.clone(), contest.clone(), None, true)),
+            Event::RevoteRecorded {
+                station, contest, ..
+            } => Some((station.clone(), contest.clone(), None, false)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the borrowed decoder shows of `bytes`, in the same terms; `None` when it refuses.
+fn borrowed_sheet_events(bytes: &[u8]) -> Option<(borrowed::PayloadKind, Vec<Shown>)> {
+    let mut shown = Vec::new();
+    let kind = borrowed::visit_sheet_events(bytes, |event| {
+        let (numbers, void) = match event.change {
+            borrowed::SheetChange::Sheet(n) => (
+                Some((
+                    n.registered,
+                    n.voted,
+                    n.votes.iter().collect(),
+                    n.valid,
+                    n.invalid,
+                    n.votes_by_type.iter().collect(),
+                )),
+                false,
+            ),
+            borrowed::SheetChange::Void => (None, true),
+            borrowed::SheetChange::Clear => (None, false),
+        };
+        shown.push((
+            event.station.to_owned(),
+            event.contest.to_owned(),
+            numbers,
+            void,
+        ));
+    })
+    .ok()?;
+    Some((kind, shown))
+}
+
+/// The borrowed decoder accepts exactly what the owned one accepts (a genesis only by its
+/// kind: it is left to the owned decoder) and shows the same sheet-changing events.
+fn assert_decoders_agree(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let owned = decode_payload(bytes);
+    match (borrowed_sheet_events(bytes), owned) {
+        (Some((borrowed::PayloadKind::Genesis, shown)), _) => prop_assert!(shown.is_empty()),
+        (Some((kind, shown)), Ok(payload)) => {
+            let expected_kind = match payload {
+                Payload::Genesis(_) => borrowed::PayloadKind::Genesis,
+                Payload::Events { .. } => borrowed::PayloadKind::Events,
+                Payload::LogKeyRotated { .. } => borrowed::PayloadKind::LogKeyRotated,
+            };
+            prop_assert_eq!(kind, expected_kind);
+            prop_assert_eq!(shown, owned_sheet_events(&payload));
+        }
+        (None, Err(_)) => {}
+        (borrowed, owned) => prop_assert!(false, "borrowed {borrowed:?}, owned {owned:?}"),
+    }
+    Ok(())
+}
+
+/// Events beyond [`event`]'s: a sheet source, sheets by vote type and votes-only sheets.
+fn more_events() -> impl Strategy<Value = Event> {
+    prop_oneof![
+        event().boxed(),
+        (
+            code(),
+            contest(),
+            any::<[u8; 32]>(),
+            prop::collection::vec(".{0,6}", 0..3)
+        )
+            .prop_map(|(station, contest, document, photos)| Event::SheetSource {
+                station,
+                contest,
+                document,
+                photos
+            }),
+        (
+            code(),
+            contest(),
+            tally(),
+            prop::collection::vec(any::<u32>(), 0..7),
+            any::<bool>()
+        )
+            .prop_map(|(station, contest, mut sheet, by_type, votes_only)| {
+                sheet.votes_by_type = by_type;
+                sheet.votes_only = votes_only;
+                Event::SheetSubmitted {
+                    station,
+                    contest,
+                    sheet,
+                }
+            }),
+    ]
+}
+
+fn any_payload() -> impl Strategy<Value = Payload> {
+    prop_oneof![
+        4 => (any::<[u8; 32]>(), prop::collection::vec(more_events(), 0..6))
+            .prop_map(|(definition_hash, events)| Payload::Events { definition_hash, events })
+            .boxed(),
+        1 => (any::<[u8; 32]>(), any::<[u8; 32]>())
+            .prop_map(|(definition_hash, key)| Payload::LogKeyRotated { definition_hash, key })
+            .boxed(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_borrowed_decoder_agrees_with_the_owned_one(p in any_payload()) {
+        assert_decoders_agree(&encode_payload(&p))?;
+    }
+
+    #[test]
+    fn the_borrowed_decoder_agrees_on_damaged_payloads(
+        p in any_payload(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+        cut in any::<prop::sample::Index>(),
+        extra in prop::collection::vec(any::<u8>(), 0..3),
+    ) {
+        let mut bytes = encode_payload(&p);
+        let end = cut.index(bytes.len() + 1);
+        assert_decoders_agree(&bytes[..end])?;
+        let mut longer = bytes.clone();
+        longer.extend(&extra);
+        assert_decoders_agree(&longer)?;
+        for (at, byte) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        assert_decoders_agree(&bytes)?;
+    }
+
+    #[test]
+    fn the_borrowed_decoder_agrees_on_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        assert_decoders_agree(&bytes)?;
+    }
+}
+
+#[test]
+fn the_borrowed_decoder_leaves_a_genesis_to_the_owned_one() {
+    let bytes = encode_payload(&Payload::Genesis(rekap_model::Genesis::new(
+        definition(),
+        log_key(),
+    )));
+    let mut shown = 0;
+    let kind = borrowed::visit_sheet_events(&bytes, |_| shown += 1);
+    assert_eq!((kind, shown), (Ok(borrowed::PayloadKind::Genesis), 0));
+}

@@ -13,6 +13,7 @@ pub mod merkle;
 mod projection;
 pub mod proof;
 pub mod rollup;
+mod rollup_sum;
 pub mod totals;
 
 pub use contest_cache::{children_digest, children_totals, StationLeaf};

@@ -1,239 +1,284 @@
-//! The fast rebuild of every tier's totals straight from a log's payloads, for a log whose
-//! events are known to be allowed (it verified, or it was just replayed): no decisions, no
-//! digests, one pass over the sheets and one pass up the tree. It must give exactly the
-//! totals the [`crate::Projection`] gives; a property test holds it to that.
+//! The fast rebuild of every tier's totals straight from a log's payload bytes, for a log
+//! whose events are known to be allowed (it verified, or it was just replayed): no
+//! decisions, no digests, nothing allocated per sheet. It must give exactly the totals the
+//! [`crate::Projection`] gives; a property test holds it to that.
+//!
+//! 1. The payloads are split over the cores in contiguous runs (by bytes). Each thread
+//!    reads its payloads borrowed ([`rekap_model::borrowed`]) and writes each sheet's
+//!    numbers into its own *layer*: per contest, a flat array of words per station, the
+//!    last change that thread read. A station's current sheet is then the one of the
+//!    latest layer that touched it, so the threads need no order between them.
+//! 2. `rollup_sum.rs`: the stations under a region are one contiguous range, so the
+//!    stations are summed into their holders' rows of one flat array (holders spread over
+//!    the cores), then every level into its parent, deepest first.
 
-use rekap_model::{
-    regions::{Place, RegionIdx, StationId},
-    ContestIdx, Election, Event, Payload, TallySheet,
-};
+use rekap_model::borrowed::{self, SheetChange, SheetEvent, SheetNumbers};
+use rekap_model::regions::{split_station_code, RegionIdx};
+use rekap_model::{encode_payload, Election, Payload, StationNumbers};
 
-use crate::totals::Totals;
+pub use crate::rollup_sum::Rollup;
 
-/// What counts for one station in one contest.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    Awaiting,
-    Counted,
-    /// Counted, the sheet giving no invalid count (its invalid word is 0).
-    CountedWithoutInvalid,
-    Voided,
+/// A station's words in a layer: its slot, then valid, invalid, registered, voted, then
+/// the votes per pair and the votes per pair and type.
+pub(crate) const FIXED_WORDS: usize = 5;
+/// Slots: untouched by this layer (an earlier layer, or nothing, decides).
+pub(crate) const UNTOUCHED: u32 = 0;
+pub(crate) const AWAITING: u32 = 1;
+pub(crate) const COUNTED: u32 = 2;
+/// Counted, the sheet giving no invalid count.
+pub(crate) const COUNTED_WITHOUT_INVALID: u32 = 3;
+pub(crate) const VOIDED: u32 = 4;
+
+/// The payload at this index (of those given) does not decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("payload {index} does not decode")]
+pub struct Malformed {
+    pub index: usize,
 }
 
-/// One contest's current sheets, in flat arrays indexed by station.
-struct Sheets {
-    pairs: usize,
-    /// Counts by vote type per station: pairs x vote types (0 for most contests).
-    typed: usize,
-    slots: Vec<Slot>,
-    votes: Vec<u32>,
-    by_type: Vec<u32>,
-    /// valid, invalid, registered, voted per station.
-    counts: Vec<[u32; 4]>,
+/// A contest's numbers per station.
+#[derive(Clone, Copy)]
+pub(crate) struct Shape {
+    pub(crate) pairs: usize,
+    /// Pairs x vote types (0 for most contests).
+    pub(crate) typed: usize,
 }
 
-impl Sheets {
-    fn new(stations: usize, pairs: usize, vote_types: usize) -> Sheets {
-        Sheets {
-            pairs,
-            typed: pairs * vote_types,
-            slots: vec![Slot::Awaiting; stations],
-            votes: vec![0; stations * pairs],
-            by_type: vec![0; stations * pairs * vote_types],
-            counts: vec![[0; 4]; stations],
+impl Shape {
+    pub(crate) fn stride(&self) -> usize {
+        FIXED_WORDS + self.pairs + self.typed
+    }
+}
+
+/// One thread's last change per station, per contest.
+pub(crate) struct Layer {
+    pub(crate) words: Vec<Vec<u32>>,
+}
+
+impl Layer {
+    fn new(shapes: &[Shape], stations: usize) -> Layer {
+        Layer {
+            words: shapes
+                .iter()
+                .map(|shape| vec![0u32; stations * shape.stride()])
+                .collect(),
         }
     }
 
-    fn set(&mut self, station: usize, sheet: &TallySheet) {
-        let Some(slot) = self.slots.get_mut(station) else {
+    fn apply(&mut self, shapes: &[Shape], contest: usize, station: usize, change: SheetChange) {
+        let (Some(shape), Some(words)) = (shapes.get(contest), self.words.get_mut(contest)) else {
             return;
         };
-        *slot = match sheet.invalid {
-            Some(_) => Slot::Counted,
-            None => Slot::CountedWithoutInvalid,
+        let stride = shape.stride();
+        let Some(words) = words.get_mut(station * stride..(station + 1) * stride) else {
+            return;
         };
-        let start = station * self.pairs;
-        for (index, votes) in sheet.votes.iter().take(self.pairs).enumerate() {
-            self.votes[start + index] = *votes;
-        }
-        if self.typed > 0 {
-            let start = station * self.typed;
-            for (index, votes) in sheet.votes_by_type.iter().take(self.typed).enumerate() {
-                self.by_type[start + index] = *votes;
-            }
-        }
-        let registered = sheet.registered_total().min(u64::from(u32::MAX)) as u32;
-        let voted = sheet.voted_total().min(u64::from(u32::MAX)) as u32;
-        let invalid = sheet.invalid.unwrap_or(0);
-        self.counts[station] = [sheet.valid, invalid, registered, voted];
-    }
-
-    fn mark(&mut self, station: usize, slot: Slot) {
-        if let Some(current) = self.slots.get_mut(station) {
-            *current = slot;
+        match change {
+            SheetChange::Sheet(sheet) => write_sheet(words, shape, &sheet),
+            SheetChange::Void => words[0] = VOIDED,
+            SheetChange::Clear => words[0] = AWAITING,
         }
     }
 }
 
-/// A sheet-changing event with its station and contest looked up.
-struct Resolved<'a> {
-    station: usize,
-    contest: usize,
-    change: Change<'a>,
+/// A sheet's words (`words` is one station's, `shape.stride()` long).
+fn write_sheet(words: &mut [u32], shape: &Shape, sheet: &SheetNumbers) {
+    let clamp = |total: u64| total.min(u64::from(u32::MAX)) as u32;
+    let (head, numbers) = words.split_at_mut(FIXED_WORDS);
+    head.copy_from_slice(&[
+        match sheet.invalid {
+            Some(_) => COUNTED,
+            None => COUNTED_WITHOUT_INVALID,
+        },
+        sheet.valid,
+        sheet.invalid.unwrap_or(0),
+        clamp(sheet.registered),
+        clamp(sheet.voted),
+    ]);
+    let (votes, by_type) = numbers.split_at_mut(shape.pairs);
+    fill(votes, sheet.votes.iter());
+    fill(by_type, sheet.votes_by_type.iter());
 }
 
-enum Change<'a> {
-    Sheet(&'a TallySheet),
-    Void,
-    Clear,
+/// `slots` from `values`, zeros after them.
+fn fill(slots: &mut [u32], values: impl Iterator<Item = u32>) {
+    let mut values = values.fuse();
+    for slot in slots {
+        *slot = values.next().unwrap_or(0);
+    }
 }
 
-/// Every region's totals per contest (`[contest][region]`), from the payloads in log order.
-/// Looking up the stations of each payload runs on every core; applying them is in order.
-pub fn rollup(election: &Election, payloads: &[Payload]) -> Vec<Vec<Totals>> {
-    let stations = election.tree().station_count() as usize;
-    let mut sheets: Vec<Sheets> = election
+/// Every region's totals per contest from the log's payloads (bytes, in log order; a
+/// genesis among them is skipped: the caller read it to build `election`).
+pub fn rollup(election: &Election, payloads: &[&[u8]]) -> Result<Rollup, Malformed> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    rollup_in_parts(election, payloads, threads)
+}
+
+/// [`rollup`] of decoded payloads (the audit's accepted ones): each is encoded again, its
+/// canonical bytes being exactly what it was decoded from.
+pub fn rollup_of_payloads(election: &Election, payloads: &[Payload]) -> Result<Rollup, Malformed> {
+    let bytes: Vec<Vec<u8>> = payloads.iter().map(encode_payload).collect();
+    let bytes: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+    rollup(election, &bytes)
+}
+
+/// [`rollup`] with the payloads split into `parts` runs, one thread and one layer each
+/// (tests split them finely, so that later layers override earlier ones).
+pub fn rollup_in_parts(
+    election: &Election,
+    payloads: &[&[u8]],
+    parts: usize,
+) -> Result<Rollup, Malformed> {
+    let shapes: Vec<Shape> = election
         .contests()
         .iter()
-        .map(|contest| Sheets::new(stations, contest.pairs.len(), contest.vote_types.len()))
+        .map(|contest| Shape {
+            pairs: contest.pairs.len(),
+            typed: contest.pairs.len() * contest.vote_types.len(),
+        })
         .collect();
-    for resolved in resolve_all(election, payloads) {
-        for item in resolved {
-            let Some(contest_sheets) = sheets.get_mut(item.contest) else {
-                continue;
-            };
-            match item.change {
-                Change::Sheet(sheet) => contest_sheets.set(item.station, sheet),
-                Change::Void => contest_sheets.mark(item.station, Slot::Voided),
-                Change::Clear => contest_sheets.mark(item.station, Slot::Awaiting),
-            }
-        }
-    }
-    sheets
-        .iter()
-        .enumerate()
-        .map(|(contest, sheets)| sum_up(election, ContestIdx(contest as u32), sheets))
-        .collect()
+    let layers = read_layers(election, &shapes, payloads, parts)?;
+    Ok(crate::rollup_sum::sum(election, &shapes, &layers))
 }
 
-/// Resolves every payload's events, payloads spread over the cores, results in order.
-fn resolve_all<'a>(election: &Election, payloads: &'a [Payload]) -> Vec<Vec<Resolved<'a>>> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_thread = payloads.len().div_ceil(threads).max(1);
+/// One layer per run of payloads, the runs spread over the cores, in log order.
+fn read_layers(
+    election: &Election,
+    shapes: &[Shape],
+    payloads: &[&[u8]],
+    parts: usize,
+) -> Result<Vec<Layer>, Malformed> {
+    let runs = runs_by_bytes(payloads, parts);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = payloads
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|payload| resolve(election, payload))
-                        .collect::<Vec<_>>()
-                })
-            })
+        let workers: Vec<_> = runs
+            .iter()
+            .map(|run| scope.spawn(move || read_layer(election, shapes, payloads, run.clone())))
             .collect();
         workers
             .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(resolved) => resolved,
+            .map(|worker| match worker.join() {
+                Ok(layer) => layer,
                 Err(panic) => std::panic::resume_unwind(panic),
             })
             .collect()
     })
 }
 
-fn resolve<'a>(election: &Election, payload: &'a Payload) -> Vec<Resolved<'a>> {
-    let Payload::Events { events, .. } = payload else {
-        return Vec::new();
-    };
-    events
-        .iter()
-        .filter_map(|event| {
-            let (station, contest, change) = match event {
-                Event::SheetSubmitted {
-                    station,
-                    contest,
-                    sheet,
-                }
-                | Event::SheetCorrected {
-                    station,
-                    contest,
-                    sheet,
-                    ..
-                } => (station, contest, Change::Sheet(sheet)),
-                Event::StationVoided {
-                    station, contest, ..
-                } => (station, contest, Change::Void),
-                Event::RevoteRecorded {
-                    station, contest, ..
-                } => (station, contest, Change::Clear),
-                _ => return None,
-            };
-            Some(Resolved {
-                station: election.find_station(station)?.0 as usize,
-                contest: election.contest_by_id(contest)?.0 as usize,
-                change,
-            })
+/// `parts` contiguous index ranges of `payloads` holding about as many bytes each.
+fn runs_by_bytes(payloads: &[&[u8]], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = payloads.iter().map(|payload| payload.len()).sum();
+    let share = total.div_ceil(parts.max(1)).max(1);
+    let mut runs = Vec::with_capacity(parts);
+    let (mut start, mut bytes) = (0, 0);
+    for (index, payload) in payloads.iter().enumerate() {
+        bytes += payload.len();
+        if bytes >= share {
+            runs.push(start..index + 1);
+            (start, bytes) = (index + 1, 0);
+        }
+    }
+    if start < payloads.len() || runs.is_empty() {
+        runs.push(start..payloads.len());
+    }
+    runs
+}
+
+fn read_layer(
+    election: &Election,
+    shapes: &[Shape],
+    payloads: &[&[u8]],
+    run: std::ops::Range<usize>,
+) -> Result<Layer, Malformed> {
+    let stations = election.tree().station_count() as usize;
+    let mut layer = Layer::new(shapes, stations);
+    let mut finder = Finder::new(election);
+    for index in run {
+        let payload = payloads.get(index).copied().unwrap_or_default();
+        borrowed::visit_sheet_events(payload, |event: SheetEvent| {
+            if let Some((contest, station)) = finder.find(event.contest, event.station) {
+                layer.apply(shapes, contest, station, event.change);
+            }
         })
-        .collect()
+        .map_err(|_| Malformed { index })?;
+    }
+    Ok(layer)
 }
 
-/// Stations into their villages, then every level into its parent, deepest first.
-fn sum_up(election: &Election, contest: ContestIdx, sheets: &Sheets) -> Vec<Totals> {
-    let tree = election.tree();
-    let regions = tree.region_count() as usize;
-    let vote_types = sheets.typed.checked_div(sheets.pairs).unwrap_or(0);
-    let mut totals = vec![Totals::zero_typed(sheets.pairs, vote_types); regions];
-    for region in 0..regions as u32 {
-        let region = RegionIdx(region);
-        if !tree.children(region).is_empty() {
-            continue;
-        }
-        let holder = &mut totals[region.0 as usize];
-        for station in tree.stations_under(region) {
-            if election.contest_covers(contest, Place::Station(StationId(station))) {
-                add_station(holder, sheets, station as usize);
-            }
-        }
-    }
-    let mut by_depth: Vec<RegionIdx> = (0..regions as u32).map(RegionIdx).collect();
-    by_depth.sort_by_key(|region| std::cmp::Reverse(tree.level(*region).unwrap_or(0)));
-    for region in by_depth {
-        if let Some(parent) = tree.parent(region) {
-            let child = totals[region.0 as usize].clone();
-            totals[parent.0 as usize].add(&child);
-        }
-    }
-    totals
+/// Station and contest look-ups that remember the last holder and contest found: a log's
+/// sheets come holder by holder, so most look-ups compare one code and read one number.
+/// Answers exactly as [`Election::find_station`] and [`Election::contest_by_id`].
+struct Finder<'e> {
+    election: &'e Election,
+    /// Whether the definition lists stations (then every look-up takes the full path).
+    listed: bool,
+    holder: Option<Holder<'e>>,
+    contest: Option<(&'e str, usize)>,
 }
 
-fn add_station(totals: &mut Totals, sheets: &Sheets, station: usize) {
-    totals.stations_expected += 1;
-    match sheets.slots[station] {
-        Slot::Awaiting => {}
-        Slot::Voided => totals.stations_voided += 1,
-        slot @ (Slot::Counted | Slot::CountedWithoutInvalid) => {
-            if slot == Slot::CountedWithoutInvalid {
-                totals.stations_without_invalid += 1;
-            }
-            let start = station * sheets.pairs;
-            for (total, votes) in totals
-                .votes
-                .iter_mut()
-                .zip(&sheets.votes[start..start + sheets.pairs])
-            {
-                *total += u64::from(*votes);
-            }
-            if sheets.typed > 0 {
-                let start = station * sheets.typed;
-                totals.add_by_type(&sheets.by_type[start..start + sheets.typed]);
-            }
-            let [valid, invalid, registered, voted] = sheets.counts[station];
-            totals.valid += u64::from(valid);
-            totals.invalid += u64::from(invalid);
-            totals.registered += u64::from(registered);
-            totals.voted += u64::from(voted);
-            totals.stations_reported += 1;
+#[derive(Clone, Copy)]
+struct Holder<'e> {
+    index: RegionIdx,
+    code: &'e str,
+    first_station: u32,
+    numbers: &'e StationNumbers,
+}
+
+impl<'e> Finder<'e> {
+    fn new(election: &'e Election) -> Finder<'e> {
+        Finder {
+            election,
+            listed: !election.definition().stations.is_empty(),
+            holder: None,
+            contest: None,
         }
+    }
+
+    /// `(contest index, station index)`, or `None` if either is unknown.
+    fn find(&mut self, contest: &str, station: &str) -> Option<(usize, usize)> {
+        let contest = match self.contest {
+            Some((id, index)) if id == contest => index,
+            _ => {
+                let index = self.election.contest_by_id(contest)?.0 as usize;
+                let id = self.election.contests().get(index)?.id.as_str();
+                self.contest = Some((id, index));
+                index
+            }
+        };
+        Some((contest, self.station(station)? as usize))
+    }
+
+    fn station(&mut self, code: &str) -> Option<u32> {
+        let split = (!self.listed).then(|| split_station_code(code)).flatten();
+        if let Some((region, number)) = split {
+            if self.holder.is_none_or(|holder| holder.code != region) {
+                self.holder = self.next_holder(region);
+            }
+            let found = self.holder.and_then(|holder| {
+                let position = holder.numbers.position(number)?;
+                Some(holder.first_station + position)
+            });
+            if found.is_some() {
+                return found;
+            }
+        }
+        self.election.find_station(code).map(|station| station.0)
+    }
+
+    /// Holder `code`: most often one of the few regions after the last holder in code
+    /// order (its next sibling, or the first village of the next district), else looked up.
+    fn next_holder(&self, code: &str) -> Option<Holder<'e>> {
+        let election = self.election;
+        let after = self.holder.map_or(0, |holder| holder.index.0 + 1);
+        let index = (after..after.saturating_add(4))
+            .map(RegionIdx)
+            .find(|index| election.region_code(*index) == Some(code))
+            .or_else(|| election.find_region(code))?;
+        Some(Holder {
+            index,
+            code: election.region_code(index)?,
+            first_station: election.tree().stations_under(index).start,
+            numbers: &election.region_entry(index)?.stations,
+        })
     }
 }

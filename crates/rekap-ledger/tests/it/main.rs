@@ -12,6 +12,7 @@ mod group;
 mod history_view;
 mod proof_view;
 mod replay;
+mod rollup;
 mod submit_pipeline;
 mod tiles;
 mod view;

@@ -16,25 +16,25 @@ use crate::{key, REGISTRAR, T0};
 
 /// Stations per village, per district, per regency, per province. A district may have no
 /// villages: its row then has no children, between rows that do.
-type Shape = Vec<Vec<Vec<Vec<u8>>>>;
+pub(crate) type Shape = Vec<Vec<Vec<Vec<u8>>>>;
 
 const CONTEST_A: &str = "gubernur-a";
 const CONTEST_B: &str = "bupati-b";
 
-fn shape() -> impl Strategy<Value = Shape> {
+pub(crate) fn shape() -> impl Strategy<Value = Shape> {
     let district = prop::collection::vec(1u8..4, 0..3);
     let regency = prop::collection::vec(district, 1..3);
     let province = prop::collection::vec(regency, 1..3);
     prop::collection::vec(province, 1..3)
 }
 
-struct World {
+pub(crate) struct World {
     definition: ElectionDefinition,
     /// (operator key number, station code, contest) of every station.
     stations: Vec<(u8, String, &'static str)>,
 }
 
-fn world(shape: &Shape) -> World {
+pub(crate) fn world(shape: &Shape) -> World {
     let mut regions = Vec::new();
     let mut stations = Vec::new();
     let region = |code: &str, parent: Option<&str>, level: &str, stations: u8| {
@@ -101,7 +101,11 @@ fn world(shape: &Shape) -> World {
 }
 
 /// A ledger on a segment store with a sheet for every station `reported` picks.
-fn ledger(world: &World, reported: &[bool], directory: &std::path::Path) -> Ledger<SegmentStorage> {
+pub(crate) fn ledger(
+    world: &World,
+    reported: &[bool],
+    directory: &std::path::Path,
+) -> Ledger<SegmentStorage> {
     let storage = SegmentStorage::create(directory).unwrap();
     let mut ledger = Ledger::create(
         storage,

@@ -152,19 +152,11 @@ pub struct Scan {
 /// Reads every chunk header and trailer of `file` (`length` bytes); hashes the frames of
 /// the last committed chunk only (a chunk before it is checked when it is read).
 pub fn scan(file: &File, length: u64) -> std::io::Result<Scan> {
-    let mut chunks: Vec<CommittedChunk> = Vec::new();
-    let mut offset = 0u64;
-    let mut expected_seq = 1u64;
-    let tail = loop {
-        match next_chunk(file, offset, length, expected_seq)? {
-            Next::Chunk(chunk) => {
-                expected_seq = chunk.header.first_seq + chunk.header.record_count;
-                offset = chunk.end();
-                chunks.push(chunk);
-            }
-            Next::End(tail) => break tail,
-        }
-    };
+    let Scan {
+        mut chunks,
+        end,
+        tail,
+    } = scan_headers(file, length)?;
     // Only a crash during the last append can leave its frames unwritten, and that chunk
     // has no trailer. A committed last chunk whose frames do not match is damage.
     if let (Tail::Clean, Some(last)) = (&tail, chunks.last()) {
@@ -182,6 +174,25 @@ pub fn scan(file: &File, length: u64) -> std::io::Result<Scan> {
             return Ok(Scan { chunks, end, tail });
         }
     }
+    Ok(Scan { chunks, end, tail })
+}
+
+/// Reads every chunk header and trailer of `file` (`length` bytes), hashing no frames: the
+/// committed chunks are those with their trailer (see [`scan`] for the last one's check).
+pub fn scan_headers(file: &File, length: u64) -> std::io::Result<Scan> {
+    let mut chunks: Vec<CommittedChunk> = Vec::new();
+    let mut offset = 0u64;
+    let mut expected_seq = 1u64;
+    let tail = loop {
+        match next_chunk(file, offset, length, expected_seq)? {
+            Next::Chunk(chunk) => {
+                expected_seq = chunk.header.first_seq + chunk.header.record_count;
+                offset = chunk.end();
+                chunks.push(chunk);
+            }
+            Next::End(tail) => break tail,
+        }
+    };
     Ok(Scan {
         chunks,
         end: offset,

@@ -9,6 +9,7 @@
 pub mod chunk;
 pub mod last_record;
 pub mod locate;
+pub mod mapped;
 pub mod memory;
 pub mod quarantine;
 pub mod segment;

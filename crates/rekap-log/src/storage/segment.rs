@@ -61,7 +61,7 @@ use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
 use crate::record::{PublicKey, RecordView};
 
-const MARKER_CONTENTS: &str = "rekap store, format 4\n";
+pub(crate) const MARKER_CONTENTS: &str = "rekap store, format 4\n";
 /// Derived key-values ([`Storage::put_derived`]), one file per key; rebuildable, never the
 /// log's truth. (Stores written before sled moved behind a feature have a `sled/` directory
 /// instead, which nothing reads.)

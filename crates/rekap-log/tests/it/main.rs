@@ -6,6 +6,7 @@ mod decode;
 mod export;
 mod harness;
 mod last_record;
+mod mapped;
 mod readers;
 mod tail;
 mod tree;

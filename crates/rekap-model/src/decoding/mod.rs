@@ -118,5 +118,6 @@ macro_rules! decode_with {
     };
 }
 
+pub mod borrowed;
 mod definition;
 mod events;

@@ -187,15 +187,27 @@ proptest! {
         prop_assert_eq!(&incremental, &view(&state, &projection));
 
         // The fast rebuild from the payloads alone gives every region the same totals.
-        let payloads: Vec<_> = world.recorded.iter().map(|(_, payload)| payload.clone()).collect();
-        let rolled = rekap_projection::rollup::rollup(state.election(), &payloads);
-        let contest = state.election().contest_by_id(GUBERNUR).unwrap();
-        for region in 0..state.election().tree().region_count() {
-            let region = rekap_model::RegionIdx(region);
-            prop_assert_eq!(
-                &rolled[contest.0 as usize][region.0 as usize],
-                &projection.totals(&state, contest, region)
-            );
+        let payloads: Vec<Vec<u8>> = world
+            .recorded
+            .iter()
+            .map(|(_, payload)| rekap_model::encode_payload(payload))
+            .collect();
+        let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+        // In one run, on every core, and one payload per layer (later layers override).
+        for parts in [1, 2, payloads.len()] {
+            let rolled =
+                rekap_projection::rollup::rollup_in_parts(state.election(), &payloads, parts)
+                    .unwrap();
+            for contest in 0..state.election().contests().len() as u32 {
+                let contest = rekap_model::ContestIdx(contest);
+                for region in 0..state.election().tree().region_count() {
+                    let region = rekap_model::RegionIdx(region);
+                    prop_assert_eq!(
+                        rolled.totals(contest, region),
+                        Some(projection.totals(&state, contest, region))
+                    );
+                }
+            }
         }
         prop_assert_eq!(
             world.projection.projection_digest(&world.state),
