@@ -184,17 +184,23 @@ fn rekap(args: &[&str]) -> anyhow::Result<()> {
     rekap_output(args).map(drop)
 }
 
-fn rekap_output(args: &[&str]) -> anyhow::Result<String> {
+/// Runs this binary with `args` (no terminal: no progress drawn) and returns its standard
+/// output; a failure is an error with its standard error. `compare` exits 1 when the sides
+/// differ: the bench's sides are equal by construction.
+pub(super) fn rekap_output<Arg: AsRef<std::ffi::OsStr>>(args: &[Arg]) -> anyhow::Result<String> {
     let output = Command::new(std::env::current_exe()?)
         .args(args)
         .env_remove("REKAP_STORE")
         .output()
         .context("cannot run rekap")?;
-    // compare exits 1 when the sides differ: the bench's sides are equal by construction.
     if !output.status.success() {
+        let words: Vec<_> = args
+            .iter()
+            .map(|arg| arg.as_ref().to_string_lossy())
+            .collect();
         bail!(
             "rekap {} failed: {}",
-            args.join(" "),
+            words.join(" "),
             String::from_utf8_lossy(&output.stderr)
         );
     }

@@ -7,10 +7,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use rekap_presets::Preset;
 
 use crate::commands::demo::cast::Cast;
@@ -59,19 +58,7 @@ pub fn process_runs(
     Ok(times[times.len() / 2])
 }
 
-/// Runs this binary with `args` (no terminal: no progress drawn); a failure is an error.
+/// Runs this binary with `args`; its output is discarded, a failure is an error.
 fn rekap(args: &[&std::ffi::OsStr]) -> anyhow::Result<()> {
-    let output = Command::new(std::env::current_exe()?)
-        .args(args)
-        .env_remove("REKAP_STORE")
-        .output()
-        .context("cannot run rekap")?;
-    if !output.status.success() {
-        bail!(
-            "rekap {:?} failed: {}",
-            args,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
+    super::bench_formats::rekap_output(args).map(drop)
 }

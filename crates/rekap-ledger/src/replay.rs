@@ -38,7 +38,8 @@ pub(crate) struct Replayed {
 
 /// Replays records 1 to `last` of `log`; `progress` hears how many records were decided
 /// (every 4096 records; the caller reports the end), and `visit` sees each record once it
-/// is decided and applied, genesis first (its payload already taken).
+/// is decided and applied, its payload already taken; the genesis first, whole, as it is
+/// read (a genesis that does not build a state fails the whole replay).
 pub(crate) fn replay_two_threads<S: Storage>(
     log: &Log<S>,
     last: u64,
