@@ -83,3 +83,62 @@ fn demo_never_replaces_what_it_did_not_make() {
     assert!(stderr(&output).contains("was not made by `rekap demo`"));
     assert!(precious.join("thesis.txt").exists());
 }
+
+/// A refused demo (a bad preset size, an --inputs that is not empty, is a file or lies under
+/// a file) leaves the earlier demo's store and export byte for byte as they were, and names
+/// the path it refused.
+#[test]
+fn a_refused_demo_leaves_the_earlier_demo_as_it_was() {
+    use crate::publish::snapshot;
+    let sandbox = Sandbox::new();
+    let made = sandbox.run(&["demo", "--stations", "3", "-q", "--inputs", "in"]);
+    assert_eq!(code(&made), 0, "{}", stderr(&made));
+    let store = sandbox.path("rekap-demo-store");
+    let before = snapshot(&store);
+    let export = std::fs::read(sandbox.path("rekap-demo-store.rekap")).unwrap();
+    for (args, named) in [
+        (
+            vec!["demo", "--stations", "3", "--inputs", "in", "-q"],
+            "in",
+        ),
+        (vec!["demo", "--stations", "0", "-q"], ""),
+        (
+            vec![
+                "demo",
+                "--stations",
+                "3",
+                "--inputs",
+                "in/keys/operator.key",
+            ],
+            "in/keys/operator.key",
+        ),
+        (
+            vec![
+                "demo",
+                "--stations",
+                "3",
+                "--inputs",
+                "in/keys/operator.key/x",
+            ],
+            "in/keys/operator.key/x",
+        ),
+    ] {
+        let refused = sandbox.run(&args);
+        assert_ne!(code(&refused), 0, "{args:?} was refused");
+        assert!(
+            stderr(&refused).contains(named),
+            "{args:?}: {}",
+            stderr(&refused)
+        );
+        assert_eq!(
+            before,
+            snapshot(&store),
+            "{args:?} left the store as it was"
+        );
+        assert_eq!(
+            export,
+            std::fs::read(sandbox.path("rekap-demo-store.rekap")).unwrap(),
+            "{args:?} left the export as it was"
+        );
+    }
+}

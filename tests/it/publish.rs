@@ -66,7 +66,7 @@ fn inode(sandbox: &Sandbox, path: &str) -> u64 {
 }
 
 /// Every file of a directory tree with its bytes, sorted.
-fn snapshot(directory: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot(directory: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let mut pending = vec![directory.to_owned()];
     while let Some(next) = pending.pop() {

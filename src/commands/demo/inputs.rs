@@ -13,13 +13,39 @@ use rekap_presets::{Preset, REGIONS_CSV_FILE_NAME};
 use super::cast::Cast;
 use crate::keys::write_key;
 
-pub fn write(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<()> {
-    if dir.exists() && fs::read_dir(dir)?.next().is_some() {
-        bail!(crate::lang::say_with(
-            "command-inputs-not-empty-inputs-writes-into",
+/// Refuses an --inputs path that is not empty, is a file, or lies under a file; changes
+/// nothing.
+pub fn check(dir: &Path) -> anyhow::Result<()> {
+    let not_a_directory = || {
+        anyhow::anyhow!(crate::lang::say_with(
+            "command-inputs-not-a-directory",
             &[("path", &dir.display())]
-        ));
+        ))
+    };
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(not_a_directory());
+        }
+        let mut entries = fs::read_dir(dir).with_context(|| {
+            crate::lang::say_with("command-cannot-read", &[("path", &dir.display())])
+        })?;
+        if entries.next().is_some() {
+            bail!(crate::lang::say_with(
+                "command-inputs-not-empty-inputs-writes-into",
+                &[("path", &dir.display())]
+            ));
+        }
+        return Ok(());
     }
+    // The nearest part of the path that exists must be a directory to create the rest in.
+    match dir.ancestors().skip(1).find(|ancestor| ancestor.exists()) {
+        Some(ancestor) if !ancestor.is_dir() => Err(not_a_directory()),
+        _ => Ok(()),
+    }
+}
+
+pub fn write(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<()> {
+    check(dir)?;
     fs::create_dir_all(dir).with_context(|| {
         crate::lang::say_with("command-cannot-create", &[("path", &dir.display())])
     })?;

@@ -62,7 +62,12 @@ pub struct DemoArgs {
 pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let lang = crate::lang::resolve(args.lang);
     let export_path = export_path_for(&args.store);
-    replace_earlier_demo(&args.store, &export_path)?;
+    // Every argument is checked, and the inputs written, before an earlier demo is removed:
+    // a refused demo leaves everything as it was.
+    check_earlier_demo(&args.store, &export_path)?;
+    if let Some(dir) = &args.inputs {
+        inputs::check(dir)?;
+    }
     let stage = Stage::start(crate::lang::current().message("progress-generating"));
     let options = PresetOptions {
         seed: args.seed,
@@ -73,6 +78,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     if let Some(dir) = &args.inputs {
         inputs::write(dir, &preset, &cast)?;
     }
+    remove_earlier_demo(&args.store, &export_path)?;
     let storage = DefaultStorage::create(&args.store)?;
     fs::write(args.store.join(DEMO_MARKER), "made by rekap demo\n")?;
     let story = walk::run(storage, &preset, &cast, &stage, lang)?;
@@ -177,22 +183,14 @@ fn export_path_for(store: &Path) -> PathBuf {
     store.with_file_name(name)
 }
 
-/// Removes a store and export an earlier demo made; refuses to touch anything else.
-fn replace_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
-    if store.exists() {
-        if !DefaultStorage::is_store(store) || !store.join(DEMO_MARKER).exists() {
-            let reason = crate::lang::say_with(
-                "command-demo-exists-was-not-made-by",
-                &[("path", &store.display())],
-            );
-            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
-        }
-        fs::remove_dir_all(store).with_context(|| {
-            crate::lang::say_with(
-                "command-demo-cannot-remove-earlier-demo",
-                &[("path", &store.display())],
-            )
-        })?;
+/// Refuses a store or export that an earlier demo did not make; changes nothing.
+fn check_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
+    if store.exists() && (!DefaultStorage::is_store(store) || !store.join(DEMO_MARKER).exists()) {
+        let reason = crate::lang::say_with(
+            "command-demo-exists-was-not-made-by",
+            &[("path", &store.display())],
+        );
+        return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
     }
     if export.exists() {
         let head = fs::read(export).unwrap_or_default();
@@ -203,6 +201,22 @@ fn replace_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
             );
             return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason).into());
         }
+    }
+    Ok(())
+}
+
+/// Removes the store and export an earlier demo made (checked by `check_earlier_demo`).
+fn remove_earlier_demo(store: &Path, export: &Path) -> anyhow::Result<()> {
+    check_earlier_demo(store, export)?;
+    if store.exists() {
+        fs::remove_dir_all(store).with_context(|| {
+            crate::lang::say_with(
+                "command-demo-cannot-remove-earlier-demo",
+                &[("path", &store.display())],
+            )
+        })?;
+    }
+    if export.exists() {
         fs::remove_file(export)?;
     }
     Ok(())

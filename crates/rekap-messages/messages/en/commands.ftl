@@ -34,6 +34,7 @@ command-definition-exists-refusing-overwrite = { $path } exists; refusing to ove
 command-definition-wrote-contests-counties-precincts-review = wrote { $path } ({ $contests } contests) and { $path2 } ({ $counties } counties, { $precincts } precincts); review them, then `rekap init --election { $path3 }`
 command-definition-definition-written-from-file-refused = the definition written from the file is refused
 command-inputs-not-empty-inputs-writes-into = { $path } is not empty; --inputs writes into a new or empty directory
+command-inputs-not-a-directory = { $path } is not a directory (or lies under a file); --inputs writes into a new or empty directory
 command-demo-bytes-rekap-status-store-rekap =
     { $message } { $path } ({ $number } bytes)
 

@@ -34,6 +34,7 @@ command-definition-exists-refusing-overwrite = { $path } sudah ada; menolak meni
 command-definition-wrote-contests-counties-precincts-review = { $path } ditulis ({ $contests } kontestasi) dan { $path2 } ({ $counties } county, { $precincts } precinct); periksa keduanya, lalu `rekap init --election { $path3 }`
 command-definition-definition-written-from-file-refused = definisi yang ditulis dari berkas ditolak
 command-inputs-not-empty-inputs-writes-into = { $path } tidak kosong; --inputs menulis ke direktori baru atau kosong
+command-inputs-not-a-directory = { $path } bukan direktori (atau berada di bawah sebuah berkas); --inputs menulis ke direktori baru atau kosong
 command-demo-bytes-rekap-status-store-rekap =
     { $message } { $path } ({ $number } bita)
 
