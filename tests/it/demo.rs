@@ -142,3 +142,114 @@ fn a_refused_demo_leaves_the_earlier_demo_as_it_was() {
         );
     }
 }
+
+/// `demo --inputs` writes every key a district plenary needs: a fresh store made from the
+/// written files alone holds the plenary of the corrected station's district (both pairs'
+/// witnesses sign, the district's official approves) and the approval is accepted.
+#[test]
+fn the_demo_inputs_hold_a_district_plenary_from_the_files_alone() {
+    let sandbox = Sandbox::new();
+    let made = sandbox.run(&["demo", "--stations", "300", "-q", "--inputs", "in"]);
+    assert_eq!(code(&made), 0, "{}", stderr(&made));
+    let district = std::fs::read_dir(sandbox.path("in/keys"))
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| {
+            Some(
+                name.strip_prefix("official-")?
+                    .strip_suffix(".key")?
+                    .to_owned(),
+            )
+        })
+        .find(|code| code.len() == 6)
+        .expect("a district official's key");
+    let contest = "pilgub-kaltim-2024";
+    let run = |args: &[&str]| {
+        let output = sandbox.run(args);
+        assert_eq!(
+            code(&output),
+            0,
+            "{args:?}: {}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        stdout(&output)
+    };
+    run(&[
+        "init",
+        "-s",
+        "s",
+        "--election",
+        "in/election.json",
+        "-k",
+        "in/keys/registrar.key",
+    ]);
+    run(&[
+        "import",
+        "-s",
+        "s",
+        "-k",
+        "in/keys/operator.key",
+        "in/sheets.csv",
+        "-q",
+    ]);
+    let key = |name: &str| format!("in/keys/{name}");
+    let mut approve = vec![
+        "approve".to_owned(),
+        "-s".into(),
+        "s".into(),
+        "-k".into(),
+        key(&format!("official-{district}.key")),
+        "--region".into(),
+        district.clone(),
+        "--contest".into(),
+        contest.into(),
+    ];
+    for pair in ["1", "2"] {
+        let public = key(&format!("witness-{pair}.key.pub"));
+        run(&[
+            "register",
+            "-s",
+            "s",
+            "-k",
+            "in/keys/registrar.key",
+            "--officer",
+            &public,
+            "--role",
+            "witness",
+            "--contest",
+            contest,
+            "--pair",
+            pair,
+            "--scope",
+            "64",
+        ]);
+        let signature = format!("witness-{pair}.sig");
+        run(&[
+            "sign",
+            "-s",
+            "s",
+            "-k",
+            &key(&format!("witness-{pair}.key")),
+            "--region",
+            &district,
+            "--contest",
+            contest,
+            "--out",
+            &signature,
+        ]);
+        approve.extend(["--signature".to_owned(), signature]);
+    }
+    run(&approve.iter().map(String::as_str).collect::<Vec<_>>());
+    let totals: Value = serde_json::from_str(&run(&[
+        "totals", "-s", "s", "--level", "district", "-f", "json",
+    ]))
+    .unwrap();
+    let region = totals["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|region| region["code"] == district.as_str())
+        .unwrap_or_else(|| panic!("{district} in {totals}"));
+    assert_eq!(region["approval"], "approved", "{region}");
+}

@@ -1,6 +1,7 @@
 //! `demo --inputs DIR`: the files the demo's operator used, so a newcomer can replay the
 //! work by hand (docs/TUTORIAL.md): the definition and its regions, every sheet as an import
-//! CSV, and the registrar's, operator's, a witness's and the top official's keys.
+//! CSV, and the keys of the registrar, the operator, every pair's witness and the officials
+//! of the plenaries above the station the story corrects (its district up to the top).
 
 use std::fs;
 use std::path::Path;
@@ -54,14 +55,53 @@ pub fn write(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<()> {
     fs::write(dir.join("sheets.csv"), sheets_csv(preset)?)?;
     write_key(&dir.join("keys/registrar.key"), &cast.registrar)?;
     write_key(&dir.join("keys/operator.key"), &cast.operator)?;
-    write_key(&dir.join("keys/witness-1.key"), &cast.witness(1))?;
-    if let Some(top) = top_region(preset) {
+    let pairs = preset
+        .sheets
+        .first()
+        .map_or(0, |(_, sheet)| sheet.votes.len());
+    for pair in 1..=pairs {
+        let pair = u32::try_from(pair)?;
         write_key(
-            &dir.join(format!("keys/official-{top}.key")),
-            &cast.official(&top),
+            &dir.join(format!("keys/witness-{pair}.key")),
+            &cast.witness(pair),
+        )?;
+    }
+    for region in story_officials(preset) {
+        write_key(
+            &dir.join(format!("keys/official-{region}.key")),
+            &cast.official(&region),
         )?;
     }
     Ok(())
+}
+
+/// The regions whose officials the story needs: the contest's scope (the top official) and
+/// every plenary region above the station the story corrects (its district first), so a
+/// newcomer can hold each of those plenaries from the files alone.
+fn story_officials(preset: &Preset) -> Vec<String> {
+    let Ok(election) = preset.election() else {
+        return Vec::new();
+    };
+    let mut regions: Vec<String> = top_region(preset).into_iter().collect();
+    let station = super::walk::choose_misentry(&preset.sheets)
+        .and_then(|index| election.find_station(&preset.sheets[index].0));
+    if let Some(station) = station {
+        let place = rekap_model::Place::Station(station);
+        let plenary_levels = (0..=election.lowest_plenary_level()).rev().filter(|level| {
+            election
+                .level(*level)
+                .is_some_and(|level| level.holds_plenary)
+        });
+        for level in plenary_levels {
+            let region = election.tree().ancestor_at(place, level);
+            if let Some(code) = region.and_then(|region| election.region_code(region)) {
+                if !regions.iter().any(|known| known == code) {
+                    regions.push(code.to_owned());
+                }
+            }
+        }
+    }
+    regions
 }
 
 /// Every sheet in the columns `rekap import` reads (docs/OPERATOR.md).

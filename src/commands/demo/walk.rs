@@ -194,7 +194,7 @@ fn register_witnesses(
 }
 
 /// The sheet the operator mis-enters: the first with enough votes for pair 1 to move some.
-fn choose_misentry(sheets: &[(String, TallySheet)]) -> Option<usize> {
+pub(super) fn choose_misentry(sheets: &[(String, TallySheet)]) -> Option<usize> {
     sheets
         .iter()
         .position(|(_, sheet)| sheet.votes.len() >= 2 && sheet.votes[0] > 2 * MISENTERED_VOTES)
