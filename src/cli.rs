@@ -160,8 +160,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
     ///
-    /// JSON (-f json, or --json): {"ok", "records", "events" (the older name of records),
-    /// "head", "failures": [{"seq", "reason"}], "failures_not_listed"}.
+    /// JSON (-f json, or --json): {"ok", "records", "head", "failures": [{"seq",
+    /// "reason"}], "failures_not_listed"}.
     Verify(VerifyArgs),
     /// Audit a store or an export from the log alone: numbered checks 1-9, first failures.
     ///
@@ -253,7 +253,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub quorum: crate::commands::witness::QuorumArgs,
     /// JSON is one object: {"ok", "records", "head", "failures": [{"seq", "reason"}],
-    /// "failures_not_listed"} ("events", the older name of "records", is kept).
+    /// "failures_not_listed"}, the names `audit` uses.
     #[command(flatten)]
     pub format: crate::output::FormatArg,
     /// Skip signature checks (chain and hashes only; faster).

@@ -62,6 +62,7 @@ fn code_of(error: &anyhow::Error) -> u8 {
         || error.chain().any(|cause| {
             cause.is::<std::io::Error>()
                 || cause.is::<LogError>()
+                || cause.is::<rekap_log::export::ExportError>()
                 || matches!(
                     cause.downcast_ref::<LedgerError>(),
                     Some(LedgerError::Log(_) | LedgerError::Empty)

@@ -12,7 +12,7 @@ and it must be signed by the key the log itself names for its size (FORMAT.md "L
 the genesis's LogIdentity, then each LogKeyRotated record), under the genesis's origin. With
 --log-key (the C2SP vkey `rekap log-key` prints, or a file holding it) that key must be one
 of the log's keys. Prints one JSON object
-with --json ({"ok", "events", "head", "tree_root", "failures": [{"seq", "reason"}]}), a
+with --json ({"ok", "records", "head", "tree_root", "failures": [{"seq", "reason"}]}), a
 short summary otherwise.
 Exit status: 0 verified, 1 not verified, 2 usage error, 3 file unreadable (as `rekap verify`).
 
@@ -129,7 +129,7 @@ def verify_signature(public_key, signature, message):
 class Result:
     def __init__(self):
         self.failures = []
-        self.events = 0
+        self.records = 0
         self.head = ZERO32
         # The record hashes in order: the transparency tree's entries.
         self.entries = []
@@ -252,7 +252,7 @@ def verify_file(f, res):
             res.fail(pos, "file ends inside the frame of record %d (%d of %d bytes)"
                      % (pos, len(rec), flen))
             return
-        res.events = pos
+        res.records = pos
         h = check_record(pos, rec, state, res)
         if h is None:
             # Record did not decode; its frame is still delimited, so continue. Its hash
@@ -521,11 +521,11 @@ def main(argv):
 
     ok = not res.failures
     if as_json:
-        print(json.dumps({"ok": ok, "events": res.events, "head": res.head.hex(),
+        print(json.dumps({"ok": ok, "records": res.records, "head": res.head.hex(),
                           "tree_root": root, "failures": res.failures}))
     else:
         if ok:
-            print("OK: %d records, head %s" % (res.events, res.head.hex()))
+            print("OK: %d records, head %s" % (res.records, res.head.hex()))
             print("tree root %s" % root)
             if res.checkpoint:
                 signed = ("signed by the log key" if res.checkpoint_signed
@@ -534,7 +534,7 @@ def main(argv):
                       % (res.checkpoint[0], res.checkpoint[1], signed))
         else:
             print("FAILED: %d failure(s) in %d records read, head %s"
-                  % (len(res.failures), res.events, res.head.hex()))
+                  % (len(res.failures), res.records, res.head.hex()))
             for fl in res.failures[:20]:
                 where = "record %d" % fl["seq"] if fl["seq"] is not None else "file"
                 print("  %s: %s" % (where, fl["reason"]))

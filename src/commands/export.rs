@@ -54,13 +54,23 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
         estimate,
         Unit::Bytes,
     );
-    let summary = write_export(
+    let written = write_export(
         &log,
         CountingWriter {
             inner: &file,
             counter: &counter,
         },
-    )?;
+    );
+    let summary = match written {
+        Ok(summary) => summary,
+        Err(error) => {
+            // A damaged store (or a full disk) leaves no half export behind to be mistaken
+            // for a whole one.
+            drop(file);
+            let _ = std::fs::remove_file(&args.out);
+            return Err(error.into());
+        }
+    };
     drop(counter);
     file.sync_all().with_context(|| {
         crate::lang::say_with("command-cannot-sync", &[("path", &args.out.display())])

@@ -15,8 +15,6 @@ use crate::output::print;
 struct JsonReport<'a> {
     ok: bool,
     records: u64,
-    /// The older name of `records`, kept for scripts (docs/OPERATOR.md).
-    events: u64,
     head: String,
     failures: Vec<JsonFailure<'a>>,
     failures_not_listed: u64,
@@ -143,7 +141,9 @@ pub const GENESIS_UNDECODABLE: &str = "record 1 does not decode as a genesis";
 /// store, however well its chain verifies.
 fn with_genesis_check(mut report: VerifyReport, first: Option<&Record>) -> VerifyReport {
     let problem = match first {
-        None if report.records == 0 => Some((None, LOG_EMPTY)),
+        // A log that could not be read from its first record is damaged, not empty: the
+        // damage (where, what) is already the report's failure.
+        None if report.records == 0 && report.failures.is_empty() => Some((None, LOG_EMPTY)),
         None => None,
         Some(record) => match decode_payload(&record.payload) {
             Ok(Payload::Genesis(_)) => None,
@@ -175,7 +175,6 @@ fn json(report: &VerifyReport) -> anyhow::Result<String> {
     Ok(serde_json::to_string(&JsonReport {
         ok: report.ok(),
         records: report.records,
-        events: report.records,
         head: hex::encode(report.head),
         failures,
         failures_not_listed: report.failures_not_listed,

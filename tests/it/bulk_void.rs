@@ -11,7 +11,7 @@ const CONTEST: &str = "pilgub-kaltim-2024";
 fn records(sandbox: &Sandbox) -> u64 {
     let output = sandbox.run(&["verify", "--store", "store", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    report["events"].as_u64().unwrap()
+    report["records"].as_u64().unwrap()
 }
 
 /// The first `count` station codes of the demo's sheets file.

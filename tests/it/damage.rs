@@ -231,3 +231,39 @@ fn a_store_without_a_genesis_does_not_verify() {
         stdout(&output)
     );
 }
+
+/// Damage in the log's first chunk (the genesis), past what opening the store reads: `export`
+/// exits 3 and leaves no half export; `verify` names the damage (the byte, the checksum)
+/// and does not call the log empty.
+#[test]
+fn damage_in_the_first_chunk_is_named_by_verify_and_refused_by_export() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "--store", "s", "--stations", "3", "-q"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let segment = sandbox.path("s/log.segment");
+    let mut bytes = fs::read(&segment).unwrap();
+    bytes[92] ^= 0x01;
+    fs::write(&segment, &bytes).unwrap();
+    let export = sandbox.run(&["export", "--store", "s", "--out", "copy.rekap"]);
+    assert_eq!(code(&export), 3, "{}", stderr(&export));
+    assert!(stderr(&export).contains("damaged"), "{}", stderr(&export));
+    assert!(
+        !sandbox.path("copy.rekap").exists(),
+        "no half export is left"
+    );
+    let verify = sandbox.run(&["verify", "--store", "s"]);
+    assert_eq!(code(&verify), 1);
+    let said = stdout(&verify);
+    assert!(
+        said.contains("byte 92") && said.contains("damaged"),
+        "{said}"
+    );
+    assert!(!said.contains("empty"), "{said}");
+    // Reads answered from a saved view say so, and who checks the whole log.
+    let totals = sandbox.run(&["totals", "--store", "s", "--lang", "en"]);
+    assert!(
+        stderr(&totals).contains("rekap audit"),
+        "{}",
+        stderr(&totals)
+    );
+}

@@ -378,6 +378,20 @@ fn the_python_verifier_checks_the_tree_and_the_checkpoint() {
     ]);
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     assert!(stdout(&output).contains("size 3: root verified (signed by the log key)"));
+    // Its JSON names the records as `verify -f json` does.
+    let python_json: serde_json::Value =
+        serde_json::from_str(&stdout(&python(&["log.rekap", "--json"]))).unwrap();
+    let rekap_json: serde_json::Value = serde_json::from_str(&stdout(&sandbox.run(&[
+        "verify",
+        "--log",
+        "log.rekap",
+        "-f",
+        "json",
+    ])))
+    .unwrap();
+    for name in ["ok", "records", "head"] {
+        assert_eq!(python_json[name], rekap_json[name], "{name}");
+    }
     let root = checkpoint.lines().nth(2).unwrap();
     let root = base64ct::Base64::decode_vec(root).unwrap();
     assert!(

@@ -10,7 +10,7 @@ fn totals_at_zero_or_beyond_the_head_is_refused_with_the_range_the_log_holds() {
     assert_eq!(code(&demo), 0, "{}", stderr(&demo));
     let verify = sandbox.run(&["verify", "--store", "demo-store", "--json"]);
     let head: serde_json::Value = serde_json::from_str(&stdout(&verify)).unwrap();
-    let records = head["events"].as_u64().unwrap();
+    let records = head["records"].as_u64().unwrap();
     let totals = |at: u64| {
         sandbox.run(&[
             "totals",

@@ -14,7 +14,8 @@ fn verify_log_json_has_the_documented_shape() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(json["ok"], true);
-    assert_eq!(json["events"], 3);
+    assert_eq!(json["records"], 3);
+    assert!(json.get("events").is_none(), "one name: records");
     assert_eq!(json["head"], tiny_head());
     assert_eq!(json["failures"], Value::Array(vec![]));
 }

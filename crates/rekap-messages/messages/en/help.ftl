@@ -636,7 +636,7 @@ help-verify-about =
 help-verify-long =
     Verify a store or an export: chain, hashes, signatures, sequence, time, counters.
 
-    JSON (-f json, or --json): {"{"}"ok", "records", "events" (the older name of records), "head", "failures": [{"{"}"seq", "reason"{"}"}], "failures_not_listed"{"}"}.
+    JSON (-f json, or --json): {"{"}"ok", "records", "head", "failures": [{"{"}"seq", "reason"{"}"}], "failures_not_listed"{"}"}.
 help-verify-arg-log =
     An export file to verify offline (then --store is not read)
 help-verify-arg-store =

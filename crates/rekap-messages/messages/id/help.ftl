@@ -635,7 +635,7 @@ help-verify-about =
 help-verify-long =
     Verifikasi penyimpanan atau ekspor: rantai, hash, tanda tangan, urutan, waktu, penghitung.
 
-    JSON (-f json, atau --json): {"{"}"ok", "records", "events" (nama lama records), "head", "failures": [{"{"}"seq", "reason"{"}"}], "failures_not_listed"{"}"}.
+    JSON (-f json, atau --json): {"{"}"ok", "records", "head", "failures": [{"{"}"seq", "reason"{"}"}], "failures_not_listed"{"}"}.
 help-verify-arg-log =
     Berkas ekspor yang diverifikasi secara luring (--store lalu tidak dibaca)
 help-verify-arg-store =
