@@ -71,6 +71,15 @@ const LITERALS_NOT_MESSAGES: &[(&str, &str)] = &[
         "src/commands/verify_tiles.rs",
         "the tree of the records is not",
     ),
+    // The store's own English reasons (rekap-log's), read back to be worded from the
+    // catalogue.
+    (
+        "src/error_words/proof.rs",
+        "is not a rekap store (no REKAP_STORE marker)",
+    ),
+    ("src/error_words/proof.rs", "is a rekap store of format "),
+    ("src/error_words/proof.rs", "; this rekap reads format "),
+    ("src/error_words/proof.rs", ". Export its log"),
 ];
 
 /// Every string literal of `text` outside comments, attributes and byte strings, with its

@@ -1,4 +1,5 @@
-//! Plain-text tables: left-aligned first two columns, numbers right-aligned.
+//! Plain-text tables: the first two columns and every column of words left-aligned,
+//! columns of numbers right-aligned.
 
 pub struct Table {
     header: Vec<String>,
@@ -29,6 +30,18 @@ impl Table {
                 *width = (*width).max(cell.chars().count());
             }
         }
+        // Numbers right-aligned, words left, each header as its column: a column is of
+        // numbers when every cell in it is one (grouped or not) or empty.
+        let numeric: Vec<bool> = (0..columns)
+            .map(|index| {
+                self.rows.iter().all(|row| {
+                    row.get(index).is_none_or(|cell| {
+                        cell.chars()
+                            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '+' | '-'))
+                    })
+                })
+            })
+            .collect();
         let mut out = String::new();
         for row in std::iter::once(&self.header).chain(&self.rows) {
             let cells: Vec<String> = row
@@ -36,7 +49,7 @@ impl Table {
                 .zip(&widths)
                 .enumerate()
                 .map(|(index, (cell, width))| {
-                    if index < 2 || index + 1 == columns {
+                    if index < 2 || !numeric[index] {
                         format!("{cell:<width$}")
                     } else {
                         format!("{cell:>width$}")

@@ -99,7 +99,7 @@ pub fn run(args: ListArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|column| heading(column, lang))
         .collect();
-    print(&listing.render(args.format, name, &headings))?;
+    print(&listing.render(args.format, name, &headings, lang))?;
     Ok(Outcome::Success)
 }
 

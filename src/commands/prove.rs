@@ -268,7 +268,13 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
             proof::verify_proof(&proof, published.as_ref(), log_key.as_ref())
                 .map(|verified| (proof, verified))
         })
-        .map_err(|failure| failure.to_string());
+        // JSON and CSV carry the failure in English; the table words it in the run's language.
+        .map_err(|failure| {
+            (
+                failure.to_string(),
+                crate::error_words::proof_failure(&failure, crate::lang::current()),
+            )
+        });
     let verified = match verified {
         Ok((proof, verified)) => {
             let note = TlogProof::parse(proof.approval.log_proof.as_bytes())
@@ -277,6 +283,7 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
             args.quorum
                 .check(&note)?
                 .map(|cosigned| (proof, verified, cosigned))
+                .map_err(|why| (why.clone(), why))
         }
         Err(failure) => Err(failure),
     };
@@ -308,14 +315,14 @@ pub fn verify_proof(args: VerifyProofArgs) -> anyhow::Result<Outcome> {
             })?;
             Ok(Outcome::Success)
         }
-        Err(failure) => {
-            let value = serde_json::json!({"ok": false, "failure": failure.to_string()});
+        Err((failure, worded)) => {
+            let value = serde_json::json!({"ok": false, "failure": failure});
             print(&match args.format.chosen() {
                 Format::Json => value.to_string() + "\n",
                 Format::Csv => crate::output::csv_of_object(&value),
                 Format::Table => {
                     let lang = crate::lang::current();
-                    lang.message_with("prove-failed", &[("failure", &failure)]) + "\n"
+                    lang.message_with("prove-failed", &[("failure", &worded)]) + "\n"
                 }
             })?;
             Ok(Outcome::Rejected)

@@ -86,13 +86,14 @@ fn replayed(args: &SheetArgs) -> anyhow::Result<Value> {
     let ledger = store::open(&args.store.store)?;
     let state = ledger.state();
     let election = state.election();
+    // The contest first: an unknown contest is named as such, whatever the station.
+    let contest = contest_of(state, args.contest.as_deref())?;
     let Some(Place::Station(station)) = election.locate(&args.station) else {
         bail!(crate::lang::say_with(
             "command-unknown-station",
             &[("station", &args.station)]
         ));
     };
-    let contest = contest_of(state, args.contest.as_deref())?;
     let contest_id = &election.contests()[contest.0 as usize].id;
     let status = state.station_status(station, contest);
     let Some(status) = status else {
@@ -265,8 +266,33 @@ fn sheet_table(value: &Value, lang: Lang) -> String {
         return out + &lang.message("sheet-no-current-sheet");
     }
     if sheet["partial"] == true {
+        // A votes-only sheet has no voter, turnout or ballot numbers to show.
         out += &lang.message("sheet-partial-votes-only-no-voter-turnout");
+    } else {
+        out += &numbers_sections(sheet, lang);
     }
+    out.push('\n');
+    for pair in sheet["votes"].as_array().into_iter().flatten() {
+        out += &format!(
+            "  {} {}: {}\n",
+            text(&pair["number"]),
+            text(&pair["name"]),
+            count(&pair["votes"])
+        );
+    }
+    out + &format!(
+        "{} {}, {} {}\n",
+        lang.message("sheet-valid"),
+        count(&sheet["valid"]),
+        lang.message("sheet-invalid"),
+        count(&sheet["invalid"])
+    )
+}
+
+/// The registered, voted and ballots lines of a full sheet (without the last line break).
+fn numbers_sections(sheet: &Value, lang: Lang) -> String {
+    let count = |value: &Value| value.as_u64().map_or("-".to_owned(), |n| lang.number(n));
+    let mut out = String::new();
     let lists = ["dpt", "dpph", "dptb"];
     out += &format!("{}:", lang.message("sheet-registered"));
     for list in lists {
@@ -298,22 +324,7 @@ fn sheet_table(value: &Value, lang: Lang) -> String {
     ] {
         out += &format!(" {} {}", word, count(&sheet["ballots"][key]));
     }
-    out.push('\n');
-    for pair in sheet["votes"].as_array().into_iter().flatten() {
-        out += &format!(
-            "  {} {}: {}\n",
-            text(&pair["number"]),
-            text(&pair["name"]),
-            count(&pair["votes"])
-        );
-    }
-    out + &format!(
-        "{} {}, {} {}\n",
-        lang.message("sheet-valid"),
-        count(&sheet["valid"]),
-        lang.message("sheet-invalid"),
-        count(&sheet["invalid"])
-    )
+    out
 }
 
 /// The stations of `region` (every station of the contest's scope when `None`) with their

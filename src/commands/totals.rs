@@ -168,7 +168,7 @@ fn answer_stations(args: &TotalsArgs, ledger: &Ledger<DefaultStorage>) -> anyhow
         lang.message("totals-voted"),
         lang.message("totals-record"),
     ];
-    print(&listing.render(args.format, "stations", &headings))?;
+    print(&listing.render(args.format, "stations", &headings, lang))?;
     Ok(Outcome::Success)
 }
 
@@ -251,7 +251,7 @@ fn answer(args: &TotalsArgs, view: &TotalsView, head: AnsweredAt) -> anyhow::Res
     ) {
         Ok(selection) => selection,
         Err(SelectError::View(error)) => return Err(error.into()),
-        Err(error) => bail!("{error}"),
+        Err(error) => return Err(error.into()),
     };
     let reports = view.reports(&selection)?;
     let lang = crate::lang::resolve(args.lang);

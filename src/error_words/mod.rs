@@ -18,6 +18,7 @@ mod chain;
 mod definition;
 mod flag;
 mod import;
+mod proof;
 mod refusal;
 mod witness;
 
@@ -26,6 +27,7 @@ pub use chain::chain_reason;
 pub use definition::definition_error;
 pub use flag::flag;
 pub use import::{problem_kind, row_problem, row_reason, source_problem, source_reason};
+pub use proof::{proof_failure, prove_error, select_error};
 pub use refusal::{payload_refusal, refusal};
 pub use witness::{fetch_error, quorum_error};
 
@@ -88,6 +90,18 @@ pub fn cause_text(cause: &(dyn Error + 'static), lang: Lang) -> String {
     }
     if let Some(decode) = cause.downcast_ref::<DecodeError>() {
         return decode_error(decode, lang);
+    }
+    if let Some(select) = cause.downcast_ref::<rekap_ledger::view::SelectError>() {
+        return select_error(select, lang);
+    }
+    if let Some(prove) = cause.downcast_ref::<rekap_projection::proof::ProveError>() {
+        return prove_error(prove, lang);
+    }
+    if let Some(prove) = cause.downcast_ref::<rekap_ledger::proof::ProveFailure>() {
+        return proof::prove_failure(prove, lang);
+    }
+    if let Some(failure) = cause.downcast_ref::<rekap_ledger::proof::ProofFailure>() {
+        return proof_failure(failure, lang);
     }
     cause.to_string()
 }
@@ -186,9 +200,13 @@ fn log_error(error: &LogError, lang: Lang) -> String {
 pub fn storage_error(error: &StorageError, lang: Lang) -> String {
     match error {
         StorageError::Locked { path } => lang.message_with("storage-locked", &[("path", path)]),
-        StorageError::Io { path, reason } => {
-            lang.message_with("storage-io", &[("path", path), ("reason", reason)])
-        }
+        StorageError::Io { path, reason } => lang.message_with(
+            "storage-io",
+            &[
+                ("path", path),
+                ("reason", &proof::store_reason(reason, lang)),
+            ],
+        ),
         StorageError::Corrupt(reason) => {
             lang.message_with("storage-corrupt", &[("reason", reason)])
         }

@@ -345,3 +345,118 @@ fn commands_listed(help: &str, heading: &str) -> Vec<String> {
         .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
         .collect()
 }
+
+/// Under `--lang id`: the store errors, unknown levels, regions, stations and contests,
+/// verify-proof's reasons, listings' key words (roles, statuses) and station rows' status
+/// are Indonesian; counts a person reads are grouped (review of issue 17, items 5, 6, 8).
+#[test]
+fn reads_refusals_proof_reasons_and_listing_words_are_indonesian() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "-q"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let said = |args: &[&str]| {
+        let mut all = vec!["--lang", "id"];
+        all.extend(args);
+        let output = sandbox.run(&all);
+        format!("{}{}", crate::harness::stdout(&output), stderr(&output))
+    };
+    let store = "rekap-demo-store";
+    let station = "6401012009-001";
+    for (args, indonesian) in [
+        (vec!["status", "-s", "nowhere"], "bukan penyimpanan rekap"),
+        (
+            vec!["totals", "-s", store, "--level", "bogus"],
+            "tingkat bogus tidak dikenal",
+        ),
+        (
+            vec!["totals", "-s", store, "--region", "99"],
+            "wilayah 99 tidak dikenal",
+        ),
+        (
+            vec!["status", "-s", store, "--contest", "nope"],
+            "kontestasi nope tidak dikenal",
+        ),
+        (
+            vec!["sheet", "-s", store, station, "--contest", "nope"],
+            "kontestasi nope tidak dikenal",
+        ),
+        (
+            vec![
+                "prove",
+                "-s",
+                store,
+                "--contest",
+                "pilgub-kaltim-2024",
+                "--station",
+                "1-1",
+                "--out",
+                "p.json",
+            ],
+            "TPS 1-1 tidak dikenal",
+        ),
+        (
+            vec!["list", "officers", "-s", store, "--role", "official"],
+            "petugas",
+        ),
+        (vec!["list", "objections", "-s", store], "diterima"),
+        (
+            vec!["totals", "-s", store, "--region", "6401012009"],
+            "dihitung",
+        ),
+        (
+            vec!["list", "regions", "-s", store, "--level", "province"],
+            "6.264",
+        ),
+    ] {
+        let text = said(&args);
+        assert!(text.contains(indonesian), "{args:?}: {text}");
+        for english in [
+            "unknown",
+            "is not a rekap store",
+            "official ",
+            "accepted",
+            "counted",
+        ] {
+            assert!(!text.contains(english), "{args:?}: {text}");
+        }
+    }
+    // The contest is named, not the station, in English too.
+    let english = sandbox.run(&[
+        "sheet",
+        "-s",
+        store,
+        station,
+        "--contest",
+        "nope",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        stderr(&english).contains("unknown contest nope"),
+        "{}",
+        stderr(&english)
+    );
+
+    // A proof whose sheet numbers were changed: verify-proof's reason in Indonesian.
+    let proved = sandbox.run(&[
+        "prove",
+        "-s",
+        store,
+        "--contest",
+        "pilgub-kaltim-2024",
+        "--station",
+        station,
+        "--out",
+        "proof.json",
+    ]);
+    assert_eq!(code(&proved), 0, "{}", stderr(&proved));
+    let mut proof: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sandbox.path("proof.json")).unwrap())
+            .unwrap();
+    let valid = proof["sheet"]["valid"].as_u64().unwrap();
+    proof["sheet"]["valid"] = (valid + 1).into();
+    std::fs::write(sandbox.path("bad.json"), proof.to_string()).unwrap();
+    let text = said(&["verify-proof", "--proof", "bad.json"]);
+    assert!(text.contains("GAGAL"), "{text}");
+    assert!(!text.contains(" the "), "{text}");
+}

@@ -303,3 +303,65 @@ fn import_tells_scripts_its_summary_and_problems_as_json_and_csv() {
         "{rows}"
     );
 }
+
+/// A votes-only sheet's table: the PARTIAL line is a line of its own, and no voter, turnout
+/// or ballot line follows it (there are no such numbers to show).
+#[test]
+fn a_votes_only_sheet_reads_partial_on_a_line_of_its_own() {
+    let sandbox = store();
+    let imported = import(&sandbox, &fixture());
+    assert_eq!(code(&imported), 0, "{}", stderr(&imported));
+    let stations: serde_json::Value = serde_json::from_str(&run_ok(
+        &sandbox,
+        &[
+            "totals", "--store", "store", "--level", "precinct", "-f", "json",
+        ],
+    ))
+    .unwrap();
+    let station = stations["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["status"] == "counted")
+        .expect("a counted station");
+    let code_of = station["code"].as_str().unwrap();
+    for lang in ["en", "id"] {
+        let table = run_ok(
+            &sandbox,
+            &["sheet", "--store", "store", code_of, "--lang", lang],
+        );
+        let partial = table
+            .lines()
+            .find(|line| line.contains("PARTIAL") || line.contains("SEBAGIAN"))
+            .unwrap_or_else(|| panic!("{table}"));
+        assert!(
+            partial.ends_with("sheet") || partial.ends_with("surat suara"),
+            "{table}"
+        );
+        assert!(!table.contains("DPT"), "{table}");
+    }
+    // Station rows: one column per pair, numbers grouped in the table, plain in CSV.
+    let big = stations["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|row| row["valid"].as_u64().filter(|valid| *valid >= 1000))
+        .expect("a station with 1,000 valid votes or more");
+    let grouped = format!("{},{:03}", big / 1000, big % 1000);
+    let table = run_ok(
+        &sandbox,
+        &[
+            "totals", "--store", "store", "--level", "precinct", "--lang", "en",
+        ],
+    );
+    assert!(table.contains(&grouped), "{grouped}: {table}");
+    assert!(table.lines().next().unwrap().contains("Votes 1"), "{table}");
+    let csv = run_ok(
+        &sandbox,
+        &[
+            "totals", "--store", "store", "--level", "precinct", "-f", "csv",
+        ],
+    );
+    assert!(csv.lines().next().unwrap().contains(",votes_1,"), "{csv}");
+    assert!(csv.contains(&format!(",{big},")), "{csv}");
+}

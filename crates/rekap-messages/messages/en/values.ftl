@@ -45,3 +45,15 @@ help-value-url-vkey = URL=VKEY
 help-value-url = URL
 help-value-url-or-file = URL_OR_FILE
 help-value-vkey = VKEY
+# The key words of listings' cells (roles, statuses) as a table shows them.
+value-role-operator = operator
+value-role-official = official
+value-role-witness = witness
+value-role-auditor = auditor
+value-status-open = open
+value-status-accepted = accepted
+value-status-rejected = rejected
+value-status-awaiting = awaiting
+value-status-counted = counted
+value-status-voided = voided
+value-status-revote_pending = re-vote pending

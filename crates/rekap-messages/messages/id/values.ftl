@@ -45,3 +45,15 @@ help-value-url-vkey = URL=VKEY
 help-value-url = URL
 help-value-url-or-file = URL_ATAU_BERKAS
 help-value-vkey = VKEY
+# The key words of listings' cells (roles, statuses) as a table shows them.
+value-role-operator = operator
+value-role-official = petugas
+value-role-witness = saksi
+value-role-auditor = auditor
+value-status-open = terbuka
+value-status-accepted = diterima
+value-status-rejected = ditolak
+value-status-awaiting = menunggu
+value-status-counted = dihitung
+value-status-voided = dibatalkan
+value-status-revote_pending = menunggu PSU
