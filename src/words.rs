@@ -14,6 +14,15 @@ pub fn numbers<T: std::fmt::Display>(values: &[T]) -> String {
         .join(", ")
 }
 
+/// Votes by ballot number, each count grouped: `1: 1.790.192, 2: 95`.
+pub fn grouped_votes<T: Copy + Into<u64>>(counts: &[T], lang: crate::lang::Lang) -> String {
+    let grouped: Vec<String> = counts
+        .iter()
+        .map(|count| lang.number((*count).into()))
+        .collect();
+    votes(&grouped)
+}
+
 /// Votes by ballot number: `1: 120, 2: 95` (pairs are numbered from 1).
 pub fn votes<T: std::fmt::Display>(values: &[T]) -> String {
     values

@@ -110,7 +110,7 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
         Format::Table => {
             let lang = crate::lang::current();
             let out = args.out.display().to_string();
-            let votes = grouped_votes(&proof.sheet.votes, lang);
+            let votes = crate::words::grouped_votes(&proof.sheet.votes, lang);
             let digest = hex::encode(proof.approval.digest.0);
             let wrote = lang.message_with(
                 "prove-wrote",
@@ -345,7 +345,7 @@ fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String
         "prove-ok",
         &[
             ("station", &proof.station),
-            ("votes", &grouped_votes(&sheet.votes, lang)),
+            ("votes", &crate::words::grouped_votes(&sheet.votes, lang)),
             ("valid", &n(u64::from(sheet.valid))),
             // An absent invalid count shows as "-", never as 0.
             (
@@ -363,7 +363,7 @@ fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String
         "prove-totals",
         &[
             ("region", &end.region),
-            ("votes", &grouped_votes(&totals.votes, lang)),
+            ("votes", &crate::words::grouped_votes(&totals.votes, lang)),
             ("valid", &n(totals.valid)),
             ("invalid", &n(totals.invalid)),
             ("reported", &n(u64::from(totals.stations_reported))),
@@ -405,15 +405,6 @@ fn human(proof: &ProofFile, verified: &VerifiedProof, published: bool) -> String
         ],
     ));
     lines.join("\n") + "\n"
-}
-
-/// Votes by ballot number, each count grouped: `1: 1.790.192, 2: 95`.
-fn grouped_votes<T: Copy + Into<u64>>(votes: &[T], lang: crate::lang::Lang) -> String {
-    let grouped: Vec<String> = votes
-        .iter()
-        .map(|votes| lang.number((*votes).into()))
-        .collect();
-    crate::words::votes(&grouped)
 }
 
 fn keys(keys: &[[u8; 32]], lang: crate::lang::Lang) -> String {

@@ -364,4 +364,28 @@ fn a_votes_only_sheet_reads_partial_on_a_line_of_its_own() {
     );
     assert!(csv.lines().next().unwrap().contains(",votes_1,"), "{csv}");
     assert!(csv.contains(&format!(",{big},")), "{csv}");
+    // history's sheet numbers are grouped too.
+    let big_station = stations["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["valid"].as_u64() == Some(big))
+        .unwrap();
+    let history = run_ok(
+        &sandbox,
+        &[
+            "history",
+            "--store",
+            "store",
+            "--station",
+            big_station["code"].as_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+    );
+    assert!(history.contains(&grouped), "{grouped}: {history}");
+    // A --since that can never parse is a usage error, as clap's own are.
+    let since = sandbox.run(&["history", "--store", "store", "--since", "yesterday"]);
+    assert_eq!(code(&since), 2, "{}", stderr(&since));
+    assert!(stderr(&since).contains("yesterday"), "{}", stderr(&since));
 }

@@ -42,7 +42,7 @@ pub struct HistoryArgs {
     pub contest: Option<String>,
     /// Only events from record SEQ on, or from a time on: YYYY-MM-DD or YYYY-MM-DDTHH:MM
     /// in the province's zone (UTC with --utc), or RFC 3339 with an offset.
-    #[arg(long, value_name = "SEQ|TIME")]
+    #[arg(long, value_name = "SEQ|TIME", value_parser = since_syntax)]
     pub since: Option<String>,
     /// Show at most N entries.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_LIMIT)]
@@ -158,6 +158,14 @@ fn zone_for(args: &HistoryArgs, code: &str) -> Zone {
     } else {
         zone::of_code(code)
     }
+}
+
+/// `--since` as clap checks it: a value that can never parse (`yesterday`) is a usage
+/// error (exit 2), like any other flag's; the zone it is read in comes later.
+fn since_syntax(text: &str) -> Result<String, String> {
+    parse_since(text, zone::UTC)
+        .map(|_| text.to_owned())
+        .map_err(|error| error.to_string())
 }
 
 /// `--since`: a record number, or a time (a date or date-time read in `zone`).
@@ -354,13 +362,13 @@ impl Shown<'_> {
             format!(
                 "{} {}, {} {}, {} {}",
                 lang.message("history-votes"),
-                crate::words::votes(&sheet.votes),
+                crate::words::grouped_votes(&sheet.votes, lang),
                 lang.message("history-valid"),
-                sheet.valid,
+                lang.number(u64::from(sheet.valid)),
                 lang.message("history-invalid"),
                 sheet
                     .invalid
-                    .map_or("-".to_owned(), |invalid| invalid.to_string())
+                    .map_or("-".to_owned(), |invalid| lang.number(u64::from(invalid)))
             )
         };
         let reason = lang.message("history-reason");
