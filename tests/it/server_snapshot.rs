@@ -100,3 +100,56 @@ fn cli_commands_against_a_served_store_are_exit_4_with_the_server_hint() {
     assert_eq!(json_of(&totals)["head"]["count"].as_u64(), Some(1));
     assert_eq!(server.stop(), 0);
 }
+
+/// What docs/OPERATOR.md says readers of a served store do: `totals` and `status` answer
+/// from their saved views while those are of the log's last record, `list` always opens the
+/// store (exit 4 with the hint); once the server accepted a write the saved views are stale
+/// and `totals` too is exit 4 with the hint.
+#[test]
+fn readers_of_a_served_store_answer_from_current_views_and_exit_4_otherwise() {
+    let sandbox = crate::harness::Sandbox::new();
+    let demo = sandbox.run(&[
+        "demo",
+        "-s",
+        "rekap-store",
+        "--stations",
+        "3",
+        "--inputs",
+        "in",
+    ]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let server = Server::start(&sandbox, &[]);
+    for reader in ["totals", "status"] {
+        let answered = sandbox.run(&[reader, "--store", "rekap-store"]);
+        assert_eq!(code(&answered), 0, "{reader}: {}", stderr(&answered));
+    }
+    let list = sandbox.run(&["list", "contests", "--store", "rekap-store"]);
+    assert_eq!(code(&list), 4, "{}", stderr(&list));
+    assert!(stderr(&list).contains("--server"), "{}", stderr(&list));
+    let sheets = std::fs::read_to_string(sandbox.path("in/sheets.csv")).unwrap();
+    let station = sheets.lines().nth(1).unwrap().split(',').next().unwrap();
+    let count = |url: &str| {
+        let (_, totals) = get(&format!("{url}/v1/totals"));
+        json_of(&totals)["head"]["count"].as_u64().unwrap()
+    };
+    let before = count(&server.url);
+    let sent = sandbox.run(&[
+        "object",
+        "--key",
+        "in/keys/witness-1.key",
+        "--station",
+        station,
+        "--contest",
+        "pilgub-kaltim-2024",
+        "--text",
+        "the photo differs",
+        "--server",
+        &server.url,
+    ]);
+    assert_eq!(code(&sent), 0, "{}", stderr(&sent));
+    totals_at(&server.url, before + 1);
+    let stale = sandbox.run(&["totals", "--store", "rekap-store"]);
+    assert_eq!(code(&stale), 4, "{}", stderr(&stale));
+    assert!(stderr(&stale).contains("--server"), "{}", stderr(&stale));
+    assert_eq!(server.stop(), 0);
+}
