@@ -36,11 +36,15 @@ fn main() -> std::process::ExitCode {
     lang::set(Some(help_lang));
     let command = help_words::localized(cli::Cli::command(), help_lang);
     let parsed = command
-        .try_get_matches_from(arguments)
+        .clone()
+        .try_get_matches_from(&arguments)
         .and_then(|matches| cli::Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(error) => return usage_words::report(&error, help_lang),
+        Err(error) => {
+            let usage = usage_words::plain_usage(command, &arguments);
+            return usage_words::report(&error, help_lang, usage.as_deref());
+        }
     };
     progress::set_quiet(cli.quiet);
     store::set_wait_seconds(cli.wait);

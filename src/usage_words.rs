@@ -13,10 +13,26 @@ use crate::lang::Lang;
 /// How clap indents a list under a line.
 const INDENT: &str = "  ";
 
-/// Prints `error` as clap would, worded in `lang`, and returns its exit code.
-pub fn report(error: &clap::Error, lang: Lang) -> std::process::ExitCode {
+/// The usage line of the command the arguments name, as `--help` shows it. clap's own line
+/// in an error also lists the arguments that were given (`--store <DIR>` when `-s` was
+/// typed), which reads as if they were required; this one lists only what is.
+pub fn plain_usage(mut command: clap::Command, arguments: &[std::ffi::OsString]) -> Option<String> {
+    command.build();
+    let name = arguments
+        .iter()
+        .skip(1)
+        .filter_map(|argument| argument.to_str())
+        .find(|argument| !argument.starts_with('-') && command.find_subcommand(argument).is_some())?
+        .to_owned();
+    let subcommand = command.find_subcommand_mut(name)?;
+    Some(subcommand.render_usage().to_string())
+}
+
+/// Prints `error` as clap would, worded in `lang`, and returns its exit code. `usage`
+/// replaces clap's usage line when given.
+pub fn report(error: &clap::Error, lang: Lang, usage: Option<&str>) -> std::process::ExitCode {
     let code = u8::try_from(error.exit_code()).unwrap_or(2);
-    match render(error, lang) {
+    match render(error, lang, usage) {
         Some(text) => eprint!("{text}"),
         // Help and version go to stdout; an error of a kind without context is clap's.
         None => {
@@ -28,7 +44,7 @@ pub fn report(error: &clap::Error, lang: Lang) -> std::process::ExitCode {
 
 /// The whole error text in `lang`, or None for what is not an error (help, version) or
 /// an error without the context to word it.
-pub fn render(error: &clap::Error, lang: Lang) -> Option<String> {
+pub fn render(error: &clap::Error, lang: Lang, plain: Option<&str>) -> Option<String> {
     let context = Context(error);
     let mut text = format!(
         "{}: {}",
@@ -43,7 +59,7 @@ pub fn render(error: &clap::Error, lang: Lang) -> Option<String> {
         }
     }
     if let Some(ContextValue::StyledStr(usage)) = error.get(ContextKind::Usage) {
-        let usage = usage.to_string();
+        let usage = plain.map_or_else(|| usage.to_string(), str::to_owned);
         let usage = usage
             .strip_prefix("Usage:")
             .map(|rest| format!("{}:{rest}", lang.message("usage-heading")))
@@ -279,7 +295,7 @@ mod tests {
         let error = command
             .try_get_matches_from(line.split(' '))
             .expect_err("the line is a usage error");
-        let text = render(&error, lang).expect("the error is worded");
+        let text = render(&error, lang, None).expect("the error is worded");
         let usage = error.render().to_string().contains("\nUsage: ");
         (error.kind(), text, usage)
     }

@@ -40,7 +40,8 @@ pub struct ProveArgs {
     /// region above the station has approved the contest.
     #[arg(long)]
     pub level: Option<String>,
-    /// Proof file to write (JSON); refused if it exists.
+    /// Proof file to write (JSON); refused if it exists. `-` writes the proof to standard
+    /// output instead (and nothing else), as `export --out -` does.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// What is printed once the file is written: JSON and CSV carry out, station, votes,
@@ -88,6 +89,10 @@ pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
         },
     };
     let text = serde_json::to_string_pretty(&proof)? + "\n";
+    if args.out == Path::new("-") {
+        print(&text)?;
+        return Ok(Outcome::Success);
+    }
     fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -27,7 +27,8 @@ pub struct SheetArgs {
     /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Language of the table (default from LANG).
+    /// Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES
+    /// or LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }

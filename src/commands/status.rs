@@ -22,7 +22,8 @@ pub struct StatusArgs {
     /// Contest id (default: the first contest).
     #[arg(long)]
     pub contest: Option<String>,
-    /// Language of the table (default from LANG).
+    /// Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES
+    /// or LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// JSON is what `GET /v1/status` answers (docs/API.md); CSV one row per level.

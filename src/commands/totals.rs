@@ -45,7 +45,8 @@ pub struct TotalsArgs {
     /// Output: a table or text for people, JSON or CSV for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Language of headings and level names (default from LANG).
+    /// Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES
+    /// or LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Ask the `rekap serve` at URL instead of reading --store (not with --at).

@@ -47,6 +47,26 @@ fn the_kaltim_demo_ends_at_the_official_result_and_is_deterministic() {
         .unwrap()
         .iter()
         .all(|region| region["approval"] == "approved"));
+    // The totals JSON example of docs/OPERATOR.md (both languages) is what the demo prints.
+    let province = sandbox.run(&["totals", "--store", "rekap-demo-store", "-f", "json"]);
+    let mut printed: Value = serde_json::from_str(&stdout(&province)).unwrap();
+    for guide in [
+        include_str!("../../docs/OPERATOR.md"),
+        include_str!("../../docs/OPERATOR.id.md"),
+    ] {
+        let line = guide
+            .lines()
+            .find(|line| line.starts_with("{\"contest\":\"pilgub-kaltim-2024\",\"head\""))
+            .expect("the guide's totals example");
+        let example: Value = serde_json::from_str(line).unwrap();
+        let shown = example["head"]["hash"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches('…');
+        assert!(printed["head"]["hash"].as_str().unwrap().starts_with(shown));
+        printed["head"]["hash"] = example["head"]["hash"].clone();
+        assert_eq!(printed, example, "docs/OPERATOR's totals example");
+    }
     let indonesian = sandbox.run(&["totals", "--store", "rekap-demo-store", "--lang", "id"]);
     assert!(
         stdout(&indonesian).contains("1.790.192"),

@@ -26,7 +26,11 @@ fn an_append_refused_as_file_too_large_exits_3_and_appends_nothing() {
     );
     let verify = sandbox.run(&["verify", "--store", "rekap-store"]);
     assert_eq!(code(&verify), 0, "{}", stdout(&verify));
-    assert!(stdout(&verify).contains("1 records"), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("1 record verifies"),
+        "{}",
+        stdout(&verify)
+    );
     assert_eq!(std::fs::metadata(&segment).unwrap().len(), length);
 }
 
@@ -69,4 +73,73 @@ fn a_definition_that_is_not_utf8_is_bad_input_and_creates_nothing() {
         stderr(&output)
     );
     assert!(!sandbox.path("rekap-store").exists());
+}
+
+/// Small things of the command line (review of issue 17, item 17): a usage line in an error
+/// lists what is required, not the arguments given (`--store <DIR>` has a default); every
+/// command's `--lang` says the same; `prove --out -` writes the proof to stdout.
+#[test]
+fn usage_lines_lang_help_and_prove_to_stdout() {
+    let sandbox = crate::harness::Sandbox::new();
+    let missing = sandbox.run(&["history", "-s", "somewhere", "--lang", "en"]);
+    assert_eq!(crate::harness::code(&missing), 2);
+    let said = crate::harness::stderr(&missing);
+    let usage = said
+        .lines()
+        .find(|line| line.starts_with("Usage:"))
+        .unwrap();
+    assert!(!usage.contains("--store"), "{said}");
+    assert!(usage.contains("[OPTIONS]"), "{said}");
+    let mut lang_lines = std::collections::BTreeSet::new();
+    for command in ["demo", "totals", "status", "history", "sheet", "list"] {
+        let help = crate::harness::stdout(&sandbox.run(&[command, "--help", "--lang", "en"]));
+        let at = help
+            .find("--lang <")
+            .unwrap_or_else(|| panic!("{command}: {help}"));
+        let line: String = help[at..].lines().take(2).collect::<Vec<_>>().join(" ");
+        lang_lines.insert(
+            line.split_whitespace()
+                .skip(2)
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    assert_eq!(lang_lines.len(), 1, "{lang_lines:?}");
+
+    let demo = sandbox.run(&["demo", "--stations", "3", "-q"]);
+    assert_eq!(crate::harness::code(&demo), 0);
+    let sheets = sandbox.run(&[
+        "totals",
+        "-s",
+        "rekap-demo-store",
+        "--level",
+        "station",
+        "-f",
+        "json",
+    ]);
+    let stations: serde_json::Value =
+        serde_json::from_str(&crate::harness::stdout(&sheets)).unwrap();
+    let station = stations["stations"][0]["code"].as_str().unwrap();
+    let proved = sandbox.run(&[
+        "prove",
+        "-s",
+        "rekap-demo-store",
+        "--contest",
+        "pilgub-kaltim-2024",
+        "--station",
+        station,
+        "--out",
+        "-",
+    ]);
+    assert_eq!(
+        crate::harness::code(&proved),
+        0,
+        "{}",
+        crate::harness::stderr(&proved)
+    );
+    let proof: serde_json::Value =
+        serde_json::from_str(&crate::harness::stdout(&proved)).expect("the proof on stdout");
+    assert_eq!(proof["station"], station);
+    assert!(!sandbox.path("-").exists());
 }

@@ -74,7 +74,11 @@ fn a_refused_init_leaves_nothing_behind() {
     assert_eq!(code(&created), 0, "{}", stderr(&created));
     let verify = sandbox.run(&["verify", "--store", "rekap-store"]);
     assert_eq!(code(&verify), 0, "{}", stdout(&verify));
-    assert!(stdout(&verify).contains("1 records"), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("1 record verifies"),
+        "{}",
+        stdout(&verify)
+    );
 }
 
 #[test]
@@ -175,7 +179,11 @@ fn init_killed_at_any_moment_leaves_no_store_or_one_that_verifies() {
         outcomes.1 += 1;
         let verify = sandbox.run(&["verify", "--store", &store]);
         assert_eq!(code(&verify), 0, "kill {kill}: {}", stdout(&verify));
-        assert!(stdout(&verify).contains("1 records"), "{}", stdout(&verify));
+        assert!(
+            stdout(&verify).contains("1 record verifies"),
+            "{}",
+            stdout(&verify)
+        );
         let status = sandbox.run(&["status", "--store", &store]);
         assert_eq!(code(&status), 0, "kill {kill}: {}", stderr(&status));
     }

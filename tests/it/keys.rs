@@ -66,7 +66,7 @@ fn a_key_file_others_may_read_or_write_is_refused_for_signing_with_the_chmod_tha
     }
     let verify = sandbox.run(&["verify", "--store", "rekap-store"]);
     assert!(
-        stdout(&verify).contains("1 records"),
+        stdout(&verify).contains("1 record verifies"),
         "nothing was appended"
     );
     // Showing the public key signs nothing: any mode will do.

@@ -171,7 +171,7 @@ fn a_document_without_administrasi_records_its_invalid_count_as_absent() {
         &sandbox,
         &["totals", "--store", "store", "--level", "nation"],
     );
-    assert!(table.contains("(+ 1 stations without a count)"), "{table}");
+    assert!(table.contains("(+ 1 station without a count)"), "{table}");
     run_ok(
         &sandbox,
         &["export", "--store", "store", "--out", "log.rekap"],

@@ -145,7 +145,7 @@ fn every_one_file_format_reads_standard_input() {
     let csv = import("sheets", &format!("{header}\n{}\n", rows[0].join(",")));
     assert_eq!(code(&csv), 0, "{}", stderr(&csv));
     assert!(
-        stdout(&csv).contains("1 rows: 1 to append"),
+        stdout(&csv).contains("1 row: 1 to append"),
         "{}",
         stdout(&csv)
     );
@@ -196,7 +196,7 @@ fn every_one_file_format_reads_standard_input() {
     let openelections = import("openelections", &file);
     assert_eq!(code(&openelections), 0, "{}", stderr(&openelections));
     assert!(
-        stdout(&openelections).contains("1 rows: 1 to append"),
+        stdout(&openelections).contains("1 row: 1 to append"),
         "{}",
         stdout(&openelections)
     );

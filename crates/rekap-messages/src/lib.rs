@@ -208,7 +208,7 @@ impl Lang {
         };
         let mut arguments = FluentArgs::new();
         for (name, value) in variables {
-            arguments.set(*name, FluentValue::from(value.to_string()));
+            arguments.set(*name, argument(value.to_string()));
         }
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, Some(&arguments), &mut errors);
@@ -302,3 +302,18 @@ mod variables;
 
 #[cfg(test)]
 mod tests;
+
+/// A variable as Fluent takes it: a plain count (digits, no leading zero, small enough to be
+/// exact) as a number, so that the English catalogue's plural selectors (`[one] problem`)
+/// see it, and prints it as the same digits; anything else (a grouped count, a code with
+/// leading zeros, words) as the text given.
+fn argument(text: String) -> FluentValue<'static> {
+    let plain_count = !text.is_empty()
+        && text.len() <= 15
+        && text.bytes().all(|byte| byte.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    match text.parse::<u64>() {
+        Ok(count) if plain_count => FluentValue::from(count),
+        _ => FluentValue::from(text),
+    }
+}

@@ -84,3 +84,23 @@ fn numbers_are_grouped_per_language() {
     assert_eq!(Lang::En.percent(5, 0), "0.00%");
     assert_eq!(Lang::En.percent(u64::MAX, u64::MAX), "100.00%");
 }
+
+/// One of a thing is singular in English (`1 problem`, `1 record`), more are plural, a
+/// grouped count too; Indonesian nouns do not change; codes with leading zeros are kept.
+#[test]
+fn counts_take_the_singular_and_plural_in_english() {
+    let problems =
+        |lang: Lang, count: &str| lang.message_with("import-rejected", &[("problems", &count)]);
+    assert!(
+        problems(Lang::En, "1").contains("1 problem;"),
+        "{}",
+        problems(Lang::En, "1")
+    );
+    assert!(problems(Lang::En, "2").contains("2 problems;"));
+    assert!(problems(Lang::En, "1,234").contains("1,234 problems;"));
+    assert!(problems(Lang::Id, "1").contains("1 "));
+    let code = Lang::En.message_with("select-unknown-region", &[("region", &"007")]);
+    assert_eq!(code, "unknown region 007");
+    let big = Lang::En.message_with("select-unknown-region", &[("region", &"6401012009001")]);
+    assert_eq!(big, "unknown region 6401012009001");
+}

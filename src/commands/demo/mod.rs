@@ -54,7 +54,8 @@ pub struct DemoArgs {
     /// Also write the files the operator used (definition, regions, sheets.csv, keys) here.
     #[arg(long, value_name = "DIR")]
     pub inputs: Option<PathBuf>,
-    /// Language of the table (default from LANG).
+    /// Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES
+    /// or LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }

@@ -56,7 +56,8 @@ pub struct HistoryArgs {
     /// Times in UTC instead of the province's zone (WIB, WITA, WIT).
     #[arg(long)]
     pub utc: bool,
-    /// Language of the table (default from LANG).
+    /// Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES
+    /// or LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }

@@ -71,7 +71,10 @@ totals-status = Status
 totals-votes = Votes
 totals-valid = Valid
 totals-invalid = Invalid
-totals-invalid-without = { $invalid } (+ { $stations } stations without a count)
+totals-invalid-without = { $invalid } (+ { $stations } { $stations ->
+        [one] station
+       *[other] stations
+    } without a count)
 totals-registered = Registered
 totals-voted = Voted
 totals-record = Record

@@ -23,7 +23,10 @@ command-approve-signs-digest-but-store-s = { $path } signs { $region } { $contes
 command-approve-not-bytes-hex = { $path }: { $field } is not { $n } bytes of hex
 command-approve-refusal-not-publickeyhex-reason = --refusal { $text } is not PUBLICKEYHEX=REASON
 command-approve-refusal-not-byte-public-key = --refusal: { $key } is not a 32-byte public key in hex
-command-compare-problems-nothing-compared = { $path }: { $problems } problems; nothing compared
+command-compare-problems-nothing-compared = { $path }: { $problems } { $problems ->
+        [one] problem
+       *[other] problems
+    }; nothing compared
 command-compare-level-needed-no-region-source = --level is needed: no region of the source is one of this election
 command-compare-regions-equal-differ-only-rekap = regions: { $number } equal, { $number2 } differ, { $number3 } only in rekap, { $number4 } only in the source
 command-compare-largest-differences = ; largest differences: { $join }
@@ -58,7 +61,10 @@ command-walk-station-has-no-plenary-region = station { $station } has no plenary
 command-walk-pair-s-c-hasil-photo = Pair 1's C.Hasil photo shows { $votes } votes, the record shows { $misentered-votes }
 command-walk-demo-s-province-totals-differ = the demo's province totals { $numbers } differ from the official { $numbers2 }
 command-export-exported-records-bytes-head =
-    exported { $records } records ({ $bytes } bytes) to { $path }
+    exported { $records } { $records ->
+        [one] record
+       *[other] records
+    } ({ $bytes } bytes) to { $path }
     head { $encode }
 command-export-results-rekap-log-head-after-record = rekap log head { $encode } after record { $count } (definition { $encode2 })
 command-export-results-log-has-no-genesis = the log has no genesis
@@ -71,19 +77,37 @@ command-import-appended-records-durable-head =
     { $summary }
     appended records { $first }..={ $last } (durable)
     head { $encode }
-command-import-rows-append-already-imported = { $number } rows: { $number2 } to append, { $number3 } already imported
+command-import-rows-append-already-imported = { $number } { $number ->
+        [one] row
+       *[other] rows
+    }: { $number2 } to append, { $number3 } already imported
 command-import-from-from-reads-one-file = --from { $format } reads one file
 command-import-from-cannot-read = cannot read { $file }
-command-import-from-documents-not-counted-yet-no = { $documents } documents: { $not-counted } not counted yet (no chart), { $without-administration } without the portal's administrasi (valid = the chart's sum), { $invalid-unknown } without suara_tidak_sah (invalid recorded as absent); { $skipped } other files skipped
-command-import-from-rows-offices-that-are-not = { $rows } rows: { $skipped } of offices that are not contests skipped (registered voters, ballots cast); { $invalid-unknown } sheets without over or under votes (invalid recorded as absent)
+command-import-from-documents-not-counted-yet-no = { $documents } { $documents ->
+        [one] document
+       *[other] documents
+    }: { $not-counted } not counted yet (no chart), { $without-administration } without the portal's administrasi (valid = the chart's sum), { $invalid-unknown } without suara_tidak_sah (invalid recorded as absent); { $skipped } other files skipped
+command-import-from-rows-offices-that-are-not = { $rows } { $rows ->
+        [one] row
+       *[other] rows
+    }: { $skipped } of offices that are not contests skipped (registered voters, ballots cast); { $invalid-unknown } { $invalid-unknown ->
+        [one] sheet
+       *[other] sheets
+    } without over or under votes (invalid recorded as absent)
 command-import-from-from-csv-needs-columns-e = --from csv needs --columns (e.g. station=kode_tps,votes_1=suara_01,...)
 command-import-from-larger-than-bytes = { $path } is larger than { $limit } bytes
 command-import-from-problems-nothing-imported-by-rule =
-    { $total } problems, nothing imported
+    { $total } { $total ->
+        [one] problem
+       *[other] problems
+    }, nothing imported
     by rule or field:
 command-import-from-every-problem-first-ones = every problem is in { $path }; the first ones:
 command-import-from-more = {"."}.. and { $more } more
-command-import-report-problems-nothing-imported = { $path }: { $total } problems, nothing imported
+command-import-report-problems-nothing-imported = { $path }: { $total } { $total ->
+        [one] problem
+       *[other] problems
+    }, nothing imported
 command-import-report-more-problems-not-listed-limit = { $unlisted } more problems not listed (the limit is { $max-problems-for-a-file })
 command-init-not-valid-election-definition = { $path } is not a valid election definition
 command-keygen-wrote-secret-mode-public-key =
@@ -92,7 +116,10 @@ command-keygen-wrote-secret-mode-public-key =
 command-list-unknown-level = unknown level { $key }
 command-mirror-cannot-open-mirror-at = cannot open the mirror at { $path }
 command-mirror-mirror-stops-following-keeps-serving = mirror: { $other }; it stops following and keeps serving what it holds
-command-mirror-verified-records-server-s-checkpoint = verified: { $size } records, the server's checkpoint
+command-mirror-verified-records-server-s-checkpoint = verified: { $size } { $size ->
+        [one] record
+       *[other] records
+    }, the server's checkpoint
 command-mirror-verified-records-checkpoint-size = verified records { $from } to { $to } and the checkpoint of size { $to2 }
 command-mirror-stale-server-shows-checkpoint-size = stale: the server shows the checkpoint of size { $shown }, this mirror holds { $held }
 command-mirror-holds-no-mirror-status-run = { $path } holds no mirror status: run `rekap mirror --from URL --store { $path2 }` first
@@ -100,8 +127,14 @@ command-prove-record-must-be-shown-included = record { $seq } must be shown incl
 command-prove-export-s-records-do-not = { $path }: the export's records do not make the tree of this checkpoint (size { $size })
 command-prove-digest-must-be-hex-digits = --digest must be 64 hex digits
 command-publish-up-date-at-size = { $path } is up to date at size { $size }
-command-publish-published-size-was-files-bytes = published size { $size } (was { $old-size }) to { $path }: { $files } files, { $bytes } bytes, { $partials-removed } partial tiles removed
-command-publish-note-log-has-records-rekap = note: the log has { $count } records; `rekap checkpoint` signs a checkpoint of them to publish
+command-publish-published-size-was-files-bytes = published size { $size } (was { $old-size }) to { $path }: { $files } { $files ->
+        [one] file
+       *[other] files
+    }, { $bytes } bytes, { $partials-removed } partial tiles removed
+command-publish-note-log-has-records-rekap = note: the log has { $count } { $count ->
+        [one] record
+       *[other] records
+    }; `rekap checkpoint` signs a checkpoint of them to publish
 command-publish-log-has-signed-no-checkpoint = the log has signed no checkpoint yet: run `rekap checkpoint`
 command-publish-store-s-tree-at-size = the store's tree at size { $size } is not its signed checkpoint's: run `rekap verify`
 command-publish-holds-tile-tree-another-log = { $path } holds the tile tree of another log ({ $origin }, not { $origin2 }): publish to another directory
@@ -128,7 +161,10 @@ command-sheet-unknown-contest = unknown contest { $id }
 command-sheet-definition-has-no-contests = the definition has no contests
 command-sheet-contest-has-no-scope = the contest has no scope
 command-status-no-saved-level-counts = no saved level counts
-command-submit-more-than-stations-line = { $path }: more than { $max-stations-in-a-file } stations (line { $index })
+command-submit-more-than-stations-line = { $path }: more than { $max-stations-in-a-file } { $max-stations-in-a-file ->
+        [one] station
+       *[other] stations
+    } (line { $index })
 command-submit-no-station-codes-file = { $path }: no station codes in the file
 command-submit-not-seq-index-e-g = { $text } is not SEQ.INDEX (e.g. 42.0)
 command-submit-not-sequence-number = { $seq } is not a sequence number
@@ -272,7 +308,10 @@ audit-cause-not-sum-of-children = region { $region }: not the sum of its childre
 flag-high-turnout = S1 high turnout: { $voted } voted of { $registered } registered (over { $threshold }%)
 flag-one-pair-all-votes = S2 one pair has every valid vote: pair { $pair } has all { $valid }
 flag-high-invalid-share = S3 many invalid votes: { $invalid } of { $cast } cast (over { $threshold }%)
-flag-same-sheet-at-many-stations = S4 the same numbers at { $stations } stations (the threshold is { $threshold })
+flag-same-sheet-at-many-stations = S4 the same numbers at { $stations } { $stations ->
+        [one] station
+       *[other] stations
+    } (the threshold is { $threshold })
 flag-far-from-neighbours = S5 far from its neighbours: pair { $pair } has { $share }% here, { $neighbours }% over { $sheets } other sheets of the village (more than { $threshold } points apart)
 ## the log verifier's reasons (src/error_words/chain.rs)
 chain-record-undecodable = record does not decode: { $error }

@@ -30,7 +30,10 @@ definition-missing-parent = region { $code } is below the top level but has no p
 definition-unknown-parent = region { $code } has parent { $parent }, which is not a region
 definition-parent-level-mismatch = region { $code } (level { $level }) has parent { $parent } at level { $parent-level }
 definition-stations-at-wrong-level = region { $code } at level { $level } has stations; only the level above the stations may
-definition-too-many-stations-in-region = region { $code } has { $stations } stations; the limit is { $limit }
+definition-too-many-stations-in-region = region { $code } has { $stations } { $stations ->
+        [one] station
+       *[other] stations
+    }; the limit is { $limit }
 definition-bad-station-numbers = region { $code }: station numbers: { $problem }
 definition-bad-station-code = station code { $code } is not 1..=36 ASCII letters, digits, '.', '_', '-'
 definition-station-parent-level = station { $code } has parent { $parent }, which is not at the level just above the stations
@@ -72,7 +75,10 @@ definition-station-no-parent = station { $code } has no parent
 definition-station-regions-only = station { $code }: only regions are read here, not stations
 numbers-too-many-ranges = { $ranges } ranges; at most { $limit }
 numbers-no-gap = { $range } does not come after { $before } with a gap (ranges ascending, apart)
-numbers-too-many-stations = { $count } stations; at most { $limit } per region
+numbers-too-many-stations = { $count } { $count ->
+        [one] station
+       *[other] stations
+    }; at most { $limit } per region
 numbers-empty-item = an empty item in the list of station numbers
 numbers-not-a-range = { $item } is not a station number or range (a-b)
 numbers-overlaps = { $item } overlaps or comes before { $before } (give numbers ascending, once)

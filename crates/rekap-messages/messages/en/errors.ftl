@@ -6,7 +6,10 @@ error-note-quarantined = note: { $moved }
 
 ## The ledger's errors
 ledger-empty = the store is empty: create it with `rekap init`
-ledger-not-empty = the store already holds { $records } records
+ledger-not-empty = the store already holds { $records } { $records ->
+        [one] record
+       *[other] records
+    }
 ledger-undecodable = record { $seq } does not decode as a rekap payload: { $problem }
 ledger-no-genesis = record 1 is not a genesis (an election definition)
 ledger-invalid-record = record { $seq } holds an event the model refuses: { $refusal }
@@ -37,10 +40,16 @@ decode-event = event { $index }: { $limit }
 decode-definition-version = the genesis holds a definition of format version { $found }; this rekap reads version { $supported } only (the store was made by another version of rekap)
 
 ## A sheets CSV that cannot be imported
-import-rejected = the file has { $problems } problems; nothing was imported
+import-rejected = the file has { $problems } { $problems ->
+        [one] problem
+       *[other] problems
+    }; nothing was imported
 import-not-an-operator = this key cannot import sheets: { $refusal }
 import-too-large = the file is larger than { $limit } bytes
-import-too-many-rows = the file has more than { $limit } rows
+import-too-many-rows = the file has more than { $limit } { $limit ->
+        [one] row
+       *[other] rows
+    }
 import-line-too-long = line { $line } is longer than { $limit } bytes
 import-io = reading the file failed: { $reason }
 import-csv = the file is not valid CSV: { $reason }

@@ -50,7 +50,7 @@ help-demo-arg-seed =
 help-demo-arg-inputs =
     Also write the files the operator used (definition, regions, sheets.csv, keys) here
 help-demo-arg-lang =
-    Language of the table (default from LANG)
+    Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES or LANG)
 help-keygen-about =
     Create a key file (ed25519; the secret is never printed)
 help-keygen-arg-out =
@@ -436,7 +436,7 @@ help-totals-arg-at =
 help-totals-arg-format =
     Output: a table or text for people, JSON or CSV for scripts
 help-totals-arg-lang =
-    Language of headings and level names (default from LANG)
+    Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES or LANG)
 help-totals-arg-server =
     Ask the `rekap serve` at URL instead of reading --store (not with --at)
 help-compare-about =
@@ -464,7 +464,7 @@ help-status-arg-store =
 help-status-arg-contest =
     Contest id (default: the first contest)
 help-status-arg-lang =
-    Language of the table (default from LANG)
+    Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES or LANG)
 help-status-arg-format =
     Output: a table or text for people, JSON or CSV for scripts
 help-status-arg-json =
@@ -494,7 +494,7 @@ help-history-arg-format =
 help-history-arg-utc =
     Times in UTC instead of the province's zone (WIB, WITA, WIT)
 help-history-arg-lang =
-    Language of the table (default from LANG)
+    Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES or LANG)
 help-sheet-about =
     Show one station's full current sheet: every field, a partial (votes-only) sheet marked
 help-sheet-arg-store =
@@ -506,7 +506,7 @@ help-sheet-arg-contest =
 help-sheet-arg-format =
     Output: a table or text for people, JSON or CSV for scripts
 help-sheet-arg-lang =
-    Language of the table (default from LANG)
+    Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES or LANG)
 help-list-about =
     List contests, regions, officers, objections or flags, with filters
 help-list-arg-store =
@@ -526,7 +526,7 @@ help-list-arg-status =
 help-list-arg-format =
     Output: a table or text for people, JSON or CSV for scripts
 help-list-arg-lang =
-    Language of the table's headings (default from LANG)
+    Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES or LANG)
 help-prove-about =
     Write a proof that a station's sheet is inside a plenary approval (district, regency or province)
 help-prove-arg-store =
@@ -542,7 +542,7 @@ help-prove-arg-station =
 help-prove-arg-level =
     End at the approval of the station's region at this plenary level (a level key of the definition: district, regency, province). Default: the highest level whose region above the station has approved the contest
 help-prove-arg-out =
-    Proof file to write (JSON); refused if it exists
+    Proof file to write (JSON); refused if it exists. `-` writes the proof to standard output instead (and nothing else), as `export --out -` does
 help-prove-arg-format =
     Output: a table or text for people, JSON or CSV for scripts
 help-prove-arg-json =

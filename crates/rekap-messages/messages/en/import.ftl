@@ -71,7 +71,10 @@ source-no-code-column = no column "code"
 source-no-station-column = no station column (see --columns)
 source-unknown-station = { $code } is not a polling station of this election
 source-photo-url-too-long = a photo URL of more than { $limit } bytes
-source-too-many-photos = more than { $limit } photos
+source-too-many-photos = more than { $limit } { $limit ->
+        [one] photo
+       *[other] photos
+    }
 source-votes-for-no-candidate = votes for no candidate (the "null" key)
 source-candidate-not-in-file = candidate id { $id } is not in the candidates file for province { $province } with a ballot number of contest { $contest } (1 to { $pairs })
 source-not-a-ballot-number = { $id } is not a ballot number of contest { $contest } (1 to { $pairs }); give the portal's candidates file with --candidates

@@ -1,8 +1,17 @@
 ## output of verify, audit and prove
 
 ## verify
-verify-ok = ok: { $records } records verify
-verify-failed = FAILED: { $records } records read, { $failures } failures
+verify-ok = ok: { $records } { $records ->
+        [one] record verifies
+       *[other] records verify
+    }
+verify-failed = FAILED: { $records } { $records ->
+        [one] record
+       *[other] records
+    } read, { $failures } { $failures ->
+        [one] failure
+       *[other] failures
+    }
 verify-head = head { $head }
 verify-failure-record = record { $seq }: { $reason }
 verify-failure-file = file: { $reason }
@@ -12,7 +21,10 @@ verify-tiles-failed = FAILED: the tile tree's checkpoint: { $reason }
 ## audit
 audit-passed = audit passed
 audit-failed = AUDIT FAILED
-audit-summary = { $verdict }: { $records } records, head { $head }
+audit-summary = { $verdict }: { $records } { $records ->
+        [one] record
+       *[other] records
+    }, head { $head }
 audit-no-records = no records
 audit-records-up-to = records 1..{ $last }
 audit-unauthenticated = checks 3-9 judged { $judged } only; record { $position } is not authenticated (checks 1-2), so nothing after it was judged and no projection digest is given

@@ -15,7 +15,10 @@ portal-tally-sheet-of-station = Tally sheet of station{" "}
 portal-valid-votes = Valid votes
 portal-invalid-votes = Invalid votes
 portal-invalid-not-given = not given by the source
-portal-stations-without-invalid = { $stations } stations give no invalid count: the sum above leaves them out
+portal-stations-without-invalid = { $stations } { $stations ->
+        [one] station gives
+       *[other] stations give
+    } no invalid count: the sum above leaves them out
 portal-registered-voters-dpt-dpph-dptb = Registered voters (DPT+DPPh+DPTb)
 portal-voters-who-voted = Voters who voted
 portal-check-these-numbers-against-the-approvals = Check these numbers against the approvals
@@ -118,11 +121,26 @@ portal-objections-open-when-approved = Objections open when approved
 portal-no-such-station = There is no polling station { $code } in the contest { $contest }. Check the code, e.g. 6472010001-001.
 portal-no-such-contest = There is no contest with the id { $id }.
 portal-no-such-region = There is no region { $code } in the contest { $id }.
-portal-turnout-description = Stations per turnout range of 2 percentage points, over { $stations } stations with a full sheet. Region turnout { $turnout }; { $above-95 } stations above 95%; { $above-registered } stations where more voted than were registered.
+portal-turnout-description = Stations per turnout range of 2 percentage points, over { $stations } { $stations ->
+        [one] station
+       *[other] stations
+    } with a full sheet. Region turnout { $turnout }; { $above-95 } { $above-95 ->
+        [one] station
+       *[other] stations
+    } above 95%; { $above-registered } { $above-registered ->
+        [one] station
+       *[other] stations
+    } where more voted than were registered.
 portal-share-title = Share of { $number }. { $name } across stations
-portal-share-description = Stations per range of 2 percentage points of the valid votes, over { $stations } stations with valid votes.
+portal-share-description = Stations per range of 2 percentage points of the valid votes, over { $stations } { $stations ->
+        [one] station
+       *[other] stations
+    } with valid votes.
 portal-fingerprint-title = Fingerprint: turnout against the share of { $number }. { $name }
-portal-fingerprint-description = Each cell counts the stations whose turnout (across) and pair share (up) fall in its 5-point ranges; darker is more. The densest cell: turnout { $turnout-from }–{ $turnout-to }%, share { $share-from }–{ $share-to }%. { $corner } stations with both turnout and share at least 95%.
+portal-fingerprint-description = Each cell counts the stations whose turnout (across) and pair share (up) fall in its 5-point ranges; darker is more. The densest cell: turnout { $turnout-from }–{ $turnout-to }%, share { $share-from }–{ $share-to }%. { $corner } { $corner ->
+        [one] station
+       *[other] stations
+    } with both turnout and share at least 95%.
 
 ## portal (added)
 portal-stations-reported-over-time = Stations reported over time
@@ -158,5 +176,8 @@ portal-problems = {" "}problems.
 portal-reporting-progress = Reporting progress
 portal-compare-with-other-sources = Compare with other sources
 portal-no-such-source = There is no comparison source named { $name }.
-portal-progress-at-once = All { $reported } stations reported of { $expected } ({ $share }) were recorded in the log at { $first } (each station's first sheet).
+portal-progress-at-once = All { $reported } { $reported ->
+        [one] station
+       *[other] stations
+    } reported of { $expected } ({ $share }) were recorded in the log at { $first } (each station's first sheet).
 portal-progress-over-time = Stations reported from { $first } to { $last }: { $reported } of { $expected } ({ $share }), by the record time in the log of each station's first sheet.

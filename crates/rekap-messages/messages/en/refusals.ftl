@@ -61,7 +61,10 @@ refusal-approval-check = the projection refuses the approval: { $problem }
 approval-digest-mismatch = digest { $claimed } claimed, the projection computes { $computed }
 approval-child-not-approved = child region { $child } is not approved
 approval-child-stale = child region { $child }'s approval is stale since record { $seq }
-approval-stations-missing = { $missing } stations have neither a sheet nor a void, e.g. { $example }
+approval-stations-missing = { $missing } { $missing ->
+        [one] station
+       *[other] stations
+    } have neither a sheet nor a void, e.g. { $example }
 
 ## Hard rules a sheet breaks
 rule-absent-section-has-numbers = rule votes-only: the sheet carries only its vote section but gives voter, turnout or ballot numbers; leave them absent or give the whole sheet

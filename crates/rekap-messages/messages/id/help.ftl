@@ -49,7 +49,7 @@ help-demo-arg-seed =
 help-demo-arg-inputs =
     Tulis juga berkas yang dipakai operator (definisi, wilayah, sheets.csv, kunci) ke sini
 help-demo-arg-lang =
-    Bahasa tabel (bawaan dari LANG)
+    Bahasa semua yang dicetak perintah ini: id atau en (bawaan: dari LC_ALL, LC_MESSAGES atau LANG)
 help-keygen-about =
     Buat berkas kunci (ed25519; rahasianya tidak pernah dicetak)
 help-keygen-arg-out =
@@ -435,7 +435,7 @@ help-totals-arg-at =
 help-totals-arg-format =
     Keluaran: tabel atau teks untuk orang, JSON atau CSV untuk skrip
 help-totals-arg-lang =
-    Bahasa judul kolom dan nama tingkat (bawaan dari LANG)
+    Bahasa semua yang dicetak perintah ini: id atau en (bawaan: dari LC_ALL, LC_MESSAGES atau LANG)
 help-totals-arg-server =
     Tanya `rekap serve` di URL alih-alih membaca --store (tidak dengan --at)
 help-compare-about =
@@ -463,7 +463,7 @@ help-status-arg-store =
 help-status-arg-contest =
     Id pemilihan (bawaan: pemilihan pertama)
 help-status-arg-lang =
-    Bahasa tabel (bawaan dari LANG)
+    Bahasa semua yang dicetak perintah ini: id atau en (bawaan: dari LC_ALL, LC_MESSAGES atau LANG)
 help-status-arg-format =
     Keluaran: tabel atau teks untuk orang, JSON atau CSV untuk skrip
 help-status-arg-json =
@@ -493,7 +493,7 @@ help-history-arg-format =
 help-history-arg-utc =
     Waktu dalam UTC alih-alih zona waktu provinsi (WIB, WITA, WIT)
 help-history-arg-lang =
-    Bahasa tabel (bawaan dari LANG)
+    Bahasa semua yang dicetak perintah ini: id atau en (bawaan: dari LC_ALL, LC_MESSAGES atau LANG)
 help-sheet-about =
     Tampilkan lembar yang berlaku dari satu TPS selengkapnya: setiap isian, lembar sebagian (hanya suara) ditandai
 help-sheet-arg-store =
@@ -505,7 +505,7 @@ help-sheet-arg-contest =
 help-sheet-arg-format =
     Keluaran: tabel atau teks untuk orang, JSON atau CSV untuk skrip
 help-sheet-arg-lang =
-    Bahasa tabel (bawaan dari LANG)
+    Bahasa semua yang dicetak perintah ini: id atau en (bawaan: dari LC_ALL, LC_MESSAGES atau LANG)
 help-list-about =
     Daftar pemilihan, wilayah, petugas, keberatan atau tanda, dengan penyaring
 help-list-arg-store =
@@ -525,7 +525,7 @@ help-list-arg-status =
 help-list-arg-format =
     Keluaran: tabel atau teks untuk orang, JSON atau CSV untuk skrip
 help-list-arg-lang =
-    Bahasa judul kolom tabel (bawaan dari LANG)
+    Bahasa semua yang dicetak perintah ini: id atau en (bawaan: dari LC_ALL, LC_MESSAGES atau LANG)
 help-prove-about =
     Tulis bukti bahwa lembar suatu TPS termuat dalam pengesahan pleno (kecamatan, kabupaten/kota atau provinsi)
 help-prove-arg-store =
@@ -541,7 +541,7 @@ help-prove-arg-station =
 help-prove-arg-level =
     Berakhir pada pengesahan wilayah TPS itu di tingkat pleno ini (kunci tingkat definisi: district, regency, province). Bawaan: tingkat tertinggi yang wilayahnya di atas TPS sudah mengesahkan pemilihan itu
 help-prove-arg-out =
-    Berkas bukti yang ditulis (JSON); ditolak jika sudah ada
+    Berkas bukti yang ditulis (JSON); ditolak jika sudah ada. `-` menulis bukti ke keluaran standar (dan tidak ada yang lain), seperti `export --out -`
 help-prove-arg-format =
     Keluaran: tabel atau teks untuk orang, JSON atau CSV untuk skrip
 help-prove-arg-json =
