@@ -138,6 +138,12 @@ fn collect(command: &Command, parents: &[&str], found: &mut Vec<Entry>) {
             format!("{id}-long"),
             arg.get_long_help().map(ToString::to_string),
         );
+        for value in arg.get_possible_values() {
+            add(
+                format!("{id}-value-{}", value.get_name()),
+                value.get_help().map(ToString::to_string),
+            );
+        }
     }
     let names: Vec<&str> = path.iter().map(String::as_str).collect();
     for subcommand in command.get_subcommands() {
@@ -191,6 +197,7 @@ fn localize_argument(mut arg: Arg, command_key: &str, lang: Lang) -> Arg {
         arg = arg.long_help(long);
     }
     arg = localize_suffixes(arg, lang);
+    arg = localize_explained_values(arg, &id, lang);
     arg = localize_value_names(arg, lang);
     if arg.get_help_heading().is_none() {
         let heading = if arg.is_positional() {
@@ -224,6 +231,54 @@ fn localize_value_names(arg: Arg, lang: Lang) -> Arg {
         })
         .collect();
     arg.value_names(worded)
+}
+
+/// Values with a help of their own (`--preset kaltim-2024: The real 2024 ...`): clap lists
+/// them under `Possible values:` and in `[possible values: ...]`, both in English. In
+/// another language they are hidden from clap and written here in its words: the list with
+/// each value's help (`ARG-value-NAME` in the catalogue) in the long help, the names at the
+/// end of the short help.
+fn localize_explained_values(mut arg: Arg, id: &str, lang: Lang) -> Arg {
+    let possible: Vec<_> = arg
+        .get_possible_values()
+        .into_iter()
+        .filter(|value| !value.is_hide_set())
+        .collect();
+    let explained = possible.iter().any(|value| value.get_help().is_some());
+    if lang == Lang::En || !explained || arg.is_hide_possible_values_set() {
+        return arg;
+    }
+    let width = possible
+        .iter()
+        .map(|value| value.get_name().chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<String> = possible
+        .iter()
+        .map(|value| {
+            let name = value.get_name();
+            let help = lang
+                .message_if_any(&format!("{id}-value-{name}"))
+                .or_else(|| value.get_help().map(ToString::to_string))
+                .unwrap_or_default();
+            let padding = " ".repeat(width - name.chars().count());
+            format!("- {name}:{padding} {help}")
+        })
+        .collect();
+    let names: Vec<&str> = possible.iter().map(|value| value.get_name()).collect();
+    let short_suffix = lang.message_with(
+        "usage-help-possible-values",
+        &[("values", &names.join(", "))],
+    );
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let long = arg
+        .get_long_help()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| help.clone());
+    let heading = lang.message("usage-help-possible-values-heading");
+    arg = arg.hide_possible_values(true);
+    arg = arg.help(format!("{help} [{short_suffix}]").trim_start().to_owned());
+    arg.long_help(format!("{long}\n\n{heading}:\n{}", lines.join("\n")))
 }
 
 /// clap's `[default: X]` and `[possible values: a, b]` after a help line are English: in

@@ -24,8 +24,16 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
+/// The command as `--help` shows it in the language of the run: its help text, value
+/// names and possible values worded from the catalogue. clap_mangen's section headings
+/// (NAME, SYNOPSIS, OPTIONS, ...) and clap_complete's script syntax are the generators'
+/// own and stay English (docs/OPERATOR.md, "Language").
+fn localized_command() -> clap::Command {
+    crate::help_words::localized(crate::cli::Cli::command(), crate::lang::current())
+}
+
 pub fn completions(args: CompletionsArgs) -> anyhow::Result<Outcome> {
-    let mut command = crate::cli::Cli::command();
+    let mut command = localized_command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "rekap", &mut script);
     print(&String::from_utf8_lossy(&script))?;
@@ -33,7 +41,7 @@ pub fn completions(args: CompletionsArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn man(args: ManArgs) -> anyhow::Result<Outcome> {
-    let command = crate::cli::Cli::command();
+    let command = localized_command();
     match &args.out {
         Some(directory) => {
             std::fs::create_dir_all(directory).with_context(|| {

@@ -43,6 +43,10 @@ help-demo-arg-store =
     Store directory to create. A store an earlier demo made there is replaced; anything else there is left alone and the demo refuses to run
 help-demo-arg-preset =
     The election to generate: Kaltim 2024, or the national one
+help-demo-arg-preset-value-kaltim-2024 =
+    The real 2024 East Kalimantan governor's race (6,264 stations)
+help-demo-arg-preset-value-national =
+    The whole country from the region file (818,339 stations, one contest)
 help-demo-arg-stations =
     Scale the preset to this many polling stations
 help-demo-arg-seed =
@@ -187,6 +191,16 @@ help-import-arg-files =
     Sheets CSV (columns in docs/OPERATOR.md); with --from, the source's files (for sirekap: TPS documents or directories laid out as the portal does). `-` reads standard input
 help-import-arg-from =
     The format of the files (docs/FORMATS.md)
+help-import-arg-from-value-sheets =
+    rekap's sheets CSV (docs/OPERATOR.md)
+help-import-arg-from-value-sirekap =
+    The commission's 2024 portal JSON, one document per TPS (files or directories)
+help-import-arg-from-value-kawalpemilu =
+    A volunteers' per-TPS CSV: tps, pas1..pasN, sah, tidakSah
+help-import-arg-from-value-csv =
+    Any CSV, through --columns
+help-import-arg-from-value-openelections =
+    An OpenElections precinct CSV: county, precinct, office, district, party, candidate, votes (and vote-type columns such as election_day, absentee, mail)
 help-import-arg-candidates =
     The portal's candidates file (portal id to ballot number), for --from sirekap
 help-import-arg-contest =
@@ -213,6 +227,8 @@ help-definition-about =
     Write an election definition from another source's results (`--from openelections`), for review before `init` (docs/FORMATS.md)
 help-definition-arg-from =
     The source's format
+help-definition-arg-from-value-openelections =
+    An OpenElections precinct CSV (county, precinct, office, district, party, candidate, votes, and vote-type columns)
 help-definition-arg-file =
     The results file (`-` reads standard input)
 help-definition-arg-out =
@@ -627,6 +643,10 @@ help-export-arg-out =
     File to write; refused if it exists
 help-export-arg-format =
     table, json, csv: the log, its summary printed so (JSON and CSV: records, bytes, out, head). nist-err: the current results as NIST SP 1500-100 v2 Election Results Reporting JSON; openelections: as OpenElections CSV (docs/FORMATS.md); `--out -` writes these to standard output
+help-export-arg-format-value-nist-err =
+    NIST SP 1500-100 v2 Election Results Reporting JSON of the current results
+help-export-arg-format-value-openelections =
+    OpenElections CSV of the current results
 help-export-arg-json =
     The older spelling of --format json
 help-export-arg-level =

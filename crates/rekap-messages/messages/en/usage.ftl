@@ -30,3 +30,4 @@ usage-more-information = For more information, try '{ $flag }'.
 ## the suffixes of a --help line (shown by the Indonesian help in its own words)
 usage-help-default = default: { $value }
 usage-help-possible-values = possible values: { $values }
+usage-help-possible-values-heading = Possible values

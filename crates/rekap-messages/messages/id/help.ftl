@@ -886,3 +886,23 @@ help-help-man-about =
     Cetak halaman man (roff): `rekap man | man -l -`; `--out DIREKTORI` menulis satu per perintah
 help-help-help-about =
     Tampilkan pesan ini atau bantuan subperintah yang diberikan
+help-demo-arg-preset-value-kaltim-2024 =
+    Pilgub Kalimantan Timur 2024 yang sebenarnya (6.264 TPS)
+help-demo-arg-preset-value-national =
+    Seluruh negeri dari berkas wilayah (818.339 TPS, satu kontestasi)
+help-import-arg-from-value-sheets =
+    CSV lembar rekap (docs/OPERATOR.md)
+help-import-arg-from-value-sirekap =
+    JSON portal KPU 2024, satu dokumen per TPS (berkas atau direktori)
+help-import-arg-from-value-kawalpemilu =
+    CSV per TPS dari relawan: tps, pas1..pasN, sah, tidakSah
+help-import-arg-from-value-csv =
+    CSV apa pun, melalui --columns
+help-import-arg-from-value-openelections =
+    CSV per precinct OpenElections: county, precinct, office, district, party, candidate, votes (dan kolom jenis suara seperti election_day, absentee, mail)
+help-definition-arg-from-value-openelections =
+    CSV per precinct OpenElections (county, precinct, office, district, party, candidate, votes, dan kolom jenis suara)
+help-export-arg-format-value-nist-err =
+    JSON NIST SP 1500-100 v2 Election Results Reporting dari hasil terkini
+help-export-arg-format-value-openelections =
+    CSV OpenElections dari hasil terkini

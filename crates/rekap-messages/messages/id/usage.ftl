@@ -30,3 +30,4 @@ usage-more-information = Untuk keterangan lebih lanjut, coba '{ $flag }'.
 ## akhiran baris --help (bantuan Bahasa Indonesia menuliskannya dengan kata-katanya sendiri)
 usage-help-default = bawaan: { $value }
 usage-help-possible-values = nilai yang mungkin: { $values }
+usage-help-possible-values-heading = Nilai yang mungkin
