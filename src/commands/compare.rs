@@ -267,7 +267,17 @@ fn summary_line(comparison: &Comparison, lang: Lang) -> String {
         let largest: Vec<String> = summary
             .largest
             .iter()
-            .map(|d| format!("{} pair {} {}", d.code, d.pair, signed(d.difference, lang)))
+            .map(|d| {
+                let difference = signed(d.difference, lang);
+                lang.message_with(
+                    "command-compare-largest-difference",
+                    &[
+                        ("code", &d.code),
+                        ("pair", &d.pair),
+                        ("difference", &difference),
+                    ],
+                )
+            })
             .collect();
         line += &crate::lang::say_with(
             "command-compare-largest-differences",

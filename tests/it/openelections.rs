@@ -172,6 +172,29 @@ fn a_definition_from_the_file_takes_the_file_and_its_totals_are_the_files_sums()
     );
     assert!(indonesian.contains("1.744"), "{indonesian}");
     assert!(english.contains("regions: 2 equal, 0 differ"), "{english}");
+    // One vote off: the largest difference is named in the table's language.
+    let counties = std::fs::read_to_string(sandbox.path("counties.csv")).unwrap();
+    assert!(counties.contains(",1744,"), "{counties}");
+    std::fs::write(
+        sandbox.path("off.csv"),
+        counties.replacen(",1744,", ",1745,", 1),
+    )
+    .unwrap();
+    let differs = sandbox.run(&[
+        "compare",
+        "--store",
+        "store",
+        "--contest",
+        "president",
+        "--with",
+        "off.csv",
+        "--lang",
+        "id",
+    ]);
+    assert_eq!(code(&differs), 1, "{}", stderr(&differs));
+    let said = stdout(&differs) + &stderr(&differs);
+    assert!(said.contains("pasangan 1"), "{said}");
+    assert!(!said.contains(" pair "), "{said}");
     // A rerun appends nothing.
     let again = import(&sandbox, &fixture());
     assert_eq!(code(&again), 0, "{}", stderr(&again));

@@ -30,6 +30,7 @@ command-compare-problems-nothing-compared = { $path }: { $problems } { $problems
 command-compare-level-needed-no-region-source = --level is needed: no region of the source is one of this election
 command-compare-regions-equal-differ-only-rekap = regions: { $number } equal, { $number2 } differ, { $number3 } only in rekap, { $number4 } only in the source
 command-compare-largest-differences = ; largest differences: { $join }
+command-compare-largest-difference = { $code } pair { $pair } { $difference }
 command-completions-cannot-write-man-pages = cannot write the man pages to { $path }
 command-completions-wrote-man-pages = wrote the man pages to { $path }
 command-definition-state-not-region-code-ascii = --state { $state } is not a region code (ASCII letters, digits, `.`, `_`; at most 32 bytes)

@@ -27,6 +27,7 @@ command-compare-problems-nothing-compared = { $path }: { $problems } masalah; ti
 command-compare-level-needed-no-region-source = --level diperlukan: tidak ada wilayah sumber yang termasuk pemilihan ini
 command-compare-regions-equal-differ-only-rekap = wilayah: { $number } sama, { $number2 } berbeda, { $number3 } hanya di rekap, { $number4 } hanya di sumber
 command-compare-largest-differences = ; selisih terbesar: { $join }
+command-compare-largest-difference = { $code } pasangan { $pair } { $difference }
 command-completions-cannot-write-man-pages = tidak dapat menulis halaman man ke { $path }
 command-completions-wrote-man-pages = halaman man ditulis ke { $path }
 command-definition-state-not-region-code-ascii = --state { $state } bukan kode wilayah (huruf ASCII, angka, `.`, `_`; paling banyak 32 bita)
