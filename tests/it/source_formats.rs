@@ -362,7 +362,7 @@ fn the_portal_aggregate_and_a_volunteers_file_are_compared_region_by_region() {
 }
 
 /// The NIST SP 1500-100 v2 JSON schema, committed with its origin.
-fn nist_schema() -> serde_json::Value {
+pub fn nist_schema() -> serde_json::Value {
     let path = fixture("../schema/NIST_V2_election_results_reporting.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -463,4 +463,28 @@ fn openelections_csv_per_station_and_per_region() {
         written.contains("PASER,6401,Presiden dan Wakil Presiden,ID,,Pasangan 03,145\n"),
         "{written}"
     );
+}
+
+/// The election's date is the genesis's day where the election is: the demo's genesis,
+/// 2024-11-27 06:00 WITA, is still 26 November in UTC.
+#[test]
+fn the_nist_export_s_election_date_is_in_the_election_s_own_zone() {
+    let sandbox = Sandbox::new();
+    run_ok(&sandbox, &["demo", "--stations", "3", "-q"]);
+    let text = run_ok(
+        &sandbox,
+        &[
+            "export",
+            "-s",
+            "rekap-demo-store",
+            "--format",
+            "nist-err",
+            "--out",
+            "-",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let election = &report["Election"][0];
+    assert_eq!(election["StartDate"], "2024-11-27", "{election}");
+    assert_eq!(election["EndDate"], "2024-11-27");
 }
