@@ -30,7 +30,7 @@ pub struct ImportArgs {
     pub key: PathBuf,
     /// Sheets CSV (columns in docs/OPERATOR.md); with --from, the source's files (for
     /// sirekap: TPS documents or directories laid out as the portal does). `-` reads
-    /// standard input.
+    /// standard input, for every format but sirekap (whose file names are the TPS codes).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
@@ -68,6 +68,7 @@ impl ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
+    super::import_from::check_arguments(&args)?;
     let key = keys::read_signing_key(&args.key)?;
     if args.from.format != super::import_from::Format::Sheets {
         return super::import_from::run(&args, &key);

@@ -97,7 +97,8 @@ fn another_formats_problems_and_a_mapping_error_are_indonesian() {
         "id",
         &["--from", "csv", "--columns", "station", "mapped.csv"],
     );
-    assert_eq!(code(&unreadable), 1, "{}", stderr(&unreadable));
+    // Columns that do not parse are a usage error (exit 2), named by the flag.
+    assert_eq!(code(&unreadable), 2, "{}", stderr(&unreadable));
     let said = stderr(&unreadable);
     assert!(
         said.contains("\"station\" bukan NAMA=KOLOM_SUMBER (mis. station=kode_tps)"),

@@ -303,3 +303,34 @@ fn import_tells_scripts_its_summary_and_problems_as_json_and_csv() {
         "{rows}"
     );
 }
+
+/// `definition` to stdout is whole lines (it ends with a newline); `--out` onto a file
+/// that exists is refused with exit 3, as `export --out` is, and leaves the file as it was.
+#[test]
+fn a_definition_ends_its_line_and_never_overwrites_a_file() {
+    let sandbox = store();
+    let registrar = run_ok(&sandbox, &["pubkey", "--key", "registrar.key"]);
+    let fixture_path = fixture();
+    let definition = |out: Option<&str>| {
+        let mut args = vec![
+            "definition",
+            "--from",
+            "openelections",
+            &fixture_path,
+            "--registrar",
+            registrar.trim(),
+        ];
+        if let Some(out) = out {
+            args.extend(["--out", out]);
+        }
+        sandbox.run(&args)
+    };
+    let printed = definition(None);
+    assert_eq!(code(&printed), 0, "{}", stderr(&printed));
+    assert!(stdout(&printed).ends_with("}\n"), "{}", stdout(&printed));
+    let before = std::fs::read(sandbox.path("ex.json")).unwrap();
+    let again = definition(Some("ex.json"));
+    assert_eq!(code(&again), 3, "{}", stderr(&again));
+    assert!(stderr(&again).contains("ex"), "{}", stderr(&again));
+    assert_eq!(std::fs::read(sandbox.path("ex.json")).unwrap(), before);
+}

@@ -269,3 +269,75 @@ fn compare_exits_0_when_equal_and_1_when_a_region_differs_or_the_source_is_malfo
         stdout(&short)
     );
 }
+
+/// A command line `import` cannot follow is a usage error (exit 2) naming the flag and
+/// why, before the key or the store is read: `--from csv` without `--columns`, columns
+/// that do not parse, `--columns` for a format with columns of its own, `-` for the
+/// portal's documents. A portal path that does not open is exit 3, "cannot open".
+#[test]
+fn import_refuses_a_wrong_command_line_as_usage_and_a_missing_path_as_io() {
+    let sandbox = kaltim();
+    let before = std::fs::read(sandbox.path("s/log.segment")).unwrap();
+    let import = |args: &[&str]| {
+        let mut all = vec![
+            "import",
+            "-s",
+            "s",
+            "-k",
+            "in/keys/operator.key",
+            "--lang",
+            "en",
+        ];
+        all.extend(args);
+        let output = sandbox.run(&all);
+        (code(&output), stderr(&output))
+    };
+    let mapping = "station=kode_tps,valid=sah,invalid=tidak_sah";
+    for (args, exit, says) in [
+        (
+            &["--from", "csv", "in/sheets.csv"][..],
+            2,
+            "--from csv needs --columns",
+        ),
+        (
+            &["--from", "csv", "--columns", "garbage", "in/sheets.csv"][..],
+            2,
+            "--columns: \"garbage\" is not NAME=SOURCE_COLUMN",
+        ),
+        (
+            &["--from", "sheets", "--columns", mapping, "in/sheets.csv"][..],
+            2,
+            "--columns is for --from csv and --from kawalpemilu; --from sheets",
+        ),
+        (
+            &["--columns", mapping, "in/sheets.csv"][..],
+            2,
+            "--from sheets has columns of its own",
+        ),
+        (
+            &["--from", "sirekap", "--columns", mapping, "in"][..],
+            2,
+            "--from sirekap has columns of its own",
+        ),
+        (&["--from", "sirekap", "-"][..], 2, "not standard input (-)"),
+        (
+            &["--from", "sirekap", "nodir"][..],
+            3,
+            "cannot open nodir: ",
+        ),
+        (
+            &["--from", "sirekap", "in", "bad/nope.json"][..],
+            3,
+            "cannot open bad/nope.json: ",
+        ),
+    ] {
+        let (status, said) = import(args);
+        assert_eq!(status, exit, "{args:?}: {said}");
+        assert!(said.contains(says), "{args:?}: {said}");
+        assert!(!said.contains("13-digit"), "{args:?}: {said}");
+    }
+    let after = std::fs::read(sandbox.path("s/log.segment")).unwrap();
+    assert_eq!(before, after, "nothing was appended");
+    let help = stdout(&sandbox.run(&["import", "--help", "--lang", "en"]));
+    assert!(help.contains("for every format but sirekap"), "{help}");
+}
