@@ -237,21 +237,10 @@ fn plan_openelections(
     let shown = path.display().to_string();
     let planned =
         rekap_formats::openelections::plan_openelections(state, operator, &shown, &bytes, limits);
+    // The rows read, skipped and without an invalid count go into the one summary (stdout,
+    // or -f json), beside the sheets they make.
     Ok(planned.map(|(plan, counts)| {
-        eprintln!(
-            "{}",
-            crate::lang::say_with(
-                "command-import-from-rows-offices-that-are-not",
-                &[
-                    ("rows", &crate::lang::count(counts.rows)),
-                    ("skipped", &crate::lang::count(counts.skipped)),
-                    (
-                        "invalid-unknown",
-                        &crate::lang::count(counts.invalid_unknown)
-                    )
-                ]
-            )
-        );
+        args.source_rows.set(Some(counts));
         as_import_plan(plan)
     }))
 }

@@ -91,11 +91,31 @@ fn a_definition_from_the_file_takes_the_file_and_its_totals_are_the_files_sums()
     let sandbox = store();
     let imported = import(&sandbox, &fixture());
     assert_eq!(code(&imported), 0, "{}", stderr(&imported));
+    // One set of counts: the rows read and skipped, the sheets they make, those without an
+    // invalid count, in the summary; no second, different count on stderr.
     assert!(
-        stdout(&imported).contains("10 rows: 10 to append"),
+        stdout(&imported).contains(
+            "28 rows (2 skipped: offices that are not contests, such as registered voters and \
+             ballots cast), 10 sheets: 10 to append, 0 already imported; 9 sheets without over \
+             or under votes (invalid recorded as absent)"
+        ),
         "{}",
         stdout(&imported)
     );
+    assert!(!stderr(&imported).contains("rows"), "{}", stderr(&imported));
+    // Votes-only sheets give no voter numbers: the totals say null, not 0.
+    let totals: serde_json::Value = serde_json::from_str(&run_ok(
+        &sandbox,
+        &["totals", "--store", "store", "-f", "json"],
+    ))
+    .unwrap();
+    let region = &totals["regions"][0];
+    assert!(
+        region["stations_reported"].as_u64().unwrap() > 0,
+        "{region}"
+    );
+    assert!(region["registered"].is_null(), "{region}");
+    assert!(region["voted"].is_null(), "{region}");
     // Every station's rows back out, summed per office, district and candidate.
     let exported = run_ok(
         &sandbox,
@@ -259,8 +279,11 @@ fn import_tells_scripts_its_summary_and_problems_as_json_and_csv() {
     let done = json_of(&done);
     assert_eq!(
         (done["rows"].clone(), done["to_append"].clone()),
-        (10.into(), 10.into())
+        (28.into(), 10.into())
     );
+    assert_eq!(done["rows_skipped"], 2, "{done}");
+    assert_eq!(done["sheets"], 10, "{done}");
+    assert_eq!(done["sheets_without_invalid"], 9, "{done}");
     assert_eq!(done["head"].as_str().map(str::len), Some(64), "{done}");
     assert!(
         done["first_record"].as_u64() <= done["last_record"].as_u64(),
@@ -273,7 +296,7 @@ fn import_tells_scripts_its_summary_and_problems_as_json_and_csv() {
         lines.next(),
         Some("ok,rows,to_append,already_imported,first_record,last_record,head,file,at,station,field,rule,reason")
     );
-    assert_eq!(lines.next(), Some("true,10,0,10,,,,,,,,,"), "{again}");
+    assert_eq!(lines.next(), Some("true,28,0,10,,,,,,,,,"), "{again}");
     // Refused: the other formats' problems and the sheets CSV's, in one shape.
     let text = std::fs::read_to_string(fixture()).unwrap();
     std::fs::write(

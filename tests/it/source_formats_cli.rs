@@ -196,7 +196,7 @@ fn every_one_file_format_reads_standard_input() {
     let openelections = import("openelections", &file);
     assert_eq!(code(&openelections), 0, "{}", stderr(&openelections));
     assert!(
-        stdout(&openelections).contains("1 rows: 1 to append"),
+        stdout(&openelections).contains("2 rows (0 skipped: offices that are not contests"),
         "{}",
         stdout(&openelections)
     );

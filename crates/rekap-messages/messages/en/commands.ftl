@@ -77,7 +77,7 @@ command-import-rows-append-already-imported = { $number } rows: { $number2 } to 
 command-import-from-from-reads-one-file = --from { $format } reads one file
 command-import-from-cannot-read = cannot read { $file }
 command-import-from-documents-not-counted-yet-no = { $documents } documents: { $not-counted } not counted yet (no chart), { $without-administration } without the portal's administrasi (valid = the chart's sum), { $invalid-unknown } without suara_tidak_sah (invalid recorded as absent); { $skipped } other files skipped
-command-import-from-rows-offices-that-are-not = { $rows } rows: { $skipped } of offices that are not contests skipped (registered voters, ballots cast); { $invalid-unknown } sheets without over or under votes (invalid recorded as absent)
+command-import-source-rows-sheets = { $rows } rows ({ $skipped } skipped: offices that are not contests, such as registered voters and ballots cast), { $sheets } sheets: { $to-append } to append, { $already } already imported; { $without } sheets without over or under votes (invalid recorded as absent)
 command-import-from-from-csv-needs-columns-e = --from csv needs --columns (e.g. station=kode_tps,votes_1=suara_01,...)
 command-import-from-columns-not-for = --columns is for --from csv and --from kawalpemilu; --from { $format } has columns of its own
 command-import-from-sirekap-no-standard-input = --from sirekap reads files and directories named by TPS code, not standard input (-)

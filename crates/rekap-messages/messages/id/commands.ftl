@@ -77,7 +77,7 @@ command-import-rows-append-already-imported = { $number } baris: { $number2 } ak
 command-import-from-from-reads-one-file = --from { $format } membaca satu berkas
 command-import-from-cannot-read = tidak dapat membaca { $file }
 command-import-from-documents-not-counted-yet-no = { $documents } dokumen: { $not-counted } belum dihitung (tanpa chart), { $without-administration } tanpa administrasi portal (sah = jumlah chart), { $invalid-unknown } tanpa suara_tidak_sah (tidak sah dicatat tidak ada); { $skipped } berkas lain dilewati
-command-import-from-rows-offices-that-are-not = { $rows } baris: { $skipped } jabatan yang bukan kontestasi dilewati (pemilih terdaftar, surat suara yang digunakan); { $invalid-unknown } lembar tanpa over atau under votes (tidak sah dicatat tidak ada)
+command-import-source-rows-sheets = { $rows } baris ({ $skipped } dilewati: jabatan yang bukan kontestasi, seperti pemilih terdaftar dan surat suara yang digunakan), { $sheets } lembar: { $to-append } akan ditambahkan, { $already } sudah diimpor; { $without } lembar tanpa over atau under votes (tidak sah dicatat tidak ada)
 command-import-from-from-csv-needs-columns-e = --from csv memerlukan --columns (mis. station=kode_tps,votes_1=suara_01,...)
 command-import-from-columns-not-for = --columns untuk --from csv dan --from kawalpemilu; --from { $format } memiliki kolomnya sendiri
 command-import-from-sirekap-no-standard-input = --from sirekap membaca berkas dan direktori bernama kode TPS, bukan masukan standar (-)
