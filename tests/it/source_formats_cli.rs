@@ -341,3 +341,35 @@ fn import_refuses_a_wrong_command_line_as_usage_and_a_missing_path_as_io() {
     let help = stdout(&sandbox.run(&["import", "--help", "--lang", "en"]));
     assert!(help.contains("for every format but sirekap"), "{help}");
 }
+
+/// The summary's count by kind names the source's column, as each problem's line does.
+#[test]
+fn the_count_by_kind_names_the_source_s_column() {
+    let sandbox = kaltim();
+    let (station, _) = first_station(&sandbox);
+    let tps: String = station.chars().filter(|c| *c != '-').collect();
+    std::fs::write(
+        sandbox.path("kawal.csv"),
+        format!("tps,pas1,pas2,sah,tidakSah\n{tps},1,2,3,x\n"),
+    )
+    .unwrap();
+    let args = [
+        "import",
+        "-s",
+        "s",
+        "-k",
+        "in/keys/operator.key",
+        "--from",
+        "kawalpemilu",
+        "kawal.csv",
+    ];
+    let refused = sandbox.run(&[&args[..], &["--lang", "en"]].concat());
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    let said = stderr(&refused);
+    assert!(said.contains("kawal.csv: line 2, tidakSah:"), "{said}");
+    assert!(said.contains("column tidakSah"), "{said}");
+    assert!(!said.contains("column invalid"), "{said}");
+    let json = sandbox.run(&[&args[..], &["-f", "json"]].concat());
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["problems_by_kind"]["column tidakSah"], 1, "{value}");
+}

@@ -90,6 +90,7 @@ command-import-from-more = {"."}.. and { $more } more
 command-import-report-problems-nothing-imported = { $path }: { $total } problems, nothing imported
 command-import-report-more-problems-not-listed-limit = { $unlisted } more problems not listed (the limit is { $max-problems-for-a-file })
 command-init-not-valid-election-definition = { $path } is not a valid election definition
+command-init-regions-csv-line = { $path } line { $line }
 command-keygen-wrote-secret-mode-public-key =
     wrote { $path } (secret, mode 0600)
     public key { $public-hex }

@@ -90,6 +90,7 @@ command-import-from-more = {"."}.. dan { $more } lagi
 command-import-report-problems-nothing-imported = { $path }: { $total } masalah, tidak ada yang diimpor
 command-import-report-more-problems-not-listed-limit = { $unlisted } masalah lagi tidak dicantumkan (batasnya { $max-problems-for-a-file })
 command-init-not-valid-election-definition = { $path } bukan definisi pemilihan yang sah
+command-init-regions-csv-line = { $path } baris { $line }
 command-keygen-wrote-secret-mode-public-key =
     { $path } ditulis (rahasia, mode 0600)
     kunci publik { $public-hex }
