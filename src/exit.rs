@@ -10,11 +10,26 @@ use rekap_log::{AppendError, LogError, StorageError};
 pub const OK: u8 = 0;
 /// Verification failed, or input was rejected.
 pub const REJECTED: u8 = 1;
-// 2 is clap's usage error.
+/// A usage error: clap's own, or a command line a command refuses after parsing ([`Usage`]).
+pub const USAGE: u8 = 2;
 /// A file or store could not be read or written (missing, unreadable, not a store).
 pub const IO_ERROR: u8 = 3;
 /// The store is locked by another process.
 pub const LOCKED: u8 = 4;
+
+/// A command line that clap accepts but the command refuses before doing anything: a flag
+/// that another needs, one that does not apply, a value that does not parse. Exit 2, as
+/// clap's own usage errors; the text (already worded) names the flag and the reason.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
 
 /// What a command reports when it finished without an error.
 pub enum Outcome {
@@ -56,6 +71,10 @@ fn code_of(error: &anyhow::Error) -> u8 {
     let storage_errors = || error.chain().filter_map(storage_error_of);
     if storage_errors().any(|cause| matches!(cause, StorageError::Locked { .. })) {
         return LOCKED;
+    }
+    // As the error itself or as the context of another (`--columns: <why>`).
+    if error.downcast_ref::<Usage>().is_some() || error.chain().any(|cause| cause.is::<Usage>()) {
+        return USAGE;
     }
     let unreadable = storage_errors().next().is_some()
         || error.chain().any(refuses_a_damaged_tail)

@@ -38,7 +38,26 @@ pub fn of_code(code: &str) -> Zone {
     Zone { name, hours }
 }
 
+/// The zone of an election: that of its first region (definition order) in a province
+/// with a zone, e.g. a national election's first province; UTC if none is.
+pub fn of_election(election: &rekap_model::Election) -> Zone {
+    (election.definition().regions.iter())
+        .map(|region| of_code(&region.code))
+        .find(|zone| *zone != UTC)
+        .unwrap_or(UTC)
+}
+
 impl Zone {
+    /// The day, `2024-11-27`, of milliseconds since the epoch.
+    pub fn date(self, ms: u64) -> String {
+        let Ok(time) = jiff::Timestamp::from_millisecond(ms as i64) else {
+            return "1970-01-01".to_owned();
+        };
+        time.to_zoned(self.time_zone())
+            .strftime("%Y-%m-%d")
+            .to_string()
+    }
+
     /// `2024-11-27 14:05:09 WITA` from milliseconds since the epoch.
     pub fn format(self, ms: u64) -> String {
         let Ok(time) = jiff::Timestamp::from_millisecond(ms as i64) else {

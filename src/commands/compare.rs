@@ -74,7 +74,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
         .map(|c| c.id.clone())
         .context(crate::lang::say("command-election-has-no-contest"))?;
     let bytes = super::import_from::read(&args.with, 512 << 20)?;
-    let (other, source_level) = match read_source(&args, &bytes, election, contest) {
+    let (source, source_level) = match read_source(&args, &bytes, election, contest) {
         Ok(read) => read,
         Err(problems) => {
             for problem in &problems {
@@ -108,7 +108,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(RegionFigures::from_report)
         .collect();
-    let comparison = compare(&mine, &only_at_level(other, election, &level));
+    let at_level = only_at_level(source.clone(), election, &level);
+    refuse_another_level(&source, &at_level, election, &level)?;
+    let comparison = compare(&mine, &at_level);
     let text = match args.format {
         Format::Json => serde_json::to_string(&comparison)? + "\n",
         Format::Csv => csv_text(&comparison),
@@ -129,6 +131,39 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Rejected
     })
+}
+
+/// Refuses (exit 2) a `--level` at which the source has no region of the election while it
+/// has some at other levels: they would all be left out, and the comparison say nothing.
+fn refuse_another_level(
+    source: &[RegionFigures],
+    at_level: &[RegionFigures],
+    election: &Election,
+    level: &str,
+) -> anyhow::Result<()> {
+    let level_of = |region: &RegionFigures| {
+        let found = election.find_region(&region.code)?;
+        Some(election.level_key(election.tree().level(found)?))
+    };
+    if at_level.iter().any(|region| level_of(region).is_some()) {
+        return Ok(());
+    }
+    let mut levels: Vec<&str> = source.iter().filter_map(level_of).collect();
+    if levels.is_empty() {
+        return Ok(());
+    }
+    let count = levels.len();
+    levels.sort_unstable();
+    levels.dedup();
+    Err(crate::exit::Usage(crate::lang::say_with(
+        "command-compare-source-at-another-level",
+        &[
+            ("level", &level),
+            ("count", &crate::lang::count(count as u64)),
+            ("levels", &levels.join(", ")),
+        ],
+    ))
+    .into())
 }
 
 /// Reads the source as rekap-formats does for the portal too; the candidates file is read
@@ -198,7 +233,7 @@ fn presence_word(presence: Presence, equal: bool) -> String {
         Presence::Both if equal => "command-compare-equal",
         Presence::Both => "command-compare-differs",
         Presence::OnlyRekap => "command-compare-only-rekap",
-        Presence::OnlyOther => "command-compare-only-source",
+        Presence::OnlySource => "command-compare-only-source",
     })
 }
 
@@ -206,7 +241,7 @@ fn pairs_of(comparison: &Comparison) -> usize {
     comparison
         .regions
         .iter()
-        .flat_map(|r| [r.rekap.as_ref(), r.other.as_ref()])
+        .flat_map(|r| [r.rekap.as_ref(), r.source.as_ref()])
         .flatten()
         .map(|f| f.votes.len())
         .max()
@@ -236,7 +271,7 @@ fn table_text(comparison: &Comparison, lang: Lang) -> String {
                 figure(side.and_then(|f| f.votes.get(index).copied()), lang)
             };
             row.push(votes(region.rekap.as_ref()));
-            row.push(votes(region.other.as_ref()));
+            row.push(votes(region.source.as_ref()));
             row.push(
                 region
                     .vote_differences
@@ -244,7 +279,7 @@ fn table_text(comparison: &Comparison, lang: Lang) -> String {
                     .map_or_else(|| "-".to_owned(), |d| signed(*d, lang)),
             );
         }
-        row.push(coverage(region.other.as_ref(), lang));
+        row.push(coverage(region.source.as_ref(), lang));
         row.push(presence_word(region.presence, region.equal));
         table.push(row);
     }
@@ -260,9 +295,15 @@ fn summary_line(comparison: &Comparison, lang: Lang) -> String {
             ("number", &lang.number(summary.equal)),
             ("number2", &lang.number(summary.differing)),
             ("number3", &lang.number(summary.only_rekap)),
-            ("number4", &lang.number(summary.only_other)),
+            ("number4", &lang.number(summary.only_source)),
         ],
     );
+    if summary.nothing_reported > 0 {
+        line += &crate::lang::say_with(
+            "command-compare-nothing-reported",
+            &[("number", &lang.number(summary.nothing_reported))],
+        );
+    }
     if !summary.largest.is_empty() {
         let largest: Vec<String> = summary
             .largest
@@ -336,7 +377,7 @@ fn csv_text(comparison: &Comparison) -> String {
             ));
             row.push(optional(
                 region
-                    .other
+                    .source
                     .as_ref()
                     .and_then(|f| f.votes.get(index).copied()),
             ));
@@ -349,14 +390,14 @@ fn csv_text(comparison: &Comparison) -> String {
             );
         }
         let rekap = region.rekap.as_ref();
-        let other = region.other.as_ref();
+        let source = region.source.as_ref();
         row.extend([
             optional(rekap.and_then(|f| f.valid)),
-            optional(other.and_then(|f| f.valid)),
+            optional(source.and_then(|f| f.valid)),
             optional(rekap.and_then(|f| f.invalid)),
-            optional(other.and_then(|f| f.invalid)),
-            optional(other.and_then(|f| f.stations_reported)),
-            optional(other.and_then(|f| f.stations_expected)),
+            optional(source.and_then(|f| f.invalid)),
+            optional(source.and_then(|f| f.stations_reported)),
+            optional(source.and_then(|f| f.stations_expected)),
         ]);
         let _ = writer.write_record(&row);
     }

@@ -106,15 +106,25 @@ pub fn run(args: DefinitionArgs) -> anyhow::Result<Outcome> {
         "command-definition-definition-written-from-file-refused",
     ))?;
     let (Some(out), Some(regions)) = (&args.out, &regions_path) else {
-        print(&written.json)?;
+        let newline = if written.json.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        print(&format!("{}{newline}", written.json))?;
         return Ok(Outcome::Success);
     };
     for path in [out, regions] {
         if path.exists() {
-            anyhow::bail!(crate::lang::say_with(
-                "command-definition-exists-refusing-overwrite",
-                &[("path", &path.display())]
-            ));
+            // A file in the way is an IO refusal (exit 3), as `export --out` gives.
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                crate::lang::say_with(
+                    "command-definition-exists-refusing-overwrite",
+                    &[("path", &path.display())],
+                ),
+            )
+            .into());
         }
     }
     std::fs::write(regions, &written.regions_csv).with_context(|| {

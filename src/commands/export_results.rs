@@ -77,6 +77,9 @@ pub fn nist(store: &Path) -> anyhow::Result<String> {
                 .iter()
                 .map(|pair| (pair.number, pair.name.clone()))
                 .collect(),
+            vote_types: (contest.vote_types.iter())
+                .map(|vote_type| vote_type.key.clone())
+                .collect(),
             regions: contest_reports(&ledger, &contest.id)?,
         });
     }
@@ -90,10 +93,8 @@ pub fn nist(store: &Path) -> anyhow::Result<String> {
     let input = ReportInput {
         election_name: definition.name.clone(),
         generated: timestamp(now),
-        date: timestamp(genesis.recorded_at_ms)
-            .get(..10)
-            .unwrap_or("1970-01-01")
-            .to_owned(),
+        // The genesis's day where the election is (WIB, WITA, WIT), as `history` shows it.
+        date: crate::zone::of_election(election).date(genesis.recorded_at_ms),
         sequence_end: head.count,
         notes: crate::lang::say_with(
             "command-export-results-rekap-log-head-after-record",

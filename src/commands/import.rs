@@ -30,7 +30,7 @@ pub struct ImportArgs {
     pub key: PathBuf,
     /// Sheets CSV (columns in docs/OPERATOR.md); with --from, the source's files (for
     /// sirekap: TPS documents or directories laid out as the portal does). `-` reads
-    /// standard input.
+    /// standard input, for every format but sirekap (whose file names are the TPS codes).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
@@ -45,11 +45,15 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     pub problems: Option<PathBuf>,
     /// json or csv: the summary, or every problem of a refused file, on stdout for scripts
-    /// (docs/OPERATOR.md): {"ok", "rows", "to_append", "already_imported", "dry_run",
+    /// (docs/OPERATOR.md): {"ok", "rows", "sheets", "to_append", "already_imported", "dry_run",
     /// "first_record", "last_record", "head", "problems", "problems_not_listed",
     /// "problems_by_kind"}.
     #[command(flatten)]
     pub format: crate::output::FormatArg,
+    /// What a source of rows other than one per sheet read (OpenElections: rows read and
+    /// skipped, sheets without an invalid count), set by its planner for the summary.
+    #[arg(skip)]
+    pub source_rows: std::cell::Cell<Option<rekap_formats::openelections::ReadCounts>>,
 }
 
 impl ImportArgs {
@@ -68,6 +72,7 @@ impl ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
+    super::import_from::check_arguments(&args)?;
     let key = keys::read_signing_key(&args.key)?;
     if args.from.format != super::import_from::Format::Sheets {
         return super::import_from::run(&args, &key);
@@ -253,14 +258,28 @@ fn summary(
 ) -> anyhow::Result<Option<String>> {
     // A source note (`SheetSource`) rides beside its sheet; the sheets are what is counted.
     let sheets = PlanCounts::of(plan).to_append;
-    let summary = crate::lang::say_with(
-        "command-import-rows-append-already-imported",
-        &[
-            ("number", &lang.number(plan.rows as u64)),
-            ("number2", &lang.number(sheets)),
-            ("number3", &lang.number(plan.already_imported as u64)),
-        ],
-    );
+    let summary = match args.source_rows.get() {
+        // Rows that are not one per sheet: the rows read and the sheets they make.
+        Some(read) => crate::lang::say_with(
+            "command-import-source-rows-sheets",
+            &[
+                ("rows", &lang.number(read.rows)),
+                ("skipped", &lang.number(read.skipped)),
+                ("sheets", &lang.number(plan.rows as u64)),
+                ("to-append", &lang.number(sheets)),
+                ("already", &lang.number(plan.already_imported as u64)),
+                ("without", &lang.number(read.invalid_unknown)),
+            ],
+        ),
+        None => crate::lang::say_with(
+            "command-import-rows-append-already-imported",
+            &[
+                ("number", &lang.number(plan.rows as u64)),
+                ("number2", &lang.number(sheets)),
+                ("number3", &lang.number(plan.already_imported as u64)),
+            ],
+        ),
+    };
     if args.dry_run || plan.to_submit.is_empty() {
         stage.finish();
         if args.for_scripts() {
@@ -303,9 +322,13 @@ impl PlanCounts {
 
 /// The result of an accepted file, before anything is appended.
 fn accepted(args: &ImportArgs, counts: &PlanCounts) -> ImportResult {
+    let read = args.source_rows.get();
     ImportResult {
         ok: true,
-        rows: counts.rows,
+        rows: read.map_or(counts.rows, |read| read.rows),
+        rows_skipped: read.map(|read| read.skipped),
+        sheets: counts.rows,
+        sheets_without_invalid: read.map(|read| read.invalid_unknown),
         to_append: counts.to_append,
         already_imported: counts.already_imported,
         dry_run: args.dry_run,

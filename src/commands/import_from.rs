@@ -46,10 +46,47 @@ pub struct FromArgs {
     /// does not say.
     #[arg(long)]
     pub contest: Option<String>,
-    /// For --from csv (or to rename kawalpemilu's): which source column holds each sheets
-    /// column, e.g. `station=kode_tps,votes_1=suara_01,votes_2=suara_02,valid=sah,invalid=tidak_sah`.
+    /// For --from csv (or to rename kawalpemilu's; refused with the other formats): which
+    /// source column holds each sheets column, e.g. `station=kode_tps,votes_1=suara_01,votes_2=suara_02,valid=sah,invalid=tidak_sah`.
     #[arg(long, value_name = "MAP")]
     pub columns: Option<String>,
+}
+
+/// Refuses, before the key or the store is read, what the command line gets wrong: exit 2
+/// for `--columns` missing (`--from csv`), not parsing, or given to a format that has its
+/// own columns, and for `-` with `--from sirekap`; exit 3 for a portal path that does
+/// not open.
+pub fn check_arguments(args: &ImportArgs) -> anyhow::Result<()> {
+    let format = args.from.format;
+    let usage = |key: &str| {
+        let name = format!("{format:?}").to_lowercase();
+        crate::exit::Usage(crate::lang::say_with(key, &[("format", &name)]))
+    };
+    match (&args.from.columns, format) {
+        (None, Format::Csv) => {
+            return Err(usage("command-import-from-from-csv-needs-columns-e").into())
+        }
+        (Some(text), Format::Csv | Format::Kawalpemilu) => {
+            if let Err(error) = ColumnMapping::parse(text) {
+                return Err(
+                    anyhow::Error::new(error).context(crate::exit::Usage("--columns".into()))
+                );
+            }
+        }
+        (Some(_), _) => return Err(usage("command-import-from-columns-not-for").into()),
+        (None, _) => {}
+    }
+    if format == Format::Sirekap {
+        for path in &args.files {
+            if path == Path::new("-") {
+                return Err(usage("command-import-from-sirekap-no-standard-input").into());
+            }
+            std::fs::metadata(path).with_context(|| {
+                crate::lang::say_with("command-cannot-open", &[("path", &path.display())])
+            })?;
+        }
+    }
+    Ok(())
 }
 
 pub fn run(args: &ImportArgs, key: &SigningKey) -> anyhow::Result<Outcome> {
@@ -200,21 +237,10 @@ fn plan_openelections(
     let shown = path.display().to_string();
     let planned =
         rekap_formats::openelections::plan_openelections(state, operator, &shown, &bytes, limits);
+    // The rows read, skipped and without an invalid count go into the one summary (stdout,
+    // or -f json), beside the sheets they make.
     Ok(planned.map(|(plan, counts)| {
-        eprintln!(
-            "{}",
-            crate::lang::say_with(
-                "command-import-from-rows-offices-that-are-not",
-                &[
-                    ("rows", &crate::lang::count(counts.rows)),
-                    ("skipped", &crate::lang::count(counts.skipped)),
-                    (
-                        "invalid-unknown",
-                        &crate::lang::count(counts.invalid_unknown)
-                    )
-                ]
-            )
-        );
+        args.source_rows.set(Some(counts));
         as_import_plan(plan)
     }))
 }
@@ -226,14 +252,11 @@ fn plan_csv(
     limits: &ImportLimits,
 ) -> anyhow::Result<Planned> {
     let (contest_id, pairs) = contest(args, state)?;
-    let mapping = match (&args.from.columns, args.from.format) {
-        (Some(text), _) => ColumnMapping::parse(text).context("--columns")?,
-        (None, Format::Kawalpemilu) => ColumnMapping::kawalpemilu(pairs),
-        (None, _) => {
-            anyhow::bail!(crate::lang::say(
-                "command-import-from-from-csv-needs-columns-e"
-            ))
-        }
+    // check_arguments has refused --from csv without --columns, and --columns that do
+    // not parse.
+    let mapping = match &args.from.columns {
+        Some(text) => ColumnMapping::parse(text).context("--columns")?,
+        None => ColumnMapping::kawalpemilu(pairs),
     };
     let path = args
         .files

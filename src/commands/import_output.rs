@@ -1,7 +1,8 @@
 //! `import -f json|csv`: what an import did (or why it refused the file) for scripts, with
 //! the names `verify` uses (`ok`, `head`, `problems` beside its `failures`).
 //!
-//! JSON is one object: `{"ok", "rows", "to_append", "already_imported", "dry_run",
+//! JSON is one object: `{"ok", "rows", "rows_skipped", "sheets", "sheets_without_invalid",
+//! "to_append", "already_imported", "dry_run",
 //! "first_record", "last_record", "head", "problems": [{"file", "at", "station", "field",
 //! "rule", "reason"}], "problems_not_listed", "problems_by_kind"}`. CSV has the columns
 //! `ok,rows,to_append,already_imported,first_record,last_record,head,file,at,station,field,rule,reason`:
@@ -30,7 +31,17 @@ pub fn problem_of_row(file: &str, problem: &RowProblem) -> SourceProblem {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportResult {
     pub ok: bool,
+    /// Rows read: one per sheet in a sheets CSV, one per candidate in an OpenElections file.
     pub rows: u64,
+    /// Rows read but not of a sheet (OpenElections offices that are not contests); only for
+    /// a source whose rows are not one per sheet, as `sheets_without_invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_skipped: Option<u64>,
+    /// The sheets the rows make (to append and already imported).
+    pub sheets: u64,
+    /// Sheets that give no invalid count (recorded as absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheets_without_invalid: Option<u64>,
     pub to_append: u64,
     pub already_imported: u64,
     pub dry_run: bool,

@@ -49,7 +49,17 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
         })?),
         None => None,
     };
-    let election = file.build(reader).with_context(|| {
+    let built = file.build(reader).map_err(|error| {
+        let place = regions
+            .as_deref()
+            .and_then(|path| regions_place(path, &error));
+        let error = anyhow::Error::new(error);
+        match place {
+            Some(place) => error.context(place),
+            None => error,
+        }
+    });
+    let election = built.with_context(|| {
         crate::lang::say_with(
             "command-init-not-valid-election-definition",
             &[("path", &args.election.display())],
@@ -87,6 +97,42 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
         ],
     ))?;
     Ok(Outcome::Success)
+}
+
+/// Where in the regions CSV `path` a refusal of the definition is: the file, and for a
+/// refusal of one region (which knows the code, not the line) the line that lists it.
+fn regions_place(path: &Path, error: &rekap_model::DefinitionError) -> Option<String> {
+    use rekap_model::DefinitionError as Refused;
+    let (code, last) = match error {
+        Refused::Csv { .. } => return Some(path.display().to_string()),
+        Refused::DuplicateRegion { code } => (code, true),
+        Refused::BadRegionCode { code }
+        | Refused::RegionLevelOutOfRange { code, .. }
+        | Refused::TopLevelWithParent { code }
+        | Refused::MissingParent { code }
+        | Refused::UnknownParent { code, .. }
+        | Refused::ParentLevelMismatch { code, .. }
+        | Refused::StationsAtWrongLevel { code, .. }
+        | Refused::TooManyStationsInRegion { code, .. }
+        | Refused::BadStationNumbers { code, .. }
+        | Refused::StationsCountedAndListed { code } => (code, false),
+        _ => return None,
+    };
+    let text = std::fs::read_to_string(path).ok()?;
+    let lists = |line: &str| {
+        let first = line.split(',').next().unwrap_or_default();
+        first.trim().trim_matches('"') == code
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let index = if last {
+        lines.iter().rposition(|line| lists(line))
+    } else {
+        lines.iter().position(|line| lists(line))
+    }?;
+    Some(crate::lang::say_with(
+        "command-init-regions-csv-line",
+        &[("path", &path.display()), ("line", &(index + 1))],
+    ))
 }
 
 fn regions_path(args: &InitArgs, file: &DefinitionFile) -> Option<PathBuf> {

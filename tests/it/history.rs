@@ -147,6 +147,31 @@ fn history_is_complete_zoned_filtered_and_paged() {
     assert!(entries(&contest)
         .iter()
         .all(|entry| entry["contest"] == "pilgub-kaltim-2024"));
+    // A resolution belongs to its objection's contest: shown with it and kept by
+    // --contest, from the saved history view and from a replay alike, in JSON and CSV.
+    let resolution_kept = |sandbox: &Sandbox| {
+        for place in [vec!["--region", "64"], vec!["--station", place]] {
+            let mut args = place.clone();
+            args.extend(["--contest", "pilgub-kaltim-2024", "--limit", "100000"]);
+            let kinds: Vec<String> = (entries(&json(sandbox, &args)).iter())
+                .map(|entry| entry["kind"].as_str().unwrap().to_owned())
+                .collect();
+            assert!(
+                kinds.iter().any(|kind| kind == "objection_accepted"),
+                "{args:?}: {kinds:?}"
+            );
+            let mut all = vec!["history", "--store", "rekap-demo-store", "-f", "csv"];
+            all.extend(place);
+            let csv = stdout(&sandbox.run(&all));
+            let accepted = (csv.lines())
+                .find(|line| line.contains(",objection_accepted,"))
+                .unwrap_or_else(|| panic!("{csv}"));
+            assert!(accepted.contains(",pilgub-kaltim-2024,"), "{accepted}");
+        }
+    };
+    resolution_kept(&sandbox);
+    std::fs::remove_file(sandbox.path("rekap-demo-store/history.view")).unwrap();
+    resolution_kept(&sandbox);
     let unknown = sandbox.run(&[
         "history",
         "--store",

@@ -97,7 +97,8 @@ fn another_formats_problems_and_a_mapping_error_are_indonesian() {
         "id",
         &["--from", "csv", "--columns", "station", "mapped.csv"],
     );
-    assert_eq!(code(&unreadable), 1, "{}", stderr(&unreadable));
+    // Columns that do not parse are a usage error (exit 2), named by the flag.
+    assert_eq!(code(&unreadable), 2, "{}", stderr(&unreadable));
     let said = stderr(&unreadable);
     assert!(
         said.contains("\"station\" bukan NAMA=KOLOM_SUMBER (mis. station=kode_tps)"),
@@ -163,6 +164,18 @@ fn a_regions_csvs_reasons_are_indonesian() {
         "{said}"
     );
     assert!(!said.contains("must be"), "{said}");
+    // A refusal of one region names the file and the line that lists it.
+    let orphan = format!("{},99,{}", fields[0], fields[2..].join(","));
+    let (status, said) = init_with_regions(&sandbox, &good.replace(&village, &orphan));
+    assert_eq!(status, 1, "{said}");
+    assert!(
+        said.contains(&format!(
+            "bad-regions.csv baris {line}: wilayah \"{}\"",
+            fields[0]
+        )),
+        "{said}"
+    );
+    assert!(said.contains("berinduk \"99\""), "{said}");
 }
 
 #[test]

@@ -91,11 +91,31 @@ fn a_definition_from_the_file_takes_the_file_and_its_totals_are_the_files_sums()
     let sandbox = store();
     let imported = import(&sandbox, &fixture());
     assert_eq!(code(&imported), 0, "{}", stderr(&imported));
+    // One set of counts: the rows read and skipped, the sheets they make, those without an
+    // invalid count, in the summary; no second, different count on stderr.
     assert!(
-        stdout(&imported).contains("10 rows: 10 to append"),
+        stdout(&imported).contains(
+            "28 rows (2 skipped: offices that are not contests, such as registered voters and \
+             ballots cast), 10 sheets: 10 to append, 0 already imported; 9 sheets without over \
+             or under votes (invalid recorded as absent)"
+        ),
         "{}",
         stdout(&imported)
     );
+    assert!(!stderr(&imported).contains("rows"), "{}", stderr(&imported));
+    // Votes-only sheets give no voter numbers: the totals say null, not 0.
+    let totals: serde_json::Value = serde_json::from_str(&run_ok(
+        &sandbox,
+        &["totals", "--store", "store", "-f", "json"],
+    ))
+    .unwrap();
+    let region = &totals["regions"][0];
+    assert!(
+        region["stations_reported"].as_u64().unwrap() > 0,
+        "{region}"
+    );
+    assert!(region["registered"].is_null(), "{region}");
+    assert!(region["voted"].is_null(), "{region}");
     // Every station's rows back out, summed per office, district and candidate.
     let exported = run_ok(
         &sandbox,
@@ -282,8 +302,11 @@ fn import_tells_scripts_its_summary_and_problems_as_json_and_csv() {
     let done = json_of(&done);
     assert_eq!(
         (done["rows"].clone(), done["to_append"].clone()),
-        (10.into(), 10.into())
+        (28.into(), 10.into())
     );
+    assert_eq!(done["rows_skipped"], 2, "{done}");
+    assert_eq!(done["sheets"], 10, "{done}");
+    assert_eq!(done["sheets_without_invalid"], 9, "{done}");
     assert_eq!(done["head"].as_str().map(str::len), Some(64), "{done}");
     assert!(
         done["first_record"].as_u64() <= done["last_record"].as_u64(),
@@ -296,7 +319,7 @@ fn import_tells_scripts_its_summary_and_problems_as_json_and_csv() {
         lines.next(),
         Some("ok,rows,to_append,already_imported,first_record,last_record,head,file,at,station,field,rule,reason")
     );
-    assert_eq!(lines.next(), Some("true,10,0,10,,,,,,,,,"), "{again}");
+    assert_eq!(lines.next(), Some("true,28,0,10,,,,,,,,,"), "{again}");
     // Refused: the other formats' problems and the sheets CSV's, in one shape.
     let text = std::fs::read_to_string(fixture()).unwrap();
     std::fs::write(
@@ -411,4 +434,35 @@ fn a_votes_only_sheet_reads_partial_on_a_line_of_its_own() {
     let since = sandbox.run(&["history", "--store", "store", "--since", "yesterday"]);
     assert_eq!(code(&since), 2, "{}", stderr(&since));
     assert!(stderr(&since).contains("yesterday"), "{}", stderr(&since));
+}
+
+/// `definition` to stdout is whole lines (it ends with a newline); `--out` onto a file
+/// that exists is refused with exit 3, as `export --out` is, and leaves the file as it was.
+#[test]
+fn a_definition_ends_its_line_and_never_overwrites_a_file() {
+    let sandbox = store();
+    let registrar = run_ok(&sandbox, &["pubkey", "--key", "registrar.key"]);
+    let fixture_path = fixture();
+    let definition = |out: Option<&str>| {
+        let mut args = vec![
+            "definition",
+            "--from",
+            "openelections",
+            &fixture_path,
+            "--registrar",
+            registrar.trim(),
+        ];
+        if let Some(out) = out {
+            args.extend(["--out", out]);
+        }
+        sandbox.run(&args)
+    };
+    let printed = definition(None);
+    assert_eq!(code(&printed), 0, "{}", stderr(&printed));
+    assert!(stdout(&printed).ends_with("}\n"), "{}", stdout(&printed));
+    let before = std::fs::read(sandbox.path("ex.json")).unwrap();
+    let again = definition(Some("ex.json"));
+    assert_eq!(code(&again), 3, "{}", stderr(&again));
+    assert!(stderr(&again).contains("ex"), "{}", stderr(&again));
+    assert_eq!(std::fs::read(sandbox.path("ex.json")).unwrap(), before);
 }

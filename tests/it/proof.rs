@@ -373,3 +373,40 @@ fn verify_proof_needs_only_the_log_key_and_refuses_another() {
         stderr(&output)
     );
 }
+
+/// docs/AUDITOR.md §4's two commands, run as written: the export, the checkpoint published
+/// beside it, and the approval's digest.
+#[test]
+fn the_auditor_page_s_proof_commands_run_as_written() {
+    let (sandbox, station) = demo();
+    std::fs::copy(
+        sandbox.path("demo.cp"),
+        sandbox.path("rekap-demo-store.checkpoint"),
+    )
+    .unwrap();
+    let page =
+        std::fs::read_to_string(format!("{}/docs/AUDITOR.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let line = |start: &str| -> String {
+        page.lines()
+            .find(|line| line.starts_with(start))
+            .unwrap_or_else(|| panic!("AUDITOR.md has a `{start}` line"))
+            .replace("NAME", "rekap-demo-store")
+            .replace(" ID ", &format!(" {CONTEST} "))
+            .replace("CODE", &station)
+    };
+    let run = |line: &str| {
+        let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let output = sandbox.run(&args);
+        assert_eq!(code(&output), 0, "{line}: {}", stderr(&output));
+        stdout(&output)
+    };
+    run(&line("rekap prove --log"));
+    let proof: Value =
+        serde_json::from_str(&std::fs::read_to_string(sandbox.path("proof.json")).unwrap())
+            .unwrap();
+    let digest = proof["approval"]["digest"]
+        .as_str()
+        .expect("the proof names its approval's digest")
+        .to_owned();
+    run(&line("rekap verify-proof").replace("PUBLISHED_DIGEST", &digest));
+}

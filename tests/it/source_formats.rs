@@ -311,9 +311,13 @@ fn the_portal_aggregate_and_a_volunteers_file_are_compared_region_by_region() {
             &fixture("sirekap/ppwp.json"),
         ],
     );
-    assert_eq!(exit, 1, "Aceh's district is in rekap only: {out}{err}");
+    // Aceh's district, in rekap only, has no station reported: nothing on either side.
+    assert_eq!(exit, 0, "{out}{err}");
     assert!(
-        out.contains("regions: 1 equal, 0 differ, 1 only in rekap, 0 only in the source"),
+        out.contains(
+            "regions: 1 equal, 0 differ, 0 only in rekap, 0 only in the source; \
+             1 with nothing reported on either side (not listed)"
+        ),
         "{out}"
     );
     // A volunteer read 6401012009001's second pair as 110 instead of 100.
@@ -342,7 +346,26 @@ fn the_portal_aggregate_and_a_volunteers_file_are_compared_region_by_region() {
         .find(|r| r["code"] == "6401012009")
         .expect("the village");
     assert_eq!(village["vote_differences"], serde_json::json!([0, 10, 0]));
-    assert_eq!(village["other"]["stations_reported"], 2);
+    // The JSON names the sides as the CSV and the table do: rekap and source.
+    assert_eq!(village["source"]["stations_reported"], 2);
+    assert_eq!(village.get("other"), None, "{village}");
+    assert_eq!(json["summary"].get("only_other"), None);
+    assert!(
+        json["summary"]["only_source"].is_u64(),
+        "{}",
+        json["summary"]
+    );
+    // A village with no station reported in rekap and none in the file is nothing on
+    // either side: not "only in rekap", not listed, counted apart.
+    assert!(json["summary"]["nothing_reported"].as_u64().unwrap() > 0);
+    for region in json["regions"].as_array().unwrap() {
+        if region["presence"] == "only_rekap" {
+            assert!(
+                region["rekap"]["stations_reported"].as_u64().unwrap() > 0,
+                "{region}"
+            );
+        }
+    }
     assert_eq!(json["summary"]["largest"][0]["difference"], 10);
     let (_, csv, _) = compare(
         &sandbox,
@@ -359,10 +382,19 @@ fn the_portal_aggregate_and_a_volunteers_file_are_compared_region_by_region() {
         csv.starts_with("code,name,presence,equal,rekap_votes_1,source_votes_1,difference_1,"),
         "{csv}"
     );
+    // The summary in Indonesian, every word of it.
+    let (_, indonesian, _) = compare(
+        &sandbox,
+        &["--with", "kawal.csv", "--level", "village", "--lang", "id"],
+    );
+    assert!(
+        indonesian.contains("selisih terbesar: 6401012009 paslon 2 +10"),
+        "{indonesian}"
+    );
 }
 
 /// The NIST SP 1500-100 v2 JSON schema, committed with its origin.
-fn nist_schema() -> serde_json::Value {
+pub fn nist_schema() -> serde_json::Value {
     let path = fixture("../schema/NIST_V2_election_results_reporting.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -463,4 +495,54 @@ fn openelections_csv_per_station_and_per_region() {
         written.contains("PASER,6401,Presiden dan Wakil Presiden,ID,,Pasangan 03,145\n"),
         "{written}"
     );
+}
+
+/// The election's date is the genesis's day where the election is: the demo's genesis,
+/// 2024-11-27 06:00 WITA, is still 26 November in UTC.
+#[test]
+fn the_nist_export_s_election_date_is_in_the_election_s_own_zone() {
+    let sandbox = Sandbox::new();
+    run_ok(&sandbox, &["demo", "--stations", "3", "-q"]);
+    let text = run_ok(
+        &sandbox,
+        &[
+            "export",
+            "-s",
+            "rekap-demo-store",
+            "--format",
+            "nist-err",
+            "--out",
+            "-",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let election = &report["Election"][0];
+    assert_eq!(election["StartDate"], "2024-11-27", "{election}");
+    assert_eq!(election["EndDate"], "2024-11-27");
+}
+
+/// A source whose regions are all at another level than --level is refused (exit 2) and
+/// says at which level they are, instead of comparing nothing.
+#[test]
+fn compare_refuses_a_level_the_source_has_no_region_at() {
+    let sandbox = national();
+    import_sirekap(&sandbox);
+    let totals = run_ok(
+        &sandbox,
+        &[
+            "totals", "--store", "store", "--level", "regency", "--format", "csv",
+        ],
+    );
+    let regions = totals.lines().count() - 1;
+    std::fs::write(sandbox.path("regency.csv"), totals).unwrap();
+    let (exit, out, err) = compare(&sandbox, &["--with", "regency.csv", "--level", "district"]);
+    assert_eq!(exit, 2, "{out}{err}");
+    assert!(
+        err.contains(&format!(
+            "the source's {regions} regions are at level regency, not district"
+        )),
+        "{err}"
+    );
+    let (exit, out, err) = compare(&sandbox, &["--with", "regency.csv", "--level", "regency"]);
+    assert_eq!(exit, 0, "{out}{err}");
 }

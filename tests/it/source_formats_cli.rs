@@ -196,7 +196,7 @@ fn every_one_file_format_reads_standard_input() {
     let openelections = import("openelections", &file);
     assert_eq!(code(&openelections), 0, "{}", stderr(&openelections));
     assert!(
-        stdout(&openelections).contains("1 row: 1 to append"),
+        stdout(&openelections).contains("2 rows (0 skipped: offices that are not contests"),
         "{}",
         stdout(&openelections)
     );
@@ -268,4 +268,108 @@ fn compare_exits_0_when_equal_and_1_when_a_region_differs_or_the_source_is_malfo
         "nothing compared: {}",
         stdout(&short)
     );
+}
+
+/// A command line `import` cannot follow is a usage error (exit 2) naming the flag and
+/// why, before the key or the store is read: `--from csv` without `--columns`, columns
+/// that do not parse, `--columns` for a format with columns of its own, `-` for the
+/// portal's documents. A portal path that does not open is exit 3, "cannot open".
+#[test]
+fn import_refuses_a_wrong_command_line_as_usage_and_a_missing_path_as_io() {
+    let sandbox = kaltim();
+    let before = std::fs::read(sandbox.path("s/log.segment")).unwrap();
+    let import = |args: &[&str]| {
+        let mut all = vec![
+            "import",
+            "-s",
+            "s",
+            "-k",
+            "in/keys/operator.key",
+            "--lang",
+            "en",
+        ];
+        all.extend(args);
+        let output = sandbox.run(&all);
+        (code(&output), stderr(&output))
+    };
+    let mapping = "station=kode_tps,valid=sah,invalid=tidak_sah";
+    for (args, exit, says) in [
+        (
+            &["--from", "csv", "in/sheets.csv"][..],
+            2,
+            "--from csv needs --columns",
+        ),
+        (
+            &["--from", "csv", "--columns", "garbage", "in/sheets.csv"][..],
+            2,
+            "--columns: \"garbage\" is not NAME=SOURCE_COLUMN",
+        ),
+        (
+            &["--from", "sheets", "--columns", mapping, "in/sheets.csv"][..],
+            2,
+            "--columns is for --from csv and --from kawalpemilu; --from sheets",
+        ),
+        (
+            &["--columns", mapping, "in/sheets.csv"][..],
+            2,
+            "--from sheets has columns of its own",
+        ),
+        (
+            &["--from", "sirekap", "--columns", mapping, "in"][..],
+            2,
+            "--from sirekap has columns of its own",
+        ),
+        (&["--from", "sirekap", "-"][..], 2, "not standard input (-)"),
+        (
+            &["--from", "sirekap", "nodir"][..],
+            3,
+            "cannot open nodir: ",
+        ),
+        (
+            &["--from", "sirekap", "in", "bad/nope.json"][..],
+            3,
+            "cannot open bad/nope.json: ",
+        ),
+    ] {
+        let (status, said) = import(args);
+        assert_eq!(status, exit, "{args:?}: {said}");
+        assert!(said.contains(says), "{args:?}: {said}");
+        assert!(!said.contains("13-digit"), "{args:?}: {said}");
+    }
+    let after = std::fs::read(sandbox.path("s/log.segment")).unwrap();
+    assert_eq!(before, after, "nothing was appended");
+    let help = stdout(&sandbox.run(&["import", "--help", "--lang", "en"]));
+    assert!(help.contains("for every format but sirekap"), "{help}");
+}
+
+/// The summary's count by kind names the source's column, as each problem's line does.
+#[test]
+fn the_count_by_kind_names_the_source_s_column() {
+    let sandbox = kaltim();
+    let (station, _) = first_station(&sandbox);
+    let tps: String = station.chars().filter(|c| *c != '-').collect();
+    std::fs::write(
+        sandbox.path("kawal.csv"),
+        format!("tps,pas1,pas2,sah,tidakSah\n{tps},1,2,3,x\n"),
+    )
+    .unwrap();
+    let args = [
+        "import",
+        "-s",
+        "s",
+        "-k",
+        "in/keys/operator.key",
+        "--from",
+        "kawalpemilu",
+        "kawal.csv",
+    ];
+    let refused = sandbox.run(&[&args[..], &["--lang", "en"]].concat());
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    let said = stderr(&refused);
+    assert!(said.contains("kawal.csv: line 2, tidakSah:"), "{said}");
+    assert!(said.contains("column tidakSah"), "{said}");
+    assert!(!said.contains("column invalid"), "{said}");
+    let json = sandbox.run(&[&args[..], &["-f", "json"]].concat());
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["problems_by_kind"]["column tidakSah"], 1, "{value}");
 }

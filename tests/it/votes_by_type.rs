@@ -237,3 +237,42 @@ fn a_contest_without_vote_types_refuses_counts_by_type() {
         stderr(&refused)
     );
 }
+
+/// The NIST export gives each pair's votes per vote type beside the total (the schema's
+/// CountItemType for election_day, mail and provisional), still valid against the schema.
+#[test]
+fn the_nist_export_counts_votes_per_vote_type() {
+    let sandbox = us_state();
+    let export = sandbox.run(&[
+        "export", "-s", "store", "--format", "nist-err", "--out", "-",
+    ]);
+    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&export)).unwrap();
+    let schema = crate::source_formats::nist_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = (validator.iter_errors(&report))
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let contest = (report["Election"][0]["Contest"].as_array().unwrap().iter())
+        .find(|contest| contest["@id"] == "contest-us-house-9")
+        .expect("district 9's contest");
+    let counts = contest["ContestSelection"][0]["VoteCounts"]
+        .as_array()
+        .unwrap();
+    let unit = counts[0]["GpUnitId"].clone();
+    let of_unit: Vec<&serde_json::Value> = (counts.iter())
+        .filter(|count| count["GpUnitId"] == unit)
+        .collect();
+    let types: Vec<&str> = of_unit
+        .iter()
+        .map(|count| count["Type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["total", "election-day", "absentee-mail", "provisional"]
+    );
+    let count = |index: usize| of_unit[index]["Count"].as_u64().unwrap();
+    assert!(count(0) > 0, "{of_unit:?}");
+    assert_eq!(count(0), count(1) + count(2) + count(3), "{of_unit:?}");
+}

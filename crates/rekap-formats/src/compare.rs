@@ -1,5 +1,5 @@
 //! rekap's totals beside another source's, region by region: both figures per pair, the
-//! difference, the other source's coverage, and the regions present on only one side. The
+//! difference, the source's coverage, and the regions present on only one side. The
 //! comparison itself ([`compare`]) knows no file format; [`sources`](crate::compare::sources)
 //! reads the three kinds of other source (the portal's aggregate JSON, a volunteers' per-TPS
 //! file, a CSV of region totals as `rekap totals --format csv` writes it).
@@ -51,17 +51,18 @@ impl RegionFigures {
 pub enum Presence {
     Both,
     OnlyRekap,
-    OnlyOther,
+    OnlySource,
 }
 
-/// One region compared. Differences are the other source's figure minus rekap's.
+/// One region compared. Differences are the source's figure minus rekap's. The fields are
+/// named as the CSV's columns and the table's headings: `rekap` and `source`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RegionComparison {
     pub code: String,
     pub name: String,
     pub presence: Presence,
     pub rekap: Option<RegionFigures>,
-    pub other: Option<RegionFigures>,
+    pub source: Option<RegionFigures>,
     /// Per pair (both sides present; a pair one side lacks counts as 0 there).
     pub vote_differences: Vec<i64>,
     /// Where both sides give the number.
@@ -86,7 +87,10 @@ pub struct Summary {
     pub equal: u64,
     pub differing: u64,
     pub only_rekap: u64,
-    pub only_other: u64,
+    pub only_source: u64,
+    /// Regions rekap has with no station reported, which the source lacks too: not a
+    /// difference, and not listed.
+    pub nothing_reported: u64,
     /// The largest differences in votes by size (at most [`LARGEST_SHOWN`]), ties by code
     /// and pair.
     pub largest: Vec<LargestDifference>,
@@ -95,7 +99,7 @@ pub struct Summary {
 impl Summary {
     /// Every region on both sides and equal.
     pub fn all_equal(&self) -> bool {
-        self.differing == 0 && self.only_rekap == 0 && self.only_other == 0
+        self.differing == 0 && self.only_rekap == 0 && self.only_source == 0
     }
 }
 
@@ -110,46 +114,61 @@ pub struct Comparison {
 pub const LARGEST_SHOWN: usize = 5;
 
 /// Compares rekap's regions with the other source's, matched by code.
-pub fn compare(rekap: &[RegionFigures], other: &[RegionFigures]) -> Comparison {
+///
+/// A region of rekap's with no station reported that the source lacks has nothing on either
+/// side: it is no difference, not listed, and counted as `nothing_reported`.
+pub fn compare(rekap: &[RegionFigures], source: &[RegionFigures]) -> Comparison {
     use std::collections::BTreeMap;
     let mut by_code: BTreeMap<&str, (Option<&RegionFigures>, Option<&RegionFigures>)> =
         BTreeMap::new();
     for region in rekap {
         by_code.entry(&region.code).or_default().0 = Some(region);
     }
-    for region in other {
+    for region in source {
         by_code.entry(&region.code).or_default().1 = Some(region);
     }
+    let mut nothing_reported = 0;
     let regions: Vec<RegionComparison> = by_code
         .into_iter()
+        .filter(|(_, (mine, theirs))| {
+            let empty = theirs.is_none() && mine.is_some_and(reports_nothing);
+            nothing_reported += u64::from(empty);
+            !empty
+        })
         .map(|(code, (mine, theirs))| compare_region(code, mine, theirs))
         .collect();
-    let summary = summarise(&regions);
+    let mut summary = summarise(&regions);
+    summary.nothing_reported = nothing_reported;
     Comparison { regions, summary }
 }
 
-fn difference(other: u64, rekap: u64) -> i64 {
-    let wide = i128::from(other) - i128::from(rekap);
+/// A region whose side has no station reported and no vote: nothing to compare.
+fn reports_nothing(region: &RegionFigures) -> bool {
+    region.stations_reported == Some(0) && region.votes.iter().all(|votes| *votes == 0)
+}
+
+fn difference(source: u64, rekap: u64) -> i64 {
+    let wide = i128::from(source) - i128::from(rekap);
     i64::try_from(wide).unwrap_or(if wide < 0 { i64::MIN } else { i64::MAX })
 }
 
 fn compare_region(
     code: &str,
     rekap: Option<&RegionFigures>,
-    other: Option<&RegionFigures>,
+    source: Option<&RegionFigures>,
 ) -> RegionComparison {
     let name = rekap
-        .or(other)
+        .or(source)
         .map(|region| region.name.clone())
         .unwrap_or_default();
-    let presence = match (rekap, other) {
+    let presence = match (rekap, source) {
         (Some(_), Some(_)) => Presence::Both,
         (Some(_), None) => Presence::OnlyRekap,
-        _ => Presence::OnlyOther,
+        _ => Presence::OnlySource,
     };
     let (mut vote_differences, mut valid_difference, mut invalid_difference) =
         (Vec::new(), None, None);
-    if let (Some(mine), Some(theirs)) = (rekap, other) {
+    if let (Some(mine), Some(theirs)) = (rekap, source) {
         let pairs = mine.votes.len().max(theirs.votes.len());
         let at = |votes: &[u64], index: usize| votes.get(index).copied().unwrap_or(0);
         vote_differences = (0..pairs)
@@ -168,7 +187,7 @@ fn compare_region(
         name,
         presence,
         rekap: rekap.cloned(),
-        other: other.cloned(),
+        source: source.cloned(),
         vote_differences,
         valid_difference,
         invalid_difference,
@@ -181,14 +200,15 @@ fn summarise(regions: &[RegionComparison]) -> Summary {
         equal: 0,
         differing: 0,
         only_rekap: 0,
-        only_other: 0,
+        only_source: 0,
+        nothing_reported: 0,
         largest: Vec::new(),
     };
     let mut largest = Vec::new();
     for region in regions {
         match region.presence {
             Presence::OnlyRekap => summary.only_rekap += 1,
-            Presence::OnlyOther => summary.only_other += 1,
+            Presence::OnlySource => summary.only_source += 1,
             Presence::Both if region.equal => summary.equal += 1,
             Presence::Both => summary.differing += 1,
         }

@@ -146,7 +146,9 @@ pub fn plan_mapped(
                 })
                 .collect(),
             unlisted,
-            by_kind,
+            by_kind: crate::problem::source_kinds(by_kind, |name| {
+                mapping.source_of(name).map(str::to_owned)
+            }),
         }),
         Err(error) => Err(error.into()),
     }

@@ -7,7 +7,10 @@
 //!   `ExternalIdentifier`.
 //! - Each contest is a `CandidateContest` over its scope region; each pair a `Candidate`
 //!   and a `CandidateSelection` (`SequenceOrder` its ballot number), whose `VoteCounts`
-//!   give the votes per reporting unit (`Type` `total`).
+//!   give the votes per reporting unit (`Type` `total`) and, for a contest with vote
+//!   types, per vote type too (the schema's `CountItemType` for the type's key, e.g.
+//!   `election_day` `election-day`, `mail` `absentee-mail`, or `other` with the key as
+//!   `OtherType`).
 //! - The recap's status: the contest's `CountStatus` is `completed` when its scope region's
 //!   recap is approved and current, `in-process` otherwise; `SubUnitsReported` /
 //!   `TotalSubUnits` are the stations reported and expected; the report's `Status` is
@@ -37,6 +40,8 @@ pub struct ContestReport {
     pub scope: String,
     /// Ballot number and name, in ballot order.
     pub pairs: Vec<(u32, String)>,
+    /// The keys of the contest's vote types, in the definition's order (empty: none).
+    pub vote_types: Vec<String>,
     /// Every region of the contest's scope, at every level (the scope itself included).
     pub regions: Vec<RegionReport>,
 }
@@ -47,7 +52,7 @@ pub struct ReportInput {
     pub election_name: String,
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     pub generated: String,
-    /// The election's date, `YYYY-MM-DD`.
+    /// The election's date, `YYYY-MM-DD`, in the election's own time zone.
     pub date: String,
     /// The log's record count the numbers are of.
     pub sequence_end: u64,
@@ -114,6 +119,50 @@ fn reporting_unit(unit: &ReportUnit) -> Value {
     value
 }
 
+/// The schema's `CountItemType` for a vote type's key, or `other`.
+fn count_type(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "election_day" | "election-day" | "in_person" => "election-day",
+        "early" | "advance" | "early_voting" => "early",
+        "absentee" => "absentee",
+        "mail" | "absentee_mail" | "by_mail" => "absentee-mail",
+        "absentee_in_person" => "absentee-in-person",
+        "provisional" => "provisional",
+        "uocava" => "uocava",
+        "write_in" | "write-in" => "write-in",
+        _ => return None,
+    })
+}
+
+/// The `VoteCounts` of `pair` (its index) in one region: the total, then one per vote type
+/// the totals split it by.
+fn vote_counts(contest: &ContestReport, region: &RegionReport, pair: usize) -> Vec<Value> {
+    let unit = unit_id(&region.code);
+    let total = region.totals.votes.get(pair).copied().unwrap_or(0);
+    let mut counts = vec![json!({
+        "@type": "ElectionResults.VoteCounts", "GpUnitId": unit, "Type": "total", "Count": total,
+    })];
+    let types = contest.vote_types.len();
+    if types == 0 || region.totals.votes_by_type.len() != types * contest.pairs.len() {
+        return counts;
+    }
+    for (index, key) in contest.vote_types.iter().enumerate() {
+        let count = region.totals.votes_by_type[pair * types + index];
+        let mut value = json!({
+            "@type": "ElectionResults.VoteCounts", "GpUnitId": unit, "Count": count,
+        });
+        match count_type(key) {
+            Some(kind) => value["Type"] = json!(kind),
+            None => {
+                value["Type"] = json!("other");
+                value["OtherType"] = json!(key);
+            }
+        }
+        counts.push(value);
+    }
+    counts
+}
+
 fn scope_report(contest: &ContestReport) -> Option<&RegionReport> {
     contest
         .regions
@@ -127,17 +176,8 @@ fn contest_value(contest: &ContestReport) -> Value {
         .iter()
         .enumerate()
         .map(|(index, (number, _))| {
-            let counts: Vec<Value> = contest
-                .regions
-                .iter()
-                .map(|region| {
-                    json!({
-                        "@type": "ElectionResults.VoteCounts",
-                        "GpUnitId": unit_id(&region.code),
-                        "Type": "total",
-                        "Count": region.totals.votes.get(index).copied().unwrap_or(0),
-                    })
-                })
+            let counts: Vec<Value> = (contest.regions.iter())
+                .flat_map(|region| vote_counts(contest, region, index))
                 .collect();
             json!({
                 "@type": "ElectionResults.CandidateSelection",

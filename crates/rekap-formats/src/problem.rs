@@ -63,6 +63,24 @@ impl SourceProblem {
     }
 }
 
+/// The summary's kinds with each `column NAME` (a sheets CSV column) renamed as the source
+/// names it, as each problem's line does: `column tidakSah`, not `column invalid`. Names
+/// `source_name` gives none for are kept.
+pub(crate) fn source_kinds(
+    by_kind: BTreeMap<String, u64>,
+    source_name: impl Fn(&str) -> Option<String>,
+) -> BTreeMap<String, u64> {
+    let mut renamed = BTreeMap::new();
+    for (kind, count) in by_kind {
+        let kind = match kind.strip_prefix("column ").and_then(&source_name) {
+            Some(name) => format!("column {name}"),
+            None => kind,
+        };
+        *renamed.entry(kind).or_insert(0) += count;
+    }
+    renamed
+}
+
 impl std::fmt::Display for SourceProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let at = if self.at.is_empty() { "/" } else { &self.at };

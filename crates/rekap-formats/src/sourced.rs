@@ -81,7 +81,11 @@ pub fn plan_sourced(
                 .map(|problem| located(sheets, problem))
                 .collect(),
             unlisted,
-            by_kind,
+            // A CSV source's column, as its lines name it (a JSON pointer is no column).
+            by_kind: crate::problem::source_kinds(by_kind, |name| {
+                let field = sheets.first()?.fields.get(name)?;
+                (!field.is_empty() && !field.starts_with('/')).then(|| field.clone())
+            }),
         }),
         Err(error) => Err(error.into()),
     }

@@ -40,7 +40,7 @@ fn equal_differing_and_one_sided_regions_are_told_apart() {
     assert_eq!(differing.vote_differences, vec![2, -3]);
     assert_eq!(differing.valid_difference, Some(-1));
     assert_eq!(only_rekap.presence, Presence::OnlyRekap);
-    assert_eq!(only_other.presence, Presence::OnlyOther);
+    assert_eq!(only_other.presence, Presence::OnlySource);
     assert!(!only_rekap.equal && !only_other.equal);
     let summary = &comparison.summary;
     assert_eq!(
@@ -48,7 +48,7 @@ fn equal_differing_and_one_sided_regions_are_told_apart() {
             summary.equal,
             summary.differing,
             summary.only_rekap,
-            summary.only_other
+            summary.only_source
         ),
         (1, 1, 1, 1)
     );
@@ -99,4 +99,21 @@ fn a_totals_row_of_another_width_than_the_header_is_refused() {
     assert!(shown[0].starts_with("t.csv: line 2"), "{shown:?}");
     assert!(shown[0].contains("2 fields, the header has 6"), "{shown:?}");
     assert!(shown[1].starts_with("t.csv: line 3"), "{shown:?}");
+}
+
+#[test]
+fn a_region_with_nothing_on_either_side_is_no_difference() {
+    let mut empty = region("66", &[0, 0], Some(0));
+    empty.stations_reported = Some(0);
+    let rekap = [region("64", &[10, 20], Some(30)), empty.clone()];
+    let comparison = compare(&rekap, &[region("64", &[10, 20], Some(30))]);
+    assert!(comparison.summary.all_equal(), "{:?}", comparison.summary);
+    assert_eq!(comparison.summary.nothing_reported, 1);
+    assert_eq!(comparison.regions.len(), 1, "not listed");
+    // With a vote counted it is rekap's only, as before.
+    let mut counted = empty;
+    counted.votes = vec![1, 0];
+    let comparison = compare(&[counted], &[]);
+    assert_eq!(comparison.summary.only_rekap, 1);
+    assert_eq!(comparison.summary.nothing_reported, 0);
 }

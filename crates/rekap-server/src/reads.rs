@@ -102,6 +102,18 @@ fn select(
         })
 }
 
+/// A region's voter number (`registered`, `voted`), or null where its counted sheets give
+/// none: stations reported, yet no registered voter and no voter on any list. A full sheet
+/// gives its station's voter lists, so these are votes-only sheets (a source without the
+/// administrative section), whose 0 would be a number the source never gave.
+fn voter_number(totals: &rekap_projection::Totals, number: u64) -> Value {
+    if totals.stations_reported > 0 && totals.registered == 0 && totals.voted == 0 {
+        Value::Null
+    } else {
+        json!(number)
+    }
+}
+
 /// Exactly the object `rekap totals --format json` prints (src/commands/totals.rs); the
 /// integration tests hold the two equal.
 pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) -> Value {
@@ -131,8 +143,8 @@ pub fn totals_json(view: &TotalsView, selection: &Selection, reports: &[RegionRe
                 "stations_reported": report.totals.stations_reported,
                 "stations_expected": report.totals.stations_expected,
                 "stations_voided": report.totals.stations_voided,
-                "registered": report.totals.registered,
-                "voted": report.totals.voted,
+                "registered": voter_number(&report.totals, report.totals.registered),
+                "voted": voter_number(&report.totals, report.totals.voted),
                 "approval": report.approval,
             });
             if !vote_types.is_empty() {

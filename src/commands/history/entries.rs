@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use rekap_log::{DefaultStorage, Record};
 use rekap_model::{
-    decode_payload, Election, Event, EventId, Payload, Place, Resolution, Role, State, TallySheet,
+    decode_payload, ContestIdx, Election, Event, EventId, Payload, Place, Resolution, Role, State,
+    TallySheet,
 };
 
 /// One event about the place asked for.
@@ -111,20 +112,21 @@ pub trait People {
     fn registrar(&self) -> [u8; 32];
     /// An officer ever registered: its role and the code of its scope.
     fn officer(&self, key: &[u8; 32]) -> Option<(Role, String)>;
-    /// The code of the place an objection is about.
-    fn objection_place(&self, id: EventId) -> Option<String>;
+    /// The code of the place an objection is about, and its contest's id (a resolution
+    /// belongs to its objection's contest).
+    fn objection_place(&self, id: EventId) -> Option<(String, String)>;
 }
 
 /// The people of a replayed state.
 pub struct Replayed<'a> {
     state: &'a State,
-    objection_places: BTreeMap<EventId, Place>,
+    objection_places: BTreeMap<EventId, (Place, ContestIdx)>,
 }
 
 impl<'a> Replayed<'a> {
     pub fn of(state: &'a State) -> Self {
         let objection_places = (state.objections())
-            .map(|objection| (objection.id, objection.place))
+            .map(|objection| (objection.id, (objection.place, objection.contest)))
             .collect();
         Replayed {
             state,
@@ -144,9 +146,11 @@ impl People for Replayed<'_> {
         Some((officer.role.clone(), scope.to_owned()))
     }
 
-    fn objection_place(&self, id: EventId) -> Option<String> {
-        let place = *self.objection_places.get(&id)?;
-        Some(self.state.election().place_code(place))
+    fn objection_place(&self, id: EventId) -> Option<(String, String)> {
+        let (place, contest) = *self.objection_places.get(&id)?;
+        let election = self.state.election();
+        let contest = election.contest(contest)?.id.clone();
+        Some((election.place_code(place), contest))
     }
 }
 
@@ -345,7 +349,7 @@ pub fn describe(people: &dyn People, event: Event) -> Option<(String, Option<Str
             resolution,
             reason,
         } => {
-            let place = people.objection_place(objection)?;
+            let (place, contest) = people.objection_place(objection)?;
             let correction = match resolution {
                 Resolution::Accepted { correction } => Some(correction),
                 Resolution::Rejected => None,
@@ -355,7 +359,7 @@ pub fn describe(people: &dyn People, event: Event) -> Option<(String, Option<Str
                 correction,
                 reason,
             };
-            (place, None, what)
+            (place, Some(contest), what)
         }
         Event::PlenaryApproved {
             region,

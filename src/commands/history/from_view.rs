@@ -33,8 +33,9 @@ impl People for ViewPeople {
         Some((officer.role.role()?, officer.scope.clone()))
     }
 
-    fn objection_place(&self, id: EventId) -> Option<String> {
-        self.0.objection_place(id).map(str::to_owned)
+    fn objection_place(&self, id: EventId) -> Option<(String, String)> {
+        let (place, contest) = self.0.objection_place(id)?;
+        Some((place.to_owned(), contest.to_owned()))
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rekap_log::storage::locate::RecordLocation;
 use rekap_log::{Head, Log, Record, Storage};
-use rekap_model::{decode_payload, Election, Event, EventId, Payload, Place, State};
+use rekap_model::{decode_payload, ContestIdx, Election, Event, EventId, Payload, Place, State};
 
 use super::{
     Directory, GenesisFacts, KeyRotation, ViewObjection, ViewOfficer, ViewRole, COMPUTED_BY,
@@ -45,11 +45,11 @@ struct Positions {
 
 /// The place code an event is about and its contest, as `history` words it: the same
 /// choice as its `describe` (an officer event at the officer's scope, a resolution at its
-/// objection's place).
+/// objection's place and contest).
 fn event_place(
     election: &Election,
     state: &State,
-    objections: &BTreeMap<EventId, Place>,
+    objections: &BTreeMap<EventId, (Place, ContestIdx)>,
     event: &Event,
 ) -> Option<(String, Option<String>)> {
     Some(match event {
@@ -81,7 +81,9 @@ fn event_place(
         } => (station.clone(), Some(contest.clone())),
         Event::ObjectionFiled { place, contest, .. } => (place.clone(), Some(contest.clone())),
         Event::ObjectionResolved { objection, .. } => {
-            (election.place_code(*objections.get(objection)?), None)
+            let (place, contest) = *objections.get(objection)?;
+            let contest = election.contest(contest)?.id.clone();
+            (election.place_code(place), Some(contest))
         }
         Event::PlenaryApproved {
             region, contest, ..
@@ -89,9 +91,9 @@ fn event_place(
     })
 }
 
-fn objection_places(state: &State) -> BTreeMap<EventId, Place> {
+fn objection_places(state: &State) -> BTreeMap<EventId, (Place, ContestIdx)> {
     (state.objections())
-        .map(|objection| (objection.id, objection.place))
+        .map(|objection| (objection.id, (objection.place, objection.contest)))
         .collect()
 }
 
@@ -100,7 +102,7 @@ impl Positions {
     fn add(
         &mut self,
         state: &State,
-        objections: &BTreeMap<EventId, Place>,
+        objections: &BTreeMap<EventId, (Place, ContestIdx)>,
         record: &Record,
         location: RecordLocation,
     ) {
@@ -337,6 +339,9 @@ fn objections(state: &State) -> Vec<ViewObjection> {
             seq: objection.id.seq,
             index: objection.id.index,
             place: election.place_code(objection.place),
+            contest: (election.contest(objection.contest))
+                .map(|contest| contest.id.clone())
+                .unwrap_or_default(),
         })
         .collect();
     out.sort_by_key(|objection| (objection.seq, objection.index));

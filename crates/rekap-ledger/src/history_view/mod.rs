@@ -9,7 +9,7 @@
 //! A station's history is its own range and its ancestors' own ranges; each event is then
 //! read from its record with one `pread`, checked against the record's hash, as `sheet`
 //! does. Beside them, what the wording needs without a replay: every officer's role and
-//! scope, every objection's place, the genesis facts and the log key rotations.
+//! scope, every objection's place and contest, the genesis facts and the log key rotations.
 //!
 //! Derived state like the totals and stations views: saved with them, stamped with the
 //! log's end and checked against the log's last record before it is believed; missing,
@@ -38,7 +38,7 @@ pub use read::{open_saved_history_view, HistoryView, Position, ViewPlace};
 /// Name of the history view in a store.
 pub const HISTORY_VIEW: &str = "history";
 /// Bumped whenever the layout changes; a view of another format is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const COMPUTED_BY: &str = concat!("rekap-ledger ", env!("CARGO_PKG_VERSION"));
 const PREAMBLE_BYTES: u64 = 16;
 const REGION_ROW_BYTES: u64 = 32;
@@ -103,12 +103,14 @@ pub struct ViewOfficer {
     pub scope: String,
 }
 
-/// An objection and the code of the place it is about.
+/// An objection, the code of the place it is about and its contest's id (which its
+/// resolution is shown with).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 struct ViewObjection {
     seq: u64,
     index: u32,
     place: String,
+    contest: String,
 }
 
 /// The genesis record, shown in a top region's history: the election's name and the

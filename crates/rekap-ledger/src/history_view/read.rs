@@ -254,15 +254,15 @@ impl HistoryView {
         officers.get(at)
     }
 
-    /// The code of the place objection `id` is about.
-    pub fn objection_place(&self, id: rekap_model::EventId) -> Option<&str> {
+    /// The code of the place objection `id` is about, and its contest's id.
+    pub fn objection_place(&self, id: rekap_model::EventId) -> Option<(&str, &str)> {
         let objections = &self.parsed.directory.objections;
         let at = objections
             .binary_search_by_key(&(id.seq, id.index), |objection| {
                 (objection.seq, objection.index)
             })
             .ok()?;
-        objections.get(at).map(|objection| objection.place.as_str())
+        (objections.get(at)).map(|objection| (objection.place.as_str(), objection.contest.as_str()))
     }
 
     pub fn genesis(&self) -> Option<&GenesisFacts> {

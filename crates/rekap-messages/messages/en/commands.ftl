@@ -31,6 +31,8 @@ command-compare-level-needed-no-region-source = --level is needed: no region of 
 command-compare-regions-equal-differ-only-rekap = regions: { $number } equal, { $number2 } differ, { $number3 } only in rekap, { $number4 } only in the source
 command-compare-largest-differences = ; largest differences: { $join }
 command-compare-largest-difference = { $code } pair { $pair } { $difference }
+command-compare-source-at-another-level = --level { $level }: the source's { $count } regions are at level { $levels }, not { $level }; give --level { $levels }
+command-compare-nothing-reported = ; { $number } with nothing reported on either side (not listed)
 command-completions-cannot-write-man-pages = cannot write the man pages to { $path }
 command-completions-wrote-man-pages = wrote the man pages to { $path }
 command-definition-state-not-region-code-ascii = --state { $state } is not a region code (ASCII letters, digits, `.`, `_`; at most 32 bytes)
@@ -88,14 +90,10 @@ command-import-from-documents-not-counted-yet-no = { $documents } { $documents -
         [one] document
        *[other] documents
     }: { $not-counted } not counted yet (no chart), { $without-administration } without the portal's administrasi (valid = the chart's sum), { $invalid-unknown } without suara_tidak_sah (invalid recorded as absent); { $skipped } other files skipped
-command-import-from-rows-offices-that-are-not = { $rows } { $rows ->
-        [one] row
-       *[other] rows
-    }: { $skipped } of offices that are not contests skipped (registered voters, ballots cast); { $invalid-unknown } { $invalid-unknown ->
-        [one] sheet
-       *[other] sheets
-    } without over or under votes (invalid recorded as absent)
+command-import-source-rows-sheets = { $rows } rows ({ $skipped } skipped: offices that are not contests, such as registered voters and ballots cast), { $sheets } sheets: { $to-append } to append, { $already } already imported; { $without } sheets without over or under votes (invalid recorded as absent)
 command-import-from-from-csv-needs-columns-e = --from csv needs --columns (e.g. station=kode_tps,votes_1=suara_01,...)
+command-import-from-columns-not-for = --columns is for --from csv and --from kawalpemilu; --from { $format } has columns of its own
+command-import-from-sirekap-no-standard-input = --from sirekap reads files and directories named by TPS code, not standard input (-)
 command-import-from-larger-than-bytes = { $path } is larger than { $limit } bytes
 command-import-from-problems-nothing-imported-by-rule =
     { $total } { $total ->
@@ -111,6 +109,7 @@ command-import-report-problems-nothing-imported = { $path }: { $total } { $total
     }, nothing imported
 command-import-report-more-problems-not-listed-limit = { $unlisted } more problems not listed (the limit is { $max-problems-for-a-file })
 command-init-not-valid-election-definition = { $path } is not a valid election definition
+command-init-regions-csv-line = { $path } line { $line }
 command-keygen-wrote-secret-mode-public-key =
     wrote { $path } (secret, mode 0600)
     public key { $public-hex }

@@ -188,7 +188,7 @@ help-import-arg-store =
 help-import-arg-key =
     The operator's key file; its scope must cover every station in the file
 help-import-arg-files =
-    Sheets CSV (columns in docs/OPERATOR.md); with --from, the source's files (for sirekap: TPS documents or directories laid out as the portal does). `-` reads standard input
+    Sheets CSV (columns in docs/OPERATOR.md); with --from, the source's files (for sirekap: TPS documents or directories laid out as the portal does). `-` reads standard input, for every format but sirekap (whose file names are the TPS codes)
 help-import-arg-from =
     The format of the files (docs/FORMATS.md)
 help-import-arg-from-value-sheets =
@@ -206,7 +206,7 @@ help-import-arg-candidates =
 help-import-arg-contest =
     The contest the sheets are for (default: the definition's first), when the source does not say
 help-import-arg-columns =
-    For --from csv (or to rename kawalpemilu's): which source column holds each sheets column, e.g. `station=kode_tps,votes_1=suara_01,votes_2=suara_02,valid=sah,invalid=tidak_sah`
+    For --from csv (or to rename kawalpemilu's; refused with the other formats): which source column holds each sheets column, e.g. `station=kode_tps,votes_1=suara_01,votes_2=suara_02,valid=sah,invalid=tidak_sah`
 help-import-arg-dry-run =
     Check every row and report; append nothing
 help-import-arg-server =

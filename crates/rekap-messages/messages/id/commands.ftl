@@ -28,6 +28,8 @@ command-compare-level-needed-no-region-source = --level diperlukan: tidak ada wi
 command-compare-regions-equal-differ-only-rekap = wilayah: { $number } sama, { $number2 } berbeda, { $number3 } hanya di rekap, { $number4 } hanya di sumber
 command-compare-largest-differences = ; selisih terbesar: { $join }
 command-compare-largest-difference = { $code } pasangan { $pair } { $difference }
+command-compare-source-at-another-level = --level { $level }: { $count } wilayah sumber berada di tingkat { $levels }, bukan { $level }; berikan --level { $levels }
+command-compare-nothing-reported = ; { $number } tanpa laporan di kedua sisi (tidak dicantumkan)
 command-completions-cannot-write-man-pages = tidak dapat menulis halaman man ke { $path }
 command-completions-wrote-man-pages = halaman man ditulis ke { $path }
 command-definition-state-not-region-code-ascii = --state { $state } bukan kode wilayah (huruf ASCII, angka, `.`, `_`; paling banyak 32 bita)
@@ -76,8 +78,10 @@ command-import-rows-append-already-imported = { $number } baris: { $number2 } ak
 command-import-from-from-reads-one-file = --from { $format } membaca satu berkas
 command-import-from-cannot-read = tidak dapat membaca { $file }
 command-import-from-documents-not-counted-yet-no = { $documents } dokumen: { $not-counted } belum dihitung (tanpa chart), { $without-administration } tanpa administrasi portal (sah = jumlah chart), { $invalid-unknown } tanpa suara_tidak_sah (tidak sah dicatat tidak ada); { $skipped } berkas lain dilewati
-command-import-from-rows-offices-that-are-not = { $rows } baris: { $skipped } jabatan yang bukan kontestasi dilewati (pemilih terdaftar, surat suara yang digunakan); { $invalid-unknown } lembar tanpa over atau under votes (tidak sah dicatat tidak ada)
+command-import-source-rows-sheets = { $rows } baris ({ $skipped } dilewati: jabatan yang bukan kontestasi, seperti pemilih terdaftar dan surat suara yang digunakan), { $sheets } lembar: { $to-append } akan ditambahkan, { $already } sudah diimpor; { $without } lembar tanpa over atau under votes (tidak sah dicatat tidak ada)
 command-import-from-from-csv-needs-columns-e = --from csv memerlukan --columns (mis. station=kode_tps,votes_1=suara_01,...)
+command-import-from-columns-not-for = --columns untuk --from csv dan --from kawalpemilu; --from { $format } memiliki kolomnya sendiri
+command-import-from-sirekap-no-standard-input = --from sirekap membaca berkas dan direktori bernama kode TPS, bukan masukan standar (-)
 command-import-from-larger-than-bytes = { $path } lebih besar dari { $limit } bita
 command-import-from-problems-nothing-imported-by-rule =
     { $total } masalah, tidak ada yang diimpor
@@ -87,6 +91,7 @@ command-import-from-more = {"."}.. dan { $more } lagi
 command-import-report-problems-nothing-imported = { $path }: { $total } masalah, tidak ada yang diimpor
 command-import-report-more-problems-not-listed-limit = { $unlisted } masalah lagi tidak dicantumkan (batasnya { $max-problems-for-a-file })
 command-init-not-valid-election-definition = { $path } bukan definisi pemilihan yang sah
+command-init-regions-csv-line = { $path } baris { $line }
 command-keygen-wrote-secret-mode-public-key =
     { $path } ditulis (rahasia, mode 0600)
     kunci publik { $public-hex }

@@ -183,7 +183,7 @@ help-import-arg-store =
 help-import-arg-key =
     Berkas kunci operator; wilayah tugasnya harus mencakup setiap TPS dalam berkas
 help-import-arg-files =
-    CSV lembar (kolom di docs/OPERATOR.md); dengan --from, berkas sumbernya (untuk sirekap: dokumen TPS atau direktori yang disusun seperti portal). `-` membaca masukan standar
+    CSV lembar (kolom di docs/OPERATOR.md); dengan --from, berkas sumbernya (untuk sirekap: dokumen TPS atau direktori yang disusun seperti portal). `-` membaca masukan standar, untuk setiap format kecuali sirekap (yang nama berkasnya adalah kode TPS)
 help-import-arg-from =
     Format berkas (docs/FORMATS.md)
 help-import-arg-candidates =
@@ -191,7 +191,7 @@ help-import-arg-candidates =
 help-import-arg-contest =
     Pemilihan yang dimaksud lembar (bawaan: yang pertama dalam definisi), jika sumber tidak menyebutnya
 help-import-arg-columns =
-    Untuk --from csv (atau untuk mengganti nama kolom kawalpemilu): kolom sumber mana yang memuat tiap kolom lembar, mis. `station=kode_tps,votes_1=suara_01,votes_2=suara_02,valid=sah,invalid=tidak_sah`
+    Untuk --from csv (atau untuk mengganti nama kolom kawalpemilu; ditolak untuk format lain): kolom sumber mana yang memuat tiap kolom lembar, mis. `station=kode_tps,votes_1=suara_01,votes_2=suara_02,valid=sah,invalid=tidak_sah`
 help-import-arg-dry-run =
     Periksa setiap baris dan laporkan; tidak menambahkan apa pun
 help-import-arg-server =

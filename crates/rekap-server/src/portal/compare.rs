@@ -275,12 +275,12 @@ fn summary(comparison: &Comparison, name: &str, lang: Lang) -> Markup {
     let count = |n: u64| group_digits(n, lang);
     html! {
         p #compare-summary .summary data-equal=(summary.equal) data-differing=(summary.differing)
-            data-only-rekap=(summary.only_rekap) data-only-other=(summary.only_other) {
+            data-only-rekap=(summary.only_rekap) data-only-source=(summary.only_source) {
             strong { (lang.message("portal-regions")) ": " }
             (count(summary.equal)) (lang.message("portal-equal"))
             (count(summary.differing)) (lang.message("portal-differing"))
             (count(summary.only_rekap)) (lang.message("portal-only-in-rekap"))
-            (count(summary.only_other)) (lang.message("portal-only-in")) (name) "."
+            (count(summary.only_source)) (lang.message("portal-only-in")) (name) "."
             @if !summary.largest.is_empty() {
                 " " (lang.message("portal-largest-differences")) ": "
                 @for (position, largest) in summary.largest.iter().enumerate() {
@@ -338,7 +338,7 @@ fn row(
         Presence::Both if region.equal => ("equal", lang.message("portal-equal-2")),
         Presence::Both => ("differs", lang.message("portal-differs")),
         Presence::OnlyRekap => ("one-side", lang.message("portal-only-in-rekap-2")),
-        Presence::OnlyOther => (
+        Presence::OnlySource => (
             "one-side",
             format!("{}{name}", lang.message("portal-only-in-2")),
         ),
@@ -358,14 +358,14 @@ fn row(
                 @if scope.own.contains(&region.code) && scope.own.len() == 1 { br; small { (lang.message("portal-this-region")) } }
             }
             td.status { @if differs { strong { "≠ " (status) } } @else { "= " (status) } }
-            td.number { (coverage(region.other.as_ref(), lang)) }
+            td.number { (coverage(region.source.as_ref(), lang)) }
             @for index in 0..pairs {
                 (figure(votes(&region.rekap, index), lang))
-                (figure(votes(&region.other, index), lang))
+                (figure(votes(&region.source, index), lang))
                 (difference(region.vote_differences.get(index).copied(), lang))
             }
             (figure(region.rekap.as_ref().and_then(|f| f.valid), lang))
-            (figure(region.other.as_ref().and_then(|f| f.valid), lang))
+            (figure(region.source.as_ref().and_then(|f| f.valid), lang))
             (difference(region.valid_difference, lang))
         }
     }
