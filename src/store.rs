@@ -92,8 +92,9 @@ pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
 /// After an append: saves the totals view of the new head, so that the next `totals`
 /// answers without a replay (reading commands never write to the store).
 pub fn save_view_after_append(ledger: &mut Ledger<DefaultStorage>) {
-    let view = ledger.totals_view(None);
-    crate::commands::totals::save_view(ledger, &view);
+    if let Err(error) = ledger.save_views_built_whole() {
+        crate::commands::totals::warn_view_not_saved(&error);
+    }
 }
 
 /// After a single append of `events` on top of `before`'s head: saves the totals and

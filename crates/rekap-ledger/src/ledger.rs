@@ -157,16 +157,20 @@ impl<S: Storage> Ledger<S> {
     /// current state; if the model allows every event of every payload, signs them with
     /// `key` and appends them as one durable batch. All or nothing: a refusal or a failed
     /// append leaves the log, state and projection as they were.
-    pub fn submit(
+    ///
+    /// The payloads are taken one at a time as they are decided: an iterator that makes
+    /// each on demand (as `rekap import` splits its plan) holds only a few in memory at once.
+    pub fn submit<P>(
         &mut self,
         key: &SigningKey,
-        payloads: Vec<Vec<Event>>,
+        payloads: P,
         now_ms: u64,
-    ) -> Result<Receipt, LedgerError> {
-        self.submit_signed(
-            payloads.into_iter().map(|events| (key, events)).collect(),
-            now_ms,
-        )
+    ) -> Result<Receipt, LedgerError>
+    where
+        P: IntoIterator<Item = Vec<Event>>,
+        P::IntoIter: ExactSizeIterator,
+    {
+        self.submit_each(payloads.into_iter().map(|events| (key, events)), now_ms)
     }
 
     /// Like [`Ledger::submit`], each payload signed by its own key: one atomic batch of
@@ -174,6 +178,14 @@ impl<S: Storage> Ledger<S> {
     pub fn submit_signed(
         &mut self,
         payloads: Vec<(&SigningKey, Vec<Event>)>,
+        now_ms: u64,
+    ) -> Result<Receipt, LedgerError> {
+        self.submit_each(payloads.into_iter(), now_ms)
+    }
+
+    fn submit_each<'key>(
+        &mut self,
+        payloads: impl ExactSizeIterator<Item = (&'key SigningKey, Vec<Event>)>,
         now_ms: u64,
     ) -> Result<Receipt, LedgerError> {
         let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);

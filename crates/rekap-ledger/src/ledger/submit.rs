@@ -42,9 +42,9 @@ impl<S: Storage> Ledger<S> {
     /// Decides every payload into the state and projection in order, each signed by its
     /// key with the author's next counter; returns the signed submissions in the same
     /// order. On a refusal the state is rebuilt from the log and nothing is signed.
-    pub(super) fn decide_and_sign(
+    pub(super) fn decide_and_sign<'key>(
         &mut self,
-        payloads: Vec<(&SigningKey, Vec<Event>)>,
+        payloads: impl ExactSizeIterator<Item = (&'key SigningKey, Vec<Event>)>,
         recorded_at_ms: u64,
     ) -> Result<Vec<Signed>, LedgerError> {
         if payloads.len() < 2 {
@@ -74,12 +74,12 @@ impl<S: Storage> Ledger<S> {
     /// Decides each payload, handing it to `decided` with its key and counter.
     fn decide_each<'key>(
         &mut self,
-        payloads: Vec<(&'key SigningKey, Vec<Event>)>,
+        payloads: impl Iterator<Item = (&'key SigningKey, Vec<Event>)>,
         recorded_at_ms: u64,
         mut decided: impl FnMut(Unsigned<'key>),
     ) -> Result<(), LedgerError> {
         let mut counters: BTreeMap<[u8; 32], u64> = BTreeMap::new();
-        for (offset, (key, events)) in payloads.into_iter().enumerate() {
+        for (offset, (key, events)) in payloads.enumerate() {
             let author = key.verifying_key().to_bytes();
             let payload = Payload::Events {
                 definition_hash: self.state.definition_hash(),

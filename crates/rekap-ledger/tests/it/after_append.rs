@@ -229,3 +229,37 @@ fn lines_above_touched_places_are_computed_from_new_and_kept_children() {
         "the regency's digest moved"
     );
 }
+
+/// The three views of a bulk import's head (`rekap import`: built whole, the history view
+/// on a second core meanwhile) are byte for byte what `save_totals_view` saves of the same
+/// head, before any view was saved and on top of views of an earlier head.
+#[test]
+fn views_built_whole_after_a_bulk_import_are_the_views_saved_one_by_one() {
+    let names = [
+        TOTALS_VIEW,
+        STATIONS_VIEW,
+        rekap_ledger::history_view::HISTORY_VIEW,
+    ];
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = Ledger::create(
+        SegmentStorage::create(directory.path()).unwrap(),
+        rekap_model::Genesis::new(small_election::definition("bulk"), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
+    let sheets = all_sheets();
+    let (first, rest) = sheets.split_at(4);
+    for (round, events) in [first, rest].into_iter().enumerate() {
+        let payloads = events.chunks(2).map(<[Event]>::to_vec).collect::<Vec<_>>();
+        let now = T0 + 1_000 * (round as u64 + 1);
+        ledger.submit(&key(OPERATOR), payloads, now).unwrap();
+        ledger.save_views_built_whole().unwrap();
+        let built: Vec<Vec<u8>> = names.iter().map(|name| saved(&ledger, name)).collect();
+        let whole = ledger.totals_view(None);
+        ledger.save_totals_view(&whole).unwrap();
+        for (name, built) in names.iter().zip(&built) {
+            assert_eq!(built, &saved(&ledger, name), "{name} after round {round}");
+        }
+    }
+}
