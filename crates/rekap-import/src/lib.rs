@@ -8,6 +8,8 @@
 //! - [`plan`]: [`plan_import`], reading a sheets CSV's rows; the checks of each sheet, and
 //!   what counts as already imported, are shared with [`sheets`]: [`plan_sheets`], sheets
 //!   another format has read (rekap-formats).
+//!   A large file is read whole and checked in parts on every core (`parallel.rs`,
+//!   [`Split`]), with the answer of the row by row reading.
 //! - [`payloads`](mod@payloads): chunking the plan into payloads for the log.
 //! - [`limits`]: every limit of an import.
 //! - [`problem`] and [`error`]: what is reported.
