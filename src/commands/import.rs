@@ -109,9 +109,9 @@ pub(super) fn run_planned(
     stage.next(lang.message("progress-appending"));
     // Each payload is split off the plan as it is decided (no second copy of the plan).
     let batches = payloads_on_demand(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
-    let receipt = ledger.submit(key, batches, now_ms())?;
+    let (receipt, appended) = ledger.submit_bulk(key, batches, now_ms())?;
     stage.next(lang.message("progress-saving-view"));
-    store::save_view_after_append(&mut ledger);
+    store::save_view_after_append(&mut ledger, Some(&appended));
     crate::transparency::sign_after_append(&args.store.store, &ledger);
     // The command ends here and the process with it: dropping the national state and
     // projection (millions of allocations) would only delay the exit. The OS reclaims the
