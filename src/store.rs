@@ -90,10 +90,15 @@ pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
 }
 
 /// After an append: saves the totals view of the new head, so that the next `totals`
-/// answers without a replay (reading commands never write to the store).
-pub fn save_view_after_append(ledger: &mut Ledger<DefaultStorage>) {
-    let view = ledger.totals_view(None);
-    crate::commands::totals::save_view(ledger, &view);
+/// answers without a replay (reading commands never write to the store), and the stations
+/// and history views beside it (the history view's last records from `appended`, if given).
+pub fn save_view_after_append(
+    ledger: &mut Ledger<DefaultStorage>,
+    appended: Option<&rekap_ledger::history_view::AppendedHistory>,
+) {
+    if let Err(error) = ledger.save_views_built_whole(appended) {
+        crate::commands::totals::warn_view_not_saved(&error);
+    }
 }
 
 /// After a single append of `events` on top of `before`'s head: saves the totals and

@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::Args;
 use ed25519_dalek::SigningKey;
 use rekap_import::{
-    payloads, plan_import, ImportError, ImportLimits, ImportPlan, DEFAULT_SHEETS_PER_PAYLOAD,
+    payloads, payloads_on_demand, plan_import, ImportError, ImportLimits, ImportPlan,
+    DEFAULT_SHEETS_PER_PAYLOAD,
 };
 
 use super::import_output::{problem_of_row, ImportResult};
@@ -111,10 +112,11 @@ pub(super) fn run_planned(
         return Ok(Outcome::Success);
     };
     stage.next(lang.message("progress-appending"));
-    let batches = payloads(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
-    let receipt = ledger.submit(key, batches, now_ms())?;
+    // Each payload is split off the plan as it is decided (no second copy of the plan).
+    let batches = payloads_on_demand(plan.to_submit, DEFAULT_SHEETS_PER_PAYLOAD);
+    let (receipt, appended) = ledger.submit_bulk(key, batches, now_ms())?;
     stage.next(lang.message("progress-saving-view"));
-    store::save_view_after_append(&mut ledger);
+    store::save_view_after_append(&mut ledger, Some(&appended));
     crate::transparency::sign_after_append(&args.store.store, &ledger);
     // The command ends here and the process with it: dropping the national state and
     // projection (millions of allocations) would only delay the exit. The OS reclaims the

@@ -119,3 +119,29 @@ fn a_closed_output_pipe_is_not_an_error() {
         "{errors}"
     );
 }
+
+/// The views an import saves (the history view's new entries taken from the decisions, not
+/// read back from the log) are the replay's: `audit` check 8 holds all three to it, and
+/// `history` answers from the saved view.
+#[test]
+fn the_views_an_import_saves_are_the_replays() {
+    let sandbox = set_up();
+    let import = sandbox.run(&[
+        "import",
+        "--store",
+        "store",
+        "--key",
+        "in/keys/operator.key",
+        "in/sheets.csv",
+    ]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    for view in ["totals.view", "stations.view", "history.view"] {
+        assert!(sandbox.path(&format!("store/{view}")).exists(), "{view}");
+    }
+    let audit = sandbox.run(&["audit", "--store", "store", "--json"]);
+    assert_eq!(code(&audit), 0, "{}", stdout(&audit));
+    let report: Value = serde_json::from_str(&stdout(&audit)).unwrap();
+    let check_8 = &report["checks"][7];
+    assert_eq!(check_8["number"], 8, "{report}");
+    assert_eq!(check_8["passed"], true, "{check_8}");
+}

@@ -8,6 +8,8 @@
 //! - [`plan`]: [`plan_import`], reading a sheets CSV's rows; the checks of each sheet, and
 //!   what counts as already imported, are shared with [`sheets`]: [`plan_sheets`], sheets
 //!   another format has read (rekap-formats).
+//!   A large file is read whole and checked in parts on every core (`parallel.rs`,
+//!   [`Split`]), with the answer of the row by row reading.
 //! - [`payloads`](mod@payloads): chunking the plan into payloads for the log.
 //! - [`limits`]: every limit of an import.
 //! - [`problem`] and [`error`]: what is reported.
@@ -16,6 +18,7 @@ pub mod columns;
 pub mod error;
 pub mod limits;
 mod number;
+mod parallel;
 pub mod payloads;
 pub mod plan;
 mod planner;
@@ -29,8 +32,9 @@ pub mod sheets;
 pub use columns::{COLUMNS, OPTIONAL_COLUMNS, VOTES_COLUMN_PREFIX};
 pub use error::ImportError;
 pub use limits::{ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
-pub use payloads::payloads;
-pub use plan::{plan_import, ImportPlan};
+pub use parallel::Split;
+pub use payloads::{payloads, payloads_on_demand, Payloads};
+pub use plan::{plan_import, plan_import_split, ImportPlan};
 pub use problem::RowProblem;
 pub use reason::RowReason;
 pub use sheets::{plan_sheets, SheetRow, SheetsPlan};

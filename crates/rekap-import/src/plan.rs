@@ -26,6 +26,7 @@ use rekap_model::{Event, State};
 use crate::columns::{shown, Column, Columns};
 use crate::error::ImportError;
 use crate::limits::ImportLimits;
+use crate::parallel::{Split, Whole};
 use crate::planner::{check_operator, Planner};
 use crate::problem::Problems;
 use crate::reader::{limit_of, LimitExceeded, LimitedReader};
@@ -46,13 +47,57 @@ pub struct ImportPlan {
 /// reads every row, checks it against `state` exactly as the model will when the plan is
 /// appended, and returns the events to append, or every problem of the file. Reads at most
 /// `limits.max_file_bytes` from `input`.
+///
+/// A large file is read whole and its rows checked in parts on every core
+/// ([`plan_import_split`] with [`Split::default`]); the answer is always the one reading it
+/// row by row gives.
 pub fn plan_import(
     state: &State,
     operator: &[u8; 32],
     input: impl Read,
     limits: &ImportLimits,
 ) -> Result<ImportPlan, ImportError> {
+    plan_import_split(state, operator, input, limits, &Split::default())
+}
+
+/// [`plan_import`], with the file split into parts as `split` says (none: row by row, as
+/// one stream).
+pub fn plan_import_split(
+    state: &State,
+    operator: &[u8; 32],
+    input: impl Read,
+    limits: &ImportLimits,
+    split: &Split,
+) -> Result<ImportPlan, ImportError> {
     check_operator(state, operator)?;
+    if split.parts < 2 {
+        return plan_rows(state, operator, input, limits);
+    }
+    match crate::parallel::read_whole(input, limits) {
+        Whole::Read(bytes) => {
+            match crate::parallel::plan_in_parts(state, operator, &bytes, limits, split) {
+                Some(plan) => Ok(plan),
+                // Anything to report, or a file that cannot be split safely: the rows one by
+                // one, which says exactly what the file's problems are.
+                None => plan_rows(state, operator, bytes.as_slice(), limits),
+            }
+        }
+        Whole::Stopped { read, rest } => plan_rows(
+            state,
+            operator,
+            std::io::Cursor::new(read).chain(rest),
+            limits,
+        ),
+    }
+}
+
+/// Every row in file order on this thread, the file read as a stream.
+fn plan_rows(
+    state: &State,
+    operator: &[u8; 32],
+    input: impl Read,
+    limits: &ImportLimits,
+) -> Result<ImportPlan, ImportError> {
     let reader = LimitedReader::new(input, limits.max_file_bytes, limits.max_line_bytes);
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -96,7 +141,7 @@ pub(crate) fn rejected(problems: Problems) -> ImportError {
     }
 }
 
-fn next_record<R: Read>(
+pub(crate) fn next_record<R: Read>(
     csv: &mut csv::Reader<R>,
     record: &mut ByteRecord,
 ) -> Result<bool, ImportError> {
@@ -113,7 +158,13 @@ fn next_record<R: Read>(
 }
 
 impl Planner<'_> {
-    fn row(&mut self, columns: &Columns, record: &ByteRecord, line: u64, problems: &mut Problems) {
+    pub(crate) fn row(
+        &mut self,
+        columns: &Columns,
+        record: &ByteRecord,
+        line: u64,
+        problems: &mut Problems,
+    ) {
         if record.len() != columns.width {
             problems.push(line, None, || RowReason::FieldCount {
                 fields: record.len() as u64,

@@ -73,7 +73,7 @@ pub(crate) struct Planner<'a> {
     pub(crate) state: &'a State,
     envelope: Envelope,
     /// First line of each station and contest in the file.
-    seen: SeenRows,
+    pub(crate) seen: SeenRows,
     pub(crate) plan: ImportPlan,
 }
 

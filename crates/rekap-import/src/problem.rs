@@ -49,8 +49,9 @@ pub(crate) struct Problems {
     cap: usize,
     /// Problems of every kind, listed or not.
     by_kind: BTreeMap<String, u64>,
-    /// The station cell of the row being checked, as written.
-    station: Option<String>,
+    /// The station cell of the row being checked, as written (empty: none); kept as bytes
+    /// and made text only for a problem, so that a good row allocates nothing here.
+    station: Vec<u8>,
 }
 
 impl Problems {
@@ -60,15 +61,14 @@ impl Problems {
             unlisted: 0,
             cap,
             by_kind: BTreeMap::new(),
-            station: None,
+            station: Vec::new(),
         }
     }
 
     /// The row being checked names this station (its problems carry it).
     pub(crate) fn start_row(&mut self, station: Option<&[u8]>) {
-        self.station = station
-            .filter(|cell| !cell.is_empty())
-            .map(|cell| String::from_utf8_lossy(cell).into_owned());
+        self.station.clear();
+        self.station.extend_from_slice(station.unwrap_or_default());
     }
 
     /// Records a problem; `reason` is only formatted if the problem is listed.
@@ -97,7 +97,8 @@ impl Problems {
         if self.listed.len() < self.cap {
             self.listed.push(RowProblem {
                 line,
-                station: self.station.clone(),
+                station: (!self.station.is_empty())
+                    .then(|| String::from_utf8_lossy(&self.station).into_owned()),
                 field: field.map(str::to_string),
                 rule,
                 reason: reason(),

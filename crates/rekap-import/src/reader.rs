@@ -1,5 +1,7 @@
 //! A reader that enforces the file-size and line-length limits while the CSV parser reads,
-//! so that neither a huge file nor one endless line is ever buffered.
+//! so that neither a huge file nor one endless line is ever buffered by the parser. (A file
+//! checked in parts, `parallel.rs`, is first read whole, at most one byte past the size
+//! limit.)
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Take};

@@ -42,4 +42,26 @@ impl SeenRows {
             Some(*seen)
         }
     }
+
+    /// Takes in the rows `later` saw (of the same election), which come after every row
+    /// this saw; `false` if a station and contest was seen by both.
+    pub(crate) fn absorb(&mut self, later: SeenRows) -> bool {
+        for (mine, theirs) in self.contests.iter_mut().zip(later.contests) {
+            let Some((start, lines)) = theirs else {
+                continue;
+            };
+            let Some((_, kept)) = mine else {
+                *mine = Some((start, lines));
+                continue;
+            };
+            for (kept, line) in kept.iter_mut().zip(lines) {
+                match (*kept, line) {
+                    (_, 0) => {}
+                    (0, line) => *kept = line,
+                    _ => return false,
+                }
+            }
+        }
+        true
+    }
 }

@@ -61,3 +61,21 @@ fn a_default_payload_of_the_largest_sheets_decodes() {
     assert!(bytes.len() < 8 * 1024 * 1024);
     assert_eq!(decode_payload(&bytes), Ok(payload));
 }
+
+#[test]
+fn payloads_made_on_demand_are_the_same_payloads() {
+    let events: Vec<Event> = (0..25).map(|n| event(n, 2)).collect();
+    for size in [0, 1, 7, 10, 25, 26, usize::MAX] {
+        let on_demand = rekap_import::payloads_on_demand(events.clone(), size);
+        assert_eq!(
+            on_demand.len(),
+            payloads(events.clone(), size).len(),
+            "{size}"
+        );
+        assert_eq!(
+            on_demand.collect::<Vec<_>>(),
+            payloads(events.clone(), size)
+        );
+    }
+    assert_eq!(rekap_import::payloads_on_demand(Vec::new(), 10).len(), 0);
+}

@@ -12,8 +12,8 @@ use rekap_log::{Head, Storage};
 use rekap_model::Event;
 
 use crate::error::LedgerError;
-use crate::history_view::build::history_body_from;
-use crate::history_view::HISTORY_VIEW;
+use crate::history_view::build::{history_body_after, history_body_from};
+use crate::history_view::{AppendedHistory, HISTORY_VIEW};
 use crate::ledger::Ledger;
 use crate::stations_view::{self, STATIONS_VIEW};
 use crate::view::{read_totals_view, touched_places, TotalsView};
@@ -127,5 +127,42 @@ impl<S: Storage> Ledger<S> {
             storage.put_view(HISTORY_VIEW, &history)?;
         }
         Ok(forward)
+    }
+
+    /// Builds the totals, stations and history views of the head whole and saves them,
+    /// as [`Ledger::save_totals_view`] of [`Ledger::totals_view`] does, with the history view
+    /// made on a second core meanwhile: after a bulk import, where nothing is to be brought
+    /// forward but the history view of the records before it. With `appended` (of the
+    /// submission that made the head, [`Ledger::submit_bulk`]) the history view takes those
+    /// records' entries from it instead of reading them back. The views are byte for byte
+    /// those; nothing is saved for a ledger not replayed to its head.
+    pub fn save_views_built_whole(
+        &mut self,
+        appended: Option<&AppendedHistory>,
+    ) -> Result<(), LedgerError> {
+        let (log, state, projection) = (self.log(), self.state(), self.projection());
+        let head = log.head();
+        let (totals, stations, history) = std::thread::scope(|scope| {
+            // The history view reads the records back and needs neither the projection nor
+            // the other views; the totals view's digests use every core themselves.
+            let history = scope.spawn(|| {
+                let earlier = log.storage().get_view_of_any_head(HISTORY_VIEW)?;
+                history_body_after(log, state, earlier.as_deref(), appended)
+            });
+            let totals = TotalsView::of(state, projection, &head, None);
+            let stations = stations_view::stations_body(log, state, projection, &totals);
+            let history = (history.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (totals, stations, history)
+        });
+        // Saved in the order `save_totals_view` saves them.
+        self.save_totals_view_alone(&totals)?;
+        let storage = self.log_mut().storage_mut();
+        if let Some(body) = stations? {
+            storage.put_view(STATIONS_VIEW, &body)?;
+        }
+        if let Some(body) = history? {
+            storage.put_view(HISTORY_VIEW, &body)?;
+        }
+        Ok(())
     }
 }

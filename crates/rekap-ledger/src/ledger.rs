@@ -8,6 +8,7 @@ use rekap_model::{
 use rekap_projection::Projection;
 
 use crate::error::LedgerError;
+use crate::history_view::AppendedHistory;
 use crate::replay::{replay_two_threads, Replayed};
 
 mod submit;
@@ -157,16 +158,39 @@ impl<S: Storage> Ledger<S> {
     /// current state; if the model allows every event of every payload, signs them with
     /// `key` and appends them as one durable batch. All or nothing: a refusal or a failed
     /// append leaves the log, state and projection as they were.
-    pub fn submit(
+    ///
+    /// The payloads are taken one at a time as they are decided: an iterator that makes
+    /// each on demand (as `rekap import` splits its plan) holds only a few in memory at once.
+    pub fn submit<P>(
         &mut self,
         key: &SigningKey,
-        payloads: Vec<Vec<Event>>,
+        payloads: P,
         now_ms: u64,
-    ) -> Result<Receipt, LedgerError> {
-        self.submit_signed(
-            payloads.into_iter().map(|events| (key, events)).collect(),
-            now_ms,
-        )
+    ) -> Result<Receipt, LedgerError>
+    where
+        P: IntoIterator<Item = Vec<Event>>,
+        P::IntoIter: ExactSizeIterator,
+    {
+        let payloads = payloads.into_iter().map(|events| (key, events));
+        self.submit_each(payloads, now_ms, None)
+    }
+
+    /// [`Ledger::submit`], also keeping the history view's entries of the appended records
+    /// from the decisions' effects, for [`Ledger::save_views_built_whole`] (a bulk import).
+    pub fn submit_bulk<P>(
+        &mut self,
+        key: &SigningKey,
+        payloads: P,
+        now_ms: u64,
+    ) -> Result<(Receipt, AppendedHistory), LedgerError>
+    where
+        P: IntoIterator<Item = Vec<Event>>,
+        P::IntoIter: ExactSizeIterator,
+    {
+        let mut appended = AppendedHistory::new();
+        let payloads = payloads.into_iter().map(|events| (key, events));
+        let receipt = self.submit_each(payloads, now_ms, Some(&mut appended))?;
+        Ok((receipt, appended))
     }
 
     /// Like [`Ledger::submit`], each payload signed by its own key: one atomic batch of
@@ -176,9 +200,18 @@ impl<S: Storage> Ledger<S> {
         payloads: Vec<(&SigningKey, Vec<Event>)>,
         now_ms: u64,
     ) -> Result<Receipt, LedgerError> {
+        self.submit_each(payloads.into_iter(), now_ms, None)
+    }
+
+    fn submit_each<'key>(
+        &mut self,
+        payloads: impl ExactSizeIterator<Item = (&'key SigningKey, Vec<Event>)>,
+        now_ms: u64,
+        history: Option<&mut AppendedHistory>,
+    ) -> Result<Receipt, LedgerError> {
         let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);
         // Decided here, encoded and signed on another core meanwhile (submit.rs).
-        let signed = self.decide_and_sign(payloads, recorded_at_ms)?;
+        let signed = self.decide_and_sign(payloads, recorded_at_ms, history)?;
         let count = signed.len();
         let appended = if signed.iter().all(Result::is_ok) {
             let verified = signed.into_iter().filter_map(Result::ok).collect();

@@ -25,7 +25,7 @@
 use bincode::{Decode, Encode};
 use rekap_log::storage::locate::RecordLocation;
 use rekap_log::storage::view_file::ViewReader;
-use rekap_log::{Head, SegmentStorage, Storage};
+use rekap_log::{Head, Log, SegmentStorage, Storage};
 use rekap_model::{ContestIdx, EntryKind, EventId, State, StationId, StationStatus, TallySheet};
 use rekap_projection::Projection;
 
@@ -448,22 +448,35 @@ impl<S: Storage> Ledger<S> {
     /// Saves the stations view of the head, if the storage can say where its records are
     /// (the segment store) and the ledger is replayed to the head; otherwise nothing.
     pub fn save_stations_view(&mut self, totals: &TotalsView) -> Result<(), LedgerError> {
-        let head = self.head();
-        if self.state().last_seq() != head.count || totals.head_count() != head.count {
-            return Ok(());
-        }
-        let seqs = current_sheet_records(self.state());
-        let Some(locations) = self.log().storage().record_locations(&seqs)? else {
-            return Ok(());
-        };
-        let body = encode(self.state(), self.projection(), totals, &head, &locations);
-        if let Some(body) = body.filter(|_| locations.len() == seqs.len()) {
+        let body = stations_body(self.log(), self.state(), self.projection(), totals)?;
+        if let Some(body) = body {
             self.log_mut()
                 .storage_mut()
                 .put_view(STATIONS_VIEW, &body)?;
         }
         Ok(())
     }
+}
+
+/// The body [`Ledger::save_stations_view`] saves, of `log`'s head where `state` and
+/// `projection` are, beside `totals` of the same head; `None` when nothing is to be saved.
+/// Reads only: it may run beside other work.
+pub(crate) fn stations_body<S: Storage>(
+    log: &Log<S>,
+    state: &State,
+    projection: &Projection,
+    totals: &TotalsView,
+) -> Result<Option<Vec<u8>>, LedgerError> {
+    let head = log.head();
+    if state.last_seq() != head.count || totals.head_count() != head.count {
+        return Ok(None);
+    }
+    let seqs = current_sheet_records(state);
+    let Some(locations) = log.storage().record_locations(&seqs)? else {
+        return Ok(None);
+    };
+    let body = encode(state, projection, totals, &head, &locations);
+    Ok(body.filter(|_| locations.len() == seqs.len()))
 }
 
 /// Audit check 8 on a saved stations view `body` of the log whose replay gave `state` and

@@ -43,6 +43,105 @@ struct Positions {
     rotations: Vec<KeyRotation>,
 }
 
+/// The history view's entries of records a bulk submission appended, taken from the
+/// decisions' effects while the payloads were decided ([`Ledger::submit_bulk`]), so that the
+/// view after a bulk import is laid out without reading the records back and decoding them.
+/// Known only when every event of every payload changed or noted one station's sheet
+/// (what an import appends); otherwise the records are read back as always.
+#[derive(Debug, Default)]
+pub struct AppendedHistory {
+    /// The first appended record's seq (0: nothing recorded).
+    first_seq: u64,
+    records: u64,
+    /// In log order; `None` once an event's entry could not be told from its effect.
+    entries: Option<Vec<(Key, Row)>>,
+}
+
+impl AppendedHistory {
+    pub(crate) fn new() -> AppendedHistory {
+        AppendedHistory {
+            first_seq: 0,
+            records: 0,
+            entries: Some(Vec::new()),
+        }
+    }
+
+    /// Whether every appended event's entry is known (no record is to be read back).
+    pub fn is_known(&self) -> bool {
+        self.entries.is_some() && self.records > 0
+    }
+
+    /// Adds the entries of the payload `events` decided at `envelope` with `effects`.
+    pub(crate) fn add(
+        &mut self,
+        election: &Election,
+        envelope: &rekap_model::Envelope,
+        events: &[Event],
+        effects: &[rekap_model::Effect],
+    ) {
+        if self.records == 0 {
+            self.first_seq = envelope.seq;
+        }
+        let follows = envelope.seq == self.first_seq + self.records;
+        self.records += 1;
+        let Some(entries) = self.entries.as_mut().filter(|_| follows) else {
+            self.entries = None;
+            return;
+        };
+        let known = events.len() == effects.len()
+            && (events.iter().zip(effects).enumerate()).all(|(index, (event, effect))| {
+                let Some((station, contest)) = sheet_place(election, event, effect) else {
+                    return false;
+                };
+                let in_place = effect.id.seq == envelope.seq && effect.id.index as usize == index;
+                entries.push((
+                    Key::Station(station),
+                    Row {
+                        seq: envelope.seq,
+                        recorded_at_ms: envelope.recorded_at_ms,
+                        index: index as u32,
+                        contest,
+                    },
+                ));
+                in_place
+            });
+        if !known {
+            self.entries = None;
+        }
+    }
+}
+
+/// The station and contest a sheet event's entry is under, from its effect: what
+/// [`event_place`] and `Election::locate` give for it, for a station that only its own code
+/// names (a listed station, whose code a region may share, is left to them).
+fn sheet_place(
+    election: &Election,
+    event: &Event,
+    effect: &rekap_model::Effect,
+) -> Option<(u32, u32)> {
+    use rekap_model::Change;
+    let sheet_event = matches!(
+        event,
+        Event::SheetSubmitted { .. }
+            | Event::SheetCorrected { .. }
+            | Event::RevoteRecorded { .. }
+            | Event::StationVoided { .. }
+            | Event::SheetSource { .. }
+    );
+    let (station, contest) = match effect.change {
+        Change::SheetSet {
+            station, contest, ..
+        }
+        | Change::SheetCleared {
+            station, contest, ..
+        }
+        | Change::SheetSourceNoted { station, contest } => (station, contest),
+        _ => return None,
+    };
+    let own_code = election.listed_station(station).is_none();
+    (sheet_event && own_code).then_some((station.0, contest.0))
+}
+
 /// The place code an event is about and its contest, as `history` words it: the same
 /// choice as its `describe` (an officer event at the officer's scope, a resolution at its
 /// objection's place and contest).
@@ -491,25 +590,58 @@ pub(crate) fn history_body_from<S: Storage>(
     state: &State,
     earlier: Option<&[u8]>,
 ) -> Result<Option<Vec<u8>>, LedgerError> {
+    history_body_after(log, state, earlier, None)
+}
+
+/// [`history_body_from`], with the entries of the last records taken from `appended` when
+/// it holds them and `earlier` is the view just before them; byte for byte the same body.
+pub(crate) fn history_body_after<S: Storage>(
+    log: &Log<S>,
+    state: &State,
+    earlier: Option<&[u8]>,
+    appended: Option<&AppendedHistory>,
+) -> Result<Option<Vec<u8>>, LedgerError> {
     let head = log.head();
     if state.last_seq() != head.count {
         return Ok(None);
     }
-    let objections = objection_places(state);
     let mut positions = earlier
         .and_then(|body| earlier_positions(log, state, body))
         .unwrap_or_default();
     let first = positions.records.len() as u64 + 1;
-    let seqs: Vec<u64> = (first..=head.count).collect();
+    // The records `appended` holds are not read back: they are the last ones, after the
+    // earlier view's.
+    let known = appended
+        .filter(|appended| {
+            appended.is_known()
+                && appended.first_seq >= first
+                && appended.first_seq + appended.records == head.count + 1
+        })
+        .and_then(|appended| Some((appended.first_seq, appended.entries.as_deref()?)));
+    let read_through = known.map_or(head.count, |(first_known, _)| first_known - 1);
+    let objections = objection_places(state);
+    let seqs: Vec<u64> = (first..=read_through).collect();
     let Some(locations) = log.storage().record_locations(&seqs)? else {
         return Ok(None);
     };
-    for (record, location) in log.records_from(first).zip(locations) {
+    let records = log.records_from(first).take(seqs.len());
+    for (record, location) in records.zip(locations) {
         let record = record?;
         if record.seq != location.seq {
             return Ok(None);
         }
         positions.add(state, &objections, &record, location);
+    }
+    if let Some((first_known, entries)) = known {
+        let seqs: Vec<u64> = (first_known..=head.count).collect();
+        let Some(locations) = log.storage().record_locations(&seqs)? else {
+            return Ok(None);
+        };
+        if (locations.iter().zip(&seqs)).any(|(location, seq)| location.seq != *seq) {
+            return Ok(None);
+        }
+        positions.records.extend(locations);
+        positions.entries.extend_from_slice(entries);
     }
     let complete = positions.records.len() as u64 == head.count;
     Ok(encode(state, &positions, &head).filter(|_| complete))

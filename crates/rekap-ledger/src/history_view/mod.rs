@@ -32,7 +32,7 @@ mod read;
 use bincode::{Decode, Encode};
 use rekap_model::Role;
 
-pub use build::{bring_forward, check_history_view, encode_whole};
+pub use build::{bring_forward, check_history_view, encode_whole, AppendedHistory};
 pub use read::{open_saved_history_view, HistoryView, Position, ViewPlace};
 
 /// Name of the history view in a store.

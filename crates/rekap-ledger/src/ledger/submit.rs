@@ -16,6 +16,7 @@ use rekap_model::{encode_payload, Envelope, Event, Payload};
 
 use super::Ledger;
 use crate::error::LedgerError;
+use crate::history_view::AppendedHistory;
 
 /// What the signer hands back: a submission whose signature verified, or one that did not
 /// (never for a key's own fresh signature; then the log's append refuses the batch).
@@ -42,15 +43,16 @@ impl<S: Storage> Ledger<S> {
     /// Decides every payload into the state and projection in order, each signed by its
     /// key with the author's next counter; returns the signed submissions in the same
     /// order. On a refusal the state is rebuilt from the log and nothing is signed.
-    pub(super) fn decide_and_sign(
+    pub(super) fn decide_and_sign<'key>(
         &mut self,
-        payloads: Vec<(&SigningKey, Vec<Event>)>,
+        payloads: impl ExactSizeIterator<Item = (&'key SigningKey, Vec<Event>)>,
         recorded_at_ms: u64,
+        history: Option<&mut AppendedHistory>,
     ) -> Result<Vec<Signed>, LedgerError> {
         if payloads.len() < 2 {
             // One payload (a single command's): nothing to overlap, no thread to start.
             let mut signed = Vec::with_capacity(1);
-            self.decide_each(payloads, recorded_at_ms, |unsigned| {
+            self.decide_each(payloads, recorded_at_ms, history, |unsigned| {
                 signed.push(unsigned.sign())
             })?;
             return Ok(signed);
@@ -58,7 +60,7 @@ impl<S: Storage> Ledger<S> {
         std::thread::scope(|scope| {
             let (to_signer, decided) = mpsc::channel::<Unsigned<'_>>();
             let signer = scope.spawn(move || decided.into_iter().map(Unsigned::sign).collect());
-            let outcome = self.decide_each(payloads, recorded_at_ms, |unsigned| {
+            let outcome = self.decide_each(payloads, recorded_at_ms, history, |unsigned| {
                 // The signer only stops when this sender is dropped: sending cannot fail.
                 let _ = to_signer.send(unsigned);
             });
@@ -74,12 +76,13 @@ impl<S: Storage> Ledger<S> {
     /// Decides each payload, handing it to `decided` with its key and counter.
     fn decide_each<'key>(
         &mut self,
-        payloads: Vec<(&'key SigningKey, Vec<Event>)>,
+        payloads: impl Iterator<Item = (&'key SigningKey, Vec<Event>)>,
         recorded_at_ms: u64,
+        mut history: Option<&mut AppendedHistory>,
         mut decided: impl FnMut(Unsigned<'key>),
     ) -> Result<(), LedgerError> {
         let mut counters: BTreeMap<[u8; 32], u64> = BTreeMap::new();
-        for (offset, (key, events)) in payloads.into_iter().enumerate() {
+        for (offset, (key, events)) in payloads.enumerate() {
             let author = key.verifying_key().to_bytes();
             let payload = Payload::Events {
                 definition_hash: self.state.definition_hash(),
@@ -93,9 +96,17 @@ impl<S: Storage> Ledger<S> {
             let outcome = self
                 .projection
                 .execute_payload(&mut self.state, &envelope, &payload);
-            if let Err(refusal) = outcome {
-                self.rebuild_if_changed(offset)?;
-                return Err(LedgerError::Refused(refusal));
+            let effects = match outcome {
+                Ok(effects) => effects,
+                Err(refusal) => {
+                    self.rebuild_if_changed(offset)?;
+                    return Err(LedgerError::Refused(refusal));
+                }
+            };
+            if let (Some(history), Payload::Events { events, .. }) =
+                (history.as_deref_mut(), &payload)
+            {
+                history.add(self.state.election(), &envelope, events, &effects);
             }
             let counter = match counters.get(&author) {
                 Some(last) => last + 1,

@@ -229,3 +229,58 @@ fn lines_above_touched_places_are_computed_from_new_and_kept_children() {
         "the regency's digest moved"
     );
 }
+
+/// The three views of a bulk import's head (`rekap import`: built whole, the history view
+/// on a second core meanwhile, its last records' entries from the decisions' effects) are
+/// byte for byte what `save_totals_view` saves of the same head: before any view was saved,
+/// on top of views of an earlier head, for a batch whose entries are not all sheets', and
+/// with the entries of an older batch (ignored).
+#[test]
+fn views_built_whole_after_a_bulk_import_are_the_views_saved_one_by_one() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = Ledger::create(
+        SegmentStorage::create(directory.path()).unwrap(),
+        rekap_model::Genesis::new(small_election::definition("bulk"), log_key()),
+        &key(REGISTRAR),
+        T0,
+    )
+    .unwrap();
+    let sheets = all_sheets();
+    let (first, rest) = sheets.split_at(4);
+    let mut older = None;
+    for (round, events) in [first, rest].into_iter().enumerate() {
+        let payloads = events.chunks(2).map(<[Event]>::to_vec).collect::<Vec<_>>();
+        let now = T0 + 1_000 * (round as u64 + 1);
+        let (_, appended) = ledger.submit_bulk(&key(OPERATOR), payloads, now).unwrap();
+        assert!(
+            appended.is_known(),
+            "sheets only: every entry from its effect"
+        );
+        ledger.save_views_built_whole(Some(&appended)).unwrap();
+        assert_views_are_those_saved_one_by_one(&mut ledger, round);
+        older = Some(appended);
+    }
+    let approval = small_election::approve("647101", digest(&ledger, "647101"));
+    let official = official_of("647101");
+    let (_, appended) = (ledger.submit_bulk(&key(official), vec![vec![approval]], T0 + 9_000))
+        .unwrap_or_else(|error| panic!("approval refused: {error}"));
+    assert!(!appended.is_known(), "an approval's entry is not a sheet's");
+    ledger.save_views_built_whole(Some(&appended)).unwrap();
+    assert_views_are_those_saved_one_by_one(&mut ledger, 2);
+    ledger.save_views_built_whole(older.as_ref()).unwrap();
+    assert_views_are_those_saved_one_by_one(&mut ledger, 3);
+}
+
+fn assert_views_are_those_saved_one_by_one(ledger: &mut Ledger<SegmentStorage>, round: usize) {
+    let names = [
+        TOTALS_VIEW,
+        STATIONS_VIEW,
+        rekap_ledger::history_view::HISTORY_VIEW,
+    ];
+    let built: Vec<Vec<u8>> = names.iter().map(|name| saved(ledger, name)).collect();
+    let whole = ledger.totals_view(None);
+    ledger.save_totals_view(&whole).unwrap();
+    for (name, built) in names.iter().zip(&built) {
+        assert_eq!(built, &saved(ledger, name), "{name} after round {round}");
+    }
+}
