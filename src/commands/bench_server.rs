@@ -79,6 +79,8 @@ struct Measured {
     /// CPU the bench's own clients and readers used, in cores: on one machine they take
     /// from what the server could have.
     client_cores: f64,
+    /// Of `server_cores`, each of [`THREAD_GROUPS`]' share, in cores.
+    thread_cores: [f64; THREAD_GROUPS.len()],
 }
 
 pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
@@ -101,9 +103,10 @@ pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
     };
     let preset = build_preset(name, &options, &cast)?;
     let mut out = format!(
-        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | of them corrections/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB | server cores | clients cores |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | of them corrections/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB | server cores | of them {} | clients cores |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         preset.sheets.len(),
-        args.seconds
+        args.seconds,
+        THREAD_GROUPS.map(|(name, _)| name).join(" / ")
     );
     for &clients in &args.clients {
         let store = dir.join(format!("store-{clients}"));
@@ -136,7 +139,7 @@ fn row(m: &Measured) -> String {
             .map_or(0.0, |us| *us as f64 / 1000.0)
     };
     format!(
-        "| {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} |\n",
+        "| {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {} | {:.2} |\n",
         m.clients,
         m.accepted as f64 / m.seconds,
         m.corrections as f64 / m.seconds,
@@ -151,6 +154,7 @@ fn row(m: &Measured) -> String {
         m.means.totals_view_ms,
         m.peak_rss_mb,
         m.server_cores,
+        m.thread_cores.map(|cores| format!("{cores:.2}")).join(" / "),
         m.client_cores
     )
 }
@@ -328,6 +332,7 @@ fn measure(
     }
     let started = Instant::now();
     let cpu_before = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
+    let threads_before = thread_cpu_seconds(child.id());
     let writers = {
         let (stop, refused) = (stop.clone(), refused.clone());
         std::thread::spawn(move || post_from_every_client(address, bodies, &stop, &refused))
@@ -341,6 +346,7 @@ fn measure(
     stop.store(true, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
     let cpu_after = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
+    let threads_after = thread_cpu_seconds(child.id());
     let mut latencies_us = Vec::new();
     let mut corrections = 0;
     let results = writers
@@ -356,6 +362,8 @@ fn measure(
     let cores = |before: f64, after: f64| (after - before) / seconds;
     let server_cores = cores(cpu_before.0, cpu_after.0);
     let client_cores = cores(cpu_before.1, cpu_after.1);
+    let thread_cores =
+        std::array::from_fn(|group| cores(threads_before[group], threads_after[group]));
     let means = server_means(&url);
     let peak_rss_mb = peak_rss_mb(child.id());
     let _ = Command::new("kill")
@@ -375,6 +383,7 @@ fn measure(
         peak_rss_mb,
         server_cores,
         client_cores,
+        thread_cores,
     })
 }
 
@@ -391,6 +400,39 @@ fn cpu_seconds(pid: &str) -> f64 {
         .filter_map(|field| field.parse::<u64>().ok())
         .sum();
     ticks as f64 / 100.0
+}
+
+/// The server's threads by what they do, as `rekap serve` names them: a thread counts
+/// for the first group whose name prefix its name starts with.
+const THREAD_GROUPS: [(&str, &str); 4] = [
+    // The runtime's workers: HTTP parsing, the layers and handlers, the sockets.
+    ("HTTP", "tokio-"),
+    // The signature checks (crates/rekap-server/src/verifier.rs).
+    ("verify", "rekap-verify"),
+    // Deciding, appending and fsyncing each group, then answering it.
+    ("writer", "rekap-writer"),
+    // The readers' snapshots (crates/rekap-server/src/publisher.rs).
+    ("publisher", "rekap-publisher"),
+];
+
+/// CPU seconds of `pid`'s threads per group of [`THREAD_GROUPS`], from
+/// `/proc/<pid>/task/<tid>/`; 0 where unreadable.
+fn thread_cpu_seconds(pid: u32) -> [f64; THREAD_GROUPS.len()] {
+    let mut seconds = [0.0; THREAD_GROUPS.len()];
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return seconds;
+    };
+    for task in tasks.flatten() {
+        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        let group = THREAD_GROUPS
+            .iter()
+            .position(|(_, prefix)| name.starts_with(prefix));
+        if let Some(group) = group {
+            let task = format!("{pid}/task/{}", task.file_name().to_string_lossy());
+            seconds[group] += cpu_seconds(&task);
+        }
+    }
+    seconds
 }
 
 /// A thread asking for province totals beside the writers, from [`READERS`] connections
