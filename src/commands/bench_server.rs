@@ -4,7 +4,7 @@
 //! bench, `bench_server_client.rs`) each submit signed single sheets
 //! for stations of their own (so every submission is accepted; refusals are counted), every
 //! tenth followed by a correction by the client's official, as fast as the server answers,
-//! beside four readers asking for province totals. Per N: accepted/s,
+//! beside readers (four by default, `--readers`) asking for province totals. Per N: accepted/s,
 //! latency p50/p99/max, reads/s, mean batch size and the server's peak RSS. Not part of CI.
 
 use std::io::{BufRead, BufReader};
@@ -57,6 +57,10 @@ pub struct BenchServerArgs {
     /// vote moved between the first two pairs) by the client's official; 0 for none.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub correct_every: usize,
+    /// Connections asking for province totals beside the writers, one request at a time
+    /// each.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub readers: usize,
     /// Working directory, kept afterwards (by default a fresh one under the temporary
     /// directory, removed when the bench ends).
     #[arg(long, value_name = "DIR")]
@@ -114,6 +118,7 @@ pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
         let workload = Workload {
             length: Duration::from_secs(args.seconds),
             correct_every: args.correct_every,
+            readers: args.readers,
         };
         let measured = measure(&store, &preset, keys, workload)?;
         if args.dir.is_none() {
@@ -270,9 +275,6 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Connections asking for province totals beside the writers, one request at a time each.
-const READERS: usize = 4;
-
 /// Submissions signed before the clock starts, over all clients.
 const PRESIGNED_TOTAL: usize = 100_000;
 
@@ -281,6 +283,7 @@ const PRESIGNED_TOTAL: usize = 100_000;
 struct Workload {
     length: Duration,
     correct_every: usize,
+    readers: usize,
 }
 
 fn measure(
@@ -296,7 +299,7 @@ fn measure(
     let refused = Arc::new(AtomicU64::new(0));
     let reader_go = Arc::new(AtomicBool::new(false));
     let address = client::address_of(&url)?;
-    let readers = start_readers(address, &stop, &reader_go);
+    let readers = start_readers(address, workload.readers, &stop, &reader_go);
     // Clients sign before the clock starts (a real client signs on its own machine): the
     // first submissions of each client are signed up front (a thread each), the rest on
     // the fly.
@@ -435,11 +438,12 @@ fn thread_cpu_seconds(pid: u32) -> [f64; THREAD_GROUPS.len()] {
     seconds
 }
 
-/// A thread asking for province totals beside the writers, from [`READERS`] connections
+/// A thread asking for province totals beside the writers, from `connections` connections
 /// one request at a time each, from when `go` is set until `stop` is; returns how many were
 /// answered 200.
 fn start_readers(
     address: std::net::SocketAddr,
+    connections: usize,
     stop: &Arc<AtomicBool>,
     go: &Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<anyhow::Result<u64>> {
@@ -449,7 +453,7 @@ fn start_readers(
             std::thread::sleep(Duration::from_millis(1));
         }
         client::runtime()?.block_on(async move {
-            let readers: Vec<_> = (0..READERS)
+            let readers: Vec<_> = (0..connections)
                 .map(|_| {
                     let stop = stop.clone();
                     tokio::spawn(async move {

@@ -31,6 +31,8 @@ fn bench_server_sheets_and_corrections_are_all_accepted() {
         "2",
         "--correct-every",
         "5",
+        "--readers",
+        "2",
         "--dir",
         dir.to_str().expect("a UTF-8 path"),
     ]);
@@ -50,6 +52,7 @@ fn bench_server_sheets_and_corrections_are_all_accepted() {
     assert_eq!(cell("refused"), 0.0, "{table}");
     assert!(cell("accepted/s") > 0.0, "{table}");
     assert!(cell("of them corrections/s") > 0.0, "{table}");
+    assert!(cell("reads/s") > 0.0, "the readers were answered: {table}");
     // The split by thread is of the server's CPU: four parts, together at most the whole
     // (each rounded to 0.01, and threads other than the four count for none).
     let split_name = "of them HTTP / verify / writer / publisher";
