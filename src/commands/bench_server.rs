@@ -4,7 +4,7 @@
 //! bench, `bench_server_client.rs`) each submit signed single sheets
 //! for stations of their own (so every submission is accepted; refusals are counted), every
 //! tenth followed by a correction by the client's official, as fast as the server answers,
-//! beside four readers asking for province totals. Per N: accepted/s,
+//! beside readers (four by default, `--readers`) asking for province totals. Per N: accepted/s,
 //! latency p50/p99/max, reads/s, mean batch size and the server's peak RSS. Not part of CI.
 
 use std::io::{BufRead, BufReader};
@@ -57,6 +57,10 @@ pub struct BenchServerArgs {
     /// vote moved between the first two pairs) by the client's official; 0 for none.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub correct_every: usize,
+    /// Connections asking for province totals beside the writers, one request at a time
+    /// each.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub readers: usize,
     /// Working directory, kept afterwards (by default a fresh one under the temporary
     /// directory, removed when the bench ends).
     #[arg(long, value_name = "DIR")]
@@ -79,6 +83,8 @@ struct Measured {
     /// CPU the bench's own clients and readers used, in cores: on one machine they take
     /// from what the server could have.
     client_cores: f64,
+    /// Of `server_cores`, each of [`THREAD_GROUPS`]' share, in cores.
+    thread_cores: [f64; THREAD_GROUPS.len()],
 }
 
 pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
@@ -101,9 +107,10 @@ pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
     };
     let preset = build_preset(name, &options, &cast)?;
     let mut out = format!(
-        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | of them corrections/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB | server cores | clients cores |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "rekap bench-server: {} stations, {} s per client count\n\n| clients | accepted/s | of them corrections/s | refused | p50 ms | p99 ms | max ms | reads/s | mean batch | mean commit ms | mean publish ms | of it totals view ms | peak RSS MiB | server cores | of them {} | clients cores |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         preset.sheets.len(),
-        args.seconds
+        args.seconds,
+        THREAD_GROUPS.map(|(name, _)| name).join(" / ")
     );
     for &clients in &args.clients {
         let store = dir.join(format!("store-{clients}"));
@@ -111,6 +118,7 @@ pub fn run(args: BenchServerArgs) -> anyhow::Result<Outcome> {
         let workload = Workload {
             length: Duration::from_secs(args.seconds),
             correct_every: args.correct_every,
+            readers: args.readers,
         };
         let measured = measure(&store, &preset, keys, workload)?;
         if args.dir.is_none() {
@@ -136,7 +144,7 @@ fn row(m: &Measured) -> String {
             .map_or(0.0, |us| *us as f64 / 1000.0)
     };
     format!(
-        "| {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} |\n",
+        "| {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {} | {:.2} |\n",
         m.clients,
         m.accepted as f64 / m.seconds,
         m.corrections as f64 / m.seconds,
@@ -151,6 +159,7 @@ fn row(m: &Measured) -> String {
         m.means.totals_view_ms,
         m.peak_rss_mb,
         m.server_cores,
+        m.thread_cores.map(|cores| format!("{cores:.2}")).join(" / "),
         m.client_cores
     )
 }
@@ -266,9 +275,6 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Connections asking for province totals beside the writers, one request at a time each.
-const READERS: usize = 4;
-
 /// Submissions signed before the clock starts, over all clients.
 const PRESIGNED_TOTAL: usize = 100_000;
 
@@ -277,6 +283,7 @@ const PRESIGNED_TOTAL: usize = 100_000;
 struct Workload {
     length: Duration,
     correct_every: usize,
+    readers: usize,
 }
 
 fn measure(
@@ -292,7 +299,7 @@ fn measure(
     let refused = Arc::new(AtomicU64::new(0));
     let reader_go = Arc::new(AtomicBool::new(false));
     let address = client::address_of(&url)?;
-    let readers = start_readers(address, &stop, &reader_go);
+    let readers = start_readers(address, workload.readers, &stop, &reader_go);
     // Clients sign before the clock starts (a real client signs on its own machine): the
     // first submissions of each client are signed up front (a thread each), the rest on
     // the fly.
@@ -328,6 +335,7 @@ fn measure(
     }
     let started = Instant::now();
     let cpu_before = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
+    let threads_before = thread_cpu_seconds(child.id());
     let writers = {
         let (stop, refused) = (stop.clone(), refused.clone());
         std::thread::spawn(move || post_from_every_client(address, bodies, &stop, &refused))
@@ -341,6 +349,7 @@ fn measure(
     stop.store(true, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
     let cpu_after = (cpu_seconds(&child.id().to_string()), cpu_seconds("self"));
+    let threads_after = thread_cpu_seconds(child.id());
     let mut latencies_us = Vec::new();
     let mut corrections = 0;
     let results = writers
@@ -356,6 +365,8 @@ fn measure(
     let cores = |before: f64, after: f64| (after - before) / seconds;
     let server_cores = cores(cpu_before.0, cpu_after.0);
     let client_cores = cores(cpu_before.1, cpu_after.1);
+    let thread_cores =
+        std::array::from_fn(|group| cores(threads_before[group], threads_after[group]));
     let means = server_means(&url);
     let peak_rss_mb = peak_rss_mb(child.id());
     let _ = Command::new("kill")
@@ -375,6 +386,7 @@ fn measure(
         peak_rss_mb,
         server_cores,
         client_cores,
+        thread_cores,
     })
 }
 
@@ -393,11 +405,45 @@ fn cpu_seconds(pid: &str) -> f64 {
     ticks as f64 / 100.0
 }
 
-/// A thread asking for province totals beside the writers, from [`READERS`] connections
+/// The server's threads by what they do, as `rekap serve` names them: a thread counts
+/// for the first group whose name prefix its name starts with.
+const THREAD_GROUPS: [(&str, &str); 4] = [
+    // The runtime's workers: HTTP parsing, the layers and handlers, the sockets.
+    ("HTTP", "tokio-"),
+    // The signature checks (crates/rekap-server/src/verifier.rs).
+    ("verify", "rekap-verify"),
+    // Deciding, appending and fsyncing each group, then answering it.
+    ("writer", "rekap-writer"),
+    // The readers' snapshots (crates/rekap-server/src/publisher.rs).
+    ("publisher", "rekap-publisher"),
+];
+
+/// CPU seconds of `pid`'s threads per group of [`THREAD_GROUPS`], from
+/// `/proc/<pid>/task/<tid>/`; 0 where unreadable.
+fn thread_cpu_seconds(pid: u32) -> [f64; THREAD_GROUPS.len()] {
+    let mut seconds = [0.0; THREAD_GROUPS.len()];
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return seconds;
+    };
+    for task in tasks.flatten() {
+        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        let group = THREAD_GROUPS
+            .iter()
+            .position(|(_, prefix)| name.starts_with(prefix));
+        if let Some(group) = group {
+            let task = format!("{pid}/task/{}", task.file_name().to_string_lossy());
+            seconds[group] += cpu_seconds(&task);
+        }
+    }
+    seconds
+}
+
+/// A thread asking for province totals beside the writers, from `connections` connections
 /// one request at a time each, from when `go` is set until `stop` is; returns how many were
 /// answered 200.
 fn start_readers(
     address: std::net::SocketAddr,
+    connections: usize,
     stop: &Arc<AtomicBool>,
     go: &Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<anyhow::Result<u64>> {
@@ -407,7 +453,7 @@ fn start_readers(
             std::thread::sleep(Duration::from_millis(1));
         }
         client::runtime()?.block_on(async move {
-            let readers: Vec<_> = (0..READERS)
+            let readers: Vec<_> = (0..connections)
                 .map(|_| {
                     let stop = stop.clone();
                     tokio::spawn(async move {

@@ -31,6 +31,8 @@ fn bench_server_sheets_and_corrections_are_all_accepted() {
         "2",
         "--correct-every",
         "5",
+        "--readers",
+        "2",
         "--dir",
         dir.to_str().expect("a UTF-8 path"),
     ]);
@@ -50,4 +52,22 @@ fn bench_server_sheets_and_corrections_are_all_accepted() {
     assert_eq!(cell("refused"), 0.0, "{table}");
     assert!(cell("accepted/s") > 0.0, "{table}");
     assert!(cell("of them corrections/s") > 0.0, "{table}");
+    assert!(cell("reads/s") > 0.0, "the readers were answered: {table}");
+    // The split by thread is of the server's CPU: four parts, together at most the whole
+    // (each rounded to 0.01, and threads other than the four count for none).
+    let split_name = "of them HTTP / verify / writer / publisher";
+    let split_index = header
+        .iter()
+        .position(|heading| heading == split_name)
+        .unwrap_or_else(|| panic!("no column {split_name} in {header:?}"));
+    let parts: Vec<f64> = cells[split_index]
+        .split(" / ")
+        .map(|part| part.parse().unwrap_or_else(|_| panic!("{cells:?}")))
+        .collect();
+    assert_eq!(parts.len(), 4, "{table}");
+    assert!(parts.iter().all(|cores| *cores >= 0.0), "{table}");
+    assert!(
+        parts.iter().sum::<f64>() <= cell("server cores") + 0.05,
+        "{table}"
+    );
 }

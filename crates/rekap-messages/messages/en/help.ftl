@@ -721,6 +721,8 @@ help-bench-server-arg-clients =
     Client counts, comma-separated
 help-bench-server-arg-correct-every =
     Every Nth sheet a client submits is followed by a correction of that sheet (one vote moved between the first two pairs) by the client's official; 0 for none
+help-bench-server-arg-readers =
+    Connections asking for province totals beside the writers, one request at a time each
 help-bench-server-arg-dir =
     Working directory, kept afterwards (by default a fresh one under the temporary directory, removed when the bench ends)
 help-serve-about =

@@ -700,6 +700,8 @@ help-bench-server-arg-clients =
     Jumlah klien, dipisah koma
 help-bench-server-arg-correct-every =
     Setiap lembar ke-N yang dikirim klien disusul pembetulan lembar itu (satu suara dipindah antara dua pasangan pertama) oleh petugas klien; 0 untuk tidak ada
+help-bench-server-arg-readers =
+    Koneksi yang meminta total provinsi di samping para pengirim, masing-masing satu permintaan sekali jalan
 help-bench-server-arg-dir =
     Direktori kerja, disimpan sesudahnya (bawaan: direktori baru di bawah direktori sementara, dihapus saat bench selesai)
 help-serve-about =
