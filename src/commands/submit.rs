@@ -263,9 +263,12 @@ pub fn append_local(
         Opened::Replay(log) => log,
     };
     let mut ledger = store::replay_log(log)?;
-    let Some(made) = events_of(Basis::Replayed(&ledger))? else {
-        anyhow::bail!("no events to append");
-    };
+    // `events_of` always makes events from a replayed ledger; none would be refused by the
+    // model as an empty payload (R7).
+    let made = events_of(Basis::Replayed(&ledger))?.unwrap_or(Made {
+        events: Vec::new(),
+        said: None,
+    });
     say(made.said.as_deref())?;
     let events = made.events;
     let key = keys::read_signing_key(key)?;

@@ -43,7 +43,8 @@ pub struct AuthorityPart {
 /// log instead (derived state is never a reason to fail).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NeedsReplay {
-    #[error("the payload reads the sheets' state")]
+    /// Not one event, or one that reads the sheets' state.
+    #[error("the payload is not one event that reads no sheet")]
     ReadsSheets,
     #[error("the saved authority state does not hold together: {0}")]
     Inconsistent(String),
@@ -189,7 +190,7 @@ impl AuthorityState {
         &self.state
     }
 
-    /// Decides and applies `payload` (one `Events` payload of events that read no sheet,
+    /// Decides and applies `payload` (one `Events` payload of one event that reads no sheet,
     /// every key it names checked) with [`State::execute_payload`]: `Err` when it cannot be
     /// decided here (replay instead), else the model's own answer.
     pub fn execute(
@@ -201,7 +202,9 @@ impl AuthorityState {
         let Payload::Events { events, .. } = payload else {
             return Err(NeedsReplay::ReadsSheets);
         };
-        if events.iter().any(reads_sheets) {
+        // One event: an approval check answered from saved state is of the head before the
+        // payload, not of a payload's earlier events.
+        if !AuthorityState::may_decide(events) {
             return Err(NeedsReplay::ReadsSheets);
         }
         // The saved officers' keys were checked when they were registered (or by the
