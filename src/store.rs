@@ -22,7 +22,11 @@ pub fn open(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
 /// Replays the store's log with a bar of records replayed and the time left (on a
 /// terminal, without -q).
 fn replay(storage: DefaultStorage) -> anyhow::Result<Ledger<DefaultStorage>> {
-    let log = rekap_log::Log::open(storage)?;
+    replay_log(rekap_log::Log::open(storage)?)
+}
+
+/// [`replay`] of a log already opened.
+pub fn replay_log(log: rekap_log::Log<DefaultStorage>) -> anyhow::Result<Ledger<DefaultStorage>> {
     let lang = crate::lang::current();
     let total = log.head().count;
     let counter = crate::progress::Counter::start(
@@ -73,6 +77,12 @@ fn waiting_for_the_lock(
 /// Opens the store at `path` to append to it, and replays it. An incomplete last append
 /// (never acknowledged) is moved to the store's `quarantine/` first, and the user is told.
 pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
+    replay_log(open_log_for_append(path)?)
+}
+
+/// The log of [`open_for_append`], not replayed yet (an append that changes no sheet may be
+/// decided without a replay: `rekap_ledger::thin`).
+pub fn open_log_for_append(path: &Path) -> anyhow::Result<rekap_log::Log<DefaultStorage>> {
     // Readers share the lock while this command replays; each append waits for the
     // readers in progress up to --wait (docs/OPERATOR.md, "Readers beside a writer").
     let wait = Duration::from_secs(WAIT_SECONDS.load(Ordering::Relaxed));
@@ -86,7 +96,7 @@ pub fn open_for_append(path: &Path) -> anyhow::Result<Ledger<DefaultStorage>> {
             lang.message_with("error-note-quarantined", &[("moved", &moved)])
         );
     }
-    replay(storage)
+    Ok(rekap_log::Log::open(storage)?)
 }
 
 /// After an append: saves the totals view of the new head, so that the next `totals`

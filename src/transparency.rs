@@ -26,3 +26,19 @@ pub fn sign_after_append(store: &Path, ledger: &Ledger<DefaultStorage>) {
         );
     }
 }
+
+/// [`sign_after_append`] after an append decided without a replay.
+pub fn sign_after_thin_append(store: &Path, thin: &rekap_ledger::thin::ThinLedger<DefaultStorage>) {
+    let signed =
+        rekap_ledger::checkpoints::sign_current_of(store, thin.log(), thin.state().log_keys());
+    if let Err(error) = signed {
+        let cause = crate::error_words::cause_text(&error, crate::lang::current());
+        eprintln!(
+            "{}",
+            crate::lang::say_with(
+                "command-transparency-no-checkpoint-signed",
+                &[("error", &cause)]
+            )
+        );
+    }
+}

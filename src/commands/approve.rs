@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::Args;
 use ed25519_dalek::Signer;
+use rekap_ledger::thin::ThinLedger;
 use rekap_ledger::Ledger;
 use rekap_log::DefaultStorage;
 use rekap_model::{ApprovalStatement, Event, WitnessRefusal, WitnessSignature};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{definition_hash_of, Client, RemoteArgs};
-use crate::commands::submit::{append_local, append_one};
+use crate::commands::submit::{append_local, append_one, Basis, Made};
 use crate::exit::Outcome;
 use crate::keys;
 use crate::output::print;
@@ -213,9 +214,22 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
     if args.remote.server.is_none() && args.remote.offline.is_none() {
         // Locally, the statement comes from the state the approval is decided against: one
         // replay, not one for the digest and another for the append.
-        return append_local(&args.store, &args.key, |ledger| {
-            let statement = statement_in(ledger, &args.region, &args.contest)?;
-            Ok(vec![approval(&args, &statement)?])
+        // An approval changes no sheet: decided against the saved authority state and
+        // views when they are current (the digest is the region's saved line's), else
+        // after a replay.
+        return append_local(&args.store, &args.key, true, |basis| {
+            let statement = match basis {
+                Basis::Replayed(ledger) => statement_in(ledger, &args.region, &args.contest)?,
+                Basis::Saved(thin) => match saved_statement(thin, &args.region, &args.contest) {
+                    Some(statement) => statement,
+                    None => return Ok(None),
+                },
+            };
+            let (event, said) = approval_said(&args, &statement)?;
+            Ok(Some(Made {
+                events: vec![event],
+                said: Some(said),
+            }))
         });
     }
     let statement = statement_of(
@@ -229,8 +243,39 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
     append_one(&args.store, &args.remote, &args.key, event)
 }
 
+/// The statement of `region` and `contest` at the head of the saved views (`None`: an
+/// unknown region or contest, or no saved line: then the replay says).
+fn saved_statement(
+    thin: &ThinLedger<DefaultStorage>,
+    region: &str,
+    contest: &str,
+) -> Option<ApprovalStatement> {
+    let state = thin.state();
+    let election = state.election();
+    let digest = thin.region_digest(
+        election.contest_by_id(contest)?,
+        election.find_region(region)?,
+    )?;
+    Some(ApprovalStatement {
+        definition_hash: state.definition_hash(),
+        region: region.to_owned(),
+        contest: contest.to_owned(),
+        digest,
+    })
+}
+
 /// The approval of `statement` with the witnesses' signatures and refusals, said on stdout.
 fn approval(args: &ApproveArgs, statement: &ApprovalStatement) -> anyhow::Result<Event> {
+    let (event, said) = approval_said(args, statement)?;
+    print(&said)?;
+    Ok(event)
+}
+
+/// The approval of `statement`, and what to say on stdout before it is decided.
+fn approval_said(
+    args: &ApproveArgs,
+    statement: &ApprovalStatement,
+) -> anyhow::Result<(Event, String)> {
     let signatures = args
         .signatures
         .iter()
@@ -242,21 +287,22 @@ fn approval(args: &ApproveArgs, statement: &ApprovalStatement) -> anyhow::Result
         .map(|text| parse_refusal(text))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let digest = hex::encode(statement.digest);
-    print(&crate::lang::current().message_with(
+    let said = crate::lang::current().message_with(
         "approve-approving",
         &[
             ("region", &args.region),
             ("contest", &args.contest),
             ("digest", &digest),
         ],
-    ))?;
-    Ok(Event::PlenaryApproved {
+    );
+    let event = Event::PlenaryApproved {
         region: args.region.clone(),
         contest: args.contest.clone(),
         digest: statement.digest,
         signatures,
         refusals,
-    })
+    };
+    Ok((event, said))
 }
 
 fn read_signature(path: &Path, statement: &ApprovalStatement) -> anyhow::Result<WitnessSignature> {

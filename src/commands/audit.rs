@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use rekap_audit::{audit_with_views, AuditReport, SavedViews};
+use rekap_ledger::authority_view::AUTHORITY_VIEW;
 use rekap_ledger::history_view::HISTORY_VIEW;
 use rekap_ledger::stations_view::STATIONS_VIEW;
 use rekap_ledger::view::read_totals_view;
@@ -65,10 +66,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
             // view: only a current one is read); its bytes are checked, not believed.
             let stations = log.storage().get_view(STATIONS_VIEW)?;
             let history = log.storage().get_view(HISTORY_VIEW)?;
+            let authority = log.storage().get_view(AUTHORITY_VIEW)?;
             let views = SavedViews {
                 totals: totals.as_ref(),
                 stations: stations.as_deref(),
                 history: history.as_deref(),
+                authority: authority.as_deref(),
             };
             audit_with_views(&chain, &records, views, &mut tell)
         }

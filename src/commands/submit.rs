@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use rekap_ledger::thin::{Opened, ThinLedger};
 use rekap_ledger::Ledger;
 use rekap_log::DefaultStorage;
 use rekap_model::{Event, EventId, Resolution};
@@ -205,29 +206,77 @@ pub fn append_events(
     if let Some(outcome) = crate::client::append_remote(remote, key, events.clone())? {
         return Ok(outcome);
     }
-    append_local(store, key, |_| Ok(events))
+    let without_replay = rekap_model::AuthorityState::may_decide(&events);
+    append_local(store, key, without_replay, |_| {
+        Ok(Some(Made {
+            events: events.clone(),
+            said: None,
+        }))
+    })
 }
 
-/// Opens the local store for appending (one replay), makes the events from its state with
-/// `events_of` (a correction's current sheet, an approval's digest), signs them with the
-/// key file and appends them as one record; then brings the saved views forward to the new
-/// head (the lines and slots the record changed) instead of building them whole.
+/// What a local append's events are made from: the replayed ledger, or the saved
+/// authority state and views of the head (`rekap_ledger::thin`), for events that change no
+/// sheet.
+pub enum Basis<'a> {
+    Replayed(&'a Ledger<DefaultStorage>),
+    Saved(&'a ThinLedger<DefaultStorage>),
+}
+
+/// A local append's events, and what to say on stdout before they are decided (said once,
+/// by whichever path decides them).
+pub struct Made {
+    pub events: Vec<Event>,
+    pub said: Option<String>,
+}
+
+/// Opens the local store for appending, makes the events with `events_of` (a
+/// correction's current sheet, an approval's digest), signs them with the key file and
+/// appends them as one record; then brings the saved views forward to the new head (the
+/// lines and slots the record changed) instead of building them whole.
+///
+/// Events that change no sheet (an approval, an objection, a rejection) are first decided
+/// without a replay, against the saved authority state and views of the head, when they
+/// are there and current (`events_of` given [`Basis::Saved`]; `None`: not from that). Any
+/// other case, and any the saved state cannot decide, replays the log (one replay) and
+/// decides there, with `events_of` given [`Basis::Replayed`] (never `None` then). Only
+/// when `without_replay` is the saved state tried at all.
 pub fn append_local(
     store: &StoreArg,
     key: &std::path::Path,
-    events_of: impl FnOnce(&Ledger<DefaultStorage>) -> anyhow::Result<Vec<Event>>,
+    without_replay: bool,
+    events_of: impl Fn(Basis<'_>) -> anyhow::Result<Option<Made>>,
 ) -> anyhow::Result<Outcome> {
-    let mut ledger = store::open_for_append(&store.store)?;
-    let events = events_of(&ledger)?;
+    let log = store::open_log_for_append(&store.store)?;
+    let opened = if without_replay {
+        ThinLedger::open(log)
+    } else {
+        Opened::Replay(log)
+    };
+    let log = match opened {
+        Opened::Saved(mut thin) => {
+            match append_without_replay(store, key, &mut thin, &events_of)? {
+                Some(outcome) => return Ok(outcome),
+                None => thin.into_log(),
+            }
+        }
+        Opened::Replay(log) => log,
+    };
+    let mut ledger = store::replay_log(log)?;
+    // `events_of` always makes events from a replayed ledger; none would be refused by the
+    // model as an empty payload (R7).
+    let made = events_of(Basis::Replayed(&ledger))?.unwrap_or(Made {
+        events: Vec::new(),
+        said: None,
+    });
+    say(made.said.as_deref())?;
+    let events = made.events;
     let key = keys::read_signing_key(key)?;
     let before = ledger.views_before_append();
     let receipt = ledger.submit(&key, vec![events.clone()], now_ms())?;
     store::save_views_after_append(&mut ledger, before, &events);
     crate::transparency::sign_after_append(&store.store, &ledger);
-    let seq = receipt.seqs.first().copied().unwrap_or_default();
-    let lang = crate::lang::current();
-    let head = hex::encode(receipt.head.last_hash);
-    print(&lang.message_with("submit-appended", &[("seq", &seq), ("head", &head)]))?;
+    print_appended(&receipt)?;
     // Everything is durable (the record, the views, the checkpoint) and printed, and the
     // process ends after this command: freeing the replayed state (a national store's
     // 818k entries and the projection's caches, hundreds of milliseconds) would only be
@@ -235,6 +284,47 @@ pub fn append_local(
     // are file descriptors the exit closes).
     std::mem::forget(ledger);
     Ok(Outcome::Success)
+}
+
+/// [`append_local`] decided against the saved authority state: `None` (nothing said,
+/// nothing written) when it cannot be, else the outcome (the model's refusal is an `Err`,
+/// exactly as after a replay).
+fn append_without_replay(
+    store: &StoreArg,
+    key: &std::path::Path,
+    thin: &mut ThinLedger<DefaultStorage>,
+    events_of: &impl Fn(Basis<'_>) -> anyhow::Result<Option<Made>>,
+) -> anyhow::Result<Option<Outcome>> {
+    let Some(made) = events_of(Basis::Saved(thin))? else {
+        return Ok(None);
+    };
+    let signing_key = keys::read_signing_key(key)?;
+    let Ok(submitted) = thin.submit(&signing_key, made.events.clone(), now_ms()) else {
+        return Ok(None);
+    };
+    say(made.said.as_deref())?;
+    let receipt = submitted?;
+    if let Err(error) = thin.save_views_after_append(&made.events) {
+        crate::commands::totals::warn_view_not_saved(&error);
+    }
+    crate::transparency::sign_after_thin_append(&store.store, thin);
+    print_appended(&receipt)?;
+    Ok(Some(Outcome::Success))
+}
+
+fn say(said: Option<&str>) -> anyhow::Result<()> {
+    if let Some(text) = said {
+        print(text)?;
+    }
+    Ok(())
+}
+
+fn print_appended(receipt: &rekap_ledger::Receipt) -> anyhow::Result<()> {
+    let seq = receipt.seqs.first().copied().unwrap_or_default();
+    let lang = crate::lang::current();
+    let head = hex::encode(receipt.head.last_hash);
+    print(&lang.message_with("submit-appended", &[("seq", &seq), ("head", &head)]))?;
+    Ok(())
 }
 
 pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
@@ -264,18 +354,23 @@ pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
     }
     // Locally, the current sheet and the vote types come from the state the correction is
     // decided against: one replay, not one per question.
-    append_local(&args.store, &args.key, |ledger| {
+    append_local(&args.store, &args.key, false, |basis| {
+        let Basis::Replayed(ledger) = basis else {
+            // A correction reads the station's current sheet: decided after a replay.
+            return Ok(None);
+        };
         let state = ledger.state();
         let vote_types = if args.sheet.gives_vote_types() {
             vote_types_in(state, &args.sheet.contest)?
         } else {
             Vec::new()
         };
-        Ok(vec![correction(
+        let events = vec![correction(
             &args,
             current_sheet(state, &args).as_ref(),
             &vote_types,
-        )?])
+        )?];
+        Ok(Some(Made { events, said: None }))
     })
 }
 

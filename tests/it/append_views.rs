@@ -102,3 +102,74 @@ fn views_after_single_appends_are_the_replays() {
     assert_eq!(code(&objected), 0, "{}", stderr(&objected));
     audit_passes(&sandbox, "an objection");
 }
+
+/// Every file of the store but its lock, with its bytes.
+fn store_files(sandbox: &Sandbox) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(sandbox.path(STORE))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file() && !path.ends_with("LOCK"))
+        .map(|path| (path.clone(), std::fs::read(&path).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Issue 18 (thin18): `approve` decided against the saved authority state (no replay) with
+/// a witness's signature; a refused one changes no file; without the saved state it
+/// replays and saves it again; `audit` holds every view and the state to the replay.
+#[test]
+fn approvals_without_a_replay_keep_the_store_audited() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.run(&["demo", "--stations", "300", "--inputs", "in"]);
+    assert_eq!(code(&demo), 0, "{}", stderr(&demo));
+    let authority = sandbox.path(&format!("{STORE}/authority.view"));
+    assert!(authority.exists(), "the demo saved no authority state");
+    let approve = |region: &str, signature: Option<&str>| {
+        let mut arguments = vec!["approve", "-s", STORE, "-k", "in/keys/official-64.key"];
+        arguments.extend(["--region", region, "--contest", CONTEST]);
+        if let Some(file) = signature {
+            arguments.extend(["--signature", file]);
+        }
+        sandbox.run(&arguments)
+    };
+    let signed = sandbox.run(&[
+        "sign",
+        "-s",
+        STORE,
+        "-k",
+        "in/keys/witness-1.key",
+        "--region",
+        "64",
+        "--contest",
+        CONTEST,
+        "--out",
+        "w1.json",
+    ]);
+    assert_eq!(code(&signed), 0, "{}", stderr(&signed));
+    let approved = approve("64", Some("w1.json"));
+    assert_eq!(code(&approved), 0, "{}", stderr(&approved));
+    assert!(
+        stdout(&approved).contains("approving 64"),
+        "{}",
+        stdout(&approved)
+    );
+    audit_passes(&sandbox, "an approval");
+
+    // The province's official is no regency's: refused, nothing written.
+    let before = store_files(&sandbox);
+    let refused = approve("6401", None);
+    assert_eq!(code(&refused), 1, "{}", stdout(&refused));
+    assert!(stderr(&refused).contains("R31"), "{}", stderr(&refused));
+    assert!(
+        before == store_files(&sandbox),
+        "a refusal changed the store"
+    );
+
+    // Without the saved state: replayed, and saved again.
+    std::fs::remove_file(&authority).unwrap();
+    let approved = approve("64", None);
+    assert_eq!(code(&approved), 0, "{}", stderr(&approved));
+    assert!(authority.exists(), "the replay saved no authority state");
+    audit_passes(&sandbox, "an approval after a replay");
+}

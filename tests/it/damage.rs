@@ -196,6 +196,7 @@ fn a_cut_tail_is_reported_to_readers_and_damage_once_a_view_saw_it_whole() {
     fs::remove_file(store.join("totals.view")).unwrap();
     fs::remove_file(store.join("stations.view")).unwrap();
     fs::remove_file(store.join("history.view")).unwrap();
+    fs::remove_file(store.join("authority.view")).unwrap();
     let appended = sandbox.run(&register);
     assert_eq!(code(&appended), 0, "{}", stderr(&appended));
     assert!(

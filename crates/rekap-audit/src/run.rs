@@ -1,5 +1,6 @@
 //! Running the audit over a verified chain's records.
 
+use rekap_ledger::authority_view::check_authority_view;
 use rekap_ledger::history_view::check_history_view;
 use rekap_ledger::stations_view::check_stations_view;
 use rekap_ledger::view::TotalsView;
@@ -30,8 +31,7 @@ pub fn audit(chain: &VerifyReport, records: &[Record], view: Option<&TotalsView>
         records,
         SavedViews {
             totals: view,
-            stations: None,
-            history: None,
+            ..SavedViews::default()
         },
         &mut |_, _| {},
     )
@@ -45,6 +45,8 @@ pub struct SavedViews<'a> {
     pub stations: Option<&'a [u8]>,
     /// The body of the history view (`rekap_ledger::history_view`).
     pub history: Option<&'a [u8]>,
+    /// The body of the saved authority state (`rekap_ledger::authority_view`).
+    pub authority: Option<&'a [u8]>,
 }
 
 /// [`audit`] with the store's saved stations view checked too, telling `progress` how many
@@ -76,6 +78,9 @@ pub fn audit_with_views(
             }
             if let Some(body) = views.history {
                 compare_history_view(body, state, records, &mut tallies[7]);
+            }
+            if let Some(body) = views.authority {
+                compare_authority_state(body, state, records, &mut tallies[7]);
             }
             if chain.ok() {
                 projection_digest = Some(hex(&projection.projection_digest(state)));
@@ -173,6 +178,15 @@ fn compare_history_view(body: &[u8], state: &State, records: &[Record], tally: &
     let checked = check_history_view(body, state, &head_of(records), records);
     if let Err(difference) = checked {
         tally.fail(None, format!("the store's history view: {difference}"));
+    }
+}
+
+/// Check 8 on the store's saved authority state: every byte of it, as the log gives it.
+fn compare_authority_state(body: &[u8], state: &State, records: &[Record], tally: &mut Tally) {
+    tally.checked += 1;
+    let checked = check_authority_view(body, state, &head_of(records), records);
+    if let Err(difference) = checked {
+        tally.fail(None, format!("the store's authority state: {difference}"));
     }
 }
 

@@ -355,9 +355,19 @@ pub fn sign_current<S: Storage>(
     store: &Path,
     ledger: &Ledger<S>,
 ) -> Result<SignedCheckpoint, CheckpointsError> {
-    let tree = ledger.log().tree()?;
-    let mut signer = CheckpointSigner::open(store, ledger)?;
-    signer.sign(&tree, ledger.state().log_keys())
+    sign_current_of(store, ledger.log(), ledger.state().log_keys())
+}
+
+/// [`sign_current`] of `log`, whose keys are `keys` (an append decided without a replay:
+/// `crate::thin`).
+pub fn sign_current_of<S: Storage>(
+    store: &Path,
+    log: &rekap_log::Log<S>,
+    keys: &LogKeys,
+) -> Result<SignedCheckpoint, CheckpointsError> {
+    let tree = log.tree()?;
+    let mut signer = CheckpointSigner::for_keys(store, keys)?;
+    signer.sign(&tree, keys)
 }
 
 /// Appends a signed note to the checkpoints file, durably.

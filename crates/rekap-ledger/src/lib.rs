@@ -6,6 +6,7 @@
 //! every open (and after any failed append), never trusted from elsewhere.
 
 mod after_append;
+pub mod authority_view;
 pub mod checkpoints;
 mod error;
 pub mod follow;
@@ -16,6 +17,7 @@ pub mod proof;
 pub mod proof_view;
 mod replay;
 pub mod stations_view;
+pub mod thin;
 pub mod tiles;
 pub mod view;
 

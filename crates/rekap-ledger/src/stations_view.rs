@@ -329,19 +329,13 @@ fn assemble(
             let slot = slot_bytes(state, station, contest_index, locations, &mut votes_only)?;
             slots.extend_from_slice(&slot);
         }
-        let open = state
-            .objections()
-            .filter(|objection| {
-                objection.contest == contest_index
-                    && objection.status == rekap_model::ObjectionStatus::Open
-            })
-            .count();
+        let open = open_objections_in(state, contest_index);
         facts.push(StationsContest {
             id: contest.id.clone(),
             pairs: (contest.pairs.iter())
                 .map(|pair| (pair.number, pair.name.clone()))
                 .collect(),
-            open_objections: open as u64,
+            open_objections: open,
             votes_only,
         });
     }
@@ -398,6 +392,15 @@ fn assemble(
     body.extend_from_slice(fixed.text);
     body.extend_from_slice(&directory);
     Some(body)
+}
+
+/// The open objections of `contest` (about any place), as `status` counts them.
+fn open_objections_in(state: &State, contest: ContestIdx) -> u64 {
+    (state.objections())
+        .filter(|objection| {
+            objection.contest == contest && objection.status == rekap_model::ObjectionStatus::Open
+        })
+        .count() as u64
 }
 
 /// One station's slot in one contest.

@@ -238,6 +238,7 @@ pub struct TotalsView {
     complete: bool,
 }
 
+mod authority;
 mod branch;
 mod build;
 mod check;
@@ -245,6 +246,7 @@ mod compare;
 mod patch;
 mod read;
 
+pub use authority::ViewApprovalCheck;
 pub use branch::BranchLine;
 pub use compare::ViewComparison;
 pub use patch::touched_places;
@@ -349,7 +351,8 @@ impl<S: Storage> Ledger<S> {
             return Ok(());
         };
         self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
-        Ok(())
+        // Wherever the totals view is saved, the authority state of the same head is too.
+        self.save_authority_state()
     }
 }
 

@@ -130,6 +130,12 @@ impl<S: Storage> Log<S> {
         }
     }
 
+    /// Every author's last counter at the head, if the storage has them at hand (see
+    /// `Storage::known_counters`).
+    pub fn known_counters(&self) -> Option<BTreeMap<PublicKey, u64>> {
+        self.storage.known_counters()
+    }
+
     /// Why appends are refused, if they are (checks the last batch on first call).
     pub fn tail_problem(&self) -> Option<&str> {
         self.tail_problem

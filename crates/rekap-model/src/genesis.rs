@@ -93,6 +93,22 @@ impl LogKeys {
         })
     }
 
+    /// The log keys a saved authority state holds (`state/authority.rs`): `None` without
+    /// a genesis key or with keys out of order.
+    pub(crate) fn saved(
+        origin: String,
+        registrar: [u8; 32],
+        periods: Vec<LogKeyPeriod>,
+    ) -> Option<LogKeys> {
+        let ordered = periods.first()?.from_size == 1
+            && (periods.windows(2)).all(|pair| pair[0].from_size < pair[1].from_size);
+        ordered.then_some(LogKeys {
+            origin,
+            registrar,
+            periods,
+        })
+    }
+
     /// The log a genesis names, checked as the model checks it (R65, R66).
     pub fn of_genesis(genesis: &Genesis) -> Result<LogKeys, Refusal> {
         let definition = &genesis.definition;

@@ -57,8 +57,8 @@ pub use sheet::{
     sheet_hash, Ballots, Flag, PackedSheet, TallySheet, Turnout, VotedLists, VoterList, VoterLists,
 };
 pub use state::{
-    Approval, ApprovalCheck, ApprovalIdx, Change, Decision, Effect, EntryIdx, EntryKind, EntryNote,
-    Objection, ObjectionStatus, Officer, OfficerIdx, PreparedPayload, State, StationEntry,
-    StationStatus, Transaction,
+    Approval, ApprovalCheck, ApprovalIdx, AuthorityPart, AuthorityState, Change, Decision, Effect,
+    EntryIdx, EntryKind, EntryNote, NeedsReplay, Objection, ObjectionStatus, Officer, OfficerIdx,
+    PreparedPayload, State, StationEntry, StationStatus, Transaction,
 };
 pub use stations::ListedStation;

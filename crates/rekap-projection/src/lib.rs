@@ -17,5 +17,7 @@ mod rollup_sum;
 pub mod totals;
 
 pub use contest_cache::{children_digest, children_totals, StationLeaf};
-pub use projection::{approval_state_of, ApprovalState, Projection, RaisedFlag, RegionReport};
+pub use projection::{
+    approval_state_of, projection_digest_given, ApprovalState, Projection, RaisedFlag, RegionReport,
+};
 pub use totals::Totals;

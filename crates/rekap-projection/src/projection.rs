@@ -299,41 +299,7 @@ impl Projection {
         let digest_of = |contest: ContestIdx, region: RegionIdx| {
             known_digest(contest, region).unwrap_or_else(|| self.digest(state, contest, region))
         };
-        let election = state.election();
-        let mut contests = Vec::new();
-        for (index, contest) in election.contests().iter().enumerate() {
-            let contest_idx = ContestIdx(index as u32);
-            let Some(scope) = election.contest_scope(contest_idx) else {
-                continue;
-            };
-            let totals = totals_of(contest_idx, scope);
-            let digest = digest_of(contest_idx, scope);
-            contests.push((contest.id.clone(), contest.scope.clone(), totals, digest));
-        }
-        let approvals: Vec<(EventId, String, u32, Hash, bool)> = state
-            .approvals()
-            .iter()
-            .map(|approval| {
-                let fresh = approval.digest == digest_of(approval.contest, approval.region);
-                let code = election
-                    .region_code(approval.region)
-                    .unwrap_or_default()
-                    .to_owned();
-                (
-                    approval.id,
-                    code,
-                    approval.contest.0,
-                    approval.digest,
-                    fresh,
-                )
-            })
-            .collect();
-        let bytes = bincode::encode_to_vec((contests, approvals), rekap_model::canonical())
-            .unwrap_or_default();
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(PROJECTION_DOMAIN);
-        hasher.update(&bytes);
-        *hasher.finalize().as_bytes()
+        projection_digest_given(state, totals_of, digest_of)
     }
 
     fn check_children(
@@ -402,6 +368,51 @@ impl ApprovalCheck for Projection {
         }
         Ok(())
     }
+}
+
+/// [`Projection::projection_digest`] given every scope's and approved region's totals and
+/// digest (`totals_of`, `digest_of`): the one formula, for a projection or for the lines of
+/// a saved totals view (an append that changed no sheet needs no projection).
+pub fn projection_digest_given(
+    state: &State,
+    totals_of: impl Fn(ContestIdx, RegionIdx) -> Totals,
+    digest_of: impl Fn(ContestIdx, RegionIdx) -> Hash,
+) -> Hash {
+    let election = state.election();
+    let mut contests = Vec::new();
+    for (index, contest) in election.contests().iter().enumerate() {
+        let contest_idx = ContestIdx(index as u32);
+        let Some(scope) = election.contest_scope(contest_idx) else {
+            continue;
+        };
+        let totals = totals_of(contest_idx, scope);
+        let digest = digest_of(contest_idx, scope);
+        contests.push((contest.id.clone(), contest.scope.clone(), totals, digest));
+    }
+    let approvals: Vec<(EventId, String, u32, Hash, bool)> = state
+        .approvals()
+        .iter()
+        .map(|approval| {
+            let fresh = approval.digest == digest_of(approval.contest, approval.region);
+            let code = election
+                .region_code(approval.region)
+                .unwrap_or_default()
+                .to_owned();
+            (
+                approval.id,
+                code,
+                approval.contest.0,
+                approval.digest,
+                fresh,
+            )
+        })
+        .collect();
+    let bytes =
+        bincode::encode_to_vec((contests, approvals), rekap_model::canonical()).unwrap_or_default();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(PROJECTION_DOMAIN);
+    hasher.update(&bytes);
+    *hasher.finalize().as_bytes()
 }
 
 /// Where `region` stands in the plenary ladder of `contest`, given its digest in `state`

@@ -40,6 +40,9 @@ struct Positions {
     /// In log order.
     entries: Vec<(Key, Row)>,
     genesis: Option<(u64, [u8; 32])>,
+    /// The genesis facts of a saved body, kept as they are (for a state whose election
+    /// holds no initial officers: `crate::thin`); else made from the state's election.
+    saved_genesis: Option<GenesisFacts>,
     rotations: Vec<KeyRotation>,
 }
 
@@ -377,20 +380,22 @@ fn encode(state: &State, positions: &Positions, head: &Head) -> Option<Vec<u8>> 
         text_length: text.len() as u64,
         officers: officers(state),
         objections: objections(state),
-        genesis: positions
-            .genesis
-            .map(|(recorded_at_ms, author)| GenesisFacts {
-                recorded_at_ms,
-                author,
-                name: election.definition().name.clone(),
-                initial_officers: (election.definition().initial_officers.iter())
-                    .map(|officer| ViewOfficer {
-                        key: officer.key,
-                        role: ViewRole::of(&officer.role),
-                        scope: officer.scope.clone(),
-                    })
-                    .collect(),
-            }),
+        genesis: positions.saved_genesis.clone().or_else(|| {
+            positions
+                .genesis
+                .map(|(recorded_at_ms, author)| GenesisFacts {
+                    recorded_at_ms,
+                    author,
+                    name: election.definition().name.clone(),
+                    initial_officers: (election.definition().initial_officers.iter())
+                        .map(|officer| ViewOfficer {
+                            key: officer.key,
+                            role: ViewRole::of(&officer.role),
+                            scope: officer.scope.clone(),
+                        })
+                        .collect(),
+                })
+        }),
         rotations: positions.rotations.clone(),
     };
     let directory = bincode::encode_to_vec(&directory, CONFIG).ok()?;
@@ -501,6 +506,7 @@ fn saved_positions(body: &[u8], state: &State) -> Option<Positions> {
         entries: Vec::new(),
         genesis: (view.directory.genesis.as_ref())
             .map(|facts| (facts.recorded_at_ms, facts.author)),
+        saved_genesis: None,
         rotations: view.directory.rotations.clone(),
     };
     for region in 0..view.directory.region_count {
@@ -601,13 +607,45 @@ pub(crate) fn history_body_after<S: Storage>(
     earlier: Option<&[u8]>,
     appended: Option<&AppendedHistory>,
 ) -> Result<Option<Vec<u8>>, LedgerError> {
+    let positions = earlier
+        .and_then(|body| earlier_positions(log, state, body))
+        .unwrap_or_default();
+    history_body_with(log, state, positions, appended)
+}
+
+/// [`history_body_from`] for a state without its election's initial officers (one decided
+/// without a replay, `crate::thin`): only from an `earlier` body of this log, whose genesis
+/// facts are kept; `None` when there is none.
+pub(crate) fn history_body_without_sheets<S: Storage>(
+    log: &Log<S>,
+    state: &State,
+    earlier: &[u8],
+) -> Result<Option<Vec<u8>>, LedgerError> {
+    let Some(mut positions) = earlier_positions(log, state, earlier) else {
+        return Ok(None);
+    };
+    let Ok(parsed) = super::read::Parsed::of(earlier) else {
+        return Ok(None);
+    };
+    positions.saved_genesis = parsed.directory.genesis.clone();
+    if positions.saved_genesis.is_none() {
+        return Ok(None);
+    }
+    history_body_with(log, state, positions, None)
+}
+
+/// The body of `log`'s head where `state` is, from `positions` of an earlier head, the
+/// records after it, and the entries of the last ones from `appended` when it holds them.
+fn history_body_with<S: Storage>(
+    log: &Log<S>,
+    state: &State,
+    mut positions: Positions,
+    appended: Option<&AppendedHistory>,
+) -> Result<Option<Vec<u8>>, LedgerError> {
     let head = log.head();
     if state.last_seq() != head.count {
         return Ok(None);
     }
-    let mut positions = earlier
-        .and_then(|body| earlier_positions(log, state, body))
-        .unwrap_or_default();
     let first = positions.records.len() as u64 + 1;
     // The records `appended` holds are not read back: they are the last ones, after the
     // earlier view's.

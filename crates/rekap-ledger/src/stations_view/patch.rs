@@ -13,7 +13,8 @@ use rekap_model::State;
 use rekap_projection::Projection;
 
 use super::{
-    assemble, current_sheet_records, directory_of, FixedParts, ScopeLevels, PREAMBLE_BYTES,
+    assemble, current_sheet_records, directory_of, open_objections_in, FixedParts, ScopeLevels,
+    CONFIG, PREAMBLE_BYTES,
 };
 use crate::view::{Selection, TotalsView, ViewRegion};
 
@@ -111,6 +112,59 @@ pub(crate) fn brought_forward(
         &fixed,
         scope_levels,
     )
+}
+
+/// The body of the stations view at `head`, brought forward from `earlier` across events
+/// that change no sheet (an approval, an objection, a rejection: `crate::thin`), where
+/// `state` and `totals` are: the slots, flags and record list are the earlier ones (no
+/// sheet moved), the stamp is the new head's, each contest's open objections are counted
+/// again and the level counts brought forward from the totals lines that changed. Byte for
+/// byte the view [`super::encode`] builds. `None` when `earlier` is not a view of its head,
+/// is damaged, or lacks the earlier totals view.
+pub(crate) fn brought_forward_without_sheets(
+    earlier: Earlier<'_>,
+    state: &State,
+    totals: &TotalsView,
+    head: &Head,
+) -> Option<Vec<u8>> {
+    let body = earlier.stations;
+    let read = |offset: u64, length: u64| {
+        let end = usize::try_from(offset.checked_add(length)?).ok()?;
+        body.get(usize::try_from(offset).ok()?..end)
+            .map(<[u8]>::to_vec)
+    };
+    let mut directory = directory_of(
+        |offset, length| {
+            read(offset, length).ok_or_else(|| super::damaged("a range outside the body"))
+        },
+        body.len() as u64,
+    )
+    .ok()?;
+    let same_head =
+        (directory.head_count, directory.head_hash) == (earlier.head.count, earlier.head.last_hash);
+    let directory_offset = directory.text_offset.checked_add(directory.text_length)?;
+    if !same_head || head.count < earlier.head.count || directory_offset > body.len() as u64 {
+        return None;
+    }
+    directory.scope_levels =
+        level_counts_brought_forward(&directory.scope_levels, earlier.totals?, totals)?;
+    for (index, contest) in directory.contests.iter_mut().enumerate() {
+        let contest_index = rekap_model::ContestIdx(index as u32);
+        if state.election().contest(contest_index)?.id != contest.id {
+            return None;
+        }
+        contest.open_objections = open_objections_in(state, contest_index);
+    }
+    directory.head_count = head.count;
+    directory.head_hash = head.last_hash;
+    directory.head_recorded_at_ms = head.last_recorded_at_ms;
+    let encoded = bincode::encode_to_vec(&directory, CONFIG).ok()?;
+    let mut out = Vec::with_capacity(directory_offset as usize + encoded.len());
+    out.extend_from_slice(&directory_offset.to_le_bytes());
+    out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
+    out.extend_from_slice(body.get(PREAMBLE_BYTES as usize..directory_offset as usize)?);
+    out.extend_from_slice(&encoded);
+    Some(out)
 }
 
 /// Every contest's scopes' level counts brought forward from `earlier_counts` (those of

@@ -55,6 +55,39 @@ impl TotalsView {
         head: &Head,
         touched: impl IntoIterator<Item = Place>,
     ) -> Option<TotalsView> {
+        self.patched_with(
+            state,
+            head,
+            touched,
+            |contest, region, shape, child| {
+                region_line(state, projection, contest, region, shape, child)
+            },
+            |known_totals, known_digest| {
+                Some(projection.projection_digest_from(state, known_totals, known_digest))
+            },
+        )
+    }
+
+    /// [`TotalsView::patched_at`] with a rewritten region's totals and digest from
+    /// `line_of(contest, region, shape, child)` (`child` gives a child's new or saved line)
+    /// and the projection digest from `projection_digest(known_totals, known_digest)`, which
+    /// are given the new lines.
+    pub(super) fn patched_with(
+        &self,
+        state: &State,
+        head: &Head,
+        touched: impl IntoIterator<Item = Place>,
+        line_of: impl Fn(
+            ContestIdx,
+            RegionIdx,
+            LineShape,
+            &dyn Fn(RegionIdx) -> Option<(Totals, Hash)>,
+        ) -> Option<(Totals, Hash)>,
+        projection_digest: impl FnOnce(
+            &dyn Fn(ContestIdx, RegionIdx) -> Option<Totals>,
+            &dyn Fn(ContestIdx, RegionIdx) -> Option<Hash>,
+        ) -> Option<Hash>,
+    ) -> Option<TotalsView> {
         if !self.complete || head.count < self.directory.head_count {
             return None;
         }
@@ -78,17 +111,11 @@ impl TotalsView {
                 let Some(at) = lines.offset(*region) else {
                     continue;
                 };
-                let (totals, digest) = region_line(
-                    state,
-                    projection,
-                    contest,
-                    *region,
-                    shape,
-                    |child| match rewritten.get(&child.0) {
-                        Some(line) => Some(line.clone()),
-                        None => lines.read(old_body, child),
-                    },
-                )?;
+                let child = |child: RegionIdx| match rewritten.get(&child.0) {
+                    Some(line) => Some(line.clone()),
+                    None => lines.read(old_body, child),
+                };
+                let (totals, digest) = line_of(contest, *region, shape, &child)?;
                 let approval = approval_state_of(state, contest, *region, || digest).label();
                 let open_objections = state.open_objections(*region, contest).len();
                 let mut line = Vec::with_capacity(entry.line_bytes() as usize);
@@ -114,11 +141,10 @@ impl TotalsView {
                 row_of: &row_of,
             })
         };
-        let projection_digest = projection.projection_digest_from(
-            state,
-            |contest, region| Some(contest_lines(contest)?.read(&body, region)?.0),
-            |contest, region| contest_lines(contest)?.digest(&body, region),
-        );
+        let projection_digest = projection_digest(
+            &|contest, region| Some(contest_lines(contest)?.read(&body, region)?.0),
+            &|contest, region| contest_lines(contest)?.digest(&body, region),
+        )?;
         let directory = Directory {
             head_count: head.count,
             head_hash: head.last_hash,
@@ -148,7 +174,7 @@ fn region_line(
     contest: ContestIdx,
     region: RegionIdx,
     shape: LineShape,
-    child: impl Fn(RegionIdx) -> Option<(Totals, Hash)>,
+    child: &dyn Fn(RegionIdx) -> Option<(Totals, Hash)>,
 ) -> Option<(Totals, Hash)> {
     let election = state.election();
     let children = election.tree().children(region);
@@ -170,15 +196,35 @@ fn region_line(
 }
 
 /// Where one contest's lines are in a view's body.
-struct ContestLines<'a> {
+pub(super) struct ContestLines<'a> {
     entry: &'a ContestEntry,
     row_of: &'a [u32],
 }
 
-impl ContestLines<'_> {
+impl<'a> ContestLines<'a> {
+    /// The lines of `contest` (by the election's index) in `view`, its regions' rows
+    /// `row_of` (by region index).
+    pub(super) fn of(
+        view: &'a TotalsView,
+        state: &State,
+        contest: ContestIdx,
+        row_of: &'a [u32],
+    ) -> Option<ContestLines<'a>> {
+        let id = &state.election().contest(contest)?.id;
+        let entry = (view.directory.contests.iter()).find(|entry| entry.id == *id)?;
+        Some(ContestLines { entry, row_of })
+    }
+
+    /// The whole line of `region` in `body`, parsed.
+    pub(super) fn line(&self, body: &[u8], region: RegionIdx) -> Option<super::read::Line> {
+        let at = self.offset(region)?;
+        let bytes = body.get(at..at + self.entry.line_bytes() as usize)?;
+        parse_line(self.entry, bytes).ok()
+    }
+
     /// The offset of `region`'s line, if the contest has one for it (it is under the
     /// contest's scope).
-    fn offset(&self, region: RegionIdx) -> Option<usize> {
+    pub(super) fn offset(&self, region: RegionIdx) -> Option<usize> {
         let row = *self.row_of.get(region.0 as usize)?;
         let scoped =
             self.entry.levels.iter().find(|scoped| {
@@ -195,7 +241,7 @@ impl ContestLines<'_> {
     }
 
     /// The totals and digest in `region`'s line of `body`.
-    fn read(&self, body: &[u8], region: RegionIdx) -> Option<(Totals, Hash)> {
+    pub(super) fn read(&self, body: &[u8], region: RegionIdx) -> Option<(Totals, Hash)> {
         let at = self.offset(region)?;
         let bytes = body.get(at..at + self.entry.line_bytes() as usize)?;
         let line = parse_line(self.entry, bytes).ok()?;

@@ -14,6 +14,7 @@ mod proof_view;
 mod replay;
 mod rollup;
 mod submit_pipeline;
+mod thin;
 mod tiles;
 mod view;
 

@@ -91,6 +91,10 @@ impl Storage for MemoryStorage {
         Ok(self.lock().counters.get(author).copied())
     }
 
+    fn known_counters(&self) -> Option<std::collections::BTreeMap<PublicKey, u64>> {
+        Some(self.lock().counters.clone())
+    }
+
     fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError> {
         self.lock().derived.insert(key.to_owned(), value.to_vec());
         Ok(())

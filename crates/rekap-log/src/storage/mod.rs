@@ -119,6 +119,13 @@ pub trait Storage: Sync {
     /// durably, or has found them already, ignores it.
     fn seed_counters(&mut self, _counters: BTreeMap<PublicKey, u64>) {}
 
+    /// Every author's last counter, if this storage holds them all in memory already
+    /// (loaded, seeded or kept since it was opened): what a saved authority state records so
+    /// that the next process can seed them without reading the log. `None`: not at hand.
+    fn known_counters(&self) -> Option<BTreeMap<PublicKey, u64>> {
+        None
+    }
+
     /// Derived, rebuildable key-values: never the source of truth.
     fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError>;
 

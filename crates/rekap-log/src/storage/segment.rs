@@ -520,6 +520,10 @@ impl Storage for SegmentStorage {
             .and_then(|counters| counters.get(author).copied()))
     }
 
+    fn known_counters(&self) -> Option<BTreeMap<PublicKey, u64>> {
+        self.counters.get().cloned()
+    }
+
     fn seed_counters(&mut self, counters: BTreeMap<PublicKey, u64>) {
         // The same map `load_counters` would read from the segment file.
         let _ = self.counters.set(counters);

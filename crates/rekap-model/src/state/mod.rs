@@ -23,6 +23,7 @@ use crate::regions::{Place, RegionIdx, StationId};
 use crate::sheet::{Flag, Neighbourhood, PackedSheet};
 
 mod approvals;
+mod authority;
 mod objections;
 mod officers;
 mod sheets;
@@ -31,6 +32,7 @@ mod transaction;
 mod voids;
 
 pub use approvals::Approval;
+pub use authority::{AuthorityPart, AuthorityState, NeedsReplay};
 pub use objections::{Objection, ObjectionStatus};
 pub use officers::Officer;
 pub use sheets::{EntryKind, EntryNote, StationEntry, StationStatus};
@@ -234,6 +236,8 @@ pub struct State {
     fingerprints: FingerprintCounts,
     neighbourhoods: BTreeMap<(RegionIdx, ContestIdx), Neighbourhood>,
     log_keys: LogKeys,
+    /// False only for an [`AuthorityState`]'s state, which decides no sheet event.
+    holds_sheets: bool,
 }
 
 impl State {
@@ -596,6 +600,9 @@ impl State {
         known_fingerprint: Option<u64>,
     ) -> Result<Decision, Refusal> {
         event.check_limits()?;
+        if !self.holds_sheets && authority::reads_sheets(event) {
+            return Err(authority::without_sheets());
+        }
         let context = Context {
             author: &envelope.author,
             act: event.act(),

@@ -116,6 +116,7 @@ impl State {
             fingerprints: FingerprintCounts::with_expected(sheets),
             neighbourhoods: BTreeMap::new(),
             log_keys,
+            holds_sheets: true,
         })
     }
 

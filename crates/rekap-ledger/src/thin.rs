@@ -1,0 +1,241 @@
+//! An append that changes no sheet (a plenary approval, an objection, a rejection), decided
+//! without a replay: against the saved authority state (`crate::authority_view`) with the
+//! saved totals view answering the approval check, then the views brought forward from the
+//! saved ones (docs/ARCHITECTURE.md, "The saved authority state").
+//!
+//! The decision is the model's own (`AuthorityState::execute` runs `State::execute_payload`);
+//! only what it reads comes from derived state, each part checked to be of the log's head
+//! before it is believed. Whenever a part is missing, stale or damaged, or the payload needs
+//! what is not saved (a sheet, a key not checked, an approval the views do not allow), the
+//! caller replays the log instead ([`ThinLedger::open`] gives the log back, and
+//! [`ThinLedger::submit`] says `NeedsReplay` before anything is written).
+
+use std::collections::BTreeMap;
+
+use ed25519_dalek::SigningKey;
+use rekap_log::{Head, Log, SignedSubmission, Storage};
+use rekap_model::{
+    encode_payload, AuthorityState, ContestIdx, Election, Envelope, Event, NeedsReplay, Payload,
+    RegionIdx, State,
+};
+
+use crate::authority_view::{self, AUTHORITY_VIEW};
+use crate::error::LedgerError;
+use crate::history_view::build::history_body_without_sheets;
+use crate::history_view::HISTORY_VIEW;
+use crate::ledger::Receipt;
+use crate::stations_view::{patch, STATIONS_VIEW};
+use crate::view::{read_totals_view, touched_places, TotalsView, ViewApprovalCheck, TOTALS_VIEW};
+
+/// A log at its head, with the saved authority state and views of that head.
+pub struct ThinLedger<S: Storage> {
+    log: Log<S>,
+    state: AuthorityState,
+    totals: TotalsView,
+    stations: Vec<u8>,
+    /// The head the saved views are of (the log's, until an append).
+    views_head: Head,
+}
+
+/// What [`ThinLedger::open`] found.
+pub enum Opened<S: Storage> {
+    /// The saved state and views of the head.
+    Saved(Box<ThinLedger<S>>),
+    /// Not all of them (missing, stale, damaged): the log, to replay.
+    Replay(Log<S>),
+}
+
+/// Which views an append without a replay saved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SavedAfter {
+    pub totals: bool,
+    pub stations: bool,
+    pub history: bool,
+    pub authority: bool,
+}
+
+impl<S: Storage> ThinLedger<S> {
+    /// `log` with its saved authority state, totals view and stations view, if every one
+    /// is there, intact and of the log's head; else the log back, to replay.
+    pub fn open(mut log: Log<S>) -> Opened<S> {
+        let Some((state, totals, stations, counters)) = saved_parts(&log) else {
+            return Opened::Replay(log);
+        };
+        let head = log.head();
+        log.seed_counters(counters, head);
+        Opened::Saved(Box::new(ThinLedger {
+            log,
+            state,
+            totals,
+            stations,
+            views_head: head,
+        }))
+    }
+
+    /// The state without sheets (its election, officers, objections, approvals).
+    pub fn state(&self) -> &State {
+        self.state.state()
+    }
+
+    /// The saved totals view of the head (an approval's digest is its region's line's).
+    pub fn totals(&self) -> &TotalsView {
+        &self.totals
+    }
+
+    pub fn log(&self) -> &Log<S> {
+        &self.log
+    }
+
+    /// The log back, to replay (when [`ThinLedger::submit`] said `NeedsReplay`).
+    pub fn into_log(self) -> Log<S> {
+        self.log
+    }
+
+    /// The digest of `region` for `contest` at the head: its saved totals line's (the
+    /// projection's digest at the head, as check 8 holds it). `None` if it has no line.
+    pub fn region_digest(&self, contest: ContestIdx, region: RegionIdx) -> Option<[u8; 32]> {
+        self.totals.line_digest(self.state.state(), contest, region)
+    }
+
+    pub fn head(&self) -> Head {
+        self.log.head()
+    }
+
+    /// Decides `events` as one payload signed by `key` and, if the model allows them,
+    /// appends it durably. `Err(NeedsReplay)` (nothing written, nothing changed that is
+    /// kept) when this cannot be decided here: replay and decide again. `Ok(Err(..))` is the
+    /// model's refusal (nothing appended) or a failed append, as [`crate::Ledger::submit`]
+    /// gives them.
+    pub fn submit(
+        &mut self,
+        key: &SigningKey,
+        events: Vec<Event>,
+        now_ms: u64,
+    ) -> Result<Result<Receipt, LedgerError>, NeedsReplay> {
+        if events.len() != 1 || self.views_head != self.log.head() {
+            // An approval's check reads the views of the head before the payload: one
+            // event per payload, on the head the views are of.
+            return Err(NeedsReplay::ReadsSheets);
+        }
+        let head = self.log.head();
+        let recorded_at_ms = now_ms.max(head.last_recorded_at_ms);
+        let author = key.verifying_key().to_bytes();
+        let payload = Payload::Events {
+            definition_hash: self.state.state().definition_hash(),
+            events,
+        };
+        let envelope = Envelope {
+            seq: head.count + 1,
+            recorded_at_ms,
+            author,
+        };
+        let check = ViewApprovalCheck::new(&self.totals, self.state.state());
+        let decided = self.state.execute(&envelope, &payload, &check)?;
+        if check.undecided() {
+            return Err(NeedsReplay::CheckUndecided);
+        }
+        if let Err(refusal) = decided {
+            return Ok(Err(LedgerError::Refused(refusal)));
+        }
+        let counter = match self.log.next_counter(&author) {
+            Ok(counter) => counter,
+            Err(error) => return Ok(Err(error.into())),
+        };
+        let submission = SignedSubmission::sign(key, counter, encode_payload(&payload));
+        Ok(match self.log.append(vec![submission], recorded_at_ms) {
+            Ok(records) => Ok(Receipt {
+                seqs: records.iter().map(|record| record.seq).collect(),
+                head: self.log.head(),
+            }),
+            Err(error) => Err(error.into()),
+        })
+    }
+
+    /// After `events` were appended by [`ThinLedger::submit`]: saves the totals, stations,
+    /// history views and the authority state of the new head, each brought forward from the
+    /// saved one. A view that cannot be is not saved (its stale copy is rebuilt by the next
+    /// command that needs it), and then neither is the authority state.
+    pub fn save_views_after_append(&mut self, events: &[Event]) -> Result<SavedAfter, LedgerError> {
+        let head = self.log.head();
+        let state = self.state.state();
+        let mut saved = SavedAfter::default();
+        if state.last_seq() != head.count {
+            return Ok(saved);
+        }
+        let Some(places) = touched_places(state, events) else {
+            return Ok(saved);
+        };
+        let Some(totals) = self.totals.patched_without_sheets(state, &head, places) else {
+            return Ok(saved);
+        };
+        let earlier = patch::Earlier {
+            stations: &self.stations,
+            head: &self.views_head,
+            totals: Some(&self.totals),
+        };
+        let log = &self.log;
+        let (stations, history) = std::thread::scope(|scope| {
+            // The history view (35 MB nationally) is laid out on a second core meanwhile.
+            let history =
+                scope.spawn(|| match log.storage().get_view_of_any_head(HISTORY_VIEW)? {
+                    Some(earlier) => history_body_without_sheets(log, state, &earlier),
+                    None => Ok(None),
+                });
+            let stations = patch::brought_forward_without_sheets(earlier, state, &totals, &head);
+            let history = (history.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (stations, history)
+        });
+        let counters = self.log.known_counters();
+        let authority = counters.map(|counters| {
+            authority_view::encode(
+                &state.authority_part(),
+                &head,
+                state.definition_hash(),
+                &counters,
+            )
+        });
+        let storage = self.log.storage_mut();
+        if let Some(body) = totals.body() {
+            storage.put_view(TOTALS_VIEW, body)?;
+            saved.totals = true;
+        }
+        let Some(stations) = stations else {
+            return Ok(saved);
+        };
+        storage.put_view(STATIONS_VIEW, &stations)?;
+        saved.stations = true;
+        if let Some(history) = history? {
+            storage.put_view(HISTORY_VIEW, &history)?;
+            saved.history = true;
+        }
+        if let Some(body) = authority {
+            storage.put_view(AUTHORITY_VIEW, &body)?;
+            saved.authority = true;
+        }
+        self.totals = totals;
+        self.stations = stations;
+        self.views_head = head;
+        Ok(saved)
+    }
+}
+
+type SavedParts = (AuthorityState, TotalsView, Vec<u8>, BTreeMap<[u8; 32], u64>);
+
+/// The saved authority state, totals and stations views of `log`'s head, each intact and
+/// of that head, and the election from the genesis (its officers the saved state's).
+fn saved_parts<S: Storage>(log: &Log<S>) -> Option<SavedParts> {
+    let head = log.head();
+    let body = log.storage().get_view(AUTHORITY_VIEW).ok()??;
+    let saved = authority_view::decode(&body, &head)?;
+    let totals = read_totals_view(log).ok()??;
+    let stations = log.storage().get_view(STATIONS_VIEW).ok()??;
+    let genesis = log.read(1).ok()??;
+    // The genesis' initial officers are the saved state's (each checked by `Election::new`
+    // when the store was first replayed): their 7,831 keys are not checked again here.
+    let election = Election::without_officers_from_genesis(&genesis.payload).ok()?;
+    if election.hash() != saved.definition_hash || genesis.author != election.registrar() {
+        return None;
+    }
+    let state = AuthorityState::new(election, saved.part).ok()?;
+    Some((state, totals, stations, saved.counters))
+}
