@@ -249,8 +249,8 @@ fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration
 }
 
 /// The fast rollup as a reader of a verified store runs it: the committed records mapped
-/// and read in place, the genesis decoded (its officers left unread), every other payload's
-/// sheets read borrowed and summed ([`rekap_projection::rollup`]).
+/// and read in place, the genesis' definition read in place (its officers left unread),
+/// every other payload's sheets read borrowed and summed ([`rekap_projection::rollup`]).
 fn rollup(store: &Path) -> anyhow::Result<()> {
     let log = rekap_log::storage::mapped::MappedLog::open(store)?;
     let records = log.records()?;
@@ -261,7 +261,7 @@ fn rollup(store: &Path) -> anyhow::Result<()> {
     // The pages mapped on one core while the other builds the election.
     let election = std::thread::scope(|scope| {
         scope.spawn(|| log.prefetch());
-        rekap_model::Election::without_officers_from_genesis(genesis)
+        rekap_model::Election::in_place_from_genesis(genesis)
     })
     .context("record 1")?;
     let totals = rekap_projection::rollup::rollup(&election, &payloads).map_err(|malformed| {

@@ -13,8 +13,9 @@
 //!    the cores), then every level into its parent, deepest first.
 
 use rekap_model::borrowed::{self, SheetChange, SheetEvent, SheetNumbers};
-use rekap_model::regions::{split_station_code, RegionIdx};
-use rekap_model::{encode_payload, Election, Payload, StationNumbers};
+use rekap_model::numbers::Ranges;
+use rekap_model::regions::{split_station_code, RegionIdx, RegionRecord};
+use rekap_model::{encode_payload, DefinitionParts, Election, Payload};
 
 pub use crate::rollup_sum::Rollup;
 
@@ -109,8 +110,12 @@ fn fill(slots: &mut [u32], values: impl Iterator<Item = u32>) {
 }
 
 /// Every region's totals per contest from the log's payloads (bytes, in log order; a
-/// genesis among them is skipped: the caller read it to build `election`).
-pub fn rollup(election: &Election, payloads: &[&[u8]]) -> Result<Rollup, Malformed> {
+/// genesis among them is skipped: the caller read it to build `election`, owned or in
+/// place, [`Election::in_place_from_genesis`]).
+pub fn rollup<D: DefinitionParts + Sync>(
+    election: &Election<D>,
+    payloads: &[&[u8]],
+) -> Result<Rollup, Malformed> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     rollup_in_parts(election, payloads, threads)
 }
@@ -125,8 +130,8 @@ pub fn rollup_of_payloads(election: &Election, payloads: &[Payload]) -> Result<R
 
 /// [`rollup`] with the payloads split into `parts` runs, one thread and one layer each
 /// (tests split them finely, so that later layers override earlier ones).
-pub fn rollup_in_parts(
-    election: &Election,
+pub fn rollup_in_parts<D: DefinitionParts + Sync>(
+    election: &Election<D>,
     payloads: &[&[u8]],
     parts: usize,
 ) -> Result<Rollup, Malformed> {
@@ -143,8 +148,8 @@ pub fn rollup_in_parts(
 }
 
 /// One layer per run of payloads, the runs spread over the cores, in log order.
-fn read_layers(
-    election: &Election,
+fn read_layers<D: DefinitionParts + Sync>(
+    election: &Election<D>,
     shapes: &[Shape],
     payloads: &[&[u8]],
     parts: usize,
@@ -184,8 +189,8 @@ fn runs_by_bytes(payloads: &[&[u8]], parts: usize) -> Vec<std::ops::Range<usize>
     runs
 }
 
-fn read_layer(
-    election: &Election,
+fn read_layer<D: DefinitionParts>(
+    election: &Election<D>,
     shapes: &[Shape],
     payloads: &[&[u8]],
     run: std::ops::Range<usize>,
@@ -208,8 +213,8 @@ fn read_layer(
 /// Station and contest look-ups that remember the last holder and contest found: a log's
 /// sheets come holder by holder, so most look-ups compare one code and read one number.
 /// Answers exactly as [`Election::find_station`] and [`Election::contest_by_id`].
-struct Finder<'e> {
-    election: &'e Election,
+struct Finder<'e, D> {
+    election: &'e Election<D>,
     /// Whether the definition lists stations (then every look-up takes the full path).
     listed: bool,
     holder: Option<Holder<'e>>,
@@ -221,14 +226,14 @@ struct Holder<'e> {
     index: RegionIdx,
     code: &'e str,
     first_station: u32,
-    numbers: &'e StationNumbers,
+    numbers: Ranges<'e>,
 }
 
-impl<'e> Finder<'e> {
-    fn new(election: &'e Election) -> Finder<'e> {
+impl<'e, D: DefinitionParts> Finder<'e, D> {
+    fn new(election: &'e Election<D>) -> Finder<'e, D> {
         Finder {
             election,
-            listed: !election.definition().stations.is_empty(),
+            listed: election.lists_stations(),
             holder: None,
             contest: None,
         }
@@ -278,7 +283,7 @@ impl<'e> Finder<'e> {
             index,
             code: election.region_code(index)?,
             first_station: election.tree().stations_under(index).start,
-            numbers: &election.region_entry(index)?.stations,
+            numbers: election.region_entry(index)?.stations(),
         })
     }
 }
