@@ -38,9 +38,11 @@ fn main() -> anyhow::Result<()> {
         times[1].push(decoding.elapsed());
         drop(genesis);
         let paused = lap.next();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let election = std::thread::scope(|scope| {
-            if std::env::var_os("NO_PREFETCH").is_none() {
-                scope.spawn(|| log.prefetch());
+            for part in (1..threads).filter(|_| std::env::var_os("NO_PREFETCH").is_none()) {
+                let log = &log;
+                scope.spawn(move || log.prefetch_part(part, threads));
             }
             Election::in_place_from_genesis(payloads[0])
         })?;
@@ -49,7 +51,7 @@ fn main() -> anyhow::Result<()> {
         let totals = rekap_projection::rollup::rollup(&election, &payloads)?;
         times[3].push(lap.next());
         drop((totals, election, payloads, records));
-        drop(log);
+        log.release(threads);
         times[4].push(lap.next());
         times[5].push(start.elapsed());
     }

@@ -258,9 +258,14 @@ fn rollup(store: &Path) -> anyhow::Result<()> {
     let Some(genesis) = payloads.first() else {
         bail!("the log is empty");
     };
-    // The pages mapped on one core while the other builds the election.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // While this core builds the election, the others map the pages of their shares (the
+    // payloads are split over the cores by bytes); this core faults its own as it reads.
     let election = std::thread::scope(|scope| {
-        scope.spawn(|| log.prefetch());
+        for part in 1..threads {
+            let log = &log;
+            scope.spawn(move || log.prefetch_part(part, threads));
+        }
         rekap_model::Election::in_place_from_genesis(genesis)
     })
     .context("record 1")?;
@@ -271,6 +276,8 @@ fn rollup(store: &Path) -> anyhow::Result<()> {
         anyhow::anyhow!("record {} does not decode{reason}", malformed.index + 1)
     })?;
     std::hint::black_box(totals);
+    drop((payloads, records, election));
+    log.release(threads);
     Ok(())
 }
 

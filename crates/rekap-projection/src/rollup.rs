@@ -253,7 +253,11 @@ impl<'e, D: DefinitionParts> Finder<'e, D> {
         Some((contest, self.station(station)? as usize))
     }
 
+    #[inline]
     fn station(&mut self, code: &str) -> Option<u32> {
+        if let Some(found) = self.under_holder(code) {
+            return Some(found);
+        }
         let split = (!self.listed).then(|| split_station_code(code)).flatten();
         if let Some((region, number)) = split {
             if self.holder.is_none_or(|holder| holder.code != region) {
@@ -268,6 +272,27 @@ impl<'e, D: DefinitionParts> Finder<'e, D> {
             }
         }
         self.election.find_station(code).map(|station| station.0)
+    }
+
+    /// The station `code` names if it is `<the last holder's code>-<nnn>`, a number the
+    /// holder has: the answer [`split_station_code`] and the holder's numbers give (the
+    /// holder's code is a valid region code and has no `-`, so the code splits there),
+    /// without scanning the code for its last `-` or checking the holder's code again.
+    #[inline]
+    fn under_holder(&self, code: &str) -> Option<u32> {
+        let holder = self.holder.filter(|_| !self.listed)?;
+        let (region, number) = code.as_bytes().split_at_checked(holder.code.len())?;
+        let [b'-', hundreds, tens, units] = *number else {
+            return None;
+        };
+        if region != holder.code.as_bytes() {
+            return None;
+        }
+        let digit = |byte: u8| byte.is_ascii_digit().then(|| u32::from(byte - b'0'));
+        let number = digit(hundreds)? * 100 + digit(tens)? * 10 + digit(units)?;
+        // Number 0 is no station number: the full path decides (it finds none).
+        let position = holder.numbers.position((number > 0).then_some(number)?)?;
+        Some(holder.first_station + position)
     }
 
     /// Holder `code`: most often one of the few regions after the last holder in code
@@ -285,5 +310,61 @@ impl<'e, D: DefinitionParts> Finder<'e, D> {
             first_station: election.tree().stations_under(index).start,
             numbers: election.region_entry(index)?.stations(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rekap_model::{DefinitionParts, Genesis, StationId};
+
+    /// Codes a log could name: every station's (in code order and in jumps, so that the
+    /// remembered holder is right, next, or far), its other spelling, and near misses.
+    fn codes<D: DefinitionParts>(election: &Election<D>) -> Vec<String> {
+        let stations = election.tree().station_count();
+        let jumps = (0..stations)
+            .step_by(97)
+            .chain((0..stations).rev().step_by(1_009));
+        let plain: Vec<String> = (0..stations.min(3_000))
+            .chain(jumps)
+            .map(|station| {
+                election
+                    .station_code(StationId(station))
+                    .unwrap_or_default()
+            })
+            .collect();
+        // Then each code among near misses, which may move or drop the remembered holder.
+        let mut codes = plain.clone();
+        for code in plain {
+            let (holder, number) = code.rsplit_once('-').unwrap_or_default();
+            codes.push(format!("{holder}{number}"));
+            for odd in ["000", "1000", "99", "0x1", "-001", "999"] {
+                codes.push(format!("{holder}-{odd}"));
+            }
+            codes.push(format!("{holder}0-{number}"));
+            codes.push(code);
+        }
+        codes
+    }
+
+    fn assert_finder_agrees<D: DefinitionParts>(election: &Election<D>) {
+        let mut finder = Finder::new(election);
+        for code in codes(election) {
+            let expected = election.find_station(&code).map(|station| station.0);
+            assert_eq!(finder.station(&code), expected, "{code}");
+        }
+    }
+
+    /// The finder, with its remembered holder and its shortcut for `<holder>-<nnn>`,
+    /// answers every code as [`Election::find_station`] does, on the national election,
+    /// decoded and read in place.
+    #[test]
+    fn the_finder_finds_every_station_as_the_election_does() {
+        let definition = rekap_test_kit::national_definition(1);
+        let bytes = encode_payload(&Payload::Genesis(Genesis::new(definition, [7; 32])));
+        let in_place = Election::in_place_from_genesis(&bytes).expect("the national genesis");
+        assert_finder_agrees(&in_place);
+        let owned = Election::without_officers_from_genesis(&bytes).expect("the national genesis");
+        assert_finder_agrees(&owned);
     }
 }

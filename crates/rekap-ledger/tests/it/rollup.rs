@@ -35,6 +35,7 @@ proptest! {
         let records = log.records().unwrap();
         let payloads: Vec<&[u8]> = records.iter().map(|record| record.payload).collect();
         log.prefetch();
+        log.prefetch_part(1, 2);
         let election = Election::without_officers_from_genesis(payloads[0]).unwrap();
         let rolled = rekap_projection::rollup::rollup(&election, &payloads).unwrap();
         // The bench's path: the definition read in place from the genesis bytes.
@@ -44,5 +45,10 @@ proptest! {
             prop_assert_eq!(rolled_in_place.totals(contest, region), Some(totals.clone()));
             prop_assert_eq!(rolled.totals(contest, region), Some(totals));
         }
+        drop((payloads, records));
+        log.release(2);
+        // Released, the store is unlocked and whole: it maps and reads again.
+        let log = MappedLog::open(directory.path()).unwrap();
+        prop_assert_eq!(log.records().unwrap().len() as u64, log.record_count());
     }
 }
