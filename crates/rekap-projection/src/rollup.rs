@@ -210,6 +210,30 @@ fn read_layer<D: DefinitionParts>(
     Ok(layer)
 }
 
+/// `a == b` for the short codes and ids of sheets, compared eight bytes at a time inline:
+/// the library's `memcmp` call for each of the two compares per sheet was a tenth of the
+/// rollup's reading time.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a, mut b) = (a, b);
+    while let (Some((x, rest_a)), Some((y, rest_b))) =
+        (a.split_first_chunk::<8>(), b.split_first_chunk::<8>())
+    {
+        if u64::from_ne_bytes(*x) != u64::from_ne_bytes(*y) {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    let mut equal = true;
+    for (x, y) in a.iter().zip(b) {
+        equal &= x == y;
+    }
+    equal
+}
+
 /// Station and contest look-ups that remember the last holder and contest found: a log's
 /// sheets come holder by holder, so most look-ups compare one code and read one number.
 /// Answers exactly as [`Election::find_station`] and [`Election::contest_by_id`].
@@ -242,7 +266,7 @@ impl<'e, D: DefinitionParts> Finder<'e, D> {
     /// `(contest index, station index)`, or `None` if either is unknown.
     fn find(&mut self, contest: &str, station: &str) -> Option<(usize, usize)> {
         let contest = match self.contest {
-            Some((id, index)) if id == contest => index,
+            Some((id, index)) if same(id.as_bytes(), contest.as_bytes()) => index,
             _ => {
                 let index = self.election.contest_by_id(contest)?.0 as usize;
                 let id = self.election.contests().get(index)?.id.as_str();
@@ -285,7 +309,7 @@ impl<'e, D: DefinitionParts> Finder<'e, D> {
         let [b'-', hundreds, tens, units] = *number else {
             return None;
         };
-        if region != holder.code.as_bytes() {
+        if !same(region, holder.code.as_bytes()) {
             return None;
         }
         let digit = |byte: u8| byte.is_ascii_digit().then(|| u32::from(byte - b'0'));
@@ -352,6 +376,32 @@ mod tests {
         for code in codes(election) {
             let expected = election.find_station(&code).map(|station| station.0);
             assert_eq!(finder.station(&code), expected, "{code}");
+        }
+    }
+
+    #[test]
+    fn same_is_byte_equality() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "6472010001",
+            "6472010002",
+            "64720100010",
+            "ppwp",
+            "ppwq",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same(a.as_bytes(), b.as_bytes()), a == b, "{a:?} {b:?}");
+            }
+        }
+        let long = "0123456789abcdefghij";
+        for cut in 0..long.len() {
+            let mut other = long.as_bytes().to_vec();
+            other[cut] ^= 1;
+            assert!(!same(long.as_bytes(), &other));
+            assert!(same(&long.as_bytes()[..cut], &other[..cut]));
         }
     }
 

@@ -211,8 +211,11 @@ impl<'a> Cursor<'a> {
         self.take(12).map(|_| ())
     }
 
-    /// One event; the sheet-changing ones are returned.
-    #[inline]
+    /// One event; the sheet-changing ones are returned. Inlined with [`Cursor::sheet`]
+    /// into the caller's loop: called apart, the sheet's numbers went through memory,
+    /// written field by field and read back wider, a stall per sheet (most of the read's
+    /// time, by the profile in docs/PERFORMANCE.md).
+    #[inline(always)]
     fn event(&mut self) -> Result<Option<SheetEvent<'a>>, Malformed> {
         let index = self.u32()?;
         let (station, contest) = match index {
@@ -251,8 +254,9 @@ impl<'a> Cursor<'a> {
         }))
     }
 
-    /// An event that changes no sheet, read and checked: variants 0, 1 and 6 to 9.
-    #[inline]
+    /// An event that changes no sheet, read and checked: variants 0, 1 and 6 to 9 (rare
+    /// in a log of sheets: kept out of the sheets' loop).
+    #[inline(never)]
     fn other_event(&mut self, index: u32) -> Result<(), Malformed> {
         match index {
             0 => {
@@ -314,7 +318,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A `TallySheet`, field by field as [`crate::TallySheet`] declares them.
-    #[inline]
+    #[inline(always)]
     fn sheet(&mut self) -> Result<SheetNumbers<'a>, Malformed> {
         let mut registered = 0u64;
         for _ in 0..3 {
