@@ -1,4 +1,5 @@
-//! Times each phase of the fast rollup on a store, in one process (docs/PERFORMANCE.md,
+//! Times each phase of the fast rollup on a store, in one process, the definition read in
+//! place and the pages mapped and released per core as the bench does (docs/PERFORMANCE.md,
 //! "The fast rollup against DuckDB"): `cargo run --release --example rollup_phases -- STORE
 //! [RUNS]`. Not part of CI; the bench's row times the whole.
 
