@@ -1,11 +1,12 @@
-//! Times each phase of the fast rollup on a store, in one process (docs/PERFORMANCE.md,
+//! Times each phase of the fast rollup on a store, in one process, the definition read in
+//! place and the pages mapped and released per core as the bench does (docs/PERFORMANCE.md,
 //! "The fast rollup against DuckDB"): `cargo run --release --example rollup_phases -- STORE
 //! [RUNS]`. Not part of CI; the bench's row times the whole.
 
 use std::time::{Duration, Instant};
 
 use rekap_log::storage::mapped::MappedLog;
-use rekap_model::{decode_payload, Election, Payload};
+use rekap_model::Election;
 
 fn main() -> anyhow::Result<()> {
     let mut arguments = std::env::args().skip(1);
@@ -15,8 +16,8 @@ fn main() -> anyhow::Result<()> {
     let runs: usize = arguments.next().map_or(Ok(5), |runs| runs.parse())?;
     let names = [
         "map + walk frames",
-        "decode genesis",
-        "election (no officers)",
+        "read genesis in place",
+        "election in place",
         "read + sum sheets",
         "drop",
         "total",
@@ -29,26 +30,29 @@ fn main() -> anyhow::Result<()> {
         let records = log.records()?;
         let payloads: Vec<&[u8]> = records.iter().map(|record| record.payload).collect();
         times[0].push(lap.next());
-        // The genesis decoded alone, for its share of the next phase (untimed in the total).
+        // The genesis read in place alone, for its share of the next phase (untimed in the
+        // total).
         let decoding = Clock::now();
-        let Ok(Payload::Genesis(genesis)) = decode_payload(payloads[0]) else {
+        let Ok(genesis) = rekap_model::borrowed_definition::read_genesis(payloads[0]) else {
             anyhow::bail!("no genesis");
         };
         times[1].push(decoding.elapsed());
         drop(genesis);
         let paused = lap.next();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let election = std::thread::scope(|scope| {
-            if std::env::var_os("NO_PREFETCH").is_none() {
-                scope.spawn(|| log.prefetch());
+            for part in (1..threads).filter(|_| std::env::var_os("NO_PREFETCH").is_none()) {
+                let log = &log;
+                scope.spawn(move || log.prefetch_part(part, threads));
             }
-            Election::without_officers_from_genesis(payloads[0])
+            Election::in_place_from_genesis(payloads[0])
         })?;
         times[2].push(lap.next());
         let start = start + paused;
         let totals = rekap_projection::rollup::rollup(&election, &payloads)?;
         times[3].push(lap.next());
         drop((totals, election, payloads, records));
-        drop(log);
+        log.release(threads);
         times[4].push(lap.next());
         times[5].push(start.elapsed());
     }

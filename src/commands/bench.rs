@@ -249,8 +249,8 @@ fn import(store: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<Duration
 }
 
 /// The fast rollup as a reader of a verified store runs it: the committed records mapped
-/// and read in place, the genesis decoded (its officers left unread), every other payload's
-/// sheets read borrowed and summed ([`rekap_projection::rollup`]).
+/// and read in place, the genesis' definition read in place (its officers left unread),
+/// every other payload's sheets read borrowed and summed ([`rekap_projection::rollup`]).
 fn rollup(store: &Path) -> anyhow::Result<()> {
     let log = rekap_log::storage::mapped::MappedLog::open(store)?;
     let records = log.records()?;
@@ -258,10 +258,15 @@ fn rollup(store: &Path) -> anyhow::Result<()> {
     let Some(genesis) = payloads.first() else {
         bail!("the log is empty");
     };
-    // The pages mapped on one core while the other builds the election.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // While this core builds the election, the others map the pages of their shares (the
+    // payloads are split over the cores by bytes); this core faults its own as it reads.
     let election = std::thread::scope(|scope| {
-        scope.spawn(|| log.prefetch());
-        rekap_model::Election::without_officers_from_genesis(genesis)
+        for part in 1..threads {
+            let log = &log;
+            scope.spawn(move || log.prefetch_part(part, threads));
+        }
+        rekap_model::Election::in_place_from_genesis(genesis)
     })
     .context("record 1")?;
     let totals = rekap_projection::rollup::rollup(&election, &payloads).map_err(|malformed| {
@@ -271,6 +276,8 @@ fn rollup(store: &Path) -> anyhow::Result<()> {
         anyhow::anyhow!("record {} does not decode{reason}", malformed.index + 1)
     })?;
     std::hint::black_box(totals);
+    drop((payloads, records, election));
+    log.release(threads);
     Ok(())
 }
 

@@ -11,9 +11,11 @@ use crate::keys::{check_key, UnusableKey};
 use crate::limits::*;
 use crate::numbers::StationNumbers;
 use crate::regions::{
-    format_station_code, split_station_code, Place, RegionIdx, RegionTree, StationId,
+    format_station_code, split_station_code, Place, RegionIdx, RegionRecord, RegionTree, StationId,
 };
 use crate::stations::{alternative_spelling, ListedStation};
+
+mod lookups;
 
 /// Version of the canonical definition layout.
 /// Format 6: a sheet's invalid count is an `Option` (absent where the source gives none);
@@ -191,6 +193,53 @@ pub fn indonesia_levels() -> Vec<Level> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
 pub struct ContestIdx(pub u32);
 
+/// The parts of a definition an [`Election`] reads: the owned [`ElectionDefinition`], or
+/// [`crate::borrowed_definition::DefinitionInPlace`] (its regions read in place).
+pub trait DefinitionParts {
+    type Region: RegionRecord;
+    fn format_version(&self) -> u32;
+    fn name(&self) -> &str;
+    fn levels(&self) -> &[Level];
+    /// Sorted by code.
+    fn regions(&self) -> &[Self::Region];
+    fn stations(&self) -> &[ListedStation];
+    fn contests(&self) -> &[Contest];
+    fn station_capacity(&self) -> u32;
+    fn soft_rules(&self) -> &SoftRules;
+    fn registrar(&self) -> [u8; 32];
+}
+
+impl DefinitionParts for ElectionDefinition {
+    type Region = RegionEntry;
+    fn format_version(&self) -> u32 {
+        self.format_version
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+    fn regions(&self) -> &[RegionEntry] {
+        &self.regions
+    }
+    fn stations(&self) -> &[ListedStation] {
+        &self.stations
+    }
+    fn contests(&self) -> &[Contest] {
+        &self.contests
+    }
+    fn station_capacity(&self) -> u32 {
+        self.station_capacity
+    }
+    fn soft_rules(&self) -> &SoftRules {
+        &self.soft_rules
+    }
+    fn registrar(&self) -> [u8; 32] {
+        self.registrar
+    }
+}
+
 /// Why a genesis payload gave no election ([`Election::without_officers_from_genesis`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GenesisReadError {
@@ -203,9 +252,13 @@ pub enum GenesisReadError {
 }
 
 /// A validated definition with its region tree and hash. Built once at genesis.
+///
+/// `D` is the definition it reads: the owned [`ElectionDefinition`] (every command), or
+/// [`crate::borrowed_definition::DefinitionInPlace`], its regions read in place from the
+/// genesis payload's bytes (the fast rollup), validated by the same code.
 #[derive(Debug, Clone)]
-pub struct Election {
-    definition: ElectionDefinition,
+pub struct Election<D = ElectionDefinition> {
+    definition: D,
     hash: [u8; 32],
     tree: RegionTree,
     contest_scopes: Vec<RegionIdx>,
@@ -343,24 +396,51 @@ impl Election {
         Ok(Election::build(definition, hash)?)
     }
 
+    /// The initial officers: sorted by key, unique, each registration allowed.
+    fn check_initial_officers(&self) -> Result<(), DefinitionError> {
+        let officers = &self.definition.initial_officers;
+        check_count("initial officers", officers.len(), MAX_INITIAL_OFFICERS)?;
+        for (i, officer) in officers.iter().enumerate() {
+            if i > 0 && officers[i - 1].key >= officer.key {
+                return Err(DefinitionError::NotCanonical {
+                    what: "initial officers (sorted by key, unique)",
+                    at: hex::encode(officer.key),
+                });
+            }
+            self.check_registration(&officer.key, &officer.role, &officer.scope)
+                .map_err(|refusal| DefinitionError::BadOfficer {
+                    key: hex::encode(officer.key),
+                    reason: Box::new(refusal),
+                })?;
+        }
+        Ok(())
+    }
+
+    pub fn definition(&self) -> &ElectionDefinition {
+        &self.definition
+    }
+}
+
+impl<D: DefinitionParts> Election<D> {
     /// Everything of [`Election::new`] but the initial officers.
-    fn build(definition: ElectionDefinition, hash: [u8; 32]) -> Result<Election, DefinitionError> {
+    pub(crate) fn build(definition: D, hash: [u8; 32]) -> Result<Election<D>, DefinitionError> {
         let d = &definition;
-        if d.format_version != DEFINITION_FORMAT_VERSION {
+        let (levels, regions, contests) = (d.levels(), d.regions(), d.contests());
+        if d.format_version() != DEFINITION_FORMAT_VERSION {
             return Err(DefinitionError::UnsupportedFormat {
-                version: d.format_version,
+                version: d.format_version(),
             });
         }
-        check_text("election name", &d.name, MAX_NAME_BYTES)?;
+        check_text("election name", d.name(), MAX_NAME_BYTES)?;
         // Levels.
-        if d.levels.len() < MIN_LEVELS {
+        if levels.len() < MIN_LEVELS {
             return Err(DefinitionError::TooFewLevels {
-                count: d.levels.len() as u64,
+                count: levels.len() as u64,
                 least: MIN_LEVELS as u64,
             });
         }
-        check_count("levels", d.levels.len(), MAX_LEVELS)?;
-        for (i, level) in d.levels.iter().enumerate() {
+        check_count("levels", levels.len(), MAX_LEVELS)?;
+        for (i, level) in levels.iter().enumerate() {
             check_text("level key", &level.key, MAX_LEVEL_KEY_BYTES)?;
             if !level
                 .key
@@ -373,60 +453,59 @@ impl Election {
             }
             check_text("level name (en)", &level.name_en, MAX_NAME_BYTES)?;
             check_text("level name (id)", &level.name_id, MAX_NAME_BYTES)?;
-            if d.levels[..i].iter().any(|l| l.key == level.key) {
+            if levels[..i].iter().any(|l| l.key == level.key) {
                 return Err(DefinitionError::DuplicateLevel {
                     key: level.key.clone(),
                 });
             }
         }
-        if d.levels.last().is_some_and(|l| l.holds_plenary) {
+        if levels.last().is_some_and(|l| l.holds_plenary) {
             return Err(DefinitionError::PlenaryAtStationLevel);
         }
         // Lowest (deepest) plenary level.
-        let lowest_plenary_level = d
-            .levels
+        let lowest_plenary_level = levels
             .iter()
             .rposition(|l| l.holds_plenary)
             .ok_or(DefinitionError::NoPlenaryLevel)? as u32;
-        if d.station_capacity == 0 || d.station_capacity > MAX_STATION_CAPACITY {
+        if d.station_capacity() == 0 || d.station_capacity() > MAX_STATION_CAPACITY {
             return Err(DefinitionError::BadCapacity {
-                capacity: d.station_capacity,
+                capacity: d.station_capacity(),
                 limit: MAX_STATION_CAPACITY,
             });
         }
-        match check_key(&d.registrar) {
+        match check_key(&d.registrar()) {
             Ok(()) => {}
             Err(UnusableKey::NotAPoint) => {
                 return Err(DefinitionError::BadKey {
                     what: "registrar",
-                    key: hex::encode(d.registrar),
+                    key: hex::encode(d.registrar()),
                 })
             }
             Err(UnusableKey::Weak) => {
                 return Err(DefinitionError::WeakKey {
                     what: "registrar",
-                    key: hex::encode(d.registrar),
+                    key: hex::encode(d.registrar()),
                 })
             }
         }
-        let tree = RegionTree::build(&d.levels, &d.regions, &d.stations)?;
+        let tree = RegionTree::build(levels, regions, d.stations())?;
         // Contests.
-        check_count("contests", d.contests.len(), MAX_CONTESTS)?;
-        let mut contest_scopes = Vec::with_capacity(d.contests.len());
-        for (i, contest) in d.contests.iter().enumerate() {
+        check_count("contests", contests.len(), MAX_CONTESTS)?;
+        let mut contest_scopes = Vec::with_capacity(contests.len());
+        for (i, contest) in contests.iter().enumerate() {
             if !is_valid_contest_id(&contest.id) {
                 return Err(DefinitionError::BadContestId {
                     id: contest.id.clone(),
                 });
             }
-            if i > 0 && d.contests[i - 1].id >= contest.id {
+            if i > 0 && contests[i - 1].id >= contest.id {
                 return Err(DefinitionError::NotCanonical {
                     what: "contests (sorted by id, unique)",
                     at: contest.id.clone(),
                 });
             }
             check_text("contest name", &contest.name, MAX_NAME_BYTES)?;
-            let scope = tree.lookup(&d.regions, &contest.scope).ok_or_else(|| {
+            let scope = tree.lookup(regions, &contest.scope).ok_or_else(|| {
                 DefinitionError::UnknownRegion {
                     what: "contest scope",
                     code: contest.scope.clone(),
@@ -460,36 +539,16 @@ impl Election {
             definition,
         };
         election.check_station_spellings()?;
-        election.contest_members = (0..election.definition.contests.len())
+        election.contest_members = (0..election.definition.contests().len())
             .map(|c| election.members_of(ContestIdx(c as u32)))
             .collect::<Result<_, _>>()?;
         Ok(election)
     }
 
-    /// The initial officers: sorted by key, unique, each registration allowed.
-    fn check_initial_officers(&self) -> Result<(), DefinitionError> {
-        let officers = &self.definition.initial_officers;
-        check_count("initial officers", officers.len(), MAX_INITIAL_OFFICERS)?;
-        for (i, officer) in officers.iter().enumerate() {
-            if i > 0 && officers[i - 1].key >= officer.key {
-                return Err(DefinitionError::NotCanonical {
-                    what: "initial officers (sorted by key, unique)",
-                    at: hex::encode(officer.key),
-                });
-            }
-            self.check_registration(&officer.key, &officer.role, &officer.scope)
-                .map_err(|refusal| DefinitionError::BadOfficer {
-                    key: hex::encode(officer.key),
-                    reason: Box::new(refusal),
-                })?;
-        }
-        Ok(())
-    }
-
     /// A listed station's other spelling must not name another station, so every spelling
     /// a user may type finds exactly one.
     fn check_station_spellings(&self) -> Result<(), DefinitionError> {
-        for (entry, station) in self.definition.stations.iter().enumerate() {
+        for (entry, station) in self.definition.stations().iter().enumerate() {
             let Some(other) = alternative_spelling(&station.code) else {
                 continue;
             };
@@ -504,8 +563,9 @@ impl Election {
         Ok(())
     }
 
-    pub fn definition(&self) -> &ElectionDefinition {
-        &self.definition
+    /// Whether the definition lists stations (else every station is counted).
+    pub fn lists_stations(&self) -> bool {
+        !self.definition.stations().is_empty()
     }
     /// The definition hash every later payload must carry.
     pub fn hash(&self) -> [u8; 32] {
@@ -515,11 +575,11 @@ impl Election {
         &self.tree
     }
     pub fn levels(&self) -> &[Level] {
-        &self.definition.levels
+        self.definition.levels()
     }
     /// Index of the polling-station level (the last).
     pub fn station_level(&self) -> u32 {
-        self.definition.levels.len().saturating_sub(1) as u32
+        self.definition.levels().len().saturating_sub(1) as u32
     }
     /// Index of the deepest level that holds plenaries (district in Indonesia): officials
     /// correct sheets and void stations only with a scope at this level or above.
@@ -527,18 +587,18 @@ impl Election {
         self.lowest_plenary_level
     }
     pub fn level(&self, index: u32) -> Option<&Level> {
-        self.definition.levels.get(index as usize)
+        self.definition.levels().get(index as usize)
     }
     pub fn contests(&self) -> &[Contest] {
-        &self.definition.contests
+        self.definition.contests()
     }
     pub fn contest(&self, idx: ContestIdx) -> Option<&Contest> {
-        self.definition.contests.get(idx.0 as usize)
+        self.definition.contests().get(idx.0 as usize)
     }
     /// Looks a contest up by id (binary search; contests are sorted by id).
     pub fn contest_by_id(&self, id: &str) -> Option<ContestIdx> {
         self.definition
-            .contests
+            .contests()
             .binary_search_by(|c| c.id.as_str().cmp(id))
             .ok()
             .map(|i| ContestIdx(i as u32))
@@ -548,226 +608,12 @@ impl Election {
         self.contest_scopes.get(idx.0 as usize).copied()
     }
     pub fn registrar(&self) -> [u8; 32] {
-        self.definition.registrar
+        self.definition.registrar()
     }
     pub fn station_capacity(&self) -> u32 {
-        self.definition.station_capacity
+        self.definition.station_capacity()
     }
     pub fn soft_rules(&self) -> &SoftRules {
-        &self.definition.soft_rules
-    }
-}
-
-/// Lookups between codes and indices.
-impl Election {
-    /// A region by code (binary search).
-    pub fn find_region(&self, code: &str) -> Option<RegionIdx> {
-        self.tree.lookup(&self.definition.regions, code)
-    }
-    /// A polling station by code: a listed station's code, or `<region code>-<nnn>` for a
-    /// counted one, or the other spelling of either (`<region code><nnn>`, see
-    /// [`crate::stations`]).
-    pub fn find_station(&self, code: &str) -> Option<StationId> {
-        self.find_station_as_spelled(code).or_else(|| {
-            let other = alternative_spelling(code)?;
-            self.find_station_as_spelled(&other)
-        })
-    }
-    fn find_station_as_spelled(&self, code: &str) -> Option<StationId> {
-        if !self.definition.stations.is_empty() {
-            if let Ok(entry) = self
-                .definition
-                .stations
-                .binary_search_by(|s| s.code.as_str().cmp(code))
-            {
-                return self.tree.listed_id(entry);
-            }
-        }
-        let (region_code, number) = split_station_code(code)?;
-        let region = self.find_region(region_code)?;
-        let position = self.region_entry(region)?.stations.position(number)?;
-        let range = self.tree.stations_under(region);
-        Some(StationId(range.start + position))
-    }
-    /// A region or station by code.
-    pub fn locate(&self, code: &str) -> Option<Place> {
-        match self.find_region(code) {
-            Some(region) => Some(Place::Region(region)),
-            None => self.find_station(code).map(Place::Station),
-        }
-    }
-    /// A region's canonical entry (code, parent, level, name, stations).
-    pub fn region_entry(&self, region: RegionIdx) -> Option<&RegionEntry> {
-        self.definition.regions.get(region.0 as usize)
-    }
-    /// A region's code.
-    pub fn region_code(&self, region: RegionIdx) -> Option<&str> {
-        self.region_entry(region).map(|r| r.code.as_str())
-    }
-    /// A station's code.
-    pub fn station_code(&self, station: StationId) -> Option<String> {
-        if let Some(entry) = self.listed_station(station) {
-            return Some(entry.code.clone());
-        }
-        let (region, position) = self.tree.station_holder(station)?;
-        let entry = self.region_entry(region)?;
-        let number = entry.stations.number_at(position.checked_sub(1)?)?;
-        Some(format_station_code(&entry.code, number))
-    }
-    /// A listed station's entry (code, holder, name); `None` for a counted station.
-    pub fn listed_station(&self, station: StationId) -> Option<&ListedStation> {
-        let entry = self.tree.listed_entry(station)?;
-        self.definition.stations.get(entry)
-    }
-    /// A station's display name: the listed name, or `None` for a counted station.
-    pub fn station_name(&self, station: StationId) -> Option<&str> {
-        self.listed_station(station).map(|s| s.name.as_str())
-    }
-    /// A place's code (empty if the place does not exist).
-    pub fn place_code(&self, place: Place) -> String {
-        match place {
-            Place::Region(r) => self.region_code(r).unwrap_or_default().to_string(),
-            Place::Station(s) => self.station_code(s).unwrap_or_default(),
-        }
-    }
-    /// The key of a level (empty if out of range).
-    pub fn level_key(&self, level: u32) -> &str {
-        self.level(level)
-            .map(|l| l.key.as_str())
-            .unwrap_or_default()
-    }
-    /// Whether the contest is voted at the place: the contest's scope covers it and, for a
-    /// contest with `parts`, the place is a station that takes part or a region holding one.
-    pub fn contest_covers(&self, contest: ContestIdx, place: Place) -> bool {
-        let Some(scope) = self.contest_scope(contest) else {
-            return false;
-        };
-        if !self.tree.covers(scope, place) {
-            return false;
-        }
-        match self.contest_members.get(contest.0 as usize) {
-            Some(Some(members)) => {
-                let stations = match place {
-                    Place::Region(region) => self.tree.stations_under(region),
-                    Place::Station(station) => station.0..station.0.saturating_add(1),
-                };
-                members.count(stations) > 0
-            }
-            _ => true,
-        }
-    }
-
-    /// Whether a station under the contest's scope takes part in it (always, for a contest
-    /// without `parts`). The state asks this of every station it keeps a status for.
-    pub fn station_takes_part(&self, contest: ContestIdx, station: StationId) -> bool {
-        match self.contest_members.get(contest.0 as usize) {
-            Some(Some(members)) => members.count(station.0..station.0.saturating_add(1)) > 0,
-            _ => true,
-        }
-    }
-
-    /// The stations of a contest with `parts`, checking each part: it names a region or
-    /// station under the scope, the parts are sorted by code and none lies under another.
-    fn members_of(&self, contest: ContestIdx) -> Result<Option<ContestMembers>, DefinitionError> {
-        let (Some(spec), Some(scope)) = (self.contest(contest), self.contest_scope(contest)) else {
-            return Ok(None);
-        };
-        if spec.parts.is_empty() {
-            return Ok(None);
-        }
-        check_count("contest parts", spec.parts.len(), MAX_CONTEST_PARTS)?;
-        let range = self.tree.stations_under(scope);
-        let mut takes_part = vec![false; range.len()];
-        let mut previous: Option<&str> = None;
-        for code in &spec.parts {
-            if previous.is_some_and(|p| p >= code.as_str()) {
-                return Err(DefinitionError::NotCanonical {
-                    what: "contest parts (sorted by code, unique)",
-                    at: code.clone(),
-                });
-            }
-            previous = Some(code);
-            let place = self
-                .locate(code)
-                .filter(|place| self.tree.covers(scope, *place))
-                .ok_or_else(|| DefinitionError::BadContestPart {
-                    contest: spec.id.clone(),
-                    code: code.clone(),
-                })?;
-            let stations = match place {
-                Place::Region(region) => self.tree.stations_under(region),
-                Place::Station(station) => station.0..station.0.saturating_add(1),
-            };
-            for station in stations {
-                let index = (station - range.start) as usize;
-                if let Some(slot) = takes_part.get_mut(index) {
-                    if *slot {
-                        return Err(DefinitionError::OverlappingContestParts {
-                            contest: spec.id.clone(),
-                            code: code.clone(),
-                        });
-                    }
-                    *slot = true;
-                }
-            }
-        }
-        let mut before = Vec::with_capacity(takes_part.len() + 1);
-        let mut count = 0u32;
-        before.push(0);
-        for part in takes_part {
-            count += u32::from(part);
-            before.push(count);
-        }
-        Ok(Some(ContestMembers {
-            base: range.start,
-            before,
-        }))
-    }
-
-    /// Checks an officer registration against the definition (not against the officers
-    /// already registered): returns the scope region.
-    pub fn check_registration(
-        &self,
-        key: &[u8; 32],
-        role: &Role,
-        scope: &str,
-    ) -> Result<RegionIdx, Refusal> {
-        if *key == self.definition.registrar {
-            return Err(Refusal::RegistrarCannotHoldRole);
-        }
-        match check_key(key) {
-            Ok(()) => {}
-            Err(UnusableKey::NotAPoint) => return Err(Refusal::InvalidPublicKey { key: *key }),
-            Err(UnusableKey::Weak) => return Err(Refusal::WeakPublicKey { key: *key }),
-        }
-        let region = self
-            .find_region(scope)
-            .ok_or_else(|| Refusal::UnknownRegion {
-                code: scope.to_string(),
-            })?;
-        if let Role::Witness { contest, pair } = role {
-            let c = self
-                .contest_by_id(contest)
-                .ok_or_else(|| Refusal::UnknownContest {
-                    id: contest.clone(),
-                })?;
-            let pairs = self.contest(c).map(|c| c.pairs.len()).unwrap_or(0) as u32;
-            if *pair == 0 || *pair > pairs {
-                return Err(Refusal::UnknownPair {
-                    contest: contest.clone(),
-                    pair: *pair,
-                });
-            }
-            let contest_scope = self.contest_scope(c).unwrap_or(region);
-            if !self.tree.region_covers(contest_scope, region)
-                && !self.tree.region_covers(region, contest_scope)
-            {
-                return Err(Refusal::WitnessScopeOutsideContest {
-                    scope: scope.to_string(),
-                    contest: contest.clone(),
-                });
-            }
-        }
-        Ok(region)
+        self.definition.soft_rules()
     }
 }

@@ -10,6 +10,7 @@
 //! - [`sheet`]: the tally sheet, its hard rules and soft-rule flags.
 //! - [`event`]: events, payloads, ids, the approval statement witnesses sign.
 //! - [`borrowed`]: a payload's sheet-changing events read in place, nothing allocated.
+//! - [`borrowed_definition`]: a genesis' definition read in place, for the fast rollup.
 //! - `genesis`: the genesis payload, the log it names, and the log's keys over time.
 //! - [`state`]: authority and recap state, the decision function, all-or-none payloads.
 //! - [`rule`]: the numbered rules of docs/RULES.md each refusal names.
@@ -34,10 +35,11 @@ pub mod sheet;
 pub mod state;
 pub mod stations;
 
-pub use decoding::borrowed;
+pub use decoding::{borrowed, borrowed_definition};
 pub use definition::{
-    indonesia_levels, CandidatePair, Contest, ContestIdx, Election, ElectionDefinition,
-    GenesisReadError, InitialOfficer, Level, RegionEntry, Role, SoftRules, VoteType,
+    indonesia_levels, CandidatePair, Contest, ContestIdx, DefinitionParts, Election,
+    ElectionDefinition, GenesisReadError, InitialOfficer, Level, RegionEntry, Role, SoftRules,
+    VoteType,
 };
 pub use encoding::{canonical, decode_error_text};
 pub use error::{

@@ -66,6 +66,11 @@ impl StationNumbers {
         &self.ranges
     }
 
+    /// The ranges as a [`Ranges`], the form a definition read in place has too.
+    pub fn view(&self) -> Ranges<'_> {
+        Ranges::Decoded(&self.ranges)
+    }
+
     /// Whether the region has no counted station.
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
@@ -80,65 +85,29 @@ impl StationNumbers {
 
     /// How many stations.
     pub fn count(&self) -> u32 {
-        self.ranges.iter().map(|r| r.len()).sum()
+        self.view().count()
     }
 
     /// Whether the numbers are `1..=count` (the plain count form).
     pub fn is_plain_count(&self) -> bool {
-        matches!(self.ranges.as_slice(), [] | [NumberRange { first: 1, .. }])
+        self.view().is_plain_count()
     }
 
     /// The position (0-based) of station `number` among the region's stations; `None` when
     /// the region has no station of that number.
     #[inline]
     pub fn position(&self, number: u32) -> Option<u32> {
-        let mut before = 0;
-        for range in &self.ranges {
-            if number < u32::from(range.first) {
-                return None;
-            }
-            if number <= u32::from(range.last) {
-                return Some(before + number - u32::from(range.first));
-            }
-            before += range.len();
-        }
-        None
+        self.view().position(number)
     }
 
     /// The number of the station at `position` (0-based) among the region's stations.
     pub fn number_at(&self, position: u32) -> Option<u32> {
-        let mut rest = position;
-        for range in &self.ranges {
-            if rest < range.len() {
-                return Some(u32::from(range.first) + rest);
-            }
-            rest -= range.len();
-        }
-        None
+        self.view().number_at(position)
     }
 
     /// Whether the ranges are canonical (see the module docs); the reason when not.
     pub fn check(&self) -> Result<(), NumbersProblem> {
-        if self.ranges.len() > MAX_STATION_RANGES_PER_REGION {
-            return Err(NumbersProblem::TooManyRanges {
-                ranges: self.ranges.len() as u64,
-                limit: MAX_STATION_RANGES_PER_REGION as u64,
-            });
-        }
-        let mut previous: Option<NumberRange> = None;
-        for range in &self.ranges {
-            check_range(range.first.into(), range.last.into())?;
-            if let Some(before) = previous {
-                if u32::from(range.first) <= u32::from(before.last) + 1 {
-                    return Err(NumbersProblem::NoGap {
-                        range: RangeText(*range).to_string(),
-                        before: RangeText(before).to_string(),
-                    });
-                }
-            }
-            previous = Some(*range);
-        }
-        Ok(())
+        self.view().check()
     }
 
     /// Reads the `stations` field of a regions CSV: empty or `0` (no counted stations), a
@@ -202,6 +171,113 @@ impl StationNumbers {
         let numbers = StationNumbers { ranges };
         numbers.check()?;
         Ok(numbers)
+    }
+}
+
+/// A region's station numbers as ascending ranges, decoded ([`StationNumbers`]) or in place
+/// in a genesis payload's bytes (each range two little-endian `u16`s, as encoded), with
+/// every question about them answered the same way for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranges<'a> {
+    Decoded(&'a [NumberRange]),
+    /// A multiple of 4 bytes (the borrowed decoder takes exactly that many).
+    InPlace(&'a [u8]),
+}
+
+impl<'a> Ranges<'a> {
+    /// The ranges in order.
+    #[inline]
+    pub fn iter(self) -> impl Iterator<Item = NumberRange> + 'a {
+        let (decoded, in_place): (&[NumberRange], &[u8]) = match self {
+            Ranges::Decoded(ranges) => (ranges, &[]),
+            Ranges::InPlace(bytes) => (&[], bytes),
+        };
+        decoded
+            .iter()
+            .copied()
+            .chain(in_place.chunks_exact(4).map(|range| NumberRange {
+                first: u16::from_le_bytes([range[0], range[1]]),
+                last: u16::from_le_bytes([range[2], range[3]]),
+            }))
+    }
+
+    /// How many ranges.
+    pub fn len(self) -> usize {
+        match self {
+            Ranges::Decoded(ranges) => ranges.len(),
+            Ranges::InPlace(bytes) => bytes.len() / 4,
+        }
+    }
+
+    /// Whether the region has no counted station.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many stations.
+    pub fn count(self) -> u32 {
+        self.iter().map(|r| r.len()).sum()
+    }
+
+    /// Whether the numbers are `1..=count` (the plain count form).
+    pub fn is_plain_count(self) -> bool {
+        match self.len() {
+            0 => true,
+            1 => self.iter().next().is_some_and(|range| range.first == 1),
+            _ => false,
+        }
+    }
+
+    /// See [`StationNumbers::position`].
+    #[inline]
+    pub fn position(self, number: u32) -> Option<u32> {
+        let mut before = 0;
+        for range in self.iter() {
+            if number < u32::from(range.first) {
+                return None;
+            }
+            if number <= u32::from(range.last) {
+                return Some(before + number - u32::from(range.first));
+            }
+            before += range.len();
+        }
+        None
+    }
+
+    /// See [`StationNumbers::number_at`].
+    pub fn number_at(self, position: u32) -> Option<u32> {
+        let mut rest = position;
+        for range in self.iter() {
+            if rest < range.len() {
+                return Some(u32::from(range.first) + rest);
+            }
+            rest -= range.len();
+        }
+        None
+    }
+
+    /// See [`StationNumbers::check`].
+    pub fn check(self) -> Result<(), NumbersProblem> {
+        if self.len() > MAX_STATION_RANGES_PER_REGION {
+            return Err(NumbersProblem::TooManyRanges {
+                ranges: self.len() as u64,
+                limit: MAX_STATION_RANGES_PER_REGION as u64,
+            });
+        }
+        let mut previous: Option<NumberRange> = None;
+        for range in self.iter() {
+            check_range(range.first.into(), range.last.into())?;
+            if let Some(before) = previous {
+                if u32::from(range.first) <= u32::from(before.last) + 1 {
+                    return Err(NumbersProblem::NoGap {
+                        range: RangeText(range).to_string(),
+                        before: RangeText(before).to_string(),
+                    });
+                }
+            }
+            previous = Some(range);
+        }
+        Ok(())
     }
 }
 

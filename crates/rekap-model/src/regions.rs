@@ -23,6 +23,7 @@ use bincode::{Decode, Encode};
 use crate::definition::{Level, RegionEntry};
 use crate::error::DefinitionError;
 use crate::limits::*;
+use crate::numbers::Ranges;
 use crate::stations::{ListedStation, ListedStations};
 
 /// Index of a region in [`crate::ElectionDefinition::regions`] (sorted by code).
@@ -38,6 +39,37 @@ pub struct StationId(pub u32);
 pub enum Place {
     Region(RegionIdx),
     Station(StationId),
+}
+
+/// A region as the tree reads it: the owned [`RegionEntry`], or one read in place from a
+/// genesis payload ([`crate::borrowed_definition::RegionInPlace`]); both are validated and
+/// built by the same code.
+pub trait RegionRecord {
+    fn code(&self) -> &str;
+    /// The parent's code; `None` for a region of the top level.
+    fn parent(&self) -> Option<&str>;
+    fn level(&self) -> u32;
+    fn name(&self) -> &str;
+    /// Its counted stations' numbers (see [`RegionEntry::stations`]).
+    fn stations(&self) -> Ranges<'_>;
+}
+
+impl RegionRecord for RegionEntry {
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn parent(&self) -> Option<&str> {
+        self.parent.as_deref()
+    }
+    fn level(&self) -> u32 {
+        self.level
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn stations(&self) -> Ranges<'_> {
+        self.stations.view()
+    }
 }
 
 const NO_PARENT: u32 = u32::MAX;
@@ -117,10 +149,13 @@ pub fn split_station_code(code: &str) -> Option<(&str, u32)> {
 /// ancestors: in code order a region's parent is most often one of them, so building a
 /// national tree compares a few codes per region instead of binary-searching 84k. The
 /// codes are unique, so a match there is the one a binary search would find.
-fn find_parent(regions: &[RegionEntry], nodes: &[Node], code: &str) -> Option<usize> {
+fn find_parent<R: RegionRecord>(regions: &[R], nodes: &[Node], code: &str) -> Option<usize> {
     let mut candidate = nodes.len().checked_sub(1);
     while let Some(index) = candidate {
-        if regions.get(index).is_some_and(|region| region.code == code) {
+        if regions
+            .get(index)
+            .is_some_and(|region| region.code() == code)
+        {
             return Some(index);
         }
         candidate = nodes
@@ -130,16 +165,16 @@ fn find_parent(regions: &[RegionEntry], nodes: &[Node], code: &str) -> Option<us
             .map(|parent| parent as usize);
     }
     regions
-        .binary_search_by(|region| region.code.as_str().cmp(code))
+        .binary_search_by(|region| region.code().cmp(code))
         .ok()
 }
 
 impl RegionTree {
     /// Validates the regions (sorted by code, levels and parents consistent, stations only on
     /// the level above the stations) and builds the tree.
-    pub(crate) fn build(
+    pub(crate) fn build<R: RegionRecord>(
         levels: &[Level],
-        regions: &[RegionEntry],
+        regions: &[R],
         stations: &[ListedStation],
     ) -> Result<RegionTree, DefinitionError> {
         if regions.len() > MAX_REGIONS {
@@ -156,54 +191,54 @@ impl RegionTree {
         let mut roots = Vec::new();
         let mut previous: Option<&str> = None;
         for (i, region) in regions.iter().enumerate() {
-            if !is_valid_region_code(&region.code) {
+            if !is_valid_region_code(region.code()) {
                 return Err(DefinitionError::BadRegionCode {
-                    code: region.code.clone(),
+                    code: region.code().to_string(),
                 });
             }
-            if previous.is_some_and(|p| p >= region.code.as_str()) {
+            if previous.is_some_and(|p| p >= region.code()) {
                 return Err(DefinitionError::NotCanonical {
                     what: "regions (sorted by code, unique)",
-                    at: region.code.clone(),
+                    at: region.code().to_string(),
                 });
             }
-            previous = Some(&region.code);
-            crate::definition::check_text("region name", &region.name, MAX_NAME_BYTES)?;
-            if region.level >= station_level {
+            previous = Some(region.code());
+            crate::definition::check_text("region name", region.name(), MAX_NAME_BYTES)?;
+            if region.level() >= station_level {
                 return Err(DefinitionError::RegionLevelOutOfRange {
-                    code: region.code.clone(),
-                    level: region.level,
+                    code: region.code().to_string(),
+                    level: region.level(),
                     region_levels: station_level,
                 });
             }
-            let parent = match (&region.parent, region.level) {
+            let parent = match (region.parent(), region.level()) {
                 (None, 0) => {
                     roots.push(RegionIdx(i as u32));
                     NO_PARENT
                 }
                 (Some(_), 0) => {
                     return Err(DefinitionError::TopLevelWithParent {
-                        code: region.code.clone(),
+                        code: region.code().to_string(),
                     })
                 }
                 (None, _) => {
                     return Err(DefinitionError::MissingParent {
-                        code: region.code.clone(),
+                        code: region.code().to_string(),
                     })
                 }
                 (Some(parent), level) => {
                     let p = find_parent(regions, &nodes, parent).ok_or_else(|| {
                         DefinitionError::UnknownParent {
-                            code: region.code.clone(),
-                            parent: parent.clone(),
+                            code: region.code().to_string(),
+                            parent: parent.to_string(),
                         }
                     })?;
-                    let parent_level = regions.get(p).map(|r| r.level).unwrap_or(u32::MAX);
+                    let parent_level = regions.get(p).map(|r| r.level()).unwrap_or(u32::MAX);
                     if parent_level.checked_add(1) != Some(level) {
                         return Err(DefinitionError::ParentLevelMismatch {
-                            code: region.code.clone(),
+                            code: region.code().to_string(),
                             level,
-                            parent: parent.clone(),
+                            parent: parent.to_string(),
                             parent_level,
                         });
                     }
@@ -213,30 +248,30 @@ impl RegionTree {
                     p as u32
                 }
             };
-            if !region.stations.is_empty() && region.level != holder_level {
+            let numbers = region.stations();
+            if !numbers.is_empty() && region.level() != holder_level {
                 return Err(DefinitionError::StationsAtWrongLevel {
-                    code: region.code.clone(),
-                    level: region.level,
+                    code: region.code().to_string(),
+                    level: region.level(),
                 });
             }
-            let count = region.stations.count();
-            if region.stations.is_plain_count() && count > MAX_STATIONS_PER_REGION {
+            let count = numbers.count();
+            if numbers.is_plain_count() && count > MAX_STATIONS_PER_REGION {
                 return Err(DefinitionError::TooManyStationsInRegion {
-                    code: region.code.clone(),
+                    code: region.code().to_string(),
                     stations: count,
                     limit: MAX_STATIONS_PER_REGION,
                 });
             }
-            region
-                .stations
+            numbers
                 .check()
                 .map_err(|problem| DefinitionError::BadStationNumbers {
-                    code: region.code.clone(),
+                    code: region.code().to_string(),
                     problem,
                 })?;
             nodes.push(Node {
                 parent,
-                level: region.level,
+                level: region.level(),
                 child_start: 0,
                 child_end: 0,
                 first_station: 0,
@@ -278,7 +313,7 @@ impl RegionTree {
                     n.first_station = next_station as u32;
                     let counted = regions
                         .get(node as usize)
-                        .map(|r| r.stations.count())
+                        .map(|r| r.stations().count())
                         .unwrap_or(0);
                     let stations = counted + listed.count(node);
                     if stations > 0 {
@@ -314,12 +349,12 @@ impl RegionTree {
             holders,
             station_count: next_station as u32,
             station_level,
-            code_keys: regions.iter().map(|r| code_key(&r.code)).collect(),
+            code_keys: regions.iter().map(|r| code_key(r.code())).collect(),
         })
     }
 
     /// Looks a region up by code in the definition's (sorted) regions.
-    pub(crate) fn lookup(&self, regions: &[RegionEntry], code: &str) -> Option<RegionIdx> {
+    pub(crate) fn lookup<R: RegionRecord>(&self, regions: &[R], code: &str) -> Option<RegionIdx> {
         let key = code_key(code);
         let start = self.code_keys.partition_point(|k| *k < key);
         // Codes sharing their first 16 bytes (rare): a binary search over the full codes.
@@ -337,7 +372,7 @@ impl RegionTree {
         };
         regions
             .get(start..end)?
-            .binary_search_by(|r| r.code.as_str().cmp(code))
+            .binary_search_by(|r| r.code().cmp(code))
             .ok()
             .map(|i| RegionIdx((start + i) as u32))
     }

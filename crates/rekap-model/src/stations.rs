@@ -20,10 +20,9 @@
 
 use bincode::Encode;
 
-use crate::definition::RegionEntry;
 use crate::error::DefinitionError;
 use crate::limits::*;
-use crate::regions::{split_station_code, StationId};
+use crate::regions::{split_station_code, RegionRecord, StationId};
 
 /// One polling station listed in the definition (a row of the station level).
 #[derive(Debug, Clone, PartialEq, Eq, Encode)]
@@ -77,8 +76,8 @@ pub(crate) struct ListedStations {
 
 impl ListedStations {
     /// Checks the listed stations against the regions and groups them by holder.
-    pub(crate) fn group(
-        regions: &[RegionEntry],
+    pub(crate) fn group<R: RegionRecord>(
+        regions: &[R],
         stations: &[ListedStation],
         holder_level: u32,
     ) -> Result<ListedStations, DefinitionError> {
@@ -110,7 +109,7 @@ impl ListedStations {
             previous = Some(&station.code);
             crate::definition::check_text("station name", &station.name, MAX_NAME_BYTES)?;
             if regions
-                .binary_search_by(|r| r.code.as_str().cmp(&station.code))
+                .binary_search_by(|r| r.code().cmp(&station.code))
                 .is_ok()
             {
                 return Err(DefinitionError::DuplicateRegion {
@@ -118,19 +117,19 @@ impl ListedStations {
                 });
             }
             let holder = regions
-                .binary_search_by(|r| r.code.as_str().cmp(&station.parent))
+                .binary_search_by(|r| r.code().cmp(&station.parent))
                 .map_err(|_| DefinitionError::UnknownParent {
                     code: station.code.clone(),
                     parent: station.parent.clone(),
                 })?;
             let entry = regions.get(holder);
-            if entry.map(|r| r.level) != Some(holder_level) {
+            if entry.map(|r| r.level()) != Some(holder_level) {
                 return Err(DefinitionError::StationParentLevel {
                     code: station.code.clone(),
                     parent: station.parent.clone(),
                 });
             }
-            if entry.is_some_and(|r| !r.stations.is_empty()) {
+            if entry.is_some_and(|r| !r.stations().is_empty()) {
                 return Err(DefinitionError::StationsCountedAndListed {
                     code: station.parent.clone(),
                 });

@@ -2,7 +2,7 @@
 //! into its parent, all in one flat array of `u64` per contest.
 
 use rekap_model::regions::RegionIdx;
-use rekap_model::{ContestIdx, Election, StationId};
+use rekap_model::{ContestIdx, DefinitionParts, Election, StationId};
 
 use crate::rollup::{Layer, Shape, COUNTED, COUNTED_WITHOUT_INVALID, UNTOUCHED, VOIDED};
 use crate::totals::Totals;
@@ -44,7 +44,11 @@ impl Rollup {
     }
 }
 
-pub(crate) fn sum(election: &Election, shapes: &[Shape], layers: &[Layer]) -> Rollup {
+pub(crate) fn sum<D: DefinitionParts + Sync>(
+    election: &Election<D>,
+    shapes: &[Shape],
+    layers: &[Layer],
+) -> Rollup {
     let tree = election.tree();
     let regions = tree.region_count();
     // Deepest level first, so that a region's row is whole before it is added upwards.
@@ -73,8 +77,8 @@ pub(crate) fn sum(election: &Election, shapes: &[Shape], layers: &[Layer]) -> Ro
 
 /// Rows of every region, the holders' from their stations (holders spread over the cores,
 /// each thread filling its own rows), the others zero.
-fn sum_stations(
-    election: &Election,
+fn sum_stations<D: DefinitionParts + Sync>(
+    election: &Election<D>,
     contest: ContestIdx,
     shape: &Shape,
     layers: &[Layer],
@@ -145,7 +149,12 @@ fn add_station(row: &mut [u64], shape: &Shape, layers: &[&[u32]], station: usize
 }
 
 /// Every region's row into its parent's, deepest first.
-fn add_upwards(election: &Election, by_depth: &[u32], width: usize, rows: &mut [u64]) {
+fn add_upwards<D: DefinitionParts>(
+    election: &Election<D>,
+    by_depth: &[u32],
+    width: usize,
+    rows: &mut [u64],
+) {
     let tree = election.tree();
     let mut child = vec![0u64; width];
     for region in by_depth {

@@ -1,5 +1,6 @@
 //! The fast rollup through its reading path: a segment store's committed records mapped
-//! (`rekap_log::storage::mapped`), the genesis read without its officers, the sheets read
+//! (`rekap_log::storage::mapped`), the genesis read without its officers (decoded, or read
+//! in place), the sheets read
 //! borrowed and summed, give every region the totals the ledger's projection gives.
 
 use proptest::prelude::*;
@@ -34,10 +35,20 @@ proptest! {
         let records = log.records().unwrap();
         let payloads: Vec<&[u8]> = records.iter().map(|record| record.payload).collect();
         log.prefetch();
+        log.prefetch_part(1, 2);
         let election = Election::without_officers_from_genesis(payloads[0]).unwrap();
         let rolled = rekap_projection::rollup::rollup(&election, &payloads).unwrap();
+        // The bench's path: the definition read in place from the genesis bytes.
+        let in_place = Election::in_place_from_genesis(payloads[0]).unwrap();
+        let rolled_in_place = rekap_projection::rollup::rollup(&in_place, &payloads).unwrap();
         for (contest, region, totals) in expected {
+            prop_assert_eq!(rolled_in_place.totals(contest, region), Some(totals.clone()));
             prop_assert_eq!(rolled.totals(contest, region), Some(totals));
         }
+        drop((payloads, records));
+        log.release(2);
+        // Released, the store is unlocked and whole: it maps and reads again.
+        let log = MappedLog::open(directory.path()).unwrap();
+        prop_assert_eq!(log.records().unwrap().len() as u64, log.record_count());
     }
 }

@@ -106,6 +106,39 @@ impl MappedLog {
         }
     }
 
+    /// [`MappedLog::prefetch`] of the `part`th of `parts` equal byte ranges of the mapping
+    /// (0-based): the share of one reading thread, the others faulting theirs as they read.
+    pub fn prefetch_part(&self, part: usize, parts: usize) {
+        if let Some((map, range)) = self.map.as_ref().zip(share(self.len(), part, parts)) {
+            #[cfg(target_os = "linux")]
+            let _ = map.advise_range(memmap2::Advice::PopulateRead, range.start, range.len());
+            #[cfg(not(target_os = "linux"))]
+            let _ = (map, range);
+        }
+    }
+
+    /// Unmaps the file, its page tables torn down on `threads` threads at once (each drops
+    /// its share's pages, then the mapping goes): a national store's 53k mapped pages take
+    /// milliseconds on one core, the last serial step of a rollup.
+    pub fn release(mut self, threads: usize) {
+        let Some(map) = self.map.take() else {
+            return;
+        };
+        let length = map.len();
+        std::thread::scope(|scope| {
+            for part in 1..threads.max(1) {
+                let map = &map;
+                scope.spawn(move || drop_pages(map, share(length, part, threads)));
+            }
+            drop_pages(&map, share(length, 0, threads));
+        });
+        drop(map);
+    }
+
+    fn len(&self) -> usize {
+        self.map.as_ref().map_or(0, |map| map.len())
+    }
+
     /// How many committed records the log holds.
     pub fn record_count(&self) -> u64 {
         self.chunks.last().map_or(0, |chunk| {
@@ -151,5 +184,66 @@ impl MappedLog {
             }
         }
         Ok(records)
+    }
+}
+
+/// Of `length` bytes, the `part`th of `parts` equal ranges (0-based), cut at 2 MiB so that
+/// threads working on neighbouring ranges share no page table.
+fn share(length: usize, part: usize, parts: usize) -> Option<std::ops::Range<usize>> {
+    const CUT: usize = 2 << 20;
+    let parts = parts.max(1);
+    let cut = |part: usize| (length / parts * part).next_multiple_of(CUT).min(length);
+    let range = cut(part)..if part + 1 >= parts {
+        length
+    } else {
+        cut(part + 1)
+    };
+    (part < parts && !range.is_empty()).then_some(range)
+}
+
+#[cfg(target_os = "linux")]
+fn drop_pages(map: &Mmap, range: Option<std::ops::Range<usize>>) {
+    if let Some(range) = range {
+        // SAFETY: the mapping is of a file, read only, and no longer read (its owner is
+        // being released, so nothing borrows it): dropping its pages only unmaps them
+        // from this process, the file and the page cache keep them.
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, range.start, range.len())
+        };
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn drop_pages(_map: &Mmap, _range: Option<std::ops::Range<usize>>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    /// The shares of any length cover it exactly, in order, without overlap, each cut at
+    /// 2 MiB but the end.
+    #[test]
+    fn the_shares_cover_the_mapping_exactly() {
+        for length in [
+            0,
+            1,
+            4096,
+            (2 << 20) - 1,
+            2 << 20,
+            (5 << 20) + 17,
+            216_200_000,
+        ] {
+            for parts in 1..5 {
+                let mut end = 0;
+                for part in 0..parts + 1 {
+                    if let Some(range) = share(length, part, parts) {
+                        assert_eq!(range.start, end, "length {length}, part {part}/{parts}");
+                        assert!(range.start % (2 << 20) == 0);
+                        end = range.end;
+                    }
+                }
+                assert_eq!(end, length, "length {length}, {parts} parts");
+            }
+        }
     }
 }

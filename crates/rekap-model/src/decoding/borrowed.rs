@@ -112,13 +112,13 @@ pub fn visit_sheet_events<'a>(
 }
 
 /// The bytes not read yet. Every read checks its length first, so no read can panic.
-struct Cursor<'a> {
-    rest: &'a [u8],
+pub(super) struct Cursor<'a> {
+    pub(super) rest: &'a [u8],
 }
 
 impl<'a> Cursor<'a> {
     #[inline]
-    fn take(&mut self, count: usize) -> Result<&'a [u8], Malformed> {
+    pub(super) fn take(&mut self, count: usize) -> Result<&'a [u8], Malformed> {
         if self.rest.len() < count {
             return Err(Malformed);
         }
@@ -128,21 +128,21 @@ impl<'a> Cursor<'a> {
     }
 
     #[inline]
-    fn u8(&mut self) -> Result<u8, Malformed> {
+    pub(super) fn u8(&mut self) -> Result<u8, Malformed> {
         let (first, rest) = self.rest.split_first().ok_or(Malformed)?;
         self.rest = rest;
         Ok(*first)
     }
 
     #[inline]
-    fn u32(&mut self) -> Result<u32, Malformed> {
+    pub(super) fn u32(&mut self) -> Result<u32, Malformed> {
         let (word, rest) = self.rest.split_first_chunk::<4>().ok_or(Malformed)?;
         self.rest = rest;
         Ok(u32::from_le_bytes(*word))
     }
 
     #[inline]
-    fn u64(&mut self) -> Result<u64, Malformed> {
+    pub(super) fn u64(&mut self) -> Result<u64, Malformed> {
         let (word, rest) = self.rest.split_first_chunk::<8>().ok_or(Malformed)?;
         self.rest = rest;
         Ok(u64::from_le_bytes(*word))
@@ -150,7 +150,7 @@ impl<'a> Cursor<'a> {
 
     /// A length prefix of at most `limit`.
     #[inline]
-    fn length(&mut self, limit: usize) -> Result<usize, Malformed> {
+    pub(super) fn length(&mut self, limit: usize) -> Result<usize, Malformed> {
         match usize::try_from(self.u64()?) {
             Ok(length) if length <= limit => Ok(length),
             _ => Err(Malformed),
@@ -159,7 +159,7 @@ impl<'a> Cursor<'a> {
 
     /// A string of at most `limit` bytes, UTF-8.
     #[inline]
-    fn text(&mut self, limit: usize) -> Result<&'a str, Malformed> {
+    pub(super) fn text(&mut self, limit: usize) -> Result<&'a str, Malformed> {
         let length = self.length(limit)?;
         let bytes = self.take(length)?;
         if bytes.is_ascii() {
@@ -173,7 +173,7 @@ impl<'a> Cursor<'a> {
 
     /// A list of at most `limit` strings of at most `bytes` bytes each.
     #[inline]
-    fn texts(&mut self, limit: usize, bytes: usize) -> Result<(), Malformed> {
+    pub(super) fn texts(&mut self, limit: usize, bytes: usize) -> Result<(), Malformed> {
         for _ in 0..self.length(limit)? {
             self.text(bytes)?;
         }
@@ -189,7 +189,7 @@ impl<'a> Cursor<'a> {
 
     /// An `Option` tag: 0 or 1.
     #[inline]
-    fn tag(&mut self) -> Result<bool, Malformed> {
+    pub(super) fn tag(&mut self) -> Result<bool, Malformed> {
         match self.u8()? {
             0 => Ok(false),
             1 => Ok(true),
@@ -211,8 +211,11 @@ impl<'a> Cursor<'a> {
         self.take(12).map(|_| ())
     }
 
-    /// One event; the sheet-changing ones are returned.
-    #[inline]
+    /// One event; the sheet-changing ones are returned. Inlined with [`Cursor::sheet`]
+    /// into the caller's loop: called apart, the sheet's numbers went through memory,
+    /// written field by field and read back wider, a stall per sheet (most of the read's
+    /// time, by the profile in docs/PERFORMANCE.md).
+    #[inline(always)]
     fn event(&mut self) -> Result<Option<SheetEvent<'a>>, Malformed> {
         let index = self.u32()?;
         let (station, contest) = match index {
@@ -251,8 +254,9 @@ impl<'a> Cursor<'a> {
         }))
     }
 
-    /// An event that changes no sheet, read and checked: variants 0, 1 and 6 to 9.
-    #[inline]
+    /// An event that changes no sheet, read and checked: variants 0, 1 and 6 to 9 (rare
+    /// in a log of sheets: kept out of the sheets' loop).
+    #[inline(never)]
     fn other_event(&mut self, index: u32) -> Result<(), Malformed> {
         match index {
             0 => {
@@ -314,7 +318,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A `TallySheet`, field by field as [`crate::TallySheet`] declares them.
-    #[inline]
+    #[inline(always)]
     fn sheet(&mut self) -> Result<SheetNumbers<'a>, Malformed> {
         let mut registered = 0u64;
         for _ in 0..3 {

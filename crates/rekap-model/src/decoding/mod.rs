@@ -119,5 +119,6 @@ macro_rules! decode_with {
 }
 
 pub mod borrowed;
+pub mod borrowed_definition;
 mod definition;
 mod events;

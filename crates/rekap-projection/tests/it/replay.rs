@@ -193,11 +193,15 @@ proptest! {
             .map(|(_, payload)| rekap_model::encode_payload(payload))
             .collect();
         let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
-        // In one run, on every core, and one payload per layer (later layers override).
+        // In one run, on every core, and one payload per layer (later layers override);
+        // with the state's election and with the one read in place from the genesis bytes.
+        let in_place = rekap_model::Election::in_place_from_genesis(payloads[0]).unwrap();
         for parts in [1, 2, payloads.len()] {
             let rolled =
                 rekap_projection::rollup::rollup_in_parts(state.election(), &payloads, parts)
                     .unwrap();
+            let rolled_in_place =
+                rekap_projection::rollup::rollup_in_parts(&in_place, &payloads, parts).unwrap();
             for contest in 0..state.election().contests().len() as u32 {
                 let contest = rekap_model::ContestIdx(contest);
                 for region in 0..state.election().tree().region_count() {
@@ -205,6 +209,10 @@ proptest! {
                     prop_assert_eq!(
                         rolled.totals(contest, region),
                         Some(projection.totals(&state, contest, region))
+                    );
+                    prop_assert_eq!(
+                        rolled_in_place.totals(contest, region),
+                        rolled.totals(contest, region)
                     );
                 }
             }
