@@ -338,8 +338,10 @@ fn import_refuses_a_wrong_command_line_as_usage_and_a_missing_path_as_io() {
     }
     let after = std::fs::read(sandbox.path("s/log.segment")).unwrap();
     assert_eq!(before, after, "nothing was appended");
+    // The help says which formats take `-` (however the lines are wrapped).
     let help = stdout(&sandbox.run(&["import", "--help", "--lang", "en"]));
-    assert!(help.contains("for every format but sirekap"), "{help}");
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("for every format but sirekap"), "{help}");
 }
 
 /// The summary's count by kind names the source's column, as each problem's line does.
