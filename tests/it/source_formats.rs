@@ -388,7 +388,7 @@ fn the_portal_aggregate_and_a_volunteers_file_are_compared_region_by_region() {
         &["--with", "kawal.csv", "--level", "village", "--lang", "id"],
     );
     assert!(
-        indonesian.contains("selisih terbesar: 6401012009 paslon 2 +10"),
+        indonesian.contains("selisih terbesar: 6401012009 pasangan 2 +10"),
         "{indonesian}"
     );
 }
