@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::harness::{code, stderr, stdout, Sandbox};
+use crate::harness::{code, run_ok, stderr, stdout, Sandbox};
 
 fn head(text: &str) -> Option<String> {
     text.lines()
@@ -184,17 +184,7 @@ fn the_demo_inputs_hold_a_district_plenary_from_the_files_alone() {
         .find(|code| code.len() == 6)
         .expect("a district official's key");
     let contest = "pilgub-kaltim-2024";
-    let run = |args: &[&str]| {
-        let output = sandbox.run(args);
-        assert_eq!(
-            code(&output),
-            0,
-            "{args:?}: {}{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stdout(&output)
-    };
+    let run = |args: &[&str]| run_ok(&sandbox, args);
     run(&[
         "init",
         "-s",

@@ -4,19 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{code, stderr, stdout, Sandbox};
-
-fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
-    let output = sandbox.run(args);
-    assert_eq!(
-        code(&output),
-        0,
-        "{args:?}: {}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
-}
+use crate::harness::{code, run_ok, stderr, stdout, Sandbox};
 
 fn parsed(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|error| panic!("{error}: {text}"))

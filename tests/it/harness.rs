@@ -69,6 +69,20 @@ impl Sandbox {
     }
 }
 
+/// Runs `rekap` with `args` in `sandbox`, requires exit 0 (else fails naming the arguments,
+/// with what it printed), and gives its standard output.
+pub fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
+    let output = sandbox.run(args);
+    assert_eq!(
+        code(&output),
+        0,
+        "{args:?}: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

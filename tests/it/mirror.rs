@@ -117,11 +117,7 @@ pub(crate) fn serve(sandbox: &Sandbox, store: &str, listen: &str) -> Process {
     server
 }
 
-pub(crate) fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
-    let output = sandbox.run(args);
-    assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
-    stdout(&output)
-}
+pub(crate) use crate::harness::run_ok;
 
 /// One sheet submitted to `store` through the CLI (one record, one checkpoint signed).
 pub(crate) fn submit(sandbox: &Sandbox, store: &str, n: usize, one: u32) {

@@ -4,25 +4,13 @@
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::harness::{code, stderr, stdout, Sandbox};
+use crate::harness::{code, run_ok, stderr, stdout, Sandbox};
 
 fn fixture() -> String {
     format!(
         "{}/crates/rekap-formats/tests/fixtures/openelections/20241105__ex__general__precinct.csv",
         env!("CARGO_MANIFEST_DIR")
     )
-}
-
-fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
-    let output = sandbox.run(args);
-    assert_eq!(
-        code(&output),
-        0,
-        "{args:?}: {}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
 }
 
 /// The registrar's and the operator's demo keys, the definition written from the fixture,

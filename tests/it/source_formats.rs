@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::harness::{code, stderr, stdout, Sandbox};
+use crate::harness::{code, run_ok, stderr, stdout, Sandbox};
 
 fn example(name: &str) -> String {
     format!("{}/docs/examples/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -39,18 +39,6 @@ fn national() -> Sandbox {
 
 fn head(sandbox: &Sandbox) -> String {
     stdout(&sandbox.run(&["verify", "--store", "store", "--json"]))
-}
-
-fn run_ok(sandbox: &Sandbox, args: &[&str]) -> String {
-    let output = sandbox.run(args);
-    assert_eq!(
-        code(&output),
-        0,
-        "{args:?}: {}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
 }
 
 /// `import --from sirekap` of the fixture tree, its output as it is.
