@@ -597,7 +597,10 @@ fn check_of_planned_sheets_answers_as_decide_does() {
     };
     let rows = [
         (OPERATOR, submit("6472010001-001", GUBERNUR, sheet(&[1, 2]))),
-        (OPERATOR_6471, submit("6472010001-002", GUBERNUR, sheet(&[1, 2]))),
+        (
+            OPERATOR_6471,
+            submit("6472010001-002", GUBERNUR, sheet(&[1, 2])),
+        ),
         (OPERATOR, submit("6472010001-001", GUBERNUR, sheet(&[3, 4]))),
         (OPERATOR, submit("6472010002-002", GUBERNUR, broken)),
         (OPERATOR, submit("6472010001-009", GUBERNUR, sheet(&[1, 2]))),
