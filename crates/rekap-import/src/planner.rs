@@ -196,12 +196,14 @@ impl<'a> Planner<'a> {
             contest: contest.id.clone(),
             sheet,
         };
-        match self.state.decide(&self.envelope, 0, &event, &NoApprovals) {
-            Ok(_) if !broken && problems.is_empty() => {
+        // The model's own checks of a submission, without building its effect (flags,
+        // fingerprint, packed numbers): the answer `State::decide` gives, by construction.
+        match self.state.check(&self.envelope, 0, &event, &NoApprovals) {
+            Ok(()) if !broken && problems.is_empty() => {
                 self.plan.to_submit.push(event);
                 return true;
             }
-            Ok(_) => {}
+            Ok(()) => {}
             // Already listed in full above.
             Err(Refusal::HardRule { .. }) => {}
             Err(refusal) => {

@@ -243,6 +243,28 @@ proptest! {
             }
         }
     }
+
+    /// The import's planner asks `State::check` instead of `State::decide` (it keeps only
+    /// the answer); every report of a row relies on the two agreeing, refusal for refusal,
+    /// in every state a log can reach.
+    #[test]
+    fn check_answers_as_decide_does(
+        records in prop::collection::vec((1u8..=14, prop::collection::vec(event(), 1..4)), 1..8)
+    ) {
+        let mut world = World::new();
+        for (author, events) in records {
+            let envelope = world.next_envelope(author);
+            for (index, event) in events.iter().enumerate() {
+                let index = index as u32;
+                let decided = world.state.decide(&envelope, index, event, &world.check);
+                prop_assert_eq!(
+                    world.state.check(&envelope, index, event, &world.check),
+                    decided.map(drop)
+                );
+            }
+            let _ = world.run(author, events);
+        }
+    }
 }
 
 #[test]
@@ -560,4 +582,41 @@ fn the_borrowed_decoder_leaves_a_genesis_to_the_owned_one() {
     let mut shown = 0;
     let kind = borrowed::visit_sheet_events(&bytes, |_| shown += 1);
     assert_eq!((kind, shown), (Ok(borrowed::PayloadKind::Genesis), 0));
+}
+
+/// `State::check` of sheets an import plans (the random events of
+/// `check_answers_as_decide_does` rarely make one that passes every rule): allowed, out of
+/// scope, already submitted, a broken hard rule, an unknown station.
+#[test]
+fn check_of_planned_sheets_answers_as_decide_does() {
+    let mut world = World::new();
+    let broken = {
+        let mut broken = sheet(&[1, 2]);
+        broken.valid += 1;
+        broken
+    };
+    let rows = [
+        (OPERATOR, submit("6472010001-001", GUBERNUR, sheet(&[1, 2]))),
+        (
+            OPERATOR_6471,
+            submit("6472010001-002", GUBERNUR, sheet(&[1, 2])),
+        ),
+        (OPERATOR, submit("6472010001-001", GUBERNUR, sheet(&[3, 4]))),
+        (OPERATOR, submit("6472010002-002", GUBERNUR, broken)),
+        (OPERATOR, submit("6472010001-009", GUBERNUR, sheet(&[1, 2]))),
+        (STRANGER, submit("6472010002-002", GUBERNUR, sheet(&[1, 2]))),
+    ];
+    let mut allowed = 0;
+    for (author, event) in rows {
+        let envelope = world.next_envelope(author);
+        let decided = world.state.decide(&envelope, 0, &event, &world.check);
+        allowed += usize::from(decided.is_ok());
+        assert_eq!(
+            world.state.check(&envelope, 0, &event, &world.check),
+            decided.map(drop),
+            "{event:?}"
+        );
+        let _ = world.one(author, event);
+    }
+    assert_eq!(allowed, 1, "one row of the six is allowed");
 }

@@ -589,6 +589,58 @@ impl State {
         self.decide_with(envelope, index, event, approvals, None)
     }
 
+    /// Whether [`State::decide`] would allow `event` now: the same answer and the same
+    /// refusal, without building what applying a submitted sheet needs (its flags,
+    /// fingerprint and packed numbers). For a planner that checks many sheets against one
+    /// unchanged state and keeps only the answer; the submission's checks are the very
+    /// ones its decision runs first.
+    pub fn check(
+        &self,
+        envelope: &Envelope,
+        index: u32,
+        event: &Event,
+        approvals: &dyn ApprovalCheck,
+    ) -> Result<(), Refusal> {
+        match event {
+            Event::SheetSubmitted {
+                station,
+                contest,
+                sheet,
+            } => {
+                let context = self.context_of(envelope, index, event, approvals, None)?;
+                self.check_submission(&context, station, contest, sheet)
+                    .map(drop)
+            }
+            _ => self.decide(envelope, index, event, approvals).map(drop),
+        }
+    }
+
+    /// What every decision of `event` checks first (its limits, a state without sheets),
+    /// and the context it is decided in.
+    fn context_of<'a>(
+        &self,
+        envelope: &'a Envelope,
+        index: u32,
+        event: &Event,
+        approvals: &'a dyn ApprovalCheck,
+        known_fingerprint: Option<u64>,
+    ) -> Result<Context<'a>, Refusal> {
+        event.check_limits()?;
+        if !self.holds_sheets && authority::reads_sheets(event) {
+            return Err(authority::without_sheets());
+        }
+        Ok(Context {
+            author: &envelope.author,
+            act: event.act(),
+            id: EventId {
+                seq: envelope.seq,
+                index,
+            },
+            approvals,
+            fingerprint: known_fingerprint,
+        })
+    }
+
     /// [`State::decide`], given the numbers fingerprint of the event's sheet if it was
     /// computed already (it must be that sheet's [`TallySheet::numbers_fingerprint`]).
     fn decide_with(
@@ -599,20 +651,7 @@ impl State {
         approvals: &dyn ApprovalCheck,
         known_fingerprint: Option<u64>,
     ) -> Result<Decision, Refusal> {
-        event.check_limits()?;
-        if !self.holds_sheets && authority::reads_sheets(event) {
-            return Err(authority::without_sheets());
-        }
-        let context = Context {
-            author: &envelope.author,
-            act: event.act(),
-            id: EventId {
-                seq: envelope.seq,
-                index,
-            },
-            approvals,
-            fingerprint: known_fingerprint,
-        };
+        let context = self.context_of(envelope, index, event, approvals, known_fingerprint)?;
         let plan = match event {
             Event::OfficerRegistered { key, role, scope } => {
                 Plan::Register(self.decide_registration(&context, key, role, scope)?)

@@ -104,6 +104,30 @@ impl State {
         contest: &str,
         sheet: &TallySheet,
     ) -> Result<SheetPlan, Refusal> {
+        let (s, c) = self.check_submission(context, station, contest, sheet)?;
+        let fingerprint = context
+            .fingerprint
+            .unwrap_or_else(|| sheet.numbers_fingerprint());
+        Ok(SheetPlan {
+            station: s,
+            contest: c,
+            flags: self.flags_for(s, c, sheet, fingerprint, None),
+            kind: EntryKind::Submitted,
+            sheet: PackedSheet::pack(sheet),
+            fingerprint,
+            note: None,
+        })
+    }
+
+    /// Every check of a submission, in the order its decision runs them ([`State::check`]
+    /// answers with these alone); the station and contest it is for.
+    pub(super) fn check_submission(
+        &self,
+        context: &Context<'_>,
+        station: &str,
+        contest: &str,
+        sheet: &TallySheet,
+    ) -> Result<(StationId, ContestIdx), Refusal> {
         let officer = self.require(context.author, context.act, RoleKind::Operator)?;
         let (s, c) = self.station_in_contest(station, contest)?;
         self.require_covers(officer, Place::Station(s))?;
@@ -125,18 +149,7 @@ impl State {
             _ => {}
         }
         self.check_sheet(station, contest, c, sheet)?;
-        let fingerprint = context
-            .fingerprint
-            .unwrap_or_else(|| sheet.numbers_fingerprint());
-        Ok(SheetPlan {
-            station: s,
-            contest: c,
-            flags: self.flags_for(s, c, sheet, fingerprint, None),
-            kind: EntryKind::Submitted,
-            sheet: PackedSheet::pack(sheet),
-            fingerprint,
-            note: None,
-        })
+        Ok((s, c))
     }
 
     pub(super) fn decide_correction(
