@@ -273,7 +273,10 @@ fn last_counter(key: &Path) -> anyhow::Result<u64> {
     }
 }
 
-fn save_counter(key: &Path, counter: u64) -> anyhow::Result<()> {
+/// Raises `KEY.counter` to `counter` (never lowers it): called after every append signed
+/// with the key file, local or remote, so an offline submission never reuses a counter the
+/// log already holds.
+pub(crate) fn save_counter(key: &Path, counter: u64) -> anyhow::Result<()> {
     if counter > last_counter(key)? {
         std::fs::write(counter_path(key), format!("{counter}\n"))?;
     }
@@ -355,7 +358,9 @@ fn write_offline(
         ));
     };
     let key = keys::read_signing_key(key_path)?;
-    let counter = last_counter(key_path)? + 1;
+    let author = key.verifying_key().to_bytes();
+    // An export holds the key's records: the counter follows both them and `KEY.counter`.
+    let counter = last_counter(key_path)?.max(last_counter_in(election, &author)?) + 1;
     let signed = SignedSubmission::sign(
         &key,
         counter,
@@ -390,6 +395,24 @@ fn append_line(file: &Path, signed: &SignedSubmission) -> anyhow::Result<()> {
     out.write_all(line.as_bytes())?;
     out.sync_all()?;
     Ok(())
+}
+
+/// The last counter `author` signed a record of the export `path` with (0: none, or `path`
+/// is the JSON of `GET /v1/election`, which holds no record).
+fn last_counter_in(path: &Path, author: &[u8; 32]) -> anyhow::Result<u64> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if !bytes.starts_with(rekap_log::export::EXPORT_MAGIC) {
+        return Ok(0);
+    }
+    // Stops at the first frame that cannot be read, as `definition_hash_of` needs only the
+    // first: a damaged export gives the counter of the records before the damage.
+    let last = rekap_log::export::records_in_export(&bytes)
+        .iter()
+        .filter(|record| record.author == *author)
+        .map(|record| record.counter)
+        .max()
+        .unwrap_or(0);
+    Ok(last)
 }
 
 /// The definition hash of a genesis copy: an export file (its first record), or JSON with
@@ -480,6 +503,10 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
             Err(PostError::Counter(text)) => {
                 refused += 1;
                 eprintln!("{label}: {}", problem_error(409, &text));
+                eprintln!(
+                    "{}",
+                    crate::lang::say("command-client-send-counter-used-sign-again")
+                );
             }
             Err(PostError::Other(error)) if error.is::<std::io::Error>() => return Err(error),
             Err(PostError::Other(error)) => {
