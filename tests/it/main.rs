@@ -39,6 +39,7 @@ mod publish;
 mod server;
 mod server_bodies;
 mod server_offline;
+mod server_reads;
 mod server_remote;
 mod server_snapshot;
 mod server_tiles;
