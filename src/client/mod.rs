@@ -473,7 +473,7 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     }
     submissions.sort_by_key(|submission| (submission.author, submission.counter));
     let client = Client::new(url);
-    let mut refused = 0;
+    let (mut refused, mut repeated) = (0, 0);
     for submission in &submissions {
         let label = format!(
             "{}#{}",
@@ -481,25 +481,10 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
             submission.counter
         );
         match client.post(submission) {
-            Ok(receipt) => print(&format!(
-                "{}\n",
-                crate::lang::say_with(
-                    "command-client-appended-record-event-id",
-                    &[
-                        ("label", &label),
-                        ("seq", &receipt.seq),
-                        ("event-id", &receipt.event_id),
-                        (
-                            "else",
-                            &if receipt.repeated {
-                                format!(" ({})", crate::lang::say("command-client-already-in-log"))
-                            } else {
-                                String::new()
-                            }
-                        )
-                    ]
-                )
-            ))?,
+            Ok(receipt) => {
+                repeated += u64::from(receipt.repeated);
+                print_sent(&label, &receipt)?;
+            }
             Err(PostError::Counter(text)) => {
                 refused += 1;
                 eprintln!("{label}: {}", problem_error(409, &text));
@@ -515,15 +500,16 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
             }
         }
     }
+    // Sent: accepted by the server, appended now or already in the log; refused apart.
+    let sent = submissions.len() as u64 - refused;
     print(&format!(
         "{}\n",
         crate::lang::say_with(
             "command-client-sent-refused",
             &[
-                (
-                    "submissions",
-                    &crate::lang::number(submissions.len() as u64)
-                ),
+                ("sent", &crate::lang::number(sent)),
+                ("appended", &crate::lang::number(sent - repeated)),
+                ("repeated", &crate::lang::number(repeated)),
                 ("refused", &crate::lang::count(refused))
             ]
         )
@@ -533,4 +519,26 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Rejected
     })
+}
+
+/// One of `send`'s receipts, as a local append prints its seq and record hash.
+fn print_sent(label: &str, receipt: &ReceiptJson) -> anyhow::Result<()> {
+    let already = if receipt.repeated {
+        format!(" ({})", crate::lang::say("command-client-already-in-log"))
+    } else {
+        String::new()
+    };
+    print(&format!(
+        "{}\n",
+        crate::lang::say_with(
+            "command-client-appended-record-event-id",
+            &[
+                ("label", &label),
+                ("seq", &receipt.seq),
+                ("event-id", &receipt.event_id),
+                ("hash", &hex::encode(receipt.record_hash)),
+                ("else", &already)
+            ]
+        )
+    ))
 }

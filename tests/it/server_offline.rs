@@ -77,9 +77,18 @@ fn offline_counters_follow_local_appends() {
         &sandbox,
         &["send", "--server", &server.url, "a.jsonl"].map(String::from),
     );
-    assert!(sent.contains("appended record 5"), "{sent}");
+    assert!(
+        sent.contains("appended record 5 (event id 5.0), record hash "),
+        "{sent}"
+    );
+    assert!(
+        sent.contains("1 sent (1 appended, 0 already in the log), 0 refused"),
+        "{sent}"
+    );
     let refused = sandbox.run(&["send", "--server", &server.url, "b.jsonl"]);
     assert_ne!(code(&refused), 0);
+    let summary = "0 sent (0 appended, 0 already in the log), 1 refused";
+    assert!(stdout(&refused).contains(summary), "{}", stdout(&refused));
     assert!(
         stderr(&refused).contains("--offline FILE --election EXPORT"),
         "{}",
