@@ -273,7 +273,10 @@ fn last_counter(key: &Path) -> anyhow::Result<u64> {
     }
 }
 
-fn save_counter(key: &Path, counter: u64) -> anyhow::Result<()> {
+/// Raises `KEY.counter` to `counter` (never lowers it): called after every append signed
+/// with the key file, local or remote, so an offline submission never reuses a counter the
+/// log already holds.
+pub(crate) fn save_counter(key: &Path, counter: u64) -> anyhow::Result<()> {
     if counter > last_counter(key)? {
         std::fs::write(counter_path(key), format!("{counter}\n"))?;
     }
@@ -355,7 +358,9 @@ fn write_offline(
         ));
     };
     let key = keys::read_signing_key(key_path)?;
-    let counter = last_counter(key_path)? + 1;
+    let author = key.verifying_key().to_bytes();
+    // An export holds the key's records: the counter follows both them and `KEY.counter`.
+    let counter = last_counter(key_path)?.max(last_counter_in(election, &author)?) + 1;
     let signed = SignedSubmission::sign(
         &key,
         counter,
@@ -390,6 +395,24 @@ fn append_line(file: &Path, signed: &SignedSubmission) -> anyhow::Result<()> {
     out.write_all(line.as_bytes())?;
     out.sync_all()?;
     Ok(())
+}
+
+/// The last counter `author` signed a record of the export `path` with (0: none, or `path`
+/// is the JSON of `GET /v1/election`, which holds no record).
+fn last_counter_in(path: &Path, author: &[u8; 32]) -> anyhow::Result<u64> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if !bytes.starts_with(rekap_log::export::EXPORT_MAGIC) {
+        return Ok(0);
+    }
+    // Stops at the first frame that cannot be read, as `definition_hash_of` needs only the
+    // first: a damaged export gives the counter of the records before the damage.
+    let last = rekap_log::export::records_in_export(&bytes)
+        .iter()
+        .filter(|record| record.author == *author)
+        .map(|record| record.counter)
+        .max()
+        .unwrap_or(0);
+    Ok(last)
 }
 
 /// The definition hash of a genesis copy: an export file (its first record), or JSON with
@@ -450,7 +473,7 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     }
     submissions.sort_by_key(|submission| (submission.author, submission.counter));
     let client = Client::new(url);
-    let mut refused = 0;
+    let (mut refused, mut repeated) = (0, 0);
     for submission in &submissions {
         let label = format!(
             "{}#{}",
@@ -458,28 +481,17 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
             submission.counter
         );
         match client.post(submission) {
-            Ok(receipt) => print(&format!(
-                "{}\n",
-                crate::lang::say_with(
-                    "command-client-appended-record-event-id",
-                    &[
-                        ("label", &label),
-                        ("seq", &receipt.seq),
-                        ("event-id", &receipt.event_id),
-                        (
-                            "else",
-                            &if receipt.repeated {
-                                format!(" ({})", crate::lang::say("command-client-already-in-log"))
-                            } else {
-                                String::new()
-                            }
-                        )
-                    ]
-                )
-            ))?,
+            Ok(receipt) => {
+                repeated += u64::from(receipt.repeated);
+                print_sent(&label, &receipt)?;
+            }
             Err(PostError::Counter(text)) => {
                 refused += 1;
                 eprintln!("{label}: {}", problem_error(409, &text));
+                eprintln!(
+                    "{}",
+                    crate::lang::say("command-client-send-counter-used-sign-again")
+                );
             }
             Err(PostError::Other(error)) if error.is::<std::io::Error>() => return Err(error),
             Err(PostError::Other(error)) => {
@@ -488,15 +500,16 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
             }
         }
     }
+    // Sent: accepted by the server, appended now or already in the log; refused apart.
+    let sent = submissions.len() as u64 - refused;
     print(&format!(
         "{}\n",
         crate::lang::say_with(
             "command-client-sent-refused",
             &[
-                (
-                    "submissions",
-                    &crate::lang::number(submissions.len() as u64)
-                ),
+                ("sent", &crate::lang::number(sent)),
+                ("appended", &crate::lang::number(sent - repeated)),
+                ("repeated", &crate::lang::number(repeated)),
                 ("refused", &crate::lang::count(refused))
             ]
         )
@@ -506,4 +519,26 @@ pub fn send_files(url: &str, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Rejected
     })
+}
+
+/// One of `send`'s receipts, as a local append prints its seq and record hash.
+fn print_sent(label: &str, receipt: &ReceiptJson) -> anyhow::Result<()> {
+    let already = if receipt.repeated {
+        format!(" ({})", crate::lang::say("command-client-already-in-log"))
+    } else {
+        String::new()
+    };
+    print(&format!(
+        "{}\n",
+        crate::lang::say_with(
+            "command-client-appended-record-event-id",
+            &[
+                ("label", &label),
+                ("seq", &receipt.seq),
+                ("event-id", &receipt.event_id),
+                ("hash", &hex::encode(receipt.record_hash)),
+                ("else", &already)
+            ]
+        )
+    ))
 }

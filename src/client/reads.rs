@@ -1,6 +1,6 @@
 //! `totals --server` and `status --server`: the server's JSON, printed.
 
-use crate::commands::totals::TotalsArgs;
+use crate::commands::totals::{Format, TotalsArgs};
 use crate::exit::Outcome;
 use crate::output::print;
 use crate::table::Table;
@@ -32,9 +32,10 @@ pub fn encode(value: &str) -> String {
         .collect()
 }
 
-/// With `json`, the server's answer as is (the JSON of `totals --format json` plus
-/// `head`); otherwise a plain table of it.
-pub fn totals(url: &str, args: &TotalsArgs, json: bool) -> anyhow::Result<Outcome> {
+/// With `Json`, the server's answer as is (the JSON of `totals --format json` plus
+/// `head`); with `Csv`, the CSV a local `totals --format csv` writes; otherwise a plain
+/// table of it.
+pub fn totals(url: &str, args: &TotalsArgs, format: Format) -> anyhow::Result<Outcome> {
     let path = format!(
         "/v1/totals{}",
         query(&[
@@ -44,9 +45,16 @@ pub fn totals(url: &str, args: &TotalsArgs, json: bool) -> anyhow::Result<Outcom
         ])
     );
     let answer = Client::new(url).get_json(&path)?;
-    if json {
-        print(&(serde_json::to_string(&answer)? + "\n"))?;
-        return Ok(Outcome::Success);
+    match format {
+        Format::Json => {
+            print(&(serde_json::to_string(&answer)? + "\n"))?;
+            return Ok(Outcome::Success);
+        }
+        Format::Csv => {
+            print(&totals_csv(&answer)?)?;
+            return Ok(Outcome::Success);
+        }
+        Format::Table => {}
     }
     let regions = answer["regions"].as_array().cloned().unwrap_or_default();
     let pairs: Vec<String> = regions
@@ -94,9 +102,79 @@ pub fn totals(url: &str, args: &TotalsArgs, json: bool) -> anyhow::Result<Outcom
     Ok(Outcome::Success)
 }
 
-pub fn status(url: &str, contest: Option<&str>) -> anyhow::Result<Outcome> {
+/// The CSV of `totals --format csv` from the server's JSON: the same columns in the same
+/// order (`crate::commands::totals`), so scripts read either.
+fn totals_csv(answer: &serde_json::Value) -> anyhow::Result<String> {
+    let pairs = answer["pairs"].as_array().cloned().unwrap_or_default();
+    let numbers: Vec<String> = pairs
+        .iter()
+        .map(|pair| pair["number"].to_string())
+        .collect();
+    let names: Vec<String> = pairs.iter().map(|pair| text(&pair["name"])).collect();
+    let vote_types: Vec<String> = (answer["vote_types"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(text)
+        .collect();
+    let mut header = vec!["code".to_owned(), "name".to_owned()];
+    header.extend(numbers.iter().map(|number| format!("votes_{number}")));
+    header.extend(
+        [
+            "valid",
+            "invalid",
+            "stations_reported",
+            "stations_expected",
+            "approval",
+        ]
+        .map(str::to_owned),
+    );
+    header.extend(numbers.iter().map(|number| format!("name_{number}")));
+    for number in &numbers {
+        header.extend(vote_types.iter().map(|key| format!("votes_{number}_{key}")));
+    }
+    header.push("stations_without_invalid".to_owned());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header)?;
+    for region in answer["regions"].as_array().cloned().unwrap_or_default() {
+        let mut row = vec![text(&region["code"]), text(&region["name"])];
+        row.extend(numbers.iter().map(|number| text(&region["votes"][number])));
+        row.extend(
+            [
+                "valid",
+                "invalid",
+                "stations_reported",
+                "stations_expected",
+                "approval",
+            ]
+            .map(|field| text(&region[field])),
+        );
+        row.extend(names.iter().cloned());
+        for number in &numbers {
+            let split = &region["votes_by_type"][number];
+            row.extend(vote_types.iter().map(|key| text(&split[key])));
+        }
+        row.push(text(&region["stations_without_invalid"]));
+        writer.write_record(&row)?;
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
+}
+
+/// A JSON value as a CSV field: a string without its quotes, anything else as JSON writes it.
+fn text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// With `Json` or `Csv`, what a local `status` prints in that format (its JSON is what
+/// `GET /v1/status` answers); otherwise a plain table of it.
+pub fn status(url: &str, contest: Option<&str>, format: Format) -> anyhow::Result<Outcome> {
     let answer =
         Client::new(url).get_json(&format!("/v1/status{}", query(&[("contest", contest)])))?;
+    if !matches!(format, Format::Table) {
+        return crate::commands::status::print_value(&answer, format);
+    }
     let mut out = format!(
         "{}\n",
         crate::lang::say_with(

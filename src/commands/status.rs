@@ -36,7 +36,8 @@ pub struct StatusArgs {
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     if let Some(url) = &args.server {
-        return crate::client::reads::status(url, args.contest.as_deref());
+        let format = args.format.chosen();
+        return crate::client::reads::status(url, args.contest.as_deref(), format);
     }
     if let Some(outcome) = from_saved_views(&args)? {
         return Ok(outcome);
@@ -150,7 +151,7 @@ fn from_saved_views(args: &StatusArgs) -> anyhow::Result<Option<Outcome>> {
     }
 }
 
-fn print_value(value: &serde_json::Value, format: Format) -> anyhow::Result<Outcome> {
+pub(crate) fn print_value(value: &serde_json::Value, format: Format) -> anyhow::Result<Outcome> {
     print(&match format {
         Format::Json => value.to_string() + "\n",
         _ => levels_csv(value),

@@ -271,12 +271,14 @@ pub fn append_local(
     });
     say(made.said.as_deref())?;
     let events = made.events;
-    let key = keys::read_signing_key(key)?;
+    let key_path = key;
+    let key = keys::read_signing_key(key_path)?;
     let before = ledger.views_before_append();
     let receipt = ledger.submit(&key, vec![events.clone()], now_ms())?;
     store::save_views_after_append(&mut ledger, before, &events);
     crate::transparency::sign_after_append(&store.store, &ledger);
     print_appended(&receipt)?;
+    keep_counter(key_path, &key, ledger.log())?;
     // Everything is durable (the record, the views, the checkpoint) and printed, and the
     // process ends after this command: freeing the replayed state (a national store's
     // 818k entries and the projection's caches, hundreds of milliseconds) would only be
@@ -309,7 +311,19 @@ fn append_without_replay(
     }
     crate::transparency::sign_after_thin_append(&store.store, thin);
     print_appended(&receipt)?;
+    keep_counter(key, &signing_key, thin.log())?;
     Ok(Some(Outcome::Success))
+}
+
+/// Keeps the key's last counter beside the key file (`KEY.counter`) after a local append,
+/// as a remote one does: an offline submission signed later starts after it.
+fn keep_counter<S: rekap_log::Storage>(
+    key_path: &std::path::Path,
+    key: &ed25519_dalek::SigningKey,
+    log: &rekap_log::Log<S>,
+) -> anyhow::Result<()> {
+    let next = log.next_counter(&key.verifying_key().to_bytes())?;
+    crate::client::save_counter(key_path, next.saturating_sub(1))
 }
 
 fn say(said: Option<&str>) -> anyhow::Result<()> {

@@ -56,8 +56,7 @@ pub struct TotalsArgs {
 
 pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
     if let Some(url) = &args.server {
-        let json = matches!(args.format, Format::Json);
-        return crate::client::reads::totals(url, &args, json);
+        return crate::client::reads::totals(url, &args, args.format);
     }
     let path = &args.store.store;
     if args.at.is_none() {

@@ -38,6 +38,8 @@ mod prove_view;
 mod publish;
 mod server;
 mod server_bodies;
+mod server_offline;
+mod server_reads;
 mod server_remote;
 mod server_snapshot;
 mod server_tiles;

@@ -211,7 +211,10 @@ fn import_and_approve_offline_then_send() {
     ]);
     assert_ne!(code(&without), 0);
     let sent = ok(&sandbox, &["send", "--server", &url, "out.jsonl"]);
-    assert!(sent.contains("1 sent, 0 refused"), "{sent}");
+    assert!(
+        sent.contains("1 sent (1 appended, 0 already in the log), 0 refused"),
+        "{sent}"
+    );
     let totals = district_totals(&url, 2);
     assert_eq!(totals["regions"][0]["stations_reported"], 300, "{totals}");
 
@@ -238,7 +241,10 @@ fn import_and_approve_offline_then_send() {
         ],
     );
     let sent = ok(&sandbox, &["send", "--server", &url, "approval.jsonl"]);
-    assert!(sent.contains("1 sent, 0 refused"), "{sent}");
+    assert!(
+        sent.contains("1 sent (1 appended, 0 already in the log), 0 refused"),
+        "{sent}"
+    );
     assert_eq!(
         district_totals(&url, 3)["regions"][0]["approval"],
         "approved"

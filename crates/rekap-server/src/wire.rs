@@ -53,12 +53,8 @@ pub fn submission_bytes(submission: &SignedSubmission) -> Vec<u8> {
 /// payload length past the end or above the limit, bytes left over).
 pub fn submission_of_bytes(bytes: &[u8]) -> Result<SignedSubmission, String> {
     let (submission, used): (SignedSubmission, usize) =
-        bincode::decode_from_slice(bytes, rekap_log::encoding::canonical()).map_err(|error| {
-            format!(
-                "the body ({} bytes) is not a signed submission's canonical bytes: {error}",
-                bytes.len()
-            )
-        })?;
+        bincode::decode_from_slice(bytes, rekap_log::encoding::canonical())
+            .map_err(|error| not_a_submission(bytes, &error))?;
     if used != bytes.len() {
         return Err(format!(
             "{} bytes after the signed submission's {used}: one submission per body",
@@ -66,6 +62,32 @@ pub fn submission_of_bytes(bytes: &[u8]) -> Result<SignedSubmission, String> {
         ));
     }
     Ok(submission)
+}
+
+/// Why `length` bytes are not a signed submission, in the catalogue's words: where the
+/// body ends early and by how much, or that its payload length is above the limit (never
+/// bincode's own debug text).
+fn not_a_submission(bytes: &[u8], error: &bincode::error::DecodeError) -> String {
+    let lang = rekap_messages::Lang::En;
+    let length = bytes.len();
+    match error {
+        bincode::error::DecodeError::UnexpectedEnd { additional } => {
+            // Past the payload length (bytes 40..48), the whole length is known.
+            let missing = match bytes.get(40..48).and_then(|field| field.try_into().ok()) {
+                Some(field) => (48 + 64 + u64::from_le_bytes(field)).saturating_sub(length as u64),
+                None => *additional as u64,
+            };
+            lang.message_with(
+                "server-body-ends-early",
+                &[("bytes", &length), ("missing", &missing)],
+            )
+        }
+        bincode::error::DecodeError::LimitExceeded => lang.message_with(
+            "server-body-payload-too-long",
+            &[("limit", &rekap_log::limits::MAX_PAYLOAD_BYTES)],
+        ),
+        _ => lang.message_with("server-body-not-submission", &[("bytes", &length)]),
+    }
 }
 
 /// `N` bytes as hex, or why not.

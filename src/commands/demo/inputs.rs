@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, Context};
+use ed25519_dalek::SigningKey;
 use rekap_import::{COLUMNS, OPTIONAL_COLUMNS, VOTES_COLUMN_PREFIX};
 use rekap_model::{TallySheet, Turnout};
 use rekap_presets::{Preset, REGIONS_CSV_FILE_NAME};
@@ -53,24 +54,54 @@ pub fn write(dir: &Path, preset: &Preset, cast: &Cast) -> anyhow::Result<()> {
     fs::write(dir.join("election.json"), &preset.definition_json)?;
     fs::write(dir.join(REGIONS_CSV_FILE_NAME), &preset.regions_csv)?;
     fs::write(dir.join("sheets.csv"), sheets_csv(preset)?)?;
-    write_key(&dir.join("keys/registrar.key"), &cast.registrar)?;
-    write_key(&dir.join("keys/operator.key"), &cast.operator)?;
+    for (path, key) in key_files(dir, preset, cast)? {
+        write_key(&path, &key)?;
+    }
+    Ok(())
+}
+
+/// The key files the inputs hold, each with its key.
+fn key_files(
+    dir: &Path,
+    preset: &Preset,
+    cast: &Cast,
+) -> anyhow::Result<Vec<(std::path::PathBuf, SigningKey)>> {
+    let keys = dir.join("keys");
+    let mut files = vec![
+        (keys.join("registrar.key"), cast.registrar.clone()),
+        (keys.join("operator.key"), cast.operator.clone()),
+    ];
     let pairs = preset
         .sheets
         .first()
         .map_or(0, |(_, sheet)| sheet.votes.len());
     for pair in 1..=pairs {
         let pair = u32::try_from(pair)?;
-        write_key(
-            &dir.join(format!("keys/witness-{pair}.key")),
-            &cast.witness(pair),
-        )?;
+        files.push((keys.join(format!("witness-{pair}.key")), cast.witness(pair)));
     }
     for region in story_officials(preset) {
-        write_key(
-            &dir.join(format!("keys/official-{region}.key")),
-            &cast.official(&region),
-        )?;
+        files.push((
+            keys.join(format!("official-{region}.key")),
+            cast.official(&region),
+        ));
+    }
+    Ok(files)
+}
+
+/// Writes `KEY.counter` beside each key file the demo's story appended with (its last
+/// counter in `log`), as a local append does: an offline submission signed with the key
+/// (`submit --offline`) then starts after the story's records instead of reusing them.
+pub fn write_counters<S: rekap_log::Storage>(
+    dir: &Path,
+    preset: &Preset,
+    cast: &Cast,
+    log: &rekap_log::Log<S>,
+) -> anyhow::Result<()> {
+    for (path, key) in key_files(dir, preset, cast)? {
+        let next = log.next_counter(&key.verifying_key().to_bytes())?;
+        if next > 1 {
+            crate::client::save_counter(&path, next - 1)?;
+        }
     }
     Ok(())
 }

@@ -91,6 +91,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     // Only the log is needed to export: no replay.
     let log = rekap_log::Log::open(DefaultStorage::open_read_only(&args.store)?)?;
     let summary = write_export(&log, &file)?;
+    if let Some(dir) = &args.inputs {
+        inputs::write_counters(dir, &preset, &cast, &log)?;
+    }
     file.sync_all()?;
     stage.finish();
     let station = story

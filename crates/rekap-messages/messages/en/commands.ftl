@@ -282,8 +282,10 @@ command-client-signed-submission-key-written-send = signed submission { $counter
 command-client-export-holds-no-record = { $path }: the export holds no record
 command-client-record-not-genesis = { $path }: record 1 is not a genesis
 command-client-neither-export-nor-json = { $path }: neither an export nor JSON
-command-client-appended-record-event-id = { $label }: appended record { $seq } (event id { $event-id }){ $else }
-command-client-sent-refused = { $submissions } sent, { $refused } refused
+command-client-appended-record-event-id = { $label }: appended record { $seq } (event id { $event-id }), record hash { $hash }{ $else }
+command-client-sent-refused = { $sent } sent ({ $appended } appended, { $repeated } already in the log), { $refused } refused
+command-client-send-counter-used-sign-again =
+    hint: the log already holds this counter of the key (it appended without `KEY.counter` beside the key file, or from another copy of the key); `send` cannot sign again: sign the submission again with `--offline FILE --election EXPORT`, EXPORT an export of the log as it is now (`rekap export`, or `GET /v1/export`), whose records give the key's last counter
 command-reads-records-head =
     { $name }
     records { $count }, head { $hash }

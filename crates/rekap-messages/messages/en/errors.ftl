@@ -94,3 +94,6 @@ proof-failure-log-proof = the approval record's inclusion in the log: { $reason 
 proof-failure-not-published = the proof computes digest { $computed } but the published digest is { $published }
 storage-not-a-store = is not a rekap store (no REKAP_STORE marker); create one with `rekap init`
 storage-other-format = is a rekap store of format { $found }; this rekap reads format { $wanted }. Export its log with the rekap that wrote it (`rekap export`); this one verifies and audits the export (`rekap verify --log`, `rekap audit --log`)
+server-body-ends-early = the body ends after { $bytes } bytes, { $missing } more expected: a signed submission's canonical bytes are author (32), counter (8), payload length (8, little-endian), the payload, signature (64)
+server-body-payload-too-long = the body's payload length is above the { $limit }-byte limit of a record: not a signed submission's canonical bytes
+server-body-not-submission = the body ({ $bytes } bytes) is not a signed submission's canonical bytes: author (32), counter (8), payload length (8, little-endian), the payload, signature (64)

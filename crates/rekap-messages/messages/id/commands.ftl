@@ -252,8 +252,10 @@ command-client-signed-submission-key-written-send = kiriman bertanda tangan { $c
 command-client-export-holds-no-record = { $path }: ekspor tidak memuat catatan
 command-client-record-not-genesis = { $path }: catatan 1 bukan genesis
 command-client-neither-export-nor-json = { $path }: bukan ekspor dan bukan JSON
-command-client-appended-record-event-id = { $label }: catatan { $seq } ditambahkan (id peristiwa { $event-id }){ $else }
-command-client-sent-refused = { $submissions } terkirim, { $refused } ditolak
+command-client-appended-record-event-id = { $label }: catatan { $seq } ditambahkan (id peristiwa { $event-id }), hash catatan { $hash }{ $else }
+command-client-sent-refused = { $sent } terkirim ({ $appended } ditambahkan, { $repeated } sudah ada di log), { $refused } ditolak
+command-client-send-counter-used-sign-again =
+    petunjuk: log sudah memuat penghitung kunci ini (kunci menambahkan catatan tanpa `KEY.counter` di samping berkas kunci, atau dari salinan kunci yang lain); `send` tidak dapat menandatangani ulang: tandatangani kiriman lagi dengan `--offline FILE --election EXPORT`, EXPORT ekspor log saat ini (`rekap export`, atau `GET /v1/export`), yang catatannya memberi penghitung terakhir kunci
 command-reads-records-head =
     { $name }
     catatan { $count }, ujung { $hash }

@@ -85,3 +85,6 @@ proof-failure-log-proof = inklusi catatan pengesahan di dalam log: { $reason }
 proof-failure-not-published = bukti menghitung digest { $computed } tetapi digest yang diumumkan adalah { $published }
 storage-not-a-store = bukan penyimpanan rekap (tidak ada penanda REKAP_STORE); buat dengan `rekap init`
 storage-other-format = adalah penyimpanan rekap format { $found }; rekap ini membaca format { $wanted }. Ekspor lognya dengan rekap yang menulisnya (`rekap export`); rekap ini memverifikasi dan mengaudit ekspor itu (`rekap verify --log`, `rekap audit --log`)
+server-body-ends-early = badan permintaan berakhir setelah { $bytes } bita, masih kurang { $missing } bita: bita kanonis kiriman bertanda tangan adalah penulis (32), penghitung (8), panjang muatan (8, little-endian), muatan, tanda tangan (64)
+server-body-payload-too-long = panjang muatan badan permintaan melebihi batas catatan { $limit } bita: bukan bita kanonis kiriman bertanda tangan
+server-body-not-submission = badan permintaan ({ $bytes } bita) bukan bita kanonis kiriman bertanda tangan: penulis (32), penghitung (8), panjang muatan (8, little-endian), muatan, tanda tangan (64)
