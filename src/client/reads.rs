@@ -116,23 +116,7 @@ fn totals_csv(answer: &serde_json::Value) -> anyhow::Result<String> {
         .iter()
         .map(text)
         .collect();
-    let mut header = vec!["code".to_owned(), "name".to_owned()];
-    header.extend(numbers.iter().map(|number| format!("votes_{number}")));
-    header.extend(
-        [
-            "valid",
-            "invalid",
-            "stations_reported",
-            "stations_expected",
-            "approval",
-        ]
-        .map(str::to_owned),
-    );
-    header.extend(numbers.iter().map(|number| format!("name_{number}")));
-    for number in &numbers {
-        header.extend(vote_types.iter().map(|key| format!("votes_{number}_{key}")));
-    }
-    header.push("stations_without_invalid".to_owned());
+    let header = crate::commands::totals::csv_header(&numbers, &vote_types);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&header)?;
     for region in answer["regions"].as_array().cloned().unwrap_or_default() {

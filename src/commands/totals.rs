@@ -294,8 +294,9 @@ fn json_text(
     Ok(serde_json::to_string(&value)?)
 }
 
-fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) -> String {
-    let numbers = pair_numbers(view, selection.contest);
+/// The header of `totals --format csv`, shared with the client's CSV from a server's JSON
+/// (src/client/reads.rs), so that both give scripts the same columns in the same order.
+pub(crate) fn csv_header(numbers: &[impl std::fmt::Display], vote_types: &[String]) -> Vec<String> {
     let mut header = vec!["code".to_owned(), "name".to_owned()];
     header.extend(numbers.iter().map(|number| format!("votes_{number}")));
     header.extend(
@@ -312,15 +313,21 @@ fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) 
     header.extend(numbers.iter().map(|number| format!("name_{number}")));
     // Then, for a contest with vote types, each pair's count per type, as the sheets CSV
     // names them.
-    let vote_types = view
-        .contest(selection.contest)
-        .map(|contest| contest.vote_types.clone())
-        .unwrap_or_default();
-    for number in &numbers {
+    for number in numbers {
         header.extend(vote_types.iter().map(|key| format!("votes_{number}_{key}")));
     }
     // Last of all: how many stations' invalid counts `invalid` lacks.
     header.push("stations_without_invalid".to_owned());
+    header
+}
+
+fn csv_text(view: &TotalsView, selection: &Selection, reports: &[RegionReport]) -> String {
+    let numbers = pair_numbers(view, selection.contest);
+    let vote_types = view
+        .contest(selection.contest)
+        .map(|contest| contest.vote_types.clone())
+        .unwrap_or_default();
+    let header = csv_header(&numbers, &vote_types);
     let names = pair_names(view, selection.contest);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&header);
