@@ -215,6 +215,8 @@ pub struct ExportArgs {
     /// Store directory.
     #[arg(long, short = 's', env = "REKAP_STORE", default_value = crate::store::DEFAULT_STORE, value_name = "DIR")]
     pub store: PathBuf,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// File to write; refused if it exists.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -240,6 +242,8 @@ pub struct VerifyArgs {
     /// The store directory to verify [default: $REKAP_STORE, else rekap-store].
     #[arg(long, short = 's', value_name = "DIR", conflicts_with = "log")]
     pub store: Option<PathBuf>,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// A published tile tree (`rekap publish`, or `/tlog/` of `rekap serve`) to fetch and
     /// verify: a directory, a file:// URL or an http(s) URL of its root.
     #[arg(long, value_name = "URL_OR_DIR", conflicts_with_all = ["log", "store"])]

@@ -1,9 +1,10 @@
-//! `totals --server` and `status --server`: the server's JSON, printed.
+//! `totals --server` (without --at or --region) and `status --server` with
+//! `-f json` or `-f csv`: the server's JSON, printed as the local command prints it (one
+//! request, no copy of the log).
 
 use crate::commands::totals::{Format, TotalsArgs};
 use crate::exit::Outcome;
 use crate::output::print;
-use crate::table::Table;
 
 use super::Client;
 
@@ -33,8 +34,8 @@ pub fn encode(value: &str) -> String {
 }
 
 /// With `Json`, the server's answer as is (the JSON of `totals --format json` plus
-/// `head`); with `Csv`, the CSV a local `totals --format csv` writes; otherwise a plain
-/// table of it.
+/// `head`); with `Csv`, the CSV a local `totals --format csv` writes. (A table is the
+/// local command's, on the server's copy: `crate::client::copy`.)
 pub fn totals(url: &str, args: &TotalsArgs, format: Format) -> anyhow::Result<Outcome> {
     let path = format!(
         "/v1/totals{}",
@@ -45,60 +46,11 @@ pub fn totals(url: &str, args: &TotalsArgs, format: Format) -> anyhow::Result<Ou
         ])
     );
     let answer = Client::new(url).get_json(&path)?;
-    match format {
-        Format::Json => {
-            print(&(serde_json::to_string(&answer)? + "\n"))?;
-            return Ok(Outcome::Success);
-        }
-        Format::Csv => {
-            print(&totals_csv(&answer)?)?;
-            return Ok(Outcome::Success);
-        }
-        Format::Table => {}
-    }
-    let regions = answer["regions"].as_array().cloned().unwrap_or_default();
-    let pairs: Vec<String> = regions
-        .first()
-        .and_then(|region| region["votes"].as_object())
-        .map(|votes| votes.keys().cloned().collect())
-        .unwrap_or_default();
-    let mut header = vec![
-        "Code".to_owned(),
-        answer["level"].as_str().unwrap_or("").to_owned(),
-    ];
-    let names = answer["pairs"].as_array().cloned().unwrap_or_default();
-    header.extend(pairs.iter().map(|pair| {
-        let name = names
-            .iter()
-            .find(|named| {
-                named["number"].as_u64().map(|n| n.to_string()).as_deref() == Some(pair.as_str())
-            })
-            .and_then(|named| named["name"].as_str())
-            .unwrap_or_default();
-        format!("{pair} {name}")
-    }));
-    header.extend(["Valid", "Invalid", "Stations", "Approval"].map(str::to_owned));
-    let mut table = Table::new(header);
-    for region in &regions {
-        let text = |field: &str| match &region[field] {
-            serde_json::Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        let mut row = vec![text("code"), text("name")];
-        row.extend(pairs.iter().map(|pair| region["votes"][pair].to_string()));
-        row.extend([
-            text("valid"),
-            text("invalid"),
-            format!(
-                "{}/{}",
-                text("stations_reported"),
-                text("stations_expected")
-            ),
-            text("approval"),
-        ]);
-        table.push(row);
-    }
-    print(&(table.render() + &format!("(head {})\n", answer["head"]["count"])))?;
+    let text = match format {
+        Format::Csv => totals_csv(&answer)?,
+        _ => serde_json::to_string(&answer)? + "\n",
+    };
+    print(&text)?;
     Ok(Outcome::Success)
 }
 
@@ -151,78 +103,10 @@ fn text(value: &serde_json::Value) -> String {
     }
 }
 
-/// With `Json` or `Csv`, what a local `status` prints in that format (its JSON is what
-/// `GET /v1/status` answers); otherwise a plain table of it.
+/// What a local `status` prints in `format`, JSON or CSV (its JSON is what
+/// `GET /v1/status` answers).
 pub fn status(url: &str, contest: Option<&str>, format: Format) -> anyhow::Result<Outcome> {
     let answer =
         Client::new(url).get_json(&format!("/v1/status{}", query(&[("contest", contest)])))?;
-    if !matches!(format, Format::Table) {
-        return crate::commands::status::print_value(&answer, format);
-    }
-    let mut out = format!(
-        "{}\n",
-        crate::lang::say_with(
-            "command-reads-records-head",
-            &[
-                ("name", &answer["name"].as_str().unwrap_or_default()),
-                ("count", &count(&answer["head"]["count"])),
-                ("hash", &answer["head"]["hash"].as_str().unwrap_or_default())
-            ]
-        )
-    );
-    for scope in answer["scopes"].as_array().cloned().unwrap_or_default() {
-        out += &format!(
-            "{}\n",
-            crate::lang::say_with(
-                "command-reads-stations-reported",
-                &[
-                    ("stations-reported", &count(&scope["stations_reported"])),
-                    ("stations-expected", &count(&scope["stations_expected"]))
-                ]
-            )
-        );
-        for level in scope["levels"].as_array().cloned().unwrap_or_default() {
-            out += &format!(
-                "  {:<16} {}",
-                level["level"].as_str().unwrap_or_default(),
-                crate::lang::say_with(
-                    "command-reads-level-complete",
-                    &[
-                        ("complete", &count(&level["complete"])),
-                        ("regions", &count(&level["regions"]))
-                    ]
-                )
-            );
-            if let Some(approvals) = level["approvals"].as_object() {
-                out += &crate::lang::say_with(
-                    "command-reads-approvals-approved-stale-pending",
-                    &[
-                        ("approved", &count(&approvals["approved"])),
-                        ("stale", &count(&approvals["stale"])),
-                        ("pending", &count(&approvals["pending"])),
-                    ],
-                );
-            }
-            out.push('\n');
-        }
-    }
-    out += &format!(
-        "{}\n",
-        crate::lang::say_with(
-            "command-reads-open-objections-flags-accepted-look",
-            &[
-                ("open-objections", &count(&answer["open_objections"])),
-                ("flags", &count(&answer["flags"]))
-            ]
-        )
-    );
-    print(&out)?;
-    Ok(Outcome::Success)
-}
-
-/// A count of the server's JSON grouped for people (anything else as the JSON gives it).
-fn count(value: &serde_json::Value) -> String {
-    value
-        .as_u64()
-        .map_or_else(|| value.to_string(), crate::lang::number)
+    crate::commands::status::print_value(&answer, format)
 }

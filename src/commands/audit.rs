@@ -26,13 +26,20 @@ pub struct AuditArgs {
     /// The store directory to audit [default: $REKAP_STORE, else rekap-store].
     #[arg(long, short = 's', value_name = "DIR", conflicts_with = "log")]
     pub store: Option<PathBuf>,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// JSON is one object: {"ok", "records", "head", "projection_digest", "judged_records",
     /// "unauthenticated_record", "checks": [...], "flags": [...]}; CSV one row per check.
     #[command(flatten)]
     pub format: crate::output::FormatArg,
 }
 
-pub fn run(args: AuditArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: AuditArgs) -> anyhow::Result<Outcome> {
+    if args.log.is_none() && args.store.is_none() {
+        if let Some(copy) = args.server.copy()? {
+            args.store = Some(copy);
+        }
+    }
     let lang = crate::lang::current();
     let counter = Counter::start(lang.message("progress-checking-chain"), 0, Unit::Items);
     let mut tell = |done: u64, total: u64| counter.set(done, total);

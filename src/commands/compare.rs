@@ -30,6 +30,8 @@ pub enum Format {
 pub struct CompareArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// The other source: the portal's aggregate JSON of a region (`.json`), a CSV of region
     /// totals with the columns `rekap totals --format csv` writes (a `code` column), or a
     /// volunteers' per-TPS CSV (KawalPemilu style, or any through --columns).
@@ -57,7 +59,8 @@ pub struct CompareArgs {
     pub lang: Option<Lang>,
 }
 
-pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: CompareArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let ledger = store::open(&args.store.store)?;
     let election = ledger.state().election();
     let contest = match &args.contest {

@@ -22,7 +22,8 @@ pub enum ExportFormat {
     Openelections,
 }
 
-pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: ExportArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store)?;
     let summary_format = match (args.format, args.json) {
         (_, true) | (ExportFormat::Json, _) => Format::Json,
         (ExportFormat::Csv, _) => Format::Csv,

@@ -33,6 +33,8 @@ pub enum StatusFilter {
 pub struct ListArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// What to list.
     #[arg(value_enum, value_name = "WHAT")]
     pub what: What,
@@ -61,7 +63,8 @@ pub struct ListArgs {
     pub lang: Option<Lang>,
 }
 
-pub fn run(args: ListArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: ListArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let ledger = store::open(&args.store.store)?;
     let state = ledger.state();
     let election = state.election();

@@ -21,6 +21,8 @@ use crate::store::{self, StoreArg};
 pub struct ProveArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// Prove from an export file instead of a store (verified and replayed first, as
     /// `audit --log` does); --store and REKAP_STORE are then not read.
     #[arg(long, value_name = "FILE")]
@@ -73,7 +75,10 @@ pub struct VerifyProofArgs {
     pub format: crate::output::FormatArg,
 }
 
-pub fn prove(args: ProveArgs) -> anyhow::Result<Outcome> {
+pub fn prove(mut args: ProveArgs) -> anyhow::Result<Outcome> {
+    if args.log.is_none() {
+        crate::client::copy::read_from(&args.server, &mut args.store.store)?;
+    }
     let level = match &args.level {
         Some(key) => ProofLevel::Key(key),
         None => ProofLevel::Highest,

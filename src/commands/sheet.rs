@@ -18,6 +18,8 @@ use rekap_ledger::stations_view::open_saved_stations_view;
 pub struct SheetArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// The station, e.g. 6401012009-001.
     #[arg(value_name = "STATION")]
     pub station: String,
@@ -33,7 +35,8 @@ pub struct SheetArgs {
     pub lang: Option<Lang>,
 }
 
-pub fn run(args: SheetArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: SheetArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let lang = crate::lang::resolve(args.lang);
     let value = match from_saved_view(&args) {
         Some(value) => value,

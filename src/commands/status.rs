@@ -29,16 +29,19 @@ pub struct StatusArgs {
     /// JSON is what `GET /v1/status` answers (docs/API.md); CSV one row per level.
     #[command(flatten)]
     pub format: crate::output::FormatArg,
-    /// Ask the `rekap serve` at URL instead of reading --store.
-    #[arg(long, value_name = "URL", env = "REKAP_SERVER")]
-    pub server: Option<String>,
+    // --server: `run` says which answers come from the server and which from its copy.
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
 }
 
-pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
-    if let Some(url) = &args.server {
+pub fn run(mut args: StatusArgs) -> anyhow::Result<Outcome> {
+    if let Some(url) = &args.server.server {
         let format = args.format.chosen();
-        return crate::client::reads::status(url, args.contest.as_deref(), format);
+        if !matches!(format, Format::Table) {
+            return crate::client::reads::status(url, args.contest.as_deref(), format);
+        }
     }
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     if let Some(outcome) = from_saved_views(&args)? {
         return Ok(outcome);
     }

@@ -23,18 +23,24 @@ pub const CONSISTENCY_HEADER: &str = "rekap-consistency/1";
 pub struct LogKeyArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
 }
 
 #[derive(Args)]
 pub struct CheckpointArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
 }
 
 #[derive(Args)]
 pub struct ProveRecordArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// The record's sequence number (from 1); its tree index is one less.
     #[arg(long)]
     pub seq: u64,
@@ -47,6 +53,8 @@ pub struct ProveRecordArgs {
 pub struct ProveConsistencyArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// The older tree size (at least 1).
     #[arg(long, value_name = "N")]
     pub from: u64,
@@ -69,7 +77,8 @@ pub struct VerifyConsistencyArgs {
     pub log_key: Option<String>,
 }
 
-pub fn log_key(args: LogKeyArgs) -> anyhow::Result<Outcome> {
+pub fn log_key(mut args: LogKeyArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let ledger = store::open(&args.store.store)?;
     let verifier = transparency::verifier(&args.store.store, &ledger)?;
     print(&format!("{}\n", verifier.to_vkey()))?;
@@ -78,7 +87,8 @@ pub fn log_key(args: LogKeyArgs) -> anyhow::Result<Outcome> {
 
 /// Prints the latest signed checkpoint; signs one first (an append to `checkpoints`, which
 /// takes the store's lock) only if the log grew since the last.
-pub fn checkpoint(args: CheckpointArgs) -> anyhow::Result<Outcome> {
+pub fn checkpoint(mut args: CheckpointArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let path = &args.store.store;
     let ledger = store::open(path)?;
     if let Some(latest) = transparency::latest(path)? {
@@ -119,7 +129,8 @@ fn kept_checkpoint(store: &Path, size: Option<u64>) -> anyhow::Result<(String, C
     }
 }
 
-pub fn prove_record(args: ProveRecordArgs) -> anyhow::Result<Outcome> {
+pub fn prove_record(mut args: ProveRecordArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let ledger = store::open(&args.store.store)?;
     let (note, checkpoint) = kept_checkpoint(&args.store.store, args.size)?;
     if args.seq == 0 || args.seq > checkpoint.size {
@@ -149,7 +160,8 @@ pub fn prove_record(args: ProveRecordArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-pub fn prove_consistency(args: ProveConsistencyArgs) -> anyhow::Result<Outcome> {
+pub fn prove_consistency(mut args: ProveConsistencyArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let ledger = store::open(&args.store.store)?;
     let count = ledger.head().count;
     if args.from == 0 || args.from > args.to || args.to > count {

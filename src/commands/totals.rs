@@ -49,15 +49,21 @@ pub struct TotalsArgs {
     /// or LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
-    /// Ask the `rekap serve` at URL instead of reading --store (not with --at).
-    #[arg(long, value_name = "URL", env = "REKAP_SERVER", conflicts_with = "at")]
-    pub server: Option<String>,
+    // --server: `run` says which answers come from the server and which from its copy.
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
 }
 
-pub fn run(args: TotalsArgs) -> anyhow::Result<Outcome> {
-    if let Some(url) = &args.server {
-        return crate::client::reads::totals(url, &args, args.format);
+pub fn run(mut args: TotalsArgs) -> anyhow::Result<Outcome> {
+    if let Some(url) = &args.server.server {
+        // A level's regions: what `GET /v1/totals` answers (a village's stations and
+        // `--at` are the local command's, on the copy).
+        let top = args.at.is_none() && args.region.is_none();
+        if top && !matches!(args.format, Format::Table) {
+            return crate::client::reads::totals(url, &args, args.format);
+        }
     }
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let path = &args.store.store;
     if args.at.is_none() {
         // The fast path: the saved view, if the log still ends where it did and its last

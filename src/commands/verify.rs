@@ -26,7 +26,12 @@ struct JsonFailure<'a> {
     reason: &'a str,
 }
 
-pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: VerifyArgs) -> anyhow::Result<Outcome> {
+    if args.log.is_none() && args.store.is_none() && args.tiles.is_none() {
+        if let Some(copy) = args.server.copy()? {
+            args.store = Some(copy);
+        }
+    }
     let options = VerifyOptions {
         signatures: !args.no_signatures,
     };

@@ -38,6 +38,7 @@ mod prove_view;
 mod publish;
 mod server;
 mod server_bodies;
+mod server_copy;
 mod server_offline;
 mod server_reads;
 mod server_remote;

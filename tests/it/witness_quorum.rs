@@ -189,6 +189,26 @@ fn a_checkpoint_is_published_only_once_a_quorum_of_witnesses_cosigned_it() {
     ));
     assert_eq!(proof.0, 200, "{}", proof.1);
     std::fs::write(sandbox.path("p.json"), &proof.1).expect("write");
+    // `rekap prove --server` writes the same file, byte for byte, from its verified copy.
+    let station_code = station(3);
+    let written = [
+        "prove",
+        "--contest",
+        CONTEST,
+        "--station",
+        &station_code,
+        "--out",
+        "p2.json",
+        "--server",
+        url.as_str(),
+    ];
+    run_ok(&sandbox, &written);
+    let bytes = |name: &str| std::fs::read(sandbox.path(name)).expect("proof file");
+    assert_eq!(
+        bytes("p2.json"),
+        bytes("p.json"),
+        "served and written proofs differ"
+    );
     let with = |extra: &[&str]| {
         let mut args = vec!["verify-proof", "--proof", "p.json", "--log-key", "log.vkey"];
         args.extend(extra);

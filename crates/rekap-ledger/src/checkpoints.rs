@@ -370,6 +370,13 @@ pub fn sign_current_of<S: Storage>(
     signer.sign(&tree, keys)
 }
 
+/// Keeps a checkpoint another log signed among a copy's checkpoints (a read client's copy
+/// of a server's log, crates/rekap-mirror): the caller has checked its signature and that
+/// the copy's tree has its root. Appended durably, as the log's own.
+pub fn keep_received(store: &Path, note: &str) -> Result<(), CheckpointsError> {
+    keep(store, note)
+}
+
 /// Appends a signed note to the checkpoints file, durably.
 fn keep(store: &Path, note: &str) -> Result<(), CheckpointsError> {
     let path = store.join(CHECKPOINTS_FILE);

@@ -66,6 +66,11 @@ impl Mirror {
         // The key that signs a checkpoint is the one the log names for its size: the held
         // log's keys, followed through the records served (a rotation among them).
         let keys = self.log_keys_through(&records);
+        if let (None, Some(keys)) = (self.ledger(), keys.as_ref()) {
+            // A new mirror: the pinned --log-key must be one this genesis names, or a
+            // server could show any log with its own key.
+            crate::pinned_key_of_log(&self.log_key, keys)?;
+        }
         let shown = self.opened(&note, keys.as_ref(), unsigned.size)?;
         self.status.server_size = shown.size;
         let mut tree = own;

@@ -707,7 +707,7 @@ pub async fn station_proof(
     State(app): State<Arc<App>>,
     Path(code): Path<String>,
     Query(query): Query<ProofQuery>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Response, Problem> {
     let snapshot = snapshot(&app)?;
     let contest = contest_of(&snapshot.state, query.contest.as_deref())?;
     let (reply, answer) = oneshot::channel();
@@ -721,9 +721,11 @@ pub async fn station_proof(
         .await
         .map_err(|_| Problem::internal("the writer stopped before answering"))?
         .map_err(Problem::not_found)?;
-    let value =
-        serde_json::to_value(&proof).map_err(|error| Problem::internal(error.to_string()))?;
-    Ok(Json(value))
+    // The bytes `rekap prove` writes (pretty JSON, a newline), so that a served proof and a
+    // written one are the same file.
+    let text = serde_json::to_string_pretty(&proof)
+        .map_err(|error| Problem::internal(error.to_string()))?;
+    Ok(json_response(Bytes::from(text + "\n")))
 }
 
 #[derive(Deserialize)]

@@ -27,6 +27,8 @@ const DEFAULT_LIMIT: usize = 1000;
 pub struct HistoryArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub server: crate::client::copy::ServerArg,
     /// A station: its sheets, corrections, voids and re-votes, and the objections and
     /// approvals that cover it.
     #[arg(long, value_name = "STATION")]
@@ -62,7 +64,8 @@ pub struct HistoryArgs {
     pub lang: Option<Lang>,
 }
 
-pub fn run(args: HistoryArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: HistoryArgs) -> anyhow::Result<Outcome> {
+    crate::client::copy::read_from(&args.server, &mut args.store.store)?;
     let lang = crate::lang::resolve(args.lang);
     if let Some(answer) = from_view::answer(&args) {
         let answer = answer?;

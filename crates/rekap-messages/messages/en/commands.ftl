@@ -114,6 +114,9 @@ command-keygen-wrote-secret-mode-public-key =
     wrote { $path } (secret, mode 0600)
     public key { $public-hex }
 command-list-unknown-level = unknown level { $key }
+client-copy-first-use = { $url }: checking its checkpoints with the log key its genesis names, { $vkey } (kept for this server; pass --server-log-key to pin one)
+client-copy-server-refused = { $url } refused: { $reason }; the copy at { $path } keeps what it verified before
+client-copy-cannot-open = cannot open the copy of the server's log at { $path }
 command-mirror-cannot-open-mirror-at = cannot open the mirror at { $path }
 command-mirror-mirror-stops-following-keeps-serving = mirror: { $other }; it stops following and keeps serving what it holds
 command-mirror-verified-records-server-s-checkpoint = verified: { $size } { $size ->
@@ -286,15 +289,6 @@ command-client-appended-record-event-id = { $label }: appended record { $seq } (
 command-client-sent-refused = { $sent } sent ({ $appended } appended, { $repeated } already in the log), { $refused } refused
 command-client-send-counter-used-sign-again =
     hint: the log already holds this counter of the key (it appended without `KEY.counter` beside the key file, or from another copy of the key); `send` cannot sign again: sign the submission again with `--offline FILE --election EXPORT`, EXPORT an export of the log as it is now (`rekap export`, or `GET /v1/export`), whose records give the key's last counter
-command-reads-records-head =
-    { $name }
-    records { $count }, head { $hash }
-command-reads-stations-reported = Stations reported: { $stations-reported } of { $stations-expected }
-command-reads-approvals-approved-stale-pending = ; approvals: { $approved } approved, { $stale } stale, { $pending } pending
-command-reads-open-objections-flags-accepted-look =
-    Open objections: { $open-objections }
-    Flags (accepted, to look at): { $flags }
-command-reads-level-complete = { $complete } of { $regions } complete
 command-client-already-in-log = already in the log
 ## an audit's failures, from their typed cause (src/error_words/audit.rs)
 audit-cause-empty-log = the log is empty: no genesis

@@ -454,11 +454,17 @@ help-totals-arg-format =
 help-totals-arg-lang =
     Language of what this command prints: id or en (default: from LC_ALL, LC_MESSAGES or LANG)
 help-totals-arg-server =
-    Ask the `rekap serve` at URL instead of reading --store (not with --at)
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-totals-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-compare-about =
     Compare the totals of one level with another source's (the portal's aggregate JSON, a volunteers' per-TPS file, or a CSV of region totals): per region both figures per pair, the difference, the source's coverage, regions on one side only. Exit 0 when all are equal, 1 when any differ
 help-compare-arg-store =
     Store directory
+help-compare-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-compare-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-compare-arg-with =
     The other source: the portal's aggregate JSON of a region (`.json`), a CSV of region totals with the columns `rekap totals --format csv` writes (a `code` column), or a volunteers' per-TPS CSV (KawalPemilu style, or any through --columns)
 help-compare-arg-level =
@@ -486,11 +492,17 @@ help-status-arg-format =
 help-status-arg-json =
     The older spelling of --format json
 help-status-arg-server =
-    Ask the `rekap serve` at URL instead of reading --store
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-status-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-history-about =
     Show every event touching a region or station
 help-history-arg-store =
     Store directory
+help-history-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-history-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-history-arg-station =
     A station: its sheets, corrections, voids and re-votes, and the objections and approvals that cover it
 help-history-arg-region =
@@ -515,6 +527,10 @@ help-sheet-about =
     Show one station's full current sheet: every field, a partial (votes-only) sheet marked
 help-sheet-arg-store =
     Store directory
+help-sheet-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-sheet-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-sheet-arg-station =
     The station, e.g. 6401012009-001
 help-sheet-arg-contest =
@@ -527,6 +543,10 @@ help-list-about =
     List contests, regions, officers, objections or flags, with filters
 help-list-arg-store =
     Store directory
+help-list-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-list-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-list-arg-what =
     What to list
 help-list-arg-region =
@@ -547,6 +567,10 @@ help-prove-about =
     Write a proof that a station's sheet is inside a plenary approval (district, regency or province)
 help-prove-arg-store =
     Store directory
+help-prove-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-prove-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-prove-arg-log =
     Prove from an export file instead of a store (verified and replayed first, as `audit --log` does); --store and REKAP_STORE are then not read
 help-prove-arg-checkpoint =
@@ -583,6 +607,10 @@ help-log-key-about =
     Print the log's verifier key (C2SP vkey: `<origin>+<hex key id>+<base64 key>`)
 help-log-key-arg-store =
     Store directory
+help-log-key-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-log-key-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-rotate-log-key-about =
     The registrar names a new log key (a `LogKeyRotated` record): it signs every checkpoint from the tree holding that record on; the old key never signs again
 help-rotate-log-key-arg-store =
@@ -599,10 +627,18 @@ help-checkpoint-long =
     Appending commands sign one after each append. If the log grew since the last one (an append by `rekap serve`), this signs a new one first: a write, which takes the store's lock. A checkpoint inconsistent with the last one is never signed.
 help-checkpoint-arg-store =
     Store directory
+help-checkpoint-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-checkpoint-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-prove-record-about =
     Print an inclusion proof of a record in a signed checkpoint (C2SP tlog-proof)
 help-prove-record-arg-store =
     Store directory
+help-prove-record-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-prove-record-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-prove-record-arg-seq =
     The record's sequence number (from 1); its tree index is one less
 help-prove-record-arg-size =
@@ -611,6 +647,10 @@ help-prove-consistency-about =
     Print a consistency proof between two tree sizes (format rekap-consistency/1)
 help-prove-consistency-arg-store =
     Store directory
+help-prove-consistency-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-prove-consistency-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-prove-consistency-arg-from =
     The older tree size (at least 1)
 help-prove-consistency-arg-to =
@@ -639,6 +679,10 @@ help-export-about =
     Write the whole log of a store to one self-contained export file
 help-export-arg-store =
     Store directory
+help-export-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-export-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-export-arg-out =
     File to write; refused if it exists
 help-export-arg-format =
@@ -661,6 +705,10 @@ help-verify-arg-log =
     An export file to verify offline (then --store is not read)
 help-verify-arg-store =
     The store directory to verify [default: $REKAP_STORE, else rekap-store]
+help-verify-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-verify-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-verify-arg-tiles =
     A published tile tree (`rekap publish`, or `/tlog/` of `rekap serve`) to fetch and verify: a directory, a file:// URL or an http(s) URL of its root
 help-verify-arg-log-key =
@@ -685,6 +733,10 @@ help-audit-arg-log =
     An export file to audit offline (then --store is not read)
 help-audit-arg-store =
     The store directory to audit [default: $REKAP_STORE, else rekap-store]
+help-audit-arg-server =
+    Answer from a verified copy of the `rekap serve` at URL's log instead of --store: brought up to the server's signed checkpoint first (only new records are fetched), then read as a local store; `totals` and `status` in JSON or CSV print the server's own answer (docs/API.md "Read commands")
+help-audit-arg-server-log-key =
+    The log's verifier key (vkey text or a file) to check the server's checkpoints with (default: the key the log's genesis names, taken on first use and kept)
 help-audit-arg-format =
     Output: a table or text for people, JSON or CSV for scripts
 help-audit-arg-json =

@@ -96,6 +96,9 @@ command-keygen-wrote-secret-mode-public-key =
     { $path } ditulis (rahasia, mode 0600)
     kunci publik { $public-hex }
 command-list-unknown-level = tingkat { $key } tidak dikenal
+client-copy-first-use = { $url }: checkpoint-nya diperiksa dengan kunci log yang disebut genesis-nya, { $vkey } (disimpan untuk server ini; beri --server-log-key untuk menetapkannya)
+client-copy-server-refused = { $url } ditolak: { $reason }; salinan di { $path } menyimpan apa yang sudah diverifikasi sebelumnya
+client-copy-cannot-open = tidak dapat membuka salinan log server di { $path }
 command-mirror-cannot-open-mirror-at = tidak dapat membuka cermin di { $path }
 command-mirror-mirror-stops-following-keeps-serving = cermin: { $other }; berhenti mengikuti dan tetap melayani apa yang dimilikinya
 command-mirror-verified-records-server-s-checkpoint = terverifikasi: { $size } catatan, checkpoint server
@@ -256,15 +259,6 @@ command-client-appended-record-event-id = { $label }: catatan { $seq } ditambahk
 command-client-sent-refused = { $sent } terkirim ({ $appended } ditambahkan, { $repeated } sudah ada di log), { $refused } ditolak
 command-client-send-counter-used-sign-again =
     petunjuk: log sudah memuat penghitung kunci ini (kunci menambahkan catatan tanpa `KEY.counter` di samping berkas kunci, atau dari salinan kunci yang lain); `send` tidak dapat menandatangani ulang: tandatangani kiriman lagi dengan `--offline FILE --election EXPORT`, EXPORT ekspor log saat ini (`rekap export`, atau `GET /v1/export`), yang catatannya memberi penghitung terakhir kunci
-command-reads-records-head =
-    { $name }
-    catatan { $count }, ujung { $hash }
-command-reads-stations-reported = TPS yang melapor: { $stations-reported } dari { $stations-expected }
-command-reads-approvals-approved-stale-pending = ; pengesahan: { $approved } disahkan, { $stale } usang, { $pending } menunggu
-command-reads-open-objections-flags-accepted-look =
-    Keberatan terbuka: { $open-objections }
-    Tanda (diterima, untuk diperiksa): { $flags }
-command-reads-level-complete = { $complete } dari { $regions } lengkap
 command-client-already-in-log = sudah ada di log
 ## kegagalan audit, dari penyebabnya yang bertipe (src/error_words/audit.rs)
 audit-cause-empty-log = log kosong: tidak ada genesis

@@ -437,11 +437,17 @@ help-totals-arg-format =
 help-totals-arg-lang =
     Bahasa semua yang dicetak perintah ini: id atau en (bawaan: dari LC_ALL, LC_MESSAGES atau LANG)
 help-totals-arg-server =
-    Tanya `rekap serve` di URL alih-alih membaca --store (tidak dengan --at)
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-totals-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-compare-about =
     Bandingkan jumlah satu tingkat dengan sumber lain (JSON agregat portal, berkas per TPS relawan, atau CSV jumlah wilayah): per wilayah kedua angka per pasangan, selisihnya, cakupan sumber, wilayah yang hanya ada di satu sisi. Keluar 0 jika semua sama, 1 jika ada yang berbeda
 help-compare-arg-store =
     Direktori penyimpanan
+help-compare-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-compare-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-compare-arg-with =
     Sumber lainnya: JSON agregat portal untuk suatu wilayah (`.json`), CSV jumlah wilayah dengan kolom yang ditulis `rekap totals --format csv` (kolom `code`), atau CSV per TPS relawan (gaya KawalPemilu, atau apa pun lewat --columns)
 help-compare-arg-level =
@@ -469,11 +475,17 @@ help-status-arg-format =
 help-status-arg-json =
     Ejaan lama --format json
 help-status-arg-server =
-    Tanya `rekap serve` di URL alih-alih membaca --store
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-status-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-history-about =
     Tampilkan setiap peristiwa yang menyangkut suatu wilayah atau TPS
 help-history-arg-store =
     Direktori penyimpanan
+help-history-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-history-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-history-arg-station =
     Suatu TPS: lembar, pembetulan, pembatalan dan PSU-nya, serta keberatan dan pengesahan yang mencakupnya
 help-history-arg-region =
@@ -498,6 +510,10 @@ help-sheet-about =
     Tampilkan lembar yang berlaku dari satu TPS selengkapnya: setiap isian, lembar sebagian (hanya suara) ditandai
 help-sheet-arg-store =
     Direktori penyimpanan
+help-sheet-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-sheet-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-sheet-arg-station =
     TPS-nya, mis. 6401012009-001
 help-sheet-arg-contest =
@@ -510,6 +526,10 @@ help-list-about =
     Daftar pemilihan, wilayah, petugas, keberatan atau tanda, dengan penyaring
 help-list-arg-store =
     Direktori penyimpanan
+help-list-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-list-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-list-arg-what =
     Apa yang didaftar
 help-list-arg-region =
@@ -530,6 +550,10 @@ help-prove-about =
     Tulis bukti bahwa lembar suatu TPS termuat dalam pengesahan pleno (kecamatan, kabupaten/kota atau provinsi)
 help-prove-arg-store =
     Direktori penyimpanan
+help-prove-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-prove-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-prove-arg-log =
     Buktikan dari berkas ekspor alih-alih dari penyimpanan (diverifikasi dan diputar ulang dahulu, seperti `audit --log`); --store dan REKAP_STORE lalu tidak dibaca
 help-prove-arg-checkpoint =
@@ -566,6 +590,10 @@ help-log-key-about =
     Cetak kunci verifikasi log (vkey C2SP: `<origin>+<hex key id>+<base64 key>`)
 help-log-key-arg-store =
     Direktori penyimpanan
+help-log-key-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-log-key-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-rotate-log-key-about =
     Pencatat menetapkan kunci log baru (catatan `LogKeyRotated`): kunci itu menandatangani setiap checkpoint sejak pohon yang memuat catatan tersebut; kunci lama tidak pernah menandatangani lagi
 help-rotate-log-key-arg-store =
@@ -582,10 +610,18 @@ help-checkpoint-long =
     Perintah penambah menandatangani satu sesudah setiap penambahan. Jika log bertambah sejak yang terakhir (penambahan oleh `rekap serve`), perintah ini menandatangani yang baru dahulu: sebuah penulisan, yang memegang kunci penyimpanan. Checkpoint yang tidak konsisten dengan yang terakhir tidak pernah ditandatangani.
 help-checkpoint-arg-store =
     Direktori penyimpanan
+help-checkpoint-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-checkpoint-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-prove-record-about =
     Cetak bukti keterlibatan sebuah catatan dalam checkpoint bertanda tangan (tlog-proof C2SP)
 help-prove-record-arg-store =
     Direktori penyimpanan
+help-prove-record-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-prove-record-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-prove-record-arg-seq =
     Nomor urut catatan (mulai 1); indeks pohonnya satu lebih kecil
 help-prove-record-arg-size =
@@ -594,6 +630,10 @@ help-prove-consistency-about =
     Cetak bukti konsistensi antara dua ukuran pohon (format rekap-consistency/1)
 help-prove-consistency-arg-store =
     Direktori penyimpanan
+help-prove-consistency-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-prove-consistency-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-prove-consistency-arg-from =
     Ukuran pohon yang lebih lama (sekurangnya 1)
 help-prove-consistency-arg-to =
@@ -622,6 +662,10 @@ help-export-about =
     Tulis seluruh log suatu penyimpanan ke satu berkas ekspor yang mandiri
 help-export-arg-store =
     Direktori penyimpanan
+help-export-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-export-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-export-arg-out =
     Berkas yang ditulis; ditolak jika sudah ada
 help-export-arg-format =
@@ -640,6 +684,10 @@ help-verify-arg-log =
     Berkas ekspor yang diverifikasi secara luring (--store lalu tidak dibaca)
 help-verify-arg-store =
     Direktori penyimpanan yang diverifikasi [bawaan: $REKAP_STORE, selain itu rekap-store]
+help-verify-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-verify-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-verify-arg-tiles =
     Pohon tile yang diterbitkan (`rekap publish`, atau `/tlog/` dari `rekap serve`) untuk diambil dan diverifikasi: direktori, URL file:// atau URL http(s) akarnya
 help-verify-arg-log-key =
@@ -664,6 +712,10 @@ help-audit-arg-log =
     Berkas ekspor yang diaudit secara luring (--store lalu tidak dibaca)
 help-audit-arg-store =
     Direktori penyimpanan yang diaudit [bawaan: $REKAP_STORE, selain itu rekap-store]
+help-audit-arg-server =
+    Jawab dari salinan log `rekap serve` di URL yang sudah diverifikasi alih-alih --store: dibawa sampai checkpoint bertanda tangan server lebih dulu (hanya catatan baru yang diambil), lalu dibaca sebagai penyimpanan lokal; `totals` dan `status` dalam JSON atau CSV mencetak jawaban server sendiri (docs/API.md "Read commands")
+help-audit-arg-server-log-key =
+    Kunci verifikasi log (teks vkey atau berkas) untuk memeriksa checkpoint server (bawaan: kunci yang disebut genesis log, diambil pada pemakaian pertama lalu disimpan)
 help-audit-arg-format =
     Keluaran: tabel atau teks untuk orang, JSON atau CSV untuk skrip
 help-audit-arg-json =
