@@ -57,9 +57,11 @@ pub struct Cli {
     pub quiet: bool,
     /// Wait up to SECONDS for the store's lock instead of failing at once with exit 4: a
     /// writer waits for another writer and, at each append, for the readers in progress; a
-    /// reader waits for an append in progress. Readers never wait for each other.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
-    pub wait: u64,
+    /// reader waits for an append in progress. Readers never wait for each other. With
+    /// --server (and `send`): keep retrying a server that is down, starting or full for
+    /// SECONDS before exit 3 (without --wait: 20).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub wait: Option<u64>,
     /// Language of everything printed (help, tables, progress, errors): id (Bahasa
     /// Indonesia) or en; without it, from LC_ALL, LC_MESSAGES or LANG (`id_*` is Indonesian).
     #[arg(long, global = true, value_enum)]

@@ -1,7 +1,7 @@
 //! Opening the store a command works on, and the clock.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rekap_ledger::Ledger;
@@ -43,9 +43,19 @@ pub fn replay_log(log: rekap_log::Log<DefaultStorage>) -> anyhow::Result<Ledger<
 /// `--wait SECONDS`: how long a command waits for the store's lock before giving up with
 /// exit 4 (0: not at all, the default).
 static WAIT_SECONDS: AtomicU64 = AtomicU64::new(0);
+/// Whether `--wait` was given (the client's patience with a server differs without it).
+static WAIT_GIVEN: AtomicBool = AtomicBool::new(false);
 
-pub fn set_wait_seconds(seconds: u64) {
-    WAIT_SECONDS.store(seconds, Ordering::Relaxed);
+pub fn set_wait_seconds(seconds: Option<u64>) {
+    WAIT_SECONDS.store(seconds.unwrap_or(0), Ordering::Relaxed);
+    WAIT_GIVEN.store(seconds.is_some(), Ordering::Relaxed);
+}
+
+/// `--wait SECONDS` if it was given.
+pub fn wait_seconds() -> Option<u64> {
+    WAIT_GIVEN
+        .load(Ordering::Relaxed)
+        .then(|| WAIT_SECONDS.load(Ordering::Relaxed))
 }
 
 /// Opens with `open`, retrying while the store is locked, up to `--wait` seconds.

@@ -16,8 +16,10 @@ use rekap_log::{Record, StorageError};
 use rekap_mirror::{HttpSource, Mirror, MirrorError};
 use rekap_tlog::note::Verifier;
 
-/// Attempts to read the server before giving up (backoff from 200 ms, doubling, at most 2 s).
-const ATTEMPTS: u32 = 4;
+/// The mirror's pauses between attempts to read the server: from 200 ms, doubling, at most
+/// 2 s, for the client's patience (`super::retry`).
+const FIRST_PAUSE: Duration = Duration::from_millis(200);
+const LONGEST_PAUSE: Duration = Duration::from_secs(2);
 /// How long a command waits for another command that is bringing the same copy up to date.
 const LOCK_WAIT: Duration = Duration::from_secs(60);
 
@@ -88,7 +90,9 @@ pub fn synced(url: &str, log_key: Option<&str>) -> anyhow::Result<PathBuf> {
         None => Some(genesis_log_key(&source(), url)?),
     };
     let mut mirror = open_waiting(&directory, source, pinned)?;
-    match mirror.poll(ATTEMPTS, Duration::from_millis(200), Duration::from_secs(2)) {
+    let attempts =
+        super::retry::attempts_within(super::retry::patience(), FIRST_PAUSE, LONGEST_PAUSE);
+    match mirror.poll(attempts, FIRST_PAUSE, LONGEST_PAUSE) {
         Ok(_) => {}
         Err(MirrorError::Unreachable(error)) => {
             let reason = crate::error_words::fetch_error(&error, crate::lang::current());
@@ -120,10 +124,18 @@ fn kept_log_key(directory: &Path) -> bool {
 /// The log key the server's genesis names (trust on first use, said on stderr; the
 /// genesis and every later record are then checked against it).
 fn genesis_log_key(source: &HttpSource, url: &str) -> anyhow::Result<Verifier> {
-    let fetched = source.records(1, 1).map_err(|error| {
-        let reason = crate::error_words::fetch_error(&error, crate::lang::current());
-        anyhow::Error::new(std::io::Error::other(reason))
-    })?;
+    let fetched =
+        super::retry::with_retries(super::retry::patience(), || match source.records(1, 1) {
+            Ok(fetched) => super::retry::Attempt::Done(fetched),
+            Err(error) => super::retry::Attempt::Again {
+                error,
+                retry_after: None,
+            },
+        })
+        .map_err(|error| {
+            let reason = crate::error_words::fetch_error(&error, crate::lang::current());
+            anyhow::Error::new(std::io::Error::other(reason))
+        })?;
     let bytes = fetched.first().map(Vec::as_slice).unwrap_or_default();
     let genesis = Record::decode(bytes)?;
     let (state, _) = rekap_ledger::replay_records(&[genesis])?;

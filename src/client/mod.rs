@@ -21,6 +21,9 @@ pub mod copy;
 pub mod import;
 mod inclusion;
 pub mod reads;
+mod retry;
+
+use retry::Attempt;
 
 use crate::exit::Outcome;
 use crate::keys;
@@ -51,8 +54,6 @@ pub struct RemoteArgs {
     pub inclusion_wait_ms: u64,
 }
 
-/// How many times one signed submission is sent before giving up.
-const ATTEMPTS: u32 = 10;
 /// How many times a fresh counter is asked for when another client used ours.
 const COUNTER_ATTEMPTS: u32 = 5;
 
@@ -89,37 +90,9 @@ impl Client {
 
     /// GET `path` as JSON; a problem answer is an error carrying its detail.
     pub fn get_json(&self, path: &str) -> anyhow::Result<Value> {
+        let text = self.get_bytes(path, 256 << 20)?;
         let url = format!("{}{path}", self.base);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = self.agent.get(&url).call();
-            let mut response = match result {
-                Ok(response) => response,
-                Err(error) if attempt < ATTEMPTS => {
-                    pause(attempt, None);
-                    let _ = error;
-                    continue;
-                }
-                Err(error) => return Err(network(error, &url)),
-            };
-            let status = response.status().as_u16();
-            let retry_after = retry_after(&response);
-            let text = response
-                .body_mut()
-                .with_config()
-                .limit(256 << 20)
-                .read_to_string()
-                .map_err(|error| network(error, &url))?;
-            if (status == 503 || status == 429) && attempt < ATTEMPTS {
-                pause(attempt, retry_after);
-                continue;
-            }
-            if status >= 400 {
-                return Err(problem_error(status, &text));
-            }
-            return serde_json::from_str(&text).map_err(|error| network(error, &url));
-        }
+        serde_json::from_slice(&text).map_err(|error| network(error, &url))
     }
 
     pub fn next_counter(&self, author: &[u8; 32]) -> anyhow::Result<u64> {
@@ -153,25 +126,28 @@ impl Client {
         })
     }
 
-    /// GET `path` as bytes (an export), up to `limit` bytes.
+    /// GET `path` as bytes (an export), up to `limit` bytes, retrying a server that is
+    /// down, starting or full for the client's patience (`retry`).
     pub fn get_bytes(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
         let url = format!("{}{path}", self.base);
-        let mut response = self
-            .agent
-            .get(&url)
-            .call()
-            .map_err(|error| network(error, &url))?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|error| network(error, &url))?;
-        if status >= 400 {
-            return Err(problem_error(status, &String::from_utf8_lossy(&bytes)));
-        }
-        Ok(bytes)
+        retry::with_retries(retry::patience(), || {
+            let mut response = match self.agent.get(&url).call() {
+                Ok(response) => response,
+                Err(error) => return again(network(error, &url), None),
+            };
+            let status = response.status().as_u16();
+            let retry_after = retry_after(&response);
+            let bytes = match response.body_mut().with_config().limit(limit).read_to_vec() {
+                Ok(bytes) => bytes,
+                Err(error) => return Attempt::Failed(network(error, &url)),
+            };
+            let text = || String::from_utf8_lossy(&bytes).into_owned();
+            match status {
+                408 | 429 | 503 => again(problem_error(status, &text()), retry_after),
+                400.. => Attempt::Failed(problem_error(status, &text())),
+                _ => Attempt::Done(bytes),
+            }
+        })
     }
 
     pub fn definition_hash(&self) -> anyhow::Result<[u8; 32]> {
@@ -186,9 +162,8 @@ impl Client {
     fn post(&self, submission: &SignedSubmission) -> Result<ReceiptJson, PostError> {
         let url = format!("{}/v1/submissions", self.base);
         let body = submission_bytes(submission);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        let other = |error| PostError::Other(network(error, &url));
+        retry::with_retries(retry::patience(), || {
             let result = self
                 .agent
                 .post(&url)
@@ -196,29 +171,30 @@ impl Client {
                 .send(&body[..]);
             let mut response = match result {
                 Ok(response) => response,
-                Err(_) if attempt < ATTEMPTS => {
-                    pause(attempt, None);
-                    continue;
-                }
-                Err(error) => return Err(PostError::Other(network(error, &url))),
+                Err(error) => return again(other(error.to_string()), None),
             };
             let status = response.status().as_u16();
             let retry_after = retry_after(&response);
-            let text = response
-                .body_mut()
-                .read_to_string()
-                .map_err(|error| PostError::Other(network(error, &url)))?;
+            let text = match response.body_mut().read_to_string() {
+                Ok(text) => text,
+                Err(error) => return Attempt::Failed(other(error.to_string())),
+            };
+            let problem = || PostError::Other(problem_error(status, &text));
             match status {
-                200 | 201 => {
-                    return serde_json::from_str(&text)
-                        .map_err(|error| PostError::Other(network(error, &url)))
-                }
-                409 => return Err(PostError::Counter(text)),
-                408 | 429 | 500 | 503 if attempt < ATTEMPTS => pause(attempt, retry_after),
-                _ => return Err(PostError::Other(problem_error(status, &text))),
+                200 | 201 => match serde_json::from_str(&text) {
+                    Ok(receipt) => Attempt::Done(receipt),
+                    Err(error) => Attempt::Failed(other(error.to_string())),
+                },
+                409 => Attempt::Failed(PostError::Counter(text.clone())),
+                408 | 429 | 500 | 503 => again(problem(), retry_after),
+                _ => Attempt::Failed(problem()),
             }
-        }
+        })
     }
+}
+
+fn again<T, E>(error: E, retry_after: Option<u64>) -> Attempt<T, E> {
+    Attempt::Again { error, retry_after }
 }
 
 fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<u64> {
@@ -227,14 +203,6 @@ fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<u64> {
         .get("retry-after")
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse().ok())
-}
-
-/// Waits before attempt `attempt + 1`: the server's Retry-After, else a growing backoff.
-fn pause(attempt: u32, retry_after: Option<u64>) {
-    let backoff = Duration::from_millis(50u64 << attempt.min(6));
-    std::thread::sleep(retry_after.map_or(backoff, |seconds| {
-        Duration::from_secs(seconds.min(10)).min(backoff * 4)
-    }));
 }
 
 /// A problem answer as the error the CLI prints: its detail (a refusal: exit 1).
@@ -279,7 +247,12 @@ fn last_counter(key: &Path) -> anyhow::Result<u64> {
 /// log already holds.
 pub(crate) fn save_counter(key: &Path, counter: u64) -> anyhow::Result<()> {
     if counter > last_counter(key)? {
-        std::fs::write(counter_path(key), format!("{counter}\n"))?;
+        // Written aside, synced and renamed: a crash leaves the old counter or the new
+        // one, never an empty file that would read as an error (or as 0).
+        rekap_witness::witness::write_durably(
+            &counter_path(key),
+            format!("{counter}\n").as_bytes(),
+        )?;
     }
     Ok(())
 }

@@ -236,7 +236,7 @@ fn usage_errors_and_help_suffixes_are_indonesian() {
     let help = sandbox.run(&["--lang", "id", "status", "--help"]);
     assert_eq!(code(&help), 0, "{}", stderr(&help));
     let text = stdout(&help);
-    assert!(text.contains("[bawaan: 0]"), "{text}");
+    assert!(text.contains("[bawaan: table]"), "{text}");
     assert!(text.contains("[nilai yang mungkin: "), "{text}");
     for english in ["[default:", "[possible values:", "Usage:", "Options:"] {
         assert!(!text.contains(english), "{english} in\n{text}");

@@ -42,6 +42,7 @@ mod server_copy;
 mod server_offline;
 mod server_reads;
 mod server_remote;
+mod server_restart;
 mod server_snapshot;
 mod server_tiles;
 mod source_formats;

@@ -195,7 +195,9 @@ fn raise_first_valid(text: &str) -> String {
     let Some(at) = text.find("\"valid\":") else {
         return text.to_owned();
     };
-    let start = at + "\"valid\":".len();
+    // The served proof is pretty-printed (`"valid": 12`), as `rekap prove` writes it.
+    let after_colon = at + "\"valid\":".len();
+    let start = after_colon + (text[after_colon..].len() - text[after_colon..].trim_start().len());
     let digits: String = text[start..]
         .chars()
         .take_while(char::is_ascii_digit)
@@ -208,6 +210,15 @@ fn raise_first_valid(text: &str) -> String {
         &text[..start],
         &text[start + digits.len()..]
     )
+}
+
+/// The proof of the station `cek` opens, fetched directly and through `proxy`: they must
+/// differ, or a "does not verify" verdict through the proxy would prove nothing.
+fn assert_the_proxy_alters_the_proof(upstream: &str, proxy: &str, path: &str) {
+    let direct = crate::server::get(&format!("{upstream}{path}"));
+    let through = crate::server::get(&format!("{proxy}{path}"));
+    assert_eq!(direct.0, 200, "{path}: {}", direct.1);
+    assert_ne!(direct.1, through.1, "the proxy left {path} as it was");
 }
 
 /// A sandbox with the 40-station demo store, or `None` (and a note) where chromedriver is
@@ -410,6 +421,8 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
 
     // The true numbers through a proxy that changes one number of the proof.
     let proxy = tampering_proxy(server.url.clone(), raise_first_valid);
+    let proof_path = format!("/v1/stations/{station}/proof?contest={CONTEST}");
+    assert_the_proxy_alters_the_proof(&server.url, &proxy, &proof_path);
     browser.open(&cek(&proxy, &votes));
     let (ok, step) = verdict(&browser);
     assert_eq!(ok, "false", "a proof altered in transit must not verify");
@@ -419,6 +432,7 @@ fn the_portal_shows_the_count_and_checks_a_station_in_the_browser() {
     // The true numbers through a proxy that changes the signed checkpoint's root: every
     // step before holds, the checkpoint step fails.
     let proxy = tampering_proxy(server.url.clone(), alter_checkpoint_root);
+    assert_the_proxy_alters_the_proof(&server.url, &proxy, &proof_path);
     browser.open(&cek(&proxy, &votes));
     assert_eq!(
         verdict(&browser),

@@ -90,11 +90,16 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> Server {
+        Server::start_at(sandbox, "127.0.0.1:0", extra)
+    }
+
+    /// `start` listening on `listen` (a restart on the port a client already uses).
+    pub(crate) fn start_at(sandbox: &Sandbox, listen: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(rekap_binary())
             .current_dir(sandbox.path(""))
             .env_remove("REKAP_STORE")
             .env_remove("REKAP_SERVER")
-            .args(["serve", "--store", "rekap-store", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--store", "rekap-store", "--listen", listen])
             .args(["--key-rate", "0", "--address-rate", "0"])
             .args(extra)
             .stdout(Stdio::piped())
@@ -440,7 +445,20 @@ fn every_endpoint_and_every_error_status() {
     ] {
         assert!(metrics.contains(name), "{name} missing:\n{metrics}");
     }
+    // The log's durable bytes: the segment file, whose size it is once the server stops.
+    let log_bytes: u64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("rekap_log_bytes "))
+        .and_then(|value| value.parse().ok())
+        .expect("rekap_log_bytes in the metrics");
     assert_eq!(server.stop(), 0);
+    let segment = std::fs::metadata(sandbox.path("rekap-store/log.segment"))
+        .map(|metadata| metadata.len())
+        .unwrap();
+    assert_eq!(
+        log_bytes, segment,
+        "rekap_log_bytes is the segment file's size"
+    );
     // After a graceful stop the store is the CLI's again, and agrees with the server.
     let local = sandbox.run(&["totals", "--level", "province", "--format", "json"]);
     // The CLI names the same head (count and hash); the server's also has its time.

@@ -182,9 +182,15 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        app.shared.metrics.render(),
+        app.shared.metrics.render(log_bytes(&app)),
     )
         .into_response()
+}
+
+/// The log's durable size for `/metrics`: read from the published chunks (never waiting for
+/// the writer); absent on a mirror or if the segment file cannot be read.
+fn log_bytes(app: &App) -> Option<u64> {
+    app.shared.log_reader.get()?.durable_bytes().ok()
 }
 
 /// Every request's way in: counted by the status it is answered with; on a read-only
@@ -465,7 +471,7 @@ mod tests {
             responses
         });
         let statuses = responses.iter().map(|r| r.status().as_u16()).collect();
-        (statuses, responses, app.shared.metrics.render())
+        (statuses, responses, app.shared.metrics.render(None))
     }
 
     #[test]

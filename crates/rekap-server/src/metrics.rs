@@ -104,8 +104,9 @@ impl Metrics {
         }
     }
 
-    /// The text format.
-    pub fn render(&self) -> String {
+    /// The text format; `log_bytes` is the log's durable size on disk, when known (a
+    /// server's segment file; not a mirror's, whose follower owns its store).
+    pub fn render(&self, log_bytes: Option<u64>) -> String {
         let mut out = String::new();
         let gauge = |out: &mut String, name: &str, kind: &str, help: &str, value: u64| {
             let _ = writeln!(
@@ -128,6 +129,15 @@ impl Metrics {
             "Records in the log (the head's seq).",
             load(&self.log_records),
         );
+        if let Some(bytes) = log_bytes {
+            gauge(
+                &mut out,
+                "rekap_log_bytes",
+                "gauge",
+                "Bytes of the log's segment file up to its last durable chunk.",
+                bytes,
+            );
+        }
         gauge(
             &mut out,
             "rekap_snapshot_records",
@@ -200,7 +210,9 @@ mod tests {
         for status in [503, 201, 201, 429, 100, 999, 99, 1000, 0] {
             metrics.count_request(status);
         }
-        let text = metrics.render();
+        let text = metrics.render(Some(4096));
+        assert!(text.contains("\nrekap_log_bytes 4096\n"), "{text}");
+        assert!(!metrics.render(None).contains("rekap_log_bytes"));
         let counted: Vec<&str> = text
             .lines()
             .filter(|line| line.starts_with("rekap_http_requests_total{"))

@@ -348,7 +348,11 @@ fn read_kept(state: &Path, log: &Verifier) -> Result<Option<Kept>, WitnessError>
 /// Writes `bytes` to `path` so that a crash leaves the old file or the new one whole: a
 /// temporary file beside it, fsynced, renamed over it, and the directory fsynced.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let directory = path.parent().unwrap_or(Path::new("."));
+    // A bare file name's parent is "", which cannot be opened to sync: it is ".".
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())

@@ -140,6 +140,18 @@ impl SegmentReader {
         }
     }
 
+    /// Bytes of the segment file up to the end of the last published chunk: the durable
+    /// size of the log on disk (an append in progress past it is not counted).
+    pub fn durable_bytes(&self) -> Result<u64, StorageError> {
+        match self.index.len().checked_sub(1) {
+            None => Ok(0),
+            Some(last) => {
+                let (header, offset) = self.header_of(last)?;
+                Ok(offset + header.chunk_bytes())
+            }
+        }
+    }
+
     /// Published chunks in order, from the one holding `seq` (from the first if none
     /// does), as far as the writer had published when this was called.
     pub fn chunks_from(

@@ -28,7 +28,7 @@ help-rekap-after =
 help-rekap-arg-quiet =
     Quiet: no progress and no notes on stderr (warnings and errors still are)
 help-rekap-arg-wait =
-    Wait up to SECONDS for the store's lock instead of failing at once with exit 4: a writer waits for another writer and, at each append, for the readers in progress; a reader waits for an append in progress. Readers never wait for each other
+    Wait up to SECONDS for the store's lock instead of failing at once with exit 4: a writer waits for another writer and, at each append, for the readers in progress; a reader waits for an append in progress. Readers never wait for each other. With --server (and `send`): keep retrying a server that is down, starting or full for SECONDS before exit 3 (without --wait: 20)
 help-rekap-arg-lang =
     Language of everything printed (help, tables, progress, errors): id (Bahasa Indonesia) or en; without it, from LC_ALL, LC_MESSAGES or LANG (`id_*` is Indonesian)
 help-rekap-arg-help =

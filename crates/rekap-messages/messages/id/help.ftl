@@ -27,7 +27,7 @@ help-rekap-after =
 help-rekap-arg-quiet =
     Senyap: tanpa tampilan kemajuan dan tanpa catatan di stderr (peringatan dan galat tetap ditampilkan)
 help-rekap-arg-wait =
-    Tunggu kunci penyimpanan paling lama DETIK detik alih-alih langsung gagal dengan kode 4: penulis menunggu penulis lain dan, pada setiap penambahan, pembaca yang sedang berjalan; pembaca menunggu penambahan yang sedang berjalan. Pembaca tidak pernah saling menunggu
+    Tunggu kunci penyimpanan paling lama DETIK detik alih-alih langsung gagal dengan kode 4: penulis menunggu penulis lain dan, pada setiap penambahan, pembaca yang sedang berjalan; pembaca menunggu penambahan yang sedang berjalan. Pembaca tidak pernah saling menunggu. Dengan --server (dan `send`): terus mencoba lagi server yang mati, sedang mulai atau penuh selama DETIK detik sebelum kode 3 (tanpa --wait: 20)
 help-rekap-arg-lang =
     Bahasa semua keluaran (bantuan, tabel, kemajuan, galat): id (Bahasa Indonesia) atau en; tanpa opsi ini, dari LC_ALL, LC_MESSAGES atau LANG (`id_*` berarti Bahasa Indonesia)
 help-rekap-arg-help =
