@@ -18,6 +18,7 @@ use rekap_server::wire::{
 use serde_json::Value;
 
 pub mod copy;
+pub mod current;
 pub mod import;
 mod inclusion;
 pub mod reads;

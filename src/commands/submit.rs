@@ -356,8 +356,21 @@ pub fn submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn correct(args: CorrectArgs) -> anyhow::Result<Outcome> {
-    if args.remote.server.is_some() || args.remote.offline.is_some() {
-        // Over --server or --offline every field is given: no current sheet to start from.
+    if let (Some(url), None) = (&args.remote.server, &args.remote.offline) {
+        // The current sheet as the server's log holds it, from the verified copy.
+        let (station, contest) = (&args.sheet.station, &args.sheet.contest);
+        let event = crate::client::current::on_current_state(url, station, contest, |state| {
+            let vote_types = if args.sheet.gives_vote_types() {
+                vote_types_in(state, contest)?
+            } else {
+                Vec::new()
+            };
+            correction(&args, current_sheet(state, &args).as_ref(), &vote_types)
+        })?;
+        return append_one(&args.store, &args.remote, &args.key, event);
+    }
+    if args.remote.offline.is_some() {
+        // Offline every field is given: no current sheet to start from.
         let vote_types = if args.sheet.gives_vote_types() {
             vote_types_of(&args.store, &args.remote, &args.sheet.contest)?
         } else {

@@ -37,6 +37,7 @@ mod proof;
 mod prove_view;
 mod publish;
 mod server;
+mod server_acts;
 mod server_bodies;
 mod server_copy;
 mod server_offline;

@@ -27,7 +27,7 @@ fn ok(sandbox: &Sandbox, args: &[&str]) -> String {
 
 /// GET `path` once the snapshot holds `count` records: reads may lag a receipt by the
 /// publish interval (docs/API.md, "Consistency").
-fn get_at(url: &str, path: &str, count: u64) -> serde_json::Value {
+pub(crate) fn get_at(url: &str, path: &str, count: u64) -> serde_json::Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let (status, body) = get(&format!("{url}{path}"));

@@ -19,7 +19,7 @@ command-approve-digest-not-bytes-hex = --digest { $digest } is not 32 bytes of h
 command-approve-store-or-server-computes-digest = the store (or server) computes digest { $encode } for { $region }, not { $expected }: not signed
 command-approve-not-signature-file = { $path } is not a signature file
 command-approve-format-not = { $path }: format { $format } is not { $signature-format }
-command-approve-signs-digest-but-store-s = { $path } signs { $region } { $contest } digest { $digest }, but the store's statement is { $region2 } { $contest2 } digest { $encode }
+command-approve-signs-digest-but-store-s = { $path } signs { $region } { $contest } digest { $digest }, but the statement being approved (the store's, the server's or --digest's) is { $region2 } { $contest2 } digest { $encode }
 command-approve-not-bytes-hex = { $path }: { $field } is not { $n } bytes of hex
 command-approve-refusal-not-publickeyhex-reason = --refusal { $text } is not PUBLICKEYHEX=REASON
 command-approve-refusal-not-byte-public-key = --refusal: { $key } is not a 32-byte public key in hex
@@ -116,6 +116,7 @@ command-keygen-wrote-secret-mode-public-key =
 command-list-unknown-level = unknown level { $key }
 client-copy-first-use = { $url }: checking its checkpoints with the log key its genesis names, { $vkey } (kept for this server; pass --server-log-key to pin one)
 client-copy-server-refused = { $url } refused: { $reason }; the copy at { $path } keeps what it verified before
+client-copy-behind-station = the verified copy of { $url } does not yet hold the current sheet the server has for { $station }; nothing was sent: try again in a few seconds
 client-copy-cannot-open = cannot open the copy of the server's log at { $path }
 command-mirror-cannot-open-mirror-at = cannot open the mirror at { $path }
 command-mirror-mirror-stops-following-keeps-serving = mirror: { $other }; it stops following and keeps serving what it holds

@@ -19,7 +19,7 @@ command-approve-digest-not-bytes-hex = --digest { $digest } bukan 32 bita dalam 
 command-approve-store-or-server-computes-digest = penyimpanan (atau server) menghitung digest { $encode } untuk { $region }, bukan { $expected }: tidak ditandatangani
 command-approve-not-signature-file = { $path } bukan berkas tanda tangan
 command-approve-format-not = { $path }: format { $format } bukan { $signature-format }
-command-approve-signs-digest-but-store-s = { $path } menandatangani { $region } { $contest } digest { $digest }, tetapi pernyataan penyimpanan adalah { $region2 } { $contest2 } digest { $encode }
+command-approve-signs-digest-but-store-s = { $path } menandatangani { $region } { $contest } digest { $digest }, tetapi pernyataan yang disahkan (dari penyimpanan, server atau --digest) adalah { $region2 } { $contest2 } digest { $encode }
 command-approve-not-bytes-hex = { $path }: { $field } bukan { $n } bita dalam heksadesimal
 command-approve-refusal-not-publickeyhex-reason = --refusal { $text } bukan KUNCIPUBLIKHEX=ALASAN
 command-approve-refusal-not-byte-public-key = --refusal: { $key } bukan kunci publik 32 bita dalam heksadesimal
@@ -98,6 +98,7 @@ command-keygen-wrote-secret-mode-public-key =
 command-list-unknown-level = tingkat { $key } tidak dikenal
 client-copy-first-use = { $url }: checkpoint-nya diperiksa dengan kunci log yang disebut genesis-nya, { $vkey } (disimpan untuk server ini; beri --server-log-key untuk menetapkannya)
 client-copy-server-refused = { $url } ditolak: { $reason }; salinan di { $path } menyimpan apa yang sudah diverifikasi sebelumnya
+client-copy-behind-station = salinan terverifikasi dari { $url } belum memuat lembar terkini yang dimiliki server untuk { $station }; tidak ada yang dikirim: coba lagi beberapa detik lagi
 client-copy-cannot-open = tidak dapat membuka salinan log server di { $path }
 command-mirror-cannot-open-mirror-at = tidak dapat membuka cermin di { $path }
 command-mirror-mirror-stops-following-keeps-serving = cermin: { $other }; berhenti mengikuti dan tetap melayani apa yang dimilikinya
