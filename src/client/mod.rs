@@ -132,7 +132,8 @@ impl Client {
     pub fn get_bytes(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
         let url = format!("{}{path}", self.base);
         retry::with_retries(retry::patience(), || {
-            let mut response = match self.agent.get(&url).call() {
+            let request = self.agent.get(&url).header("accept-language", language());
+            let mut response = match request.call() {
                 Ok(response) => response,
                 Err(error) => return again(network(error, &url), None),
             };
@@ -169,6 +170,7 @@ impl Client {
                 .agent
                 .post(&url)
                 .header("content-type", SUBMISSION_BYTES_TYPE)
+                .header("accept-language", language())
                 .send(&body[..]);
             let mut response = match result {
                 Ok(response) => response,
@@ -192,6 +194,11 @@ impl Client {
             }
         })
     }
+}
+
+/// The language of the run, for the server to word a refusal in (`Accept-Language`).
+fn language() -> &'static str {
+    crate::lang::current().code()
 }
 
 fn again<T, E>(error: E, retry_after: Option<u64>) -> Attempt<T, E> {

@@ -41,7 +41,7 @@ pub fn audit_failure(failure: &Failure, lang: Lang) -> String {
             "audit-cause-hard-rule",
             &[
                 ("sheet", sheet),
-                ("violation", &super::refusal::hard_rule(violation, lang)),
+                ("violation", &rekap_model_words::hard_rule(violation, lang)),
             ],
         ),
         Cause::RebuiltTotalsDiffer { region } => {

@@ -6,8 +6,8 @@ use rekap_formats::mapped::MappingError;
 use rekap_formats::{Expected, JsonType, SourceProblem, SourceReason};
 use rekap_import::{RowProblem, RowReason};
 
-use super::refusal::{hard_rule, refusal};
 use crate::lang::Lang;
+use rekap_model_words::{hard_rule, refusal};
 
 /// `"text"`, as the libraries' English quotes a cell.
 fn quoted(text: &str) -> String {

@@ -1,5 +1,6 @@
 //! Errors in the language of the run. The library crates know no languages: their errors'
-//! English `Display` is what logs and the server's problem+json carry. Here each typed error
+//! English `Display` is what logs carry (the model's refusals are worded by
+//! crates/rekap-model-words, which the server's problem details use too). Here each typed error
 //! a person meets at the command line (the ledger's, the log's, the store's, the model's
 //! refusals, an import's) is mapped to a message of the catalogue with its fields as
 //! arguments; anything else is printed as its `Display`.
@@ -15,20 +16,18 @@ use crate::lang::Lang;
 
 mod audit;
 mod chain;
-mod definition;
 mod flag;
 mod import;
 mod proof;
-mod refusal;
 mod witness;
 
 pub use audit::audit_failure;
 pub use chain::chain_reason;
-pub use definition::definition_error;
 pub use flag::flag;
 pub use import::{problem_kind, row_problem, row_reason, source_problem, source_reason};
 pub use proof::{proof_failure, prove_error, select_error};
-pub use refusal::{payload_refusal, refusal};
+pub use rekap_model_words::definition_error;
+pub use rekap_model_words::{payload_refusal, refusal};
 pub use witness::{fetch_error, quorum_error};
 
 /// The whole chain as anyhow's `{:#}` prints it (`context: cause: cause`), each typed cause
@@ -237,10 +236,13 @@ pub fn decode_error(error: &DecodeError, lang: Lang) -> String {
         DecodeError::TrailingBytes { extra } => {
             lang.message_with("decode-trailing-bytes", &[("extra", &lang.number(*extra))])
         }
-        DecodeError::Limit(limit) => refusal::limit(limit, lang),
+        DecodeError::Limit(limit) => rekap_model_words::limit(limit, lang),
         DecodeError::Event { index, limit } => lang.message_with(
             "decode-event",
-            &[("index", index), ("limit", &refusal::limit(limit, lang))],
+            &[
+                ("index", index),
+                ("limit", &rekap_model_words::limit(limit, lang)),
+            ],
         ),
         DecodeError::DefinitionVersion { found, supported } => lang.message_with(
             "decode-definition-version",

@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("rekap-witness", &["rekap-tlog"]),
     ("rekap-log", &["rekap-tlog"]),
     ("rekap-model", &[]),
+    ("rekap-model-words", &["rekap-model", "rekap-messages"]),
     // Dev-only, the model's helpers for tests: any crate's tests may use it (the model's
     // too), as a dev-dependency and nothing else (`rekap_dependencies` below).
     ("rekap-test-kit", &["rekap-model"]),
@@ -49,6 +50,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             // The portal's compare page reads other sources as `rekap compare` does.
             "rekap-formats",
             "rekap-messages",
+            // Problem details in the client's language (`Accept-Language`).
+            "rekap-model-words",
         ],
     ),
     (
@@ -78,6 +81,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rekap-witness",
             "rekap-mirror",
             "rekap-messages",
+            "rekap-model-words",
         ],
     ),
 ];

@@ -162,9 +162,40 @@ fn every_appending_command_works_over_the_server() {
     );
     let refused = submit_cli(&sandbox, &url, "late", &station(3), 5);
     assert_eq!(code(&refused), 1, "revoked: {}", stderr(&refused));
+    refusals_are_worded_in_the_clients_language(&sandbox, &url, &first);
     assert_eq!(server.stop(), 0);
     for check in ["verify", "audit"] {
         let out = sandbox.run(&[check, "--store", "rekap-store"]);
         assert_eq!(code(&out), 0, "{check}: {}{}", stdout(&out), stderr(&out));
     }
+}
+
+/// A refusal over `--server` reads as it does from a local store, in the run's language:
+/// the client sends `Accept-Language` and the server words the model's refusal from the
+/// same catalogue.
+fn refusals_are_worded_in_the_clients_language(sandbox: &Sandbox, url: &str, counted: &str) {
+    let resubmit = |lang: &str| {
+        let mut args = vec!["--lang".to_owned(), lang.to_owned(), "submit".to_owned()];
+        args.extend(["--key".to_owned(), "keys/operator0.key".to_owned()]);
+        args.extend(crate::server::sheet_args(counted, 5));
+        args.extend(["--server".to_owned(), url.to_owned()]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = sandbox.run(&refs);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        stderr(&out)
+    };
+    let said = resubmit("id");
+    assert!(
+        said.contains("ditolak, tidak ada yang ditambahkan: ")
+            && said.contains(&format!(
+                "R33: {counted} sudah punya lembar untuk {CONTEST}"
+            )),
+        "{said}"
+    );
+    assert!(!said.contains("already has a sheet"), "{said}");
+    let said = resubmit("en");
+    assert!(
+        said.contains(&format!("R33: {counted} already has a sheet for {CONTEST}")),
+        "{said}"
+    );
 }

@@ -272,6 +272,7 @@ async fn mirror_status(State(app): State<Arc<App>>) -> Result<Response, Problem>
 async fn submit(State(app): State<Arc<App>>, request: HttpRequest) -> Result<Response, Problem> {
     // The media type is read in place: the `HeaderMap` extractor would copy every header.
     let media_type = media_type(request.headers());
+    let lang = crate::problem::lang_of(request.headers());
     let body = Bytes::from_request(request, &())
         .await
         .map_err(|rejection: BytesRejection| {
@@ -317,7 +318,7 @@ async fn submit(State(app): State<Arc<App>>, request: HttpRequest) -> Result<Res
             };
             Ok((status, Json(receipt)).into_response())
         }
-        Ok(Answer::Refused(refusal)) => Err(Problem::refused(&refusal)),
+        Ok(Answer::Refused(refusal)) => Err(Problem::refused(&refusal, lang)),
         Ok(Answer::Overloaded(detail)) => Err(overloaded(detail)),
         Ok(Answer::Failed(error)) => Err(Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,

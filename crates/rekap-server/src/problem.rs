@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rekap_ledger::SubmissionRefusal;
+use rekap_messages::Lang;
 
 use crate::wire::ProblemJson;
 
@@ -65,20 +66,23 @@ impl Problem {
     }
 
     /// A submission the ledger refused: 409 for a counter already used (the client must
-    /// fetch a new counter and sign again), 422 for anything else; the message is the CLI's.
-    pub fn refused(refusal: &SubmissionRefusal) -> Self {
+    /// fetch a new counter and sign again), 422 for anything else; the message is the CLI's,
+    /// in `lang` (the request's `Accept-Language`: [`lang_of`]). The log's own checks
+    /// (counter, signature, size) keep FORMAT.md's English words.
+    pub fn refused(refusal: &SubmissionRefusal, lang: Lang) -> Self {
         let status = match refusal {
             SubmissionRefusal::CounterUsed { .. }
             | SubmissionRefusal::CounterNotIncreasing { .. } => StatusCode::CONFLICT,
             SubmissionRefusal::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        let detail = match refusal {
+        let text = match refusal {
             SubmissionRefusal::Refused(refusal) => {
-                format!("refused, nothing appended: {refusal}")
+                rekap_model_words::payload_refusal(refusal, lang)
             }
-            other => format!("refused, nothing appended: {other}"),
+            other => other.to_string(),
         };
+        let detail = lang.message_with("ledger-refused", &[("refusal", &text)]);
         Self {
             status,
             kind: refusal.kind(),
@@ -114,5 +118,57 @@ impl IntoResponse for Problem {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+/// The language a request asks for: the first of `Accept-Language`'s tags whose primary
+/// subtag is `id` or `en` (weights are not ranked: clients list their choice first), else
+/// English.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    let Some(value) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return Lang::En;
+    };
+    value
+        .split(',')
+        .filter_map(|item| item.split(';').next())
+        .map(|tag| {
+            tag.trim()
+                .split('-')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        })
+        .find_map(|primary| match primary.as_str() {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        })
+        .unwrap_or(Lang::En)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_known_language_of_accept_language_is_taken() {
+        let lang = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_LANGUAGE,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            lang_of(&headers)
+        };
+        assert_eq!(lang("id"), Lang::Id);
+        assert_eq!(lang("id-ID,id;q=0.9,en;q=0.8"), Lang::Id);
+        assert_eq!(lang("fr-FR, ID;q=0.5"), Lang::Id);
+        assert_eq!(lang("en-GB,id;q=0.5"), Lang::En);
+        assert_eq!(lang("fr, de"), Lang::En);
+        assert_eq!(lang(""), Lang::En);
+        assert_eq!(lang_of(&axum::http::HeaderMap::new()), Lang::En);
     }
 }

@@ -5,7 +5,7 @@
 
 use rekap_model::{CsvProblem, DefinitionError, NumbersProblem, StationRowProblem};
 
-use crate::lang::Lang;
+use rekap_messages::Lang;
 
 /// The name of a part of the definition (`contests`, `regions (sorted by code, unique)`)
 /// in `lang`; a name the catalogue does not know is the model's.
@@ -149,7 +149,7 @@ pub fn definition_error(error: &DefinitionError, lang: Lang) -> String {
         ),
         E::BadOfficer { key, reason } => lang.message_with(
             "definition-bad-officer",
-            &[("key", key), ("reason", &super::refusal(reason, lang))],
+            &[("key", key), ("reason", &crate::refusal(reason, lang))],
         ),
         other => regions_error(other, lang),
     }

@@ -8,7 +8,7 @@ use rekap_model::{
     Act, ApprovalCheckFailure, HardRuleViolation, LimitError, PayloadRefusal, Refusal, RoleKind,
 };
 
-use crate::lang::Lang;
+use rekap_messages::Lang;
 
 /// A refused payload: `event 2: R26: ...`.
 pub fn payload_refusal(refused: &PayloadRefusal, lang: Lang) -> String {
@@ -48,7 +48,7 @@ fn reason(refusal: &Refusal, lang: Lang) -> String {
         ),
         Refusal::InvalidDefinition(problem) => lang.message_with(
             "refusal-invalid-definition",
-            &[("problem", &super::definition_error(problem, lang))],
+            &[("problem", &crate::definition_error(problem, lang))],
         ),
         Refusal::DefinitionHashMismatch { expected, found } => lang.message_with(
             "refusal-definition-hash-mismatch",
