@@ -178,9 +178,11 @@ impl Client {
             };
             let status = response.status().as_u16();
             let retry_after = retry_after(&response);
+            // An answer cut off in its body is a lost answer too: the same bytes are sent
+            // again, and a submission already appended gets its receipt.
             let text = match response.body_mut().read_to_string() {
                 Ok(text) => text,
-                Err(error) => return Attempt::Failed(other(error.to_string())),
+                Err(error) => return again(other(error.to_string()), retry_after),
             };
             let problem = || PostError::Other(problem_error(status, &text));
             match status {
