@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use rekap_audit::{audit_with_views, AuditReport, SavedViews};
 use rekap_ledger::authority_view::AUTHORITY_VIEW;
-use rekap_ledger::history_view::HISTORY_VIEW;
+use rekap_ledger::history_view::{HISTORY_TAIL_VIEW, HISTORY_VIEW};
 use rekap_ledger::stations_view::STATIONS_VIEW;
 use rekap_ledger::view::read_totals_view;
 use rekap_log::export::{records_in_export, verify_export};
@@ -72,12 +72,24 @@ pub fn run(mut args: AuditArgs) -> anyhow::Result<Outcome> {
             // A stations view of another head is not this log's to judge (as the totals
             // view: only a current one is read); its bytes are checked, not believed.
             let stations = log.storage().get_view(STATIONS_VIEW)?;
-            let history = log.storage().get_view(HISTORY_VIEW)?;
+            // The history view saved whole if it is current, else the one its current tail
+            // is over, with that tail (a reader believes the two together).
+            let (history, history_tail) = match log.storage().get_view(HISTORY_VIEW)? {
+                Some(body) => (Some(body), None),
+                None => match log.storage().get_view(HISTORY_TAIL_VIEW)? {
+                    Some(tail) => (
+                        log.storage().get_view_of_any_head(HISTORY_VIEW)?,
+                        Some(tail),
+                    ),
+                    None => (None, None),
+                },
+            };
             let authority = log.storage().get_view(AUTHORITY_VIEW)?;
             let views = SavedViews {
                 totals: totals.as_ref(),
                 stations: stations.as_deref(),
                 history: history.as_deref(),
+                history_tail: history_tail.as_deref(),
                 authority: authority.as_deref(),
             };
             audit_with_views(&chain, &records, views, &mut tell)

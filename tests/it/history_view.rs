@@ -139,7 +139,12 @@ fn history_answers_from_the_history_view_exactly_as_a_replay_does() {
     let sandbox = Sandbox::new();
     let voided = store_with_a_void(&sandbox);
     let view = sandbox.path(&format!("{STORE}/history.view"));
-    assert!(view.exists(), "the last append saves the history view");
+    assert!(view.exists(), "the import saves the history view");
+    let tail = sandbox.path(&format!("{STORE}/history-tail.view"));
+    assert!(
+        tail.exists(),
+        "the void, a single append, saves the view's tail"
+    );
     let lines = command_lines(&places(&sandbox, &voided));
     let run_all = || -> Vec<(i32, String, String)> {
         (lines.iter())
@@ -211,6 +216,17 @@ fn reseal(file: &mut [u8]) {
     file[at..at + 32].copy_from_slice(checksum.as_bytes());
 }
 
+/// `audit` exits 1 with check 8 failed on the store's history view.
+fn assert_check_8_fails_on_the_history_view(sandbox: &Sandbox) {
+    let audit = sandbox.run(&["audit", "--store", STORE, "--json"]);
+    assert_eq!(code(&audit), 1, "{}", stdout(&audit));
+    let report: Value = serde_json::from_str(&stdout(&audit)).unwrap();
+    let check = &report["checks"][7];
+    assert_eq!(check["passed"], false, "{report}");
+    let reason = check["first_failure"]["reason"].as_str().unwrap();
+    assert!(reason.contains("history view"), "{reason}");
+}
+
 #[test]
 fn a_history_view_that_lies_fails_audit_check_8_and_a_damaged_one_is_not_read() {
     let sandbox = Sandbox::new();
@@ -226,13 +242,7 @@ fn a_history_view_that_lies_fails_audit_check_8_and_a_damaged_one_is_not_read() 
     forged[body_start + 16 + 4] ^= 1;
     reseal(&mut forged);
     std::fs::write(&path, &forged).unwrap();
-    let audit = sandbox.run(&["audit", "--store", STORE, "--json"]);
-    assert_eq!(code(&audit), 1, "{}", stdout(&audit));
-    let report: Value = serde_json::from_str(&stdout(&audit)).unwrap();
-    let check = &report["checks"][7];
-    assert_eq!(check["passed"], false, "{report}");
-    let reason = check["first_failure"]["reason"].as_str().unwrap();
-    assert!(reason.contains("history view"), "{reason}");
+    assert_check_8_fails_on_the_history_view(&sandbox);
 
     // Damaged (a block that does not match its checksum): not read, the replay answers.
     let asked = ["history", "--store", STORE, "--region", "64", "-f", "json"];
@@ -240,6 +250,42 @@ fn a_history_view_that_lies_fails_audit_check_8_and_a_damaged_one_is_not_read() 
     let honest_answer = answer(&sandbox, &asked);
     let mut damaged = honest.clone();
     damaged[body_start + 20] ^= 1;
+    std::fs::write(&path, &damaged).unwrap();
+    assert_eq!(answer(&sandbox, &asked), honest_answer);
+}
+
+#[test]
+fn a_history_view_tail_that_lies_fails_audit_check_8() {
+    let sandbox = Sandbox::new();
+    let voided = store_with_a_void(&sandbox);
+    let audit = sandbox.run(&["audit", "--store", STORE]);
+    assert_eq!(code(&audit), 0, "{}", stdout(&audit));
+    let path = sandbox.path(&format!("{STORE}/history-tail.view"));
+    let honest = std::fs::read(&path).unwrap();
+    let asked = [
+        "history",
+        "--store",
+        STORE,
+        "--station",
+        &voided,
+        "-f",
+        "json",
+    ];
+    let honest_answer = answer(&sandbox, &asked);
+    assert!(
+        honest_answer.1.contains("station_voided"),
+        "{honest_answer:?}"
+    );
+    // The body ends with the tail's last entry (the void's): its contest number, changed.
+    let mut forged = honest.clone();
+    let last = forged.len() - 4;
+    forged[last] ^= 1;
+    reseal(&mut forged);
+    std::fs::write(&path, &forged).unwrap();
+    assert_check_8_fails_on_the_history_view(&sandbox);
+    // Damaged (a block that does not match its checksum): not read, the replay answers.
+    let mut damaged = honest.clone();
+    damaged[last] ^= 1;
     std::fs::write(&path, &damaged).unwrap();
     assert_eq!(answer(&sandbox, &asked), honest_answer);
 }

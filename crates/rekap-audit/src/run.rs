@@ -1,7 +1,7 @@
 //! Running the audit over a verified chain's records.
 
 use rekap_ledger::authority_view::check_authority_view;
-use rekap_ledger::history_view::check_history_view;
+use rekap_ledger::history_view::{check_history_view, merged_for_check};
 use rekap_ledger::stations_view::check_stations_view;
 use rekap_ledger::view::TotalsView;
 use rekap_log::verify::SIGNATURE_FAILURE;
@@ -45,6 +45,9 @@ pub struct SavedViews<'a> {
     pub stations: Option<&'a [u8]>,
     /// The body of the history view (`rekap_ledger::history_view`).
     pub history: Option<&'a [u8]>,
+    /// The history view's tail (`rekap_ledger::history_view::tail`), when `history` is the
+    /// view it is over rather than a current one.
+    pub history_tail: Option<&'a [u8]>,
     /// The body of the saved authority state (`rekap_ledger::authority_view`).
     pub authority: Option<&'a [u8]>,
 }
@@ -77,7 +80,7 @@ pub fn audit_with_views(
                 compare_stations_view(body, state, projection, records, &mut tallies[7]);
             }
             if let Some(body) = views.history {
-                compare_history_view(body, state, records, &mut tallies[7]);
+                compare_history_view(body, views.history_tail, state, records, &mut tallies[7]);
             }
             if let Some(body) = views.authority {
                 compare_authority_state(body, state, records, &mut tallies[7]);
@@ -172,10 +175,23 @@ fn compare_stations_view(
     }
 }
 
-/// Check 8 on the store's saved history view: every byte of it, as the log gives it.
-fn compare_history_view(body: &[u8], state: &State, records: &[Record], tally: &mut Tally) {
+/// Check 8 on the store's saved history view: every byte of it, as the log gives it. With a
+/// tail, the view the two stand for together (`merged_for_check`).
+fn compare_history_view(
+    body: &[u8],
+    tail: Option<&[u8]>,
+    state: &State,
+    records: &[Record],
+    tally: &mut Tally,
+) {
     tally.checked += 1;
-    let checked = check_history_view(body, state, &head_of(records), records);
+    let merged = tail
+        .map(|tail| merged_for_check(body, tail, state))
+        .transpose();
+    let checked = merged.and_then(|merged| {
+        let body = merged.as_deref().unwrap_or(body);
+        check_history_view(body, state, &head_of(records), records)
+    });
     if let Err(difference) = checked {
         tally.fail(None, format!("the store's history view: {difference}"));
     }

@@ -13,6 +13,7 @@ use rekap_model::Event;
 
 use crate::error::LedgerError;
 use crate::history_view::build::{history_body_after, history_body_from};
+use crate::history_view::tail::history_after_append;
 use crate::history_view::{AppendedHistory, HISTORY_VIEW};
 use crate::ledger::Ledger;
 use crate::stations_view::{self, STATIONS_VIEW};
@@ -98,10 +99,13 @@ impl<S: Storage> Ledger<S> {
         // second core while the stations view is.
         let (body, history) = std::thread::scope(|scope| {
             let history = scope.spawn(|| {
-                // The history view only grows with the log: brought forward from the one
-                // saved before, whatever its head (it checks that itself).
-                let earlier = log.storage().get_view_of_any_head(HISTORY_VIEW)?;
-                history_body_from(log, state, earlier.as_deref())
+                // The tail of the history view saved whole, when it can be; else the view
+                // brought forward from the one saved before, whatever its head (it checks
+                // that itself).
+                history_after_append(log, state, || {
+                    let earlier = log.storage().get_view_of_any_head(HISTORY_VIEW)?;
+                    history_body_from(log, state, earlier.as_deref())
+                })
             });
             let storage = log.storage();
             let body = stations_view::patch::brought_forward(
@@ -119,12 +123,14 @@ impl<S: Storage> Ledger<S> {
             self.save_totals_view(&totals)?;
             return Ok(forward);
         };
-        self.save_totals_view_alone(&totals)?;
+        // Saved over the views read before the append: only their changed blocks written.
+        let earlier_totals = before.totals.as_ref();
+        self.save_totals_view_over(&totals, earlier_totals)?;
         let storage = self.log_mut().storage_mut();
-        storage.put_view(STATIONS_VIEW, &body)?;
+        storage.put_view_over(STATIONS_VIEW, stations, &body)?;
         forward.stations = true;
         if let Some(history) = history? {
-            storage.put_view(HISTORY_VIEW, &history)?;
+            history.put(storage)?;
         }
         Ok(forward)
     }

@@ -22,6 +22,7 @@ use rekap_model::{
 use crate::authority_view::{self, AUTHORITY_VIEW};
 use crate::error::LedgerError;
 use crate::history_view::build::history_body_without_sheets;
+use crate::history_view::tail::history_after_append;
 use crate::history_view::HISTORY_VIEW;
 use crate::ledger::Receipt;
 use crate::stations_view::{patch, STATIONS_VIEW};
@@ -176,11 +177,14 @@ impl<S: Storage> ThinLedger<S> {
         let log = &self.log;
         let (stations, history) = std::thread::scope(|scope| {
             // The history view (35 MB nationally) is laid out on a second core meanwhile.
-            let history =
-                scope.spawn(|| match log.storage().get_view_of_any_head(HISTORY_VIEW)? {
-                    Some(earlier) => history_body_without_sheets(log, state, &earlier),
-                    None => Ok(None),
-                });
+            let history = scope.spawn(|| {
+                history_after_append(log, state, || {
+                    match log.storage().get_view_of_any_head(HISTORY_VIEW)? {
+                        Some(earlier) => history_body_without_sheets(log, state, &earlier),
+                        None => Ok(None),
+                    }
+                })
+            });
             let stations = patch::brought_forward_without_sheets(earlier, state, &totals, &head);
             let history = (history.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (stations, history)
@@ -195,17 +199,21 @@ impl<S: Storage> ThinLedger<S> {
             )
         });
         let storage = self.log.storage_mut();
+        // Saved over the views read at the head before: only their changed blocks written.
         if let Some(body) = totals.body() {
-            storage.put_view(TOTALS_VIEW, body)?;
+            match self.totals.body() {
+                Some(earlier) => storage.put_view_over(TOTALS_VIEW, earlier, body)?,
+                None => storage.put_view(TOTALS_VIEW, body)?,
+            }
             saved.totals = true;
         }
         let Some(stations) = stations else {
             return Ok(saved);
         };
-        storage.put_view(STATIONS_VIEW, &stations)?;
+        storage.put_view_over(STATIONS_VIEW, &self.stations, &stations)?;
         saved.stations = true;
         if let Some(history) = history? {
-            storage.put_view(HISTORY_VIEW, &history)?;
+            history.put(storage)?;
             saved.history = true;
         }
         if let Some(body) = authority {

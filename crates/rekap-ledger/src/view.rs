@@ -342,6 +342,16 @@ impl<S: Storage> Ledger<S> {
     /// [`Ledger::save_totals_view`] without the stations view, for a caller that saves it
     /// brought forward (`after_append.rs`).
     pub(crate) fn save_totals_view_alone(&mut self, view: &TotalsView) -> Result<(), LedgerError> {
+        self.save_totals_view_over(view, None)
+    }
+
+    /// [`Ledger::save_totals_view_alone`] over `earlier`, the view read from the store
+    /// before (only the blocks that changed are written, when they can be).
+    pub(crate) fn save_totals_view_over(
+        &mut self,
+        view: &TotalsView,
+        earlier: Option<&TotalsView>,
+    ) -> Result<(), LedgerError> {
         let head = self.head();
         let current = view.complete
             && self.state().last_seq() == head.count
@@ -350,7 +360,11 @@ impl<S: Storage> Ledger<S> {
         let Some(body) = view.source.whole().filter(|_| current) else {
             return Ok(());
         };
-        self.log_mut().storage_mut().put_view(TOTALS_VIEW, body)?;
+        let storage = self.log_mut().storage_mut();
+        match earlier.and_then(|earlier| earlier.source.whole()) {
+            Some(earlier) => storage.put_view_over(TOTALS_VIEW, earlier, body)?,
+            None => storage.put_view(TOTALS_VIEW, body)?,
+        }
         // Wherever the totals view is saved, the authority state of the same head is too.
         self.save_authority_state()
     }

@@ -18,32 +18,32 @@ use crate::ledger::Ledger;
 
 /// Which place's list an entry is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Key {
+pub(super) enum Key {
     Region(u32),
     Station(u32),
 }
 
 /// One entry: the event's position, its record's time, its contest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Row {
-    seq: u64,
-    recorded_at_ms: u64,
-    index: u32,
-    contest: u32,
+pub(super) struct Row {
+    pub(super) seq: u64,
+    pub(super) recorded_at_ms: u64,
+    pub(super) index: u32,
+    pub(super) contest: u32,
 }
 
 /// What the view is made of besides what the state at the head gives.
 #[derive(Default)]
-struct Positions {
+pub(super) struct Positions {
     /// Every record's location, seq 1 first.
-    records: Vec<RecordLocation>,
+    pub(super) records: Vec<RecordLocation>,
     /// In log order.
-    entries: Vec<(Key, Row)>,
-    genesis: Option<(u64, [u8; 32])>,
+    pub(super) entries: Vec<(Key, Row)>,
+    pub(super) genesis: Option<(u64, [u8; 32])>,
     /// The genesis facts of a saved body, kept as they are (for a state whose election
     /// holds no initial officers: `crate::thin`); else made from the state's election.
-    saved_genesis: Option<GenesisFacts>,
-    rotations: Vec<KeyRotation>,
+    pub(super) saved_genesis: Option<GenesisFacts>,
+    pub(super) rotations: Vec<KeyRotation>,
 }
 
 /// The history view's entries of records a bulk submission appended, taken from the
@@ -193,7 +193,7 @@ fn event_place(
     })
 }
 
-fn objection_places(state: &State) -> BTreeMap<EventId, (Place, ContestIdx)> {
+pub(super) fn objection_places(state: &State) -> BTreeMap<EventId, (Place, ContestIdx)> {
     (state.objections())
         .map(|objection| (objection.id, (objection.place, objection.contest)))
         .collect()
@@ -201,7 +201,7 @@ fn objection_places(state: &State) -> BTreeMap<EventId, (Place, ContestIdx)> {
 
 impl Positions {
     /// Adds `record` (the next one, at `location`), judged against `state` at the head.
-    fn add(
+    pub(super) fn add(
         &mut self,
         state: &State,
         objections: &BTreeMap<EventId, (Place, ContestIdx)>,
@@ -293,7 +293,7 @@ fn push_u32s(out: &mut Vec<u8>, words: &[u32]) {
 
 /// The body of the view of `positions` with `state` at `head`; `None` if it would not fit
 /// its u32 fields (more than 4 billion entries).
-fn encode(state: &State, positions: &Positions, head: &Head) -> Option<Vec<u8>> {
+pub(super) fn encode(state: &State, positions: &Positions, head: &Head) -> Option<Vec<u8>> {
     let election = state.election();
     let tree = election.tree();
     let (regions, stations) = (tree.region_count(), tree.station_count());
@@ -421,7 +421,7 @@ fn encode(state: &State, positions: &Positions, head: &Head) -> Option<Vec<u8>> 
     Some(body)
 }
 
-fn officers(state: &State) -> Vec<ViewOfficer> {
+pub(super) fn officers(state: &State) -> Vec<ViewOfficer> {
     let election = state.election();
     let mut out: Vec<ViewOfficer> = (state.officers())
         .map(|officer| ViewOfficer {
@@ -436,7 +436,7 @@ fn officers(state: &State) -> Vec<ViewOfficer> {
     out
 }
 
-fn objections(state: &State) -> Vec<ViewObjection> {
+pub(super) fn objections(state: &State) -> Vec<ViewObjection> {
     let election = state.election();
     let mut out: Vec<ViewObjection> = (state.objections())
         .map(|objection| ViewObjection {
@@ -493,7 +493,7 @@ pub fn bring_forward<'a>(
 
 /// The positions a saved body holds, read back (its regions and stations must be the
 /// state's: the same definition).
-fn saved_positions(body: &[u8], state: &State) -> Option<Positions> {
+pub(super) fn saved_positions(body: &[u8], state: &State) -> Option<Positions> {
     let view = super::read::Parsed::of(body).ok()?;
     let tree = state.election().tree();
     if (view.directory.region_count, view.directory.station_count)

@@ -28,12 +28,14 @@
 
 pub(crate) mod build;
 mod read;
+pub mod tail;
 
 use bincode::{Decode, Encode};
 use rekap_model::Role;
 
 pub use build::{bring_forward, check_history_view, encode_whole, AppendedHistory};
 pub use read::{open_saved_history_view, HistoryView, Position, ViewPlace};
+pub use tail::{merged_for_check, tail_body_within, HISTORY_TAIL_VIEW, MAX_TAIL_ITEMS};
 
 /// Name of the history view in a store.
 pub const HISTORY_VIEW: &str = "history";
@@ -106,7 +108,7 @@ pub struct ViewOfficer {
 /// An objection, the code of the place it is about and its contest's id (which its
 /// resolution is shown with).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-struct ViewObjection {
+pub(crate) struct ViewObjection {
     seq: u64,
     index: u32,
     place: String,
@@ -133,7 +135,7 @@ pub struct KeyRotation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-struct Directory {
+pub(crate) struct Directory {
     format: u32,
     computed_by: String,
     head_count: u64,

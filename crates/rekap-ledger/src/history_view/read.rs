@@ -12,9 +12,11 @@ use rekap_log::storage::view_file::ViewReader;
 use rekap_log::{Head, Record, SegmentStorage};
 use rekap_model::{decode_payload, Event, Payload};
 
+use super::tail::{Tail, TailEntry};
 use super::{
-    Directory, GenesisFacts, KeyRotation, ViewOfficer, CONFIG, ENTRY_BYTES, HISTORY_VIEW,
-    MAX_DIRECTORY_BYTES, NONE, PREAMBLE_BYTES, RECORD_BYTES, REGION_ROW_BYTES, STATION_ROW_BYTES,
+    Directory, GenesisFacts, KeyRotation, ViewOfficer, CONFIG, ENTRY_BYTES, HISTORY_TAIL_VIEW,
+    HISTORY_VIEW, MAX_DIRECTORY_BYTES, NONE, PREAMBLE_BYTES, RECORD_BYTES, REGION_ROW_BYTES,
+    STATION_ROW_BYTES,
 };
 use crate::error::LedgerError;
 use crate::view::{ViewError, ViewSource};
@@ -85,7 +87,7 @@ impl<'a> Parsed<Slice<'a>> {
 }
 
 impl<S: ViewSource> Parsed<S> {
-    fn from_source(source: S) -> Result<Self, ViewError> {
+    pub(super) fn from_source(source: S) -> Result<Self, ViewError> {
         let preamble = source.read(0, PREAMBLE_BYTES)?;
         let (offset, length) = (u64_at(&preamble, 0), u64_at(&preamble, 8));
         if length > MAX_DIRECTORY_BYTES {
@@ -100,7 +102,7 @@ impl<S: ViewSource> Parsed<S> {
         Ok(Parsed { source, directory })
     }
 
-    fn region_row(&self, region: u32) -> Result<[u32; 8], ViewError> {
+    pub(super) fn region_row(&self, region: u32) -> Result<[u32; 8], ViewError> {
         if region >= self.directory.region_count {
             return Err(damaged(format!("no region {region}")));
         }
@@ -109,7 +111,7 @@ impl<S: ViewSource> Parsed<S> {
         Ok([0, 4, 8, 12, 16, 20, 24, 28].map(|at| u32_at(&bytes, at)))
     }
 
-    fn station_row(&self, station: u32) -> Result<[u32; 3], ViewError> {
+    pub(super) fn station_row(&self, station: u32) -> Result<[u32; 3], ViewError> {
         if station >= self.directory.station_count {
             return Err(damaged(format!("no station {station}")));
         }
@@ -189,47 +191,113 @@ fn location(row: &[u8], seq: u64) -> RecordLocation {
 /// A record's author and its events.
 type RecordEvents = ([u8; 32], Vec<Event>);
 
-/// A saved, current history view of the default store, read lazily.
+/// A saved, current history view of the default store, read lazily: the history view
+/// saved whole, and the tail of the records appended since when it is not current itself
+/// (`super::tail`).
 pub struct HistoryView {
     parsed: Parsed<ViewReader>,
+    tail: Option<Tail>,
     segment: std::fs::File,
     /// Records read so far: author and events, by seq.
     events: RefCell<BTreeMap<u64, RecordEvents>>,
 }
 
 /// The saved history view of the default store at `path` if it is current (the log ends
-/// where it was saved) and of the log's last record; `None` otherwise, or if it is damaged.
+/// where it was saved) and of the log's last record, or if its tail is, over it; `None`
+/// otherwise, or if either is damaged.
 pub fn open_saved_history_view(path: &std::path::Path) -> Result<Option<HistoryView>, LedgerError> {
-    let Some((reader, end)) = SegmentStorage::open_view_at_log_end(path, HISTORY_VIEW)? else {
+    let Some((parsed, tail)) = current_parts(path)? else {
         return Ok(None);
     };
-    let LogEnd::Last(last) = end else {
-        return Ok(None);
-    };
-    let Ok(parsed) = Parsed::from_source(reader) else {
-        return Ok(None);
-    };
-    let directory = &parsed.directory;
-    if (directory.head_count, directory.head_hash) != (last.seq, last.hash) {
-        return Ok(None);
-    }
     let segment = SegmentStorage::segment_file_unopened(path)?;
     Ok(Some(HistoryView {
         parsed,
+        tail,
         segment,
         events: RefCell::new(BTreeMap::new()),
     }))
 }
 
+/// The history view and, when it is not current itself, its current tail over it.
+type CurrentParts = (Parsed<ViewReader>, Option<Tail>);
+
+/// The history view and its tail, of the log's last record.
+fn current_parts(path: &std::path::Path) -> Result<Option<CurrentParts>, LedgerError> {
+    if let Some((reader, LogEnd::Last(last))) =
+        SegmentStorage::open_view_at_log_end(path, HISTORY_VIEW)?
+    {
+        let parsed = Parsed::from_source(reader).ok();
+        let current = parsed.filter(|parsed| {
+            (parsed.directory.head_count, parsed.directory.head_hash) == (last.seq, last.hash)
+        });
+        return Ok(current.map(|parsed| (parsed, None)));
+    }
+    let Some((reader, LogEnd::Last(last))) =
+        SegmentStorage::open_view_at_log_end(path, HISTORY_TAIL_VIEW)?
+    else {
+        return Ok(None);
+    };
+    let tail = reader.read_whole().ok().as_deref().and_then(Tail::decode);
+    let Some(tail) = tail.filter(|tail| (tail.head_count, tail.head_hash) == (last.seq, last.hash))
+    else {
+        return Ok(None);
+    };
+    let Some(base) = ViewReader::open_of_any_mark(path, HISTORY_VIEW)? else {
+        return Ok(None);
+    };
+    let Ok(parsed) = Parsed::from_source(base) else {
+        return Ok(None);
+    };
+    let directory = &parsed.directory;
+    let over = (directory.head_count, directory.head_hash) == (tail.base_count, tail.base_hash)
+        && directory.record_count == tail.base_count;
+    Ok(over.then_some((parsed, Some(tail))))
+}
+
 impl HistoryView {
     /// The head the view was computed at (the log's last record, checked on open).
     pub fn head(&self) -> Head {
+        if let Some(tail) = &self.tail {
+            return tail.head();
+        }
         let directory = &self.parsed.directory;
         Head {
             count: directory.head_count,
             last_hash: directory.head_hash,
             last_recorded_at_ms: directory.head_recorded_at_ms,
         }
+    }
+
+    /// The tail's entries whose place `wanted` picks, oldest first.
+    fn tail_positions(&self, wanted: impl Fn(ViewPlace) -> bool) -> Vec<Position> {
+        let Some(tail) = &self.tail else {
+            return Vec::new();
+        };
+        let place = |entry: &TailEntry| match entry.kind {
+            0 => ViewPlace::Region(entry.place),
+            _ => ViewPlace::Station(entry.place),
+        };
+        (tail.entries.iter())
+            .filter(|entry| wanted(place(entry)))
+            .map(|entry| Position {
+                seq: entry.seq,
+                index: entry.index,
+                recorded_at_ms: entry.recorded_at_ms,
+                contest: Some(entry.contest).filter(|contest| *contest != NONE),
+            })
+            .collect()
+    }
+
+    /// `region` and every region above it.
+    fn with_ancestors(&self, region: u32) -> Result<Vec<u32>, ViewError> {
+        let mut out = vec![region];
+        while let Some(parent) = self.region_parent(*out.last().unwrap_or(&region))? {
+            if out.len() > self.parsed.directory.region_count as usize {
+                return Err(damaged("a region that is its own ancestor"));
+            }
+            out.push(parent);
+        }
+        Ok(out)
     }
 
     pub fn registrar(&self) -> [u8; 32] {
@@ -247,7 +315,10 @@ impl HistoryView {
 
     /// Every officer ever registered, by key.
     pub fn officer(&self, key: &[u8; 32]) -> Option<&ViewOfficer> {
-        let officers = &self.parsed.directory.officers;
+        let officers = match &self.tail {
+            Some(tail) => &tail.officers,
+            None => &self.parsed.directory.officers,
+        };
         let at = officers
             .binary_search_by_key(key, |officer| officer.key)
             .ok()?;
@@ -256,7 +327,10 @@ impl HistoryView {
 
     /// The code of the place objection `id` is about, and its contest's id.
     pub fn objection_place(&self, id: rekap_model::EventId) -> Option<(&str, &str)> {
-        let objections = &self.parsed.directory.objections;
+        let objections = match &self.tail {
+            Some(tail) => &tail.objections,
+            None => &self.parsed.directory.objections,
+        };
         let at = objections
             .binary_search_by_key(&(id.seq, id.index), |objection| {
                 (objection.seq, objection.index)
@@ -270,7 +344,10 @@ impl HistoryView {
     }
 
     pub fn rotations(&self) -> &[KeyRotation] {
-        &self.parsed.directory.rotations
+        match &self.tail {
+            Some(tail) => &tail.rotations,
+            None => &self.parsed.directory.rotations,
+        }
     }
 
     /// The region whose code is exactly `code`.
@@ -340,7 +417,9 @@ impl HistoryView {
 
     /// The events about `region` itself (not what is under it), oldest first.
     pub fn region_own_positions(&self, region: u32) -> Result<Vec<Position>, ViewError> {
-        self.parsed.rows(self.parsed.region_own(region)?)
+        let mut out = self.parsed.rows(self.parsed.region_own(region)?)?;
+        out.extend(self.tail_positions(|place| place == ViewPlace::Region(region)));
+        Ok(out)
     }
 
     /// The events about the stations under `region` (each station's own, grouped by
@@ -352,12 +431,44 @@ impl HistoryView {
         }
         let first = self.parsed.station_row(stations.start)?;
         let last = self.parsed.station_row(stations.end - 1)?;
-        self.parsed.rows(first[0]..last[1])
+        let mut out = self.parsed.rows(first[0]..last[1])?;
+        // The tail's after all of them: the order is not the log's either way.
+        out.extend(self.tail_positions(
+            |place| matches!(place, ViewPlace::Station(station) if stations.contains(&station)),
+        ));
+        Ok(out)
+    }
+
+    /// The tail's entries about `region`, anything under it (its `stations` among them), or
+    /// a region above it.
+    fn tail_for_region(
+        &self,
+        region: u32,
+        stations: Range<u32>,
+    ) -> Result<Vec<Position>, ViewError> {
+        let above = self.with_ancestors(region)?;
+        let Some(tail) = &self.tail else {
+            return Ok(Vec::new());
+        };
+        let mut under = Vec::new();
+        for entry in tail.entries.iter().filter(|entry| entry.kind == 0) {
+            if self.with_ancestors(entry.place)?.contains(&region) {
+                under.push(entry.place);
+            }
+        }
+        Ok(self.tail_positions(|place| match place {
+            ViewPlace::Station(station) => stations.contains(&station),
+            ViewPlace::Region(other) => above.contains(&other) || under.contains(&other),
+        }))
     }
 
     /// Record `seq`, read from the log and checked against the hash the view holds for it.
     pub fn record(&self, seq: u64) -> Result<Record, ViewError> {
-        let location = self.parsed.record(seq)?;
+        let from_tail = (self.tail.as_ref()).filter(|_| seq > self.parsed.directory.record_count);
+        let location = match from_tail {
+            Some(tail) => (tail.record(seq)).ok_or_else(|| damaged(format!("no record {seq}")))?,
+            None => self.parsed.record(seq)?,
+        };
         let bytes = read_located_record(&self.segment, &location)
             .map_err(|error| damaged(error.to_string()))?
             .ok_or_else(|| damaged(format!("record {seq} does not check")))?;
@@ -377,6 +488,13 @@ impl HistoryView {
                 let row = self.parsed.station_row(station)?;
                 out.extend(self.parsed.rows(row[0]..row[1])?);
                 self.ancestors_from(row[2], &mut out)?;
+                if self.tail.is_some() {
+                    let above = self.with_ancestors(row[2])?;
+                    out.extend(self.tail_positions(|place| match place {
+                        ViewPlace::Station(other) => other == station,
+                        ViewPlace::Region(region) => above.contains(&region),
+                    }));
+                }
             }
             ViewPlace::Region(region) => {
                 let row = self.parsed.region_row(region)?;
@@ -387,6 +505,9 @@ impl HistoryView {
                     out.extend(self.parsed.rows(first[0]..last[1])?);
                 }
                 self.ancestors_from(row[3], &mut out)?;
+                if self.tail.is_some() {
+                    out.extend(self.tail_for_region(region, row[4]..row[5])?);
+                }
             }
         }
         out.sort_by_key(|position| (position.seq, position.index));

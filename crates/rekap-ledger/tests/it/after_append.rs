@@ -17,7 +17,7 @@ use rekap_test_kit::{log_key, signing as key};
 const WITNESS: u8 = 40;
 
 /// The small election with every sheet submitted and its views saved whole.
-fn reported(directory: &std::path::Path) -> Ledger<SegmentStorage> {
+pub(crate) fn reported(directory: &std::path::Path) -> Ledger<SegmentStorage> {
     let mut ledger = Ledger::create(
         SegmentStorage::create(directory).unwrap(),
         rekap_model::Genesis::new(small_election::definition("after append"), log_key()),

@@ -9,6 +9,7 @@ mod after_append;
 mod checkpoints;
 mod follow;
 mod group;
+mod history_tail;
 mod history_view;
 mod proof_view;
 mod replay;

@@ -18,6 +18,7 @@ pub mod segment_reader;
 pub mod sled_store;
 pub mod store_dir;
 pub mod view_file;
+pub mod view_patch;
 mod writer_lock;
 
 use std::collections::BTreeMap;
@@ -139,6 +140,20 @@ pub trait Storage: Sync {
         self.put_derived(&format!("view/{name}"), body)
     }
 
+    /// Saves `body` as view `name` over `earlier`, the body this storage last gave or saved
+    /// for it (by [`Storage::get_view`], [`Storage::get_view_of_any_head`] or a save): a
+    /// segment store writes only the blocks that changed when it can ([`view_patch`]). The
+    /// default saves it whole.
+    fn put_view_over(
+        &mut self,
+        name: &str,
+        earlier: &[u8],
+        body: &[u8],
+    ) -> Result<(), StorageError> {
+        let _ = earlier;
+        self.put_view(name, body)
+    }
+
     /// Where the records `seqs` (sorted, distinct) are in the store's one file, for views
     /// that point into the log; `None`: this storage has no such file.
     fn record_locations(
@@ -158,6 +173,15 @@ pub trait Storage: Sync {
     /// since (the segment store); otherwise the caller checks the head the body names.
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
         self.get_derived(&format!("view/{name}"))
+    }
+
+    /// View `name` as last saved, whatever the log has had appended since, to read lazily
+    /// (block by block, each checked); `None` when this storage keeps no view files.
+    fn view_reader_of_any_head(
+        &self,
+        _name: &str,
+    ) -> Result<Option<view_file::ViewReader>, StorageError> {
+        Ok(None)
     }
 
     /// The body of view `name` as last saved, whatever the log has had appended since

@@ -46,7 +46,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use super::chunk::{self, ChunkHeader, CommittedChunk, Tail, HEADER_BYTES};
@@ -56,6 +56,7 @@ use super::quarantine::{self, Quarantined};
 use super::segment_reader::{ChunkIndex, SegmentReader};
 use super::store_dir::{io_error, lock_store, lock_store_as, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
+use super::view_patch::{self, Saved};
 use super::writer_lock::{lock_writer, SharedAppends};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
@@ -106,6 +107,11 @@ pub struct SegmentStorage {
     _writer_lock: Option<File>,
     /// Set when readers share `LOCK` between this writer's appends.
     shared_appends: Option<SharedAppends>,
+    /// The header checksum of each view this storage read whole or saved, by name: what
+    /// [`Storage::put_view_over`] requires of the file it saves in place.
+    views_seen: Mutex<BTreeMap<String, [u8; 32]>>,
+    /// How the last view was saved (tests and benchmarks look).
+    last_save: Mutex<Option<Saved>>,
 }
 
 impl SegmentStorage {
@@ -208,6 +214,8 @@ impl SegmentStorage {
             lock,
             _writer_lock: None,
             shared_appends: None,
+            views_seen: Mutex::default(),
+            last_save: Mutex::default(),
         };
         storage.scan()?;
         for entry in &storage.chunks {
@@ -554,10 +562,32 @@ impl Storage for SegmentStorage {
     }
 
     fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
-        if self.mode == Mode::ReadOnly || self.tail != Tail::Clean {
-            return Err(io_error(&self.path, "opened read-only; no view is saved"));
-        }
-        view_file::write_view(&self.path, name, &self.end_mark(), body)
+        self.check_writable()?;
+        let checksum = view_file::write_view(&self.path, name, &self.end_mark(), body)?;
+        self.saw_view(name, checksum, Some(Saved::Whole));
+        Ok(())
+    }
+
+    fn put_view_over(
+        &mut self,
+        name: &str,
+        earlier: &[u8],
+        body: &[u8],
+    ) -> Result<(), StorageError> {
+        self.check_writable()?;
+        let Some(earlier_checksum) = self.seen(name) else {
+            return self.put_view(name, body);
+        };
+        let (checksum, saved) = view_patch::write_view_over(
+            &self.path,
+            name,
+            &self.end_mark(),
+            &earlier_checksum,
+            earlier,
+            body,
+        )?;
+        self.saw_view(name, checksum, Some(saved));
+        Ok(())
     }
 
     fn record_locations(&self, seqs: &[u64]) -> Result<Option<Vec<RecordLocation>>, StorageError> {
@@ -566,25 +596,75 @@ impl Storage for SegmentStorage {
     }
 
     fn get_view_of_any_head(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        match ViewReader::open_of_any_mark(&self.path, name)? {
-            Some(reader) => match reader.read(0, reader.body_length()) {
-                Ok(body) => Ok(Some(body)),
-                Err(StorageError::Corrupt(_)) => Ok(None),
-                Err(error) => Err(error),
-            },
-            None => Ok(None),
-        }
+        let reader = ViewReader::open_of_any_mark(&self.path, name)?;
+        self.read_whole(name, reader)
+    }
+
+    fn view_reader_of_any_head(&self, name: &str) -> Result<Option<ViewReader>, StorageError> {
+        ViewReader::open_of_any_mark(&self.path, name)
     }
 
     fn get_view(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        match ViewReader::open(&self.path, name, &self.file)? {
+        let reader = ViewReader::open(&self.path, name, &self.file)?;
+        self.read_whole(name, reader)
+    }
+}
+
+impl SegmentStorage {
+    /// How the last view this storage saved was saved, if it saved one.
+    pub fn last_view_save(&self) -> Option<Saved> {
+        *self
+            .last_save
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn check_writable(&self) -> Result<(), StorageError> {
+        if self.mode == Mode::ReadOnly || self.tail != Tail::Clean {
+            return Err(io_error(&self.path, "opened read-only; no view is saved"));
+        }
+        Ok(())
+    }
+
+    fn seen(&self, name: &str) -> Option<[u8; 32]> {
+        let seen = self
+            .views_seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.get(name).copied()
+    }
+
+    fn saw_view(&self, name: &str, checksum: [u8; 32], saved: Option<Saved>) {
+        let mut seen = self
+            .views_seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.insert(name.to_owned(), checksum);
+        if saved.is_some() {
+            *self
+                .last_save
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = saved;
+        }
+    }
+
+    /// The whole body `reader` reads, every block checked, its header checksum remembered.
+    fn read_whole(
+        &self,
+        name: &str,
+        reader: Option<ViewReader>,
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        let Some(reader) = reader else {
+            return Ok(None);
+        };
+        match reader.read_whole() {
+            Ok(body) => {
+                self.saw_view(name, reader.header_checksum(), None);
+                Ok(Some(body))
+            }
             // A damaged view is only a reason to recompute it, like a missing one.
-            Some(reader) => match reader.read(0, reader.body_length()) {
-                Ok(body) => Ok(Some(body)),
-                Err(StorageError::Corrupt(_)) => Ok(None),
-                Err(error) => Err(error),
-            },
-            None => Ok(None),
+            Err(StorageError::Corrupt(_)) => Ok(None),
+            Err(error) => Err(error),
         }
     }
 }

@@ -39,11 +39,11 @@ use std::path::{Path, PathBuf};
 use super::store_dir::io_error;
 use super::StorageError;
 
-const VIEW_MAGIC: &[u8; 8] = b"RKVIEW03";
+pub(super) const VIEW_MAGIC: &[u8; 8] = b"RKVIEW03";
 /// Bytes of a chunk header in the segment file.
 pub(crate) const CHUNK_HEADER_BYTES: usize = super::chunk::HEADER_BYTES;
 /// Magic, end mark, body length.
-const FIXED_HEADER_BYTES: usize = 8 + 8 + 8 + CHUNK_HEADER_BYTES + 8;
+pub(super) const FIXED_HEADER_BYTES: usize = 8 + 8 + 8 + CHUNK_HEADER_BYTES + 8;
 /// Bytes of the body one checksum covers.
 pub const VIEW_BLOCK_BYTES: u64 = 16 * 1024;
 /// Largest view body: far above a national totals view (about 10 MB), and a bound on what
@@ -81,7 +81,7 @@ impl EndMark {
 }
 
 /// The path of view `name` in store directory `directory`.
-fn view_path(directory: &Path, name: &str) -> PathBuf {
+pub(super) fn view_path(directory: &Path, name: &str) -> PathBuf {
     directory.join(format!("{name}.view"))
 }
 
@@ -93,21 +93,30 @@ pub fn is_valid_view_name(name: &str) -> bool {
             .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
 }
 
-fn block_count(body_length: u64) -> u64 {
+pub(super) fn block_count(body_length: u64) -> u64 {
     body_length.div_ceil(VIEW_BLOCK_BYTES)
 }
 
 /// The header and checksum table of a view with `body`, stamped with `mark`.
 fn view_header(mark: &EndMark, body: &[u8]) -> Vec<u8> {
-    let mut header =
-        Vec::with_capacity(FIXED_HEADER_BYTES + 32 * (block_count(body.len() as u64) as usize + 1));
+    let checksums: Vec<[u8; 32]> = (body.chunks(VIEW_BLOCK_BYTES as usize))
+        .map(|block| *blake3::hash(block).as_bytes())
+        .collect();
+    header_of(mark, body.len() as u64, &checksums)
+}
+
+/// The header of a view whose body is `body_length` bytes with the blocks' `checksums`,
+/// stamped with `mark`, its own checksum last.
+pub(super) fn header_of(mark: &EndMark, body_length: u64, checksums: &[[u8; 32]]) -> Vec<u8> {
+    debug_assert_eq!(checksums.len() as u64, block_count(body_length));
+    let mut header = Vec::with_capacity(FIXED_HEADER_BYTES + 32 * (checksums.len() + 1));
     header.extend_from_slice(VIEW_MAGIC);
     header.extend_from_slice(&mark.segment_length.to_le_bytes());
     header.extend_from_slice(&mark.last_header_offset.to_le_bytes());
     header.extend_from_slice(&mark.last_header);
-    header.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    for block in body.chunks(VIEW_BLOCK_BYTES as usize) {
-        header.extend_from_slice(blake3::hash(block).as_bytes());
+    header.extend_from_slice(&body_length.to_le_bytes());
+    for checksum in checksums {
+        header.extend_from_slice(checksum);
     }
     let checksum = blake3::hash(&header);
     header.extend_from_slice(checksum.as_bytes());
@@ -115,12 +124,13 @@ fn view_header(mark: &EndMark, body: &[u8]) -> Vec<u8> {
 }
 
 /// Saves `body` as view `name`, stamped with `mark` (see the module docs for the steps).
+/// Gives the checksum of the header written ([`ViewReader::header_checksum`]).
 pub fn write_view(
     directory: &Path,
     name: &str,
     mark: &EndMark,
     body: &[u8],
-) -> Result<(), StorageError> {
+) -> Result<[u8; 32], StorageError> {
     if !is_valid_view_name(name) || body.len() as u64 > MAX_VIEW_BYTES {
         return Err(io_error(
             directory,
@@ -138,7 +148,18 @@ pub fn write_view(
     fs::rename(&temporary, &path).map_err(io)?;
     File::open(directory)
         .and_then(|directory| directory.sync_all())
-        .map_err(io)
+        .map_err(io)?;
+    Ok(header_checksum(&header))
+}
+
+/// The last 32 bytes of a view header: the checksum of everything before them, and so of
+/// every block's checksum.
+pub(super) fn header_checksum(header: &[u8]) -> [u8; 32] {
+    let start = header.len().saturating_sub(32);
+    header
+        .get(start..)
+        .and_then(|tail| tail.try_into().ok())
+        .unwrap_or([0; 32])
 }
 
 /// The end mark of every view file in `directory` that has an intact header, by name: the
@@ -178,6 +199,8 @@ pub struct ViewReader {
     body_offset: u64,
     body_length: u64,
     checksums: Vec<[u8; 32]>,
+    /// The header's own checksum, which covers every block's.
+    header_checksum: [u8; 32],
     /// Blocks read and checked so far, by block number.
     blocks: RefCell<BTreeMap<u64, Vec<u8>>>,
 }
@@ -224,6 +247,10 @@ impl ViewReader {
             Err(error) => return Err(io_error(&path, &error.to_string())),
         };
         let io = |error: std::io::Error| io_error(&path, &error.to_string());
+        // Held while the view is read: a save in place (`super::view_patch`) does not write
+        // a file being read. A file system without locks: the save may then go ahead, and the
+        // reader finds blocks that do not match (damaged), which only means opening the store.
+        let _ = file.lock_shared();
         let file_length = file.metadata().map_err(io)?.len();
         Self::read_header(file, &path, file_length).map_err(io)
     }
@@ -269,6 +296,7 @@ impl ViewReader {
             path: path.to_owned(),
             body_offset,
             body_length,
+            header_checksum: claimed.try_into().unwrap_or([0; 32]),
             checksums: checksums
                 .chunks_exact(32)
                 .map(|checksum| checksum.try_into().unwrap_or([0; 32]))
@@ -280,6 +308,12 @@ impl ViewReader {
 
     pub fn body_length(&self) -> u64 {
         self.body_length
+    }
+
+    /// The checksum of the header as read: it names every block's checksum, so two reads
+    /// with the same header checksum read the same body.
+    pub fn header_checksum(&self) -> [u8; 32] {
+        self.header_checksum
     }
 
     /// Where the log ended when the view was saved; it still did when the view was opened.
@@ -311,6 +345,25 @@ impl ViewReader {
             }
         }
         Ok(out)
+    }
+
+    /// The whole body, read with one copy and every block checked against its checksum
+    /// (no blocks are kept for later reads: a caller of this holds the body itself).
+    pub fn read_whole(&self) -> Result<Vec<u8>, StorageError> {
+        let mut body = vec![0u8; self.body_length as usize];
+        self.file
+            .read_exact_at(&mut body, self.body_offset)
+            .map_err(|error| io_error(&self.path, &error.to_string()))?;
+        let blocks = body.chunks(VIEW_BLOCK_BYTES as usize);
+        if blocks.len() != self.checksums.len() {
+            return Err(self.damaged("a checksum table of another length"));
+        }
+        for (index, (block, expected)) in blocks.zip(&self.checksums).enumerate() {
+            if blake3::hash(block).as_bytes() != expected {
+                return Err(self.damaged(&format!("block {index} does not match its checksum")));
+            }
+        }
+        Ok(body)
     }
 
     fn load_block(&self, block: u64) -> Result<(), StorageError> {
@@ -373,6 +426,7 @@ mod tests {
                 &written[offset..offset + length]
             );
         }
+        assert_eq!(reader.read_whole().unwrap(), written);
         assert!(reader.read(written.len() as u64 - 1, 2).is_err());
         assert!(reader.read(u64::MAX, 2).is_err());
     }
@@ -391,7 +445,15 @@ mod tests {
             fs::write(&path, &flipped).unwrap();
             let noticed = match ViewReader::open(directory.path(), "totals", &segment).unwrap() {
                 None => true,
-                Some(reader) => reader.read(0, written.len() as u64).is_err(),
+                Some(reader) => {
+                    let whole = reader.read_whole().is_err();
+                    assert_eq!(
+                        whole,
+                        reader.read(0, written.len() as u64).is_err(),
+                        "byte {index}"
+                    );
+                    whole
+                }
             };
             assert!(noticed, "a flip at byte {index} went unnoticed");
         }
