@@ -315,10 +315,8 @@ impl HistoryView {
 
     /// Every officer ever registered, by key.
     pub fn officer(&self, key: &[u8; 32]) -> Option<&ViewOfficer> {
-        let officers = match &self.tail {
-            Some(tail) => &tail.officers,
-            None => &self.parsed.directory.officers,
-        };
+        let from_tail = self.tail.as_ref().and_then(|tail| tail.officers.as_ref());
+        let officers = from_tail.unwrap_or(&self.parsed.directory.officers);
         let at = officers
             .binary_search_by_key(key, |officer| officer.key)
             .ok()?;

@@ -69,8 +69,9 @@ pub(super) struct Tail {
     pub(super) head_count: u64,
     pub(super) head_hash: [u8; 32],
     pub(super) head_recorded_at_ms: u64,
-    /// Sorted by key, as in the history view's directory.
-    pub(super) officers: Vec<ViewOfficer>,
+    /// Sorted by key, as in the history view's directory; `None`: the base's (no officer
+    /// registered or revoked since: a national list is about 0.5 MB).
+    pub(super) officers: Option<Vec<ViewOfficer>>,
     /// Sorted by (seq, index).
     pub(super) objections: Vec<ViewObjection>,
     /// Every key rotation of the log, the base's first.
@@ -206,7 +207,7 @@ fn tail_within<S: Storage>(
     max_items: usize,
 ) -> Result<Option<HistorySave>, LedgerError> {
     let head = log.head();
-    let Some((mut tail, earlier)) = earlier_tail(log)? else {
+    let Some((mut tail, earlier, base_officers)) = earlier_tail(log)? else {
         return Ok(None);
     };
     let first = tail.head_count + 1;
@@ -238,7 +239,8 @@ fn tail_within<S: Storage>(
     tail.entries
         .extend(added.entries.iter().map(|(key, row)| entry_of(*key, *row)));
     tail.rotations.extend(added.rotations);
-    tail.officers = officers(state);
+    let current = officers(state);
+    tail.officers = (current != base_officers).then_some(current);
     tail.objections = objections(state);
     (tail.head_count, tail.head_hash) = (head.count, head.last_hash);
     tail.head_recorded_at_ms = head.last_recorded_at_ms;
@@ -250,8 +252,9 @@ fn tail_within<S: Storage>(
         .map(|body| HistorySave::Tail { body, earlier }))
 }
 
-/// A tail to add records to, and the tail file's body as saved (to save over).
-type TailToAddTo = (Tail, Option<Vec<u8>>);
+/// A tail to add records to, the tail file's body as saved (to save over), and the base's
+/// officers.
+type TailToAddTo = (Tail, Option<Vec<u8>>, Vec<ViewOfficer>);
 
 /// The tail to add to: the saved one if it is over the saved base and of a record of this
 /// log (with its body as saved), else an empty one over the base; `None` without a base of
@@ -260,11 +263,17 @@ fn earlier_tail<S: Storage>(log: &Log<S>) -> Result<Option<TailToAddTo>, LedgerE
     let Some(base) = base_directory(log)? else {
         return Ok(None);
     };
+    // The record's hash field where the log holds it, found by walking frame lengths:
+    // reading the record itself would read its whole chunk (a bulk import's is 117 MB
+    // nationally).
     let of_this_log = |count: u64, hash: [u8; 32]| -> Result<bool, LedgerError> {
         if count == 0 || count > log.head().count {
             return Ok(false);
         }
-        Ok(log.read(count)?.is_some_and(|record| record.hash == hash))
+        let located = log.storage().record_locations(&[count])?;
+        Ok((located.as_deref()).is_some_and(
+            |found| matches!(found, [location] if location.seq == count && location.hash == hash),
+        ))
     };
     if !of_this_log(base.head_count, base.head_hash)? {
         return Ok(None);
@@ -273,7 +282,7 @@ fn earlier_tail<S: Storage>(log: &Log<S>) -> Result<Option<TailToAddTo>, LedgerE
     if let Some(tail) = saved.as_deref().and_then(Tail::decode) {
         let over_base = (tail.base_count, tail.base_hash) == (base.head_count, base.head_hash);
         if over_base && of_this_log(tail.head_count, tail.head_hash)? {
-            return Ok(Some((tail, saved)));
+            return Ok(Some((tail, saved, base.officers)));
         }
     }
     let empty = Tail {
@@ -284,14 +293,14 @@ fn earlier_tail<S: Storage>(log: &Log<S>) -> Result<Option<TailToAddTo>, LedgerE
         head_count: base.head_count,
         head_hash: base.head_hash,
         head_recorded_at_ms: base.head_recorded_at_ms,
-        officers: base.officers,
+        officers: None,
         objections: base.objections,
         rotations: base.rotations,
         records: Vec::new(),
         entries: Vec::new(),
     };
     // Saved over whatever tail file there is, stale or not (its blocks, compared).
-    Ok(Some((empty, saved)))
+    Ok(Some((empty, saved, base.officers)))
 }
 
 /// The directory of the history view saved whole, whatever its head, read without the
@@ -360,7 +369,7 @@ pub fn merged_for_check(base: &[u8], tail: &[u8], state: &State) -> Result<Vec<u
     let saved = &mut merged_parsed.directory;
     saved.registrar = directory.registrar;
     saved.contests = directory.contests.clone();
-    saved.officers = tail.officers;
+    saved.officers = tail.officers.unwrap_or_else(|| directory.officers.clone());
     saved.objections = tail.objections;
     with_directory(&merged, saved)
 }
