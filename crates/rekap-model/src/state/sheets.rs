@@ -104,19 +104,39 @@ impl State {
         contest: &str,
         sheet: &TallySheet,
     ) -> Result<SheetPlan, Refusal> {
-        let (s, c) = self.check_submission(context, station, contest, sheet)?;
+        let place = self.check_submission(context, station, contest, sheet)?;
+        let packed = PackedSheet::pack(sheet);
+        Ok(self.plan_sheet(context, place, sheet, packed, None, None))
+    }
+
+    /// The plan of setting `sheet` (packed as `packed`) at `place`, every check passed: a
+    /// submission, or with `replaced` and its `note` a correction. Its soft-rule flags are
+    /// judged against the sheets counted now, the one it replaces left out.
+    fn plan_sheet(
+        &self,
+        context: &Context<'_>,
+        (station, contest): (StationId, ContestIdx),
+        sheet: &TallySheet,
+        packed: PackedSheet,
+        replaced: Option<&PackedSheet>,
+        note: Option<Box<EntryNote>>,
+    ) -> SheetPlan {
         let fingerprint = context
             .fingerprint
             .unwrap_or_else(|| sheet.numbers_fingerprint());
-        Ok(SheetPlan {
-            station: s,
-            contest: c,
-            flags: self.flags_for(s, c, sheet, fingerprint, None),
-            kind: EntryKind::Submitted,
-            sheet: PackedSheet::pack(sheet),
+        let kind = match replaced {
+            None => EntryKind::Submitted,
+            Some(_) => EntryKind::Corrected,
+        };
+        SheetPlan {
+            station,
+            contest,
+            flags: self.flags_for(station, contest, sheet, fingerprint, replaced),
+            kind,
+            sheet: packed,
             fingerprint,
-            note: None,
-        })
+            note,
+        }
     }
 
     /// Every check of a submission, in the order its decision runs them ([`State::check`]
@@ -200,21 +220,11 @@ impl State {
             });
         }
         self.check_sheet(station, contest, c, sheet)?;
-        let fingerprint = context
-            .fingerprint
-            .unwrap_or_else(|| sheet.numbers_fingerprint());
-        Ok(SheetPlan {
-            station: s,
-            contest: c,
-            flags: self.flags_for(s, c, sheet, fingerprint, Some(old)),
-            kind: EntryKind::Corrected,
-            sheet: packed,
-            fingerprint,
-            note: Some(Box::new(EntryNote {
-                reason: reason.to_string(),
-                answers: *answers,
-            })),
-        })
+        let note = Box::new(EntryNote {
+            reason: reason.to_string(),
+            answers: *answers,
+        });
+        Ok(self.plan_sheet(context, (s, c), sheet, packed, Some(old), Some(note)))
     }
 
     pub(super) fn check_sheet(
