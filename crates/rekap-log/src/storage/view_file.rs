@@ -190,6 +190,26 @@ pub fn saved_end_marks(directory: &Path) -> Vec<(String, EndMark)> {
     marks
 }
 
+/// How long a reader waits for a save in place to finish (it holds the file for the few
+/// milliseconds of writing its changed blocks and header).
+const READ_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Takes a shared lock on a view file, held while the view is read: a save in place
+/// (`super::view_patch`) does not write a file being read. Never waits more than
+/// [`READ_LOCK_WAIT`] (a saving process stopped half way must not hang a reader), and a
+/// file system without locks is read without one: either way a save may then change
+/// blocks under the reader, which finds them not matching their checksums (damaged) and
+/// only opens the store instead.
+fn lock_for_reading(file: &File) {
+    let started = std::time::Instant::now();
+    while let Err(std::fs::TryLockError::WouldBlock) = file.try_lock_shared() {
+        if started.elapsed() >= READ_LOCK_WAIT {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
 /// An open, current view: its body read block by block, each block checked on first read.
 pub struct ViewReader {
     file: File,
@@ -247,10 +267,7 @@ impl ViewReader {
             Err(error) => return Err(io_error(&path, &error.to_string())),
         };
         let io = |error: std::io::Error| io_error(&path, &error.to_string());
-        // Held while the view is read: a save in place (`super::view_patch`) does not write
-        // a file being read. A file system without locks: the save may then go ahead, and the
-        // reader finds blocks that do not match (damaged), which only means opening the store.
-        let _ = file.lock_shared();
+        lock_for_reading(&file);
         let file_length = file.metadata().map_err(io)?.len();
         Self::read_header(file, &path, file_length).map_err(io)
     }

@@ -1,4 +1,4 @@
-use std::fs;
+use std::fs::{self, File};
 
 use super::super::view_file::{ViewReader, CHUNK_HEADER_BYTES};
 use super::*;
@@ -185,4 +185,18 @@ fn a_save_cut_between_its_writes_leaves_a_view_that_does_not_read() {
         fs::write(view_path(directory.path(), "totals"), &bytes).unwrap();
         assert_eq!(read_back(directory.path()).1, None, "{case}");
     }
+}
+
+/// A process that holds a view file's lock and stops (a save in place cut short by a
+/// debugger or SIGSTOP) delays readers by at most a second; it does not hang them.
+#[test]
+fn a_reader_does_not_wait_for_a_lock_held_for_ever() {
+    let earlier = body(BLOCK + 3, 5);
+    let (directory, _) = saved(&earlier);
+    let holder = File::open(view_path(directory.path(), "totals")).unwrap();
+    holder.lock().unwrap();
+    let reader = ViewReader::open_of_any_mark(directory.path(), "totals")
+        .unwrap()
+        .unwrap();
+    assert_eq!(reader.read_whole().unwrap(), earlier);
 }
