@@ -82,6 +82,14 @@ pub fn copy_directory(url: &str) -> PathBuf {
 /// Brings the copy of `url` up to the server's signed checkpoint and returns its store
 /// directory, released for the command to open.
 pub fn synced(url: &str, log_key: Option<&str>) -> anyhow::Result<PathBuf> {
+    synced_mirror(url, log_key)?;
+    Ok(copy_directory(url))
+}
+
+/// [`synced`], the copy still open: its mirror replayed it on opening and holds its state
+/// at the head it synced to, for a command that reads that state at once instead of
+/// opening the copy, and replaying it, a second time.
+pub fn synced_mirror(url: &str, log_key: Option<&str>) -> anyhow::Result<Mirror> {
     let directory = copy_directory(url);
     let source = || HttpSource::new(url, None);
     let pinned = match log_key {
@@ -111,7 +119,7 @@ pub fn synced(url: &str, log_key: Option<&str>) -> anyhow::Result<PathBuf> {
     if let Some(note) = mirror.accepted_note() {
         keep_checkpoint(&directory, note)?;
     }
-    Ok(directory)
+    Ok(mirror)
 }
 
 /// Whether the copy already holds the log key it checks checkpoints with.

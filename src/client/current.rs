@@ -30,10 +30,12 @@ pub fn on_current_state<T>(
     for attempt in 1..=ATTEMPTS {
         let served = client.get_json(&path)?;
         let served_id = served["current"]["id"].as_str().map(str::to_owned);
-        let directory = copy::synced(url, None)?;
-        let ledger = crate::store::open(&directory)?;
-        if current_id(ledger.state(), station, contest) == served_id {
-            return decide(ledger.state());
+        // The copy's state as its mirror replayed and synced it (no genesis yet: not yet).
+        let mirror = copy::synced_mirror(url, None)?;
+        let state = mirror.ledger().map(|ledger| ledger.state());
+        if let Some(state) = state.filter(|state| current_id(state, station, contest) == served_id)
+        {
+            return decide(state);
         }
         if attempt < ATTEMPTS {
             std::thread::sleep(PAUSE);
