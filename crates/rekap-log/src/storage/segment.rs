@@ -56,7 +56,7 @@ use super::quarantine::{self, Quarantined};
 use super::segment_reader::{ChunkIndex, SegmentReader};
 use super::store_dir::{io_error, lock_store, lock_store_as, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
-use super::view_patch::{self, Saved};
+use super::view_patch;
 use super::writer_lock::{lock_writer, SharedAppends};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
@@ -110,8 +110,6 @@ pub struct SegmentStorage {
     /// The header checksum of each view this storage read whole or saved, by name: what
     /// [`Storage::put_view_over`] requires of the file it saves in place.
     views_seen: Mutex<BTreeMap<String, [u8; 32]>>,
-    /// How the last view was saved (tests and benchmarks look).
-    last_save: Mutex<Option<Saved>>,
 }
 
 impl SegmentStorage {
@@ -215,7 +213,6 @@ impl SegmentStorage {
             _writer_lock: None,
             shared_appends: None,
             views_seen: Mutex::default(),
-            last_save: Mutex::default(),
         };
         storage.scan()?;
         for entry in &storage.chunks {
@@ -564,7 +561,7 @@ impl Storage for SegmentStorage {
     fn put_view(&mut self, name: &str, body: &[u8]) -> Result<(), StorageError> {
         self.check_writable()?;
         let checksum = view_file::write_view(&self.path, name, &self.end_mark(), body)?;
-        self.saw_view(name, checksum, Some(Saved::Whole));
+        self.saw_view(name, checksum);
         Ok(())
     }
 
@@ -578,7 +575,7 @@ impl Storage for SegmentStorage {
         let Some(earlier_checksum) = self.seen(name) else {
             return self.put_view(name, body);
         };
-        let (checksum, saved) = view_patch::write_view_over(
+        let (checksum, _) = view_patch::write_view_over(
             &self.path,
             name,
             &self.end_mark(),
@@ -586,7 +583,7 @@ impl Storage for SegmentStorage {
             earlier,
             body,
         )?;
-        self.saw_view(name, checksum, Some(saved));
+        self.saw_view(name, checksum);
         Ok(())
     }
 
@@ -611,14 +608,6 @@ impl Storage for SegmentStorage {
 }
 
 impl SegmentStorage {
-    /// How the last view this storage saved was saved, if it saved one.
-    pub fn last_view_save(&self) -> Option<Saved> {
-        *self
-            .last_save
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     fn check_writable(&self) -> Result<(), StorageError> {
         if self.mode == Mode::ReadOnly || self.tail != Tail::Clean {
             return Err(io_error(&self.path, "opened read-only; no view is saved"));
@@ -634,18 +623,12 @@ impl SegmentStorage {
         seen.get(name).copied()
     }
 
-    fn saw_view(&self, name: &str, checksum: [u8; 32], saved: Option<Saved>) {
+    fn saw_view(&self, name: &str, checksum: [u8; 32]) {
         let mut seen = self
             .views_seen
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         seen.insert(name.to_owned(), checksum);
-        if saved.is_some() {
-            *self
-                .last_save
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = saved;
-        }
     }
 
     /// The whole body `reader` reads, every block checked, its header checksum remembered.
@@ -659,7 +642,7 @@ impl SegmentStorage {
         };
         match reader.read_whole() {
             Ok(body) => {
-                self.saw_view(name, reader.header_checksum(), None);
+                self.saw_view(name, reader.header_checksum());
                 Ok(Some(body))
             }
             // A damaged view is only a reason to recompute it, like a missing one.

@@ -26,7 +26,8 @@
 //!
 //! Failure cases of saving: the file is written as `<name>.view.tmp`, fsynced, renamed over
 //! `<name>.view`, and the directory fsynced. A crash leaves the old view or the new one,
-//! never half of one; a leftover `.tmp` is overwritten by the next save. A view is derived
+//! never half of one; a leftover `.tmp` is overwritten by the next save (a save over the
+//! view read before it writes only its changed blocks: `super::view_patch`). A view is derived
 //! state: a missing, stale or damaged view is only ever a reason to recompute it.
 
 use std::cell::RefCell;
