@@ -186,10 +186,27 @@ impl<S: Storage> Ledger<S> {
     where
         P: IntoIterator<Item = Vec<Event>>,
         P::IntoIter: ExactSizeIterator,
+        S: Send,
     {
         let mut appended = AppendedHistory::new();
         let payloads = payloads.into_iter().map(|events| (key, events));
-        let receipt = self.submit_each(payloads, now_ms, Some(&mut appended))?;
+        let recorded_at_ms = now_ms.max(self.log.head().last_recorded_at_ms);
+        let signed = self.decide_and_sign(payloads, recorded_at_ms, Some(&mut appended))?;
+        let count = signed.len();
+        let (log, state, projection) = (&mut self.log, &self.state, &self.projection);
+        let written = std::thread::scope(|scope| {
+            // The batch (130 MB nationally) is written and fsynced on one core while the
+            // digests of the regions holding stations, which the totals view saved next
+            // needs, are computed: the kernel's copy into the page cache and the hashing
+            // overlap. If the append fails, the rebuild below discards them with the
+            // projection.
+            let writer = scope.spawn(move || append_signed(log, signed, recorded_at_ms));
+            projection.prepare_digests(state);
+            writer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        let receipt = self.receipt_of(written, count)?;
         Ok((receipt, appended))
     }
 
@@ -213,23 +230,18 @@ impl<S: Storage> Ledger<S> {
         // Decided here, encoded and signed on another core meanwhile (submit.rs).
         let signed = self.decide_and_sign(payloads, recorded_at_ms, history)?;
         let count = signed.len();
-        let appended = if signed.iter().all(Result::is_ok) {
-            let verified = signed.into_iter().filter_map(Result::ok).collect();
-            self.log.append_verified(verified, recorded_at_ms)
-        } else {
-            // A signature that does not verify: the log's own check refuses the batch.
-            let submissions = signed
-                .into_iter()
-                .map(|signed| {
-                    signed.map_or_else(
-                        |unverified| *unverified,
-                        |verified| verified.into_submission(),
-                    )
-                })
-                .collect();
-            self.log.append(submissions, recorded_at_ms)
-        };
-        match appended {
+        let written = append_signed(&mut self.log, signed, recorded_at_ms);
+        self.receipt_of(written, count)
+    }
+
+    /// The receipt of an append of `count` decided payloads, or, if it failed, its error
+    /// after the state and projection are rebuilt from the log (they hold the payloads).
+    fn receipt_of(
+        &mut self,
+        written: Result<Vec<Record>, rekap_log::AppendError>,
+        count: usize,
+    ) -> Result<Receipt, LedgerError> {
+        match written {
             Ok(records) => Ok(Receipt {
                 seqs: records.iter().map(|record| record.seq).collect(),
                 head: self.log.head(),
@@ -293,6 +305,29 @@ impl<S: Storage> Ledger<S> {
         self.rebuilds += 1;
         Ok(())
     }
+}
+
+/// Appends the signed submissions as one durable batch. A signature that did not verify
+/// goes to the log's own check, which refuses the batch.
+fn append_signed<S: Storage>(
+    log: &mut Log<S>,
+    signed: Vec<submit::Signed>,
+    recorded_at_ms: u64,
+) -> Result<Vec<Record>, rekap_log::AppendError> {
+    if signed.iter().all(Result::is_ok) {
+        let verified = signed.into_iter().filter_map(Result::ok).collect();
+        return log.append_verified(verified, recorded_at_ms);
+    }
+    let submissions = signed
+        .into_iter()
+        .map(|signed| {
+            signed.map_or_else(
+                |unverified| *unverified,
+                |verified| verified.into_submission(),
+            )
+        })
+        .collect();
+    log.append(submissions, recorded_at_ms)
 }
 
 /// Replays records read from elsewhere (an export file, verified first), the genesis

@@ -2,7 +2,7 @@
 //! (src/ledger/submit.rs): the records must be byte for byte those of deciding, encoding
 //! and signing each payload in turn.
 
-use rekap_ledger::Ledger;
+use rekap_ledger::{Ledger, LedgerError};
 use rekap_log::{MemoryStorage, Record, SignedSubmission};
 use rekap_model::{encode_payload, Event, Payload};
 use rekap_test_kit::signing as key;
@@ -74,4 +74,37 @@ fn a_refusal_late_in_a_batch_signs_and_appends_nothing() {
     // The counters were not used up: the next batch starts at 1 again.
     ledger.submit(&key(OPERATOR), payloads(), T0).unwrap();
     assert_eq!(records(&ledger)[1].counter, 1);
+}
+
+/// A bulk import's batch is written on one core while the digests are computed on the
+/// others (src/ledger.rs, `submit_bulk`): a failed write must leave the state, projection
+/// and digests those of the log, and the next batch must give what one at a time gives.
+#[test]
+fn a_bulk_batch_whose_write_fails_leaves_the_ledger_as_the_log_has_it() {
+    let storage = MemoryStorage::new();
+    let mut ledger = created(storage.clone());
+    let before = (ledger.head(), digest(&ledger));
+    storage.fail_after(0);
+    let Err(error) = ledger.submit_bulk(&key(OPERATOR), payloads(), T0 + 5) else {
+        panic!("the write fails");
+    };
+    assert!(matches!(error, LedgerError::Append(_)), "{error}");
+    assert_eq!(ledger.rebuilds(), 1);
+    assert_eq!((ledger.head(), digest(&ledger)), before);
+    assert_eq!(Ledger::open(storage.clone()).unwrap().head(), before.0);
+    // The medium works again.
+    storage.fail_after(u64::MAX);
+    let (receipt, _) = ledger
+        .submit_bulk(&key(OPERATOR), payloads(), T0 + 5)
+        .unwrap();
+    assert_eq!(receipt.seqs, vec![2, 3]);
+    let mut one_by_one = created(MemoryStorage::new());
+    for payload in payloads() {
+        one_by_one
+            .submit(&key(OPERATOR), vec![payload], T0 + 5)
+            .unwrap();
+    }
+    assert_eq!(ledger.head(), one_by_one.head());
+    assert_eq!(digest(&ledger), digest(&one_by_one));
+    assert_eq!(digest(&Ledger::open(storage).unwrap()), digest(&one_by_one));
 }
