@@ -24,17 +24,23 @@ fn records(ledger: &Ledger<MemoryStorage>) -> Vec<Record> {
         .expect("the log reads back")
 }
 
+/// The ledger of `payloads()` submitted one per call, at `T0 + 5`.
+fn one_payload_at_a_time() -> Ledger<MemoryStorage> {
+    let mut ledger = created(MemoryStorage::new());
+    for payload in payloads() {
+        ledger
+            .submit(&key(OPERATOR), vec![payload], T0 + 5)
+            .unwrap();
+    }
+    ledger
+}
+
 #[test]
 fn a_batch_signed_beside_its_decisions_has_the_bytes_of_one_payload_at_a_time() {
     let mut batched = created(MemoryStorage::new());
     let receipt = batched.submit(&key(OPERATOR), payloads(), T0 + 5).unwrap();
     assert_eq!(receipt.seqs, vec![2, 3]);
-    let mut one_by_one = created(MemoryStorage::new());
-    for payload in payloads() {
-        one_by_one
-            .submit(&key(OPERATOR), vec![payload], T0 + 5)
-            .unwrap();
-    }
+    let one_by_one = one_payload_at_a_time();
     assert_eq!(batched.head(), one_by_one.head());
     assert_eq!(digest(&batched), digest(&one_by_one));
     let records = records(&batched);
@@ -98,12 +104,7 @@ fn a_bulk_batch_whose_write_fails_leaves_the_ledger_as_the_log_has_it() {
         .submit_bulk(&key(OPERATOR), payloads(), T0 + 5)
         .unwrap();
     assert_eq!(receipt.seqs, vec![2, 3]);
-    let mut one_by_one = created(MemoryStorage::new());
-    for payload in payloads() {
-        one_by_one
-            .submit(&key(OPERATOR), vec![payload], T0 + 5)
-            .unwrap();
-    }
+    let one_by_one = one_payload_at_a_time();
     assert_eq!(ledger.head(), one_by_one.head());
     assert_eq!(digest(&ledger), digest(&one_by_one));
     assert_eq!(digest(&Ledger::open(storage).unwrap()), digest(&one_by_one));
