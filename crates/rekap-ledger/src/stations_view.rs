@@ -34,6 +34,7 @@ use crate::ledger::Ledger;
 use crate::view::{Selection, TotalsView, ViewError, ViewRegion};
 
 pub(crate) mod patch;
+pub(crate) mod saved;
 mod sheets;
 
 pub use sheets::StationSheet;

@@ -25,7 +25,7 @@ use crate::history_view::build::history_body_without_sheets;
 use crate::history_view::tail::history_after_append;
 use crate::history_view::HISTORY_VIEW;
 use crate::ledger::Receipt;
-use crate::stations_view::{patch, STATIONS_VIEW};
+use crate::stations_view::saved::{SavedStations, Step};
 use crate::view::{read_totals_view, touched_places, TotalsView, ViewApprovalCheck, TOTALS_VIEW};
 
 /// A log at its head, with the saved authority state and views of that head.
@@ -33,7 +33,7 @@ pub struct ThinLedger<S: Storage> {
     log: Log<S>,
     state: AuthorityState,
     totals: TotalsView,
-    stations: Vec<u8>,
+    stations: SavedStations,
     /// The head the saved views are of (the log's, until an append).
     views_head: Head,
 }
@@ -51,6 +51,9 @@ pub enum Opened<S: Storage> {
 pub struct SavedAfter {
     pub totals: bool,
     pub stations: bool,
+    /// The stations view was saved from its rewritten preamble and directory alone, its
+    /// earlier body not read whole (a segment store whose view file nobody was reading).
+    pub stations_by_ranges: bool,
     pub history: bool,
     pub authority: bool,
 }
@@ -169,10 +172,12 @@ impl<S: Storage> ThinLedger<S> {
         let Some(totals) = self.totals.patched_without_sheets(state, &head, places) else {
             return Ok(saved);
         };
-        let earlier = patch::Earlier {
-            stations: &self.stations,
-            head: &self.views_head,
-            totals: Some(&self.totals),
+        let step = Step {
+            earlier_head: &self.views_head,
+            earlier_totals: &self.totals,
+            state,
+            totals: &totals,
+            head: &head,
         };
         let log = &self.log;
         let (stations, history) = std::thread::scope(|scope| {
@@ -185,7 +190,7 @@ impl<S: Storage> ThinLedger<S> {
                     }
                 })
             });
-            let stations = patch::brought_forward_without_sheets(earlier, state, &totals, &head);
+            let stations = self.stations.brought_forward(&step);
             let history = (history.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (stations, history)
         });
@@ -210,8 +215,12 @@ impl<S: Storage> ThinLedger<S> {
         let Some(stations) = stations else {
             return Ok(saved);
         };
-        storage.put_view_over(STATIONS_VIEW, &self.stations, &stations)?;
+        let Some(stations) = self.stations.save(&mut self.log, stations, &step)? else {
+            return Ok(saved);
+        };
         saved.stations = true;
+        saved.stations_by_ranges = matches!(stations, SavedStations::Directory { .. });
+        let storage = self.log.storage_mut();
         if let Some(history) = history? {
             history.put(storage)?;
             saved.history = true;
@@ -227,7 +236,12 @@ impl<S: Storage> ThinLedger<S> {
     }
 }
 
-type SavedParts = (AuthorityState, TotalsView, Vec<u8>, BTreeMap<[u8; 32], u64>);
+type SavedParts = (
+    AuthorityState,
+    TotalsView,
+    SavedStations,
+    BTreeMap<[u8; 32], u64>,
+);
 
 /// The saved authority state, totals and stations views of `log`'s head, each intact and
 /// of that head, and the election from the genesis (its officers the saved state's).
@@ -236,7 +250,7 @@ fn saved_parts<S: Storage>(log: &Log<S>) -> Option<SavedParts> {
     let body = log.storage().get_view(AUTHORITY_VIEW).ok()??;
     let saved = authority_view::decode(&body, &head)?;
     let totals = read_totals_view(log).ok()??;
-    let stations = log.storage().get_view(STATIONS_VIEW).ok()??;
+    let stations = SavedStations::read(log)?;
     let genesis = log.read(1).ok()??;
     // The genesis' initial officers are the saved state's (each checked by `Election::new`
     // when the store was first replayed): their 7,831 keys are not checked again here.

@@ -13,8 +13,8 @@ use rekap_model::State;
 use rekap_projection::Projection;
 
 use super::{
-    assemble, current_sheet_records, directory_of, open_objections_in, FixedParts, ScopeLevels,
-    CONFIG, PREAMBLE_BYTES,
+    assemble, current_sheet_records, directory_of, open_objections_in, Directory, FixedParts,
+    ScopeLevels, CONFIG, PREAMBLE_BYTES,
 };
 use crate::view::{Selection, TotalsView, ViewRegion};
 
@@ -114,40 +114,80 @@ pub(crate) fn brought_forward(
     )
 }
 
-/// The body of the stations view at `head`, brought forward from `earlier` across events
-/// that change no sheet (an approval, an objection, a rejection: `crate::thin`), where
-/// `state` and `totals` are: the slots, flags and record list are the earlier ones (no
-/// sheet moved), the stamp is the new head's, each contest's open objections are counted
-/// again and the level counts brought forward from the totals lines that changed. Byte for
-/// byte the view [`super::encode`] builds. `None` when `earlier` is not a view of its head,
-/// is damaged, or lacks the earlier totals view.
-pub(crate) fn brought_forward_without_sheets(
-    earlier: Earlier<'_>,
+/// A saved stations view's directory and where it is in the body: all that an append
+/// changing no sheet rewrites (with the 16-byte preamble that points at it).
+pub(crate) struct DirectoryPart {
+    directory: Directory,
+    directory_offset: u64,
+}
+
+impl DirectoryPart {
+    /// Whether this is the directory of a view of `head`.
+    pub(crate) fn is_of(&self, head: &Head) -> bool {
+        (self.directory.head_count, self.directory.head_hash) == (head.count, head.last_hash)
+    }
+
+    /// The directory of a body of `body_length` bytes read through `read(offset, length)`
+    /// (a whole body in memory, or a view file block by block); `None` if damaged.
+    pub(crate) fn read(
+        read: impl Fn(u64, u64) -> Result<Vec<u8>, crate::view::ViewError>,
+        body_length: u64,
+    ) -> Option<DirectoryPart> {
+        let directory = directory_of(read, body_length).ok()?;
+        let directory_offset = directory.text_offset.checked_add(directory.text_length)?;
+        Some(DirectoryPart {
+            directory,
+            directory_offset,
+        })
+    }
+}
+
+/// What an append changing no sheet rewrites of the stations view: the preamble (at 0) and
+/// the directory (from `directory_offset` to the end of the new body).
+pub(crate) struct Rewritten {
+    pub(crate) preamble: [u8; PREAMBLE_BYTES as usize],
+    pub(crate) directory_offset: u64,
+    pub(crate) directory: Vec<u8>,
+}
+
+impl Rewritten {
+    /// The length of the new body.
+    pub(crate) fn body_length(&self) -> u64 {
+        self.directory_offset + self.directory.len() as u64
+    }
+
+    /// The new directory's part, for the next append.
+    pub(crate) fn part(&self) -> Option<DirectoryPart> {
+        let encoded = &self.directory;
+        let (directory, _) = bincode::decode_from_slice::<Directory, _>(encoded, CONFIG).ok()?;
+        Some(DirectoryPart {
+            directory,
+            directory_offset: self.directory_offset,
+        })
+    }
+}
+
+/// The stations view's preamble and directory at `head` (where `state` and `totals` are),
+/// brought forward from `part`, the directory of the view of `earlier_head`, across events
+/// that change no sheet (an approval, an objection, a rejection: `crate::thin`): the slots,
+/// flags and record list are the earlier ones (no sheet moved), the stamp is the new
+/// head's, each contest's open objections are counted again and the level counts brought
+/// forward from the totals lines that changed since `earlier_totals`. `None` when `part` is
+/// not of `earlier_head`.
+pub(crate) fn rewritten_without_sheets(
+    part: &DirectoryPart,
+    earlier_head: &Head,
+    earlier_totals: &TotalsView,
     state: &State,
     totals: &TotalsView,
     head: &Head,
-) -> Option<Vec<u8>> {
-    let body = earlier.stations;
-    let read = |offset: u64, length: u64| {
-        let end = usize::try_from(offset.checked_add(length)?).ok()?;
-        body.get(usize::try_from(offset).ok()?..end)
-            .map(<[u8]>::to_vec)
-    };
-    let mut directory = directory_of(
-        |offset, length| {
-            read(offset, length).ok_or_else(|| super::damaged("a range outside the body"))
-        },
-        body.len() as u64,
-    )
-    .ok()?;
-    let same_head =
-        (directory.head_count, directory.head_hash) == (earlier.head.count, earlier.head.last_hash);
-    let directory_offset = directory.text_offset.checked_add(directory.text_length)?;
-    if !same_head || head.count < earlier.head.count || directory_offset > body.len() as u64 {
+) -> Option<Rewritten> {
+    if !part.is_of(earlier_head) || head.count < earlier_head.count {
         return None;
     }
+    let mut directory = part.directory.clone();
     directory.scope_levels =
-        level_counts_brought_forward(&directory.scope_levels, earlier.totals?, totals)?;
+        level_counts_brought_forward(&directory.scope_levels, earlier_totals, totals)?;
     for (index, contest) in directory.contests.iter_mut().enumerate() {
         let contest_index = rekap_model::ContestIdx(index as u32);
         if state.election().contest(contest_index)?.id != contest.id {
@@ -159,12 +199,51 @@ pub(crate) fn brought_forward_without_sheets(
     directory.head_hash = head.last_hash;
     directory.head_recorded_at_ms = head.last_recorded_at_ms;
     let encoded = bincode::encode_to_vec(&directory, CONFIG).ok()?;
-    let mut out = Vec::with_capacity(directory_offset as usize + encoded.len());
-    out.extend_from_slice(&directory_offset.to_le_bytes());
-    out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
-    out.extend_from_slice(body.get(PREAMBLE_BYTES as usize..directory_offset as usize)?);
-    out.extend_from_slice(&encoded);
+    let mut preamble = [0u8; PREAMBLE_BYTES as usize];
+    preamble[..8].copy_from_slice(&part.directory_offset.to_le_bytes());
+    preamble[8..].copy_from_slice(&(encoded.len() as u64).to_le_bytes());
+    Some(Rewritten {
+        preamble,
+        directory_offset: part.directory_offset,
+        directory: encoded,
+    })
+}
+
+/// The body of the stations view at `head`, brought forward from `earlier` (whole, in
+/// memory) across events that change no sheet: [`rewritten_without_sheets`] laid out over
+/// the earlier body. Byte for byte the view [`super::encode`] builds. `None` when `earlier`
+/// is not a view of its head, is damaged, or lacks the earlier totals view.
+pub(crate) fn brought_forward_without_sheets(
+    earlier: Earlier<'_>,
+    state: &State,
+    totals: &TotalsView,
+    head: &Head,
+) -> Option<Vec<u8>> {
+    let body = earlier.stations;
+    let part = DirectoryPart::read(
+        |offset, length| whole_range(body, offset, length),
+        body.len() as u64,
+    )?;
+    let rewritten =
+        rewritten_without_sheets(&part, earlier.head, earlier.totals?, state, totals, head)?;
+    let kept = body.get(PREAMBLE_BYTES as usize..rewritten.directory_offset as usize)?;
+    let mut out = Vec::with_capacity(rewritten.body_length() as usize);
+    out.extend_from_slice(&rewritten.preamble);
+    out.extend_from_slice(kept);
+    out.extend_from_slice(&rewritten.directory);
     Some(out)
+}
+
+/// Bytes `offset..offset + length` of a whole body, or the stations view's damage error.
+fn whole_range(body: &[u8], offset: u64, length: u64) -> Result<Vec<u8>, crate::view::ViewError> {
+    let range = usize::try_from(offset).ok().zip(
+        offset
+            .checked_add(length)
+            .and_then(|end| usize::try_from(end).ok()),
+    );
+    (range.and_then(|(start, end)| body.get(start..end)))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| super::damaged("a range outside the body"))
 }
 
 /// Every contest's scopes' level counts brought forward from `earlier_counts` (those of

@@ -12,6 +12,7 @@ use ed25519_dalek::Signer;
 use rekap_ledger::authority_view::{check_authority_view, AUTHORITY_VIEW};
 use rekap_ledger::thin::{Opened, ThinLedger};
 use rekap_ledger::Ledger;
+use rekap_log::storage::view_file::ViewReader;
 use rekap_log::{Log, SegmentStorage, Storage};
 use rekap_model::{
     ApprovalStatement, ElectionDefinition, Event, EventId, Genesis, Resolution, Role,
@@ -39,6 +40,8 @@ struct Lockstep {
     contest: &'static str,
     definition_hash: [u8; 32],
     steps: u64,
+    /// Whether a reader holds the first store's stations view open during each step.
+    stations_being_read: bool,
 }
 
 impl Lockstep {
@@ -71,6 +74,7 @@ impl Lockstep {
             contest,
             definition_hash,
             steps: 2,
+            stations_being_read: false,
         }
     }
 
@@ -81,7 +85,16 @@ impl Lockstep {
         self.steps += 1;
         let now = T0 + 1_000 * self.steps;
         let before = files(&self.thin);
-        let (answer, path) = decide_as_approve_does(&self.thin, author, &event, now);
+        let reader = (self.stations_being_read)
+            .then(|| ViewReader::open_of_any_mark(&self.thin, "stations").unwrap())
+            .flatten();
+        let read_before = reader.as_ref().map(|reader| reader.read_whole().unwrap());
+        let by_ranges = reader.is_none();
+        let (answer, path) = decide_as_approve_does(&self.thin, author, &event, now, by_ranges);
+        if let (Some(reader), Some(before)) = (reader, read_before) {
+            // The reader keeps reading the view it opened, whole and unchanged.
+            assert_eq!(reader.read_whole().unwrap(), before, "{event:?}");
+        }
         let replayed = decide_replaying(&self.replayed, author, &event, now);
         assert_eq!(
             answer, replayed,
@@ -175,6 +188,14 @@ fn walk(directory: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The inode of the stations view's file: a whole save renames a new file over it.
+fn stations_file_id(directory: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(directory.join("stations.view"))
+        .unwrap()
+        .ino()
+}
+
 /// What `approve` (and every one-event command) does: the saved state first, the replay
 /// when it cannot decide.
 fn decide_as_approve_does(
@@ -182,6 +203,7 @@ fn decide_as_approve_does(
     author: u8,
     event: &Event,
     now: u64,
+    by_ranges: bool,
 ) -> (Result<u64, String>, Decided) {
     let log = Log::open(SegmentStorage::open(directory).unwrap()).unwrap();
     let log = match ThinLedger::open(log) {
@@ -189,6 +211,7 @@ fn decide_as_approve_does(
             Ok(answer) => {
                 let answer = answer.map(|receipt| receipt.head.count);
                 if answer.is_ok() {
+                    let stations_file = stations_file_id(directory);
                     let saved = thin
                         .save_views_after_append(std::slice::from_ref(event))
                         .unwrap();
@@ -196,6 +219,12 @@ fn decide_as_approve_does(
                         saved.totals && saved.stations && saved.history && saved.authority,
                         "{event:?}: {saved:?}"
                     );
+                    // Its preamble and directory saved in place (no new file renamed over
+                    // it), the rest of the body neither read whole nor written; while a
+                    // reader holds it, saved whole, a new file renamed over it.
+                    assert_eq!(saved.stations_by_ranges, by_ranges, "{event:?}");
+                    let same_file = stations_file_id(directory) == stations_file;
+                    assert_eq!(same_file, by_ranges, "{event:?}");
                 }
                 return (answer.map_err(|error| error.to_string()), Saved);
             }
@@ -434,4 +463,20 @@ fn national_approvals_without_a_replay_are_the_replays() {
     refused_with(&answer, "R59");
     assert_eq!(path, Replayed);
     both.authority_state_is_the_replays();
+}
+
+#[test]
+fn a_stations_view_being_read_is_saved_whole_and_still_the_replays() {
+    let sheets = small_election::all_sheets();
+    let definition = small_election::definition("thin-read");
+    let mut both = Lockstep::new(definition, GUBERNUR, OPERATOR, sheets);
+    both.stations_being_read = true;
+    let district = "647201";
+    let approval = both.approval(district, &[]);
+    let (answer, path) = both.step(official_of(district), approval);
+    assert!(answer.is_ok(), "{answer:?}");
+    assert_eq!(path, Saved);
+    both.stations_being_read = false;
+    let registration = rekap_test_kit::register(WITNESS, witness_role(GUBERNUR), "64");
+    assert_eq!(both.step(REGISTRAR, registration).1, Saved);
 }

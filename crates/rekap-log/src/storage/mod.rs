@@ -19,6 +19,7 @@ pub mod sled_store;
 pub mod store_dir;
 pub mod view_file;
 pub mod view_patch;
+pub mod view_ranges;
 mod writer_lock;
 
 use std::collections::BTreeMap;
@@ -152,6 +153,23 @@ pub trait Storage: Sync {
     ) -> Result<(), StorageError> {
         let _ = earlier;
         self.put_view(name, body)
+    }
+
+    /// Saves view `name` in place as the body of the view file whose header checksum is
+    /// `earlier_checksum` (a [`view_file::ViewReader`] of it gave it) with `changes`
+    /// written over it and `new_length` bytes long, reading and writing only the blocks the
+    /// changes touch ([`view_ranges`]): the new header's checksum. `None` when this storage
+    /// cannot: it keeps no view files, or the file is another, being read or of another
+    /// block count. Nothing was written then; save the whole body instead.
+    fn put_view_ranges(
+        &mut self,
+        name: &str,
+        earlier_checksum: &[u8; 32],
+        new_length: u64,
+        changes: &[view_ranges::Change<'_>],
+    ) -> Result<Option<[u8; 32]>, StorageError> {
+        let _ = (name, earlier_checksum, new_length, changes);
+        Ok(None)
     }
 
     /// Where the records `seqs` (sorted, distinct) are in the store's one file, for views

@@ -56,8 +56,8 @@ use super::quarantine::{self, Quarantined};
 use super::segment_reader::{ChunkIndex, SegmentReader};
 use super::store_dir::{io_error, lock_store, lock_store_as, MARKER_FILE};
 use super::view_file::{self, EndMark, ViewReader};
-use super::view_patch;
 use super::writer_lock::{lock_writer, SharedAppends};
+use super::{view_patch, view_ranges};
 use super::{ChunkWrite, Storage, StorageError, StoredChunk};
 use crate::frame::Frames;
 use crate::record::{PublicKey, RecordView};
@@ -585,6 +585,28 @@ impl Storage for SegmentStorage {
         )?;
         self.saw_view(name, checksum);
         Ok(())
+    }
+
+    fn put_view_ranges(
+        &mut self,
+        name: &str,
+        earlier_checksum: &[u8; 32],
+        new_length: u64,
+        changes: &[view_ranges::Change<'_>],
+    ) -> Result<Option<[u8; 32]>, StorageError> {
+        self.check_writable()?;
+        let saved = view_ranges::write_view_ranges(
+            &self.path,
+            name,
+            &self.end_mark(),
+            earlier_checksum,
+            new_length,
+            changes,
+        )?;
+        if let Some(checksum) = saved {
+            self.saw_view(name, checksum);
+        }
+        Ok(saved)
     }
 
     fn record_locations(&self, seqs: &[u64]) -> Result<Option<Vec<RecordLocation>>, StorageError> {

@@ -84,16 +84,9 @@ fn patch_in_place(
     {
         return Ok(None);
     }
-    let file = match OpenOptions::new().read(true).write(true).open(path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(error),
+    let Some(file) = open_unread(path)? else {
+        return Ok(None);
     };
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => return Ok(None),
-        Err(TryLockError::Error(error)) => return Err(error),
-    }
     let Some(mut checksums) = earlier_checksums(&file, earlier, earlier_checksum)? else {
         return Ok(None);
     };
@@ -116,6 +109,21 @@ fn patch_in_place(
     Ok(Some((header_checksum(&header), changed.len() as u64)))
 }
 
+/// The view file at `path` opened for writing and locked exclusively, if it exists and
+/// nobody is reading it (a reader holds a shared lock: its bytes must not change under it).
+pub(super) fn open_unread(path: &Path) -> std::io::Result<Option<File>> {
+    let file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(error)) => Err(error),
+    }
+}
+
 /// The block checksums of the view in `file`, if its header is intact, its checksum is
 /// `expected` and its body is as long as `earlier`.
 fn earlier_checksums(
@@ -123,28 +131,48 @@ fn earlier_checksums(
     earlier: &[u8],
     expected: &[u8; 32],
 ) -> std::io::Result<Option<Vec<[u8; 32]>>> {
-    let blocks = block_count(earlier.len() as u64) as usize;
+    Ok(header_table(file, expected)?
+        .filter(|(length, _)| *length == earlier.len() as u64)
+        .map(|(_, checksums)| checksums))
+}
+
+/// The body length and block checksums of the view in `file`, if its header is intact, its
+/// checksum is `expected` and the file is as long as the header says.
+pub(super) fn header_table(
+    file: &File,
+    expected: &[u8; 32],
+) -> std::io::Result<Option<(u64, Vec<[u8; 32]>)>> {
+    let file_length = file.metadata()?.len();
+    if file_length < FIXED_HEADER_BYTES as u64 {
+        return Ok(None);
+    }
+    let mut fixed = [0u8; FIXED_HEADER_BYTES];
+    file.read_exact_at(&mut fixed, 0)?;
+    let mut length_field = [0u8; 8];
+    length_field.copy_from_slice(&fixed[FIXED_HEADER_BYTES - 8..]);
+    let length = u64::from_le_bytes(length_field);
+    if length > MAX_VIEW_BYTES {
+        return Ok(None);
+    }
+    let blocks = block_count(length) as usize;
     let header_bytes = FIXED_HEADER_BYTES + 32 * (blocks + 1);
-    if file.metadata()?.len() != header_bytes as u64 + earlier.len() as u64 {
+    if file_length != header_bytes as u64 + length {
         return Ok(None);
     }
     let mut header = vec![0u8; header_bytes];
     file.read_exact_at(&mut header, 0)?;
     let (covered, claimed) = header.split_at(header_bytes - 32);
-    let length_field = &covered[FIXED_HEADER_BYTES - 8..FIXED_HEADER_BYTES];
     if &covered[..8] != VIEW_MAGIC
-        || length_field != (earlier.len() as u64).to_le_bytes()
         || claimed != expected
         || blake3::hash(covered).as_bytes() != claimed
     {
         return Ok(None);
     }
     let table = &covered[FIXED_HEADER_BYTES..];
-    Ok(Some(
-        (table.chunks_exact(32))
-            .map(|checksum| checksum.try_into().unwrap_or([0; 32]))
-            .collect(),
-    ))
+    let checksums = (table.chunks_exact(32))
+        .map(|checksum| checksum.try_into().unwrap_or([0; 32]))
+        .collect();
+    Ok(Some((length, checksums)))
 }
 
 /// The blocks of `body` that differ from `earlier`'s, their new checksums set in
@@ -173,4 +201,4 @@ fn changed_blocks(earlier: &[u8], body: &[u8], checksums: &mut [[u8; 32]]) -> Op
 
 #[cfg(test)]
 #[path = "view_patch_tests.rs"]
-mod tests;
+pub(super) mod tests;

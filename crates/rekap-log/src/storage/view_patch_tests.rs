@@ -5,7 +5,7 @@ use super::*;
 
 const BLOCK: usize = VIEW_BLOCK_BYTES as usize;
 
-fn mark(length: u64) -> EndMark {
+pub(in crate::storage) fn mark(length: u64) -> EndMark {
     EndMark {
         segment_length: length,
         last_header_offset: length.saturating_sub(CHUNK_HEADER_BYTES as u64),
@@ -13,7 +13,7 @@ fn mark(length: u64) -> EndMark {
     }
 }
 
-fn body(length: usize, seed: usize) -> Vec<u8> {
+pub(in crate::storage) fn body(length: usize, seed: usize) -> Vec<u8> {
     (0..length)
         .map(|index| ((index + seed) * 7 % 251) as u8)
         .collect()
