@@ -47,8 +47,8 @@ pub use error::{
     PayloadRefusal, Refusal, RoleKind, StationRowProblem,
 };
 pub use event::{
-    decode_payload, encode_payload, Act, ApprovalStatement, Envelope, Event, EventId, Payload,
-    Resolution, WitnessRefusal, WitnessSignature,
+    decode_event_at, decode_payload, encode_payload, Act, ApprovalStatement, Envelope, Event,
+    EventId, Payload, Resolution, WitnessRefusal, WitnessSignature,
 };
 pub use file::{parse_region_rows, parse_regions_csv, DefinitionFile, RegionRows, StationsSpec};
 pub use genesis::{default_origin, Genesis, LogIdentity, LogKeyPeriod, LogKeys, MAX_ORIGIN_BYTES};

@@ -475,6 +475,7 @@ fn borrowed_sheet_events(bytes: &[u8]) -> Option<(borrowed::PayloadKind, Vec<Sho
 /// The borrowed decoder accepts exactly what the owned one accepts (a genesis only by its
 /// kind: it is left to the owned decoder) and shows the same sheet-changing events.
 fn assert_decoders_agree(bytes: &[u8]) -> Result<(), TestCaseError> {
+    assert_one_event_decodes_as_the_whole(bytes)?;
     let owned = decode_payload(bytes);
     match (borrowed_sheet_events(bytes), owned) {
         (Some((borrowed::PayloadKind::Genesis, shown)), _) => prop_assert!(shown.is_empty()),
@@ -489,6 +490,27 @@ fn assert_decoders_agree(bytes: &[u8]) -> Result<(), TestCaseError> {
         }
         (None, Err(_)) => {}
         (borrowed, owned) => prop_assert!(false, "borrowed {borrowed:?}, owned {owned:?}"),
+    }
+    Ok(())
+}
+
+/// `decode_event_at` gives each event the whole payload's decoding gives, nothing past the
+/// last, and an error exactly when the whole payload does not decode.
+fn assert_one_event_decodes_as_the_whole(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let events = match decode_payload(bytes) {
+        Ok(Payload::Events { events, .. }) => events,
+        Ok(_) => Vec::new(),
+        Err(error) => {
+            let alone = decode_event_at(bytes, 0);
+            prop_assert_eq!(alone, Err(error));
+            return Ok(());
+        }
+    };
+    for index in 0..=events.len() {
+        prop_assert_eq!(
+            decode_event_at(bytes, index),
+            Ok(events.get(index).cloned())
+        );
     }
     Ok(())
 }

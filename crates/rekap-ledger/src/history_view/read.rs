@@ -10,7 +10,7 @@ use rekap_log::storage::last_record::LogEnd;
 use rekap_log::storage::locate::{read_located_record, RecordLocation};
 use rekap_log::storage::view_file::ViewReader;
 use rekap_log::{Head, Record, SegmentStorage};
-use rekap_model::{decode_payload, Event, Payload};
+use rekap_model::{decode_event_at, Event};
 
 use super::tail::{Tail, TailEntry};
 use super::{
@@ -188,8 +188,8 @@ fn location(row: &[u8], seq: u64) -> RecordLocation {
     }
 }
 
-/// A record's author and its events.
-type RecordEvents = ([u8; 32], Vec<Event>);
+/// A record's author and its payload's bytes.
+type RecordPayload = ([u8; 32], Vec<u8>);
 
 /// A saved, current history view of the default store, read lazily: the history view
 /// saved whole, and the tail of the records appended since when it is not current itself
@@ -198,8 +198,8 @@ pub struct HistoryView {
     parsed: Parsed<ViewReader>,
     tail: Option<Tail>,
     segment: std::fs::File,
-    /// Records read so far: author and events, by seq.
-    events: RefCell<BTreeMap<u64, RecordEvents>>,
+    /// Records read so far (checked against their hashes): author and payload, by seq.
+    records: RefCell<BTreeMap<u64, RecordPayload>>,
 }
 
 /// The saved history view of the default store at `path` if it is current (the log ends
@@ -214,7 +214,7 @@ pub fn open_saved_history_view(path: &std::path::Path) -> Result<Option<HistoryV
         parsed,
         tail,
         segment,
-        events: RefCell::new(BTreeMap::new()),
+        records: RefCell::new(BTreeMap::new()),
     }))
 }
 
@@ -516,20 +516,18 @@ impl HistoryView {
     /// against the record's hash. An error if the record does not check or has no such
     /// event.
     pub fn event(&self, seq: u64, index: u32) -> Result<([u8; 32], Event), ViewError> {
-        if !self.events.borrow().contains_key(&seq) {
+        if !self.records.borrow().contains_key(&seq) {
             let record = self.record(seq)?;
-            let events = match decode_payload(&record.payload) {
-                Ok(Payload::Events { events, .. }) => events,
-                _ => return Err(damaged(format!("record {seq} holds no events"))),
-            };
-            self.events
-                .borrow_mut()
-                .insert(seq, (record.author, events));
+            (self.records.borrow_mut()).insert(seq, (record.author, record.payload));
         }
-        let events = self.events.borrow();
-        let (author, events) = events.get(&seq).ok_or_else(|| damaged("a record read"))?;
-        let event = (events.get(index as usize))
-            .ok_or_else(|| damaged(format!("record {seq} has no event {index}")))?;
-        Ok((*author, event.clone()))
+        let records = self.records.borrow();
+        let (author, payload) = records.get(&seq).ok_or_else(|| damaged("a record read"))?;
+        // Only the one event is decoded (the payload is checked whole, in place): a record
+        // of an import holds 10,000 sheets.
+        match decode_event_at(payload, index as usize) {
+            Ok(Some(event)) => Ok((*author, event)),
+            Ok(None) => Err(damaged(format!("record {seq} has no event {index}"))),
+            Err(_) => Err(damaged(format!("record {seq} holds no events"))),
+        }
     }
 }

@@ -111,6 +111,34 @@ pub fn visit_sheet_events<'a>(
     }
 }
 
+/// The bytes of event `wanted` of an `Events` payload, the whole payload read and checked
+/// as [`visit_sheet_events`] reads it (so it is one the owned decoder accepts); `None` if
+/// it has fewer events. Another kind of payload is `Malformed` here: the owned decoder
+/// reads those.
+pub fn event_bytes_at(bytes: &[u8], wanted: usize) -> Result<Option<&[u8]>, Malformed> {
+    if bytes.len() > MAX_CANONICAL_BYTES {
+        return Err(Malformed);
+    }
+    let mut cursor = Cursor { rest: bytes };
+    if cursor.u32()? != 1 {
+        return Err(Malformed);
+    }
+    cursor.take(32)?;
+    let events = cursor.length(MAX_EVENTS_PER_PAYLOAD)?;
+    let mut found = None;
+    for index in 0..events {
+        let before = cursor.rest;
+        cursor.event()?;
+        if index == wanted {
+            found = Some(&before[..before.len() - cursor.rest.len()]);
+        }
+    }
+    match cursor.rest.is_empty() {
+        true => Ok(found),
+        false => Err(Malformed),
+    }
+}
+
 /// The bytes not read yet. Every read checks its length first, so no read can panic.
 pub(super) struct Cursor<'a> {
     pub(super) rest: &'a [u8],
