@@ -100,7 +100,7 @@ pub fn synced_mirror(url: &str, log_key: Option<&str>) -> anyhow::Result<Mirror>
     let mut mirror = open_waiting(&directory, source, pinned)?;
     let attempts =
         super::retry::attempts_within(super::retry::patience(), FIRST_PAUSE, LONGEST_PAUSE);
-    match mirror.poll(attempts, FIRST_PAUSE, LONGEST_PAUSE) {
+    match mirror.poll(attempts, FIRST_PAUSE, LONGEST_PAUSE, &mut say_retry) {
         Ok(_) => {}
         Err(MirrorError::Unreachable(error)) => {
             let reason = crate::error_words::fetch_error(&error, crate::lang::current());
@@ -201,4 +201,21 @@ pub fn read_from(server: &ServerArg, store: &mut PathBuf) -> anyhow::Result<()> 
         *store = copy;
     }
     Ok(())
+}
+
+/// A mirror's failed attempt that will be tried again, said on stderr in the user's language.
+pub(crate) fn say_retry(retry: rekap_mirror::Retry<'_>) {
+    let reason = crate::error_words::fetch_error(retry.error, crate::lang::current());
+    let milliseconds = retry.wait.as_millis();
+    eprintln!(
+        "{}",
+        crate::lang::say_with(
+            "mirror-retrying",
+            &[
+                ("attempt", &retry.attempt),
+                ("reason", &reason),
+                ("milliseconds", &milliseconds)
+            ]
+        )
+    );
 }

@@ -75,7 +75,12 @@ pub fn run(args: MirrorArgs) -> anyhow::Result<Outcome> {
     let backoff = (Duration::from_millis(200), Duration::from_secs(30));
     let mut last = None;
     loop {
-        match mirror.poll(args.retries, backoff.0, backoff.1) {
+        match mirror.poll(
+            args.retries,
+            backoff.0,
+            backoff.1,
+            &mut crate::client::copy::say_retry,
+        ) {
             Ok(step) => {
                 if last.as_ref() != Some(&step) {
                     print(&format!("{}\n", describe(&step)))?;
@@ -109,7 +114,11 @@ impl Follower for Following {
     type Storage = DefaultStorage;
 
     fn poll(&mut self) -> Polled {
-        match self.mirror.poll(1, Duration::ZERO, Duration::ZERO) {
+        // One attempt: nothing is retried, so nothing is said before a retry.
+        match self
+            .mirror
+            .poll(1, Duration::ZERO, Duration::ZERO, &mut |_| {})
+        {
             Ok(step) => {
                 if self.last.as_ref() != Some(&step) {
                     let _ = print(&format!("{}\n", describe(&step)));

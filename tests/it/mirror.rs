@@ -467,6 +467,15 @@ fn a_mirror_resumes_from_its_head_and_waits_out_a_server_that_is_down() {
     // Nothing listens: the poll retries, then exits 3; the status says why.
     let down = mirror_once(&sandbox, "m", "http://127.0.0.1:9");
     assert_eq!(code(&down), 3, "{}", stderr(&down));
+    // Each attempt that is retried is said, in the user's language; the last is not.
+    let said = stderr(&down);
+    for attempt in ["attempt 1:", "attempt 2:"] {
+        assert!(
+            said.contains(attempt) && said.contains("retrying in"),
+            "{said}"
+        );
+    }
+    assert!(!said.contains("attempt 3:"), "{said}");
     let (_, value) = status(&sandbox, "m");
     assert!(value["last_error"].is_string(), "{value}");
     let server = serve(&sandbox, "rekap-store", "127.0.0.1:0");

@@ -25,6 +25,15 @@ use rekap_tlog::checkpoint::Checkpoint;
 use rekap_tlog::note::Verifier;
 
 pub use source::{FetchError, HttpSource};
+
+/// A failed attempt of [`Mirror::poll`] that will be tried again after `wait`.
+#[derive(Debug)]
+pub struct Retry<'a> {
+    /// The attempt that failed, from 1.
+    pub attempt: u32,
+    pub error: &'a FetchError,
+    pub wait: Duration,
+}
 pub use status::{Alarm, MirrorStatus};
 pub use sync::Step;
 
@@ -233,11 +242,14 @@ impl Mirror {
 
     /// Polls the server until it answers or `retries` attempts failed, waiting `backoff`
     /// doubled after each failure (at most `max_backoff`). Returns what the poll did.
+    /// Before each wait, `on_retry` is told the failed attempt (the caller words it in its
+    /// user's language; this library prints nothing).
     pub fn poll(
         &mut self,
         retries: u32,
         backoff: Duration,
         max_backoff: Duration,
+        on_retry: &mut dyn FnMut(Retry<'_>),
     ) -> Result<Step, MirrorError> {
         if let Some(alarm) = &self.status.alarm {
             return Err(MirrorError::Alarm(alarm.reason.clone()));
@@ -253,12 +265,16 @@ impl Mirror {
                     return Ok(step);
                 }
                 Err(MirrorError::Unreachable(error)) => {
-                    eprintln!("mirror: attempt {attempt}: {error}; retrying in {wait:?}");
                     self.status.last_error = Some(error.to_string());
                     self.save_status()?;
                     if attempt == retries.max(1) {
                         return Err(MirrorError::Unreachable(error));
                     }
+                    on_retry(Retry {
+                        attempt,
+                        error: &error,
+                        wait,
+                    });
                     std::thread::sleep(wait);
                     wait = (wait * 2).min(max_backoff);
                 }

@@ -118,6 +118,7 @@ client-copy-first-use = { $url }: checking its checkpoints with the log key its 
 client-copy-server-refused = { $url } refused: { $reason }; the copy at { $path } keeps what it verified before
 client-copy-behind-station = the verified copy of { $url } does not yet hold the current sheet the server has for { $station }; nothing was sent: try again in a few seconds
 client-copy-cannot-open = cannot open the copy of the server's log at { $path }
+mirror-retrying = mirror: attempt { $attempt }: { $reason }; retrying in { $milliseconds } ms
 command-mirror-cannot-open-mirror-at = cannot open the mirror at { $path }
 command-mirror-mirror-stops-following-keeps-serving = mirror: { $other }; it stops following and keeps serving what it holds
 command-mirror-verified-records-server-s-checkpoint = verified: { $size } { $size ->

@@ -100,6 +100,7 @@ client-copy-first-use = { $url }: checkpoint-nya diperiksa dengan kunci log yang
 client-copy-server-refused = { $url } ditolak: { $reason }; salinan di { $path } menyimpan apa yang sudah diverifikasi sebelumnya
 client-copy-behind-station = salinan terverifikasi dari { $url } belum memuat lembar terkini yang dimiliki server untuk { $station }; tidak ada yang dikirim: coba lagi beberapa detik lagi
 client-copy-cannot-open = tidak dapat membuka salinan log server di { $path }
+mirror-retrying = cermin: percobaan { $attempt }: { $reason }; mencoba lagi dalam { $milliseconds } milidetik
 command-mirror-cannot-open-mirror-at = tidak dapat membuka cermin di { $path }
 command-mirror-mirror-stops-following-keeps-serving = cermin: { $other }; berhenti mengikuti dan tetap melayani apa yang dimilikinya
 command-mirror-verified-records-server-s-checkpoint = terverifikasi: { $size } catatan, checkpoint server
