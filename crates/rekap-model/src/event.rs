@@ -397,46 +397,6 @@ fn check_event_count(bytes: &[u8]) -> Result<(), DecodeError> {
 /// Decodes payload bytes: never panics; refuses trailing bytes and anything over a limit.
 /// (A genesis definition is validated further by [`crate::Election::new`].)
 pub fn decode_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
-    decode_whole_payload(bytes)
-}
-
-/// Event `index` of an `Events` payload, decoded alone: the payload is read in place and
-/// checked whole (it must be one [`decode_payload`] accepts), and only that event is
-/// decoded (an import's record holds 10,000 sheets; a station's history needs one).
-/// `Ok(None)`: another kind of payload, or no such event. A payload that does not decode
-/// gives [`decode_payload`]'s error.
-pub fn decode_event_at(bytes: &[u8], index: usize) -> Result<Option<Event>, DecodeError> {
-    let located = match crate::decoding::borrowed::event_bytes_at(bytes, index) {
-        Ok(located) => located,
-        // Another kind of payload, or one that does not decode: the owned decoder reads
-        // it, and says why (field and limit).
-        Err(_) => {
-            return decode_whole_payload(bytes).map(|payload| match payload {
-                Payload::Events { mut events, .. } if index < events.len() => {
-                    Some(events.swap_remove(index))
-                }
-                _ => None,
-            })
-        }
-    };
-    let Some(event_bytes) = located else {
-        return Ok(None);
-    };
-    let (event, read): (Event, usize) = bincode::decode_from_slice(event_bytes, canonical())
-        .map_err(|error| DecodeError::Bincode(crate::encoding::decode_error_text(&error)))?;
-    if read != event_bytes.len() {
-        return Err(DecodeError::TrailingBytes {
-            extra: (event_bytes.len() - read.min(event_bytes.len())) as u64,
-        });
-    }
-    event.check_limits().map_err(|limit| DecodeError::Event {
-        index: index as u64,
-        limit,
-    })?;
-    Ok(Some(event))
-}
-
-fn decode_whole_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
     if bytes.len() > MAX_CANONICAL_BYTES {
         return Err(DecodeError::TooLarge {
             bytes: bytes.len() as u64,
@@ -462,4 +422,40 @@ fn decode_whole_payload(bytes: &[u8]) -> Result<Payload, DecodeError> {
         }
     }
     Ok(payload)
+}
+
+/// Event `index` of an `Events` payload, decoded alone: the payload is read in place and
+/// checked whole (it must be one [`decode_payload`] accepts), and only that event is
+/// decoded (an import's record holds 10,000 sheets; a station's history needs one).
+/// `Ok(None)`: another kind of payload, or no such event. A payload that does not decode
+/// gives [`decode_payload`]'s error.
+pub fn decode_event_at(bytes: &[u8], index: usize) -> Result<Option<Event>, DecodeError> {
+    let located = match crate::decoding::borrowed::event_bytes_at(bytes, index) {
+        Ok(located) => located,
+        // Another kind of payload, or one that does not decode: the owned decoder reads
+        // it, and says why (field and limit).
+        Err(_) => {
+            return decode_payload(bytes).map(|payload| match payload {
+                Payload::Events { mut events, .. } if index < events.len() => {
+                    Some(events.swap_remove(index))
+                }
+                _ => None,
+            })
+        }
+    };
+    let Some(event_bytes) = located else {
+        return Ok(None);
+    };
+    let (event, read): (Event, usize) = bincode::decode_from_slice(event_bytes, canonical())
+        .map_err(|error| DecodeError::Bincode(crate::encoding::decode_error_text(&error)))?;
+    if read != event_bytes.len() {
+        return Err(DecodeError::TrailingBytes {
+            extra: (event_bytes.len() - read.min(event_bytes.len())) as u64,
+        });
+    }
+    event.check_limits().map_err(|limit| DecodeError::Event {
+        index: index as u64,
+        limit,
+    })?;
+    Ok(Some(event))
 }

@@ -143,27 +143,19 @@ impl DirectoryPart {
 }
 
 /// What an append changing no sheet rewrites of the stations view: the preamble (at 0) and
-/// the directory (from `directory_offset` to the end of the new body).
+/// the directory (from `directory_offset` to the end of the new body), encoded, and the new
+/// directory's part for the next append.
 pub(crate) struct Rewritten {
     pub(crate) preamble: [u8; PREAMBLE_BYTES as usize],
     pub(crate) directory_offset: u64,
     pub(crate) directory: Vec<u8>,
+    pub(crate) part: Box<DirectoryPart>,
 }
 
 impl Rewritten {
     /// The length of the new body.
     pub(crate) fn body_length(&self) -> u64 {
         self.directory_offset + self.directory.len() as u64
-    }
-
-    /// The new directory's part, for the next append.
-    pub(crate) fn part(&self) -> Option<DirectoryPart> {
-        let encoded = &self.directory;
-        let (directory, _) = bincode::decode_from_slice::<Directory, _>(encoded, CONFIG).ok()?;
-        Some(DirectoryPart {
-            directory,
-            directory_offset: self.directory_offset,
-        })
     }
 }
 
@@ -206,6 +198,10 @@ pub(crate) fn rewritten_without_sheets(
         preamble,
         directory_offset: part.directory_offset,
         directory: encoded,
+        part: Box::new(DirectoryPart {
+            directory,
+            directory_offset: part.directory_offset,
+        }),
     })
 }
 

@@ -108,8 +108,8 @@ impl SavedStations {
             if let Some(checksum) =
                 storage.put_view_ranges(STATIONS_VIEW, checksum, length, &changes)?
             {
-                return Ok((rewritten.part()).map(|part| SavedStations::Directory {
-                    part: Box::new(part),
+                return Ok(Some(SavedStations::Directory {
+                    part: rewritten.part,
                     checksum,
                 }));
             }
