@@ -228,16 +228,18 @@ impl<S: Storage> Log<S> {
             framed_records: &framed,
             author_counters: &counters,
         })?;
+        let earlier_head = self.head;
         if let Some(last) = records.last() {
             self.head = head_of(last);
         }
-        self.maintain_tree(&records);
+        self.maintain_tree(&earlier_head, &records);
         Ok(records)
     }
 
-    /// Adds durable records to the transparency tree's files. Never fails the append: a
-    /// failure leaves the files stale, to be reconciled with the log by the next append.
-    fn maintain_tree(&mut self, records: &[Record]) {
+    /// Adds durable records, appended after `earlier_head`, to the transparency tree's files.
+    /// Never fails the append: a failure leaves the files stale, to be reconciled with the
+    /// log by the next append.
+    fn maintain_tree(&mut self, earlier_head: &Head, records: &[Record]) {
         let Some(directory) = self.storage.tree_directory() else {
             return;
         };
@@ -245,14 +247,19 @@ impl<S: Storage> Log<S> {
             return;
         };
         let entries: Vec<[u8; 32]> = records.iter().map(|record| record.hash).collect();
-        let updated = match self.tree.as_mut() {
-            Some(maintained) => maintained.append(first_seq, &entries),
-            None => MaintainedTree::open(&self.storage, &directory, &self.head)
-                .map(|maintained| self.tree = Some(maintained)),
+        // The first append of a process opens the files as the tree of the head before it,
+        // then adds the records' hashes it holds: reading them back from the storage would
+        // read the whole batch again (over 100 MB for a national import).
+        let maintained = match self.tree.take() {
+            Some(maintained) => Ok(maintained),
+            None => MaintainedTree::open(&self.storage, &directory, earlier_head),
         };
-        if updated.is_err() {
-            self.tree = None;
-        }
+        self.tree = maintained
+            .and_then(|mut maintained| {
+                maintained.append(first_seq, &entries)?;
+                Ok(maintained)
+            })
+            .ok();
     }
 
     /// The transparency tree of the whole log (see [`crate::tree`]): the one this process

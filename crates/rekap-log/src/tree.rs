@@ -32,12 +32,18 @@ pub fn matches_head(tree: &Tree, head: &Head) -> bool {
     head.count == 0 || tree.leaf(head.count - 1).ok() == Some(leaf_hash(&head.last_hash))
 }
 
-/// The stored hash of every record from `first_seq` on, in order, to `visit`.
+/// The stored hash of every record from `first_seq` to `last_seq`, in order, to `visit`.
+/// No chunk after the one holding `last_seq` is read: a tree of an earlier head than the
+/// storage's end never reads the records appended since.
 fn for_each_entry(
     storage: &impl Storage,
     first_seq: u64,
+    last_seq: u64,
     mut visit: impl FnMut(&Hash),
 ) -> Result<(), LogError> {
+    if first_seq > last_seq {
+        return Ok(());
+    }
     for chunk in storage.chunks_from(first_seq) {
         let chunk = chunk?;
         let frames = (chunk.first_seq..).zip(Frames::new(&chunk.framed_records));
@@ -48,6 +54,9 @@ fn for_each_entry(
                 .map_err(|reason| LogError::Corrupt { seq, reason })?;
             if seq >= first_seq {
                 visit(record.hash);
+            }
+            if seq == last_seq {
+                return Ok(());
             }
         }
     }
@@ -91,7 +100,7 @@ fn extend(storage: &impl Storage, tree: &mut Tree, head: &Head) -> Result<(), Lo
     }
     let mut batch: Vec<[u8; 32]> = Vec::with_capacity(4096);
     let mut failure = None;
-    for_each_entry(storage, tree.size() + 1, |hash| {
+    for_each_entry(storage, tree.size() + 1, head.count, |hash| {
         batch.push(*hash);
         if batch.len() == batch.capacity() {
             tree.append(&batch);

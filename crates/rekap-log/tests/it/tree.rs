@@ -134,3 +134,53 @@ fn a_reader_never_creates_the_tree_files() {
     assert!(log.tree().unwrap() == expected_tree(&log));
     assert!(!path.join(TREE_DIRECTORY).exists());
 }
+
+#[test]
+fn the_tree_of_an_earlier_head_holds_only_the_records_up_to_it() {
+    // The first append of a process opens the files as the tree of the head before the
+    // batch it just wrote, then adds the batch's hashes from memory: that tree must not take
+    // in the records after the head it is asked for (nor read them).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let mut log = Log::open(SegmentStorage::create(&path).unwrap()).unwrap();
+    append_batches(&mut log, 2, 50);
+    let earlier_head = log.head();
+    let earlier = expected_tree(&log);
+    append_batches(&mut log, 1, 50);
+    let tree = rekap_log::tree::read(log.storage(), None, &earlier_head).expect("tree");
+    assert_eq!(tree.size(), 100);
+    assert!(
+        tree == earlier,
+        "the tree of the head after the second batch"
+    );
+    let stale = dir.path().join("stale");
+    std::fs::create_dir(&stale).unwrap();
+    let tree = rekap_log::tree::read(log.storage(), Some(&stale), &earlier_head).expect("tree");
+    assert!(
+        tree == earlier,
+        "an empty directory extended to that head, no further"
+    );
+}
+
+#[test]
+fn a_new_process_whose_files_lag_extends_them_then_adds_its_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let mut log = Log::open(SegmentStorage::create(&path).unwrap()).unwrap();
+    append_batches(&mut log, 2, 40);
+    drop(log);
+    // The files hold only the first batch (a process that could not write the second's).
+    let level0 = path.join(TREE_DIRECTORY).join("level-0");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&level0)
+        .unwrap();
+    file.set_len(40 * 32).unwrap();
+    drop(file);
+    let mut log = Log::open(SegmentStorage::open(&path).unwrap()).unwrap();
+    append_batches(&mut log, 1, 40);
+    let expected = expected_tree(&log);
+    assert_eq!(expected.size(), 120);
+    assert!(files_tree(&path) == expected);
+    assert!(log.tree().unwrap() == expected);
+}
