@@ -152,7 +152,7 @@ fn contest(args: &ImportArgs, state: &State) -> anyhow::Result<(String, usize)> 
 fn as_import_plan(plan: SourcedPlan) -> ImportPlan {
     ImportPlan {
         rows: plan.sheets + plan.already_imported,
-        to_submit: plan.events,
+        to_submit: plan.events.into(),
         already_imported: plan.already_imported,
     }
 }

@@ -112,7 +112,7 @@ pub fn plan_mapped(
     match plan_import(state, operator, csv.as_slice(), limits) {
         Ok(plan) => Ok(SourcedPlan {
             sheets: plan.to_submit.len(),
-            events: plan.to_submit,
+            events: plan.to_submit.into_vec(),
             already_imported: plan.already_imported,
         }),
         Err(ImportError::Rejected {

@@ -10,6 +10,7 @@
 //!   another format has read (rekap-formats).
 //!   A large file is read whole and checked in parts on every core (`parallel.rs`,
 //!   [`Split`]), with the answer of the row by row reading.
+//! - [`planned`]: the plan's events, kept in the parts they were planned in.
 //! - [`payloads`](mod@payloads): chunking the plan into payloads for the log.
 //! - [`limits`]: every limit of an import.
 //! - [`problem`] and [`error`]: what is reported.
@@ -21,6 +22,7 @@ mod number;
 mod parallel;
 pub mod payloads;
 pub mod plan;
+pub mod planned;
 mod planner;
 pub mod problem;
 mod reader;
@@ -35,6 +37,7 @@ pub use limits::{ImportLimits, DEFAULT_SHEETS_PER_PAYLOAD};
 pub use parallel::Split;
 pub use payloads::{payloads, payloads_on_demand, Payloads};
 pub use plan::{plan_import, plan_import_split, ImportPlan};
+pub use planned::PlannedEvents;
 pub use problem::RowProblem;
 pub use reason::RowReason;
 pub use sheets::{plan_sheets, SheetRow, SheetsPlan};

@@ -222,7 +222,8 @@ fn join(parts: Vec<Option<Part>>, limits: &ImportLimits) -> Option<ImportPlan> {
         }
         plan.rows += part.plan.rows;
         plan.already_imported += part.plan.already_imported;
-        plan.to_submit.extend(part.plan.to_submit);
+        // The parts' events stay where they were planned (`PlannedEvents`: no move).
+        plan.to_submit.append(part.plan.to_submit);
     }
     (plan.rows as u64 <= limits.max_rows).then_some(plan)
 }

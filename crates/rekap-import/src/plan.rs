@@ -21,12 +21,13 @@ use crate::reason::RowReason;
 use std::io::Read;
 
 use csv::ByteRecord;
-use rekap_model::{Event, State};
+use rekap_model::State;
 
 use crate::columns::{shown, Column, Columns};
 use crate::error::ImportError;
 use crate::limits::ImportLimits;
 use crate::parallel::{Split, Whole};
+use crate::planned::PlannedEvents;
 use crate::planner::{check_operator, Planner};
 use crate::problem::Problems;
 use crate::reader::{limit_of, LimitExceeded, LimitedReader};
@@ -36,7 +37,7 @@ use crate::row::{read_sheet, Cells, ContestShape};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportPlan {
     /// One `SheetSubmitted` per row still missing from the state, in file order.
-    pub to_submit: Vec<Event>,
+    pub to_submit: PlannedEvents,
     /// Rows skipped because the state already has their sheet with identical numbers.
     pub already_imported: usize,
     /// Data rows in the file (the header not counted).

@@ -96,7 +96,7 @@ impl<'a> Planner<'a> {
             },
             seen: SeenRows::new(state.election()),
             plan: ImportPlan {
-                to_submit: Vec::new(),
+                to_submit: Default::default(),
                 already_imported: 0,
                 rows: 0,
             },

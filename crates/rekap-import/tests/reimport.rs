@@ -20,7 +20,7 @@ fn an_identical_reimport_submits_nothing() {
     let mut state = state();
     let text = file(&good_rows());
     let first = plan(&state, &text).expect("the file is good");
-    apply(&mut state, OPERATOR, first.to_submit);
+    apply(&mut state, OPERATOR, first.to_submit.into_vec());
     let again = plan(&state, &text).expect("a re-import is fine");
     assert_eq!(again.to_submit, vec![]);
     assert_eq!(again.already_imported, 10);
@@ -31,13 +31,16 @@ fn an_identical_reimport_submits_nothing() {
 fn a_half_imported_file_plans_only_the_second_half() {
     let mut state = state();
     let text = file(&good_rows());
-    let mut events = plan(&state, &text).expect("the file is good").to_submit;
+    let mut events = plan(&state, &text)
+        .expect("the file is good")
+        .to_submit
+        .into_vec();
     let second_half = events.split_off(5);
     apply(&mut state, OPERATOR, events);
     let rest = plan(&state, &text).expect("the rest is fine");
     assert_eq!(rest.already_imported, 5);
     assert_eq!(rest.to_submit, second_half);
-    apply(&mut state, OPERATOR, rest.to_submit);
+    apply(&mut state, OPERATOR, rest.to_submit.into_vec());
     let done = plan(&state, &text).expect("all imported");
     assert_eq!((done.to_submit.len(), done.already_imported), (0, 10));
 }
@@ -46,7 +49,10 @@ fn a_half_imported_file_plans_only_the_second_half() {
 fn a_changed_row_is_refused_and_points_to_correct() {
     let mut state = state();
     let mut rows = good_rows();
-    let events = plan(&state, &file(&rows)).expect("good").to_submit;
+    let events = plan(&state, &file(&rows))
+        .expect("good")
+        .to_submit
+        .into_vec();
     apply(&mut state, OPERATOR, events);
     rows[3] = row(STATIONS[1], WALIKOTA, &sheet(&[61, 71, 43]));
     let problems = problems(&state, &file(&rows));
@@ -58,7 +64,10 @@ fn a_changed_row_is_refused_and_points_to_correct() {
 fn a_row_whose_sheet_was_since_corrected_counts_as_imported() {
     let mut state = state();
     let rows = good_rows();
-    let events = plan(&state, &file(&rows)).expect("good").to_submit;
+    let events = plan(&state, &file(&rows))
+        .expect("good")
+        .to_submit
+        .into_vec();
     apply(&mut state, OPERATOR, events);
     apply(
         &mut state,
@@ -100,7 +109,10 @@ fn a_voided_station_is_refused_as_the_model_says() {
 fn after_a_revote_is_ordered_the_old_rows_are_not_submitted_again() {
     let mut state = state();
     let rows = good_rows();
-    let events = plan(&state, &file(&rows)).expect("good").to_submit;
+    let events = plan(&state, &file(&rows))
+        .expect("good")
+        .to_submit
+        .into_vec();
     apply(&mut state, OPERATOR, events);
     apply(
         &mut state,

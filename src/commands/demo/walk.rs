@@ -213,7 +213,7 @@ fn import_sheets(
     cast: &Cast,
     misentry: Option<usize>,
 ) -> anyhow::Result<rekap_ledger::Receipt> {
-    let events = preset
+    let events: Vec<Event> = preset
         .sheets
         .iter()
         .enumerate()
