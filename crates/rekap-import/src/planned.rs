@@ -3,8 +3,8 @@
 //!
 //! Why parts: a large file is planned in parts on every core (`crate::parallel`), and
 //! joining the parts' events into one `Vec` moves every event of all but the first part
-//! once more into fresh memory. Nationally that is over 400k events and 60 MB of page
-//! faults and copying, measured at 9% of an import's samples, all on one core while the
+//! once more into fresh memory. Nationally that is about 400k events, 100 MB copied into
+//! freshly faulted pages, measured at 9% of an import's samples, all on one core while the
 //! other waits. Kept as parts, the join moves nothing, and the appending consumes the
 //! events in order from the parts, freeing each part as it is used up.
 
