@@ -120,6 +120,10 @@ impl Drop for Stage {
 /// A bar over a known amount of work (files, bytes, records).
 pub struct Counter {
     stage: Stage,
+    /// Set by [`Counter::next`]: the new stage's first count is drawn at once, so that every
+    /// stage is seen at least once, however short (the terminal is otherwise drawn at most
+    /// 20 times a second, and a stage shorter than that would never be shown).
+    stage_unseen: AtomicBool,
 }
 
 impl Counter {
@@ -128,7 +132,10 @@ impl Counter {
         let bar = hidden_unless_shown(ProgressBar::new(total));
         let stage = Stage { bar };
         stage.count(message, total, unit);
-        Counter { stage }
+        Counter {
+            stage,
+            stage_unseen: AtomicBool::new(false),
+        }
     }
 
     pub fn advance(&self, amount: u64) {
@@ -140,11 +147,15 @@ impl Counter {
         self.stage.bar.set_message(message);
         self.stage.bar.set_position(0);
         self.stage.bar.reset_eta();
+        self.stage_unseen.store(true, Ordering::Relaxed);
     }
 
     /// `done` of `total` (the total may be learnt as the work goes).
     pub fn set(&self, done: u64, total: u64) {
         self.stage.set(done, total);
+        if self.stage_unseen.swap(false, Ordering::Relaxed) {
+            self.stage.bar.force_draw();
+        }
     }
 }
 
