@@ -162,13 +162,12 @@ impl<S: Storage> Ledger<S> {
         });
         // Saved in the order `save_totals_view` saves them.
         self.save_totals_view_alone(&totals)?;
-        let storage = self.log_mut().storage_mut();
-        if let Some(body) = stations? {
-            storage.put_view(STATIONS_VIEW, &body)?;
-        }
-        if let Some(body) = history? {
-            storage.put_view(HISTORY_VIEW, &body)?;
-        }
+        let (stations, history) = (stations?, history?);
+        let views: Vec<(&str, &[u8])> = [(STATIONS_VIEW, &stations), (HISTORY_VIEW, &history)]
+            .into_iter()
+            .filter_map(|(name, body)| Some((name, body.as_deref()?)))
+            .collect();
+        self.log_mut().storage_mut().put_views(&views)?;
         Ok(())
     }
 }

@@ -147,10 +147,17 @@ fn every_level_count(view: &TotalsView) -> Option<Vec<ScopeLevels>> {
         let id = view.contest(ContestIdx(contest))?.id.clone();
         let selection = view.select(Some(&id), None, None).ok()?;
         for scope in selection.rows.clone() {
-            let levels = (0..view.station_level())
-                .map(|level| level_counts(view, selection.contest, ViewRegion(scope), level))
-                .collect::<Result<Vec<_>, _>>()
-                .ok()?;
+            // Each level's lines checked once, not spelled into reports: what
+            // `level_counts` of each level gives (tests/it/stations_view.rs holds it).
+            let every_level =
+                (view.lines_of_every_level(selection.contest, ViewRegion(scope))).ok()?;
+            let levels = (every_level.iter())
+                .map(|lines| {
+                    (lines.iter()).fold(LevelCounts::default(), |counts, line| {
+                        counts.plus(LevelCounts::of_region(&line.totals, line.approval))
+                    })
+                })
+                .collect();
             out.push(ScopeLevels {
                 contest: id.clone(),
                 scope,
@@ -164,16 +171,24 @@ fn every_level_count(view: &TotalsView) -> Option<Vec<ScopeLevels>> {
 impl LevelCounts {
     /// One region's part of the counts: it is complete, approved or stale or neither.
     fn of(report: &rekap_projection::RegionReport) -> LevelCounts {
+        LevelCounts::of_region(&report.totals, report.approval)
+    }
+
+    /// A region's part of the counts from its totals and approval label.
+    fn of_region(totals: &rekap_projection::Totals, approval: &str) -> LevelCounts {
         LevelCounts {
             regions: 1,
-            complete: u64::from(report.totals.stations_missing() == 0),
-            approved: u64::from(report.approval == "approved"),
-            stale: u64::from(report.approval == "stale"),
+            complete: u64::from(totals.stations_missing() == 0),
+            approved: u64::from(approval == "approved"),
+            stale: u64::from(approval == "stale"),
         }
     }
 
     fn with(self, report: &rekap_projection::RegionReport) -> LevelCounts {
-        let region = LevelCounts::of(report);
+        self.plus(LevelCounts::of(report))
+    }
+
+    fn plus(self, region: LevelCounts) -> LevelCounts {
         LevelCounts {
             regions: self.regions + region.regions,
             complete: self.complete + region.complete,

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use rekap_model::regions::format_station_code;
 use rekap_model::*;
 
 fn station(code: &str, parent: &str, name: &str) -> serde_json::Value {
@@ -231,4 +232,43 @@ fn a_genesis_of_an_older_definition_version_is_refused_by_its_version() {
         refused.to_string().contains("format version 1"),
         "{refused}"
     );
+}
+
+proptest::proptest! {
+    /// The hand-written station code is the `format!` spelling, for every number the
+    /// model allows and beyond it (a number over 999 is written whole, as `{:03}` does).
+    #[test]
+    fn station_codes_are_spelled_as_formatted(
+        region in "[0-9A-Za-z._]{1,32}",
+        number in proptest::prop_oneof![0u32..=1200, proptest::num::u32::ANY],
+    ) {
+        proptest::prop_assert_eq!(
+            format_station_code(&region, number),
+            format!("{region}-{number:03}")
+        );
+    }
+}
+
+/// The codes spelled region by region are the codes spelled station by station: listed
+/// stations, counted ones, numbers with gaps, and regions above the ones holding them.
+#[test]
+fn station_codes_under_a_region_are_each_stations_code() {
+    let mut with_gaps = definition_json();
+    for region in with_gaps["regions"].as_array_mut().expect("regions") {
+        if region["code"] == "6472010001" {
+            region["stations"] = serde_json::json!("2,5-6,149");
+        }
+    }
+    for json in [definition_json(), listed_json(), with_gaps] {
+        let election = build(&json).expect("valid");
+        let tree = election.tree();
+        for region in (0..tree.region_count()).map(RegionIdx) {
+            let by_region: Vec<Option<String>> = election.station_codes_under(region).collect();
+            let by_station: Vec<Option<String>> = (tree.stations_under(region))
+                .map(|station| election.station_code(StationId(station)))
+                .collect();
+            assert_eq!(by_region, by_station, "region {region:?}");
+        }
+        assert!(tree.station_count() > 0);
+    }
 }

@@ -223,13 +223,13 @@ impl ContestCache {
         let mut totals = Totals::zero_typed(self.pairs, self.vote_types);
         let stations = election.tree().stations_under(region);
         let mut leaves = Vec::with_capacity(stations.len());
-        for station in stations {
+        for (station, code) in stations.zip(election.station_codes_under(region)) {
             let station = StationId(station);
             let status = state.station_status(station, self.contest);
             let sheet = state.current_sheet(station, self.contest);
             let leaf = StationLeaf::of(status, sheet.map(|(_, sheet)| sheet));
             leaf.add_to(&mut totals);
-            let code = election.station_code(station).unwrap_or_default();
+            let code = code.unwrap_or_default();
             let (station_totals, digest) =
                 leaf.leaf(&code, &self.contest_id, self.pairs, self.vote_types);
             leaves.push((code, station_totals, digest));
@@ -256,15 +256,11 @@ impl ContestCache {
         let tree = election.tree();
         let children = tree.children(region);
         if children.is_empty() {
-            tree.stations_under(region)
-                .map(|station| {
-                    let station = StationId(station);
-                    let (totals, digest) = self.station(election, state, station);
-                    (
-                        election.station_code(station).unwrap_or_default(),
-                        totals,
-                        digest,
-                    )
+            (tree.stations_under(region))
+                .zip(election.station_codes_under(region))
+                .map(|(station, code)| {
+                    let (totals, digest) = self.station(election, state, StationId(station));
+                    (code.unwrap_or_default(), totals, digest)
                 })
                 .collect()
         } else {

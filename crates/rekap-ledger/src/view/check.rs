@@ -19,7 +19,9 @@ use rekap_projection::merkle::{leaf_hash, root};
 use rekap_projection::Totals;
 
 use super::read::{parse_line, Line};
-use super::{ContestEntry, Row, Selection, TotalsView, ViewError};
+use rekap_model::ContestIdx;
+
+use super::{ContestEntry, Row, Selection, TotalsView, ViewError, ViewRegion};
 
 fn damaged(reason: impl Into<String>) -> ViewError {
     ViewError(reason.into())
@@ -67,6 +69,45 @@ impl TotalsView {
             .chunks_exact(line_bytes as usize)
             .map(|line| parse_line(contest, line))
             .collect()
+    }
+
+    /// The lines of every region under `scope` at each level `0..station_level` (none at a
+    /// level above the scope's), with the checks [`TotalsView::reports`] makes of each whole
+    /// level made once: the scope against the digests up to the contest's scope, each level's
+    /// lines against their parents' digests, and, where the scope is the contest's, its
+    /// totals against its children's sum. The counts of every level at once (the stations
+    /// view's directory) read each level's lines without spelling its codes and names.
+    pub(crate) fn lines_of_every_level(
+        &self,
+        contest: ContestIdx,
+        scope: ViewRegion,
+    ) -> Result<Vec<Vec<Line>>, ViewError> {
+        let entry = self
+            .contest(contest)
+            .ok_or_else(|| damaged("no such contest"))?;
+        let scope_level = self.row(entry.scope)?.level;
+        let own_level = self.row(scope.0)?.level;
+        let own = scope.0..scope.0.saturating_add(1);
+        let selection = Selection {
+            contest,
+            level: own_level,
+            rows: own.clone(),
+        };
+        if own_level > scope_level {
+            self.check_selection(entry, &selection)?;
+        }
+        let mut every_level = Vec::new();
+        for level in 0..self.station_level() {
+            let rows = self.regions_at(scope, level)?;
+            if rows.is_empty() {
+                every_level.push(Vec::new());
+                continue;
+            }
+            let sum = level == scope_level;
+            self.check_children(entry, scope_level, level, rows.clone(), sum)?;
+            every_level.push(self.lines(entry, scope_level, level, &rows)?);
+        }
+        Ok(every_level)
     }
 
     /// The rows at `level - 1` whose children include `rows` (at `level`): one range,

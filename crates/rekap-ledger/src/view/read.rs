@@ -293,7 +293,7 @@ fn read_directory(source: &dyn ViewSource) -> Result<Directory, ViewError> {
 
 /// One region's line of one contest, as the view stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Line {
+pub(crate) struct Line {
     pub totals: Totals,
     pub approval: &'static str,
     pub open_objections: usize,

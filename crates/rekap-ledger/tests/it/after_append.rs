@@ -4,8 +4,10 @@
 //! a view stamped at an older head (a crash between an append and the views' save) is
 //! never brought forward nor believed.
 
-use rekap_ledger::stations_view::{check_stations_view, STATIONS_VIEW};
-use rekap_ledger::view::{open_saved_totals_view, SavedView, TOTALS_VIEW};
+use rekap_ledger::stations_view::{
+    check_stations_view, level_counts, open_saved_stations_view, LevelCounts, STATIONS_VIEW,
+};
+use rekap_ledger::view::{open_saved_totals_view, SavedView, ViewRegion, TOTALS_VIEW};
 use rekap_ledger::{BroughtForward, Ledger};
 use rekap_log::{SegmentStorage, Storage};
 use rekap_model::{Event, EventId, Resolution, Role};
@@ -283,4 +285,51 @@ fn assert_views_are_those_saved_one_by_one(ledger: &mut Ledger<SegmentStorage>, 
     for (name, built) in names.iter().zip(&built) {
         assert_eq!(built, &saved(ledger, name), "{name} after round {round}");
     }
+}
+
+/// The stations view's per-level counts, built whole with each level's lines checked once,
+/// are what `level_counts` reads level by level from the totals view: after an approval, a
+/// correction that makes it stale, a void and an approval after it.
+#[test]
+fn level_counts_built_whole_are_the_totals_views_level_by_level() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ledger = reported(directory.path());
+    let district = "647201";
+    let official = official_of(district);
+    let approval = small_election::approve(district, digest(&ledger, district));
+    append(&mut ledger, official, approval);
+    append(
+        &mut ledger,
+        official,
+        small_election::correct(STATIONS[3], &[7, 8]),
+    );
+    let other = "647202";
+    let void = Event::StationVoided {
+        station: STATIONS[7].into(),
+        contest: GUBERNUR.into(),
+        reason: "the ballots burned".into(),
+    };
+    append(&mut ledger, official_of(other), void);
+    let approval = small_election::approve(other, digest(&ledger, other));
+    append(&mut ledger, official_of(other), approval);
+    let view = ledger.totals_view(None);
+    ledger.save_totals_view(&view).unwrap();
+    let stations = open_saved_stations_view(directory.path())
+        .unwrap()
+        .expect("saved");
+    let selection = view.select(Some(GUBERNUR), None, None).unwrap();
+    let scope = selection.rows.start;
+    let by_level: Vec<LevelCounts> = (0..view.station_level())
+        .map(|level| level_counts(&view, selection.contest, ViewRegion(scope), level).unwrap())
+        .collect();
+    assert_eq!(
+        stations.level_counts(GUBERNUR, scope),
+        Some(by_level.as_slice())
+    );
+    let districts = by_level[by_level.len() - 2];
+    assert_eq!(
+        (districts.approved, districts.stale),
+        (1, 1),
+        "{by_level:?}"
+    );
 }

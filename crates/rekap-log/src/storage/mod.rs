@@ -141,6 +141,21 @@ pub trait Storage: Sync {
         self.put_derived(&format!("view/{name}"), body)
     }
 
+    /// Saves each `(name, body)` as [`Storage::put_view`] would, the views independent of
+    /// each other: a segment store writes their files at once, each on its own thread (a
+    /// national import's stations and history views are 37 and 35 MB, each made durable
+    /// before it is renamed into place). Every view that could be saved is saved; the
+    /// error is the first view's that could not. The default saves them in turn.
+    fn put_views(&mut self, views: &[(&str, &[u8])]) -> Result<(), StorageError> {
+        let mut first_error = None;
+        for (name, body) in views {
+            if let Err(error) = self.put_view(name, body) {
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
     /// Saves `body` as view `name` over `earlier`, the body this storage last gave or saved
     /// for it (by [`Storage::get_view`], [`Storage::get_view_of_any_head`] or a save): a
     /// segment store writes only the blocks that changed when it can ([`view_patch`]). The

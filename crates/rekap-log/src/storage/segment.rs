@@ -565,6 +565,33 @@ impl Storage for SegmentStorage {
         Ok(())
     }
 
+    fn put_views(&mut self, views: &[(&str, &[u8])]) -> Result<(), StorageError> {
+        self.check_writable()?;
+        let (directory, mark) = (&self.path, self.end_mark());
+        let written: Vec<Result<[u8; 32], StorageError>> = std::thread::scope(|scope| {
+            let writers: Vec<_> = (views.iter())
+                .map(|(name, body)| {
+                    scope.spawn(|| view_file::write_view(directory, name, &mark, body))
+                })
+                .collect();
+            (writers.into_iter())
+                .map(|writer| {
+                    (writer.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut first_error = None;
+        for ((name, _), written) in views.iter().zip(written) {
+            match written {
+                Ok(checksum) => self.saw_view(name, checksum),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
     fn put_view_over(
         &mut self,
         name: &str,

@@ -11,3 +11,4 @@ mod readers;
 mod tail;
 mod tree;
 mod vector;
+mod views;

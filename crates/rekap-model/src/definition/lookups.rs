@@ -59,6 +59,29 @@ impl<D: DefinitionParts> Election<D> {
         let number = entry.stations().number_at(position.checked_sub(1)?)?;
         Some(format_station_code(entry.code(), number))
     }
+    /// [`Election::station_code`] of each station under `region`, in station order. For a
+    /// region that holds its stations itself (no children) the holder is known, so it is not
+    /// searched for again per station: the leaf digests of a national count spell 818,339
+    /// codes this way.
+    pub fn station_codes_under(
+        &self,
+        region: RegionIdx,
+    ) -> impl Iterator<Item = Option<String>> + '_ {
+        let stations = self.tree.stations_under(region);
+        let first = stations.start;
+        let holder = (self.tree.children(region).is_empty())
+            .then(|| self.region_entry(region))
+            .flatten();
+        stations.map(move |station| {
+            let id = StationId(station);
+            match (self.listed_station(id), holder) {
+                (Some(listed), _) => Some(listed.code.clone()),
+                (None, Some(entry)) => (entry.stations().number_at(station - first))
+                    .map(|number| format_station_code(entry.code(), number)),
+                (None, None) => self.station_code(id),
+            }
+        })
+    }
     /// A listed station's entry (code, holder, name); `None` for a counted station.
     pub fn listed_station(&self, station: StationId) -> Option<&ListedStation> {
         let entry = self.tree.listed_entry(station)?;
