@@ -11,7 +11,9 @@ use ed25519_dalek::Signer;
 use rekap_ledger::thin::ThinLedger;
 use rekap_ledger::Ledger;
 use rekap_log::DefaultStorage;
-use rekap_model::{ApprovalStatement, Event, WitnessRefusal, WitnessSignature};
+use rekap_model::{
+    ApprovalStatement, ContestIdx, Election, Event, RegionIdx, WitnessRefusal, WitnessSignature,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{definition_hash_of, Client, RemoteArgs};
@@ -139,7 +141,24 @@ fn statement_in(
     contest: &str,
 ) -> anyhow::Result<ApprovalStatement> {
     let state = ledger.state();
-    let election = state.election();
+    let (contest_idx, region_idx) = known_place(state.election(), region, contest)?;
+    let digest = ledger.projection().digest(state, contest_idx, region_idx);
+    Ok(ApprovalStatement {
+        definition_hash: state.definition_hash(),
+        region: region.to_owned(),
+        contest: contest.to_owned(),
+        digest,
+    })
+}
+
+/// The contest and region an approval names, or the error that names the unknown one: the
+/// same whether the statement comes from a replay or from the saved views, as the
+/// election is the genesis' either way.
+fn known_place(
+    election: &Election,
+    region: &str,
+    contest: &str,
+) -> anyhow::Result<(ContestIdx, RegionIdx)> {
     let Some(contest_idx) = election.contest_by_id(contest) else {
         bail!(crate::lang::say_with(
             "command-unknown-contest",
@@ -152,13 +171,7 @@ fn statement_in(
             &[("region", &region)]
         ));
     };
-    let digest = ledger.projection().digest(state, contest_idx, region_idx);
-    Ok(ApprovalStatement {
-        definition_hash: state.definition_hash(),
-        region: region.to_owned(),
-        contest: contest.to_owned(),
-        digest,
-    })
+    Ok((contest_idx, region_idx))
 }
 
 pub fn sign(args: SignArgs) -> anyhow::Result<Outcome> {
@@ -220,7 +233,7 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
         return append_local(&args.store, &args.key, true, |basis| {
             let statement = match basis {
                 Basis::Replayed(ledger) => statement_in(ledger, &args.region, &args.contest)?,
-                Basis::Saved(thin) => match saved_statement(thin, &args.region, &args.contest) {
+                Basis::Saved(thin) => match saved_statement(thin, &args.region, &args.contest)? {
                     Some(statement) => statement,
                     None => return Ok(None),
                 },
@@ -243,25 +256,25 @@ pub fn approve(args: ApproveArgs) -> anyhow::Result<Outcome> {
     append_one(&args.store, &args.remote, &args.key, event)
 }
 
-/// The statement of `region` and `contest` at the head of the saved views (`None`: an
-/// unknown region or contest, or no saved line: then the replay says).
+/// The statement of `region` and `contest` at the head of the saved views: an unknown
+/// region or contest is refused here, without a replay; `None` when the saved views have
+/// no line of it (then the replay says).
 fn saved_statement(
     thin: &ThinLedger<DefaultStorage>,
     region: &str,
     contest: &str,
-) -> Option<ApprovalStatement> {
+) -> anyhow::Result<Option<ApprovalStatement>> {
     let state = thin.state();
-    let election = state.election();
-    let digest = thin.region_digest(
-        election.contest_by_id(contest)?,
-        election.find_region(region)?,
-    )?;
-    Some(ApprovalStatement {
+    let (contest_idx, region_idx) = known_place(state.election(), region, contest)?;
+    let Some(digest) = thin.region_digest(contest_idx, region_idx) else {
+        return Ok(None);
+    };
+    Ok(Some(ApprovalStatement {
         definition_hash: state.definition_hash(),
         region: region.to_owned(),
         contest: contest.to_owned(),
         digest,
-    })
+    }))
 }
 
 /// The approval of `statement` with the witnesses' signatures and refusals, said on stdout.

@@ -166,10 +166,42 @@ fn approvals_without_a_replay_keep_the_store_audited() {
         "a refusal changed the store"
     );
 
+    // An unknown region or contest is named and changes nothing, decided from the saved
+    // state as after a replay.
+    unknown_places_are_named(&sandbox, "from the saved state");
+
     // Without the saved state: replayed, and saved again.
     std::fs::remove_file(&authority).unwrap();
+    unknown_places_are_named(&sandbox, "after a replay");
     let approved = approve("64", None);
     assert_eq!(code(&approved), 0, "{}", stderr(&approved));
     assert!(authority.exists(), "the replay saved no authority state");
     audit_passes(&sandbox, "an approval after a replay");
+}
+
+fn unknown_places_are_named(sandbox: &Sandbox, decided: &str) {
+    let before = store_files(sandbox);
+    for (region, contest, named) in [
+        ("64", "nope", "unknown contest nope"),
+        ("6499", CONTEST, "unknown region 6499"),
+    ] {
+        let mut arguments = vec!["approve", "-s", STORE, "-k", "in/keys/official-64.key"];
+        arguments.extend(["--region", region, "--contest", contest]);
+        let refused = sandbox.run(&arguments);
+        assert_eq!(code(&refused), 1, "{decided}: {}", stderr(&refused));
+        assert!(
+            stderr(&refused).contains(named),
+            "{decided}: {}",
+            stderr(&refused)
+        );
+        assert!(
+            stdout(&refused).is_empty(),
+            "{decided}: {}",
+            stdout(&refused)
+        );
+    }
+    assert!(
+        before == store_files(sandbox),
+        "{decided}: an unknown place changed the store"
+    );
 }

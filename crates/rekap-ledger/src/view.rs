@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use bincode::{Decode, Encode};
 use rekap_log::storage::last_record::LogEnd;
@@ -236,6 +237,10 @@ pub struct TotalsView {
     /// Whether it holds every contest: a view of one contest, made because all of them
     /// would not fit the file limit, answers but is never saved.
     complete: bool,
+    /// Each region's row (breadth-first) in the view's lines, computed once from the
+    /// election's tree when first asked ([`TotalsView::row_of`]): a single `approve` asks
+    /// three times (its statement's digest, the approval check, the view brought forward).
+    row_of: OnceLock<Vec<u32>>,
 }
 
 mod authority;
@@ -391,7 +396,7 @@ pub enum SavedView {
     /// log): said on stderr, and the store is opened instead.
     LogDisagrees(String),
     /// The view, computed at the log's last record (seq and hash checked).
-    Current(TotalsView),
+    Current(Box<TotalsView>),
 }
 
 /// The saved totals view of the default store at `path`, opened without opening the store
@@ -422,7 +427,7 @@ pub fn open_saved_totals_view(path: &std::path::Path) -> Result<SavedView, Ledge
             short_hex(&hash)
         )));
     }
-    Ok(SavedView::Current(view))
+    Ok(SavedView::Current(Box::new(view)))
 }
 
 /// The saved totals view of the default store at `path` if it is current and of this log
@@ -431,7 +436,7 @@ pub fn open_totals_view_unopened(
     path: &std::path::Path,
 ) -> Result<Option<TotalsView>, LedgerError> {
     Ok(match open_saved_totals_view(path)? {
-        SavedView::Current(view) => Some(view),
+        SavedView::Current(view) => Some(*view),
         SavedView::NotCurrent | SavedView::LogDisagrees(_) => None,
     })
 }

@@ -13,7 +13,6 @@ use rekap_log::Head;
 use rekap_model::{ApprovalCheck, ApprovalCheckFailure, ContestIdx, Place, RegionIdx, State};
 use rekap_projection::{projection_digest_given, Totals};
 
-use super::build::level_order;
 use super::patch::ContestLines;
 use super::TotalsView;
 
@@ -25,7 +24,7 @@ use super::TotalsView;
 /// that the caller replays and gives the projection's own refusal, with its details.
 pub struct ViewApprovalCheck<'a> {
     view: &'a TotalsView,
-    row_of: Vec<u32>,
+    row_of: &'a [u32],
     undecided: Cell<bool>,
 }
 
@@ -33,7 +32,7 @@ impl<'a> ViewApprovalCheck<'a> {
     pub fn new(view: &'a TotalsView, state: &State) -> ViewApprovalCheck<'a> {
         ViewApprovalCheck {
             view,
-            row_of: level_order(state).row_of,
+            row_of: view.row_of(state),
             undecided: Cell::new(false),
         }
     }
@@ -45,7 +44,7 @@ impl<'a> ViewApprovalCheck<'a> {
 
     fn line(&self, state: &State, contest: ContestIdx, region: RegionIdx) -> Option<Line> {
         let body = self.view.body()?;
-        let lines = ContestLines::of(self.view, state, contest, &self.row_of)?;
+        let lines = ContestLines::of(self.view, state, contest, self.row_of)?;
         let line = lines.line(body, region)?;
         Some(Line {
             missing: line.totals.stations_missing(),
@@ -128,8 +127,8 @@ impl TotalsView {
         contest: ContestIdx,
         region: RegionIdx,
     ) -> Option<[u8; 32]> {
-        let row_of = level_order(state).row_of;
-        let lines = ContestLines::of(self, state, contest, &row_of)?;
+        let row_of = self.row_of(state);
+        let lines = ContestLines::of(self, state, contest, row_of)?;
         Some(lines.line(self.body()?, region)?.digest)
     }
 
@@ -146,13 +145,13 @@ impl TotalsView {
         touched: impl IntoIterator<Item = Place>,
     ) -> Option<TotalsView> {
         let old_body = self.body()?;
-        let row_of = level_order(state).row_of;
+        let row_of = self.row_of(state);
         self.patched_with(
             state,
             head,
             touched,
             |contest, region, _, _| {
-                ContestLines::of(self, state, contest, &row_of)?.read(old_body, region)
+                ContestLines::of(self, state, contest, row_of)?.read(old_body, region)
             },
             |known_totals, known_digest| {
                 let missing = Cell::new(false);

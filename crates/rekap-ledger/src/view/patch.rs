@@ -19,7 +19,7 @@ use rekap_model::{ContestIdx, Event, Place, RegionIdx, State, StationId};
 use rekap_projection::merkle::Hash;
 use rekap_projection::{approval_state_of, children_digest, children_totals, Projection, Totals};
 
-use super::build::{level_order, LineShape};
+use super::build::LineShape;
 use super::read::parse_line;
 use super::{ContestEntry, Directory, TotalsView, DIRECTORY_CONFIG};
 
@@ -95,16 +95,13 @@ impl TotalsView {
         let directory_offset = u64_at(old_body, 0)? as usize;
         let mut body = old_body.get(..directory_offset)?.to_vec();
         let mut regions = regions_above(state, touched);
-        let row_of = level_order(state).row_of;
+        let row_of = self.row_of(state);
         // The deepest first: a rewritten region's line is computed from its children's.
         let tree = state.election().tree();
         regions.sort_by_key(|region| std::cmp::Reverse(tree.level(*region)));
         for entry in &self.directory.contests {
             let contest: ContestIdx = state.election().contest_by_id(&entry.id)?;
-            let lines = ContestLines {
-                entry,
-                row_of: &row_of,
-            };
+            let lines = ContestLines { entry, row_of };
             let shape = LineShape::of(state, contest);
             let mut rewritten: BTreeMap<u32, (Totals, Hash)> = BTreeMap::new();
             for region in &regions {
@@ -136,10 +133,7 @@ impl TotalsView {
                 .contests
                 .iter()
                 .find(|entry| entry.id == *id)?;
-            Some(ContestLines {
-                entry,
-                row_of: &row_of,
-            })
+            Some(ContestLines { entry, row_of })
         };
         let projection_digest = projection_digest(
             &|contest, region| Some(contest_lines(contest)?.read(&body, region)?.0),
@@ -159,6 +153,7 @@ impl TotalsView {
         let view = TotalsView::from_source(Box::new(body)).ok()?;
         Some(TotalsView {
             complete: true,
+            row_of: self.row_of.clone(),
             ..view
         })
     }

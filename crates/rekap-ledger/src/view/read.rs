@@ -2,10 +2,12 @@
 //! their text and their lines as one range each. Every value read is checked before use.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use rekap_model::ContestIdx;
+use rekap_model::{ContestIdx, State};
 use rekap_projection::{RegionReport, Totals};
 
+use super::build::level_order;
 use super::{
     ContestEntry, Directory, Row, SelectError, Selection, TotalsView, ViewError, ViewRegion,
     ViewSource, APPROVAL_LABELS, COMPUTED_BY, DIRECTORY_CONFIG, MAX_DIRECTORY_BYTES,
@@ -40,7 +42,14 @@ impl TotalsView {
             source,
             directory,
             complete: true,
+            row_of: OnceLock::new(),
         })
+    }
+
+    /// Each region's row in the lines of `state`'s election (the election this view is of),
+    /// by region index.
+    pub(super) fn row_of(&self, state: &State) -> &[u32] {
+        self.row_of.get_or_init(|| level_order(state).row_of)
     }
 
     pub fn region_count(&self) -> u32 {
