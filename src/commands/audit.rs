@@ -85,7 +85,11 @@ pub fn run(mut args: AuditArgs) -> anyhow::Result<Outcome> {
                 },
             };
             let authority = log.storage().get_view(AUTHORITY_VIEW)?;
+            let locate = |seqs: &[u64]| {
+                (log.storage().record_locations(seqs)).map_err(|error| error.to_string())
+            };
             let views = SavedViews {
+                locate: Some(&locate),
                 totals: totals.as_ref(),
                 stations: stations.as_deref(),
                 history: history.as_deref(),

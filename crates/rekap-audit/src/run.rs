@@ -4,6 +4,7 @@ use rekap_ledger::authority_view::check_authority_view;
 use rekap_ledger::history_view::{check_history_view, merged_for_check};
 use rekap_ledger::stations_view::check_stations_view;
 use rekap_ledger::view::TotalsView;
+use rekap_log::storage::locate::RecordLocation;
 use rekap_log::verify::SIGNATURE_FAILURE;
 use rekap_log::{Head, Record, VerifyReport};
 use rekap_model::{
@@ -50,7 +51,13 @@ pub struct SavedViews<'a> {
     pub history_tail: Option<&'a [u8]>,
     /// The body of the saved authority state (`rekap_ledger::authority_view`).
     pub authority: Option<&'a [u8]>,
+    /// Where the store holds records (its segment file's index), for the stations view's
+    /// record locations; `None`: they are not checked (a log without a segment file).
+    pub locate: Option<&'a Locate<'a>>,
 }
+
+/// The store's locations of records `seqs` (sorted, distinct), or why they could not be read.
+pub type Locate<'a> = dyn Fn(&[u64]) -> Result<Option<Vec<RecordLocation>>, String> + 'a;
 
 /// [`audit`] with the store's saved stations view checked too, telling `progress` how many
 /// of the records are judged again (every 4096 records and at the end), for a progress bar.
@@ -77,7 +84,8 @@ pub fn audit_with_views(
                 compare_view(view, state, projection, records, &mut tallies[7]);
             }
             if let Some(body) = views.stations {
-                compare_stations_view(body, state, projection, records, &mut tallies[7]);
+                let stations = (state, projection, records);
+                compare_stations_view(body, stations, views.locate, &mut tallies[7]);
             }
             if let Some(body) = views.history {
                 compare_history_view(body, views.history_tail, state, records, &mut tallies[7]);
@@ -155,12 +163,12 @@ fn compare_view(
     tally.failed += comparison.differences_not_listed;
 }
 
-/// Check 8 on the store's saved stations view: every byte of it, as the log gives it.
+/// Check 8 on the store's saved stations view: every byte of it, as the log gives it, and
+/// every record location it names, as the store's index gives it (when `locate` is given).
 fn compare_stations_view(
     body: &[u8],
-    state: &State,
-    projection: &Projection,
-    records: &[Record],
+    (state, projection, records): (&State, &Projection, &[Record]),
+    locate: Option<&Locate<'_>>,
     tally: &mut Tally,
 ) {
     let head = head_of(records);
@@ -169,7 +177,11 @@ fn compare_stations_view(
         records.get(index).map(|record| record.hash)
     };
     tally.checked += 1;
-    let checked = check_stations_view(body, state, projection, &head, hash_at);
+    let located = |seqs: &[u64]| match locate {
+        Some(locate) => locate(seqs),
+        None => Ok(None),
+    };
+    let checked = check_stations_view(body, state, projection, &head, hash_at, located);
     if let Err(difference) = checked {
         tally.fail(None, format!("the store's stations view: {difference}"));
     }

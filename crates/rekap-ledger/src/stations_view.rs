@@ -33,6 +33,9 @@ use crate::error::LedgerError;
 use crate::ledger::Ledger;
 use crate::view::{Selection, TotalsView, ViewError, ViewRegion};
 
+pub use check::check_stations_view;
+
+mod check;
 pub(crate) mod patch;
 pub(crate) mod saved;
 mod sheets;
@@ -496,57 +499,6 @@ pub(crate) fn stations_body<S: Storage>(
     };
     let body = encode(state, projection, totals, &head, &locations);
     Ok(body.filter(|_| locations.len() == seqs.len()))
-}
-
-/// Audit check 8 on a saved stations view `body` of the log whose replay gave `state` and
-/// `projection` at `head`: every record it points to is the log's (`record_hash(seq)`), and
-/// every byte of it is what the replay gives (each station's code, name and slot, the
-/// counts `status` shows). Where in the segment file each record is, a reader checks
-/// against the record's hash on every read. `Err` says what differs.
-pub fn check_stations_view(
-    body: &[u8],
-    state: &State,
-    projection: &Projection,
-    head: &Head,
-    record_hash: impl Fn(u64) -> Option<[u8; 32]>,
-) -> Result<(), String> {
-    let read = |offset: u64, length: u64| {
-        let end = offset
-            .checked_add(length)
-            .and_then(|end| usize::try_from(end).ok());
-        end.and_then(|end| body.get(offset as usize..end))
-            .map(<[u8]>::to_vec)
-            .ok_or_else(|| damaged("a range outside the body"))
-    };
-    let directory = directory_of(read, body.len() as u64).map_err(|error| error.to_string())?;
-    let mut locations = Vec::with_capacity(directory.records.len());
-    for record in &directory.records {
-        if record_hash(record.seq) != Some(record.hash) {
-            return Err(format!(
-                "the stations view names record {} with a hash the log's record does not have",
-                record.seq
-            ));
-        }
-        locations.push(RecordLocation {
-            seq: record.seq,
-            offset: record.offset,
-            length: record.length,
-            hash: record.hash,
-        });
-    }
-    let seqs: Vec<u64> = locations.iter().map(|location| location.seq).collect();
-    if seqs != current_sheet_records(state) {
-        return Err("the stations view's records are not those of the current sheets".to_owned());
-    }
-    let totals = TotalsView::of(state, projection, head, None);
-    match encode(state, projection, &totals, head, &locations) {
-        Some(expected) if expected == body => Ok(()),
-        _ => Err(
-            "the stations view differs from the log's replay (a station's code, name, status \
-             or sheet, or a count)"
-                .to_owned(),
-        ),
-    }
 }
 
 /// A saved, current stations view of the default store, read lazily.

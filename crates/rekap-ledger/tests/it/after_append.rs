@@ -68,12 +68,16 @@ fn append_all(
             .flatten()
             .map(|record| record.hash)
     };
+    let locate = |seqs: &[u64]| {
+        (ledger.log().storage().record_locations(seqs)).map_err(|error| error.to_string())
+    };
     check_stations_view(
         &stations,
         ledger.state(),
         ledger.projection(),
         &head,
         hash_of,
+        locate,
     )
     .unwrap_or_else(|difference| panic!("after {events:?}: {difference}"));
     let whole = ledger.totals_view(None);
