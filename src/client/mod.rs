@@ -71,6 +71,15 @@ enum PostError {
     Other(anyhow::Error),
 }
 
+impl std::fmt::Display for PostError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PostError::Counter(text) => formatter.write_str(text),
+            PostError::Other(error) => write!(formatter, "{error}"),
+        }
+    }
+}
+
 fn network(error: impl std::fmt::Display, url: &str) -> anyhow::Error {
     // An io::Error: exit 3, like a store that cannot be read.
     anyhow::Error::new(std::io::Error::other(format!("{url}: {error}")))

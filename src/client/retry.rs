@@ -43,8 +43,11 @@ fn pause(attempt: u32, retry_after: Option<u64>) -> Duration {
     }
 }
 
-/// Runs `once` until it is done or failed, or until `patience` has passed.
-pub fn with_retries<T, E>(
+/// Runs `once` until it is done or failed, or until `patience` has passed. The first
+/// failure worth another try is said on stderr (not with `-q`), with how long the client
+/// keeps trying: a server that cannot be reached (a mistyped address among them) would
+/// otherwise be silence for the whole patience.
+pub fn with_retries<T, E: std::fmt::Display>(
     patience: Duration,
     mut once: impl FnMut() -> Attempt<T, E>,
 ) -> Result<T, E> {
@@ -60,10 +63,30 @@ pub fn with_retries<T, E>(
                 if left.is_zero() {
                     return Err(error);
                 }
+                if attempt == 1 {
+                    say_retrying(&error, left);
+                }
                 std::thread::sleep(pause(attempt, retry_after).min(left));
             }
         }
     }
+}
+
+fn say_retrying(error: &impl std::fmt::Display, left: Duration) {
+    if crate::progress::quiet() {
+        return;
+    }
+    let lang = crate::lang::current();
+    // Whole seconds, rounded up: "up to 0 s" would read as no wait at all.
+    let seconds = lang.number(left.as_millis().div_ceil(1000) as u64);
+    let reason = error.to_string();
+    eprintln!(
+        "{}",
+        lang.message_with(
+            "client-retrying",
+            &[("reason", &reason), ("seconds", &seconds)]
+        )
+    );
 }
 
 /// How many attempts a loop that pauses `first`, doubling up to `longest`, makes within

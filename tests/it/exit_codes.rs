@@ -143,3 +143,34 @@ fn usage_lines_lang_help_and_prove_to_stdout() {
     assert_eq!(proof["station"], station);
     assert!(!sandbox.path("-").exists());
 }
+
+/// A server that cannot be reached (nothing listens on 127.0.0.1:9 here) is tried again
+/// for `--wait` seconds, and the first failure says so at once with how long: a mistyped
+/// `--server` is not 20 s of silence. Then exit 3 (IO), with the reason; `-q` keeps the
+/// note back, never the error.
+#[test]
+fn an_unreachable_server_is_said_to_be_tried_again_then_exits_3() {
+    let sandbox = Sandbox::new();
+    let server = ["--server", "http://127.0.0.1:9", "--wait", "1"];
+    let status = sandbox.run(&[&["status"][..], &server[..]].concat());
+    assert_eq!(code(&status), 3, "{}", stderr(&status));
+    let said = stderr(&status);
+    let note = said.lines().next().unwrap_or_default();
+    assert!(note.starts_with("cannot reach the server ("), "{said}");
+    assert!(note.contains("trying again for up to 1 s"), "{said}");
+    assert!(
+        said.lines()
+            .last()
+            .unwrap_or_default()
+            .starts_with("error: "),
+        "{said}"
+    );
+    let quiet = sandbox.run(&[&["-q", "status"][..], &server[..]].concat());
+    assert_eq!(code(&quiet), 3, "{}", stderr(&quiet));
+    assert!(
+        !stderr(&quiet).contains("cannot reach"),
+        "{}",
+        stderr(&quiet)
+    );
+    assert!(stderr(&quiet).starts_with("error: "), "{}", stderr(&quiet));
+}
