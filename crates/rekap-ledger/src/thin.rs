@@ -26,13 +26,19 @@ use crate::history_view::tail::history_after_append;
 use crate::history_view::HISTORY_VIEW;
 use crate::ledger::Receipt;
 use crate::stations_view::saved::{SavedStations, Step};
-use crate::view::{read_totals_view, touched_places, TotalsView, ViewApprovalCheck, TOTALS_VIEW};
+use crate::view::over::{totals_view_by_blocks, written_whole};
+use crate::view::{touched_places, TotalsView, ViewApprovalCheck, TOTALS_VIEW};
 
 /// A log at its head, with the saved authority state and views of that head.
 pub struct ThinLedger<S: Storage> {
     log: Log<S>,
     state: AuthorityState,
-    totals: TotalsView,
+    /// The totals view of `views_head`: read block by block from its file on a segment
+    /// store (`None` only while a save in place has the file, or when it could not be read
+    /// back after one: then nothing more is decided here).
+    totals: Option<TotalsView>,
+    /// The header checksum of the totals view's file, when it was read from one.
+    totals_checksum: Option<[u8; 32]>,
     stations: SavedStations,
     /// The head the saved views are of (the log's, until an append).
     views_head: Head,
@@ -62,7 +68,7 @@ impl<S: Storage> ThinLedger<S> {
     /// `log` with its saved authority state, totals view and stations view, if every one
     /// is there, intact and of the log's head; else the log back, to replay.
     pub fn open(mut log: Log<S>) -> Opened<S> {
-        let Some((state, totals, stations, counters)) = saved_parts(&log) else {
+        let Some((state, (totals, totals_checksum), stations, counters)) = saved_parts(&log) else {
             return Opened::Replay(log);
         };
         let head = log.head();
@@ -70,7 +76,8 @@ impl<S: Storage> ThinLedger<S> {
         Opened::Saved(Box::new(ThinLedger {
             log,
             state,
-            totals,
+            totals: Some(totals),
+            totals_checksum,
             stations,
             views_head: head,
         }))
@@ -82,8 +89,8 @@ impl<S: Storage> ThinLedger<S> {
     }
 
     /// The saved totals view of the head (an approval's digest is its region's line's).
-    pub fn totals(&self) -> &TotalsView {
-        &self.totals
+    pub fn totals(&self) -> Option<&TotalsView> {
+        self.totals.as_ref()
     }
 
     pub fn log(&self) -> &Log<S> {
@@ -98,7 +105,7 @@ impl<S: Storage> ThinLedger<S> {
     /// The digest of `region` for `contest` at the head: its saved totals line's (the
     /// projection's digest at the head, as check 8 holds it). `None` if it has no line.
     pub fn region_digest(&self, contest: ContestIdx, region: RegionIdx) -> Option<[u8; 32]> {
-        self.totals.line_digest(self.state.state(), contest, region)
+        (self.totals.as_ref())?.line_digest(self.state.state(), contest, region)
     }
 
     pub fn head(&self) -> Head {
@@ -116,6 +123,9 @@ impl<S: Storage> ThinLedger<S> {
         events: Vec<Event>,
         now_ms: u64,
     ) -> Result<Result<Receipt, LedgerError>, NeedsReplay> {
+        let Some(totals) = self.totals.as_ref() else {
+            return Err(NeedsReplay::ReadsSheets);
+        };
         if events.len() != 1 || self.views_head != self.log.head() {
             // An approval's check reads the views of the head before the payload: one
             // event per payload, on the head the views are of.
@@ -133,7 +143,7 @@ impl<S: Storage> ThinLedger<S> {
             recorded_at_ms,
             author,
         };
-        let check = ViewApprovalCheck::new(&self.totals, self.state.state());
+        let check = ViewApprovalCheck::new(totals, self.state.state());
         let decided = self.state.execute(&envelope, &payload, &check)?;
         if check.undecided() {
             return Err(NeedsReplay::CheckUndecided);
@@ -169,12 +179,15 @@ impl<S: Storage> ThinLedger<S> {
         let Some(places) = touched_places(state, events) else {
             return Ok(saved);
         };
-        let Some(totals) = self.totals.patched_without_sheets(state, &head, places) else {
+        let Some(earlier_totals) = self.totals.as_ref() else {
+            return Ok(saved);
+        };
+        let Some(totals) = earlier_totals.patched_without_sheets(state, &head, places) else {
             return Ok(saved);
         };
         let step = Step {
             earlier_head: &self.views_head,
-            earlier_totals: &self.totals,
+            earlier_totals,
             state,
             totals: &totals,
             head: &head,
@@ -203,19 +216,15 @@ impl<S: Storage> ThinLedger<S> {
                 &counters,
             )
         });
-        let storage = self.log.storage_mut();
-        // Saved over the views read at the head before: only their changed blocks written.
-        if let Some(body) = totals.body() {
-            match self.totals.body() {
-                Some(earlier) => storage.put_view_over(TOTALS_VIEW, earlier, body)?,
-                None => storage.put_view(TOTALS_VIEW, body)?,
-            }
-            saved.totals = true;
-        }
-        let Some(stations) = stations else {
-            return Ok(saved);
+        // The stations view before the totals view: saved whole when it cannot be saved in
+        // place, it is laid out from both totals views, which the totals' save releases.
+        let stations = match stations {
+            Some(stations) => self.stations.save(&mut self.log, stations, &step)?,
+            None => None,
         };
-        let Some(stations) = self.stations.save(&mut self.log, stations, &step)? else {
+        let totals = self.save_totals(totals)?;
+        saved.totals = totals.is_some();
+        let Some(stations) = stations else {
             return Ok(saved);
         };
         saved.stations = true;
@@ -225,20 +234,84 @@ impl<S: Storage> ThinLedger<S> {
             history.put(storage)?;
             saved.history = true;
         }
+        let Some(totals) = totals else {
+            // Saved, but not read back: the next append here replays.
+            return Ok(saved);
+        };
         if let Some(body) = authority {
             storage.put_view(AUTHORITY_VIEW, &body)?;
             saved.authority = true;
         }
-        self.totals = totals;
+        self.totals = Some(totals);
         self.stations = stations;
         self.views_head = head;
         Ok(saved)
     }
+
+    /// Saves `totals` (brought forward from `self.totals`) and gives it back as the saved
+    /// view of the new head: in memory, over the earlier body (only changed blocks written);
+    /// read from the file, as the ranges it rewrote (`put_view_ranges`), or whole when the
+    /// file cannot be saved in place (a reader holds it), then read back block by block.
+    /// `None` when it was not saved, or not read back.
+    fn save_totals(&mut self, totals: TotalsView) -> Result<Option<TotalsView>, LedgerError> {
+        let storage = self.log.storage_mut();
+        if let Some(body) = totals.body() {
+            match self.totals.as_ref().and_then(TotalsView::body) {
+                Some(earlier) => storage.put_view_over(TOTALS_VIEW, earlier, body)?,
+                None => storage.put_view(TOTALS_VIEW, body)?,
+            }
+            return Ok(Some(totals));
+        }
+        let (Some(changes), Some(checksum)) =
+            (totals.written_over().cloned(), self.totals_checksum)
+        else {
+            return Ok(None);
+        };
+        let length = totals.length();
+        // Both views hold the file's one reader: released, so that the save in place does
+        // not find the file read by this very process.
+        drop(totals);
+        self.totals = None;
+        let ranges: Vec<(u64, &[u8])> = (changes.iter())
+            .map(|(offset, bytes)| (*offset, &bytes[..]))
+            .collect();
+        let in_place = storage.put_view_ranges(TOTALS_VIEW, &checksum, length, &ranges)?;
+        if in_place.is_none() && !saved_whole_over(storage, &checksum, &changes)? {
+            return Ok(None);
+        }
+        let Some((view, checksum)) = totals_view_by_blocks(&self.log) else {
+            return Ok(None);
+        };
+        self.totals_checksum = checksum;
+        Ok(Some(view))
+    }
+}
+
+/// The totals view saved whole: the file whose header checksum is `checksum` read back whole
+/// with `changes` written over it. `false` (nothing saved) if that file is not there.
+fn saved_whole_over<S: Storage>(
+    storage: &mut S,
+    checksum: &[u8; 32],
+    changes: &BTreeMap<u64, Vec<u8>>,
+) -> Result<bool, LedgerError> {
+    let Some(reader) = storage.view_reader_of_any_head(TOTALS_VIEW)? else {
+        return Ok(false);
+    };
+    if reader.header_checksum() != *checksum {
+        return Ok(false);
+    }
+    let earlier = reader.read_whole()?;
+    drop(reader);
+    let Some(body) = written_whole(&earlier, changes) else {
+        return Ok(false);
+    };
+    storage.put_view_over(TOTALS_VIEW, &earlier, &body)?;
+    Ok(true)
 }
 
 type SavedParts = (
     AuthorityState,
-    TotalsView,
+    (TotalsView, Option<[u8; 32]>),
     SavedStations,
     BTreeMap<[u8; 32], u64>,
 );
@@ -249,7 +322,7 @@ fn saved_parts<S: Storage>(log: &Log<S>) -> Option<SavedParts> {
     let head = log.head();
     let body = log.storage().get_view(AUTHORITY_VIEW).ok()??;
     let saved = authority_view::decode(&body, &head)?;
-    let totals = read_totals_view(log).ok()??;
+    let totals = totals_view_by_blocks(log)?;
     let stations = SavedStations::read(log)?;
     let genesis = log.read(1).ok()??;
     // The genesis' initial officers are the saved state's (each checked by `Election::new`

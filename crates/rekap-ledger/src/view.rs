@@ -78,6 +78,16 @@ pub trait ViewSource: Send {
     fn whole(&self) -> Option<&[u8]> {
         None
     }
+    /// Another handle on the same bytes, for a view written over this one (a view file's
+    /// shared reader: `over.rs`); `None` when there is none.
+    fn shared(&self) -> Option<Box<dyn ViewSource>> {
+        None
+    }
+    /// The byte ranges written over an earlier view's (offset to bytes), if this is such a
+    /// view: what a save in place writes.
+    fn written_over(&self) -> Option<&std::collections::BTreeMap<u64, Vec<u8>>> {
+        None
+    }
 }
 
 impl ViewSource for Vec<u8> {
@@ -248,6 +258,7 @@ mod branch;
 mod build;
 mod check;
 mod compare;
+pub(crate) mod over;
 mod patch;
 mod read;
 

@@ -43,9 +43,8 @@ impl<'a> ViewApprovalCheck<'a> {
     }
 
     fn line(&self, state: &State, contest: ContestIdx, region: RegionIdx) -> Option<Line> {
-        let body = self.view.body()?;
         let lines = ContestLines::of(self.view, state, contest, self.row_of)?;
-        let line = lines.line(body, region)?;
+        let line = lines.line(&|offset, length| self.view.bytes_at(offset, length), region)?;
         Some(Line {
             missing: line.totals.stations_missing(),
             approval: line.approval,
@@ -129,7 +128,8 @@ impl TotalsView {
     ) -> Option<[u8; 32]> {
         let row_of = self.row_of(state);
         let lines = ContestLines::of(self, state, contest, row_of)?;
-        Some(lines.line(self.body()?, region)?.digest)
+        let read = |offset, length| self.bytes_at(offset, length);
+        Some(lines.line(&read, region)?.digest)
     }
 
     /// This view (complete, in memory, of the head before) brought to `head` across events
@@ -144,14 +144,14 @@ impl TotalsView {
         head: &Head,
         touched: impl IntoIterator<Item = Place>,
     ) -> Option<TotalsView> {
-        let old_body = self.body()?;
         let row_of = self.row_of(state);
+        let read = |offset, length| self.bytes_at(offset, length);
         self.patched_with(
             state,
             head,
             touched,
             |contest, region, _, _| {
-                ContestLines::of(self, state, contest, row_of)?.read(old_body, region)
+                ContestLines::of(self, state, contest, row_of)?.read(&read, region)
             },
             |known_totals, known_digest| {
                 let missing = Cell::new(false);

@@ -20,8 +20,9 @@ use rekap_projection::merkle::Hash;
 use rekap_projection::{approval_state_of, children_digest, children_totals, Projection, Totals};
 
 use super::build::LineShape;
+use super::over::{read_over, written_whole, WrittenOver};
 use super::read::parse_line;
-use super::{ContestEntry, Directory, TotalsView, DIRECTORY_CONFIG};
+use super::{ContestEntry, Directory, TotalsView, ViewSource, DIRECTORY_CONFIG};
 
 impl TotalsView {
     /// This view (of an earlier head of the same log, in memory and complete) brought to
@@ -91,17 +92,20 @@ impl TotalsView {
         if !self.complete || head.count < self.directory.head_count {
             return None;
         }
-        let old_body = self.body()?;
-        let directory_offset = u64_at(old_body, 0)? as usize;
-        let mut body = old_body.get(..directory_offset)?.to_vec();
+        let old = self.source.as_ref();
+        let directory_offset = u64_at_source(old, 0)?;
+        let directory_length = u64_at_source(old, 8)?;
         let mut regions = regions_above(state, touched);
         let row_of = self.row_of(state);
         // The deepest first: a rewritten region's line is computed from its children's.
         let tree = state.election().tree();
         regions.sort_by_key(|region| std::cmp::Reverse(tree.level(*region)));
+        // Offset of each rewritten line to its bytes.
+        let mut changes: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
         for entry in &self.directory.contests {
             let contest: ContestIdx = state.election().contest_by_id(&entry.id)?;
             let lines = ContestLines { entry, row_of };
+            let old_lines = |offset, length| Some(old.read(offset, length).ok()?.into_owned());
             let shape = LineShape::of(state, contest);
             let mut rewritten: BTreeMap<u32, (Totals, Hash)> = BTreeMap::new();
             for region in &regions {
@@ -110,7 +114,7 @@ impl TotalsView {
                 };
                 let child = |child: RegionIdx| match rewritten.get(&child.0) {
                     Some(line) => Some(line.clone()),
-                    None => lines.read(old_body, child),
+                    None => lines.read(&old_lines, child),
                 };
                 let (totals, digest) = line_of(contest, *region, shape, &child)?;
                 let approval = approval_state_of(state, contest, *region, || digest).label();
@@ -120,24 +124,24 @@ impl TotalsView {
                 if line.len() as u64 != entry.line_bytes() {
                     return None;
                 }
-                body.get_mut(at..at + line.len())?.copy_from_slice(&line);
+                changes.insert(at as u64, line);
                 rewritten.insert(region.0, (totals, digest));
             }
         }
         // Every line is now the new head's: the projection digest reads its scopes' and
         // approved regions' totals and digests from them instead of computing them.
+        let new_lines = |offset, length| {
+            let bytes = read_over(old, &changes, offset, length).ok()?;
+            Some(bytes.into_owned())
+        };
         let contest_lines = |contest: ContestIdx| {
             let id = &state.election().contest(contest)?.id;
-            let entry = self
-                .directory
-                .contests
-                .iter()
-                .find(|entry| entry.id == *id)?;
+            let entry = (self.directory.contests.iter()).find(|entry| entry.id == *id)?;
             Some(ContestLines { entry, row_of })
         };
         let projection_digest = projection_digest(
-            &|contest, region| Some(contest_lines(contest)?.read(&body, region)?.0),
-            &|contest, region| contest_lines(contest)?.digest(&body, region),
+            &|contest, region| Some(contest_lines(contest)?.read(&new_lines, region)?.0),
+            &|contest, region| contest_lines(contest)?.digest(&new_lines, region),
         )?;
         let directory = Directory {
             head_count: head.count,
@@ -146,17 +150,28 @@ impl TotalsView {
             ..self.directory.clone()
         };
         let encoded = bincode::encode_to_vec(&directory, DIRECTORY_CONFIG).ok()?;
-        if encoded.len() as u64 != u64_at(old_body, 8)? {
+        if encoded.len() as u64 != directory_length {
             return None;
         }
-        body.extend_from_slice(&encoded);
-        let view = TotalsView::from_source(Box::new(body)).ok()?;
+        changes.insert(directory_offset, encoded);
+        let source: Box<dyn ViewSource> = match old.whole() {
+            // In memory: the new body whole, as it is saved.
+            Some(old_body) => Box::new(written_whole(old_body, &changes)?),
+            // Read from its file: the changes over the same file, saved as ranges.
+            None => Box::new(WrittenOver::new(self.source.shared()?, changes)?),
+        };
+        let view = TotalsView::from_source(source).ok()?;
         Some(TotalsView {
             complete: true,
             row_of: self.row_of.clone(),
             ..view
         })
     }
+}
+
+fn u64_at_source(source: &dyn ViewSource, at: u64) -> Option<u64> {
+    let word: [u8; 8] = source.read(at, 8).ok()?.as_ref().try_into().ok()?;
+    Some(u64::from_le_bytes(word))
 }
 
 /// The totals and digest of a rewritten `region`: from the projection for a region that
@@ -210,11 +225,11 @@ impl<'a> ContestLines<'a> {
         Some(ContestLines { entry, row_of })
     }
 
-    /// The whole line of `region` in `body`, parsed.
-    pub(super) fn line(&self, body: &[u8], region: RegionIdx) -> Option<super::read::Line> {
-        let at = self.offset(region)?;
-        let bytes = body.get(at..at + self.entry.line_bytes() as usize)?;
-        parse_line(self.entry, bytes).ok()
+    /// The whole line of `region`, its bytes read through `read(offset, length)`, parsed.
+    pub(super) fn line(&self, read: &Read<'_>, region: RegionIdx) -> Option<super::read::Line> {
+        let at = self.offset(region)? as u64;
+        let bytes = read(at, self.entry.line_bytes())?;
+        parse_line(self.entry, &bytes).ok()
     }
 
     /// The offset of `region`'s line, if the contest has one for it (it is under the
@@ -229,20 +244,22 @@ impl<'a> ContestLines<'a> {
         Some(scoped.lines_offset as usize + (row - scoped.first_row) as usize * line_bytes)
     }
 
-    /// The digest in `region`'s line of `body` (its last 32 bytes).
-    fn digest(&self, body: &[u8], region: RegionIdx) -> Option<Hash> {
-        let end = self.offset(region)? + self.entry.line_bytes() as usize;
-        body.get(end.checked_sub(32)?..end)?.try_into().ok()
+    /// The digest in `region`'s line (its last 32 bytes).
+    fn digest(&self, read: &Read<'_>, region: RegionIdx) -> Option<Hash> {
+        let end = (self.offset(region)? as u64).checked_add(self.entry.line_bytes())?;
+        read(end.checked_sub(32)?, 32)?.try_into().ok()
     }
 
-    /// The totals and digest in `region`'s line of `body`.
-    pub(super) fn read(&self, body: &[u8], region: RegionIdx) -> Option<(Totals, Hash)> {
-        let at = self.offset(region)?;
-        let bytes = body.get(at..at + self.entry.line_bytes() as usize)?;
-        let line = parse_line(self.entry, bytes).ok()?;
+    /// The totals and digest in `region`'s line.
+    pub(super) fn read(&self, read: &Read<'_>, region: RegionIdx) -> Option<(Totals, Hash)> {
+        let line = self.line(read, region)?;
         Some((line.totals, line.digest))
     }
 }
+
+/// How [`ContestLines`] reads a view's bytes: `length` bytes at `offset`, `None` if they
+/// are not there or do not check.
+pub(super) type Read<'a> = dyn Fn(u64, u64) -> Option<Vec<u8>> + 'a;
 
 /// The places `events` touch, as [`TotalsView::patched_at`] takes them, looked up in
 /// `state` (after the events): a sheet's, re-vote's or void's station, an objection's
@@ -288,23 +305,41 @@ impl TotalsView {
         earlier: &TotalsView,
         contest: ContestIdx,
     ) -> Option<Vec<(u32, u32)>> {
-        let (body, earlier_body) = (self.body()?, earlier.body()?);
         let entry = self.contest(contest)?;
-        if earlier.contest(contest)? != entry || body.len() != earlier_body.len() {
+        if earlier.contest(contest)? != entry || self.source.length() != earlier.source.length() {
             return None;
         }
         let scope_level = self.row(entry.scope).ok()?.level;
         let line_bytes = entry.line_bytes() as usize;
         let mut changed = Vec::new();
+        if let (Some(body), Some(earlier_body)) = (self.body(), earlier.body()) {
+            for (depth, scoped) in entry.levels.iter().enumerate() {
+                let start = scoped.lines_offset as usize;
+                let end = start + scoped.row_count as usize * line_bytes;
+                let (lines, earlier_lines) = (body.get(start..end)?, earlier_body.get(start..end)?);
+                let rows = (lines.chunks_exact(line_bytes))
+                    .zip(earlier_lines.chunks_exact(line_bytes))
+                    .zip(scoped.first_row..)
+                    .filter(|((line, earlier_line), _)| line != earlier_line);
+                changed.extend(rows.map(|(_, row)| (scope_level + depth as u32, row)));
+            }
+            return Some(changed);
+        }
+        // Written over the earlier view's file: only the lines written can differ.
+        let written = self.source.written_over()?;
         for (depth, scoped) in entry.levels.iter().enumerate() {
-            let start = scoped.lines_offset as usize;
-            let end = start + scoped.row_count as usize * line_bytes;
-            let (lines, earlier_lines) = (body.get(start..end)?, earlier_body.get(start..end)?);
-            let rows = (lines.chunks_exact(line_bytes))
-                .zip(earlier_lines.chunks_exact(line_bytes))
-                .zip(scoped.first_row..)
-                .filter(|((line, earlier_line), _)| line != earlier_line);
-            changed.extend(rows.map(|(_, row)| (scope_level + depth as u32, row)));
+            let start = scoped.lines_offset;
+            let end = start + u64::from(scoped.row_count) * line_bytes as u64;
+            for (offset, line) in written.range(start..end) {
+                let index = (offset - start) / line_bytes as u64;
+                if (offset - start) % line_bytes as u64 != 0 || line.len() != line_bytes {
+                    return None;
+                }
+                let earlier_line = earlier.source.read(*offset, line_bytes as u64).ok()?;
+                if line[..] != earlier_line[..] {
+                    changed.push((scope_level + depth as u32, scoped.first_row + index as u32));
+                }
+            }
         }
         Some(changed)
     }
@@ -327,9 +362,4 @@ fn regions_above(state: &State, touched: impl IntoIterator<Item = Place>) -> Vec
     regions.sort_unstable_by_key(|region| region.0);
     regions.dedup_by_key(|region| region.0);
     regions
-}
-
-fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
-    let word: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
-    Some(u64::from_le_bytes(word))
 }

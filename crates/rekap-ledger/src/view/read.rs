@@ -46,6 +46,22 @@ impl TotalsView {
         })
     }
 
+    /// `length` bytes of the body at `offset`, if they are there and check.
+    pub(super) fn bytes_at(&self, offset: u64, length: u64) -> Option<Vec<u8>> {
+        Some(self.source.read(offset, length).ok()?.into_owned())
+    }
+
+    /// The byte ranges written over the earlier view's file, if this view is one written
+    /// over it (`over.rs`): what a save in place writes.
+    pub(crate) fn written_over(&self) -> Option<&std::collections::BTreeMap<u64, Vec<u8>>> {
+        self.source.written_over()
+    }
+
+    /// The body's length in bytes.
+    pub(crate) fn length(&self) -> u64 {
+        self.source.length()
+    }
+
     /// Each region's row in the lines of `state`'s election (the election this view is of),
     /// by region index.
     pub(super) fn row_of(&self, state: &State) -> &[u32] {

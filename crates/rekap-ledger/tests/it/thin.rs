@@ -40,8 +40,9 @@ struct Lockstep {
     contest: &'static str,
     definition_hash: [u8; 32],
     steps: u64,
-    /// Whether a reader holds the first store's stations view open during each step.
-    stations_being_read: bool,
+    /// The view ("stations", "totals") a reader holds open on the first store during each
+    /// step, if any.
+    being_read: Option<&'static str>,
 }
 
 impl Lockstep {
@@ -74,7 +75,7 @@ impl Lockstep {
             contest,
             definition_hash,
             steps: 2,
-            stations_being_read: false,
+            being_read: None,
         }
     }
 
@@ -85,12 +86,11 @@ impl Lockstep {
         self.steps += 1;
         let now = T0 + 1_000 * self.steps;
         let before = files(&self.thin);
-        let reader = (self.stations_being_read)
-            .then(|| ViewReader::open_of_any_mark(&self.thin, "stations").unwrap())
-            .flatten();
+        let reader = (self.being_read)
+            .and_then(|name| ViewReader::open_of_any_mark(&self.thin, name).unwrap());
         let read_before = reader.as_ref().map(|reader| reader.read_whole().unwrap());
-        let by_ranges = reader.is_none();
-        let (answer, path) = decide_as_approve_does(&self.thin, author, &event, now, by_ranges);
+        let (answer, path) =
+            decide_as_approve_does(&self.thin, author, &event, now, self.being_read);
         if let (Some(reader), Some(before)) = (reader, read_before) {
             // The reader keeps reading the view it opened, whole and unchanged.
             assert_eq!(reader.read_whole().unwrap(), before, "{event:?}");
@@ -188,10 +188,10 @@ fn walk(directory: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The inode of the stations view's file: a whole save renames a new file over it.
-fn stations_file_id(directory: &Path) -> u64 {
+/// The inode of view `name`'s file: a whole save renames a new file over it.
+fn view_file_id(directory: &Path, name: &str) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(directory.join("stations.view"))
+    std::fs::metadata(directory.join(format!("{name}.view")))
         .unwrap()
         .ino()
 }
@@ -203,7 +203,7 @@ fn decide_as_approve_does(
     author: u8,
     event: &Event,
     now: u64,
-    by_ranges: bool,
+    being_read: Option<&str>,
 ) -> (Result<u64, String>, Decided) {
     let log = Log::open(SegmentStorage::open(directory).unwrap()).unwrap();
     let log = match ThinLedger::open(log) {
@@ -211,7 +211,8 @@ fn decide_as_approve_does(
             Ok(answer) => {
                 let answer = answer.map(|receipt| receipt.head.count);
                 if answer.is_ok() {
-                    let stations_file = stations_file_id(directory);
+                    let views = ["stations", "totals"];
+                    let file_ids = views.map(|name| view_file_id(directory, name));
                     let saved = thin
                         .save_views_after_append(std::slice::from_ref(event))
                         .unwrap();
@@ -219,12 +220,16 @@ fn decide_as_approve_does(
                         saved.totals && saved.stations && saved.history && saved.authority,
                         "{event:?}: {saved:?}"
                     );
-                    // Its preamble and directory saved in place (no new file renamed over
-                    // it), the rest of the body neither read whole nor written; while a
-                    // reader holds it, saved whole, a new file renamed over it.
+                    // The stations view's preamble and directory and the totals view's
+                    // changed lines and directory saved in place (no new file renamed over
+                    // either), the rest of each body neither read whole nor written; while a
+                    // reader holds one, that one saved whole, a new file renamed over it.
+                    let by_ranges = being_read != Some("stations");
                     assert_eq!(saved.stations_by_ranges, by_ranges, "{event:?}");
-                    let same_file = stations_file_id(directory) == stations_file;
-                    assert_eq!(same_file, by_ranges, "{event:?}");
+                    for (name, file_id) in views.iter().zip(file_ids) {
+                        let same_file = view_file_id(directory, name) == file_id;
+                        assert_eq!(same_file, being_read != Some(name), "{name}: {event:?}");
+                    }
                 }
                 return (answer.map_err(|error| error.to_string()), Saved);
             }
@@ -466,17 +471,19 @@ fn national_approvals_without_a_replay_are_the_replays() {
 }
 
 #[test]
-fn a_stations_view_being_read_is_saved_whole_and_still_the_replays() {
-    let sheets = small_election::all_sheets();
-    let definition = small_election::definition("thin-read");
-    let mut both = Lockstep::new(definition, GUBERNUR, OPERATOR, sheets);
-    both.stations_being_read = true;
-    let district = "647201";
-    let approval = both.approval(district, &[]);
-    let (answer, path) = both.step(official_of(district), approval);
-    assert!(answer.is_ok(), "{answer:?}");
-    assert_eq!(path, Saved);
-    both.stations_being_read = false;
-    let registration = rekap_test_kit::register(WITNESS, witness_role(GUBERNUR), "64");
-    assert_eq!(both.step(REGISTRAR, registration).1, Saved);
+fn a_view_being_read_is_saved_whole_and_still_the_replays() {
+    for view in ["stations", "totals"] {
+        let sheets = small_election::all_sheets();
+        let definition = small_election::definition("thin-read");
+        let mut both = Lockstep::new(definition, GUBERNUR, OPERATOR, sheets);
+        both.being_read = Some(view);
+        let district = "647201";
+        let approval = both.approval(district, &[]);
+        let (answer, path) = both.step(official_of(district), approval);
+        assert!(answer.is_ok(), "{view}: {answer:?}");
+        assert_eq!(path, Saved, "{view}");
+        both.being_read = None;
+        let registration = rekap_test_kit::register(WITNESS, witness_role(GUBERNUR), "64");
+        assert_eq!(both.step(REGISTRAR, registration).1, Saved, "{view}");
+    }
 }
