@@ -2,6 +2,7 @@
 //! restarts (it replays its store first, about 4 s on the national store, answering 503
 //! meanwhile) must not turn an operator's `submit --server` into exit 3.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long to keep retrying without `--wait`: a restart of the national store's server
@@ -44,8 +45,8 @@ fn pause(attempt: u32, retry_after: Option<u64>) -> Duration {
 }
 
 /// Runs `once` until it is done or failed, or until `patience` has passed. The first
-/// failure worth another try is said on stderr (not with `-q`), with how long the client
-/// keeps trying: a server that cannot be reached (a mistyped address among them) would
+/// failure worth another try is said on stderr (once per process, not with `-q`), with how
+/// long the client keeps trying: a server that cannot be reached (a mistyped address among them) would
 /// otherwise be silence for the whole patience.
 pub fn with_retries<T, E: std::fmt::Display>(
     patience: Duration,
@@ -73,7 +74,9 @@ pub fn with_retries<T, E: std::fmt::Display>(
 }
 
 fn say_retrying(error: &impl std::fmt::Display, left: Duration) {
-    if crate::progress::quiet() {
+    // Once per command: a remote import retried batch after batch says it once.
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if crate::progress::quiet() || SAID.swap(true, Ordering::Relaxed) {
         return;
     }
     let lang = crate::lang::current();

@@ -156,7 +156,10 @@ fn an_unreachable_server_is_said_to_be_tried_again_then_exits_3() {
     assert_eq!(code(&status), 3, "{}", stderr(&status));
     let said = stderr(&status);
     let note = said.lines().next().unwrap_or_default();
-    assert!(note.starts_with("cannot reach the server ("), "{said}");
+    assert!(
+        note.starts_with("the server is not reachable or busy ("),
+        "{said}"
+    );
     assert!(note.contains("trying again for up to 1 s"), "{said}");
     assert!(
         said.lines()
@@ -168,7 +171,7 @@ fn an_unreachable_server_is_said_to_be_tried_again_then_exits_3() {
     let quiet = sandbox.run(&[&["-q", "status"][..], &server[..]].concat());
     assert_eq!(code(&quiet), 3, "{}", stderr(&quiet));
     assert!(
-        !stderr(&quiet).contains("cannot reach"),
+        !stderr(&quiet).contains("not reachable"),
         "{}",
         stderr(&quiet)
     );

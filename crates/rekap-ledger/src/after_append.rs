@@ -162,12 +162,25 @@ impl<S: Storage> Ledger<S> {
         });
         // Saved in the order `save_totals_view` saves them.
         self.save_totals_view_alone(&totals)?;
-        let (stations, history) = (stations?, history?);
-        let views: Vec<(&str, &[u8])> = [(STATIONS_VIEW, &stations), (HISTORY_VIEW, &history)]
-            .into_iter()
-            .filter_map(|(name, body)| Some((name, body.as_deref()?)))
-            .collect();
+        // Each view that was laid out is saved, whatever became of the other; then the
+        // first error is given back.
+        let views: Vec<(&str, &[u8])> = [
+            (
+                STATIONS_VIEW,
+                stations.as_ref().ok().and_then(Option::as_deref),
+            ),
+            (
+                HISTORY_VIEW,
+                history.as_ref().ok().and_then(Option::as_deref),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, body)| Some((name, body?)))
+        .collect();
         self.log_mut().storage_mut().put_views(&views)?;
+        drop(views);
+        stations?;
+        history?;
         Ok(())
     }
 }

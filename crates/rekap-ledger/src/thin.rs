@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use ed25519_dalek::SigningKey;
-use rekap_log::{Head, Log, SignedSubmission, Storage};
+use rekap_log::{Head, Log, SignedSubmission, Storage, StorageError};
 use rekap_model::{
     encode_payload, AuthorityState, ContestIdx, Election, Envelope, Event, NeedsReplay, Payload,
     RegionIdx, State,
@@ -34,8 +34,9 @@ pub struct ThinLedger<S: Storage> {
     log: Log<S>,
     state: AuthorityState,
     /// The totals view of `views_head`: read block by block from its file on a segment
-    /// store (`None` only while a save in place has the file, or when it could not be read
-    /// back after one: then nothing more is decided here).
+    /// store. `None` once a save of the views released it (while the file is saved in
+    /// place) and no view of the new head was kept (not read back, or another view not
+    /// saved): then nothing more is decided here, and [`ThinLedger::submit`] says replay.
     totals: Option<TotalsView>,
     /// The header checksum of the totals view's file, when it was read from one.
     totals_checksum: Option<[u8; 32]>,
@@ -124,7 +125,9 @@ impl<S: Storage> ThinLedger<S> {
         now_ms: u64,
     ) -> Result<Result<Receipt, LedgerError>, NeedsReplay> {
         let Some(totals) = self.totals.as_ref() else {
-            return Err(NeedsReplay::ReadsSheets);
+            return Err(NeedsReplay::Inconsistent(
+                "no totals view of the head".to_owned(),
+            ));
         };
         if events.len() != 1 || self.views_head != self.log.head() {
             // An approval's check reads the views of the head before the payload: one
@@ -300,7 +303,12 @@ fn saved_whole_over<S: Storage>(
     if reader.header_checksum() != *checksum {
         return Ok(false);
     }
-    let earlier = reader.read_whole()?;
+    // A damaged block is a view to rebuild, not a failed append: nothing saved.
+    let earlier = match reader.read_whole() {
+        Ok(earlier) => earlier,
+        Err(StorageError::Corrupt(_)) => return Ok(false),
+        Err(error) => return Err(error.into()),
+    };
     drop(reader);
     let Some(body) = written_whole(&earlier, changes) else {
         return Ok(false);

@@ -55,7 +55,9 @@ pub fn check_stations_view(
     if seqs != current_sheet_records(state) {
         return Err("the stations view's records are not those of the current sheets".to_owned());
     }
-    if let Some(stored) = locate(&seqs)? {
+    let located = locate(&seqs)
+        .map_err(|reason| format!("the store could not locate the view's records: {reason}"))?;
+    if let Some(stored) = located {
         check_locations(&locations, &stored)?;
     }
     let totals = TotalsView::of(state, projection, head, None);

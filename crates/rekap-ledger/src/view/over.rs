@@ -22,12 +22,11 @@ pub(crate) struct SharedReader(Arc<Mutex<ViewReader>>);
 
 impl ViewSource for SharedReader {
     fn length(&self) -> u64 {
-        self.reader().map_or(0, |reader| reader.body_length())
+        self.reader().body_length()
     }
 
     fn read(&self, offset: u64, length: u64) -> Result<Cow<'_, [u8]>, ViewError> {
-        let reader = self.reader()?;
-        Ok(Cow::Owned(reader.read(offset, length)?))
+        Ok(Cow::Owned(self.reader().read(offset, length)?))
     }
 
     fn shared(&self) -> Option<Box<dyn ViewSource>> {
@@ -36,12 +35,11 @@ impl ViewSource for SharedReader {
 }
 
 impl SharedReader {
-    fn reader(&self) -> Result<std::sync::MutexGuard<'_, ViewReader>, ViewError> {
+    fn reader(&self) -> std::sync::MutexGuard<'_, ViewReader> {
         // A reader whose holder panicked mid-read is still a reader of checked blocks.
-        Ok(self
-            .0
+        self.0
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

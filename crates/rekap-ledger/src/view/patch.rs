@@ -25,8 +25,8 @@ use super::read::parse_line;
 use super::{ContestEntry, Directory, TotalsView, ViewSource, DIRECTORY_CONFIG};
 
 impl TotalsView {
-    /// This view (of an earlier head of the same log, in memory and complete) brought to
-    /// `head`, where `state` and `projection` are, given every station whose sheet history
+    /// This view (of an earlier head of the same log, complete; in memory, or read from its
+    /// file, then written over it: `over.rs`) brought to `head`, where `state` and `projection` are, given every station whose sheet history
     /// changed in between: `touched`. The caller guarantees that nothing else changed (no
     /// approval, objection or void since this view's head; only sheets and corrections):
     /// [`TotalsView::patched_at`] for any event. `None` when this view cannot be brought
@@ -297,7 +297,8 @@ pub fn touched_places<'a>(
 
 impl TotalsView {
     /// The rows of `contest` whose line differs between `earlier` (a view of an earlier head
-    /// of the same log, in memory) and this view (in memory), each with its level, in row
+    /// of the same log) and this view (both in memory, or this one written over `earlier`'s
+    /// file: then only the lines written are compared), each with its level, in row
     /// order: after [`TotalsView::patched_at`], the rewritten lines whose bytes moved. `None`
     /// when the two views are not laid out alike (then count from every line instead).
     pub(crate) fn changed_rows(

@@ -487,3 +487,74 @@ fn a_view_being_read_is_saved_whole_and_still_the_replays() {
         assert_eq!(both.step(REGISTRAR, registration).1, Saved, "{view}");
     }
 }
+
+/// One thin ledger deciding two approvals in a row: after the first save it holds the
+/// totals view read back from the file it saved in place, and the second is decided and
+/// saved from that; both stores end byte for byte alike.
+#[test]
+fn two_approvals_on_one_thin_ledger_are_the_replays() {
+    let sheets = small_election::all_sheets();
+    let definition = small_election::definition("thin-two");
+    let both = Lockstep::new(definition, GUBERNUR, OPERATOR, sheets);
+    let approvals = [
+        ("647201", both.approval("647201", &[])),
+        ("647202", both.approval("647202", &[])),
+    ];
+    let log = Log::open(SegmentStorage::open(&both.thin).unwrap()).unwrap();
+    let Opened::Saved(mut thin) = ThinLedger::open(log) else {
+        panic!("the saved state was not opened");
+    };
+    for (index, (district, event)) in approvals.iter().enumerate() {
+        let now = T0 + 100_000 + index as u64 * 1_000;
+        let author = official_of(district);
+        let answer = thin.submit(&key(author), vec![event.clone()], now);
+        assert!(
+            matches!(answer, Ok(Ok(_))),
+            "{district}: not appended without a replay"
+        );
+        let saved = thin
+            .save_views_after_append(std::slice::from_ref(event))
+            .unwrap();
+        assert!(
+            saved.totals && saved.stations && saved.history && saved.authority,
+            "{district}: {saved:?}"
+        );
+        decide_replaying(&both.replayed, author, event, now).unwrap();
+    }
+    drop(thin);
+    let (after, others) = (files(&both.thin), files(&both.replayed));
+    assert_eq!(after.len(), others.len(), "not the same files");
+    for ((name, bytes), (_, other)) in after.iter().zip(&others) {
+        assert!(bytes == other, "{name} differs between the two paths");
+    }
+}
+
+/// A totals view file that is not the one the thin ledger read (here: gone) is neither
+/// written over nor saved whole from another body: the totals view is not saved, and the
+/// ledger decides nothing more without a replay.
+#[test]
+fn a_totals_view_gone_under_the_thin_ledger_is_not_saved() {
+    let sheets = small_election::all_sheets();
+    let definition = small_election::definition("thin-gone");
+    let both = Lockstep::new(definition, GUBERNUR, OPERATOR, sheets);
+    let approval = both.approval("647201", &[]);
+    let log = Log::open(SegmentStorage::open(&both.thin).unwrap()).unwrap();
+    let Opened::Saved(mut thin) = ThinLedger::open(log) else {
+        panic!("the saved state was not opened");
+    };
+    let now = T0 + 100_000;
+    let answer = thin.submit(&key(official_of("647201")), vec![approval.clone()], now);
+    assert!(matches!(answer, Ok(Ok(_))), "not appended without a replay");
+    std::fs::remove_file(both.thin.join("totals.view")).unwrap();
+    let saved = thin
+        .save_views_after_append(std::slice::from_ref(&approval))
+        .unwrap();
+    assert!(!saved.totals, "{saved:?}");
+    assert!(
+        !both.thin.join("totals.view").exists(),
+        "a totals view was made up"
+    );
+    let next = both.approval("647202", &[]);
+    let answer = thin.submit(&key(official_of("647202")), vec![next], now + 1_000);
+    assert!(answer.is_err(), "decided without a totals view of the head");
+}

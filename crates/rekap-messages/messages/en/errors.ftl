@@ -2,7 +2,7 @@
 error-prefix = error
 error-hint-locked = hint: if `rekap serve` holds this store, send the command to it with --server URL (or REKAP_SERVER)
 error-waiting-for-lock = waiting up to { $seconds } s for the store's lock
-client-retrying = cannot reach the server ({ $reason }); trying again for up to { $seconds } s (--wait SECONDS sets how long, 0 tries once)
+client-retrying = the server is not reachable or busy ({ $reason }); trying again for up to { $seconds } s (--wait SECONDS sets how long, 0 tries once)
 error-note-quarantined = note: { $moved }
 
 ## The ledger's errors

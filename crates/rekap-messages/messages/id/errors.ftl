@@ -2,7 +2,7 @@
 error-prefix = galat
 error-hint-locked = saran: jika `rekap serve` memegang penyimpanan ini, kirim perintah kepadanya dengan --server URL (atau REKAP_SERVER)
 error-waiting-for-lock = menunggu kunci penyimpanan paling lama { $seconds } detik
-client-retrying = server tidak terjangkau ({ $reason }); mencoba lagi paling lama { $seconds } detik (--wait DETIK mengatur lamanya, 0 mencoba sekali)
+client-retrying = server tidak terjangkau atau sibuk ({ $reason }); mencoba lagi paling lama { $seconds } detik (--wait DETIK mengatur lamanya, 0 mencoba sekali)
 error-note-quarantined = catatan: { $moved }
 
 ## Galat buku besar
