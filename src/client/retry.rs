@@ -46,8 +46,8 @@ fn pause(attempt: u32, retry_after: Option<u64>) -> Duration {
 
 /// Runs `once` until it is done or failed, or until `patience` has passed. The first
 /// failure worth another try is said on stderr (once per process, not with `-q`), with how
-/// long the client keeps trying: a server that cannot be reached (a mistyped address among them) would
-/// otherwise be silence for the whole patience.
+/// long the client keeps trying: a server that cannot be reached (a mistyped address among
+/// them) would otherwise be silence for the whole patience.
 pub fn with_retries<T, E: std::fmt::Display>(
     patience: Duration,
     mut once: impl FnMut() -> Attempt<T, E>,
