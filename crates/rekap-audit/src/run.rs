@@ -2,9 +2,9 @@
 
 use rekap_ledger::authority_view::check_authority_view;
 use rekap_ledger::history_view::{check_history_view, merged_for_check};
+use rekap_ledger::record_locations::Locate;
 use rekap_ledger::stations_view::check_stations_view;
 use rekap_ledger::view::TotalsView;
-use rekap_log::storage::locate::RecordLocation;
 use rekap_log::verify::SIGNATURE_FAILURE;
 use rekap_log::{Head, Record, VerifyReport};
 use rekap_model::{
@@ -51,13 +51,11 @@ pub struct SavedViews<'a> {
     pub history_tail: Option<&'a [u8]>,
     /// The body of the saved authority state (`rekap_ledger::authority_view`).
     pub authority: Option<&'a [u8]>,
-    /// Where the store holds records (its segment file's index), for the stations view's
-    /// record locations; `None`: they are not checked (a log without a segment file).
-    pub locate: Option<&'a Locate<'a>>,
+    /// Where the store holds records (its segment file's index), for the stations and
+    /// history views' record locations; `None`: they are not checked (a log without a
+    /// segment file).
+    pub locate: Option<&'a dyn Locate>,
 }
-
-/// The store's locations of records `seqs` (sorted, distinct), or why they could not be read.
-pub type Locate<'a> = dyn Fn(&[u64]) -> Result<Option<Vec<RecordLocation>>, String> + 'a;
 
 /// [`audit`] with the store's saved stations view checked too, telling `progress` how many
 /// of the records are judged again (every 4096 records and at the end), for a progress bar.
@@ -84,11 +82,18 @@ pub fn audit_with_views(
                 compare_view(view, state, projection, records, &mut tallies[7]);
             }
             if let Some(body) = views.stations {
-                let stations = (state, projection, records);
-                compare_stations_view(body, stations, views.locate, &mut tallies[7]);
+                compare_stations_view(
+                    body,
+                    state,
+                    projection,
+                    records,
+                    views.locate,
+                    &mut tallies[7],
+                );
             }
             if let Some(body) = views.history {
-                compare_history_view(body, views.history_tail, state, records, &mut tallies[7]);
+                let tail = views.history_tail;
+                compare_history_view(body, tail, state, records, views.locate, &mut tallies[7]);
             }
             if let Some(body) = views.authority {
                 compare_authority_state(body, state, records, &mut tallies[7]);
@@ -167,8 +172,10 @@ fn compare_view(
 /// every record location it names, as the store's index gives it (when `locate` is given).
 fn compare_stations_view(
     body: &[u8],
-    (state, projection, records): (&State, &Projection, &[Record]),
-    locate: Option<&Locate<'_>>,
+    state: &State,
+    projection: &Projection,
+    records: &[Record],
+    locate: Option<&dyn Locate>,
     tally: &mut Tally,
 ) {
     let head = head_of(records);
@@ -177,23 +184,26 @@ fn compare_stations_view(
         records.get(index).map(|record| record.hash)
     };
     tally.checked += 1;
-    let located = |seqs: &[u64]| match locate {
-        Some(locate) => locate(seqs),
-        None => Ok(None),
-    };
-    let checked = check_stations_view(body, state, projection, &head, hash_at, located);
+    let checked = check_stations_view(body, state, projection, &head, hash_at, located(locate));
     if let Err(difference) = checked {
         tally.fail(None, format!("the store's stations view: {difference}"));
     }
 }
 
-/// Check 8 on the store's saved history view: every byte of it, as the log gives it. With a
-/// tail, the view the two stand for together (`merged_for_check`).
+/// The store's index as the views' checks take it: `Ok(None)` (not checked) without one.
+fn located(locate: Option<&dyn Locate>) -> impl Locate + '_ {
+    move |seqs| locate.map_or(Ok(None), |locate| locate(seqs))
+}
+
+/// Check 8 on the store's saved history view: every byte of it, as the log gives it, and
+/// every record location it names, as the store's index gives it (when `locate` is given).
+/// With a tail, the view the two stand for together (`merged_for_check`).
 fn compare_history_view(
     body: &[u8],
     tail: Option<&[u8]>,
     state: &State,
     records: &[Record],
+    locate: Option<&dyn Locate>,
     tally: &mut Tally,
 ) {
     tally.checked += 1;
@@ -202,7 +212,7 @@ fn compare_history_view(
         .transpose();
     let checked = merged.and_then(|merged| {
         let body = merged.as_deref().unwrap_or(body);
-        check_history_view(body, state, &head_of(records), records)
+        check_history_view(body, state, &head_of(records), records, located(locate))
     });
     if let Err(difference) = checked {
         tally.fail(None, format!("the store's history view: {difference}"));

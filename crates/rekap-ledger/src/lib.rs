@@ -15,6 +15,7 @@ pub mod history_view;
 mod ledger;
 pub mod proof;
 pub mod proof_view;
+pub mod record_locations;
 mod replay;
 pub mod stations_view;
 pub mod thin;

@@ -151,7 +151,7 @@ fn every_level_count(view: &TotalsView) -> Option<Vec<ScopeLevels>> {
         let selection = view.select(Some(&id), None, None).ok()?;
         for scope in selection.rows.clone() {
             // Each level's lines checked once, not spelled into reports: what
-            // `level_counts` of each level gives (tests/it/stations_view.rs holds it).
+            // `level_counts` of each level gives (tests/it/after_append.rs holds it).
             let every_level =
                 (view.lines_of_every_level(selection.contest, ViewRegion(scope))).ok()?;
             let levels = (every_level.iter())

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::error::LedgerError;
 use crate::ledger::Ledger;
+use crate::record_locations::{check_record_locations, Locate};
 
 /// Which place's list an entry is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -534,13 +535,15 @@ fn row_of(position: super::Position) -> Row {
 }
 
 /// Audit check 8 on a saved history view `body` of the log `records`, whose replay gave
-/// `state` at `head`: every record location it holds names the log's record (its hash),
-/// and every byte of it is what the log gives. `Err` says what differs.
+/// `state` at `head`: every record location it holds names the log's record (its hash) at
+/// the bytes where the store holds it (`locate`, as `crate::record_locations` says), and
+/// every byte of it is what the log gives. `Err` says what differs.
 pub fn check_history_view(
     body: &[u8],
     state: &State,
     head: &Head,
     records: &[Record],
+    locate: impl Locate,
 ) -> Result<(), String> {
     let view = super::read::Parsed::of(body).map_err(|error| error.to_string())?;
     let locations = view.records().map_err(|error| error.to_string())?;
@@ -559,6 +562,7 @@ pub fn check_history_view(
             ));
         }
     }
+    check_record_locations("history view", &locations, locate)?;
     match encode_whole(state, head, records.iter().zip(locations)) {
         Some(expected) if expected == body => Ok(()),
         _ => Err(

@@ -7,6 +7,7 @@ use rekap_model::State;
 use rekap_projection::Projection;
 
 use super::{current_sheet_records, damaged, directory_of, encode};
+use crate::record_locations::{check_record_locations, Locate};
 use crate::view::TotalsView;
 
 /// Audit check 8 on a saved stations view `body` of the log whose replay gave `state` and
@@ -15,17 +16,13 @@ use crate::view::TotalsView;
 /// index; `Ok(None)` for a log without a segment file, whose locations cannot be checked),
 /// and every byte of it is what the replay gives (each station's code, name and slot, the
 /// counts `status` shows). `Err` says what differs.
-///
-/// The locations are checked here, not only by a reader (which compares a record's hash on
-/// every read and so refuses a wrong one as damage): a view that points at the wrong bytes
-/// is a view that lies, and the audit is where a lie is reported.
 pub fn check_stations_view(
     body: &[u8],
     state: &State,
     projection: &Projection,
     head: &Head,
     record_hash: impl Fn(u64) -> Option<[u8; 32]>,
-    locate: impl Fn(&[u64]) -> Result<Option<Vec<RecordLocation>>, String>,
+    locate: impl Locate,
 ) -> Result<(), String> {
     let read = |offset: u64, length: u64| {
         let end = offset
@@ -55,11 +52,7 @@ pub fn check_stations_view(
     if seqs != current_sheet_records(state) {
         return Err("the stations view's records are not those of the current sheets".to_owned());
     }
-    let located = locate(&seqs)
-        .map_err(|reason| format!("the store could not locate the view's records: {reason}"))?;
-    if let Some(stored) = located {
-        check_locations(&locations, &stored)?;
-    }
+    check_record_locations("stations view", &locations, locate)?;
     let totals = TotalsView::of(state, projection, head, None);
     match encode(state, projection, &totals, head, &locations) {
         Some(expected) if expected == body => Ok(()),
@@ -69,27 +62,6 @@ pub fn check_stations_view(
                 .to_owned(),
         ),
     }
-}
-
-/// Each location the view names is the store's for that record: same offset and length.
-fn check_locations(named: &[RecordLocation], stored: &[RecordLocation]) -> Result<(), String> {
-    if named.len() != stored.len() {
-        return Err(format!(
-            "the stations view names {} records; the store locates {} of them",
-            named.len(),
-            stored.len()
-        ));
-    }
-    for (named, stored) in named.iter().zip(stored) {
-        if (named.seq, named.offset, named.length) != (stored.seq, stored.offset, stored.length) {
-            return Err(format!(
-                "the stations view places record {} at bytes {}+{} of the segment file; the \
-                 store holds it at {}+{}",
-                named.seq, named.offset, named.length, stored.offset, stored.length
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -132,8 +132,8 @@ impl TotalsView {
         Some(lines.line(&read, region)?.digest)
     }
 
-    /// This view (complete, in memory, of the head before) brought to `head` across events
-    /// that change no sheet, which touched `touched` ([`super::touched_places`]): every line
+    /// This view (complete, of the head before; in memory or read from its file) brought to
+    /// `head` across events that change no sheet, which touched `touched` ([`super::touched_places`]): every line
     /// above them rewritten with its saved totals and digest and its new approval label and
     /// open objections; the projection digest from the lines. Byte for byte the view
     /// [`TotalsView::of`] builds at `head` (`tests/it/thin.rs` holds them equal). `None`

@@ -15,12 +15,11 @@
 
 use std::ops::Range;
 
+use rekap_model::ContestIdx;
 use rekap_projection::merkle::{leaf_hash, root};
 use rekap_projection::Totals;
 
 use super::read::{parse_line, Line};
-use rekap_model::ContestIdx;
-
 use super::{ContestEntry, Row, Selection, TotalsView, ViewError, ViewRegion};
 
 fn damaged(reason: impl Into<String>) -> ViewError {

@@ -26,8 +26,9 @@ use super::{ContestEntry, Directory, TotalsView, ViewSource, DIRECTORY_CONFIG};
 
 impl TotalsView {
     /// This view (of an earlier head of the same log, complete; in memory, or read from its
-    /// file, then written over it: `over.rs`) brought to `head`, where `state` and `projection` are, given every station whose sheet history
-    /// changed in between: `touched`. The caller guarantees that nothing else changed (no
+    /// file, then written over it: `over.rs`) brought to `head`, where `state` and
+    /// `projection` are, given every station whose sheet history changed in between:
+    /// `touched`. The caller guarantees that nothing else changed (no
     /// approval, objection or void since this view's head; only sheets and corrections):
     /// [`TotalsView::patched_at`] for any event. `None` when this view cannot be brought
     /// forward: build it whole instead.

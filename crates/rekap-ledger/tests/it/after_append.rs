@@ -9,6 +9,7 @@ use rekap_ledger::stations_view::{
 };
 use rekap_ledger::view::{open_saved_totals_view, SavedView, ViewRegion, TOTALS_VIEW};
 use rekap_ledger::{BroughtForward, Ledger};
+use rekap_log::storage::locate::RecordLocation;
 use rekap_log::{SegmentStorage, Storage};
 use rekap_model::{Event, EventId, Resolution, Role};
 use rekap_test_kit::small_election::{
@@ -33,6 +34,13 @@ pub(crate) fn reported(directory: &std::path::Path) -> Ledger<SegmentStorage> {
     let whole = ledger.totals_view(None);
     ledger.save_totals_view(&whole).unwrap();
     ledger
+}
+
+/// Where `ledger`'s store holds records, as audit check 8 asks it (its segment index).
+pub(crate) fn store_index(
+    ledger: &Ledger<SegmentStorage>,
+) -> impl Fn(&[u64]) -> Result<Option<Vec<RecordLocation>>, String> + '_ {
+    |seqs| (ledger.log().storage().record_locations(seqs)).map_err(|error| error.to_string())
 }
 
 fn saved(ledger: &Ledger<SegmentStorage>, name: &str) -> Vec<u8> {
@@ -68,16 +76,13 @@ fn append_all(
             .flatten()
             .map(|record| record.hash)
     };
-    let locate = |seqs: &[u64]| {
-        (ledger.log().storage().record_locations(seqs)).map_err(|error| error.to_string())
-    };
     check_stations_view(
         &stations,
         ledger.state(),
         ledger.projection(),
         &head,
         hash_of,
-        locate,
+        store_index(ledger),
     )
     .unwrap_or_else(|difference| panic!("after {events:?}: {difference}"));
     let whole = ledger.totals_view(None);

@@ -16,7 +16,7 @@ use rekap_test_kit::small_election::{
     self, official_of, GUBERNUR, OPERATOR, REGISTRAR, STATIONS, T0,
 };
 
-use super::after_append::reported;
+use super::after_append::{reported, store_index};
 use rekap_test_kit::signing as key;
 
 const WITNESS: u8 = 41;
@@ -151,7 +151,10 @@ fn check_8_refuses(ledger: &Ledger<SegmentStorage>, base: &[u8], tail: &[u8]) ->
     let (head, records) = (ledger.head(), records(ledger));
     match merged_for_check(base, tail, ledger.state()) {
         Err(_) => true,
-        Ok(merged) => check_history_view(&merged, ledger.state(), &head, &records).is_err(),
+        Ok(merged) => {
+            let index = store_index(ledger);
+            check_history_view(&merged, ledger.state(), &head, &records, index).is_err()
+        }
     }
 }
 

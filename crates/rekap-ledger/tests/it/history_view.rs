@@ -12,6 +12,7 @@ use rekap_log::storage::locate::RecordLocation;
 use rekap_log::{Record, SegmentStorage, Storage};
 use rekap_test_kit::{approve, correct, pk, register, sheet};
 
+use super::after_append::store_index;
 use super::*;
 
 const WITNESS: u8 = 9;
@@ -158,24 +159,34 @@ fn a_view_that_lies_about_any_byte_fails_the_check() {
         .map(|(record, _)| record)
         .collect();
     let head = ledger.head();
-    check_history_view(&body, ledger.state(), &head, &records).unwrap();
-    // Every 7th byte changed in turn (the rows, entries, record hashes and directory);
-    // not where a record is in the segment file, which a reader checks against the
-    // record's hash on every read. Four regions, two stations, seven entries, then the
-    // table of eight records.
+    let (state, index) = (ledger.state(), || store_index(&ledger));
+    // Without the store's index (an export), where a record is in the segment file is not
+    // judged: a reader checks it against the record's hash on every read.
+    let unindexed = |_: &[u64]| Ok(None);
+    check_history_view(&body, state, &head, &records, index()).unwrap();
+    // Every 7th byte changed in turn (the rows, entries, record hashes and directory).
+    // Four regions, two stations, seven entries, then the table of eight records.
     let records_at = 16 + 32 * 4 + 4 * 4 + 12 * 2 + 24 * 7;
     let location =
         |at: usize| (records_at..records_at + 48 * 8).contains(&at) && (at - records_at) % 48 < 16;
-    for at in (16..body.len()).step_by(7).filter(|at| !location(*at)) {
+    for at in (16..body.len()).step_by(7) {
         let mut forged = body.clone();
         forged[at] ^= 1;
         assert!(
-            check_history_view(&forged, ledger.state(), &head, &records).is_err(),
+            check_history_view(&forged, state, &head, &records, index()).is_err(),
             "byte {at}"
         );
+        if !location(at) {
+            let refused = check_history_view(&forged, state, &head, &records, unindexed);
+            assert!(refused.is_err(), "byte {at} without the index");
+        }
     }
+    // A location one byte off is named as such.
+    let mut moved = body.clone();
+    moved[records_at + 48] ^= 1;
+    let refused = check_history_view(&moved, state, &head, &records, index()).unwrap_err();
+    assert!(refused.contains("places record 2 at bytes"), "{refused}");
     // A view of fewer records is refused too.
-    assert!(
-        check_history_view(&body, ledger.state(), &head, &records[..records.len() - 1]).is_err()
-    );
+    let fewer = &records[..records.len() - 1];
+    assert!(check_history_view(&body, state, &head, fewer, index()).is_err());
 }

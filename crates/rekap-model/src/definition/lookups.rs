@@ -59,6 +59,7 @@ impl<D: DefinitionParts> Election<D> {
         let number = entry.stations().number_at(position.checked_sub(1)?)?;
         Some(format_station_code(entry.code(), number))
     }
+
     /// [`Election::station_code`] of each station under `region`, in station order. For a
     /// region that holds its stations itself (no children) the holder is known, so it is not
     /// searched for again per station: the leaf digests of a national count spell 818,339
