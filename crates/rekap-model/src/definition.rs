@@ -7,7 +7,7 @@ use crate::encoding::{domain_hash, hash_of, DEFINITION_DOMAIN};
 use crate::error::Refusal;
 use crate::error::{DecodeError, DefinitionError};
 use crate::event::{decode_payload, Payload};
-use crate::keys::{check_key, UnusableKey};
+use crate::keys::{check_key, check_keys, UnusableKey};
 use crate::limits::*;
 use crate::numbers::StationNumbers;
 use crate::regions::{
@@ -400,14 +400,19 @@ impl Election {
     fn check_initial_officers(&self) -> Result<(), DefinitionError> {
         let officers = &self.definition.initial_officers;
         check_count("initial officers", officers.len(), MAX_INITIAL_OFFICERS)?;
-        for (i, officer) in officers.iter().enumerate() {
+        // The curve checks first, on every core; the refusals still come in the order of
+        // the loop below, which asks for each key's answer where it checks the key.
+        let keys: Vec<[u8; 32]> = officers.iter().map(|officer| officer.key).collect();
+        let key_checks = check_keys(&keys);
+        for (i, (officer, key_check)) in officers.iter().zip(key_checks).enumerate() {
             if i > 0 && officers[i - 1].key >= officer.key {
                 return Err(DefinitionError::NotCanonical {
                     what: "initial officers (sorted by key, unique)",
                     at: hex::encode(officer.key),
                 });
             }
-            self.check_registration(&officer.key, &officer.role, &officer.scope)
+            let key_check = || key_check;
+            self.check_registration_with(&officer.key, &officer.role, &officer.scope, key_check)
                 .map_err(|refusal| DefinitionError::BadOfficer {
                     key: hex::encode(officer.key),
                     reason: Box::new(refusal),

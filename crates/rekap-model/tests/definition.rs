@@ -565,6 +565,64 @@ fn an_election_without_officers_checks_all_but_the_officers_and_holds_none() {
     ));
 }
 
+/// With thousands of initial officers (their keys checked on every core), the refusal is
+/// still the first in the officers' order: an unknown scope before a bad key is named,
+/// and a bad key before an unknown scope.
+#[test]
+fn the_first_bad_officer_is_named_however_many_officers_are_checked() {
+    let mut many = definition();
+    let scope = many.initial_officers[0].scope.clone();
+    many.initial_officers = (0..3_000u32)
+        .map(|seed| {
+            let mut secret = [0u8; 32];
+            secret[..4].copy_from_slice(&seed.to_le_bytes());
+            InitialOfficer {
+                key: ed25519_dalek::SigningKey::from_bytes(&secret)
+                    .verifying_key()
+                    .to_bytes(),
+                role: Role::Operator,
+                scope: scope.clone(),
+            }
+        })
+        .collect();
+    many.initial_officers.sort_by_key(|officer| officer.key);
+    Election::new(many.clone()).expect("3,000 good officers");
+    // Bytes that sort after every officer's key and are no curve point.
+    let not_a_point = (0..=255u8)
+        .rev()
+        .map(|last| {
+            let mut bytes = [0xff; 32];
+            bytes[31] = last;
+            bytes
+        })
+        .find(|bytes| ed25519_dalek::VerifyingKey::from_bytes(bytes).is_err())
+        .expect("some such bytes are no point");
+    let named = |definition: ElectionDefinition| match Election::new(definition) {
+        Err(DefinitionError::BadOfficer { key, reason }) => (key, reason.to_string()),
+        Err(other) => panic!("another refusal: {other}"),
+        Ok(_) => panic!("accepted"),
+    };
+    // The first officer's key made unusable (32 zero bytes still sort first) and its scope
+    // unknown, and the 2,500th officer's scope unknown too: the first officer's key is
+    // named, as its key is checked before its scope.
+    let mut weak_late = many.clone();
+    weak_late.initial_officers[0].key = [0; 32];
+    weak_late.initial_officers[0].scope = "no-such-region".into();
+    weak_late.initial_officers[2_500].scope = "no-such-region-either".into();
+    let (key, reason) = named(weak_late);
+    assert_eq!(key, hex::encode([0u8; 32]), "{reason}");
+    let mut scope_first = many.clone();
+    scope_first.initial_officers[10].scope = "no-such-region".into();
+    let last = scope_first.initial_officers.len() - 1;
+    scope_first.initial_officers[last].key = not_a_point;
+    let (key, reason) = named(scope_first.clone());
+    assert_eq!(key, hex::encode(many.initial_officers[10].key));
+    assert!(reason.contains("no-such-region"), "{reason}");
+    scope_first.initial_officers[10].scope = scope;
+    let (key, reason) = named(scope_first);
+    assert_eq!(key, hex::encode(not_a_point), "{reason}");
+}
+
 /// From a genesis payload's bytes, the hash is taken over the definition's bytes in place:
 /// it must be the hash of the definition encoded again, whatever the log's origin.
 #[test]

@@ -31,11 +31,10 @@ struct Unsigned<'key> {
 
 impl Unsigned<'_> {
     fn sign(self) -> Signed {
-        let submission =
-            SignedSubmission::sign(self.key, self.counter, encode_payload(&self.payload));
+        let encoded = encode_payload(&self.payload);
         // The payload's events are freed here too, on the signer's core.
         drop(self.payload);
-        VerifiedSubmission::verify_with(submission, &self.key.verifying_key())
+        VerifiedSubmission::sign(self.key, self.counter, encoded)
     }
 }
 
