@@ -293,3 +293,46 @@ fn every_string_and_list_of_a_genesis_is_refused_over_its_limit() {
     // afterwards, not while decoding).
     assert!(decode_payload(&bytes).is_ok());
 }
+
+/// A record's events are reserved at once when the payload's bytes can hold them (no list
+/// grown by doubling, copied into fresh pages each time); a count the bytes cannot hold
+/// reserves no more than before and is refused as before, at the first missing event.
+#[test]
+fn events_the_bytes_can_hold_are_reserved_at_once_and_a_count_they_cannot_is_refused() {
+    let voided = |number: usize| Event::StationVoided {
+        station: format!("6472010001-{number:03}"),
+        contest: "gubernur-64".into(),
+        reason: String::new(),
+    };
+    let many: Vec<Event> = (0..5_000).map(voided).collect();
+    let bytes = events(many.clone());
+    let Ok(Payload::Events {
+        events: decoded, ..
+    }) = decode_payload(&bytes)
+    else {
+        panic!("the payload decodes");
+    };
+    assert_eq!(decoded, many);
+    assert_eq!(decoded.capacity(), decoded.len(), "reserved at once");
+
+    // 5,000 events announced where the bytes hold 4,000 (and far fewer than the limit):
+    // decoding stops where the 4,001st would begin.
+    let mut cut = events(many[..4_000].to_vec());
+    cut[36..44].copy_from_slice(&5_000u64.to_le_bytes());
+    let error = decode_payload(&cut).expect_err("events missing");
+    assert!(matches!(error, DecodeError::Bincode(_)), "{error:?}");
+}
+
+/// So are a genesis' regions (83k nationally).
+#[test]
+fn a_genesis_regions_are_reserved_at_once() {
+    let definition = rekap_test_kit::national_definition(1);
+    assert!(definition.regions.len() > 80_000);
+    let bytes = encode_payload(&Payload::Genesis(Genesis::new(definition.clone(), [7; 32])));
+    let Ok(Payload::Genesis(genesis)) = decode_payload(&bytes) else {
+        panic!("the genesis decodes");
+    };
+    assert_eq!(genesis.definition, definition);
+    let regions = &genesis.definition.regions;
+    assert_eq!(regions.capacity(), regions.len(), "reserved at once");
+}

@@ -23,7 +23,7 @@ use crate::stations::ListedStation;
 
 /// The fewest bytes a region takes in a payload (empty code and name, no parent, no
 /// numbers): a list's room is reserved for no more regions than the bytes can hold.
-const LEAST_REGION_BYTES: usize = 8 + 1 + 4 + 8 + 8;
+pub(super) const LEAST_REGION_BYTES: usize = 8 + 1 + 4 + 8 + 8;
 
 /// A region read in place (see [`crate::RegionEntry`] for the fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The genesis payload's types, decoded with a limit per field.
 
-use super::{list, optional_text, text, texts, variant, variant_index};
+use super::borrowed_definition::LEAST_REGION_BYTES;
+use super::{list, list_of_at_least, optional_text, text, texts, variant, variant_index};
 use crate::definition::{
     CandidatePair, Contest, ElectionDefinition, InitialOfficer, Level, RegionEntry, Role,
     SoftRules, VoteType,
@@ -14,7 +15,13 @@ decode_with!(ElectionDefinition, decoder => Ok(ElectionDefinition {
     format_version: u32::decode(decoder)?,
     name: text(decoder, "election name", MAX_NAME_BYTES)?,
     levels: list(decoder, "levels", MAX_LEVELS, Level::decode)?,
-    regions: list(decoder, "regions", MAX_REGIONS, RegionEntry::decode)?,
+    regions: list_of_at_least(
+        decoder,
+        "regions",
+        MAX_REGIONS,
+        LEAST_REGION_BYTES,
+        RegionEntry::decode
+    )?,
     stations: list(decoder, "listed stations", MAX_LISTED_STATIONS, ListedStation::decode)?,
     contests: list(decoder, "contests", MAX_CONTESTS, Contest::decode)?,
     station_capacity: u32::decode(decoder)?,

@@ -1,17 +1,27 @@
 //! The events payload's types, decoded with a limit per field.
 
-use super::{list, text, texts, variant, variant_index};
+use super::{list, list_of_at_least, text, texts, variant, variant_index};
 use crate::definition::Role;
 use crate::event::{Event, EventId, Payload, Resolution, WitnessRefusal, WitnessSignature};
 use crate::genesis::Genesis;
 use crate::limits::*;
 use crate::sheet::{Ballots, TallySheet, VotedLists, VoterLists};
 
+/// The fewest bytes an event takes: its variant index (4) and three length prefixes (8
+/// each): a re-vote, a void or an objection with empty texts. Every other event is longer.
+const LEAST_EVENT_BYTES: usize = 4 + 3 * 8;
+
 decode_with!(Payload, decoder => match variant_index(decoder)? {
     0 => Ok(Payload::Genesis(Genesis::decode(decoder)?)),
     1 => Ok(Payload::Events {
         definition_hash: <[u8; 32]>::decode(decoder)?,
-        events: list(decoder, "events", MAX_EVENTS_PER_PAYLOAD, Event::decode)?,
+        events: list_of_at_least(
+            decoder,
+            "events",
+            MAX_EVENTS_PER_PAYLOAD,
+            LEAST_EVENT_BYTES,
+            Event::decode
+        )?,
     }),
     2 => Ok(Payload::LogKeyRotated {
         definition_hash: <[u8; 32]>::decode(decoder)?,

@@ -51,10 +51,41 @@ pub(crate) fn list<D: Decoder, T>(
     decoder: &mut D,
     field: &'static str,
     limit: usize,
-    mut element: impl FnMut(&mut D) -> Result<T, DecodeError>,
+    element: impl FnMut(&mut D) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
     let length = length(decoder, field, "items", limit)?;
-    let mut out = Vec::with_capacity(length.min(MOST_RESERVED));
+    elements(decoder, length, length.min(MOST_RESERVED), element)
+}
+
+/// [`list`] of elements that each take at least `least_bytes` of the payload: room for the
+/// whole list is reserved at once when the bytes left hold that many (a record's 10,000
+/// events, the genesis' 83k regions), else as [`list`] reserves. Grown by doubling instead,
+/// such a list was copied about twice over, into fresh pages each time; what is reserved
+/// still follows the bytes there, never the length prefix alone.
+pub(crate) fn list_of_at_least<D: Decoder, T>(
+    decoder: &mut D,
+    field: &'static str,
+    limit: usize,
+    least_bytes: usize,
+    element: impl FnMut(&mut D) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let length = length(decoder, field, "items", limit)?;
+    let needed = length.saturating_mul(least_bytes.max(1));
+    let reserved = match decoder.reader().peek_read(needed) {
+        Some(_) => length,
+        None => length.min(MOST_RESERVED),
+    };
+    elements(decoder, length, reserved, element)
+}
+
+/// `length` elements read by `element` into a list with room for `reserved`.
+fn elements<D: Decoder, T>(
+    decoder: &mut D,
+    length: usize,
+    reserved: usize,
+    mut element: impl FnMut(&mut D) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let mut out = Vec::with_capacity(reserved);
     for _ in 0..length {
         out.push(element(decoder)?);
     }
