@@ -5,6 +5,7 @@
 //! `rekap_ledger::GroupLedger`. The API is docs/API.md.
 
 pub mod api;
+pub mod bind;
 pub mod cosigning;
 pub mod follow;
 pub mod metrics;
@@ -108,11 +109,14 @@ fn listen(
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    let listener =
-        std::net::TcpListener::bind(&config.listen).map_err(|error| ServeError::Listen {
+    let listener = {
+        // The socket is made in the runtime's context (tokio's, for its queue's length).
+        let _context = runtime.enter();
+        bind::bind_listener(&config.listen).map_err(|error| ServeError::Listen {
             address: config.listen.clone(),
             error,
-        })?;
+        })?
+    };
     let address = listener.local_addr().map_err(ServeError::Runtime)?;
     listener
         .set_nonblocking(true)
