@@ -400,8 +400,8 @@ impl Election {
     fn check_initial_officers(&self) -> Result<(), DefinitionError> {
         let officers = &self.definition.initial_officers;
         check_count("initial officers", officers.len(), MAX_INITIAL_OFFICERS)?;
-        // The curve checks first, on every core; the refusals still come in the order of
-        // the loop below, which asks for each key's answer where it checks the key.
+        // The curve checks first, on threads; the refusals still come in the order of the
+        // loop below, which takes each key's answer where it checks the key.
         let keys: Vec<[u8; 32]> = officers.iter().map(|officer| officer.key).collect();
         let key_checks = check_keys(&keys);
         for (i, (officer, key_check)) in officers.iter().zip(key_checks).enumerate() {
@@ -411,7 +411,6 @@ impl Election {
                     at: hex::encode(officer.key),
                 });
             }
-            let key_check = || key_check;
             self.check_registration_with(&officer.key, &officer.role, &officer.scope, key_check)
                 .map_err(|refusal| DefinitionError::BadOfficer {
                     key: hex::encode(officer.key),

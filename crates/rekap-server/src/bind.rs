@@ -14,8 +14,8 @@ use tokio::net::TcpSocket;
 pub const LISTEN_BACKLOG: u32 = 1024;
 
 /// Binds `address` (a socket address or a host and port, tried in the order resolved, as
-/// std's `bind` tries them) with [`LISTEN_BACKLOG`]; non-blocking, with `SO_REUSEADDR` as
-/// std's `bind` sets it on Unix. Call from within a tokio runtime's context.
+/// std's `bind` tries them) with [`LISTEN_BACKLOG`]; non-blocking, with `SO_REUSEADDR` on
+/// Unix as std's `bind` sets it. Call from within a tokio runtime's context.
 pub fn bind_listener(address: &str) -> io::Result<TcpListener> {
     let mut last_error = None;
     for socket_address in address.to_socket_addrs()? {
@@ -23,9 +23,11 @@ pub fn bind_listener(address: &str) -> io::Result<TcpListener> {
             true => TcpSocket::new_v4(),
             false => TcpSocket::new_v6(),
         }?;
-        let listening = (socket.set_reuseaddr(true))
-            .and_then(|()| socket.bind(socket_address))
-            .and_then(|()| socket.listen(LISTEN_BACKLOG));
+        // As std and tokio do: on Unix only (on Windows the option lets another socket
+        // take the port).
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        let listening = (socket.bind(socket_address)).and_then(|()| socket.listen(LISTEN_BACKLOG));
         match listening {
             Ok(listener) => return listener.into_std(),
             Err(error) => last_error = Some(error),

@@ -204,23 +204,23 @@ impl<D: DefinitionParts> Election<D> {
         role: &Role,
         scope: &str,
     ) -> Result<RegionIdx, Refusal> {
-        self.check_registration_with(key, role, scope, || check_key(key))
+        self.check_registration_with(key, role, scope, check_key(key))
     }
 
-    /// [`Election::check_registration`] with the key's curve check given by `key_check`,
-    /// asked for at the point where that check comes (its answer may have been computed
-    /// beforehand, with other keys', on other cores).
+    /// [`Election::check_registration`] with the key's curve check already made
+    /// (`key_check`, perhaps with other keys' on other threads); its answer counts where
+    /// that check comes, after the registrar's.
     pub(crate) fn check_registration_with(
         &self,
         key: &[u8; 32],
         role: &Role,
         scope: &str,
-        key_check: impl FnOnce() -> Result<(), UnusableKey>,
+        key_check: Result<(), UnusableKey>,
     ) -> Result<RegionIdx, Refusal> {
         if *key == self.definition.registrar() {
             return Err(Refusal::RegistrarCannotHoldRole);
         }
-        match key_check() {
+        match key_check {
             Ok(()) => {}
             Err(UnusableKey::NotAPoint) => return Err(Refusal::InvalidPublicKey { key: *key }),
             Err(UnusableKey::Weak) => return Err(Refusal::WeakPublicKey { key: *key }),
